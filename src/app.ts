@@ -1,0 +1,65 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Config } from './config/index.js';
+import type { Database_ } from './db/client.js';
+import type { Clock, Logger, Readiness } from './kernel/index.js';
+import { installErrorHandling } from './http/errors.js';
+import { validatorCompiler } from './http/validation.js';
+import { apiRoutes } from './http/routes.js';
+import { systemRoutes } from './http/system.routes.js';
+
+/** What the HTTP app needs from the composition root; tests build it with their own. */
+export interface AppDeps {
+  config: Config;
+  database: Database_;
+  logger: Logger;
+  clock: Clock;
+  readiness: Readiness;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+}
+
+export const API_PREFIX = '/api/v1';
+
+/** Builds the Fastify app exactly as production runs it; tests call `app.inject` on it. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    trustProxy: deps.config.http.trustProxy,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('deps', deps);
+  app.setValidatorCompiler(validatorCompiler);
+  installErrorHandling(app);
+
+  await app.register(helmet, { global: true });
+  if (deps.config.http.corsOrigins.length > 0) {
+    await app.register(cors, { origin: [...deps.config.http.corsOrigins], credentials: true });
+  }
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Atende API', version: '1', description: 'Contact-center server: REST API under /api/v1.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'atende_session' } } },
+      security: [{ session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  await app.register(systemRoutes, deps);
+  for (const routes of apiRoutes) await app.register(routes, { ...deps, prefix: API_PREFIX });
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,2 @@
+export { ConfigSchema, usesEmulator, type Config } from './schema.js';
+export { loadConfig, ConfigError, envKeys, projectRoot } from './load.js';

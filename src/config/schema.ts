@@ -1,0 +1,70 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const Str = (opts: Parameters<typeof Type.String>[0] = {}) => Type.String(opts);
+
+export const ConfigSchema = Type.Object(
+  {
+    http: Type.Object(
+      {
+        host: Str({ minLength: 1 }),
+        port: Type.Integer({ minimum: 0, maximum: 65535 }),
+        /** Origins allowed by CORS; empty means CORS stays closed. */
+        corsOrigins: Type.Array(Str({ minLength: 1 })),
+        /** Set the session cookie's Secure flag (enable behind HTTPS). */
+        cookieSecure: Type.Boolean(),
+        trustProxy: Type.Boolean(),
+      },
+      { additionalProperties: false },
+    ),
+    dataDir: Str({ minLength: 1 }),
+    log: Type.Object(
+      { level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))) },
+      { additionalProperties: false },
+    ),
+    timezone: Str({ minLength: 1 }),
+    auth: Type.Object(
+      {
+        sessionTtlMinutes: Type.Integer({ minimum: 1 }),
+        loginMaxFailures: Type.Integer({ minimum: 1 }),
+        loginWindowSeconds: Type.Integer({ minimum: 1 }),
+      },
+      { additionalProperties: false },
+    ),
+    /** Password of the first super user `admin`; random (and written to the data dir) when empty. */
+    adminPassword: Type.Optional(Str()),
+    seedDemo: Type.Boolean(),
+    shutdownGraceMs: Type.Integer({ minimum: 0 }),
+    asterisk: Type.Object(
+      {
+        ari: Type.Object(
+          {
+            /** Base URL of Asterisk's HTTP server, e.g. http://127.0.0.1:8088. Empty: run the emulator. */
+            url: Str(),
+            user: Str(),
+            password: Str(),
+            app: Str({ minLength: 1, pattern: '^[A-Za-z0-9_.-]+$' }),
+          },
+          { additionalProperties: false },
+        ),
+        ami: Type.Object(
+          {
+            host: Str(),
+            port: Type.Integer({ minimum: 1, maximum: 65535 }),
+            user: Str(),
+            secret: Str(),
+          },
+          { additionalProperties: false },
+        ),
+        /** Where Asterisk can read Atende's prompts; empty: `<dataDir>/sounds`. */
+        soundsDir: Str(),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+
+/** Derived: true when no Asterisk is named and the built-in emulator stands in for it. */
+export const usesEmulator = (c: Config): boolean => c.asterisk.ari.url === '';

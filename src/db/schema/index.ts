@@ -1,0 +1,2 @@
+/** The drizzle schema: one file per area. drizzle-kit reads this file to generate migrations. */
+export * from './org.js';

@@ -1,0 +1,6 @@
+export * from './errors.js';
+export * from './clock.js';
+export * from './ids.js';
+export * from './random.js';
+export * from './logger.js';
+export * from './readiness.js';

@@ -1,0 +1,19 @@
+/** A seeded pseudo-random source (mulberry32) so pure code stays deterministic under test. */
+export interface Random {
+  next(): number;
+}
+
+export function seededRandom(seed: number): Random {
+  let a = seed >>> 0;
+  return {
+    next() {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    },
+  };
+}
+
+export const mathRandom: Random = { next: () => Math.random() };

@@ -1,0 +1,25 @@
+/**
+ * What `/readyz` reports. Each component (database, ARI, AMI) registers a probe that answers
+ * synchronously from state it already keeps; `/readyz` is 200 only when every probe is ok.
+ */
+export type ProbeResult = { ok: true; detail?: string } | { ok: false; reason: string };
+
+export class Readiness {
+  private probes = new Map<string, () => ProbeResult>();
+
+  register(name: string, probe: () => ProbeResult): void {
+    this.probes.set(name, probe);
+  }
+
+  check(): { ready: boolean; checks: Record<string, ProbeResult> } {
+    const checks: Record<string, ProbeResult> = {};
+    for (const [name, probe] of this.probes) {
+      try {
+        checks[name] = probe();
+      } catch (e) {
+        checks[name] = { ok: false, reason: (e as Error).message };
+      }
+    }
+    return { ready: Object.values(checks).every((c) => c.ok), checks };
+  }
+}

@@ -1,0 +1,71 @@
+import { join, resolve } from 'node:path';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config/index.js';
+import { openDatabase } from './db/client.js';
+import { createLogger, Readiness, systemClock, type Logger } from './kernel/index.js';
+
+/**
+ * The composition root: config → database → adapters → engine → HTTP, and the way back down
+ * on SIGTERM/SIGINT.
+ */
+export interface Running {
+  url: string;
+  stop(reason: string): Promise<void>;
+}
+
+export async function start(config: Config, logger: Logger): Promise<Running> {
+  const dataDir = resolve(config.dataDir);
+  const database = openDatabase(join(dataDir, 'atende.db'));
+  const readiness = new Readiness();
+  readiness.register('database', () => database.writable());
+
+  const app = await buildApp({ config, database, logger, clock: systemClock, readiness });
+  const url = await app.listen({ host: config.http.host, port: config.http.port });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (reason: string) =>
+    (stopping ??= (async () => {
+      logger.info({ reason }, 'shutting down');
+      await app.close();
+      database.close();
+      logger.info('stopped');
+    })());
+  return { url, stop };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+  const logger = createLogger({ level: config.log.level, pretty: process.stdout.isTTY === true });
+  const running = await start(config, logger);
+  logger.info({ url: running.url }, 'Atende is listening');
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      const force = setTimeout(() => process.exit(1), config.shutdownGraceMs + 5000);
+      force.unref();
+      running.stop(signal).then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]).replace(/\.ts$/, '.js') === new URL(import.meta.url).pathname.replace(/\.ts$/, '.js')) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`fatal: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}
