@@ -1,0 +1,37 @@
+/**
+ * The contract between authentication (src/auth) and every route plugin.
+ *
+ * Every route under /api/v1 declares in its options either
+ *   `config: { public: true }`                                 (login, health…), or
+ *   `config: { access: { module: 'calls', action: 'read' } }`   (checked against the profile).
+ * The auth plugin authenticates the session, puts the `Principal` on `request.principal`, and
+ * answers 401/403 before the handler runs. A route that declares neither fails at start-up.
+ */
+export type AccessLevel = 'admin' | 'supervisor' | 'agent';
+export type AccessAction = 'read' | 'write';
+
+export interface Access {
+  module: string;
+  action: AccessAction;
+}
+
+export interface Principal {
+  userId: number;
+  tenantId: number;
+  login: string;
+  level: AccessLevel;
+  /** Super users act across tenants. */
+  superUser: boolean;
+  /** The session this request came with (for logout / revocation). */
+  sessionId: string;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    public?: boolean;
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
