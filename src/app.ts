@@ -43,6 +43,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('deps', deps);
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
+  // A JSON API: plain-text bodies are refused with 415 rather than half-parsed.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(helmet, { global: true });
   if (deps.config.http.corsOrigins.length > 0) {
