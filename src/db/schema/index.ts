@@ -1,2 +1,3 @@
 /** The drizzle schema: one file per area. drizzle-kit reads this file to generate migrations. */
 export * from './org.js';
+export * from './auth.js';

@@ -1,0 +1,81 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { tenants, users } from './org.js';
+
+/** Server-side sessions. The cookie carries a random token; only its SHA-256 is stored. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    tenantId: integer('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/**
+ * TOTP second factor. The shared secret must be readable to verify codes, so it is kept as
+ * is (base32); `pendingSecret` holds an enrolment not yet confirmed by a code.
+ */
+export const userTotp = sqliteTable('user_totp', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  tenantId: integer('tenant_id')
+    .notNull()
+    .references(() => tenants.id),
+  secret: text('secret'),
+  pendingSecret: text('pending_secret'),
+  enabledAt: integer('enabled_at'),
+  /** Last accepted time step: a code is never accepted twice. */
+  lastStep: integer('last_step'),
+});
+
+/** One-time recovery codes for TOTP users, stored as SHA-256 hashes. */
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tenantId: integer('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    codeHash: text('code_hash').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('recovery_codes_user_idx').on(t.userId)],
+);
+
+/** Who changed what, when, with the record before and after (secrets removed). */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tenantId: integer('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    actorUserId: integer('actor_user_id'),
+    actorLogin: text('actor_login'),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    action: text('action').notNull(),
+    before: text('before', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+    after: text('after', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+    at: integer('at').notNull(),
+    ip: text('ip'),
+    requestId: text('request_id'),
+  },
+  (t) => [index('audit_log_tenant_at_idx').on(t.tenantId, t.at)],
+);
