@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * Runs the real daemon (`src/main.ts`) as a child process on a random port with its own data
+ * directory, and collects its JSON log lines, for tests of start-up, signals and restarts.
+ */
+export interface Daemon {
+  url: string;
+  dataDir: string;
+  process: ChildProcess;
+  logs: Record<string, unknown>[];
+  stderr: () => string;
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+const root = resolve(import.meta.dirname, '..', '..');
+
+export async function startDaemon(
+  env: Record<string, string> = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'atende-daemon-')),
+): Promise<Daemon> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ATENDE_PORT: '0', ATENDE_DATA_DIR: dataDir, ATENDE_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      buf += c.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop() ?? '';
+      for (const line of lines) {
+        try {
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          logs.push(entry);
+          if (entry.msg === 'Atende is listening') resolveUrl(entry.url as string);
+        } catch {
+          logs.push({ raw: line });
+        }
+      }
+    });
+    void exited.then((code) => reject(new Error(`daemon exited with ${code} before listening: ${err}`)));
+  });
+  return {
+    url,
+    dataDir,
+    process: child,
+    logs,
+    stderr: () => err,
+    async stop(signal = 'SIGTERM') {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
