@@ -1,3 +1,4 @@
 /** The drizzle schema: one file per area. drizzle-kit reads this file to generate migrations. */
 export * from './org.js';
 export * from './auth.js';
+export * from './calls.js';
