@@ -1,0 +1,16 @@
+export { createAmiClient, type AmiClient, type AmiClientOptions } from './ami.client.js';
+export {
+  AmiError,
+  type AmiEndpoint,
+  type AmiEvent,
+  type AmiEventOf,
+  type AmiEventType,
+  type AmiFields,
+  type AmiListResult,
+  type AmiMessage,
+  type AmiResponse,
+  type AmiSpanStatus,
+  type BackoffPolicy,
+  type ContactStatusKind,
+  type SpanAlarmKind,
+} from './ami.model.js';
