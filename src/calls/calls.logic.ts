@@ -1,0 +1,145 @@
+/** Pure rules of call legs: direction, parties, state transitions, reconciliation. No I/O. */
+import type { ChannelSnapshot, HangupInfo, TelephonyEvent } from '../telephony/call-control.js';
+import type { CallDirection, CallState, HangupBy } from './calls.model.js';
+import { baseEntry, stasisArgsOf, type KnownEntry, type PlainEntry } from './stasis-args.js';
+
+const directions: Record<PlainEntry['kind'], CallDirection> = {
+  inbound: 'inbound',
+  internal: 'internal',
+  dialer: 'outbound',
+  agent: 'internal',
+  outbound: 'outbound',
+  snoop: 'internal',
+  e2e: 'internal',
+};
+
+export const directionOf = (entry: KnownEntry): CallDirection => directions[baseEntry(entry).kind];
+
+/** Legs Atende itself created (originate, snoop); the rest came in through the dialplan. */
+export function isOriginatedLeg(entry: KnownEntry, originatedFlag: boolean): boolean {
+  if (originatedFlag) return true;
+  const k = baseEntry(entry).kind;
+  return k === 'dialer' || k === 'agent' || k === 'outbound' || k === 'snoop';
+}
+
+/** `PJSIP/1001-0000002a` → `1001`; `DAHDI/i1/011999-1` → `011999`. */
+export function peerOfChannelName(name: string): string {
+  const m = /^[A-Za-z0-9]+\/(?:[a-z]\d+\/|g\d+\/)?([^-@/]+)/.exec(name);
+  return m?.[1] ?? '';
+}
+
+export interface Parties {
+  from: string;
+  fromName: string | null;
+  to: string;
+  trunkRef: string | null;
+}
+
+/**
+ * Who called whom. For legs that came in, the caller id and what was dialled; for legs Atende
+ * originated, the caller id it presented and the party it reached (connected line, else the
+ * peer named in the channel).
+ */
+export function partiesOf(entry: KnownEntry, channel: ChannelSnapshot, originated: boolean): Parties {
+  const base = baseEntry(entry);
+  const callerName = channel.caller.name.trim() || null;
+  if (base.kind === 'inbound') {
+    return { from: channel.caller.number, fromName: callerName, to: base.did, trunkRef: base.trunkRef };
+  }
+  if (base.kind === 'internal') {
+    return {
+      from: channel.caller.number || peerOfChannelName(channel.name),
+      fromName: callerName,
+      to: base.exten,
+      trunkRef: null,
+    };
+  }
+  if (isOriginatedLeg(entry, originated)) {
+    return {
+      from: channel.caller.number,
+      fromName: callerName,
+      to: channel.connected.number || peerOfChannelName(channel.name),
+      trunkRef: null,
+    };
+  }
+  return { from: channel.caller.number, fromName: callerName, to: channel.dialplan.exten, trunkRef: null };
+}
+
+export function hangupByOf(info: Pick<HangupInfo, 'by'>, originated: boolean): HangupBy {
+  if (info.by === 'atende') return 'atende';
+  return originated ? 'far_end' : 'caller';
+}
+
+/** The state a leg starts in, from the channel state when it entered the app. */
+export const initialStateOf = (channel: Pick<ChannelSnapshot, 'state'>): Exclude<CallState, 'ended'> =>
+  channel.state === 'Up' ? 'in_progress' : 'ringing';
+
+export interface LegStatus {
+  state: CallState;
+  answeredAt: number | null;
+  endedAt: number | null;
+  hangup: HangupInfo | null;
+}
+
+/** What to write when an event moves a leg. */
+export type LegChange = { kind: 'answered'; at: number } | { kind: 'ended'; at: number; hangup: HangupInfo } | undefined;
+
+/** One step of a leg's state machine: ringing → in_progress → ended; `ended` is final. */
+export function stepLeg(leg: LegStatus, event: TelephonyEvent): { leg: LegStatus; change: LegChange } {
+  if (leg.state === 'ended') return { leg, change: undefined };
+  switch (event.type) {
+    case 'CallAnswered':
+      if (leg.state === 'in_progress') return { leg, change: undefined };
+      return { leg: { ...leg, state: 'in_progress', answeredAt: event.at }, change: { kind: 'answered', at: event.at } };
+    case 'CallStateChanged':
+      if (event.state !== 'Up' || leg.state === 'in_progress') return { leg, change: undefined };
+      return { leg: { ...leg, state: 'in_progress', answeredAt: event.at }, change: { kind: 'answered', at: event.at } };
+    case 'CallEnded':
+      return {
+        leg: { ...leg, state: 'ended', endedAt: event.at, hangup: event.hangup },
+        change: { kind: 'ended', at: event.at, hangup: event.hangup },
+      };
+    default:
+      return { leg, change: undefined };
+  }
+}
+
+export interface ReconcileInput {
+  app: string;
+  /** Sessions that existed before the channel list was taken. */
+  sessions: readonly { callId: string; channelId: string }[];
+  channels: readonly ChannelSnapshot[];
+  /** Records still open in the database that no session owns. */
+  openRows: readonly { callId: string; channelId: string }[];
+}
+
+export interface ReconcilePlan {
+  /** Sessions whose channel no longer exists: close them. */
+  gone: string[];
+  /** Sessions whose channel is alive: keep them. */
+  adopt: string[];
+  /** Channels in the app that no session owns: hang up and record (with the open row's callId, if any). */
+  strangers: { channel: ChannelSnapshot; args: string[]; callId: string | undefined }[];
+  /** Open rows with no session and no channel of ours: close them. */
+  staleRows: string[];
+}
+
+/** Decides what to do after a reconnect or at start, from what Asterisk says it has. */
+export function planReconciliation(input: ReconcileInput): ReconcilePlan {
+  const live = new Map(input.channels.map((c) => [c.id, c]));
+  const owned = new Set(input.sessions.map((s) => s.channelId));
+  const rowByChannel = new Map(input.openRows.map((r) => [r.channelId, r.callId]));
+  const plan: ReconcilePlan = { gone: [], adopt: [], strangers: [], staleRows: [] };
+  for (const s of input.sessions) (live.has(s.channelId) ? plan.adopt : plan.gone).push(s.callId);
+  const strangerRows = new Set<string>();
+  for (const channel of input.channels) {
+    if (owned.has(channel.id)) continue;
+    const args = stasisArgsOf(channel.dialplan, input.app);
+    if (!args) continue;
+    const callId = rowByChannel.get(channel.id);
+    if (callId) strangerRows.add(callId);
+    plan.strangers.push({ channel, args, callId });
+  }
+  for (const r of input.openRows) if (!strangerRows.has(r.callId)) plan.staleRows.push(r.callId);
+  return plan;
+}
