@@ -1,0 +1,100 @@
+import type { OriginateFailure } from './call-control.js';
+
+/**
+ * Q.850 cause names as Asterisk prints them (`ast_cause2str`), plus 0, which Asterisk uses for
+ * "not set".
+ */
+const CAUSE_NAMES: Readonly<Record<number, string>> = {
+  0: 'Unknown',
+  1: 'Unallocated (unassigned) number',
+  2: 'No route to specified transit network',
+  3: 'No route to destination',
+  5: 'Misdialled trunk prefix',
+  6: 'Channel unacceptable',
+  7: 'Call awarded and being delivered in an established channel',
+  8: 'Preemption',
+  14: 'Number ported',
+  16: 'Normal call clearing',
+  17: 'User busy',
+  18: 'No user responding',
+  19: 'No answer from user (user alerted)',
+  20: 'Subscriber absent',
+  21: 'Call rejected',
+  22: 'Number changed',
+  23: 'Redirected to new destination',
+  26: 'Non-selected user clearing',
+  27: 'Destination out of order',
+  28: 'Invalid number format (address incomplete)',
+  29: 'Facility rejected',
+  30: 'Response to STATUS ENQUIRY',
+  31: 'Normal, unspecified',
+  34: 'No circuit/channel available',
+  38: 'Network out of order',
+  41: 'Temporary failure',
+  42: 'Switching equipment congestion',
+  43: 'Access information discarded',
+  44: 'Requested circuit/channel not available',
+  50: 'Requested facility not subscribed',
+  52: 'Outgoing calls barred',
+  54: 'Incoming calls barred',
+  57: 'Bearer capability not authorized',
+  58: 'Bearer capability not presently available',
+  65: 'Bearer capability not implemented',
+  66: 'Channel type not implemented',
+  69: 'Requested facility not implemented',
+  81: 'Invalid call reference value',
+  88: 'Incompatible destination',
+  95: 'Invalid message, unspecified',
+  96: 'Mandatory information element is missing',
+  97: 'Message type non-existent or not implemented',
+  98: 'Message not compatible with call state or message type non-existent or not implemented',
+  99: 'Information element / parameter non-existent or not implemented',
+  100: 'Invalid information element contents',
+  101: 'Message not compatible with call state',
+  102: 'Recovery on timer expiry',
+  103: 'Mandatory information element length error',
+  111: 'Protocol error, unspecified',
+  127: 'Interworking, unspecified',
+};
+
+/** The Q.850 name of a cause ("User busy"), or `Cause <n>` for one without a name. */
+export function causeText(cause: number): string {
+  return CAUSE_NAMES[cause] ?? `Cause ${cause}`;
+}
+
+/**
+ * Why an originated channel never answered, from the Q.850 cause of its ChannelDestroyed.
+ *
+ * - 0: Asterisk's dialer hangs an unanswered channel up on its ring timeout without setting the
+ *   channel's own cause (main/dial.c sets NO_ANSWER only on its private dial structure), so
+ *   ChannelDestroyed says 0 — for an originate that is a ring timeout.
+ * - 18: chan_pjsip maps SIP 408 to 18, so a dead trunk also looks like "no answer".
+ * - 20: MFC/R2 (Brazil) reports an unallocated number as 20, not 1.
+ */
+export function classifyCause(cause: number): OriginateFailure {
+  switch (cause) {
+    case 17:
+      return 'busy';
+    case 0:
+    case 18:
+    case 19:
+      return 'no_answer';
+    case 1:
+    case 20:
+    case 22:
+    case 28:
+      return 'unallocated';
+    case 21:
+      return 'rejected';
+    case 3:
+    case 27:
+    case 34:
+    case 38:
+    case 41:
+    case 42:
+    case 58:
+      return 'congestion';
+    default:
+      return 'failed';
+  }
+}

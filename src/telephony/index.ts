@@ -1,0 +1,11 @@
+export * from './call-control.js';
+export { classifyCause, causeText } from './causes.js';
+export { collectDigitsFromEvents, type DigitsRunnerDeps } from './digits.js';
+export { startDigits, stepDigits, type DigitsEvent, type DigitsState, type DigitsStep } from './digits.logic.js';
+export {
+  createAriCallControl,
+  DEFAULT_ARI_APP,
+  DEFAULT_ARI_URL,
+  type AriCallControlHandle,
+  type AriSettings,
+} from './ari/index.js';

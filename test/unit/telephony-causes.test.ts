@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { causeText, classifyCause } from '../../src/telephony/index.js';
+
+describe('classifyCause', () => {
+  it.each([
+    [17, 'busy'],
+    [0, 'no_answer'],
+    [18, 'no_answer'],
+    [19, 'no_answer'],
+    [1, 'unallocated'],
+    [20, 'unallocated'],
+    [22, 'unallocated'],
+    [28, 'unallocated'],
+    [21, 'rejected'],
+    [3, 'congestion'],
+    [27, 'congestion'],
+    [34, 'congestion'],
+    [38, 'congestion'],
+    [41, 'congestion'],
+    [42, 'congestion'],
+    [58, 'congestion'],
+    [16, 'failed'],
+    [31, 'failed'],
+    [102, 'failed'],
+    [127, 'failed'],
+    [999, 'failed'],
+  ] as const)('cause %i → %s', (cause, reason) => {
+    expect(classifyCause(cause)).toBe(reason);
+  });
+});
+
+describe('causeText', () => {
+  it.each([
+    [16, 'Normal call clearing'],
+    [17, 'User busy'],
+    [19, 'No answer from user (user alerted)'],
+    [34, 'No circuit/channel available'],
+    [0, 'Unknown'],
+  ])('cause %i is "%s"', (cause, text) => {
+    expect(causeText(cause)).toBe(text);
+  });
+
+  it('names a cause without a Q.850 name by its number', () => {
+    expect(causeText(77)).toBe('Cause 77');
+  });
+});
