@@ -1,0 +1,105 @@
+/**
+ * What sits behind a dial string: how long it rings, whether it answers, with which Q.850
+ * cause it fails, what AMD would hear, and what it does once answered. All times are
+ * modelled milliseconds (the model divides them by its speed).
+ */
+export type AmdStatus = 'HUMAN' | 'MACHINE' | 'NOTSURE';
+
+export type AfterAnswer =
+  | { kind: 'stay' }
+  /** Sends DTMF into the call after `afterMs`. */
+  | { kind: 'dtmf'; afterMs: number; digits: string }
+  /** Hangs up after `afterMs` with `cause`. */
+  | { kind: 'hangup'; afterMs: number; cause: number };
+
+export interface FarEnd {
+  /** Delay before the far end rings (180 Ringing / ALERTING). */
+  ringAfterMs: number;
+  /** Answers after this delay; undefined = never on its own (rings until the originate timeout or a manual answer). */
+  answerAfterMs?: number;
+  /** Fails after `failAfterMs` with this Q.850 cause (busy, congestion, unallocated…). */
+  fail?: { cause: number; afterMs: number };
+  amd: AmdStatus;
+  afterAnswer: AfterAnswer;
+}
+
+const stay: AfterAnswer = { kind: 'stay' };
+
+/**
+ * The PSTN behind a span or trunk: the dialled number's last digit decides.
+ * 0–3 human, 4 machine, 5 busy, 6 no answer, 7 congestion, 8 unallocated, 9 human after a long ring.
+ */
+export function pstnFarEnd(number: string, unallocatedCause: number): FarEnd {
+  const last = number.trim().slice(-1);
+  const digit = /[0-9]/.test(last) ? Number(last) : 0;
+  switch (digit) {
+    case 4:
+      return { ringAfterMs: 300, answerAfterMs: 2000, amd: 'MACHINE', afterAnswer: stay };
+    case 5:
+      return { ringAfterMs: 300, fail: { cause: 17, afterMs: 1000 }, amd: 'NOTSURE', afterAnswer: stay };
+    case 6:
+      return { ringAfterMs: 300, amd: 'NOTSURE', afterAnswer: stay };
+    case 7:
+      return { ringAfterMs: 0, fail: { cause: 34, afterMs: 500 }, amd: 'NOTSURE', afterAnswer: stay };
+    case 8:
+      return { ringAfterMs: 0, fail: { cause: unallocatedCause, afterMs: 500 }, amd: 'NOTSURE', afterAnswer: stay };
+    case 9:
+      return { ringAfterMs: 300, answerAfterMs: 5000, amd: 'HUMAN', afterAnswer: stay };
+    default:
+      return { ringAfterMs: 300, answerAfterMs: 2000, amd: 'HUMAN', afterAnswer: stay };
+  }
+}
+
+/** The context the real-Asterisk e2e suite dials through Local channels (dialplan/e2e.conf). */
+export const e2eContext = 'atende-e2e';
+
+/** Far ends of the e2e test context, by extension; undefined for an unknown extension. */
+export function localFarEnd(exten: string): FarEnd | undefined {
+  switch (exten) {
+    case 'answer':
+      // A Local channel in Wait() sends no audio: AMD cannot decide.
+      return { ringAfterMs: 0, answerAfterMs: 0, amd: 'NOTSURE', afterAnswer: stay };
+    case 'answer-dtmf':
+      return { ringAfterMs: 0, answerAfterMs: 0, amd: 'NOTSURE', afterAnswer: { kind: 'dtmf', afterMs: 1000, digits: '1234#' } };
+    case 'play-hangup':
+      return { ringAfterMs: 0, answerAfterMs: 0, amd: 'NOTSURE', afterAnswer: { kind: 'hangup', afterMs: 2000, cause: 16 } };
+    case 'busy':
+      return { ringAfterMs: 0, fail: { cause: 17, afterMs: 100 }, amd: 'NOTSURE', afterAnswer: stay };
+    case 'congestion':
+      return { ringAfterMs: 0, fail: { cause: 34, afterMs: 100 }, amd: 'NOTSURE', afterAnswer: stay };
+    case 'noanswer':
+      return { ringAfterMs: 0, amd: 'NOTSURE', afterAnswer: stay };
+    case 'unallocated':
+      return { ringAfterMs: 0, fail: { cause: 1, afterMs: 100 }, amd: 'NOTSURE', afterAnswer: stay };
+    case 'human':
+      return { ringAfterMs: 0, answerAfterMs: 0, amd: 'HUMAN', afterAnswer: stay };
+    case 'machine':
+      return { ringAfterMs: 0, answerAfterMs: 0, amd: 'MACHINE', afterAnswer: stay };
+    default:
+      return undefined;
+  }
+}
+
+/** An agent phone: answers after a delay, rejects with 486 (→ 17), or rings until the timeout. */
+export function phoneFarEnd(behaviour: 'answer' | 'reject' | 'no-answer', answerAfterMs: number): FarEnd {
+  switch (behaviour) {
+    case 'reject':
+      return { ringAfterMs: 50, fail: { cause: 17, afterMs: 500 }, amd: 'NOTSURE', afterAnswer: stay };
+    case 'no-answer':
+      return { ringAfterMs: 50, amd: 'NOTSURE', afterAnswer: stay };
+    default:
+      return { ringAfterMs: 50, answerAfterMs: Math.max(answerAfterMs, 50), amd: 'NOTSURE', afterAnswer: stay };
+  }
+}
+
+/** AMD outcome as app_amd reports it: AMDSTATUS, AMDCAUSE and the modelled analysis time. */
+export function amdResult(status: AmdStatus): { status: AmdStatus; cause: string; afterMs: number } {
+  switch (status) {
+    case 'HUMAN':
+      return { status, cause: 'HUMAN-800-800', afterMs: 2300 };
+    case 'MACHINE':
+      return { status, cause: 'LONGGREETING-1500-1500', afterMs: 1800 };
+    default:
+      return { status, cause: 'TOOLONG-5000', afterMs: 5000 };
+  }
+}
