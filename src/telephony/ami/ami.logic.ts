@@ -37,9 +37,9 @@ export function normaliseMessage(raw: Readonly<Record<string, RawValue | unknown
 }
 
 /** Builds an AmiMessage from header pairs (tests and the emulator's view of the wire). */
-export function messageOf(pairs: Record<string, string | string[]>): AmiMessage {
+export function messageOf(pairs: Record<string, string | string[] | undefined>): AmiMessage {
   const lower: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(pairs)) lower[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(pairs)) if (v !== undefined) lower[k.toLowerCase()] = v;
   return normaliseMessage(lower);
 }
 
