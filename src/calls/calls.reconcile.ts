@@ -1,0 +1,66 @@
+/**
+ * Reconciliation: after an ARI reconnect and at start, compare what Atende believes with the
+ * channels Asterisk actually has, so that no call stays "in progress" forever.
+ *
+ * - a session whose channel is gone is closed (`reconciled: channel gone`, last cause known);
+ * - a session whose channel is alive is adopted (it carries on);
+ * - a channel in our app that no session owns is hung up (cause 16) and recorded
+ *   (`reconciled: unknown channel`), reusing the open record of a previous run if there is one;
+ * - a record left open by a previous run with no channel of ours is closed
+ *   (`reconciled: daemon restart`).
+ * The decisions are pure (`planReconciliation`); this file applies them.
+ */
+import type { TenantId } from '../kernel/index.js';
+import type { ChannelSnapshot } from '../telephony/call-control.js';
+import { planReconciliation } from './calls.logic.js';
+import { EndReason } from './calls.model.js';
+import type { CallsEngine } from './calls.service.js';
+
+export interface ReconcileSummary {
+  gone: number;
+  adopted: number;
+  strangers: number;
+  staleRows: number;
+}
+
+export async function runReconciliation(engine: CallsEngine, why: string): Promise<ReconcileSummary | undefined> {
+  const { control, repo, app, clock } = engine.deps;
+  const seqBefore = engine.nextSeq();
+  let channels: ChannelSnapshot[];
+  try {
+    channels = await control.listChannels();
+  } catch (err) {
+    engine.log.warn({ err, why }, 'reconciliation skipped: cannot list channels');
+    return undefined;
+  }
+  // Only what existed before the list was taken: later sessions may not be in it.
+  const sessions = engine.sessions().filter((s) => s.seq < seqBefore && !s.ended);
+  const openRows = repo.open().filter((r) => !engine.hasChannel(r.channelId) && !engine.sessionByCallId(r.callId));
+  const plan = planReconciliation({
+    app,
+    sessions: sessions.map((s) => ({ callId: s.callId, channelId: s.channelId })),
+    channels,
+    openRows,
+  });
+
+  for (const callId of plan.gone) engine.sessionByCallId(callId)?.closeWithoutEvent(EndReason.channelGone);
+  for (const callId of plan.adopt) engine.sessionByCallId(callId)?.adopted();
+  const now = clock.now();
+  for (const callId of plan.staleRows) {
+    repo.close(callId, { endedAt: now, cause: null, causeText: null, hangupBy: null, endReason: EndReason.daemonRestart });
+  }
+  let strangers = 0;
+  for (const s of plan.strangers) {
+    if (engine.hasChannel(s.channel.id)) continue; // entered while we were listing
+    strangers++;
+    const tenantId: TenantId | undefined = s.callId ? repo.tenantOf(s.callId) : undefined;
+    engine.admit(s.channel, s.args, {
+      originated: false,
+      startedAt: s.callId ? now : s.channel.createdAt,
+      stranger: { callId: s.callId, tenantId },
+    });
+  }
+  const summary = { gone: plan.gone.length, adopted: plan.adopt.length, strangers, staleRows: plan.staleRows.length };
+  engine.log.info({ why, channels: channels.length, ...summary }, 'calls reconciled');
+  return summary;
+}

@@ -1,0 +1,177 @@
+import { and, desc, eq, gte, like, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { calls, tenants, users } from '../db/schema/index.js';
+import type { CallId, TenantId } from '../kernel/index.js';
+import type { CallFilters, CallRecord, CallState, HangupBy } from './calls.model.js';
+
+type Row = typeof calls.$inferSelect;
+
+const ms = (d: Date | null): number | null => (d ? d.getTime() : null);
+
+function toRecord(r: Row): CallRecord {
+  return {
+    callId: r.callId as CallId,
+    tenantId: r.tenantId as TenantId,
+    parentCallId: r.parentCallId,
+    channelId: r.channelId,
+    channelName: r.channelName,
+    kind: r.kind,
+    direction: r.direction,
+    from: r.fromNumber,
+    fromName: r.fromName,
+    to: r.toNumber,
+    trunkRef: r.trunkRef,
+    state: r.state,
+    startedAt: r.startedAt.getTime(),
+    answeredAt: ms(r.answeredAt),
+    endedAt: ms(r.endedAt),
+    cause: r.cause,
+    causeText: r.causeText,
+    hangupBy: r.hangupBy,
+    endReason: r.endReason,
+  };
+}
+
+export interface NewCall {
+  callId: CallId;
+  tenantId: TenantId;
+  parentCallId: string | null;
+  channelId: string;
+  channelName: string | null;
+  kind: string;
+  direction: CallRecord['direction'];
+  from: string;
+  fromName: string | null;
+  to: string;
+  trunkRef: string | null;
+  state: Exclude<CallState, 'ended'>;
+  startedAt: number;
+  answeredAt: number | null;
+}
+
+export interface CallClosing {
+  endedAt: number;
+  cause: number | null;
+  causeText: string | null;
+  hangupBy: HangupBy | null;
+  endReason: string;
+}
+
+/** Every query on the `calls` table. */
+export function createCallsRepo(db: Db) {
+  return {
+    insert(c: NewCall): void {
+      db.insert(calls)
+        .values({
+          callId: c.callId,
+          tenantId: c.tenantId,
+          parentCallId: c.parentCallId,
+          channelId: c.channelId,
+          channelName: c.channelName,
+          kind: c.kind,
+          direction: c.direction,
+          fromNumber: c.from,
+          fromName: c.fromName,
+          toNumber: c.to,
+          trunkRef: c.trunkRef,
+          state: c.state,
+          startedAt: new Date(c.startedAt),
+          answeredAt: c.answeredAt === null ? null : new Date(c.answeredAt),
+        })
+        .run();
+    },
+
+    /** Marks a ringing leg answered; a leg already answered or ended is left as it is. */
+    markAnswered(callId: CallId, at: number): void {
+      db.update(calls)
+        .set({ state: 'in_progress', answeredAt: new Date(at) })
+        .where(and(eq(calls.callId, callId), eq(calls.state, 'ringing')))
+        .run();
+    },
+
+    /** Closes a leg; true only the first time (a record is closed exactly once). */
+    close(callId: string, c: CallClosing): boolean {
+      const r = db
+        .update(calls)
+        .set({
+          state: 'ended',
+          endedAt: new Date(c.endedAt),
+          cause: c.cause,
+          causeText: c.causeText,
+          hangupBy: c.hangupBy,
+          endReason: c.endReason,
+        })
+        .where(and(eq(calls.callId, callId), ne(calls.state, 'ended')))
+        .run();
+      return r.changes === 1;
+    },
+
+    /** Records not yet ended, across tenants (for reconciliation). */
+    open(): { callId: string; channelId: string }[] {
+      return db
+        .select({ callId: calls.callId, channelId: calls.channelId })
+        .from(calls)
+        .where(ne(calls.state, 'ended'))
+        .all();
+    },
+
+    tenantOf(callId: string): TenantId | undefined {
+      const r = db.select({ tenantId: calls.tenantId }).from(calls).where(eq(calls.callId, callId)).get();
+      return r?.tenantId as TenantId | undefined;
+    },
+
+    get(tenantId: TenantId, callId: string): CallRecord | undefined {
+      const r = db
+        .select()
+        .from(calls)
+        .where(and(eq(calls.tenantId, tenantId), eq(calls.callId, callId)))
+        .get();
+      return r ? toRecord(r) : undefined;
+    },
+
+    /** A tenant's legs, newest first. */
+    list(tenantId: TenantId, f: CallFilters): { items: CallRecord[]; total: number } {
+      const where: SQL[] = [eq(calls.tenantId, tenantId)];
+      if (f.from !== undefined) where.push(gte(calls.startedAt, new Date(f.from)));
+      if (f.to !== undefined) where.push(lt(calls.startedAt, new Date(f.to)));
+      if (f.direction) where.push(eq(calls.direction, f.direction));
+      if (f.state) where.push(eq(calls.state, f.state));
+      if (f.number) {
+        // Digits only (validated at the edge), so no LIKE wildcard can slip in.
+        const pattern = `%${f.number}%`;
+        where.push(or(like(calls.fromNumber, pattern), like(calls.toNumber, pattern))!);
+      }
+      if (f.party !== undefined) where.push(or(eq(calls.fromNumber, f.party), eq(calls.toNumber, f.party))!);
+      const cond = and(...where);
+      const items = db
+        .select()
+        .from(calls)
+        .where(cond)
+        .orderBy(desc(calls.startedAt), desc(calls.id))
+        .limit(f.limit)
+        .offset(f.offset)
+        .all()
+        .map(toRecord);
+      const total = db.select({ n: sql<number>`count(*)` }).from(calls).where(cond).get()?.n ?? 0;
+      return { items, total };
+    },
+
+    /** A user's extension (agents see only the legs of their own phone). */
+    extensionOf(tenantId: TenantId, userId: number): string | undefined {
+      const r = db
+        .select({ extension: users.extension })
+        .from(users)
+        .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)))
+        .get();
+      return r?.extension ?? undefined;
+    },
+
+    /** The only/first active tenant (the default tenant resolver). */
+    firstActiveTenant(): TenantId | undefined {
+      const r = db.select({ id: tenants.id }).from(tenants).where(eq(tenants.active, true)).orderBy(tenants.id).limit(1).get();
+      return r?.id as TenantId | undefined;
+    },
+  };
+}
+
+export type CallsRepo = ReturnType<typeof createCallsRepo>;

@@ -1,0 +1,159 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { AppDeps } from '../app.js';
+import { errorSchema } from '../http/errors.js';
+import type { Principal } from '../http/principal.js';
+import { invalidField, notFound, unauthorized, type TenantId } from '../kernel/index.js';
+import { callDirections, callStates, hangupParties, type CallFilters, type CallRecord } from './calls.model.js';
+import { createCallsRepo } from './calls.repo.js';
+
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) =>
+  Type.Union([t, Type.Null()]);
+
+const ListQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'Started at or after (ISO 8601 with offset).' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'Started before (ISO 8601 with offset).' })),
+    direction: Type.Optional(literals(callDirections)),
+    number: Type.Optional(Type.String({ pattern: '^[0-9]{1,32}$', description: 'Digits found in the from or to number.' })),
+    state: Type.Optional(literals(callStates)),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+    offset: Type.Integer({ minimum: 0, default: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+const CallParams = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+
+const Call = Type.Object({
+  callId: Type.String(),
+  parentCallId: Nullable(Type.String()),
+  channelId: Type.String(),
+  channelName: Nullable(Type.String()),
+  kind: Type.String({ description: 'Entry kind: inbound, internal, dialer, agent, outbound, snoop, e2e.' }),
+  direction: literals(callDirections),
+  from: Type.String(),
+  fromName: Nullable(Type.String()),
+  to: Type.String(),
+  trunkRef: Nullable(Type.String({ description: 'span:<n> or trunk:<name>' })),
+  state: literals(callStates),
+  startedAt: Type.String({ format: 'date-time' }),
+  answeredAt: Nullable(Type.String({ format: 'date-time' })),
+  endedAt: Nullable(Type.String({ format: 'date-time' })),
+  durationSeconds: Nullable(Type.Integer({ description: 'From start to end.' })),
+  talkSeconds: Nullable(Type.Integer({ description: 'From answer to end.' })),
+  cause: Nullable(Type.Integer({ description: 'Q.850 cause.' })),
+  causeText: Nullable(Type.String()),
+  hangupBy: Type.Union([literals(hangupParties), Type.Null()]),
+  endReason: Nullable(Type.String()),
+});
+
+const CallList = Type.Object({
+  items: Type.Array(Call),
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const seconds = (from: number | null, to: number | null): number | null =>
+  from === null || to === null ? null : Math.round((to - from) / 1000);
+
+function toDto(c: CallRecord): Static<typeof Call> {
+  return {
+    callId: c.callId,
+    parentCallId: c.parentCallId,
+    channelId: c.channelId,
+    channelName: c.channelName,
+    kind: c.kind,
+    direction: c.direction,
+    from: c.from,
+    fromName: c.fromName,
+    to: c.to,
+    trunkRef: c.trunkRef,
+    state: c.state,
+    startedAt: new Date(c.startedAt).toISOString(),
+    answeredAt: iso(c.answeredAt),
+    endedAt: iso(c.endedAt),
+    durationSeconds: seconds(c.startedAt, c.endedAt),
+    talkSeconds: seconds(c.answeredAt, c.endedAt),
+    cause: c.cause,
+    causeText: c.causeText,
+    hangupBy: c.hangupBy,
+    endReason: c.endReason,
+  };
+}
+
+function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthorized();
+  return request.principal;
+}
+
+/** `GET /calls` and `GET /calls/:callId`: the principal's tenant's call records (agents: their own phone's). */
+export const callsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
+  const repo = createCallsRepo(deps.database.db);
+  if (!app.getSchema('Error')) app.addSchema(errorSchema);
+  const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' } };
+
+  /** Agents are shown only legs of their own extension; undefined = no restriction. */
+  const partyFor = (p: Principal): string | null | undefined =>
+    p.level === 'agent' ? (repo.extensionOf(p.tenantId as TenantId, p.userId) ?? null) : undefined;
+
+  app.get(
+    '/calls',
+    {
+      config: { access: { module: 'calls', action: 'read' } },
+      schema: {
+        tags: ['calls'],
+        summary: 'Call records, newest first',
+        querystring: ListQuery,
+        response: { 200: CallList, ...errors },
+      },
+    },
+    async (request) => {
+      const q = request.query as Static<typeof ListQuery>;
+      const p = principalOf(request);
+      const from = q.from === undefined ? undefined : Date.parse(q.from);
+      const to = q.to === undefined ? undefined : Date.parse(q.to);
+      if (from !== undefined && to !== undefined && to <= from) throw invalidField('to', 'to must be after from');
+      const party = partyFor(p);
+      if (party === null) return { items: [], total: 0, limit: q.limit, offset: q.offset };
+      const filters: CallFilters = {
+        from,
+        to,
+        direction: q.direction,
+        number: q.number,
+        state: q.state,
+        party,
+        limit: q.limit,
+        offset: q.offset,
+      };
+      const { items, total } = repo.list(p.tenantId as TenantId, filters);
+      return { items: items.map(toDto), total, limit: q.limit, offset: q.offset };
+    },
+  );
+
+  app.get(
+    '/calls/:callId',
+    {
+      config: { access: { module: 'calls', action: 'read' } },
+      schema: {
+        tags: ['calls'],
+        summary: 'One call record',
+        params: CallParams,
+        response: { 200: Call, 404: { $ref: 'Error#' }, ...errors },
+      },
+    },
+    async (request) => {
+      const { callId } = request.params as Static<typeof CallParams>;
+      const p = principalOf(request);
+      const record = repo.get(p.tenantId as TenantId, callId);
+      const party = partyFor(p);
+      if (!record || party === null || (party !== undefined && record.from !== party && record.to !== party)) {
+        throw notFound('call');
+      }
+      return toDto(record);
+    },
+  );
+};
