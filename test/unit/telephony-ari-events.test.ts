@@ -94,7 +94,7 @@ describe('ARI event translation', () => {
       { type: 'PlaybackFinished', playback: pb('p2', 'done', 'bridge:b') },
       { type: 'PlaybackFinished', playback: pb('p3', 'failed') },
       { type: 'ChannelHangupRequest', channel: ch('a'), cause: 16 },
-      { type: 'PlaybackFinished', playback: pb('p4', 'done') },
+      { type: 'PlaybackFinished', playback: pb('p4', 'failed') },
     ]);
     expect(out).toEqual([
       { type: 'PlaybackStarted', at: NOW, playbackId: 'p1', target: { channelId: 'a' } },

@@ -136,7 +136,9 @@ export class AriEventTranslator {
           this.stopRequested.delete(playback.id) ||
           ('channelId' in target &&
             (this.ended.has(target.channelId) || this.channels.get(target.channelId)?.hangupSeen === true));
-        const reason = playback.state === 'failed' ? 'failed' : stopped ? 'stopped' : 'done';
+        // Asterisk reports a stopped playback as "done" and one cut by a hangup as "failed":
+        // only our own memory tells "stopped" apart.
+        const reason = stopped ? 'stopped' : playback.state === 'failed' ? 'failed' : 'done';
         return [{ type: 'PlaybackFinished', at: now, playbackId: playback.id, target, reason }];
       }
       case 'RecordingStarted': {
