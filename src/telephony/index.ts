@@ -9,3 +9,4 @@ export {
   type AriCallControlHandle,
   type AriSettings,
 } from './ari/index.js';
+export { createAmiClient, AmiError, type AmiClient, type AmiClientOptions, type AmiEvent, type AmiEventOf, type AmiSpanStatus, type AmiEndpoint } from './ami/index.js';
