@@ -12,6 +12,7 @@ import { installErrorHandling } from './http/errors.js';
 import { validatorCompiler } from './http/validation.js';
 import { apiRoutes } from './http/routes.js';
 import { systemRoutes } from './http/system.routes.js';
+import { authPlugin } from './auth/index.js';
 
 /** What the HTTP app needs from the composition root; tests build it with their own. */
 export interface AppDeps {
@@ -51,6 +52,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(cors, { origin: [...deps.config.http.corsOrigins], credentials: true });
   }
   await app.register(cookie);
+  // Before any route: it checks every /api/v1 route's access declaration and guards requests.
+  await app.register(authPlugin, deps);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

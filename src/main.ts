@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { openDatabase } from './db/client.js';
+import { bootstrap } from './org/index.js';
 import { createLogger, Readiness, systemClock, type Logger } from './kernel/index.js';
 
 /**
@@ -18,6 +19,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
+  await bootstrap({ config, database, logger, clock: systemClock });
 
   const app = await buildApp({ config, database, logger, clock: systemClock, readiness });
   const url = await app.listen({ host: config.http.host, port: config.http.port });

@@ -1,8 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../app.js';
+import { auditRoutes } from '../audit/index.js';
+import { authRoutes } from '../auth/index.js';
+import { callsRoutes } from '../calls/index.js';
+import { orgRoutes } from '../org/index.js';
 
 /**
  * Every area's route plugin, mounted under `/api/v1`. Each plugin receives the app's
  * dependencies as its options. Add an area here; keep the plugins themselves thin.
  */
-export const apiRoutes: FastifyPluginAsync<AppDeps>[] = [];
+export const apiRoutes: FastifyPluginAsync<AppDeps>[] = [
+  authRoutes,
+  orgRoutes,
+  auditRoutes,
+  callsRoutes,
+];

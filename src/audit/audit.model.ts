@@ -1,0 +1,44 @@
+export interface AuditActor {
+  userId: number;
+  login: string;
+}
+
+/** One admin change as the caller describes it. */
+export interface AuditEntry {
+  tenantId: number;
+  /** Null for changes the system makes by itself (first start, demo data). */
+  actor: AuditActor | null;
+  entity: string;
+  entityId: string | number;
+  action: string;
+  before?: unknown;
+  after?: unknown;
+  ip?: string | undefined;
+  requestId?: string | undefined;
+}
+
+export interface AuditRecord {
+  id: number;
+  tenantId: number;
+  actorUserId: number | null;
+  actorLogin: string | null;
+  entity: string;
+  entityId: string;
+  action: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  at: string;
+  ip: string | null;
+  requestId: string | null;
+}
+
+export interface AuditFilter {
+  entity?: string | undefined;
+  entityId?: string | undefined;
+  actorUserId?: number | undefined;
+  action?: string | undefined;
+  /** Epoch milliseconds, inclusive. */
+  from?: number | undefined;
+  /** Epoch milliseconds, exclusive. */
+  to?: number | undefined;
+}

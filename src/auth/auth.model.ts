@@ -1,0 +1,27 @@
+import type { User } from '../org/index.js';
+
+/** The session cookie. HttpOnly and SameSite=Strict always; Secure when `http.cookieSecure`. */
+export const SESSION_COOKIE = 'atende_session';
+
+/** How long the second login step (TOTP code) may follow the password step. */
+export const TOTP_CHALLENGE_TTL_MS = 5 * 60_000;
+
+/** A sliding session is extended at most this often, to avoid a write on every request. */
+export const SESSION_TOUCH_INTERVAL_MS = 60_000;
+
+export const RECOVERY_CODE_COUNT = 10;
+
+export interface RequestMeta {
+  ip: string;
+  userAgent?: string | undefined;
+}
+
+/** What `/me` and a successful login answer. */
+export interface Me extends User {
+  permissions: string[];
+  totpEnabled: boolean;
+}
+
+export type LoginOutcome =
+  | { kind: 'session'; token: string; me: Me }
+  | { kind: 'totp'; challenge: string };

@@ -1,0 +1,197 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { AppDeps } from '../app.js';
+import type { ChangeContext } from '../org/index.js';
+import { IdParams, Password, UserView } from '../org/org.schemas.js';
+import { SESSION_COOKIE, type LoginOutcome } from './auth.model.js';
+import { clientIp } from './auth.plugin.js';
+import { MODULES, ACTIONS, DEFAULT_PERMISSIONS } from './permissions.js';
+import { actorOf, principalOf } from './tenant-scope.js';
+
+const closed = { additionalProperties: false } as const;
+const MeView = Type.Object({
+  ...UserView.properties,
+  permissions: Type.Array(Type.String()),
+  totpEnabled: Type.Boolean(),
+});
+const LoginAnswer = Type.Object({
+  totpRequired: Type.Boolean({ description: 'true: send the code with `challenge` to /auth/login/totp' }),
+  challenge: Type.Optional(Type.String()),
+  user: Type.Optional(MeView),
+});
+const NoContent = { 204: Type.Null() };
+const tags = ['auth'];
+const self = (action: 'read' | 'write', allowWhilePasswordChangeRequired = false) => ({
+  access: { module: 'self', action },
+  ...(allowWhilePasswordChangeRequired ? { allowWhilePasswordChangeRequired } : {}),
+});
+
+const meta = (req: FastifyRequest) => ({ ip: clientIp(req), userAgent: req.headers['user-agent'] });
+const ctxOf = (req: FastifyRequest): ChangeContext => ({ actor: actorOf(req), ip: req.ip, requestId: req.id });
+
+/** Login, logout, /me, password change and reset, TOTP. */
+export const authRoutes: FastifyPluginAsync<AppDeps> = async (instance, deps) => {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const auth = instance.auth;
+
+  const answer = (reply: FastifyReply, outcome: LoginOutcome) => {
+    if (outcome.kind === 'totp') return { totpRequired: true, challenge: outcome.challenge };
+    void reply.setCookie(SESSION_COOKIE, outcome.token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: deps.config.http.cookieSecure,
+      path: '/',
+    });
+    return { totpRequired: false, user: outcome.me };
+  };
+
+  app.post(
+    '/auth/login',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'Log in with login and password; sets the session cookie, or asks for the TOTP code',
+        security: [],
+        body: Type.Object(
+          { login: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+          closed,
+        ),
+        response: { 200: LoginAnswer },
+      },
+    },
+    async (req, reply) => answer(reply, await auth.login(req.body.login, req.body.password, meta(req))),
+  );
+
+  app.post(
+    '/auth/login/totp',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'Second login step: a TOTP code or an unused recovery code',
+        security: [],
+        body: Type.Object(
+          { challenge: Type.String({ minLength: 1, maxLength: 100 }), code: Type.String({ minLength: 6, maxLength: 20 }) },
+          closed,
+        ),
+        response: { 200: LoginAnswer },
+      },
+    },
+    async (req, reply) => answer(reply, auth.loginTotp(req.body.challenge, req.body.code, meta(req))),
+  );
+
+  app.post(
+    '/auth/logout',
+    { config: self('write', true), schema: { tags, summary: 'End this session (server-side)', response: NoContent } },
+    async (req, reply) => {
+      auth.logout(principalOf(req));
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/me',
+    { config: self('read', true), schema: { tags, summary: 'The logged-in user and its permissions', response: { 200: MeView } } },
+    async (req) => auth.me(principalOf(req).userId),
+  );
+
+  app.post(
+    '/auth/password',
+    {
+      config: self('write', true),
+      schema: {
+        tags,
+        summary: 'Change your own password; your other sessions end',
+        body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password }, closed),
+        response: { 200: MeView },
+      },
+    },
+    async (req) => auth.changePassword(ctxOf(req), req.body.currentPassword, req.body.newPassword, meta(req)),
+  );
+
+  app.post(
+    '/auth/totp/enrol',
+    {
+      config: self('write'),
+      schema: {
+        tags,
+        summary: 'Start TOTP enrolment: a secret and its otpauth:// URI (show as QR code)',
+        response: { 200: Type.Object({ secret: Type.String(), otpauthUri: Type.String() }) },
+      },
+    },
+    async (req) => auth.enrolTotp(actorOf(req)),
+  );
+
+  app.post(
+    '/auth/totp/confirm',
+    {
+      config: self('write'),
+      schema: {
+        tags,
+        summary: 'Activate TOTP with a first code; answers 10 one-time recovery codes, shown only now',
+        body: Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, closed),
+        response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }) },
+      },
+    },
+    async (req) => auth.confirmTotp(ctxOf(req), req.body.code),
+  );
+
+  app.post(
+    '/auth/totp/disable',
+    {
+      config: self('write'),
+      schema: {
+        tags,
+        summary: 'Turn TOTP off (needs your password)',
+        body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 256 }) }, closed),
+        response: NoContent,
+      },
+    },
+    async (req, reply) => {
+      await auth.disableTotp(ctxOf(req), req.body.password, meta(req));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/users/:id/password-reset',
+    {
+      config: { access: { module: 'users', action: 'write' } },
+      schema: {
+        tags: ['users'],
+        summary: 'Admin reset: sets a password (generated when omitted) to be changed at next login; ends the user’s sessions',
+        params: IdParams,
+        body: Type.Object(
+          { newPassword: Type.Optional(Password), disableTotp: Type.Optional(Type.Boolean({ description: 'also remove the second factor' })) },
+          closed,
+        ),
+        response: { 200: Type.Object({ user: UserView, temporaryPassword: Type.Optional(Type.String()) }) },
+      },
+    },
+    async (req) => auth.resetPassword(ctxOf(req), req.params.id, req.body),
+  );
+
+  app.get(
+    '/permissions',
+    {
+      config: { access: { module: 'profiles', action: 'read' } },
+      schema: {
+        tags: ['profiles'],
+        summary: 'The catalogue of modules and actions a profile can grant, and each level’s defaults',
+        response: {
+          200: Type.Object({
+            modules: Type.Array(Type.Object({ module: Type.String(), description: Type.String(), actions: Type.Array(Type.String()) })),
+            defaults: Type.Record(Type.String(), Type.Array(Type.String())),
+          }),
+        },
+      },
+    },
+    async () => ({
+      modules: Object.entries(MODULES).map(([module, description]) => ({ module, description, actions: [...ACTIONS] })),
+      defaults: Object.fromEntries(Object.entries(DEFAULT_PERMISSIONS).map(([k, v]) => [k, [...v]])),
+    }),
+  );
+};

@@ -1,0 +1,170 @@
+import type { AccessLevel, Principal } from '../http/principal.js';
+
+/** Who is acting, with the permissions their profile (or level) grants. */
+export interface Actor extends Principal {
+  permissions: readonly string[];
+}
+
+/** Request facts the audit log keeps next to a change. */
+export interface ChangeContext {
+  actor: Actor;
+  ip?: string | undefined;
+  requestId?: string | undefined;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface PageQuery {
+  limit: number;
+  offset: number;
+}
+
+export interface Tenant {
+  id: number;
+  legalName: string;
+  cnpj: string;
+  contactName: string | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
+  ddi: string;
+  ddd: string | null;
+  cnl: string | null;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TenantInput {
+  legalName: string;
+  cnpj: string;
+  contactName?: string | null;
+  contactEmail?: string | null;
+  contactPhone?: string | null;
+  ddi?: string;
+  ddd?: string | null;
+  cnl?: string | null;
+  active?: boolean;
+}
+
+export interface Concurrency {
+  voice: number;
+  chat: number;
+  email: number;
+}
+
+export interface UserFlags {
+  callCenter: boolean;
+  chat: boolean;
+  autoConnectChat: boolean;
+  email: boolean;
+  internalChat: boolean;
+  auditor: boolean;
+}
+
+export interface User {
+  id: number;
+  tenantId: number;
+  name: string;
+  login: string;
+  email: string | null;
+  level: AccessLevel;
+  profileId: number | null;
+  teamId: number | null;
+  extension: string | null;
+  concurrency: Concurrency;
+  flags: UserFlags;
+  active: boolean;
+  superUser: boolean;
+  passwordChangeRequired: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UserInput {
+  name: string;
+  login: string;
+  password: string;
+  email?: string | null;
+  level: AccessLevel;
+  profileId?: number | null;
+  teamId?: number | null;
+  extension?: string | null;
+  concurrency?: Partial<Concurrency>;
+  flags?: Partial<UserFlags>;
+  active?: boolean;
+  superUser?: boolean;
+  /** Default true: a new user chooses their own password on first access. */
+  passwordChangeRequired?: boolean;
+}
+
+export type UserPatch = Partial<Omit<UserInput, 'password' | 'login' | 'passwordChangeRequired'>> & { login?: string };
+
+export interface Team {
+  id: number;
+  tenantId: number;
+  name: string;
+  description: string | null;
+  takeoverMessage: string | null;
+  supervisorIds: number[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TeamInput {
+  name: string;
+  description?: string | null;
+  takeoverMessage?: string | null;
+  supervisorIds?: number[];
+}
+
+export interface Profile {
+  id: number;
+  tenantId: number;
+  name: string;
+  description: string | null;
+  permissions: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProfileInput {
+  name: string;
+  description?: string | null;
+  permissions: string[];
+}
+
+export interface PauseType {
+  id: number;
+  tenantId: number;
+  reason: string;
+  description: string | null;
+  maxDurationMinutes: number | null;
+  maxAgents: number | null;
+  overrunAllowed: boolean;
+  transferWhilePaused: boolean;
+  wrapUp: boolean;
+  hideOnPanels: boolean;
+  /** Teams this pause is offered to; empty means every team. */
+  teamIds: number[];
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PauseTypeInput {
+  reason: string;
+  description?: string | null;
+  maxDurationMinutes?: number | null;
+  maxAgents?: number | null;
+  overrunAllowed?: boolean;
+  transferWhilePaused?: boolean;
+  wrapUp?: boolean;
+  hideOnPanels?: boolean;
+  teamIds?: number[];
+  active?: boolean;
+}

@@ -1,0 +1,201 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+import { LOGIN_PATTERN } from './org.logic.js';
+
+/** TypeBox schemas of the organisation API. Bodies refuse unknown fields (`additionalProperties: false`). */
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const closed = { additionalProperties: false } as const;
+
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) }, closed);
+
+/** `limit`/`offset` on every list; `tenantId` lets a super user look at another tenant. */
+export const PageQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+    offset: Type.Integer({ minimum: 0, default: 0 }),
+    tenantId: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  closed,
+);
+
+export const TenantQuery = Type.Object({ tenantId: Type.Optional(Type.Integer({ minimum: 1 })) }, closed);
+
+export const PageOf = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
+
+const Timestamps = { createdAt: Type.String({ format: 'date-time' }), updatedAt: Type.String({ format: 'date-time' }) };
+const Level = Type.Union([Type.Literal('admin'), Type.Literal('supervisor'), Type.Literal('agent')]);
+
+// Tenants
+const tenantFields = {
+  legalName: Type.String({ minLength: 1, maxLength: 200 }),
+  cnpj: Type.String({ minLength: 14, maxLength: 18, description: 'masked (12.345.678/0001-95) or bare; check digits validated' }),
+  contactName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  contactEmail: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 200 }))),
+  contactPhone: Type.Optional(Nullable(Type.String({ pattern: '^\\+?[0-9 ()-]{8,20}$' }))),
+  ddi: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: 'country code, 55 for Brazil' })),
+  ddd: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{1,4}$', description: 'area code; a valid Brazilian DDD when ddi is 55' }))),
+  cnl: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{5}$', description: 'Código Nacional de Localidade' }))),
+  active: Type.Optional(Type.Boolean()),
+};
+export const TenantBody = Type.Object(tenantFields, closed);
+export const TenantPatch = Type.Partial(Type.Object(tenantFields), closed);
+export const TenantView = Type.Object({
+  id: Type.Integer(),
+  legalName: Type.String(),
+  cnpj: Type.String(),
+  contactName: Nullable(Type.String()),
+  contactEmail: Nullable(Type.String()),
+  contactPhone: Nullable(Type.String()),
+  ddi: Type.String(),
+  ddd: Nullable(Type.String()),
+  cnl: Nullable(Type.String()),
+  active: Type.Boolean(),
+  ...Timestamps,
+});
+
+// Users
+const Concurrency = Type.Object(
+  {
+    voice: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+    chat: Type.Optional(Type.Integer({ minimum: 0, maximum: 50 })),
+    email: Type.Optional(Type.Integer({ minimum: 0, maximum: 50 })),
+  },
+  closed,
+);
+const Flags = Type.Object(
+  {
+    callCenter: Type.Optional(Type.Boolean()),
+    chat: Type.Optional(Type.Boolean()),
+    autoConnectChat: Type.Optional(Type.Boolean()),
+    email: Type.Optional(Type.Boolean()),
+    internalChat: Type.Optional(Type.Boolean()),
+    auditor: Type.Optional(Type.Boolean()),
+  },
+  closed,
+);
+export const Password = Type.String({ minLength: 6, maxLength: 256 });
+const userFields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  login: Type.String({ minLength: 5, maxLength: 64, pattern: LOGIN_PATTERN }),
+  email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 200 }))),
+  level: Level,
+  profileId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  teamId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  extension: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{2,10}$' }))),
+  concurrency: Type.Optional(Concurrency),
+  flags: Type.Optional(Flags),
+  active: Type.Optional(Type.Boolean()),
+  superUser: Type.Optional(Type.Boolean({ description: 'only a super user may grant it' })),
+};
+export const UserBody = Type.Object(
+  {
+    ...userFields,
+    password: Password,
+    passwordChangeRequired: Type.Optional(Type.Boolean({ description: 'default true: change on first access' })),
+  },
+  closed,
+);
+export const UserPatch = Type.Partial(Type.Object(userFields), closed);
+export const UserView = Type.Object({
+  id: Type.Integer(),
+  tenantId: Type.Integer(),
+  name: Type.String(),
+  login: Type.String(),
+  email: Nullable(Type.String()),
+  level: Level,
+  profileId: Nullable(Type.Integer()),
+  teamId: Nullable(Type.Integer()),
+  extension: Nullable(Type.String()),
+  concurrency: Type.Object({ voice: Type.Integer(), chat: Type.Integer(), email: Type.Integer() }),
+  flags: Type.Object({
+    callCenter: Type.Boolean(),
+    chat: Type.Boolean(),
+    autoConnectChat: Type.Boolean(),
+    email: Type.Boolean(),
+    internalChat: Type.Boolean(),
+    auditor: Type.Boolean(),
+  }),
+  active: Type.Boolean(),
+  superUser: Type.Boolean(),
+  passwordChangeRequired: Type.Boolean(),
+  ...Timestamps,
+});
+export const UserListQuery = Type.Object(
+  {
+    ...PageQuery.properties,
+    teamId: Type.Optional(Type.Integer({ minimum: 1 })),
+    level: Type.Optional(Level),
+    active: Type.Optional(Type.Boolean()),
+  },
+  closed,
+);
+
+// Teams
+const teamFields = {
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  takeoverMessage: Type.Optional(Nullable(Type.String({ maxLength: 1000, description: 'sent when a human takes a chat over' }))),
+  supervisorIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 100 })),
+};
+export const TeamBody = Type.Object(teamFields, closed);
+export const TeamPatch = Type.Partial(Type.Object(teamFields), closed);
+export const TeamView = Type.Object({
+  id: Type.Integer(),
+  tenantId: Type.Integer(),
+  name: Type.String(),
+  description: Nullable(Type.String()),
+  takeoverMessage: Nullable(Type.String()),
+  supervisorIds: Type.Array(Type.Integer()),
+  ...Timestamps,
+});
+
+// Profiles
+const profileFields = {
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  permissions: Type.Array(Type.String({ pattern: '^[a-z]+:(read|write)$' }), {
+    maxItems: 200,
+    description: '"module:action" strings from GET /api/v1/permissions',
+  }),
+};
+export const ProfileBody = Type.Object(profileFields, closed);
+export const ProfilePatch = Type.Partial(Type.Object(profileFields), closed);
+export const ProfileView = Type.Object({
+  id: Type.Integer(),
+  tenantId: Type.Integer(),
+  name: Type.String(),
+  description: Nullable(Type.String()),
+  permissions: Type.Array(Type.String()),
+  ...Timestamps,
+});
+
+// Pause types
+const pauseFields = {
+  reason: Type.String({ minLength: 1, maxLength: 100 }),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  maxDurationMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1440 }))),
+  maxAgents: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  overrunAllowed: Type.Optional(Type.Boolean()),
+  transferWhilePaused: Type.Optional(Type.Boolean()),
+  wrapUp: Type.Optional(Type.Boolean({ description: 'the automatic pause after an interaction' })),
+  hideOnPanels: Type.Optional(Type.Boolean()),
+  teamIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 500, description: 'empty: every team' })),
+  active: Type.Optional(Type.Boolean()),
+};
+export const PauseTypeBody = Type.Object(pauseFields, closed);
+export const PauseTypePatch = Type.Partial(Type.Object(pauseFields), closed);
+export const PauseTypeView = Type.Object({
+  id: Type.Integer(),
+  tenantId: Type.Integer(),
+  reason: Type.String(),
+  description: Nullable(Type.String()),
+  maxDurationMinutes: Nullable(Type.Integer()),
+  maxAgents: Nullable(Type.Integer()),
+  overrunAllowed: Type.Boolean(),
+  transferWhilePaused: Type.Boolean(),
+  wrapUp: Type.Boolean(),
+  hideOnPanels: Type.Boolean(),
+  teamIds: Type.Array(Type.Integer()),
+  active: Type.Boolean(),
+  ...Timestamps,
+});
