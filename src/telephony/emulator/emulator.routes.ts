@@ -1,0 +1,155 @@
+/**
+ * The emulator's control surface, mounted under /api/v1 in emulator mode only: what the far
+ * end does (call in, press digits, hang up), what agent phones do, what the E1 line does.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { AppError, badRequest, conflict, invalidField, notFound } from '../../kernel/errors.js';
+import type { Emulator } from './index.js';
+import { AriError } from './types.js';
+
+export interface EmulatorRoutesOptions {
+  emulator: Emulator;
+}
+
+const write = { access: { module: 'emulator', action: 'write' as const } };
+const read = { access: { module: 'emulator', action: 'read' as const } };
+const tags = ['emulator'];
+
+const Via = Type.Union([
+  Type.Object({ span: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  Type.Object({ trunk: Type.String({ minLength: 1, maxLength: 80 }) }, { additionalProperties: false }),
+]);
+const PlaceCall = Type.Object(
+  {
+    did: Type.String({ minLength: 1, maxLength: 40, pattern: '^[0-9*#+]+$' }),
+    from: Type.String({ maxLength: 40 }),
+    via: Type.Optional(Via),
+    app: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+  },
+  { additionalProperties: false },
+);
+const ChannelParams = Type.Object({ channelId: Type.String({ minLength: 1, maxLength: 120 }) }, { additionalProperties: false });
+const Dtmf = Type.Object({ digits: Type.String({ minLength: 1, maxLength: 64, pattern: '^[0-9A-Da-d*#]+$' }) }, { additionalProperties: false });
+const HangupQuery = Type.Object({ cause: Type.Optional(Type.Integer({ minimum: 1, maximum: 127 })) }, { additionalProperties: false });
+const ExtParams = Type.Object({ ext: Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9_.-]+$' }) }, { additionalProperties: false });
+const PhoneBody = Type.Object(
+  {
+    registered: Type.Optional(Type.Boolean()),
+    answerAfterMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
+    behaviour: Type.Optional(Type.Union([Type.Literal('answer'), Type.Literal('reject'), Type.Literal('no-answer')])),
+  },
+  { additionalProperties: false },
+);
+const SpanParams = Type.Object({ span: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+const AlarmBody = Type.Object(
+  { alarm: Type.Union([Type.Literal('red'), Type.Literal('yellow'), Type.Literal('blue'), Type.Literal('clear')]) },
+  { additionalProperties: false },
+);
+const ChannelView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  state: Type.String(),
+  caller: Type.Object({ number: Type.String(), name: Type.String() }),
+  connected: Type.Object({ number: Type.String(), name: Type.String() }),
+  dialplan: Type.Object({ context: Type.String(), exten: Type.String(), priority: Type.Number(), appName: Type.String(), appData: Type.String() }),
+  createdAt: Type.Number(),
+});
+const NoContent = { 204: Type.Null() };
+
+/** Turns the emulator's Asterisk-style errors into the daemon's error family. */
+function mapError(err: unknown, field?: string): never {
+  if (err instanceof AriError) {
+    if (err.status === 404) throw new AppError('not_found', err.message, 404);
+    if (err.status === 409) throw conflict(err.message);
+    if (err.status === 400 && field) throw invalidField(field, err.message);
+    if (err.status < 500) throw badRequest(err.message);
+  }
+  throw err;
+}
+
+export const emulatorRoutes: FastifyPluginAsync<EmulatorRoutesOptions> = async (instance, opts) => {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const emu = opts.emulator;
+  const known = (channelId: string) => {
+    if (!emu.channels().some((c) => c.id === channelId)) throw notFound('channel');
+  };
+
+  app.post(
+    '/emulator/calls',
+    {
+      config: write,
+      schema: { tags, summary: 'The far end places a call to a DID', body: PlaceCall, response: { 201: Type.Object({ channelId: Type.String() }) } },
+    },
+    async (req, reply) => {
+      const result = await emu.placeInboundCall(req.body).catch((e: unknown) => mapError(e, 'via'));
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.post(
+    '/emulator/calls/:channelId/dtmf',
+    { config: write, schema: { tags, summary: 'The far end presses digits', params: ChannelParams, body: Dtmf, response: NoContent } },
+    async (req, reply) => {
+      known(req.params.channelId);
+      await emu.sendDtmf(req.params.channelId, req.body.digits).catch((e: unknown) => mapError(e, 'digits'));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/emulator/calls/:channelId',
+    { config: write, schema: { tags, summary: 'The far end hangs up', params: ChannelParams, querystring: HangupQuery, response: NoContent } },
+    async (req, reply) => {
+      known(req.params.channelId);
+      await emu.hangup(req.params.channelId, req.query.cause).catch((e: unknown) => mapError(e, 'cause'));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/emulator/channels',
+    { config: read, schema: { tags, summary: 'Every channel the emulated Asterisk has', response: { 200: Type.Array(ChannelView) } } },
+    async () => emu.channels(),
+  );
+
+  app.post(
+    '/emulator/phones/:ext/answer',
+    { config: write, schema: { tags, summary: 'A ringing agent phone answers', params: ExtParams, response: NoContent } },
+    async (req, reply) => {
+      await emu.answerPhone(req.params.ext).catch((e: unknown) => mapError(e));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.put(
+    '/emulator/phones/:ext',
+    {
+      config: write,
+      schema: { tags, summary: 'Register / unregister an agent phone and choose how it answers', params: ExtParams, body: PhoneBody, response: NoContent },
+    },
+    async (req, reply) => {
+      if (Object.keys(req.body).length === 0) throw invalidField('registered', 'at least one of registered, answerAfterMs, behaviour is required');
+      try {
+        emu.setPhone(req.params.ext, req.body);
+      } catch (e) {
+        mapError(e);
+      }
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.put(
+    '/emulator/spans/:span/alarm',
+    { config: write, schema: { tags, summary: 'Raise or clear an alarm on an E1 span', params: SpanParams, body: AlarmBody, response: NoContent } },
+    async (req, reply) => {
+      try {
+        emu.setSpanAlarm(req.params.span, req.body.alarm);
+      } catch (e) {
+        mapError(e, 'span');
+      }
+      return reply.status(204).send(null);
+    },
+  );
+};
