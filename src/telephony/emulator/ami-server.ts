@@ -62,9 +62,17 @@ export interface AmiRtcpEvent {
   rttMs?: number;
 }
 
+/** A channel appeared, changed state or hung up (optional: becomes Newchannel / Newstate / Hangup). */
+export interface AmiChannelEvent {
+  kind: 'created' | 'state' | 'hangup';
+  snapshot: ChannelSnapshot;
+  cause?: number;
+  causeText?: string;
+}
+
 /**
  * What the AMI server needs from the emulator model. An EventEmitter that emits 'span',
- * 'contact' and (optionally) 'rtcp' with the payloads below satisfies the event part.
+ * 'contact' and (optionally) 'channel' and 'rtcp' with the payloads below satisfies the event part.
  */
 export interface AmiBackend {
   spans(): AmiSpanInfo[];
@@ -72,9 +80,11 @@ export interface AmiBackend {
   channels(): ChannelSnapshot[];
   on(event: 'span', listener: (e: AmiSpanEvent) => void): unknown;
   on(event: 'contact', listener: (e: AmiContactEvent) => void): unknown;
+  on(event: 'channel', listener: (e: AmiChannelEvent) => void): unknown;
   on(event: 'rtcp', listener: (e: AmiRtcpEvent) => void): unknown;
   off(event: 'span', listener: (e: AmiSpanEvent) => void): unknown;
   off(event: 'contact', listener: (e: AmiContactEvent) => void): unknown;
+  off(event: 'channel', listener: (e: AmiChannelEvent) => void): unknown;
   off(event: 'rtcp', listener: (e: AmiRtcpEvent) => void): unknown;
 }
 
@@ -289,6 +299,31 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
     broadcast('system', fields);
   };
 
+  /** The channel snapshot headers every channel event carries (manager_channels.c). */
+  const snapshotFields = (c: ChannelSnapshot): Fields => [
+    ['Channel', c.name],
+    ['ChannelState', CHANNEL_STATE_CODE[c.state]],
+    ['ChannelStateDesc', c.state],
+    ['CallerIDNum', c.caller.number || '<unknown>'],
+    ['CallerIDName', c.caller.name || '<unknown>'],
+    ['ConnectedLineNum', c.connected.number || '<unknown>'],
+    ['ConnectedLineName', c.connected.name || '<unknown>'],
+    ['Language', 'pt_BR'],
+    ['AccountCode', ''],
+    ['Context', c.dialplan.context],
+    ['Exten', c.dialplan.exten],
+    ['Priority', c.dialplan.priority],
+    ['Uniqueid', c.id],
+    ['Linkedid', c.id],
+  ];
+
+  const onChannel = (e: AmiChannelEvent) => {
+    const name = e.kind === 'created' ? 'Newchannel' : e.kind === 'state' ? 'Newstate' : 'Hangup';
+    const fields: Fields = [['Event', name], ...snapshotFields(e.snapshot)];
+    if (e.kind === 'hangup') fields.push(['Cause', e.cause ?? 16], ['Cause-txt', e.causeText ?? 'Normal Clearing']);
+    broadcast('call', fields);
+  };
+
   const onRtcp = (e: AmiRtcpEvent) => {
     const snapshot = backend.channels().find((c) => c.id === e.channelId);
     const fields: Fields = [
@@ -374,20 +409,7 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
       case 'coreshowchannels': {
         const now = Date.now();
         const items: Fields[] = backend.channels().map((c) => [
-          ['Channel', c.name],
-          ['ChannelState', CHANNEL_STATE_CODE[c.state]],
-          ['ChannelStateDesc', c.state],
-          ['CallerIDNum', c.caller.number || '<unknown>'],
-          ['CallerIDName', c.caller.name || '<unknown>'],
-          ['ConnectedLineNum', c.connected.number || '<unknown>'],
-          ['ConnectedLineName', c.connected.name || '<unknown>'],
-          ['Language', 'pt_BR'],
-          ['AccountCode', ''],
-          ['Context', c.dialplan.context],
-          ['Exten', c.dialplan.exten],
-          ['Priority', c.dialplan.priority],
-          ['Uniqueid', c.id],
-          ['Linkedid', c.id],
+          ...snapshotFields(c),
           ['Application', c.dialplan.appName],
           ['ApplicationData', c.dialplan.appData],
           ['Duration', durationText(now - c.createdAt)],
@@ -541,6 +563,7 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
 
   backend.on('span', onSpan);
   backend.on('contact', onContact);
+  backend.on('channel', onChannel);
   backend.on('rtcp', onRtcp);
 
   const port = (server.address() as AddressInfo).port;
@@ -562,6 +585,7 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
       closed ??= new Promise<void>((resolve) => {
         backend.off('span', onSpan);
         backend.off('contact', onContact);
+        backend.off('channel', onChannel);
         backend.off('rtcp', onRtcp);
         server.close(() => resolve());
         dropConnections();
