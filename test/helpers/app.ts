@@ -41,6 +41,8 @@ export interface RequestOptions {
   rawBody?: string;
   query?: Record<string, string | number | boolean>;
   headers?: Record<string, string>;
+  /** The client address the server sees (default 127.0.0.1), e.g. for rate-limit tests. */
+  remoteAddress?: string;
 }
 
 export interface LoggedIn {
@@ -135,6 +137,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
         method,
         url,
         headers,
+        ...(r.remoteAddress ? { remoteAddress: r.remoteAddress } : {}),
         ...(r.query ? { query: Object.fromEntries(Object.entries(r.query).map(([k, v]) => [k, String(v)])) } : {}),
         ...(r.rawBody !== undefined ? { payload: r.rawBody } : r.body !== undefined ? { payload: r.body as object } : {}),
       });
