@@ -93,8 +93,10 @@ function principalOf(request: FastifyRequest): Principal {
 /** `GET /calls` and `GET /calls/:callId`: the principal's tenant's call records (agents: their own phone's). */
 export const callsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   const repo = createCallsRepo(deps.database.db);
-  if (!app.getSchema('Error')) app.addSchema(errorSchema);
-  const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' } };
+  // Inlined, not `addSchema`d: a shared schema added in a child plugin gives that plugin a fresh
+  // schema controller with Fastify's default Ajv (which drops unknown query fields silently).
+  const { $id: _id, ...errorBody } = errorSchema;
+  const errors = { 400: errorBody, 401: errorBody, 403: errorBody };
 
   /** Agents are shown only legs of their own extension; undefined = no restriction. */
   const partyFor = (p: Principal): string | null | undefined =>
@@ -142,7 +144,7 @@ export const callsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
         tags: ['calls'],
         summary: 'One call record',
         params: CallParams,
-        response: { 200: Call, 404: { $ref: 'Error#' }, ...errors },
+        response: { 200: Call, 404: errorBody, ...errors },
       },
     },
     async (request) => {
