@@ -2,7 +2,7 @@
  * The entry-args convention: what a channel carries into the Stasis application, after the app
  * name, and therefore how Atende knows what a channel is for. Pure; see README.md.
  *
- *   inbound,<did>,<trunkRef>              a call from the public network (E1 span or SIP trunk)
+ *   inbound,<did>,<trunkRef>              a call from the public network (E1 span or SIP trunk); DID may be empty
  *   internal,<ext>                        an agent's phone dialled <ext>
  *   dialer,<campaignId>,<contactId>       a dialer leg answered by the called party
  *   agent,<callId>                        a leg originated to an agent's phone for call <callId>
@@ -43,7 +43,10 @@ export type KnownEntry = Exclude<StasisEntry, UnknownEntry>;
 
 // A dialplan extension as Asterisk passes it in ${EXTEN}: digits, + * #, or a named one like `s`.
 const EXTEN = /^[0-9A-Za-z+*#]{1,40}$/;
-const TRUNK_REF = /^(span:[1-9][0-9]{0,3}|trunk:[A-Za-z0-9_.-]{1,64})$/;
+// The DID may be empty: a PRI or SIP trunk call without a called number (the dialplan's `s`).
+const DID = /^[0-9A-Za-z+*#]{0,40}$/;
+// Span number from CHANNEL(dahdi_span); trunk = the PJSIP endpoint name (no comma, no space).
+const TRUNK_REF = /^(span:[1-9][0-9]{0,3}|trunk:[^\s,]{1,80})$/;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SCENARIO = /^[A-Za-z0-9_.-]{1,64}$/;
 // AMDCAUSE looks like `TOOLONG-5000`, `HUMAN-1-1`, `INITIALSILENCE-2500-2500`; it may be empty.
@@ -68,7 +71,7 @@ function parsePlain(args: string[]): PlainEntry | UnknownEntry {
   if (args.length !== expected) return unknown(args, `${kind} takes ${expected - 1} argument(s), got ${args.length - 1}`);
   switch (kind as keyof typeof arity) {
     case 'inbound':
-      if (!EXTEN.test(a)) return unknown(args, `bad DID "${a}"`);
+      if (!DID.test(a)) return unknown(args, `bad DID "${a}"`);
       if (!TRUNK_REF.test(b)) return unknown(args, `bad trunk reference "${b}" (span:<n> or trunk:<name>)`);
       return { kind: 'inbound', did: a, trunkRef: b as TrunkRef };
     case 'internal':
