@@ -214,6 +214,17 @@ describe('AMI client ↔ emulated AMI over loopback', () => {
     expect(dahdi.events.every((e) => e.fields['actionid'] === dahdi.response.actionId)).toBe(true);
   });
 
+  it('collects a long list that arrives in many TCP chunks (sixteen E1 spans)', async () => {
+    backend.spanList = Array.from({ length: 16 }, (_, i) => ({ span: i + 1, alarm: 'none' as const, signalling: 'pri_cpe', group: 1, channels: 30 }));
+    const s = await server();
+    const c = await connected(s.port);
+    const [all, spans] = await Promise.all([c.list('DAHDIShowChannels'), c.spanStatus()]);
+    expect(all.events).toHaveLength(480);
+    expect(new Set(all.events.map((e) => e.fields['dahdichannel'])).size).toBe(480);
+    expect(all.events.at(-1)?.fields['dahdichannel']).toBe('496');
+    expect(spans).toHaveLength(16);
+  });
+
   it('empty lists and refused lists come back empty', async () => {
     backend.spanList = [];
     backend.endpointList = [];
@@ -377,11 +388,15 @@ describe('AMI client ↔ emulated AMI over loopback', () => {
     await expect(c.action('Ping')).rejects.toMatchObject({ code: 'unavailable', action: 'Ping' });
   });
 
-  it('stop() logs off and does not reconnect', async () => {
+  it('stop() logs off and does not reconnect; start() again connects', async () => {
     const s = await server();
     const c = await connected(s.port);
     await c.stop();
     expect(c.connectionState()).toBe('down');
     await expect(c.action('Ping')).rejects.toMatchObject({ code: 'unavailable' });
+    const up = nextEvent(c, stateIs('up'));
+    c.start();
+    await up;
+    expect((await c.action('Ping')).ok).toBe(true);
   });
 });

@@ -76,7 +76,7 @@ export interface AmiClientOptions {
 }
 
 export interface AmiClient {
-  /** Starts connecting; never throws; reconnects forever until `stop()`. */
+  /** Starts connecting; never throws; reconnects forever until `stop()`. May follow a `stop()`. */
   start(): void;
   /** Logs off and closes; no reconnect afterwards. */
   stop(): Promise<void>;
@@ -399,6 +399,7 @@ export function createAmiClient(options: AmiClientOptions): AmiClient {
 
     async stop() {
       stopped = true;
+      started = false;
       reconnectTimer?.cancel();
       reconnectTimer = undefined;
       const conn = current;
