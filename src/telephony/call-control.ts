@@ -148,11 +148,18 @@ export type TelephonyEvent =
   /**
    * A leg is over: for a caller that entered from the dialplan this comes from StasisEnd (real
    * Asterisk sends no ChannelDestroyed for it); for originated legs from ChannelDestroyed.
-   * Emitted once per channel.
+   * Emitted once per channel; never for a channel that gets `OriginateFailed`.
    */
   | { type: 'CallEnded'; at: number; channelId: ChannelId; hangup: HangupInfo }
-  /** An originated channel that never answered (busy, no answer, congestion, unallocated…). */
+  /**
+   * An originated channel that never answered (busy, no answer, congestion, unallocated…): it is
+   * the only terminal event of that channel (no `CallEnded`).
+   */
   | { type: 'OriginateFailed'; at: number; channelId: ChannelId; cause: number; reason: OriginateFailure }
+  /**
+   * `connecting` once after start; then `down` (with the reason) and `up`. `up` comes after the
+   * events stream is open, so events are not missed by a reconciliation started on it.
+   */
   | { type: 'ConnectionChanged'; at: number; link: 'ari' | 'ami'; state: ConnectionState; reason?: string };
 
 export type OriginateFailure = 'busy' | 'no_answer' | 'congestion' | 'unallocated' | 'rejected' | 'failed';
@@ -217,7 +224,11 @@ export interface CallControl {
 
   setVariable(channelId: ChannelId, name: string, value: string): Promise<void>;
   getVariable(channelId: ChannelId, name: string): Promise<string | undefined>;
-  /** Sends the channel back to the dialplan (e.g. the AMD context), leaving the app. */
+  /**
+   * Sends the channel back to the dialplan (e.g. the AMD context), leaving the app. The leg does
+   * not end with it: when the dialplan hands the channel back to the app, a new `CallEntered`
+   * (same channel id, new args) follows.
+   */
   continueInDialplan(channelId: ChannelId, to: { context: string; extension: string; priority?: number }): Promise<void>;
 
   /** Every channel Asterisk has now (for reconciliation after a reconnect or restart). */
