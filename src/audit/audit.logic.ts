@@ -1,5 +1,9 @@
-/** Keys whose values never reach the audit log (nor anything derived from them). */
-const SECRET_KEY = /password|secret|token|hash|recovery|otp/i;
+/**
+ * Keys whose values never reach the audit log: anything named like a password, hash, secret or
+ * token (`newPassword`, `passwordHash`, `totpSecret`…). Flags about them
+ * (`passwordChangeRequired`) stay: they are facts an auditor needs.
+ */
+const SECRET_KEY = /(password|hash|secret|token|recoverycodes?)$/i;
 
 /** A JSON-safe copy of `value` with every secret-looking key removed, at any depth. */
 export function withoutSecrets(value: unknown): unknown {

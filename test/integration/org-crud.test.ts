@@ -195,3 +195,19 @@ describe('pause types', () => {
     expect((await t.request('GET', `/api/v1/pause-types/${p.id}`, { cookie: admin.cookie })).statusCode).toBe(200);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents every organisation route under its area tag', async () => {
+    const res = await t.request('GET', '/api/docs/json');
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    const tagsOf = (path: string, method: string) => doc.paths[path]?.[method]?.tags;
+    expect(tagsOf('/api/v1/auth/login', 'post')).toEqual(['auth']);
+    expect(tagsOf('/api/v1/tenants', 'post')).toEqual(['tenants']);
+    expect(tagsOf('/api/v1/users/{id}', 'patch')).toEqual(['users']);
+    expect(tagsOf('/api/v1/teams/{id}', 'delete')).toEqual(['teams']);
+    expect(tagsOf('/api/v1/profiles', 'get')).toEqual(['profiles']);
+    expect(tagsOf('/api/v1/pause-types', 'post')).toEqual(['pauses']);
+    expect(tagsOf('/api/v1/audit', 'get')).toEqual(['audit']);
+  });
+});

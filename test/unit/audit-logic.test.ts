@@ -11,11 +11,13 @@ describe('withoutSecrets', () => {
       totpSecret: 'ABC',
       recoveryCodes: ['a'],
       when: new Date(0),
+      passwordChangeRequired: true,
     };
     expect(withoutSecrets(input)).toEqual({
       login: 'ana.silva',
       nested: { name: 'Ana', list: [{ ok: 1 }] },
       when: '1970-01-01T00:00:00.000Z',
+      passwordChangeRequired: true,
     });
   });
 });
