@@ -261,7 +261,7 @@ export function createAmiClient(options: AmiClientOptions): AmiClient {
       const next = applySpanSignal(spanAlarms, signal, at);
       spanAlarms = next.state;
       if (next.event) {
-        log.info({ event: next.event }, 'DAHDI span alarm state changed');
+        log.debug({ event: next.event }, 'DAHDI span alarm state changed');
         emit(next.event);
       }
       return;
