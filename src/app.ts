@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
@@ -21,6 +21,8 @@ export interface AppDeps {
   logger: Logger;
   clock: Clock;
   readiness: Readiness;
+  /** More route plugins for /api/v1 chosen at start (the emulator's control surface in emulator mode). */
+  extraRoutes?: FastifyPluginAsync[];
 }
 
 declare module 'fastify' {
@@ -66,5 +68,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(systemRoutes, deps);
   for (const routes of apiRoutes) await app.register(routes, { ...deps, prefix: API_PREFIX });
+  for (const routes of deps.extraRoutes ?? []) await app.register(routes, { prefix: API_PREFIX });
   return app as unknown as FastifyInstance;
 }

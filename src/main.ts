@@ -4,6 +4,8 @@ import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { openDatabase } from './db/client.js';
 import { bootstrap } from './org/index.js';
 import { createLogger, Readiness, systemClock, type Logger } from './kernel/index.js';
+import { createCallsApp } from './calls/index.js';
+import { startTelephony } from './telephony/runtime.js';
 
 /**
  * The composition root: config → database → adapters → engine → HTTP, and the way back down
@@ -19,16 +21,25 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
-  await bootstrap({ config, database, logger, clock: systemClock });
+  const clock = systemClock;
+  await bootstrap({ config, database, logger, clock });
 
-  const app = await buildApp({ config, database, logger, clock: systemClock, readiness });
+  const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
+  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config });
+  await calls.start();
+
+  const app = await buildApp({ config, database, logger, clock, readiness, extraRoutes: telephony.routes });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
 
   let stopping: Promise<void> | undefined;
   const stop = (reason: string) =>
     (stopping ??= (async () => {
-      logger.info({ reason }, 'shutting down');
+      logger.info({ reason, activeCalls: calls.activeCalls().length }, 'shutting down');
+      // New calls are refused at once; live ones get the grace period, then are hung up.
+      const draining = calls.stop(config.shutdownGraceMs);
       await app.close();
+      await draining;
+      await telephony.stop();
       database.close();
       logger.info('stopped');
     })());

@@ -55,7 +55,7 @@ export const ConfigSchema = Type.Object(
           },
           { additionalProperties: false },
         ),
-        /** Where Asterisk can read Atende's prompts; empty: `<dataDir>/sounds`. */
+        /** A directory Asterisk reads where Atende installs its prompts at start; empty: play them from the project's `sounds/`. */
         soundsDir: Str(),
       },
       { additionalProperties: false },

@@ -25,7 +25,7 @@ export async function startDaemon(
 ): Promise<Daemon> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', ATENDE_PORT: '0', ATENDE_DATA_DIR: dataDir, ATENDE_LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', ATENDE_PORT: '0', ATENDE_DATA_DIR: dataDir, ATENDE_LOG_LEVEL: 'info', ATENDE_SEED_DEMO: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];

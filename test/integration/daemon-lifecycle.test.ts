@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startDaemon } from '../helpers/daemon.js';
 
-describe('daemon lifecycle', () => {
+// Each test starts the real daemon (TypeScript compiled on the fly, emulator, ARI, AMI): allow for a slow machine.
+describe('daemon lifecycle', { timeout: 60_000 }, () => {
   it('starts, answers health checks, and stops cleanly on SIGTERM', async () => {
     const d = await startDaemon();
     const health = await fetch(`${d.url}/healthz`);
     expect(health.status).toBe(200);
     const ready = await fetch(`${d.url}/readyz`);
-    expect((await ready.json()).checks.database).toEqual({ ok: true });
+    const readiness = (await ready.json()) as { checks: Record<string, unknown> };
+    expect(readiness.checks.database).toEqual({ ok: true });
     expect(await d.stop('SIGTERM')).toBe(0);
     expect(d.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
     // A clean close checkpoints the WAL into the database file.
