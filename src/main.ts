@@ -4,8 +4,8 @@ import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { openDatabase } from './db/client.js';
 import { bootstrap } from './org/index.js';
 import { createLogger, Readiness, systemClock, type Logger } from './kernel/index.js';
-import { createCallsApp } from './calls/index.js';
-import { startTelephony } from './telephony/runtime.js';
+import { createCallsApp, type CallsApp } from './calls/index.js';
+import { startTelephony, type Telephony } from './telephony/runtime.js';
 
 /**
  * The composition root: config → database → adapters → engine → HTTP, and the way back down
@@ -13,6 +13,8 @@ import { startTelephony } from './telephony/runtime.js';
  */
 export interface Running {
   url: string;
+  telephony: Telephony;
+  calls: CallsApp;
   stop(reason: string): Promise<void>;
 }
 
@@ -43,7 +45,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
       database.close();
       logger.info('stopped');
     })());
-  return { url, stop };
+  return { url, telephony, calls, stop };
 }
 
 async function main(): Promise<void> {
