@@ -11,6 +11,9 @@ export const SESSION_TOUCH_INTERVAL_MS = 60_000;
 
 export const RECOVERY_CODE_COUNT = 10;
 
+/** Ended sessions are kept this long (for "where was I logged in" questions), then deleted. */
+export const ENDED_SESSION_RETENTION_MS = 30 * 24 * 60 * 60_000;
+
 export interface RequestMeta {
   ip: string;
   userAgent?: string | undefined;

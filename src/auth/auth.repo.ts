@@ -1,4 +1,4 @@
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { recoveryCodes, sessions, tenants, users, userTotp } from '../db/schema/index.js';
 
@@ -22,6 +22,14 @@ export class AuthRepo {
       .innerJoin(tenants, eq(tenants.id, users.tenantId))
       .where(eq(sessions.tokenHash, tokenHash))
       .get();
+  }
+
+  /** Forgets sessions that ended (expired or revoked) before `before`. */
+  deleteSessionsEndedBefore(before: number): void {
+    this.db
+      .delete(sessions)
+      .where(or(lt(sessions.expiresAt, before), lt(sessions.revokedAt, before)))
+      .run();
   }
 
   touchSession(id: string, lastSeenAt: number, expiresAt: number): void {

@@ -6,6 +6,7 @@ import type { Principal } from '../http/principal.js';
 import { AppError, conflict, invalidField, tooManyRequests, unauthorized, type Clock, type Logger } from '../kernel/index.js';
 import { toUser, type Actor, type ChangeContext, type OrgService, type User } from '../org/index.js';
 import {
+  ENDED_SESSION_RETENTION_MS,
   RECOVERY_CODE_COUNT,
   SESSION_TOUCH_INTERVAL_MS,
   TOTP_CHALLENGE_TTL_MS,
@@ -169,6 +170,7 @@ export class AuthService {
         userAgent: meta.userAgent?.slice(0, 300) ?? null,
       });
       this.org.recordActivity(user.tenantId, userId, 'login');
+      this.repo.deleteSessionsEndedBefore(now - ENDED_SESSION_RETENTION_MS);
       return this.me(userId);
     });
     this.deps.logger.info({ userId, tenantId: me.tenantId }, 'user logged in');

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AuditService } from '../audit/index.js';
-import type { Config } from '../config/index.js';
+import { ConfigError, type Config } from '../config/index.js';
+import { MIN_PASSWORD_LENGTH } from '../auth/password.js';
 import type { Database_ } from '../db/client.js';
 import type { AccessLevel } from '../http/principal.js';
 import type { Clock, Logger } from '../kernel/index.js';
@@ -71,6 +72,9 @@ export async function bootstrap(deps: BootstrapDeps): Promise<BootstrapResult> {
         org.repo.tenantByCnpj(SYSTEM_TENANT_CNPJ) ??
         org.repo.insertTenant({ legalName: SYSTEM_TENANT_NAME, cnpj: SYSTEM_TENANT_CNPJ, createdAt: new Date(clock.now()), updatedAt: new Date(clock.now()) });
       const fromEnv = config.adminPassword !== undefined && config.adminPassword !== '';
+      if (fromEnv && config.adminPassword!.length < MIN_PASSWORD_LENGTH) {
+        throw new ConfigError('ATENDE_ADMIN_PASSWORD', `must have at least ${MIN_PASSWORD_LENGTH} characters`);
+      }
       const password = fromEnv ? config.adminPassword! : readablePassword(randomBytes(16));
       await org.createUser(ctx, system.id, {
         name: 'Administrator',

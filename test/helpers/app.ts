@@ -112,10 +112,18 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
-  const boot = await bootstrap({ config, database, logger, clock });
   const deps: AppDeps = { config, database, logger, clock, readiness };
-  const app = await buildApp(deps);
-  await app.ready();
+  let boot: BootstrapResult;
+  let app: FastifyInstance;
+  try {
+    boot = await bootstrap({ config, database, logger, clock });
+    app = await buildApp(deps);
+    await app.ready();
+  } catch (e) {
+    database.close();
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
 
   const existing = app.org.repo.tenantByCnpj(validCnpj(4242));
   const tenantA =

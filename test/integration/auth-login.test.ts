@@ -125,3 +125,15 @@ describe('cookie flags', () => {
     }
   });
 });
+
+describe('housekeeping', () => {
+  it('forgets sessions that ended more than 30 days ago, at the next login', async () => {
+    const { cookie } = await t.loginAs('agent');
+    await t.request('POST', '/api/v1/auth/logout', { cookie });
+    const before = t.count('sessions');
+    t.clock.advance(31 * 24 * 60 * 60_000);
+    await t.loginAs('agent');
+    expect(t.count('sessions')).toBeLessThan(before);
+    expect((await t.request('GET', '/api/v1/me', { cookie })).statusCode).toBe(401);
+  });
+});

@@ -120,3 +120,9 @@ describe('restart', () => {
     }
   });
 });
+
+describe('bad admin password', () => {
+  it('refuses to start with an ATENDE_ADMIN_PASSWORD shorter than 6 characters', async () => {
+    await expect(createTestApp({ config: { adminPassword: '12345' } })).rejects.toThrow(/ATENDE_ADMIN_PASSWORD: must have at least 6/);
+  });
+});
