@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../app.js';
 import { principalOf, tenantScope } from '../auth/tenant-scope.js';
 import { notFound } from '../kernel/index.js';
-import { IdParams, Nullable, PageOf, PageQuery } from '../org/org.schemas.js';
+import { IdParams, Nullable, PageOf, PageQuery, pageOf } from '../org/org.schemas.js';
 
 const Snapshot = Nullable(Type.Record(Type.String(), Type.Unknown()));
 const AuditView = Type.Object({
@@ -49,6 +49,7 @@ export const auditRoutes: FastifyPluginAsync<AppDeps> = async (instance) => {
     },
     async (req) => {
       const q = req.query;
+      const { limit, offset } = pageOf(q);
       const { items, total } = audit.list(
         tenantScope(req, q.tenantId),
         {
@@ -59,10 +60,10 @@ export const auditRoutes: FastifyPluginAsync<AppDeps> = async (instance) => {
           from: q.from === undefined ? undefined : Date.parse(q.from),
           to: q.to === undefined ? undefined : Date.parse(q.to),
         },
-        q.limit,
-        q.offset,
+        limit,
+        offset,
       );
-      return { items, total, limit: q.limit, offset: q.offset };
+      return { items, total, limit, offset };
     },
   );
 

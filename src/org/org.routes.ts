@@ -25,10 +25,10 @@ import {
   UserListQuery,
   UserPatch,
   UserView,
+  pageOf,
 } from './org.schemas.js';
 
 const ctxOf = (req: FastifyRequest): ChangeContext => ({ actor: actorOf(req), ip: req.ip, requestId: req.id });
-const page = (q: { limit: number; offset: number }) => ({ limit: q.limit, offset: q.offset });
 const NoContent = { 204: Type.Null() };
 
 /** Tenants, users, teams, profiles and pause types. Handlers are one call into `app.org`. */
@@ -51,7 +51,7 @@ export const orgRoutes: FastifyPluginAsync<AppDeps> = async (instance) => {
         response: { 200: PageOf(TenantView) },
       },
     },
-    async (req) => org.listTenants(actorOf(req), page(req.query)),
+    async (req) => org.listTenants(actorOf(req), pageOf(req.query)),
   );
   app.get(
     '/tenants/:id',
@@ -85,7 +85,7 @@ export const orgRoutes: FastifyPluginAsync<AppDeps> = async (instance) => {
         actorOf(req),
         tenantScope(req, req.query.tenantId),
         { ...(teamId !== undefined ? { teamId } : {}), ...(level ? { level } : {}), ...(active !== undefined ? { active } : {}) },
-        page(req.query),
+        pageOf(req.query),
       );
     },
   );
@@ -125,7 +125,7 @@ export const orgRoutes: FastifyPluginAsync<AppDeps> = async (instance) => {
   app.get(
     '/teams',
     { config: readTeams, schema: { ...teams, querystring: PageQuery, response: { 200: PageOf(TeamView) } } },
-    async (req) => org.listTeams(actorOf(req), tenantScope(req, req.query.tenantId), page(req.query)),
+    async (req) => org.listTeams(actorOf(req), tenantScope(req, req.query.tenantId), pageOf(req.query)),
   );
   app.get(
     '/teams/:id',
@@ -158,7 +158,7 @@ export const orgRoutes: FastifyPluginAsync<AppDeps> = async (instance) => {
   app.get(
     '/profiles',
     { config: readProfiles, schema: { ...profiles, querystring: PageQuery, response: { 200: PageOf(ProfileView) } } },
-    async (req) => org.listProfiles(actorOf(req), tenantScope(req, req.query.tenantId), page(req.query)),
+    async (req) => org.listProfiles(actorOf(req), tenantScope(req, req.query.tenantId), pageOf(req.query)),
   );
   app.get(
     '/profiles/:id',
@@ -195,7 +195,7 @@ export const orgRoutes: FastifyPluginAsync<AppDeps> = async (instance) => {
   app.get(
     '/pause-types',
     { config: readPauses, schema: { ...pauses, querystring: PageQuery, response: { 200: PageOf(PauseTypeView) } } },
-    async (req) => org.listPauseTypes(actorOf(req), tenantScope(req, req.query.tenantId), page(req.query)),
+    async (req) => org.listPauseTypes(actorOf(req), tenantScope(req, req.query.tenantId), pageOf(req.query)),
   );
   app.get(
     '/pause-types/:id',

@@ -5,13 +5,20 @@ import { LOGIN_PATTERN } from './org.logic.js';
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const closed = { additionalProperties: false } as const;
 
+export const DEFAULT_LIMIT = 50;
+/** The page a list query asks for (Ajv fills the defaults; this keeps the types honest). */
+export const pageOf = (q: { limit?: number | undefined; offset?: number | undefined }) => ({
+  limit: q.limit ?? DEFAULT_LIMIT,
+  offset: q.offset ?? 0,
+});
+
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) }, closed);
 
 /** `limit`/`offset` on every list; `tenantId` lets a super user look at another tenant. */
 export const PageQuery = Type.Object(
   {
-    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: DEFAULT_LIMIT })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
     tenantId: Type.Optional(Type.Integer({ minimum: 1 })),
   },
   closed,
