@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { seededRandom } from '../../src/kernel/index.js';
+import { FakeClock, seededRandom } from '../../src/kernel/index.js';
 import { startEmulator, type Emulator } from '../../src/telephony/emulator/index.js';
 import {
   createAriCallControl,
@@ -145,16 +145,24 @@ describe('ARI goes away and comes back', { timeout: 60_000 }, () => {
     expect(cc.connectionState()).toBe('up');
   });
 
-  it('stop() ends reconnecting: down with reason "stopped", no further attempts', async () => {
-    const { handle, cc, events, lines } = adapter();
-    handle.start();
-    await events.waitFor(up, 10_000);
-    await handle.stop();
-    expect(cc.connectionState()).toBe('down');
-    expect(handle.readinessProbe()).toEqual({ ok: false, reason: 'ARI not connected: stopped' });
-    const attempts = lines.length;
-    await new Promise((r) => setTimeout(r, 300));
-    expect(lines.length).toBe(attempts);
+  it('stop() leaves no timer behind: no ping, no retry', async () => {
+    // On a fake clock the adapter's timers are visible and never fire by themselves.
+    const clock = new FakeClock();
+    const connected = adapter({ clock });
+    connected.handle.start();
+    await connected.events.waitFor(up, 10_000);
+    await waitFor(() => clock.pending() === 1, 5000, 'only the ping timer armed');
+    await connected.handle.stop();
+    expect(clock.pending()).toBe(0);
+    expect(connected.cc.connectionState()).toBe('down');
+    expect(connected.handle.readinessProbe()).toEqual({ ok: false, reason: 'ARI not connected: stopped' });
+
+    const retrying = adapter({ clock, password: 'wrong-password' });
+    retrying.handle.start();
+    await retrying.events.waitFor(down, 15_000);
+    expect(clock.pending()).toBe(1); // the retry
+    await retrying.handle.stop();
+    expect(clock.pending()).toBe(0);
   });
 });
 
