@@ -197,7 +197,7 @@ describe('inbound calls', () => {
     expect(ch.name).toBe('DAHDI/1-1');
     expect(ch.state).toBe('Ring');
     expect(ch.caller.number).toBe('11999990000');
-    expect(ch.dialplan).toMatchObject({ context: 'from-pstn', exten: '1133334444', app_name: 'Stasis', app_data: 'atende,inbound,1133334444,span:1' });
+    expect(ch.dialplan).toMatchObject({ context: 'atende-from-pstn', exten: '1133334444', app_name: 'Stasis', app_data: 'atende,inbound,1133334444,span:1' });
     expect(start.application).toBe('atende');
     expect(start.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d{4}$/);
     expect((await ari.req('POST', `/channels/${channelId}/answer`)).status).toBe(204);
@@ -362,6 +362,7 @@ describe('originate', () => {
     ] as const) {
       const id = await originate(endpoint);
       await ari.on(id, 'StasisStart');
+      expect((await ari.req('POST', `/channels/${id}/variable`, { variable: 'ATENDE_AMD_ARGS', value: 'dialer,7,42' })).status).toBe(204);
       expect((await ari.req('POST', `/channels/${id}/continue`, { context: 'atende-amd', extension: 's', priority: 1 })).status).toBe(204);
       await ari.on(id, 'StasisEnd');
       const back = await ari.waitFor((e) => e.type === 'StasisStart' && (e.channel as Chan).id === id && (e.args as string[])[0] === 'amd');

@@ -473,12 +473,12 @@ export class AsteriskModel extends EventEmitter {
       const channo = (s.span - 1) * 31 + slot;
       span = { span: s.span, channo };
       name = `DAHDI/${channo}-1`;
-      context = 'from-pstn';
+      context = 'atende-from-pstn';
       trunkRef = `span:${s.span}`;
     } else {
       if (!this.trunkNames.includes(via.trunk)) throw new AriError(404, `Trunk ${via.trunk} does not exist`);
       name = `PJSIP/${via.trunk}-${this.names.next('PJSIP')}`;
-      context = 'from-trunk';
+      context = 'atende-from-trunk';
       trunkRef = `trunk:${via.trunk}`;
       protocolId = `${randomBytes(12).toString('hex')}@emulator`;
     }
@@ -487,7 +487,7 @@ export class AsteriskModel extends EventEmitter {
       name,
       state: 'Ring',
       caller: { name: '', number: call.from },
-      dialplan: { context, exten: call.did, priority: 1, app_name: '', app_data: '' },
+      dialplan: { context, exten: call.did, priority: 2, app_name: '', app_data: '' },
       origin: 'dialplan',
       protocolId,
     });
@@ -498,9 +498,9 @@ export class AsteriskModel extends EventEmitter {
       if (this.apps.has(app)) {
         this.enterStasis(c, app, args);
       } else {
-        // Stasis() fails ("app not registered") and the dialplan hangs the call up.
+        // Stasis() fails ("app not registered"); dialplan/atende.conf then hangs up with 41.
         this.log.warn({ app, channel: c.name }, 'emulator: Stasis app not registered, hanging up inbound call');
-        this.destroy(c, 16);
+        this.destroy(c, 41);
       }
     });
     return { channelId: c.id };
@@ -828,7 +828,6 @@ export class AsteriskModel extends EventEmitter {
   continueInDialplan(id: string, to: { context?: string; extension?: string; priority?: number; label?: string }): void {
     const c = this.mustStasisChannel(id);
     const app = c.stasisApp as string;
-    const originalArgs = c.args;
     const context = to.context || c.dialplan.context;
     const exten = to.extension || c.dialplan.exten;
     const priority = to.priority ?? c.dialplan.priority + 1;
@@ -836,14 +835,17 @@ export class AsteriskModel extends EventEmitter {
       if (c.bridgeId) this.leaveBridge(c, this.bridgesById.get(c.bridgeId));
       this.leaveStasis(c);
       if (context === 'atende-amd') {
-        c.dialplan = { context, exten, priority, app_name: 'AMD', app_data: '' };
-        this.channelEvent(c, 'ChannelDialplan', { dialplan_app: 'AMD', dialplan_app_data: '' });
+        // dialplan/atende.conf: s,1 NoOp, s,2 AMD(…), s,3 Stasis(app,amd,${AMDSTATUS},${AMDCAUSE},${ATENDE_AMD_ARGS}).
+        const amdArgs = '2500,1500,800,5000,100,50,3,256,5000';
+        c.dialplan = { context, exten, priority: priority + 1, app_name: 'AMD', app_data: amdArgs };
+        this.channelEvent(c, 'ChannelDialplan', { dialplan_app: 'AMD', dialplan_app_data: amdArgs });
         const result = amdResult(c.far?.amd ?? 'NOTSURE');
         this.later(c, result.afterMs, () => {
           this.setVariable(c.id, 'AMDSTATUS', result.status);
           this.setVariable(c.id, 'AMDCAUSE', result.cause);
           c.dialplan = { ...c.dialplan, priority: c.dialplan.priority + 1 };
-          this.enterStasis(c, app, ['amd', result.status, result.cause, ...originalArgs]);
+          const carried = (c.vars.get('ATENDE_AMD_ARGS') ?? '').split(',');
+          this.enterStasis(c, app, ['amd', result.status, result.cause, ...carried]);
         });
       } else {
         c.dialplan = { context, exten, priority, app_name: '', app_data: '' };
