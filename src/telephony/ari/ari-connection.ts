@@ -103,7 +103,7 @@ export class AriConnection {
         this.within(p, 'loading the ARI API'),
       );
       if (gen !== this.generation) return;
-      const socket = await this.openSocket();
+      const { socket, early } = await this.openSocket();
       if (gen !== this.generation) {
         socket.terminate();
         return;
@@ -114,6 +114,7 @@ export class AriConnection {
       this.watch(socket);
       this.o.logger.info({ url: this.where, app: this.o.app }, 'ARI connected');
       this.setState('up', undefined);
+      for (const data of early.splice(0)) this.deliver(data);
     } catch (e) {
       if (gen !== this.generation) return;
       const reason = e instanceof AttemptFailed ? e.message : `ARI connect failed at ${this.where}: ${describe(e)}`;
@@ -146,16 +147,24 @@ export class AriConnection {
     if (!res.ok) throw new AttemptFailed(`ARI answered ${res.status} to ${info}`);
   }
 
-  private openSocket(): Promise<WebSocket> {
+  /**
+   * Opens the events socket. Frames that arrive in the same read as the upgrade can be emitted
+   * before the caller's continuation runs: they are kept in `early` until `watch` takes over.
+   */
+  private openSocket(): Promise<{ socket: WebSocket; early: unknown[] }> {
     const scheme = this.base.protocol === 'https:' ? 'wss' : 'ws';
     const query = new URLSearchParams({ app: this.o.app, api_key: `${this.o.user}:${this.o.password}` });
     const socket = new WebSocket(`${scheme}://${this.base.host}/ari/events?${query.toString()}`, {
       handshakeTimeout: this.o.connectTimeoutMs,
     });
+    const early: unknown[] = [];
+    socket.on('message', (data) => {
+      if (this.socket !== socket) early.push(data);
+    });
     return new Promise((resolve, reject) => {
       const onOpen = () => {
         cleanup();
-        resolve(socket);
+        resolve({ socket, early });
       };
       const onError = (err: Error) => {
         cleanup();
@@ -180,14 +189,7 @@ export class AriConnection {
   private watch(socket: WebSocket): void {
     let alive = true;
     socket.on('message', (data) => {
-      let event: RawEvent;
-      try {
-        event = JSON.parse(String(data)) as RawEvent;
-      } catch {
-        this.o.logger.warn({ url: this.where }, 'ARI sent an event that is not JSON; ignored');
-        return;
-      }
-      if (event && typeof event.type === 'string') this.o.onEvent(event);
+      if (this.socket === socket) this.deliver(data);
     });
     socket.on('pong', () => {
       alive = true;
@@ -215,6 +217,23 @@ export class AriConnection {
       this.pingTimer = this.o.clock.setTimeout(ping, this.o.pingIntervalMs);
     };
     this.pingTimer = this.o.clock.setTimeout(ping, this.o.pingIntervalMs);
+  }
+
+  private deliver(data: unknown): void {
+    let event: RawEvent;
+    try {
+      event = JSON.parse(String(data)) as RawEvent;
+    } catch {
+      this.o.logger.warn({ url: this.where }, 'ARI sent an event that is not JSON; ignored');
+      return;
+    }
+    if (!event || typeof event.type !== 'string') return;
+    try {
+      this.o.onEvent(event);
+    } catch (e) {
+      // A malformed event must not become an uncaught exception in the socket's handler.
+      this.o.logger.error({ err: e, event: event.type }, 'could not handle an ARI event');
+    }
   }
 
   private fail(reason: string): void {
