@@ -91,7 +91,7 @@ export class AriConnection {
     const socket = this.socket;
     this.socket = undefined;
     this.client = undefined;
-    if (socket) await closeSocket(socket, this.o.clock);
+    if (socket) await closeSocket(socket);
     this.setState('down', 'stopped');
   }
 
@@ -292,17 +292,14 @@ function describe(e: unknown): string {
   return String(e);
 }
 
-function closeSocket(socket: WebSocket, clock: Clock): Promise<void> {
+/**
+ * Drops the socket at once: Asterisk needs no closing handshake, and waiting for one from a
+ * server that is gone would hold stop() up.
+ */
+function closeSocket(socket: WebSocket): Promise<void> {
   if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = clock.setTimeout(() => {
-      socket.terminate();
-      resolve();
-    }, 1000);
-    socket.once('close', () => {
-      timer.cancel();
-      resolve();
-    });
-    socket.close();
+    socket.once('close', () => resolve());
+    socket.terminate();
   });
 }
