@@ -134,8 +134,20 @@ describe('ARI event translation', () => {
     const t = new AriEventTranslator();
     t.translate({ type: 'StasisStart', channel: ch('a') }, NOW);
     t.translate({ type: 'StasisStart', channel: ch('b') }, NOW);
-    t.retainOnly(new Set(['b']));
+    const before = t.trackedIds();
+    t.retainOnly(new Set(['b']), before);
     expect(t.trackedCount()).toBe(1);
+  });
+
+  it('keeps a channel originated while the list of live channels was in flight', () => {
+    const t = new AriEventTranslator();
+    t.translate({ type: 'StasisStart', channel: ch('gone') }, NOW);
+    const before = t.trackedIds();
+    t.markOriginated('new'); // the list Asterisk answers was taken before this channel existed
+    t.retainOnly(new Set(), before);
+    expect(t.trackedCount()).toBe(1);
+    const [entered] = t.translate({ type: 'StasisStart', channel: ch('new') }, NOW);
+    expect(entered).toMatchObject({ type: 'CallEntered', originated: true });
   });
 });
 

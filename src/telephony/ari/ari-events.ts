@@ -60,9 +60,18 @@ export class AriEventTranslator {
     return this.ended.has(channelId);
   }
 
-  /** After a reconnect: drop the memory of channels Asterisk no longer has (events were lost). */
-  retainOnly(liveChannelIds: ReadonlySet<ChannelId>): void {
-    for (const id of this.channels.keys()) if (!liveChannelIds.has(id)) this.channels.delete(id);
+  /** The channels tracked now: take this BEFORE listing Asterisk's channels for `retainOnly`. */
+  trackedIds(): ReadonlySet<ChannelId> {
+    return new Set(this.channels.keys());
+  }
+
+  /**
+   * After a reconnect: drop the memory of channels Asterisk no longer has (their events were
+   * lost). Only channels tracked before the list was requested are judged: one originated while
+   * the list was in flight is missing from it but very much alive.
+   */
+  retainOnly(liveChannelIds: ReadonlySet<ChannelId>, trackedBeforeListing: ReadonlySet<ChannelId>): void {
+    for (const id of trackedBeforeListing) if (!liveChannelIds.has(id)) this.channels.delete(id);
   }
 
   trackedCount(): number {

@@ -92,8 +92,9 @@ export function createAriCallControl(settings: AriSettings): AriCallControlHandl
   /** Events of channels that ended while disconnected are lost: forget those channels. */
   async function pruneLostChannels(): Promise<void> {
     try {
+      const trackedBefore = translator.trackedIds();
       const live = await callControl.listChannels();
-      translator.retainOnly(new Set(live.map((c) => c.id)));
+      translator.retainOnly(new Set(live.map((c) => c.id)), trackedBefore);
     } catch (e) {
       logger.debug({ err: e }, 'could not list channels after connecting');
     }
