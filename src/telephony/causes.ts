@@ -98,3 +98,21 @@ export function classifyCause(cause: number): OriginateFailure {
       return 'failed';
   }
 }
+
+/**
+ * The Q.850 cause implied by a Dial event's `dialstatus`, for a failed originate whose
+ * ChannelDestroyed says 0: the dial core hangs a channel up on BUSY/CONGESTION/ring timeout
+ * without always setting its cause (e.g. a Local channel whose far half ran `Busy()`).
+ */
+export function causeOfDialStatus(dialStatus: string | undefined): number | undefined {
+  switch (dialStatus) {
+    case 'BUSY':
+      return 17;
+    case 'NOANSWER':
+      return 19;
+    case 'CONGESTION':
+      return 34;
+    default:
+      return undefined;
+  }
+}

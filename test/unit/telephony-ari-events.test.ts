@@ -130,6 +130,29 @@ describe('ARI event translation', () => {
     ]);
   });
 
+  it.each([
+    ['BUSY', 17, 'busy'],
+    ['NOANSWER', 19, 'no_answer'],
+    ['CONGESTION', 34, 'congestion'],
+  ])('a failed originate destroyed with cause 0 after Dial %s reports cause %i', (dialstatus, cause, reason) => {
+    const t = new AriEventTranslator();
+    t.markOriginated('o1');
+    expect(t.translate({ type: 'Dial', peer: ch('o1'), dialstatus: 'RINGING' }, NOW)).toEqual([]);
+    t.translate({ type: 'Dial', peer: ch('o1'), dialstatus }, NOW);
+    expect(t.translate({ type: 'ChannelDestroyed', channel: ch('o1'), cause: 0 }, NOW)).toEqual([
+      { type: 'OriginateFailed', at: NOW, channelId: 'o1', cause, reason },
+    ]);
+  });
+
+  it('prefers the cause Asterisk gave over the dial status', () => {
+    const t = new AriEventTranslator();
+    t.markOriginated('o1');
+    t.translate({ type: 'Dial', peer: ch('o1'), dialstatus: 'CONGESTION' }, NOW);
+    expect(t.translate({ type: 'ChannelDestroyed', channel: ch('o1'), cause: 1 }, NOW)).toMatchObject([
+      { type: 'OriginateFailed', cause: 1, reason: 'unallocated' },
+    ]);
+  });
+
   it('forgets channels that vanished while disconnected', () => {
     const t = new AriEventTranslator();
     t.translate({ type: 'StasisStart', channel: ch('a') }, NOW);

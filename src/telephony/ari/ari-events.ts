@@ -5,7 +5,7 @@
  * or `OriginateFailed` for an originated channel that never entered the app.
  */
 import type { ChannelId, PlaybackId, TelephonyEvent } from '../call-control.js';
-import { causeText, classifyCause } from '../causes.js';
+import { causeOfDialStatus, causeText, classifyCause } from '../causes.js';
 import { parseTarget, toSnapshot, type RawEvent } from './ari-model.js';
 
 interface ChannelTrack {
@@ -19,6 +19,8 @@ interface ChannelTrack {
   hangupSeen: boolean;
   /** Sent back to the dialplan by Atende: its StasisEnd does not end the leg. */
   continued: boolean;
+  /** The last non-empty `dialstatus` of a Dial event about this channel (originates). */
+  dialStatus?: string;
 }
 
 const NORMAL_CLEARING = 16;
@@ -126,11 +128,16 @@ export class AriEventTranslator {
         if (!channel || this.ended.has(channel.id)) return [];
         const t = this.channels.get(channel.id);
         if (t?.originated && !t.entered) {
-          const cause = raw.cause ?? 0;
+          const cause = raw.cause || causeOfDialStatus(t.dialStatus) || 0;
           this.finish(channel.id);
           return [{ type: 'OriginateFailed', at: now, channelId: channel.id, cause, reason: classifyCause(cause) }];
         }
         return this.end(channel.id, raw.cause, now);
+      }
+      case 'Dial': {
+        const t = raw.peer ? this.channels.get(raw.peer.id) : undefined;
+        if (t && raw.dialstatus) t.dialStatus = raw.dialstatus;
+        return [];
       }
       case 'PlaybackStarted': {
         const target = parseTarget(raw.playback?.target_uri);

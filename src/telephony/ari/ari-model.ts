@@ -48,6 +48,9 @@ export interface RawEvent {
   cause_txt?: string;
   variable?: string;
   value?: string;
+  /** Dial events: the channel being dialled and how the dial went (BUSY, NOANSWER, …). */
+  peer?: RawChannel;
+  dialstatus?: string;
 }
 
 const STATES: ReadonlySet<string> = new Set<ChannelSnapshot['state']>([
