@@ -1,10 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/kernel/index.js';
 import { start, type Running } from '../../src/main.js';
+import { startEmulator } from '../../src/telephony/emulator/index.js';
 
 // The whole daemon in emulator mode, as `npm start` runs it: the emulator's ARI and AMI are
 // killed and restarted under it while a call is up.
@@ -85,5 +87,50 @@ describe('daemon resilience against Asterisk restarts', { timeout: 60_000 }, () 
 
   it('saw no unhandled rejection', () => {
     expect(unhandled).toEqual([]);
+  });
+});
+
+// ATENDE_ARI_URL names an Asterisk (here a stand-alone emulator, as `npm run emulator -- serve`
+// would run it) and nothing else changes; a wrong ARI password must not take the daemon down.
+describe('daemon pointed at an Asterisk with a wrong ARI password', { timeout: 60_000 }, () => {
+  it('logs a clear line, reports 503 with the reason, and stays up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atende-wrongpw-'));
+    const emulator = await startEmulator({ recordingsDir: join(dir, 'recordings') });
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
+    const config = loadConfig(
+      {},
+      {
+        dataDir: dir,
+        http: { port: 0 },
+        seedDemo: false,
+        adminPassword: 'wrongpw-admin',
+        asterisk: {
+          ari: { url: emulator.ariUrl, user: emulator.ariUser, password: 'not-the-password', app: 'atende' },
+          ami: { host: '127.0.0.1', port: emulator.amiPort, user: emulator.amiUser, secret: emulator.amiSecret },
+        },
+      },
+    );
+    const running = await start(config, logger);
+    try {
+      expect(running.telephony.emulator).toBeUndefined();
+      const deadline = Date.now() + 20_000;
+      while (!lines.some((l) => /ARI rejected the credentials \(401\)/.test(String(l.msg))) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(lines.some((l) => /ARI rejected the credentials \(401\)/.test(String(l.msg)))).toBe(true);
+      expect(JSON.stringify(lines)).not.toContain('not-the-password');
+
+      const r = await fetch(`${running.url}/readyz`);
+      expect(r.status).toBe(503);
+      const body = (await r.json()) as { checks: Record<string, { ok: boolean; reason?: string; detail?: string }> };
+      expect(body.checks.ari).toMatchObject({ ok: false });
+      expect(body.checks.ari!.reason).toMatch(/401|credentials/);
+      expect(body.checks.asterisk!.detail).toContain(emulator.ariUrl);
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+    } finally {
+      await running.stop('test over');
+      await emulator.close();
+    }
   });
 });
