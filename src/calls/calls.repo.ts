@@ -2,6 +2,7 @@ import { and, desc, eq, gte, like, lt, ne, or, sql, type SQL } from 'drizzle-orm
 import type { Db } from '../db/client.js';
 import { calls, tenants, users } from '../db/schema/index.js';
 import type { CallId, TenantId } from '../kernel/index.js';
+import { SYSTEM_TENANT_CNPJ } from '../org/index.js';
 import type { CallFilters, CallRecord, CallState, HangupBy } from './calls.model.js';
 
 type Row = typeof calls.$inferSelect;
@@ -167,8 +168,15 @@ export function createCallsRepo(db: Db) {
     },
 
     /** The only/first active tenant (the default tenant resolver). */
+    /** The first active tenant; the system tenant (the super user's home) only when it is the only one. */
     firstActiveTenant(): TenantId | undefined {
-      const r = db.select({ id: tenants.id }).from(tenants).where(eq(tenants.active, true)).orderBy(tenants.id).limit(1).get();
+      const r = db
+        .select({ id: tenants.id })
+        .from(tenants)
+        .where(eq(tenants.active, true))
+        .orderBy(sql`${tenants.cnpj} = ${SYSTEM_TENANT_CNPJ}`, tenants.id)
+        .limit(1)
+        .get();
       return r?.id as TenantId | undefined;
     },
   };

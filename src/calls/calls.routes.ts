@@ -1,15 +1,19 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppDeps } from '../app.js';
+import { principalOf, tenantScope } from '../auth/index.js';
 import { errorSchema } from '../http/errors.js';
 import type { Principal } from '../http/principal.js';
-import { invalidField, notFound, unauthorized, type TenantId } from '../kernel/index.js';
+import { invalidField, notFound, type TenantId } from '../kernel/index.js';
 import { callDirections, callStates, hangupParties, type CallFilters, type CallRecord } from './calls.model.js';
 import { createCallsRepo } from './calls.repo.js';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) =>
   Type.Union([t, Type.Null()]);
+
+/** Super users may look at another tenant; anyone else naming one gets 404. */
+const TenantQuery = Type.Integer({ minimum: 1, description: 'Another tenant (super users only).' });
 
 const ListQuery = Type.Object(
   {
@@ -20,9 +24,12 @@ const ListQuery = Type.Object(
     state: Type.Optional(literals(callStates)),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
     offset: Type.Integer({ minimum: 0, default: 0 }),
+    tenantId: Type.Optional(TenantQuery),
   },
   { additionalProperties: false },
 );
+
+const OneQuery = Type.Object({ tenantId: Type.Optional(TenantQuery) }, { additionalProperties: false });
 
 const CallParams = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
@@ -85,11 +92,6 @@ function toDto(c: CallRecord): Static<typeof Call> {
   };
 }
 
-function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw unauthorized();
-  return request.principal;
-}
-
 /** `GET /calls` and `GET /calls/:callId`: the principal's tenant's call records (agents: their own phone's). */
 export const callsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   const repo = createCallsRepo(deps.database.db);
@@ -131,7 +133,7 @@ export const callsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
         limit: q.limit,
         offset: q.offset,
       };
-      const { items, total } = repo.list(p.tenantId as TenantId, filters);
+      const { items, total } = repo.list(tenantScope(request, q.tenantId) as TenantId, filters);
       return { items: items.map(toDto), total, limit: q.limit, offset: q.offset };
     },
   );
@@ -144,13 +146,15 @@ export const callsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
         tags: ['calls'],
         summary: 'One call record',
         params: CallParams,
+        querystring: OneQuery,
         response: { 200: Call, 404: errorBody, ...errors },
       },
     },
     async (request) => {
       const { callId } = request.params as Static<typeof CallParams>;
+      const { tenantId } = request.query as Static<typeof OneQuery>;
       const p = principalOf(request);
-      const record = repo.get(p.tenantId as TenantId, callId);
+      const record = repo.get(tenantScope(request, tenantId) as TenantId, callId);
       const party = partyFor(p);
       if (!record || party === null || (party !== undefined && record.from !== party && record.to !== party)) {
         throw notFound('call');

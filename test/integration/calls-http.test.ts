@@ -143,6 +143,17 @@ describe('GET /api/v1/calls', () => {
     expect((await t.request('GET', '/api/v1/calls/b1', { cookie: admin })).statusCode).toBe(404);
   });
 
+  it("lets a super user look at another tenant's calls, and nobody else", async () => {
+    const superUser = (await t.loginAs('super')).cookie;
+    const other = await list(superUser, { tenantId: tenantB });
+    expect(other.status).toBe(200);
+    expect(ids(other.body)).toEqual(['b1']);
+    const one = await t.request('GET', '/api/v1/calls/b1', { cookie: superUser, query: { tenantId: tenantB } });
+    expect(one.statusCode).toBe(200);
+    expect((await list(admin, { tenantId: tenantB })).status).toBe(404);
+    expect((await t.request('GET', '/api/v1/calls/b1', { cookie: admin, query: { tenantId: tenantB } })).statusCode).toBe(404);
+  });
+
   it("shows an agent only the legs of its own extension", async () => {
     const agent = await t.loginAs('agent');
     expect((await list(agent.cookie)).body.items).toEqual([]);
