@@ -111,6 +111,8 @@ export class CallSession implements CallContext {
   private pendingClosing: CallClosing | undefined;
   private flowDone = false;
   private requestedCause: number | undefined;
+  /** Asterisk accepted our hangup: the leg's end event is on its way, no second request. */
+  private hangupAccepted = false;
   private readonly originated: boolean;
   private readonly handler: CallHandler;
   private readonly listeners = new Set<(e: TelephonyEvent) => void>();
@@ -201,7 +203,7 @@ export class CallSession implements CallContext {
 
   /** After the flow: whatever is still up is hung up. */
   private async finishFlow(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.hangupAccepted) return;
     if (this.control.connectionState() !== 'up') {
       this.log.warn('Asterisk unreachable after the flow; the hangup is left to reconciliation');
       return;
@@ -306,7 +308,11 @@ export class CallSession implements CallContext {
   /** Reconciliation found the channel alive: keep going; if the flow is already over, hang up again. */
   adopted(): void {
     this.log.info('channel still alive after reconciliation; session adopted');
-    if (this.flowDone) void this.finishFlow();
+    if (this.flowDone) {
+      // Alive after Asterisk had accepted our hangup: that hangup was lost, ask again.
+      this.hangupAccepted = false;
+      void this.finishFlow();
+    }
   }
 
   // ---- CallContext ----
@@ -330,6 +336,7 @@ export class CallSession implements CallContext {
     } catch (err) {
       if (!isGone(err)) throw err;
     }
+    this.hangupAccepted = true;
   }
 
   prompt(name: string, lang?: string): Media {

@@ -176,6 +176,21 @@ describe('inbound call, default flow', () => {
     expect(w.logs.some((l) => l.msg === 'call entered' && l.callId === w.row(ch.id).callId && l.tenantId === 1)).toBe(true);
   });
 
+  it('asks Asterisk to hang up once, even when the end event comes after the hangup reply', async () => {
+    const w = await world({ control: { endOnHangup: false } });
+    const ch = w.control.placeInbound('4830001234', '5548999990000', 'span:1');
+    await w.settle();
+    w.clock.advance(WELCOME_MS);
+    await w.settle();
+    expect(w.control.ops('hangup').map((c) => c.args)).toEqual([[ch.id, 16]]);
+    expect(w.row(ch.id).state).toBe('in_progress');
+
+    w.control.emit({ type: 'CallEnded', at: w.clock.now(), channelId: ch.id, hangup: { cause: 16, causeText: 'Normal call clearing', by: 'atende' } });
+    await w.settle();
+    expect(w.control.ops('hangup')).toHaveLength(1);
+    expect(w.row(ch.id)).toMatchObject({ state: 'ended', cause: 16, hangupBy: 'atende' });
+  });
+
   it('caller hanging up mid-prompt closes the record as hung up by the caller, with no error', async () => {
     const w = await world();
     const ch = w.control.placeInbound('4830001234', '5548999990000', 'trunk:operadora');
