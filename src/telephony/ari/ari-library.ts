@@ -85,7 +85,7 @@ let originalLog: typeof console.log | undefined;
 
 /**
  * swagger-client prints "This API is using a deprecated version of Swagger!" through
- * `console.log([message])` every time it loads Asterisk's Swagger 1.1 listing. While a connect
+ * the console's log method, wrapped in an array, every time it loads Asterisk's Swagger 1.1 listing. While a connect
  * is in progress `console.log` drops exactly that call and passes everything else through; it
  * is restored as soon as the last concurrent connect settles.
  */
