@@ -49,7 +49,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // A JSON API: plain-text bodies are refused with 415 rather than half-parsed.
   app.removeContentTypeParser('text/plain');
 
-  await app.register(helmet, { global: true });
+  await app.register(helmet, {
+    global: true,
+    // Call centres often reach an on-premise server over plain HTTP on a LAN address, where
+    // upgrading every subresource to https would break the pages; only ask for it behind HTTPS.
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: deps.config.http.cookieSecure ? [] : null } },
+  });
   if (deps.config.http.corsOrigins.length > 0) {
     await app.register(cors, { origin: [...deps.config.http.corsOrigins], credentials: true });
   }

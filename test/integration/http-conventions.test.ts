@@ -129,6 +129,8 @@ describe('HTTP conventions', () => {
     expect(r.headers['content-security-policy']).toBeDefined();
     expect(r.headers['strict-transport-security']).toBeDefined();
     expect(r.headers['access-control-allow-origin']).toBeUndefined();
+    // Served over plain HTTP here (cookieSecure off): no upgrade of subresources to https.
+    expect(r.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
   });
 
   it('serves the OpenAPI document and its UI at /api/docs', async () => {
