@@ -1,14 +1,12 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { tenants, users } from './org.js';
+import { tenantColumn, users } from './org.js';
 
 /** Server-side sessions. The cookie carries a random token; only its SHA-256 is stored. */
 export const sessions = sqliteTable(
   'sessions',
   {
     id: text('id').primaryKey(),
-    tenantId: integer('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantColumn(),
     userId: integer('user_id')
       .notNull()
       .references(() => users.id),
@@ -31,9 +29,7 @@ export const userTotp = sqliteTable('user_totp', {
   userId: integer('user_id')
     .primaryKey()
     .references(() => users.id),
-  tenantId: integer('tenant_id')
-    .notNull()
-    .references(() => tenants.id),
+  tenantId: tenantColumn(),
   secret: text('secret'),
   pendingSecret: text('pending_secret'),
   enabledAt: integer('enabled_at'),
@@ -46,9 +42,7 @@ export const recoveryCodes = sqliteTable(
   'recovery_codes',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    tenantId: integer('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantColumn(),
     userId: integer('user_id')
       .notNull()
       .references(() => users.id),
@@ -63,9 +57,7 @@ export const auditLog = sqliteTable(
   'audit_log',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    tenantId: integer('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantColumn(),
     actorUserId: integer('actor_user_id'),
     actorLogin: text('actor_login'),
     entity: text('entity').notNull(),

@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { tenants } from './org.js';
+import { tenantColumn } from './org.js';
 
 /**
  * One row per call leg that entered the Stasis application (src/calls). A row is opened when
@@ -10,9 +10,7 @@ export const calls = sqliteTable(
   'calls',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    tenantId: integer('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantColumn(),
     callId: text('call_id').notNull().unique(),
     /** The call this leg was created for (agent, outbound and snoop legs). */
     parentCallId: text('parent_call_id'),

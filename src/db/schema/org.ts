@@ -17,6 +17,12 @@ export const tenants = sqliteTable('tenants', {
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
 });
 
+/** The `tenant_id` column every domain table carries. */
+export const tenantColumn = () =>
+  integer('tenant_id')
+    .notNull()
+    .references(() => tenants.id);
+
 /**
  * Perfil: the modules and actions a user may use. `permissions` is a JSON array of
  * `"module:action"` strings drawn from the catalogue in src/auth/permissions.ts.
@@ -25,9 +31,7 @@ export const profiles = sqliteTable(
   'profiles',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    tenantId: integer('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantColumn(),
     name: text('name').notNull(),
     description: text('description'),
     permissions: text('permissions', { mode: 'json' }).$type<string[]>().notNull(),
@@ -42,9 +46,7 @@ export const teams = sqliteTable(
   'teams',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    tenantId: integer('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantColumn(),
     name: text('name').notNull(),
     description: text('description'),
     /** Sent to the customer when a human takes a chat over from a bot. */
@@ -59,9 +61,7 @@ export const users = sqliteTable(
   'users',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    tenantId: integer('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantColumn(),
     name: text('name').notNull(),
     /** Unique across tenants: the login form does not ask for a tenant. */
     login: text('login').notNull().unique(),
@@ -97,9 +97,7 @@ export const users = sqliteTable(
 export const teamSupervisors = sqliteTable(
   'team_supervisors',
   {
-    tenantId: integer('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantColumn(),
     teamId: integer('team_id')
       .notNull()
       .references(() => teams.id, { onDelete: 'cascade' }),
@@ -115,9 +113,7 @@ export const pauseTypes = sqliteTable(
   'pause_types',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    tenantId: integer('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantColumn(),
     reason: text('reason').notNull(),
     description: text('description'),
     /** Null: no limit. */
@@ -140,9 +136,7 @@ export const pauseTypes = sqliteTable(
 export const pauseTypeTeams = sqliteTable(
   'pause_type_teams',
   {
-    tenantId: integer('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantColumn(),
     pauseTypeId: integer('pause_type_id')
       .notNull()
       .references(() => pauseTypes.id, { onDelete: 'cascade' }),
@@ -158,9 +152,7 @@ export const agentActivity = sqliteTable(
   'agent_activity',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    tenantId: integer('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantColumn(),
     userId: integer('user_id')
       .notNull()
       .references(() => users.id),
