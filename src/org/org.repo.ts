@@ -200,6 +200,14 @@ export class OrgRepo {
       .where(and(eq(pauseTypes.tenantId, tenantId), eq(pauseTypes.reason, reason)))
       .get();
   }
+  /** The tenant's active automatic wrap-up pause, if any. */
+  activeWrapUpPause(tenantId: number): PauseTypeRow | undefined {
+    return this.db
+      .select()
+      .from(pauseTypes)
+      .where(and(eq(pauseTypes.tenantId, tenantId), eq(pauseTypes.wrapUp, true), eq(pauseTypes.active, true)))
+      .get();
+  }
   insertPauseType(v: typeof pauseTypes.$inferInsert): PauseTypeRow {
     return this.db.insert(pauseTypes).values(v).returning().get();
   }

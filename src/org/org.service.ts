@@ -505,10 +505,17 @@ export class OrgService {
     return this.pauses([this.own(this.repo.getPauseType(id), actor, 'pause type')])[0]!;
   }
 
-  private checkPause(tenantId: number, input: Partial<PauseTypeInput>, exceptId?: number): void {
+  private checkPause(tenantId: number, input: Partial<PauseTypeInput>, current?: PauseTypeRow): void {
     if (input.reason !== undefined) {
       const other = this.repo.pauseTypeByReason(tenantId, input.reason);
-      if (other && other.id !== exceptId) throw conflict(`a pause named ${input.reason} already exists`, { field: 'reason' });
+      if (other && other.id !== current?.id) throw conflict(`a pause named ${input.reason} already exists`, { field: 'reason' });
+    }
+    // Agents enter the wrap-up pause automatically after an interaction: there can be only one.
+    if ((input.wrapUp ?? current?.wrapUp ?? false) && (input.active ?? current?.active ?? true)) {
+      const other = this.repo.activeWrapUpPause(tenantId);
+      if (other && other.id !== current?.id) {
+        throw conflict(`${other.reason} is already the automatic wrap-up pause`, { field: 'wrapUp' });
+      }
     }
     if (input.teamIds) {
       const ids = [...new Set(input.teamIds)];
@@ -536,7 +543,7 @@ export class OrgService {
     return this.tx(() => {
       const row = this.own(this.repo.getPauseType(id), ctx.actor, 'pause type');
       const before = this.pauses([row])[0]!;
-      this.checkPause(row.tenantId, patch, id);
+      this.checkPause(row.tenantId, patch, row);
       const { teamIds, ...fields } = patch;
       const after = this.repo.updatePauseType(id, { ...fields, updatedAt: this.clock.now() });
       if (teamIds) this.repo.setPauseTeams(row.tenantId, id, [...new Set(teamIds)]);

@@ -186,6 +186,26 @@ describe('pause types', () => {
     expect(off.json()).toMatchObject({ active: false, teamIds: [], maxDurationMinutes: null });
   });
 
+  it('allows one active automatic wrap-up pause per tenant', async () => {
+    const tenant = t.createTenant('Wrap-up Ltda');
+    const superUser = await t.loginAs('super');
+    const post = (body: object) =>
+      t.request('POST', '/api/v1/pause-types', { cookie: superUser.cookie, query: { tenantId: tenant }, body });
+    const first = await post({ reason: 'Pós-atendimento', wrapUp: true });
+    expect(first.statusCode).toBe(201);
+    const second = await post({ reason: 'Outra pós', wrapUp: true });
+    expect(second.statusCode).toBe(409);
+    expect(second.json().error.details.field).toBe('wrapUp');
+    const plain = (await post({ reason: 'Café' })).json();
+    const promote = await t.request('PATCH', `/api/v1/pause-types/${plain.id}`, { cookie: superUser.cookie, body: { wrapUp: true } });
+    expect(promote.statusCode).toBe(409);
+    // Retire the first one, and the other may take its place.
+    await t.request('PATCH', `/api/v1/pause-types/${first.json().id}`, { cookie: superUser.cookie, body: { active: false } });
+    expect((await t.request('PATCH', `/api/v1/pause-types/${plain.id}`, { cookie: superUser.cookie, body: { wrapUp: true } })).statusCode).toBe(200);
+    const reactivate = await t.request('PATCH', `/api/v1/pause-types/${first.json().id}`, { cookie: superUser.cookie, body: { active: true } });
+    expect(reactivate.statusCode).toBe(409);
+  });
+
   it('cannot be deleted once agents used it', async () => {
     const p = (await t.request('POST', '/api/v1/pause-types', { cookie: admin.cookie, body: { reason: 'Banheiro' } })).json();
     const agent = await t.loginAs('agent');
