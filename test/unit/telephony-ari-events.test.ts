@@ -144,6 +144,24 @@ describe('ARI event translation', () => {
     ]);
   });
 
+  it('reads cause 0 with no dial status as the originate timeout (no answer, 19)', () => {
+    const t = new AriEventTranslator();
+    t.markOriginated('o1');
+    t.translate({ type: 'Dial', peer: ch('o1'), dialstatus: 'RINGING' }, NOW);
+    expect(t.translate({ type: 'ChannelDestroyed', channel: ch('o1'), cause: 0 }, NOW)).toEqual([
+      { type: 'OriginateFailed', at: NOW, channelId: 'o1', cause: 19, reason: 'no_answer' },
+    ]);
+  });
+
+  it('keeps our own cause when Atende cancelled the originate', () => {
+    const t = new AriEventTranslator();
+    t.markOriginated('o1');
+    t.markHangupRequested('o1', 16);
+    expect(t.translate({ type: 'ChannelDestroyed', channel: ch('o1'), cause: 0 }, NOW)).toMatchObject([
+      { type: 'OriginateFailed', cause: 16 },
+    ]);
+  });
+
   it('prefers the cause Asterisk gave over the dial status', () => {
     const t = new AriEventTranslator();
     t.markOriginated('o1');

@@ -24,6 +24,7 @@ interface ChannelTrack {
 }
 
 const NORMAL_CLEARING = 16;
+const NO_ANSWER = 19;
 /** How many ended channel ids to remember, so that late events do not end a leg twice. */
 const ENDED_MEMORY = 10_000;
 
@@ -128,7 +129,11 @@ export class AriEventTranslator {
         if (!channel || this.ended.has(channel.id)) return [];
         const t = this.channels.get(channel.id);
         if (t?.originated && !t.entered) {
-          const cause = raw.cause || causeOfDialStatus(t.dialStatus) || 0;
+          // Asterisk's dial core hangs a ringing channel up at the originate timeout without
+          // setting a cause or publishing a dial status (it notes "no answer" only internally):
+          // cause 0 with nothing else known, and not our own hangup, is that timeout.
+          const cause =
+            raw.cause || causeOfDialStatus(t.dialStatus) || (t.ourCause === undefined ? NO_ANSWER : t.ourCause);
           this.finish(channel.id);
           return [{ type: 'OriginateFailed', at: now, channelId: channel.id, cause, reason: classifyCause(cause) }];
         }
