@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { calls, tenants, users } from '../db/schema/index.js';
 import type { CallId, TenantId } from '../kernel/index.js';
 import { SYSTEM_TENANT_CNPJ } from '../org/index.js';
-import type { CallFilters, CallRecord, CallState, HangupBy } from './calls.model.js';
+import type { CallFilters, CallRecord, CallState } from './calls.model.js';
 
 type Row = typeof calls.$inferSelect;
 
@@ -33,30 +33,13 @@ function toRecord(r: Row): CallRecord {
   };
 }
 
-export interface NewCall {
-  callId: CallId;
-  tenantId: TenantId;
-  parentCallId: string | null;
-  channelId: string;
-  channelName: string | null;
-  kind: string;
-  direction: CallRecord['direction'];
-  from: string;
-  fromName: string | null;
-  to: string;
-  trunkRef: string | null;
+/** What a leg's record holds when it is opened: everything but how it ended. */
+export type NewCall = Omit<CallRecord, 'state' | 'endedAt' | 'cause' | 'causeText' | 'hangupBy' | 'endReason'> & {
   state: Exclude<CallState, 'ended'>;
-  startedAt: number;
-  answeredAt: number | null;
-}
+};
 
-export interface CallClosing {
-  endedAt: number;
-  cause: number | null;
-  causeText: string | null;
-  hangupBy: HangupBy | null;
-  endReason: string;
-}
+/** How a leg ended. */
+export type CallClosing = Pick<CallRecord, 'cause' | 'causeText' | 'hangupBy'> & { endedAt: number; endReason: string };
 
 /** A bound parameter of a prepared statement; timestamps are bound as epoch ms, as stored. */
 const ph = (name: string) => sql`${sql.placeholder(name)}`;

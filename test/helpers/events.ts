@@ -61,3 +61,23 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 5000, what =
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+type Subscribe<E> = (listener: (event: E) => void) => () => void;
+
+/** Resolves with the next event from `subscribe` that matches, or rejects after `timeoutMs`. */
+export function nextEvent<E, T extends E>(subscribe: Subscribe<E>, match: (e: E) => e is T, timeoutMs?: number): Promise<T>;
+export function nextEvent<E>(subscribe: Subscribe<E>, match: (e: E) => boolean, timeoutMs?: number): Promise<E>;
+export function nextEvent<E>(subscribe: Subscribe<E>, match: (e: E) => boolean, timeoutMs = 5_000): Promise<E> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no matching event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = subscribe((e) => {
+      if (!match(e)) return;
+      clearTimeout(timer);
+      off();
+      resolve(e);
+    });
+  });
+}

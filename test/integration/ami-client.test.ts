@@ -7,6 +7,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { silentLogger } from '../../src/kernel/logger.js';
+import { nextEvent as next } from '../helpers/events.js';
 import { seededRandom } from '../../src/kernel/random.js';
 import type { ChannelSnapshot } from '../../src/telephony/call-control.js';
 import {
@@ -113,22 +114,10 @@ function client(port: number, overrides: Partial<AmiClientOptions> = {}): AmiCli
   return c;
 }
 
-/** Resolves with the first event matching `match`, or rejects after `timeoutMs`. */
 function nextEvent<T extends AmiEvent>(c: AmiClient, match: (e: AmiEvent) => e is T, timeoutMs?: number): Promise<T>;
 function nextEvent(c: AmiClient, match: (e: AmiEvent) => boolean, timeoutMs?: number): Promise<AmiEvent>;
-function nextEvent(c: AmiClient, match: (e: AmiEvent) => boolean, timeoutMs = 5_000): Promise<AmiEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no matching AMI event within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const off = c.onEvent((e) => {
-      if (!match(e)) return;
-      clearTimeout(timer);
-      off();
-      resolve(e);
-    });
-  });
+function nextEvent(c: AmiClient, match: (e: AmiEvent) => boolean, timeoutMs?: number): Promise<AmiEvent> {
+  return next((l) => c.onEvent(l), match, timeoutMs);
 }
 
 const stateIs = (state: string) => (e: AmiEvent) => e.type === 'ConnectionChanged' && e.state === state;

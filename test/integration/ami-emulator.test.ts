@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { silentLogger } from '../../src/kernel/logger.js';
+import { nextEvent as next } from '../helpers/events.js';
 import { seededRandom } from '../../src/kernel/random.js';
 import { createAmiClient, type AmiClient, type AmiEvent } from '../../src/telephony/ami/index.js';
 import { startEmulator, type Emulator } from '../../src/telephony/emulator/index.js';
@@ -15,20 +16,7 @@ let unhandled: unknown[];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 let consoleSpies: MockInstance[];
 
-function nextEvent(match: (e: AmiEvent) => boolean, timeoutMs = 5_000): Promise<AmiEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no matching AMI event within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const off = client.onEvent((e) => {
-      if (!match(e)) return;
-      clearTimeout(timer);
-      off();
-      resolve(e);
-    });
-  });
-}
+const nextEvent = (match: (e: AmiEvent) => boolean, timeoutMs?: number) => next((l) => client.onEvent(l), match, timeoutMs);
 
 const stateIs = (state: string) => (e: AmiEvent) => e.type === 'ConnectionChanged' && e.state === state;
 

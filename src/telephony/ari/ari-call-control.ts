@@ -81,12 +81,7 @@ export class AriCallControl implements CallControl {
   async hangup(channelId: ChannelId, cause = NORMAL_CLEARING): Promise<void> {
     if (this.o.translator.isEnded(channelId)) return;
     this.o.translator.markHangupRequested(channelId, cause);
-    try {
-      await this.call('hangup', 'channels', 'hangup', { channelId, reason_code: String(cause) });
-    } catch (e) {
-      if (e instanceof TelephonyError && e.code === 'not_found') return;
-      throw e;
-    }
+    await unlessGone(this.call('hangup', 'channels', 'hangup', { channelId, reason_code: String(cause) }));
   }
 
   async ring(channelId: ChannelId): Promise<void> {
@@ -199,19 +194,13 @@ export class AriCallControl implements CallControl {
       media: media.map(mediaUri),
       ...(options.lang ? { lang: options.lang } : {}),
     };
-    if ('channelId' in target) await this.call('play', 'channels', 'play', { channelId: target.channelId, ...params });
-    else await this.call('play', 'bridges', 'play', { bridgeId: target.bridgeId, ...params });
+    await this.onTarget('play', target, 'play', params);
     return playbackId;
   }
 
   async stopPlayback(playbackId: PlaybackId): Promise<void> {
     this.o.translator.markPlaybackStopRequested(playbackId);
-    try {
-      await this.call('stopPlayback', 'playbacks', 'stop', { playbackId });
-    } catch (e) {
-      if (e instanceof TelephonyError && e.code === 'not_found') return;
-      throw e;
-    }
+    await unlessGone(this.call('stopPlayback', 'playbacks', 'stop', { playbackId }));
   }
 
   async record(target: RecordTarget, options: RecordOptions): Promise<void> {
@@ -224,8 +213,7 @@ export class AriCallControl implements CallControl {
       ...(options.terminateOn ? { terminateOn: options.terminateOn } : {}),
       ...(options.ifExists ? { ifExists: options.ifExists } : {}),
     };
-    if ('channelId' in target) await this.call('record', 'channels', 'record', { channelId: target.channelId, ...params });
-    else await this.call('record', 'bridges', 'record', { bridgeId: target.bridgeId, ...params });
+    await this.onTarget('record', target, 'record', params);
   }
 
   async stopRecording(name: string): Promise<void> {
@@ -240,14 +228,11 @@ export class AriCallControl implements CallControl {
   }
 
   async startMoh(target: PlaybackTarget, mohClass?: string): Promise<void> {
-    const extra = mohClass ? { mohClass } : {};
-    if ('channelId' in target) await this.call('startMoh', 'channels', 'startMoh', { channelId: target.channelId, ...extra });
-    else await this.call('startMoh', 'bridges', 'startMoh', { bridgeId: target.bridgeId, ...extra });
+    await this.onTarget('startMoh', target, 'startMoh', mohClass ? { mohClass } : {});
   }
 
   async stopMoh(target: PlaybackTarget): Promise<void> {
-    if ('channelId' in target) await this.call('stopMoh', 'channels', 'stopMoh', { channelId: target.channelId });
-    else await this.call('stopMoh', 'bridges', 'stopMoh', { bridgeId: target.bridgeId });
+    await this.onTarget('stopMoh', target, 'stopMoh', {});
   }
 
   // ---- bridges ------------------------------------------------------------------------------
@@ -263,12 +248,7 @@ export class AriCallControl implements CallControl {
   }
 
   async destroyBridge(bridgeId: BridgeId): Promise<void> {
-    try {
-      await this.call('destroyBridge', 'bridges', 'destroy', { bridgeId });
-    } catch (e) {
-      if (e instanceof TelephonyError && e.code === 'not_found') return;
-      throw e;
-    }
+    await unlessGone(this.call('destroyBridge', 'bridges', 'destroy', { bridgeId }));
   }
 
   async addToBridge(bridgeId: BridgeId, channelId: ChannelId): Promise<void> {
@@ -280,6 +260,13 @@ export class AriCallControl implements CallControl {
   }
 
   // ---- the one place that talks to ari-client -----------------------------------------------
+
+  /** The same ARI operation exists on channels and bridges; the target says which. */
+  private onTarget(operation: string, target: PlaybackTarget, nickname: string, params: Record<string, unknown>): Promise<unknown> {
+    return 'channelId' in target
+      ? this.call(operation, 'channels', nickname, { channelId: target.channelId, ...params })
+      : this.call(operation, 'bridges', nickname, { bridgeId: target.bridgeId, ...params });
+  }
 
   private async call(operation: string, resource: string, nickname: string, params: Record<string, unknown>): Promise<unknown> {
     const client = this.o.link.currentClient();
@@ -307,5 +294,15 @@ export class AriCallControl implements CallControl {
     } finally {
       timer?.cancel();
     }
+  }
+}
+
+/** Hanging up, stopping or destroying something Asterisk no longer has is already done. */
+async function unlessGone(request: Promise<unknown>): Promise<void> {
+  try {
+    await request;
+  } catch (e) {
+    if (e instanceof TelephonyError && e.code === 'not_found') return;
+    throw e;
   }
 }

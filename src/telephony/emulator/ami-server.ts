@@ -17,6 +17,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../kernel/logger.js';
 import type { ChannelSnapshot } from '../call-control.js';
+import type { RtcpEvent } from './types.js';
 
 /** A span's alarm as the emulator models it ('none' = in service). */
 export type SpanAlarmState = 'none' | 'red' | 'yellow' | 'blue' | 'recovering' | 'loopback' | 'not-open';
@@ -51,16 +52,7 @@ export interface AmiContactEvent {
 }
 
 /** One RTCP report on a channel (optional: the model may never emit it). */
-export interface AmiRtcpEvent {
-  channelId: string;
-  channelName: string;
-  direction: 'sent' | 'received';
-  jitterMs: number;
-  /** Fraction of packets lost since the previous report, 0..1. */
-  fractionLost: number;
-  cumulativeLost: number;
-  rttMs?: number;
-}
+export type AmiRtcpEvent = RtcpEvent;
 
 /** A channel appeared, changed state or hung up (optional: becomes Newchannel / Newstate / Hangup). */
 export interface AmiChannelEvent {

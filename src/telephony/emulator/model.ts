@@ -966,13 +966,7 @@ export class AsteriskModel extends EventEmitter {
   }
 
   addToBridge(id: string, channelIds: string[]): void {
-    if (channelIds.length === 0) throw new AriError(400, 'Missing parameter channel');
-    const b = this.mustBridge(id);
-    const chans = channelIds.map((cid) => {
-      const c = this.chans.get(cid);
-      if (!c || c.hangingUp) throw new AriError(400, 'Channel not found');
-      return c;
-    });
+    const { b, chans } = this.bridgeRequest(id, channelIds);
     for (const c of chans) if (!c.stasisApp) throw new AriError(422, 'Channel not in Stasis application');
     for (const c of chans) {
       if (c.bridgeId === b.id) continue;
@@ -989,7 +983,8 @@ export class AsteriskModel extends EventEmitter {
     }
   }
 
-  removeFromBridge(id: string, channelIds: string[]): void {
+  /** The bridge and live channels an addChannel/removeChannel request names, checked in Asterisk's order. */
+  private bridgeRequest(id: string, channelIds: string[]) {
     if (channelIds.length === 0) throw new AriError(400, 'Missing parameter channel');
     const b = this.mustBridge(id);
     const chans = channelIds.map((cid) => {
@@ -997,6 +992,11 @@ export class AsteriskModel extends EventEmitter {
       if (!c || c.hangingUp) throw new AriError(400, 'Channel not found');
       return c;
     });
+    return { b, chans };
+  }
+
+  removeFromBridge(id: string, channelIds: string[]): void {
+    const { b, chans } = this.bridgeRequest(id, channelIds);
     for (const c of chans) if (c.bridgeId !== b.id) throw new AriError(422, 'Channel not in this bridge');
     for (const c of chans) this.leaveBridge(c, b);
   }
