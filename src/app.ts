@@ -1,29 +1,16 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { Config } from './config/index.js';
-import type { Database_ } from './db/client.js';
-import type { Clock, Logger, Readiness } from './kernel/index.js';
+import { API_PREFIX, type AppDeps } from './http/deps.js';
 import { installErrorHandling } from './http/errors.js';
 import { validatorCompiler } from './http/validation.js';
 import { apiRoutes } from './http/routes.js';
 import { systemRoutes } from './http/system.routes.js';
 import { authPlugin } from './auth/index.js';
-
-/** What the HTTP app needs from the composition root; tests build it with their own. */
-export interface AppDeps {
-  config: Config;
-  database: Database_;
-  logger: Logger;
-  clock: Clock;
-  readiness: Readiness;
-  /** More route plugins for /api/v1 chosen at start (the emulator's control surface in emulator mode). */
-  extraRoutes?: FastifyPluginAsync[];
-}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -31,7 +18,8 @@ declare module 'fastify' {
   }
 }
 
-export const API_PREFIX = '/api/v1';
+export type { AppDeps };
+export { API_PREFIX };
 
 /** Builds the Fastify app exactly as production runs it; tests call `app.inject` on it. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {

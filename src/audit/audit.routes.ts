@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../http/deps.js';
 import { principalOf, tenantScope } from '../auth/tenant-scope.js';
 import { notFound } from '../kernel/index.js';
 import { IdParams, Nullable, PageOf, PageQuery, pageOf } from '../org/org.schemas.js';

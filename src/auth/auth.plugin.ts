@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import type { AppDeps } from '../app.js';
+import { API_PREFIX, type AppDeps } from '../http/deps.js';
 import { AuditService } from '../audit/index.js';
 import { forbidden, unauthorized } from '../kernel/index.js';
 import { OrgService } from '../org/index.js';
@@ -26,8 +26,7 @@ declare module 'fastify' {
   }
 }
 
-/** Mirrors `API_PREFIX` in app.ts (not imported: app.ts imports this plugin). */
-const API = '/api/v1';
+const API = API_PREFIX;
 const isApi = (url: string): boolean => url === API || url.startsWith(`${API}/`);
 
 /** Refuses, at start-up, an /api/v1 route that declares neither `public` nor a known `access`. */

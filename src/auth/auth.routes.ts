@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../http/deps.js';
 import type { ChangeContext } from '../org/index.js';
 import { IdParams, Password, UserView } from '../org/org.schemas.js';
 import { SESSION_COOKIE, type LoginOutcome } from './auth.model.js';

@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '../http/principal.js';
+import type { Actor, Principal } from '../http/principal.js';
 import { notFound, unauthorized } from '../kernel/index.js';
-import type { Actor } from '../org/index.js';
 
 /**
  * Tenant scoping for route handlers. Super users may act on another tenant by naming it

@@ -10,11 +10,11 @@
  *   (`reconciled: daemon restart`).
  * The decisions are pure (`planReconciliation`); this file applies them.
  */
-import type { TenantId } from '../kernel/index.js';
-import type { ChannelSnapshot } from '../telephony/call-control.js';
+import type { Clock, Logger, TenantId } from '../kernel/index.js';
+import type { CallControl, ChannelId, ChannelSnapshot } from '../telephony/call-control.js';
 import { planReconciliation } from './calls.logic.js';
 import { EndReason } from './calls.model.js';
-import type { CallsEngine } from './calls.service.js';
+import type { CallsRepo } from './calls.repo.js';
 
 export interface ReconcileSummary {
   gone: number;
@@ -23,7 +23,32 @@ export interface ReconcileSummary {
   staleRows: number;
 }
 
-export async function runReconciliation(engine: CallsEngine, why: string): Promise<ReconcileSummary | undefined> {
+/** A live session as reconciliation sees it. */
+interface ReconcilableSession {
+  readonly callId: string;
+  readonly channelId: string;
+  readonly seq: number;
+  readonly ended: boolean;
+  closeWithoutEvent(reason: string): void;
+  adopted(): void;
+}
+
+/** What reconciliation needs from the calls engine (declared here so the engine may import this file). */
+export interface ReconcileHost {
+  readonly deps: { control: Pick<CallControl, 'listChannels'>; repo: Pick<CallsRepo, 'open' | 'close' | 'tenantOf'>; app: string; clock: Clock };
+  readonly log: Logger;
+  nextSeq(): number;
+  sessions(): readonly ReconcilableSession[];
+  hasChannel(channelId: ChannelId): boolean;
+  sessionByCallId(callId: string): ReconcilableSession | undefined;
+  admit(
+    channel: ChannelSnapshot,
+    args: string[],
+    opts: { originated: boolean; startedAt: number; stranger?: { callId?: string; tenantId?: TenantId } },
+  ): void;
+}
+
+export async function runReconciliation(engine: ReconcileHost, why: string): Promise<ReconcileSummary | undefined> {
   const { control, repo, app, clock } = engine.deps;
   const seqBefore = engine.nextSeq();
   let channels: ChannelSnapshot[];

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../http/deps.js';
 import { principalOf, tenantScope } from '../auth/index.js';
 import { errorSchema } from '../http/errors.js';
 import type { Principal } from '../http/principal.js';

@@ -26,6 +26,11 @@ export interface Principal {
   sessionId: string;
 }
 
+/** Who is acting, with the permissions their profile (or level) grants. */
+export interface Actor extends Principal {
+  permissions: readonly string[];
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     public?: boolean;

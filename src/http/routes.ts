@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from './deps.js';
 import { auditRoutes } from '../audit/index.js';
 import { authRoutes } from '../auth/index.js';
 import { callsRoutes } from '../calls/index.js';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from './deps.js';
 
 const Probe = Type.Object({ ok: Type.Boolean(), reason: Type.Optional(Type.String()), detail: Type.Optional(Type.String()) });
 

@@ -1,9 +1,6 @@
-import type { AccessLevel, Principal } from '../http/principal.js';
+import type { AccessLevel, Actor } from '../http/principal.js';
 
-/** Who is acting, with the permissions their profile (or level) grants. */
-export interface Actor extends Principal {
-  permissions: readonly string[];
-}
+export type { Actor };
 
 /** Request facts the audit log keeps next to a change. */
 export interface ChangeContext {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../http/deps.js';
 import { actorOf, tenantScope } from '../auth/tenant-scope.js';
 import type { ChangeContext } from './org.model.js';
 import {
