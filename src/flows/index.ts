@@ -1,0 +1,8 @@
+/**
+ * Call flows: time conditions, IVRs, announcements, voicemail, the satisfaction survey.
+ * Other modules import flows/ only from here.
+ */
+export * from './destination.js';
+export * from './time-condition.model.js';
+export * from './time-condition.logic.js';
+export * from './holidays.logic.js';
