@@ -6,3 +6,5 @@ export * from './destination.js';
 export * from './time-condition.model.js';
 export * from './time-condition.logic.js';
 export * from './holidays.logic.js';
+export * from './ivr.model.js';
+export * from './ivr.logic.js';

@@ -22,6 +22,25 @@ export function normaliseCnpj(input: string): string | null {
   return check(12) === values[12] && check(13) === values[13] ? cnpj : null;
 }
 
+/**
+ * CPF: 9 digits + 2 check digits (mod 11, weights 10…2 then 11…2). Accepts `123.456.789-09` or
+ * bare digits; returns the 11 digits, or null if the number is not valid.
+ */
+export function normaliseCpf(input: string): string | null {
+  const trimmed = input.trim();
+  if (!/^[0-9.\- ]+$/.test(trimmed)) return null;
+  const cpf = trimmed.replace(/[.\- ]/g, '');
+  if (!/^\d{11}$/.test(cpf) || /^(\d)\1{10}$/.test(cpf)) return null;
+  const d = [...cpf].map(Number);
+  const check = (n: number): number => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += d[i]! * (n + 1 - i);
+    const rest = (sum * 10) % 11;
+    return rest === 10 ? 0 : rest;
+  };
+  return check(9) === d[9] && check(10) === d[10] ? cpf : null;
+}
+
 /** `12.345.678/0001-95` from 14 normalised characters. */
 export const formatCnpj = (c: string): string =>
   c.length === 14 ? `${c.slice(0, 2)}.${c.slice(2, 5)}.${c.slice(5, 8)}/${c.slice(8, 12)}-${c.slice(12)}` : c;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canManageLevel, formatCnpj, normaliseCnpj, validDdd } from '../../src/org/index.js';
+import { canManageLevel, formatCnpj, normaliseCnpj, normaliseCpf, validDdd } from '../../src/org/index.js';
 
 describe('CNPJ', () => {
   it('accepts a valid number masked or bare, and stores the bare digits', () => {
@@ -26,6 +26,24 @@ describe('CNPJ', () => {
   });
   it('formats with the usual mask', () => {
     expect(formatCnpj('11222333000181')).toBe('11.222.333/0001-81');
+  });
+});
+
+describe('CPF', () => {
+  it('accepts a valid number masked or bare', () => {
+    expect(normaliseCpf('529.982.247-25')).toBe('52998224725');
+    expect(normaliseCpf('11144477735')).toBe('11144477735');
+    // A first check digit that computes to 10 becomes 0.
+    expect(normaliseCpf('12345678909')).toBe('12345678909');
+  });
+  it('refuses wrong check digits, lengths, letters and repeated digits', () => {
+    expect(normaliseCpf('529.982.247-24')).toBeNull();
+    expect(normaliseCpf('52998224735')).toBeNull();
+    expect(normaliseCpf('5299822472')).toBeNull();
+    expect(normaliseCpf('529982247250')).toBeNull();
+    expect(normaliseCpf('5299822472a')).toBeNull();
+    expect(normaliseCpf('00000000000')).toBeNull();
+    expect(normaliseCpf('99999999999')).toBeNull();
   });
 });
 
