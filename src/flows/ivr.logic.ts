@@ -25,8 +25,10 @@ import type {
 export const MAX_NODE_ENTRIES = 100;
 const HANG_UP: Destination = { kind: 'hangup', cause: 16 };
 
-export function isValidEntry(validator: DigitValidator, digits: string): boolean {
+export function isValidEntry(validator: DigitValidator, digits: string, range: { min: number; max: number } | null = null): boolean {
   switch (validator) {
+    case 'range':
+      return digits.length > 0 && range !== null && Number(digits) >= range.min && Number(digits) <= range.max;
     case 'none':
       return true;
     case 'cpf':
@@ -52,6 +54,13 @@ class Step {
   get node(): IvrNode {
     const n = this.def.nodes.find((x) => x.id === this.state.node);
     if (!n) throw new Error(`IVR node ${this.state.node} does not exist`);
+    return n;
+  }
+
+  /** The current node, which waits for the caller (every phase but `message` is in one). */
+  get waiting(): MenuNode | CollectNode {
+    const n = this.node;
+    if (n.kind === 'play') throw new Error(`IVR node ${n.id} does not wait for digits`);
     return n;
   }
 
@@ -93,23 +102,24 @@ class Step {
     this.set({ node: nodeId, digits: '', failures: 0, entries: this.state.entries + 1, deadline: null });
     this.commands.push({ type: 'trace', trace: { event: 'entered', node: nodeId } });
     const node = this.node;
-    if (node.kind === 'menu') this.play(node.greeting, 'greeting', () => this.prompt());
+    if (node.kind === 'play') this.play(node.prompts, 'message', () => this.go(node.next));
+    else if (node.kind === 'menu') this.play(node.greeting, 'greeting', () => this.prompt());
     else this.prompt();
   }
 
   prompt(): void {
     this.set({ digits: '' });
-    this.play(this.node.prompt, 'prompt', () => this.await());
+    this.play(this.waiting.prompt, 'prompt', () => this.await());
   }
 
   /** The prompt is over: the caller has `timeoutSeconds` to start. */
   await(): void {
-    this.set({ phase: 'waiting', playId: null, deadline: this.now + Math.max(1, this.node.timeoutSeconds) * 1000 });
+    this.set({ phase: 'waiting', playId: null, deadline: this.now + Math.max(1, this.waiting.timeoutSeconds) * 1000 });
   }
 
   /** An invalid entry or a timeout: feedback, then the prompt again, or exhausted. */
   fail(kind: 'invalid' | 'timeout'): void {
-    const node = this.node;
+    const node = this.waiting;
     const { digits } = this.state;
     this.commands.push({ type: 'trace', trace: kind === 'invalid' ? { event: 'invalid', node: node.id, digits } : { event: 'timeout', node: node.id } });
     const failures = this.state.failures + 1;
@@ -123,7 +133,7 @@ class Step {
 
   /** A digit counted as input (not during a prompt without barge-in). */
   input(digit: string): void {
-    const node = this.node;
+    const node = this.waiting;
     this.stopPlaying();
     if (node.kind === 'collect') return this.collectDigit(node, digit);
     const digits = this.state.digits + digit;
@@ -175,7 +185,7 @@ class Step {
   finishCollect(node: CollectNode): void {
     const { digits } = this.state;
     this.set({ deadline: null });
-    if (digits.length < node.minDigits || !/^\d*$/.test(digits) || !isValidEntry(node.validator, digits)) return this.fail('invalid');
+    if (digits.length < node.minDigits || !/^\d*$/.test(digits) || !isValidEntry(node.validator, digits, node.range)) return this.fail('invalid');
     this.commands.push({ type: 'setData', name: node.variable, value: digits });
     this.commands.push({ type: 'trace', trace: { event: 'collected', node: node.id, variable: node.variable } });
     this.go(node.next);
@@ -183,7 +193,7 @@ class Step {
 
   /** The deadline passed: no first digit (timeout), or the entry is over (inter-digit). */
   deadlinePassed(): void {
-    const node = this.node;
+    const node = this.waiting;
     if (this.state.phase === 'waiting') return this.fail('timeout');
     if (node.kind === 'collect') return this.finishCollect(node);
     this.resolveMenu(node);
@@ -218,11 +228,12 @@ export function stepIvr(def: IvrDefinition, state: IvrState, event: IvrEvent, no
       if (state.phase === 'greeting') s.prompt();
       else if (state.phase === 'prompt') s.await();
       else if (state.phase === 'feedback') s.prompt();
-      else if (state.phase === 'exhausted') s.go(s.node.onExhausted);
+      else if (state.phase === 'exhausted') s.go(s.waiting.onExhausted);
+      else if (state.phase === 'message' && s.node.kind === 'play') s.go(s.node.next);
       break;
     case 'digit': {
       const playing = state.phase === 'greeting' || state.phase === 'prompt' || state.phase === 'feedback';
-      if (state.phase === 'exhausted' || (playing && !s.node.bargeIn)) break;
+      if (state.phase === 'exhausted' || state.phase === 'message' || (playing && !s.waiting.bargeIn)) break;
       s.input(event.digit);
       break;
     }

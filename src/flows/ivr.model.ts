@@ -51,7 +51,7 @@ export interface MenuNode extends WaitingNode {
   directDialLength: number | null;
 }
 
-export const DIGIT_VALIDATORS = ['none', 'cpf', 'cnpj', 'cpf_or_cnpj'] as const;
+export const DIGIT_VALIDATORS = ['none', 'cpf', 'cnpj', 'cpf_or_cnpj', 'range'] as const;
 export type DigitValidator = (typeof DIGIT_VALIDATORS)[number];
 
 /** Collects digits (a CPF, an order number) into the call's data, then goes on. */
@@ -65,10 +65,21 @@ export interface CollectNode extends WaitingNode {
   /** Ends the entry early; not part of the value. */
   terminator: '#' | '*' | null;
   validator: DigitValidator;
+  /** For the `range` validator: the entry read as a number must lie within (a survey's 1–5). */
+  range: { min: number; max: number } | null;
   next: NodeTarget;
 }
 
-export type IvrNode = MenuNode | CollectNode;
+/** Plays prompts to the end (digits are ignored), then goes on: a message inside a flow. */
+export interface PlayNode {
+  id: string;
+  name: string;
+  kind: 'play';
+  prompts: PromptRef[];
+  next: NodeTarget;
+}
+
+export type IvrNode = MenuNode | CollectNode | PlayNode;
 
 /** One version of an IVR: what a call runs from entry to exit, whatever is edited meanwhile. */
 export interface IvrDefinition {
@@ -116,6 +127,8 @@ export type IvrPhase =
   | 'greeting'
   /** Menu or collect prompt playing. */
   | 'prompt'
+  /** A play node's prompts playing. */
+  | 'message'
   /** Invalid/timeout prompt playing; the prompt follows. */
   | 'feedback'
   /** Prompt over; waiting for the first digit until the deadline. */

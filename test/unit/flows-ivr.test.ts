@@ -53,6 +53,7 @@ const cpf: CollectNode = {
   maxDigits: 11,
   terminator: '#',
   validator: 'cpf',
+  range: null,
   timeoutSeconds: 5,
   interDigitSeconds: 3,
   retries: 1,
