@@ -11,50 +11,21 @@ import {
   type MenuNode,
   type PlayNode,
 } from '../../src/flows/index.js';
+import { collectNode, menuNode, prompt, sound } from '../helpers/flows-fixtures.js';
 
-const menu = (over: Partial<MenuNode> = {}): MenuNode => ({
-  id: 'main',
-  name: 'Main',
-  kind: 'menu',
-  bargeIn: true,
-  greeting: [{ kind: 'prompt', id: 10 }],
-  prompt: [{ kind: 'prompt', id: 11 }],
-  options: [
-    { digit: '1', target: { destination: { kind: 'queue', id: 1 } } },
-    { digit: '2', target: { node: 'cpf' } },
-  ],
-  directDialLength: null,
-  timeoutSeconds: 5,
-  interDigitSeconds: 3,
-  retries: 2,
-  invalidPrompt: [{ kind: 'sound', name: 'atende-invalid-option' }],
-  timeoutPrompt: [],
-  exhaustedPrompt: [],
-  onExhausted: { destination: { kind: 'time_condition', id: 7 } },
-  ...over,
-});
-const collect = (over: Partial<CollectNode> = {}): CollectNode => ({
-  id: 'cpf',
-  name: 'CPF',
-  kind: 'collect',
-  bargeIn: true,
-  prompt: [{ kind: 'prompt', id: 12 }],
-  variable: 'cpf',
-  minDigits: 11,
-  maxDigits: 11,
-  terminator: '#',
-  validator: 'cpf',
-  range: null,
-  timeoutSeconds: 5,
-  interDigitSeconds: 3,
-  retries: 1,
-  invalidPrompt: [],
-  timeoutPrompt: [],
-  exhaustedPrompt: [],
-  onExhausted: { node: 'main' },
-  next: { destination: { kind: 'queue', id: 2 } },
-  ...over,
-});
+const menu = (over: Partial<MenuNode> = {}): MenuNode =>
+  menuNode({
+    greeting: [prompt(10)],
+    prompt: [prompt(11)],
+    options: [
+      { digit: '1', target: { destination: { kind: 'queue', id: 1 } } },
+      { digit: '2', target: { node: 'cpf' } },
+    ],
+    invalidPrompt: [sound('atende-invalid-option')],
+    onExhausted: { destination: { kind: 'time_condition', id: 7 } },
+    ...over,
+  });
+const collect = (over: Partial<CollectNode> = {}): CollectNode => collectNode({ prompt: [prompt(12)], onExhausted: { node: 'main' }, ...over });
 const def = (...nodes: (MenuNode | CollectNode | PlayNode)[]): IvrDefinition => ({ language: 'pt-BR', root: nodes[0]!.id, nodes });
 
 describe('IVR definition checks', () => {

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_NODE_ENTRIES, isValidEntry, startIvr, stepIvr, type CollectNode, type IvrDefinition, type MenuNode } from '../../src/flows/index.js';
+import { MAX_NODE_ENTRIES, isValidEntry, startIvr, stepIvr, type IvrDefinition, type MenuNode } from '../../src/flows/index.js';
+import { collectNode, menuNode, prompt, sound } from '../helpers/flows-fixtures.js';
 import { simulateIvr, traceLine, type CallerAction } from '../helpers/ivr-sim.js';
 
-const sound = (name: string) => ({ kind: 'sound' as const, name });
-const prompt = (id: number) => ({ kind: 'prompt' as const, id });
-
-const main: MenuNode = {
-  id: 'main',
+const main = menuNode({
   name: 'Menu principal',
-  kind: 'menu',
-  bargeIn: true,
   greeting: [sound('welcome')],
-  prompt: [prompt(1)],
   options: [
     { digit: '1', target: { destination: { kind: 'queue', id: 1 } }, label: 'Vendas' },
     { digit: '2', target: { node: 'support' } },
@@ -19,50 +13,24 @@ const main: MenuNode = {
     { digit: '#', target: { destination: { kind: 'voicemail', id: 4 } } },
   ],
   directDialLength: 4,
-  timeoutSeconds: 5,
-  interDigitSeconds: 3,
-  retries: 2,
   invalidPrompt: [sound('invalid')],
   timeoutPrompt: [sound('timeout')],
   exhaustedPrompt: [sound('goodbye')],
-  onExhausted: { destination: { kind: 'hangup', cause: 16 } },
-};
-const support: MenuNode = {
-  ...main,
+});
+const support = menuNode({
   id: 'support',
   name: 'Suporte',
-  greeting: [],
   prompt: [prompt(2)],
   options: [
     { digit: '1', target: { destination: { kind: 'announcement', id: 5 } } },
     { digit: '0', target: { node: 'main' } },
   ],
-  directDialLength: null,
-  retries: 1,
-  exhaustedPrompt: [],
-  onExhausted: { destination: { kind: 'queue', id: 2 } },
-};
-const cpf: CollectNode = {
-  id: 'cpf',
-  name: 'CPF',
-  kind: 'collect',
-  bargeIn: true,
-  prompt: [prompt(3)],
-  variable: 'cpf',
-  minDigits: 11,
-  maxDigits: 11,
-  terminator: '#',
-  validator: 'cpf',
-  range: null,
-  timeoutSeconds: 5,
-  interDigitSeconds: 3,
   retries: 1,
   invalidPrompt: [sound('invalid')],
-  timeoutPrompt: [],
-  exhaustedPrompt: [],
-  onExhausted: { destination: { kind: 'queue', id: 3 } },
-  next: { destination: { kind: 'queue', id: 2 } },
-};
+  timeoutPrompt: [sound('timeout')],
+  onExhausted: { destination: { kind: 'queue', id: 2 } },
+});
+const cpf = collectNode({ invalidPrompt: [sound('invalid')] });
 const ivr: IvrDefinition = { language: 'pt-BR', root: 'main', nodes: [main, support, cpf] };
 
 // Prompts last 3 s each: the greeting plays 0–3 s, the menu prompt 3–6 s, the first-digit deadline is 11 s.
