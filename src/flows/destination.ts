@@ -19,25 +19,22 @@ export const DESTINATION_KINDS = [
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 
 /** Kinds that point at a row of another resource by id. */
-export type RowDestinationKind = 'ivr' | 'queue' | 'time_condition' | 'announcement' | 'conference' | 'voicemail';
+export type RowDestinationKind = 'ivr' | 'queue' | 'extension' | 'time_condition' | 'announcement' | 'conference' | 'voicemail';
 
 export type Destination =
   | { kind: RowDestinationKind; id: number }
-  /** An extension by its number (direct dial produces numbers, and admins think in them). */
-  | { kind: 'extension'; number: string }
   /** A number on the public network, dialled through the outbound routes. */
   | { kind: 'external'; number: string }
   /** Hang up with a Q.850 cause (default 16, normal clearing). */
   | { kind: 'hangup'; cause?: number };
 
-const ROW_KINDS: ReadonlySet<string> = new Set<RowDestinationKind>(['ivr', 'queue', 'time_condition', 'announcement', 'conference', 'voicemail']);
+const ROW_KINDS: ReadonlySet<string> = new Set<RowDestinationKind>(['ivr', 'queue', 'extension', 'time_condition', 'announcement', 'conference', 'voicemail']);
 
 export const isRowDestination = (d: Destination): d is Extract<Destination, { kind: RowDestinationKind }> => ROW_KINDS.has(d.kind);
 
 /** `ivr 3`, `extension 1001`, `hangup 16`: how logs, traces and reports name a destination. */
 export function describeDestination(d: Destination): string {
   switch (d.kind) {
-    case 'extension':
     case 'external':
       return `${d.kind} ${d.number}`;
     case 'hangup':

@@ -147,11 +147,8 @@ class Step {
     this.resolveMenu(node);
   }
 
-  /** With a known extension list: does any start with `prefix`? Without one: any might. */
   extensionStartsWith(prefix: string): boolean {
-    const list = this.env.extensions;
-    if (list === undefined) return true;
-    for (const e of list) if (e.startsWith(prefix)) return true;
+    for (const number of this.env.extensions?.keys() ?? []) if (number.startsWith(prefix)) return true;
     return false;
   }
 
@@ -169,9 +166,10 @@ class Step {
   }
 
   directDial(digits: string): void {
-    if (this.env.extensions !== undefined && !this.env.extensions.has(digits)) return this.fail('invalid');
+    const id = this.env.extensions?.get(digits);
+    if (id === undefined) return this.fail('invalid');
     this.commands.push({ type: 'trace', trace: { event: 'direct_dial', node: this.state.node, digits } });
-    this.exit({ kind: 'extension', number: digits });
+    this.exit({ kind: 'extension', id });
   }
 
   collectDigit(node: CollectNode, digit: string): void {

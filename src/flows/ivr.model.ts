@@ -164,6 +164,6 @@ export interface IvrStep {
 
 /** What the machine needs to know besides the definition. */
 export interface IvrEnvironment {
-  /** Extension numbers direct dial may reach; undefined: any number of the right length. */
-  extensions?: ReadonlySet<string>;
+  /** Extensions direct dial may reach: number → extension id. None: direct dial reaches nothing. */
+  extensions?: ReadonlyMap<string, number>;
 }

@@ -116,7 +116,7 @@ export function traceLine(t: IvrTraceEvent): string {
       return `collected ${t.node} ${t.variable}`;
     case 'exit': {
       const d = t.destination;
-      const what = d.kind === 'extension' || d.kind === 'external' ? d.number : d.kind === 'hangup' ? String(d.cause ?? 16) : String(d.id);
+      const what = d.kind === 'external' ? d.number : d.kind === 'hangup' ? String(d.cause ?? 16) : String(d.id);
       return `exit ${t.node} ${d.kind} ${what}`;
     }
     default:

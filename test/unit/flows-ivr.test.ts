@@ -35,8 +35,8 @@ const ivr: IvrDefinition = { language: 'pt-BR', root: 'main', nodes: [main, supp
 
 // Prompts last 3 s each: the greeting plays 0–3 s, the menu prompt 3–6 s, the first-digit deadline is 11 s.
 const press = (at: number, keys: string): CallerAction => ({ at, press: keys });
-/** The extensions direct dial may reach, as the runner passes them. */
-const env = { extensions: new Set(['2001', '2002', '2010']) };
+/** The extensions direct dial may reach (number → id), as the runner passes them. */
+const env = { extensions: new Map([['2001', 71], ['2002', 72], ['2010', 73]]) };
 const run = (def: IvrDefinition, script: CallerAction[]) => simulateIvr(def, script, { env });
 const hangup = (at: number): CallerAction => ({ at, hangup: true });
 
@@ -60,7 +60,7 @@ describe('IVR paths in virtual time', () => {
       [press(7000, '7'), press(25_000, '8')],
       ['entered main', 'invalid main 7', 'timeout main', 'invalid main 8', 'exhausted main', 'exit main hangup 16'],
     ],
-    ['direct dial of an extension, digit by digit', [press(7000, '2'), press(8000, '0'), press(9000, '0'), press(10_000, '1')], ['entered main', 'direct_dial main 2001', 'exit main extension 2001']],
+    ['direct dial of an extension, digit by digit', [press(7000, '2'), press(8000, '0'), press(9000, '0'), press(10_000, '1')], ['entered main', 'direct_dial main 2001', 'exit main extension 71']],
     [
       'a digit that starts an extension and is an option: the option after the inter-digit timeout',
       [press(7000, '2'), press(14_000, '1')],
@@ -158,8 +158,8 @@ describe('IVR paths in virtual time', () => {
   it('an option digit no extension starts with is taken at once; one that might start an extension waits the inter-digit time', () => {
     expect(run(ivr, [press(7000, '1')]).endedAt).toBe(7000);
     expect(run(ivr, [press(7000, '2')]).played[2]!.at).toBe(10_000);
-    // Without an extension list any digit might start one.
-    expect(simulateIvr(ivr, [press(7000, '1')]).endedAt).toBe(10_000);
+    // Without extensions no digit waits.
+    expect(simulateIvr(ivr, [press(7000, '2')]).played[2]!.at).toBe(7000);
   });
 
   it('with a known extension list, dialling a number that is not an extension is invalid', () => {
