@@ -17,7 +17,7 @@ export const IVR_LIMITS = {
   retries: { min: 0, max: 9 },
 } as const;
 
-/** Where prompts and destinations appear in a definition, by field path (`nodes[0].options[1].target`). */
+/** Where prompts and destinations appear in a definition, by field path (`nodes.0.options.1.target`). */
 export interface IvrReferences {
   prompts: { field: string; id: number }[];
   destinations: { field: string; destination: Destination }[];
@@ -52,7 +52,7 @@ export function targetsOf(node: IvrNode): { field: string; target: NodeTarget; s
       return [{ field: 'next', target: node.next, silent: true }];
     case 'menu':
       return [
-        ...node.options.map((o, j) => ({ field: `options[${j}].target`, target: o.target, silent: false })),
+        ...node.options.map((o, j) => ({ field: `options.${j}.target`, target: o.target, silent: false })),
         { field: 'onExhausted', target: node.onExhausted, silent: true },
       ];
     case 'collect':
@@ -68,11 +68,11 @@ export function ivrReferences(def: IvrDefinition): IvrReferences {
   def.nodes.forEach((node, i) => {
     for (const [field, list] of promptFields(node)) {
       list.forEach((p, k) => {
-        if (p.kind === 'prompt') refs.prompts.push({ field: `nodes[${i}].${field}[${k}]`, id: p.id });
+        if (p.kind === 'prompt') refs.prompts.push({ field: `nodes.${i}.${field}.${k}`, id: p.id });
       });
     }
     for (const t of targetsOf(node)) {
-      if ('destination' in t.target) refs.destinations.push({ field: `nodes[${i}].${t.field}`, destination: t.target.destination });
+      if ('destination' in t.target) refs.destinations.push({ field: `nodes.${i}.${t.field}`, destination: t.target.destination });
     }
   });
   return refs;
@@ -117,7 +117,7 @@ function nodeProblem(node: IvrNode, at: string): Problem | undefined {
     for (const [j, o] of node.options.entries()) {
       const first = seen.get(o.digit);
       if (first !== undefined) {
-        return { field: `${at}.options[${j}].digit`, message: `${at}.options[${j}].digit: ${o.digit} is already option ${first}` };
+        return { field: `${at}.options.${j}.digit`, message: `${at}.options.${j}.digit: ${o.digit} is already option ${first}` };
       }
       seen.set(o.digit, j);
     }
@@ -142,16 +142,16 @@ export function ivrProblem(def: IvrDefinition): Problem | undefined {
   if (def.nodes.length > IVR_LIMITS.nodes) return { field: 'nodes', message: `nodes: at most ${IVR_LIMITS.nodes} nodes` };
   const index = new Map<string, number>();
   for (const [i, n] of def.nodes.entries()) {
-    if (index.has(n.id)) return { field: `nodes[${i}].id`, message: `nodes[${i}].id: ${n.id} is already node ${index.get(n.id)}` };
+    if (index.has(n.id)) return { field: `nodes.${i}.id`, message: `nodes.${i}.id: ${n.id} is already node ${index.get(n.id)}` };
     index.set(n.id, i);
   }
   if (!index.has(def.root)) return { field: 'root', message: `root: there is no node ${def.root}` };
   for (const [i, n] of def.nodes.entries()) {
-    const p = nodeProblem(n, `nodes[${i}]`);
+    const p = nodeProblem(n, `nodes.${i}`);
     if (p) return p;
     for (const t of targetsOf(n)) {
       if ('node' in t.target && !index.has(t.target.node)) {
-        return { field: `nodes[${i}].${t.field}`, message: `nodes[${i}].${t.field}: there is no node ${t.target.node}` };
+        return { field: `nodes.${i}.${t.field}`, message: `nodes.${i}.${t.field}: there is no node ${t.target.node}` };
       }
     }
   }
@@ -183,8 +183,8 @@ function silentCycle(def: IvrDefinition, index: Map<string, number>): Problem | 
       const i = index.get(cycle[0]!)!;
       const field = def.nodes[i]!.kind === 'play' ? 'next' : 'onExhausted';
       return {
-        field: `nodes[${i}].${field}`,
-        message: `nodes[${i}].${field}: a caller who presses nothing would go round ${cycle.join(' → ')} forever`,
+        field: `nodes.${i}.${field}`,
+        message: `nodes.${i}.${field}: a caller who presses nothing would go round ${cycle.join(' → ')} forever`,
       };
     }
   }

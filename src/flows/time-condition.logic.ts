@@ -151,10 +151,10 @@ export function rangeProblem(r: TimeRange & { crossesMidnight?: boolean }, at: s
   return undefined;
 }
 
-/** The first thing wrong with a set of periods, naming the field (`periods[1].end`). */
+/** The first thing wrong with a set of periods, naming the field (`periods.1.end`). */
 export function periodsProblem(periods: readonly Period[]): Problem | undefined {
   for (const [i, p] of periods.entries()) {
-    const at = `periods[${i}]`;
+    const at = `periods.${i}`;
     const range = rangeProblem(p, at, true);
     if (range) return range;
     const months = p.months && p.months.length > 0 ? p.months : [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
@@ -171,7 +171,7 @@ export function periodsProblem(periods: readonly Period[]): Problem | undefined 
 /** The first thing wrong with a day's open hours. */
 export function openHoursProblem(hours: readonly TimeRange[], at: string): Problem | undefined {
   for (const [i, r] of hours.entries()) {
-    const p = rangeProblem(r, `${at}.openHours[${i}]`, false);
+    const p = rangeProblem(r, `${at}.openHours.${i}`, false);
     if (p) return p;
   }
   return undefined;

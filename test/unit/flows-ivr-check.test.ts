@@ -34,28 +34,28 @@ describe('IVR definition checks', () => {
     [
       'duplicate option digits',
       def(menu({ options: [{ digit: '1', target: { node: 'cpf' } }, { digit: '1', target: { node: 'cpf' } }] }), collect()),
-      'nodes[0].options[1].digit',
+      'nodes.0.options.1.digit',
       /1 is already option 0/,
     ],
-    ['an option to a node that does not exist', def(menu({ options: [{ digit: '1', target: { node: 'nope' } }] })), 'nodes[0].options[0].target', /no node nope/],
+    ['an option to a node that does not exist', def(menu({ options: [{ digit: '1', target: { node: 'nope' } }] })), 'nodes.0.options.0.target', /no node nope/],
     ['a root that does not exist', { ...def(menu(), collect()), root: 'x' }, 'root', /no node x/],
-    ['two nodes with one id', def(menu(), collect({ id: 'main' })), 'nodes[1].id', /already node 0/],
-    ['a menu without a prompt', def(menu({ prompt: [] }), collect()), 'nodes[0].prompt', /needs a prompt/],
-    ['a menu with neither options nor direct dial', def(menu({ options: [] })), 'nodes[0].options', /neither options nor direct dial/],
+    ['two nodes with one id', def(menu(), collect({ id: 'main' })), 'nodes.1.id', /already node 0/],
+    ['a menu without a prompt', def(menu({ prompt: [] }), collect()), 'nodes.0.prompt', /needs a prompt/],
+    ['a menu with neither options nor direct dial', def(menu({ options: [] })), 'nodes.0.options', /neither options nor direct dial/],
     ['a menu with only direct dial', def(menu({ options: [], directDialLength: 4 })), undefined, undefined],
-    ['direct dial of one digit', def(menu({ directDialLength: 1 }), collect()), 'nodes[0].directDialLength', /within 2–8/],
-    ['a timeout of 0 s', def(menu({ timeoutSeconds: 0 }), collect()), 'nodes[0].timeoutSeconds', /within 1–60/],
-    ['ten retries', def(menu(), collect({ retries: 10 })), 'nodes[1].retries', /within 0–9/],
-    ['min digits above max', def(menu(), collect({ minDigits: 12 })), 'nodes[1].minDigits', /more than maxDigits 11/],
-    ['an empty range', def(menu(), collect({ validator: 'range', range: { min: 5, max: 1 } })), 'nodes[1].range', /5–1 is empty/],
-    ['a range validator without a range', def(menu(), collect({ validator: 'range' })), 'nodes[1].range', /needs a range/],
+    ['direct dial of one digit', def(menu({ directDialLength: 1 }), collect()), 'nodes.0.directDialLength', /within 2–8/],
+    ['a timeout of 0 s', def(menu({ timeoutSeconds: 0 }), collect()), 'nodes.0.timeoutSeconds', /within 1–60/],
+    ['ten retries', def(menu(), collect({ retries: 10 })), 'nodes.1.retries', /within 0–9/],
+    ['min digits above max', def(menu(), collect({ minDigits: 12 })), 'nodes.1.minDigits', /more than maxDigits 11/],
+    ['an empty range', def(menu(), collect({ validator: 'range', range: { min: 5, max: 1 } })), 'nodes.1.range', /5–1 is empty/],
+    ['a range validator without a range', def(menu(), collect({ validator: 'range' })), 'nodes.1.range', /needs a range/],
     [
       'a silent loop: exhausted menu → message → the menu',
       def(menu({ onExhausted: { node: 'sorry' } }), { id: 'sorry', name: 'Sorry', kind: 'play', prompts: [{ kind: 'prompt', id: 3 }], next: { node: 'main' } }, collect()),
-      'nodes[0].onExhausted',
+      'nodes.0.onExhausted',
       /main → sorry → main/,
     ],
-    ['a menu exhausted into itself', def(menu({ onExhausted: { node: 'main' } }), collect()), 'nodes[0].onExhausted', /main → main/],
+    ['a menu exhausted into itself', def(menu({ onExhausted: { node: 'main' } }), collect()), 'nodes.0.onExhausted', /main → main/],
     ['a loop through an option is the caller’s choice', def(menu(), collect({ next: { node: 'main' } })), undefined, undefined],
   ];
   it.each(cases)('%s', (_name, d, field, message) => {
@@ -67,14 +67,14 @@ describe('IVR definition checks', () => {
   it('lists the prompts and destinations it refers to, with their fields', () => {
     const refs = ivrReferences(def(menu(), collect()));
     expect(refs.prompts).toEqual([
-      { field: 'nodes[0].greeting[0]', id: 10 },
-      { field: 'nodes[0].prompt[0]', id: 11 },
-      { field: 'nodes[1].prompt[0]', id: 12 },
+      { field: 'nodes.0.greeting.0', id: 10 },
+      { field: 'nodes.0.prompt.0', id: 11 },
+      { field: 'nodes.1.prompt.0', id: 12 },
     ]);
     expect(refs.destinations).toEqual([
-      { field: 'nodes[0].options[0].target', destination: { kind: 'queue', id: 1 } },
-      { field: 'nodes[0].onExhausted', destination: { kind: 'time_condition', id: 7 } },
-      { field: 'nodes[1].next', destination: { kind: 'queue', id: 2 } },
+      { field: 'nodes.0.options.0.target', destination: { kind: 'queue', id: 1 } },
+      { field: 'nodes.0.onExhausted', destination: { kind: 'time_condition', id: 7 } },
+      { field: 'nodes.1.next', destination: { kind: 'queue', id: 2 } },
     ]);
   });
 

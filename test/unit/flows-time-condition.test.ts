@@ -184,14 +184,14 @@ describe('validation of periods', () => {
   const cases: [string, Period[], string | undefined, RegExp | undefined][] = [
     ['a normal day', [office], undefined, undefined],
     ['a crossing period that says so', [fridayNight], undefined, undefined],
-    ['end before start without crossesMidnight', [{ start: '22:00', end: '06:00' }], 'periods[0].end', /set crossesMidnight/],
-    ['end equal to start without crossesMidnight', [office, { start: '08:00', end: '08:00' }], 'periods[1].end', /not after the start/],
-    ['crossesMidnight on a period that does not cross', [{ ...office, crossesMidnight: true }], 'periods[0].crossesMidnight', /does not cross midnight/],
-    ['a start that is not a time', [{ start: '8h', end: '18:00' }], 'periods[0].start', /not a time of day/],
-    ['24:00 as a start', [{ start: '24:00', end: '24:00', crossesMidnight: true }], 'periods[0].start', /00:00–23:59/],
-    ['25:00 as an end', [{ start: '08:00', end: '25:00' }], 'periods[0].end', /not a time of day/],
-    ['31 February', [{ monthDays: [31], months: [2], start: '08:00', end: '18:00' }], 'periods[0].monthDays', /day 31 never occurs in February/],
-    ['31 in April and June', [{ monthDays: [1, 31], months: [4, 6], start: '08:00', end: '18:00' }], 'periods[0].monthDays', /April, June/],
+    ['end before start without crossesMidnight', [{ start: '22:00', end: '06:00' }], 'periods.0.end', /set crossesMidnight/],
+    ['end equal to start without crossesMidnight', [office, { start: '08:00', end: '08:00' }], 'periods.1.end', /not after the start/],
+    ['crossesMidnight on a period that does not cross', [{ ...office, crossesMidnight: true }], 'periods.0.crossesMidnight', /does not cross midnight/],
+    ['a start that is not a time', [{ start: '8h', end: '18:00' }], 'periods.0.start', /not a time of day/],
+    ['24:00 as a start', [{ start: '24:00', end: '24:00', crossesMidnight: true }], 'periods.0.start', /00:00–23:59/],
+    ['25:00 as an end', [{ start: '08:00', end: '25:00' }], 'periods.0.end', /not a time of day/],
+    ['31 February', [{ monthDays: [31], months: [2], start: '08:00', end: '18:00' }], 'periods.0.monthDays', /day 31 never occurs in February/],
+    ['31 in April and June', [{ monthDays: [1, 31], months: [4, 6], start: '08:00', end: '18:00' }], 'periods.0.monthDays', /April, June/],
     ['29 February is possible', [{ monthDays: [29], months: [2], start: '08:00', end: '18:00' }], undefined, undefined],
   ];
   it.each(cases)('%s', (_name, periods, field, message) => {
@@ -201,8 +201,8 @@ describe('validation of periods', () => {
   });
 
   it('open hours of a day may not cross midnight', () => {
-    expect(openHoursProblem([{ start: '08:00', end: '12:00' }], 'exceptions[0]')).toBeUndefined();
-    expect(openHoursProblem([{ start: '20:00', end: '02:00' }], 'exceptions[0]')?.field).toBe('exceptions[0].openHours[0].end');
+    expect(openHoursProblem([{ start: '08:00', end: '12:00' }], 'exceptions.0')).toBeUndefined();
+    expect(openHoursProblem([{ start: '20:00', end: '02:00' }], 'exceptions.0')?.field).toBe('exceptions.0.openHours.0.end');
   });
 
   it('knows real calendar dates', () => {
