@@ -47,11 +47,9 @@ CREATE TABLE `ivr_versions` (
 	`version` integer NOT NULL,
 	`definition` text NOT NULL,
 	`created_at` integer NOT NULL,
-	`created_by` integer,
 	`restored_from` integer,
 	FOREIGN KEY (`tenant_id`) REFERENCES `tenants`(`id`) ON UPDATE no action ON DELETE no action,
-	FOREIGN KEY (`ivr_id`) REFERENCES `ivrs`(`id`) ON UPDATE no action ON DELETE cascade,
-	FOREIGN KEY (`created_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
+	FOREIGN KEY (`ivr_id`) REFERENCES `ivrs`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `ivr_versions_ivr_version_unique` ON `ivr_versions` (`ivr_id`,`version`);--> statement-breakpoint

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { AuditService } from './audit/index.js';
 import type { Database_ } from './db/client.js';
+import { FlowsModule, flowsRoutes } from './flows/index.js';
 import type { Clock, Logger } from './kernel/index.js';
 import { ChangeFeed, ReferenceRegistry, type ResourceContext } from './resources/index.js';
 
@@ -13,6 +14,8 @@ export interface Modules {
   resources: ResourceContext;
   /** Route plugins of the modules, mounted under /api/v1. */
   routes: FastifyPluginAsync[];
+  /** IVRs, time conditions, surveys, voicemail: resources, destinations, traces, the IVR report. */
+  flows: FlowsModule;
 }
 
 export interface ModuleDeps {
@@ -29,5 +32,6 @@ export function createModules(deps: ModuleDeps): Modules {
     references: new ReferenceRegistry(),
     changes: new ChangeFeed(deps.logger),
   };
-  return { resources, routes: [] };
+  const flows = new FlowsModule(resources);
+  return { resources, routes: [flowsRoutes(flows, () => deps.clock.now())], flows };
 }

@@ -19,7 +19,7 @@ export const IVR_LIMITS = {
 
 /** Where prompts and destinations appear in a definition, by field path (`nodes.0.options.1.target`). */
 export interface IvrReferences {
-  prompts: { field: string; id: number }[];
+  prompts: { field: string; ref: PromptRef }[];
   destinations: { field: string; destination: Destination }[];
 }
 
@@ -67,9 +67,7 @@ export function ivrReferences(def: IvrDefinition): IvrReferences {
   const refs: IvrReferences = { prompts: [], destinations: [] };
   def.nodes.forEach((node, i) => {
     for (const [field, list] of promptFields(node)) {
-      list.forEach((p, k) => {
-        if (p.kind === 'prompt') refs.prompts.push({ field: `nodes.${i}.${field}.${k}`, id: p.id });
-      });
+      list.forEach((ref, k) => refs.prompts.push({ field: `nodes.${i}.${field}.${k}`, ref }));
     }
     for (const t of targetsOf(node)) {
       if ('destination' in t.target) refs.destinations.push({ field: `nodes.${i}.${t.field}`, destination: t.target.destination });

@@ -15,7 +15,8 @@ export interface TimeRange {
  * Saturday 06:00 and says nothing about Saturday night.
  */
 export interface Period extends TimeRange {
-  weekdays?: Weekday[];
+  /** 0 = Sunday … 6 = Saturday. */
+  weekdays?: number[];
   /** 1–31. */
   monthDays?: number[];
   /** 1–12. */

@@ -67,9 +67,10 @@ describe('IVR definition checks', () => {
   it('lists the prompts and destinations it refers to, with their fields', () => {
     const refs = ivrReferences(def(menu(), collect()));
     expect(refs.prompts).toEqual([
-      { field: 'nodes.0.greeting.0', id: 10 },
-      { field: 'nodes.0.prompt.0', id: 11 },
-      { field: 'nodes.1.prompt.0', id: 12 },
+      { field: 'nodes.0.greeting.0', ref: prompt(10) },
+      { field: 'nodes.0.prompt.0', ref: prompt(11) },
+      { field: 'nodes.0.invalidPrompt.0', ref: sound('atende-invalid-option') },
+      { field: 'nodes.1.prompt.0', ref: prompt(12) },
     ]);
     expect(refs.destinations).toEqual([
       { field: 'nodes.0.options.0.target', destination: { kind: 'queue', id: 1 } },

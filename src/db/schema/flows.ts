@@ -97,7 +97,6 @@ export const ivrVersions = sqliteTable(
     version: integer('version').notNull(),
     definition: text('definition', { mode: 'json' }).$type<IvrDefinition>().notNull(),
     createdAt: integer('created_at').notNull(),
-    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
     /** The version this one copied when it was made by a restore. */
     restoredFrom: integer('restored_from'),
   },

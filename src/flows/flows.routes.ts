@@ -1,0 +1,107 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { actorOf, changeContextOf } from '../auth/index.js';
+import { IdParams, closed } from '../http/schemas.js';
+import { invalidField } from '../kernel/index.js';
+import { resourceRoutes } from '../resources/index.js';
+import type { FlowsModule } from './flows.service.js';
+import {
+  CatalogQuery,
+  CatalogView,
+  HolidayCalendarBody,
+  HolidayCalendarView,
+  HolidayDayView,
+  IvrBody,
+  IvrVersionView,
+  IvrView,
+  StatusQuery,
+  SurveyBody,
+  SurveyView,
+  TimeConditionBody,
+  TimeConditionStatusView,
+  TimeConditionView,
+  VersionParams,
+  VoicemailBoxBody,
+  VoicemailBoxView,
+} from './flows.schemas.js';
+import { holidayCatalog, holidayCities, holidayStates } from './holidays.logic.js';
+
+const read = { access: { module: 'flows' as const, action: 'read' as const } };
+const write = { access: { module: 'flows' as const, action: 'write' as const } };
+const tags = ['flows'];
+
+const YearQuery = Type.Object({ year: Type.Integer({ minimum: 1970, maximum: 2200 }) }, closed);
+
+/** Parses an optional ISO instant from a query (the schema checked its format). */
+export function instantOf(value: string | undefined, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw invalidField(field, `${field}: not a date-time`);
+  return ms;
+}
+
+/** The call-flow API: the five routes of each resource, and what they cannot express. */
+export function flowsRoutes(flows: FlowsModule, now: () => number): FastifyPluginAsync {
+  return async (app) => {
+    for (const plugin of [
+      resourceRoutes(flows.calendars, { path: '/flows/holiday-calendars', module: 'flows', tag: 'flows', body: HolidayCalendarBody, view: HolidayCalendarView }),
+      resourceRoutes(flows.timeConditions, { path: '/flows/time-conditions', module: 'flows', tag: 'flows', body: TimeConditionBody, view: TimeConditionView }),
+      resourceRoutes(flows.ivrs, { path: '/flows/ivrs', module: 'flows', tag: 'flows', body: IvrBody, view: IvrView }),
+      resourceRoutes(flows.surveys, { path: '/flows/surveys', module: 'flows', tag: 'flows', body: SurveyBody, view: SurveyView }),
+      resourceRoutes(flows.voicemailBoxes, { path: '/flows/voicemail-boxes', module: 'flows', tag: 'flows', body: VoicemailBoxBody, view: VoicemailBoxView }),
+    ]) {
+      await app.register(plugin);
+    }
+
+    app.get(
+      '/flows/holidays/catalog',
+      {
+        config: read,
+        schema: { tags, summary: 'The holiday library’s days for a region and year, and the states and cities it knows', querystring: CatalogQuery, response: { 200: CatalogView } },
+      },
+      async (req: FastifyRequest<{ Querystring: { year: number; state?: string; city?: string } }>) => {
+        const { year, state, city } = req.query;
+        const states = holidayStates();
+        if (state && !Object.hasOwn(states, state)) throw invalidField('state', `state: ${state} is not a Brazilian state`);
+        const cities = state ? holidayCities(state) : {};
+        if (city && !Object.hasOwn(cities, city)) throw invalidField('city', `city: the holiday library knows no city ${city}${state ? ` in ${state}` : ''}`);
+        return { states, cities, holidays: holidayCatalog({ state: state ?? null, city: city ?? null }, year) };
+      },
+    );
+
+    app.get(
+      '/flows/holiday-calendars/:id/days',
+      { config: read, schema: { tags, summary: 'The days a calendar keeps closed in a year', params: IdParams, querystring: YearQuery, response: { 200: Type.Array(HolidayDayView) } } },
+      async (req: FastifyRequest<{ Params: { id: number }; Querystring: { year: number } }>) => flows.calendarDays(actorOf(req), req.params.id, req.query.year),
+    );
+
+    app.get(
+      '/flows/time-conditions/:id/status',
+      {
+        config: read,
+        schema: { tags, summary: 'Open or closed now (or at `at`), the rule that decided and where a call goes', params: IdParams, querystring: StatusQuery, response: { 200: TimeConditionStatusView } },
+      },
+      async (req: FastifyRequest<{ Params: { id: number }; Querystring: { at?: string } }>) =>
+        flows.status(actorOf(req), req.params.id, instantOf(req.query.at, 'at', now())),
+    );
+
+    app.get(
+      '/flows/ivrs/:id/versions',
+      { config: read, schema: { tags, summary: 'Every version of an IVR, newest first', params: IdParams, response: { 200: Type.Array(IvrVersionView) } } },
+      async (req: FastifyRequest<{ Params: { id: number } }>) => flows.versions(actorOf(req), req.params.id),
+    );
+    app.get(
+      '/flows/ivrs/:id/versions/:version',
+      { config: read, schema: { tags, summary: 'One version of an IVR', params: VersionParams, response: { 200: IvrVersionView } } },
+      async (req: FastifyRequest<{ Params: { id: number; version: number } }>) => flows.version(actorOf(req), req.params.id, req.params.version),
+    );
+    app.post(
+      '/flows/ivrs/:id/versions/:version/restore',
+      {
+        config: write,
+        schema: { tags, summary: 'Make an old version current again (as a new version that copies it)', params: VersionParams, response: { 200: IvrView } },
+      },
+      async (req: FastifyRequest<{ Params: { id: number; version: number } }>) => flows.restore(changeContextOf(req), req.params.id, req.params.version),
+    );
+  };
+}

@@ -1,0 +1,243 @@
+/**
+ * The call-flow API through the real app: time conditions with holiday calendars and override,
+ * versioned IVRs, surveys, voicemail boxes; bad input named by field; references and loops
+ * refused; one tenant never sees or uses another's rows.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
+
+const hangup = { kind: 'hangup', cause: 16 };
+const weekdays = { weekdays: [1, 2, 3, 4, 5], start: '08:00', end: '18:00' };
+
+const twoLevelIvr = (over: Record<string, unknown> = {}) => ({
+  name: 'Principal',
+  definition: {
+    root: 'main',
+    nodes: [
+      {
+        id: 'main',
+        kind: 'menu',
+        prompt: [{ kind: 'sound', name: 'atende-welcome' }],
+        options: [
+          { digit: '1', target: { destination: hangup } },
+          { digit: '2', target: { node: 'support' } },
+        ] as { digit: string; target: unknown }[],
+      },
+      { id: 'support', kind: 'menu', prompt: [{ kind: 'sound', name: 'atende-please-hold' }], options: [{ digit: '0', target: { node: 'main' } }] },
+    ],
+  },
+  ...over,
+});
+
+describe('call flows over HTTP', () => {
+  let t: TestApp;
+  let admin: LoggedIn;
+  const post = (path: string, body: unknown, cookie = admin.cookie) => t.request('POST', `/api/v1/flows/${path}`, { cookie, body });
+  const patch = (path: string, body: unknown, cookie = admin.cookie) => t.request('PATCH', `/api/v1/flows/${path}`, { cookie, body });
+  const get = (path: string, query?: Record<string, string | number>, cookie = admin.cookie) => t.request('GET', `/api/v1/flows/${path}`, { cookie, query });
+  const fieldOf = (res: { json(): { error: { details: { field: string } } } }) => res.json().error.details.field;
+
+  beforeEach(async () => {
+    t = await createTestApp();
+    admin = await t.loginAs('admin');
+  });
+  afterEach(async () => t.close());
+
+  describe('time conditions', () => {
+    it('are created with periods and destinations, and say whether they are open at an instant', async () => {
+      const res = await post('time-conditions', { name: 'Comercial', periods: [weekdays], openDestination: hangup, closedDestination: { kind: 'hangup', cause: 21 } });
+      expect(res.statusCode).toBe(201);
+      const tc = res.json();
+      expect(tc).toMatchObject({ timeZone: 'America/Sao_Paulo', override: null, exceptions: [], calendarId: null });
+      // Monday 5 January 2026, 10:00 in São Paulo = 13:00 UTC.
+      const open = await get(`time-conditions/${tc.id}/status`, { at: '2026-01-05T13:00:00Z' });
+      expect(open.json()).toMatchObject({ state: 'open', localTime: '2026-01-05 10:00', rule: { kind: 'period', index: 0 }, destination: hangup });
+      const closed = await get(`time-conditions/${tc.id}/status`, { at: '2026-01-05T22:00:00Z' });
+      expect(closed.json()).toMatchObject({ state: 'closed', rule: { kind: 'no_period' }, destination: { kind: 'hangup', cause: 21 } });
+    });
+
+    it.each([
+      ['an end before the start that is not meant to cross midnight', { periods: [{ start: '22:00', end: '06:00' }] }, 'periods.0.end', /crossesMidnight/],
+      ['a time zone that does not exist', { timeZone: 'America/Sao_Paolo' }, 'timeZone', /IANA/],
+      ['an IVR that does not exist', { openDestination: { kind: 'ivr', id: 999 } }, 'openDestination', /no IVR 999/],
+      ['a kind of destination whose module is not there yet', { closedDestination: { kind: 'queue', id: 1 } }, 'closedDestination', /not available yet/],
+      ['an unknown destination kind', { closedDestination: { kind: 'fax', id: 1 } }, 'closedDestination.kind', undefined],
+      ['an exception on 30 February', { exceptions: [{ date: '2026-02-30', name: 'x' }] }, 'exceptions.0.date', /not a calendar date/],
+      ['the same exception date twice', { exceptions: [{ date: '2026-03-02', name: 'a' }, { date: '2026-03-02', name: 'b' }] }, 'exceptions.1.date', /already exception 0/],
+      ['a calendar that does not exist', { calendarId: 42 }, 'calendarId', /no holiday calendar 42/],
+      ['an override that ended in the past', { override: { state: 'closed', until: '2020-01-01T00:00:00Z' } }, 'override.until', /future/],
+    ])('refuse %s, naming the field', async (_name, over, field, message) => {
+      const res = await post('time-conditions', { name: 'X', periods: [weekdays], openDestination: hangup, closedDestination: hangup, ...over });
+      expect(res.statusCode).toBe(400);
+      expect(fieldOf(res)).toBe(field);
+      if (message) expect(res.json().error.message).toMatch(message);
+      expect(t.count('time_conditions')).toBe(0);
+    });
+
+    it('follow a holiday calendar: a state holiday closes the day, with its own destination', async () => {
+      const cal = await post('holiday-calendars', { name: 'São Paulo', state: 'SP', city: 'SP', types: ['public', 'bank'] });
+      expect(cal.statusCode).toBe(201);
+      const days = await get(`holiday-calendars/${cal.json().id}/days`, { year: 2026 });
+      expect(days.json().map((d: { date: string }) => d.date)).toEqual(expect.arrayContaining(['2026-01-25', '2026-02-16', '2026-02-17', '2026-07-09']));
+      const ann = { kind: 'hangup', cause: 31 };
+      const tc = (
+        await post('time-conditions', { name: 'Comercial', periods: [weekdays], calendarId: cal.json().id, openDestination: hangup, closedDestination: hangup, holidayDestination: ann })
+      ).json();
+      // Thursday 9 July 2026 (Revolução Constitucionalista), 10:00.
+      const status = await get(`time-conditions/${tc.id}/status`, { at: '2026-07-09T13:00:00Z' });
+      expect(status.json()).toMatchObject({ state: 'closed', rule: { kind: 'exception', source: 'holiday', date: '2026-07-09' }, destination: ann });
+      // The calendar is in use: deleting it is refused with the list.
+      const del = await t.request('DELETE', `/api/v1/flows/holiday-calendars/${cal.json().id}`, { cookie: admin.cookie });
+      expect(del.statusCode).toBe(409);
+      expect(del.json().error.details.referrers).toEqual([{ entity: 'time_condition', id: tc.id, name: 'Comercial' }]);
+    });
+
+    it('can be forced closed until a time, then follow the periods again; the change is audited', async () => {
+      t.clock.advance(Date.parse('2026-01-05T12:00:00Z') - t.clock.now());
+      const tc = (await post('time-conditions', { name: 'Comercial', periods: [weekdays], openDestination: hangup, closedDestination: hangup })).json();
+      const until = '2026-01-05T15:00:00.000Z';
+      const forced = await patch(`time-conditions/${tc.id}`, { override: { state: 'closed', until } });
+      expect(forced.statusCode).toBe(200);
+      expect(forced.json().override).toEqual({ state: 'closed', until });
+      expect((await get(`time-conditions/${tc.id}/status`, { at: '2026-01-05T13:00:00Z' })).json()).toMatchObject({ state: 'closed', rule: { kind: 'override', until } });
+      expect((await get(`time-conditions/${tc.id}/status`, { at: '2026-01-05T15:00:00Z' })).json()).toMatchObject({ state: 'open', rule: { kind: 'period' } });
+      // A later edit of another field keeps the override, even once it has run out.
+      t.clock.advance(6 * 3600_000);
+      expect((await patch(`time-conditions/${tc.id}`, { name: 'Comercial SP' })).json().override).toEqual({ state: 'closed', until });
+      const cleared = await patch(`time-conditions/${tc.id}`, { override: null });
+      expect(cleared.json().override).toBeNull();
+      const audit = await t.request('GET', '/api/v1/audit', { cookie: admin.cookie, query: { entity: 'time_condition' } });
+      expect(audit.json().items.length).toBeGreaterThanOrEqual(4);
+    });
+  });
+
+  describe('holiday calendars', () => {
+    it('offer the library catalogue for a region and year', async () => {
+      const res = await get('holidays/catalog', { year: 2027, state: 'RJ', city: 'RJ' });
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      expect(body.states).toHaveProperty('SP', 'São Paulo');
+      expect(body.cities).toHaveProperty('RJ');
+      expect(body.holidays).toContainEqual(expect.objectContaining({ date: '2027-03-26', name: 'Sexta-Feira Santa', scope: 'national' }));
+      expect((await get('holidays/catalog', { year: 2027, state: 'XX' })).statusCode).toBe(400);
+    });
+
+    it.each([
+      [{ state: 'XX' }, 'state'],
+      [{ city: 'SP' }, 'state'],
+      [{ state: 'SP', city: 'RJ' }, 'city'],
+      [{ own: [{ name: 'x', rule: '31/12' }] }, 'own.0.rule'],
+      [{ own: [{ name: 'x', rule: '12-31', openHours: [{ start: '12:00', end: '08:00' }] }] }, 'own.0.openHours.0.end'],
+    ])('refuse %j naming %s', async (over, field) => {
+      const res = await post('holiday-calendars', { name: 'C', ...over });
+      expect(res.statusCode).toBe(400);
+      expect(fieldOf(res)).toBe(field);
+    });
+  });
+
+  describe('IVRs', () => {
+    it('are versioned: a new definition is a new version; a rename is not; an old one can be restored', async () => {
+      const created = await post('ivrs', twoLevelIvr());
+      expect(created.statusCode).toBe(201);
+      const ivr = created.json();
+      expect(ivr.version).toBe(1);
+      expect(ivr.definition.nodes[0]).toMatchObject({ bargeIn: true, timeoutSeconds: 5, retries: 2, invalidPrompt: [{ kind: 'sound', name: 'atende-invalid-option' }] });
+      const changed = twoLevelIvr().definition;
+      changed.nodes[0]!.options!.push({ digit: '9', target: { destination: { kind: 'hangup', cause: 17 } } });
+      expect((await patch(`ivrs/${ivr.id}`, { definition: changed })).json().version).toBe(2);
+      expect((await patch(`ivrs/${ivr.id}`, { name: 'URA principal' })).json().version).toBe(2);
+      const versionsRes = await get(`ivrs/${ivr.id}/versions`);
+      expect(versionsRes.statusCode, versionsRes.body).toBe(200);
+      const versions = versionsRes.json();
+      expect(versions.map((v: { version: number; current: boolean }) => [v.version, v.current])).toEqual([
+        [2, true],
+        [1, false],
+      ]);
+      const restored = await t.request('POST', `/api/v1/flows/ivrs/${ivr.id}/versions/1/restore`, { cookie: admin.cookie });
+      expect(restored.statusCode).toBe(200);
+      expect(restored.json().version).toBe(3);
+      expect(restored.json().definition).toEqual(ivr.definition);
+      expect((await get(`ivrs/${ivr.id}/versions/3`)).json()).toMatchObject({ restoredFrom: 1, current: true });
+      expect((await get(`ivrs/${ivr.id}/versions/9`)).statusCode).toBe(404);
+    });
+
+    const withNode = (node: Record<string, unknown>) => ({ name: 'X', definition: { root: 'main', nodes: [{ id: 'main', kind: 'menu', prompt: [{ kind: 'sound', name: 'atende-welcome' }], ...node }] } });
+    it.each([
+      [
+        'duplicate option digits',
+        withNode({ options: [{ digit: '1', target: { destination: hangup } }, { digit: '1', target: { destination: hangup } }] }),
+        'definition.nodes.0.options.1.digit',
+      ],
+      ['an option to a missing node', withNode({ options: [{ digit: '1', target: { node: 'gone' } }] }), 'definition.nodes.0.options.0.target'],
+      ['a prompt that does not exist', withNode({ options: [{ digit: '1', target: { destination: hangup } }], greeting: [{ kind: 'prompt', id: 77 }] }), 'definition.nodes.0.greeting.0'],
+      ['a sound Atende does not ship', withNode({ options: [{ digit: '1', target: { destination: hangup } }], greeting: [{ kind: 'sound', name: 'nope' }] }), 'definition.nodes.0.greeting.0'],
+      ['a destination that does not exist', withNode({ options: [{ digit: '1', target: { destination: { kind: 'time_condition', id: 5 } } }] }), 'definition.nodes.0.options.0.target'],
+      ['an option digit that is not a key', withNode({ options: [{ digit: 'A', target: { destination: hangup } }] }), 'definition.nodes.0.options.0.digit'],
+      ['a survey that does not exist', { ...withNode({ options: [{ digit: '1', target: { destination: hangup } }] }), surveyId: 3 }, 'surveyId'],
+    ])('refuse %s, naming the field', async (_name, body, field) => {
+      const res = await post('ivrs', body);
+      expect(res.statusCode).toBe(400);
+      expect(fieldOf(res)).toBe(field);
+      expect(t.count('ivrs')).toBe(0);
+      expect(t.count('ivr_versions')).toBe(0);
+    });
+
+    it('refuse a loop a silent caller would go round: IVR → time condition → the same IVR', async () => {
+      const ivr = (await post('ivrs', twoLevelIvr())).json();
+      const tc = (await post('time-conditions', { name: 'TC', periods: [weekdays], openDestination: { kind: 'ivr', id: ivr.id }, closedDestination: hangup })).json();
+      const def = twoLevelIvr().definition;
+      (def.nodes[0] as Record<string, unknown>).onExhausted = { destination: { kind: 'time_condition', id: tc.id } };
+      const res = await patch(`ivrs/${ivr.id}`, { definition: def });
+      expect(res.statusCode).toBe(400);
+      expect(fieldOf(res)).toBe('definition');
+      expect(res.json().error.message).toContain(`ivr ${ivr.id} → time_condition ${tc.id} → ivr ${ivr.id}`);
+      expect((await get(`ivrs/${ivr.id}`)).json().version).toBe(1);
+      // Through an option the caller chooses, the same circle is fine.
+      (def.nodes[0] as Record<string, unknown>).onExhausted = { destination: hangup };
+      def.nodes[0]!.options!.push({ digit: '9', target: { destination: { kind: 'time_condition', id: tc.id } } });
+      expect((await patch(`ivrs/${ivr.id}`, { definition: def })).statusCode).toBe(200);
+      // Now the IVR points at the condition: it cannot be deleted.
+      const del = await t.request('DELETE', `/api/v1/flows/time-conditions/${tc.id}`, { cookie: admin.cookie });
+      expect(del.statusCode).toBe(409);
+      expect(del.json().error.details.referrers).toEqual([{ entity: 'ivr', id: ivr.id, name: 'Principal' }]);
+    });
+  });
+
+  describe('surveys and voicemail boxes', () => {
+    const question = (over: Record<string, unknown> = {}) => ({ alias: 'Atendimento', prompt: [{ kind: 'sound', name: 'atende-survey-intro' }], min: 1, max: 5, ...over });
+    it('a survey keeps its questions; an empty range or a repeated alias is refused naming the field', async () => {
+      const ok = await post('surveys', { name: 'CSAT', questions: [question(), question({ alias: 'Resolvido', min: 1, max: 2 })] });
+      expect(ok.statusCode).toBe(201);
+      expect(ok.json()).toMatchObject({ language: 'pt-BR', retries: 1, thanks: [{ kind: 'sound', name: 'atende-survey-thanks' }] });
+      const empty = await post('surveys', { name: 'B', questions: [question({ min: 5, max: 1 })] });
+      expect(empty.statusCode).toBe(400);
+      expect(fieldOf(empty)).toBe('questions.0.max');
+      const twice = await post('surveys', { name: 'C', questions: [question(), question({ alias: 'atendimento' })] });
+      expect(fieldOf(twice)).toBe('questions.1.alias');
+      const outOfKeys = await post('surveys', { name: 'D', questions: [question({ max: 10 })] });
+      expect(fieldOf(outOfKeys)).toBe('questions.0.max');
+    });
+
+    it('a voicemail box is created with defaults and counts its messages', async () => {
+      const res = await post('voicemail-boxes', { name: 'Recepção', number: '800' });
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({ maxMessageSeconds: 120, maxMessages: 100, messages: 0, unheard: 0, greeting: [{ kind: 'sound', name: 'atende-voicemail-greeting' }] });
+      expect((await post('voicemail-boxes', { name: 'Outra', number: '800' })).statusCode).toBe(409);
+    });
+  });
+
+  it("one tenant can neither see another's flows nor route to them", async () => {
+    const tc = (await post('time-conditions', { name: 'Comercial', periods: [weekdays], openDestination: hangup, closedDestination: hangup })).json();
+    const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+    expect((await get(`time-conditions/${tc.id}`, undefined, other.cookie)).statusCode).toBe(404);
+    expect((await get(`time-conditions/${tc.id}/status`, undefined, other.cookie)).statusCode).toBe(404);
+    expect((await patch(`time-conditions/${tc.id}`, { name: 'x' }, other.cookie)).statusCode).toBe(404);
+    expect((await get('time-conditions', undefined, other.cookie)).json().total).toBe(0);
+    const borrowing = await post('ivrs', { name: 'X', definition: { root: 'm', nodes: [{ id: 'm', kind: 'menu', prompt: [{ kind: 'sound', name: 'atende-welcome' }], options: [{ digit: '1', target: { destination: { kind: 'time_condition', id: tc.id } } }] }] } }, other.cookie);
+    expect(borrowing.statusCode).toBe(400);
+    expect(fieldOf(borrowing)).toBe('definition.nodes.0.options.0.target');
+    const ivr = (await post('ivrs', twoLevelIvr())).json();
+    expect((await get(`ivrs/${ivr.id}/versions`, undefined, other.cookie)).statusCode).toBe(404);
+    expect((await t.request('POST', `/api/v1/flows/ivrs/${ivr.id}/versions/1/restore`, { cookie: other.cookie })).statusCode).toBe(404);
+  });
+});
