@@ -73,7 +73,7 @@ export class FlowsRepo {
   }
 
   insertTrace(t: TraceRow): void {
-    this.insertTraceStmt.run({ ...t, destination: t.destination === null ? null : JSON.stringify(t.destination) });
+    this.insertTraceStmt.run({ ...t });
   }
 
   tracesOf(tenantId: number, callId: string): TraceRow[] {

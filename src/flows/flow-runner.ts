@@ -1,0 +1,231 @@
+/**
+ * Runs a call through destinations: each kind has an executor that does its part on the leg
+ * and says where the call goes next. Flows executes the kinds it owns (IVR, time condition,
+ * announcement, voicemail, conference, hang up); the owners of the others (extension, external
+ * number, queue) register theirs. The number of hops is bounded, so a loop that slipped past
+ * the save-time checks ends in a hangup, not a call that never ends.
+ */
+import { existsSync } from 'node:fs';
+import type { CallContext, CallHandler } from '../calls/index.js';
+import type { Logger } from '../kernel/index.js';
+import type { Media } from '../telephony/call-control.js';
+import { promptRefMedia, SOUNDS, type PromptCatalog } from './catalogs.js';
+import { describeDestination, type Destination, type DestinationKind } from './destination.js';
+import { MAX_DESTINATION_HOPS } from './flow-graph.logic.js';
+import type { FlowsModule } from './flows.service.js';
+import { runIvrSession, type PromptResolver } from './ivr-session.js';
+import type { IvrEnvironment, PromptRef } from './ivr.model.js';
+import { DEFAULT_LANGUAGE } from './ivr.resource.js';
+import { surveyToIvr } from './survey.logic.js';
+import { surveyScript } from './survey.resource.js';
+
+export type DestinationOutcome =
+  /** Go on to another destination. */
+  | { next: Destination }
+  /** The leg is over (hung up, or the caller left). */
+  | { done: true }
+  /** An agent leg ended with the caller still on the line: the survey of the call runs now, if any. */
+  | { afterAgent: true };
+
+/** What an executor knows about the call's path so far. */
+export interface FlowRun {
+  /** The survey the caller hears after an agent leg (set by an IVR that has one). */
+  surveyId: number | null;
+  /** Destinations passed, in order. */
+  path: Destination[];
+}
+
+export type DestinationExecutor = (call: CallContext, destination: Destination, run: FlowRun) => Promise<DestinationOutcome>;
+
+/** Finds the DID's destination (provisioning's inbound routes). Undefined: no route. */
+export type InboundRouter = (tenantId: number, did: string, callerNumber: string) => Destination | undefined | Promise<Destination | undefined>;
+
+/** An announcement as flows plays it (provisioning owns the rows). */
+export interface AnnouncementScript {
+  prompts: PromptRef[];
+  language: string;
+  next: Destination;
+}
+
+export interface FlowRunnerDeps {
+  flows: FlowsModule;
+  /** Directory Atende's own prompts are played from (`sounds/` or `ATENDE_SOUNDS_DIR`). */
+  soundsDir: string;
+  logger: Logger;
+  /** Extensions direct dial may reach, number → id (provisioning's extensions). */
+  extensions?: (tenantId: number) => ReadonlyMap<string, number>;
+  announcements?: (tenantId: number, id: number) => AnnouncementScript | undefined;
+}
+
+/** A file Asterisk will find, whatever extension it picks. */
+const fileExists = (path: string): boolean => ['wav', 'alaw', 'ulaw', 'sln', 'gsm'].some((ext) => existsSync(`${path}.${ext}`));
+
+export class FlowRunner {
+  private readonly executors = new Map<DestinationKind, DestinationExecutor>();
+  readonly fallback: Media;
+
+  constructor(private readonly deps: FlowRunnerDeps) {
+    this.fallback = { kind: 'file', path: `${deps.soundsDir}/pt-BR/${SOUNDS.fallbackTone}` };
+    this.register('hangup', async (call, d) => {
+      await call.hangup(d.kind === 'hangup' ? (d.cause ?? 16) : 16);
+      return { done: true };
+    });
+    this.register('time_condition', async (call, d) => this.timeCondition(call, d));
+    this.register('ivr', (call, d, run) => this.ivr(call, d, run));
+    this.register('announcement', (call, d) => this.announcement(call, d));
+  }
+
+  /** The executor of a kind (owners of extension, external, queue, conference register theirs). */
+  register(kind: DestinationKind, executor: DestinationExecutor): void {
+    this.executors.set(kind, executor);
+  }
+
+  /**
+   * Media of a tenant's prompt references. Atende's own prompts fall back to pt-BR when the
+   * language has no file; anything still missing is replaced by the fallback tone.
+   */
+  resolverFor(tenantId: number): PromptResolver {
+    return (refs, language) => {
+      const prompts: PromptCatalog | undefined = this.deps.flows.promptCatalog();
+      const media: Media[] = [];
+      const missing: PromptRef[] = [];
+      for (const ref of refs) {
+        const found = [language, DEFAULT_LANGUAGE]
+          .map((lang) => promptRefMedia(prompts, this.deps.soundsDir, tenantId, ref, lang))
+          .find((m): m is Media => m !== undefined && (m.kind !== 'file' || fileExists(m.path)));
+        if (found) media.push(found);
+        else {
+          missing.push(ref);
+          media.push(this.fallback);
+        }
+      }
+      return { media, missing };
+    };
+  }
+
+  /** Runs the call from `start` until it is over. */
+  async run(call: CallContext, start: Destination): Promise<void> {
+    const run: FlowRun = { surveyId: null, path: [] };
+    let at: Destination = start;
+    for (let hop = 0; ; hop++) {
+      if (call.ended) return;
+      if (hop >= MAX_DESTINATION_HOPS) {
+        call.log.error({ path: run.path.map(describeDestination) }, 'too many destinations for one call; hanging up');
+        await call.hangup(16);
+        return;
+      }
+      run.path.push(at);
+      const executor = this.executors.get(at.kind);
+      if (!executor) {
+        call.log.error({ destination: describeDestination(at) }, 'no engine runs this kind of destination; hanging up');
+        await call.hangup(16);
+        return;
+      }
+      call.log.info({ destination: describeDestination(at) }, 'destination');
+      const outcome = await executor(call, at, run);
+      if ('next' in outcome) at = outcome.next;
+      else {
+        if ('afterAgent' in outcome && run.surveyId !== null && !call.ended) {
+          await this.survey(call, run.surveyId);
+          await call.hangup(16);
+        }
+        return;
+      }
+    }
+  }
+
+  /** The handler for inbound legs: the DID's route decides where the call starts. */
+  inboundHandler(router: InboundRouter): CallHandler {
+    return {
+      name: 'flows-inbound',
+      run: async (call) => {
+        const entry = call.entry.kind === 'amd' ? call.entry.original : call.entry;
+        if (entry.kind !== 'inbound') return;
+        const destination = await router(call.tenantId, entry.did, call.channel.caller.number);
+        if (!destination) {
+          call.log.warn({ did: entry.did }, 'no inbound route for this DID; hanging up (cause 1)');
+          await call.hangup(1);
+          return;
+        }
+        await this.run(call, destination);
+      },
+    };
+  }
+
+  private env(tenantId: number): IvrEnvironment {
+    return this.deps.extensions ? { extensions: this.deps.extensions(tenantId) } : {};
+  }
+
+  private async timeCondition(call: CallContext, d: Destination): Promise<DestinationOutcome> {
+    const row = 'id' in d ? this.deps.flows.timeConditions.row(call.tenantId, d.id) : undefined;
+    if (!row) return this.gone(call, d);
+    const { decision, destination } = this.deps.flows.decide(row, call.clock.now());
+    call.log.info({ timeCondition: row.id, state: decision.state, rule: decision.rule, next: describeDestination(destination) }, 'time condition');
+    return { next: destination };
+  }
+
+  private async ivr(call: CallContext, d: Destination, run: FlowRun): Promise<DestinationOutcome> {
+    const { flows } = this.deps;
+    const row = 'id' in d ? flows.ivrs.row(call.tenantId, d.id) : undefined;
+    if (!row) return this.gone(call, d);
+    // The version the call entered stays its version, whatever is saved meanwhile.
+    const version = row.version;
+    const def = flows.currentDefinition(row);
+    if (row.surveyId !== null) run.surveyId = row.surveyId;
+    if ((await call.answer()) === 'gone') return { done: true };
+    const { exit } = await runIvrSession(call, def, this.env(call.tenantId), this.resolverFor(call.tenantId), this.fallback, {
+      trace: (t, at) =>
+        flows.repo.insertTrace({
+          tenantId: call.tenantId,
+          callId: call.callId,
+          ivrId: row.id,
+          version,
+          node: t.node,
+          event: t.event,
+          digits: 'digits' in t ? t.digits : null,
+          destination: t.event === 'exit' ? t.destination : null,
+          at,
+        }),
+      setData: (name, value, at) => flows.repo.setCallData(call.tenantId, call.callId, name, value, at),
+    });
+    return exit ? { next: exit } : { done: true };
+  }
+
+  private async announcement(call: CallContext, d: Destination): Promise<DestinationOutcome> {
+    const script = 'id' in d ? this.deps.announcements?.(call.tenantId, d.id) : undefined;
+    if (!script) return this.gone(call, d);
+    if ((await call.answer()) === 'gone') return { done: true };
+    const { media, missing } = this.resolverFor(call.tenantId)(script.prompts, script.language);
+    if (missing.length > 0) call.log.warn({ missing }, 'prompt files missing; the fallback tone plays instead');
+    const outcome = await call.play(media);
+    if (outcome === 'hangup') return { done: true };
+    if (outcome === 'failed') {
+      call.log.warn({ announcement: 'id' in d ? d.id : undefined }, 'announcement could not be played; playing the fallback tone');
+      if ((await call.play([this.fallback])) === 'hangup') return { done: true };
+    }
+    return { next: script.next };
+  }
+
+  /**
+   * The satisfaction survey on a caller still on the line (after the agent leg): each answer
+   * is stored as it is given, so a caller who hangs up half-way leaves the answers so far.
+   */
+  async survey(call: CallContext, surveyId: number): Promise<void> {
+    const { flows } = this.deps;
+    const row = flows.surveys.row(call.tenantId, surveyId);
+    if (!row) return void call.log.warn({ surveyId }, 'survey no longer exists');
+    if ((await call.answer()) === 'gone') return;
+    call.log.info({ surveyId }, 'survey');
+    await runIvrSession(call, surveyToIvr(surveyScript(row)), {}, this.resolverFor(call.tenantId), this.fallback, {
+      trace: () => undefined,
+      setData: (alias, value, at) => flows.repo.saveAnswer(call.tenantId, surveyId, call.callId, alias, Number(value), at),
+    });
+  }
+
+  /** The row a destination names was deleted while calls were on their way to it. */
+  private async gone(call: CallContext, d: Destination): Promise<DestinationOutcome> {
+    call.log.error({ destination: describeDestination(d) }, 'destination no longer exists; hanging up');
+    await call.hangup(16);
+    return { done: true };
+  }
+}
