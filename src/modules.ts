@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { AuditService } from './audit/index.js';
+import type { Config } from './config/index.js';
 import type { Database_ } from './db/client.js';
 import { FlowsModule, flowsRoutes } from './flows/index.js';
 import type { Clock, Logger } from './kernel/index.js';
@@ -19,6 +20,7 @@ export interface Modules {
 }
 
 export interface ModuleDeps {
+  config: Config;
   database: Database_;
   clock: Clock;
   logger: Logger;
@@ -32,6 +34,6 @@ export function createModules(deps: ModuleDeps): Modules {
     references: new ReferenceRegistry(),
     changes: new ChangeFeed(deps.logger),
   };
-  const flows = new FlowsModule(resources);
+  const flows = new FlowsModule(resources, { dataDir: deps.config.dataDir });
   return { resources, routes: [flowsRoutes(flows, () => deps.clock.now())], flows };
 }

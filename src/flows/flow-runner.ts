@@ -7,8 +7,8 @@
  */
 import { existsSync } from 'node:fs';
 import type { CallContext, CallHandler } from '../calls/index.js';
-import type { Logger } from '../kernel/index.js';
-import type { Media } from '../telephony/call-control.js';
+import { newId, type Logger } from '../kernel/index.js';
+import type { EventOf, Media } from '../telephony/call-control.js';
 import { promptRefMedia, SOUNDS, type PromptCatalog } from './catalogs.js';
 import { describeDestination, type Destination, type DestinationKind } from './destination.js';
 import { MAX_DESTINATION_HOPS } from './flow-graph.logic.js';
@@ -18,6 +18,7 @@ import type { IvrEnvironment, PromptRef } from './ivr.model.js';
 import { DEFAULT_LANGUAGE } from './ivr.resource.js';
 import { surveyToIvr } from './survey.logic.js';
 import { surveyScript } from './survey.resource.js';
+import { wavDurationMs } from './voicemail-store.js';
 
 export type DestinationOutcome =
   /** Go on to another destination. */
@@ -57,6 +58,9 @@ export interface FlowRunnerDeps {
   announcements?: (tenantId: number, id: number) => AnnouncementScript | undefined;
 }
 
+/** Shorter than this is a hang-up at the beep, not a message. */
+const MIN_MESSAGE_MS = 1000;
+
 /** A file Asterisk will find, whatever extension it picks. */
 const fileExists = (path: string): boolean => ['wav', 'alaw', 'ulaw', 'sln', 'gsm'].some((ext) => existsSync(`${path}.${ext}`));
 
@@ -73,6 +77,7 @@ export class FlowRunner {
     this.register('time_condition', async (call, d) => this.timeCondition(call, d));
     this.register('ivr', (call, d, run) => this.ivr(call, d, run));
     this.register('announcement', (call, d) => this.announcement(call, d));
+    this.register('voicemail', (call, d) => this.voicemail(call, d));
   }
 
   /** The executor of a kind (owners of extension, external, queue, conference register theirs). */
@@ -195,15 +200,88 @@ export class FlowRunner {
     const script = 'id' in d ? this.deps.announcements?.(call.tenantId, d.id) : undefined;
     if (!script) return this.gone(call, d);
     if ((await call.answer()) === 'gone') return { done: true };
-    const { media, missing } = this.resolverFor(call.tenantId)(script.prompts, script.language);
+    return (await this.say(call, script.prompts, script.language)) ? { next: script.next } : { done: true };
+  }
+
+  /** Plays prompts to the end; false when the caller hung up meanwhile. A failure gets the fallback tone. */
+  private async say(call: CallContext, refs: PromptRef[], language: string): Promise<boolean> {
+    const { media, missing } = this.resolverFor(call.tenantId)(refs, language);
     if (missing.length > 0) call.log.warn({ missing }, 'prompt files missing; the fallback tone plays instead');
     const outcome = await call.play(media);
-    if (outcome === 'hangup') return { done: true };
     if (outcome === 'failed') {
-      call.log.warn({ announcement: 'id' in d ? d.id : undefined }, 'announcement could not be played; playing the fallback tone');
-      if ((await call.play([this.fallback])) === 'hangup') return { done: true };
+      call.log.warn('prompt could not be played; playing the fallback tone');
+      return (await call.play([this.fallback])) !== 'hangup';
     }
-    return { next: script.next };
+    return outcome !== 'hangup';
+  }
+
+  /**
+   * Caixa postal: greeting, beep, the caller records until # or the length limit (or hangs
+   * up: what was said is kept), the WAV is stored and listed for the box.
+   */
+  private async voicemail(call: CallContext, d: Destination): Promise<DestinationOutcome> {
+    const { flows } = this.deps;
+    const box = 'id' in d ? flows.voicemailBoxes.row(call.tenantId, d.id) : undefined;
+    if (!box) return this.gone(call, d);
+    if ((await call.answer()) === 'gone') return { done: true };
+    if (flows.repo.messageCount(box.id) >= box.maxMessages) {
+      call.log.warn({ box: box.id }, 'voicemail box full');
+      if (await this.say(call, [{ kind: 'sound', name: SOUNDS.voicemailFull }], box.language)) await call.hangup(16);
+      return { done: true };
+    }
+    if (!(await this.say(call, [...box.greeting, { kind: 'sound', name: SOUNDS.beep }], box.language))) return { done: true };
+    const name = `atende-vm-${call.callId}-${newId().slice(0, 8)}`;
+    const finished = new Promise<EventOf<'RecordingFinished'> | undefined>((resolve) => {
+      // Asterisk may report the end after the leg is gone: listen on the port, not the leg.
+      const stop = call.control.onEvent((e) => {
+        if (e.type === 'RecordingFinished' && e.name === name) {
+          stop();
+          guard.cancel();
+          resolve(e);
+        }
+      });
+      const guard = call.clock.setTimeout(() => {
+        stop();
+        resolve(undefined);
+      }, (box.maxMessageSeconds + 30) * 1000);
+    });
+    const startedAt = call.clock.now();
+    try {
+      await call.control.record({ channelId: call.channel.id }, { name, format: 'wav', maxDurationSeconds: box.maxMessageSeconds, maxSilenceSeconds: 10, beep: false, terminateOn: '#', ifExists: 'overwrite' });
+    } catch (err) {
+      call.log.warn({ err }, 'recording could not start');
+      return { done: true };
+    }
+    const end = await finished;
+    if (!end || end.failed) {
+      call.log.warn({ box: box.id, cause: end?.cause }, 'voicemail recording failed');
+      return { done: true };
+    }
+    try {
+      const wav = await call.control.getRecording(name);
+      const durationMs = wavDurationMs(wav) ?? end.durationSeconds * 1000;
+      if (durationMs < MIN_MESSAGE_MS) {
+        call.log.info({ box: box.id, durationMs }, 'voicemail message too short; not kept');
+      } else {
+        const file = flows.voicemail.save({ tenantId: call.tenantId, boxId: box.id }, wav);
+        flows.repo.insertMessage({
+          tenantId: call.tenantId,
+          boxId: box.id,
+          callId: call.callId,
+          fromNumber: call.channel.caller.number,
+          fromName: call.channel.caller.name || null,
+          durationMs,
+          file,
+          bytes: wav.length,
+          recordedAt: startedAt,
+        });
+        call.log.info({ box: box.id, durationMs }, 'voicemail message kept');
+      }
+    } catch (err) {
+      call.log.error({ err, box: box.id }, 'voicemail message could not be stored');
+    }
+    if (!call.ended && (await this.say(call, [{ kind: 'sound', name: SOUNDS.voicemailSaved }], box.language))) await call.hangup(16);
+    return { done: true };
   }
 
   /**

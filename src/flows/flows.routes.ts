@@ -1,12 +1,21 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { actorOf, changeContextOf } from '../auth/index.js';
-import { IdParams, closed } from '../http/schemas.js';
+import { actorOf, changeContextOf, tenantScope } from '../auth/index.js';
+import { IdParams, NoContent, PageOf, PageQuery, TenantQuery, closed, pageOf } from '../http/schemas.js';
 import { invalidField } from '../kernel/index.js';
 import { resourceRoutes } from '../resources/index.js';
+import { iso } from './flows-context.js';
 import type { FlowsModule } from './flows.service.js';
+import { ivrReportCsv } from './report.logic.js';
 import {
+  CallFlowParams,
+  CallFlowView,
   CatalogQuery,
+  IvrReportQuery,
+  MessageParams,
+  MessagePatch,
+  VoicemailMessageView,
+  IvrReportView,
   CatalogView,
   HolidayCalendarBody,
   HolidayCalendarView,
@@ -30,6 +39,10 @@ const read = { access: { module: 'flows' as const, action: 'read' as const } };
 const write = { access: { module: 'flows' as const, action: 'write' as const } };
 const tags = ['flows'];
 
+const MessagesQuery = Type.Object(
+  { unheard: Type.Optional(Type.Boolean({ description: 'only messages nobody has heard' })), limit: PageQuery.properties.limit, offset: PageQuery.properties.offset },
+  closed,
+);
 const YearQuery = Type.Object({ year: Type.Integer({ minimum: 1970, maximum: 2200 }) }, closed);
 
 /** Parses an optional ISO instant from a query (the schema checked its format). */
@@ -103,5 +116,69 @@ export function flowsRoutes(flows: FlowsModule, now: () => number): FastifyPlugi
       },
       async (req: FastifyRequest<{ Params: { id: number; version: number } }>) => flows.restore(changeContextOf(req), req.params.id, req.params.version),
     );
+
+    type MessageReq = FastifyRequest<{ Params: { id: number; messageId: number }; Body: { heard: boolean } }>;
+    app.get(
+      '/flows/voicemail-boxes/:id/messages',
+      { config: read, schema: { tags, summary: "A box's messages, newest first", params: IdParams, querystring: MessagesQuery, response: { 200: PageOf(VoicemailMessageView) } } },
+      async (req: FastifyRequest<{ Params: { id: number }; Querystring: { unheard?: boolean; limit?: number; offset?: number } }>) =>
+        flows.messages(actorOf(req), req.params.id, { unheard: req.query.unheard, ...pageOf(req.query) }),
+    );
+    app.get(
+      '/flows/voicemail-boxes/:id/messages/:messageId/audio',
+      { config: read, schema: { tags, summary: 'A message as 8 kHz WAV, for the browser to play', params: MessageParams } },
+      async (req: MessageReq, reply) => {
+        const { stream, size } = flows.messageAudio(actorOf(req), req.params.id, req.params.messageId);
+        return reply.header('content-type', 'audio/wav').header('content-length', String(size)).header('cache-control', 'private, no-store').send(stream);
+      },
+    );
+    app.patch(
+      '/flows/voicemail-boxes/:id/messages/:messageId',
+      { config: write, schema: { tags, summary: 'Mark a message heard or unheard', params: MessageParams, body: MessagePatch, response: { 200: VoicemailMessageView } } },
+      async (req: MessageReq) => flows.setHeard(changeContextOf(req), req.params.id, req.params.messageId, req.body.heard),
+    );
+    app.delete(
+      '/flows/voicemail-boxes/:id/messages/:messageId',
+      { config: write, schema: { tags, summary: 'Delete a message and its audio', params: MessageParams, response: NoContent } },
+      async (req: MessageReq, reply) => {
+        flows.deleteMessage(changeContextOf(req), req.params.id, req.params.messageId);
+        return reply.status(204).send(null);
+      },
+    );
+
+    const reports = { access: { module: 'reports' as const, action: 'read' as const } };
+    type ReportReq = FastifyRequest<{ Querystring: { from: string; to: string; ivrId?: number[]; tenantId?: number } }>;
+    const report = (req: ReportReq) => {
+      const from = instantOf(req.query.from, 'from', 0);
+      const to = instantOf(req.query.to, 'to', 0);
+      if (to <= from) throw invalidField('to', 'to: must be after from');
+      if (to - from > MAX_REPORT_DAYS * 86_400_000) throw invalidField('to', `to: at most ${MAX_REPORT_DAYS} days after from`);
+      return { from, to, lines: flows.ivrReport(tenantScope(req, req.query.tenantId), from, to, req.query.ivrId) };
+    };
+    app.get(
+      '/reports/ivr',
+      { config: reports, schema: { tags: ['reports'], summary: 'IVR report: per IVR and node, entries, options, timeouts, invalids, exits, abandons', querystring: IvrReportQuery, response: { 200: IvrReportView } } },
+      async (req: ReportReq) => {
+        const r = report(req);
+        return { from: iso(r.from), to: iso(r.to), lines: r.lines };
+      },
+    );
+    app.get(
+      '/reports/ivr.csv',
+      { config: reports, schema: { tags: ['reports'], summary: 'The IVR report as CSV (semicolon-separated, UTF-8)', querystring: IvrReportQuery, response: { 200: Type.String() } } },
+      async (req: ReportReq, reply) => {
+        const r = report(req);
+        const name = `ivr-report-${iso(r.from).slice(0, 10)}-${iso(r.to).slice(0, 10)}.csv`;
+        return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(ivrReportCsv(r.lines));
+      },
+    );
+
+    app.get(
+      '/flows/calls/:callId',
+      { config: reports, schema: { tags, summary: "A call's IVR steps, collected values and survey answers (supervisors and admins)", params: CallFlowParams, querystring: TenantQuery, response: { 200: CallFlowView } } },
+      async (req: FastifyRequest<{ Params: { callId: string }; Querystring: { tenantId?: number } }>) => flows.callFlow(tenantScope(req, req.query.tenantId), req.params.callId),
+    );
   };
 }
+
+const MAX_REPORT_DAYS = 366;

@@ -349,3 +349,50 @@ export const VoicemailMessageView = Type.Object({
 });
 export const MessageParams = Type.Object({ id: Id, messageId: Id }, closed);
 export const MessagePatch = Type.Object({ heard: Type.Boolean() }, closed);
+
+// ---- traces and the IVR report
+
+export const IvrReportQuery = Type.Object(
+  {
+    from: Type.String({ format: 'date-time', description: 'from this instant (inclusive)' }),
+    to: Type.String({ format: 'date-time', description: 'to this instant (exclusive); at most 366 days after from' }),
+    ivrId: Type.Optional(Type.Array(Id, { maxItems: 50, description: 'only these IVRs (repeat the parameter)' })),
+    tenantId: Type.Optional(Id),
+  },
+  closed,
+);
+const Count = Type.Integer({ minimum: 0 });
+export const IvrReportLineView = Type.Object({
+  ivrId: Type.Integer(),
+  ivr: Type.String(),
+  node: Type.String(),
+  nodeName: Type.String(),
+  entries: Count,
+  options: Type.Array(Type.Object({ digit: Type.String(), label: Nullable(Type.String()), count: Count })),
+  directDials: Count,
+  collected: Count,
+  timeouts: Count,
+  invalids: Count,
+  exhausted: Count,
+  exits: Count,
+  abandons: Count,
+});
+export const IvrReportView = Type.Object({ from: Type.String({ format: 'date-time' }), to: Type.String({ format: 'date-time' }), lines: Type.Array(IvrReportLineView) });
+
+export const CallFlowParams = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 64 }) }, closed);
+export const CallFlowView = Type.Object({
+  callId: Type.String(),
+  traces: Type.Array(
+    Type.Object({
+      ivrId: Type.Integer(),
+      version: Type.Integer(),
+      node: Type.String(),
+      event: literals(['entered', 'option', 'direct_dial', 'collected', 'invalid', 'timeout', 'exhausted', 'exit', 'abandon'] as const),
+      digits: Nullable(Type.String()),
+      destination: Nullable(DestinationSchema),
+      at: Type.String({ format: 'date-time' }),
+    }),
+  ),
+  data: Type.Record(Type.String(), Type.String()),
+  answers: Type.Array(Type.Object({ surveyId: Type.Integer(), alias: Type.String(), value: Type.Integer(), answeredAt: Type.String({ format: 'date-time' }) })),
+});

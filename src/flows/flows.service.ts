@@ -5,6 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { ivrs, surveys, timeConditions, voicemailBoxes } from '../db/schema/index.js';
+import { API_PREFIX } from '../http/deps.js';
 import type { Actor, ChangeContext } from '../http/principal.js';
 import { invalidField, notFound } from '../kernel/index.js';
 import { ResourceService, type Referrer, type ResourceContext } from '../resources/index.js';
@@ -22,6 +23,24 @@ import { destinationOf, evaluate, localTime } from './time-condition.logic.js';
 import type { Decision, ExceptionDay, TimeConditionRules } from './time-condition.model.js';
 import { timeConditionDef, timeConditionTargets, type TimeConditionRow } from './time-condition.resource.js';
 import { voicemailBoxDef } from './voicemail.resource.js';
+import type { IvrReportLine } from './report.logic.js';
+import { VoicemailStore } from './voicemail-store.js';
+import type { VoicemailMessageRow } from './flows.repo.js';
+
+export const voicemailAudioUrl = (boxId: number, messageId: number) => `${API_PREFIX}/flows/voicemail-boxes/${boxId}/messages/${messageId}/audio`;
+
+const messageView = (m: VoicemailMessageRow) => ({
+  id: m.id,
+  boxId: m.boxId,
+  callId: m.callId,
+  from: m.fromNumber,
+  fromName: m.fromName,
+  durationMs: m.durationMs,
+  recordedAt: iso(m.recordedAt),
+  heardAt: m.heardAt === null ? null : iso(m.heardAt),
+  heardBy: m.heardBy,
+  audioUrl: voicemailAudioUrl(m.boxId, m.id),
+});
 
 /** The entity name under which the owner of a kind of destination registers and deletes its rows. */
 const ENTITY_OF: Record<RowDestinationKind, string> = {
@@ -44,10 +63,15 @@ export class FlowsModule {
   readonly ivrs;
   readonly surveys;
   readonly voicemailBoxes;
+  readonly voicemail: VoicemailStore;
   private prompts: PromptCatalog | undefined;
   private readonly holidayCache = new Map<string, ExceptionDay[]>();
 
-  constructor(private readonly ctx: ResourceContext) {
+  constructor(
+    private readonly ctx: ResourceContext,
+    opts: { dataDir: string },
+  ) {
+    this.voicemail = new VoicemailStore(opts.dataDir);
     const flows = { destinations: this.destinations, prompts: () => this.prompts };
     this.repo = new FlowsRepo(ctx.database.db);
     this.calendars = new ResourceService(holidayCalendarDef, ctx);
@@ -57,6 +81,10 @@ export class FlowsModule {
     this.voicemailBoxes = new ResourceService(voicemailBoxDef(flows), ctx);
     this.registerKinds();
     this.registerReferences();
+    // A deleted box takes its messages' files with it, once the delete has committed.
+    ctx.changes.subscribe((c) => {
+      if (c.entity === 'voicemail_box' && c.action === 'delete') this.voicemail.removeBox({ tenantId: c.tenantId, boxId: c.id });
+    });
   }
 
   /** The prompts module, once it exists: IVRs, surveys and greetings may then use the tenant's prompts. */
@@ -223,6 +251,109 @@ export class FlowsModule {
     if (!v) throw notFound('IVR version');
     if (version === row.version) throw invalidField('version', `version: ${version} is already the current version`);
     return this.ivrs.update(change, id, { definition: v.definition, restoredFrom: version });
+  }
+
+  // ---- voicemail messages
+
+  private box(actor: Actor, boxId: number) {
+    return this.visible(this.voicemailBoxes, actor, boxId, 'voicemail box');
+  }
+
+  private message(actor: Actor, boxId: number, messageId: number) {
+    const box = this.box(actor, boxId);
+    const m = this.repo.message(box.id, messageId);
+    if (!m) throw notFound('voicemail message');
+    return { box, message: m };
+  }
+
+  messages(actor: Actor, boxId: number, q: { unheard?: boolean | undefined; limit: number; offset: number }) {
+    const box = this.box(actor, boxId);
+    const { rows, total } = this.repo.messages(box.id, { unheardOnly: q.unheard === true, limit: q.limit, offset: q.offset });
+    return { items: rows.map(messageView), total, limit: q.limit, offset: q.offset };
+  }
+
+  /** Marks a message heard (by whom, when) or unheard again. */
+  setHeard(change: ChangeContext, boxId: number, messageId: number, heard: boolean) {
+    const { message } = this.message(change.actor, boxId, messageId);
+    return messageView(this.repo.markHeard(message.id, heard, change.actor.userId > 0 ? change.actor.userId : null, this.ctx.clock.now()));
+  }
+
+  deleteMessage(change: ChangeContext, boxId: number, messageId: number): void {
+    const { box, message } = this.message(change.actor, boxId, messageId);
+    this.ctx.database.sqlite.transaction(() => {
+      this.repo.deleteMessage(message.id);
+      this.ctx.audit.record({
+        tenantId: box.tenantId,
+        actor: change.actor.userId > 0 ? { userId: change.actor.userId, login: change.actor.login } : null,
+        entity: 'voicemail_message',
+        entityId: message.id,
+        action: 'delete',
+        before: messageView(message),
+        after: null,
+        ip: change.ip,
+        requestId: change.requestId,
+      });
+    })();
+    this.voicemail.remove({ tenantId: box.tenantId, boxId: box.id }, message.file);
+  }
+
+  messageAudio(actor: Actor, boxId: number, messageId: number) {
+    const { box, message } = this.message(actor, boxId, messageId);
+    const file = this.voicemail.open({ tenantId: box.tenantId, boxId: box.id }, message.file);
+    if (!file) throw notFound('voicemail audio');
+    return file;
+  }
+
+  // ---- traces and the IVR report
+
+  /** Per IVR and node in `[from, to)`: entries, each option (those configured now, and any chosen), timeouts, invalids, exits, abandons. */
+  ivrReport(tenantId: number, from: number, to: number, ivrIds?: number[]): IvrReportLine[] {
+    const definitions = new Map<number, IvrDefinition>();
+    const definition = (id: number) => {
+      if (!definitions.has(id)) {
+        const row = this.ivrs.row(tenantId, id);
+        if (row) definitions.set(id, this.currentDefinition(row));
+      }
+      return definitions.get(id);
+    };
+    return this.repo.ivrReport(tenantId, from, to, ivrIds).map((r) => {
+      const node = definition(r.ivrId)?.nodes.find((n) => n.id === r.node);
+      const configured = node?.kind === 'menu' ? node.options : [];
+      const digits = [...new Set([...configured.map((o) => o.digit as string), ...Object.keys(r.options)])];
+      return {
+        ivrId: r.ivrId,
+        ivr: r.ivrName,
+        node: r.node,
+        nodeName: node?.name ?? r.node,
+        entries: r.entries,
+        options: digits.map((d) => ({ digit: d, label: configured.find((o) => o.digit === d)?.label ?? null, count: r.options[d] ?? 0 })),
+        directDials: r.directDials,
+        collected: r.collected,
+        timeouts: r.timeouts,
+        invalids: r.invalids,
+        exhausted: r.exhausted,
+        exits: r.exits,
+        abandons: r.abandons,
+      };
+    });
+  }
+
+  /** What a call went through in the flows: IVR steps, values collected, survey answers. */
+  callFlow(tenantId: number, callId: string) {
+    return {
+      callId,
+      traces: this.repo.tracesOf(tenantId, callId).map((t) => ({
+        ivrId: t.ivrId,
+        version: t.version,
+        node: t.node,
+        event: t.event,
+        digits: t.digits,
+        destination: t.destination,
+        at: iso(t.at),
+      })),
+      data: this.repo.callDataOf(tenantId, callId),
+      answers: this.repo.answersOf(tenantId, callId).map((a) => ({ surveyId: a.surveyId, alias: a.alias, value: a.value, answeredAt: iso(a.answeredAt) })),
+    };
   }
 
   private versionView(v: IvrVersion, current: number) {

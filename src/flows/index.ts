@@ -17,3 +17,5 @@ export { FlowsModule } from './flows.service.js';
 export { flowsRoutes } from './flows.routes.js';
 export { FlowRunner, type FlowRunnerDeps, type DestinationExecutor, type DestinationOutcome, type FlowRun, type InboundRouter, type AnnouncementScript } from './flow-runner.js';
 export { runIvrSession, type PromptResolver, type IvrSink } from './ivr-session.js';
+export * from './report.logic.js';
+export { VoicemailStore, wavDurationMs } from './voicemail-store.js';

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCallsApp, productSoundsDir, type CallsApp } from '../../src/calls/index.js';
+import { loadConfig } from '../../src/config/index.js';
 import { openDatabase, type Database_ } from '../../src/db/client.js';
 import { tenants } from '../../src/db/schema/index.js';
 import { FlowRunner, type Destination, type FlowRunnerDeps, type FlowsModule } from '../../src/flows/index.js';
@@ -49,7 +50,8 @@ export async function flowsWorld(opts: { promptMs?: number; runner?: Pick<FlowRu
   const mediaDurationMs = (m: Media): number | 'missing' =>
     m.kind === 'file' && !['wav', 'alaw'].some((ext) => existsSync(`${m.path}.${ext}`)) ? 'missing' : promptMs;
   const control = new FakeCallControl({ clock, mediaDurationMs });
-  const modules = createModules({ database, clock, logger });
+  const config = loadConfig({}, { dataDir: dir, log: { level: 'silent' } });
+  const modules = createModules({ config, database, clock, logger });
   const routes = new Map<string, Destination>();
   const runner = new FlowRunner({ flows: modules.flows, soundsDir: productSoundsDir, logger, ...opts.runner });
   const calls = createCallsApp({

@@ -3,10 +3,11 @@
  * versioned IVRs, surveys, voicemail boxes; bad input named by field; references and loops
  * refused; one tenant never sees or uses another's rows.
  */
+import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
 
-const hangup = { kind: 'hangup', cause: 16 };
+const hangup = { kind: 'hangup' as const, cause: 16 };
 const weekdays = { weekdays: [1, 2, 3, 4, 5], start: '08:00', end: '18:00' };
 
 const twoLevelIvr = (over: Record<string, unknown> = {}) => ({
@@ -223,6 +224,104 @@ describe('call flows over HTTP', () => {
       expect(res.statusCode).toBe(201);
       expect(res.json()).toMatchObject({ maxMessageSeconds: 120, maxMessages: 100, messages: 0, unheard: 0, greeting: [{ kind: 'sound', name: 'atende-voicemail-greeting' }] });
       expect((await post('voicemail-boxes', { name: 'Outra', number: '800' })).statusCode).toBe(409);
+    });
+  });
+
+  it('voicemail messages are listed, played, marked heard and deleted with their audio', async () => {
+    const box = (await post('voicemail-boxes', { name: 'Recepção', number: '800' })).json();
+    const flows = t.modules.flows;
+    const wav = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WAVEfmt '), Buffer.from([16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0, 2, 0, 16, 0]), Buffer.from('data'), Buffer.from([0x80, 0x3e, 0, 0]), Buffer.alloc(16000)]);
+    const file = flows.voicemail.save({ tenantId: t.tenantA, boxId: box.id }, wav);
+    const m = flows.repo.insertMessage({ tenantId: t.tenantA, boxId: box.id, callId: 'call-1', fromNumber: '11987654321', fromName: null, durationMs: 1000, file, bytes: wav.length, recordedAt: t.clock.now() });
+    const list = await get(`voicemail-boxes/${box.id}/messages`, { unheard: 'true' });
+    expect(list.json()).toMatchObject({ total: 1, items: [{ id: m.id, from: '11987654321', heardAt: null, audioUrl: `/api/v1/flows/voicemail-boxes/${box.id}/messages/${m.id}/audio` }] });
+    const audio = await t.request('GET', list.json().items[0].audioUrl, { cookie: admin.cookie });
+    expect(audio.statusCode).toBe(200);
+    expect(audio.headers['content-type']).toBe('audio/wav');
+    expect(audio.rawPayload.equals(wav)).toBe(true);
+    const heard = await patch(`voicemail-boxes/${box.id}/messages/${m.id}`, { heard: true });
+    expect(heard.json()).toMatchObject({ heardBy: admin.user.id, heardAt: expect.any(String) });
+    expect((await get(`voicemail-boxes/${box.id}/messages`, { unheard: 'true' })).json().total).toBe(0);
+    expect((await get(`voicemail-boxes/${box.id}`)).json()).toMatchObject({ messages: 1, unheard: 0 });
+    const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+    expect((await t.request('GET', list.json().items[0].audioUrl, { cookie: other.cookie })).statusCode).toBe(404);
+    expect((await patch(`voicemail-boxes/${box.id}/messages/${m.id}`, { heard: false }, other.cookie)).statusCode).toBe(404);
+    expect((await t.request('DELETE', `/api/v1/flows/voicemail-boxes/${box.id}/messages/${m.id}`, { cookie: admin.cookie })).statusCode).toBe(204);
+    expect((await t.request('GET', list.json().items[0].audioUrl, { cookie: admin.cookie })).statusCode).toBe(404);
+    expect(existsSync(flows.voicemail.path({ tenantId: t.tenantA, boxId: box.id }, file))).toBe(false);
+  });
+
+  it("a call's flow record shows its IVR steps, collected values and answers", async () => {
+    const repo = t.modules.flows.repo;
+    repo.insertTrace({ tenantId: t.tenantA, callId: 'call-9', ivrId: 1, version: 2, node: 'main', event: 'option', digits: '3', destination: null, at: 0 });
+    repo.setCallData(t.tenantA, 'call-9', 'cpf', '52998224725', 0);
+    repo.saveAnswer(t.tenantA, 4, 'call-9', 'nota', 5, 0);
+    const res = await t.request('GET', '/api/v1/flows/calls/call-9', { cookie: admin.cookie });
+    expect(res.json()).toEqual({
+      callId: 'call-9',
+      traces: [{ ivrId: 1, version: 2, node: 'main', event: 'option', digits: '3', destination: null, at: '1970-01-01T00:00:00.000Z' }],
+      data: { cpf: '52998224725' },
+      answers: [{ surveyId: 4, alias: 'nota', value: 5, answeredAt: '1970-01-01T00:00:00.000Z' }],
+    });
+    const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+    expect((await t.request('GET', '/api/v1/flows/calls/call-9', { cookie: other.cookie })).json()).toMatchObject({ traces: [], data: {}, answers: [] });
+  });
+
+  describe('the IVR report', () => {
+    it('counts per IVR and node in a period, option by option, as JSON and CSV', async () => {
+      const ivr = (await post('ivrs', { ...twoLevelIvr(), definition: { ...twoLevelIvr().definition, nodes: twoLevelIvr().definition.nodes.map((n, i) => (i === 0 ? { ...n, name: 'Menu; principal', options: [{ digit: '1', label: 'Vendas', target: { destination: hangup } }, { digit: '2', target: { node: 'support' } }] } : n)) } })).json();
+      const repo = t.modules.flows.repo;
+      const base = Date.parse('2026-03-02T12:00:00Z');
+      const trace = (callId: string, node: string, event: 'entered' | 'option' | 'timeout' | 'invalid' | 'exit' | 'abandon', digits: string | null, minute: number) =>
+        repo.insertTrace({ tenantId: t.tenantA, callId, ivrId: ivr.id, version: 1, node, event, digits, destination: event === 'exit' ? hangup : null, at: base + minute * 60_000 });
+      trace('c1', 'main', 'entered', null, 0);
+      trace('c1', 'main', 'option', '1', 1);
+      trace('c1', 'main', 'exit', null, 1);
+      trace('c2', 'main', 'entered', null, 2);
+      trace('c2', 'main', 'timeout', null, 3);
+      trace('c2', 'main', 'invalid', '7', 3);
+      trace('c2', 'main', 'option', '2', 4);
+      trace('c2', 'support', 'entered', null, 4);
+      trace('c2', 'support', 'abandon', null, 5);
+      trace('c3', 'main', 'entered', null, 60 * 24 * 40); // outside the period
+      const query = { from: '2026-03-01T00:00:00Z', to: '2026-03-31T00:00:00Z' };
+      const res = await t.request('GET', '/api/v1/reports/ivr', { cookie: admin.cookie, query });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().lines).toEqual([
+        {
+          ivrId: ivr.id,
+          ivr: 'Principal',
+          node: 'main',
+          nodeName: 'Menu; principal',
+          entries: 2,
+          options: [
+            { digit: '1', label: 'Vendas', count: 1 },
+            { digit: '2', label: null, count: 1 },
+          ],
+          directDials: 0,
+          collected: 0,
+          timeouts: 1,
+          invalids: 1,
+          exhausted: 0,
+          exits: 1,
+          abandons: 0,
+        },
+        expect.objectContaining({ node: 'support', entries: 1, abandons: 1, options: [{ digit: '0', label: null, count: 0 }] }),
+      ]);
+      const csv = await t.request('GET', '/api/v1/reports/ivr.csv', { cookie: admin.cookie, query });
+      expect(csv.statusCode).toBe(200);
+      expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(csv.headers['content-disposition']).toContain('ivr-report-2026-03-01-2026-03-31.csv');
+      const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+      expect(lines[0]).toBe('ivr_id;ivr;node;node_name;entries;direct_dials;collected;timeouts;invalids;exhausted;exits;abandons;option_0;option_1;option_2;option_3;option_4;option_5;option_6;option_7;option_8;option_9;option_star;option_hash');
+      expect(lines[1]).toBe(`${ivr.id};Principal;main;"Menu; principal";2;0;0;1;1;0;1;0;0;1;1;0;0;0;0;0;0;0;0;0`);
+      const bad = await t.request('GET', '/api/v1/reports/ivr', { cookie: admin.cookie, query: { from: query.to, to: query.from } });
+      expect(bad.statusCode).toBe(400);
+      expect(fieldOf(bad)).toBe('to');
+      const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+      expect((await t.request('GET', '/api/v1/reports/ivr', { cookie: other.cookie, query })).json().lines).toEqual([]);
+      const agent = await t.loginAs('agent');
+      expect((await t.request('GET', '/api/v1/reports/ivr', { cookie: agent.cookie, query })).statusCode).toBe(403);
     });
   });
 
