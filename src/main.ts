@@ -29,7 +29,8 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const modules = createModules({ config, database, clock, logger });
 
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
-  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config });
+  const inbound = modules.inbound && modules.flowRunner.inboundHandler(modules.inbound.router, modules.inbound.screen);
+  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, ...(inbound ? { handlers: { inbound } } : {}) });
   await calls.start();
 
   const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes });

@@ -2,7 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { AuditService } from './audit/index.js';
 import type { Config } from './config/index.js';
 import type { Database_ } from './db/client.js';
-import { FlowsModule, flowsRoutes } from './flows/index.js';
+import { soundsDirFor } from './calls/index.js';
+import { FlowRunner, FlowsModule, flowsRoutes, type InboundRouter, type InboundScreen } from './flows/index.js';
 import type { Clock, Logger } from './kernel/index.js';
 import { ChangeFeed, ReferenceRegistry, type ResourceContext } from './resources/index.js';
 
@@ -17,6 +18,13 @@ export interface Modules {
   routes: FastifyPluginAsync[];
   /** IVRs, time conditions, surveys, voicemail: resources, destinations, traces, the IVR report. */
   flows: FlowsModule;
+  /** Runs calls through destinations; the owners of extensions, queues and external numbers register their executors. */
+  flowRunner: FlowRunner;
+  /**
+   * Where inbound calls go (provisioning's inbound routes, the contacts' inbound blacklist).
+   * Until a router is set, inbound calls keep the calls engine's default flow.
+   */
+  inbound?: { router: InboundRouter; screen?: InboundScreen };
 }
 
 export interface ModuleDeps {
@@ -35,5 +43,6 @@ export function createModules(deps: ModuleDeps): Modules {
     changes: new ChangeFeed(deps.logger),
   };
   const flows = new FlowsModule(resources, { dataDir: deps.config.dataDir });
-  return { resources, routes: [flowsRoutes(flows, () => deps.clock.now())], flows };
+  const flowRunner = new FlowRunner({ flows, soundsDir: soundsDirFor(deps.config.asterisk.soundsDir), logger: deps.logger });
+  return { resources, routes: [flowsRoutes(flows, () => deps.clock.now())], flows, flowRunner };
 }

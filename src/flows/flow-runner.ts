@@ -41,6 +41,9 @@ export type DestinationExecutor = (call: CallContext, destination: Destination, 
 /** Finds the DID's destination (provisioning's inbound routes). Undefined: no route. */
 export type InboundRouter = (tenantId: number, did: string, callerNumber: string) => Destination | undefined | Promise<Destination | undefined>;
 
+/** Screens a caller before anything else (the inbound blacklist): a Q.850 cause rejects the call unanswered. */
+export type InboundScreen = (tenantId: number, callerNumber: string) => { reject: number } | undefined | Promise<{ reject: number } | undefined>;
+
 /** An announcement as flows plays it (provisioning owns the rows). */
 export interface AnnouncementScript {
   prompts: PromptRef[];
@@ -78,6 +81,11 @@ export class FlowRunner {
     this.register('ivr', (call, d, run) => this.ivr(call, d, run));
     this.register('announcement', (call, d) => this.announcement(call, d));
     this.register('voicemail', (call, d) => this.voicemail(call, d));
+  }
+
+  /** What other modules know that the runner needs: extensions for direct dial, announcements. */
+  provide(p: Pick<FlowRunnerDeps, 'extensions' | 'announcements'>): void {
+    Object.assign(this.deps, p);
   }
 
   /** The executor of a kind (owners of extension, external, queue, conference register theirs). */
@@ -139,13 +147,19 @@ export class FlowRunner {
     }
   }
 
-  /** The handler for inbound legs: the DID's route decides where the call starts. */
-  inboundHandler(router: InboundRouter): CallHandler {
+  /** The handler for inbound legs: a blacklisted caller is rejected unanswered; the DID's route decides where the call starts. */
+  inboundHandler(router: InboundRouter, screen?: InboundScreen): CallHandler {
     return {
       name: 'flows-inbound',
       run: async (call) => {
         const entry = call.entry.kind === 'amd' ? call.entry.original : call.entry;
         if (entry.kind !== 'inbound') return;
+        const refused = await screen?.(call.tenantId, call.channel.caller.number);
+        if (refused) {
+          call.log.info({ caller: call.channel.caller.number, cause: refused.reject }, 'caller refused by the inbound blacklist');
+          await call.hangup(refused.reject);
+          return;
+        }
         const destination = await router(call.tenantId, entry.did, call.channel.caller.number);
         if (!destination) {
           call.log.warn({ did: entry.did }, 'no inbound route for this DID; hanging up (cause 1)');

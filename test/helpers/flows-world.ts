@@ -8,11 +8,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCallsApp, productSoundsDir, type CallsApp } from '../../src/calls/index.js';
+import { createCallsApp, type CallsApp } from '../../src/calls/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { openDatabase, type Database_ } from '../../src/db/client.js';
 import { tenants } from '../../src/db/schema/index.js';
-import { FlowRunner, type Destination, type FlowRunnerDeps, type FlowsModule } from '../../src/flows/index.js';
+import type { Destination, FlowRunner, FlowRunnerDeps, FlowsModule } from '../../src/flows/index.js';
 import { FakeClock } from '../../src/kernel/index.js';
 import { SYSTEM_ACTOR } from '../../src/org/index.js';
 import { createModules } from '../../src/modules.js';
@@ -31,6 +31,8 @@ export interface FlowsWorld {
   tenantId: number;
   /** DID → where its calls start. */
   routes: Map<string, Destination>;
+  /** Callers refused before answer, with the cause. */
+  blacklist: Map<string, number>;
   logs: LogLine[];
   change: { actor: typeof SYSTEM_ACTOR };
   /** Lets the engine's pending promises run. */
@@ -53,14 +55,21 @@ export async function flowsWorld(opts: { promptMs?: number; runner?: Pick<FlowRu
   const config = loadConfig({}, { dataDir: dir, log: { level: 'silent' } });
   const modules = createModules({ config, database, clock, logger });
   const routes = new Map<string, Destination>();
-  const runner = new FlowRunner({ flows: modules.flows, soundsDir: productSoundsDir, logger, ...opts.runner });
+  const blacklist = new Map<string, number>();
+  const runner = modules.flowRunner;
+  if (opts.runner) runner.provide(opts.runner);
   const calls = createCallsApp({
     callControl: control,
     database,
     logger,
     clock,
     config: { asterisk: { ari: { url: '', user: '', password: '', app: 'atende' }, ami: { host: '127.0.0.1', port: 5038, user: '', secret: '' }, soundsDir: '' } },
-    handlers: { inbound: runner.inboundHandler((_tenant, did) => routes.get(did)) },
+    handlers: {
+      inbound: runner.inboundHandler(
+        (_tenant, did) => routes.get(did),
+        (_tenant, caller) => (blacklist.has(caller) ? { reject: blacklist.get(caller)! } : undefined),
+      ),
+    },
   });
   await calls.start();
   const settle = () => control.flush(10);
@@ -74,6 +83,7 @@ export async function flowsWorld(opts: { promptMs?: number; runner?: Pick<FlowRu
     runner,
     tenantId: 1,
     routes,
+    blacklist,
     logs,
     change: { actor: SYSTEM_ACTOR },
     settle,

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCallsApp, productSoundsDir, type CallsApp } from '../../src/calls/index.js';
+import { createCallsApp, type CallsApp } from '../../src/calls/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { Database_ } from '../../src/db/client.js';
 import { calls as callsTable } from '../../src/db/schema/index.js';
-import { FlowRunner, wavDurationMs, type AnnouncementScript, type Destination, type FlowsModule } from '../../src/flows/index.js';
+import { wavDurationMs, type AnnouncementScript, type Destination, type FlowsModule } from '../../src/flows/index.js';
 import { silentLogger, systemClock } from '../../src/kernel/index.js';
 import { createModules } from '../../src/modules.js';
 import { SYSTEM_ACTOR } from '../../src/org/index.js';
@@ -67,7 +67,8 @@ beforeAll(async () => {
   const modules = createModules({ config, database, clock: systemClock, logger: silentLogger });
   flows = modules.flows;
   flows.destinations.register('announcement', { label: 'announcement', nameOf: (_t, id) => (announcements.has(id) ? `a${id}` : undefined) });
-  const runner = new FlowRunner({ flows, soundsDir: productSoundsDir, logger: silentLogger, announcements: (_t, id) => announcements.get(id) });
+  const runner = modules.flowRunner;
+  runner.provide({ announcements: (_t, id) => announcements.get(id) });
   calls = createCallsApp({
     callControl: noting(ari.callControl),
     database,

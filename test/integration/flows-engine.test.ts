@@ -220,6 +220,15 @@ describe('call flows on the calls engine', () => {
     expect(w.logs.some((l) => l.level === 50 && /too many destinations/.test(l.msg))).toBe(true);
   });
 
+  it('a blacklisted caller is rejected before answer with the configured cause', async () => {
+    w.blacklist.set('11900000000', 21);
+    const ch = w.control.placeInbound(DID, '11900000000');
+    await w.settle();
+    expect(w.control.ops('hangup').map((c) => c.args)).toEqual([[ch.id, 21]]);
+    expect(w.control.ops('answer')).toEqual([]);
+    expect(record(ch.id)).toMatchObject({ state: 'ended', cause: 21, hangupBy: 'atende', answeredAt: null });
+  });
+
   it('a DID with no route is rejected with cause 1', async () => {
     const ch = w.control.placeInbound('1100000000', '11987654321');
     await w.settle();
