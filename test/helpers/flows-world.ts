@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { openDatabase, type Database_ } from '../../src/db/client.js';
 import { tenants } from '../../src/db/schema/index.js';
 import type { Destination, FlowRunner, FlowRunnerDeps, FlowsModule } from '../../src/flows/index.js';
-import { FakeClock } from '../../src/kernel/index.js';
+import { FakeClock, type Logger } from '../../src/kernel/index.js';
 import { SYSTEM_ACTOR } from '../../src/org/index.js';
 import { createModules } from '../../src/modules.js';
 import type { Media } from '../../src/telephony/call-control.js';
@@ -42,13 +42,17 @@ export interface FlowsWorld {
   close(): Promise<void>;
 }
 
-export async function flowsWorld(opts: { promptMs?: number; runner?: Pick<FlowRunnerDeps, 'announcements' | 'extensions'> } = {}): Promise<FlowsWorld> {
+export async function flowsWorld(
+  opts: { promptMs?: number; runner?: Pick<FlowRunnerDeps, 'announcements' | 'extensions'>; logger?: Logger } = {},
+): Promise<FlowsWorld> {
   const promptMs = opts.promptMs ?? 2000;
   const dir = mkdtempSync(join(tmpdir(), 'atende-flows-'));
   const database = openDatabase(join(dir, 'atende.db'));
   database.db.insert(tenants).values({ legalName: 'Empresa', cnpj: '11222333000181' }).run();
   const clock = new FakeClock();
-  const { logger, logs } = capturingLogger();
+  const captured = capturingLogger();
+  const logger = opts.logger ?? captured.logger;
+  const { logs } = captured;
   const mediaDurationMs = (m: Media): number | 'missing' =>
     m.kind === 'file' && !['wav', 'alaw'].some((ext) => existsSync(`${m.path}.${ext}`)) ? 'missing' : promptMs;
   const control = new FakeCallControl({ clock, mediaDurationMs });
