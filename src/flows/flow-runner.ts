@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import type { CallContext, CallHandler } from '../calls/index.js';
 import { newId, type Logger } from '../kernel/index.js';
-import type { EventOf, Media } from '../telephony/call-control.js';
+import { TelephonyError, type EventOf, type Media } from '../telephony/call-control.js';
 import { promptRefMedia, SOUNDS, type PromptCatalog } from './catalogs.js';
 import { describeDestination, type Destination, type DestinationKind } from './destination.js';
 import { MAX_DESTINATION_HOPS } from './flow-graph.logic.js';
@@ -51,6 +51,14 @@ export interface AnnouncementScript {
   next: Destination;
 }
 
+/** A conference room as flows runs it (provisioning owns the rows). */
+export interface ConferenceRoom {
+  pin: string | null;
+  /** Members at most; null: no limit. */
+  maxMembers: number | null;
+  language: string;
+}
+
 export interface FlowRunnerDeps {
   flows: FlowsModule;
   /** Directory Atende's own prompts are played from (`sounds/` or `ATENDE_SOUNDS_DIR`). */
@@ -59,6 +67,7 @@ export interface FlowRunnerDeps {
   /** Extensions direct dial may reach, number → id (provisioning's extensions). */
   extensions?: (tenantId: number) => ReadonlyMap<string, number>;
   announcements?: (tenantId: number, id: number) => AnnouncementScript | undefined;
+  conferences?: (tenantId: number, id: number) => ConferenceRoom | undefined;
 }
 
 /** Shorter than this is a hang-up at the beep, not a message. */
@@ -69,6 +78,8 @@ const fileExists = (path: string): boolean => ['wav', 'alaw', 'ulaw', 'sln', 'gs
 
 export class FlowRunner {
   private readonly executors = new Map<DestinationKind, DestinationExecutor>();
+  /** Channels in each conference bridge this process put there. */
+  private readonly rooms = new Map<string, Set<string>>();
   readonly fallback: Media;
 
   constructor(private readonly deps: FlowRunnerDeps) {
@@ -81,10 +92,11 @@ export class FlowRunner {
     this.register('ivr', (call, d, run) => this.ivr(call, d, run));
     this.register('announcement', (call, d) => this.announcement(call, d));
     this.register('voicemail', (call, d) => this.voicemail(call, d));
+    this.register('conference', (call, d) => this.conference(call, d));
   }
 
   /** What other modules know that the runner needs: extensions for direct dial, announcements. */
-  provide(p: Pick<FlowRunnerDeps, 'extensions' | 'announcements'>): void {
+  provide(p: Pick<FlowRunnerDeps, 'extensions' | 'announcements' | 'conferences'>): void {
     Object.assign(this.deps, p);
   }
 
@@ -295,6 +307,59 @@ export class FlowRunner {
       call.log.error({ err, box: box.id }, 'voicemail message could not be stored');
     }
     if (!call.ended && (await this.say(call, [{ kind: 'sound', name: SOUNDS.voicemailSaved }], box.language))) await call.hangup(16);
+    return { done: true };
+  }
+
+  /**
+   * Conferência: the PIN if the room has one (three tries), then the caller joins the room's
+   * mixing bridge (one per tenant and room, made on first use) with a join tone for everyone,
+   * stays until hanging up, and the others hear a leave tone; the last one out removes the bridge.
+   */
+  private async conference(call: CallContext, d: Destination): Promise<DestinationOutcome> {
+    const room = 'id' in d ? this.deps.conferences?.(call.tenantId, d.id) : undefined;
+    if (!room || !('id' in d)) return this.gone(call, d);
+    if ((await call.answer()) === 'gone') return { done: true };
+    const say = (name: string) => this.say(call, [{ kind: 'sound', name }], room.language);
+    if (room.pin !== null) {
+      let admitted = false;
+      for (let attempt = 0; attempt < 3 && !admitted; attempt++) {
+        if (!(await say(SOUNDS.conferencePin))) return { done: true };
+        const entry = await call.control.collectDigits(call.channel.id, { maxDigits: 16, interDigitTimeoutMs: 5000, totalTimeoutMs: 15_000, terminator: '#' });
+        if (entry.outcome === 'hangup') return { done: true };
+        admitted = entry.digits === room.pin;
+        if (!admitted && !(await say(SOUNDS.conferencePinInvalid))) return { done: true };
+      }
+      if (!admitted) {
+        await call.hangup(16);
+        return { done: true };
+      }
+    }
+    const bridgeId = `atende-conf-t${call.tenantId}-${d.id}`;
+    const members = this.rooms.get(bridgeId) ?? new Set<string>();
+    if (room.maxMembers !== null && members.size >= room.maxMembers) {
+      if (await say(SOUNDS.conferenceFull)) await call.hangup(16);
+      return { done: true };
+    }
+    this.rooms.set(bridgeId, members);
+    members.add(call.channel.id);
+    const tone = (name: string) => this.resolverFor(call.tenantId)([{ kind: 'sound', name }], room.language).media;
+    try {
+      await call.control.createBridge({ id: bridgeId, name: bridgeId }).catch((err: unknown) => {
+        // Made by an earlier caller (or before a restart): join it.
+        if (!(err instanceof TelephonyError && err.code === 'conflict')) throw err;
+      });
+      await call.control.addToBridge(bridgeId, call.channel.id);
+      await call.control.play({ bridgeId }, tone(SOUNDS.conferenceJoin)).catch(() => undefined);
+      call.log.info({ conference: d.id, members: members.size }, 'joined the conference');
+      await call.whenEnded;
+    } finally {
+      members.delete(call.channel.id);
+      if (members.size > 0) await call.control.play({ bridgeId }, tone(SOUNDS.conferenceLeave)).catch(() => undefined);
+      else {
+        this.rooms.delete(bridgeId);
+        await call.control.destroyBridge(bridgeId).catch((err: unknown) => call.log.debug({ err }, 'conference bridge already gone'));
+      }
+    }
     return { done: true };
   }
 

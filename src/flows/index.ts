@@ -15,7 +15,7 @@ export * from './flow-graph.logic.js';
 export * from './catalogs.js';
 export { FlowsModule } from './flows.service.js';
 export { flowsRoutes } from './flows.routes.js';
-export { FlowRunner, type FlowRunnerDeps, type DestinationExecutor, type DestinationOutcome, type FlowRun, type InboundRouter, type InboundScreen, type AnnouncementScript } from './flow-runner.js';
+export { FlowRunner, type FlowRunnerDeps, type DestinationExecutor, type DestinationOutcome, type FlowRun, type InboundRouter, type InboundScreen, type AnnouncementScript, type ConferenceRoom } from './flow-runner.js';
 export { runIvrSession, type PromptResolver, type IvrSink } from './ivr-session.js';
 export * from './report.logic.js';
 export { VoicemailStore, wavDurationMs } from './voicemail-store.js';

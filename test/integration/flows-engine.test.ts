@@ -220,6 +220,40 @@ describe('call flows on the calls engine', () => {
     expect(w.logs.some((l) => l.level === 50 && /too many destinations/.test(l.msg))).toBe(true);
   });
 
+  it('a conference with a PIN: callers join one bridge with a join tone, leave with a leave tone; the last one out removes it', async () => {
+    w.runner.provide({ conferences: (_t, id) => (id === 3 ? { pin: '1234', maxMembers: 2, language: 'pt-BR' } : undefined) });
+    w.flows.destinations.register('conference', { label: 'conference', nameOf: (_t, id) => (id === 3 ? 'Diretoria' : undefined) });
+    w.routes.set('1130000003', { kind: 'conference', id: 3 });
+    const bridge = 'atende-conf-t1-3';
+    const toBridge = () => w.control.ops('play').filter((c) => 'bridgeId' in (c.args[0] as object)).map((c) => names([c.args[1] as Media[]])[0]);
+    const a = w.control.placeInbound('1130000003', '11911110000');
+    await w.advance(2500); // the PIN prompt
+    w.control.pressDigits(a.id, '1234#');
+    await w.settle();
+    expect([...w.control.bridges.get(bridge)!]).toEqual([a.id]);
+    const b = w.control.placeInbound('1130000003', '11922220000');
+    await w.advance(2500);
+    w.control.pressDigits(b.id, '9999#');
+    await w.advance(4500); // "wrong PIN", then the PIN prompt again
+    w.control.pressDigits(b.id, '1234#');
+    await w.settle();
+    expect([...w.control.bridges.get(bridge)!]).toEqual([a.id, b.id]);
+    expect(names(played(b.id))).toEqual(['atende-conference-pin', 'atende-conference-pin-invalid', 'atende-conference-pin']);
+    const c = w.control.placeInbound('1130000003', '11933330000');
+    await w.advance(2500);
+    w.control.pressDigits(c.id, '1234#');
+    await w.advance(2500);
+    expect(names(played(c.id)).at(-1)).toBe('atende-conference-full');
+    expect(record(c.id)).toMatchObject({ state: 'ended' });
+    w.control.remoteHangup(a.id);
+    await w.settle();
+    expect(w.control.bridges.has(bridge)).toBe(true);
+    w.control.remoteHangup(b.id);
+    await w.settle();
+    expect(w.control.bridges.has(bridge)).toBe(false);
+    expect(toBridge()).toEqual(['atende-conference-join', 'atende-conference-join', 'atende-conference-leave']);
+  });
+
   it('a blacklisted caller is rejected before answer with the configured cause', async () => {
     w.blacklist.set('11900000000', 21);
     const ch = w.control.placeInbound(DID, '11900000000');
