@@ -69,6 +69,10 @@ export interface User {
   name: string;
   login: string;
   email: string | null;
+  /** Matrícula. */
+  employeeNumber: string | null;
+  /** 11 digits. */
+  cpf: string | null;
   level: AccessLevel;
   profileId: number | null;
   teamId: number | null;
@@ -85,8 +89,12 @@ export interface User {
 export interface UserInput {
   name: string;
   login: string;
-  password: string;
+  /** Omitted: the user has no usable password until they follow an access link an admin sends. */
+  password?: string | undefined;
   email?: string | null;
+  employeeNumber?: string | null;
+  /** Masked or bare; stored as 11 digits. */
+  cpf?: string | null;
   level: AccessLevel;
   profileId?: number | null;
   teamId?: number | null;

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, ne, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import {
   agentActivity,
@@ -33,6 +33,14 @@ export class OrgRepo {
     const where = onlyId === null ? undefined : eq(tenants.id, onlyId);
     const rows = this.db.select().from(tenants).where(where).orderBy(asc(tenants.id)).limit(limit).offset(offset).all();
     return { rows, total: this.db.select({ n: count() }).from(tenants).where(where).get()?.n ?? 0 };
+  }
+  /** Every tenant's id, name and state, by name (a super user's tenant switcher). */
+  tenantRefs(): { id: number; legalName: string; active: boolean }[] {
+    return this.db
+      .select({ id: tenants.id, legalName: tenants.legalName, active: tenants.active })
+      .from(tenants)
+      .orderBy(asc(tenants.legalName), asc(tenants.id))
+      .all();
   }
   getTenant(id: number): TenantRow | undefined {
     return this.db.select().from(tenants).where(eq(tenants.id, id)).get();
@@ -75,9 +83,27 @@ export class OrgRepo {
     return this.db.select().from(users).where(eq(users.login, login)).get();
   }
   userByExtension(tenantId: number, extension: string, exceptId?: number): UserRow | undefined {
-    const conds = [eq(users.tenantId, tenantId), eq(users.extension, extension)];
+    return this.userWhere(tenantId, eq(users.extension, extension), exceptId);
+  }
+  userByEmployeeNumber(tenantId: number, employeeNumber: string, exceptId?: number): UserRow | undefined {
+    return this.userWhere(tenantId, eq(users.employeeNumber, employeeNumber), exceptId);
+  }
+  userByCpf(tenantId: number, cpf: string, exceptId?: number): UserRow | undefined {
+    return this.userWhere(tenantId, eq(users.cpf, cpf), exceptId);
+  }
+  private userWhere(tenantId: number, cond: SQL, exceptId?: number): UserRow | undefined {
+    const conds = [eq(users.tenantId, tenantId), cond];
     if (exceptId !== undefined) conds.push(ne(users.id, exceptId));
     return this.db.select().from(users).where(and(...conds)).get();
+  }
+  /**
+   * Users of any tenant whose e-mail (any case), matrícula or CPF is the identifier, at most a
+   * few: login needs to know only whether there is exactly one.
+   */
+  usersByIdentifier(identifier: string, cpf: string | null): UserRow[] {
+    const conds = [sql`lower(${users.email}) = lower(${identifier})`, eq(users.employeeNumber, identifier)];
+    if (cpf !== null) conds.push(eq(users.cpf, cpf));
+    return this.db.select().from(users).where(or(...conds)).limit(3).all();
   }
   insertUser(v: typeof users.$inferInsert): UserRow {
     return this.db.insert(users).values(v).returning().get();

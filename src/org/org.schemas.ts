@@ -1,5 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
-import { LOGIN_PATTERN } from './org.logic.js';
+import { EMPLOYEE_NUMBER_PATTERN, LOGIN_PATTERN } from './org.logic.js';
 
 /** TypeBox schemas of the organisation API. Bodies refuse unknown fields (`additionalProperties: false`). */
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -85,6 +85,12 @@ const userFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   login: Type.String({ minLength: 5, maxLength: 64, pattern: LOGIN_PATTERN }),
   email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 200 }))),
+  employeeNumber: Type.Optional(
+    Nullable(Type.String({ pattern: EMPLOYEE_NUMBER_PATTERN, maxLength: 30, description: 'matrícula; unique in the tenant; may be used to log in' })),
+  ),
+  cpf: Type.Optional(
+    Nullable(Type.String({ minLength: 11, maxLength: 14, description: 'masked (123.456.789-09) or bare; check digits validated; unique in the tenant; may be used to log in' })),
+  ),
   level: Level,
   profileId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
   teamId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
@@ -97,7 +103,13 @@ const userFields = {
 export const UserBody = Type.Object(
   {
     ...userFields,
-    password: Password,
+    password: Type.Optional(
+      Type.String({
+        minLength: 6,
+        maxLength: 256,
+        description: 'omit to let the user choose it through an access link (POST /users/{id}/access-link)',
+      }),
+    ),
     passwordChangeRequired: Type.Optional(Type.Boolean({ description: 'default true: change on first access' })),
   },
   closed,
@@ -109,6 +121,8 @@ export const UserView = Type.Object({
   name: Type.String(),
   login: Type.String(),
   email: Nullable(Type.String()),
+  employeeNumber: Nullable(Type.String()),
+  cpf: Nullable(Type.String({ description: '11 digits' })),
   level: Level,
   profileId: Nullable(Type.Integer()),
   teamId: Nullable(Type.Integer()),

@@ -87,6 +87,19 @@ export function validCnpj(seed: number): string {
   return digits.join('');
 }
 
+/** A valid CPF (11 digits) derived from `seed` (distinct seeds below 1e9 give distinct numbers). */
+export function validCpf(seed: number): string {
+  const digits = [...String(seed % 1e9).padStart(9, '0')].map(Number);
+  if (digits.every((d) => d === digits[0])) digits[8] = (digits[8]! + 1) % 10;
+  for (const n of [9, 10]) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += digits[i]! * (n + 1 - i);
+    const rest = (sum * 10) % 11;
+    digits.push(rest === 10 ? 0 : rest);
+  }
+  return digits.join('');
+}
+
 /** The `atende_session=...` cookie header from a login response, or undefined. */
 export function sessionCookie(res: LightMyRequestResponse): string | undefined {
   const c = res.cookies.find((x) => x.name === 'atende_session');
