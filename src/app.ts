@@ -5,12 +5,14 @@ import cors from '@fastify/cors';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import { API_PREFIX, type AppDeps } from './http/deps.js';
 import { installErrorHandling } from './http/errors.js';
 import { validatorCompiler } from './http/validation.js';
 import { apiRoutes } from './http/routes.js';
 import { systemRoutes } from './http/system.routes.js';
 import { authPlugin } from './auth/index.js';
+import { EventHub, eventsPlugin, MAX_CLIENT_MESSAGE_BYTES } from './events/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,8 +23,12 @@ declare module 'fastify' {
 export type { AppDeps };
 export { API_PREFIX };
 
-/** Builds the Fastify app exactly as production runs it; tests call `app.inject` on it. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+/**
+ * Builds the Fastify app exactly as production runs it; tests call `app.inject` on it.
+ * `events` is the hub services publish to (the composition root shares it with the calls
+ * engine); without one the app makes its own.
+ */
+export async function buildApp(deps: AppDeps & { events?: EventHub }): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: deps.config.http.trustProxy,
@@ -32,6 +38,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('deps', deps);
+  const events = deps.events ?? new EventHub({ clock: deps.clock, logger: deps.logger });
+  app.decorate('events', events);
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
   // A JSON API: plain-text bodies are refused with 415 rather than half-parsed.
@@ -47,6 +55,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(cors, { origin: [...deps.config.http.corsOrigins], credentials: true });
   }
   await app.register(cookie);
+  await app.register(websocket, {
+    options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES },
+    preClose(done) {
+      events.stop();
+      this.websocketServer.close();
+      done();
+    },
+  });
   // Before any route: it checks every /api/v1 route's access declaration and guards requests.
   await app.register(authPlugin, deps);
   await app.register(swagger, {
@@ -60,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   await app.register(systemRoutes, deps);
+  await app.register(eventsPlugin, deps);
   for (const routes of apiRoutes) await app.register(routes, { ...deps, prefix: API_PREFIX });
   for (const routes of deps.extraRoutes ?? []) await app.register(routes, { prefix: API_PREFIX });
   return app as unknown as FastifyInstance;

@@ -5,6 +5,7 @@ import { openDatabase } from './db/client.js';
 import { bootstrap } from './org/index.js';
 import { createLogger, Readiness, systemClock, type Logger } from './kernel/index.js';
 import { createCallsApp, type CallsApp } from './calls/index.js';
+import { EventHub } from './events/index.js';
 import { startTelephony, type Telephony } from './telephony/runtime.js';
 
 /**
@@ -27,10 +28,11 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   await bootstrap({ config, database, logger, clock });
 
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
-  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config });
+  const events = new EventHub({ clock, logger });
+  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events });
   await calls.start();
 
-  const app = await buildApp({ config, database, logger, clock, readiness, extraRoutes: telephony.routes });
+  const app = await buildApp({ config, database, logger, clock, readiness, extraRoutes: telephony.routes, events });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
 
   let stopping: Promise<void> | undefined;

@@ -47,6 +47,19 @@ export interface CallRecord {
   endReason: string | null;
 }
 
+/** A leg as the API shows it (`GET /api/v1/calls`) and the events socket pushes it (`call.*`). */
+export type CallView = Omit<CallRecord, 'callId' | 'tenantId' | 'startedAt' | 'answeredAt' | 'endedAt'> & {
+  callId: string;
+  /** ISO 8601. */
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  /** From start to end. */
+  durationSeconds: number | null;
+  /** From answer to end. */
+  talkSeconds: number | null;
+};
+
 export interface CallFilters {
   /** Started at or after (epoch ms). */
   from?: number;

@@ -5,7 +5,8 @@ import { principalOf, tenantScope } from '../auth/index.js';
 import { errorSchema } from '../http/errors.js';
 import type { Principal } from '../http/principal.js';
 import { invalidField, notFound, type TenantId } from '../kernel/index.js';
-import { callDirections, callStates, hangupParties, type CallFilters, type CallRecord } from './calls.model.js';
+import { callView } from './calls.logic.js';
+import { callDirections, callStates, hangupParties, type CallFilters } from './calls.model.js';
 import { createCallsRepo } from './calls.repo.js';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -63,35 +64,6 @@ const CallList = Type.Object({
   offset: Type.Integer(),
 });
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-const seconds = (from: number | null, to: number | null): number | null =>
-  from === null || to === null ? null : Math.round((to - from) / 1000);
-
-function toDto(c: CallRecord): Static<typeof Call> {
-  return {
-    callId: c.callId,
-    parentCallId: c.parentCallId,
-    channelId: c.channelId,
-    channelName: c.channelName,
-    kind: c.kind,
-    direction: c.direction,
-    from: c.from,
-    fromName: c.fromName,
-    to: c.to,
-    trunkRef: c.trunkRef,
-    state: c.state,
-    startedAt: new Date(c.startedAt).toISOString(),
-    answeredAt: iso(c.answeredAt),
-    endedAt: iso(c.endedAt),
-    durationSeconds: seconds(c.startedAt, c.endedAt),
-    talkSeconds: seconds(c.answeredAt, c.endedAt),
-    cause: c.cause,
-    causeText: c.causeText,
-    hangupBy: c.hangupBy,
-    endReason: c.endReason,
-  };
-}
-
 /** `GET /calls` and `GET /calls/:callId`: the principal's tenant's call records (agents: their own phone's). */
 export const callsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   const repo = createCallsRepo(deps.database.db);
@@ -134,7 +106,7 @@ export const callsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
         offset: q.offset,
       };
       const { items, total } = repo.list(tenantScope(request, q.tenantId) as TenantId, filters);
-      return { items: items.map(toDto), total, limit: q.limit, offset: q.offset };
+      return { items: items.map(callView), total, limit: q.limit, offset: q.offset };
     },
   );
 
@@ -159,7 +131,7 @@ export const callsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       if (!record || party === null || (party !== undefined && record.from !== party && record.to !== party)) {
         throw notFound('call');
       }
-      return toDto(record);
+      return callView(record);
     },
   );
 };
