@@ -13,6 +13,7 @@ import { apiRoutes } from './http/routes.js';
 import { systemRoutes } from './http/system.routes.js';
 import { authPlugin } from './auth/index.js';
 import { EventHub, eventsPlugin, MAX_CLIENT_MESSAGE_BYTES } from './events/index.js';
+import { createModules, type Modules } from './modules.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -28,7 +29,8 @@ export { API_PREFIX };
  * `events` is the hub services publish to (the composition root shares it with the calls
  * engine); without one the app makes its own.
  */
-export async function buildApp(deps: AppDeps & { events?: EventHub }): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps & { modules?: Modules; events?: EventHub }): Promise<FastifyInstance> {
+  const modules = deps.modules ?? createModules(deps);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: deps.config.http.trustProxy,
@@ -78,6 +80,6 @@ export async function buildApp(deps: AppDeps & { events?: EventHub }): Promise<F
   await app.register(systemRoutes, deps);
   await app.register(eventsPlugin, deps);
   for (const routes of apiRoutes) await app.register(routes, { ...deps, prefix: API_PREFIX });
-  for (const routes of deps.extraRoutes ?? []) await app.register(routes, { prefix: API_PREFIX });
+  for (const routes of [...modules.routes, ...(deps.extraRoutes ?? [])]) await app.register(routes, { prefix: API_PREFIX });
   return app as unknown as FastifyInstance;
 }

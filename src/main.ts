@@ -7,6 +7,7 @@ import { createLogger, Readiness, systemClock, type Logger } from './kernel/inde
 import { createCallsApp, type CallsApp } from './calls/index.js';
 import { EventHub } from './events/index.js';
 import { startTelephony, type Telephony } from './telephony/runtime.js';
+import { createModules } from './modules.js';
 
 /**
  * The composition root: config → database → adapters → engine → HTTP, and the way back down
@@ -26,13 +27,14 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   readiness.register('database', () => database.writable());
   const clock = systemClock;
   await bootstrap({ config, database, logger, clock });
+  const modules = createModules({ database, clock, logger });
 
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
   const events = new EventHub({ clock, logger });
   const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events });
   await calls.start();
 
-  const app = await buildApp({ config, database, logger, clock, readiness, extraRoutes: telephony.routes, events });
+  const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes, events });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
 
   let stopping: Promise<void> | undefined;
