@@ -40,6 +40,7 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('deps', deps);
+  app.decorate('mail', modules.mail);
   const events = deps.events ?? new EventHub({ clock: deps.clock, logger: deps.logger });
   app.decorate('events', events);
   app.setValidatorCompiler(validatorCompiler);

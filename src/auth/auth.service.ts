@@ -296,6 +296,16 @@ export class AuthService {
     return result;
   }
 
+  /**
+   * Sets a password the user chose through a mailed link (src/account): no change is required
+   * afterwards, and every session of the user ends. Synchronous, for the caller's transaction.
+   */
+  setPasswordFromLink(userId: number, passwordHash: string): void {
+    const now = this.deps.clock.now();
+    this.repo.setPassword(userId, passwordHash, now);
+    this.repo.revokeUserSessions(userId, now);
+  }
+
   enrolTotp(actor: Actor): { secret: string; otpauthUri: string } {
     const existing = this.repo.totp(actor.userId);
     if (existing?.enabledAt) throw conflict('TOTP is already enabled; disable it first', { field: 'totp' });

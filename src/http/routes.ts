@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from './deps.js';
+import { accountRoutes } from '../account/index.js';
 import { auditRoutes } from '../audit/index.js';
 import { authRoutes } from '../auth/index.js';
 import { callsRoutes } from '../calls/index.js';
@@ -11,6 +12,7 @@ import { orgRoutes } from '../org/index.js';
  */
 export const apiRoutes: FastifyPluginAsync<AppDeps>[] = [
   authRoutes,
+  accountRoutes,
   orgRoutes,
   auditRoutes,
   callsRoutes,
