@@ -5,6 +5,7 @@ import { auditRoutes } from '../audit/index.js';
 import { authRoutes } from '../auth/index.js';
 import { callsRoutes } from '../calls/index.js';
 import { orgRoutes } from '../org/index.js';
+import { systemInfoRoutes } from './system-info.routes.js';
 
 /**
  * Every area's route plugin, mounted under `/api/v1`. Each plugin receives the app's
@@ -16,4 +17,5 @@ export const apiRoutes: FastifyPluginAsync<AppDeps>[] = [
   orgRoutes,
   auditRoutes,
   callsRoutes,
+  systemInfoRoutes,
 ];
