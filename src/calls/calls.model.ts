@@ -66,13 +66,22 @@ export interface CallFilters {
   /** Started before (epoch ms). */
   to?: number;
   direction?: CallDirection;
-  /** Digits found in the from or to number. */
-  number?: string;
+  /** Digit strings, any of which found in the from or to number matches (see `numberVariants`). */
+  numbers?: readonly string[];
   state?: CallState;
   /** Exactly this number as from or to (an agent's own extension). */
   party?: string;
+  /** Default: newest first. */
+  sort?: CallSort;
   limit: number;
   offset: number;
+}
+
+export const callSortKeys = ['startedAt', 'answeredAt', 'endedAt', 'duration', 'from', 'to'] as const;
+export type CallSortKey = (typeof callSortKeys)[number];
+export interface CallSort {
+  key: CallSortKey;
+  descending: boolean;
 }
 
 /** A live leg, as `activeCalls()` reports it. */

@@ -5,8 +5,9 @@ import { principalOf, tenantScope } from '../auth/index.js';
 import { errorSchema } from '../http/errors.js';
 import type { Principal } from '../http/principal.js';
 import { invalidField, notFound, type TenantId } from '../kernel/index.js';
-import { callView } from './calls.logic.js';
-import { callDirections, callStates, hangupParties, type CallFilters } from './calls.model.js';
+import { MAX_ID, MAX_LIMIT } from '../http/schemas.js';
+import { callView, numberVariants, parseCallSort } from './calls.logic.js';
+import { callDirections, callSortKeys, callStates, hangupParties, type CallFilters } from './calls.model.js';
 import { createCallsRepo } from './calls.repo.js';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -14,17 +15,29 @@ const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof T
   Type.Union([t, Type.Null()]);
 
 /** Super users may look at another tenant; anyone else naming one gets 404. */
-const TenantQuery = Type.Integer({ minimum: 1, description: 'Another tenant (super users only).' });
+const TenantQuery = Type.Integer({ minimum: 1, maximum: MAX_ID, description: 'Another tenant (super users only).' });
 
 const ListQuery = Type.Object(
   {
     from: Type.Optional(Type.String({ format: 'date-time', description: 'Started at or after (ISO 8601 with offset).' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'Started before (ISO 8601 with offset).' })),
     direction: Type.Optional(literals(callDirections)),
-    number: Type.Optional(Type.String({ pattern: '^[0-9]{1,32}$', description: 'Digits found in the from or to number.' })),
+    number: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 40,
+        pattern: '^[0-9 +().-]+$',
+        description: 'A number in any format (+55 (11) 98765-4321, 011 98765-4321, 98765-4321) found in the from or to number; with or without country code and trunk zero.',
+      }),
+    ),
     state: Type.Optional(literals(callStates)),
-    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    sort: Type.Optional(
+      Type.Union(callSortKeys.flatMap((k) => [Type.Literal(k), Type.Literal(`-${k}`)]), {
+        description: 'startedAt, answeredAt, endedAt, duration, from or to; a leading - sorts descending. Default -startedAt.',
+      }),
+    ),
+    limit: Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: 50 }),
+    offset: Type.Integer({ minimum: 0, maximum: MAX_ID, default: 0 }),
     tenantId: Type.Optional(TenantQuery),
   },
   { additionalProperties: false },
@@ -93,15 +106,18 @@ export const callsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       const from = q.from === undefined ? undefined : Date.parse(q.from);
       const to = q.to === undefined ? undefined : Date.parse(q.to);
       if (from !== undefined && to !== undefined && to <= from) throw invalidField('to', 'to must be after from');
+      const numbers = q.number === undefined ? undefined : numberVariants(q.number);
+      if (numbers?.length === 0) throw invalidField('number', 'number must contain at least one digit');
       const party = partyFor(p);
       if (party === null) return { items: [], total: 0, limit: q.limit, offset: q.offset };
       const filters: CallFilters = {
         from,
         to,
         direction: q.direction,
-        number: q.number,
+        numbers,
         state: q.state,
         party,
+        sort: parseCallSort(q.sort),
         limit: q.limit,
         offset: q.offset,
       };

@@ -80,6 +80,9 @@ export function readablePassword(randomBytes: Uint8Array): string {
 
 export const LOGIN_PATTERN = '^[A-Za-z0-9._@-]+$';
 
+export const USER_SORT_KEYS = ['name', 'login', 'level', 'createdAt'] as const;
+export type UserSortKey = (typeof USER_SORT_KEYS)[number];
+
 /** Matrícula (employee number): letters, digits and the separators HR systems use. */
 export const EMPLOYEE_NUMBER_PATTERN = '^[A-Za-z0-9./-]{1,30}$';
 

@@ -9,6 +9,17 @@ export interface Page<T> {
   offset: number;
 }
 
+/** Filters of the user list. */
+export interface UserFilter {
+  teamId?: number | undefined;
+  level?: AccessLevel | undefined;
+  active?: boolean | undefined;
+  /** Found in the name, login, e-mail or matrícula, any case. */
+  q?: string | undefined;
+  /** `name`, `-createdAt`…; default: creation order. */
+  sort?: string | undefined;
+}
+
 export interface PageQuery {
   limit: number;
   offset: number;

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Id, IdParams, Nullable, PageOf, PageQuery, TenantQuery, Timestamps, closed, pageOf } from '../http/schemas.js';
-import { EMPLOYEE_NUMBER_PATTERN, LOGIN_PATTERN } from './org.logic.js';
+import { EMPLOYEE_NUMBER_PATTERN, LOGIN_PATTERN, USER_SORT_KEYS } from './org.logic.js';
 
 /** TypeBox schemas of the organisation API (the shared ones live in src/http/schemas.ts). */
 export { IdParams, Nullable, PageOf, PageQuery, TenantQuery, pageOf };
@@ -122,6 +122,12 @@ export const UserListQuery = Type.Object(
     teamId: Type.Optional(Id),
     level: Type.Optional(Level),
     active: Type.Optional(Type.Boolean()),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'found in the name, login, e-mail or matrícula (any case)' })),
+    sort: Type.Optional(
+      Type.Union(USER_SORT_KEYS.flatMap((k) => [Type.Literal(k), Type.Literal(`-${k}`)]), {
+        description: 'name, login, level or createdAt; a leading - sorts descending. Default: id (creation order).',
+      }),
+    ),
   },
   closed,
 );

@@ -20,6 +20,7 @@ import type {
   Tenant,
   TenantInput,
   User,
+  UserFilter,
   UserInput,
   UserPatch,
 } from './org.model.js';
@@ -218,7 +219,7 @@ export class OrgService {
   listUsers(
     actor: Actor,
     tenantId: number,
-    filter: { teamId?: number; level?: AccessLevel; active?: boolean },
+    filter: UserFilter,
     page: PageQuery,
   ): Page<User> {
     const { rows, total } = this.repo.listUsers(tenantId, filter, page.limit, page.offset);
