@@ -12,7 +12,9 @@ import { validatorCompiler } from './http/validation.js';
 import { apiRoutes } from './http/routes.js';
 import { systemRoutes } from './http/system.routes.js';
 import { authPlugin } from './auth/index.js';
-import { EventHub, eventsPlugin, MAX_CLIENT_MESSAGE_BYTES } from './events/index.js';
+import { Type } from '@sinclair/typebox';
+import { CallSchema } from './calls/index.js';
+import { EventHub, eventSchemas, eventsPlugin, MAX_CLIENT_MESSAGE_BYTES, readinessData } from './events/index.js';
 import { createModules, type Modules } from './modules.js';
 
 declare module 'fastify' {
@@ -72,7 +74,13 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Atende API', version: '1', description: 'Contact-center server: REST API under /api/v1.' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'atende_session' } } },
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'atende_session' } },
+        schemas: eventSchemas([
+          ...(['started', 'answered', 'ended'] as const).map((k) => ({ type: `call.${k}`, topic: 'calls', data: Type.Object({ call: CallSchema }) })),
+          { type: 'system.readiness', topic: 'system', data: readinessData },
+        ]),
+      },
       security: [{ session: [] }],
     },
   });

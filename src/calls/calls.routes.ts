@@ -47,7 +47,8 @@ const OneQuery = Type.Object({ tenantId: Type.Optional(TenantQuery) }, { additio
 
 const CallParams = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
-const Call = Type.Object({
+/** A leg as the API shows it (also `data.call` of the events socket's call events). */
+export const Call = Type.Object({
   callId: Type.String(),
   parentCallId: Nullable(Type.String()),
   channelId: Type.String(),

@@ -14,7 +14,7 @@ import { firstActiveTenantResolver } from './tenant-resolver.js';
 
 export * from './calls.model.js';
 export * from './stasis-args.js';
-export { callsRoutes } from './calls.routes.js';
+export { callsRoutes, Call as CallSchema } from './calls.routes.js';
 export { callView, callEvent } from './calls.logic.js';
 export { welcomeAndHangup, hangupWith, leaveAlone, defaultHandlers, WELCOME_PROMPT } from './handlers.js';
 export { installSounds, productSoundsDir, promptMedia, soundsDirFor } from './sounds.js';

@@ -4,3 +4,4 @@ export type { Broker, Envelope, HubConnection, HubOptions, ServerMessage, Transp
 export { eventsPlugin } from './events.routes.js';
 export { MAX_CLIENT_MESSAGE_BYTES, originAllowed, parseClientMessage, topicsOfQuery } from './events.logic.js';
 export { readinessEvent, watchReadiness, READINESS_SWEEP_MS } from './readiness-watch.js';
+export { eventSchemas, readinessData, type TopicEventSchema } from './events.schemas.js';

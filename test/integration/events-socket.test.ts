@@ -3,14 +3,19 @@
  * Calls come from the emulator through the production ARI adapter and the calls engine.
  */
 import { join } from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCallsApp, type CallsApp } from '../../src/calls/index.js';
-import { silentLogger, systemClock, type ProbeResult, type TenantId } from '../../src/kernel/index.js';
+import { callEvent, createCallsApp, type CallRecord, type CallsApp } from '../../src/calls/index.js';
+import { silentLogger, systemClock, type CallId, type ProbeResult, type TenantId } from '../../src/kernel/index.js';
 import { SYSTEM_ACTOR } from '../../src/org/index.js';
 import { createAriCallControl, type AriCallControlHandle } from '../../src/telephony/ari/index.js';
 import { startEmulator, type Emulator } from '../../src/telephony/emulator/index.js';
 import { createTestApp, TEST_PASSWORD, type LoggedIn, type TestApp } from '../helpers/app.js';
 import { openSocket, type SocketMessage, type TestSocket } from '../helpers/socket.js';
+
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (a: Ajv) => Ajv;
 
 const ALLOWED_ORIGIN = 'https://painel.example.com';
 const DID_A = '1133330001';
@@ -27,8 +32,15 @@ let ari: AriCallControlHandle;
 let calls: CallsApp;
 let ariProbe: ProbeResult = { ok: true };
 
-const open = (who: { cookie: string } | undefined, opts: { origin?: string; query?: string } = {}) =>
-  openSocket(`${url}${opts.query ?? ''}`, { cookie: who?.cookie, origin: opts.origin ?? base });
+let validateMessage: ValidateFunction;
+
+const open = async (who: { cookie: string } | undefined, opts: { origin?: string; query?: string } = {}) => {
+  const s = await openSocket(`${url}${opts.query ?? ''}`, { cookie: who?.cookie, origin: opts.origin ?? base });
+  // The recorded list is the socket's own: look at it when the file ends.
+  seenSockets.push(s);
+  return s;
+};
+const seenSockets: TestSocket[] = [];
 
 const refusal = (p: Promise<TestSocket>) =>
   p.then(
@@ -38,12 +50,39 @@ const refusal = (p: Promise<TestSocket>) =>
 
 const ofType = (type: string) => (m: SocketMessage) => m.type === type;
 
+/** A ringing inbound leg, for events published straight to the hub. */
+const record = (callId: string, tenantId: number, to = '1133330009'): CallRecord => ({
+  callId: callId as CallId,
+  tenantId: tenantId as TenantId,
+  parentCallId: null,
+  channelId: `ch-${callId}`,
+  channelName: null,
+  kind: 'inbound',
+  direction: 'inbound',
+  from: '11999990000',
+  fromName: null,
+  to,
+  trunkRef: 'span:1',
+  state: 'ringing',
+  startedAt: Date.UTC(2026, 0, 5, 12),
+  answeredAt: null,
+  endedAt: null,
+  cause: null,
+  causeText: null,
+  hangupBy: null,
+  endReason: null,
+});
+
 beforeAll(async () => {
   t = await createTestApp({ config: { http: { corsOrigins: [ALLOWED_ORIGIN] }, auth: { sessionTtlMinutes: 1 } } });
   t.deps.readiness.register('ari', () => ariProbe);
   tenantB = t.createTenant('Tenant B');
   adminA = await t.loginAs('admin');
   adminB = await t.loginAs('admin', { tenantId: tenantB });
+  const doc = (await t.request('GET', '/api/docs/json')).json();
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  validateMessage = ajv.compile(doc.components.schemas.EventServerMessage);
   const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
   base = address;
   url = `${address.replace(/^http/, 'ws')}/api/v1/events`;
@@ -186,7 +225,7 @@ describe('call events', () => {
     const s2 = await open({ cookie: await t.login('agent.ext.1002', TEST_PASSWORD) }, { query: '?topics=calls' });
     await s1.waitFor(ofType('subscribed'));
     await s2.waitFor(ofType('subscribed'));
-    const call = (id: string, to: string) => ({ type: 'call.started', data: { call: { callId: id, to } }, parties: ['11999990000', to] });
+    const call = (id: string, to: string) => callEvent('started', record(id, t.tenantA, to));
     t.app.events.publish('calls', t.tenantA, call('for-1001', '1001'));
     t.app.events.publish('calls', t.tenantA, call('for-1002', '1002'));
     await s1.waitFor((m) => m.data?.call?.callId === 'for-1001');
@@ -224,8 +263,8 @@ describe('a super user switching tenant', () => {
     await s.waitFor(ofType('subscribed'));
     expect((await t.request('PUT', '/api/v1/me/tenant', { cookie: su.cookie, body: { tenantId: tenantB } })).statusCode).toBe(200);
     expect((await s.waitFor(ofType('tenant.changed'))).data).toEqual({ tenantId: tenantB });
-    t.app.events.publish('calls', t.tenantA, { type: 'call.started', data: { call: { callId: 'in-a' } } });
-    t.app.events.publish('calls', tenantB, { type: 'call.started', data: { call: { callId: 'in-b' } } });
+    t.app.events.publish('calls', t.tenantA, callEvent('started', record('in-a', t.tenantA)));
+    t.app.events.publish('calls', tenantB, callEvent('started', record('in-b', tenantB)));
     await s.waitFor((m) => m.data?.call?.callId === 'in-b');
     expect(s.messages.some((m) => m.data?.call?.callId === 'in-a')).toBe(false);
     s.close();
@@ -276,3 +315,18 @@ describe('the socket ends with the session', () => {
   });
 });
 
+
+// Last: it looks at what every socket of this file received.
+describe('the message schema in the OpenAPI document', () => {
+  it('describes every message the sockets received, of every type', () => {
+    const seen = seenSockets.flatMap((sk) => sk.messages);
+    const invalid = seen.filter((m) => !validateMessage(m));
+    expect(invalid).toEqual([]);
+    expect(new Set(seen.map((m) => m.type))).toEqual(
+      new Set(['hello', 'subscribed', 'unsubscribed', 'pong', 'error', 'heartbeat', 'tenant.changed', 'system.readiness', 'call.started', 'call.answered', 'call.ended']),
+    );
+    // And it refuses what the server must never send.
+    expect(validateMessage({ seq: 0, type: 'hello', at: 'now' })).toBe(false);
+    expect(validateMessage({ seq: 1, type: 'call.started', at: new Date().toISOString(), topic: 'calls', data: { call: { callId: 1 } } })).toBe(false);
+  });
+});
