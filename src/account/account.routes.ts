@@ -68,7 +68,7 @@ export const accountRoutes: FastifyPluginAsync<AppDeps> = async (instance, deps)
   app.post(
     '/auth/password/reset',
     {
-      config: open,
+      config: { ...open, endsSessions: true },
       schema: {
         tags,
         summary: 'Set the password through a mailed link (reset or first access); every session of the user ends',

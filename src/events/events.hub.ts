@@ -134,6 +134,8 @@ export class EventHub implements EventPublisher {
   private timer: Timer | undefined;
   private revalidator: ((credential: string) => Viewer | null) | undefined;
   private recheckQueued = false;
+  private recheckAllQueued = false;
+  private readonly recheckTenants = new Set<number>();
   private stopped = false;
 
   constructor(private readonly o: HubOptions) {
@@ -200,20 +202,37 @@ export class EventHub implements EventPublisher {
     };
   }
 
-  /** Checks every socket's session soon (coalesced): after a write that may have ended sessions. */
-  recheckSoon(): void {
-    if (this.recheckQueued || this.connections.size === 0) return;
+  /**
+   * Checks sockets' sessions soon, coalescing the requests of one turn of the event loop:
+   * after a write that may have ended sessions. `tenantId` limits it to that tenant's sockets
+   * (a tenant's own users can change nothing elsewhere); `null` checks them all.
+   */
+  recheckSoon(tenantId: number | null): void {
+    if (this.connections.size === 0) return;
+    if (tenantId === null) this.recheckAllQueued = true;
+    else this.recheckTenants.add(tenantId);
+    if (this.recheckQueued) return;
     this.recheckQueued = true;
     setImmediate(() => {
       this.recheckQueued = false;
-      this.recheckAll();
+      const all = this.recheckAllQueued;
+      const tenants = [...this.recheckTenants];
+      this.recheckAllQueued = false;
+      this.recheckTenants.clear();
+      if (all) this.recheckAll();
+      else for (const t of tenants) this.recheck([...(this.byTenant.get(t) ?? [])]);
     });
   }
 
   /** Checks every socket's session now; closes those whose session is over, follows tenant and permission changes. */
   recheckAll(): void {
+    this.recheck([...this.connections]);
+  }
+
+  private recheck(connections: Connection[]): void {
     if (!this.revalidator) return;
-    for (const conn of [...this.connections]) {
+    for (const conn of connections) {
+      if (conn.closed) continue;
       let viewer: Viewer | null;
       try {
         viewer = this.revalidator(conn.credential);

@@ -42,8 +42,10 @@ function viewerOf(app: FastifyInstance, found: Pick<Authenticated, 'principal' |
 
 /**
  * `GET /api/v1/events` and what keeps its sockets honest: sessions are checked again on every
- * heartbeat and right after any successful write (a logout, a password change, a deactivation
- * end sessions as a side effect of many different requests); readiness changes are pushed.
+ * heartbeat and right after any successful write by a session (a logout, a password change, a
+ * deactivation end sessions as a side effect of many different requests) — only the writer's
+ * tenant's sockets unless a super user wrote — and after a public route marked `endsSessions`.
+ * Logins and other public requests check nothing. Readiness changes are pushed.
  * Registered on the root instance so that its response hook sees every route.
  */
 async function events(instance: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -57,9 +59,14 @@ async function events(instance: FastifyInstance, deps: AppDeps): Promise<void> {
   const readiness = watchReadiness({ readiness: deps.readiness, hub, clock: deps.clock });
   instance.addHook('onClose', async () => readiness.stop());
 
+  // A successful write by a session, or by a route that says it ends sessions (a password set
+  // through a mailed link), may have ended sessions: check the sockets it can concern.
   instance.addHook('onResponse', async (req, reply) => {
     if (req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 400) return;
-    if (req.routeOptions.url?.startsWith(`${API_PREFIX}/`)) hub.recheckSoon();
+    if (!req.routeOptions.url?.startsWith(`${API_PREFIX}/`)) return;
+    const p = req.principal;
+    if (p) hub.recheckSoon(p.superUser ? null : p.tenantId);
+    else if (req.routeOptions.config.endsSessions === true) hub.recheckSoon(null);
   });
 
   const errorBody = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });

@@ -47,6 +47,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     public?: boolean;
     access?: Access;
+    /** A public route whose success may end sessions (so open events sockets are checked again). */
+    endsSessions?: boolean;
   }
   interface FastifyRequest {
     principal?: Principal;

@@ -10,6 +10,7 @@ import { createSmtpMailer } from '../../src/mail/index.js';
 import { SYSTEM_ACTOR } from '../../src/org/index.js';
 import { createTestApp, sessionCookie, TEST_PASSWORD, type LoggedIn, type TestApp } from '../helpers/app.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { openSocket } from '../helpers/socket.js';
 
 const PUBLIC_URL = 'https://atende.example.com';
 // A self-signed certificate for 127.0.0.1, valid until 2126, made for these tests only.
@@ -202,6 +203,8 @@ describe('forgot password', () => {
   it('mails a link that sets the password once, ends every session, and is refused when used again', async () => {
     const user = await newUser({ employeeNumber: 'F-77' });
     const before = await t.login(user.login, TEST_PASSWORD);
+    const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const socket = await openSocket(`${base.replace(/^http/, 'ws')}/api/v1/events`, { cookie: before, origin: base });
     expect((await forgot('F-77')).statusCode).toBe(202);
     const token = tokenIn((await smtp.next()).text, 'reset-password');
     // Only the hash is stored.
@@ -213,6 +216,7 @@ describe('forgot password', () => {
     expect(done.json()).toEqual({ login: user.login });
 
     expect((await t.request('GET', '/api/v1/me', { cookie: before })).statusCode).toBe(401);
+    expect((await socket.closed).code).toBe(4001);
     expect((await t.request('POST', '/api/v1/auth/login', { body: { login: user.login, password: TEST_PASSWORD } })).statusCode).toBe(401);
     const fresh = await t.login(user.login, 'a-brand-new-password');
     expect((await t.request('GET', '/api/v1/me', { cookie: fresh })).json().passwordChangeRequired).toBe(false);

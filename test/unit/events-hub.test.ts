@@ -150,6 +150,27 @@ describe('EventHub', () => {
     expect(demoted.t.types()).not.toContain('call.started');
   });
 
+  it('re-checks after a write only the sockets of the writer’s tenant, coalesced, or all of them', async () => {
+    const { hub, join } = setup();
+    const checked: string[] = [];
+    hub.setRevalidator((credential) => {
+      checked.push(credential);
+      return viewer({ tenantId: credential.startsWith('a') ? 10 : 20 });
+    });
+    join(viewer({ tenantId: 10 }), [], 'a1');
+    join(viewer({ tenantId: 10 }), [], 'a2');
+    join(viewer({ tenantId: 20 }), [], 'b1');
+    hub.recheckSoon(10);
+    hub.recheckSoon(10);
+    await new Promise((r) => setImmediate(r));
+    expect(checked.sort()).toEqual(['a1', 'a2']);
+    checked.length = 0;
+    hub.recheckSoon(10);
+    hub.recheckSoon(null);
+    await new Promise((r) => setImmediate(r));
+    expect(checked.sort()).toEqual(['a1', 'a2', 'b1']);
+  });
+
   it('closes a socket that fell too far behind, so that the browser reconnects and resynchronises', () => {
     const { hub, join } = setup();
     const { t } = join();
