@@ -186,6 +186,7 @@ function apply(s: DialerState, event: DialerEvent, now: number, out: DialerComma
       const call = s.calls.get(event.callId);
       if (!call) return;
       removeCall(s, call);
+      observe(s, { type: 'Withdrawn', callId: call.id }, now);
       releasePreviewAgent(s, call, now);
       return;
     }

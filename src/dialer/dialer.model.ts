@@ -117,6 +117,8 @@ export interface DialerView {
 /** What a pacing policy learns from: outcomes with their durations, as the core measured them. */
 export type PacingObservation =
   | { type: 'Dialled'; callId: string }
+  /** The engine could not dial it after all (`DialAborted`): nothing to learn from it. */
+  | { type: 'Withdrawn'; callId: string }
   | { type: 'NotAnswered'; callId: string; outcome: DialFailure; ringMs: number }
   | { type: 'Answered'; callId: string; ringMs: number }
   /** Detection finished (or was off: `screenMs` 0): `toAgent` when the call now needs an agent. */

@@ -38,7 +38,6 @@ import {
   edgesFrom,
   fillCdfTable,
   histogramCdf,
-  histogramCount,
   histogramDensity,
   histogramMean,
   histogramQuantile,
@@ -256,6 +255,9 @@ export class PredictivePacer implements Pacer {
         this.tablesDirty = true;
         return;
       case 'Answered':
+        return;
+      case 'Withdrawn':
+        this.launched.delete(o.callId);
         return;
       case 'Screened':
         if (o.toAgent) {
@@ -509,11 +511,6 @@ export class PredictivePacer implements Pacer {
       rows.push(row);
     }
     this.pending = rows;
-  }
-
-  /** How many samples the duration model rests on (for monitoring). */
-  learnedCounts(): { talk: number; wrap: number } {
-    return { talk: histogramCount(this.talk), wrap: histogramCount(this.wrap) };
   }
 }
 

@@ -221,7 +221,7 @@ describe('progressive pacing', () => {
     expect(state.callCount.dialing).toBe(1);
   });
 
-  it('a dial the engine could not place is forgotten without a trace in the statistics', () => {
+  it('a dial the engine could not place frees its line and teaches the pacer nothing', () => {
     const p = scripted();
     const { state, step } = harness('progressive', {}, p);
     step(0, { type: 'AgentLoggedIn', agentId: 'a' });
@@ -230,7 +230,7 @@ describe('progressive pacing', () => {
     step(1, { type: 'DialAborted', callId: x!.callId });
     expect(state.calls.size).toBe(0);
     expect(state.linesFree).toBe(30);
-    expect(p.seen.map((o) => o.type)).toEqual(['Dialled']);
+    expect(p.seen.map((o) => o.type)).toEqual(['Dialled', 'Withdrawn']);
   });
 });
 
