@@ -11,12 +11,14 @@
  *   and an agent's elapsed time in its state conditions when it will be free.
  *
  * For a new call ready for an agent τ seconds after dialling, it is abandoned when the calls
- * ready before it have taken every agent free by τ + grace. With U(τ) = (calls needing an agent
- * by τ) + (busy agents not free by τ + grace), a sum of independent Bernoulli variables,
- * that is U(τ) ≥ N (N agents counted). Its probability comes from the refined normal
- * approximation; the spread of U also carries the uncertainty of the learned answer share
- * (calls in flight share that unknown, so their demands move together). The n-th new call is
- * dialled while Σ_τ P(ready at τ) · P(U(τ) + earlier new calls ≥ N) ÷ P(ever ready) ≤ θ.
+ * ready before it have taken every agent free by τ + grace. With U(t) = (calls needing an agent
+ * by t) + (busy agents not free by t + grace), a sum of independent Bernoulli variables, that
+ * is U(τ) ≥ N (N agents counted); and if agents run short later in the ring window, the agent
+ * it took is missed by a call ready after it. So the abandons one more call adds are
+ * Σ_τ P(ready at τ) · max_{t ≥ τ} P(U(t) + earlier new calls ≥ N) ÷ P(ever ready). The
+ * probabilities come from the refined normal approximation; the spread of U also carries the
+ * uncertainty of the learned answer share (calls in flight share that unknown, so their
+ * demands move together). The n-th new call is dialled while that risk is ≤ θ.
  *
  * θ is steered on two time scales: each call that comes to need an agent moves log θ by how its
  * predicted abandon chance compares with the target; a slower calibration factor (realised
