@@ -5,6 +5,7 @@ import type { Database_ } from './db/client.js';
 import { soundsDirFor } from './calls/index.js';
 import { FlowRunner, FlowsModule, flowsRoutes, type InboundRouter, type InboundScreen } from './flows/index.js';
 import type { Clock, Logger } from './kernel/index.js';
+import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
 import { ChangeFeed, ReferenceRegistry, type ResourceContext } from './resources/index.js';
 
 /**
@@ -14,6 +15,8 @@ import { ChangeFeed, ReferenceRegistry, type ResourceContext } from './resources
 export interface Modules {
   /** What every resource service shares: audit, cross-module references, the change feed. */
   resources: ResourceContext;
+  /** The platform's outgoing mail (password resets, access links). */
+  mail: MailService;
   /** Route plugins of the modules, mounted under /api/v1. */
   routes: FastifyPluginAsync[];
   /** IVRs, time conditions, surveys, voicemail: resources, destinations, traces, the IVR report. */
@@ -32,6 +35,8 @@ export interface ModuleDeps {
   database: Database_;
   clock: Clock;
   logger: Logger;
+  /** The SMTP adapter; default: nodemailer with the system's certificate authorities. */
+  mailer?: Mailer;
 }
 
 export function createModules(deps: ModuleDeps): Modules {
@@ -42,7 +47,8 @@ export function createModules(deps: ModuleDeps): Modules {
     references: new ReferenceRegistry(),
     changes: new ChangeFeed(deps.logger),
   };
+  const mail = new MailService({ ...deps, audit: resources.audit, mailer: deps.mailer ?? createSmtpMailer() });
   const flows = new FlowsModule(resources, { dataDir: deps.config.dataDir });
   const flowRunner = new FlowRunner({ flows, soundsDir: soundsDirFor(deps.config.asterisk.soundsDir), logger: deps.logger });
-  return { resources, routes: [flowsRoutes(flows, () => deps.clock.now())], flows, flowRunner };
+  return { resources, mail, routes: [mailRoutes(mail), flowsRoutes(flows, () => deps.clock.now())], flows, flowRunner };
 }
