@@ -68,6 +68,11 @@ export interface FlowRunnerDeps {
   extensions?: (tenantId: number) => ReadonlyMap<string, number>;
   announcements?: (tenantId: number, id: number) => AnnouncementScript | undefined;
   conferences?: (tenantId: number, id: number) => ConferenceRoom | undefined;
+  /**
+   * Is a prompt's file there for Asterisk to play (path without extension)? Default: looked up
+   * on this machine, which sees Asterisk's sounds (same host or a shared volume).
+   */
+  fileExists?: (path: string) => boolean;
 }
 
 /** Shorter than this is a hang-up at the beep, not a message. */
@@ -117,7 +122,7 @@ export class FlowRunner {
       for (const ref of refs) {
         const found = [language, DEFAULT_LANGUAGE]
           .map((lang) => promptRefMedia(prompts, this.deps.soundsDir, tenantId, ref, lang))
-          .find((m): m is Media => m !== undefined && (m.kind !== 'file' || fileExists(m.path)));
+          .find((m): m is Media => m !== undefined && (m.kind !== 'file' || (this.deps.fileExists ?? fileExists)(m.path)));
         if (found) media.push(found);
         else {
           missing.push(ref);
