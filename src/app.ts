@@ -24,6 +24,7 @@ export { API_PREFIX };
 
 /** Builds the Fastify app exactly as production runs it; tests call `app.inject` on it. */
 export async function buildApp(deps: AppDeps & { modules?: Modules }): Promise<FastifyInstance> {
+  const ownModules = deps.modules === undefined;
   const modules = deps.modules ?? createModules(deps);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -34,6 +35,8 @@ export async function buildApp(deps: AppDeps & { modules?: Modules }): Promise<F
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('deps', deps);
+  // Modules handed in belong to the caller (main.ts closes them after the engines); these are ours.
+  if (ownModules) app.addHook('onClose', () => modules.close());
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
   // A JSON API: plain-text bodies are refused with 415 rather than half-parsed.

@@ -1,5 +1,5 @@
 import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { tenantColumn } from './org.js';
+import { resourceColumns } from './org.js';
 
 /**
  * Áudios: prompts an admin uploaded or typed for the built-in text to speech. The audio itself
@@ -9,8 +9,7 @@ import { tenantColumn } from './org.js';
 export const prompts = sqliteTable(
   'prompts',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    tenantId: tenantColumn(),
+    ...resourceColumns(),
     name: text('name').notNull(),
     description: text('description'),
     /** BCP 47 tag of the spoken language, e.g. `pt-BR`. */
@@ -27,8 +26,6 @@ export const prompts = sqliteTable(
     /** Of the 8 kHz WAV served to browsers; its SHA-256 is the download's ETag. */
     wavBytes: integer('wav_bytes').notNull(),
     wavSha256: text('wav_sha256').notNull(),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
   },
   (t) => [uniqueIndex('prompts_tenant_name_unique').on(t.tenantId, t.name)],
 );

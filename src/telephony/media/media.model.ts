@@ -21,11 +21,17 @@ export type TtsLanguage = (typeof TTS_LANGUAGES)[number];
 export const TTS_VOICES = ['female', 'male'] as const;
 export type TtsVoice = (typeof TTS_VOICES)[number];
 
-/** Words per minute; slower than eSpeak's 175 by default because phone lines blur fast speech. */
-export const TTS_DEFAULT_RATE = 150;
-export const TTS_MIN_RATE = 80;
-export const TTS_MAX_RATE = 300;
-export const TTS_MAX_TEXT = 2000;
+/** What the built-in text to speech offers. Rates are words per minute. */
+export const SPEECH_CHOICES = {
+  languages: TTS_LANGUAGES,
+  voices: TTS_VOICES,
+  defaultVoice: 'female',
+  minRate: 80,
+  maxRate: 300,
+  /** Slower than eSpeak's 175, because phone lines blur fast speech. */
+  defaultRate: 150,
+  maxTextLength: 2000,
+} as const;
 
 export interface SpeechRequest {
   text: string;

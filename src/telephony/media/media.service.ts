@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { invalidField, type Clock, type Logger } from '../../kernel/index.js';
+import { invalidField, limitConcurrency, type Clock, type Logger } from '../../kernel/index.js';
 import { convertForTelephony, locateFfmpeg, type FfmpegBinary } from './ffmpeg.js';
 import { SNIFF_BYTES, espeakVoice, sniffAudio } from './media.logic.js';
 import type { MediaLimits, SpeechRequest, TelephonyAudio } from './media.model.js';
@@ -25,6 +25,8 @@ export interface MediaServiceOptions {
   logger: Logger;
   /** Injected in tests; by default eSpeak NG in a worker thread. */
   synthesizer?: SpeechSynthesizer;
+  /** Conversions that may run at once (default 1). */
+  maxConversions?: number;
 }
 
 async function readHead(path: string): Promise<Buffer> {
@@ -42,6 +44,8 @@ export function createMediaService(o: MediaServiceOptions): MediaService {
   const ffmpeg = locateFfmpeg(o.ffmpegPath);
   const synthesizer = o.synthesizer ?? createSpeechSynthesizer({ clock: o.clock, logger: o.logger });
   const maxDurationMs = o.limits.maxDurationMs;
+  // ffmpeg takes a core while it runs; calls are handled on the others.
+  const converting = limitConcurrency(o.maxConversions ?? 1);
   if (ffmpeg) o.logger.info({ ffmpeg: ffmpeg.path, origin: ffmpeg.origin }, 'prompt conversion uses this ffmpeg');
   else o.logger.warn('no ffmpeg for this platform: prompt uploads are refused until ATENDE_FFMPEG_PATH names one');
 
@@ -51,7 +55,7 @@ export function createMediaService(o: MediaServiceOptions): MediaService {
     async convertUpload(path, outBase, field) {
       const format = sniffAudio(await readHead(path));
       if (!format) throw invalidField(field, 'the file is not WAV, MP3 or OGG audio');
-      const durationMs = await convertForTelephony(ffmpeg, { kind: 'file', path, format }, outBase, { maxDurationMs, field });
+      const durationMs = await converting(() => convertForTelephony(ffmpeg, { kind: 'file', path, format }, outBase, { maxDurationMs, field }));
       return { durationMs, source: format };
     },
     async speak(request, outBase, field) {
@@ -60,7 +64,7 @@ export function createMediaService(o: MediaServiceOptions): MediaService {
       const speech = await synthesizer.speak(text, espeakVoice(request.language, request.voice), request.rate);
       if (speech.samples.length === 0) throw invalidField(field, 'the text has nothing to speak');
       const input = { kind: 'pcm' as const, samples: speech.samples, sampleRate: speech.sampleRate };
-      const durationMs = await convertForTelephony(ffmpeg, input, outBase, { maxDurationMs, field });
+      const durationMs = await converting(() => convertForTelephony(ffmpeg, input, outBase, { maxDurationMs, field }));
       return { durationMs, source: 'speech' };
     },
     close: () => synthesizer.close(),

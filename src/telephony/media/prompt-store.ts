@@ -60,15 +60,29 @@ export class PromptStore {
     return `${join(this.dataDir, relative(k))}.wav`;
   }
 
-  /** Runs `fn` with a fresh private directory under the data dir, removed afterwards. */
-  async scratch<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-    const dir = join(this.dataDir, 'tmp', randomUUID());
+  /** A fresh private directory under the data dir for files on their way in; `closeScratch` removes it. */
+  openScratch(): string {
+    const dir = join(this.scratchRoot, randomUUID());
     ensureDir(dir, 'private');
+    return dir;
+  }
+
+  async closeScratch(dir: string): Promise<void> {
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  /** Runs `fn` with a scratch directory, removed afterwards. */
+  async scratch<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+    const dir = this.openScratch();
     try {
       return await fn(dir);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await this.closeScratch(dir);
     }
+  }
+
+  private get scratchRoot(): string {
+    return join(this.dataDir, 'tmp', 'prompts');
   }
 
   /**
@@ -97,6 +111,8 @@ export class PromptStore {
    */
   reconcile(keys: readonly PromptKey[]): ReconcileResult {
     const result: ReconcileResult = { published: 0, removed: 0, missing: [] };
+    // Uploads and conversions cut short by a stop.
+    rmSync(this.scratchRoot, { recursive: true, force: true });
     const wanted = new Set(keys.flatMap((k) => TELEPHONY_EXTENSIONS.map((ext) => `${relative(k)}.${ext}`)));
     for (const k of keys) {
       const master = join(this.dataDir, relative(k));
