@@ -153,6 +153,7 @@ describe('prompts: upload, text to speech, download', () => {
     ['an unknown voice', { name: 'X', speech: { text: 'Olá', voice: 'robot' } }, 'speech.voice'],
     ['a rate out of range', { name: 'X', speech: { text: 'Olá', rate: 1000 } }, 'speech.rate'],
     ['no name', { speech: { text: 'Olá' } }, 'name'],
+    ['a name with spaces at the end', { name: 'Menu ', speech: { text: 'Olá' } }, 'name'],
   ])('text to speech refuses %s, naming the field', async (_what, body, expected) => {
     const before = t.count('prompts');
     const res = await t.request('POST', '/api/v1/telephony/prompts', { cookie: admin.cookie, body });

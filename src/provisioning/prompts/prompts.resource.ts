@@ -56,15 +56,13 @@ export function promptDef(store: PromptStore): ResourceDef<typeof prompts, Promp
       q.language === undefined ? undefined : eq(prompts.language, q.language as string),
     ],
     toColumns(input, w) {
-      const name = input.name.trim();
-      if (name === '') throw invalidField('name', 'name must not be blank');
       const { audio } = input;
       // Spoken text is in the prompt's language: changing one without the other would lie.
       if (audio.source === 'tts' && w.before && w.before.language !== input.language && !input.files) {
         throw invalidField('language', 'the language of a spoken prompt is the language of its text: give new text with PUT …/audio');
       }
       return {
-        name,
+        name: input.name,
         description: input.description?.trim() || null,
         language: input.language,
         source: audio.source,
