@@ -3,6 +3,7 @@ import { AuditService } from './audit/index.js';
 import type { Database_ } from './db/client.js';
 import type { Config } from './config/index.js';
 import type { Clock, Logger } from './kernel/index.js';
+import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
 import { PromptService, promptDef, promptRoutes } from './provisioning/prompts/index.js';
 import { ChangeFeed, ReferenceRegistry, ResourceService, type ResourceContext } from './resources/index.js';
 import { PromptStore, createMediaService } from './telephony/media/index.js';
@@ -14,6 +15,8 @@ import { PromptStore, createMediaService } from './telephony/media/index.js';
 export interface Modules {
   /** What every resource service shares: audit, cross-module references, the change feed. */
   resources: ResourceContext;
+  /** The platform's outgoing mail (password resets, access links). */
+  mail: MailService;
   /** Route plugins of the modules, mounted under /api/v1. */
   routes: FastifyPluginAsync[];
   /** Audio prompts: upload, text to speech, the files Asterisk plays. */
@@ -27,6 +30,8 @@ export interface ModuleDeps {
   database: Database_;
   clock: Clock;
   logger: Logger;
+  /** The SMTP adapter; default: nodemailer with the system's certificate authorities. */
+  mailer?: Mailer;
 }
 
 export function createModules(deps: ModuleDeps): Modules {
@@ -37,6 +42,7 @@ export function createModules(deps: ModuleDeps): Modules {
     references: new ReferenceRegistry(),
     changes: new ChangeFeed(deps.logger),
   };
+  const mail = new MailService({ ...deps, audit: resources.audit, mailer: deps.mailer ?? createSmtpMailer() });
 
   const { config, logger } = deps;
   const media = createMediaService({
@@ -53,7 +59,8 @@ export function createModules(deps: ModuleDeps): Modules {
 
   return {
     resources,
-    routes: [promptRoutes(prompts, media.limits)],
+    mail,
+    routes: [mailRoutes(mail), promptRoutes(prompts, media.limits)],
     prompts,
     close: () => media.close(),
   };

@@ -1,6 +1,8 @@
 CREATE TABLE `prompts` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`tenant_id` integer NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
 	`name` text NOT NULL,
 	`description` text,
 	`language` text NOT NULL,
@@ -13,8 +15,6 @@ CREATE TABLE `prompts` (
 	`duration_ms` integer NOT NULL,
 	`wav_bytes` integer NOT NULL,
 	`wav_sha256` text NOT NULL,
-	`created_at` integer NOT NULL,
-	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`tenant_id`) REFERENCES `tenants`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
