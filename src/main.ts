@@ -47,6 +47,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
       await app.close();
       await draining;
       await telephony.stop();
+      await modules.close();
       database.close();
       logger.info('stopped');
     })());

@@ -6,7 +6,9 @@ import { soundsDirFor } from './calls/index.js';
 import { FlowRunner, FlowsModule, flowsRoutes, type InboundRouter, type InboundScreen } from './flows/index.js';
 import type { Clock, Logger } from './kernel/index.js';
 import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
-import { ChangeFeed, ReferenceRegistry, type ResourceContext } from './resources/index.js';
+import { PromptService, promptDef, promptRoutes } from './provisioning/prompts/index.js';
+import { ChangeFeed, ReferenceRegistry, ResourceService, type ResourceContext } from './resources/index.js';
+import { PromptStore, createMediaService } from './telephony/media/index.js';
 
 /**
  * The feature modules, made once per process: main.ts hands the same instances to the HTTP app
@@ -28,6 +30,10 @@ export interface Modules {
    * Until a router is set, inbound calls keep the calls engine's default flow.
    */
   inbound?: { router: InboundRouter; screen?: InboundScreen };
+  /** Audio prompts: upload, text to speech, the files Asterisk plays. */
+  prompts: PromptService;
+  /** Releases what the modules hold (the text-to-speech worker); the database stays open. */
+  close(): Promise<void>;
 }
 
 export interface ModuleDeps {
@@ -48,7 +54,31 @@ export function createModules(deps: ModuleDeps): Modules {
     changes: new ChangeFeed(deps.logger),
   };
   const mail = new MailService({ ...deps, audit: resources.audit, mailer: deps.mailer ?? createSmtpMailer() });
-  const flows = new FlowsModule(resources, { dataDir: deps.config.dataDir });
-  const flowRunner = new FlowRunner({ flows, soundsDir: soundsDirFor(deps.config.asterisk.soundsDir), logger: deps.logger });
-  return { resources, mail, routes: [mailRoutes(mail), flowsRoutes(flows, () => deps.clock.now())], flows, flowRunner };
+
+  const { config, logger } = deps;
+  const media = createMediaService({
+    ffmpegPath: config.media.ffmpegPath,
+    limits: { maxUploadBytes: config.media.maxUploadBytes, maxDurationMs: config.media.maxDurationSeconds * 1000 },
+    clock: deps.clock,
+    logger,
+  });
+  const store = new PromptStore({ dataDir: config.dataDir, soundsDir: config.asterisk.soundsDir });
+  const prompts = new PromptService(new ResourceService(promptDef(store), resources), media, store, resources, logger);
+  const files = prompts.reconcileFiles();
+  if (files.published + files.removed > 0) logger.info({ published: files.published, removed: files.removed }, 'prompt files brought in line');
+  if (files.missing.length > 0) logger.warn({ missing: files.missing }, 'prompts whose audio files are missing from the data dir');
+
+  const flows = new FlowsModule(resources, { dataDir: config.dataDir });
+  flows.usePrompts({ exists: (tenantId, id) => prompts.resource.row(tenantId, id) !== undefined, mediaPath: (tenantId, id) => prompts.media(tenantId, id).path });
+  const flowRunner = new FlowRunner({ flows, soundsDir: soundsDirFor(config.asterisk.soundsDir), logger });
+
+  return {
+    resources,
+    mail,
+    routes: [mailRoutes(mail), promptRoutes(prompts, media.limits), flowsRoutes(flows, () => deps.clock.now())],
+    prompts,
+    flows,
+    flowRunner,
+    close: () => media.close(),
+  };
 }
