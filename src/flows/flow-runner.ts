@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import type { CallContext, CallHandler } from '../calls/index.js';
 import { newId, type Logger } from '../kernel/index.js';
 import { TelephonyError, type EventOf, type Media } from '../telephony/call-control.js';
+import { normaliseCallerId, type CallerId } from './caller-id.logic.js';
 import { promptRefMedia, SOUNDS, type PromptCatalog } from './catalogs.js';
 import { describeDestination, type Destination, type DestinationKind } from './destination.js';
 import { MAX_DESTINATION_HOPS } from './flow-graph.logic.js';
@@ -38,11 +39,14 @@ export interface FlowRun {
 
 export type DestinationExecutor = (call: CallContext, destination: Destination, run: FlowRun) => Promise<DestinationOutcome>;
 
-/** Finds the DID's destination (provisioning's inbound routes). Undefined: no route. */
-export type InboundRouter = (tenantId: number, did: string, callerNumber: string) => Destination | undefined | Promise<Destination | undefined>;
+/** Finds the DID's destination (provisioning's inbound routes, which may match the caller too). Undefined: no route. */
+export type InboundRouter = (tenantId: number, did: string, caller: CallerId) => Destination | undefined | Promise<Destination | undefined>;
 
 /** Screens a caller before anything else (the inbound blacklist): a Q.850 cause rejects the call unanswered. */
-export type InboundScreen = (tenantId: number, callerNumber: string) => { reject: number } | undefined | Promise<{ reject: number } | undefined>;
+export type InboundScreen = (tenantId: number, caller: CallerId) => { reject: number } | undefined | Promise<{ reject: number } | undefined>;
+
+/** Names under which the caller's number is kept in the call's data. */
+export const CALLER_DATA = { raw: 'caller_id_raw', e164: 'caller_id_e164' } as const;
 
 /** An announcement as flows plays it (provisioning owns the rows). */
 export interface AnnouncementScript {
@@ -164,20 +168,29 @@ export class FlowRunner {
     }
   }
 
-  /** The handler for inbound legs: a blacklisted caller is rejected unanswered; the DID's route decides where the call starts. */
+  /**
+   * The handler for inbound legs: the caller's number is normalised to E.164 (the tenant's DDD
+   * completes a local number) and kept with the raw value in the call's data; a blacklisted
+   * caller is rejected unanswered; the DID's route decides where the call starts.
+   */
   inboundHandler(router: InboundRouter, screen?: InboundScreen): CallHandler {
     return {
       name: 'flows-inbound',
       run: async (call) => {
         const entry = call.entry.kind === 'amd' ? call.entry.original : call.entry;
         if (entry.kind !== 'inbound') return;
-        const refused = await screen?.(call.tenantId, call.channel.caller.number);
+        const { flows } = this.deps;
+        const caller = normaliseCallerId(call.channel.caller.number, flows.repo.tenantDdd(call.tenantId));
+        const now = call.clock.now();
+        flows.repo.setCallData(call.tenantId, call.callId, CALLER_DATA.raw, caller.raw, now);
+        if (caller.e164 !== null) flows.repo.setCallData(call.tenantId, call.callId, CALLER_DATA.e164, caller.e164, now);
+        const refused = await screen?.(call.tenantId, caller);
         if (refused) {
-          call.log.info({ caller: call.channel.caller.number, cause: refused.reject }, 'caller refused by the inbound blacklist');
+          call.log.info({ caller: caller.raw, cause: refused.reject }, 'caller refused by the inbound blacklist');
           await call.hangup(refused.reject);
           return;
         }
-        const destination = await router(call.tenantId, entry.did, call.channel.caller.number);
+        const destination = await router(call.tenantId, entry.did, caller);
         if (!destination) {
           call.log.warn({ did: entry.did }, 'no inbound route for this DID; hanging up (cause 1)');
           await call.hangup(1);

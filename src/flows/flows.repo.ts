@@ -4,7 +4,7 @@
  */
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { callData, ivrTraces, ivrs, surveyAnswers, voicemailMessages } from '../db/schema/index.js';
+import { callData, ivrTraces, ivrs, surveyAnswers, tenants, voicemailMessages } from '../db/schema/index.js';
 import type { Destination } from './destination.js';
 import type { IvrTraceKind } from './ivr.model.js';
 
@@ -92,6 +92,11 @@ export class FlowsRepo {
       .values({ tenantId, callId, name, value, setAt: at })
       .onConflictDoUpdate({ target: [callData.callId, callData.name], set: { value, setAt: at } })
       .run();
+  }
+
+  /** The tenant's area code, which completes callers' local numbers. */
+  tenantDdd(tenantId: number): string | null {
+    return this.db.select({ ddd: tenants.ddd }).from(tenants).where(eq(tenants.id, tenantId)).get()?.ddd ?? null;
   }
 
   callDataOf(tenantId: number, callId: string): Record<string, string> {

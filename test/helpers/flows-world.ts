@@ -31,7 +31,7 @@ export interface FlowsWorld {
   tenantId: number;
   /** DID → where its calls start. */
   routes: Map<string, Destination>;
-  /** Callers refused before answer, with the cause. */
+  /** Blacklisted callers, E.164 → the cause they are rejected with. */
   blacklist: Map<string, number>;
   logs: LogLine[];
   change: { actor: typeof SYSTEM_ACTOR };
@@ -71,7 +71,7 @@ export async function flowsWorld(
     handlers: {
       inbound: runner.inboundHandler(
         (_tenant, did) => routes.get(did),
-        (_tenant, caller) => (blacklist.has(caller) ? { reject: blacklist.get(caller)! } : undefined),
+        (_tenant, caller) => (caller.e164 !== null && blacklist.has(caller.e164) ? { reject: blacklist.get(caller.e164)! } : undefined),
       ),
     },
   });

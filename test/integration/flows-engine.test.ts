@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { calls as callsTable } from '../../src/db/schema/index.js';
+import { calls as callsTable, tenants } from '../../src/db/schema/index.js';
 import type { AnnouncementScript, Destination } from '../../src/flows/index.js';
 import type { Media } from '../../src/telephony/call-control.js';
 import { flowsWorld, type FlowsWorld } from '../helpers/flows-world.js';
@@ -123,7 +123,7 @@ describe('call flows on the calls engine', () => {
     w.control.pressDigits(ch.id, '52998224725');
     await w.advance(1000);
     const callId = record(ch.id).callId;
-    expect(w.flows.repo.callDataOf(w.tenantId, callId)).toEqual({ cpf: '52998224725' });
+    expect(w.flows.repo.callDataOf(w.tenantId, callId)).toMatchObject({ cpf: '52998224725' });
     expect(traces(callId)).toEqual(['main entered', 'main option 1', 'cpf entered', 'cpf collected', 'cpf exit hangup']);
   });
 
@@ -254,13 +254,25 @@ describe('call flows on the calls engine', () => {
     expect(toBridge()).toEqual(['atende-conference-join', 'atende-conference-join', 'atende-conference-leave']);
   });
 
-  it('a blacklisted caller is rejected before answer with the configured cause', async () => {
-    w.blacklist.set('11900000000', 21);
-    const ch = w.control.placeInbound(DID, '11900000000');
+  it('a blacklisted caller is rejected before answer with the configured cause, whatever form the carrier sends the number in', async () => {
+    w.blacklist.set('+5511900000000', 21);
+    const ch = w.control.placeInbound(DID, '011900000000');
     await w.settle();
     expect(w.control.ops('hangup').map((c) => c.args)).toEqual([[ch.id, 21]]);
     expect(w.control.ops('answer')).toEqual([]);
     expect(record(ch.id)).toMatchObject({ state: 'ended', cause: 21, hangupBy: 'atende', answeredAt: null });
+    expect(w.flows.repo.callDataOf(w.tenantId, record(ch.id).callId)).toEqual({ caller_id_raw: '011900000000', caller_id_e164: '+5511900000000' });
+  });
+
+  it("a caller's local number is completed with the tenant's DDD; the raw value is kept beside it", async () => {
+    w.database.db.update(tenants).set({ ddd: '21' }).where(eq(tenants.id, w.tenantId)).run();
+    await at(MONDAY_10H);
+    const ch = w.control.placeInbound(DID, '987654321');
+    await w.settle();
+    expect(w.flows.repo.callDataOf(w.tenantId, record(ch.id).callId)).toEqual({ caller_id_raw: '987654321', caller_id_e164: '+5521987654321' });
+    const anonymous = w.control.placeInbound(DID, 'anonymous');
+    await w.settle();
+    expect(w.flows.repo.callDataOf(w.tenantId, record(anonymous.id).callId)).toEqual({ caller_id_raw: 'anonymous' });
   });
 
   it('a DID with no route is rejected with cause 1', async () => {

@@ -3,9 +3,11 @@
  * versioned IVRs, surveys, voicemail boxes; bad input named by field; references and loops
  * refused; one tenant never sees or uses another's rows.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
+import { writeToneWav } from '../helpers/wav.js';
 
 const hangup = { kind: 'hangup' as const, cause: 16 };
 const weekdays = { weekdays: [1, 2, 3, 4, 5], start: '08:00', end: '18:00' };
@@ -202,6 +204,25 @@ describe('call flows over HTTP', () => {
       expect(del.statusCode).toBe(409);
       expect(del.json().error.details.referrers).toEqual([{ entity: 'ivr', id: ivr.id, name: 'Principal' }]);
     });
+  });
+
+  it("an IVR plays the tenant's uploaded prompts; such a prompt cannot be deleted while the IVR uses it", async () => {
+    const wav = join(t.dataDir, 'saudacao.wav');
+    await writeToneWav(wav, 1500);
+    const form = new FormData();
+    form.append('name', 'Saudação');
+    form.append('file', new Blob([readFileSync(wav)]), 'saudacao.wav');
+    const prompt = (await t.app.inject({ method: 'POST', url: '/api/v1/telephony/prompts', headers: { cookie: admin.cookie }, body: form as never })).json();
+    const ivr = await post('ivrs', twoLevelIvr({ name: 'Com áudio' }));
+    const def = twoLevelIvr().definition;
+    (def.nodes[0] as Record<string, unknown>).greeting = [{ kind: 'prompt', id: prompt.id }];
+    expect((await patch(`ivrs/${ivr.json().id}`, { definition: def })).statusCode).toBe(200);
+    const media = t.modules.flowRunner.resolverFor(t.tenantA)([{ kind: 'prompt', id: prompt.id }], 'pt-BR');
+    expect(media.missing).toEqual([]);
+    expect(media.media).toEqual([t.modules.prompts.media(t.tenantA, prompt.id)]);
+    const del = await t.request('DELETE', `/api/v1/telephony/prompts/${prompt.id}`, { cookie: admin.cookie });
+    expect(del.statusCode).toBe(409);
+    expect(del.json().error.details.referrers).toEqual([{ entity: 'ivr', id: ivr.json().id, name: 'Com áudio' }]);
   });
 
   describe('surveys and voicemail boxes', () => {
