@@ -13,6 +13,8 @@ export const ConfigSchema = Type.Object(
         /** Set the session cookie's Secure flag (enable behind HTTPS). */
         cookieSecure: Type.Boolean(),
         trustProxy: Type.Boolean(),
+        /** The built web app served at `/`; empty: the project's own `web/dist`. */
+        webDir: Str(),
       },
       { additionalProperties: false },
     ),

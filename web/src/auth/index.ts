@@ -1,0 +1,20 @@
+import { defineArea } from '@/kit/area';
+import ptBR from './locales/pt-BR.json';
+import en from './locales/en.json';
+
+/** Login, second factor, password changes and the user's own account (server: src/auth/). */
+export const authArea = defineArea({
+  id: 'auth',
+  pages: [
+    { path: '/login', name: 'auth.login', component: () => import('./LoginPage.vue'), title: 'auth.login.title' },
+    {
+      path: '/change-password',
+      name: 'auth.change-password',
+      component: () => import('./ChangePasswordPage.vue'),
+      title: 'auth.changePassword.title',
+      auth: true,
+    },
+  ],
+  screens: [{ path: '/account', name: 'auth.account', component: () => import('./AccountPage.vue'), title: 'auth.account.title' }],
+  messages: { 'pt-BR': ptBR, en },
+});
