@@ -1,4 +1,4 @@
-import { onMounted, reactive, ref, shallowRef, watch, type UnwrapNestedRefs } from 'vue';
+import { computed, onMounted, reactive, ref, shallowRef, watch, type UnwrapNestedRefs } from 'vue';
 import { useRoute, useRouter, type LocationQuery } from 'vue-router';
 import type { DataTablePageEvent } from 'primevue/datatable';
 
@@ -63,6 +63,8 @@ export function useLazyTable<T, S extends Record<string, FilterKind>>(options: L
   const first = ref(Number(route.query.first) || 0);
   /** What the filter controls edit; applied to the URL (and the list) by `applyFilters`. */
   const filters = reactive(readFilters(route.query)) as UnwrapNestedRefs<FilterValues<S>>;
+  /** The filters the list on screen was loaded with (the URL's), not the ones being edited. */
+  const applied = computed(() => readFilters(route.query));
   let generation = 0;
 
   async function reload(): Promise<void> {
@@ -127,5 +129,5 @@ export function useLazyTable<T, S extends Record<string, FilterKind>>(options: L
   );
   onMounted(() => void reload());
 
-  return { items, total, loading, error, rows, first, filters, reload, onPage, applyFilters, clearFilters };
+  return { items, total, loading, error, rows, first, filters, applied, reload, onPage, applyFilters, clearFilters };
 }
