@@ -162,15 +162,23 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
+/** When a test fails, keeps what the page looked like (in the OS temp dir) and says where. */
+export async function keepFailure(page: Page, name: string): Promise<void> {
+  const file = join(tmpdir(), `atende-failed-${name.replace(/\W+/g, '-').slice(0, 60)}.png`);
+  await page.screenshot({ path: file }).catch(() => undefined);
+  console.error(`browser test failed at ${page.url()}; screenshot: ${file}`);
+}
+
 /** Saves a screenshot of a main screen for the README (docs/screenshots/<name>.png). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
 
-/** Logs in through the login screen and waits for the shell. */
-export async function logIn(page: Page, login: string, password: string): Promise<void> {
-  await page.goto('/login');
+/** Fills the login screen and presses Entrar. */
+export async function logIn(page: Page, login: string, password: string, opts: { stay?: boolean } = {}): Promise<void> {
+  // `stay`: the login page is already open (with where to return afterwards in its URL).
+  if (!opts.stay) await page.goto('/login');
   await page.getByLabel(/Login, e-mail/).fill(login);
   await page.getByLabel('Senha', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Entrar' }).click();

@@ -2,7 +2,37 @@ import { definePreset } from '@primeuix/themes';
 import Aura from '@primeuix/themes/aura';
 
 /** PrimeVue's Aura theme with Atende's teal as the primary colour (contrast checked by axe in the browser tests). */
+/** Severities darkened to 700 where Aura's 500 fails WCAG AA contrast on white. */
+const solid = (c: string) => ({
+  background: `{${c}.700}`,
+  hoverBackground: `{${c}.800}`,
+  activeBackground: `{${c}.900}`,
+  borderColor: `{${c}.700}`,
+  hoverBorderColor: `{${c}.800}`,
+  activeBorderColor: `{${c}.900}`,
+  color: '#ffffff',
+  hoverColor: '#ffffff',
+  activeColor: '#ffffff',
+});
+const line = (c: string) => ({ color: `{${c}.700}`, borderColor: `{${c}.700}` });
+const plain = (c: string) => ({ color: `{${c}.700}` });
+const SEVERITIES = { success: 'green', info: 'sky', warn: 'orange', help: 'purple', danger: 'red' } as const;
+const each = <T>(f: (c: string) => T) => Object.fromEntries(Object.entries(SEVERITIES).map(([k, c]) => [k, f(c)]));
+
 export const AtendePreset = definePreset(Aura, {
+  components: {
+    message: { colorScheme: { light: each((c) => ({ color: `{${c}.800}` })) } },
+    toast: { colorScheme: { light: each((c) => ({ color: `{${c}.800}`, detailColor: `{${c}.900}` })) } },
+    button: {
+      colorScheme: {
+        light: {
+          root: each(solid),
+          outlined: each(line),
+          text: each(plain),
+        },
+      },
+    },
+  },
   semantic: {
     primary: {
       50: '{teal.50}',
