@@ -15,7 +15,6 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let problems: string[];
-let totpSecret = '';
 let recoveryCodes: string[] = [];
 
 beforeAll(async () => {
@@ -61,7 +60,6 @@ describe('login', () => {
     await page.getByRole('button', { name: 'Ativar' }).click();
     await page.getByRole('img', { name: /QR code/ }).waitFor();
     const secret = (await page.getByTestId('totp-secret').textContent())!;
-    totpSecret = secret;
     await page.getByLabel('Código mostrado pelo aplicativo').fill(codeFor(secret, Date.now()));
     await page.getByRole('button', { name: 'Confirmar e ativar' }).click();
     const codes = page.getByRole('list', { name: 'Códigos de recuperação' }).getByRole('listitem');
