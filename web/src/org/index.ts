@@ -35,7 +35,8 @@ export const orgArea = defineArea({
       name: 'org.pauses',
       component: () => import('./PauseTypesPage.vue'),
       title: 'org.pauses.title',
-      access: { module: 'pauses', action: 'read' },
+      // Configuring pauses; agents read them only to choose one (agent desktop).
+      access: { module: 'pauses', action: 'write' },
       menu: { group: 'organisation', icon: 'pi-pause-circle', order: 40 },
     },
     {
