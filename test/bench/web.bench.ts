@@ -99,7 +99,7 @@ async function main(): Promise<void> {
         `window.__longTaskEnd = 0; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTaskEnd = Math.max(window.__longTaskEnd, e.startTime + e.duration); }).observe({ type: 'longtask', buffered: true });`,
       );
       await p.goto('/calls');
-      await p.waitForFunction(`document.querySelectorAll('tbody tr').length >= 20`);
+      await p.getByRole('row').nth(20).waitFor();
       const rowsAt = (await p.evaluate('performance.now()')) as number;
       let quietSince = Date.now();
       let lastEnd = 0;
