@@ -2,7 +2,7 @@ import { defineArea } from '@/kit/area';
 import ptBR from './locales/pt-BR.json';
 import en from './locales/en.json';
 
-/** The server itself: readiness of its components (server: src/http/system.routes.ts). */
+/** The server itself: version, telephony, readiness (server: src/http/system-info.routes.ts). */
 export const systemArea = defineArea({
   id: 'system',
   screens: [
@@ -11,7 +11,7 @@ export const systemArea = defineArea({
       name: 'system.info',
       component: () => import('./SystemPage.vue'),
       title: 'system.title',
-      access: { module: 'tenants', action: 'write' },
+      access: { module: 'system', action: 'read' },
       menu: { group: 'system', icon: 'pi-server', order: 20 },
     },
   ],
