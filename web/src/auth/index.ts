@@ -7,6 +7,10 @@ export const authArea = defineArea({
   id: 'auth',
   pages: [
     { path: '/login', name: 'auth.login', component: () => import('./LoginPage.vue'), title: 'auth.login.title' },
+    { path: '/forgot-password', name: 'auth.forgot', component: () => import('./ForgotPasswordPage.vue'), title: 'auth.forgot.title' },
+    // The mailed links: <public URL>/reset-password#token=… and /first-access#token=…
+    { path: '/reset-password', name: 'auth.reset', component: () => import('./PasswordLinkPage.vue'), title: 'auth.link.resetTitle' },
+    { path: '/first-access', name: 'auth.first-access', component: () => import('./PasswordLinkPage.vue'), title: 'auth.link.firstTitle' },
     {
       path: '/change-password',
       name: 'auth.change-password',
