@@ -12,6 +12,7 @@ declare module 'vue-router' {
     /** Pages reachable without logging in. */
     public?: boolean;
     access?: Access;
+    superUser?: boolean;
     when?: (facts: ServerFacts) => boolean;
   }
 }
@@ -30,7 +31,7 @@ const routes: RouteRecordRaw[] = [
         path: s.path.replace(/^\//, ''),
         name: s.name,
         component: s.component,
-        meta: { title: s.title, ...(s.access ? { access: s.access } : {}), ...(s.when ? { when: s.when } : {}) },
+        meta: { title: s.title, ...(s.access ? { access: s.access } : {}), ...(s.superUser ? { superUser: true } : {}), ...(s.when ? { when: s.when } : {}) },
       })),
       { path: ':path(.*)*', name: 'not-found', component: () => import('@/shell/NotFoundPage.vue'), meta: { title: 'common.notFound.title' } },
     ],
@@ -40,8 +41,8 @@ const routes: RouteRecordRaw[] = [
 export const router = createRouter({ history: createWebHistory(), routes });
 
 /** Is this screen for this user on this server (permission, and e.g. emulator mode)? */
-export const screenAllowed = (meta: { access?: Access; when?: (f: ServerFacts) => boolean }): boolean =>
-  can(meta.access) && (!meta.when || meta.when(serverFacts));
+export const screenAllowed = (meta: { access?: Access; superUser?: boolean; when?: (f: ServerFacts) => boolean }): boolean =>
+  can(meta.access) && (!meta.superUser || session.me?.superUser === true) && (!meta.when || meta.when(serverFacts));
 
 /** Screens of the menu the logged-in user may open, in menu order. */
 export const allowedScreens = () =>

@@ -26,6 +26,8 @@ export interface Screen {
   access?: Access;
   /** Shown in the menu, under `group` (a message key), in `order`. */
   menu?: { group: MenuGroup; icon: string; order: number };
+  /** Only for super users (platform settings). */
+  superUser?: boolean;
   /** Only on servers where this holds (e.g. the emulator panel). */
   when?: (facts: ServerFacts) => boolean;
 }

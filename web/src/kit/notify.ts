@@ -17,13 +17,15 @@ export const notifyInfo = (text: string): void => toast?.add({ severity: 'info',
 
 /**
  * The message a person reads for an error the screen does not handle itself: the server's own
- * words for what they did wrong (4xx), a generic sentence for a server failure (5xx, never its
- * details), and the reconnecting notice when the server is unreachable.
+ * words for what they did wrong (4xx) or for what a system behind it answered (502), a generic
+ * sentence for a server failure (other 5xx, never its details), and the reconnecting notice when the server is unreachable.
  */
 export function errorText(e: unknown): string {
   const t = i18n.global.t;
   if (!(e instanceof ApiError)) return t('common.states.error');
   if (e.unreachable) return t('common.states.unreachable');
+  // 502: a system behind the daemon (the mail server) refused; its answer helps the admin.
+  if (e.status === 502) return t('common.states.upstream', { message: e.message });
   if (e.status >= 500) return t('common.states.error');
   if (e.status === 403) return t('common.states.forbidden');
   if (e.status === 404) return t('common.states.notFound');
