@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applyCallEvent, matchesFilters, type Call } from './calls';
+import { applyCallEvent as apply, matchesFilters, type Call } from './calls';
+
+/** The page after the event, for the cases where the page can place the call itself. */
+const applyCallEvent = (...args: Parameters<typeof apply>) => {
+  const next = apply(...args);
+  if (next === 'reload') throw new Error('expected the page to place the call itself');
+  return next;
+};
 
 const call = (over: Partial<Call>): Call => ({
   callId: 'c1',
@@ -43,18 +50,25 @@ describe('live call events on the calls screen', () => {
 
   it('leaves out a new call the filters exclude, and only counts one on a later page', () => {
     const page = { items: [call({ callId: 'a' })], total: 1 };
-    expect(applyCallEvent(page, call({ callId: 'n' }), { firstPage: true, rows: 20, filters: { number: '5550' } })).toBe(page);
+    expect(applyCallEvent(page, call({ callId: 'n' }), { firstPage: true, rows: 20, filters: { direction: 'outbound' } })).toBe(page);
     const later = applyCallEvent(page, call({ callId: 'n' }), { firstPage: false, rows: 20, filters: {} });
     expect(later.items.map((c) => c.callId)).toEqual(['a']);
     expect(later.total).toBe(2);
   });
 
-  it('matches period, direction and number as the server filters them', () => {
+  it('asks the server when it cannot place a new call itself: another order, or a number filter', () => {
+    const page = { items: [call({ callId: 'a' })], total: 1 };
+    expect(apply(page, call({ callId: 'n' }), { firstPage: true, rows: 20, filters: { number: '(11) 98765-4321' } })).toBe('reload');
+    expect(apply(page, call({ callId: 'n' }), { firstPage: true, rows: 20, filters: {}, sort: 'duration' })).toBe('reload');
+    expect(apply(page, call({ callId: 'n' }), { firstPage: true, rows: 20, filters: {}, sort: '-startedAt' })).not.toBe('reload');
+  });
+
+  it('matches period and direction as the server filters them', () => {
     const c = call({});
     expect(matchesFilters(c, { from: new Date('2026-03-05T11:00:00Z'), to: new Date('2026-03-05T13:00:00Z') })).toBe(true);
     expect(matchesFilters(c, { to: new Date('2026-03-05T12:00:00Z') })).toBe(false);
     expect(matchesFilters(c, { direction: 'outbound' })).toBe(false);
-    expect(matchesFilters(c, { number: '3333' })).toBe(true);
-    expect(matchesFilters(c, { number: '000' })).toBe(false);
+    expect(matchesFilters(c, { direction: 'outbound', number: '3333' })).toBe(false);
+    expect(matchesFilters(c, { number: '3333' })).toBeUndefined();
   });
 });

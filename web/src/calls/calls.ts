@@ -9,28 +9,37 @@ export interface CallFilters {
   number?: string | null;
 }
 
-/** Would the server list this call under these filters (so a live event belongs on screen)? */
-export function matchesFilters(call: Call, f: CallFilters): boolean {
+/**
+ * Would the server list this call under these filters (so a live event belongs on screen)?
+ * Undefined when only the server can tell: the number filter matches numbers written in any
+ * format (country code, trunk zero), and that rule stays on the server.
+ */
+export function matchesFilters(call: Call, f: CallFilters): boolean | undefined {
   const started = Date.parse(call.startedAt);
   if (f.from && started < f.from.getTime()) return false;
   if (f.to && started >= f.to.getTime()) return false;
   if (f.direction && call.direction !== f.direction) return false;
-  if (f.number && !call.from.includes(f.number) && !call.to.includes(f.number)) return false;
-  return true;
+  return f.number ? undefined : true;
 }
+
+/** The calls list's default order, the one a new call is known to go on top of. */
+export const isNewestFirst = (sort: string | undefined) => !sort || sort === '-startedAt';
 
 /**
  * A page of calls (newest first) after a live event: an update replaces the row it is about; a
  * new call that belongs on the first page goes on top, pushing the last row to the next page.
+ * `reload` when only the server can place it (another order, a number filter).
  */
 export function applyCallEvent(
   page: { items: Call[]; total: number },
   call: Call,
-  opts: { firstPage: boolean; rows: number; filters: CallFilters },
-): { items: Call[]; total: number } {
+  opts: { firstPage: boolean; rows: number; filters: CallFilters; sort?: string | undefined },
+): { items: Call[]; total: number } | 'reload' {
   const at = page.items.findIndex((c) => c.callId === call.callId);
   if (at >= 0) return { items: page.items.map((c, i) => (i === at ? call : c)), total: page.total };
-  if (!matchesFilters(call, opts.filters)) return page;
+  const matches = matchesFilters(call, opts.filters);
+  if (matches === false) return page;
+  if (matches === undefined || !isNewestFirst(opts.sort)) return 'reload';
   if (!opts.firstPage) return { items: page.items, total: page.total + 1 };
   return { items: [call, ...page.items].slice(0, opts.rows), total: page.total + 1 };
 }

@@ -1,6 +1,6 @@
 import { computed, onMounted, reactive, ref, shallowRef, watch, type UnwrapNestedRefs } from 'vue';
 import { useRoute, useRouter, type LocationQuery } from 'vue-router';
-import type { DataTablePageEvent } from 'primevue/datatable';
+import type { DataTablePageEvent, DataTableSortEvent } from 'primevue/datatable';
 
 /** How a filter is written in the URL: text, a whole number, yes/no, or a date-time (ISO 8601). */
 export type FilterKind = 'text' | 'int' | 'bool' | 'date';
@@ -15,8 +15,8 @@ export interface Page<T> {
 export interface LazyTableOptions<T, S extends Record<string, FilterKind>> {
   /** The filters of this list and their kinds. */
   filters: S;
-  /** Loads one page. `filters` holds only the filters that are set. */
-  load: (q: { limit: number; offset: number; filters: Partial<FilterValues<S>> }) => Promise<Page<T>>;
+  /** Loads one page. `filters` holds only the filters that are set; `sort` is `field` or `-field`. */
+  load: (q: { limit: number; offset: number; filters: Partial<FilterValues<S>>; sort?: string }) => Promise<Page<T>>;
   rows?: number;
 }
 
@@ -40,7 +40,7 @@ const toQuery = (v: unknown): string | undefined =>
   v === null || v === undefined || v === '' ? undefined : v instanceof Date ? v.toISOString() : String(v);
 
 /**
- * A server-paged list for PrimeVue's DataTable in lazy mode: page, page size and filters live in
+ * A server-paged list for PrimeVue's DataTable in lazy mode: page, page size, order and filters live in
  * the URL (a reload or a shared link shows the same page), loading / error / empty states, and
  * `reload()` for live updates and after a save.
  *
@@ -61,6 +61,10 @@ export function useLazyTable<T, S extends Record<string, FilterKind>>(options: L
   const error = ref<unknown>(null);
   const rows = ref(Number(route.query.rows) || options.rows || 20);
   const first = ref(Number(route.query.first) || 0);
+  /** Server-side order, as the API takes it: `name` ascending, `-name` descending. */
+  const sort = ref(typeof route.query.sort === 'string' ? route.query.sort : '');
+  const sortField = computed(() => sort.value.replace(/^-/, '') || undefined);
+  const sortOrder = computed(() => (sort.value === '' ? undefined : sort.value.startsWith('-') ? -1 : 1));
   /** What the filter controls edit; applied to the URL (and the list) by `applyFilters`. */
   const filters = reactive(readFilters(route.query)) as UnwrapNestedRefs<FilterValues<S>>;
   /** The filters the list on screen was loaded with (the URL's), not the ones being edited. */
@@ -74,7 +78,7 @@ export function useLazyTable<T, S extends Record<string, FilterKind>>(options: L
       const active = Object.fromEntries(
         Object.entries(readFilters(route.query)).filter(([, v]) => v !== null),
       ) as Partial<FilterValues<S>>;
-      const page = await options.load({ limit: rows.value, offset: first.value, filters: active });
+      const page = await options.load({ limit: rows.value, offset: first.value, filters: active, ...(sort.value ? { sort: sort.value } : {}) });
       if (mine !== generation) return;
       // Past the end (rows deleted elsewhere): go back to the last page that has rows.
       if (page.items.length === 0 && page.total > 0 && first.value > 0) {
@@ -96,12 +100,20 @@ export function useLazyTable<T, S extends Record<string, FilterKind>>(options: L
     for (const k of Object.keys(kinds)) query[k] = toQuery((filters as Record<string, unknown>)[k]);
     query.first = first.value > 0 ? String(first.value) : undefined;
     query.rows = rows.value !== (options.rows ?? 20) ? String(rows.value) : undefined;
+    query.sort = sort.value || undefined;
     void router.replace({ query });
   }
 
   function onPage(e: DataTablePageEvent): void {
     first.value = e.first;
     rows.value = e.rows;
+    writeUrl();
+  }
+
+  function onSort(e: DataTableSortEvent): void {
+    const field = typeof e.sortField === 'string' ? e.sortField : '';
+    sort.value = field === '' || !e.sortOrder ? '' : `${e.sortOrder < 0 ? '-' : ''}${field}`;
+    first.value = 0;
     writeUrl();
   }
 
@@ -116,18 +128,19 @@ export function useLazyTable<T, S extends Record<string, FilterKind>>(options: L
   }
 
   // The URL is the source of truth: back/forward and reloads show what it says.
-  const ownKeys = [...Object.keys(kinds), 'first', 'rows'];
+  const ownKeys = [...Object.keys(kinds), 'first', 'rows', 'sort'];
   watch(
     () => JSON.stringify(ownKeys.map((k) => route.query[k] ?? null)),
     () => {
       const q = route.query;
       first.value = Number(q.first) || 0;
       rows.value = Number(q.rows) || options.rows || 20;
+      sort.value = typeof q.sort === 'string' ? q.sort : '';
       Object.assign(filters, readFilters(q));
       void reload();
     },
   );
   onMounted(() => void reload());
 
-  return { items, total, loading, error, rows, first, filters, applied, reload, onPage, applyFilters, clearFilters };
+  return { items, total, loading, error, rows, first, sortField, sortOrder, filters, applied, reload, onPage, onSort, applyFilters, clearFilters };
 }
