@@ -11,5 +11,8 @@ export default defineConfig({
     hookTimeout: 90_000,
     pool: 'forks',
     fileParallelism: false,
+    // A page answers in its own time on a busy machine: wait for what a person would see,
+    // never a fixed pause.
+    expect: { poll: { timeout: 20_000, interval: 100 } },
   },
 });

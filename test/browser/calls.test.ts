@@ -14,7 +14,7 @@ let atende: Atende;
 let browser: Browser;
 let context: BrowserContext;
 let calls: Page;
-let panel: Page;
+let panel: Page | undefined;
 let problems: string[];
 
 beforeAll(async () => {
@@ -48,17 +48,18 @@ describe('calls, live', () => {
     await expect.poll(() => indicator(calls, 'events').getAttribute('data-state')).toBe('up');
     await calls.evaluate('window.__sameDocument = true');
 
-    panel = await context.newPage();
-    await panel.goto('/telephony/emulator');
-    await panel.getByRole('heading', { name: 'Emulador', level: 1 }).waitFor();
-    await panel.getByLabel('Número de origem', { exact: true }).fill(CALLER);
-    await panel.getByRole('button', { name: 'Ligar' }).click();
+    const emulator = await context.newPage();
+    panel = emulator;
+    await emulator.goto('/telephony/emulator');
+    await emulator.getByRole('heading', { name: 'Emulador', level: 1 }).waitFor();
+    await emulator.getByLabel('Número de origem', { exact: true }).fill(CALLER);
+    await emulator.getByRole('button', { name: 'Ligar' }).click();
 
     const row = calls.getByRole('row').filter({ hasText: CALLER });
     await row.waitFor();
     expect(await row.getByText(/Chamando|Em andamento/).count()).toBe(1);
 
-    const channel = panel.getByRole('row').filter({ hasText: CALLER });
+    const channel = emulator.getByRole('row').filter({ hasText: CALLER });
     await channel.getByRole('button', { name: /^Desligar/ }).click();
     await row.getByText('Encerrada').waitFor();
     expect(await row.textContent()).toContain('pela origem');
@@ -66,12 +67,13 @@ describe('calls, live', () => {
 
     expect(await seriousA11yViolations(calls), 'calls').toEqual([]);
     await screenshot(calls, 'calls');
-    await panel.getByLabel('Número de origem', { exact: true }).fill('11987650002');
-    await panel.getByRole('button', { name: 'Ligar' }).click();
-    await panel.getByRole('row').filter({ hasText: '11987650002' }).waitFor();
-    expect(await seriousA11yViolations(panel), 'emulator panel').toEqual([]);
-    await screenshot(panel, 'emulator');
-    await panel.close();
+    await emulator.getByLabel('Número de origem', { exact: true }).fill('11987650002');
+    await emulator.getByRole('button', { name: 'Ligar' }).click();
+    await emulator.getByRole('row').filter({ hasText: '11987650002' }).waitFor();
+    expect(await seriousA11yViolations(emulator), 'emulator panel').toEqual([]);
+    await screenshot(emulator, 'emulator');
+    await emulator.close();
+    panel = undefined;
     expect(problems).toEqual([]);
   });
 

@@ -182,6 +182,47 @@ describe('organisation screens', () => {
     expect(problems).toEqual([]);
   }, 240_000);
 
+  it('a server failure (500) shows a generic message and a retry, never its details', async () => {
+    await openAs('gerente.azul');
+    await page.route('**/api/v1/teams?*', (route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'SQLITE_CORRUPT at teams.repo.ts:42' } }) }),
+    );
+    await page.goto('/org/teams');
+    const alert = page.getByRole('alert').filter({ hasText: 'Algo deu errado no servidor' });
+    await alert.waitFor();
+    expect(await page.getByText('SQLITE_CORRUPT').count()).toBe(0);
+    await page.unroute('**/api/v1/teams?*');
+    await alert.getByRole('button', { name: 'Tentar novamente' }).click();
+    await page.getByRole('row').filter({ hasText: 'Vendas' }).waitFor();
+  });
+
+  it('works on a tablet and by keyboard: the menu opens from its button, links and dialogs follow the keys', async () => {
+    context = await newContext(browser, atende, { width: 800, height: 1100 });
+    page = await context.newPage();
+    problems = watchProblems(page, [/WebSocket connection to .* failed/]);
+    await logIn(page, 'gerente.azul', PASSWORD);
+    const open = page.getByRole('button', { name: 'Abrir menu' });
+    await open.waitFor();
+    expect(await page.locator('nav.sidebar').isVisible()).toBe(false);
+    await open.focus();
+    await page.keyboard.press('Enter');
+    const drawer = page.getByRole('dialog').getByRole('navigation', { name: 'Navegação' });
+    await drawer.getByRole('link', { name: 'Equipes' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Equipes', level: 1 }).waitFor();
+    // New team by keyboard only: the button, the name, Enter to save.
+    await page.getByRole('button', { name: 'Nova equipe' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Nova equipe' });
+    await dialog.getByLabel('Nome', { exact: true }).waitFor();
+    await page.keyboard.type('Suporte');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('row').filter({ hasText: 'Suporte' }).waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
   it('a super user creates a tenant, the CNPJ checked as it is typed', async () => {
     await openAs('admin', ADMIN_PASSWORD);
     await page.goto('/org/tenants');
