@@ -57,11 +57,13 @@ describe('calls, live', () => {
 
     const row = calls.getByRole('row').filter({ hasText: CALLER });
     await row.waitFor();
+    await expect.poll(() => calls.getByTestId('calls-active').textContent()).toBe('1 ligação em andamento');
     expect(await row.getByText(/Chamando|Em andamento/).count()).toBe(1);
 
     const channel = emulator.getByRole('row').filter({ hasText: CALLER });
     await channel.getByRole('button', { name: /^Desligar/ }).click();
     await row.getByText('Encerrada').waitFor();
+    await expect.poll(() => calls.getByTestId('calls-active').textContent()).toBe('nenhuma ligação em andamento');
     expect(await row.textContent()).toContain('pela origem');
     expect(await calls.evaluate('window.__sameDocument')).toBe(true);
 
