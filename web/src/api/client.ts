@@ -59,7 +59,8 @@ export class ApiError extends Error {
 
 type Outcome<D> = { data: D; error?: never; response: Response } | { data?: never; error: unknown; response: Response };
 
-function errorOf(status: number, body: unknown): ApiError {
+/** The `ApiError` for an answer that is not a success (also for requests made without this client). */
+export function apiErrorOf(status: number, body: unknown): ApiError {
   const e = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
   if (e && typeof e.code === 'string') {
     const details = e.details && typeof e.details === 'object' ? (e.details as Record<string, unknown>) : {};
@@ -76,7 +77,7 @@ export async function ok<D>(request: Promise<Outcome<D>>): Promise<Exclude<D, un
   } catch {
     throw new ApiError(0, 'unreachable', 'the server could not be reached');
   }
-  if (result.error !== undefined || !result.response.ok) throw errorOf(result.response.status, result.error);
+  if (result.error !== undefined || !result.response.ok) throw apiErrorOf(result.response.status, result.error);
   return result.data as Exclude<D, undefined>;
 }
 
@@ -96,7 +97,7 @@ api.use({
   async onResponse({ request, response }) {
     let error: ApiError | undefined;
     if (!response.ok && response.headers.get('content-type')?.includes('application/json')) {
-      error = errorOf(response.status, await response.clone().json().catch(() => undefined));
+      error = apiErrorOf(response.status, await response.clone().json().catch(() => undefined));
     }
     for (const l of listeners) l(response.status, error, request.url);
     return undefined;
