@@ -3,7 +3,7 @@
  * blacklist and reports compare one form. The raw value is kept beside it: a number that does
  * not normalise (an extension, "anonymous", a foreign short code) is still shown as it came.
  */
-import { BRAZILIAN_DDDS } from '../org/index.js';
+import { BRAZILIAN_DDDS } from '../org/org.logic.js';
 
 export interface CallerId {
   /** As the channel gave it. */

@@ -6,6 +6,7 @@ import { invalidField } from '../kernel/index.js';
 import { resourceRoutes } from '../resources/index.js';
 import { iso } from './flows-context.js';
 import type { FlowsModule } from './flows.service.js';
+import { SOUND_NAMES } from './catalogs.js';
 import { ivrReportCsv } from './report.logic.js';
 import {
   CallFlowParams,
@@ -65,6 +66,19 @@ export function flowsRoutes(flows: FlowsModule, now: () => number): FastifyPlugi
     ]) {
       await app.register(plugin);
     }
+
+    app.get(
+      '/flows/sounds',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: "Atende's own prompts a flow may play (`{kind:'sound', name}`), by name",
+          response: { 200: Type.Object({ names: Type.Array(Type.String({ maxLength: 64 })) }) },
+        },
+      },
+      async () => ({ names: [...SOUND_NAMES].sort() }),
+    );
 
     app.get(
       '/flows/holidays/catalog',

@@ -8,6 +8,7 @@ export * from './time-condition.logic.js';
 export * from './holidays.logic.js';
 export * from './ivr.model.js';
 export * from './ivr.logic.js';
+export * from './ivr-sim.logic.js';
 export * from './survey.model.js';
 export * from './survey.logic.js';
 export * from './ivr-check.logic.js';

@@ -4,7 +4,7 @@
  * touches a channel or a clock; the runner feeds it playback ends, digits, deadline ticks and
  * the hangup, in the order they happened.
  */
-import { normaliseCnpj, normaliseCpf } from '../org/index.js';
+import { normaliseCnpj, normaliseCpf } from '../org/org.logic.js';
 import type { Destination } from './destination.js';
 import type {
   CollectNode,

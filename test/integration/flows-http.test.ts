@@ -114,6 +114,14 @@ describe('call flows over HTTP', () => {
     });
   });
 
+  it("list Atende's own prompts for the editors, each one a flow may play", async () => {
+    const names: string[] = (await get('sounds')).json().names;
+    expect(names).toContain('atende-welcome');
+    expect(names).toContain('atende-num-20');
+    const ivr = await post('ivrs', twoLevelIvr({ definition: { ...twoLevelIvr().definition, nodes: [{ ...twoLevelIvr().definition.nodes[0]!, greeting: names.map((name) => ({ kind: 'sound', name })).slice(0, 20) }, twoLevelIvr().definition.nodes[1]!] } }));
+    expect(ivr.statusCode).toBe(201);
+  });
+
   describe('holiday calendars', () => {
     it('offer the library catalogue for a region and year', async () => {
       const res = await get('holidays/catalog', { year: 2027, state: 'RJ', city: 'RJ' });
