@@ -47,16 +47,17 @@ export interface Api {
   must<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
 }
 
-export async function startAtende(env: Record<string, string> = {}): Promise<Atende> {
+/** `env` may depend on the daemon's own address (e.g. `ATENDE_PUBLIC_URL` for mailed links). */
+export async function startAtende(env: Record<string, string> | ((url: string) => Record<string, string>) = {}): Promise<Atende> {
   if (!existsSync(join(ROOT, 'dist', 'main.js')) || !existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
     throw new Error('build first: npm run build (npm run test:browser does)');
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'atende-browser-'));
   const port = await freePort();
-  const fullEnv = { ATENDE_PORT: String(port), ATENDE_SEED_DEMO: 'false', ...env };
+  const url = `http://127.0.0.1:${port}`;
+  const fullEnv = { ATENDE_PORT: String(port), ATENDE_SEED_DEMO: 'false', ...(typeof env === 'function' ? env(url) : env) };
   const boot = () => startDaemon(fullEnv, dataDir, { built: true });
   let daemon = await boot();
-  const url = `http://127.0.0.1:${port}`;
   const atende: Atende = {
     url,
     dataDir,

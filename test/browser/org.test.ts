@@ -239,4 +239,63 @@ describe('organisation screens', () => {
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await page.getByRole('row').filter({ hasText: 'Padaria Central ME' }).waitFor();
   });
+
+  it('a profile built in the permission matrix gives an agent the audit log, and the menu shows it', async () => {
+    await openAs('gerente.azul');
+    await menu().getByRole('link', { name: 'Perfis' }).click();
+    await page.getByRole('button', { name: 'Novo perfil' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Novo perfil' });
+    await dialog.getByLabel('Nome', { exact: true }).fill('Auditores');
+    await dialog.getByRole('checkbox', { name: 'Auditoria: Ver' }).check();
+    await dialog.getByRole('checkbox', { name: 'Ligações: Ver' }).check();
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('row').filter({ hasText: 'Auditores' }).waitFor();
+
+    await menu().getByRole('link', { name: 'Usuários' }).click();
+    await page.getByRole('button', { name: 'Editar Operador Azul' }).click();
+    const user = page.getByRole('dialog', { name: 'Editar usuário' });
+    await user.getByRole('combobox', { name: 'Perfil' }).click();
+    await page.getByRole('option', { name: 'Auditores' }).click();
+    await user.getByRole('button', { name: 'Salvar' }).click();
+    await user.waitFor({ state: 'hidden' });
+    await context.close();
+
+    await openAs('operador.azul');
+    await menu().getByRole('link', { name: 'Auditoria' }).click();
+    await page.getByRole('heading', { name: 'Auditoria', level: 1 }).waitFor();
+    await page.getByRole('row').filter({ hasText: /Perfil #\d+/ }).first().waitFor();
+    expect(await menu().getByRole('link', { name: 'Usuários' }).count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('a super user switches tenant in the top bar and sees that tenant; the language switch turns the app to English, kept after a reload', async () => {
+    await openAs('admin', ADMIN_PASSWORD);
+    await menu().getByRole('link', { name: 'Usuários' }).click();
+    await page.getByRole('heading', { name: 'Usuários', level: 1 }).waitFor();
+    await page.getByRole('combobox', { name: 'Trocar de empresa' }).click();
+    await page.getByRole('option', { name: 'Mercado Verde SA' }).click();
+    await page.getByRole('row').filter({ hasText: 'vendedor.verde' }).waitFor();
+    expect(await page.getByRole('row').filter({ hasText: 'gerente.azul' }).count()).toBe(0);
+    expect(new URL(page.url()).pathname).toBe('/org/users');
+
+    await page.getByRole('combobox', { name: 'Idioma' }).click();
+    await page.getByRole('option', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    expect(await page.title()).toBe('Users · Atende');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'vendedor.verde' }).waitFor();
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await page.getByRole('combobox', { name: 'Language' }).click();
+    await page.getByRole('option', { name: 'Português (Brasil)' }).click();
+    await page.getByRole('heading', { name: 'Usuários', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Sair' }).click();
+    await page.getByRole('button', { name: 'Entrar' }).waitFor();
+    await page.goto('/org/users');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/login');
+    expect(problems).toEqual([]);
+  });
 });
