@@ -31,7 +31,8 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
 
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
   const events = new EventHub({ clock, logger });
-  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events });
+  const inbound = modules.inbound && modules.flowRunner.inboundHandler(modules.inbound.router, modules.inbound.screen);
+  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events, ...(inbound ? { handlers: { inbound } } : {}) });
   await calls.start();
 
   const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes, events });
