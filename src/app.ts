@@ -7,6 +7,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { API_PREFIX, type AppDeps } from './http/deps.js';
 import { installErrorHandling } from './http/errors.js';
+import { installJsonBodyParser } from './http/json-body.js';
+import { installStrictTransportSecurity } from './http/hsts.js';
 import { validatorCompiler } from './http/validation.js';
 import { apiRoutes } from './http/routes.js';
 import { systemRoutes } from './http/system.routes.js';
@@ -36,13 +38,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   // A JSON API: plain-text bodies are refused with 415 rather than half-parsed.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
 
   await app.register(helmet, {
     global: true,
     // Call centres often reach an on-premise server over plain HTTP on a LAN address, where
     // upgrading every subresource to https would break the pages; only ask for it behind HTTPS.
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: deps.config.http.cookieSecure ? [] : null } },
+    // Sent per request, only over HTTPS (see hsts.ts).
+    strictTransportSecurity: false,
   });
+  installStrictTransportSecurity(app);
   if (deps.config.http.corsOrigins.length > 0) {
     await app.register(cors, { origin: [...deps.config.http.corsOrigins], credentials: true });
   }

@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { AppDeps } from '../http/deps.js';
 import { principalOf, tenantScope } from '../auth/index.js';
 import { errorSchema } from '../http/errors.js';
+import { Id, Offset } from '../http/schemas.js';
 import type { Principal } from '../http/principal.js';
 import { invalidField, notFound, type TenantId } from '../kernel/index.js';
 import { callDirections, callStates, hangupParties, type CallFilters, type CallRecord } from './calls.model.js';
@@ -13,17 +14,17 @@ const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof T
   Type.Union([t, Type.Null()]);
 
 /** Super users may look at another tenant; anyone else naming one gets 404. */
-const TenantQuery = Type.Integer({ minimum: 1, description: 'Another tenant (super users only).' });
+const TenantQuery = Id({ description: 'Another tenant (super users only).' });
 
 const ListQuery = Type.Object(
   {
-    from: Type.Optional(Type.String({ format: 'date-time', description: 'Started at or after (ISO 8601 with offset).' })),
-    to: Type.Optional(Type.String({ format: 'date-time', description: 'Started before (ISO 8601 with offset).' })),
+    from: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'Started at or after (ISO 8601 with offset).' })),
+    to: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'Started before (ISO 8601 with offset).' })),
     direction: Type.Optional(literals(callDirections)),
-    number: Type.Optional(Type.String({ pattern: '^[0-9]{1,32}$', description: 'Digits found in the from or to number.' })),
+    number: Type.Optional(Type.String({ maxLength: 32, pattern: '^[0-9]{1,32}$', description: 'Digits found in the from or to number.' })),
     state: Type.Optional(literals(callStates)),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    offset: Offset(),
     tenantId: Type.Optional(TenantQuery),
   },
   { additionalProperties: false },

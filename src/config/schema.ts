@@ -25,8 +25,13 @@ export const ConfigSchema = Type.Object(
     auth: Type.Object(
       {
         sessionTtlMinutes: Type.Integer({ minimum: 1 }),
+        /** Failed logins per login within the window; then locked out, twice as long each time. */
         loginMaxFailures: Type.Integer({ minimum: 1 }),
+        /** Failed logins per client address within the window (many agents share one address behind NAT). */
+        loginMaxFailuresPerAddress: Type.Integer({ minimum: 1 }),
         loginWindowSeconds: Type.Integer({ minimum: 1 }),
+        /** Cap of the per-login back-off. */
+        loginMaxLockoutSeconds: Type.Integer({ minimum: 1 }),
       },
       { additionalProperties: false },
     ),

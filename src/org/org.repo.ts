@@ -1,10 +1,11 @@
-import { and, asc, count, eq, inArray, ne, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, ne, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import {
   agentActivity,
   pauseTypes,
   pauseTypeTeams,
   profiles,
+  sessions,
   teams,
   teamSupervisors,
   tenants,
@@ -84,6 +85,15 @@ export class OrgRepo {
   }
   updateUser(id: number, v: Partial<typeof users.$inferInsert>): UserRow {
     return this.db.update(users).set(v).where(eq(users.id, id)).returning().get();
+  }
+  /** Ends every live session of one user, or of every user of one tenant. */
+  endSessions(of: { userId: number } | { tenantId: number }, at: number): void {
+    const who = 'userId' in of ? eq(sessions.userId, of.userId) : eq(sessions.tenantId, of.tenantId);
+    this.db
+      .update(sessions)
+      .set({ revokedAt: at })
+      .where(and(who, isNull(sessions.revokedAt)))
+      .run();
   }
   usersOfTeam(teamId: number): number {
     return this.db.select({ n: count() }).from(users).where(eq(users.teamId, teamId)).get()?.n ?? 0;

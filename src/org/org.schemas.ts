@@ -1,4 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
+import { Id, MultilineText, Offset } from '../http/schemas.js';
 import { LOGIN_PATTERN } from './org.logic.js';
 
 /** TypeBox schemas of the organisation API. Bodies refuse unknown fields (`additionalProperties: false`). */
@@ -12,19 +13,19 @@ export const pageOf = (q: { limit?: number | undefined; offset?: number | undefi
   offset: q.offset ?? 0,
 });
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) }, closed);
+export const IdParams = Type.Object({ id: Id() }, closed);
 
 /** `limit`/`offset` on every list; `tenantId` lets a super user look at another tenant. */
 export const PageQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: DEFAULT_LIMIT })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-    tenantId: Type.Optional(Type.Integer({ minimum: 1 })),
+    offset: Type.Optional(Offset()),
+    tenantId: Type.Optional(Id()),
   },
   closed,
 );
 
-export const TenantQuery = Type.Object({ tenantId: Type.Optional(Type.Integer({ minimum: 1 })) }, closed);
+export const TenantQuery = Type.Object({ tenantId: Type.Optional(Id()) }, closed);
 
 export const PageOf = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
@@ -38,10 +39,10 @@ const tenantFields = {
   cnpj: Type.String({ minLength: 14, maxLength: 18, description: 'masked (12.345.678/0001-95) or bare; check digits validated' }),
   contactName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
   contactEmail: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 200 }))),
-  contactPhone: Type.Optional(Nullable(Type.String({ pattern: '^\\+?[0-9 ()-]{8,20}$' }))),
-  ddi: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: 'country code, 55 for Brazil' })),
-  ddd: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{1,4}$', description: 'area code; a valid Brazilian DDD when ddi is 55' }))),
-  cnl: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{5}$', description: 'Código Nacional de Localidade' }))),
+  contactPhone: Type.Optional(Nullable(Type.String({ maxLength: 20, pattern: '^\\+?[0-9 ()-]{8,20}$' }))),
+  ddi: Type.Optional(Type.String({ maxLength: 3, pattern: '^[0-9]{1,3}$', description: 'country code, 55 for Brazil' })),
+  ddd: Type.Optional(Nullable(Type.String({ maxLength: 4, pattern: '^[0-9]{1,4}$', description: 'area code; a valid Brazilian DDD when ddi is 55' }))),
+  cnl: Type.Optional(Nullable(Type.String({ maxLength: 5, pattern: '^[0-9]{5}$', description: 'Código Nacional de Localidade' }))),
   active: Type.Optional(Type.Boolean()),
 };
 export const TenantBody = Type.Object(tenantFields, closed);
@@ -86,9 +87,9 @@ const userFields = {
   login: Type.String({ minLength: 5, maxLength: 64, pattern: LOGIN_PATTERN }),
   email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 200 }))),
   level: Level,
-  profileId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
-  teamId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
-  extension: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{2,10}$' }))),
+  profileId: Type.Optional(Nullable(Id())),
+  teamId: Type.Optional(Nullable(Id())),
+  extension: Type.Optional(Nullable(Type.String({ maxLength: 10, pattern: '^[0-9]{2,10}$' }))),
   concurrency: Type.Optional(Concurrency),
   flags: Type.Optional(Flags),
   active: Type.Optional(Type.Boolean()),
@@ -130,7 +131,7 @@ export const UserView = Type.Object({
 export const UserListQuery = Type.Object(
   {
     ...PageQuery.properties,
-    teamId: Type.Optional(Type.Integer({ minimum: 1 })),
+    teamId: Type.Optional(Id()),
     level: Type.Optional(Level),
     active: Type.Optional(Type.Boolean()),
   },
@@ -140,9 +141,9 @@ export const UserListQuery = Type.Object(
 // Teams
 const teamFields = {
   name: Type.String({ minLength: 1, maxLength: 100 }),
-  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-  takeoverMessage: Type.Optional(Nullable(Type.String({ maxLength: 1000, description: 'sent when a human takes a chat over' }))),
-  supervisorIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 100 })),
+  description: Type.Optional(Nullable(MultilineText({ maxLength: 500 }))),
+  takeoverMessage: Type.Optional(Nullable(MultilineText({ maxLength: 1000, description: 'sent when a human takes a chat over' }))),
+  supervisorIds: Type.Optional(Type.Array(Id(), { maxItems: 100 })),
 };
 export const TeamBody = Type.Object(teamFields, closed);
 export const TeamPatch = Type.Partial(Type.Object(teamFields), closed);
@@ -159,8 +160,8 @@ export const TeamView = Type.Object({
 // Profiles
 const profileFields = {
   name: Type.String({ minLength: 1, maxLength: 100 }),
-  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-  permissions: Type.Array(Type.String({ pattern: '^[a-z]+:(read|write)$' }), {
+  description: Type.Optional(Nullable(MultilineText({ maxLength: 500 }))),
+  permissions: Type.Array(Type.String({ maxLength: 64, pattern: '^[a-z]+:(read|write)$' }), {
     maxItems: 200,
     description: '"module:action" strings from GET /api/v1/permissions',
   }),
@@ -179,14 +180,14 @@ export const ProfileView = Type.Object({
 // Pause types
 const pauseFields = {
   reason: Type.String({ minLength: 1, maxLength: 100 }),
-  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  description: Type.Optional(Nullable(MultilineText({ maxLength: 500 }))),
   maxDurationMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1440 }))),
-  maxAgents: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  maxAgents: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }))),
   overrunAllowed: Type.Optional(Type.Boolean()),
   transferWhilePaused: Type.Optional(Type.Boolean()),
   wrapUp: Type.Optional(Type.Boolean({ description: 'the automatic pause after an interaction' })),
   hideOnPanels: Type.Optional(Type.Boolean()),
-  teamIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 500, description: 'empty: every team' })),
+  teamIds: Type.Optional(Type.Array(Id(), { maxItems: 500, description: 'empty: every team' })),
   active: Type.Optional(Type.Boolean()),
 };
 export const PauseTypeBody = Type.Object(pauseFields, closed);

@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { openDatabase } from '../../src/db/client.js';
@@ -32,6 +32,8 @@ export interface TestAppOptions {
   dataDir?: string;
   clock?: FakeClock;
   logger?: Logger;
+  /** Route plugins mounted under /api/v1 as in production (e.g. the emulator's, see `emulatorRoutesFor`). */
+  extraRoutes?: FastifyPluginAsync[];
 }
 
 export interface RequestOptions {
@@ -112,7 +114,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
-  const deps: AppDeps = { config, database, logger, clock, readiness };
+  const deps: AppDeps = { config, database, logger, clock, readiness, ...(opts.extraRoutes ? { extraRoutes: opts.extraRoutes } : {}) };
   let boot: BootstrapResult;
   let app: FastifyInstance;
   try {

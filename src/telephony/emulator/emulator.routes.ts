@@ -16,9 +16,11 @@ export interface EmulatorRoutesOptions {
 const write = { access: { module: 'emulator', action: 'write' as const } };
 const read = { access: { module: 'emulator', action: 'read' as const } };
 const tags = ['emulator'];
+/** DAHDI numbers spans from 1; no server holds more than a few hundred. */
+const MAX_SPAN = 1024;
 
 const Via = Type.Union([
-  Type.Object({ span: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  Type.Object({ span: Type.Integer({ minimum: 1, maximum: MAX_SPAN }) }, { additionalProperties: false }),
   Type.Object({ trunk: Type.String({ minLength: 1, maxLength: 80 }) }, { additionalProperties: false }),
 ]);
 const PlaceCall = Type.Object(
@@ -42,7 +44,7 @@ const PhoneBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const SpanParams = Type.Object({ span: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+const SpanParams = Type.Object({ span: Type.Integer({ minimum: 1, maximum: MAX_SPAN }) }, { additionalProperties: false });
 const AlarmBody = Type.Object(
   { alarm: Type.Union([Type.Literal('red'), Type.Literal('yellow'), Type.Literal('blue'), Type.Literal('clear')]) },
   { additionalProperties: false },
