@@ -3,9 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../http/deps.js';
 import { principalOf, tenantScope } from '../auth/tenant-scope.js';
-import { Id } from '../http/schemas.js';
 import { notFound } from '../kernel/index.js';
-import { IdParams, Nullable, PageOf, PageQuery, pageOf } from '../org/org.schemas.js';
+import { Id, IdParams, Nullable, PageOf, PageQuery, pageOf } from '../http/schemas.js';
 
 const Snapshot = Nullable(Type.Record(Type.String(), Type.Unknown()));
 const AuditView = Type.Object({
@@ -27,7 +26,7 @@ const AuditQuery = Type.Object(
     ...PageQuery.properties,
     entity: Type.Optional(Type.String({ maxLength: 50 })),
     entityId: Type.Optional(Type.String({ maxLength: 50 })),
-    actorUserId: Type.Optional(Id()),
+    actorUserId: Type.Optional(Id),
     action: Type.Optional(Type.String({ maxLength: 50 })),
     from: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
     to: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),

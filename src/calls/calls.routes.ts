@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { AppDeps } from '../http/deps.js';
 import { principalOf, tenantScope } from '../auth/index.js';
 import { errorSchema } from '../http/errors.js';
-import { Id, Offset } from '../http/schemas.js';
+import { MAX_ID } from '../http/schemas.js';
 import type { Principal } from '../http/principal.js';
 import { invalidField, notFound, type TenantId } from '../kernel/index.js';
 import { callDirections, callStates, hangupParties, type CallFilters, type CallRecord } from './calls.model.js';
@@ -14,7 +14,7 @@ const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof T
   Type.Union([t, Type.Null()]);
 
 /** Super users may look at another tenant; anyone else naming one gets 404. */
-const TenantQuery = Id({ description: 'Another tenant (super users only).' });
+const TenantQuery = Type.Integer({ minimum: 1, maximum: MAX_ID, description: 'Another tenant (super users only).' });
 
 const ListQuery = Type.Object(
   {
@@ -24,7 +24,7 @@ const ListQuery = Type.Object(
     number: Type.Optional(Type.String({ maxLength: 32, pattern: '^[0-9]{1,32}$', description: 'Digits found in the from or to number.' })),
     state: Type.Optional(literals(callStates)),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Offset(),
+    offset: Type.Integer({ minimum: 0, maximum: MAX_ID, default: 0 }),
     tenantId: Type.Optional(TenantQuery),
   },
   { additionalProperties: false },

@@ -1,22 +1,46 @@
-import { Type, type IntegerOptions, type StringOptions } from '@sinclair/typebox';
+import { Type, type StringOptions, type TSchema } from '@sinclair/typebox';
 import { MULTILINE } from './validation.js';
 
 /**
- * Building blocks for request schemas, so that every route keeps the API's rules: integers
- * carry both bounds, strings a maxLength (see test/integration/api-schema-rules.test.ts).
+ * Schemas every area's API shares. Bodies refuse unknown fields (`closed`); every integer has
+ * a range and every string a length limit, so that no value can reach SQLite out of range
+ * (test/integration/api-schema-rules.test.ts checks every route of the OpenAPI document).
  */
+export const closed = { additionalProperties: false } as const;
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
-/**
- * The largest integer a request may carry: beyond 2^53 − 1 a JSON number is no longer exact in
- * JavaScript, and SQLite refuses what does not fit its 64-bit integers ("datatype mismatch").
- */
-export const MAX_INTEGER = Number.MAX_SAFE_INTEGER;
+/** The largest id or offset a client may send (SQLite's INTEGER is 64-bit; JSON numbers are safe to 2^53). */
+export const MAX_ID = Number.MAX_SAFE_INTEGER;
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 500;
 
-/** A row id (path parameter, reference in a body, filter). */
-export const Id = (opts: IntegerOptions = {}) => Type.Integer({ minimum: 1, maximum: MAX_INTEGER, ...opts });
+/** The page a list query asks for (Ajv fills the defaults; this keeps the types honest). */
+export const pageOf = (q: { limit?: number | undefined; offset?: number | undefined }) => ({
+  limit: q.limit ?? DEFAULT_LIMIT,
+  offset: q.offset ?? 0,
+});
 
-/** How many rows a list skips. */
-export const Offset = (opts: IntegerOptions = {}) => Type.Integer({ minimum: 0, maximum: MAX_INTEGER, default: 0, ...opts });
+export const Id = Type.Integer({ minimum: 1, maximum: MAX_ID });
+export const IdParams = Type.Object({ id: Id }, closed);
 
-/** Text that may span lines (tab, line feed and carriage return allowed); other strings are one line. */
+/** `limit`/`offset` on every list; `tenantId` lets a super user look at another tenant. */
+export const PageQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ID, default: 0 })),
+    tenantId: Type.Optional(Id),
+  },
+  closed,
+);
+
+export const TenantQuery = Type.Object({ tenantId: Type.Optional(Id) }, closed);
+
+export const PageOf = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
+
+export const Timestamps = { createdAt: Type.String({ format: 'date-time' }), updatedAt: Type.String({ format: 'date-time' }) };
+
+export const NoContent = { 204: Type.Null() };
+
+/** Text that may span lines (tab, line feed and carriage return allowed); every other string is one line. */
 export const MultilineText = (opts: StringOptions & { maxLength: number }) => Type.String({ ...opts, [MULTILINE]: true });

@@ -14,8 +14,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance, FastifyPluginAsync, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/app.js';
+import { createModules, type Modules } from '../../src/modules.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { openDatabase } from '../../src/db/client.js';
 import { FakeClock, Readiness, silentLogger, type Logger } from '../../src/kernel/index.js';
@@ -32,8 +33,8 @@ export interface TestAppOptions {
   dataDir?: string;
   clock?: FakeClock;
   logger?: Logger;
-  /** Route plugins mounted under /api/v1 as in production (e.g. the emulator's, see `emulatorRoutesFor`). */
-  extraRoutes?: FastifyPluginAsync[];
+  /** Adds to the modules before the app is built (e.g. a test resource's routes). */
+  extendModules?: (modules: Modules) => void;
 }
 
 export interface RequestOptions {
@@ -55,6 +56,7 @@ export interface LoggedIn {
 export interface TestApp {
   app: FastifyInstance;
   deps: AppDeps;
+  modules: Modules;
   config: Config;
   clock: FakeClock;
   dataDir: string;
@@ -114,7 +116,9 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
-  const deps: AppDeps = { config, database, logger, clock, readiness, ...(opts.extraRoutes ? { extraRoutes: opts.extraRoutes } : {}) };
+  const modules = createModules({ database, clock, logger });
+  opts.extendModules?.(modules);
+  const deps: AppDeps & { modules: Modules } = { config, database, logger, clock, readiness, modules };
   let boot: BootstrapResult;
   let app: FastifyInstance;
   try {
@@ -134,6 +138,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const t: TestApp = {
     app,
     deps,
+    modules,
     config,
     clock,
     dataDir,

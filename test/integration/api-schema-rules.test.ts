@@ -55,7 +55,7 @@ describe('request schemas of every route', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'atende-schema-rules-'));
     emulator = await startEmulator({ recordingsDir: dir });
-    t = await createTestApp({ extraRoutes: [async (app) => app.register(emulatorRoutes, { emulator })] });
+    t = await createTestApp({ extendModules: (m) => m.routes.push(async (app) => app.register(emulatorRoutes, { emulator })) });
     ops = await operationsOf(t.app);
   });
   afterAll(async () => {
