@@ -58,7 +58,7 @@ export const defaultPhones = ['1001', '1002', '1003', '1004'].map((ext) => ({ ex
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const logger = options.logger ?? silentLogger;
-  await mkdir(options.recordingsDir, { recursive: true });
+  await mkdir(options.recordingsDir, { recursive: true, mode: 0o700 });
   const model = new AsteriskModel({
     recordingsDir: options.recordingsDir,
     speed: options.speed,
