@@ -2,7 +2,7 @@
  * The Stasis application's engine against the in-memory CallControl, a FakeClock and a real
  * SQLite file: what ends up in the call records for each way a call can go.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -510,6 +510,12 @@ describe('prompts', () => {
     cleanups.push(() => rmSync(target, { recursive: true, force: true }));
     const w = await world({ soundsDir: target });
     expect(readFileSync(join(target, 'pt-BR', 'atende-welcome.wav')).equals(readFileSync(`${WELCOME}.wav`))).toBe(true);
+    // The hold music musiconhold.conf's default class plays, too.
+    const hold = join(target, 'moh', 'default', 'atende-hold.wav');
+    expect(readFileSync(hold).subarray(0, 4).toString('latin1')).toBe('RIFF');
+    // Readable by the directory's group (Asterisk's), by nobody else.
+    expect((statSync(hold).mode & 0o777).toString(8)).toBe('640');
+    expect((statSync(join(target, 'moh', 'default')).mode & 0o777).toString(8)).toBe('750');
     expect(w.app.soundsDir).toBe(target);
     const ch = w.control.placeInbound('4830001234', '5548999990000');
     await w.settle();
