@@ -6,7 +6,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { API_PREFIX, type AppDeps } from './http/deps.js';
-import { installErrorHandling } from './http/errors.js';
+import { frameworkErrors, installErrorHandling, MAX_PARAM_LENGTH } from './http/errors.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { installStrictTransportSecurity } from './http/hsts.js';
 import { validatorCompiler } from './http/validation.js';
@@ -33,6 +33,8 @@ export async function buildApp(deps: AppDeps & { modules?: Modules }): Promise<F
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('deps', deps);

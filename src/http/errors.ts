@@ -1,8 +1,9 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isAppError } from '../kernel/index.js';
 
+/** Every error a client sees has this one shape; `details` is always an object (maybe empty). */
 export interface ErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> };
+  error: { code: string; message: string; details: Record<string, unknown> };
 }
 
 interface AjvError {
@@ -47,6 +48,27 @@ const fastifyCodes: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
 };
 
+/**
+ * The longest path parameter the router accepts. Far above every schema's maxLength, so that a
+ * long parameter is refused by validation naming it; past this the router answers 414 itself.
+ */
+export const MAX_PARAM_LENGTH = 1000;
+
+/**
+ * Errors the router raises before any route or hook runs (a malformed percent-encoding in the
+ * path, a path parameter past MAX_PARAM_LENGTH), in the API's one error shape.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  void reply
+    .status(tooLong ? 414 : 400)
+    .send({
+      error: tooLong
+        ? { code: 'uri_too_long', message: `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`, details: {} }
+        : { code: 'bad_url', message: 'the path is not valid (malformed percent-encoding)', details: {} },
+    });
+}
+
 /** One place where every error becomes `{"error": {...}}`; 5xx details are logged, not sent. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -54,21 +76,21 @@ export function installErrorHandling(app: FastifyInstance): void {
       if (err.status === 429 && typeof err.details?.retryAfterSeconds === 'number') {
         void reply.header('retry-after', String(err.details.retryAfterSeconds));
       }
-      return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details } });
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details ?? {} } });
     }
     if (err.validation) return reply.status(400).send(validationBody(err));
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const code = fastifyCodes[err.code] ?? (err instanceof SyntaxError ? 'malformed_json' : 'bad_request');
       const message = code === 'malformed_json' ? `malformed JSON body: ${err.message}` : err.message;
-      return reply.status(status).send({ error: { code, message } });
+      return reply.status(status).send({ error: { code, message, details: {} } });
     }
     req.log.error({ err }, 'request failed');
-    return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
+    return reply.status(500).send({ error: { code: 'internal', message: 'internal error', details: {} } });
   });
 
   app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
+    reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}`, details: {} } }),
   );
 }
 
@@ -84,7 +106,7 @@ export const errorSchema = {
         message: { type: 'string' },
         details: { type: 'object', additionalProperties: true },
       },
-      required: ['code', 'message'],
+      required: ['code', 'message', 'details'],
     },
   },
   required: ['error'],

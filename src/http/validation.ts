@@ -1,5 +1,6 @@
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { FastifySchemaCompiler } from 'fastify';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
@@ -71,6 +72,10 @@ const common: Options = {
 function make(opts: Options): Ajv {
   const ajv = new Ajv({ ...common, ...opts });
   addFormats(ajv);
+  // RFC 3339 allows a leap second (23:59:60), which JavaScript dates cannot hold: such a value
+  // would turn into NaN further in. Refused here, naming the field.
+  const rfc3339 = fullFormats['date-time'] as { validate: (s: string) => boolean };
+  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => rfc3339.validate(s) && Number.isFinite(Date.parse(s)) });
   ajv.addKeyword({
     keyword: TEXT_KEYWORD,
     type: 'string',

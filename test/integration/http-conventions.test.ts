@@ -106,14 +106,14 @@ describe('HTTP conventions', () => {
   it('answers an unknown route with a JSON 404', async () => {
     const r = await app.inject({ url: '/api/v1/nothing-here' });
     expect(r.statusCode).toBe(404);
-    expect(r.json()).toEqual({ error: { code: 'not_found', message: 'no route GET /api/v1/nothing-here' } });
+    expect(r.json()).toEqual({ error: { code: 'not_found', message: 'no route GET /api/v1/nothing-here', details: {} } });
   });
 
   it('hides the details of an unexpected error', async () => {
     const r = await app.inject({ url: '/api/v1/probe-boom' });
     expect(r.statusCode).toBe(500);
     expect(r.body).not.toContain('hunter2');
-    expect(r.json()).toEqual({ error: { code: 'internal', message: 'internal error' } });
+    expect(r.json()).toEqual({ error: { code: 'internal', message: 'internal error', details: {} } });
   });
 
   it('maps an AppError to its status, code and details', async () => {

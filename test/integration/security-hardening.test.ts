@@ -41,6 +41,26 @@ describe('integers out of range', () => {
   });
 });
 
+describe('what the router refuses before any route runs', () => {
+  it('a path parameter longer than its schema allows is a 400 naming it', async () => {
+    const r = await t.request('GET', `/api/v1/calls/${'c'.repeat(200)}`, { cookie: admin });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.details.field).toBe('callId');
+  });
+
+  it('a path parameter past what the router takes is a 414 in the API error shape', async () => {
+    const r = await t.request('GET', `/api/v1/calls/${'c'.repeat(1500)}`, { cookie: admin });
+    expect(r.statusCode).toBe(414);
+    expect(r.json()).toEqual({ error: { code: 'uri_too_long', message: expect.any(String), details: {} } });
+  });
+
+  it('a malformed percent-encoding in the path is a 400 in the API error shape', async () => {
+    const r = await t.request('GET', '/api/v1/calls/%E0%A4%A', { cookie: admin });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error).toMatchObject({ code: 'bad_url', details: {} });
+  });
+});
+
 describe('control and bidirectional characters in text', () => {
   it.each([
     ['NUL', 'Suporte\u0000N1'],
@@ -66,6 +86,14 @@ describe('control and bidirectional characters in text', () => {
     const bad = await t.request('PATCH', `/api/v1/teams/${ok.json().id}`, { cookie: admin, body: { description: 'a\u0007b' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.field).toBe('description');
+  });
+
+  it('a leap second, valid RFC 3339 that no JavaScript date holds, is a 400 naming the field', async () => {
+    for (const url of ['/api/v1/calls?from=2016-12-31T23:59:60Z', '/api/v1/audit?to=2016-12-31T23:59:60Z']) {
+      const r = await t.request('GET', url, { cookie: admin });
+      expect(r.statusCode).toBe(400);
+      expect(['from', 'to']).toContain(r.json().error.details.field);
+    }
   });
 
   it('a query string with a NUL is refused too', async () => {

@@ -1,0 +1,280 @@
+/**
+ * The API fuzzed from its own OpenAPI document: every operation served under /api/v1 (the
+ * emulator's control surface included) gets generated requests — valid ones, and invalid ones
+ * per schema: wrong types, missing and unknown fields, boundary and huge integers, long and
+ * control-character strings, deep nesting, prototype keys, malformed JSON — as an anonymous
+ * caller, an agent, a supervisor and an admin of tenant A, the admin of tenant B, and a super
+ * user. For every answer:
+ *   - never a 5xx;
+ *   - every error is `{"error": {code, message, details}}`;
+ *   - after any 4xx the database is exactly as before;
+ *   - another tenant's id answers exactly what an id that exists nowhere answers (404 where the
+ *     caller may use the route at all), never a 2xx.
+ * Ids of rows another tenant owns are found generically: each collection (`GET /x` beside
+ * `POST /x`) gets a row per tenant from a generated valid body, and a route with path
+ * parameters takes the ids its collection lists to that tenant's admin. A route added anywhere
+ * is covered with no change here.
+ *
+ * Each request runs inside a transaction that is rolled back, so that successful writes
+ * (a logout, a deactivation) never change the world the next request sees.
+ *
+ * Per operation: the other-tenant check, a deterministic sweep of every path parameter, query
+ * parameter and body field through its boundary values, then ATENDE_FUZZ_RUNS random requests
+ * (default 8: about 15 s of CPU for the whole file on 2 cores) with seed ATENDE_FUZZ_SEED
+ * (default fixed, `random` for a fresh one). `npm run fuzz` runs 150 per operation with a fresh
+ * seed, printed so that a failure can be replayed.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCallsRepo } from '../../src/calls/calls.repo.js';
+import { newCallId, type TenantId } from '../../src/kernel/index.js';
+import { emulatorRoutes } from '../../src/telephony/emulator/emulator.routes.js';
+import { startEmulator } from '../../src/telephony/emulator/index.js';
+import { ADMIN_PASSWORD, createTestApp } from '../helpers/app.js';
+import { describeOp, fillPath, operationsOf, type JsonSchema, type Operation } from '../helpers/openapi.js';
+import { boundaryValues, invalidValue, validValue } from '../helpers/schema-arbitrary.js';
+
+const RUNS = Number(process.env.ATENDE_FUZZ_RUNS ?? 8);
+const seedVar = process.env.ATENDE_FUZZ_SEED;
+const SEED = seedVar === undefined ? 20_260_105 : seedVar === 'random' ? Date.now() % 2_147_483_647 : Number(seedVar);
+if (seedVar !== undefined) console.log(`[fuzz] ${RUNS} random requests per operation, seed ${SEED} (replay: ATENDE_FUZZ_SEED=${SEED} ATENDE_FUZZ_RUNS=${RUNS} npm run fuzz)`);
+
+// ---------------------------------------------------------------- the world
+
+const dir = mkdtempSync(join(tmpdir(), 'atende-fuzz-'));
+const emulator = await startEmulator({ recordingsDir: dir, speed: 50, trunks: ['trunk1'] });
+const t = await createTestApp({ extendModules: (m) => m.routes.push(async (app) => app.register(emulatorRoutes, { emulator })) });
+const ops = await operationsOf(t.app);
+const sqlite = t.deps.database.sqlite;
+
+const tenantB = t.createTenant('Tenant B Fuzz');
+interface Actor {
+  name: string;
+  cookie?: string;
+  tenantId?: number;
+}
+const actors: Actor[] = [
+  { name: 'anonymous' },
+  { name: 'agent of A', cookie: (await t.loginAs('agent')).cookie, tenantId: t.tenantA },
+  { name: 'supervisor of A', cookie: (await t.loginAs('supervisor')).cookie, tenantId: t.tenantA },
+  { name: 'admin of A', cookie: (await t.loginAs('admin')).cookie, tenantId: t.tenantA },
+  { name: 'admin of B', cookie: (await t.loginAs('admin', { tenantId: tenantB })).cookie, tenantId: tenantB },
+  { name: 'super user', cookie: await t.login('admin', ADMIN_PASSWORD) },
+];
+const adminOf = (tenantId: number) => actors.find((a) => a.name.startsWith('admin of') && a.tenantId === tenantId)!;
+
+const sample = <T>(arb: fc.Arbitrary<T>, n: number, seed = SEED): T[] => fc.sample(arb, { seed, numRuns: n });
+
+interface Req {
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  /** An object sent as JSON, or a raw payload with its content type. */
+  body?: { json: unknown } | { raw: string; type: string };
+}
+
+function send(op: Operation, actor: Actor, r: Req): Promise<LightMyRequestResponse> {
+  const query = Object.fromEntries(
+    Object.entries(r.query)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  );
+  const headers: Record<string, string> = actor.cookie ? { cookie: actor.cookie } : {};
+  let payload: string | undefined;
+  if (r.body && 'json' in r.body) {
+    payload = JSON.stringify(r.body.json);
+    headers['content-type'] = 'application/json';
+  } else if (r.body) {
+    payload = r.body.raw;
+    headers['content-type'] = r.body.type;
+  }
+  return t.app.inject({ method: op.method, url: fillPath(op.path, r.params), query, headers, ...(payload !== undefined ? { payload } : {}) });
+}
+
+// Rows every collection holds, for each tenant: the fixture's users, and one generated row per
+// collection that takes a POST. Calls have no POST: a leg per tenant is recorded directly.
+const collections = ops.filter((o) => o.method === 'GET' && o.pathParams.length === 0);
+const callsRepo = createCallsRepo(t.deps.database.db);
+for (const tenantId of [t.tenantA, tenantB]) {
+  callsRepo.insert({
+    callId: newCallId(),
+    tenantId: tenantId as TenantId,
+    parentCallId: null,
+    channelId: `fuzz-${tenantId}`,
+    channelName: 'PJSIP/trunk1-00000001',
+    kind: 'inbound',
+    direction: 'inbound',
+    from: '11987654321',
+    fromName: null,
+    to: '1133334444',
+    trunkRef: 'trunk:trunk1',
+    state: 'ringing',
+    startedAt: t.clock.now(),
+    answeredAt: null,
+  });
+  for (const post of ops.filter((o) => o.method === 'POST' && o.pathParams.length === 0 && o.body && collections.some((c) => c.path === o.path))) {
+    for (const body of sample(validValue(post.body!), 25, SEED + tenantId)) {
+      const r = await send(post, adminOf(tenantId), { params: {}, query: {}, body: { json: body } });
+      if (r.statusCode < 300) break;
+    }
+  }
+}
+
+/** The collection listing the rows a path parameter of `op` names: `/api/v1/users/{id}/x` → `/api/v1/users`. */
+const collectionOf = (op: Operation): Operation | undefined => {
+  const prefix = op.path.slice(0, op.path.indexOf('/{'));
+  return collections.find((c) => c.path === prefix);
+};
+
+/** Ids of rows each tenant owns, for the path parameters of `op` (only when every parameter is found). */
+async function idsOwnedBy(op: Operation, tenantId: number): Promise<Record<string, unknown> | undefined> {
+  const list = collectionOf(op);
+  if (!list || op.pathParams.length !== 1) return undefined;
+  const r = await send(list, adminOf(tenantId), { params: {}, query: { limit: 50 } });
+  if (r.statusCode !== 200) return undefined;
+  const body = r.json<{ items?: Record<string, unknown>[] } | Record<string, unknown>[]>();
+  const items = Array.isArray(body) ? body : (body.items ?? []);
+  const name = op.pathParams[0]!.name;
+  const own = items.find((i) => i.tenantId === undefined || i.tenantId === tenantId);
+  const value = own?.[name] ?? own?.id;
+  return value === undefined ? undefined : { [name]: value };
+}
+
+/** A value for a path parameter that names nothing at all. */
+const nowhere = (p: { schema: JsonSchema }): unknown =>
+  p.schema.type === 'integer' ? ((p.schema.maximum as number | undefined) ?? 2 ** 31) : 'nonexistent-0000';
+
+// ---------------------------------------------------------------- the checks
+
+const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map(
+  (r) => r.name,
+);
+function databaseHash(): string {
+  const h = createHash('sha256');
+  for (const table of tables) h.update(table).update(JSON.stringify(sqlite.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).raw().all()));
+  return h.digest('hex');
+}
+const baseline = databaseHash();
+
+/** Sends one request inside a transaction that is always rolled back, and checks the rules every answer keeps. */
+async function probe(op: Operation, actor: Actor, r: Req): Promise<LightMyRequestResponse> {
+  sqlite.exec('BEGIN');
+  try {
+    const res = await send(op, actor, r);
+    const where = `${describeOp(op)} as ${actor.name} → ${res.statusCode} ${res.body.slice(0, 300)}`;
+    expect(res.statusCode, where).toBeLessThan(500);
+    if (res.statusCode >= 400) {
+      const body = res.json<{ error?: { code?: unknown; message?: unknown; details?: unknown } }>();
+      expect(typeof body.error?.code, where).toBe('string');
+      expect(typeof body.error?.message, where).toBe('string');
+      expect(body.error?.details !== null && typeof body.error?.details === 'object' && !Array.isArray(body.error?.details), where).toBe(true);
+      expect(databaseHash(), `${where}: the database changed`).toBe(baseline);
+    }
+    return res;
+  } finally {
+    sqlite.exec('ROLLBACK');
+  }
+}
+
+function validQuery(op: Operation): fc.Arbitrary<Record<string, unknown>> {
+  const record: Record<string, fc.Arbitrary<unknown>> = {};
+  for (const q of op.query) record[q.name] = validValue(q.schema);
+  return fc.record(record, { requiredKeys: op.query.filter((q) => q.required).map((q) => q.name) });
+}
+
+function requests(op: Operation, ids: Map<number, Record<string, unknown>>): fc.Arbitrary<Req> {
+  const pathValue = (p: Operation['pathParams'][number]) =>
+    fc.oneof(
+      validValue(p.schema),
+      invalidValue(p.schema).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))),
+      fc.constant(nowhere(p)),
+      ...[...ids.values()].map((owned) => fc.constant(owned[p.name])),
+    );
+  const params = fc.record(Object.fromEntries(op.pathParams.map((p) => [p.name, pathValue(p)])));
+  const query = op.query.length === 0 ? fc.constant({}) : fc.oneof(validQuery(op), fc.constantFrom(...op.query).chain((q) => validQuery(op).chain((v) => invalidValue(q.schema).map((bad) => ({ ...v, [q.name]: bad })))));
+  const body: fc.Arbitrary<Req['body']> = op.body
+    ? fc.oneof(
+        { weight: 3, arbitrary: validValue(op.body).map((json) => ({ json })) },
+        { weight: 4, arbitrary: invalidValue(op.body).map((json) => ({ json })) },
+        { weight: 1, arbitrary: fc.constantFrom({ raw: '{"unterminated": ', type: 'application/json' }, { raw: '', type: 'application/json' }, { raw: 'name=x', type: 'application/x-www-form-urlencoded' }, { raw: 'plain', type: 'text/plain' }) },
+      )
+    : fc.oneof(fc.constant(undefined), fc.constant({ json: { unexpected: true } }));
+  return fc.record({ params, query, body }).map((r) => (r.body === undefined ? { params: r.params, query: r.query } : (r as Req)));
+}
+
+afterAll(async () => {
+  await t.close();
+  await emulator.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('fuzzing every operation of the OpenAPI document', () => {
+  it('covers the whole API, the emulator included', () => {
+    expect(ops.length).toBeGreaterThanOrEqual(40);
+    expect(ops.some((o) => o.path.startsWith('/api/v1/emulator/'))).toBe(true);
+    expect(databaseHash()).toBe(baseline);
+    // The check can fail: one changed row changes the hash.
+    sqlite.exec('BEGIN');
+    sqlite.prepare('UPDATE users SET name = name || ? WHERE id = (SELECT min(id) FROM users)').run('!');
+    expect(databaseHash()).not.toBe(baseline);
+    sqlite.exec('ROLLBACK');
+  });
+
+  it.each(ops.map((op) => [describeOp(op), op] as const))('%s', async (_name, op) => {
+    const ids = new Map<number, Record<string, unknown>>();
+    for (const tenantId of [t.tenantA, tenantB]) {
+      const owned = await idsOwnedBy(op, tenantId);
+      if (owned) ids.set(tenantId, owned);
+    }
+
+    // Another tenant's id answers exactly as an id that exists nowhere, and never succeeds.
+    if (op.pathParams.length > 0) {
+      const [validBody] = op.body ? sample(validValue(op.body), 1) : [undefined];
+      const [query] = sample(validQuery(op), 1);
+      const body = validBody === undefined ? undefined : { json: validBody };
+      const none = Object.fromEntries(op.pathParams.map((p) => [p.name, nowhere(p)]));
+      for (const actor of actors.filter((a) => a.tenantId !== undefined)) {
+        const theirs = [...ids.entries()].find(([tenantId]) => tenantId !== actor.tenantId)?.[1];
+        if (!theirs) continue;
+        const missing = await probe(op, actor, { params: none, query: query!, ...(body ? { body } : {}) });
+        const foreign = await probe(op, actor, { params: theirs, query: query!, ...(body ? { body } : {}) });
+        const where = `${describeOp(op)} as ${actor.name} with another tenant's ${JSON.stringify(theirs)}: ${foreign.body.slice(0, 200)}`;
+        expect(foreign.statusCode, where).toBe(missing.statusCode);
+        expect(foreign.statusCode, where).toBeGreaterThanOrEqual(400);
+      }
+    }
+
+    // Every field at every boundary, one at a time, as the super user (whom no access rule stops
+    // before validation), the rest of the request valid.
+    const superUser = actors.find((a) => a.name === 'super user')!;
+    const [validBody] = op.body ? sample(validValue(op.body), 1, SEED + 1) : [undefined];
+    const [validQ] = sample(validQuery(op), 1, SEED + 1);
+    const baseParams = Object.fromEntries(op.pathParams.map((p) => [p.name, ids.get(t.tenantA)?.[p.name] ?? sample(validValue(p.schema), 1)[0]]));
+    const base: Req = { params: baseParams, query: validQ!, ...(validBody !== undefined ? { body: { json: validBody } } : {}) };
+    for (const p of op.pathParams) {
+      for (const v of boundaryValues(p.schema)) await probe(op, superUser, { ...base, params: { ...baseParams, [p.name]: typeof v === 'string' ? v : JSON.stringify(v) } });
+    }
+    for (const q of op.query) {
+      for (const v of boundaryValues(q.schema)) await probe(op, superUser, { ...base, query: { ...validQ, [q.name]: v } });
+    }
+    const fields = Object.entries((op.body?.properties as Record<string, JsonSchema> | undefined) ?? {});
+    for (const [name, schema] of fields) {
+      for (const v of boundaryValues(schema)) await probe(op, superUser, { ...base, body: { json: { ...(validBody as object), [name]: v } } });
+    }
+
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...actors), requests(op, ids), async (actor, r) => {
+        const res = await probe(op, actor, r);
+        const theirs = [...ids.entries()].find(([tenantId]) => actor.tenantId !== undefined && tenantId !== actor.tenantId)?.[1];
+        if (theirs && op.pathParams.every((p) => r.params[p.name] === theirs[p.name])) {
+          expect(res.statusCode, `${describeOp(op)} as ${actor.name} reached another tenant's row`).toBeGreaterThanOrEqual(400);
+        }
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: true },
+    );
+  }, 60_000 + RUNS * 1_000);
+});
