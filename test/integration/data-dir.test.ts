@@ -1,12 +1,14 @@
 /**
  * The data directory holds password hashes and TOTP secrets: a fresh one is created private
  * (0700, files 0600) by the real daemon, whatever the umask, and a start on a wider existing one
- * says so in the log.
+ * says so in the log (main.ts calls prepareDataDir before opening the database).
  */
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareDataDir } from '../../src/kernel/index.js';
 import { startDaemon } from '../helpers/daemon.js';
 
 const modeOf = (path: string): string => (statSync(path).mode & 0o777).toString(8);
@@ -44,16 +46,16 @@ describe('data directory rights', { timeout: 60_000 }, () => {
     }
   });
 
-  it('an existing data dir readable by others is named in a warning at start', async () => {
+  it('an existing data dir readable by others is named in a warning at start', () => {
     chmodSync(dataDir, 0o755);
     chmodSync(join(dataDir, 'atende.db'), 0o644);
-    const d = await startDaemon({}, dataDir);
-    try {
-      const warnings = d.logs.filter((l) => l.level === 40).map((l) => String(l.msg));
-      expect(warnings.some((m) => m.includes(dataDir) && m.includes('0755') && m.includes('chmod 700'))).toBe(true);
-      expect(warnings.some((m) => m.includes('atende.db (0644)'))).toBe(true);
-    } finally {
-      await d.stop();
-    }
+    const lines: { level: number; msg: string }[] = [];
+    prepareDataDir(dataDir, pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as { level: number; msg: string }) }));
+    const warnings = lines.filter((l) => l.level === 40).map((l) => l.msg);
+    expect(warnings.some((m) => m.includes(dataDir) && m.includes('0755') && m.includes('chmod 700'))).toBe(true);
+    expect(warnings.some((m) => m.includes('atende.db (0644)'))).toBe(true);
+    // Nothing is changed behind the admin's back.
+    expect(modeOf(dataDir)).toBe('755');
   });
+
 });
