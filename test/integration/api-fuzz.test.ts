@@ -168,7 +168,12 @@ async function probe(op: Operation, actor: Actor, r: Req): Promise<LightMyReques
     const where = `${describeOp(op)} as ${actor.name} → ${res.statusCode} ${res.body.slice(0, 300)}`;
     expect(res.statusCode, where).toBeLessThan(500);
     if (res.statusCode >= 400) {
-      const body = res.json<{ error?: { code?: unknown; message?: unknown; details?: unknown } }>();
+      let body: { error?: { code?: unknown; message?: unknown; details?: unknown } } = {};
+      try {
+        body = res.json();
+      } catch {
+        expect.fail(`${where}: the error body is not JSON`);
+      }
       expect(typeof body.error?.code, where).toBe('string');
       expect(typeof body.error?.message, where).toBe('string');
       expect(body.error?.details !== null && typeof body.error?.details === 'object' && !Array.isArray(body.error?.details), where).toBe(true);
