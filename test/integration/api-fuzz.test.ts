@@ -124,24 +124,32 @@ for (const tenantId of [t.tenantA, tenantB]) {
   }
 }
 
-/** The collection listing the rows a path parameter of `op` names: `/api/v1/users/{id}/x` → `/api/v1/users`. */
-const collectionOf = (op: Operation): Operation | undefined => {
-  const prefix = op.path.slice(0, op.path.indexOf('/{'));
-  return collections.find((c) => c.path === prefix);
-};
+/** Every GET, by path: the collections a path parameter's value is looked up in. */
+const getsByPath = new Map(ops.filter((o) => o.method === 'GET').map((o) => [o.path, o]));
 
-/** Ids of rows each tenant owns, for the path parameters of `op` (only when every parameter is found). */
+/**
+ * Ids of rows a tenant owns for every path parameter of `op`, left to right: the value of
+ * `{p}` is taken from the collection at the path before `/{p}` (earlier parameters filled in),
+ * listed to that tenant's admin — `/users/{id}/x` from `/users`, `/queues/{id}/agents/{userId}`
+ * from `/queues` then `/queues/<id>/agents`. Undefined when a parameter has no such collection.
+ */
 async function idsOwnedBy(op: Operation, tenantId: number): Promise<Record<string, unknown> | undefined> {
-  const list = collectionOf(op);
-  if (!list || op.pathParams.length !== 1) return undefined;
-  const r = await send(list, adminOf(tenantId), { params: {}, query: { limit: 50 } });
-  if (r.statusCode !== 200) return undefined;
-  const body = r.json<{ items?: Record<string, unknown>[] } | Record<string, unknown>[]>();
-  const items = Array.isArray(body) ? body : (body.items ?? []);
-  const name = op.pathParams[0]!.name;
-  const own = items.find((i) => i.tenantId === undefined || i.tenantId === tenantId);
-  const value = own?.[name] ?? own?.id;
-  return value === undefined ? undefined : { [name]: value };
+  if (op.pathParams.length === 0) return undefined;
+  const values: Record<string, unknown> = {};
+  for (const p of op.pathParams) {
+    const at = op.path.indexOf(`/{${p.name}}`);
+    const list = getsByPath.get(op.path.slice(0, at));
+    if (!list) return undefined;
+    const r = await send(list, adminOf(tenantId), { params: values, query: list.query.some((q) => q.name === 'limit') ? { limit: 50 } : {} });
+    if (r.statusCode !== 200) return undefined;
+    const body = r.json<{ items?: Record<string, unknown>[] } | Record<string, unknown>[]>();
+    const items = Array.isArray(body) ? body : (body.items ?? []);
+    const own = items.find((i) => i.tenantId === undefined || i.tenantId === tenantId);
+    const value = own?.[p.name] ?? own?.id;
+    if (value === undefined) return undefined;
+    values[p.name] = value;
+  }
+  return values;
 }
 
 /** A value for a path parameter that names nothing at all. */
@@ -227,6 +235,15 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     sqlite.prepare('UPDATE users SET name = name || ? WHERE id = (SELECT min(id) FROM users)').run('!');
     expect(databaseHash()).not.toBe(baseline);
     sqlite.exec('ROLLBACK');
+  });
+
+  it("finds each tenant's rows behind the id-bearing routes of the spine", async () => {
+    for (const path of ['/api/v1/tenants/{id}', '/api/v1/users/{id}', '/api/v1/teams/{id}', '/api/v1/profiles/{id}', '/api/v1/pause-types/{id}', '/api/v1/audit/{id}', '/api/v1/calls/{callId}']) {
+      const op = ops.find((o) => o.method === 'GET' && o.path === path)!;
+      const a = await idsOwnedBy(op, t.tenantA);
+      const b = await idsOwnedBy(op, tenantB);
+      expect({ path, found: a !== undefined && b !== undefined && JSON.stringify(a) !== JSON.stringify(b) }).toEqual({ path, found: true });
+    }
   });
 
   it.each(ops.map((op) => [describeOp(op), op] as const))('%s', async (_name, op) => {
