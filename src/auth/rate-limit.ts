@@ -96,6 +96,11 @@ export class FailureCounter {
     return { key, at: now, undo: { serial: st.lockSerial, before } };
   }
 
+  /** Counts something that has already failed, or a request that counts whatever its outcome. */
+  fail(key: string): void {
+    this.reserve(key);
+  }
+
   /** The reserved attempt succeeded: it no longer counts (and a lockout it caused is lifted). */
   release(r: Reservation): void {
     const st = this.states.get(r.key);

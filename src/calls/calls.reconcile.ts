@@ -46,6 +46,8 @@ export interface ReconcileHost {
   sessions(): readonly ReconcilableSession[];
   hasChannel(channelId: ChannelId): boolean;
   sessionByCallId(callId: string): ReconcilableSession | undefined;
+  /** Tells the browsers that a record closed here (without a session) has ended. */
+  announceEnded(callId: string): void;
   admit(
     channel: ChannelSnapshot,
     args: string[],
@@ -80,7 +82,9 @@ export async function runReconciliation(engine: ReconcileHost, why: string): Pro
   for (const callId of plan.staleRows) {
     const row = rowsById.get(callId);
     const endedAt = row ? lastKnownAlive(row) : now;
-    repo.close(callId, { endedAt, cause: null, causeText: null, hangupBy: null, endReason: EndReason.daemonRestart });
+    if (repo.close(callId, { endedAt, cause: null, causeText: null, hangupBy: null, endReason: EndReason.daemonRestart })) {
+      engine.announceEnded(callId);
+    }
   }
   let strangers = 0;
   for (const s of plan.strangers) {
