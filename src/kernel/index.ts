@@ -5,4 +5,5 @@ export * from './random.js';
 export * from './logger.js';
 export * from './readiness.js';
 export * from './data-dir.js';
+export * from './concurrency.js';
 export * from './live-events.js';
