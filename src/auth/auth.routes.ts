@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../http/deps.js';
+import { Id } from '../http/schemas.js';
 import type { ChangeContext } from '../org/index.js';
 import { IdParams, Password, UserView } from '../org/org.schemas.js';
 import { SESSION_COOKIE, type LoginOutcome } from './auth.model.js';
@@ -120,7 +121,7 @@ export const authRoutes: FastifyPluginAsync<AppDeps> = async (instance, deps) =>
         summary: 'Choose the tenant this session acts on (super users; anyone else may name only their own)',
         description:
           'Lists, creates and the events socket of this session then use that tenant when a request names none; `?tenantId=` still overrides it per request. Other sessions of the user are not affected.',
-        body: Type.Object({ tenantId: Type.Integer({ minimum: 1 }) }, closed),
+        body: Type.Object({ tenantId: Id }, closed),
         response: { 200: MeView },
       },
     },

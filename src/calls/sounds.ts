@@ -1,6 +1,7 @@
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { projectRoot } from '../config/index.js';
+import { placeFile } from '../kernel/index.js';
 import type { Media } from '../telephony/call-control.js';
 
 /** The product's own prompts, shipped with it (`sounds/<lang>/<name>.wav`). */
@@ -32,16 +33,9 @@ function sameContent(a: string, b: string): boolean {
 }
 
 /**
- * Asterisk reads these as a member of the directory's group (docs/real-asterisk.md: the
- * directory is group `asterisk` with the set-group-id bit); nobody else needs to.
- */
-const SOUND_FILE_MODE = 0o640;
-const SOUND_DIR_MODE = 0o750;
-
-/**
  * Copies every file under `from` into `to` (same relative paths), skipping files already
- * identical there; each copy is written beside its target and renamed into place so Asterisk
- * never reads half a file. Idempotent. Returns the relative paths it wrote.
+ * identical there; each copy is placed atomically, so Asterisk never reads half a file.
+ * Idempotent. Returns the relative paths it wrote.
  */
 export function installSounds(from: string, to: string): string[] {
   const src = resolve(from);
@@ -58,11 +52,8 @@ export function installSounds(from: string, to: string): string[] {
       if (!entry.isFile()) continue;
       const target = join(dst, relPath);
       if (sameContent(join(src, relPath), target)) continue;
-      mkdirSync(join(dst, rel), { recursive: true, mode: SOUND_DIR_MODE });
-      const tmp = `${target}.tmp-${process.pid}`;
-      copyFileSync(join(src, relPath), tmp);
-      chmodSync(tmp, SOUND_FILE_MODE);
-      renameSync(tmp, target);
+      // Asterisk reads these through the directory's group (docs/real-asterisk.md).
+      placeFile(join(src, relPath), target, 'asterisk', 'copy');
       written.push(relPath);
     }
   };

@@ -46,6 +46,21 @@ const fastifyCodes: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  // @fastify/multipart, for uploads.
+  FST_FILES_LIMIT: 'too_many_files',
+  FST_PARTS_LIMIT: 'too_many_parts',
+  FST_FIELDS_LIMIT: 'too_many_fields',
+  FST_PROTO_VIOLATION: 'invalid_field',
+  FST_MP_PREMATURE_CLOSE: 'malformed_form',
+  FST_INVALID_JSON_FIELD_ERROR: 'malformed_form',
+};
+
+/** Clearer words than a plugin's own, where its message does not say what to change. */
+const fastifyMessages: Record<string, string> = {
+  FST_PROTO_VIOLATION: 'a form field may not be named __proto__, constructor or after any other Object.prototype property',
+  FST_FILES_LIMIT: 'the form carries more files than this request takes',
+  FST_PARTS_LIMIT: 'the form has more parts than this request takes',
+  FST_FIELDS_LIMIT: 'the form has more fields than this request takes',
 };
 
 /**
@@ -82,7 +97,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const code = fastifyCodes[err.code] ?? (err instanceof SyntaxError ? 'malformed_json' : 'bad_request');
-      const message = code === 'malformed_json' ? `malformed JSON body: ${err.message}` : err.message;
+      const message = code === 'malformed_json' ? `malformed JSON body: ${err.message}` : (fastifyMessages[err.code] ?? err.message);
       return reply.status(status).send({ error: { code, message, details: {} } });
     }
     req.log.error({ err }, 'request failed');
@@ -111,3 +126,11 @@ export const errorSchema = {
   },
   required: ['error'],
 } as const;
+
+/**
+ * The error body to inline in a route's own `response` schemas. Not by reference: a shared
+ * schema added in a child plugin gives that plugin a fresh schema controller with Fastify's
+ * default Ajv (which drops unknown query fields silently).
+ */
+const { $id: _id, ...inlineError } = errorSchema;
+export const errorBody = inlineError;

@@ -1,23 +1,18 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDir, FILE_MODES } from './file-modes.js';
 import type { Logger } from './logger.js';
 
 /**
  * The data directory holds password hashes, TOTP secrets and recordings: nobody but the user
- * Atende runs as may read it. Everything Atende creates there is private (directories 0700,
- * files 0600). What Asterisk must read (prompts, music on hold) does not live there; see
+ * Atende runs as may read it. Everything Atende creates there is private (`FILE_MODES.private`).
+ * What Asterisk must read (prompts, music on hold) is published outside it; see
  * `ATENDE_SOUNDS_DIR`.
  */
-export const PRIVATE_DIR_MODE = 0o700;
-export const PRIVATE_FILE_MODE = 0o600;
+const { dir: PRIVATE_DIR_MODE, file: PRIVATE_FILE_MODE } = FILE_MODES.private;
 
 /** Creates `dir` (and missing parents) readable by its owner only; an existing one is left as it is. */
-export function ensurePrivateDir(dir: string): void {
-  if (existsSync(dir)) return;
-  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  // mkdir's mode passes through the umask, which may only narrow it; chmod makes it exact.
-  chmodSync(dir, PRIVATE_DIR_MODE);
-}
+export const ensurePrivateDir = (dir: string): void => ensureDir(dir, 'private');
 
 /** Writes a file that only its owner may read, replacing any content. */
 export function writePrivateFile(path: string, content: string | Buffer): void {

@@ -21,6 +21,8 @@ export interface Operation {
   pathParams: Parameter[];
   query: Parameter[];
   body?: JsonSchema;
+  /** The `multipart/form-data` body, for uploads; a property of format `binary` is a file part. */
+  form?: JsonSchema;
   bodyRequired: boolean;
   /** Declared response statuses. */
   responses: string[];
@@ -43,12 +45,14 @@ export async function operationsOf(app: FastifyInstance): Promise<Operation[]> {
       if (!op) continue;
       const params = op.parameters ?? [];
       const body = op.requestBody?.content?.['application/json']?.schema;
+      const form = op.requestBody?.content?.['multipart/form-data']?.schema;
       ops.push({
         method: m.toUpperCase() as Operation['method'],
         path,
         pathParams: params.filter((p) => p.in === 'path'),
         query: params.filter((p) => p.in === 'query'),
         ...(body ? { body } : {}),
+        ...(form ? { form } : {}),
         bodyRequired: op.requestBody?.required === true,
         responses: Object.keys(op.responses ?? {}),
       });

@@ -25,7 +25,7 @@
  * seed, printed so that a failure can be replayed.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -35,6 +35,7 @@ import { createCallsRepo } from '../../src/calls/calls.repo.js';
 import { newCallId, type TenantId } from '../../src/kernel/index.js';
 import { emulatorRoutes } from '../../src/telephony/emulator/emulator.routes.js';
 import { startEmulator } from '../../src/telephony/emulator/index.js';
+import { pcmTone, wavHeader } from '../../src/telephony/emulator/wav.js';
 import { ADMIN_PASSWORD, createTestApp } from '../helpers/app.js';
 import { describeOp, fillPath, operationsOf, type JsonSchema, type Operation } from '../helpers/openapi.js';
 import { boundaryValues, invalidValue, validValue } from '../helpers/schema-arbitrary.js';
@@ -70,11 +71,75 @@ const adminOf = (tenantId: number) => actors.find((a) => a.name.startsWith('admi
 
 const sample = <T>(arb: fc.Arbitrary<T>, n: number, seed = SEED): T[] => fc.sample(arb, { seed, numRuns: n });
 
+/** One part of a `multipart/form-data` body: a text field or a file. */
+type Part = { name: string; value: string } | { name: string; fileName: string; bytes: Buffer };
+
 interface Req {
   params: Record<string, unknown>;
   query: Record<string, unknown>;
-  /** An object sent as JSON, or a raw payload with its content type. */
-  body?: { json: unknown } | { raw: string; type: string };
+  /** An object sent as JSON, the parts of a multipart form, or a raw payload with its content type. */
+  body?: { json: unknown } | { parts: Part[] } | { raw: string | Buffer; type: string };
+}
+
+const BOUNDARY = 'atende-fuzz-boundary';
+const FORM_TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
+
+/** A multipart body as a browser writes it; `closed: false` leaves out the final boundary. */
+function multipart(parts: Part[], closed = true): Buffer {
+  const chunks: Buffer[] = [];
+  for (const p of parts) {
+    const file = 'bytes' in p;
+    const disposition = `form-data; name="${p.name}"${file ? `; filename="${p.fileName.replace(/["\r\n]/g, '_')}"` : ''}`;
+    const head = `--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n${file ? 'Content-Type: application/octet-stream\r\n' : ''}\r\n`;
+    chunks.push(Buffer.from(head), file ? p.bytes : Buffer.from(p.value), Buffer.from('\r\n'));
+  }
+  if (closed) chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
+  return Buffer.concat(chunks);
+}
+
+/** What an upload may carry: a short real WAV (it is converted), noise, text, nothing. */
+const tone = pcmTone(200, 440);
+const fileContents = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(Buffer.concat([wavHeader(tone.length), tone])) },
+  { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 2048 }).map((a) => Buffer.from(a)) },
+  { weight: 1, arbitrary: fc.constantFrom(Buffer.alloc(0), Buffer.from('RIFF....WAVEfmt '), Buffer.from('ID3\u0004 not really an mp3')) },
+);
+
+const isFile = (s: JsonSchema | undefined): boolean => s?.format === 'binary';
+
+/**
+ * The parts for an object of a form schema's shape: a string under a file property is sent as
+ * a file of that name, anything else as a text field (non-strings as JSON).
+ */
+function partsOf(form: JsonSchema, value: unknown, bytes: Buffer): Part[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [{ name: 'value', value: JSON.stringify(value) }];
+  const props = (form.properties as Record<string, JsonSchema> | undefined) ?? {};
+  return Object.entries(value).map(([name, v]): Part =>
+    isFile(props[name]) && typeof v === 'string' ? { name, fileName: v, bytes } : { name, value: typeof v === 'string' ? v : JSON.stringify(v) },
+  );
+}
+
+/** Valid and invalid multipart bodies for an upload form, and broken framing. */
+function formBodies(form: JsonSchema): fc.Arbitrary<NonNullable<Req['body']>> {
+  const props = Object.entries((form.properties as Record<string, JsonSchema> | undefined) ?? {});
+  const fileField = props.find(([, v]) => isFile(v))?.[0] ?? 'file';
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.tuple(validValue(form), fileContents).map(([v, bytes]) => ({ parts: partsOf(form, v, bytes) })) },
+    { weight: 4, arbitrary: fc.tuple(invalidValue(form), fileContents).map(([v, bytes]) => ({ parts: partsOf(form, v, bytes) })) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(validValue(form), fileContents).chain(([v, bytes]) => {
+        const parts = partsOf(form, v, bytes);
+        return fc.constantFrom<NonNullable<Req['body']>>(
+          { parts: [...parts, { name: fileField, fileName: 'second.wav', bytes }] },
+          { parts: [...parts, { name: 'other', fileName: 'other.wav', bytes }] },
+          { raw: multipart(parts, false), type: FORM_TYPE },
+          { raw: multipart(parts), type: 'multipart/form-data' },
+          { raw: multipart(parts).subarray(0, 40), type: FORM_TYPE },
+        );
+      }),
+    },
+  );
 }
 
 function send(op: Operation, actor: Actor, r: Req): Promise<LightMyRequestResponse> {
@@ -84,10 +149,13 @@ function send(op: Operation, actor: Actor, r: Req): Promise<LightMyRequestRespon
       .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
   );
   const headers: Record<string, string> = actor.cookie ? { cookie: actor.cookie } : {};
-  let payload: string | undefined;
+  let payload: string | Buffer | undefined;
   if (r.body && 'json' in r.body) {
     payload = JSON.stringify(r.body.json);
     headers['content-type'] = 'application/json';
+  } else if (r.body && 'parts' in r.body) {
+    payload = multipart(r.body.parts);
+    headers['content-type'] = FORM_TYPE;
   } else if (r.body) {
     payload = r.body.raw;
     headers['content-type'] = r.body.type;
@@ -167,6 +235,7 @@ function databaseHash(): string {
   return h.digest('hex');
 }
 const baseline = databaseHash();
+const scratch = join(t.dataDir, 'tmp', 'prompts');
 
 /** Sends one request inside a transaction that is always rolled back, and checks the rules every answer keeps. */
 async function probe(op: Operation, actor: Actor, r: Req): Promise<LightMyRequestResponse> {
@@ -187,6 +256,8 @@ async function probe(op: Operation, actor: Actor, r: Req): Promise<LightMyReques
       expect(body.error?.details !== null && typeof body.error?.details === 'object' && !Array.isArray(body.error?.details), where).toBe(true);
       expect(databaseHash(), `${where}: the database changed`).toBe(baseline);
     }
+    // Uploads land in a scratch directory first; whatever the answer, nothing is left there.
+    expect(existsSync(scratch) ? readdirSync(scratch) : [], `${where}: upload files left behind`).toEqual([]);
     return res;
   } finally {
     sqlite.exec('ROLLBACK');
@@ -209,13 +280,18 @@ function requests(op: Operation, ids: Map<number, Record<string, unknown>>): fc.
     );
   const params = fc.record(Object.fromEntries(op.pathParams.map((p) => [p.name, pathValue(p)])));
   const query = op.query.length === 0 ? fc.constant({}) : fc.oneof(validQuery(op), fc.constantFrom(...op.query).chain((q) => validQuery(op).chain((v) => invalidValue(q.schema).map((bad) => ({ ...v, [q.name]: bad })))));
-  const body: fc.Arbitrary<Req['body']> = op.body
+  const json: fc.Arbitrary<Req['body']> | undefined = op.body
     ? fc.oneof(
         { weight: 3, arbitrary: validValue(op.body).map((json) => ({ json })) },
         { weight: 4, arbitrary: invalidValue(op.body).map((json) => ({ json })) },
         { weight: 1, arbitrary: fc.constantFrom({ raw: '{"unterminated": ', type: 'application/json' }, { raw: '', type: 'application/json' }, { raw: 'name=x', type: 'application/x-www-form-urlencoded' }, { raw: 'plain', type: 'text/plain' }) },
       )
-    : fc.oneof(fc.constant(undefined), fc.constant({ json: { unexpected: true } }));
+    : undefined;
+  const form = op.form ? formBodies(op.form) : undefined;
+  const body: fc.Arbitrary<Req['body']> =
+    json && form
+      ? fc.oneof(json, form)
+      : (json ?? form ?? fc.constantFrom<Req['body']>(undefined, { json: { unexpected: true } }, { parts: [{ name: 'file', fileName: 'x.wav', bytes: Buffer.from('RIFF') }] }));
   return fc.record({ params, query, body }).map((r) => (r.body === undefined ? { params: r.params, query: r.query } : (r as Req)));
 }
 
@@ -286,6 +362,13 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     const fields = Object.entries((op.body?.properties as Record<string, JsonSchema> | undefined) ?? {});
     for (const [name, schema] of fields) {
       for (const v of boundaryValues(schema)) await probe(op, superUser, { ...base, body: { json: { ...(validBody as object), [name]: v } } });
+    }
+    if (op.form) {
+      const [validForm] = sample(validValue(op.form), 1, SEED + 1);
+      const [bytes] = sample(fileContents, 1, SEED + 1);
+      for (const [name, schema] of Object.entries((op.form.properties as Record<string, JsonSchema> | undefined) ?? {})) {
+        for (const v of boundaryValues(schema)) await probe(op, superUser, { ...base, body: { parts: partsOf(op.form, { ...(validForm as object), [name]: v }, bytes!) } });
+      }
     }
 
     await fc.assert(

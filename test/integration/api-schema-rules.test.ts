@@ -25,7 +25,8 @@ export function unboundedParts(schema: unknown, at: string): string[] {
     if (s.minimum === undefined && s.exclusiveMinimum === undefined) out.push(`${at}: integer without minimum`);
     if (s.maximum === undefined && s.exclusiveMaximum === undefined) out.push(`${at}: integer without maximum`);
   }
-  if (!fixed && types.includes('string') && s.maxLength === undefined) out.push(`${at}: string without maxLength`);
+  // A file part (`format: binary`) is bounded by the upload limits (413), not by a length.
+  if (!fixed && types.includes('string') && s.maxLength === undefined && s.format !== 'binary') out.push(`${at}: string without maxLength`);
   if (types.includes('array') && s.maxItems === undefined) out.push(`${at}: array without maxItems`);
   for (const [name, child] of Object.entries((s.properties as Record<string, unknown> | undefined) ?? {})) {
     out.push(...unboundedParts(child, `${at}.${name}`));
@@ -43,6 +44,7 @@ function problemsOf(op: Operation): string[] {
     ...op.pathParams.flatMap((p) => unboundedParts(p.schema, `path.${p.name}`)),
     ...op.query.flatMap((p) => unboundedParts(p.schema, `query.${p.name}`)),
     ...(op.body ? unboundedParts(op.body, 'body') : []),
+    ...(op.form ? unboundedParts(op.form, 'form') : []),
   ];
 }
 
@@ -66,9 +68,11 @@ describe('request schemas of every route', () => {
 
   it('finds the routes of every area in the document', () => {
     const paths = new Set(ops.map((o) => o.path));
-    for (const p of ['/api/v1/auth/login', '/api/v1/users/{id}', '/api/v1/calls', '/api/v1/audit', '/api/v1/emulator/calls']) {
+    for (const p of ['/api/v1/auth/login', '/api/v1/users/{id}', '/api/v1/calls', '/api/v1/audit', '/api/v1/emulator/calls', '/api/v1/telephony/prompts']) {
       expect(paths).toContain(p);
     }
+    // Uploads are read from their multipart schema too.
+    expect(ops.find((o) => o.method === 'POST' && o.path === '/api/v1/telephony/prompts')?.form).toBeDefined();
   });
 
   it('bound every integer, string and array a client may send', () => {
@@ -81,6 +85,9 @@ describe('request schemas of every route', () => {
       'query.offset: integer without maximum',
     ]);
     expect(unboundedParts({ anyOf: [{ type: 'string' }, { type: 'null' }] }, 'body.x')).toEqual(['body.x<anyOf0>: string without maxLength']);
+    expect(unboundedParts({ type: 'object', properties: { file: { type: 'string', format: 'binary' }, name: { type: 'string' } } }, 'form')).toEqual([
+      'form.name: string without maxLength',
+    ]);
     expect(unboundedParts({ type: 'array', items: { type: 'integer', minimum: 1, maximum: 9 } }, 'body.ids')).toEqual([
       'body.ids: array without maxItems',
     ]);

@@ -2,6 +2,7 @@
  * The Asterisk emulator driven over real sockets with plain fetch + ws, the way Asterisk is
  * reached: Swagger listing, auth, the events WebSocket and the event sequences of calls.
  */
+import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -411,6 +412,9 @@ describe('bridges, recordings, snoop', () => {
     expect(duration).toBeLessThan(10);
     const wav = await readWav(join(dir, 'recordings', 'calls', 'rec-1.wav'));
     expect(wav).toMatchObject({ sampleRate: 8000, channels: 1, bitsPerSample: 16 });
+    // Calls are private: readable by the owner only, whatever the umask.
+    expect((statSync(join(dir, 'recordings', 'calls', 'rec-1.wav')).mode & 0o777).toString(8)).toBe('600');
+    expect((statSync(join(dir, 'recordings', 'calls')).mode & 0o777).toString(8)).toBe('700');
     expect(Math.abs(wav.durationMs / 1000 - duration)).toBeLessThanOrEqual(1);
     const file = await ari.req('GET', '/recordings/stored/calls%2Frec-1/file');
     expect(file.status).toBe(200);

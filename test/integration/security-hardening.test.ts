@@ -128,6 +128,34 @@ describe('prototype keys in a body', () => {
   });
 });
 
+describe('uploads (multipart forms)', () => {
+  /** A prompt upload with text fields and files (field → file name), in that order. */
+  const upload = (fields: Record<string, string>, files: [string, string][]) => {
+    const f = new FormData();
+    for (const [k, v] of Object.entries(fields)) f.append(k, v);
+    for (const [field, fileName] of files) f.append(field, new Blob([Buffer.from('RIFF not really audio')]), fileName);
+    return t.app.inject({ method: 'POST', url: '/api/v1/telephony/prompts', headers: { cookie: admin }, body: f as never });
+  };
+
+  it.each([
+    ['a second file', [['file', 'a.wav'], ['file', 'b.wav']], 'file'],
+    ['a file under another name', [['file', 'a.wav'], ['extra', 'b.wav'], ['more', 'c.wav']], 'extra'],
+    ['a file name with a right-to-left override', [['file', 'hold\u202Evaw.exe']], 'file'],
+  ] as [string, [string, string][], string][])('%s is a 400 naming the field, and nothing is stored', async (_what, files, field) => {
+    const r = await upload({ name: 'Upload' }, files);
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error).toMatchObject({ code: 'invalid_field', details: { field } });
+    expect(t.count('prompts')).toBe(0);
+  });
+
+  it.each(['__proto__', 'constructor'])('a form field named %s is a 400 invalid_field that says why', async (key) => {
+    const r = await upload({ name: 'Proto', [key]: 'x' }, [['file', 'a.wav']]);
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error).toMatchObject({ code: 'invalid_field', details: {} });
+    expect(r.json().error.message).toContain('__proto__, constructor');
+  });
+});
+
 describe('transport security headers', () => {
   it('sends no HSTS over plain HTTP', async () => {
     const r = await t.request('GET', '/healthz');

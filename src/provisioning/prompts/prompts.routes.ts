@@ -74,7 +74,8 @@ export function promptRoutes(prompts: PromptService, limits: MediaLimits): Fasti
   const uploadScope: FastifyPluginAsync = async (scope) => {
     await scope.register(multipart, { attachFieldsToBody: 'keyValues', onFile: receiveFile });
     const multipartOptions = {
-      limits: { fileSize: limits.maxUploadBytes, files: 1, fields: 8, fieldSize: 4096, parts: 10, headerPairs: 50 },
+      // Room for a second file, so that receiveFile refuses it naming the field; a third stops the parser.
+      limits: { fileSize: limits.maxUploadBytes, files: 2, fields: 8, fieldSize: 4096, parts: 10, headerPairs: 50 },
     };
     scope.addHook('onRequest', async (req) => {
       const declared = Number(req.headers['content-length'] ?? 0);
