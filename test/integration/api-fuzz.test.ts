@@ -2,12 +2,14 @@
  * The API fuzzed from its own OpenAPI document: every operation served under /api/v1 (the
  * emulator's control surface included) gets generated requests — valid ones, and invalid ones
  * per schema: wrong types, missing and unknown fields, boundary and huge integers, long and
- * control-character strings, deep nesting, prototype keys, malformed JSON — as an anonymous
+ * control-character strings, deep nesting, prototype keys, malformed JSON; for uploads,
+ * multipart forms with real and bogus audio, extra files and broken framing — as an anonymous
  * caller, an agent, a supervisor and an admin of tenant A, the admin of tenant B, and a super
  * user. For every answer:
  *   - never a 5xx;
  *   - every error is `{"error": {code, message, details}}`;
  *   - after any 4xx the database is exactly as before;
+ *   - no upload file is left in the scratch directory, whatever the answer;
  *   - another tenant's id answers exactly what an id that exists nowhere answers (404 where the
  *     caller may use the route at all), never a 2xx.
  * Ids of rows another tenant owns are found generically: each collection (`GET /x` beside
@@ -19,8 +21,8 @@
  * (a logout, a deactivation) never change the world the next request sees.
  *
  * Per operation: the other-tenant check, a deterministic sweep of every path parameter, query
- * parameter and body field through its boundary values, then ATENDE_FUZZ_RUNS random requests
- * (default 8: about 15 s of CPU for the whole file on 2 cores) with seed ATENDE_FUZZ_SEED
+ * parameter and body or form field through its boundary values, then ATENDE_FUZZ_RUNS random
+ * requests (default 8: about 25 s of CPU for the whole file) with seed ATENDE_FUZZ_SEED
  * (default fixed, `random` for a fresh one). `npm run fuzz` runs 150 per operation with a fresh
  * seed, printed so that a failure can be replayed.
  */
