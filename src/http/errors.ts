@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isAppError } from '../kernel/index.js';
+import { AppError, isAppError } from '../kernel/index.js';
 
 /** Every error a client sees has this one shape; `details` is always an object (maybe empty). */
 export interface ErrorBody {
@@ -107,6 +107,24 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}`, details: {} } }),
   );
+}
+
+/**
+ * For a scope that parses `multipart/form-data`: what the form parser throws on a malformed body
+ * (no boundary, a body cut short, a part that never ends) carries neither a status nor a code,
+ * and would be a 500. Thrown before the route's handler runs, it is the client's doing: a 400
+ * `malformed_form`. Anything else goes on to the app's error handler as it is.
+ */
+export function malformedFormErrors(scope: FastifyInstance): void {
+  const parsed = new WeakSet<FastifyRequest>();
+  scope.addHook('preHandler', async (req) => {
+    parsed.add(req);
+  });
+  scope.setErrorHandler((err: FastifyError, req) => {
+    const fromParser = !parsed.has(req) && !isAppError(err) && err.statusCode === undefined && err.code === undefined && !err.validation;
+    if (fromParser) throw new AppError('malformed_form', `the multipart body is malformed: ${err.message}`, 400);
+    throw err;
+  });
 }
 
 /** JSON schema of the error body, referenced by every route's responses in the OpenAPI document. */

@@ -121,26 +121,33 @@ function partsOf(form: JsonSchema, value: unknown, bytes: Buffer): Part[] {
   );
 }
 
+/**
+ * A valid form broken in each way a client or a proxy breaks one: a second file, a file in
+ * another field, no final boundary, cut short inside the file and inside the first header, no
+ * boundary in the content type, a boundary longer than the parser takes.
+ */
+function brokenForms(form: JsonSchema, value: unknown, bytes: Buffer): NonNullable<Req['body']>[] {
+  const fileField = Object.entries((form.properties as Record<string, JsonSchema> | undefined) ?? {}).find(([, v]) => isFile(v))?.[0] ?? 'file';
+  const parts = partsOf(form, value, bytes);
+  const whole = multipart(parts);
+  const fileAt = whole.indexOf('filename=');
+  return [
+    { parts: [...parts, { name: fileField, fileName: 'second.wav', bytes }] },
+    { parts: [...parts, { name: 'other', fileName: 'other.wav', bytes }] },
+    { raw: multipart(parts, false), type: FORM_TYPE },
+    { raw: whole.subarray(0, fileAt > 0 ? fileAt + 80 : whole.length - 10), type: FORM_TYPE },
+    { raw: whole.subarray(0, 40), type: FORM_TYPE },
+    { raw: whole, type: 'multipart/form-data' },
+    { raw: whole, type: `multipart/form-data; boundary=${'b'.repeat(300)}` },
+  ];
+}
+
 /** Valid and invalid multipart bodies for an upload form, and broken framing. */
 function formBodies(form: JsonSchema): fc.Arbitrary<NonNullable<Req['body']>> {
-  const props = Object.entries((form.properties as Record<string, JsonSchema> | undefined) ?? {});
-  const fileField = props.find(([, v]) => isFile(v))?.[0] ?? 'file';
   return fc.oneof(
     { weight: 3, arbitrary: fc.tuple(validValue(form), fileContents).map(([v, bytes]) => ({ parts: partsOf(form, v, bytes) })) },
     { weight: 4, arbitrary: fc.tuple(invalidValue(form), fileContents).map(([v, bytes]) => ({ parts: partsOf(form, v, bytes) })) },
-    {
-      weight: 1,
-      arbitrary: fc.tuple(validValue(form), fileContents).chain(([v, bytes]) => {
-        const parts = partsOf(form, v, bytes);
-        return fc.constantFrom<NonNullable<Req['body']>>(
-          { parts: [...parts, { name: fileField, fileName: 'second.wav', bytes }] },
-          { parts: [...parts, { name: 'other', fileName: 'other.wav', bytes }] },
-          { raw: multipart(parts, false), type: FORM_TYPE },
-          { raw: multipart(parts), type: 'multipart/form-data' },
-          { raw: multipart(parts).subarray(0, 40), type: FORM_TYPE },
-        );
-      }),
-    },
+    { weight: 1, arbitrary: fc.tuple(validValue(form), fileContents).chain(([v, bytes]) => fc.constantFrom(...brokenForms(form, v, bytes))) },
   );
 }
 
@@ -371,6 +378,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
       for (const [name, schema] of Object.entries((op.form.properties as Record<string, JsonSchema> | undefined) ?? {})) {
         for (const v of boundaryValues(schema)) await probe(op, superUser, { ...base, body: { parts: partsOf(op.form, { ...(validForm as object), [name]: v }, bytes!) } });
       }
+      for (const body of brokenForms(op.form, validForm, bytes!)) await probe(op, superUser, { ...base, body });
     }
 
     await fc.assert(

@@ -3,6 +3,8 @@
  * huge integers, control and bidirectional characters in text, prototype keys in bodies,
  * transport headers, what /readyz tells strangers, and sessions that outlived a deactivation.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, createTestApp, sessionCookie, TEST_PASSWORD, type TestApp } from '../helpers/app.js';
 
@@ -146,6 +148,23 @@ describe('uploads (multipart forms)', () => {
     expect(r.statusCode).toBe(400);
     expect(r.json().error).toMatchObject({ code: 'invalid_field', details: { field } });
     expect(t.count('prompts')).toBe(0);
+  });
+
+  const framed = (b: string) =>
+    `--${b}\r\nContent-Disposition: form-data; name="name"\r\n\r\nCut\r\n--${b}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\nRIFF1234WAVEfmt \r\n--${b}--\r\n`;
+  it.each([
+    ['without a boundary', 'multipart/form-data', framed('b')],
+    ['with a boundary longer than the parser takes', `multipart/form-data; boundary=${'b'.repeat(300)}`, framed('b'.repeat(300))],
+    ['without its final boundary', 'multipart/form-data; boundary=b', framed('b').slice(0, -8)],
+    ['cut short inside the file', 'multipart/form-data; boundary=b', framed('b').slice(0, 125)],
+    ['cut short inside a header', 'multipart/form-data; boundary=b', framed('b').slice(0, 30)],
+  ])('a multipart body %s is a 400 malformed_form, not a 500, and leaves nothing behind', async (_what, type, payload) => {
+    const r = await t.app.inject({ method: 'POST', url: '/api/v1/telephony/prompts', headers: { cookie: admin, 'content-type': type }, payload });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error).toMatchObject({ code: 'malformed_form', details: {} });
+    expect(t.count('prompts')).toBe(0);
+    const scratch = join(t.dataDir, 'tmp', 'prompts');
+    expect(existsSync(scratch) ? readdirSync(scratch) : []).toEqual([]);
   });
 
   it.each(['__proto__', 'constructor'])('a form field named %s is a 400 invalid_field that says why', async (key) => {
