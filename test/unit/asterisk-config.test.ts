@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_EVENT_MASK } from '../../src/telephony/ami/ami.client.js';
 import { stasisFailedCause } from '../../src/telephony/emulator/far-end.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -129,5 +130,20 @@ describe('docs/real-asterisk.md', () => {
 
   it('names no AMI action that does not exist', () => {
     for (const text of [guide, read('config', 'asterisk', 'manager.conf')]) expect(text).not.toMatch(/ModuleReload/);
+  });
+});
+
+describe('manager.conf', () => {
+  const user = read('config', 'asterisk', 'manager.conf').split('[atende]')[1]!;
+  const classes = (key: string) =>
+    (new RegExp(`^${key}\\s*=\\s*(.*)$`, 'm').exec(user)?.[1] ?? '').replace(/;.*$/, '').trim().split(',').map((c) => c.trim()).sort();
+
+  it('lets Atende read exactly the event classes its AMI client asks for', () => {
+    expect(classes('read')).toEqual(DEFAULT_EVENT_MASK.split(',').sort());
+  });
+
+  it('reaches the AMI from loopback only', () => {
+    expect(user).toMatch(/^deny=0\.0\.0\.0\/0\.0\.0\.0$/m);
+    expect(user).toMatch(/^permit=127\.0\.0\.1\/255\.255\.255\.255$/m);
   });
 });
