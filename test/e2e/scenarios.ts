@@ -212,6 +212,42 @@ export function defineScenarios(getTarget: () => E2eTarget): void {
     });
   });
 
+  describe('Atende absent (its app not connected)', () => {
+    // config/asterisk/pjsip-e2e.conf: PJSIP/<did>@atende-e2e-loop makes Asterisk send an INVITE to
+    // itself, which comes back in on endpoint atende-e2e-trunk into atende-from-trunk — a
+    // carrier's call. With the app gone, Stasis() fails and the dialplan must answer a temporary
+    // failure: SIP 503, which the calling leg reports as cause 34. A 603 Decline (cause 21) is a
+    // final answer on which carriers do not reroute.
+    it('a call from a SIP trunk gets 503 (cause 34), never 603 Decline', async () => {
+      const probeLog = new EventLog(target().probe);
+      const mark = log.mark();
+      target().cutAri();
+      try {
+        await log.waitFor('ARI down', on.ari('down'), 30_000, mark);
+        const id = await target().probe.originate({
+          endpoint: 'PJSIP/1133334444@atende-e2e-loop',
+          appArgs: ['e2e', 'sip-absent'],
+          callerId: { number: '11987654321', name: 'Atende e2e' },
+          timeoutSeconds: 15,
+          id: `e2e-sip-absent-${randomUUID().slice(0, 8)}`,
+        });
+        const failed = await probeLog.waitFor('the trunk call refused', on.originateFailed(id), 20_000);
+        expect({ reason: failed.reason, cause: failed.cause }).toEqual({ reason: 'congestion', cause: 34 });
+      } finally {
+        probeLog.close();
+        target().restoreAri();
+        await log.waitFor('ARI up again', on.ari('up'), 30_000, mark);
+      }
+    });
+  });
+
+  describe('the shipped Asterisk configuration', () => {
+    it('loads the default music-on-hold class (config/asterisk/musiconhold.conf)', async () => {
+      const out = await target().ami.command('moh show classes');
+      expect(out.map((l) => l.trim())).toContain('Class: default');
+    });
+  });
+
   describe('ARI link lost mid-call', () => {
     it('reconnects, still lists the call, and still controls it', async () => {
       const { id } = await answeredLeg('answer', 'ari-drop');
