@@ -27,7 +27,10 @@ export const MODULES = {
   flows: 'IVRs, time conditions, announcements, conferences',
   queues: 'services (queues) and their agents',
   tabulations: 'status groups, statuses and tags',
-  contacts: 'contacts, blacklists, shortcuts, FAQ, forms',
+  contacts: "contacts, their tickets, interactions and history, callbacks; an agent's after-call work",
+  crm: 'contact books, custom fields, forms, shortcuts, FAQ and the CRM switches',
+  blacklist: 'inbound and outbound blacklists',
+  imports: 'CSV imports and exports of contacts and blacklists',
   dialer: 'dialer campaigns and contact lists',
   channels: 'WhatsApp, web chat, e-mail, Mercado Livre accounts and broadcasts',
   reports: 'metrics, CSV exports, scheduled reports',
@@ -61,11 +64,11 @@ const r = (...modules: Module[]): Permission[] => modules.map((m) => `${m}:read`
 export const DEFAULT_PERMISSIONS: Record<AccessLevel, readonly Permission[]> = {
   admin: ALL_PERMISSIONS,
   supervisor: [
-    ...rw('self', 'agent', 'supervision', 'dialer', 'interactions', 'contacts', 'reports'),
+    ...rw('self', 'agent', 'supervision', 'dialer', 'interactions', 'contacts', 'reports', 'blacklist', 'imports'),
     ...r('tenants', 'users', 'teams', 'profiles', 'pauses', 'calls', 'telephony', 'flows', 'queues'),
-    ...r('tabulations', 'channels', 'recordings', 'emulator'),
+    ...r('tabulations', 'crm', 'channels', 'recordings', 'emulator'),
   ],
-  agent: [...rw('self', 'agent', 'interactions', 'contacts'), ...r('calls', 'pauses', 'tabulations', 'queues')],
+  agent: [...rw('self', 'agent', 'interactions', 'contacts'), ...r('calls', 'pauses', 'tabulations', 'queues', 'crm')],
 };
 
 /** Does this set of permissions allow `access`? `write` implies `read`; `self` is always allowed. */

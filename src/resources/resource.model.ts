@@ -70,8 +70,11 @@ export interface ResourceDef<T extends ScopedTable, TInput extends object, TView
   toView(row: RowOf<T>, r: ReadContext): TView;
   /** Child rows and other writes in the same transaction, after the row is written. */
   afterWrite?(row: RowOf<T>, input: TInput, w: WriteContext<T>): void;
-  /** Refusals of a delete beyond references (e.g. "the queue still has agents"); throw to refuse. */
-  beforeDelete?(row: RowOf<T>, w: WriteContext<T>): void;
+  /**
+   * Refusals of a delete beyond references (e.g. "the queue still has agents"); throw to refuse.
+   * `options` is the delete's query (`deleteQuery` of the routes), e.g. a confirmation.
+   */
+  beforeDelete?(row: RowOf<T>, w: WriteContext<T>, options: Record<string, unknown>): void;
 }
 
 export type ChangeAction = 'create' | 'update' | 'delete';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
 import { actorOf, changeContextOf, tenantScope, type Module } from '../auth/index.js';
-import { IdParams, NoContent, PageOf, PageQuery, TenantQuery, closed, pageOf } from '../http/schemas.js';
+import { Id, IdParams, NoContent, PageOf, PageQuery, TenantQuery, closed, pageOf } from '../http/schemas.js';
 import type { ResourceService } from './resource.service.js';
 import type { ScopedTable } from './resource.model.js';
 
@@ -18,6 +18,10 @@ export interface ResourceRoutesOptions<TBody extends TObject, TView extends TSch
   view: TView;
   /** Extra list filters (query-string properties, each optional); the definition's `filter` reads them. */
   filters?: TProperties;
+  /** Query properties of `DELETE path/:id` (each optional), handed to the definition's `beforeDelete`. */
+  deleteQuery?: TProperties;
+  /** Also `PUT path`: creates, updates and deletes in one transaction (a list edited in place, then saved). */
+  bulk?: { maxItems: number };
 }
 
 /**
@@ -49,6 +53,7 @@ export function resourceRoutes<T extends ScopedTable, TBody extends TObject, TVi
   // Generic schemas defeat the TypeBox type provider's inference; Ajv has validated each
   // part against the schemas above before a handler runs, so the casts below are checked ones.
   type Req = FastifyRequest<{ Params: { id: number }; Querystring: ListQueryOf; Body: Record<string, unknown> }>;
+  type BulkReq = FastifyRequest<{ Querystring: { tenantId?: number }; Body: { create?: Record<string, unknown>[]; update?: { id: number; patch: Record<string, unknown> }[]; remove?: number[] } }>;
   type ListQueryOf = Record<string, unknown> & { limit?: number; offset?: number; tenantId?: number };
   const view: TSchema = opts.view;
   const svc = service as unknown as ResourceService<T, Record<string, unknown>, Record<string, unknown>>;
@@ -75,11 +80,45 @@ export function resourceRoutes<T extends ScopedTable, TBody extends TObject, TVi
     );
     app.delete(
       `${opts.path}/:id`,
-      { config: write, schema: { tags, summary: `Delete a ${label} (refused while something refers to it)`, params: IdParams, response: NoContent } },
+      {
+        config: write,
+        schema: {
+          tags,
+          summary: `Delete a ${label} (refused while something refers to it)`,
+          params: IdParams,
+          ...(opts.deleteQuery ? { querystring: Type.Object(opts.deleteQuery, closed) } : {}),
+          response: NoContent,
+        },
+      },
       async (req: Req, reply) => {
-        svc.remove(changeContextOf(req), req.params.id);
+        svc.remove(changeContextOf(req), req.params.id, req.query);
         return reply.status(204).send(null);
       },
     );
+    if (opts.bulk) {
+      const max = { maxItems: opts.bulk.maxItems };
+      const Bulk = Type.Object(
+        {
+          create: Type.Optional(Type.Array(opts.body, max)),
+          update: Type.Optional(Type.Array(Type.Object({ id: Id, patch: Patch }, closed), max)),
+          remove: Type.Optional(Type.Array(Id, max)),
+        },
+        closed,
+      );
+      app.put(
+        opts.path,
+        {
+          config: write,
+          schema: {
+            tags,
+            summary: `Save several ${label}s at once: deletes, then updates, then creates, all or none`,
+            querystring: TenantQuery,
+            body: Bulk,
+            response: { 200: Type.Object({ items: Type.Array(view) }) },
+          },
+        },
+        async (req: BulkReq) => ({ items: svc.bulk(changeContextOf(req), tenantScope(req, req.query.tenantId), req.body) }),
+      );
+    }
   };
 }
