@@ -26,7 +26,8 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   readiness.register('database', () => database.writable());
   const clock = systemClock;
   await bootstrap({ config, database, logger, clock });
-  const modules = createModules({ database, clock, logger });
+  const modules = createModules({ config, database, clock, logger });
+  await modules.start();
 
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
   const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config });
@@ -42,6 +43,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
       // New calls are refused at once; live ones get the grace period, then are hung up.
       const draining = calls.stop(config.shutdownGraceMs);
       await app.close();
+      await modules.stop();
       await draining;
       await telephony.stop();
       database.close();

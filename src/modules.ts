@@ -1,5 +1,8 @@
+import { join, resolve } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { AuditService } from './audit/index.js';
+import type { Config } from './config/index.js';
+import { ContactsService, contactsRoutes, crmResourceRoutes } from './contacts/index.js';
 import type { Database_ } from './db/client.js';
 import type { Clock, Logger } from './kernel/index.js';
 import { ChangeFeed, ReferenceRegistry, type ResourceContext } from './resources/index.js';
@@ -11,11 +14,18 @@ import { ChangeFeed, ReferenceRegistry, type ResourceContext } from './resources
 export interface Modules {
   /** What every resource service shares: audit, cross-module references, the change feed. */
   resources: ResourceContext;
+  /** Contacts, CRM resources, the CSV importer, tabulations (screen pop and blacklist for the engines). */
+  contacts: ContactsService;
   /** Route plugins of the modules, mounted under /api/v1. */
   routes: FastifyPluginAsync[];
+  /** Starts what runs in the background (undo of interrupted imports). */
+  start(): Promise<void>;
+  /** Stops it (running imports are cancelled and undone). */
+  stop(): Promise<void>;
 }
 
 export interface ModuleDeps {
+  config: Pick<Config, 'dataDir' | 'contacts'>;
   database: Database_;
   clock: Clock;
   logger: Logger;
@@ -29,5 +39,19 @@ export function createModules(deps: ModuleDeps): Modules {
     references: new ReferenceRegistry(),
     changes: new ChangeFeed(deps.logger),
   };
-  return { resources, routes: [] };
+  const contacts = new ContactsService({
+    resources,
+    logger: deps.logger,
+    spoolDir: join(resolve(deps.config.dataDir), 'imports'),
+    importMaxBytes: deps.config.contacts.importMaxMb * 1024 * 1024,
+    // Progress is kept with the import (GET /imports/:id); the events socket will carry it too.
+    importPublisher: { publish: () => undefined },
+  });
+  return {
+    resources,
+    contacts,
+    routes: [...crmResourceRoutes(contacts), contactsRoutes(contacts)],
+    start: () => contacts.start(),
+    stop: () => contacts.stop(),
+  };
 }

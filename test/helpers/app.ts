@@ -116,7 +116,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
-  const modules = createModules({ database, clock, logger });
+  const modules = createModules({ config, database, clock, logger });
   opts.extendModules?.(modules);
   const deps: AppDeps & { modules: Modules } = { config, database, logger, clock, readiness, modules };
   let boot: BootstrapResult;
@@ -195,6 +195,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     },
     async close(c = {}) {
       await app.close();
+      await modules.stop();
       database.close();
       if (!c.keepData) rmSync(dataDir, { recursive: true, force: true });
     },

@@ -158,8 +158,6 @@ export interface TabulationActions {
   /** Make the agent the contact's owner (for `ownerDays`, null: no end), or clear the owner. */
   owner?: 'set' | 'clear' | null;
   ownerDays?: number | null;
-  /** The agent must pick a date/time for the next contact. */
-  scheduleNext?: boolean;
 }
 
 export const INTERACTION_KINDS = ['contact', 'chat', 'dialer', 'manual', 'preview', 'inbound', 'email'] as const;
