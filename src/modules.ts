@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { AuditService } from './audit/index.js';
 import type { Config } from './config/index.js';
-import { ContactsService, contactsRoutes, crmResourceRoutes } from './contacts/index.js';
+import { ContactsService, contactsRoutes, crmResourceRoutes, interactionsRoutes } from './contacts/index.js';
 import type { Database_ } from './db/client.js';
 import type { Clock, Logger } from './kernel/index.js';
 import { ChangeFeed, ReferenceRegistry, type ResourceContext } from './resources/index.js';
@@ -50,7 +50,7 @@ export function createModules(deps: ModuleDeps): Modules {
   return {
     resources,
     contacts,
-    routes: [...crmResourceRoutes(contacts), contactsRoutes(contacts)],
+    routes: [...crmResourceRoutes(contacts), contactsRoutes(contacts), interactionsRoutes(contacts)],
     start: () => contacts.start(),
     stop: () => contacts.stop(),
   };

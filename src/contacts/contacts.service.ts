@@ -15,6 +15,7 @@ import { BlacklistImportTarget } from './import/blacklist.target.js';
 import { ContactsImportTarget } from './import/contacts.target.js';
 import type { ImportPublisher } from './import/importer.model.js';
 import { ImportService } from './import/importer.service.js';
+import { InteractionsService } from './interactions.service.js';
 import { checkPhone } from './phone.logic.js';
 import { faqDef, shortcutDef } from './shortcuts.resource.js';
 import { groupDef, statusDef, statusesOfGroup, tagDef } from './tabulations.resource.js';
@@ -56,6 +57,7 @@ export class ContactsService {
   readonly tags;
   readonly repo: ContactsRepo;
   readonly importer: ImportService;
+  readonly interactions: InteractionsService;
   private readonly db: Db;
 
   constructor(private readonly deps: ContactsDeps) {
@@ -76,6 +78,7 @@ export class ContactsService {
     resources.references.add('contact_form', booksUsingForm(this.db));
     resources.references.add('status_group', statusesOfGroup(this.db));
 
+    this.interactions = new InteractionsService(resources.database, resources.clock);
     this.importer = new ImportService({
       database: resources.database,
       clock: resources.clock,

@@ -6,6 +6,9 @@ export { ContactsService, type ContactsDeps, type ScreenPop } from './contacts.s
 export type { PhoneMatch } from './contacts.repo.js';
 export type { ContactView } from './contacts.resource.js';
 export { contactsRoutes, crmResourceRoutes } from './contacts.routes.js';
+export { interactionsRoutes } from './interactions.routes.js';
+export { InteractionsService, type Finish, type Finished, type OpenInteraction, type Settings } from './interactions.service.js';
+export type { FinishCommand } from './tabulation.logic.js';
 export { checkPhone, formatPhone, type PhoneCheck, type PhoneKind } from './phone.logic.js';
 export { checkDocument } from './document.logic.js';
 export type { ImportProgress, ImportPublisher, ImportSession, ImportTarget, PreparedRow, RowProblem, WriteContext as ImportWriteContext } from './import/importer.model.js';

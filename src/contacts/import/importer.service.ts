@@ -276,7 +276,7 @@ export class ImportService {
     };
 
     const decode = new TextDecoder(encoding);
-    const source = createReadStream(file);
+    const source = createReadStream(file, { highWaterMark: 1024 * 1024 });
     source.on('data', (chunk: Buffer | string) => (counts.bytesRead += chunk.length));
     // CRLF becomes LF before parsing: csv-parse counts a CRLF inside quotes as two lines, and
     // the line numbers in the problems report must be the ones the user sees in the file.

@@ -1,0 +1,182 @@
+/**
+ * Contacts, tabulations and after-call work through the real app: bad input named by field,
+ * screen pop by any phone format, merge, tenancy, the finish of an interaction with its
+ * tabulation rules and actions (do-not-call for the dialer), tickets and the history.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
+
+describe('contacts and after-call work', () => {
+  let t: TestApp;
+  let admin: LoggedIn;
+
+  beforeEach(async () => {
+    t = await createTestApp();
+    admin = await t.loginAs('admin');
+  });
+  afterEach(async () => t.close());
+
+  const post = (url: string, body: object, cookie = admin.cookie) => t.request('POST', `/api/v1${url}`, { cookie, body });
+
+  it('refuses bad contacts naming the field', async () => {
+    await post('/crm/fields', { scope: 'contact', key: 'cep_cobranca', label: 'CEP de cobrança', type: 'text', mask: '99999-999' });
+    const cases: [object, string][] = [
+      [{ name: 'A', document: '529.982.247-26' }, 'document'],
+      [{ name: 'A', phones: [{ number: '(20) 98765-4321' }] }, 'phones.0.number'],
+      [{ name: 'A', phones: [{ number: '+1 415 555 2671' }] }, 'phones.0.number'],
+      [{ name: 'A', custom: { cep_cobranca: 'abc' } }, 'custom.cep_cobranca'],
+      [{ name: 'A', custom: { nada: 'x' } }, 'custom.nada'],
+      [{ name: 'A', emails: ['not-an-email'] }, 'emails.0'],
+      [{ name: 'A', phones: [{ number: '11987654321' }, { number: '+55 11 98765-4321' }] }, 'phones.1.number'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await post('/contacts', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json().error.details.field).toBe(field);
+    }
+    const shortcut = await post('/crm/shortcuts', { prefix: 'bom dia', text: 'Olá {{primeiro_nome}}' });
+    expect(shortcut.json().error.details.field).toBe('prefix');
+    const variable = await post('/crm/shortcuts', { prefix: 'ola', text: 'Olá {{apelido}}' });
+    expect(variable.json().error.details.field).toBe('text');
+    expect(t.count('contacts')).toBe(0);
+  });
+
+  it('creates a contact, finds it by any phone format, name without accents, document; merges a duplicate', async () => {
+    await post('/crm/fields', { scope: 'contact', key: 'cep_cobranca', label: 'CEP de cobrança', type: 'text', mask: '99999-999' });
+    const a = await post('/contacts', {
+      name: 'José Conceição',
+      phones: [{ number: '(11) 98765-4321', label: 'mobile' }],
+      emails: ['Jose@Example.com'],
+      document: '52998224725',
+      custom: { cep_cobranca: '01310100' },
+    });
+    expect(a.statusCode).toBe(201);
+    expect(a.json()).toMatchObject({ documentKind: 'cpf', emails: ['jose@example.com'], custom: { cep_cobranca: '01310-100' } });
+    expect(a.json().phones[0]).toMatchObject({ number: '5511987654321', display: '+55 (11) 98765-4321', kind: 'mobile' });
+    const pop = await t.request('GET', '/api/v1/contacts/lookup', { cookie: admin.cookie, query: { phone: '011 98765 4321' } });
+    expect(pop.json()).toMatchObject({ number: '5511987654321', matches: [{ contactId: a.json().id, name: 'José Conceição' }] });
+    for (const query of [{ name: 'jose conc' }, { phone: '98765-4321' }, { document: '529.982.247-25' }, { email: 'JOSE@example.com' }]) {
+      const found = await t.request('GET', '/api/v1/contacts', { cookie: admin.cookie, query });
+      expect(found.json().total, JSON.stringify(query)).toBe(1);
+    }
+    const dupDoc = await post('/contacts', { name: 'Outro', document: '529.982.247-25' });
+    expect(dupDoc.statusCode).toBe(409);
+    expect(dupDoc.json().error.details.field).toBe('document');
+
+    const b = (await post('/contacts', { name: 'Zé', phones: [{ number: '11 3456-7890' }], company: 'Padaria' })).json();
+    const merged = await post(`/contacts/${a.json().id}/merge`, { ids: [b.id] });
+    expect(merged.statusCode).toBe(200);
+    expect(merged.json().phones.map((p: { number: string }) => p.number)).toEqual(['5511987654321', '551134567890']);
+    expect(merged.json().company).toBe('Padaria');
+    expect((await t.request('GET', `/api/v1/contacts/${b.id}`, { cookie: admin.cookie })).statusCode).toBe(404);
+
+    const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+    expect((await t.request('GET', `/api/v1/contacts/${a.json().id}`, { cookie: other.cookie })).statusCode).toBe(404);
+    const otherPop = await t.request('GET', '/api/v1/contacts/lookup', { cookie: other.cookie, query: { phone: '11987654321' } });
+    expect(otherPop.json().matches).toEqual([]);
+  });
+
+  it('finishing with a do-not-call status sets the flag the dialer checks, and runs the other actions', async () => {
+    const group = (await post('/tabulations/groups', { name: 'Cobrança' })).json();
+    const dnc = (
+      await post('/tabulations/statuses', {
+        groupId: group.id,
+        name: 'Não ligar mais',
+        category: 'negative',
+        kinds: ['dialer', 'inbound'],
+        requiresProtocol: true,
+        actions: { markContactDoNotCall: true, markPhoneInvalid: true, owner: 'clear', transferServiceId: 9 },
+      })
+    ).json();
+    const callback = (await post('/tabulations/statuses', { groupId: group.id, name: 'Retornar', category: 'neutral', kinds: ['dialer'], schedulesCallback: true })).json();
+    const chatOnly = (await post('/tabulations/statuses', { groupId: group.id, name: 'Chat', category: 'neutral', kinds: ['chat'] })).json();
+    const contact = (await post('/contacts', { name: 'Maria Souza', phones: [{ number: '48999999999' }, { number: '4834322422' }], ownerUserId: admin.user.id })).json();
+
+    const ix = (await post('/interactions', { contactId: contact.id, address: '(48) 99999-9999', kind: 'dialer', channel: 'voice', requiresTabulation: true })).json();
+    expect(ix.protocol).toMatch(/^\d{14}$/);
+    const finish = (body: object) => post(`/interactions/${ix.id}/finish`, body);
+    expect((await finish({})).json().error.details.field).toBe('statusId');
+    expect((await finish({ statusId: chatOnly.id })).json().error.details.field).toBe('statusId');
+    expect((await finish({ statusId: dnc.id })).json().error.details.field).toBe('externalProtocol');
+    expect((await finish({ statusId: dnc.id, externalProtocol: '12345678901234' })).json().error.details.field).toBe('externalProtocol');
+    expect((await finish({ statusId: callback.id })).json().error.details.field).toBe('nextContactAt');
+    const pending = await finish({ pending: true, note: 'volto já' });
+    expect(pending.json().interaction.state).toBe('pending');
+
+    const done = await finish({ statusId: dnc.id, externalProtocol: 'ABC123', note: 'pediu para sair da lista' });
+    expect(done.statusCode).toBe(200);
+    expect(done.json().interaction).toMatchObject({ state: 'finished', statusName: 'Não ligar mais', groupName: 'Cobrança', externalProtocol: 'ABC123' });
+    expect(done.json().commands).toEqual([{ type: 'transfer', serviceId: 9 }]);
+    const after = (await t.request('GET', `/api/v1/contacts/${contact.id}`, { cookie: admin.cookie })).json();
+    expect(after.doNotCall).toBe(true);
+    expect(after.ownerUserId).toBeNull();
+    expect(after.phones.map((p: { valid: boolean }) => p.valid)).toEqual([false, true]);
+    expect(t.modules.contacts.lookup(t.tenantA, '48999999999').matches[0]).toMatchObject({ doNotCall: true, phoneValid: false });
+    expect((await finish({ statusId: dnc.id, externalProtocol: 'X' })).statusCode).toBe(409);
+
+    const second = (await post('/interactions', { contactId: contact.id, kind: 'dialer', channel: 'voice' })).json();
+    const due = new Date(t.clock.now() + 3_600_000).toISOString();
+    const scheduled = await post(`/interactions/${second.id}/finish`, { statusId: callback.id, nextContactAt: due, nextContactSameAgent: true });
+    expect(scheduled.json().callbackId).toBeGreaterThan(0);
+    const mine = await t.request('GET', '/api/v1/callbacks', { cookie: admin.cookie, query: { mine: true, state: 'pending' } });
+    expect(mine.json().items).toEqual([expect.objectContaining({ contactId: contact.id, dueAt: due, agentUserId: admin.user.id })]);
+  });
+
+  it('a tenant switch requires the external protocol on every finish; tickets open per interaction and keep their history', async () => {
+    await t.request('PUT', '/api/v1/crm/settings', { cookie: admin.cookie, body: { requireProtocol: true } });
+    const contact = (await post('/contacts', { name: 'Ana', phones: [{ number: '11912345678' }] })).json();
+    const ix = (await post('/interactions', { contactId: contact.id, kind: 'inbound', channel: 'voice', serviceName: 'Suporte' })).json();
+    expect((await post(`/interactions/${ix.id}/finish`, {})).json().error.details.field).toBe('externalProtocol');
+    expect((await post(`/interactions/${ix.id}/finish`, { externalProtocol: 'P1' })).statusCode).toBe(200);
+
+    const tickets = (await t.request('GET', `/api/v1/contacts/${contact.id}/tickets`, { cookie: admin.cookie })).json().items;
+    expect(tickets).toEqual([expect.objectContaining({ interactionId: ix.id, status: 'open', subject: `Suporte ${ix.protocol}` })]);
+    const changed = await t.request('PATCH', `/api/v1/tickets/${tickets[0].id}`, { cookie: admin.cookie, body: { status: 'resolved', interactionId: ix.id } });
+    expect(changed.json().status).toBe('resolved');
+    const history = (await t.request('GET', `/api/v1/tickets/${tickets[0].id}/history`, { cookie: admin.cookie })).json().items;
+    expect(history.map((h: { changes: object }) => h.changes)).toEqual([{ status: { from: null, to: 'open' } }, { status: { from: 'open', to: 'resolved' } }]);
+
+    await t.request('PUT', '/api/v1/crm/settings', { cookie: admin.cookie, body: { ticketMode: 'on_demand' } });
+    await post('/interactions', { contactId: contact.id, kind: 'chat', channel: 'whatsapp' });
+    expect((await t.request('GET', `/api/v1/contacts/${contact.id}/tickets`, { cookie: admin.cookie })).json().items).toHaveLength(1);
+
+    const visit = await post(`/contacts/${contact.id}/in-person`, { serviceName: 'Loja', description: 'Trocou o aparelho' });
+    expect(visit.statusCode).toBe(201);
+    const timeline = await t.request('GET', `/api/v1/contacts/${contact.id}/history`, { cookie: admin.cookie });
+    expect(timeline.json().total).toBe(3);
+    expect(timeline.json().items.map((i: { channel: string }) => i.channel).sort()).toEqual(['in_person', 'voice', 'whatsapp']);
+    const onlyVoice = await t.request('GET', `/api/v1/contacts/${contact.id}/history`, { cookie: admin.cookie, query: { channel: 'voice' } });
+    expect(onlyVoice.json().items).toEqual([expect.objectContaining({ externalProtocol: 'P1', state: 'finished' })]);
+
+    const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+    expect((await t.request('GET', `/api/v1/contacts/${contact.id}/history`, { cookie: other.cookie })).statusCode).toBe(404);
+    expect((await t.request('GET', `/api/v1/interactions/${ix.id}`, { cookie: other.cookie })).statusCode).toBe(404);
+    expect((await t.request('PATCH', `/api/v1/tickets/${tickets[0].id}`, { cookie: other.cookie, body: { status: 'closed' } })).statusCode).toBe(404);
+  });
+
+  it('nested tags: a child needs a macro parent; deleting a macro with children needs confirmation', async () => {
+    const macro = (await post('/tabulations/tags', { title: 'Vendas', colour: '#00AA00', kinds: ['inbound'] })).json();
+    const child = (await post('/tabulations/tags', { title: 'Upgrade', colour: '#00aa00', kinds: ['inbound'], parentId: macro.id })).json();
+    const grandchild = await post('/tabulations/tags', { title: 'X', colour: '#000000', kinds: ['inbound'], parentId: child.id });
+    expect(grandchild.json().error.details.field).toBe('parentId');
+    const refused = await t.request('DELETE', `/api/v1/tabulations/tags/${macro.id}`, { cookie: admin.cookie });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.details.children).toEqual([{ id: child.id, title: 'Upgrade' }]);
+    const confirmed = await t.request('DELETE', `/api/v1/tabulations/tags/${macro.id}`, { cookie: admin.cookie, query: { withChildren: true } });
+    expect(confirmed.statusCode).toBe(204);
+    expect(t.count('tags')).toBe(0);
+  });
+
+  it('shortcuts and FAQ are saved in bulk', async () => {
+    const saved = await t.request('PUT', '/api/v1/crm/shortcuts', {
+      cookie: admin.cookie,
+      body: { create: [{ prefix: 'ola', text: 'Olá {{primeiro_nome}}!' }, { prefix: 'tchau', text: 'Até logo' }] },
+    });
+    expect(saved.json().items.map((s: { prefix: string }) => s.prefix)).toEqual(['ola', 'tchau']);
+    const faq = await t.request('PUT', '/api/v1/crm/faq', { cookie: admin.cookie, body: { create: [{ question: 'Horário?', answer: '8h às 18h' }] } });
+    expect(faq.statusCode).toBe(200);
+    const agent = await t.loginAs('agent');
+    expect((await t.request('GET', '/api/v1/crm/shortcuts', { cookie: agent.cookie })).json().total).toBe(2);
+    expect((await t.request('PUT', '/api/v1/crm/faq', { cookie: agent.cookie, body: { create: [{ question: 'a', answer: 'b' }] } })).statusCode).toBe(403);
+  });
+});
