@@ -16,8 +16,15 @@ export interface ResourceRoutesOptions<TBody extends TObject, TView extends TSch
   /** Default: every field of `body` optional. */
   patch?: TObject;
   view: TView;
+  /** The answer to a create when it shows more than the view (see `revealOnCreate`); default `view`. */
+  created?: TSchema;
   /** Extra list filters (query-string properties, each optional); the definition's `filter` reads them. */
   filters?: TProperties;
+  /**
+   * Routes the resource serves itself because their request is not one JSON body (a prompt is
+   * created from an uploaded file); the service's method is still the one that writes.
+   */
+  except?: readonly ('create' | 'update' | 'delete')[];
   /** Query properties of `DELETE path/:id` (each optional), handed to the definition's `beforeDelete`. */
   deleteQuery?: TProperties;
   /** Also `PUT path`: creates, updates and deletes in one transaction (a list edited in place, then saved). */
@@ -57,6 +64,7 @@ export function resourceRoutes<T extends ScopedTable, TBody extends TObject, TVi
   type ListQueryOf = Record<string, unknown> & { limit?: number; offset?: number; tenantId?: number };
   const view: TSchema = opts.view;
   const svc = service as unknown as ResourceService<T, Record<string, unknown>, Record<string, unknown>>;
+  const serves = (route: 'create' | 'update' | 'delete') => !opts.except?.includes(route);
   return async (app) => {
     app.get(
       opts.path,
@@ -68,33 +76,39 @@ export function resourceRoutes<T extends ScopedTable, TBody extends TObject, TVi
       { config: read, schema: { tags, summary: `One ${label}`, params: IdParams, response: { 200: view } } },
       async (req: Req) => svc.get(actorOf(req), req.params.id),
     );
-    app.post(
-      opts.path,
-      { config: write, schema: { tags, summary: `Create a ${label}`, querystring: TenantQuery, body: opts.body, response: { 201: view } } },
-      async (req: Req, reply) => reply.status(201).send(svc.create(changeContextOf(req), tenantScope(req, req.query.tenantId), req.body)),
-    );
-    app.patch(
-      `${opts.path}/:id`,
-      { config: write, schema: { tags, summary: `Change a ${label}`, params: IdParams, body: Patch, response: { 200: view } } },
-      async (req: Req) => svc.update(changeContextOf(req), req.params.id, req.body),
-    );
-    app.delete(
-      `${opts.path}/:id`,
-      {
-        config: write,
-        schema: {
-          tags,
-          summary: `Delete a ${label} (refused while something refers to it)`,
-          params: IdParams,
-          ...(opts.deleteQuery ? { querystring: Type.Object(opts.deleteQuery, closed) } : {}),
-          response: NoContent,
+    if (serves('create')) {
+      app.post(
+        opts.path,
+        { config: write, schema: { tags, summary: `Create a ${label}`, querystring: TenantQuery, body: opts.body, response: { 201: opts.created ?? view } } },
+        async (req: Req, reply) => reply.status(201).send(svc.create(changeContextOf(req), tenantScope(req, req.query.tenantId), req.body)),
+      );
+    }
+    if (serves('update')) {
+      app.patch(
+        `${opts.path}/:id`,
+        { config: write, schema: { tags, summary: `Change a ${label}`, params: IdParams, body: Patch, response: { 200: view } } },
+        async (req: Req) => svc.update(changeContextOf(req), req.params.id, req.body),
+      );
+    }
+    if (serves('delete')) {
+      app.delete(
+        `${opts.path}/:id`,
+        {
+          config: write,
+          schema: {
+            tags,
+            summary: `Delete a ${label} (refused while something refers to it)`,
+            params: IdParams,
+            ...(opts.deleteQuery ? { querystring: Type.Object(opts.deleteQuery, closed) } : {}),
+            response: NoContent,
+          },
         },
-      },
-      async (req: Req, reply) => {
-        svc.remove(changeContextOf(req), req.params.id, req.query);
-        return reply.status(204).send(null);
-      },
-    );
+        async (req: Req, reply) => {
+          svc.remove(changeContextOf(req), req.params.id, req.query);
+          return reply.status(204).send(null);
+        },
+      );
+    }
     if (opts.bulk) {
       const max = { maxItems: opts.bulk.maxItems };
       const Bulk = Type.Object(

@@ -188,7 +188,7 @@ export class ResourceService<T extends ScopedTable, TInput extends object, TView
     this.def.afterWrite?.(row, input, w);
     const view = this.def.toView(this.repo.get(row.id)!, this.read);
     this.audit(change, tenantId, row.id, 'create', null, view);
-    return { view, change: { tenantId, entity: this.def.entity, id: row.id, action: 'create' } };
+    return { view: { ...view, ...this.def.revealOnCreate?.(row) }, change: { tenantId, entity: this.def.entity, id: row.id, action: 'create' } };
   }
 
   private updateIn(change: ChangeContext, id: number, patch: Partial<TInput>): Written<TView> {

@@ -145,6 +145,7 @@ describe('resources: a tenant-scoped, audited resource from one definition', () 
             bulk: { maxItems: 10 },
           }),
         );
+        modules.routes.push(resourceRoutes(service, { path: '/test/fixed-rooms', module: 'teams', tag: 'test', body: RoomBody, view: RoomView, except: ['create', 'delete'] }));
       },
     });
     admin = await t.loginAs('admin');
@@ -174,6 +175,16 @@ describe('resources: a tenant-scoped, audited resource from one definition', () 
     const bad = await t.request('GET', '/api/v1/test/rooms', { cookie: admin.cookie, query: { sort: 'pin' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.field).toBe('sort');
+  });
+
+  it('a resource may serve some routes itself: those it excepts are not made', async () => {
+    const id = (await create({ name: 'Vendas', number: '301' })).json().id;
+    const fixed = (method: 'POST' | 'DELETE' | 'GET' | 'PATCH', path: string, body?: object) =>
+      t.request(method, `/api/v1/test/fixed-rooms${path}`, { cookie: admin.cookie, body });
+    expect((await fixed('POST', '', { name: 'Suporte', number: '302' })).statusCode).toBe(404);
+    expect((await fixed('DELETE', `/${id}`)).statusCode).toBe(404);
+    expect((await fixed('GET', `/${id}`)).json().name).toBe('Vendas');
+    expect((await fixed('PATCH', `/${id}`, { name: 'Vendas SP' })).json().name).toBe('Vendas SP');
   });
 
   it('a patch is merged over the current values and the whole is checked again', async () => {
