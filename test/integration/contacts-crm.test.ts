@@ -55,7 +55,8 @@ describe('contacts and after-call work', () => {
     expect(a.json().phones[0]).toMatchObject({ number: '5511987654321', display: '+55 (11) 98765-4321', kind: 'mobile' });
     const pop = await t.request('GET', '/api/v1/contacts/lookup', { cookie: admin.cookie, query: { phone: '011 98765 4321' } });
     expect(pop.json()).toMatchObject({ number: '5511987654321', matches: [{ contactId: a.json().id, name: 'José Conceição' }] });
-    for (const query of [{ name: 'jose conc' }, { phone: '98765-4321' }, { document: '529.982.247-25' }, { email: 'JOSE@example.com' }]) {
+    const queries: Record<string, string>[] = [{ name: 'jose conc' }, { phone: '98765-4321' }, { document: '529.982.247-25' }, { email: 'JOSE@example.com' }];
+    for (const query of queries) {
       const found = await t.request('GET', '/api/v1/contacts', { cookie: admin.cookie, query });
       expect(found.json().total, JSON.stringify(query)).toBe(1);
     }
