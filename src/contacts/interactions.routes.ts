@@ -163,6 +163,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
           body: Type.Object(
             {
               pending: Type.Optional(Type.Boolean()),
+              formId: Type.Optional(Nullable(Id)),
               statusId: Type.Optional(Nullable(Id)),
               note: OptionalText(4000),
               externalProtocol: Type.Optional(Nullable(Type.String({ maxLength: 13, description: 'up to 13 characters' }))),

@@ -3,6 +3,8 @@ import { and, count, desc, eq, gte, inArray, lt } from 'drizzle-orm';
 import type { Database_, Db } from '../db/client.js';
 import {
   callbacks,
+  contactEmails,
+  contactForms,
   contactInteractions,
   contactPhones,
   contacts,
@@ -19,6 +21,7 @@ import type { Actor } from '../http/principal.js';
 import { conflict, invalidField, notFound, type Clock } from '../kernel/index.js';
 import { activeFields, fieldRule, type FieldScope } from './fields.resource.js';
 import { checkFieldValue, type FieldValue } from './fields.logic.js';
+import { resolveItems } from './forms.resource.js';
 import { checkPhone } from './phone.logic.js';
 import { mergeActions, planFinish, type FinishCommand } from './tabulation.logic.js';
 import { firstName } from './template.logic.js';
@@ -46,6 +49,8 @@ export interface OpenInteraction {
 export interface Finish {
   /** Keep it open as "pending" (the agent comes back to it); no tabulation needed. */
   pending?: boolean;
+  /** The form the agent filled: its required items are checked here too. */
+  formId?: number | null;
   statusId?: number | null;
   note?: string | null;
   externalProtocol?: string | null;
@@ -230,6 +235,7 @@ export class InteractionsService {
       if (nextAt !== null && row.contactId === null) throw invalidField('nextContactAt', 'nextContactAt: link the interaction to a contact first');
 
       const contact = row.contactId === null ? undefined : this.db.select().from(contacts).where(eq(contacts.id, row.contactId)).get();
+      if (f.formId != null) this.checkForm(row.tenantId, f.formId, contact, formValues);
       const agentId = row.agentUserId ?? (actor.userId || null);
       const agent = agentId === null ? undefined : this.db.select({ name: users.name }).from(users).where(eq(users.id, agentId)).get();
       const plan = planFinish(
@@ -287,6 +293,29 @@ export class InteractionsService {
       this.db.update(contactInteractions).set(done).where(eq(contactInteractions.id, id)).run();
       return { interaction: { ...row, ...done }, commands: plan.commands, callbackId };
     })();
+  }
+
+  /** The required items of the form: interaction fields among the values, contact fields on the contact. */
+  private checkForm(tenantId: number, formId: number, contact: typeof contacts.$inferSelect | undefined, values: Record<string, FieldValue>): void {
+    const form = this.db.select().from(contactForms).where(eq(contactForms.id, formId)).get();
+    if (form?.tenantId !== tenantId || !form.active) throw invalidField('formId', 'formId: no such active form');
+    for (const item of resolveItems(this.db, tenantId, form.items)) {
+      if (!item.required) continue;
+      if (item.source === 'interaction') {
+        if (values[item.key] === undefined) throw invalidField(`formValues.${item.key}`, `formValues.${item.key}: ${item.label ?? item.key} is required by the form`);
+        continue;
+      }
+      if (!contact) throw invalidField('contactId', 'contactId: the form needs a contact; link the interaction first');
+      const builtIn: Record<string, unknown> = {
+        ...contact,
+        phones: this.db.select({ id: contactPhones.id }).from(contactPhones).where(eq(contactPhones.contactId, contact.id)).get(),
+        emails: this.db.select({ id: contactEmails.id }).from(contactEmails).where(eq(contactEmails.contactId, contact.id)).get(),
+      };
+      const value = item.builtIn ? builtIn[item.key] : contact.custom[item.key];
+      if (value === undefined || value === null || value === '') {
+        throw invalidField(`contact.${item.key}`, `contact.${item.key}: ${item.label ?? item.key} is required by the form; fill it on the contact`);
+      }
+    }
   }
 
   /** An attendance in person, registered by the agent: already finished. */

@@ -155,6 +155,59 @@ describe('contacts and after-call work', () => {
     expect((await t.request('PATCH', `/api/v1/tickets/${tickets[0].id}`, { cookie: other.cookie, body: { status: 'closed' } })).statusCode).toBe(404);
   });
 
+  it('custom fields and forms: definitions are checked; a finish with a form enforces its required items', async () => {
+    const bad: [object, string][] = [
+      [{ scope: 'contact', key: 'plano', label: 'Plano', type: 'select' }, 'options'],
+      [{ scope: 'contact', key: 'idade', label: 'Idade', type: 'number', mask: '99' }, 'mask'],
+      [{ scope: 'contact', key: 'name', label: 'Nome', type: 'text' }, 'key'],
+      [{ scope: 'contact', key: 'Plano X', label: 'Plano', type: 'text' }, 'key'],
+      [{ scope: 'contact', key: 'cep', label: 'CEP', type: 'text', mask: 'xyz' }, 'mask'],
+    ];
+    for (const [body, field] of bad) expect((await post('/crm/fields', body)).json().error.details.field, JSON.stringify(body)).toBe(field);
+    await post('/crm/fields', { scope: 'contact', key: 'plano', label: 'Plano', type: 'select', options: ['Ouro', 'Prata'] });
+    await post('/crm/fields', { scope: 'interaction', key: 'motivo', label: 'Motivo', type: 'select', options: ['Dúvida', 'Reclamação'] });
+    const unknownItem = await post('/crm/forms', { name: 'Atendimento', items: [{ source: 'interaction', key: 'plano' }] });
+    expect(unknownItem.json().error.details.field).toBe('items.0.key');
+    const form = await post('/crm/forms', {
+      name: 'Atendimento',
+      items: [{ source: 'contact', key: 'name' }, { source: 'contact', key: 'plano', required: true }, { source: 'interaction', key: 'motivo', required: true }],
+    });
+    expect(form.statusCode).toBe(201);
+    expect(form.json().items.map((i: { key: string; label: string | null; type: string; required: boolean }) => [i.key, i.label, i.type, i.required])).toEqual([
+      ['name', null, 'text', true],
+      ['plano', 'Plano', 'select', true],
+      ['motivo', 'Motivo', 'select', true],
+    ]);
+    const contact = (await post('/contacts', { name: 'Rita', phones: [{ number: '11912345678' }] })).json();
+    const ix = (await post('/interactions', { contactId: contact.id, kind: 'inbound', channel: 'voice' })).json();
+    const finish = (body: object) => post(`/interactions/${ix.id}/finish`, { formId: form.json().id, ...body });
+    expect((await finish({ formValues: { motivo: 'Dúvida' } })).json().error.details.field).toBe('contact.plano');
+    await t.request('PATCH', `/api/v1/contacts/${contact.id}`, { cookie: admin.cookie, body: { custom: { plano: 'Ouro' } } });
+    expect((await finish({})).json().error.details.field).toBe('formValues.motivo');
+    expect((await finish({ formValues: { motivo: 'Elogio' } })).json().error.details.field).toBe('formValues.motivo');
+    const done = await finish({ formValues: { motivo: 'Dúvida' } });
+    expect(done.statusCode).toBe(200);
+    expect(done.json().interaction.formValues).toEqual({ motivo: 'Dúvida' });
+  });
+
+  it('blacklist entries: numbers or prefixes, moved between directions, expiring', async () => {
+    const entry = (await post('/blacklist', { direction: 'inbound', number: '(11) 98765-4321', reason: 'trote' })).json();
+    expect(entry.number).toBe('5511987654321');
+    const check = (number: string, direction: string) => t.request('GET', '/api/v1/blacklist/check', { cookie: admin.cookie, query: { number, direction } }).then((r) => r.json().blacklisted);
+    expect(await check('011987654321', 'inbound')).toBe(true);
+    expect(await check('011987654321', 'outbound')).toBe(false);
+    await t.request('PATCH', `/api/v1/blacklist/${entry.id}`, { cookie: admin.cookie, body: { direction: 'outbound' } });
+    expect(await check('011987654321', 'inbound')).toBe(false);
+    expect(await check('+55 11 98765-4321', 'outbound')).toBe(true);
+    await post('/blacklist', { direction: 'outbound', match: 'prefix', number: '5521', expiresAt: new Date(t.clock.now() + 60_000).toISOString() });
+    expect(await check('(21) 3456-7890', 'outbound')).toBe(true);
+    t.clock.advance(61_000);
+    expect(await check('(21) 3456-7890', 'outbound')).toBe(false);
+    expect(t.modules.contacts.blacklisted(t.tenantA, 'outbound', '5511987654321', t.clock.now())).toMatchObject({ id: entry.id });
+    const badNumber = await post('/blacklist', { direction: 'outbound', number: '123' });
+    expect(badNumber.json().error.details.field).toBe('number');
+  });
+
   it('nested tags: a child needs a macro parent; deleting a macro with children needs confirmation', async () => {
     const macro = (await post('/tabulations/tags', { title: 'Vendas', colour: '#00AA00', kinds: ['inbound'] })).json();
     const child = (await post('/tabulations/tags', { title: 'Upgrade', colour: '#00aa00', kinds: ['inbound'], parentId: macro.id })).json();
