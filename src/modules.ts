@@ -4,7 +4,8 @@ import { AuditService } from './audit/index.js';
 import type { Config } from './config/index.js';
 import { ContactsService, contactsRoutes, crmResourceRoutes, interactionsRoutes } from './contacts/index.js';
 import type { Database_ } from './db/client.js';
-import type { Clock, Logger } from './kernel/index.js';
+import { noEvents, type Clock, type EventPublisher, type Logger } from './kernel/index.js';
+import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
 import { ChangeFeed, ReferenceRegistry, type ResourceContext } from './resources/index.js';
 
 /**
@@ -16,6 +17,8 @@ export interface Modules {
   resources: ResourceContext;
   /** Contacts, CRM resources, the CSV importer, tabulations (screen pop and blacklist for the engines). */
   contacts: ContactsService;
+  /** The platform's outgoing mail (password resets, access links). */
+  mail: MailService;
   /** Route plugins of the modules, mounted under /api/v1. */
   routes: FastifyPluginAsync[];
   /** Starts what runs in the background (undo of interrupted imports). */
@@ -29,9 +32,14 @@ export interface ModuleDeps {
   database: Database_;
   clock: Clock;
   logger: Logger;
+  /** The SMTP adapter; default: nodemailer with the system's certificate authorities. */
+  mailer?: Mailer;
+  /** Where live events go (the events socket's hub); default: nowhere. */
+  events?: EventPublisher;
 }
 
 export function createModules(deps: ModuleDeps): Modules {
+  const events = deps.events ?? noEvents;
   const resources: ResourceContext = {
     database: deps.database,
     clock: deps.clock,
@@ -44,13 +52,15 @@ export function createModules(deps: ModuleDeps): Modules {
     logger: deps.logger,
     spoolDir: join(resolve(deps.config.dataDir), 'imports'),
     importMaxBytes: deps.config.contacts.importMaxMb * 1024 * 1024,
-    // Progress is kept with the import (GET /imports/:id); the events socket will carry it too.
-    importPublisher: { publish: () => undefined },
+    // Progress is kept with the import (GET /imports/:id) and pushed on the `imports` topic.
+    importPublisher: { publish: (progress) => events.publish('imports', progress.tenantId, { type: 'import.progressed', data: { import: progress } }) },
   });
+  const mail = new MailService({ ...deps, audit: resources.audit, mailer: deps.mailer ?? createSmtpMailer() });
   return {
     resources,
     contacts,
-    routes: [...crmResourceRoutes(contacts), contactsRoutes(contacts), interactionsRoutes(contacts)],
+    mail,
+    routes: [...crmResourceRoutes(contacts), contactsRoutes(contacts), interactionsRoutes(contacts), mailRoutes(mail)],
     start: () => contacts.start(),
     stop: () => contacts.stop(),
   };

@@ -69,7 +69,8 @@ export function crmResourceRoutes(svc: ContactsService): FastifyPluginAsync[] {
   ];
 }
 
-const ImportView = Type.Object({
+/** An import's progress, as GET /imports/:id answers and the `imports` topic pushes it. */
+export const ImportView = Type.Object({
   id: Type.Integer(),
   tenantId: Type.Integer(),
   target: Type.String(),

@@ -1,23 +1,4 @@
-import { formatCnpj, normaliseCnpj } from '../org/index.js';
-
-/**
- * CPF: 9 base digits + 2 check digits (mod 11); repeated digits (111.111.111-11) pass the
- * arithmetic but are never issued, so they are refused. Returns the 11 digits or null.
- */
-export function normaliseCpf(input: string): string | null {
-  const trimmed = input.trim();
-  if (!/^[0-9.\- ]+$/.test(trimmed)) return null;
-  const cpf = trimmed.replace(/[.\- ]/g, '');
-  if (!/^\d{11}$/.test(cpf) || /^(\d)\1{10}$/.test(cpf)) return null;
-  const d = [...cpf].map(Number);
-  const check = (n: number): number => {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += d[i]! * (n + 1 - i);
-    const rest = (sum * 10) % 11;
-    return rest === 10 ? 0 : rest;
-  };
-  return check(9) === d[9] && check(10) === d[10] ? cpf : null;
-}
+import { formatCnpj, normaliseCnpj, normaliseCpf } from '../org/index.js';
 
 export type DocumentCheck = { ok: true; document: string; kind: 'cpf' | 'cnpj' } | { ok: false; message: string };
 

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
+import { openSocket } from '../helpers/socket.js';
 
 describe('contacts: CSV import', () => {
   let t: TestApp;
@@ -85,6 +86,27 @@ describe('contacts: CSV import', () => {
     expect(history.json().items[0]).toMatchObject({ id: started.id, state: 'done', encoding: 'utf-8', delimiter: ';', createdBy: admin.user.login });
     const one = await t.request('GET', `/api/v1/imports/${started.id}`, { cookie: admin.cookie });
     expect(one.json()).toMatchObject({ imported: 4, rejected: 3 });
+  });
+
+  it('progress is pushed on the imports topic of the events socket, to the tenant only', async () => {
+    const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const url = `${base.replace(/^http/, 'ws')}/api/v1/events`;
+    const mine = await openSocket(url, { cookie: admin.cookie, origin: base });
+    const other = await openSocket(url, { cookie: (await t.loginAs('admin', { tenantId: t.createTenant() })).cookie, origin: base });
+    for (const s of [mine, other]) {
+      s.send({ type: 'subscribe', topics: ['imports'] });
+      await s.waitFor((m) => m.type === 'subscribed');
+    }
+    const csv = 'nome;telefone\n' + Array.from({ length: 4500 }, (_, i) => `Contato ${i};1198${String(7000000 + i)}\n`).join('');
+    const id = (await upload(csv)).json().id;
+    await finished(id);
+    const last = await mine.waitFor((m) => m.type === 'import.progressed' && (m.data as { import: { state: string } }).import.state === 'done');
+    expect((last.data as { import: object }).import).toMatchObject({ id, imported: 4500, percent: 100 });
+    const steps = mine.messages.filter((m) => m.type === 'import.progressed').map((m) => (m.data as { import: { imported: number } }).import.imported);
+    expect(steps).toEqual([2000, 4000, 4500, 4500]);
+    expect(other.messages.some((m) => m.type === 'import.progressed')).toBe(false);
+    mine.close();
+    other.close();
   });
 
   it('a second import reports the phones already in the book as duplicates', async () => {

@@ -3,3 +3,4 @@ export * from './org.js';
 export * from './auth.js';
 export * from './calls.js';
 export * from './contacts.js';
+export * from './mail.js';
