@@ -45,9 +45,9 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
       // New calls are refused at once; live ones get the grace period, then are hung up.
       const draining = calls.stop(config.shutdownGraceMs);
       await app.close();
-      await modules.stop();
       await draining;
       await telephony.stop();
+      await modules.close();
       database.close();
       logger.info('stopped');
     })());

@@ -6,7 +6,9 @@ import { ContactsService, contactsRoutes, crmResourceRoutes, interactionsRoutes 
 import type { Database_ } from './db/client.js';
 import { noEvents, type Clock, type EventPublisher, type Logger } from './kernel/index.js';
 import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
-import { ChangeFeed, ReferenceRegistry, type ResourceContext } from './resources/index.js';
+import { PromptService, promptDef, promptRoutes } from './provisioning/prompts/index.js';
+import { ChangeFeed, ReferenceRegistry, ResourceService, type ResourceContext } from './resources/index.js';
+import { PromptStore, createMediaService } from './telephony/media/index.js';
 
 /**
  * The feature modules, made once per process: main.ts hands the same instances to the HTTP app
@@ -21,14 +23,16 @@ export interface Modules {
   mail: MailService;
   /** Route plugins of the modules, mounted under /api/v1. */
   routes: FastifyPluginAsync[];
-  /** Starts what runs in the background (undo of interrupted imports). */
+  /** Audio prompts: upload, text to speech, the files Asterisk plays. */
+  prompts: PromptService;
+  /** Starts what runs in the background (undo of imports a stop interrupted). */
   start(): Promise<void>;
-  /** Stops it (running imports are cancelled and undone). */
-  stop(): Promise<void>;
+  /** Releases what the modules hold (running imports are cancelled and undone, the text-to-speech worker); the database stays open. */
+  close(): Promise<void>;
 }
 
 export interface ModuleDeps {
-  config: Pick<Config, 'dataDir' | 'contacts'>;
+  config: Config;
   database: Database_;
   clock: Clock;
   logger: Logger;
@@ -56,12 +60,30 @@ export function createModules(deps: ModuleDeps): Modules {
     importPublisher: { publish: (progress) => events.publish('imports', progress.tenantId, { type: 'import.progressed', data: { import: progress } }) },
   });
   const mail = new MailService({ ...deps, audit: resources.audit, mailer: deps.mailer ?? createSmtpMailer() });
+
+  const { config, logger } = deps;
+  const media = createMediaService({
+    ffmpegPath: config.media.ffmpegPath,
+    limits: { maxUploadBytes: config.media.maxUploadBytes, maxDurationMs: config.media.maxDurationSeconds * 1000 },
+    clock: deps.clock,
+    logger,
+  });
+  const store = new PromptStore({ dataDir: config.dataDir, soundsDir: config.asterisk.soundsDir });
+  const prompts = new PromptService(new ResourceService(promptDef(store), resources), media, store, resources, logger);
+  const files = prompts.reconcileFiles();
+  if (files.published + files.removed > 0) logger.info({ published: files.published, removed: files.removed }, 'prompt files brought in line');
+  if (files.missing.length > 0) logger.warn({ missing: files.missing }, 'prompts whose audio files are missing from the data dir');
+
   return {
     resources,
     contacts,
     mail,
-    routes: [...crmResourceRoutes(contacts), contactsRoutes(contacts), interactionsRoutes(contacts), mailRoutes(mail)],
+    routes: [...crmResourceRoutes(contacts), contactsRoutes(contacts), interactionsRoutes(contacts), mailRoutes(mail), promptRoutes(prompts, media.limits)],
+    prompts,
     start: () => contacts.start(),
-    stop: () => contacts.stop(),
+    close: async () => {
+      await contacts.stop();
+      await media.close();
+    },
   };
 }

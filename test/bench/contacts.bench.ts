@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     out(`load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     out(`peak RSS: ${Math.round(importPeak / 2 ** 20)} MiB (before the import ${Math.round(rssBefore / 2 ** 20)} MiB)`);
     out(`screen pop: ${LOOKUPS} lookups (10 % unknown numbers): p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${times[times.length - 1]!.toFixed(3)} ms`);
-    await modules.stop();
+    await modules.close();
     database.close();
   } finally {
     clearInterval(sampler);

@@ -213,7 +213,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     },
     async close(c = {}) {
       await app.close();
-      await modules.stop();
+      await modules.close();
       database.close();
       if (!c.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
