@@ -34,6 +34,21 @@ CREATE TABLE `callbacks` (
 --> statement-breakpoint
 CREATE INDEX `callbacks_tenant_state_due_idx` ON `callbacks` (`tenant_id`,`state`,`due_at`);--> statement-breakpoint
 CREATE INDEX `callbacks_agent_idx` ON `callbacks` (`agent_user_id`);--> statement-breakpoint
+CREATE TABLE `campaign_types` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`tenant_id` integer NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	`name` text NOT NULL,
+	`description` text,
+	`form_id` integer NOT NULL,
+	`active` integer DEFAULT true NOT NULL,
+	FOREIGN KEY (`tenant_id`) REFERENCES `tenants`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`form_id`) REFERENCES `contact_forms`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `campaign_types_tenant_name_unique` ON `campaign_types` (`tenant_id`,`name`);--> statement-breakpoint
+CREATE INDEX `campaign_types_form_idx` ON `campaign_types` (`form_id`);--> statement-breakpoint
 CREATE TABLE `contact_books` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`tenant_id` integer NOT NULL,
@@ -42,10 +57,12 @@ CREATE TABLE `contact_books` (
 	`name` text NOT NULL,
 	`description` text,
 	`form_id` integer,
+	`campaign_type_id` integer,
 	`is_default` integer DEFAULT false NOT NULL,
 	`active` integer DEFAULT true NOT NULL,
 	FOREIGN KEY (`tenant_id`) REFERENCES `tenants`(`id`) ON UPDATE no action ON DELETE no action,
-	FOREIGN KEY (`form_id`) REFERENCES `contact_forms`(`id`) ON UPDATE no action ON DELETE no action
+	FOREIGN KEY (`form_id`) REFERENCES `contact_forms`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`campaign_type_id`) REFERENCES `campaign_types`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `contact_books_tenant_name_unique` ON `contact_books` (`tenant_id`,`name`);--> statement-breakpoint

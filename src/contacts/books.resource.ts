@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { and, count, eq, ne } from 'drizzle-orm';
-import { contactBooks, contactForms, contacts } from '../db/schema/index.js';
+import { campaignTypes, contactBooks, contacts } from '../db/schema/index.js';
+import { checkFormOf } from './campaign-types.resource.js';
 import { Nullable, Timestamps, closed, Id } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
@@ -11,6 +12,7 @@ export const BookBody = Type.Object(
     name: Name(),
     description: OptionalText(500),
     formId: Type.Optional(Nullable(Id)),
+    campaignTypeId: Type.Optional(Nullable(Id)),
     isDefault: Flag,
     active: Flag,
   },
@@ -24,6 +26,7 @@ export const BookView = Type.Object({
   name: Type.String(),
   description: Nullable(Type.String()),
   formId: Nullable(Type.Integer()),
+  campaignTypeId: Nullable(Type.Integer()),
   isDefault: Type.Boolean(),
   active: Type.Boolean(),
   contactCount: Type.Integer(),
@@ -40,26 +43,29 @@ export const bookDef: ResourceDef<typeof contactBooks, BookInput, BookView> = {
   search: [contactBooks.name],
   sortable: { name: contactBooks.name },
   toColumns(input, w) {
-    if (input.formId) {
-      const form = w.db.select({ tenantId: contactForms.tenantId }).from(contactForms).where(eq(contactForms.id, input.formId)).get();
-      if (form?.tenantId !== w.tenantId) throw invalidField('formId', 'formId: no such form');
+    if (input.formId) checkFormOf(w.db, w.tenantId, input.formId);
+    if (input.campaignTypeId) {
+      const type = w.db.select({ tenantId: campaignTypes.tenantId }).from(campaignTypes).where(eq(campaignTypes.id, input.campaignTypeId)).get();
+      if (type?.tenantId !== w.tenantId) throw invalidField('campaignTypeId', 'campaignTypeId: no such campaign type');
     }
     if (w.before?.isDefault && input.isDefault === false) throw invalidField('isDefault', 'isDefault: make another book the default instead');
     return {
       name: input.name,
       description: input.description ?? null,
       formId: input.formId ?? null,
+      campaignTypeId: input.campaignTypeId ?? null,
       isDefault: input.isDefault ?? false,
       active: input.active ?? true,
     };
   },
-  toInput: (row) => ({ name: row.name, description: row.description, formId: row.formId, isDefault: row.isDefault, active: row.active }),
+  toInput: (row) => ({ name: row.name, description: row.description, formId: row.formId, campaignTypeId: row.campaignTypeId, isDefault: row.isDefault, active: row.active }),
   toView: (row, r) => ({
     id: row.id,
     tenantId: row.tenantId,
     name: row.name,
     description: row.description,
     formId: row.formId,
+    campaignTypeId: row.campaignTypeId,
     isDefault: row.isDefault,
     active: row.active,
     contactCount: r.db.select({ n: count() }).from(contacts).where(eq(contacts.bookId, row.id)).get()?.n ?? 0,

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { containsText } from '../db/search.js';
 import type { Db } from '../db/client.js';
 import { contactBooks, contactEmails, contactPhones, contactTags, contacts, tags, users } from '../db/schema/index.js';
 import { Id, Nullable, Timestamps, closed } from '../http/schemas.js';
@@ -164,7 +165,7 @@ export function contactDef(defaultBook: DefaultBook): ResourceDef<typeof contact
       const document = typeof q.document === 'string' ? q.document.replace(/[.\-/ ]/g, '').toUpperCase() : undefined;
       return [
         q.bookId === undefined ? undefined : eq(contacts.bookId, q.bookId as number),
-        q.name === undefined ? undefined : like(contacts.nameKey, `%${searchKey(q.name as string).replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
+        q.name === undefined ? undefined : containsText([contacts.nameKey], searchKey(q.name as string)),
         phone === undefined
           ? undefined
           : phone === null

@@ -2,20 +2,17 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { and, asc, eq, gt } from 'drizzle-orm';
 import { assertVisible, changeContextOf, principalOf, tenantScope } from '../auth/index.js';
-import { contacts } from '../db/schema/index.js';
 import { Id, IdParams, Nullable, PageOf, PageQuery, closed, pageOf } from '../http/schemas.js';
 import { AppError, notFound } from '../kernel/index.js';
 import { resourceRoutes } from '../resources/index.js';
 import { BLACKLIST_DIRECTIONS, BlacklistBody, BlacklistView } from './blacklist.resource.js';
 import { BookBody, BookView } from './books.resource.js';
+import { CampaignTypeBody, CampaignTypeView } from './campaign-types.resource.js';
 import type { ContactsService } from './contacts.service.js';
-import { ContactBody, ContactView, contactFilters, contactView } from './contacts.resource.js';
-import { FIELD_SCOPES, FieldBody, FieldView, activeFields } from './fields.resource.js';
+import { ContactBody, ContactView, contactFilters } from './contacts.resource.js';
+import { FIELD_SCOPES, FieldBody, FieldView } from './fields.resource.js';
 import { FormBody, FormView } from './forms.resource.js';
-import { EXPORT_COLUMNS } from './import/contacts.target.js';
-import { BOM, csvLine } from './import/csv.logic.js';
 import { formatPhone } from './phone.logic.js';
 import { Literals } from './schemas.js';
 import { FaqBody, FaqView, ShortcutBody, ShortcutView } from './shortcuts.resource.js';
@@ -29,6 +26,7 @@ export function crmResourceRoutes(svc: ContactsService): FastifyPluginAsync[] {
     resourceRoutes(svc.books, { path: '/crm/books', module: 'crm', tag: 'crm', body: BookBody, view: BookView }),
     resourceRoutes(svc.fields, { path: '/crm/fields', module: 'crm', tag: 'crm', body: FieldBody, view: FieldView, filters: { scope: Type.Optional(Literals(FIELD_SCOPES)) } }),
     resourceRoutes(svc.forms, { path: '/crm/forms', module: 'crm', tag: 'crm', body: FormBody, view: FormView, filters: Active }),
+    resourceRoutes(svc.campaignTypes, { path: '/crm/campaign-types', module: 'crm', tag: 'crm', body: CampaignTypeBody, view: CampaignTypeView, filters: Active }),
     resourceRoutes(svc.shortcuts, {
       path: '/crm/shortcuts',
       module: 'crm',
@@ -151,6 +149,20 @@ export function contactsRoutes(svc: ContactsService): FastifyPluginAsync {
         const pop = svc.lookup(tenantScope(req, req.query.tenantId), req.query.phone, req.query.bookId);
         return { ...pop, display: pop.number === null ? null : formatPhone(pop.number) };
       },
+    );
+
+    app.get(
+      '/crm/forms/applicable',
+      {
+        config: { access: { module: 'crm', action: 'read' } },
+        schema: {
+          tags: ['crm'],
+          summary: "The form the agent desktop shows: the campaign type's, else the book's (or its campaign type's), else the tenant's default",
+          querystring: Type.Object({ bookId: Type.Optional(Id), campaignTypeId: Type.Optional(Id), tenantId: Type.Optional(Id) }, closed),
+          response: { 200: Type.Object({ form: Nullable(FormView) }) },
+        },
+      },
+      async (req) => ({ form: svc.formFor(tenantScope(req, req.query.tenantId), req.query) }),
     );
 
     app.post(
@@ -336,31 +348,9 @@ export function contactsRoutes(svc: ContactsService): FastifyPluginAsync {
       async (req, reply) => {
         const tenantId = tenantScope(req, req.query.tenantId);
         const bookId = req.query.bookId ?? svc.defaultBook(tenantId);
-        const book = svc.books.row(tenantId, bookId);
-        if (!book) throw notFound('contact book');
-        const db = instance.deps.database.db;
-        const keys = activeFields(db, tenantId, 'contact').map((f) => f.key);
-        const header = csvLine([...EXPORT_COLUMNS, ...keys]);
-        const read = { db };
-        async function* rows(): AsyncGenerator<string> {
-          yield BOM + header;
-          let after = 0;
-          for (;;) {
-            const page = db.select().from(contacts).where(and(eq(contacts.bookId, bookId), gt(contacts.id, after))).orderBy(asc(contacts.id)).limit(500).all();
-            if (page.length === 0) return;
-            yield page
-              .map((row) => {
-                const c = contactView(row, read);
-                return csvLine([
-                  c.name, c.phones[0]?.number, c.phones[1]?.number, c.emails[0], c.document, c.company, c.street, c.streetNumber, c.complement,
-                  c.district, c.city, c.state, c.postalCode, ...keys.map((k) => c.custom[k]),
-                ]);
-              })
-              .join('');
-            after = page[page.length - 1]!.id;
-          }
-        }
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="contatos-${bookId}.csv"`).send(Readable.from(rows()) as unknown as string);
+        if (!svc.books.row(tenantId, bookId)) throw notFound('contact book');
+        const rows = svc.exportCsv(tenantId, bookId);
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="contatos-${bookId}.csv"`).send(Readable.from(rows) as unknown as string);
       },
     );
   };

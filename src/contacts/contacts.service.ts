@@ -1,21 +1,23 @@
-import { and, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { blacklist, callbacks, contactBooks, contactInteractions, contacts, tickets } from '../db/schema/index.js';
+import { blacklist, callbacks, campaignTypes, contactBooks, contactForms, contactInteractions, contacts, tickets } from '../db/schema/index.js';
 import type { ChangeContext } from '../http/principal.js';
-import { invalidField, notFound, type Logger } from '../kernel/index.js';
+import { conflict, invalidField, notFound, type Logger } from '../kernel/index.js';
 import { ResourceService, type ResourceContext } from '../resources/index.js';
 import { candidateKeys } from './blacklist.logic.js';
 import { blacklistDef } from './blacklist.resource.js';
+import { booksOfCampaignType, campaignTypeDef, campaignTypesUsingForm } from './campaign-types.resource.js';
 import { bookDef } from './books.resource.js';
 import { ContactsRepo, type PhoneMatch } from './contacts.repo.js';
-import { contactDef, type ContactInput, type ContactView } from './contacts.resource.js';
-import { fieldDef } from './fields.resource.js';
-import { booksUsingForm, formDef } from './forms.resource.js';
+import { contactDef, contactView, type ContactInput, type ContactView } from './contacts.resource.js';
+import { activeFields, fieldDef } from './fields.resource.js';
+import { booksUsingForm, formDef, type FormView } from './forms.resource.js';
 import { BlacklistImportTarget } from './import/blacklist.target.js';
-import { ContactsImportTarget } from './import/contacts.target.js';
+import { ContactsImportTarget, EXPORT_COLUMNS } from './import/contacts.target.js';
+import { BOM, csvLine } from './import/csv.logic.js';
 import type { ImportPublisher } from './import/importer.model.js';
 import { ImportService } from './import/importer.service.js';
-import { InteractionsService } from './interactions.service.js';
+import { InteractionsService, type InteractionRow } from './interactions.service.js';
 import { checkPhone } from './phone.logic.js';
 import { faqDef, shortcutDef } from './shortcuts.resource.js';
 import { groupDef, statusDef, statusesOfGroup, tagDef } from './tabulations.resource.js';
@@ -48,6 +50,7 @@ export class ContactsService {
   readonly books;
   readonly fields;
   readonly forms;
+  readonly campaignTypes;
   readonly contacts;
   readonly blacklist;
   readonly shortcuts;
@@ -68,6 +71,7 @@ export class ContactsService {
     this.books = new ResourceService(bookDef, resources);
     this.fields = new ResourceService(fieldDef, resources);
     this.forms = new ResourceService(formDef, resources);
+    this.campaignTypes = new ResourceService(campaignTypeDef, resources);
     this.contacts = new ResourceService(contactDef(defaultBook), resources);
     this.blacklist = new ResourceService(blacklistDef, resources);
     this.shortcuts = new ResourceService(shortcutDef, resources);
@@ -76,6 +80,8 @@ export class ContactsService {
     this.statuses = new ResourceService(statusDef, resources);
     this.tags = new ResourceService(tagDef, resources);
     resources.references.add('contact_form', booksUsingForm(this.db));
+    resources.references.add('contact_form', campaignTypesUsingForm(this.db));
+    resources.references.add('campaign_type', booksOfCampaignType(this.db));
     resources.references.add('status_group', statusesOfGroup(this.db));
 
     this.interactions = new InteractionsService(resources.database, resources.clock);
@@ -114,6 +120,30 @@ export class ContactsService {
   }
 
   /**
+   * The form the agent desktop shows: the campaign type's when one is named, else the book's,
+   * else the book's campaign type's, else the tenant's default form; null when there is none.
+   */
+  formFor(tenantId: number, at: { bookId?: number | undefined; campaignTypeId?: number | undefined }): FormView | null {
+    const typeForm = (id: number | null | undefined) => {
+      if (id == null) return null;
+      const type = this.db.select().from(campaignTypes).where(eq(campaignTypes.id, id)).get();
+      if (type?.tenantId !== tenantId) throw invalidField('campaignTypeId', 'campaignTypeId: no such campaign type');
+      return type.active ? type.formId : null;
+    };
+    let formId = typeForm(at.campaignTypeId);
+    if (formId === null && at.bookId !== undefined) {
+      const book = this.books.row(tenantId, at.bookId);
+      if (!book) throw invalidField('bookId', 'bookId: no such contact book');
+      formId = book.formId ?? typeForm(book.campaignTypeId);
+    }
+    const form =
+      formId === null
+        ? this.db.select().from(contactForms).where(and(eq(contactForms.tenantId, tenantId), eq(contactForms.isDefault, true), eq(contactForms.active, true))).get()
+        : this.forms.row(tenantId, formId);
+    return form?.active ? this.forms.def.toView(form, { db: this.db }) : null;
+  }
+
+  /**
    * Screen pop: the active contacts with this number, in `bookId` when the service names one.
    * One indexed probe; any usual way of writing the number is accepted.
    */
@@ -147,6 +177,49 @@ export class ContactsService {
         )
         .get() ?? null
     );
+  }
+
+  /** The contacts of a book as CSV in the import model's columns (a BOM, then pages of 500). */
+  async *exportCsv(tenantId: number, bookId: number): AsyncGenerator<string> {
+    const keys = activeFields(this.db, tenantId, 'contact').map((f) => f.key);
+    yield BOM + csvLine([...EXPORT_COLUMNS, ...keys]);
+    const read = { db: this.db };
+    let after = 0;
+    for (;;) {
+      const page = this.db.select().from(contacts).where(and(eq(contacts.bookId, bookId), gt(contacts.id, after))).orderBy(asc(contacts.id)).limit(500).all();
+      if (page.length === 0) return;
+      yield page
+        .map((row) => {
+          const c = contactView(row, read);
+          const address = [c.company, c.street, c.streetNumber, c.complement, c.district, c.city, c.state, c.postalCode];
+          return csvLine([c.name, c.phones[0]?.number, c.phones[1]?.number, c.emails[0], c.document, ...address, ...keys.map((k) => c.custom[k])]);
+        })
+        .join('');
+      after = page[page.length - 1]!.id;
+    }
+  }
+
+  /**
+   * An unknown caller becomes a contact: the interaction's number (or e-mail address) is added
+   * to what the agent typed, in the book the agent picked (the service's) or the default one,
+   * and the interaction is linked to it.
+   */
+  createFromInteraction(change: ChangeContext, interactionId: number, input: ContactInput): { contact: ContactView; interaction: InteractionRow } {
+    const row = this.interactions.visible(change.actor, interactionId);
+    if (row.contactId !== null) throw conflict('the interaction is already linked to a contact', { field: 'id' });
+    const phones = [...(input.phones ?? [])];
+    const emails = [...(input.emails ?? [])];
+    if (row.address !== null) {
+      const phone = checkPhone(row.address);
+      const typed = (n: string) => {
+        const p = checkPhone(n);
+        return p.ok ? p.number : n;
+      };
+      if (phone.ok && !phones.some((p) => typed(p.number) === phone.number)) phones.unshift({ number: phone.number });
+      if (row.channel === 'email' && !emails.includes(row.address.toLowerCase())) emails.unshift(row.address.toLowerCase());
+    }
+    const contact = this.contacts.create(change, row.tenantId, { ...input, phones, emails });
+    return { contact, interaction: this.interactions.link(change.actor, interactionId, contact.id) };
   }
 
   /**

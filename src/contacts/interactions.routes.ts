@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { actorOf, principalOf, tenantScope } from '../auth/index.js';
+import { actorOf, changeContextOf, principalOf, tenantScope } from '../auth/index.js';
 import { INTERACTION_KINDS } from '../db/schema/index.js';
 import { Id, IdParams, Nullable, PageOf, PageQuery, TenantQuery, closed, pageOf } from '../http/schemas.js';
+import { ContactBody, ContactView } from './contacts.resource.js';
 import type { ContactsService } from './contacts.service.js';
 import type { InteractionRow, TicketRow } from './interactions.service.js';
 import { Literals, OptionalText, iso, isoOrNull } from './schemas.js';
@@ -37,9 +38,25 @@ const InteractionView = Type.Object({
   externalProtocol: Nullable(Type.String()),
   tagIds: Type.Array(Type.Integer()),
   formValues: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
-  details: Type.Record(Type.String(), Type.Unknown()),
+  details: Type.Record(Type.String(), Type.Unknown(), { description: 'what the channel adds: recording, IVR path, transcript, in-person description' }),
   tabulatedAt: Nullable(When),
 });
+/** The call leg of a voice interaction, as the calls log has it. */
+const CallFacts = Type.Object({
+  direction: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  answeredAt: Nullable(When),
+  endedAt: Nullable(When),
+  cause: Nullable(Type.String()),
+  hangupBy: Nullable(Type.String()),
+});
+const HistoryItem = Type.Object({ ...InteractionView.properties, call: Nullable(CallFacts) });
+type CallRow = { direction: string | null; from: string | null; to: string | null; answeredAt: Date | null; endedAt: Date | null; cause: string | null; hangupBy: string | null } | null;
+const callFacts = (c: CallRow) =>
+  c?.direction == null
+    ? null
+    : { direction: c.direction, from: c.from ?? '', to: c.to ?? '', answeredAt: c.answeredAt?.toISOString() ?? null, endedAt: c.endedAt?.toISOString() ?? null, cause: c.cause, hangupBy: c.hangupBy };
 const interactionView = (r: InteractionRow, agentName: string | null = null) => ({
   ...r,
   agentName,
@@ -153,6 +170,23 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
       async (req) => interactionView(ix.link(actorOf(req), req.params.id, req.body.contactId)),
     );
     app.post(
+      '/interactions/:id/contact',
+      {
+        config: write,
+        schema: {
+          tags,
+          summary: "Create a contact from an unknown caller (the call's number or the e-mail's address is added) and link the interaction to it",
+          params: IdParams,
+          body: ContactBody,
+          response: { 201: Type.Object({ contact: ContactView, interaction: InteractionView }) },
+        },
+      },
+      async (req, reply) => {
+        const made = svc.createFromInteraction(changeContextOf(req), req.params.id, req.body);
+        return reply.status(201).send({ contact: made.contact, interaction: interactionView(made.interaction) });
+      },
+    );
+    app.post(
       '/interactions/:id/finish',
       {
         config: write,
@@ -212,7 +246,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
             { ...Type.Omit(PageQuery, ['tenantId']).properties, kind: Type.Optional(Literals(INTERACTION_KINDS)), channel: Type.Optional(Literals(CHANNELS)), from: Type.Optional(When), to: Type.Optional(When) },
             closed,
           ),
-          response: { 200: PageOf(InteractionView) },
+          response: { 200: PageOf(HistoryItem) },
         },
       },
       async (req) => {
@@ -225,10 +259,30 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
           to: req.query.to ? Date.parse(req.query.to) : undefined,
           ...page,
         });
-        return { items: rows.map((r) => interactionView(r.i, r.agent)), total, ...page };
+        return { items: rows.map((r) => ({ ...interactionView(r.i, r.agent), call: callFacts(r.call) })), total, ...page };
       },
     );
 
+    app.get(
+      '/tickets',
+      {
+        config: read,
+        schema: {
+          tags: ['tickets'],
+          summary: "The tenant's tickets, most recently changed first",
+          querystring: Type.Object(
+            { ...PageQuery.properties, status: Type.Optional(Literals(TICKET_STATUSES)), contactId: Type.Optional(Id), q: Type.Optional(Type.String({ maxLength: 100, description: 'part of the subject' })) },
+            closed,
+          ),
+          response: { 200: PageOf(Type.Object({ ...TicketView.properties, contactName: Type.String() })) },
+        },
+      },
+      async (req) => {
+        const page = pageOf(req.query);
+        const { rows, total } = ix.tickets(tenantScope(req, req.query.tenantId), { status: req.query.status, contactId: req.query.contactId, q: req.query.q, ...page });
+        return { items: rows.map((r) => ({ ...ticketView(r.t), contactName: r.contactName })), total, ...page };
+      },
+    );
     app.get(
       '/contacts/:id/tickets',
       { config: read, schema: { tags: ['tickets'], summary: "The contact's tickets, most recently changed first", params: IdParams, response: { 200: Type.Object({ items: Type.Array(TicketView) }) } } },

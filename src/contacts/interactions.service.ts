@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { containsText } from '../db/search.js';
 import type { Database_, Db } from '../db/client.js';
 import {
   callbacks,
+  calls,
   contactEmails,
   contactForms,
   contactInteractions,
@@ -344,9 +346,22 @@ export class InteractionsService {
       q.to === undefined ? undefined : lt(contactInteractions.startedAt, q.to),
     );
     const rows = this.db
-      .select({ i: contactInteractions, agent: users.name })
+      .select({
+        i: contactInteractions,
+        agent: users.name,
+        call: {
+          direction: calls.direction,
+          from: calls.fromNumber,
+          to: calls.toNumber,
+          answeredAt: calls.answeredAt,
+          endedAt: calls.endedAt,
+          cause: calls.causeText,
+          hangupBy: calls.hangupBy,
+        },
+      })
       .from(contactInteractions)
       .leftJoin(users, eq(users.id, contactInteractions.agentUserId))
+      .leftJoin(calls, eq(calls.callId, contactInteractions.callId))
       .where(where)
       .orderBy(desc(contactInteractions.startedAt), desc(contactInteractions.id))
       .limit(q.limit)
@@ -356,6 +371,26 @@ export class InteractionsService {
   }
 
   // Tickets
+
+  /** The tenant's tickets, most recently changed first, with their contact's name. */
+  tickets(tenantId: number, q: { status?: TicketStatus | undefined; contactId?: number | undefined; q?: string | undefined; limit: number; offset: number }) {
+    const where = and(
+      eq(tickets.tenantId, tenantId),
+      q.status === undefined ? undefined : eq(tickets.status, q.status),
+      q.contactId === undefined ? undefined : eq(tickets.contactId, q.contactId),
+      q.q ? containsText([tickets.subject], q.q) : undefined,
+    );
+    const rows = this.db
+      .select({ t: tickets, contactName: contacts.name })
+      .from(tickets)
+      .innerJoin(contacts, eq(contacts.id, tickets.contactId))
+      .where(where)
+      .orderBy(desc(tickets.updatedAt), desc(tickets.id))
+      .limit(q.limit)
+      .offset(q.offset)
+      .all();
+    return { rows, total: this.db.select({ n: count() }).from(tickets).where(where).get()?.n ?? 0 };
+  }
 
   ticketsOf(contactId: number): TicketRow[] {
     return this.db.select().from(tickets).where(eq(tickets.contactId, contactId)).orderBy(desc(tickets.updatedAt), desc(tickets.id)).all();

@@ -233,4 +233,69 @@ describe('contacts and after-call work', () => {
     expect((await t.request('GET', '/api/v1/crm/shortcuts', { cookie: agent.cookie })).json().total).toBe(2);
     expect((await t.request('PUT', '/api/v1/crm/faq', { cookie: agent.cookie, body: { create: [{ question: 'a', answer: 'b' }] } })).statusCode).toBe(403);
   });
+
+  it('campaign types name the form the desktop shows; a book takes its type\'s form unless it names its own', async () => {
+    const formA = (await post('/crm/forms', { name: 'Cobrança', items: [{ source: 'contact', key: 'name' }] })).json();
+    const formB = (await post('/crm/forms', { name: 'Padrão', items: [{ source: 'contact', key: 'document' }], isDefault: true })).json();
+    expect((await post('/crm/campaign-types', { name: 'Cobrança', formId: 999 })).json().error.details.field).toBe('formId');
+    const type = await post('/crm/campaign-types', { name: 'Cobrança', formId: formA.id });
+    expect(type.statusCode).toBe(201);
+    expect(type.json()).toMatchObject({ formName: 'Cobrança', active: true });
+    const book = (await post('/crm/books', { name: 'Carteira 2026', campaignTypeId: type.json().id })).json();
+    const applicable = (query: Record<string, number>) => t.request('GET', '/api/v1/crm/forms/applicable', { cookie: admin.cookie, query }).then((r) => r.json().form?.name ?? null);
+    expect(await applicable({ bookId: book.id })).toBe('Cobrança');
+    expect(await applicable({})).toBe('Padrão');
+    await t.request('PATCH', `/api/v1/crm/books/${book.id}`, { cookie: admin.cookie, body: { formId: formB.id } });
+    expect(await applicable({ bookId: book.id })).toBe('Padrão');
+    expect(await applicable({ bookId: book.id, campaignTypeId: type.json().id })).toBe('Cobrança');
+
+    const inUse = await t.request('DELETE', `/api/v1/crm/forms/${formA.id}`, { cookie: admin.cookie });
+    expect(inUse.statusCode).toBe(409);
+    expect((await t.request('DELETE', `/api/v1/crm/campaign-types/${type.json().id}`, { cookie: admin.cookie })).statusCode).toBe(409);
+
+    const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+    expect((await t.request('GET', `/api/v1/crm/campaign-types/${type.json().id}`, { cookie: other.cookie })).statusCode).toBe(404);
+    const foreign = await t.request('POST', '/api/v1/crm/books', { cookie: other.cookie, body: { name: 'X', campaignTypeId: type.json().id } });
+    expect(foreign.json().error.details.field).toBe('campaignTypeId');
+  });
+
+  it('an unknown caller becomes a contact from the call; the history shows the call and the tickets list names the contact', async () => {
+    const ix = (await post('/interactions', { address: '(11) 3333-4444', kind: 'inbound', channel: 'voice', serviceName: 'SAC', callId: 'call-1' })).json();
+    const lookup = () => t.request('GET', '/api/v1/contacts/lookup', { cookie: admin.cookie, query: { phone: '1133334444' } }).then((r) => r.json().matches);
+    expect(await lookup()).toEqual([]);
+    expect((await post(`/interactions/${ix.id}/contact`, { name: 'Novo', document: '111.111.111-11' })).json().error.details.field).toBe('document');
+    const made = await post(`/interactions/${ix.id}/contact`, { name: 'Cliente Novo', phones: [{ number: '11 98888-7777' }] });
+    expect(made.statusCode).toBe(201);
+    expect(made.json().contact.phones.map((p: { number: string }) => p.number)).toEqual(['551133334444', '5511988887777']);
+    expect(made.json().interaction.contactId).toBe(made.json().contact.id);
+    expect((await lookup()).map((m: { name: string }) => m.name)).toEqual(['Cliente Novo']);
+    expect((await post(`/interactions/${ix.id}/contact`, { name: 'De novo' })).statusCode).toBe(409);
+
+    const started = t.clock.now();
+    t.deps.database.sqlite
+      .prepare(
+        "insert into calls (tenant_id, call_id, channel_id, kind, direction, from_number, to_number, state, started_at, answered_at, ended_at, cause_text, hangup_by) values (?, 'call-1', 'ch-1', 'inbound', 'inbound', '1133334444', '4000', 'ended', ?, ?, ?, 'Normal Clearing', 'caller')",
+      )
+      .run(t.tenantA, started, started + 2_000, started + 62_000);
+    const history = (await t.request('GET', `/api/v1/contacts/${made.json().contact.id}/history`, { cookie: admin.cookie })).json();
+    expect(history.items).toEqual([
+      expect.objectContaining({
+        id: ix.id,
+        channel: 'voice',
+        call: { direction: 'inbound', from: '1133334444', to: '4000', answeredAt: new Date(started + 2_000).toISOString(), endedAt: new Date(started + 62_000).toISOString(), cause: 'Normal Clearing', hangupBy: 'caller' },
+      }),
+    ]);
+
+    await post('/tickets', { contactId: made.json().contact.id, subject: 'Segunda via de boleto' });
+    const list = (query: Record<string, string | number>, cookie = admin.cookie) => t.request('GET', '/api/v1/tickets', { cookie, query }).then((r) => r.json());
+    const all = await list({});
+    expect(all.total).toBe(2);
+    expect(all.items.every((i: { contactName: string }) => i.contactName === 'Cliente Novo')).toBe(true);
+    expect((await list({ q: 'boleto' })).items.map((i: { subject: string }) => i.subject)).toEqual(['Segunda via de boleto']);
+    expect((await list({ q: '%' })).total).toBe(0);
+    expect((await list({ status: 'closed' })).total).toBe(0);
+    const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+    expect((await list({}, other.cookie)).total).toBe(0);
+    expect((await t.request('POST', `/api/v1/interactions/${ix.id}/contact`, { cookie: other.cookie, body: { name: 'X' } })).statusCode).toBe(404);
+  });
 });

@@ -218,4 +218,27 @@ describe('contacts: CSV import', () => {
     const agent = await t.loginAs('agent');
     expect((await upload('nome;telefone\nA;11987654321\n', {}, agent.cookie)).statusCode).toBe(403);
   });
+
+  it('the export is the import model: exported contacts import again into another book unchanged', async () => {
+    await t.request('POST', '/api/v1/crm/fields', { cookie: admin.cookie, body: { scope: 'contact', key: 'plano', label: 'Plano', type: 'select', options: ['Ouro', 'Prata'] } });
+    const first = await upload('nome;telefone1;telefone2;email;cidade;plano\n"Souza; Ana";11987654321;1134567890;ana@example.com;"São\nPaulo";Ouro\nBeto;21987654321;;;;\n');
+    expect(await finished(first.json().id)).toMatchObject({ imported: 2, rejected: 0 });
+    const exported = await t.request('GET', '/api/v1/contacts/export', { cookie: admin.cookie });
+    expect(exported.headers['content-disposition']).toContain('attachment');
+    const [header, ...rows] = exported.body.split('\r\n');
+    expect(header).toBe('\ufeffnome;telefone1;telefone2;email;documento;empresa;logradouro;numero;complemento;bairro;cidade;uf;cep;plano');
+    expect(rows.filter((r) => r !== '')).toHaveLength(2);
+
+    const book = (await t.request('POST', '/api/v1/crm/books', { cookie: admin.cookie, body: { name: 'Cópia' } })).json();
+    const again = await upload(exported.rawPayload, { bookId: book.id });
+    expect(await finished(again.json().id)).toMatchObject({ imported: 2, rejected: 0, problems: 0 });
+    const copy = (await t.request('GET', '/api/v1/contacts', { cookie: admin.cookie, query: { bookId: book.id, sort: 'name' } })).json().items;
+    expect(copy.map((c: { name: string; city: string | null; custom: object; emails: string[] }) => [c.name, c.city, c.custom, c.emails])).toEqual([
+      ['Beto', null, {}, []],
+      ['Souza; Ana', 'São\nPaulo', { plano: 'Ouro' }, ['ana@example.com']],
+    ]);
+    expect(copy[1].phones.map((p: { number: string }) => p.number)).toEqual(['5511987654321', '551134567890']);
+    const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+    expect((await t.request('GET', '/api/v1/contacts/export', { cookie: other.cookie, query: { bookId: book.id } })).statusCode).toBe(404);
+  });
 });

@@ -16,6 +16,8 @@ export const contactBooks = sqliteTable(
     description: text('description'),
     /** The form the agent desktop shows for this book's contacts; null: the tenant's default form. */
     formId: integer('form_id').references((): AnySQLiteColumn => contactForms.id),
+    /** Its campaign type, whose form applies when the book names none. */
+    campaignTypeId: integer('campaign_type_id').references((): AnySQLiteColumn => campaignTypes.id),
     isDefault: integer('is_default', { mode: 'boolean' }).notNull().default(false),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
   },
@@ -65,6 +67,24 @@ export const contactForms = sqliteTable(
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
   },
   (t) => [uniqueIndex('contact_forms_tenant_name_unique').on(t.tenantId, t.name)],
+);
+
+/**
+ * Tipo de campanha: groups the dialer's campaigns (and books) that serve one kind of customer;
+ * its form is the one the agent desktop shows for their interactions.
+ */
+export const campaignTypes = sqliteTable(
+  'campaign_types',
+  {
+    ...resourceColumns(),
+    name: text('name').notNull(),
+    description: text('description'),
+    formId: integer('form_id')
+      .notNull()
+      .references(() => contactForms.id),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  },
+  (t) => [uniqueIndex('campaign_types_tenant_name_unique').on(t.tenantId, t.name), index('campaign_types_form_idx').on(t.formId)],
 );
 
 export const contacts = sqliteTable(
