@@ -169,6 +169,72 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
       },
       async (req) => interactionView(ix.link(actorOf(req), req.params.id, req.body.contactId)),
     );
+    app.get(
+      '/interactions/:id/tabulations',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: "The status groups, statuses and tags this interaction may be finished with (the agent's team, the interaction's kind and service)",
+          params: IdParams,
+          response: {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({
+                  id: Type.Integer(),
+                  name: Type.String(),
+                  statuses: Type.Array(
+                    Type.Object({
+                      id: Type.Integer(),
+                      name: Type.String(),
+                      category: Type.String(),
+                      requiresProtocol: Type.Boolean(),
+                      requiresTag: Type.Boolean(),
+                      schedulesCallback: Type.Boolean(),
+                      isDefault: Type.Boolean(),
+                    }),
+                  ),
+                }),
+              ),
+              tags: Type.Array(Type.Object({ id: Type.Integer(), parentId: Nullable(Type.Integer()), title: Type.String(), colour: Type.String(), icon: Nullable(Type.String()) })),
+            }),
+          },
+        },
+      },
+      async (req) => {
+        const offered = ix.tabulationsFor(actorOf(req), req.params.id);
+        return {
+          tags: offered.tags.map((t) => ({ id: t.id, parentId: t.parentId, title: t.title, colour: t.colour, icon: t.icon })),
+          items: offered.groups.map(({ group, statuses }) => ({
+          id: group.id,
+          name: group.name,
+          statuses: statuses.map((st) => ({
+            id: st.id,
+            name: st.name,
+            category: st.category,
+            requiresProtocol: st.requiresProtocol,
+            requiresTag: st.requiresTag,
+            schedulesCallback: st.schedulesCallback,
+            isDefault: st.isDefault,
+          })),
+        })),
+        };
+      },
+    );
+    app.get(
+      '/interactions/:id/shortcuts',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: "The shortcuts the agent may use in this interaction (its service's and every service's), variables filled in",
+          params: IdParams,
+          querystring: Type.Object({ prefix: Type.Optional(Type.String({ maxLength: 31, description: 'what the agent typed after /' })) }, closed),
+          response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.Integer(), prefix: Type.String(), text: Type.String() })) }) },
+        },
+      },
+      async (req) => ({ items: ix.shortcutsFor(actorOf(req), req.params.id, req.query.prefix) }),
+    );
     app.post(
       '/interactions/:id/contact',
       {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, count, desc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or } from 'drizzle-orm';
 import { containsText } from '../db/search.js';
 import type { Database_, Db } from '../db/client.js';
 import {
@@ -11,6 +11,8 @@ import {
   contactPhones,
   contacts,
   crmSettings,
+  shortcuts,
+  statusGroupTeams,
   statusGroups,
   statuses,
   tags,
@@ -26,7 +28,7 @@ import { checkFieldValue, type FieldValue } from './fields.logic.js';
 import { resolveItems } from './forms.resource.js';
 import { checkPhone } from './phone.logic.js';
 import { mergeActions, planFinish, type FinishCommand } from './tabulation.logic.js';
-import { firstName } from './template.logic.js';
+import { firstName, renderTemplate, type TemplateValues } from './template.logic.js';
 
 export type Channel = (typeof contactInteractions.$inferSelect)['channel'];
 export type InteractionRow = typeof contactInteractions.$inferSelect;
@@ -219,6 +221,10 @@ export class InteractionsService {
       const group = status ? this.db.select().from(statusGroups).where(eq(statusGroups.id, status.groupId)).get() : undefined;
       if (status && !status.kinds.includes(row.kind)) throw invalidField('statusId', `statusId: ${status.name} does not apply to ${row.kind} interactions`);
       if (group && !group.active) throw invalidField('statusId', `statusId: the group ${group.name} is inactive`);
+      const agentId = row.agentUserId ?? (actor.userId || null);
+      if (group && !group.allTeams && !this.offeredTo(group.id, this.teamOf(agentId))) {
+        throw invalidField('statusId', `statusId: the group ${group.name} is not offered to this agent's team`);
+      }
       const protocolNeeded = this.settings(row.tenantId).requireProtocol || status?.requiresProtocol === true;
       const externalProtocol = f.externalProtocol?.trim() || null;
       if (protocolNeeded && !externalProtocol) throw invalidField('externalProtocol', 'externalProtocol: required to finish with this tabulation');
@@ -238,14 +244,7 @@ export class InteractionsService {
 
       const contact = row.contactId === null ? undefined : this.db.select().from(contacts).where(eq(contacts.id, row.contactId)).get();
       if (f.formId != null) this.checkForm(row.tenantId, f.formId, contact, formValues);
-      const agentId = row.agentUserId ?? (actor.userId || null);
-      const agent = agentId === null ? undefined : this.db.select({ name: users.name }).from(users).where(eq(users.id, agentId)).get();
-      const plan = planFinish(
-        mergeActions([status?.actions ?? {}, ...tagRows.map((t) => t.actions)]),
-        DIGITAL.includes(row.channel),
-        { primeiro_nome: contact ? firstName(contact.name) : null, nome: contact?.name ?? null, protocolo: row.protocol, agente: agent?.name ?? null, servico: row.serviceName },
-        now,
-      );
+      const plan = planFinish(mergeActions([status?.actions ?? {}, ...tagRows.map((t) => t.actions)]), DIGITAL.includes(row.channel), this.templateValues(row, contact, agentId), now);
       if (contact) {
         const set: Partial<typeof contacts.$inferInsert> = {};
         if (plan.contact.doNotCall) set.doNotCall = true;
@@ -295,6 +294,67 @@ export class InteractionsService {
       this.db.update(contactInteractions).set(done).where(eq(contactInteractions.id, id)).run();
       return { interaction: { ...row, ...done }, commands: plan.commands, callbackId };
     })();
+  }
+
+  private teamOf(userId: number | null): number | null {
+    return userId === null ? null : (this.db.select({ teamId: users.teamId }).from(users).where(eq(users.id, userId)).get()?.teamId ?? null);
+  }
+
+  private offeredTo(groupId: number, teamId: number | null): boolean {
+    if (teamId === null) return false;
+    return this.db.select({ g: statusGroupTeams.groupId }).from(statusGroupTeams).where(and(eq(statusGroupTeams.groupId, groupId), eq(statusGroupTeams.teamId, teamId))).get() !== undefined;
+  }
+
+  /** What `{{…}}` variables of a closing message or a shortcut become for this interaction. */
+  private templateValues(row: InteractionRow, contact: typeof contacts.$inferSelect | undefined, agentId: number | null): TemplateValues {
+    const agent = agentId === null ? undefined : this.db.select({ name: users.name }).from(users).where(eq(users.id, agentId)).get();
+    return { primeiro_nome: contact ? firstName(contact.name) : null, nome: contact?.name ?? null, protocolo: row.protocol, agente: agent?.name ?? null, servico: row.serviceName };
+  }
+
+  /**
+   * What the agent may tabulate this interaction with: the active groups offered to the agent's
+   * team (or to all teams), each with its active statuses that apply to the interaction's kind,
+   * and the active tags of that kind offered in its service.
+   */
+  tabulationsFor(actor: Actor, id: number) {
+    const row = this.visible(actor, id);
+    const teamId = this.teamOf(row.agentUserId ?? (actor.userId || null));
+    const groups = this.db
+      .select()
+      .from(statusGroups)
+      .where(and(eq(statusGroups.tenantId, row.tenantId), eq(statusGroups.active, true)))
+      .orderBy(asc(statusGroups.name))
+      .all()
+      .filter((g) => g.allTeams || this.offeredTo(g.id, teamId));
+    const offered = groups.length
+      ? this.db.select().from(statuses).where(and(inArray(statuses.groupId, groups.map((g) => g.id)), eq(statuses.active, true))).orderBy(asc(statuses.name)).all()
+      : [];
+    const tagRows = this.db.select().from(tags).where(and(eq(tags.tenantId, row.tenantId), eq(tags.active, true))).orderBy(asc(tags.title)).all();
+    return {
+      groups: groups.map((g) => ({ group: g, statuses: offered.filter((st) => st.groupId === g.id && st.kinds.includes(row.kind)) })).filter((g) => g.statuses.length > 0),
+      tags: tagRows.filter((t) => t.kinds.includes(row.kind) && (t.serviceIds.length === 0 || (row.serviceId !== null && t.serviceIds.includes(row.serviceId)))),
+    };
+  }
+
+  /** The shortcuts of the interaction's service (and those of every service), their variables filled in. */
+  shortcutsFor(actor: Actor, id: number, prefix: string | undefined) {
+    const row = this.visible(actor, id);
+    const contact = row.contactId === null ? undefined : this.db.select().from(contacts).where(eq(contacts.id, row.contactId)).get();
+    const values = this.templateValues(row, contact, row.agentUserId ?? (actor.userId || null));
+    return this.db
+      .select()
+      .from(shortcuts)
+      .where(
+        and(
+          eq(shortcuts.tenantId, row.tenantId),
+          eq(shortcuts.active, true),
+          row.serviceId === null ? isNull(shortcuts.serviceId) : or(isNull(shortcuts.serviceId), eq(shortcuts.serviceId, row.serviceId)),
+        ),
+      )
+      .orderBy(asc(shortcuts.prefix))
+      .all()
+      .filter((sc) => !prefix || sc.prefix.toLowerCase().startsWith(prefix.replace(/^\//, '').toLowerCase()))
+      .map((sc) => ({ id: sc.id, prefix: sc.prefix, text: renderTemplate(sc.text, values) }));
   }
 
   /** The required items of the form: interaction fields among the values, contact fields on the contact. */

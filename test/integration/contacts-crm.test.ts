@@ -298,4 +298,38 @@ describe('contacts and after-call work', () => {
     expect((await list({}, other.cookie)).total).toBe(0);
     expect((await t.request('POST', `/api/v1/interactions/${ix.id}/contact`, { cookie: other.cookie, body: { name: 'X' } })).statusCode).toBe(404);
   });
+
+  it("the desktop is offered the team's status groups, the kind's statuses and the service's tags; shortcuts come with their variables filled", async () => {
+    const sales = (await post('/teams', { name: 'Vendas' })).json();
+    const support = (await post('/teams', { name: 'Suporte' })).json();
+    const agent = await t.loginAs('agent', { teamId: support.id });
+    const everyone = (await post('/tabulations/groups', { name: 'Geral' })).json();
+    const salesOnly = (await post('/tabulations/groups', { name: 'Vendas', allTeams: false, teamIds: [sales.id] })).json();
+    expect((await post('/tabulations/groups', { name: 'Ninguém', allTeams: false })).json().error.details.field).toBe('teamIds');
+    const solved = (await post('/tabulations/statuses', { groupId: everyone.id, name: 'Resolvido', category: 'positive', kinds: ['inbound'] })).json();
+    await post('/tabulations/statuses', { groupId: everyone.id, name: 'Só chat', category: 'neutral', kinds: ['chat'] });
+    const sold = (await post('/tabulations/statuses', { groupId: salesOnly.id, name: 'Vendido', category: 'positive', kinds: ['inbound'] })).json();
+    await post('/tabulations/tags', { title: 'Elogio', colour: '#00aa00', kinds: ['inbound'] });
+    await post('/tabulations/tags', { title: 'Fila 7', colour: '#0000aa', kinds: ['inbound'], serviceIds: [7] });
+    await post('/tabulations/tags', { title: 'Chat', colour: '#aa0000', kinds: ['chat'] });
+    await t.request('PUT', '/api/v1/crm/shortcuts', {
+      cookie: admin.cookie,
+      body: { create: [{ prefix: 'ola', text: 'Olá {{primeiro_nome}}, protocolo {{protocolo}}.' }, { prefix: 'ola7', text: 'Fila 7', serviceId: 7 }, { prefix: 'tchau', text: 'Até logo' }] },
+    });
+
+    const contact = (await post('/contacts', { name: 'Beatriz Lima', phones: [{ number: '11912345678' }] })).json();
+    const ix = (await post('/interactions', { contactId: contact.id, kind: 'inbound', channel: 'voice', serviceId: 3 }, agent.cookie)).json();
+    const offered = (await t.request('GET', `/api/v1/interactions/${ix.id}/tabulations`, { cookie: agent.cookie })).json();
+    expect(offered.items.map((g: { name: string; statuses: { name: string }[] }) => [g.name, g.statuses.map((x) => x.name)])).toEqual([['Geral', ['Resolvido']]]);
+    expect(offered.tags.map((x: { title: string }) => x.title)).toEqual(['Elogio']);
+    const refused = await post(`/interactions/${ix.id}/finish`, { statusId: sold.id }, agent.cookie);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details.field).toBe('statusId');
+
+    const typed = await t.request('GET', `/api/v1/interactions/${ix.id}/shortcuts`, { cookie: agent.cookie, query: { prefix: '/ol' } });
+    expect(typed.json().items).toEqual([expect.objectContaining({ prefix: 'ola', text: `Olá Beatriz, protocolo ${ix.protocol}.` })]);
+    const all = await t.request('GET', `/api/v1/interactions/${ix.id}/shortcuts`, { cookie: agent.cookie });
+    expect(all.json().items.map((x: { prefix: string }) => x.prefix)).toEqual(['ola', 'tchau']);
+    expect((await post(`/interactions/${ix.id}/finish`, { statusId: solved.id }, agent.cookie)).statusCode).toBe(200);
+  });
 });
