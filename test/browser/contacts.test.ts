@@ -1,0 +1,149 @@
+/**
+ * The CRM's screens in a real browser: a CSV with good and bad rows imported with its progress
+ * and per-row problems (and their CSV), the contact found by phone and its history; a blacklist
+ * number refused next to its field, then listed; a status with the do-not-call action.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { validCnpj } from '../helpers/app.js';
+import { keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+
+const ADMIN_PASSWORD = 'super-senha-1';
+const PASSWORD = 'senha-teste-1';
+
+let atende: Atende;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let problems: string[];
+let manager: Api;
+
+beforeAll(async () => {
+  atende = await startAtende({ ATENDE_ADMIN_PASSWORD: ADMIN_PASSWORD });
+  const root = await atende.api('admin', ADMIN_PASSWORD);
+  const tenant = (await root.must<{ id: number }>('POST', '/api/v1/tenants', { legalName: 'Loja Azul Ltda', cnpj: validCnpj(31) })).id;
+  await root.must('POST', `/api/v1/users?tenantId=${tenant}`, { name: 'Gerente Azul', login: 'gerente.azul', level: 'admin', password: PASSWORD, passwordChangeRequired: false });
+  manager = await atende.api('gerente.azul', PASSWORD);
+  browser = await launchBrowser();
+});
+
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail' && page) await keepFailure(page, ctx.task.name);
+  await context?.close();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await atende?.close();
+});
+
+async function open(path: string): Promise<void> {
+  context = await newContext(browser, atende);
+  page = await context.newPage();
+  problems = watchProblems(page, [/WebSocket connection to .* failed/]);
+  await logIn(page, 'gerente.azul', PASSWORD);
+  await page.getByRole('navigation', { name: 'Navegação' }).first().waitFor();
+  await page.goto(path);
+}
+
+const CSV = ['nome;telefone1;telefone2;email', 'Maria Silva;(48) 99999-9999;;maria@example.com', 'João Souza;11 98765-4321;;', 'Sem Telefone;(20) 98765-4321;;', ';11987650000;;'].join('\r\n');
+
+describe('CRM screens', () => {
+  it('imports a CSV with good and bad rows: the progress, the counts and each bad row with its reason; the contact found by phone shows its history', async () => {
+    await open('/contacts/imports');
+    await page.getByRole('heading', { name: 'Importação de contatos', level: 1 }).waitFor();
+    await page.getByLabel('Arquivo CSV').setInputFiles({ name: 'clientes.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') });
+    await page.getByRole('button', { name: 'Importar', exact: true }).click();
+
+    const progress = page.getByRole('region', { name: 'Progresso da importação' });
+    await expect.poll(() => progress.getByRole('status').textContent()).toContain('Concluída');
+    expect(await progress.getByRole('status').textContent()).toContain('4 linhas lidas, 2 importadas, 2 recusadas');
+    expect(await progress.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
+    await progress.getByRole('button', { name: 'Ver problemas por linha' }).click();
+
+    const list = page.getByRole('region', { name: 'Problemas de clientes.csv' });
+    const line4 = list.getByRole('row').filter({ hasText: '(20) 98765-4321' });
+    await line4.first().waitFor();
+    expect(await line4.first().textContent()).toContain('DDD 20');
+    expect(await list.getByRole('row').filter({ hasText: 'Linha recusada' }).count()).toBeGreaterThanOrEqual(2);
+    const missingName = list.getByRole('row').filter({ hasText: 'nome' });
+    expect(await missingName.first().textContent()).toMatch(/^5/);
+    const csvHref = await list.getByRole('link', { name: 'Baixar problemas (CSV)' }).getAttribute('href');
+    const csv = await page.request.get(csvHref!);
+    expect(await csv.text()).toContain('4;telefone1;(20) 98765-4321;phone_ddd;');
+    // The history lists the import for whoever opens the screen later.
+    const history = page.getByRole('row').filter({ hasText: 'clientes.csv' });
+    await expect.poll(() => history.first().textContent()).toContain('Concluída');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'contacts-import');
+
+    // The contact found by any way of writing the phone, with its history.
+    const maria = (await manager.must<{ items: { id: number }[] }>('GET', '/api/v1/contacts?phone=48999999999')).items[0]!;
+    const call = await manager.must<{ id: number; protocol: string }>('POST', '/api/v1/interactions', { contactId: maria.id, kind: 'inbound', channel: 'voice', serviceName: 'SAC' });
+    await manager.must('POST', `/api/v1/interactions/${call.id}/finish`, { note: 'segunda via do boleto' });
+    await page.getByRole('navigation', { name: 'Navegação' }).first().getByRole('link', { name: 'Contatos', exact: true }).click();
+    await page.getByLabel('Telefone', { exact: true }).fill('(48) 9 9999-9999');
+    await page.getByRole('button', { name: 'Pesquisar' }).click();
+    await expect.poll(() => page.getByRole('row').count()).toBe(2);
+    await page.getByRole('link', { name: 'Maria Silva' }).click();
+    await page.getByRole('heading', { name: 'Maria Silva', level: 1 }).waitFor();
+    const timeline = page.getByRole('region', { name: 'Histórico' });
+    const voice = timeline.getByRole('row').filter({ hasText: call.protocol });
+    await voice.waitFor();
+    expect(await voice.textContent()).toContain('segunda via do boleto');
+    expect(await voice.textContent()).toContain('SAC');
+
+    await page.getByRole('button', { name: 'Atendimento presencial' }).click();
+    const visit = page.getByRole('dialog', { name: 'Atendimento presencial' });
+    await visit.getByLabel('Serviço').fill('Loja Centro');
+    await visit.getByLabel('Descrição').fill('Trocou o aparelho');
+    await visit.getByRole('button', { name: 'Salvar' }).click();
+    const inPerson = timeline.getByRole('row').filter({ hasText: 'Trocou o aparelho' });
+    await inPerson.waitFor();
+    expect(await inPerson.textContent()).toContain('Presencial');
+    expect(await timeline.getByRole('row').count()).toBe(3);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'contact');
+    expect(problems).toEqual([]);
+  });
+
+  it('a blacklist number that cannot be Brazilian is refused next to its field; fixed, it is listed', async () => {
+    await open('/contacts/blacklist');
+    await page.getByRole('button', { name: 'Novo número' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Novo número' });
+    await dialog.getByLabel('Número', { exact: true }).fill('123');
+    await dialog.getByLabel('Motivo').fill('pediu para sair');
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.locator('[data-field="number"]').getByRole('alert').waitFor();
+    expect(await dialog.getByLabel('Motivo').inputValue()).toBe('pediu para sair');
+    await dialog.getByLabel('Número', { exact: true }).fill('(11) 98765-4321');
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.getByRole('row').filter({ hasText: '5511987654321' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Ativo (nunca discar)');
+    const check = await manager.must<{ blacklisted: boolean }>('GET', '/api/v1/blacklist/check?number=11987654321&direction=outbound');
+    expect(check.blacklisted).toBe(true);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('a status that marks the contact do-not-call is created in its group and listed with its action', async () => {
+    await manager.must('POST', '/api/v1/tabulations/groups', { name: 'Cobrança' });
+    await open('/contacts/statuses');
+    await page.getByRole('button', { name: 'Novo status' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Novo status' });
+    await dialog.getByRole('combobox', { name: 'Grupo' }).click();
+    await page.getByRole('option', { name: 'Cobrança' }).click();
+    await dialog.getByLabel('Nome', { exact: true }).fill('Não ligar mais');
+    await dialog.getByLabel('Marcar contato como não ligar').check();
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.getByRole('row').filter({ hasText: 'Não ligar mais' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Marcar contato como não ligar');
+    expect(await row.textContent()).toContain('Cobrança');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});
