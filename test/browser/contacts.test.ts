@@ -146,4 +146,52 @@ describe('CRM screens', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
   });
+
+  it('a custom field defined on its screen appears in the contact form; a value that breaks its mask is refused next to it', async () => {
+    await open('/contacts/fields');
+    await page.getByRole('button', { name: 'Novo campo' }).click();
+    const def = page.getByRole('dialog', { name: 'Novo campo' });
+    await def.getByLabel('Rótulo').fill('CEP de cobrança');
+    await def.getByLabel('Chave').fill('cep_cobranca');
+    await def.getByLabel('Máscara').fill('99999-999');
+    await def.getByRole('button', { name: 'Salvar' }).click();
+    await def.waitFor({ state: 'hidden' });
+    await page.getByRole('row').filter({ hasText: 'cep_cobranca' }).waitFor();
+
+    await page.goto('/contacts');
+    await page.getByRole('button', { name: 'Novo contato' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Novo contato' });
+    await dialog.getByLabel('Nome', { exact: true }).fill('Carla Dias');
+    await dialog.getByLabel('Telefone 1').fill('(21) 99876-5432');
+    await dialog.getByLabel('CEP de cobrança').fill('abc');
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.locator('[data-field="custom.cep_cobranca"]').getByRole('alert').waitFor();
+    expect(await dialog.getByLabel('Telefone 1').inputValue()).toBe('(21) 99876-5432');
+    await dialog.getByLabel('CEP de cobrança').fill('20040020');
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('link', { name: 'Carla Dias' }).click();
+    await page.getByRole('heading', { name: 'Carla Dias', level: 1 }).waitFor();
+    const data = page.getByRole('region', { name: 'Dados' });
+    await expect.poll(() => data.textContent()).toContain('20040-020');
+    expect(await page.getByRole('region', { name: 'Telefones' }).textContent()).toContain('+55 (21) 99876-5432');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('deleting a macro tag asks again to take its child tags along; both are gone after', async () => {
+    const macro = await manager.must<{ id: number }>('POST', '/api/v1/tabulations/tags', { title: 'Vendas', colour: '#00aa00', kinds: ['inbound'] });
+    await manager.must('POST', '/api/v1/tabulations/tags', { title: 'Upgrade', colour: '#00aa00', kinds: ['inbound'], parentId: macro.id });
+    await open('/contacts/tags');
+    await page.getByRole('row').filter({ hasText: 'Vendas › Upgrade' }).waitFor();
+    await page.getByRole('button', { name: 'Excluir Vendas', exact: true }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Excluir' }).click();
+    const again = page.getByRole('alertdialog');
+    await expect.poll(() => again.textContent()).toContain('Upgrade');
+    await again.getByRole('button', { name: 'Excluir' }).click();
+    await expect.poll(() => page.getByRole('row').filter({ hasText: 'Vendas' }).count()).toBe(0);
+    const left = await manager.must<{ total: number }>('GET', '/api/v1/tabulations/tags');
+    expect(left.total).toBe(0);
+    expect(problems).toEqual([]);
+  });
 });
