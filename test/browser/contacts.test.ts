@@ -128,7 +128,7 @@ describe('CRM screens', () => {
     expect(problems).toEqual([]);
   });
 
-  it('a status that marks the contact do-not-call is created in its group and listed with its action', async () => {
+  it('a status that marks the contact do-not-call is created in its group and listed with its action; the protocol switch is saved', async () => {
     await manager.must('POST', '/api/v1/tabulations/groups', { name: 'Cobrança' });
     await open('/contacts/statuses');
     await page.getByRole('button', { name: 'Novo status' }).click();
@@ -143,6 +143,9 @@ describe('CRM screens', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('Marcar contato como não ligar');
     expect(await row.textContent()).toContain('Cobrança');
+    // The tenant-wide switch: the external protocol on every finish.
+    await page.getByLabel('Exigir protocolo externo em toda finalização').check();
+    await expect.poll(async () => (await manager.must<{ requireProtocol: boolean }>('GET', '/api/v1/crm/settings')).requireProtocol).toBe(true);
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
   });
