@@ -32,7 +32,8 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   await modules.start();
 
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
-  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events });
+  const inbound = modules.inbound && modules.flowRunner.inboundHandler(modules.inbound.router, modules.inbound.screen);
+  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events, ...(inbound ? { handlers: { inbound } } : {}) });
   await calls.start();
 
   const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes, events });

@@ -4,6 +4,8 @@ import { AuditService } from './audit/index.js';
 import type { Config } from './config/index.js';
 import { ContactsService, contactsRoutes, crmResourceRoutes, interactionsRoutes } from './contacts/index.js';
 import type { Database_ } from './db/client.js';
+import { soundsDirFor } from './calls/index.js';
+import { FlowRunner, FlowsModule, flowsRoutes, type InboundRouter, type InboundScreen } from './flows/index.js';
 import { noEvents, type Clock, type EventPublisher, type Logger } from './kernel/index.js';
 import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
 import { PromptService, promptDef, promptRoutes } from './provisioning/prompts/index.js';
@@ -23,6 +25,15 @@ export interface Modules {
   mail: MailService;
   /** Route plugins of the modules, mounted under /api/v1. */
   routes: FastifyPluginAsync[];
+  /** IVRs, time conditions, surveys, voicemail: resources, destinations, traces, the IVR report. */
+  flows: FlowsModule;
+  /** Runs calls through destinations; the owners of extensions, queues and external numbers register their executors. */
+  flowRunner: FlowRunner;
+  /**
+   * Where inbound calls go (provisioning's inbound routes, the contacts' inbound blacklist).
+   * Until a router is set, inbound calls keep the calls engine's default flow.
+   */
+  inbound?: { router: InboundRouter; screen?: InboundScreen };
   /** Audio prompts: upload, text to speech, the files Asterisk plays. */
   prompts: PromptService;
   /** Starts what runs in the background (undo of imports a stop interrupted). */
@@ -74,12 +85,25 @@ export function createModules(deps: ModuleDeps): Modules {
   if (files.published + files.removed > 0) logger.info({ published: files.published, removed: files.removed }, 'prompt files brought in line');
   if (files.missing.length > 0) logger.warn({ missing: files.missing }, 'prompts whose audio files are missing from the data dir');
 
+  const flows = new FlowsModule(resources, { dataDir: config.dataDir });
+  flows.usePrompts({ exists: (tenantId, id) => prompts.resource.row(tenantId, id) !== undefined, mediaPath: (tenantId, id) => prompts.media(tenantId, id).path });
+  const flowRunner = new FlowRunner({ flows, soundsDir: soundsDirFor(config.asterisk.soundsDir), logger });
+
   return {
     resources,
     contacts,
     mail,
-    routes: [...crmResourceRoutes(contacts), contactsRoutes(contacts), interactionsRoutes(contacts), mailRoutes(mail), promptRoutes(prompts, media.limits)],
+    routes: [
+      ...crmResourceRoutes(contacts),
+      contactsRoutes(contacts),
+      interactionsRoutes(contacts),
+      mailRoutes(mail),
+      promptRoutes(prompts, media.limits),
+      flowsRoutes(flows, () => deps.clock.now()),
+    ],
     prompts,
+    flows,
+    flowRunner,
     start: () => contacts.start(),
     close: async () => {
       await contacts.stop();

@@ -106,9 +106,14 @@ describe('login', () => {
     await page.getByRole('heading', { name: 'Entrar no Atende' }).waitFor();
     await logIn(page, 'ninguem', 'errada-1');
     await page.getByRole('alert').filter({ hasText: 'Login ou senha incorretos.' }).waitFor();
+    // Each try waits for the server's answer before the next (the button is disabled meanwhile).
     for (let i = 0; i < 4; i++) {
-      await page.getByRole('button', { name: 'Entrar' }).click();
-      if (await page.getByText(/Muitas tentativas/).isVisible()) break;
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/auth/login'),
+        page.getByRole('button', { name: 'Entrar' }).click(),
+      ]);
+      if (answer.status() === 429) break;
+      expect(answer.status()).toBe(401);
     }
     await page.getByRole('alert').filter({ hasText: /Muitas tentativas\. Tente novamente em \d+ s\./ }).waitFor();
     expect(await page.getByRole('button', { name: 'Entrar' }).isDisabled()).toBe(true);

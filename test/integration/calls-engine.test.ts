@@ -5,9 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callView, createCallsApp, type CallRecord, type CallsApp, type CallView, type TenantResolver } from '../../src/calls/index.js';
 import { createCallsRepo } from '../../src/calls/calls.repo.js';
@@ -17,6 +15,7 @@ import { calls as callsTable, tenants } from '../../src/db/schema/index.js';
 import { FakeClock, type LiveEvent, type TenantId, type Topic } from '../../src/kernel/index.js';
 import { TelephonyError, type Media } from '../../src/telephony/call-control.js';
 import { FakeCallControl, type FakeCallControlOptions } from '../helpers/fake-call-control.js';
+import { capturingLogger, type LogLine } from '../helpers/logs.js';
 
 const WELCOME = join(productSoundsDir, 'pt-BR', 'atende-welcome');
 
@@ -31,12 +30,6 @@ const WELCOME_MS = wavDurationMs(`${WELCOME}.wav`);
 /** Media duration as Asterisk would find it: our own files by their length, 'missing' otherwise. */
 const fromFiles = (m: Media): number | 'missing' | undefined =>
   m.kind === 'file' ? (existsSync(`${m.path}.wav`) ? wavDurationMs(`${m.path}.wav`) : 'missing') : 1000;
-
-interface LogLine {
-  level: number;
-  msg: string;
-  [k: string]: unknown;
-}
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -89,16 +82,7 @@ async function world(
   }
   const clock = new FakeClock();
   const control = new FakeCallControl({ clock, mediaDurationMs: fromFiles, ...opts.control });
-  const logs: LogLine[] = [];
-  const logger = pino(
-    { level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        logs.push(JSON.parse(chunk.toString()) as LogLine);
-        done();
-      },
-    }),
-  );
+  const { logger, logs } = capturingLogger();
   const published: World['published'] = [];
   const app = createCallsApp({
     callControl: control,

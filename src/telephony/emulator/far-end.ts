@@ -61,6 +61,8 @@ export function localFarEnd(exten: string): FarEnd | undefined {
       return { ringAfterMs: 0, answerAfterMs: 0, amd: 'NOTSURE', afterAnswer: stay };
     case 'answer-dtmf':
       return { ringAfterMs: 0, answerAfterMs: 0, amd: 'NOTSURE', afterAnswer: { kind: 'dtmf', afterMs: 1000, digits: '1234#' } };
+    case 'ivr-press-2':
+      return { ringAfterMs: 0, answerAfterMs: 0, amd: 'NOTSURE', afterAnswer: { kind: 'dtmf', afterMs: 1000, digits: '2' } };
     case 'play-hangup':
       return { ringAfterMs: 0, answerAfterMs: 0, amd: 'NOTSURE', afterAnswer: { kind: 'hangup', afterMs: 2000, cause: 16 } };
     case 'busy':
