@@ -28,10 +28,11 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   readiness.register('database', () => database.writable());
   const clock = systemClock;
   await bootstrap({ config, database, logger, clock });
-  const modules = createModules({ config, database, clock, logger });
+  const events = new EventHub({ clock, logger });
+  const modules = createModules({ config, database, clock, logger, events });
+  await modules.start();
 
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
-  const events = new EventHub({ clock, logger });
   const inbound = modules.inbound && modules.flowRunner.inboundHandler(modules.inbound.router, modules.inbound.screen);
   const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events, ...(inbound ? { handlers: { inbound } } : {}) });
   await calls.start();
