@@ -15,7 +15,7 @@ export const BlacklistBody = Type.Object(
     match: Type.Optional(Literals(['number', 'prefix'] as const)),
     number: Type.String({ minLength: 1, maxLength: 30, description: 'DDI+DDD+number (5548999999999), any usual format; or the digits of a prefix' }),
     reason: OptionalText(200),
-    expiresAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+    expiresAt: Type.Optional(Nullable(Type.String({ maxLength: 64, format: 'date-time' }))),
   },
   closed,
 );
@@ -27,7 +27,7 @@ export const BlacklistView = Type.Object({
   match: Type.String(),
   number: Type.String(),
   reason: Nullable(Type.String()),
-  expiresAt: Nullable(Type.String({ format: 'date-time' })),
+  expiresAt: Nullable(Type.String({ maxLength: 64, format: 'date-time' })),
   importId: Nullable(Type.Integer()),
   ...Timestamps,
 });

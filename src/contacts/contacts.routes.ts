@@ -88,8 +88,8 @@ const ImportHistoryItem = Type.Object({
   encoding: Nullable(Type.String()),
   delimiter: Nullable(Type.String()),
   createdBy: Nullable(Type.String()),
-  startedAt: Type.String({ format: 'date-time' }),
-  finishedAt: Nullable(Type.String({ format: 'date-time' })),
+  startedAt: Type.String({ maxLength: 64, format: 'date-time' }),
+  finishedAt: Nullable(Type.String({ maxLength: 64, format: 'date-time' })),
 });
 const ProblemView = Type.Object({
   line: Type.Integer(),

@@ -11,8 +11,8 @@ import { Literals, OptionalText, iso, isoOrNull } from './schemas.js';
 
 const CHANNELS = ['voice', 'whatsapp', 'webchat', 'email', 'mercadolivre', 'in_person'] as const;
 const TICKET_STATUSES = ['open', 'in_progress', 'resolved', 'closed'] as const;
-const Values = Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }), Nullable(Type.Union([Type.String({ maxLength: 5000 }), Type.Number()])), { maxProperties: 200 });
-const When = Type.String({ format: 'date-time' });
+const Values = Type.Record(Type.String({ maxLength: 64, pattern: '^[a-z][a-z0-9_]{0,39}$' }), Nullable(Type.Union([Type.String({ maxLength: 5000 }), Type.Number({ minimum: -1e15, maximum: 1e15 })])), { maxProperties: 200 });
+const When = Type.String({ maxLength: 64, format: 'date-time' });
 
 const InteractionView = Type.Object({
   id: Type.Integer(),
