@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { silentLogger, type Logger } from '../../kernel/logger.js';
 import type { ChannelSnapshot } from '../call-control.js';
-import { startAmiServer, type AmiServer } from './ami-server.js';
+import { startAmiServer, type AmiBackend, type AmiServer } from './ami-server.js';
 import { AriServer } from './ari-server.js';
 import { AsteriskModel } from './model.js';
 import type { PhoneBehaviour, SpanSignalling } from './types.js';
@@ -67,6 +67,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     phones: options.phones ?? defaultPhones,
     logger,
   });
+  const amiBackend: AmiBackend = {
+    spans: () => model.pstn.spans(),
+    endpoints: () => model.endpoints.infos(),
+    channels: () => model.channels.snapshots(),
+    on: model.world.on.bind(model.world),
+    off: model.world.off.bind(model.world),
+  };
   const ariUser = options.ari?.user ?? 'atende';
   const ariPassword = options.ari?.password ?? 'atende-emulator';
   const ari = new AriServer({ model, port: options.ari?.port ?? 0, user: ariUser, password: ariPassword, logger });
@@ -76,7 +83,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   let ami: AmiServer | undefined;
   const startAmi = async () => {
     if (ami) return;
-    ami = await startAmiServer({ backend: model, port: amiPort, user: amiUser, secret: amiSecret, logger, version: '11.0.0' });
+    ami = await startAmiServer({ backend: amiBackend, port: amiPort, user: amiUser, secret: amiSecret, logger, version: '11.0.0' });
     amiPort = ami.port;
   };
   try {
@@ -98,13 +105,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     },
     amiUser,
     amiSecret,
-    placeInboundCall: async (call) => model.placeInboundCall(call),
-    sendDtmf: (channelId, digits) => model.farDtmf(channelId, digits),
-    hangup: async (channelId, cause) => model.farHangup(channelId, cause),
-    answerPhone: async (ext) => model.answerPhone(ext),
-    setPhone: (ext, p) => model.setPhone(ext, p),
-    setSpanAlarm: (span, alarm) => model.setSpanAlarm(span, alarm),
-    channels: () => model.channels(),
+    placeInboundCall: async (call) => model.pstn.placeInboundCall(call),
+    sendDtmf: (channelId, digits) => model.channels.farDtmf(channelId, digits),
+    hangup: async (channelId, cause) => model.channels.farHangup(channelId, cause),
+    answerPhone: async (ext) => model.endpoints.answerPhone(ext),
+    setPhone: (ext, p) => model.endpoints.setPhone(ext, p),
+    setSpanAlarm: (span, alarm) => model.pstn.setSpanAlarm(span, alarm),
+    channels: () => model.channels.snapshots(),
     stopAri: () => ari.stop(),
     startAri: () => ari.start(),
     stopAmi: async () => {

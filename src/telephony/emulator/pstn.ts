@@ -1,0 +1,175 @@
+/**
+ * The public network behind the emulated Asterisk: E1 spans (bearer channels, alarms), calls
+ * that arrive from a span or a SIP trunk, and the far ends that outbound dials reach.
+ */
+import { randomBytes } from 'node:crypto';
+import { pstnFarEnd } from './far-end.js';
+import { AriError, type SpanAlarm, type SpanConfig, type SpanEvent, type SpanInfo } from './types.js';
+import type { Channel, DialTarget, PstnHooks, World } from './world.js';
+
+interface Span extends SpanConfig {
+  alarm: SpanAlarm;
+  busy: Set<number>;
+}
+
+export interface InboundCall {
+  did: string;
+  from: string;
+  via?: { span: number } | { trunk: string };
+  app?: string;
+}
+
+/** E1 timeslots that carry voice: 1–15 and 17–31 (16 is signalling). */
+const bearerSlots = [...Array.from({ length: 15 }, (_, i) => i + 1), ...Array.from({ length: 15 }, (_, i) => i + 17)];
+
+const channoOf = (span: number, slot: number): number => (span - 1) * 31 + slot;
+
+export class Pstn implements PstnHooks {
+  private readonly spansByNo = new Map<number, Span>();
+
+  constructor(
+    private readonly w: World,
+    options: { spans?: SpanConfig[] },
+  ) {
+    for (const s of options.spans ?? []) this.spansByNo.set(s.span, { ...s, alarm: 'none', busy: new Set() });
+  }
+
+  // ---------------------------------------------------------------- inbound calls (the far end calls us)
+
+  placeInboundCall(call: InboundCall): { channelId: string } {
+    if (!call.did) throw new AriError(400, 'did is required');
+    const via = call.via ?? this.defaultVia();
+    let name: string;
+    let context: string;
+    let trunkRef: string;
+    let span: Channel['span'];
+    let protocolId = '';
+    if ('span' in via) {
+      const s = this.spansByNo.get(via.span);
+      if (!s) throw new AriError(404, `Span ${via.span} does not exist`);
+      if (s.alarm !== 'none') throw new AriError(409, `Span ${via.span} is in ${s.alarm} alarm`);
+      const slot = bearerSlots.find((ts) => !s.busy.has(ts));
+      if (slot === undefined) throw new AriError(409, `Span ${via.span} has no free channel`);
+      s.busy.add(slot);
+      const channo = channoOf(s.span, slot);
+      span = { span: s.span, channo };
+      name = `DAHDI/${channo}-1`;
+      context = 'atende-from-pstn';
+      trunkRef = `span:${s.span}`;
+    } else {
+      if (!this.w.endpoints.isTrunk(via.trunk)) throw new AriError(404, `Trunk ${via.trunk} does not exist`);
+      name = `PJSIP/${via.trunk}-${this.w.names.next('PJSIP')}`;
+      context = 'atende-from-trunk';
+      trunkRef = `trunk:${via.trunk}`;
+      protocolId = `${randomBytes(12).toString('hex')}@emulator`;
+    }
+    const c = this.w.newChannel({
+      name,
+      state: 'Ring',
+      caller: { name: '', number: call.from },
+      dialplan: { context, exten: call.did, priority: 2, app_name: '', app_data: '' },
+      origin: 'dialplan',
+      protocolId,
+    });
+    c.span = span;
+    this.w.stasisFromDialplan(c, ['inbound', call.did, trunkRef], call.app);
+    return { channelId: c.id };
+  }
+
+  private defaultVia(): { span: number } | { trunk: string } {
+    const span = this.spansByNo.keys().next();
+    if (!span.done) return { span: span.value };
+    const trunk = this.w.endpoints.firstTrunk();
+    if (trunk !== undefined) return { trunk };
+    throw new AriError(400, 'No span or trunk configured');
+  }
+
+  // ---------------------------------------------------------------- dialling out
+
+  dialTrunk(resource: string): DialTarget | undefined {
+    const at = resource.indexOf('@');
+    if (at > 0) {
+      const number = resource.slice(0, at);
+      const trunk = resource.slice(at + 1);
+      if (!this.w.endpoints.isTrunk(trunk)) return undefined;
+      return { name: `PJSIP/${trunk}-${this.w.names.next('PJSIP')}`, number, far: pstnFarEnd(number, 1) };
+    }
+    const trunkUri = /^([^/]+)\/sips?:([^@;]+)/.exec(resource);
+    if (trunkUri && this.w.endpoints.isTrunk(trunkUri[1] ?? '')) {
+      const number = trunkUri[2] ?? '';
+      return { name: `PJSIP/${trunkUri[1]}-${this.w.names.next('PJSIP')}`, number, far: pstnFarEnd(number, 1) };
+    }
+    return undefined;
+  }
+
+  dialSpan(resource: string): DialTarget {
+    const allocationFailed = () => new AriError(500, 'Allocation failed');
+    const m = /^(?:([gGrR])(\d+)|(\d+))\/(.+)$/.exec(resource);
+    if (!m) throw allocationFailed();
+    const number = m[4] ?? '';
+    let found: { s: Span; slot: number } | undefined;
+    if (m[2] !== undefined) {
+      const group = Number(m[2]);
+      const descending = m[1] === 'G' || m[1] === 'R';
+      const spans = [...this.spansByNo.values()].filter((s) => s.group === group && s.alarm === 'none');
+      if (descending) spans.reverse();
+      for (const s of spans) {
+        const slots = descending ? [...bearerSlots].reverse() : bearerSlots;
+        const slot = slots.find((ts) => !s.busy.has(ts));
+        if (slot !== undefined) {
+          found = { s, slot };
+          break;
+        }
+      }
+    } else {
+      const channo = Number(m[3]);
+      const s = this.spansByNo.get(Math.floor((channo - 1) / 31) + 1);
+      const slot = ((channo - 1) % 31) + 1;
+      if (s && s.alarm === 'none' && bearerSlots.includes(slot) && !s.busy.has(slot)) found = { s, slot };
+    }
+    // No free, alarm-free bearer channel: chan_dahdi refuses the request (congestion).
+    if (!found) throw allocationFailed();
+    found.s.busy.add(found.slot);
+    const channo = channoOf(found.s.span, found.slot);
+    // MFC/R2 signals "unallocated number" as cause 20 (ASTERISK-FACTS); ISDN keeps 1.
+    const unallocated = found.s.signalling === 'mfcr2' ? 20 : 1;
+    return { name: `DAHDI/${channo}-1`, number, far: pstnFarEnd(number, unallocated), span: { span: found.s.span, channo } };
+  }
+
+  releaseBearer(c: Channel): void {
+    if (c.span) this.spansByNo.get(c.span.span)?.busy.delete(c.span.channo - (c.span.span - 1) * 31);
+  }
+
+  // ---------------------------------------------------------------- the line
+
+  setSpanAlarm(span: number, alarm: 'red' | 'yellow' | 'blue' | 'clear'): void {
+    const s = this.spansByNo.get(span);
+    if (!s) throw new AriError(404, `Span ${span} does not exist`);
+    const next: SpanAlarm = alarm === 'clear' ? 'none' : alarm;
+    if (s.alarm === next) return;
+    s.alarm = next;
+    const ev: SpanEvent = { span, alarm: next };
+    this.w.emit('span', ev);
+    if (next !== 'none') {
+      // Calls on a span that lost its line are cut (network out of order).
+      for (const c of [...this.w.chans.values()]) {
+        if (c.span?.span === span && !c.hangingUp) {
+          if (!c.answered && c.origin === 'originate') this.w.channels.failOriginate(c, 38);
+          else this.w.channels.hangup(c, 38, false);
+        }
+      }
+    }
+  }
+
+  spans(): SpanInfo[] {
+    return [...this.spansByNo.values()].map((s) => ({
+      span: s.span,
+      alarm: s.alarm,
+      signalling: s.signalling,
+      group: s.group,
+      channels: bearerSlots.length,
+      activeChannels: s.busy.size,
+      firstChannel: channoOf(s.span, 1),
+    }));
+  }
+}
