@@ -45,3 +45,7 @@ export const byTenant = <T extends { tenantId: number }>(list: readonly T[]): T[
 /** A stable, locale-independent order of names. */
 export const byName = <T>(list: readonly T[], name: (t: T) => string): T[] =>
   [...list].sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+
+/** One `#tryinclude` per tenant (a tenant that never applied has no file yet, which is not an error). */
+export const tenantIncludes = (tenantIds: readonly number[], pathOf: (tenantId: number) => string): string[] =>
+  [...tenantIds].sort((a, b) => a - b).map((id) => `#tryinclude ${pathOf(id)}`);

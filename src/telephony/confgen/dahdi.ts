@@ -5,7 +5,7 @@
  * accumulate and each `channel =>` line takes the values above it, so every span writes all of
  * its own settings before its channels.
  */
-import { byTenant, header, joinBlocks, rangeList } from './conf-text.js';
+import { byTenant, header, joinBlocks, rangeList, tenantIncludes } from './conf-text.js';
 import { CONTEXTS, type SpanConf, type TenantConf } from './confgen.model.js';
 
 export const chanDahdiTenantPath = (tenantId: number): string => `atende/chan_dahdi-t${tenantId}.conf`;
@@ -51,7 +51,7 @@ export function renderChanDahdiIndex(language: string, tenantIds: readonly numbe
       `context=${CONTEXTS.pstn}`,
       'usecallerid=yes',
       'callerid=asreceived',
-      ...[...tenantIds].sort((a, b) => a - b).map((id) => `#tryinclude ${chanDahdiTenantPath(id)}`),
+      ...tenantIncludes(tenantIds, chanDahdiTenantPath),
     ].join('\n'),
   ]);
 }

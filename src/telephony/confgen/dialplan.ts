@@ -3,7 +3,7 @@
  * tenant, so that desk phones can subscribe to their colleagues' lamps (BLF). Call handling
  * stays in the static dialplan/atende.conf, which hands every call to Atende.
  */
-import { byName, header, joinBlocks } from './conf-text.js';
+import { byName, header, joinBlocks, tenantIncludes } from './conf-text.js';
 import { hintsContext, type TenantConf } from './confgen.model.js';
 
 export const extensionsTenantPath = (tenantId: number): string => `atende/extensions-t${tenantId}.conf`;
@@ -11,10 +11,7 @@ export const extensionsTenantPath = (tenantId: number): string => `atende/extens
 export function renderExtensionsIndex(tenantIds: readonly number[]): string {
   return joinBlocks([
     header(';', 'Atende: generated dialplan (hints)', 'Included from extensions.conf, outside any context, with: #include atende/extensions.conf'),
-    [...tenantIds]
-      .sort((a, b) => a - b)
-      .map((id) => `#tryinclude ${extensionsTenantPath(id)}`)
-      .join('\n'),
+    tenantIncludes(tenantIds, extensionsTenantPath).join('\n'),
   ]);
 }
 

@@ -4,7 +4,7 @@
  * absolute path, so no directory has to be kept in step; `sort=random` picks the next file at
  * random, otherwise the files play in the listed order.
  */
-import { byName, header, joinBlocks, section, type Line } from './conf-text.js';
+import { byName, header, joinBlocks, tenantIncludes, section, type Line } from './conf-text.js';
 import type { TenantConf } from './confgen.model.js';
 
 export const mohTenantPath = (tenantId: number): string => `atende/musiconhold-t${tenantId}.conf`;
@@ -12,10 +12,7 @@ export const mohTenantPath = (tenantId: number): string => `atende/musiconhold-t
 export function renderMohIndex(tenantIds: readonly number[]): string {
   return joinBlocks([
     header(';', 'Atende: music-on-hold classes', 'Included from musiconhold.conf (after its own classes) with: #include atende/musiconhold.conf'),
-    [...tenantIds]
-      .sort((a, b) => a - b)
-      .map((id) => `#tryinclude ${mohTenantPath(id)}`)
-      .join('\n'),
+    tenantIncludes(tenantIds, mohTenantPath).join('\n'),
   ]);
 }
 

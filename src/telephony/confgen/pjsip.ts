@@ -3,7 +3,7 @@
  * inherits, then one `#tryinclude` per tenant) and `atende/pjsip-t<tenant>.conf` (the tenant's
  * extensions and trunks: endpoint, auth, aor, registration, identify).
  */
-import { byName, header, joinBlocks, section, type Line } from './conf-text.js';
+import { byName, header, joinBlocks, section, tenantIncludes, type Line } from './conf-text.js';
 import {
   CONTEXTS,
   TEMPLATES,
@@ -93,7 +93,7 @@ function templates(s: SipSettings): string[] {
 
 /** `atende/pjsip.conf`: transports, templates, and the tenants' files. */
 export function renderPjsipIndex(settings: SipSettings, tenantIds: readonly number[]): string {
-  const includes = [...tenantIds].sort((a, b) => a - b).map((id) => `#tryinclude ${pjsipTenantPath(id)}`);
+  const includes = tenantIncludes(tenantIds, pjsipTenantPath);
   return joinBlocks([
     header(';', 'Atende: SIP transports, phone and trunk templates', 'Included from pjsip.conf with: #include atende/pjsip.conf'),
     ...transports(settings),
