@@ -7,23 +7,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { confValue, renderAll, type SipSettings, type TenantConf } from '../../src/telephony/confgen/index.js';
+import { confValue, renderAll, type TenantConf } from '../../src/telephony/confgen/index.js';
+import { priSpan, r2Span, sipSettings } from '../helpers/telephony-conf.js';
 
 const goldenDir = join(dirname(fileURLToPath(import.meta.url)), 'golden', 'confgen');
 const update = process.env.ATENDE_UPDATE_GOLDEN === '1';
 
-const settings: SipSettings = {
-  udpPort: 5060,
-  tcpEnabled: true,
-  wssEnabled: true,
-  externalAddress: '198.51.100.20',
-  localNets: ['192.168.0.0/16', '10.0.0.0/8'],
-  videoSupport: false,
-  sessionTimers: 'no',
-  language: 'pt_BR',
-  phoneQualifySeconds: 30,
-  trunkQualifySeconds: 60,
-};
+const settings = sipSettings({ externalAddress: '198.51.100.20', localNets: ['192.168.0.0/16', '10.0.0.0/8'] });
 
 const tenant3: TenantConf = {
   tenantId: 3,
@@ -60,46 +50,7 @@ const tenant3: TenantConf = {
       extraOptions: [],
     },
   ],
-  spans: [
-    {
-      span: 2,
-      description: 'Oi R2',
-      timing: 2,
-      lineBuildOut: 0,
-      framing: 'cas',
-      coding: 'hdb3',
-      crc4: false,
-      signalling: 'mfcr2',
-      switchtype: 'euroisdn',
-      bchannels: [
-        { from: 32, to: 46 },
-        { from: 48, to: 62 },
-      ],
-      dchannel: null,
-      group: 2,
-      r2: { variant: 'br', category: 'national_subscriber', maxAni: 20, maxDnis: 4, getAniFirst: false, allowCollectCalls: false, doubleAnswer: true },
-      echoCanceller: false,
-    },
-    {
-      span: 1,
-      description: 'Embratel PRI',
-      timing: 1,
-      lineBuildOut: 0,
-      framing: 'ccs',
-      coding: 'hdb3',
-      crc4: true,
-      signalling: 'pri_cpe',
-      switchtype: 'euroisdn',
-      bchannels: [
-        { from: 1, to: 15 },
-        { from: 17, to: 31 },
-      ],
-      dchannel: 16,
-      group: 1,
-      r2: null,
-      echoCanceller: true,
-    },
-  ],
+  spans: [r2Span(), priSpan({ echoCanceller: true })],
   mohClasses: [
     { className: 'atende-t3-7', entries: ['/var/lib/asterisk/sounds/atende/prompts/t3/12', '/var/lib/asterisk/sounds/atende/prompts/t3/15'], random: true },
     { className: 'atende-t3-8', entries: [], random: false },

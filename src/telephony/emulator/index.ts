@@ -8,6 +8,8 @@ import type { ChannelSnapshot } from '../call-control.js';
 import { startAmiServer, type AmiBackend, type AmiServer } from './ami-server.js';
 import { AriServer } from './ari-server.js';
 import { AsteriskModel } from './model.js';
+import type { ReloadRecord } from './config.js';
+import type { PhoneChange, PhoneState } from './endpoints.js';
 import type { PhoneBehaviour, SpanSignalling } from './types.js';
 
 export { AriError } from './types.js';
@@ -26,8 +28,18 @@ export interface EmulatorOptions {
   trunks?: string[];
   /** Agent phones; default 1001–1004, registered, answering after 300 ms. */
   phones?: { ext: string; registered?: boolean; answerAfterMs?: number; behaviour?: PhoneBehaviour }[];
+  /**
+   * The emulated Asterisk's configuration directory (its /etc/asterisk). When given, phones,
+   * trunks, span signalling, MOH classes and hints come from the files there — as generated
+   * by Atende's apply — read at start and at every reload; `phones` and `trunks` are ignored.
+   */
+  configDir?: string;
   logger?: Logger;
 }
+
+export type { PhoneChange } from './endpoints.js';
+export type { ReloadRecord } from './config.js';
+export type { PhoneState } from './endpoints.js';
 
 export interface Emulator {
   ariUrl: string;
@@ -42,7 +54,15 @@ export interface Emulator {
   hangup(channelId: string, cause?: number): Promise<void>;
   /** An agent phone that is ringing answers now. */
   answerPhone(ext: string): Promise<void>;
-  setPhone(ext: string, p: { registered?: boolean; answerAfterMs?: number; behaviour?: PhoneBehaviour }): void;
+  setPhone(ext: string, p: PhoneChange): void;
+  /** The phones the emulated Asterisk knows, with their registration. */
+  phones(): PhoneState[];
+  /** An agent's phone dials: the call enters the app as `internal,<dialled>`. */
+  placePhoneCall(ext: string, dialled: string): Promise<{ channelId: string }>;
+  /** `module reload <module>`, as an admin runs it (e.g. chan_dahdi after dahdi_cfg). */
+  reload(module: string): Promise<boolean>;
+  /** Every reload asked of this Asterisk, in order. */
+  reloads(): ReloadRecord[];
   setSpanAlarm(span: number, alarm: 'red' | 'yellow' | 'blue' | 'clear'): void;
   channels(): ChannelSnapshot[];
   /** Kills the ARI HTTP+WS server; live channels survive, like an Asterisk whose HTTP module restarted. */
@@ -65,12 +85,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     spans: options.spans ?? [{ span: 1, signalling: 'pri_cpe', group: 1 }],
     trunks: options.trunks ?? ['trunk1'],
     phones: options.phones ?? defaultPhones,
+    ...(options.configDir !== undefined ? { configDir: options.configDir } : {}),
     logger,
   });
+  await model.loadConfig();
   const amiBackend: AmiBackend = {
     spans: () => model.pstn.spans(),
     endpoints: () => model.endpoints.infos(),
     channels: () => model.channels.snapshots(),
+    contacts: () => model.endpoints.contacts(),
+    registrations: () => model.endpoints.registrations(),
+    reload: (module) => model.reload(module),
+    cli: (command) => model.cli(command),
     on: model.world.on.bind(model.world),
     off: model.world.off.bind(model.world),
   };
@@ -110,6 +136,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     hangup: async (channelId, cause) => model.channels.farHangup(channelId, cause),
     answerPhone: async (ext) => model.endpoints.answerPhone(ext),
     setPhone: (ext, p) => model.endpoints.setPhone(ext, p),
+    phones: () => model.endpoints.phoneStates(),
+    placePhoneCall: async (ext, dialled) => model.endpoints.placeCall(ext, dialled),
+    reload: (module) => model.reload(module),
+    reloads: () => [...model.reloads],
     setSpanAlarm: (span, alarm) => model.pstn.setSpanAlarm(span, alarm),
     channels: () => model.channels.snapshots(),
     stopAri: () => ari.stop(),

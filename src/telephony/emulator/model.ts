@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { asteriskTime } from './asterisk-text.js';
 import { Bridges } from './bridges.js';
 import { Channels } from './channels.js';
+import { EmulatedConfig, dahdiSpans, dialplanHints, mohClasses, pjsipObjects, type ReloadModule, type ReloadRecord } from './config.js';
 import { Endpoints } from './endpoints.js';
 import { Media } from './media.js';
 import { Pstn } from './pstn.js';
@@ -27,8 +28,21 @@ export interface ModelOptions {
   spans?: SpanConfig[];
   trunks?: string[];
   phones?: PhoneConfig[];
+  /**
+   * Asterisk's configuration directory. When given, phones, trunks, span signalling, MOH
+   * classes and hints come from its files (read at `loadConfig()` and at every reload) instead
+   * of `phones`/`trunks`/`spans`' settings; `spans` then only says which spans the card has.
+   */
+  configDir?: string;
   logger: Logger;
 }
+
+const RELOADABLE: Record<string, ReloadModule> = {
+  res_pjsip: 'res_pjsip',
+  pbx_config: 'pbx_config',
+  res_musiconhold: 'res_musiconhold',
+  chan_dahdi: 'chan_dahdi',
+};
 
 export class AsteriskModel {
   readonly world: World;
@@ -37,6 +51,9 @@ export class AsteriskModel {
   readonly media: Media;
   readonly endpoints: Endpoints;
   readonly pstn: Pstn;
+  readonly config: EmulatedConfig | undefined;
+  /** Every reload asked of this Asterisk, in order. */
+  readonly reloads: ReloadRecord[] = [];
 
   constructor(options: ModelOptions) {
     const w = new World(options);
@@ -51,6 +68,84 @@ export class AsteriskModel {
     w.media = this.media;
     w.endpoints = this.endpoints;
     w.pstn = this.pstn;
+    this.config = options.configDir === undefined ? undefined : new EmulatedConfig(options.configDir);
+  }
+
+  // ---------------------------------------------------------------- configuration
+
+  /** At start, as Asterisk loads its modules: reads every file of the configuration directory. */
+  async loadConfig(): Promise<void> {
+    if (!this.config) return;
+    await this.config.install();
+    for (const module of Object.values(RELOADABLE)) await this.readModule(module);
+  }
+
+  private async readModule(module: ReloadModule): Promise<string[]> {
+    const config = this.config;
+    if (!config) return [];
+    const sections = await config.read(module);
+    const problems = [...config.lastProblems];
+    switch (module) {
+      case 'res_pjsip': {
+        const objects = pjsipObjects(sections);
+        problems.push(...objects.problems);
+        this.endpoints.applyPjsip(objects);
+        break;
+      }
+      case 'chan_dahdi':
+        problems.push(...this.pstn.applyChanDahdi(dahdiSpans(sections)));
+        break;
+      case 'res_musiconhold':
+        config.moh = mohClasses(sections);
+        break;
+      case 'pbx_config':
+        config.hints = dialplanHints(sections);
+        break;
+    }
+    for (const problem of problems) this.world.log.warn({ module, problem }, 'emulator: configuration problem');
+    return problems;
+  }
+
+  /**
+   * `module reload <module>` (AMI `Reload`): false when no such module is loaded. Config errors
+   * do not fail a reload in Asterisk either: the objects in error are just not loaded.
+   */
+  async reload(module: string): Promise<boolean> {
+    const name = module.replace(/\.so$/, '');
+    if (name === '') {
+      for (const m of Object.values(RELOADABLE)) await this.reload(m);
+      return true;
+    }
+    const known = RELOADABLE[name];
+    if (!known) return false;
+    const problems = await this.readModule(known);
+    this.reloads.push({ module: known, at: Date.now(), problems });
+    return true;
+  }
+
+  /** The CLI commands of the modules Atende uses to apply and check configuration; undefined for others. */
+  async cli(command: string): Promise<string[] | undefined> {
+    const words = command.trim().split(/\s+/);
+    const line = words.join(' ');
+    if (line === 'dialplan reload') return (await this.reload('pbx_config')) ? ['Dialplan reloaded.'] : undefined;
+    if (line === 'moh reload') return (await this.reload('res_musiconhold')) ? [] : undefined;
+    if (words[0] === 'module' && words[1] === 'reload' && words[2]) {
+      return (await this.reload(words[2])) ? [`Module '${words[2]}' reloaded successfully.`] : [`The module '${words[2]}' does not exist.`];
+    }
+    if (words[0] === 'dialplan' && words[1] === 'show' && words[2]) {
+      const hints = this.config?.hints.get(words[2]);
+      if (!hints) return [`There is no existence of '${words[2]}' context`];
+      return [
+        `[ Context '${words[2]}' created by 'pbx_config' ]`,
+        ...[...hints].map(([exten, device]) => `  '${exten}' =>         hint: ${device}`),
+        '',
+        `-= ${hints.size} extension${hints.size === 1 ? '' : 's'} (0 priorities) in 1 context. =-`,
+      ];
+    }
+    if (line === 'moh show classes') {
+      return [...(this.config?.moh ?? new Map<string, { mode: string }>())].flatMap(([name, c]) => [`Class: ${name}`, `\tMode: ${c.mode}`, '\tDirectory: <none>']);
+    }
+    return undefined;
   }
 
   get asteriskId(): string {

@@ -5,11 +5,16 @@
 import { randomBytes } from 'node:crypto';
 import { pstnFarEnd } from './far-end.js';
 import { AriError, type SpanAlarm, type SpanConfig, type SpanEvent, type SpanInfo } from './types.js';
+import type { DahdiSpanConfig } from './config.js';
 import type { Channel, DialTarget, PstnHooks, World } from './world.js';
 
 interface Span extends SpanConfig {
   alarm: SpanAlarm;
   busy: Set<number>;
+  /** chan_dahdi has channels on it; a span without any takes no call. */
+  configured: boolean;
+  /** Timeslots of its bearer channels. */
+  slots: number[];
 }
 
 export interface InboundCall {
@@ -31,7 +36,30 @@ export class Pstn implements PstnHooks {
     private readonly w: World,
     options: { spans?: SpanConfig[] },
   ) {
-    for (const s of options.spans ?? []) this.spansByNo.set(s.span, { ...s, alarm: 'none', busy: new Set() });
+    for (const s of options.spans ?? []) this.spansByNo.set(s.span, { ...s, alarm: 'none', busy: new Set(), configured: true, slots: bearerSlots });
+  }
+
+  /**
+   * chan_dahdi.conf as read at start or at `module reload chan_dahdi`: the card's spans take the
+   * signalling, group and channels configured for them; channels on a span the card does not
+   * have cannot be opened. Returns the problems chan_dahdi would log.
+   */
+  applyChanDahdi(configs: readonly DahdiSpanConfig[]): string[] {
+    const problems: string[] = [];
+    const wanted = new Map(configs.map((c) => [c.span, c]));
+    for (const c of configs) {
+      if (!this.spansByNo.has(c.span)) problems.push(`Unable to open channel ${c.channels[0] ?? ''}: No such device or address (no span ${c.span} on the card)`);
+    }
+    for (const s of this.spansByNo.values()) {
+      const c = wanted.get(s.span);
+      s.configured = c !== undefined;
+      if (c) {
+        s.signalling = c.signalling;
+        s.group = c.group;
+        s.slots = c.channels.map((ch) => ((ch - 1) % 31) + 1).filter((ts) => ts !== 16);
+      } else s.slots = [];
+    }
+    return problems;
   }
 
   // ---------------------------------------------------------------- inbound calls (the far end calls us)
@@ -47,8 +75,9 @@ export class Pstn implements PstnHooks {
     if ('span' in via) {
       const s = this.spansByNo.get(via.span);
       if (!s) throw new AriError(404, `Span ${via.span} does not exist`);
+      if (!s.configured) throw new AriError(409, `Span ${via.span} has no channels in chan_dahdi.conf`);
       if (s.alarm !== 'none') throw new AriError(409, `Span ${via.span} is in ${s.alarm} alarm`);
-      const slot = bearerSlots.find((ts) => !s.busy.has(ts));
+      const slot = s.slots.find((ts) => !s.busy.has(ts));
       if (slot === undefined) throw new AriError(409, `Span ${via.span} has no free channel`);
       s.busy.add(slot);
       const channo = channoOf(s.span, slot);
@@ -111,10 +140,10 @@ export class Pstn implements PstnHooks {
     if (m[2] !== undefined) {
       const group = Number(m[2]);
       const descending = m[1] === 'G' || m[1] === 'R';
-      const spans = [...this.spansByNo.values()].filter((s) => s.group === group && s.alarm === 'none');
+      const spans = [...this.spansByNo.values()].filter((s) => s.configured && s.group === group && s.alarm === 'none');
       if (descending) spans.reverse();
       for (const s of spans) {
-        const slots = descending ? [...bearerSlots].reverse() : bearerSlots;
+        const slots = descending ? [...s.slots].reverse() : s.slots;
         const slot = slots.find((ts) => !s.busy.has(ts));
         if (slot !== undefined) {
           found = { s, slot };
@@ -125,7 +154,7 @@ export class Pstn implements PstnHooks {
       const channo = Number(m[3]);
       const s = this.spansByNo.get(Math.floor((channo - 1) / 31) + 1);
       const slot = ((channo - 1) % 31) + 1;
-      if (s && s.alarm === 'none' && bearerSlots.includes(slot) && !s.busy.has(slot)) found = { s, slot };
+      if (s && s.configured && s.alarm === 'none' && s.slots.includes(slot) && !s.busy.has(slot)) found = { s, slot };
     }
     // No free, alarm-free bearer channel: chan_dahdi refuses the request (congestion).
     if (!found) throw allocationFailed();
@@ -167,7 +196,8 @@ export class Pstn implements PstnHooks {
       alarm: s.alarm,
       signalling: s.signalling,
       group: s.group,
-      channels: bearerSlots.length,
+      configured: s.configured,
+      channels: s.slots.length,
       activeChannels: s.busy.size,
       firstChannel: channoOf(s.span, 1),
     }));
