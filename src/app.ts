@@ -11,6 +11,7 @@ import { validatorCompiler } from './http/validation.js';
 import { apiRoutes } from './http/routes.js';
 import { systemRoutes } from './http/system.routes.js';
 import { authPlugin } from './auth/index.js';
+import { createModules, type Modules } from './modules.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,7 +23,8 @@ export type { AppDeps };
 export { API_PREFIX };
 
 /** Builds the Fastify app exactly as production runs it; tests call `app.inject` on it. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps & { modules?: Modules }): Promise<FastifyInstance> {
+  const modules = deps.modules ?? createModules(deps);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: deps.config.http.trustProxy,
@@ -61,6 +63,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(systemRoutes, deps);
   for (const routes of apiRoutes) await app.register(routes, { ...deps, prefix: API_PREFIX });
-  for (const routes of deps.extraRoutes ?? []) await app.register(routes, { prefix: API_PREFIX });
+  for (const routes of [...modules.routes, ...(deps.extraRoutes ?? [])]) await app.register(routes, { prefix: API_PREFIX });
   return app as unknown as FastifyInstance;
 }

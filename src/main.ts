@@ -6,6 +6,7 @@ import { bootstrap } from './org/index.js';
 import { createLogger, Readiness, systemClock, type Logger } from './kernel/index.js';
 import { createCallsApp, type CallsApp } from './calls/index.js';
 import { startTelephony, type Telephony } from './telephony/runtime.js';
+import { createModules } from './modules.js';
 
 /**
  * The composition root: config → database → adapters → engine → HTTP, and the way back down
@@ -25,12 +26,13 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   readiness.register('database', () => database.writable());
   const clock = systemClock;
   await bootstrap({ config, database, logger, clock });
+  const modules = createModules({ database, clock, logger });
 
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
   const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config });
   await calls.start();
 
-  const app = await buildApp({ config, database, logger, clock, readiness, extraRoutes: telephony.routes });
+  const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
 
   let stopping: Promise<void> | undefined;

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../http/deps.js';
 import { principalOf, tenantScope } from '../auth/tenant-scope.js';
 import { notFound } from '../kernel/index.js';
-import { IdParams, Nullable, PageOf, PageQuery, pageOf } from '../org/org.schemas.js';
+import { IdParams, Nullable, PageOf, PageQuery, pageOf } from '../http/schemas.js';
 
 const Snapshot = Nullable(Type.Record(Type.String(), Type.Unknown()));
 const AuditView = Type.Object({

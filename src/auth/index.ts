@@ -2,7 +2,7 @@ export { authPlugin, checkRouteDeclaration, clientIp } from './auth.plugin.js';
 export { authRoutes } from './auth.routes.js';
 export { AuthService, passwordChangeRequired, type Authenticated } from './auth.service.js';
 export { SESSION_COOKIE, type Me, type LoginOutcome } from './auth.model.js';
-export { actorOf, assertVisible, canSeeTenant, principalOf, tenantScope } from './tenant-scope.js';
+export { actorOf, assertVisible, canSeeTenant, changeContextOf, principalOf, tenantScope } from './tenant-scope.js';
 export {
   ALL_PERMISSIONS,
   DEFAULT_PERMISSIONS,

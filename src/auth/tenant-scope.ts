@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Actor, Principal } from '../http/principal.js';
+import type { Actor, ChangeContext, Principal } from '../http/principal.js';
 import { notFound, unauthorized } from '../kernel/index.js';
 
 /**
@@ -33,3 +33,6 @@ export function assertVisible<T extends { tenantId: number }>(request: FastifyRe
   if (!row || !canSeeTenant(principalOf(request), row.tenantId)) throw notFound(what);
   return row;
 }
+
+/** The actor and request facts the audit log keeps with a change. */
+export const changeContextOf = (request: FastifyRequest): ChangeContext => ({ actor: actorOf(request), ip: request.ip, requestId: request.id });

@@ -31,6 +31,13 @@ export interface Actor extends Principal {
   permissions: readonly string[];
 }
 
+/** Request facts the audit log keeps next to a change. */
+export interface ChangeContext {
+  actor: Actor;
+  ip?: string | undefined;
+  requestId?: string | undefined;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     public?: boolean;

@@ -1,13 +1,6 @@
-import type { AccessLevel, Actor } from '../http/principal.js';
+import type { AccessLevel, Actor, ChangeContext } from '../http/principal.js';
 
-export type { Actor };
-
-/** Request facts the audit log keeps next to a change. */
-export interface ChangeContext {
-  actor: Actor;
-  ip?: string | undefined;
-  requestId?: string | undefined;
-}
+export type { Actor, ChangeContext };
 
 export interface Page<T> {
   items: T[];

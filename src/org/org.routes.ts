@@ -1,9 +1,8 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../http/deps.js';
-import { actorOf, tenantScope } from '../auth/tenant-scope.js';
-import type { ChangeContext } from './org.model.js';
+import { actorOf, changeContextOf as ctxOf, tenantScope } from '../auth/tenant-scope.js';
 import {
   IdParams,
   PageOf,
@@ -28,7 +27,6 @@ import {
   pageOf,
 } from './org.schemas.js';
 
-const ctxOf = (req: FastifyRequest): ChangeContext => ({ actor: actorOf(req), ip: req.ip, requestId: req.id });
 const NoContent = { 204: Type.Null() };
 
 /** Tenants, users, teams, profiles and pause types. Handlers are one call into `app.org`. */

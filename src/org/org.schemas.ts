@@ -1,35 +1,10 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import { Id, IdParams, Nullable, PageOf, PageQuery, TenantQuery, Timestamps, closed, pageOf } from '../http/schemas.js';
 import { LOGIN_PATTERN } from './org.logic.js';
 
-/** TypeBox schemas of the organisation API. Bodies refuse unknown fields (`additionalProperties: false`). */
-export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const closed = { additionalProperties: false } as const;
+/** TypeBox schemas of the organisation API (the shared ones live in src/http/schemas.ts). */
+export { IdParams, Nullable, PageOf, PageQuery, TenantQuery, pageOf };
 
-export const DEFAULT_LIMIT = 50;
-/** The page a list query asks for (Ajv fills the defaults; this keeps the types honest). */
-export const pageOf = (q: { limit?: number | undefined; offset?: number | undefined }) => ({
-  limit: q.limit ?? DEFAULT_LIMIT,
-  offset: q.offset ?? 0,
-});
-
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) }, closed);
-
-/** `limit`/`offset` on every list; `tenantId` lets a super user look at another tenant. */
-export const PageQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: DEFAULT_LIMIT })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-    tenantId: Type.Optional(Type.Integer({ minimum: 1 })),
-  },
-  closed,
-);
-
-export const TenantQuery = Type.Object({ tenantId: Type.Optional(Type.Integer({ minimum: 1 })) }, closed);
-
-export const PageOf = <T extends TSchema>(item: T) =>
-  Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
-
-const Timestamps = { createdAt: Type.String({ format: 'date-time' }), updatedAt: Type.String({ format: 'date-time' }) };
 const Level = Type.Union([Type.Literal('admin'), Type.Literal('supervisor'), Type.Literal('agent')]);
 
 // Tenants
@@ -86,8 +61,8 @@ const userFields = {
   login: Type.String({ minLength: 5, maxLength: 64, pattern: LOGIN_PATTERN }),
   email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 200 }))),
   level: Level,
-  profileId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
-  teamId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  profileId: Type.Optional(Nullable(Id)),
+  teamId: Type.Optional(Nullable(Id)),
   extension: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{2,10}$' }))),
   concurrency: Type.Optional(Concurrency),
   flags: Type.Optional(Flags),
@@ -130,7 +105,7 @@ export const UserView = Type.Object({
 export const UserListQuery = Type.Object(
   {
     ...PageQuery.properties,
-    teamId: Type.Optional(Type.Integer({ minimum: 1 })),
+    teamId: Type.Optional(Id),
     level: Type.Optional(Level),
     active: Type.Optional(Type.Boolean()),
   },
@@ -142,7 +117,7 @@ const teamFields = {
   name: Type.String({ minLength: 1, maxLength: 100 }),
   description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
   takeoverMessage: Type.Optional(Nullable(Type.String({ maxLength: 1000, description: 'sent when a human takes a chat over' }))),
-  supervisorIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 100 })),
+  supervisorIds: Type.Optional(Type.Array(Id, { maxItems: 100 })),
 };
 export const TeamBody = Type.Object(teamFields, closed);
 export const TeamPatch = Type.Partial(Type.Object(teamFields), closed);
@@ -181,12 +156,12 @@ const pauseFields = {
   reason: Type.String({ minLength: 1, maxLength: 100 }),
   description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
   maxDurationMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1440 }))),
-  maxAgents: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  maxAgents: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }))),
   overrunAllowed: Type.Optional(Type.Boolean()),
   transferWhilePaused: Type.Optional(Type.Boolean()),
   wrapUp: Type.Optional(Type.Boolean({ description: 'the automatic pause after an interaction' })),
   hideOnPanels: Type.Optional(Type.Boolean()),
-  teamIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 500, description: 'empty: every team' })),
+  teamIds: Type.Optional(Type.Array(Id, { maxItems: 500, description: 'empty: every team' })),
   active: Type.Optional(Type.Boolean()),
 };
 export const PauseTypeBody = Type.Object(pauseFields, closed);

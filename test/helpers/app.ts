@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/app.js';
+import { createModules, type Modules } from '../../src/modules.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { openDatabase } from '../../src/db/client.js';
 import { FakeClock, Readiness, silentLogger, type Logger } from '../../src/kernel/index.js';
@@ -32,6 +33,8 @@ export interface TestAppOptions {
   dataDir?: string;
   clock?: FakeClock;
   logger?: Logger;
+  /** Adds to the modules before the app is built (e.g. a test resource's routes). */
+  extendModules?: (modules: Modules) => void;
 }
 
 export interface RequestOptions {
@@ -53,6 +56,7 @@ export interface LoggedIn {
 export interface TestApp {
   app: FastifyInstance;
   deps: AppDeps;
+  modules: Modules;
   config: Config;
   clock: FakeClock;
   dataDir: string;
@@ -112,7 +116,9 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
-  const deps: AppDeps = { config, database, logger, clock, readiness };
+  const modules = createModules({ database, clock, logger });
+  opts.extendModules?.(modules);
+  const deps: AppDeps & { modules: Modules } = { config, database, logger, clock, readiness, modules };
   let boot: BootstrapResult;
   let app: FastifyInstance;
   try {
@@ -132,6 +138,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const t: TestApp = {
     app,
     deps,
+    modules,
     config,
     clock,
     dataDir,

@@ -24,6 +24,17 @@ export const tenantColumn = () =>
     .references(() => tenants.id);
 
 /**
+ * The columns of every resource managed by src/resources (id, tenant, timestamps in epoch ms):
+ * `sqliteTable('sip_trunks', { ...resourceColumns(), name: text('name').notNull(), … })`.
+ */
+export const resourceColumns = () => ({
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  tenantId: tenantColumn(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/**
  * Perfil: the modules and actions a user may use. `permissions` is a JSON array of
  * `"module:action"` strings drawn from the catalogue in src/auth/permissions.ts.
  */

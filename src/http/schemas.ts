@@ -1,0 +1,41 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/**
+ * Schemas every area's API shares. Bodies refuse unknown fields (`closed`); every integer has
+ * a range and every string a length limit, so that no value can reach SQLite out of range.
+ */
+export const closed = { additionalProperties: false } as const;
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+/** The largest id or offset a client may send (SQLite's INTEGER is 64-bit; JSON numbers are safe to 2^53). */
+export const MAX_ID = Number.MAX_SAFE_INTEGER;
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 500;
+
+/** The page a list query asks for (Ajv fills the defaults; this keeps the types honest). */
+export const pageOf = (q: { limit?: number | undefined; offset?: number | undefined }) => ({
+  limit: q.limit ?? DEFAULT_LIMIT,
+  offset: q.offset ?? 0,
+});
+
+export const Id = Type.Integer({ minimum: 1, maximum: MAX_ID });
+export const IdParams = Type.Object({ id: Id }, closed);
+
+/** `limit`/`offset` on every list; `tenantId` lets a super user look at another tenant. */
+export const PageQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ID, default: 0 })),
+    tenantId: Type.Optional(Id),
+  },
+  closed,
+);
+
+export const TenantQuery = Type.Object({ tenantId: Type.Optional(Id) }, closed);
+
+export const PageOf = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
+
+export const Timestamps = { createdAt: Type.String({ format: 'date-time' }), updatedAt: Type.String({ format: 'date-time' }) };
+
+export const NoContent = { 204: Type.Null() };

@@ -1,0 +1,79 @@
+import { and, asc, count, desc, eq, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { Db } from '../db/client.js';
+import type { ColumnsOf, RowOf, ScopedTable } from './resource.model.js';
+
+/** `%` and `_` typed by a user are literal in a search, not wildcards. */
+const likePattern = (q: string): string => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export interface ListSpec {
+  where: (SQL | undefined)[];
+  search?: { columns: SQLiteColumn[]; q: string } | undefined;
+  order?: { column: SQLiteColumn; descending: boolean } | undefined;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The SQL of one resource table. Synchronous (better-sqlite3) so that a service composes it
+ * inside one transaction. Every method that lists takes the tenant; `get` by id returns the
+ * row whatever its tenant, and the service decides whether the caller may see it.
+ */
+export class ScopedRepo<T extends ScopedTable> {
+  constructor(
+    readonly db: Db,
+    readonly table: T,
+  ) {}
+
+  list(tenantId: number, spec: ListSpec): { rows: RowOf<T>[]; total: number } {
+    const t = this.table;
+    const conds: (SQL | undefined)[] = [eq(t.tenantId, tenantId), ...spec.where];
+    if (spec.search && spec.search.columns.length > 0) {
+      const pattern = likePattern(spec.search.q);
+      conds.push(or(...spec.search.columns.map((c) => sql`lower(${c}) like ${pattern} escape '\\'`)));
+    }
+    const where = and(...conds);
+    const order = spec.order ? [(spec.order.descending ? desc : asc)(spec.order.column), asc(t.id)] : [asc(t.id)];
+    const rows = this.db
+      .select()
+      .from(t as ScopedTable)
+      .where(where)
+      .orderBy(...order)
+      .limit(spec.limit)
+      .offset(spec.offset)
+      .all() as RowOf<T>[];
+    const total = this.db.select({ n: count() }).from(t as ScopedTable).where(where).get()?.n ?? 0;
+    return { rows, total };
+  }
+
+  all(tenantId: number): RowOf<T>[] {
+    const t = this.table;
+    return this.db.select().from(t as ScopedTable).where(eq(t.tenantId, tenantId)).orderBy(asc(t.id)).all() as RowOf<T>[];
+  }
+
+  get(id: number): RowOf<T> | undefined {
+    return this.db.select().from(this.table as ScopedTable).where(eq(this.table.id, id)).get() as RowOf<T> | undefined;
+  }
+
+  /** Another row of the tenant whose `column` equals `value` (for uniqueness checks). */
+  findOther(tenantId: number, column: SQLiteColumn, value: unknown, exceptId?: number): RowOf<T> | undefined {
+    const t = this.table;
+    const conds = [eq(t.tenantId, tenantId), eq(column, value)];
+    if (exceptId !== undefined) conds.push(ne(t.id, exceptId));
+    return this.db.select().from(t as ScopedTable).where(and(...conds)).get() as RowOf<T> | undefined;
+  }
+
+  insert(tenantId: number, columns: ColumnsOf<T>, now: number): RowOf<T> {
+    const values = { ...columns, tenantId, createdAt: now, updatedAt: now } as T['$inferInsert'];
+    return this.db.insert(this.table).values(values).returning().get() as unknown as RowOf<T>;
+  }
+
+  update(id: number, columns: ColumnsOf<T>, now: number): RowOf<T> {
+    const values = { ...columns, updatedAt: now } as Partial<T['$inferInsert']>;
+    return this.db.update(this.table).set(values).where(eq(this.table.id, id)).returning().get() as unknown as RowOf<T>;
+  }
+
+  delete(id: number): void {
+    this.db.delete(this.table).where(eq(this.table.id, id)).run();
+  }
+}

@@ -1,0 +1,209 @@
+import { eq } from 'drizzle-orm';
+import type { AuditService } from '../audit/index.js';
+import type { Database_ } from '../db/client.js';
+import { tenants } from '../db/schema/index.js';
+import type { Actor } from '../http/principal.js';
+import { conflict, notFound, type Clock, type Logger } from '../kernel/index.js';
+import type { ReferenceRegistry } from './references.js';
+import type {
+  ChangeAction,
+  ChangeContext,
+  ListQuery,
+  Page,
+  ReadContext,
+  ResourceChange,
+  ResourceDef,
+  RowOf,
+  ScopedTable,
+  WriteContext,
+} from './resource.model.js';
+import { ScopedRepo } from './resource.repo.js';
+
+/** What every resource service shares; made once by the composition root. */
+export interface ResourceContext {
+  database: Database_;
+  clock: Clock;
+  audit: AuditService;
+  references: ReferenceRegistry;
+  changes: ChangeFeed;
+}
+
+/** Tells listeners (pending-config flags, the events socket) what changed, after it commits. */
+export class ChangeFeed {
+  private readonly listeners: ((c: ResourceChange) => void)[] = [];
+
+  constructor(private readonly logger: Logger) {}
+
+  subscribe(listener: (c: ResourceChange) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  publish(change: ResourceChange): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(change);
+      } catch (err) {
+        // A listener's failure must not turn a committed change into an error for the client.
+        this.logger.error({ err, change }, 'resource change listener failed');
+      }
+    }
+  }
+}
+
+const visible = (actor: Actor, tenantId: number): boolean => actor.superUser || actor.tenantId === tenantId;
+
+/** Keeps a patch's `undefined` fields from erasing the current values. */
+function merge<T extends object>(current: T, patch: Partial<T>): T {
+  const out = { ...current } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(patch)) if (v !== undefined) out[k] = v;
+  return out as T;
+}
+
+/**
+ * List, get, create, update and delete of one resource: tenant scope (another tenant's id is
+ * 404), uniqueness, references that block a delete, every change audited in its transaction
+ * and published after it commits. The definition holds the rules; this holds the mechanism.
+ */
+export class ResourceService<T extends ScopedTable, TInput extends object, TView> {
+  readonly repo: ScopedRepo<T>;
+
+  constructor(
+    readonly def: ResourceDef<T, TInput, TView>,
+    private readonly ctx: ResourceContext,
+  ) {
+    this.repo = new ScopedRepo(ctx.database.db, def.table);
+  }
+
+  private get read(): ReadContext {
+    return { db: this.ctx.database.db };
+  }
+
+  private tx<R>(fn: () => R): R {
+    return this.ctx.database.sqlite.transaction(fn)();
+  }
+
+  list(tenantId: number, query: ListQuery): Page<TView> {
+    const { def } = this;
+    let order: { column: (typeof def.sortable & object)[string]; descending: boolean } | undefined;
+    if (query.sort) {
+      const descending = query.sort.startsWith('-');
+      const column = def.sortable?.[descending ? query.sort.slice(1) : query.sort];
+      if (column) order = { column, descending };
+    }
+    const { rows, total } = this.repo.list(tenantId, {
+      where: def.filter?.(query) ?? [],
+      search: query.q && def.search ? { columns: def.search, q: query.q } : undefined,
+      order,
+      limit: query.limit,
+      offset: query.offset,
+    });
+    return { items: rows.map((r) => def.toView(r, this.read)), total, limit: query.limit, offset: query.offset };
+  }
+
+  /** Every row of a tenant, for engines and config generation (not paged). */
+  rows(tenantId: number): RowOf<T>[] {
+    return this.repo.all(tenantId);
+  }
+
+  /** The row if it exists and belongs to `tenantId`. */
+  row(tenantId: number, id: number): RowOf<T> | undefined {
+    const row = this.repo.get(id);
+    return row && row.tenantId === tenantId ? row : undefined;
+  }
+
+  get(actor: Actor, id: number): TView {
+    return this.def.toView(this.visibleRow(actor, id), this.read);
+  }
+
+  create(change: ChangeContext, tenantId: number, input: TInput): TView {
+    const result = this.tx(() => {
+      if (!this.ctx.database.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).get()) {
+        throw notFound('tenant');
+      }
+      const w = this.writeContext(tenantId);
+      this.checkUnique(tenantId, input);
+      const row = this.repo.insert(tenantId, this.def.toColumns(input, w), w.now);
+      this.def.afterWrite?.(row, input, w);
+      const view = this.def.toView(this.repo.get(row.id)!, this.read);
+      this.audit(change, tenantId, row.id, 'create', null, view);
+      return { id: row.id, view };
+    });
+    this.publish(tenantId, result.id, 'create');
+    return result.view;
+  }
+
+  update(change: ChangeContext, id: number, patch: Partial<TInput>): TView {
+    const result = this.tx(() => {
+      const before = this.visibleRow(change.actor, id);
+      const w = this.writeContext(before.tenantId, before);
+      const input = merge(this.def.toInput(before, this.read), patch);
+      this.checkUnique(before.tenantId, input, id);
+      const row = this.repo.update(id, this.def.toColumns(input, w), w.now);
+      this.def.afterWrite?.(row, input, w);
+      const view = this.def.toView(this.repo.get(id)!, this.read);
+      this.audit(change, before.tenantId, id, 'update', this.def.toView(before, this.read), view);
+      return { tenantId: before.tenantId, view };
+    });
+    this.publish(result.tenantId, id, 'update');
+    return result.view;
+  }
+
+  remove(change: ChangeContext, id: number): void {
+    const tenantId = this.tx(() => {
+      const row = this.visibleRow(change.actor, id);
+      const referrers = this.ctx.references.referrersOf(this.def.entity, row.tenantId, id);
+      if (referrers.length > 0) {
+        const names = referrers.map((r) => `${r.entity} ${r.name}`).join(', ');
+        throw conflict(`the ${this.def.label} is in use by ${names}; change those first`, { field: 'id', referrers });
+      }
+      this.def.beforeDelete?.(row, this.writeContext(row.tenantId, row));
+      const before = this.def.toView(row, this.read);
+      this.repo.delete(id);
+      this.audit(change, row.tenantId, id, 'delete', before, null);
+      return row.tenantId;
+    });
+    this.publish(tenantId, id, 'delete');
+  }
+
+  private visibleRow(actor: Actor, id: number): RowOf<T> {
+    const row = this.repo.get(id);
+    if (!row || !visible(actor, row.tenantId)) throw notFound(this.def.label);
+    return row;
+  }
+
+  private writeContext(tenantId: number, before?: RowOf<T>): WriteContext<T> {
+    return { db: this.ctx.database.db, tenantId, now: this.ctx.clock.now(), ...(before ? { before } : {}) };
+  }
+
+  private checkUnique(tenantId: number, input: TInput, exceptId?: number): void {
+    for (const [field, column] of Object.entries(this.def.unique ?? {})) {
+      const value = (input as Record<string, unknown>)[field];
+      if (value === undefined || value === null) continue;
+      if (this.repo.findOther(tenantId, column, value, exceptId)) {
+        throw conflict(`a ${this.def.label} with ${field} ${String(value)} already exists`, { field });
+      }
+    }
+  }
+
+  private audit(change: ChangeContext, tenantId: number, id: number, action: ChangeAction, before: unknown, after: unknown): void {
+    this.ctx.audit.record({
+      tenantId,
+      actor: change.actor.userId > 0 ? { userId: change.actor.userId, login: change.actor.login } : null,
+      entity: this.def.entity,
+      entityId: id,
+      action,
+      before,
+      after,
+      ip: change.ip,
+      requestId: change.requestId,
+    });
+  }
+
+  private publish(tenantId: number, id: number, action: ChangeAction): void {
+    this.ctx.changes.publish({ tenantId, entity: this.def.entity, id, action });
+  }
+}
