@@ -70,6 +70,11 @@ export interface ResourceDef<T extends ScopedTable, TInput extends object, TView
   toView(row: RowOf<T>, r: ReadContext): TView;
   /** Child rows and other writes in the same transaction, after the row is written. */
   afterWrite?(row: RowOf<T>, input: TInput, w: WriteContext<T>): void;
+  /**
+   * Values shown once, in the answer to the create and nowhere else (not in the view, not in
+   * the audit log): a generated secret the admin must copy now.
+   */
+  revealOnCreate?(row: RowOf<T>): Record<string, unknown>;
   /** Refusals of a delete beyond references (e.g. "the queue still has agents"); throw to refuse. */
   beforeDelete?(row: RowOf<T>, w: WriteContext<T>): void;
 }

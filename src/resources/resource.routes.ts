@@ -16,6 +16,8 @@ export interface ResourceRoutesOptions<TBody extends TObject, TView extends TSch
   /** Default: every field of `body` optional. */
   patch?: TObject;
   view: TView;
+  /** The answer to a create when it shows more than the view (see `revealOnCreate`); default `view`. */
+  created?: TSchema;
   /** Extra list filters (query-string properties, each optional); the definition's `filter` reads them. */
   filters?: TProperties;
 }
@@ -65,7 +67,7 @@ export function resourceRoutes<T extends ScopedTable, TBody extends TObject, TVi
     );
     app.post(
       opts.path,
-      { config: write, schema: { tags, summary: `Create a ${label}`, querystring: TenantQuery, body: opts.body, response: { 201: view } } },
+      { config: write, schema: { tags, summary: `Create a ${label}`, querystring: TenantQuery, body: opts.body, response: { 201: opts.created ?? view } } },
       async (req: Req, reply) => reply.status(201).send(svc.create(changeContextOf(req), tenantScope(req, req.query.tenantId), req.body)),
     );
     app.patch(

@@ -130,7 +130,7 @@ export class ResourceService<T extends ScopedTable, TInput extends object, TView
       this.def.afterWrite?.(row, input, w);
       const view = this.def.toView(this.repo.get(row.id)!, this.read);
       this.audit(change, tenantId, row.id, 'create', null, view);
-      return { id: row.id, view };
+      return { id: row.id, view: { ...view, ...this.def.revealOnCreate?.(row) } };
     });
     this.publish(tenantId, result.id, 'create');
     return result.view;
