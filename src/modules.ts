@@ -3,6 +3,7 @@ import { AuditService } from './audit/index.js';
 import type { Database_ } from './db/client.js';
 import type { Clock, Logger } from './kernel/index.js';
 import { ChangeFeed, ReferenceRegistry, type ResourceContext } from './resources/index.js';
+import { createProvisioning, type Provisioning } from './provisioning/index.js';
 
 /**
  * The feature modules, made once per process: main.ts hands the same instances to the HTTP app
@@ -13,6 +14,8 @@ export interface Modules {
   resources: ResourceContext;
   /** Route plugins of the modules, mounted under /api/v1. */
   routes: FastifyPluginAsync[];
+  /** The telecom admin's resources and what Asterisk is configured from. */
+  provisioning: Provisioning;
 }
 
 export interface ModuleDeps {
@@ -29,5 +32,6 @@ export function createModules(deps: ModuleDeps): Modules {
     references: new ReferenceRegistry(),
     changes: new ChangeFeed(deps.logger),
   };
-  return { resources, routes: [] };
+  const provisioning = createProvisioning({ resources });
+  return { resources, routes: [...provisioning.routes], provisioning };
 }

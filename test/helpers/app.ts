@@ -186,7 +186,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
       return app.org.createTenant({ actor: SYSTEM_ACTOR }, { legalName, cnpj: validCnpj(10_000 + ++seq) }).id;
     },
     count(table) {
-      if (!/^[a-z_]+$/.test(table)) throw new Error(`bad table name ${table}`);
+      if (!/^[a-z][a-z0-9_]*$/.test(table)) throw new Error(`bad table name ${table}`);
       return (database.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     },
     async restart() {

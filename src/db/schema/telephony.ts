@@ -1,18 +1,11 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { tenantColumn, users } from './org.js';
+import { resourceColumns, tenantColumn, users } from './org.js';
 
 /**
  * The telecom admin's "Telefonia" resources (src/provisioning). Every row carries its tenant;
  * names Asterisk sees (PJSIP endpoints, E1 span numbers, DAHDI groups, DIDs) are unique on the
  * whole server, because one Asterisk serves every tenant.
  */
-const resource = () => ({
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  tenantId: tenantColumn(),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
-});
-
 /** The one destination type of everything that routes a call (src/provisioning/destination.ts). */
 const destination = () => ({
   destKind: text('dest_kind', {
@@ -30,7 +23,7 @@ const destination = () => ({
 export const e1Spans = sqliteTable(
   'e1_spans',
   {
-    ...resource(),
+    ...resourceColumns(),
     /** The card's span number, unique on the server. */
     span: integer('span').notNull().unique(),
     description: text('description').notNull().default(''),
@@ -58,7 +51,7 @@ export const e1Spans = sqliteTable(
 export const sipTrunks = sqliteTable(
   'sip_trunks',
   {
-    ...resource(),
+    ...resourceColumns(),
     /** The PJSIP endpoint name, unique on the server (shared namespace with extensions' SIP users). */
     name: text('name').notNull().unique(),
     description: text('description').notNull().default(''),
@@ -86,7 +79,7 @@ export const sipTrunks = sqliteTable(
 export const extensions = sqliteTable(
   'extensions',
   {
-    ...resource(),
+    ...resourceColumns(),
     number: text('number').notNull(),
     /** PJSIP endpoint, auth user and AOR, unique on the server. */
     sipUser: text('sip_user').notNull().unique(),
@@ -107,7 +100,7 @@ export const extensions = sqliteTable(
 export const inboundRoutes = sqliteTable(
   'inbound_routes',
   {
-    ...resource(),
+    ...resourceColumns(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     /** Normalised DID (national digits); the DID decides the tenant. */
@@ -123,7 +116,7 @@ export const inboundRoutes = sqliteTable(
 export const outboundRoutes = sqliteTable(
   'outbound_routes',
   {
-    ...resource(),
+    ...resourceColumns(),
     name: text('name').notNull(),
     /** Order among the tenant's routes when two rules have the same pattern. */
     position: integer('position').notNull(),
@@ -175,7 +168,7 @@ export const outboundRouteTrunks = sqliteTable(
 export const mohClasses = sqliteTable(
   'moh_classes',
   {
-    ...resource(),
+    ...resourceColumns(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     random: integer('random', { mode: 'boolean' }).notNull().default(false),
@@ -188,7 +181,7 @@ export const mohClasses = sqliteTable(
 export const announcements = sqliteTable(
   'announcements',
   {
-    ...resource(),
+    ...resourceColumns(),
     name: text('name').notNull(),
     promptIds: text('prompt_ids', { mode: 'json' }).$type<number[]>().notNull(),
     ...destination(),
@@ -200,7 +193,7 @@ export const announcements = sqliteTable(
 export const conferences = sqliteTable(
   'conferences',
   {
-    ...resource(),
+    ...resourceColumns(),
     name: text('name').notNull(),
     number: text('number').notNull(),
     pin: text('pin'),

@@ -1,0 +1,95 @@
+/**
+ * The telecom admin's "Telefonia": E1 spans, SIP trunks, extensions, inbound and outbound
+ * routes, music on hold, announcements, conferences, SIP settings — tenant-scoped, validated,
+ * audited resources (src/resources), and what is generated from them for Asterisk. Other
+ * modules import provisioning only from here.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { changeContextOf } from '../auth/index.js';
+import { ResourceService, resourceRoutes, type ResourceContext } from '../resources/index.js';
+import { InboundRouteBody, InboundRouteView, inboundRouteDef } from './inbound-routes.resource.js';
+import { ExtensionBody, ExtensionCreated, ExtensionView, extensionDef } from './extensions.resource.js';
+import {
+  AnnouncementBody,
+  AnnouncementView,
+  ConferenceBody,
+  ConferenceView,
+  MohClassBody,
+  MohClassView,
+  announcementDef,
+  conferenceDef,
+  mohClassDef,
+} from './media.resource.js';
+import { OutboundRouteBody, OutboundRouteView, outboundRouteDef } from './outbound-routes.resource.js';
+import { noPrompts, type PromptCatalog } from './prompts.js';
+import { registerReferences } from './references.js';
+import { SipSettingsBody, SipSettingsService, SipSettingsView } from './sip-settings.js';
+import { SpanBody, SpanView, spanDef } from './spans.resource.js';
+import { TrunkBody, TrunkView, trunkDef } from './trunks.resource.js';
+
+export type { PromptCatalog } from './prompts.js';
+export { noPrompts } from './prompts.js';
+export { chooseOutbound, type OutboundChoice, type OutboundRouteCandidate, type OutboundRule } from './outbound.logic.js';
+export { normaliseDid } from './telephony.logic.js';
+
+export interface ProvisioningDeps {
+  resources: ResourceContext;
+  prompts?: PromptCatalog;
+}
+
+export function createProvisioning(deps: ProvisioningDeps) {
+  const { resources } = deps;
+  const prompts = deps.prompts ?? noPrompts;
+  registerReferences(resources.references, resources.database.db);
+  const services = {
+    spans: new ResourceService(spanDef, resources),
+    trunks: new ResourceService(trunkDef, resources),
+    extensions: new ResourceService(extensionDef, resources),
+    inboundRoutes: new ResourceService(inboundRouteDef, resources),
+    outboundRoutes: new ResourceService(outboundRouteDef, resources),
+    mohClasses: new ResourceService(mohClassDef(prompts), resources),
+    announcements: new ResourceService(announcementDef(prompts), resources),
+    conferences: new ResourceService(conferenceDef, resources),
+  };
+  const settings = new SipSettingsService(resources);
+  const tag = 'telephony';
+  const routes: FastifyPluginAsync[] = [
+    resourceRoutes(services.spans, { path: '/telephony/spans', module: 'telephony', tag, body: SpanBody, view: SpanView }),
+    resourceRoutes(services.trunks, { path: '/telephony/trunks', module: 'telephony', tag, body: TrunkBody, view: TrunkView }),
+    resourceRoutes(services.extensions, {
+      path: '/telephony/extensions',
+      module: 'extensions',
+      tag,
+      body: ExtensionBody,
+      view: ExtensionView,
+      created: ExtensionCreated,
+      filters: { kind: Type.Optional(Type.Union([Type.Literal('softphone'), Type.Literal('webrtc')])) },
+    }),
+    resourceRoutes(services.inboundRoutes, { path: '/telephony/inbound-routes', module: 'telephony', tag, body: InboundRouteBody, view: InboundRouteView }),
+    resourceRoutes(services.outboundRoutes, { path: '/telephony/outbound-routes', module: 'telephony', tag, body: OutboundRouteBody, view: OutboundRouteView }),
+    resourceRoutes(services.mohClasses, { path: '/telephony/moh-classes', module: 'telephony', tag, body: MohClassBody, view: MohClassView }),
+    resourceRoutes(services.announcements, { path: '/telephony/announcements', module: 'flows', tag, body: AnnouncementBody, view: AnnouncementView }),
+    resourceRoutes(services.conferences, { path: '/telephony/conferences', module: 'flows', tag, body: ConferenceBody, view: ConferenceView }),
+    async (instance) => {
+      const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+      app.get(
+        '/telephony/sip-settings',
+        { config: { access: { module: 'telephony', action: 'read' } }, schema: { tags: [tag], summary: 'SIP general settings of the server', response: { 200: SipSettingsView } } },
+        async () => settings.view(),
+      );
+      app.patch(
+        '/telephony/sip-settings',
+        {
+          config: { access: { module: 'telephony', action: 'write' } },
+          schema: { tags: [tag], summary: 'Change the SIP general settings (super user only: they apply to every tenant)', body: SipSettingsBody, response: { 200: SipSettingsView } },
+        },
+        async (req) => settings.update(changeContextOf(req), req.body),
+      );
+    },
+  ];
+  return { services, settings, routes, prompts };
+}
+
+export type Provisioning = ReturnType<typeof createProvisioning>;
