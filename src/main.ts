@@ -26,9 +26,8 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   readiness.register('database', () => database.writable());
   const clock = systemClock;
   await bootstrap({ config, database, logger, clock });
-  const modules = createModules({ database, clock, logger });
-
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
+  const modules = createModules({ database, clock, logger, asterisk: { ami: telephony.ami, configDir: telephony.configDir } });
   const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config });
   await calls.start();
 

@@ -24,7 +24,7 @@ export interface CallsAppDeps {
   database: Database_;
   logger: Logger;
   clock: Clock;
-  config: Pick<Config, 'asterisk'>;
+  config: { asterisk: { ari: Pick<Config['asterisk']['ari'], 'app'>; soundsDir: string } };
   /** Which tenant owns a call; default: the only/first active tenant. */
   tenantResolver?: TenantResolver;
   /** Flows by entry kind, over the defaults (inbound: welcome prompt then hang up). */

@@ -40,6 +40,7 @@ export const envKeys: readonly EnvKey[] = [
   { env: 'ATENDE_AMI_USER', path: 'asterisk.ami.user', kind: 'string' },
   { env: 'ATENDE_AMI_SECRET', path: 'asterisk.ami.secret', kind: 'string', secret: true },
   { env: 'ATENDE_SOUNDS_DIR', path: 'asterisk.soundsDir', kind: 'string' },
+  { env: 'ATENDE_ASTERISK_CONFIG_DIR', path: 'asterisk.configDir', kind: 'string' },
 ];
 
 export class ConfigError extends Error {

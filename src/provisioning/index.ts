@@ -7,7 +7,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { changeContextOf } from '../auth/index.js';
+import { changeContextOf, tenantScope } from '../auth/index.js';
+import { TenantQuery } from '../http/schemas.js';
+import type { Logger } from '../kernel/index.js';
+import { ApplyService, type AsteriskConfigLink } from './apply.service.js';
+import { ApplyBody, ApplyResultView } from './apply.schemas.js';
+import { ConfigFiles } from './config-files.js';
+import type { TenantRows } from './confgen-input.js';
+import { TelephonyRepo } from './telephony.repo.js';
 import { ResourceService, resourceRoutes, type ResourceContext } from '../resources/index.js';
 import { InboundRouteBody, InboundRouteView, inboundRouteDef } from './inbound-routes.resource.js';
 import { ExtensionBody, ExtensionCreated, ExtensionView, extensionDef } from './extensions.resource.js';
@@ -33,10 +40,16 @@ export type { PromptCatalog } from './prompts.js';
 export { noPrompts } from './prompts.js';
 export { chooseOutbound, type OutboundChoice, type OutboundRouteCandidate, type OutboundRule } from './outbound.logic.js';
 export { normaliseDid } from './telephony.logic.js';
+export type { AsteriskConfigLink, ApplyResult } from './apply.service.js';
 
 export interface ProvisioningDeps {
   resources: ResourceContext;
+  logger: Logger;
   prompts?: PromptCatalog;
+  /** Asterisk's configuration directory; undefined with the reason apply gives. */
+  configDir: { path: string } | { missing: string };
+  /** AMI, for reloads and status; undefined when there is no Asterisk (tests of the resources alone). */
+  asterisk?: AsteriskConfigLink;
 }
 
 export function createProvisioning(deps: ProvisioningDeps) {
@@ -54,6 +67,25 @@ export function createProvisioning(deps: ProvisioningDeps) {
     conferences: new ResourceService(conferenceDef, resources),
   };
   const settings = new SipSettingsService(resources);
+  const repo = new TelephonyRepo(resources.database.db);
+  const rowsOf = (tenantId: number): TenantRows => ({
+    tenantId,
+    tenantName: repo.tenant(tenantId)?.legalName ?? `tenant ${tenantId}`,
+    spans: services.spans.rows(tenantId),
+    trunks: services.trunks.rows(tenantId),
+    extensions: services.extensions.rows(tenantId),
+    mohClasses: services.mohClasses.rows(tenantId),
+  });
+  const apply = new ApplyService({
+    resources,
+    settings,
+    rows: { tenants: () => repo.tenantsWithConfig(), of: rowsOf },
+    prompts,
+    files: 'path' in deps.configDir ? new ConfigFiles(deps.configDir.path) : undefined,
+    ...('missing' in deps.configDir ? { filesMissingReason: deps.configDir.missing } : {}),
+    asterisk: deps.asterisk,
+    logger: deps.logger,
+  });
   const tag = 'telephony';
   const routes: FastifyPluginAsync[] = [
     resourceRoutes(services.spans, { path: '/telephony/spans', module: 'telephony', tag, body: SpanBody, view: SpanView }),
@@ -87,9 +119,32 @@ export function createProvisioning(deps: ProvisioningDeps) {
         },
         async (req) => settings.update(changeContextOf(req), req.body),
       );
+      app.get(
+        '/telephony/apply',
+        {
+          config: { access: { module: 'telephony', action: 'read' } },
+          schema: { tags: [tag], summary: 'What an apply would change now (pending changes, per-file diff)', querystring: TenantQuery, response: { 200: ApplyResultView } },
+        },
+        async (req) => apply.preview(tenantScope(req, req.query.tenantId)),
+      );
+      app.post(
+        '/telephony/apply',
+        {
+          config: { access: { module: 'telephony', action: 'write' } },
+          schema: {
+            tags: [tag],
+            summary: 'Write the Asterisk configuration and reload it (dryRun: only show the diff)',
+            querystring: TenantQuery,
+            body: ApplyBody,
+            response: { 200: ApplyResultView },
+          },
+        },
+        async (req) =>
+          req.body.dryRun ? apply.preview(tenantScope(req, req.query.tenantId)) : apply.apply(changeContextOf(req), tenantScope(req, req.query.tenantId)),
+      );
     },
   ];
-  return { services, settings, routes, prompts };
+  return { services, settings, routes, prompts, apply, repo };
 }
 
 export type Provisioning = ReturnType<typeof createProvisioning>;

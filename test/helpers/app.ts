@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/app.js';
-import { createModules, type Modules } from '../../src/modules.js';
+import { createModules, type ModuleDeps, type Modules } from '../../src/modules.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { openDatabase } from '../../src/db/client.js';
 import { FakeClock, Readiness, silentLogger, type Logger } from '../../src/kernel/index.js';
@@ -35,6 +35,8 @@ export interface TestAppOptions {
   logger?: Logger;
   /** Adds to the modules before the app is built (e.g. a test resource's routes). */
   extendModules?: (modules: Modules) => void;
+  /** An Asterisk (usually an emulator) the modules configure: its AMI client and configuration directory. */
+  asterisk?: ModuleDeps['asterisk'];
 }
 
 export interface RequestOptions {
@@ -116,7 +118,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
-  const modules = createModules({ database, clock, logger });
+  const modules = createModules({ database, clock, logger, ...(opts.asterisk ? { asterisk: opts.asterisk } : {}) });
   opts.extendModules?.(modules);
   const deps: AppDeps & { modules: Modules } = { config, database, logger, clock, readiness, modules };
   let boot: BootstrapResult;
