@@ -66,6 +66,8 @@ CREATE TABLE `extensions` (
 	`user_id` integer,
 	`dial_out` integer DEFAULT true NOT NULL,
 	`outbound_caller_id` text,
+	`dnd` integer DEFAULT false NOT NULL,
+	`forward_to` text,
 	FOREIGN KEY (`tenant_id`) REFERENCES `tenants`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
 );

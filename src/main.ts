@@ -4,7 +4,8 @@ import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { openDatabase } from './db/client.js';
 import { bootstrap } from './org/index.js';
 import { createLogger, Readiness, systemClock, type Logger } from './kernel/index.js';
-import { createCallsApp, type CallsApp } from './calls/index.js';
+import { createCallsApp, telephonyHandlers, type CallsApp } from './calls/index.js';
+import { telephonyTenantResolver } from './provisioning/index.js';
 import { startTelephony, type Telephony } from './telephony/runtime.js';
 import { createModules } from './modules.js';
 
@@ -28,7 +29,15 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   await bootstrap({ config, database, logger, clock });
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
   const modules = createModules({ database, clock, logger, asterisk: { ami: telephony.ami, configDir: telephony.configDir } });
-  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config });
+  const calls = createCallsApp({
+    callControl: telephony.callControl,
+    database,
+    logger,
+    clock,
+    config,
+    tenantResolver: (fallback) => telephonyTenantResolver(modules.provisioning.directory, fallback),
+    handlers: telephonyHandlers({ directory: modules.provisioning.directory }),
+  });
   await calls.start();
 
   const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes });

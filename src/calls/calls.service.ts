@@ -33,6 +33,7 @@ import {
   type CallHandlers,
   type PlayOutcome,
   type TenantResolver,
+  type TrunkAttempt,
 } from './calls.model.js';
 import type { CallClosing, CallsRepo } from './calls.repo.js';
 import { runReconciliation } from './calls.reconcile.js';
@@ -171,16 +172,17 @@ export class CallSession implements CallContext {
     if (this.tenant === undefined) {
       let tenant: TenantId | undefined;
       try {
-        tenant = await this.engine.tenantFor(this.entry);
+        tenant = await this.engine.tenantFor(this.entry, this.channel);
       } catch (err) {
         this.log.error({ err }, 'tenant resolution failed');
       }
       if (tenant === undefined) {
-        this.log.warn({ entry: this.entry }, 'no tenant owns this call; hanging up (cause 1)');
+        const cause = this.engine.rejectCause(this.entry);
+        this.log.warn({ entry: this.entry, caller: this.channel.caller.number, cause }, `no tenant owns this call; refusing it (cause ${cause})`);
         this.engine.forget(this);
         this.closed = true;
         this.resolveEnded(undefined);
-        await this.control.hangup(this.channel.id, 1).catch((err: unknown) => {
+        await this.control.hangup(this.channel.id, cause).catch((err: unknown) => {
           if (!isGone(err)) this.log.warn({ err }, 'hangup failed');
         });
         return;
@@ -341,6 +343,15 @@ export class CallSession implements CallContext {
 
   prompt(name: string, lang?: string): Media {
     return promptMedia(this.engine.deps.soundsDir, name, lang);
+  }
+
+  recordRouting(trunkRef: string | null, attempts: TrunkAttempt[]): void {
+    if (!this.persisted) return;
+    try {
+      this.engine.deps.repo.setRouting(this.callId, trunkRef, attempts);
+    } catch (err) {
+      this.log.error({ err }, 'could not write the trunks the call tried');
+    }
   }
 
   onEvent(listener: (event: TelephonyEvent) => void): () => void {
@@ -572,12 +583,21 @@ export class CallsEngine {
     void task.finally(() => this.starting.delete(task));
   }
 
-  async tenantFor(entry: KnownEntry): Promise<TenantId | undefined> {
+  async tenantFor(entry: KnownEntry, channel: ChannelSnapshot): Promise<TenantId | undefined> {
     const parent = parentCallIdOf(entry);
     if (parent !== undefined) return this.deps.repo.tenantOf(parent);
     const base = entry.kind === 'amd' ? entry.original : entry;
     if (base.kind === 'inbound') return this.deps.tenantResolver.forInbound(base.did, base.trunkRef);
-    return this.deps.tenantResolver.forEntry(entry);
+    return this.deps.tenantResolver.forEntry(entry, channel);
+  }
+
+  rejectCause(entry: KnownEntry): number {
+    try {
+      return this.deps.tenantResolver.rejectCause?.(entry) ?? 1;
+    } catch (err) {
+      this.log.error({ err }, 'reject cause lookup failed');
+      return 1;
+    }
   }
 
   forget(session: CallSession): void {

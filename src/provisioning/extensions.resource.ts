@@ -40,6 +40,8 @@ export const ExtensionBody = Type.Object(
     userId: Type.Optional(Nullable(Id)),
     dialOut: Type.Optional(Type.Boolean({ description: 'may call outside (its user also needs dialout:write)' })),
     outboundCallerId: Type.Optional(Nullable(Type.String({ pattern: '^\\+?[0-9]{4,20}$', description: 'number shown to the called party on outbound calls' }))),
+    dnd: Type.Optional(Type.Boolean({ description: 'do not disturb (also *78 / *79 from the phone)' })),
+    forwardTo: Type.Optional(Nullable(Type.String({ pattern: '^[0-9+*#]{2,40}$', description: 'forward every call to this number (also *72<number> / *73)' }))),
   },
   closed,
 );
@@ -57,6 +59,8 @@ const extensionFields = {
   userId: Nullable(Type.Integer()),
   dialOut: Type.Boolean(),
   outboundCallerId: Nullable(Type.String()),
+  dnd: Type.Boolean(),
+  forwardTo: Nullable(Type.String()),
   /** The secret is never shown after the create. */
   secretSet: Type.Boolean(),
   ...Timestamps,
@@ -110,6 +114,8 @@ export const extensionDef: ResourceDef<typeof extensions, ExtensionInput, Extens
       userId: input.userId ?? null,
       dialOut: input.dialOut ?? true,
       outboundCallerId: input.outboundCallerId ?? null,
+      dnd: input.dnd ?? false,
+      forwardTo: input.forwardTo ?? null,
     };
   },
   toInput: (row) => ({
@@ -123,6 +129,8 @@ export const extensionDef: ResourceDef<typeof extensions, ExtensionInput, Extens
     userId: row.userId,
     dialOut: row.dialOut,
     outboundCallerId: row.outboundCallerId,
+    dnd: row.dnd,
+    forwardTo: row.forwardTo,
   }),
   toView: (row) => ({
     number: row.number,
@@ -134,6 +142,8 @@ export const extensionDef: ResourceDef<typeof extensions, ExtensionInput, Extens
     userId: row.userId,
     dialOut: row.dialOut,
     outboundCallerId: row.outboundCallerId,
+    dnd: row.dnd,
+    forwardTo: row.forwardTo,
     secretSet: row.secret !== '',
     ...stamps(row),
   }),

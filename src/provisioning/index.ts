@@ -15,6 +15,8 @@ import { ApplyBody, ApplyResultView } from './apply.schemas.js';
 import { ConfigFiles } from './config-files.js';
 import type { TenantRows } from './confgen-input.js';
 import { TelephonyRepo } from './telephony.repo.js';
+import { CallDirectory } from './call-directory.js';
+import { SYSTEM_ACTOR } from '../org/index.js';
 import { ResourceService, resourceRoutes, type ResourceContext } from '../resources/index.js';
 import { InboundRouteBody, InboundRouteView, inboundRouteDef } from './inbound-routes.resource.js';
 import { ExtensionBody, ExtensionCreated, ExtensionView, extensionDef } from './extensions.resource.js';
@@ -41,6 +43,7 @@ export { noPrompts } from './prompts.js';
 export { chooseOutbound, type OutboundChoice, type OutboundRouteCandidate, type OutboundRule } from './outbound.logic.js';
 export { normaliseDid } from './telephony.logic.js';
 export type { AsteriskConfigLink, ApplyResult } from './apply.service.js';
+export { telephonyTenantResolver, type CallDirectory } from './call-directory.js';
 
 export interface ProvisioningDeps {
   resources: ResourceContext;
@@ -144,7 +147,20 @@ export function createProvisioning(deps: ProvisioningDeps) {
       );
     },
   ];
-  return { services, settings, routes, prompts, apply, repo };
+  const directory = new CallDirectory({
+    db: resources.database.db,
+    repo,
+    prompts,
+    unknownDidCause: () => settings.unknownDidCause(),
+    outboundRoutes: (tenantId) => services.outboundRoutes.rows(tenantId),
+    extensionRow: (tenantId, id) => services.extensions.row(tenantId, id),
+    conferenceRow: (tenantId, id) => services.conferences.row(tenantId, id),
+    announcementRow: (tenantId, id) => services.announcements.row(tenantId, id),
+    updateExtension: (_tenantId, id, patch) => {
+      services.extensions.update({ actor: SYSTEM_ACTOR }, id, patch);
+    },
+  });
+  return { services, settings, routes, prompts, apply, repo, directory };
 }
 
 export type Provisioning = ReturnType<typeof createProvisioning>;

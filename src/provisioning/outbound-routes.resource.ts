@@ -83,7 +83,7 @@ export const rulesOf = (db: Db, routeId: number): RuleRow[] =>
 export const trunksOf = (db: Db, routeId: number): TrunkRow[] =>
   db.select().from(outboundRouteTrunks).where(eq(outboundRouteTrunks.routeId, routeId)).orderBy(asc(outboundRouteTrunks.position)).all();
 
-const ruleFields = (x: RuleRow) => ({
+export const ruleFields = (x: RuleRow) => ({
   pattern: x.pattern,
   strip: x.strip,
   prefix: x.prefix,

@@ -1,5 +1,5 @@
 /** The queries provisioning needs beyond one resource's rows: across tables and tenants. */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { conferences, e1Spans, extensions, inboundRoutes, mohClasses, sipTrunks, tenants } from '../db/schema/index.js';
 
@@ -25,6 +25,10 @@ export class TelephonyRepo {
 
   trunkByName(name: string) {
     return this.db.select().from(sipTrunks).where(eq(sipTrunks.name, name)).get();
+  }
+
+  trunkById(tenantId: number, id: number) {
+    return this.db.select().from(sipTrunks).where(and(eq(sipTrunks.id, id), eq(sipTrunks.tenantId, tenantId))).get();
   }
 
   span(span: number) {

@@ -92,6 +92,10 @@ export const extensions = sqliteTable(
     /** May this phone call outside (with its user's permission, see dialout in permissions.ts). */
     dialOut: integer('dial_out', { mode: 'boolean' }).notNull().default(true),
     outboundCallerId: text('outbound_caller_id'),
+    /** Do not disturb, set from the phone with a feature code: internal calls get busy. */
+    dnd: integer('dnd', { mode: 'boolean' }).notNull().default(false),
+    /** Unconditional call forward, set from the phone with a feature code: the number calls go to. */
+    forwardTo: text('forward_to'),
   },
   (t) => [uniqueIndex('extensions_tenant_number_unique').on(t.tenantId, t.number), index('extensions_user_idx').on(t.userId)],
 );

@@ -96,6 +96,7 @@ export class Channels implements ChannelHooks {
     }
     this.w.publish(c.subscribed, 'ChannelDestroyed', { cause, cause_txt: causeText(cause), channel: this.w.channelJson(c) });
     this.w.chans.delete(c.id);
+    this.w.recordEnded(c, cause);
     this.w.pstn.releaseBearer(c);
     this.w.emitAmiChannel('hangup', c, cause);
   }

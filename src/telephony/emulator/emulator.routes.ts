@@ -58,6 +58,9 @@ const ReloadBody = Type.Object(
   { additionalProperties: false },
 );
 const ReloadView = Type.Object({ module: Type.String(), at: Type.Number(), problems: Type.Array(Type.String()) });
+const TrunkParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9_-]+$' }) }, { additionalProperties: false });
+const TrunkBody = Type.Object({ congested: Type.Boolean({ description: 'the provider answers every call with congestion (503)' }) }, { additionalProperties: false });
+const EndedView = Type.Object({ id: Type.String(), name: Type.String(), exten: Type.String(), caller: Type.String(), cause: Type.Integer(), at: Type.Number() });
 const SpanParams = Type.Object({ span: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
 const AlarmBody = Type.Object(
   { alarm: Type.Union([Type.Literal('red'), Type.Literal('yellow'), Type.Literal('blue'), Type.Literal('clear')]) },
@@ -179,6 +182,25 @@ export const emulatorRoutes: FastifyPluginAsync<EmulatorRoutesOptions> = async (
       const result = await emu.placePhoneCall(req.params.ext, req.body.dialled).catch((e: unknown) => mapError(e, 'dialled'));
       return reply.status(201).send(result);
     },
+  );
+
+  app.put(
+    '/emulator/trunks/:name',
+    { config: write, schema: { tags, summary: 'Make the provider behind a trunk congested, or not', params: TrunkParams, body: TrunkBody, response: NoContent } },
+    async (req, reply) => {
+      try {
+        emu.setTrunk(req.params.name, req.body);
+      } catch (e) {
+        mapError(e);
+      }
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/emulator/channels/ended',
+    { config: read, schema: { tags, summary: 'The last channels that ended, with their Q.850 cause', response: { 200: Type.Array(EndedView) } } },
+    async () => emu.endedChannels(),
   );
 
   app.get(

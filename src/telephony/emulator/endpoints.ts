@@ -73,6 +73,7 @@ export class Endpoints implements EndpointHooks {
   private trunks = new Map<string, TrunkEndpoint>();
   private readonly registrationStatus = new Map<string, RegistryEvent['status']>();
   private configMode = false;
+  private readonly congested = new Set<string>();
   /** Registrations whose REGISTER is under way, by id, with the attempt that sent it. */
   private readonly pendingRegistrations = new Map<string, number>();
   private registerAttempts = 0;
@@ -319,6 +320,18 @@ export class Endpoints implements EndpointHooks {
 
   isTrunk(name: string): boolean {
     return this.trunks.has(name);
+  }
+
+  trunkState(name: string): 'ok' | 'congested' | 'unresolvable' {
+    if (this.congested.has(name)) return 'congested';
+    return /\.invalid$/i.test(this.trunks.get(name)?.host ?? '') ? 'unresolvable' : 'ok';
+  }
+
+  /** The provider behind a trunk starts or stops answering every call with congestion. */
+  setTrunk(name: string, p: { congested: boolean }): void {
+    if (!this.trunks.has(name)) throw new AriError(404, `Trunk ${name} does not exist`);
+    if (p.congested) this.congested.add(name);
+    else this.congested.delete(name);
   }
 
   firstTrunk(): string | undefined {

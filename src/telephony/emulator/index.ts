@@ -10,6 +10,7 @@ import { AriServer } from './ari-server.js';
 import { AsteriskModel } from './model.js';
 import type { ReloadRecord } from './config.js';
 import type { PhoneChange, PhoneState } from './endpoints.js';
+import type { EndedChannel } from './world.js';
 import type { PhoneBehaviour, SpanSignalling } from './types.js';
 
 export { AriError } from './types.js';
@@ -40,6 +41,7 @@ export interface EmulatorOptions {
 export type { PhoneChange } from './endpoints.js';
 export type { ReloadRecord } from './config.js';
 export type { PhoneState } from './endpoints.js';
+export type { EndedChannel } from './world.js';
 
 export interface Emulator {
   ariUrl: string;
@@ -63,6 +65,12 @@ export interface Emulator {
   reload(module: string): Promise<boolean>;
   /** Every reload asked of this Asterisk, in order. */
   reloads(): ReloadRecord[];
+  /** The provider behind a trunk answers every call with congestion, or stops doing so. */
+  setTrunk(name: string, p: { congested: boolean }): void;
+  /** The last channels that ended, newest last, with their Q.850 cause. */
+  endedChannels(): EndedChannel[];
+  /** The bridges and the channels in each. */
+  bridges(): { id: string; channels: string[] }[];
   setSpanAlarm(span: number, alarm: 'red' | 'yellow' | 'blue' | 'clear'): void;
   channels(): ChannelSnapshot[];
   /** Kills the ARI HTTP+WS server; live channels survive, like an Asterisk whose HTTP module restarted. */
@@ -140,6 +148,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     placePhoneCall: async (ext, dialled) => model.endpoints.placeCall(ext, dialled),
     reload: (module) => model.reload(module),
     reloads: () => [...model.reloads],
+    setTrunk: (name, p) => model.endpoints.setTrunk(name, p),
+    endedChannels: () => [...model.world.ended],
+    bridges: () => model.bridges.list().map((b) => ({ id: b.id, channels: [...b.channels] })),
     setSpanAlarm: (span, alarm) => model.pstn.setSpanAlarm(span, alarm),
     channels: () => model.channels.snapshots(),
     stopAri: () => ari.stop(),

@@ -117,18 +117,13 @@ export class Pstn implements PstnHooks {
 
   dialTrunk(resource: string): DialTarget | undefined {
     const at = resource.indexOf('@');
-    if (at > 0) {
-      const number = resource.slice(0, at);
-      const trunk = resource.slice(at + 1);
-      if (!this.w.endpoints.isTrunk(trunk)) return undefined;
-      return { name: `PJSIP/${trunk}-${this.w.names.next('PJSIP')}`, number, far: pstnFarEnd(number, 1) };
-    }
-    const trunkUri = /^([^/]+)\/sips?:([^@;]+)/.exec(resource);
-    if (trunkUri && this.w.endpoints.isTrunk(trunkUri[1] ?? '')) {
-      const number = trunkUri[2] ?? '';
-      return { name: `PJSIP/${trunkUri[1]}-${this.w.names.next('PJSIP')}`, number, far: pstnFarEnd(number, 1) };
-    }
-    return undefined;
+    const uri = /^([^/]+)\/sips?:([^@;]+)/.exec(resource);
+    const [trunk, number] = at > 0 ? [resource.slice(at + 1), resource.slice(0, at)] : uri ? [uri[1] ?? '', uri[2] ?? ''] : ['', ''];
+    if (!trunk || !this.w.endpoints.isTrunk(trunk)) return undefined;
+    const state = this.w.endpoints.trunkState(trunk);
+    // A congested provider answers 503 (→ 34); one whose host does not resolve never gets the INVITE (PJSIP reports 503 too).
+    const far = state === 'ok' ? pstnFarEnd(number, 1) : { ringAfterMs: 0, fail: { cause: 34, afterMs: 200 }, amd: 'NOTSURE' as const, afterAnswer: { kind: 'stay' as const } };
+    return { name: `PJSIP/${trunk}-${this.w.names.next('PJSIP')}`, number, far };
   }
 
   dialSpan(resource: string): DialTarget {

@@ -92,6 +92,18 @@ export interface LiveRecording {
   maxSilence: number;
 }
 
+export interface EndedChannel {
+  id: string;
+  name: string;
+  /** The number it was called on (exten) or dialled. */
+  exten: string;
+  caller: string;
+  cause: number;
+  at: number;
+}
+
+const ENDED_KEPT = 500;
+
 interface AppRegistration {
   name: string;
   subscribeAll: boolean;
@@ -139,6 +151,8 @@ export interface EndpointHooks {
   /** `PJSIP/<resource>` towards a phone; undefined when it is not a phone. */
   dialPhone(resource: string): DialTarget | undefined;
   isTrunk(name: string): boolean;
+  /** How the provider behind a trunk answers: normally, congested (503 → 34), or not at all (its host does not resolve). */
+  trunkState(name: string): 'ok' | 'congested' | 'unresolvable';
   /** The trunk an inbound call arrives on when none is named. */
   firstTrunk(): string | undefined;
 }
@@ -172,6 +186,8 @@ export class World extends EventEmitter {
   readonly recordings = new Map<string, LiveRecording>();
   readonly apps = new Map<string, AppRegistration>();
   readonly globalTimers = new Set<NodeJS.Timeout>();
+  /** The last channels that ended, newest last, with their cause (for tests and the control surface). */
+  readonly ended: EndedChannel[] = [];
   closed = false;
 
   // Wired by model.ts once every resource exists.
@@ -285,6 +301,11 @@ export class World extends EventEmitter {
       ev.causeText = causeText(cause);
     }
     this.emit('channel', ev);
+  }
+
+  recordEnded(c: Channel, cause: number): void {
+    this.ended.push({ id: c.id, name: c.name, exten: c.dialplan.exten, caller: c.caller.number, cause, at: Date.now() });
+    if (this.ended.length > ENDED_KEPT) this.ended.splice(0, this.ended.length - ENDED_KEPT);
   }
 
   // ---------------------------------------------------------------- time
