@@ -5,6 +5,7 @@ import { openDatabase } from './db/client.js';
 import { bootstrap } from './org/index.js';
 import { createLogger, Readiness, systemClock, type Logger } from './kernel/index.js';
 import { createCallsApp, telephonyHandlers, type CallsApp } from './calls/index.js';
+import { EventHub } from './events/index.js';
 import { telephonyTenantResolver } from './provisioning/index.js';
 import { startTelephony, type Telephony } from './telephony/runtime.js';
 import { createModules } from './modules.js';
@@ -28,19 +29,21 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const clock = systemClock;
   await bootstrap({ config, database, logger, clock });
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
-  const modules = createModules({ database, clock, logger, asterisk: { ami: telephony.ami, configDir: telephony.configDir } });
+  const modules = createModules({ config, database, clock, logger, asterisk: { ami: telephony.ami, configDir: telephony.configDir } });
+  const events = new EventHub({ clock, logger });
   const calls = createCallsApp({
     callControl: telephony.callControl,
     database,
     logger,
     clock,
     config,
+    events,
     tenantResolver: (fallback) => telephonyTenantResolver(modules.provisioning.directory, fallback),
     handlers: telephonyHandlers({ directory: modules.provisioning.directory }),
   });
   await calls.start();
 
-  const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes });
+  const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes, events });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
 
   let stopping: Promise<void> | undefined;
@@ -52,6 +55,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
       await app.close();
       await draining;
       await telephony.stop();
+      await modules.close();
       database.close();
       logger.info('stopped');
     })());

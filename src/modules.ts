@@ -1,10 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { AuditService } from './audit/index.js';
 import type { Database_ } from './db/client.js';
+import type { Config } from './config/index.js';
 import type { Clock, Logger } from './kernel/index.js';
-import { ChangeFeed, ReferenceRegistry, type ResourceContext } from './resources/index.js';
+import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
 import { createProvisioning, type Provisioning } from './provisioning/index.js';
+import { PromptService, promptDef, promptRoutes } from './provisioning/prompts/index.js';
+import { ChangeFeed, ReferenceRegistry, ResourceService, type ResourceContext } from './resources/index.js';
 import type { AmiClient } from './telephony/ami/index.js';
+import { PromptStore, createMediaService } from './telephony/media/index.js';
 
 /**
  * The feature modules, made once per process: main.ts hands the same instances to the HTTP app
@@ -13,16 +17,25 @@ import type { AmiClient } from './telephony/ami/index.js';
 export interface Modules {
   /** What every resource service shares: audit, cross-module references, the change feed. */
   resources: ResourceContext;
+  /** The platform's outgoing mail (password resets, access links). */
+  mail: MailService;
   /** Route plugins of the modules, mounted under /api/v1. */
   routes: FastifyPluginAsync[];
+  /** Audio prompts: upload, text to speech, the files Asterisk plays. */
+  prompts: PromptService;
   /** The telecom admin's resources and what Asterisk is configured from. */
   provisioning: Provisioning;
+  /** Releases what the modules hold (the text-to-speech worker); the database stays open. */
+  close(): Promise<void>;
 }
 
 export interface ModuleDeps {
+  config: Config;
   database: Database_;
   clock: Clock;
   logger: Logger;
+  /** The SMTP adapter; default: nodemailer with the system's certificate authorities. */
+  mailer?: Mailer;
   /** The Asterisk the modules configure and watch; absent where there is none (tests of the resources alone). */
   asterisk?: {
     ami: AmiClient;
@@ -41,12 +54,36 @@ export function createModules(deps: ModuleDeps): Modules {
     references: new ReferenceRegistry(),
     changes: new ChangeFeed(deps.logger),
   };
+  const mail = new MailService({ ...deps, audit: resources.audit, mailer: deps.mailer ?? createSmtpMailer() });
+
+  const { config, logger } = deps;
+  const media = createMediaService({
+    ffmpegPath: config.media.ffmpegPath,
+    limits: { maxUploadBytes: config.media.maxUploadBytes, maxDurationMs: config.media.maxDurationSeconds * 1000 },
+    clock: deps.clock,
+    logger,
+  });
+  const store = new PromptStore({ dataDir: config.dataDir, soundsDir: config.asterisk.soundsDir });
+  const prompts = new PromptService(new ResourceService(promptDef(store), resources), media, store, resources, logger);
+  const files = prompts.reconcileFiles();
+  if (files.published + files.removed > 0) logger.info({ published: files.published, removed: files.removed }, 'prompt files brought in line');
+  if (files.missing.length > 0) logger.warn({ missing: files.missing }, 'prompts whose audio files are missing from the data dir');
+
   const configDir = deps.asterisk?.configDir;
   const provisioning = createProvisioning({
     resources,
-    logger: deps.logger,
+    logger,
+    prompts,
     configDir: configDir ? { path: configDir } : { missing: NO_CONFIG_DIR },
     ...(deps.asterisk ? { asterisk: deps.asterisk.ami } : {}),
   });
-  return { resources, routes: [...provisioning.routes], provisioning };
+
+  return {
+    resources,
+    mail,
+    routes: [mailRoutes(mail), promptRoutes(prompts, media.limits), ...provisioning.routes],
+    prompts,
+    provisioning,
+    close: () => media.close(),
+  };
 }

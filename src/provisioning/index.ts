@@ -32,14 +32,13 @@ import {
   mohClassDef,
 } from './media.resource.js';
 import { OutboundRouteBody, OutboundRouteView, outboundRouteDef } from './outbound-routes.resource.js';
-import { noPrompts, type PromptCatalog } from './prompts.js';
+import { promptCatalog } from './prompts.js';
+import type { PromptService } from './prompts/index.js';
 import { registerReferences } from './references.js';
 import { SipSettingsBody, SipSettingsService, SipSettingsView } from './sip-settings.js';
 import { SpanBody, SpanView, spanDef } from './spans.resource.js';
 import { TrunkBody, TrunkView, trunkDef } from './trunks.resource.js';
 
-export type { PromptCatalog } from './prompts.js';
-export { noPrompts } from './prompts.js';
 export { chooseOutbound, type OutboundChoice, type OutboundRouteCandidate, type OutboundRule } from './outbound.logic.js';
 export { normaliseDid } from './telephony.logic.js';
 export type { AsteriskConfigLink, ApplyResult } from './apply.service.js';
@@ -48,7 +47,8 @@ export { telephonyTenantResolver, type CallDirectory } from './call-directory.js
 export interface ProvisioningDeps {
   resources: ResourceContext;
   logger: Logger;
-  prompts?: PromptCatalog;
+  /** The prompts module: classes and announcements play its files. */
+  prompts: PromptService;
   /** Asterisk's configuration directory; undefined with the reason apply gives. */
   configDir: { path: string } | { missing: string };
   /** AMI, for reloads and status; undefined when there is no Asterisk (tests of the resources alone). */
@@ -57,7 +57,7 @@ export interface ProvisioningDeps {
 
 export function createProvisioning(deps: ProvisioningDeps) {
   const { resources } = deps;
-  const prompts = deps.prompts ?? noPrompts;
+  const prompts = promptCatalog(deps.prompts);
   registerReferences(resources.references, resources.database.db);
   const services = {
     spans: new ResourceService(spanDef, resources),

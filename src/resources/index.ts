@@ -1,4 +1,4 @@
-export { ChangeFeed, ResourceService, type ResourceContext } from './resource.service.js';
+export { ChangeFeed, ResourceService, type BulkOps, type ResourceContext } from './resource.service.js';
 export { ReferenceRegistry, type ReferrerFinder } from './references.js';
 export { resourceRoutes, type ResourceRoutesOptions } from './resource.routes.js';
 export { ScopedRepo } from './resource.repo.js';

@@ -75,8 +75,11 @@ export interface ResourceDef<T extends ScopedTable, TInput extends object, TView
    * the audit log): a generated secret the admin must copy now.
    */
   revealOnCreate?(row: RowOf<T>): Record<string, unknown>;
-  /** Refusals of a delete beyond references (e.g. "the queue still has agents"); throw to refuse. */
-  beforeDelete?(row: RowOf<T>, w: WriteContext<T>): void;
+  /**
+   * Refusals of a delete beyond references (e.g. "the queue still has agents"); throw to refuse.
+   * `options` is the delete's query (`deleteQuery` of the routes), e.g. a confirmation.
+   */
+  beforeDelete?(row: RowOf<T>, w: WriteContext<T>, options: Record<string, unknown>): void;
 }
 
 export type ChangeAction = 'create' | 'update' | 'delete';

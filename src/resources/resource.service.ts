@@ -54,6 +54,19 @@ export class ChangeFeed {
   }
 }
 
+/** A change written inside a transaction, published once it commits. */
+interface Written<V> {
+  view: V;
+  change: ResourceChange;
+}
+
+/** What `bulk` does, in this order: deletes, updates, creates. */
+export interface BulkOps<TInput> {
+  create?: TInput[];
+  update?: { id: number; patch: Partial<TInput> }[];
+  remove?: number[];
+}
+
 const visible = (actor: Actor, tenantId: number): boolean => actor.superUser || actor.tenantId === tenantId;
 
 /** Keeps a patch's `undefined` fields from erasing the current values. */
@@ -120,53 +133,88 @@ export class ResourceService<T extends ScopedTable, TInput extends object, TView
   }
 
   create(change: ChangeContext, tenantId: number, input: TInput): TView {
-    const result = this.tx(() => {
-      if (!this.ctx.database.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).get()) {
-        throw notFound('tenant');
-      }
-      const w = this.writeContext(tenantId);
-      this.checkUnique(tenantId, input);
-      const row = this.repo.insert(tenantId, this.def.toColumns(input, w), w.now);
-      this.def.afterWrite?.(row, input, w);
-      const view = this.def.toView(this.repo.get(row.id)!, this.read);
-      this.audit(change, tenantId, row.id, 'create', null, view);
-      return { id: row.id, view: { ...view, ...this.def.revealOnCreate?.(row) } };
-    });
-    this.publish(tenantId, result.id, 'create');
-    return result.view;
+    return this.committed(() => [this.createIn(change, tenantId, input)])[0]!.view;
   }
 
   update(change: ChangeContext, id: number, patch: Partial<TInput>): TView {
-    const result = this.tx(() => {
-      const before = this.visibleRow(change.actor, id);
-      const w = this.writeContext(before.tenantId, before);
-      const input = merge(this.def.toInput(before, this.read), patch);
-      this.checkUnique(before.tenantId, input, id);
-      const row = this.repo.update(id, this.def.toColumns(input, w), w.now);
-      this.def.afterWrite?.(row, input, w);
-      const view = this.def.toView(this.repo.get(id)!, this.read);
-      this.audit(change, before.tenantId, id, 'update', this.def.toView(before, this.read), view);
-      return { tenantId: before.tenantId, view };
-    });
-    this.publish(result.tenantId, id, 'update');
-    return result.view;
+    return this.committed(() => [this.updateIn(change, id, patch)])[0]!.view;
   }
 
-  remove(change: ChangeContext, id: number): void {
-    const tenantId = this.tx(() => {
-      const row = this.visibleRow(change.actor, id);
-      const referrers = this.ctx.references.referrersOf(this.def.entity, row.tenantId, id);
-      if (referrers.length > 0) {
-        const names = referrers.map((r) => `${r.entity} ${r.name}`).join(', ');
-        throw conflict(`the ${this.def.label} is in use by ${names}; change those first`, { field: 'id', referrers });
+  /** `options` are the delete's query (e.g. a confirmation), handed to `beforeDelete`. */
+  remove(change: ChangeContext, id: number, options: Record<string, unknown> = {}): void {
+    this.committed(() => [this.removeIn(change, id, options)]);
+  }
+
+  /**
+   * Several creates, updates and deletes of one tenant as one change (a bulk save of a list
+   * the admin edited in place): all are checked and written, or none; then all are published.
+   * Returns the views of the rows created and updated.
+   */
+  bulk(change: ChangeContext, tenantId: number, ops: BulkOps<TInput>): TView[] {
+    const written = this.committed(() => {
+      const own = (id: number) => {
+        const row = this.repo.get(id);
+        if (!row || row.tenantId !== tenantId) throw notFound(this.def.label);
+      };
+      const out: Written<TView | undefined>[] = [];
+      for (const id of ops.remove ?? []) {
+        own(id);
+        out.push(this.removeIn(change, id, {}));
       }
-      this.def.beforeDelete?.(row, this.writeContext(row.tenantId, row));
-      const before = this.def.toView(row, this.read);
-      this.repo.delete(id);
-      this.audit(change, row.tenantId, id, 'delete', before, null);
-      return row.tenantId;
+      for (const { id, patch } of ops.update ?? []) {
+        own(id);
+        out.push(this.updateIn(change, id, patch));
+      }
+      for (const input of ops.create ?? []) out.push(this.createIn(change, tenantId, input));
+      return out;
     });
-    this.publish(tenantId, id, 'delete');
+    return written.flatMap((w) => (w.view === undefined ? [] : [w.view]));
+  }
+
+  /** Runs `fn` in one transaction; what it wrote is published only once that has committed. */
+  private committed<V>(fn: () => Written<V>[]): Written<V>[] {
+    const written = this.tx(fn);
+    for (const w of written) this.ctx.changes.publish(w.change);
+    return written;
+  }
+
+  private createIn(change: ChangeContext, tenantId: number, input: TInput): Written<TView> {
+    if (!this.ctx.database.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).get()) {
+      throw notFound('tenant');
+    }
+    const w = this.writeContext(tenantId);
+    this.checkUnique(tenantId, input);
+    const row = this.repo.insert(tenantId, this.def.toColumns(input, w), w.now);
+    this.def.afterWrite?.(row, input, w);
+    const view = this.def.toView(this.repo.get(row.id)!, this.read);
+    this.audit(change, tenantId, row.id, 'create', null, view);
+    return { view: { ...view, ...this.def.revealOnCreate?.(row) }, change: { tenantId, entity: this.def.entity, id: row.id, action: 'create' } };
+  }
+
+  private updateIn(change: ChangeContext, id: number, patch: Partial<TInput>): Written<TView> {
+    const before = this.visibleRow(change.actor, id);
+    const w = this.writeContext(before.tenantId, before);
+    const input = merge(this.def.toInput(before, this.read), patch);
+    this.checkUnique(before.tenantId, input, id);
+    const row = this.repo.update(id, this.def.toColumns(input, w), w.now);
+    this.def.afterWrite?.(row, input, w);
+    const view = this.def.toView(this.repo.get(id)!, this.read);
+    this.audit(change, before.tenantId, id, 'update', this.def.toView(before, this.read), view);
+    return { view, change: { tenantId: before.tenantId, entity: this.def.entity, id, action: 'update' } };
+  }
+
+  private removeIn(change: ChangeContext, id: number, options: Record<string, unknown>): Written<undefined> {
+    const row = this.visibleRow(change.actor, id);
+    const referrers = this.ctx.references.referrersOf(this.def.entity, row.tenantId, id);
+    if (referrers.length > 0) {
+      const names = referrers.map((r) => `${r.entity} ${r.name}`).join(', ');
+      throw conflict(`the ${this.def.label} is in use by ${names}; change those first`, { field: 'id', referrers });
+    }
+    this.def.beforeDelete?.(row, this.writeContext(row.tenantId, row), options);
+    const before = this.def.toView(row, this.read);
+    this.repo.delete(id);
+    this.audit(change, row.tenantId, id, 'delete', before, null);
+    return { view: undefined, change: { tenantId: row.tenantId, entity: this.def.entity, id, action: 'delete' } };
   }
 
   private visibleRow(actor: Actor, id: number): RowOf<T> {
@@ -201,9 +249,5 @@ export class ResourceService<T extends ScopedTable, TInput extends object, TView
       ip: change.ip,
       requestId: change.requestId,
     });
-  }
-
-  private publish(tenantId: number, id: number, action: ChangeAction): void {
-    this.ctx.changes.publish({ tenantId, entity: this.def.entity, id, action });
   }
 }

@@ -109,8 +109,8 @@ const roomDef: ResourceDef<typeof rooms, RoomInput, Static<typeof RoomView>> = {
     w.db.delete(roomTags).where(eq(roomTags.roomId, row.id)).run();
     for (const tag of new Set(input.tags ?? [])) w.db.insert(roomTags).values({ roomId: row.id, tag }).run();
   },
-  beforeDelete(row) {
-    if (row.name === 'lobby') throw invalidField('id', 'the lobby cannot be deleted');
+  beforeDelete(row, _w, options) {
+    if (row.name === 'lobby' && options.force !== true) throw invalidField('id', 'the lobby cannot be deleted without force=true');
   },
 };
 
@@ -133,7 +133,19 @@ describe('resources: a tenant-scoped, audited resource from one definition', () 
         modules.resources.references.add('test_room', (_tenantId, id) =>
           usedBy.has(id) ? [{ entity: 'inbound_route', id: 7, name: usedBy.get(id)! }] : [],
         );
-        modules.routes.push(resourceRoutes(service, { path: '/test/rooms', module: 'teams', tag: 'test', body: RoomBody, view: RoomView, filters: { moderated: Type.Optional(Type.Boolean()) } }));
+        modules.routes.push(
+          resourceRoutes(service, {
+            path: '/test/rooms',
+            module: 'teams',
+            tag: 'test',
+            body: RoomBody,
+            view: RoomView,
+            filters: { moderated: Type.Optional(Type.Boolean()) },
+            deleteQuery: { force: Type.Optional(Type.Boolean()) },
+            bulk: { maxItems: 10 },
+          }),
+        );
+        modules.routes.push(resourceRoutes(service, { path: '/test/fixed-rooms', module: 'teams', tag: 'test', body: RoomBody, view: RoomView, except: ['create', 'delete'] }));
       },
     });
     admin = await t.loginAs('admin');
@@ -163,6 +175,16 @@ describe('resources: a tenant-scoped, audited resource from one definition', () 
     const bad = await t.request('GET', '/api/v1/test/rooms', { cookie: admin.cookie, query: { sort: 'pin' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.field).toBe('sort');
+  });
+
+  it('a resource may serve some routes itself: those it excepts are not made', async () => {
+    const id = (await create({ name: 'Vendas', number: '301' })).json().id;
+    const fixed = (method: 'POST' | 'DELETE' | 'GET' | 'PATCH', path: string, body?: object) =>
+      t.request(method, `/api/v1/test/fixed-rooms${path}`, { cookie: admin.cookie, body });
+    expect((await fixed('POST', '', { name: 'Suporte', number: '302' })).statusCode).toBe(404);
+    expect((await fixed('DELETE', `/${id}`)).statusCode).toBe(404);
+    expect((await fixed('GET', `/${id}`)).json().name).toBe('Vendas');
+    expect((await fixed('PATCH', `/${id}`, { name: 'Vendas SP' })).json().name).toBe('Vendas SP');
   });
 
   it('a patch is merged over the current values and the whole is checked again', async () => {
@@ -254,17 +276,41 @@ describe('resources: a tenant-scoped, audited resource from one definition', () 
     expect(changes).toEqual([]);
   });
 
-  it('beforeDelete may refuse a delete; the row stays', async () => {
+  it('beforeDelete may refuse a delete; the row stays; the delete query may confirm it', async () => {
     const id = (await create({ name: 'lobby', number: '300' })).json().id;
     const res = await t.request('DELETE', `/api/v1/test/rooms/${id}`, { cookie: admin.cookie });
     expect(res.statusCode).toBe(400);
     expect(t.count('test_rooms')).toBe(1);
+    const unknown = await t.request('DELETE', `/api/v1/test/rooms/${id}`, { cookie: admin.cookie, query: { purge: true } });
+    expect(unknown.json().error.details.field).toBe('purge');
+    const forced = await t.request('DELETE', `/api/v1/test/rooms/${id}`, { cookie: admin.cookie, query: { force: true } });
+    expect(forced.statusCode).toBe(204);
+    expect(t.count('test_rooms')).toBe(0);
   });
 
-  it('the OpenAPI document describes the five routes with their schemas', async () => {
+  it('a bulk save writes creates, updates and deletes together, or nothing, and publishes after commit', async () => {
+    const a = (await create({ name: 'Vendas', number: '301' })).json().id;
+    const b = (await create({ name: 'Suporte', number: '302' })).json().id;
+    changes.length = 0;
+    const bulk = (body: object, cookie = admin.cookie) => t.request('PUT', '/api/v1/test/rooms', { cookie, body });
+    const refused = await bulk({ remove: [a], update: [{ id: b, patch: { name: 'Suporte 2' } }], create: [{ name: 'Novo', number: '302' }] });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.details.field).toBe('number');
+    expect(t.count('test_rooms')).toBe(2);
+    expect(changes).toEqual([]);
+    const ok = await bulk({ remove: [a], update: [{ id: b, patch: { name: 'Suporte 2' } }], create: [{ name: 'Novo', number: '301' }] });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().items.map((r: { name: string }) => r.name)).toEqual(['Suporte 2', 'Novo']);
+    expect(changes.map((c) => c.action)).toEqual(['delete', 'update', 'create']);
+    const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+    expect((await bulk({ remove: [b] }, other.cookie)).statusCode).toBe(404);
+    expect(t.count('test_rooms')).toBe(2);
+  });
+
+  it('the OpenAPI document describes the routes with their schemas (the bulk save too)', async () => {
     const doc = (await t.request('GET', '/api/docs/json')).json();
     const paths = doc.paths as Record<string, Record<string, unknown>>;
-    expect(Object.keys(paths['/api/v1/test/rooms']!).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(paths['/api/v1/test/rooms']!).sort()).toEqual(['get', 'post', 'put']);
     expect(Object.keys(paths['/api/v1/test/rooms/{id}']!).sort()).toEqual(['delete', 'get', 'patch']);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
+import { makePrompt } from '../helpers/prompts.js';
 
 let t: TestApp;
 let admin: LoggedIn;
@@ -251,15 +252,28 @@ describe('conferences, music on hold, announcements', () => {
     expect(ok.body).not.toContain('1234');
   });
 
-  it('a MOH class keeps its prompts in order and tells its Asterisk class', async () => {
-    const res = await post('moh-classes', { name: 'Espera', random: true, promptIds: [3, 1] });
+  it('a MOH class keeps its prompts in order and tells its Asterisk class; a prompt it plays cannot be deleted', async () => {
+    const first = await makePrompt(t, 'Espera 1');
+    const second = await makePrompt(t, 'Espera 2');
+    const res = await post('moh-classes', { name: 'Espera', random: true, promptIds: [second, first] });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ promptIds: [3, 1], random: true, asteriskClass: `atende-t${t.tenantA}-moh${res.json().id}` });
+    expect(res.json()).toMatchObject({ promptIds: [second, first], random: true, asteriskClass: `atende-t${t.tenantA}-moh${res.json().id}` });
+    const refused = await del(`prompts/${first}`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.details.referrers).toEqual([expect.objectContaining({ entity: 'moh_class', name: 'Espera' })]);
+  });
+
+  it('prompts that do not exist, or are another tenant\'s, are refused naming the field', async () => {
+    const theirs = await makePrompt(t, 'Deles', tenantB);
+    expect(refusal(await post('moh-classes', { name: 'Fantasma', promptIds: [999] }))).toEqual([400, 'promptIds']);
+    expect(refusal(await post('announcements', { name: 'Alheio', promptIds: [theirs], destination: { kind: 'hangup' } }))).toEqual([400, 'promptIds']);
   });
 
   it('an announcement that would lead back to itself is refused', async () => {
-    const a = (await post('announcements', { name: 'A', promptIds: [1], destination: { kind: 'hangup' } })).json();
-    const b = (await post('announcements', { name: 'B', promptIds: [2], destination: { kind: 'announcement', id: a.id } })).json();
+    const p1 = await makePrompt(t, 'Aviso 1');
+    const p2 = await makePrompt(t, 'Aviso 2');
+    const a = (await post('announcements', { name: 'A', promptIds: [p1], destination: { kind: 'hangup' } })).json();
+    const b = (await post('announcements', { name: 'B', promptIds: [p2], destination: { kind: 'announcement', id: a.id } })).json();
     expect(refusal(await patch(`announcements/${a.id}`, { destination: { kind: 'announcement', id: b.id } }))).toEqual([400, 'destination.id']);
   });
 });

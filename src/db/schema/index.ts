@@ -3,3 +3,5 @@ export * from './org.js';
 export * from './auth.js';
 export * from './calls.js';
 export * from './telephony.js';
+export * from './prompts.js';
+export * from './mail.js';
