@@ -29,8 +29,8 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const clock = systemClock;
   await bootstrap({ config, database, logger, clock });
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
-  const modules = createModules({ config, database, clock, logger, asterisk: { ami: telephony.ami, configDir: telephony.configDir } });
   const events = new EventHub({ clock, logger });
+  const modules = createModules({ config, database, clock, logger, events, asterisk: { ami: telephony.ami, configDir: telephony.configDir } });
   const calls = createCallsApp({
     callControl: telephony.callControl,
     database,

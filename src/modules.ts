@@ -3,6 +3,7 @@ import { AuditService } from './audit/index.js';
 import type { Database_ } from './db/client.js';
 import type { Config } from './config/index.js';
 import type { Clock, Logger } from './kernel/index.js';
+import type { EventPublisher } from './kernel/live-events.js';
 import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
 import { createProvisioning, type Provisioning } from './provisioning/index.js';
 import { PromptService, promptDef, promptRoutes } from './provisioning/prompts/index.js';
@@ -36,6 +37,8 @@ export interface ModuleDeps {
   logger: Logger;
   /** The SMTP adapter; default: nodemailer with the system's certificate authorities. */
   mailer?: Mailer;
+  /** The events socket's hub, where modules push live changes; default: nowhere. */
+  events?: EventPublisher;
   /** The Asterisk the modules configure and watch; absent where there is none (tests of the resources alone). */
   asterisk?: {
     ami: AmiClient;
@@ -76,6 +79,7 @@ export function createModules(deps: ModuleDeps): Modules {
     prompts,
     configDir: configDir ? { path: configDir } : { missing: NO_CONFIG_DIR },
     ...(deps.asterisk ? { asterisk: deps.asterisk.ami } : {}),
+    ...(deps.events ? { events: deps.events } : {}),
   });
 
   return {
@@ -84,6 +88,10 @@ export function createModules(deps: ModuleDeps): Modules {
     routes: [mailRoutes(mail), promptRoutes(prompts, media.limits), ...provisioning.routes],
     prompts,
     provisioning,
-    close: () => media.close(),
+    close: async () => {
+      provisioning.status.stop();
+      await provisioning.status.settled();
+      await media.close();
+    },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Feature codes a phone dials, and the codes a desk phone keys in during a call (blind and
- * attended transfer), as a small state machine over DTMF digits. Pure; the table in the
- * README of this module is generated from FEATURE_CODES' descriptions.
+ * attended transfer), as a small state machine over DTMF digits. Pure; the README's
+ * feature-code table shows FEATURE_CODES (a test keeps the two the same).
  */
 
 export interface FeatureCodeDoc {

@@ -10,6 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { changeContextOf, tenantScope } from '../auth/index.js';
 import { TenantQuery } from '../http/schemas.js';
 import type { Logger } from '../kernel/index.js';
+import { noEvents, type EventPublisher } from '../kernel/live-events.js';
 import { ApplyService, type AsteriskConfigLink } from './apply.service.js';
 import { ApplyBody, ApplyResultView } from './apply.schemas.js';
 import { ConfigFiles } from './config-files.js';
@@ -38,10 +39,13 @@ import { registerReferences } from './references.js';
 import { SipSettingsBody, SipSettingsService, SipSettingsView } from './sip-settings.js';
 import { SpanBody, SpanView, spanDef } from './spans.resource.js';
 import { TrunkBody, TrunkView, trunkDef } from './trunks.resource.js';
+import { TelephonyStatusService, type AsteriskStatusLink } from './status.service.js';
+import { TelephonyStatusView } from './status.schemas.js';
 
 export { chooseOutbound, type OutboundChoice, type OutboundRouteCandidate, type OutboundRule } from './outbound.logic.js';
 export { normaliseDid } from './telephony.logic.js';
 export type { AsteriskConfigLink, ApplyResult } from './apply.service.js';
+export { TelephonyStatusView } from './status.schemas.js';
 export { telephonyTenantResolver, type CallDirectory } from './call-directory.js';
 
 export interface ProvisioningDeps {
@@ -52,7 +56,9 @@ export interface ProvisioningDeps {
   /** Asterisk's configuration directory; undefined with the reason apply gives. */
   configDir: { path: string } | { missing: string };
   /** AMI, for reloads and status; undefined when there is no Asterisk (tests of the resources alone). */
-  asterisk?: AsteriskConfigLink;
+  asterisk?: AsteriskConfigLink & AsteriskStatusLink;
+  /** Where live status changes are pushed (the events socket). */
+  events?: EventPublisher;
 }
 
 export function createProvisioning(deps: ProvisioningDeps) {
@@ -89,6 +95,20 @@ export function createProvisioning(deps: ProvisioningDeps) {
     asterisk: deps.asterisk,
     logger: deps.logger,
   });
+  const status = new TelephonyStatusService({
+    asterisk: deps.asterisk,
+    events: deps.events ?? noEvents,
+    logger: deps.logger,
+    rows: (tenantId) => ({
+      spans: services.spans.rows(tenantId),
+      trunks: services.trunks.rows(tenantId),
+      extensions: services.extensions.rows(tenantId),
+    }),
+    tenants: () => repo.tenantsWithConfig(),
+    tenantOfEndpoint: (name) => repo.extensionBySipUser(name)?.tenantId ?? repo.trunkByName(name)?.tenantId,
+    tenantOfSpan: (span) => repo.span(span)?.tenantId,
+  });
+  status.start();
   const tag = 'telephony';
   const routes: FastifyPluginAsync[] = [
     resourceRoutes(services.spans, { path: '/telephony/spans', module: 'telephony', tag, body: SpanBody, view: SpanView }),
@@ -121,6 +141,19 @@ export function createProvisioning(deps: ProvisioningDeps) {
           schema: { tags: [tag], summary: 'Change the SIP general settings (super user only: they apply to every tenant)', body: SipSettingsBody, response: { 200: SipSettingsView } },
         },
         async (req) => settings.update(changeContextOf(req), req.body),
+      );
+      app.get(
+        '/telephony/status',
+        {
+          config: { access: { module: 'telephony', action: 'read' } },
+          schema: {
+            tags: [tag],
+            summary: 'Live state of the spans, trunks and phones (also pushed as telephony.status on the events socket, topic telephony)',
+            querystring: TenantQuery,
+            response: { 200: TelephonyStatusView },
+          },
+        },
+        async (req) => status.status(tenantScope(req, req.query.tenantId)),
       );
       app.get(
         '/telephony/apply',
@@ -160,7 +193,7 @@ export function createProvisioning(deps: ProvisioningDeps) {
       services.extensions.update({ actor: SYSTEM_ACTOR }, id, patch);
     },
   });
-  return { services, settings, routes, prompts, apply, repo, directory };
+  return { services, settings, routes, prompts, apply, repo, directory, status };
 }
 
 export type Provisioning = ReturnType<typeof createProvisioning>;

@@ -11,6 +11,7 @@ import { Nullable, closed } from '../http/schemas.js';
 import { forbidden, invalidField } from '../kernel/index.js';
 import type { ChangeContext, ResourceContext } from '../resources/index.js';
 import type { SipSettings } from '../telephony/confgen/index.js';
+import { causeText, sipAnswerOfCause } from '../telephony/index.js';
 
 const CIDR = '^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$';
 const IPV4 = '^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$';
@@ -45,6 +46,10 @@ export const SipSettingsView = Type.Object({
   phoneQualifySeconds: Type.Integer(),
   trunkQualifySeconds: Type.Integer(),
   unknownDidCause: Type.Integer(),
+  unknownDidSipAnswer: Type.Object(
+    { code: Type.Integer(), reason: Type.String(), causeText: Type.String() },
+    { description: 'what a caller on a SIP trunk receives for that cause (chan_pjsip); 603 Decline is final: carriers do not try another route' },
+  ),
   updatedAt: Type.String({ format: 'date-time' }),
 });
 export type SipSettingsViewT = Static<typeof SipSettingsView>;
@@ -64,7 +69,11 @@ export class SipSettingsService {
 
   view(): SipSettingsViewT {
     const r = this.row();
-    return { ...this.settings(r), unknownDidCause: r.unknownDidCause, updatedAt: new Date(r.updatedAt).toISOString() };
+    return {
+      ...this.settings(r),
+      unknownDidCause: r.unknownDidCause,
+      unknownDidSipAnswer: { ...sipAnswerOfCause(r.unknownDidCause), causeText: causeText(r.unknownDidCause) },
+      updatedAt: new Date(r.updatedAt).toISOString() };
   }
 
   /** What the renderers need. */

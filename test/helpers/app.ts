@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { createModules, type ModuleDeps, type Modules } from '../../src/modules.js';
+import { EventHub } from '../../src/events/index.js';
 import type { Mailer } from '../../src/mail/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { openDatabase } from '../../src/db/client.js';
@@ -134,16 +135,18 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
+  const events = new EventHub({ clock, logger });
   const modules = createModules({
     config,
     database,
     clock,
     logger,
+    events,
     ...(opts.mailer ? { mailer: opts.mailer } : {}),
     ...(opts.asterisk ? { asterisk: opts.asterisk } : {}),
   });
   opts.extendModules?.(modules);
-  const deps: AppDeps & { modules: Modules } = { config, database, logger, clock, readiness, modules };
+  const deps: AppDeps & { modules: Modules; events: EventHub } = { config, database, logger, clock, readiness, modules, events };
   let boot: BootstrapResult;
   let app: FastifyInstance;
   try {

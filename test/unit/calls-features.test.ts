@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IN_CALL_IDLE, featureOf, stepInCall, timeoutInCall, type InCallAction, type InCallState } from '../../src/calls/features.logic.js';
+import { readFileSync } from 'node:fs';
+import { FEATURE_CODES, IN_CALL_IDLE, featureOf, stepInCall, timeoutInCall, type InCallAction, type InCallState } from '../../src/calls/features.logic.js';
 
 describe('featureOf', () => {
   it.each([
@@ -51,5 +52,13 @@ describe('in-call codes', () => {
 
   it('## then # with no number does nothing', () => {
     expect(keyIn('###').actions).toEqual([]);
+  });
+});
+
+describe('the README feature-code table', () => {
+  it('lists every feature code as the code defines it', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([^`]+)` \| (dialled|in call) \| (.+) \|$/gm)].map((m) => ({ code: m[1], when: m[2], what: m[3]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>') }));
+    expect(rows).toEqual(FEATURE_CODES.map((f) => ({ ...f })));
   });
 });
