@@ -131,4 +131,35 @@ describe('telephony screens', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
   });
+
+  it('E1 spans are listed with their B-channels; an outbound route through the form, a bad dial pattern refused next to its field', async () => {
+    await admin.must('POST', '/api/v1/telephony/spans', { span: 1, signalling: 'pri_cpe', group: 1, description: 'Embratel' });
+    await menu().getByRole('link', { name: 'Spans E1' }).click();
+    await expect.poll(() => page.getByRole('row').filter({ hasText: 'Embratel' }).textContent()).toContain('1-15,17-31');
+
+    await menu().getByRole('link', { name: 'Rotas de saída' }).click();
+    await page.getByRole('button', { name: 'Nova rota de saída' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Nova rota de saída' });
+    await dialog.getByLabel('Nome', { exact: true }).fill('Brasil');
+    const rule = dialog.getByRole('group', { name: 'Regra 1' });
+    await rule.getByLabel('Padrão de discagem').fill('_0[XX.');
+    await rule.getByLabel('Dígitos a remover').fill('1');
+    await rule.getByLabel('Dígitos a remover').press('Tab');
+    await dialog.getByRole('combobox', { name: 'Tronco 1' }).click();
+    await page.getByRole('option', { name: 'Tronco SIP operadora' }).click();
+    await dialog.getByRole('button', { name: 'Adicionar tronco' }).click();
+    await dialog.getByRole('combobox', { name: 'Tronco 2' }).click();
+    await page.getByRole('option', { name: 'Grupo E1 1' }).click();
+    expect(problems).toEqual([]);
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await expect.poll(() => rule.locator('[role=alert]').textContent()).toMatch(/pattern/);
+    await rule.getByLabel('Padrão de discagem').fill('_0XX.');
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.getByRole('row').filter({ hasText: 'Brasil' });
+    await expect.poll(() => row.textContent()).toContain('_0XX.');
+    expect(await row.textContent()).toContain('Tronco SIP operadora → Grupo E1 1');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
 });

@@ -4,7 +4,7 @@ import en from './locales/en.json';
 
 /**
  * Telephony screens (server: src/telephony/, src/provisioning/): extensions, trunks, inbound
- * routes, prompts, apply with its diff, live status, the emulator's phone panel.
+ * and outbound routes, E1 spans, prompts, apply with its diff, live status, the emulator's phone panel.
  */
 export const telephonyArea = defineArea({
   id: 'telephony',
@@ -32,6 +32,22 @@ export const telephonyArea = defineArea({
       title: 'telephony.inbound.title',
       access: { module: 'telephony', action: 'read' },
       menu: { group: 'telephony', icon: 'pi-sign-in', order: 30 },
+    },
+    {
+      path: '/telephony/outbound-routes',
+      name: 'telephony.outbound',
+      component: () => import('./OutboundRoutesPage.vue'),
+      title: 'telephony.outbound.title',
+      access: { module: 'telephony', action: 'read' },
+      menu: { group: 'telephony', icon: 'pi-sign-out', order: 40 },
+    },
+    {
+      path: '/telephony/spans',
+      name: 'telephony.spans',
+      component: () => import('./SpansPage.vue'),
+      title: 'telephony.spans.title',
+      access: { module: 'telephony', action: 'read' },
+      menu: { group: 'telephony', icon: 'pi-sitemap', order: 45 },
     },
     {
       path: '/telephony/apply',

@@ -46,3 +46,20 @@ export function stateSeverity(state: string): 'success' | 'warn' | 'danger' | 's
   if (state === 'unregistered' || state === 'unqualified') return 'warn';
   return 'secondary';
 }
+
+/** One rule of an outbound route as the form edits it. */
+export interface RuleModel {
+  pattern: string;
+  strip: number;
+  prefix: string;
+  brazilFormat: boolean;
+  carrierCode: string;
+}
+
+/** A route's trunk as one select value: `trunk:<id>` or `e1:<group>`. */
+export const routeTrunkKey = (x: { trunkId: number | null; e1Group: number | null }): string => (x.trunkId !== null ? `trunk:${x.trunkId}` : `e1:${x.e1Group}`);
+
+export function routeTrunkOf(key: string): { trunkId: number } | { e1Group: number } {
+  const [kind, n] = key.split(':');
+  return kind === 'trunk' ? { trunkId: Number(n) } : { e1Group: Number(n) };
+}
