@@ -3,7 +3,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { openDatabase } from './db/client.js';
 import { bootstrap } from './org/index.js';
-import { createLogger, Readiness, systemClock, type Logger } from './kernel/index.js';
+import { createLogger, prepareDataDir, Readiness, systemClock, type Logger } from './kernel/index.js';
 import { createCallsApp, telephonyHandlers, type CallsApp } from './calls/index.js';
 import { EventHub } from './events/index.js';
 import { telephonyTenantResolver } from './provisioning/index.js';
@@ -23,6 +23,7 @@ export interface Running {
 
 export async function start(config: Config, logger: Logger): Promise<Running> {
   const dataDir = resolve(config.dataDir);
+  prepareDataDir(dataDir, logger);
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());

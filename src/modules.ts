@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { AuditService } from './audit/index.js';
-import type { Database_ } from './db/client.js';
 import type { Config } from './config/index.js';
+import type { Database_ } from './db/client.js';
+import { soundsDirFor } from './calls/index.js';
+import { FlowRunner, FlowsModule, flowsRoutes, type InboundRouter, type InboundScreen } from './flows/index.js';
 import type { Clock, Logger } from './kernel/index.js';
 import type { EventPublisher } from './kernel/live-events.js';
 import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
@@ -22,6 +24,15 @@ export interface Modules {
   mail: MailService;
   /** Route plugins of the modules, mounted under /api/v1. */
   routes: FastifyPluginAsync[];
+  /** IVRs, time conditions, surveys, voicemail: resources, destinations, traces, the IVR report. */
+  flows: FlowsModule;
+  /** Runs calls through destinations; the owners of extensions, queues and external numbers register their executors. */
+  flowRunner: FlowRunner;
+  /**
+   * Where inbound calls go (provisioning's inbound routes, the contacts' inbound blacklist).
+   * Until a router is set, inbound calls keep the calls engine's default flow.
+   */
+  inbound?: { router: InboundRouter; screen?: InboundScreen };
   /** Audio prompts: upload, text to speech, the files Asterisk plays. */
   prompts: PromptService;
   /** The telecom admin's resources and what Asterisk is configured from. */
@@ -81,13 +92,18 @@ export function createModules(deps: ModuleDeps): Modules {
     ...(deps.asterisk ? { asterisk: deps.asterisk.ami } : {}),
     ...(deps.events ? { events: deps.events } : {}),
   });
+  const flows = new FlowsModule(resources, { dataDir: config.dataDir });
+  flows.usePrompts({ exists: (tenantId, id) => prompts.resource.row(tenantId, id) !== undefined, mediaPath: (tenantId, id) => prompts.media(tenantId, id).path });
+  const flowRunner = new FlowRunner({ flows, soundsDir: soundsDirFor(config.asterisk.soundsDir), logger });
 
   return {
     resources,
     mail,
-    routes: [mailRoutes(mail), promptRoutes(prompts, media.limits), ...provisioning.routes],
+    routes: [mailRoutes(mail), promptRoutes(prompts, media.limits), flowsRoutes(flows, () => deps.clock.now()), ...provisioning.routes],
     prompts,
     provisioning,
+    flows,
+    flowRunner,
     close: async () => {
       provisioning.status.stop();
       await provisioning.status.settled();

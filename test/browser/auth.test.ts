@@ -58,6 +58,14 @@ describe('login', () => {
     await page.getByRole('heading', { name: 'Minha conta', level: 1 }).waitFor();
     expect(await page.title()).toBe('Minha conta · Atende');
     await page.getByRole('button', { name: 'Ativar' }).click();
+    // Turning it on asks for the password first: a wrong one is refused in the dialog.
+    const dialog = page.getByRole('dialog', { name: 'Ativar a verificação em duas etapas' });
+    await dialog.getByLabel('Senha atual', { exact: true }).fill('not-the-password');
+    await dialog.getByRole('button', { name: 'Continuar' }).click();
+    await dialog.getByRole('alert').waitFor();
+    expect(await page.getByRole('img', { name: /QR code/ }).count()).toBe(0);
+    await dialog.getByLabel('Senha atual', { exact: true }).fill(NEW_PASSWORD);
+    await dialog.getByRole('button', { name: 'Continuar' }).click();
     await page.getByRole('img', { name: /QR code/ }).waitFor();
     const secret = (await page.getByTestId('totp-secret').textContent())!;
     await page.getByLabel('Código mostrado pelo aplicativo').fill(codeFor(secret, Date.now()));
@@ -106,9 +114,14 @@ describe('login', () => {
     await page.getByRole('heading', { name: 'Entrar no Atende' }).waitFor();
     await logIn(page, 'ninguem', 'errada-1');
     await page.getByRole('alert').filter({ hasText: 'Login ou senha incorretos.' }).waitFor();
+    // Each try waits for the server's answer before the next (the button is disabled meanwhile).
     for (let i = 0; i < 4; i++) {
-      await page.getByRole('button', { name: 'Entrar' }).click();
-      if (await page.getByText(/Muitas tentativas/).isVisible()) break;
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/auth/login'),
+        page.getByRole('button', { name: 'Entrar' }).click(),
+      ]);
+      if (answer.status() === 429) break;
+      expect(answer.status()).toBe(401);
     }
     await page.getByRole('alert').filter({ hasText: /Muitas tentativas\. Tente novamente em \d+ s\./ }).waitFor();
     expect(await page.getByRole('button', { name: 'Entrar' }).isDisabled()).toBe(true);

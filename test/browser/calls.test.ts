@@ -1,6 +1,7 @@
 /**
  * Calls in a real browser: a call placed from the emulator's phone panel appears in the calls
- * list without a reload and ends there when it is hung up; the daemon stopped shows the
+ * list and in the count of calls in progress without a reload, and ends there when the caller
+ * hangs up (or when Atende does, after its welcome prompt); the daemon stopped shows the
  * disconnected state, and the page recovers by itself when it is back.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +77,32 @@ describe('calls, live', () => {
     await screenshot(emulator, 'emulator');
     await emulator.close();
     panel = undefined;
+    // Left alone, the call hears the welcome prompt and Atende hangs up: the list says so.
+    const second = calls.getByRole('row').filter({ hasText: '11987650002' });
+    await second.getByText('Encerrada').waitFor();
+    expect(await second.textContent()).toContain('pelo Atende');
+    await expect.poll(() => calls.getByTestId('calls-active').textContent()).toBe('nenhuma ligação em andamento');
+    expect(problems).toEqual([]);
+  });
+
+  it('filters by a number in any format and by direction; the filters are in the URL and survive a reload', async () => {
+    await calls.goto('/calls');
+    await calls.getByLabel('Número', { exact: true }).fill('(11) 98765-0002');
+    await calls.getByRole('button', { name: 'Pesquisar' }).click();
+    await expect.poll(() => new URL(calls.url()).searchParams.get('number')).toBe('(11) 98765-0002');
+    await calls.getByRole('row').filter({ hasText: '11987650002' }).waitFor();
+    await expect.poll(() => calls.getByRole('row').filter({ hasText: CALLER }).count()).toBe(0);
+    await calls.reload();
+    await calls.getByRole('row').filter({ hasText: '11987650002' }).waitFor();
+    expect(await calls.getByRole('row').filter({ hasText: CALLER }).count()).toBe(0);
+    expect(await calls.getByLabel('Número', { exact: true }).inputValue()).toBe('(11) 98765-0002');
+
+    await calls.getByRole('combobox', { name: 'Direção' }).click();
+    await calls.getByRole('option', { name: 'Saída' }).click();
+    await calls.getByRole('button', { name: 'Pesquisar' }).click();
+    await calls.getByText('Nenhum registro encontrado.').waitFor();
+    await calls.getByRole('button', { name: 'Limpar filtros' }).click();
+    await calls.getByRole('row').filter({ hasText: CALLER }).waitFor();
     expect(problems).toEqual([]);
   });
 

@@ -214,8 +214,11 @@ describe('organisation screens', () => {
     await page.getByRole('button', { name: 'Nova equipe' }).focus();
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Nova equipe' });
-    await dialog.getByLabel('Nome', { exact: true }).waitFor();
+    // The dialog puts the cursor in its first field; a person types once it is there.
+    const name = dialog.getByLabel('Nome', { exact: true });
+    await expect.poll(() => name.evaluate((el: { ownerDocument: { activeElement: unknown } }) => el === el.ownerDocument.activeElement)).toBe(true);
     await page.keyboard.type('Suporte');
+    expect(await name.inputValue()).toBe('Suporte');
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'hidden' });
     await page.getByRole('row').filter({ hasText: 'Suporte' }).waitFor();
@@ -296,6 +299,36 @@ describe('organisation screens', () => {
     await page.getByRole('button', { name: 'Entrar' }).waitFor();
     await page.goto('/org/users');
     await expect.poll(() => new URL(page.url()).pathname).toBe('/login');
+    expect(problems).toEqual([]);
+  });
+
+  it('an admin resets a password (a temporary one shown once, changed at the next login) and deactivates a user, who can no longer log in', async () => {
+    await createUser(tenant.a, 'apoio.azul', 'agent', 'Apoio Azul');
+    await openAs('gerente.azul');
+    await page.goto('/org/users');
+    await page.getByRole('button', { name: 'Redefinir senha: Apoio Azul' }).click();
+    await page.getByRole('button', { name: 'Gerar senha temporária' }).click();
+    const shown = page.getByTestId('temporary-password');
+    await shown.waitFor();
+    const temporary = (await shown.textContent())!.trim();
+    expect(temporary.length).toBeGreaterThanOrEqual(8);
+    await page.getByRole('dialog', { name: 'Senha temporária de Apoio Azul' }).getByRole('button', { name: 'Fechar' }).last().click();
+
+    const other = await (await newContext(browser, atende)).newPage();
+    await logIn(other, 'apoio.azul', temporary);
+    await other.getByRole('heading', { name: 'Crie sua nova senha' }).waitFor();
+    await other.context().close();
+
+    // Deactivating asks first; a deactivated user's login is refused.
+    await page.getByRole('button', { name: 'Desativar: Apoio Azul' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Desativar' }).click();
+    await page.getByRole('row').filter({ hasText: 'apoio.azul' }).getByText('Inativo').waitFor();
+    const refused = await fetch(`${atende.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'apoio.azul', password: temporary }),
+    });
+    expect(refused.status).toBe(401);
     expect(problems).toEqual([]);
   });
 });

@@ -94,6 +94,6 @@ export class Bridges implements BridgeHooks {
 
   moh(id: string, mohClass: string | null): void {
     const b = this.w.mustBridge(id);
-    b.moh = mohClass === null ? undefined : mohClass || 'default';
+    b.moh = mohClass === null ? undefined : this.w.mohClassFor(mohClass || 'default', `bridge ${b.id}`);
   }
 }

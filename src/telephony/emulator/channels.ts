@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChannelSnapshot } from '../call-control.js';
 import { dialStatusFor, causeText } from './asterisk-text.js';
-import { amdResult, e2eContext, localFarEnd } from './far-end.js';
+import { amdResult, causeThroughSip, e2eContext, e2eSipLoop, localFarEnd } from './far-end.js';
 import { AriError, type AriChannelJson, type RtcpEvent } from './types.js';
 import type { Channel, ChannelHooks, DialTarget, World } from './world.js';
 
@@ -96,6 +96,12 @@ export class Channels implements ChannelHooks {
     }
     this.w.publish(c.subscribed, 'ChannelDestroyed', { cause, cause_txt: causeText(cause), channel: this.w.channelJson(c) });
     this.w.chans.delete(c.id);
+    const peer = c.peerId === undefined ? undefined : this.w.chans.get(c.peerId);
+    if (peer && !peer.hangingUp) {
+      // The SIP loop: a call refused before its answer is a final response to the caller.
+      if (!peer.answered && peer.origin === 'originate') this.failOriginate(peer, causeThroughSip(cause));
+      else this.hangup(peer, cause, false);
+    }
     this.w.recordEnded(c, cause);
     this.w.pstn.releaseBearer(c);
     this.w.emitAmiChannel('hangup', c, cause);
@@ -140,6 +146,17 @@ export class Channels implements ChannelHooks {
     const dialstring = p.endpoint.slice(p.endpoint.indexOf('/') + 1);
     const far = target.far;
     this.w.later(c, 0, () => this.w.publish(c.subscribed, 'Dial', { peer: this.w.channelJson(c), dialstring, dialstatus: '' }));
+    if (target.loopDid !== undefined) {
+      const did = target.loopDid;
+      this.w.later(c, 0, () => {
+        // The dialplan's ATENDE_APP: the app other than the one placing the call (Atende's), when connected.
+        const app = [...this.w.apps.keys()].find((a) => a !== p.app) ?? 'atende';
+        const { channelId } = this.w.pstn.placeInboundCall({ did, from: caller.number, via: { trunk: e2eSipLoop.in }, app });
+        c.peerId = channelId;
+        const inbound = this.w.chans.get(channelId);
+        if (inbound) inbound.peerId = c.id;
+      });
+    }
     if (far.fail) {
       if (far.ringAfterMs < far.fail.afterMs) this.w.later(c, far.ringAfterMs, () => this.ringing(c));
       const cause = far.fail.cause;
@@ -199,6 +216,12 @@ export class Channels implements ChannelHooks {
     const tech = endpoint.slice(0, slash).toUpperCase();
     const rest = endpoint.slice(slash + 1);
     if (tech === 'PJSIP') {
+      const at = rest.indexOf('@');
+      if (at > 0 && rest.slice(at + 1) === e2eSipLoop.out) {
+        // Rings until the far side (this same Asterisk's atende-from-trunk) answers or refuses.
+        const number = rest.slice(0, at);
+        return { name: `PJSIP/${e2eSipLoop.out}-${this.w.names.next('PJSIP')}`, number, far: { ringAfterMs: 0, amd: 'NOTSURE', afterAnswer: { kind: 'stay' } }, loopDid: number };
+      }
       const target = this.w.pstn.dialTrunk(rest) ?? this.w.endpoints.dialPhone(rest);
       if (!target) throw allocationFailed();
       return target;
@@ -219,6 +242,8 @@ export class Channels implements ChannelHooks {
   answer(id: string): void {
     const c = this.w.mustStasisChannel(id);
     if (c.state !== 'Up') this.w.setState(c, 'Up');
+    const peer = c.peerId === undefined ? undefined : this.w.chans.get(c.peerId);
+    if (peer && !peer.answered) this.answerOriginate(peer);
   }
 
   ring(id: string): void {
@@ -236,7 +261,7 @@ export class Channels implements ChannelHooks {
 
   startMoh(id: string, mohClass?: string): void {
     const c = this.w.mustStasisChannel(id);
-    c.moh = mohClass || 'default';
+    c.moh = this.w.mohClassFor(mohClass || 'default', c.name);
   }
 
   stopMoh(id: string): void {

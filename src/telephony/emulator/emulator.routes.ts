@@ -1,24 +1,35 @@
 /**
  * The emulator's control surface, mounted under /api/v1 in emulator mode only: what the far
  * end does (call in, press digits, hang up), what agent phones do, what the E1 line does.
+ *
+ * The emulated PBX is one machine shared by every tenant, as a real Asterisk is: its channels
+ * carry every tenant's callers, and a span alarm stops every tenant's calls. So the whole
+ * surface belongs to the super user; a tenant's users get 403 whatever they ask.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { AppError, badRequest, conflict, invalidField, notFound } from '../../kernel/errors.js';
+import { AppError, badRequest, conflict, forbidden, invalidField, notFound } from '../../kernel/errors.js';
 import type { Emulator } from './index.js';
 import { AriError } from './types.js';
 
 export interface EmulatorRoutesOptions {
   emulator: Emulator;
+  /**
+   * False only for the standalone `npm run emulator -- serve`, a separate process on loopback
+   * with no users at all. Inside the daemon the surface is the super user's.
+   */
+  superUserOnly?: boolean;
 }
 
 const write = { access: { module: 'emulator', action: 'write' as const } };
 const read = { access: { module: 'emulator', action: 'read' as const } };
 const tags = ['emulator'];
+/** DAHDI numbers spans from 1; no server holds more than a few hundred. */
+const MAX_SPAN = 1024;
 
 const Via = Type.Union([
-  Type.Object({ span: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  Type.Object({ span: Type.Integer({ minimum: 1, maximum: MAX_SPAN }) }, { additionalProperties: false }),
   Type.Object({ trunk: Type.String({ minLength: 1, maxLength: 80 }) }, { additionalProperties: false }),
 ]);
 const PlaceCall = Type.Object(
@@ -61,7 +72,7 @@ const ReloadView = Type.Object({ module: Type.String(), at: Type.Number(), probl
 const TrunkParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9_-]+$' }) }, { additionalProperties: false });
 const TrunkBody = Type.Object({ congested: Type.Boolean({ description: 'the provider answers every call with congestion (503)' }) }, { additionalProperties: false });
 const EndedView = Type.Object({ id: Type.String(), name: Type.String(), exten: Type.String(), caller: Type.String(), cause: Type.Integer(), at: Type.Number() });
-const SpanParams = Type.Object({ span: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+const SpanParams = Type.Object({ span: Type.Integer({ minimum: 1, maximum: MAX_SPAN }) }, { additionalProperties: false });
 const AlarmBody = Type.Object(
   { alarm: Type.Union([Type.Literal('red'), Type.Literal('yellow'), Type.Literal('blue'), Type.Literal('clear')]) },
   { additionalProperties: false },
@@ -92,6 +103,14 @@ function mapError(err: unknown, field?: string): never {
 export const emulatorRoutes: FastifyPluginAsync<EmulatorRoutesOptions> = async (instance, opts) => {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const emu = opts.emulator;
+  if (opts.superUserOnly !== false) {
+    // Runs after the app's authentication hook, which has put the principal on the request.
+    instance.addHook('onRequest', async (req) => {
+      if (req.principal?.superUser !== true) {
+        throw forbidden('the emulated Asterisk is shared by every tenant: only a super user may see or drive it');
+      }
+    });
+  }
   const known = (channelId: string) => {
     if (!emu.channels().some((c) => c.id === channelId)) throw notFound('channel');
   };

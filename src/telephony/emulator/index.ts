@@ -35,6 +35,8 @@ export interface EmulatorOptions {
    * by Atende's apply — read at start and at every reload; `phones` and `trunks` are ignored.
    */
   configDir?: string;
+  /** Music-on-hold classes configured (musiconhold.conf) when there is no `configDir`; default `['default']`, what config/asterisk ships. */
+  mohClasses?: string[];
   logger?: Logger;
 }
 
@@ -73,6 +75,8 @@ export interface Emulator {
   bridges(): { id: string; channels: string[] }[];
   setSpanAlarm(span: number, alarm: 'red' | 'yellow' | 'blue' | 'clear'): void;
   channels(): ChannelSnapshot[];
+  /** The music-on-hold class a channel or bridge hears, undefined when silent. */
+  mohOf(id: string): string | undefined;
   /** Kills the ARI HTTP+WS server; live channels survive, like an Asterisk whose HTTP module restarted. */
   stopAri(): Promise<void>;
   /** Starts it again on the same port. */
@@ -94,6 +98,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     trunks: options.trunks ?? ['trunk1'],
     phones: options.phones ?? defaultPhones,
     ...(options.configDir !== undefined ? { configDir: options.configDir } : {}),
+    ...(options.mohClasses ? { mohClasses: options.mohClasses } : {}),
     logger,
   });
   await model.loadConfig();
@@ -153,6 +158,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     bridges: () => model.bridges.list().map((b) => ({ id: b.id, channels: [...b.channels] })),
     setSpanAlarm: (span, alarm) => model.pstn.setSpanAlarm(span, alarm),
     channels: () => model.channels.snapshots(),
+    mohOf: (id) => model.mohOf(id),
     stopAri: () => ari.stop(),
     startAri: () => ari.start(),
     stopAmi: async () => {

@@ -336,7 +336,8 @@ export class Media implements MediaHooks {
   }
 
   private async writeRecording(path: string, r: LiveRecording, ms: number): Promise<void> {
-    await mkdir(dirname(path), { recursive: true });
+    // Recordings sit in Atende's private data directory in emulator mode: owner only.
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     // The far end "speaks": a quiet pulsed tone, so the file is not plain silence.
     const pcm = pcmTone(ms, 425, 1500, 400);
     let previous = Buffer.alloc(0);
@@ -367,7 +368,7 @@ export class Media implements MediaHooks {
         bytes = Buffer.concat([previous, encoded]);
       }
     }
-    await writeFile(path, bytes);
+    await writeFile(path, bytes, { mode: 0o600 });
   }
 
   getLiveRecording(name: string): AriLiveRecordingJson {

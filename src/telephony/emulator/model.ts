@@ -34,6 +34,8 @@ export interface ModelOptions {
    * of `phones`/`trunks`/`spans`' settings; `spans` then only says which spans the card has.
    */
   configDir?: string;
+  /** Music-on-hold classes without a configuration directory; default the one class Atende ships, `default`. */
+  mohClasses?: string[];
   logger: Logger;
 }
 
@@ -97,6 +99,7 @@ export class AsteriskModel {
         break;
       case 'res_musiconhold':
         config.moh = mohClasses(sections);
+        this.world.mohClassNames = new Set(config.moh.keys());
         break;
       case 'pbx_config':
         config.hints = dialplanHints(sections);
@@ -143,9 +146,15 @@ export class AsteriskModel {
       ];
     }
     if (line === 'moh show classes') {
-      return [...(this.config?.moh ?? new Map<string, { mode: string }>())].flatMap(([name, c]) => [`Class: ${name}`, `\tMode: ${c.mode}`, '\tDirectory: <none>']);
+      const classes = this.config ? [...this.config.moh].map(([name, c]) => ({ name, mode: c.mode })) : [...this.world.mohClassNames].map((name) => ({ name, mode: 'files' }));
+      return classes.flatMap((c) => [`Class: ${c.name}`, `\tMode: ${c.mode}`, '\tDirectory: <none>']);
     }
     return undefined;
+  }
+
+  /** The music-on-hold class a channel or bridge hears now, undefined for none (silence). */
+  mohOf(id: string): string | undefined {
+    return (this.world.chans.get(id) ?? this.world.bridges.get(id))?.moh;
   }
 
   get asteriskId(): string {

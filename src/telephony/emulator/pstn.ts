@@ -3,7 +3,7 @@
  * that arrive from a span or a SIP trunk, and the far ends that outbound dials reach.
  */
 import { randomBytes } from 'node:crypto';
-import { pstnFarEnd } from './far-end.js';
+import { e2eSipLoop, pstnFarEnd } from './far-end.js';
 import { AriError, type SpanAlarm, type SpanConfig, type SpanEvent, type SpanInfo } from './types.js';
 import type { DahdiSpanConfig } from './config.js';
 import type { Channel, DialTarget, PstnHooks, World } from './world.js';
@@ -86,7 +86,7 @@ export class Pstn implements PstnHooks {
       context = 'atende-from-pstn';
       trunkRef = `span:${s.span}`;
     } else {
-      if (!this.w.endpoints.isTrunk(via.trunk)) throw new AriError(404, `Trunk ${via.trunk} does not exist`);
+      if (!this.w.endpoints.isTrunk(via.trunk) && via.trunk !== e2eSipLoop.in) throw new AriError(404, `Trunk ${via.trunk} does not exist`);
       name = `PJSIP/${via.trunk}-${this.w.names.next('PJSIP')}`;
       context = 'atende-from-trunk';
       trunkRef = `trunk:${via.trunk}`;

@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { ChannelSnapshot } from '../call-control.js';
 import { NameCounters, UniqueIds, asteriskTime, causeText } from './asterisk-text.js';
-import type { FarEnd } from './far-end.js';
+import { stasisFailedCause, type FarEnd } from './far-end.js';
 import { AriError, type AriBridgeJson, type AriChannelJson, type AriEvent, type ChannelEvent } from './types.js';
 
 export type ChannelState = ChannelSnapshot['state'];
@@ -50,6 +50,8 @@ export interface Channel {
   snoopOf?: string;
   /** Originate parameters kept until it answers. */
   pending?: { app?: string; appArgs: string[] };
+  /** The other end of the e2e SIP loop: an answer or an end on one side reaches the other. */
+  peerId?: string;
 }
 
 export interface Bridge {
@@ -116,6 +118,8 @@ export interface DialTarget {
   far: FarEnd;
   span?: Channel['span'];
   phone?: string;
+  /** A dial into the e2e SIP loop: the DID this same Asterisk receives on its trunk. */
+  loopDid?: string;
 }
 
 /** What the other resources ask of the channels. */
@@ -164,11 +168,15 @@ export interface PstnHooks {
   dialSpan(resource: string): DialTarget;
   /** A channel on a span ended: its bearer channel is free again. */
   releaseBearer(c: Channel): void;
+  /** A call arriving from the network (the e2e SIP loop's far side). */
+  placeInboundCall(call: { did: string; from: string; via?: { span: number } | { trunk: string }; app?: string }): { channelId: string };
 }
 
 export interface WorldOptions {
   recordingsDir: string;
   speed?: number;
+  /** Music-on-hold classes of musiconhold.conf; default the one class Atende ships, `default`. */
+  mohClasses?: string[];
   logger: Logger;
 }
 
@@ -189,6 +197,8 @@ export class World extends EventEmitter {
   /** The last channels that ended, newest last, with their cause (for tests and the control surface). */
   readonly ended: EndedChannel[] = [];
   closed = false;
+  /** The music-on-hold classes loaded (replaced when res_musiconhold reads musiconhold.conf). */
+  mohClassNames: ReadonlySet<string>;
 
   // Wired by model.ts once every resource exists.
   channels!: ChannelHooks;
@@ -202,6 +212,7 @@ export class World extends EventEmitter {
     this.speed = options.speed && options.speed > 0 ? options.speed : 1;
     this.recordingsDir = resolve(options.recordingsDir);
     this.log = options.logger;
+    this.mohClassNames = new Set(options.mohClasses ?? ['default']);
     this.asteriskId = Array.from(randomBytes(6), (b, i) => (i === 0 ? (b & 0xfe) | 0x02 : b).toString(16).padStart(2, '0')).join(':');
   }
 
@@ -409,18 +420,34 @@ export class World extends EventEmitter {
 
   /**
    * A channel created by the dialplan runs `Stasis(<app>,<args>)` a moment later, on its own
-   * thread; when the app is not registered, Stasis() fails and dialplan/atende.conf hangs up
-   * with 41.
+   * thread; when the app is not registered, Stasis() fails and dialplan/atende.conf releases
+   * with a temporary failure (41 on E1, 34 → SIP 503).
    */
   stasisFromDialplan(c: Channel, args: string[], app = this.defaultApp()): void {
     this.later(c, 0, () => {
       if (this.apps.has(app)) {
         this.enterStasis(c, app, args);
       } else {
-        this.log.warn({ app, channel: c.name }, 'emulator: Stasis app not registered, hanging up');
-        this.channels.destroy(c, 41);
+        const cause = stasisFailedCause(c.dialplan.context);
+        this.log.warn({ app, channel: c.name, cause }, `emulator: Stasis app '${app}' not registered; dialplan hangs up with cause ${cause}`);
+        this.channels.destroy(c, cause);
       }
     });
+  }
+
+  /**
+   * The class res_musiconhold would play, logging what it logs: an unknown class falls back
+   * to `default`; with no class at all the module never installed its player. ARI answers 204
+   * either way, so only the log (and the silence) tells.
+   */
+  mohClassFor(requested: string, target: string): string | undefined {
+    if (this.mohClassNames.size === 0) {
+      this.log.warn({ target, mohClass: requested }, `emulator: Music class ${requested} requested but no musiconhold loaded.`);
+      return undefined;
+    }
+    if (this.mohClassNames.has(requested)) return requested;
+    this.log.warn({ target, mohClass: requested }, `emulator: Music on Hold class '${requested}' not found in memory. Verify your configuration.`);
+    return this.mohClassNames.has('default') ? 'default' : undefined;
   }
 
   defaultApp(): string {
