@@ -20,10 +20,15 @@ export function apiClient(base: string, cookie: string): ApiCall {
 }
 
 export interface InboundDid {
-  spanId: number;
-  conferenceId: number;
+  /** The span row, when this call created one. */
+  spanId?: number;
+  /** The conference room or announcement the DID reaches. */
+  destinationId: number;
   routeId: number;
 }
+
+/** A conference room (answers, keeps the caller until someone hangs up), or an announcement spoken by the built-in text to speech, after which Atende hangs up. */
+export type DidTarget = { room: string } | { say: string };
 
 async function must(api: ApiCall, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const res = await api(method, path, body);
@@ -31,16 +36,26 @@ async function must(api: ApiCall, method: string, path: string, body?: unknown):
   return res.body as Record<string, unknown>;
 }
 
+async function destinationFor(api: ApiCall, did: string, target: DidTarget): Promise<{ kind: string; id: number }> {
+  if ('room' in target) {
+    const room = await must(api, 'POST', '/telephony/conferences', { name: `Sala ${target.room}`, number: target.room });
+    return { kind: 'conference', id: room.id as number };
+  }
+  const prompt = await must(api, 'POST', '/telephony/prompts', { name: `Boas-vindas ${did}`, speech: { text: target.say } });
+  const announcement = await must(api, 'POST', '/telephony/announcements', { name: `Boas-vindas ${did}`, promptIds: [prompt.id], destination: { kind: 'hangup' } });
+  return { kind: 'announcement', id: announcement.id as number };
+}
+
 /**
- * Span `span` (ISDN PRI, group 1) and a route from `did` to a conference room, which answers
- * and keeps the caller until someone hangs up. `api` takes paths under /api/v1.
+ * Span `span` (ISDN PRI, group 1; created when `span` is given) and a route from `did` to
+ * `target`, applied. `api` takes paths under /api/v1.
  */
-export async function provisionInboundDid(api: ApiCall, { did, span = 1, room = '5000' }: { did: string; span?: number; room?: string }): Promise<InboundDid> {
-  const spanRow = await must(api, 'POST', '/telephony/spans', { span, signalling: 'pri_cpe', group: 1, description: `Span ${span}` });
-  const conference = await must(api, 'POST', '/telephony/conferences', { name: `Sala ${room}`, number: room });
-  const route = await must(api, 'POST', '/telephony/inbound-routes', { name: `DID ${did}`, did, destination: { kind: 'conference', id: conference.id } });
+export async function provisionInboundDid(api: ApiCall, { did, span, target = { room: '5000' } }: { did: string; span?: number; target?: DidTarget }): Promise<InboundDid> {
+  const spanRow = span === undefined ? undefined : await must(api, 'POST', '/telephony/spans', { span, signalling: 'pri_cpe', group: 1, description: `Span ${span}` });
+  const destination = await destinationFor(api, did, target);
+  const route = await must(api, 'POST', '/telephony/inbound-routes', { name: `DID ${did}`, did, destination });
   const applied = await must(api, 'POST', '/telephony/apply', {});
   if (applied.ok !== true) throw new Error(`apply refused: ${JSON.stringify(applied)}`);
   await must(api, 'POST', '/emulator/reloads', { module: 'chan_dahdi' });
-  return { spanId: spanRow.id as number, conferenceId: conference.id as number, routeId: route.id as number };
+  return { ...(spanRow ? { spanId: spanRow.id as number } : {}), destinationId: destination.id, routeId: route.id as number };
 }

@@ -49,7 +49,7 @@ describe('daemon resilience against Asterisk restarts', { timeout: 60_000 }, () 
     expect(login.status).toBe(200);
     cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
     await until('ready', async () => (await readyz()).status === 200);
-    await provisionInboundDid(apiClient(running.url, cookie), { did: '1133334444' });
+    await provisionInboundDid(apiClient(running.url, cookie), { did: '1133334444', span: 1 });
   });
 
   afterAll(async () => {

@@ -62,7 +62,7 @@ describe('the running daemon', { timeout: 60_000 }, () => {
     const demo = tenants.body.items.find((x) => x.cnpj === DEMO_TENANT_CNPJ)!;
     expect((await api('PUT', '/me/tenant', { tenantId: demo.id })).status).toBe(200);
     // The DID decides the tenant: the demo tenant's admin routes it to a conference room.
-    await provisionInboundDid(api, { did: '1133334444' });
+    await provisionInboundDid(api, { did: '1133334444', span: 1 });
 
     const socket = await openSocket(`${d.url.replace(/^http/, 'ws')}/api/v1/events?topics=calls,system`, { cookie, origin: d.url });
     expect((await socket.waitFor((m) => m.type === 'hello')).data?.tenantId).toBe(demo.id);

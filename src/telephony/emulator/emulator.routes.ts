@@ -73,6 +73,10 @@ const TrunkParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 4
 const TrunkBody = Type.Object({ congested: Type.Boolean({ description: 'the provider answers every call with congestion (503)' }) }, { additionalProperties: false });
 const EndedView = Type.Object({ id: Type.String(), name: Type.String(), exten: Type.String(), caller: Type.String(), cause: Type.Integer(), at: Type.Number() });
 const SpanParams = Type.Object({ span: Type.Integer({ minimum: 1, maximum: MAX_SPAN }) }, { additionalProperties: false });
+const LinesView = Type.Object({
+  spans: Type.Array(Type.Object({ span: Type.Integer(), group: Type.Integer() })),
+  trunks: Type.Array(Type.String()),
+});
 const AlarmBody = Type.Object(
   { alarm: Type.Union([Type.Literal('red'), Type.Literal('yellow'), Type.Literal('blue'), Type.Literal('clear')]) },
   { additionalProperties: false },
@@ -214,6 +218,12 @@ export const emulatorRoutes: FastifyPluginAsync<EmulatorRoutesOptions> = async (
       }
       return reply.status(204).send(null);
     },
+  );
+
+  app.get(
+    '/emulator/lines',
+    { config: read, schema: { tags, summary: 'Where calls from the network can arrive: E1 spans with channels, SIP trunks (as configured and reloaded)', response: { 200: LinesView } } },
+    async () => emu.lines(),
   );
 
   app.get(

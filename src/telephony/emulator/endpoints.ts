@@ -334,6 +334,11 @@ export class Endpoints implements EndpointHooks {
     else this.congested.delete(name);
   }
 
+  /** The SIP trunks pjsip.conf defines, in its order. */
+  trunkNames(): string[] {
+    return [...this.trunks.keys()];
+  }
+
   firstTrunk(): string | undefined {
     return this.trunks.keys().next().value;
   }

@@ -61,6 +61,8 @@ export interface Emulator {
   setPhone(ext: string, p: PhoneChange): void;
   /** The phones the emulated Asterisk knows, with their registration. */
   phones(): PhoneState[];
+  /** Where calls from the network can arrive: the spans chan_dahdi has channels on, and the SIP trunks. */
+  lines(): { spans: { span: number; group: number }[]; trunks: string[] };
   /** An agent's phone dials: the call enters the app as `internal,<dialled>`. */
   placePhoneCall(ext: string, dialled: string): Promise<{ channelId: string }>;
   /** `module reload <module>`, as an admin runs it (e.g. chan_dahdi after dahdi_cfg). */
@@ -150,6 +152,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     answerPhone: async (ext) => model.endpoints.answerPhone(ext),
     setPhone: (ext, p) => model.endpoints.setPhone(ext, p),
     phones: () => model.endpoints.phoneStates(),
+    lines: () => ({
+      spans: model.pstn
+        .spans()
+        .filter((s) => s.configured && s.channels > 0)
+        .map((s) => ({ span: s.span, group: s.group })),
+      trunks: model.endpoints.trunkNames(),
+    }),
     placePhoneCall: async (ext, dialled) => model.endpoints.placeCall(ext, dialled),
     reload: (module) => model.reload(module),
     reloads: () => [...model.reloads],
