@@ -32,6 +32,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
   const events = new EventHub({ clock, logger });
   const modules = createModules({ config, database, clock, logger, events, asterisk: { ami: telephony.ami, configDir: telephony.configDir } });
+  await modules.start();
   const calls = createCallsApp({
     callControl: telephony.callControl,
     database,

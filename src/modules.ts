@@ -1,11 +1,12 @@
+import { join, resolve } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { AuditService } from './audit/index.js';
 import type { Config } from './config/index.js';
+import { ContactsService, contactsRoutes, crmResourceRoutes, interactionsRoutes } from './contacts/index.js';
 import type { Database_ } from './db/client.js';
 import { soundsDirFor } from './calls/index.js';
 import { FlowRunner, FlowsModule, flowsRoutes, type InboundRouter, type InboundScreen } from './flows/index.js';
-import type { Clock, Logger } from './kernel/index.js';
-import type { EventPublisher } from './kernel/live-events.js';
+import { noEvents, type Clock, type EventPublisher, type Logger } from './kernel/index.js';
 import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
 import { createProvisioning, type Provisioning } from './provisioning/index.js';
 import { PromptService, promptDef, promptRoutes } from './provisioning/prompts/index.js';
@@ -20,6 +21,8 @@ import { PromptStore, createMediaService } from './telephony/media/index.js';
 export interface Modules {
   /** What every resource service shares: audit, cross-module references, the change feed. */
   resources: ResourceContext;
+  /** Contacts, CRM resources, the CSV importer, tabulations (screen pop and blacklist for the engines). */
+  contacts: ContactsService;
   /** The platform's outgoing mail (password resets, access links). */
   mail: MailService;
   /** Route plugins of the modules, mounted under /api/v1. */
@@ -37,7 +40,9 @@ export interface Modules {
   prompts: PromptService;
   /** The telecom admin's resources and what Asterisk is configured from. */
   provisioning: Provisioning;
-  /** Releases what the modules hold (the text-to-speech worker); the database stays open. */
+  /** Starts what runs in the background (undo of imports a stop interrupted). */
+  start(): Promise<void>;
+  /** Releases what the modules hold (running imports are cancelled and undone, the text-to-speech worker); the database stays open. */
   close(): Promise<void>;
 }
 
@@ -61,6 +66,7 @@ export interface ModuleDeps {
 const NO_CONFIG_DIR = 'ATENDE_ASTERISK_CONFIG_DIR is not set: set it to Asterisk’s configuration directory (usually /etc/asterisk) so that Atende can write its files there';
 
 export function createModules(deps: ModuleDeps): Modules {
+  const events = deps.events ?? noEvents;
   const resources: ResourceContext = {
     database: deps.database,
     clock: deps.clock,
@@ -68,6 +74,14 @@ export function createModules(deps: ModuleDeps): Modules {
     references: new ReferenceRegistry(),
     changes: new ChangeFeed(deps.logger),
   };
+  const contacts = new ContactsService({
+    resources,
+    logger: deps.logger,
+    spoolDir: join(resolve(deps.config.dataDir), 'imports'),
+    importMaxBytes: deps.config.contacts.importMaxMb * 1024 * 1024,
+    // Progress is kept with the import (GET /imports/:id) and pushed on the `imports` topic.
+    importPublisher: { publish: (progress) => events.publish('imports', progress.tenantId, { type: 'import.progressed', data: { import: progress } }) },
+  });
   const mail = new MailService({ ...deps, audit: resources.audit, mailer: deps.mailer ?? createSmtpMailer() });
 
   const { config, logger } = deps;
@@ -98,13 +112,24 @@ export function createModules(deps: ModuleDeps): Modules {
 
   return {
     resources,
+    contacts,
     mail,
-    routes: [mailRoutes(mail), promptRoutes(prompts, media.limits), flowsRoutes(flows, () => deps.clock.now()), ...provisioning.routes],
+    routes: [
+      ...crmResourceRoutes(contacts),
+      contactsRoutes(contacts),
+      interactionsRoutes(contacts),
+      mailRoutes(mail),
+      promptRoutes(prompts, media.limits),
+      flowsRoutes(flows, () => deps.clock.now()),
+      ...provisioning.routes,
+    ],
     prompts,
     provisioning,
     flows,
     flowRunner,
+    start: () => contacts.start(),
     close: async () => {
+      await contacts.stop();
       provisioning.status.stop();
       await provisioning.status.settled();
       await media.close();

@@ -50,6 +50,13 @@ export const ConfigSchema = Type.Object(
     adminPassword: Type.Optional(Str()),
     seedDemo: Type.Boolean(),
     shutdownGraceMs: Type.Integer({ minimum: 0 }),
+    contacts: Type.Object(
+      {
+        /** The largest CSV an import accepts, in MiB; a larger upload is refused before a row is read. */
+        importMaxMb: Type.Integer({ minimum: 1, maximum: 4096 }),
+      },
+      { additionalProperties: false },
+    ),
     asterisk: Type.Object(
       {
         ari: Type.Object(

@@ -77,14 +77,26 @@ export const MAX_PARAM_LENGTH = 1000;
  * path, a path parameter past MAX_PARAM_LENGTH), in the API's one error shape.
  */
 export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
-  const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return uriTooLong(reply);
+  void reply.status(400).send({ error: { code: 'bad_url', message: 'the path is not valid (malformed percent-encoding)', details: {} } });
+}
+
+function uriTooLong(reply: FastifyReply): void {
   void reply
-    .status(tooLong ? 414 : 400)
-    .send({
-      error: tooLong
-        ? { code: 'uri_too_long', message: `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`, details: {} }
-        : { code: 'bad_url', message: 'the path is not valid (malformed percent-encoding)', details: {} },
-    });
+    .status(414)
+    .send({ error: { code: 'uri_too_long', message: `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`, details: {} } });
+}
+
+/**
+ * For a wildcard route (the web app's): the router hands it a path whose parameter is past
+ * MAX_PARAM_LENGTH instead of refusing it, so the wildcard answers the router's 414 itself.
+ * Answers whether it did.
+ */
+export function refuseOverlongSegment(url: string, reply: FastifyReply): boolean {
+  const path = url.split('?')[0] ?? '';
+  if (!path.split('/').some((segment) => segment.length > MAX_PARAM_LENGTH)) return false;
+  uriTooLong(reply);
+  return true;
 }
 
 /** One place where every error becomes `{"error": {...}}`; 5xx details are logged, not sent. */

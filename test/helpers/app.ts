@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/app.js';
-import { createModules, type ModuleDeps, type Modules } from '../../src/modules.js';
 import { EventHub } from '../../src/events/index.js';
+import { createModules, type ModuleDeps, type Modules } from '../../src/modules.js';
 import type { Mailer } from '../../src/mail/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { openDatabase } from '../../src/db/client.js';
@@ -151,7 +151,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   let app: FastifyInstance;
   try {
     boot = await bootstrap({ config, database, logger, clock });
-    app = await buildApp(deps);
+    app = await buildApp({ ...deps, events });
     await app.ready();
   } catch (e) {
     database.close();
