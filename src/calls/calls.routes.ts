@@ -6,7 +6,7 @@ import { errorBody } from '../http/errors.js';
 import { Nullable } from '../http/schemas.js';
 import type { Principal } from '../http/principal.js';
 import { invalidField, notFound, type TenantId } from '../kernel/index.js';
-import { MAX_ID, MAX_LIMIT } from '../http/schemas.js';
+import { MAX_ID, MAX_LIMIT, DateTime } from '../http/schemas.js';
 import { callView, numberVariants, parseCallSort } from './calls.logic.js';
 import { callDirections, callSortKeys, callStates, hangupParties, type CallFilters } from './calls.model.js';
 import { createCallsRepo } from './calls.repo.js';
@@ -18,8 +18,8 @@ const TenantQuery = Type.Integer({ minimum: 1, maximum: MAX_ID, description: 'An
 
 const ListQuery = Type.Object(
   {
-    from: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'Started at or after (ISO 8601 with offset).' })),
-    to: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'Started before (ISO 8601 with offset).' })),
+    from: Type.Optional(DateTime({ description: 'Started at or after (ISO 8601 with offset).' })),
+    to: Type.Optional(DateTime({ description: 'Started before (ISO 8601 with offset).' })),
     direction: Type.Optional(literals(callDirections)),
     number: Type.Optional(
       Type.String({

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { eq } from 'drizzle-orm';
 import { blacklist } from '../db/schema/index.js';
-import { Nullable, Timestamps, closed } from '../http/schemas.js';
+import { Nullable, Timestamps, closed, DateTime } from '../http/schemas.js';
 import { invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
 import { blacklistKey } from './blacklist.logic.js';
@@ -15,7 +15,7 @@ export const BlacklistBody = Type.Object(
     match: Type.Optional(Literals(['number', 'prefix'] as const)),
     number: Type.String({ minLength: 1, maxLength: 30, description: 'DDI+DDD+number (5548999999999), any usual format; or the digits of a prefix' }),
     reason: OptionalText(200),
-    expiresAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+    expiresAt: Type.Optional(Nullable(DateTime())),
   },
   closed,
 );
@@ -27,7 +27,7 @@ export const BlacklistView = Type.Object({
   match: Type.String(),
   number: Type.String(),
   reason: Nullable(Type.String()),
-  expiresAt: Nullable(Type.String({ format: 'date-time' })),
+  expiresAt: Nullable(DateTime()),
   importId: Nullable(Type.Integer()),
   ...Timestamps,
 });

@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { containsText } from '../db/search.js';
 import type { Db } from '../db/client.js';
 import { contactBooks, contactEmails, contactPhones, contactTags, contacts, tags, users } from '../db/schema/index.js';
-import { Id, Nullable, Timestamps, closed } from '../http/schemas.js';
+import { Id, Nullable, Timestamps, closed, DateTime } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import type { ReadContext, ResourceDef, RowOf, WriteContext } from '../resources/index.js';
 import { checkDocument, formatDocument } from './document.logic.js';
@@ -23,7 +23,7 @@ const PhoneInput = Type.Object(
   },
   closed,
 );
-const CustomValues = Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }), Nullable(Type.Union([Type.String({ maxLength: 5000 }), Type.Number()])), {
+const CustomValues = Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', maxLength: 40 }), Nullable(Type.Union([Type.String({ maxLength: 5000 }), Type.Number({ minimum: -1e15, maximum: 1e15 })])), {
   maxProperties: 200,
 });
 
@@ -39,11 +39,11 @@ const contactFields = {
   complement: OptionalText(100),
   district: OptionalText(100),
   city: OptionalText(100),
-  state: Type.Optional(Nullable(Type.String({ pattern: '^[A-Z]{2}$', description: 'UF' }))),
-  postalCode: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{5}-?[0-9]{3}$', description: 'CEP' }))),
+  state: Type.Optional(Nullable(Type.String({ pattern: '^[A-Z]{2}$', maxLength: 2, description: 'UF' }))),
+  postalCode: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{5}-?[0-9]{3}$', maxLength: 9, description: 'CEP' }))),
   custom: Type.Optional(CustomValues),
   ownerUserId: Type.Optional(Nullable(Id)),
-  ownerUntil: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+  ownerUntil: Type.Optional(Nullable(DateTime())),
   tagIds: Type.Optional(Type.Array(Id, { maxItems: 100, uniqueItems: true })),
   doNotCall: Flag,
   active: Flag,
@@ -81,7 +81,7 @@ export const ContactView = Type.Object({
   custom: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
   ownerUserId: Nullable(Type.Integer()),
   ownerName: Nullable(Type.String()),
-  ownerUntil: Nullable(Type.String({ format: 'date-time' })),
+  ownerUntil: Nullable(DateTime()),
   tagIds: Type.Array(Type.Integer()),
   doNotCall: Type.Boolean(),
   active: Type.Boolean(),

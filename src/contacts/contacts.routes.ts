@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { assertVisible, changeContextOf, principalOf, tenantScope } from '../auth/index.js';
-import { Id, IdParams, Nullable, PageOf, PageQuery, closed, pageOf } from '../http/schemas.js';
+import { Id, IdParams, Nullable, PageOf, PageQuery, closed, pageOf, DateTime } from '../http/schemas.js';
 import { AppError, notFound } from '../kernel/index.js';
 import { resourceRoutes } from '../resources/index.js';
 import { BLACKLIST_DIRECTIONS, BlacklistBody, BlacklistView } from './blacklist.resource.js';
@@ -88,8 +88,8 @@ const ImportHistoryItem = Type.Object({
   encoding: Nullable(Type.String()),
   delimiter: Nullable(Type.String()),
   createdBy: Nullable(Type.String()),
-  startedAt: Type.String({ format: 'date-time' }),
-  finishedAt: Nullable(Type.String({ format: 'date-time' })),
+  startedAt: DateTime(),
+  finishedAt: Nullable(DateTime()),
 });
 const ProblemView = Type.Object({
   line: Type.Integer(),

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf, changeContextOf, principalOf, tenantScope } from '../auth/index.js';
 import { INTERACTION_KINDS } from '../db/schema/index.js';
-import { Id, IdParams, Nullable, PageOf, PageQuery, TenantQuery, closed, pageOf } from '../http/schemas.js';
+import { Id, IdParams, Nullable, PageOf, PageQuery, TenantQuery, closed, pageOf, DateTime } from '../http/schemas.js';
 import { ContactBody, ContactView } from './contacts.resource.js';
 import type { ContactsService } from './contacts.service.js';
 import type { InteractionRow, TicketRow } from './interactions.service.js';
@@ -11,8 +11,8 @@ import { Literals, OptionalText, iso, isoOrNull } from './schemas.js';
 
 const CHANNELS = ['voice', 'whatsapp', 'webchat', 'email', 'mercadolivre', 'in_person'] as const;
 const TICKET_STATUSES = ['open', 'in_progress', 'resolved', 'closed'] as const;
-const Values = Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }), Nullable(Type.Union([Type.String({ maxLength: 5000 }), Type.Number()])), { maxProperties: 200 });
-const When = Type.String({ format: 'date-time' });
+const Values = Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', maxLength: 40 }), Nullable(Type.Union([Type.String({ maxLength: 5000 }), Type.Number({ minimum: -1e15, maximum: 1e15 })])), { maxProperties: 200 });
+const When = DateTime();
 
 const InteractionView = Type.Object({
   id: Type.Integer(),

@@ -4,7 +4,7 @@
  * is stored (and returned) is the complete definition.
  */
 import { Type, type Static, type TLiteral } from '@sinclair/typebox';
-import { Id, Nullable, Timestamps, closed } from '../http/schemas.js';
+import { Id, Nullable, Timestamps, closed, DateTime } from '../http/schemas.js';
 import { DESTINATION_KINDS } from './destination.js';
 import { HOLIDAY_TYPES } from './holidays.logic.js';
 import { DIGIT_VALIDATORS, OPTION_DIGITS } from './ivr.model.js';
@@ -22,7 +22,7 @@ const rowKinds = DESTINATION_KINDS.filter((k) => k !== 'external' && k !== 'hang
 export const DestinationSchema = Type.Union(
   [
     ...rowKinds.map((kind) => Type.Object({ kind: Type.Literal(kind), id: Id }, closed)),
-    Type.Object({ kind: Type.Literal('external'), number: Type.String({ maxLength: 64, pattern: '^\\+?[0-9]{3,20}$', description: 'dialled through the outbound routes' }) }, closed),
+    Type.Object({ kind: Type.Literal('external'), number: Type.String({ pattern: '^\\+?[0-9]{3,20}$', maxLength: 21, description: 'dialled through the outbound routes' }) }, closed),
     Type.Object({ kind: Type.Literal('hangup'), cause: Type.Optional(Type.Integer({ minimum: 1, maximum: 127, description: 'Q.850 cause (default 16)' })) }, closed),
   ],
   { description: 'where the call goes: a row of a kind by id, an external number, or hang up' },
@@ -30,16 +30,16 @@ export const DestinationSchema = Type.Union(
 
 export const PromptRefSchema = Type.Union([
   Type.Object({ kind: Type.Literal('prompt'), id: Id }, closed),
-  Type.Object({ kind: Type.Literal('sound'), name: Type.String({ maxLength: 64, pattern: '^[a-z0-9-]{1,64}$', description: "one of Atende's own prompts" }) }, closed),
+  Type.Object({ kind: Type.Literal('sound'), name: Type.String({ pattern: '^[a-z0-9-]{1,64}$', maxLength: 64, description: "one of Atende's own prompts" }) }, closed),
 ]);
 const Prompts = Type.Array(PromptRefSchema, { maxItems: 20 });
 
-const Clock = (description: string) => Type.String({ maxLength: 64, pattern: '^[0-9]{2}:[0-9]{2}$', description });
+const Clock = (description: string) => Type.String({ pattern: '^[0-9]{2}:[0-9]{2}$', maxLength: 5, description });
 const TimeRangeSchema = Type.Object({ start: Clock('HH:MM'), end: Clock('HH:MM, 24:00 = end of day') }, closed);
 const Name = Type.String({ minLength: 1, maxLength: 80 });
 const Language = Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLength: 5, description: 'BCP 47, e.g. pt-BR' });
 const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. America/Sao_Paulo' });
-const IsoDate = Type.String({ maxLength: 64, pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD' });
+const IsoDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', maxLength: 10, description: 'YYYY-MM-DD' });
 
 // ---- holiday calendars
 
@@ -55,8 +55,8 @@ const HolidayTypeSchema = literals(HOLIDAY_TYPES);
 export const HolidayCalendarBody = Type.Object(
   {
     name: Name,
-    state: Type.Optional(Nullable(Type.String({ maxLength: 64, pattern: '^[A-Z]{2}$', description: 'state (UF) whose holidays are observed' }))),
-    city: Type.Optional(Nullable(Type.String({ maxLength: 64, pattern: '^[A-Z]{2,10}$', description: "the holiday library's city code in that state" }))),
+    state: Type.Optional(Nullable(Type.String({ pattern: '^[A-Z]{2}$', maxLength: 2, description: 'state (UF) whose holidays are observed' }))),
+    city: Type.Optional(Nullable(Type.String({ pattern: '^[A-Z]{2,10}$', maxLength: 10, description: "the holiday library's city code in that state" }))),
     types: Type.Optional(Type.Array(HolidayTypeSchema, { maxItems: 4, description: 'kinds of day observed (default public)' })),
     excluded: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 100, description: "library days (by rule) not observed" })),
     own: Type.Optional(Type.Array(OwnHolidaySchema, { maxItems: 100 })),
@@ -82,8 +82,8 @@ export const HolidayDayView = Type.Object({
 export const CatalogQuery = Type.Object(
   {
     year: Type.Integer({ minimum: 1970, maximum: 2200 }),
-    state: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Z]{2}$' })),
-    city: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Z]{2,10}$' })),
+    state: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$', maxLength: 2 })),
+    city: Type.Optional(Type.String({ pattern: '^[A-Z]{2,10}$', maxLength: 10 })),
   },
   closed,
 );
@@ -120,7 +120,7 @@ const ExceptionDaySchema = Type.Object(
 export const OverrideBody = Type.Object(
   {
     state: literals(['open', 'closed'] as const),
-    until: Type.Optional(Nullable(Type.String({ maxLength: 64, format: 'date-time', description: 'absent or null: until cleared' }))),
+    until: Type.Optional(Nullable(DateTime({ description: 'absent or null: until cleared' }))),
   },
   closed,
 );
@@ -138,7 +138,7 @@ export const TimeConditionBody = Type.Object(
   },
   closed,
 );
-const OverrideView = Type.Object({ state: literals(['open', 'closed'] as const), until: Nullable(Type.String({ maxLength: 64, format: 'date-time' })) });
+const OverrideView = Type.Object({ state: literals(['open', 'closed'] as const), until: Nullable(DateTime()) });
 export const TimeConditionView = Type.Object({
   id: Type.Integer(),
   tenantId: Type.Integer(),
@@ -155,30 +155,30 @@ export const TimeConditionView = Type.Object({
 });
 const RuleView = Type.Object({
   kind: literals(['override', 'exception', 'period', 'no_period'] as const),
-  until: Type.Optional(Nullable(Type.String({ maxLength: 64, format: 'date-time' }))),
+  until: Type.Optional(Nullable(DateTime())),
   source: Type.Optional(literals(['exception', 'holiday'] as const)),
   date: Type.Optional(Type.String()),
   name: Type.Optional(Type.String()),
   index: Type.Optional(Type.Integer()),
 });
 export const TimeConditionStatusView = Type.Object({
-  at: Type.String({ maxLength: 64, format: 'date-time' }),
+  at: DateTime(),
   localTime: Type.String({ description: 'wall clock in the condition’s zone, YYYY-MM-DD HH:MM' }),
   state: literals(['open', 'closed'] as const),
   rule: RuleView,
   destination: DestinationSchema,
 });
-export const StatusQuery = Type.Object({ at: Type.Optional(Type.String({ maxLength: 64, format: 'date-time', description: 'default: now' })) }, closed);
+export const StatusQuery = Type.Object({ at: Type.Optional(DateTime({ description: 'default: now' })) }, closed);
 
 // ---- IVRs
 
 const Seconds = (r: { min: number; max: number }, description: string) => Type.Integer({ minimum: r.min, maximum: r.max, description });
 export const NodeTargetSchema = Type.Union([
-  Type.Object({ node: Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]{1,40}$' }) }, closed),
+  Type.Object({ node: Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$', maxLength: 40 }) }, closed),
   Type.Object({ destination: DestinationSchema }, closed),
 ]);
 const waitingFields = {
-  id: Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]{1,40}$' }),
+  id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$', maxLength: 40 }),
   name: Type.Optional(Type.String({ maxLength: 80 })),
   bargeIn: Type.Optional(Type.Boolean({ description: 'a digit stops the prompt (default true)' })),
   timeoutSeconds: Type.Optional(Seconds(IVR_LIMITS.timeoutSeconds, 'wait for the first digit after the prompt (default 5)')),
@@ -207,7 +207,7 @@ const CollectNodeSchema = Type.Object(
     ...waitingFields,
     kind: Type.Literal('collect'),
     prompt: Prompts,
-    variable: Type.String({ maxLength: 64, pattern: '^[a-z][a-z0-9_]{0,39}$', description: "name of the value in the call's data" }),
+    variable: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', maxLength: 40, description: "name of the value in the call's data" }),
     minDigits: Type.Optional(Seconds(IVR_LIMITS.digits, 'default 1')),
     maxDigits: Seconds(IVR_LIMITS.digits, 'digits at most'),
     terminator: Type.Optional(Nullable(literals(['#', '*'] as const))),
@@ -230,7 +230,7 @@ const PlayNodeSchema = Type.Object(
 export const IvrDefinitionSchema = Type.Object(
   {
     language: Type.Optional(Language),
-    root: Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]{1,40}$' }),
+    root: Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$', maxLength: 40 }),
     nodes: Type.Array(Type.Union([MenuNodeSchema, CollectNodeSchema, PlayNodeSchema]), { minItems: 1, maxItems: IVR_LIMITS.nodes }),
   },
   closed,
@@ -264,7 +264,7 @@ export const IvrView = Type.Object({
 });
 export const IvrVersionView = Type.Object({
   version: Type.Integer(),
-  createdAt: Type.String({ maxLength: 64, format: 'date-time' }),
+  createdAt: DateTime(),
   restoredFrom: Nullable(Type.Integer()),
   current: Type.Boolean(),
   definition: CompleteDefinition,
@@ -275,7 +275,7 @@ export const VersionParams = Type.Object({ id: Id, version: Type.Integer({ minim
 
 const SurveyQuestionSchema = Type.Object(
   {
-    alias: Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_ -]{1,40}$', description: "the question's title: the answer's key and report column" }),
+    alias: Type.String({ pattern: '^[A-Za-z0-9_ -]{1,40}$', maxLength: 40, description: "the question's title: the answer's key and report column" }),
     prompt: Prompts,
     min: Type.Integer({ minimum: 0, maximum: 9 }),
     max: Type.Integer({ minimum: 0, maximum: 9 }),
@@ -314,7 +314,7 @@ export const SurveyView = Type.Object({
 export const VoicemailBoxBody = Type.Object(
   {
     name: Name,
-    number: Type.String({ maxLength: 64, pattern: '^[0-9]{2,10}$' }),
+    number: Type.String({ pattern: '^[0-9]{2,10}$', maxLength: 10 }),
     greeting: Type.Optional(Prompts),
     maxMessageSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 600, description: 'default 120' })),
     maxMessages: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'default 100' })),
@@ -342,8 +342,8 @@ export const VoicemailMessageView = Type.Object({
   from: Type.String(),
   fromName: Nullable(Type.String()),
   durationMs: Type.Integer(),
-  recordedAt: Type.String({ maxLength: 64, format: 'date-time' }),
-  heardAt: Nullable(Type.String({ maxLength: 64, format: 'date-time' })),
+  recordedAt: DateTime(),
+  heardAt: Nullable(DateTime()),
   heardBy: Nullable(Type.Integer()),
   audioUrl: Type.String(),
 });
@@ -354,8 +354,8 @@ export const MessagePatch = Type.Object({ heard: Type.Boolean() }, closed);
 
 export const IvrReportQuery = Type.Object(
   {
-    from: Type.String({ maxLength: 64, format: 'date-time', description: 'from this instant (inclusive)' }),
-    to: Type.String({ maxLength: 64, format: 'date-time', description: 'to this instant (exclusive); at most 366 days after from' }),
+    from: DateTime({ description: 'from this instant (inclusive)' }),
+    to: DateTime({ description: 'to this instant (exclusive); at most 366 days after from' }),
     ivrId: Type.Optional(Type.Array(Id, { maxItems: 50, description: 'only these IVRs (repeat the parameter)' })),
     tenantId: Type.Optional(Id),
   },
@@ -377,7 +377,7 @@ export const IvrReportLineView = Type.Object({
   exits: Count,
   abandons: Count,
 });
-export const IvrReportView = Type.Object({ from: Type.String({ maxLength: 64, format: 'date-time' }), to: Type.String({ maxLength: 64, format: 'date-time' }), lines: Type.Array(IvrReportLineView) });
+export const IvrReportView = Type.Object({ from: DateTime(), to: DateTime(), lines: Type.Array(IvrReportLineView) });
 
 export const CallFlowParams = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 64 }) }, closed);
 export const CallFlowView = Type.Object({
@@ -390,9 +390,9 @@ export const CallFlowView = Type.Object({
       event: literals(['entered', 'option', 'direct_dial', 'collected', 'invalid', 'timeout', 'exhausted', 'exit', 'abandon'] as const),
       digits: Nullable(Type.String()),
       destination: Nullable(DestinationSchema),
-      at: Type.String({ maxLength: 64, format: 'date-time' }),
+      at: DateTime(),
     }),
   ),
   data: Type.Record(Type.String(), Type.String()),
-  answers: Type.Array(Type.Object({ surveyId: Type.Integer(), alias: Type.String(), value: Type.Integer(), answeredAt: Type.String({ maxLength: 64, format: 'date-time' }) })),
+  answers: Type.Array(Type.Object({ surveyId: Type.Integer(), alias: Type.String(), value: Type.Integer(), answeredAt: DateTime() })),
 });

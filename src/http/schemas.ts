@@ -38,6 +38,9 @@ export const TenantQuery = Type.Object({ tenantId: Type.Optional(Id) }, closed);
 export const PageOf = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
 
+/** An instant as RFC 3339 text with its offset; 40 characters hold any such instant with fractions. */
+export const DateTime = (opts: StringOptions = {}) => Type.String({ format: 'date-time', maxLength: 40, ...opts });
+
 export const Timestamps = { createdAt: Type.String({ format: 'date-time' }), updatedAt: Type.String({ format: 'date-time' }) };
 
 export const NoContent = { 204: Type.Null() };
