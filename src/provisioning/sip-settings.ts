@@ -7,7 +7,7 @@
 import { eq } from 'drizzle-orm';
 import { Type, type Static } from '@sinclair/typebox';
 import { sipSettings } from '../db/schema/index.js';
-import { Nullable, closed } from '../http/schemas.js';
+import { DateTime, Nullable, closed } from '../http/schemas.js';
 import { forbidden, invalidField } from '../kernel/index.js';
 import type { ChangeContext, ResourceContext } from '../resources/index.js';
 import type { SipSettings } from '../telephony/confgen/index.js';
@@ -50,7 +50,7 @@ export const SipSettingsView = Type.Object({
     { code: Type.Integer(), reason: Type.String(), causeText: Type.String() },
     { description: 'what a caller on a SIP trunk receives for that cause (chan_pjsip); 603 Decline is final: carriers do not try another route' },
   ),
-  updatedAt: Type.String({ format: 'date-time' }),
+  updatedAt: DateTime(),
 });
 export type SipSettingsViewT = Static<typeof SipSettingsView>;
 

@@ -6,7 +6,7 @@
  * a refusal of the server lands next to its field.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
 import { keepFailure, launchBrowser, logIn, newContext, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
@@ -19,11 +19,12 @@ let context: BrowserContext;
 let page: Page;
 let problems: string[];
 let admin: Api;
+let root: Api;
 let tenantId = 0;
 
 beforeAll(async () => {
   atende = await startAtende({ ATENDE_ADMIN_PASSWORD: ADMIN_PASSWORD });
-  const root = await atende.api('admin', ADMIN_PASSWORD);
+  root = await atende.api('admin', ADMIN_PASSWORD);
   tenantId = (await root.must<{ id: number }>('POST', '/api/v1/tenants', { legalName: 'Central Azul Ltda', cnpj: validCnpj(31) })).id;
   await root.must('POST', `/api/v1/users?tenantId=${tenantId}`, { name: 'Telecom Azul', login: 'telecom.azul', level: 'admin', password: PASSWORD, passwordChangeRequired: false });
   admin = await atende.api('telecom.azul', PASSWORD);
@@ -44,6 +45,14 @@ afterAll(async () => {
   await browser?.close();
   await atende?.close();
 });
+
+/** Picks an option from the list this select opened (another select's list may still be closing). */
+const choose = async (select: Locator, option: string) => {
+  await select.click();
+  const list = page.locator(`#${await select.getAttribute('aria-controls')}`);
+  await list.getByRole('option', { name: option, exact: true }).click();
+  await list.waitFor({ state: 'hidden' });
+};
 
 const menu = () => page.getByRole('navigation', { name: 'Navegação' }).first();
 let secret = '';
@@ -125,7 +134,8 @@ describe('telephony screens', () => {
       return text.includes('registrado') && !text.includes('não registrado');
     };
     await expect.poll(() => registered(trunks.getByRole('row').filter({ hasText: 'sip.provider.example.net' }))).toBe(true);
-    await admin.must('PUT', '/api/v1/emulator/phones/1001', { registered: true, password: secret, userAgent: 'Yealink SIP-T46U' });
+    // The emulated PBX is shared by every tenant: only the super user drives its phones.
+    await root.must('PUT', '/api/v1/emulator/phones/1001', { registered: true, password: secret, userAgent: 'Yealink SIP-T46U' });
     await expect.poll(() => registered(ana)).toBe(true);
     expect(await ana.textContent()).toContain('Yealink SIP-T46U');
     expect(await seriousA11yViolations(page)).toEqual([]);
@@ -133,8 +143,18 @@ describe('telephony screens', () => {
   });
 
   it('E1 spans are listed with their B-channels; an outbound route through the form, a bad dial pattern refused next to its field', async () => {
-    await admin.must('POST', '/api/v1/telephony/spans', { span: 1, signalling: 'pri_cpe', group: 1, description: 'Embratel' });
     await menu().getByRole('link', { name: 'Spans E1' }).click();
+    const newSpan = page.getByRole('button', { name: 'Novo span E1' });
+    await newSpan.click();
+    const spanDialog = page.getByRole('dialog', { name: 'Novo span E1' });
+    await spanDialog.getByLabel('Span', { exact: true }).fill('1');
+    await spanDialog.getByLabel('Descrição', { exact: true }).fill('Embratel');
+    await spanDialog.getByLabel('Grupo de canais', { exact: true }).fill('1');
+    await spanDialog.getByRole('button', { name: 'Salvar' }).click();
+    await spanDialog.waitFor({ state: 'hidden' });
+    // Closing puts focus back on the button that opened the dialog, not into its unmounted fields.
+    await expect.poll(() => newSpan.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(problems).toEqual([]);
     await expect.poll(() => page.getByRole('row').filter({ hasText: 'Embratel' }).textContent()).toContain('1-15,17-31');
 
     await menu().getByRole('link', { name: 'Rotas de saída' }).click();
@@ -145,11 +165,9 @@ describe('telephony screens', () => {
     await rule.getByLabel('Padrão de discagem').fill('_0[XX.');
     await rule.getByLabel('Dígitos a remover').fill('1');
     await rule.getByLabel('Dígitos a remover').press('Tab');
-    await dialog.getByRole('combobox', { name: 'Tronco 1' }).click();
-    await page.getByRole('option', { name: 'Tronco SIP operadora' }).click();
+    await choose(dialog.getByRole('combobox', { name: 'Tronco 1' }), 'Tronco SIP operadora');
     await dialog.getByRole('button', { name: 'Adicionar tronco' }).click();
-    await dialog.getByRole('combobox', { name: 'Tronco 2' }).click();
-    await page.getByRole('option', { name: 'Grupo E1 1' }).click();
+    await choose(dialog.getByRole('combobox', { name: 'Tronco 2' }), 'Grupo E1 1');
     expect(problems).toEqual([]);
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await expect.poll(() => rule.locator('[role=alert]').textContent()).toMatch(/pattern/);
