@@ -168,5 +168,5 @@ export function parseExtraOptions(lines: readonly string[]): [string, string][] 
   return out;
 }
 
-/** A host name or an IPv4 address. */
-export const HOST_PATTERN = '^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
+/** A host name or an IPv4 address; the schema's maxLength (253) bounds the whole name. */
+export const HOST_PATTERN = '^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
