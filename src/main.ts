@@ -4,8 +4,9 @@ import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { openDatabase } from './db/client.js';
 import { bootstrap } from './org/index.js';
 import { createLogger, prepareDataDir, Readiness, systemClock, type Logger } from './kernel/index.js';
-import { createCallsApp, type CallsApp } from './calls/index.js';
+import { createCallsApp, telephonyHandlers, type CallsApp } from './calls/index.js';
 import { EventHub } from './events/index.js';
+import { telephonyTenantResolver } from './provisioning/index.js';
 import { startTelephony, type Telephony } from './telephony/runtime.js';
 import { createModules } from './modules.js';
 
@@ -28,13 +29,20 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   readiness.register('database', () => database.writable());
   const clock = systemClock;
   await bootstrap({ config, database, logger, clock });
-  const events = new EventHub({ clock, logger });
-  const modules = createModules({ config, database, clock, logger, events });
-  await modules.start();
-
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
-  const inbound = modules.inbound && modules.flowRunner.inboundHandler(modules.inbound.router, modules.inbound.screen);
-  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events, ...(inbound ? { handlers: { inbound } } : {}) });
+  const events = new EventHub({ clock, logger });
+  const modules = createModules({ config, database, clock, logger, events, asterisk: { ami: telephony.ami, configDir: telephony.configDir } });
+  await modules.start();
+  const calls = createCallsApp({
+    callControl: telephony.callControl,
+    database,
+    logger,
+    clock,
+    config,
+    events,
+    tenantResolver: (fallback) => telephonyTenantResolver(modules.provisioning.directory, fallback),
+    handlers: telephonyHandlers({ directory: modules.provisioning.directory }),
+  });
   await calls.start();
 
   const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes, events });

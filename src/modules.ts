@@ -8,8 +8,10 @@ import { soundsDirFor } from './calls/index.js';
 import { FlowRunner, FlowsModule, flowsRoutes, type InboundRouter, type InboundScreen } from './flows/index.js';
 import { noEvents, type Clock, type EventPublisher, type Logger } from './kernel/index.js';
 import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
+import { createProvisioning, type Provisioning } from './provisioning/index.js';
 import { PromptService, promptDef, promptRoutes } from './provisioning/prompts/index.js';
 import { ChangeFeed, ReferenceRegistry, ResourceService, type ResourceContext } from './resources/index.js';
+import type { AmiClient } from './telephony/ami/index.js';
 import { PromptStore, createMediaService } from './telephony/media/index.js';
 
 /**
@@ -36,6 +38,8 @@ export interface Modules {
   inbound?: { router: InboundRouter; screen?: InboundScreen };
   /** Audio prompts: upload, text to speech, the files Asterisk plays. */
   prompts: PromptService;
+  /** The telecom admin's resources and what Asterisk is configured from. */
+  provisioning: Provisioning;
   /** Starts what runs in the background (undo of imports a stop interrupted). */
   start(): Promise<void>;
   /** Releases what the modules hold (running imports are cancelled and undone, the text-to-speech worker); the database stays open. */
@@ -49,9 +53,17 @@ export interface ModuleDeps {
   logger: Logger;
   /** The SMTP adapter; default: nodemailer with the system's certificate authorities. */
   mailer?: Mailer;
-  /** Where live events go (the events socket's hub); default: nowhere. */
+  /** The events socket's hub, where modules push live changes; default: nowhere. */
   events?: EventPublisher;
+  /** The Asterisk the modules configure and watch; absent where there is none (tests of the resources alone). */
+  asterisk?: {
+    ami: AmiClient;
+    /** Its configuration directory (ATENDE_ASTERISK_CONFIG_DIR, or the emulator's). */
+    configDir: string | undefined;
+  };
 }
+
+const NO_CONFIG_DIR = 'ATENDE_ASTERISK_CONFIG_DIR is not set: set it to Asterisk’s configuration directory (usually /etc/asterisk) so that Atende can write its files there';
 
 export function createModules(deps: ModuleDeps): Modules {
   const events = deps.events ?? noEvents;
@@ -85,6 +97,15 @@ export function createModules(deps: ModuleDeps): Modules {
   if (files.published + files.removed > 0) logger.info({ published: files.published, removed: files.removed }, 'prompt files brought in line');
   if (files.missing.length > 0) logger.warn({ missing: files.missing }, 'prompts whose audio files are missing from the data dir');
 
+  const configDir = deps.asterisk?.configDir;
+  const provisioning = createProvisioning({
+    resources,
+    logger,
+    prompts,
+    configDir: configDir ? { path: configDir } : { missing: NO_CONFIG_DIR },
+    ...(deps.asterisk ? { asterisk: deps.asterisk.ami } : {}),
+    ...(deps.events ? { events: deps.events } : {}),
+  });
   const flows = new FlowsModule(resources, { dataDir: config.dataDir });
   flows.usePrompts({ exists: (tenantId, id) => prompts.resource.row(tenantId, id) !== undefined, mediaPath: (tenantId, id) => prompts.media(tenantId, id).path });
   const flowRunner = new FlowRunner({ flows, soundsDir: soundsDirFor(config.asterisk.soundsDir), logger });
@@ -100,13 +121,17 @@ export function createModules(deps: ModuleDeps): Modules {
       mailRoutes(mail),
       promptRoutes(prompts, media.limits),
       flowsRoutes(flows, () => deps.clock.now()),
+      ...provisioning.routes,
     ],
     prompts,
+    provisioning,
     flows,
     flowRunner,
     start: () => contacts.start(),
     close: async () => {
       await contacts.stop();
+      provisioning.status.stop();
+      await provisioning.status.settled();
       await media.close();
     },
   };
