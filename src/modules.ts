@@ -4,6 +4,7 @@ import { AuditService } from './audit/index.js';
 import type { Config } from './config/index.js';
 import { ContactsService, contactsRoutes, crmResourceRoutes, interactionsRoutes } from './contacts/index.js';
 import type { Database_ } from './db/client.js';
+import { DialerService, dialerRoutes } from './dialer/index.js';
 import { soundsDirFor } from './calls/index.js';
 import { FlowRunner, FlowsModule, flowsRoutes, type InboundRouter, type InboundScreen } from './flows/index.js';
 import { noEvents, type Clock, type EventPublisher, type Logger } from './kernel/index.js';
@@ -36,6 +37,8 @@ export interface Modules {
   inbound?: { router: InboundRouter; screen?: InboundScreen };
   /** Audio prompts: upload, text to speech, the files Asterisk plays. */
   prompts: PromptService;
+  /** Contact groups, dialing strategies, campaigns, the checks before each dial. */
+  dialer: DialerService;
   /** Starts what runs in the background (undo of imports a stop interrupted). */
   start(): Promise<void>;
   /** Releases what the modules hold (running imports are cancelled and undone, the text-to-speech worker); the database stays open. */
@@ -87,6 +90,7 @@ export function createModules(deps: ModuleDeps): Modules {
 
   const flows = new FlowsModule(resources, { dataDir: config.dataDir });
   flows.usePrompts({ exists: (tenantId, id) => prompts.resource.row(tenantId, id) !== undefined, mediaPath: (tenantId, id) => prompts.media(tenantId, id).path });
+  const dialer = new DialerService({ resources, contacts, flows, logger });
   const flowRunner = new FlowRunner({ flows, soundsDir: soundsDirFor(config.asterisk.soundsDir), logger });
 
   return {
@@ -100,10 +104,12 @@ export function createModules(deps: ModuleDeps): Modules {
       mailRoutes(mail),
       promptRoutes(prompts, media.limits),
       flowsRoutes(flows, () => deps.clock.now()),
+      ...dialerRoutes(dialer),
     ],
     prompts,
     flows,
     flowRunner,
+    dialer,
     start: () => contacts.start(),
     close: async () => {
       await contacts.stop();
