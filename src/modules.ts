@@ -4,6 +4,7 @@ import { AuditService } from './audit/index.js';
 import type { Config } from './config/index.js';
 import { ContactsService, contactsRoutes, crmResourceRoutes, interactionsRoutes } from './contacts/index.js';
 import type { Database_ } from './db/client.js';
+import { DialerService, dialerRoutes } from './dialer/index.js';
 import { soundsDirFor } from './calls/index.js';
 import { FlowRunner, FlowsModule, flowsRoutes, type InboundRouter, type InboundScreen } from './flows/index.js';
 import { noEvents, type Clock, type EventPublisher, type Logger } from './kernel/index.js';
@@ -40,6 +41,8 @@ export interface Modules {
   prompts: PromptService;
   /** The telecom admin's resources and what Asterisk is configured from. */
   provisioning: Provisioning;
+  /** Contact groups, dialing strategies, campaigns, the checks before each dial. */
+  dialer: DialerService;
   /** Starts what runs in the background (undo of imports a stop interrupted). */
   start(): Promise<void>;
   /** Releases what the modules hold (running imports are cancelled and undone, the text-to-speech worker); the database stays open. */
@@ -108,6 +111,7 @@ export function createModules(deps: ModuleDeps): Modules {
   });
   const flows = new FlowsModule(resources, { dataDir: config.dataDir });
   flows.usePrompts({ exists: (tenantId, id) => prompts.resource.row(tenantId, id) !== undefined, mediaPath: (tenantId, id) => prompts.media(tenantId, id).path });
+  const dialer = new DialerService({ resources, contacts, flows, logger });
   const flowRunner = new FlowRunner({ flows, soundsDir: soundsDirFor(config.asterisk.soundsDir), logger });
 
   return {
@@ -122,11 +126,13 @@ export function createModules(deps: ModuleDeps): Modules {
       promptRoutes(prompts, media.limits),
       flowsRoutes(flows, () => deps.clock.now()),
       ...provisioning.routes,
+      ...dialerRoutes(dialer),
     ],
     prompts,
     provisioning,
     flows,
     flowRunner,
+    dialer,
     start: () => contacts.start(),
     close: async () => {
       await contacts.stop();

@@ -32,7 +32,7 @@ export const MODULES = {
   contacts: "contacts, their tickets, interactions and history, callbacks; an agent's after-call work",
   crm: 'contact books, custom fields, forms, shortcuts, FAQ and the CRM switches',
   blacklist: 'inbound and outbound blacklists',
-  imports: 'CSV imports and exports of contacts and blacklists',
+  imports: 'CSV imports and exports of contacts, blacklists and contact groups',
   dialer: 'dialer campaigns and contact lists',
   channels: 'WhatsApp, web chat, e-mail, Mercado Livre accounts and broadcasts',
   reports: 'metrics, CSV exports, scheduled reports',

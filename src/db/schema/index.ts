@@ -7,3 +7,4 @@ export * from './contacts.js';
 export * from './flows.js';
 export * from './prompts.js';
 export * from './mail.js';
+export * from './dialer.js';
