@@ -111,7 +111,13 @@ export function createModules(deps: ModuleDeps): Modules {
   });
   const flows = new FlowsModule(resources, { dataDir: config.dataDir });
   flows.usePrompts({ exists: (tenantId, id) => prompts.resource.row(tenantId, id) !== undefined, mediaPath: (tenantId, id) => prompts.media(tenantId, id).path });
-  const dialer = new DialerService({ resources, contacts, flows, logger });
+  const dialer = new DialerService({
+    resources,
+    contacts,
+    flows,
+    logger,
+    refs: { routeExists: (tenantId, id) => provisioning.services.outboundRoutes.row(tenantId, id) !== undefined },
+  });
   const flowRunner = new FlowRunner({ flows, soundsDir: soundsDirFor(config.asterisk.soundsDir), logger });
 
   return {

@@ -85,6 +85,21 @@ describe('dialer: strategies and campaigns', () => {
       expect(t.count('dialer_campaigns')).toBe(0);
     });
 
+    it("takes only an outbound route of the campaign's own tenant", async () => {
+      const id = await strategy();
+      expect(field(await api('POST', '/dialer/campaigns', body(id, { outboundRouteId: 999 })))).toEqual([400, 'outboundRouteId']);
+      const trunk = await api('POST', '/telephony/trunks', { name: 'operadora', host: '203.0.113.10' });
+      const route = await api('POST', '/telephony/outbound-routes', { name: 'Celulares', rules: [{ pattern: '_0XX9XXXXXXXX' }], trunks: [{ trunkId: trunk.json().id }] });
+      expect(route.statusCode).toBe(201);
+      const res = await api('POST', '/dialer/campaigns', body(id, { outboundRouteId: route.json().id }));
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({ outboundRouteId: route.json().id });
+      const otherAdmin = await t.loginAs('admin', { tenantId: t.createTenant() });
+      const theirs = await api('POST', '/dialer/strategies', STRATEGY, otherAdmin.cookie);
+      const refused = await api('POST', '/dialer/campaigns', body(theirs.json().id, { outboundRouteId: route.json().id }), otherAdmin.cookie);
+      expect(field(refused)).toEqual([400, 'outboundRouteId']);
+    });
+
     it('starts, pauses, resumes and stops; refuses a command its state does not allow; says why it dials nothing', async () => {
       const id = await strategy();
       const c = (await api('POST', '/dialer/campaigns', body(id))).json();
