@@ -6,7 +6,7 @@ import { bootstrap } from './org/index.js';
 import { createLogger, prepareDataDir, Readiness, systemClock, type Logger } from './kernel/index.js';
 import { createCallsApp, telephonyHandlers, type CallsApp } from './calls/index.js';
 import { EventHub } from './events/index.js';
-import { telephonyTenantResolver } from './provisioning/index.js';
+import { seedDemoTelephony, telephonyTenantResolver } from './provisioning/index.js';
 import { startTelephony, type Telephony } from './telephony/runtime.js';
 import { createModules } from './modules.js';
 
@@ -28,7 +28,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
   const clock = systemClock;
-  await bootstrap({ config, database, logger, clock });
+  const boot = await bootstrap({ config, database, logger, clock });
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
   const events = new EventHub({ clock, logger });
   const modules = createModules({ config, database, clock, logger, events, asterisk: { ami: telephony.ami, configDir: telephony.configDir } });
@@ -44,6 +44,17 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     handlers: telephonyHandlers({ directory: modules.provisioning.directory }),
   });
   await calls.start();
+  const emulator = telephony.emulator;
+  if (boot.demo && emulator) {
+    // Rows now; the apply once the emulated Asterisk is reachable (the app need not wait for it).
+    void seedDemoTelephony({
+      provisioning: modules.provisioning,
+      tenantId: boot.demo.tenantId,
+      ami: telephony.ami,
+      reloadDahdi: () => emulator.reload('chan_dahdi'),
+      logger,
+    }).catch((err: unknown) => logger.error({ err }, 'the demo telephony could not be set up'));
+  }
 
   const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes, events });
   const url = await app.listen({ host: config.http.host, port: config.http.port });

@@ -100,6 +100,7 @@ export function createModules(deps: ModuleDeps): Modules {
   if (files.published + files.removed > 0) logger.info({ published: files.published, removed: files.removed }, 'prompt files brought in line');
   if (files.missing.length > 0) logger.warn({ missing: files.missing }, 'prompts whose audio files are missing from the data dir');
 
+  const flows = new FlowsModule(resources, { dataDir: config.dataDir });
   const configDir = deps.asterisk?.configDir;
   const provisioning = createProvisioning({
     resources,
@@ -108,8 +109,11 @@ export function createModules(deps: ModuleDeps): Modules {
     configDir: configDir ? { path: configDir } : { missing: NO_CONFIG_DIR },
     ...(deps.asterisk ? { asterisk: deps.asterisk.ami } : {}),
     ...(deps.events ? { events: deps.events } : {}),
+    timeConditionOpen: (tenantId, id, now) => {
+      const row = flows.timeConditions.row(tenantId, id);
+      return row !== undefined && flows.decide(row, now).decision.state === 'open';
+    },
   });
-  const flows = new FlowsModule(resources, { dataDir: config.dataDir });
   flows.usePrompts({ exists: (tenantId, id) => prompts.resource.row(tenantId, id) !== undefined, mediaPath: (tenantId, id) => prompts.media(tenantId, id).path });
   const dialer = new DialerService({
     resources,

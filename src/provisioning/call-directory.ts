@@ -38,6 +38,8 @@ export interface CallDirectoryDeps {
   extensionRow: (tenantId: number, id: number) => ExtensionRow | undefined;
   conferenceRow: (tenantId: number, id: number) => { id: number; number: string; name: string; pin: string | null; maxMembers: number | null } | undefined;
   announcementRow: (tenantId: number, id: number) => { id: number; name: string; promptIds: number[]; destKind: string; destId: number | null; destNumber: string | null; destCause: number | null } | undefined;
+  /** Is a time condition open at an instant (call flows own them); without it, a timed route is never open. */
+  timeConditionOpen?: (tenantId: number, id: number, now: number) => boolean;
   /** Sets do-not-disturb / forwarding on an extension (audited as a change made from the phone). */
   updateExtension: (tenantId: number, id: number, patch: { dnd?: boolean; forwardTo?: string | null }) => void;
 }
@@ -175,8 +177,14 @@ export class CallDirectory implements TelephonyDirectory {
     }));
     // A call that is not from a phone (a forward, an inbound route to an outside number) is
     // not one of the extensions a restricted rule serves.
-    const choice = chooseOutbound(routes, dialled, { extension: caller?.number ?? '', outboundCallerId: caller?.outboundCallerId ?? null }, { now, ddd: tenant?.ddd ?? null });
-    if (!choice.ok) return { ok: false, reason: choice.reason };
+    const choice = chooseOutbound(routes, dialled, { extension: caller?.number ?? '', outboundCallerId: caller?.outboundCallerId ?? null }, {
+      now,
+      ddd: tenant?.ddd ?? null,
+      timeConditionOpen: (id, at) => this.d.timeConditionOpen?.(tenantId, id, at) ?? false,
+    });
+    const passedOver = choice.passedOver.map((p) => `${p.route} ${p.pattern}: ${p.reason}`);
+    // Why each matching route was passed over goes with the refusal (the log shows it).
+    if (!choice.ok) return { ok: false, reason: [choice.reason, ...passedOver].join('; ') };
     return {
       ok: true,
       route: choice.route.name,
@@ -188,7 +196,7 @@ export class CallDirectory implements TelephonyDirectory {
         endpoint: t.group !== null ? `DAHDI/g${t.group}/${choice.digits}` : `PJSIP/${choice.digits}@${t.name}`,
         maxChannels: t.maxChannels,
       })),
-      passedOver: choice.passedOver.map((p) => `${p.route} ${p.pattern}: ${p.reason}`),
+      passedOver,
     };
   }
 

@@ -47,6 +47,7 @@ export { normaliseDid } from './telephony.logic.js';
 export type { AsteriskConfigLink, ApplyResult } from './apply.service.js';
 export { TelephonyStatusView } from './status.schemas.js';
 export { telephonyTenantResolver, type CallDirectory } from './call-directory.js';
+export { seedDemoTelephony, DEMO_DID, DEMO_ROOM, DEMO_SPAN } from './demo.js';
 
 export interface ProvisioningDeps {
   resources: ResourceContext;
@@ -59,6 +60,8 @@ export interface ProvisioningDeps {
   asterisk?: AsteriskConfigLink & AsteriskStatusLink;
   /** Where live status changes are pushed (the events socket). */
   events?: EventPublisher;
+  /** Whether a time condition is open at an instant (call flows own them): outbound routes may depend on one. */
+  timeConditionOpen?: (tenantId: number, id: number, now: number) => boolean;
 }
 
 export function createProvisioning(deps: ProvisioningDeps) {
@@ -189,6 +192,7 @@ export function createProvisioning(deps: ProvisioningDeps) {
     extensionRow: (tenantId, id) => services.extensions.row(tenantId, id),
     conferenceRow: (tenantId, id) => services.conferences.row(tenantId, id),
     announcementRow: (tenantId, id) => services.announcements.row(tenantId, id),
+    ...(deps.timeConditionOpen ? { timeConditionOpen: deps.timeConditionOpen } : {}),
     updateExtension: (_tenantId, id, patch) => {
       services.extensions.update({ actor: SYSTEM_ACTOR }, id, patch);
     },

@@ -6,7 +6,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../db/client.js';
-import { e1Spans, extensions, outboundRouteRules, outboundRoutes, outboundRouteTrunks, sipTrunks, tenants } from '../db/schema/index.js';
+import { e1Spans, extensions, outboundRouteRules, outboundRoutes, outboundRouteTrunks, sipTrunks, tenants, timeConditions } from '../db/schema/index.js';
 import { Id, Nullable, Timestamps, closed } from '../http/schemas.js';
 import { invalidField } from '../kernel/index.js';
 import { stamps } from './views.js';
@@ -139,6 +139,21 @@ function trunkLabel(db: Db, t: TrunkRow): string {
   return `SIP trunk ${trunk?.name ?? t.trunkId}`;
 }
 
+const timeConditionExists = (db: Db, tenantId: number, id: number): boolean =>
+  db
+    .select({ id: timeConditions.id })
+    .from(timeConditions)
+    .where(and(eq(timeConditions.id, id), eq(timeConditions.tenantId, tenantId)))
+    .get() !== undefined;
+
+/** Routes open only while a time condition is (deleting it is refused while they exist). */
+export const routesTimedBy = (db: Db, tenantId: number, timeConditionId: number) =>
+  db
+    .select({ id: outboundRoutes.id, name: outboundRoutes.name })
+    .from(outboundRoutes)
+    .where(and(eq(outboundRoutes.tenantId, tenantId), eq(outboundRoutes.timeConditionId, timeConditionId)))
+    .all();
+
 export const outboundRouteDef: ResourceDef<typeof outboundRoutes, OutboundRouteInput, OutboundRouteViewT> = {
   label: 'outbound route',
   entity: 'outbound_route',
@@ -147,8 +162,9 @@ export const outboundRouteDef: ResourceDef<typeof outboundRoutes, OutboundRouteI
   search: [outboundRoutes.name],
   sortable: { name: outboundRoutes.name, position: outboundRoutes.position },
   toColumns(input, w) {
-    if (input.timeConditionId !== undefined && input.timeConditionId !== null) {
-      throw invalidField('timeConditionId', 'timeConditionId: time conditions arrive with the call-flows module, which is not installed yet');
+    const timeConditionId = input.timeConditionId ?? null;
+    if (timeConditionId !== null && !timeConditionExists(w.db, w.tenantId, timeConditionId)) {
+      throw invalidField('timeConditionId', `timeConditionId: there is no time condition ${timeConditionId} in this tenant`);
     }
     checkRules(w.db, w.tenantId, input);
     checkTrunks(w.db, w.tenantId, input);
@@ -158,7 +174,7 @@ export const outboundRouteDef: ResourceDef<typeof outboundRoutes, OutboundRouteI
       .where(eq(outboundRoutes.tenantId, w.tenantId))
       .all()
       .reduce((max, r) => Math.max(max, r.position), -1);
-    return { name: input.name.trim(), position: input.position ?? w.before?.position ?? last + 1, timeConditionId: null };
+    return { name: input.name.trim(), position: input.position ?? w.before?.position ?? last + 1, timeConditionId };
   },
   afterWrite(row, input, w) {
     w.db.delete(outboundRouteRules).where(eq(outboundRouteRules.routeId, row.id)).run();

@@ -1,14 +1,15 @@
 /**
  * Who points at what among the telephony resources, so that a delete is refused with the list
  * of referrers: destinations (inbound routes, announcements) at extensions, announcements and
- * conferences; outbound routes at trunks, E1 groups and (restricted rules) extensions; MOH
+ * conferences; outbound routes at trunks, E1 groups, time conditions and (restricted rules)
+ * extensions; MOH
  * classes and announcements at prompts.
  */
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { announcements, e1Spans, extensions, inboundRoutes, mohClasses } from '../db/schema/index.js';
 import type { ReferenceRegistry, Referrer } from '../resources/index.js';
-import { routesRestrictedTo, routesUsing } from './outbound-routes.resource.js';
+import { routesRestrictedTo, routesTimedBy, routesUsing } from './outbound-routes.resource.js';
 
 type DestTarget = 'extension' | 'announcement' | 'conference';
 
@@ -36,6 +37,7 @@ export function registerReferences(registry: ReferenceRegistry, db: Db): void {
     const ext = db.select().from(extensions).where(eq(extensions.id, id)).get();
     return ext ? routesRestrictedTo(db, tenantId, ext.number).map((r) => ({ entity: 'outbound_route', id: r.id, name: r.name })) : [];
   });
+  registry.add('time_condition', (tenantId, id) => routesTimedBy(db, tenantId, id).map((r) => ({ entity: 'outbound_route', id: r.id, name: r.name })));
   registry.add('sip_trunk', (tenantId, id) => routesUsing(db, tenantId, { trunkId: id }).map((r) => ({ entity: 'outbound_route', id: r.id, name: r.name })));
   registry.add('e1_span', (tenantId, id) => {
     const span = db.select().from(e1Spans).where(eq(e1Spans.id, id)).get();

@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
-import { keepFailure, launchBrowser, logIn, newContext, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { chooseOption, keepFailure, launchBrowser, logIn, newContext, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-1';
 const PASSWORD = 'senha-teste-1';
@@ -46,13 +46,7 @@ afterAll(async () => {
   await atende?.close();
 });
 
-/** Picks an option from the list this select opened (another select's list may still be closing). */
-const choose = async (select: Locator, option: string) => {
-  await select.click();
-  const list = page.locator(`#${await select.getAttribute('aria-controls')}`);
-  await list.getByRole('option', { name: option, exact: true }).click();
-  await list.waitFor({ state: 'hidden' });
-};
+const choose = (select: Locator, option: string) => chooseOption(page, select, option);
 
 const menu = () => page.getByRole('navigation', { name: 'Navegação' }).first();
 let secret = '';
@@ -160,10 +154,18 @@ describe('telephony screens', () => {
     expect(problems).toEqual([]);
     await expect.poll(() => page.getByRole('row').filter({ hasText: 'Embratel' }).textContent()).toContain('1-15,17-31');
 
+    const hangup = { kind: 'hangup', cause: 16 };
+    await admin.must('POST', '/api/v1/flows/time-conditions', {
+      name: 'Expediente',
+      periods: [{ weekdays: [1, 2, 3, 4, 5], start: '08:00', end: '18:00' }],
+      openDestination: hangup,
+      closedDestination: hangup,
+    });
     await menu().getByRole('link', { name: 'Rotas de saída' }).click();
     await page.getByRole('button', { name: 'Nova rota de saída' }).click();
     const dialog = page.getByRole('dialog', { name: 'Nova rota de saída' });
     await dialog.getByLabel('Nome', { exact: true }).fill('Brasil');
+    await choose(dialog.getByRole('combobox', { name: 'Condição de tempo' }), 'Expediente');
     const rule = dialog.getByRole('group', { name: 'Regra 1' });
     await rule.getByLabel('Padrão de discagem').fill('_0[XX.');
     await rule.getByLabel('Dígitos a remover').fill('1');
@@ -180,6 +182,7 @@ describe('telephony screens', () => {
     const row = page.getByRole('row').filter({ hasText: 'Brasil' });
     await expect.poll(() => row.textContent()).toContain('_0XX.');
     expect(await row.textContent()).toContain('Tronco SIP operadora → Grupo E1 1');
+    expect(await row.textContent()).toContain('Expediente');
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
   });

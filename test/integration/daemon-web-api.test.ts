@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TENANT_CNPJ } from '../../src/org/seed.js';
 import { startDaemon, type Daemon } from '../helpers/daemon.js';
-import { apiClient, provisionInboundDid } from '../helpers/provision.js';
+import { apiClient } from '../helpers/provision.js';
 import { openSocket } from '../helpers/socket.js';
+import { until } from '../helpers/until.js';
 
 const PASSWORD = 'daemon-admin-password';
 let d: Daemon;
@@ -61,14 +62,18 @@ describe('the running daemon', { timeout: 60_000 }, () => {
     const tenants = await api<{ items: { id: number; cnpj: string }[] }>('GET', '/tenants');
     const demo = tenants.body.items.find((x) => x.cnpj === DEMO_TENANT_CNPJ)!;
     expect((await api('PUT', '/me/tenant', { tenantId: demo.id })).status).toBe(200);
-    // The DID decides the tenant: the demo tenant's admin routes it to a conference room.
-    await provisionInboundDid(api, { did: '1133334444', span: 1 });
+    // The first start against the emulator gave the demo tenant a span and a DID routed to a
+    // conference room, applied as soon as the emulated Asterisk was connected.
+    const routes = await api<{ items: { did: string; destination: { label: string } }[] }>('GET', '/telephony/inbound-routes');
+    expect(routes.body.items).toEqual([expect.objectContaining({ did: '1133334444', destination: expect.objectContaining({ label: 'conference 5000 (Sala de demonstração)' }) })]);
+    await until('the demo telephony applied', async () => (await api<{ pending: boolean }>('GET', '/telephony/apply')).body.pending === false);
+    await until('chan_dahdi reloaded', async () => (await api<{ module: string }[]>('GET', '/emulator/reloads')).body.some((r) => r.module === 'chan_dahdi'));
 
     const socket = await openSocket(`${d.url.replace(/^http/, 'ws')}/api/v1/events?topics=calls,system`, { cookie, origin: d.url });
     expect((await socket.waitFor((m) => m.type === 'hello')).data?.tenantId).toBe(demo.id);
     expect((await socket.waitFor((m) => m.type === 'system.readiness')).data?.ready).toBe(true);
 
-    const placed = await api<{ channelId: string }>('POST', '/emulator/calls', { did: '1133334444', from: '11987654321', via: { span: 1 } });
+    const placed = await api<{ channelId: string }>('POST', '/emulator/calls', { did: '1133334444', from: '11987654321' });
     expect(placed.status).toBe(201);
     await socket.waitFor((m) => m.type === 'call.answered' && m.data?.call?.from === '11987654321', 'call answered in the conference room', 30_000);
     expect((await api('DELETE', `/emulator/calls/${placed.body.channelId}`)).status).toBe(204);

@@ -4,6 +4,7 @@
  * names Asterisk sees kept unique on the server, and one tenant never seeing another's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TenantId } from '../../src/kernel/index.js';
 import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
 import { makePrompt } from '../helpers/prompts.js';
 
@@ -224,10 +225,41 @@ describe('outbound routes', () => {
     ['an unknown extension in restrictTo', { name: 'R', rules: [{ pattern: '_X.', restrictTo: ['4242'] }], trunks: [{ e1Group: 1 }] }, 400, 'rules[0].restrictTo'],
     ['a group with no span of the tenant', { name: 'R', rules: [{ pattern: '_X.' }], trunks: [{ e1Group: 40 }] }, 400, 'trunks[0].e1Group'],
     ['a trunk given twice', { name: 'R', rules: [{ pattern: '_X.' }], trunks: [{ e1Group: 1 }, { e1Group: 1 }] }, 400, 'trunks[1]'],
-    ['a time condition before that module exists', { name: 'R', timeConditionId: 1, rules: [{ pattern: '_X.' }], trunks: [{ e1Group: 1 }] }, 400, 'timeConditionId'],
+    ['a time condition that does not exist', { name: 'R', timeConditionId: 4242, rules: [{ pattern: '_X.' }], trunks: [{ e1Group: 1 }] }, 400, 'timeConditionId'],
     ['the Brazilian format without a carrier code', { name: 'R', rules: [{ pattern: '_X.', brazilFormat: true }], trunks: [{ e1Group: 1 }] }, 400, 'rules[0].carrierCode'],
   ])('refuses %s', async (_what, body, status, field) => {
     expect(refusal(await post('outbound-routes', body))).toEqual([status, field]);
+  });
+
+  it('a route with a time condition is there only while the time condition is open; that time condition cannot be deleted meanwhile', async () => {
+    const flows = (method: 'POST' | 'DELETE', path: string, body?: unknown, who: LoggedIn = admin) =>
+      t.request(method, `/api/v1/flows/${path}`, { cookie: who.cookie, ...(body === undefined ? {} : { body }) });
+    const hangup = { kind: 'hangup', cause: 16 };
+    const office = { name: 'Expediente', timeZone: 'America/Sao_Paulo', periods: [{ weekdays: [1, 2, 3, 4, 5], start: '08:00', end: '18:00' }], openDestination: hangup, closedDestination: hangup };
+    const tc = await flows('POST', 'time-conditions', office);
+    expect(tc.statusCode).toBe(201);
+    const route = await post('outbound-routes', { name: 'Comercial', timeConditionId: tc.json().id, rules: [{ pattern: '_9XXXXXXXX' }], trunks: [{ trunkId }] });
+    expect(route.statusCode).toBe(201);
+    expect(route.json().timeConditionId).toBe(tc.json().id);
+
+    const directory = t.modules.provisioning.directory;
+    const tenant = t.tenantA as TenantId;
+    // Tuesday 1 December 2026 in São Paulo (UTC-3): 10:00 is office hours, 20:00 is not.
+    expect(directory.outbound(tenant, '987654321', null, Date.parse('2026-12-01T13:00:00Z'))).toMatchObject({ ok: true, route: 'Comercial', digits: '987654321' });
+    const closed = directory.outbound(tenant, '987654321', null, Date.parse('2026-12-01T23:00:00Z'));
+    expect(closed.ok).toBe(false);
+    expect(!closed.ok && closed.reason).toContain('Comercial _9XXXXXXXX: its time condition is closed');
+
+    const refused = await flows('DELETE', `time-conditions/${tc.json().id}`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.details.referrers).toEqual([expect.objectContaining({ entity: 'outbound_route', name: 'Comercial' })]);
+
+    const theirs = await flows('POST', 'time-conditions', office, otherAdmin);
+    expect(refusal(await patch(`outbound-routes/${route.json().id}`, { timeConditionId: theirs.json().id }))).toEqual([400, 'timeConditionId']);
+    const always = await patch(`outbound-routes/${route.json().id}`, { timeConditionId: null });
+    expect(always.json().timeConditionId).toBeNull();
+    expect(directory.outbound(tenant, '987654321', null, Date.parse('2026-12-01T23:00:00Z'))).toMatchObject({ ok: true, route: 'Comercial' });
+    expect((await flows('DELETE', `time-conditions/${tc.json().id}`)).statusCode).toBe(204);
   });
 
   it("a trunk of another tenant is not this tenant's", async () => {
@@ -238,7 +270,10 @@ describe('outbound routes', () => {
   it('deleting a trunk, or the last span of a group, that a route uses is refused', async () => {
     const trunk = await del(`trunks/${trunkId}`);
     expect(trunk.statusCode).toBe(409);
-    expect(trunk.json().error.details.referrers).toEqual([expect.objectContaining({ entity: 'outbound_route', name: 'Geral' })]);
+    expect(trunk.json().error.details.referrers).toEqual([
+      expect.objectContaining({ entity: 'outbound_route', name: 'Geral' }),
+      expect.objectContaining({ entity: 'outbound_route', name: 'Comercial' }),
+    ]);
     const span1 = (await get('spans')).json().items.find((s: { span: number }) => s.span === 1).id;
     expect((await del(`spans/${span1}`)).statusCode).toBe(409);
   });

@@ -4,7 +4,8 @@ import en from './locales/en.json';
 
 /**
  * Telephony screens (server: src/telephony/, src/provisioning/): extensions, trunks, inbound
- * and outbound routes, E1 spans, prompts, apply with its diff, live status, the emulator's phone panel.
+ * and outbound routes, E1 spans, prompts, music on hold, announcements, conferences, SIP settings,
+ * apply with its diff, live status, the emulator's phone panel.
  */
 export const telephonyArea = defineArea({
   id: 'telephony',
@@ -48,6 +49,38 @@ export const telephonyArea = defineArea({
       title: 'telephony.spans.title',
       access: { module: 'telephony', action: 'read' },
       menu: { group: 'telephony', icon: 'pi-sitemap', order: 45 },
+    },
+    {
+      path: '/telephony/moh-classes',
+      name: 'telephony.moh',
+      component: () => import('./MohClassesPage.vue'),
+      title: 'telephony.moh.title',
+      access: { module: 'telephony', action: 'read' },
+      menu: { group: 'telephony', icon: 'pi-headphones', order: 55 },
+    },
+    {
+      path: '/telephony/announcements',
+      name: 'telephony.announcements',
+      component: () => import('./AnnouncementsPage.vue'),
+      title: 'telephony.announcements.title',
+      access: { module: 'flows', action: 'read' },
+      menu: { group: 'telephony', icon: 'pi-megaphone', order: 57 },
+    },
+    {
+      path: '/telephony/conferences',
+      name: 'telephony.conferences',
+      component: () => import('./ConferencesPage.vue'),
+      title: 'telephony.conferences.title',
+      access: { module: 'flows', action: 'read' },
+      menu: { group: 'telephony', icon: 'pi-users', order: 60 },
+    },
+    {
+      path: '/telephony/sip-settings',
+      name: 'telephony.sipSettings',
+      component: () => import('./SipSettingsPage.vue'),
+      title: 'telephony.sipSettings.title',
+      access: { module: 'telephony', action: 'read' },
+      menu: { group: 'telephony', icon: 'pi-cog', order: 65 },
     },
     {
       path: '/telephony/apply',
