@@ -23,6 +23,8 @@ export interface PauseSpec {
   /** Null: no limit. */
   maxMs: number | null;
   overrunAllowed: boolean;
+  /** Transfers to the agent (`@`) still reach it in this pause. */
+  transfersAllowed: boolean;
 }
 
 /** Who put the agent in a pause: itself, a supervisor, or the queue's unanswered-offers rule. */
@@ -120,15 +122,19 @@ export function displayState(s: AgentState): DisplayState {
 /** Is the agent handling or being offered anything? */
 export const isHandling = (s: AgentState): boolean => total(s.active) + total(s.offers) > 0;
 
-/** May the agent be offered an interaction of `channel` now, given its capacity? Voice excludes voice. */
-export function canTake(s: AgentState, channel: Channel, capacity: Record<Channel, number>): boolean {
-  if (s.status !== 'available' || s.pendingPause !== null) return false;
+/**
+ * May the agent be offered an interaction of `channel` now, given its capacity? Voice excludes
+ * voice. A transfer addressed to the agent also reaches it in a pause that allows transfers.
+ */
+export function canTake(s: AgentState, channel: Channel, capacity: Record<Channel, number>, transfer = false): boolean {
+  const open = s.status === 'available' && s.pendingPause === null;
+  if (!open && !(transfer && s.status === 'paused' && s.pause?.transfersAllowed === true)) return false;
   const limit = channel === 'voice' ? Math.min(1, capacity.voice) : capacity[channel];
   return s.active[channel] + s.offers[channel] < limit;
 }
 
 function startPause(s: AgentState, spec: PauseSpec, cause: PauseCause, now: number, effects: AgentEffect[]): AgentState {
-  const pause: ActivePause = { pauseTypeId: spec.pauseTypeId, reason: spec.reason, maxMs: spec.maxMs, overrunAllowed: spec.overrunAllowed, startedAt: now, cause, overrun: false };
+  const pause: ActivePause = { ...spec, startedAt: now, cause, overrun: false };
   if (spec.maxMs !== null) effects.push({ type: 'WakeAt', at: now + spec.maxMs, reason: 'pause_limit' });
   return { ...s, status: 'paused', since: now, pause, pendingPause: null, wrapUntil: null };
 }
@@ -228,6 +234,7 @@ export interface PauseTypeRules {
   maxAgents: number | null;
   maxDurationMinutes: number | null;
   overrunAllowed: boolean;
+  transferWhilePaused: boolean;
   /** Empty: every team. */
   teamIds: readonly number[];
 }
@@ -262,9 +269,10 @@ export function checkPause(
   return undefined;
 }
 
-export const pauseSpecOf = (t: Pick<PauseTypeRules, 'id' | 'reason' | 'maxDurationMinutes' | 'overrunAllowed'>): PauseSpec => ({
+export const pauseSpecOf = (t: Pick<PauseTypeRules, 'id' | 'reason' | 'maxDurationMinutes' | 'overrunAllowed' | 'transferWhilePaused'>): PauseSpec => ({
   pauseTypeId: t.id,
   reason: t.reason,
   maxMs: t.maxDurationMinutes === null ? null : t.maxDurationMinutes * 60_000,
   overrunAllowed: t.overrunAllowed,
+  transfersAllowed: t.transferWhilePaused,
 });

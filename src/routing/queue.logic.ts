@@ -72,10 +72,10 @@ export function stickyRestriction(
 export const hasSkills = (agentSkills: readonly string[], required: readonly string[]): boolean =>
   required.every((s) => agentSkills.includes(s));
 
-/** How many members are logged in and how many could take an interaction now. */
+/** How many members are logged in, and how many of those are not paused. */
 export interface Staffing {
   loggedIn: number;
-  available: number;
+  unpaused: number;
 }
 
 export type JoinDecision = { join: true } | { join: false; outcome: 'full' | 'empty' | 'inactive' };
@@ -90,14 +90,14 @@ export function joinDecision(q: Pick<QueueSettings, 'active' | 'maxWaiting' | 'j
 
 function meetsJoinRule(rule: JoinRule, s: Staffing): boolean {
   if (rule === 'agents_logged_in') return s.loggedIn > 0;
-  if (rule === 'agents_available') return s.available > 0;
+  if (rule === 'agents_unpaused') return s.unpaused > 0;
   return true;
 }
 
 /** Must the waiting interactions leave (for the queue's destination) because nobody can serve them? */
 export function mustLeave(rule: LeaveRule, s: Staffing): boolean {
   if (rule === 'no_agents_logged_in') return s.loggedIn === 0;
-  if (rule === 'no_agents_available') return s.available === 0;
+  if (rule === 'no_agents_unpaused') return s.unpaused === 0;
   return false;
 }
 

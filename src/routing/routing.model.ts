@@ -13,6 +13,7 @@ export const INTERACTION_KINDS: readonly InteractionKind[] = ['voice_in', 'voice
 /** The capacity an interaction takes from its agent. */
 export type Channel = 'voice' | 'chat' | 'email';
 export const CHANNELS: readonly Channel[] = ['voice', 'chat', 'email'];
+export const channelOf = (kind: InteractionKind): Channel => (kind === 'voice_in' || kind === 'voice_out' ? 'voice' : kind);
 
 /** How many interactions of each channel an agent handles at once (the user's concurrency). */
 export type Capacity = Record<Channel, number>;
@@ -36,12 +37,19 @@ export interface PriorityRule {
   maxPriority: number;
 }
 
-/** When a caller may join a queue / must leave it, judged by the queue's members. */
-export type JoinRule = 'always' | 'agents_logged_in' | 'agents_available';
-export type LeaveRule = 'never' | 'no_agents_logged_in' | 'no_agents_available';
+/**
+ * When an interaction may join a queue / must leave it, judged by the queue's members: any
+ * logged in (a plain extension counts while its phone is registered), or any logged in and
+ * not paused. Busy agents count: a queue whose agents are all on calls is not empty.
+ */
+export type JoinRule = 'always' | 'agents_logged_in' | 'agents_unpaused';
+export const JOIN_RULES: readonly JoinRule[] = ['always', 'agents_logged_in', 'agents_unpaused'];
+export type LeaveRule = 'never' | 'no_agents_logged_in' | 'no_agents_unpaused';
+export const LEAVE_RULES: readonly LeaveRule[] = ['never', 'no_agents_logged_in', 'no_agents_unpaused'];
 
 /** Who the sticky agent ("carteirização") is: the contact's owner, its last agent, or either. */
 export type StickyMode = 'owner' | 'last_agent' | 'owner_or_last';
+export const STICKY_MODES: readonly StickyMode[] = ['owner', 'last_agent', 'owner_or_last'];
 
 /** A queue's settings as the engine needs them (the stored service has more: names, prompts…). */
 export interface QueueSettings {
@@ -119,6 +127,8 @@ export interface Interaction {
   lastAgent: string | null;
   /** The call this interaction is (voice), for records and recordings. */
   callId: string | null;
+  /** Only this agent may be offered it (a transfer to an agent); it need not be a member. */
+  targetAgent: string | null;
   /** The interaction this one was transferred from. */
   transferredFrom: string | null;
 }

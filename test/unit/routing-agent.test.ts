@@ -16,9 +16,9 @@ const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
 const at = (s: number) => T0 + s * 1000;
 const CAP = { voice: 1, chat: 3, email: 2 };
 
-const lunch: PauseTypeRules = { id: 1, reason: 'Almoço', active: true, wrapUp: false, maxAgents: 2, maxDurationMinutes: 60, overrunAllowed: true, teamIds: [] };
-const coffee: PauseTypeRules = { id: 2, reason: 'Café', active: true, wrapUp: false, maxAgents: null, maxDurationMinutes: 10, overrunAllowed: false, teamIds: [] };
-const noAnswer = { after: 2, pause: pauseSpecOf({ id: 3, reason: 'Não atendeu', maxDurationMinutes: null, overrunAllowed: true }) };
+const lunch: PauseTypeRules = { id: 1, reason: 'Almoço', active: true, wrapUp: false, maxAgents: 2, maxDurationMinutes: 60, overrunAllowed: true, transferWhilePaused: true, teamIds: [] };
+const coffee: PauseTypeRules = { id: 2, reason: 'Café', active: true, wrapUp: false, maxAgents: null, maxDurationMinutes: 10, overrunAllowed: false, transferWhilePaused: false, teamIds: [] };
+const noAnswer = { after: 2, pause: pauseSpecOf({ id: 3, reason: 'Não atendeu', maxDurationMinutes: null, overrunAllowed: true, transferWhilePaused: false }) };
 
 /** Steps through events given as [seconds, event]; returns the final state and every effect. */
 function play(events: [number, AgentEvent][], start: AgentState = offlineAgent(T0)) {
@@ -113,6 +113,14 @@ describe('agent state machine', () => {
     ]).s;
     expect(canTake(pending, 'voice', CAP)).toBe(false);
     expect(canTake(stepAgent(pending, { type: 'Unpause' }, at(4)).state, 'voice', CAP)).toBe(true);
+  });
+
+  it('a transfer addressed to the agent reaches it only in a pause that allows transfers', () => {
+    const atLunch = play([[0, { type: 'LogIn' }], [1, { type: 'Pause', pause: pauseSpecOf(lunch), cause: 'requested' }]]).s;
+    const atCoffee = play([[0, { type: 'LogIn' }], [1, { type: 'Pause', pause: pauseSpecOf(coffee), cause: 'requested' }]]).s;
+    expect(canTake(atLunch, 'voice', CAP)).toBe(false);
+    expect(canTake(atLunch, 'voice', CAP, true)).toBe(true);
+    expect(canTake(atCoffee, 'voice', CAP, true)).toBe(false);
   });
 
   it('pausing while an offer rings withdraws the offer; ready ends the wrap-up early', () => {

@@ -83,22 +83,22 @@ describe('sticky agent', () => {
 describe('join and leave rules', () => {
   const q = { active: true, maxWaiting: 3, joinRule: 'agents_logged_in' as JoinRule };
   it.each<[Partial<typeof q>, number, Staffing, JoinDecision]>([
-    [{}, 0, { loggedIn: 1, available: 0 }, { join: true }],
-    [{}, 3, { loggedIn: 1, available: 1 }, { join: false, outcome: 'full' }],
-    [{ maxWaiting: 0 }, 500, { loggedIn: 1, available: 0 }, { join: true }],
-    [{}, 0, { loggedIn: 0, available: 0 }, { join: false, outcome: 'empty' }],
-    [{ joinRule: 'agents_available' }, 0, { loggedIn: 4, available: 0 }, { join: false, outcome: 'empty' }],
-    [{ joinRule: 'always' }, 0, { loggedIn: 0, available: 0 }, { join: true }],
-    [{ active: false }, 0, { loggedIn: 3, available: 3 }, { join: false, outcome: 'inactive' }],
+    [{}, 0, { loggedIn: 1, unpaused: 0 }, { join: true }],
+    [{}, 3, { loggedIn: 1, unpaused: 1 }, { join: false, outcome: 'full' }],
+    [{ maxWaiting: 0 }, 500, { loggedIn: 1, unpaused: 0 }, { join: true }],
+    [{}, 0, { loggedIn: 0, unpaused: 0 }, { join: false, outcome: 'empty' }],
+    [{ joinRule: 'agents_unpaused' }, 0, { loggedIn: 4, unpaused: 0 }, { join: false, outcome: 'empty' }],
+    [{ joinRule: 'always' }, 0, { loggedIn: 0, unpaused: 0 }, { join: true }],
+    [{ active: false }, 0, { loggedIn: 3, unpaused: 3 }, { join: false, outcome: 'inactive' }],
   ])('%j with %i waiting and %j', (over, waiting, staffing, expected) => {
     expect(joinDecision({ ...q, ...over }, waiting, staffing)).toEqual(expected);
   });
 
   it('leave rules', () => {
-    expect(mustLeave('never', { loggedIn: 0, available: 0 })).toBe(false);
-    expect(mustLeave('no_agents_logged_in', { loggedIn: 0, available: 0 })).toBe(true);
-    expect(mustLeave('no_agents_logged_in', { loggedIn: 1, available: 0 })).toBe(false);
-    expect(mustLeave('no_agents_available', { loggedIn: 1, available: 0 })).toBe(true);
+    expect(mustLeave('never', { loggedIn: 0, unpaused: 0 })).toBe(false);
+    expect(mustLeave('no_agents_logged_in', { loggedIn: 0, unpaused: 0 })).toBe(true);
+    expect(mustLeave('no_agents_logged_in', { loggedIn: 1, unpaused: 0 })).toBe(false);
+    expect(mustLeave('no_agents_unpaused', { loggedIn: 1, unpaused: 0 })).toBe(true);
   });
 });
 
