@@ -31,6 +31,12 @@ module.exports = {
       to: { path: 'node_modules/fluent-ffmpeg/' },
     },
     {
+      name: 'nodemailer-only-in-mail-adapter',
+      severity: 'error',
+      from: { pathNot: '^src/mail/mailer\\.ts$' },
+      to: { path: 'node_modules/nodemailer/' },
+    },
+    {
       name: 'src-never-imports-tests',
       severity: 'error',
       from: { path: '^src/' },

@@ -5,12 +5,16 @@ import cors from '@fastify/cors';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import { API_PREFIX, type AppDeps } from './http/deps.js';
 import { installErrorHandling } from './http/errors.js';
 import { validatorCompiler } from './http/validation.js';
 import { apiRoutes } from './http/routes.js';
 import { systemRoutes } from './http/system.routes.js';
 import { authPlugin } from './auth/index.js';
+import { Type } from '@sinclair/typebox';
+import { CallSchema } from './calls/index.js';
+import { EventHub, eventSchemas, eventsPlugin, MAX_CLIENT_MESSAGE_BYTES, readinessData } from './events/index.js';
 import { createModules, type Modules } from './modules.js';
 
 declare module 'fastify' {
@@ -22,8 +26,12 @@ declare module 'fastify' {
 export type { AppDeps };
 export { API_PREFIX };
 
-/** Builds the Fastify app exactly as production runs it; tests call `app.inject` on it. */
-export async function buildApp(deps: AppDeps & { modules?: Modules }): Promise<FastifyInstance> {
+/**
+ * Builds the Fastify app exactly as production runs it; tests call `app.inject` on it.
+ * `events` is the hub services publish to (the composition root shares it with the calls
+ * engine); without one the app makes its own.
+ */
+export async function buildApp(deps: AppDeps & { modules?: Modules; events?: EventHub }): Promise<FastifyInstance> {
   const modules = deps.modules ?? createModules(deps);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -34,6 +42,9 @@ export async function buildApp(deps: AppDeps & { modules?: Modules }): Promise<F
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('deps', deps);
+  app.decorate('mail', modules.mail);
+  const events = deps.events ?? new EventHub({ clock: deps.clock, logger: deps.logger });
+  app.decorate('events', events);
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
   // A JSON API: plain-text bodies are refused with 415 rather than half-parsed.
@@ -49,19 +60,34 @@ export async function buildApp(deps: AppDeps & { modules?: Modules }): Promise<F
     await app.register(cors, { origin: [...deps.config.http.corsOrigins], credentials: true });
   }
   await app.register(cookie);
+  await app.register(websocket, {
+    options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES },
+    preClose(done) {
+      events.stop();
+      this.websocketServer.close();
+      done();
+    },
+  });
   // Before any route: it checks every /api/v1 route's access declaration and guards requests.
   await app.register(authPlugin, deps);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Atende API', version: '1', description: 'Contact-center server: REST API under /api/v1.' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'atende_session' } } },
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'atende_session' } },
+        schemas: eventSchemas([
+          ...(['started', 'answered', 'ended'] as const).map((k) => ({ type: `call.${k}`, topic: 'calls', data: Type.Object({ call: CallSchema }) })),
+          { type: 'system.readiness', topic: 'system', data: readinessData },
+        ]),
+      },
       security: [{ session: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   await app.register(systemRoutes, deps);
+  await app.register(eventsPlugin, deps);
   for (const routes of apiRoutes) await app.register(routes, { ...deps, prefix: API_PREFIX });
   for (const routes of [...modules.routes, ...(deps.extraRoutes ?? [])]) await app.register(routes, { prefix: API_PREFIX });
   return app as unknown as FastifyInstance;

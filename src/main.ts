@@ -5,6 +5,7 @@ import { openDatabase } from './db/client.js';
 import { bootstrap } from './org/index.js';
 import { createLogger, Readiness, systemClock, type Logger } from './kernel/index.js';
 import { createCallsApp, type CallsApp } from './calls/index.js';
+import { EventHub } from './events/index.js';
 import { startTelephony, type Telephony } from './telephony/runtime.js';
 import { createModules } from './modules.js';
 
@@ -29,10 +30,11 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const modules = createModules({ database, clock, logger });
 
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
-  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config });
+  const events = new EventHub({ clock, logger });
+  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events });
   await calls.start();
 
-  const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes });
+  const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes, events });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
 
   let stopping: Promise<void> | undefined;

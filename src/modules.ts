@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { AuditService } from './audit/index.js';
 import type { Database_ } from './db/client.js';
 import type { Clock, Logger } from './kernel/index.js';
+import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
 import { ChangeFeed, ReferenceRegistry, type ResourceContext } from './resources/index.js';
 
 /**
@@ -11,6 +12,8 @@ import { ChangeFeed, ReferenceRegistry, type ResourceContext } from './resources
 export interface Modules {
   /** What every resource service shares: audit, cross-module references, the change feed. */
   resources: ResourceContext;
+  /** The platform's outgoing mail (password resets, access links). */
+  mail: MailService;
   /** Route plugins of the modules, mounted under /api/v1. */
   routes: FastifyPluginAsync[];
 }
@@ -19,6 +22,8 @@ export interface ModuleDeps {
   database: Database_;
   clock: Clock;
   logger: Logger;
+  /** The SMTP adapter; default: nodemailer with the system's certificate authorities. */
+  mailer?: Mailer;
 }
 
 export function createModules(deps: ModuleDeps): Modules {
@@ -29,5 +34,6 @@ export function createModules(deps: ModuleDeps): Modules {
     references: new ReferenceRegistry(),
     changes: new ChangeFeed(deps.logger),
   };
-  return { resources, routes: [] };
+  const mail = new MailService({ ...deps, audit: resources.audit, mailer: deps.mailer ?? createSmtpMailer() });
+  return { resources, mail, routes: [mailRoutes(mail)] };
 }

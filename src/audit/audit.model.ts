@@ -41,4 +41,13 @@ export interface AuditFilter {
   from?: number | undefined;
   /** Epoch milliseconds, exclusive. */
   to?: number | undefined;
+  /** Default: newest first. */
+  oldestFirst?: boolean | undefined;
+}
+
+/** What the audit log of a tenant holds, for filter lists. */
+export interface AuditFacets {
+  entities: string[];
+  actions: string[];
+  actors: { userId: number; login: string }[];
 }

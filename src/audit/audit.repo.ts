@@ -1,7 +1,7 @@
-import { and, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, isNotNull, lt, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditLog } from '../db/schema/index.js';
-import type { AuditFilter } from './audit.model.js';
+import type { AuditFacets, AuditFilter } from './audit.model.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 export type NewAuditRow = typeof auditLog.$inferInsert;
@@ -31,12 +31,29 @@ export class AuditRepo {
       .select()
       .from(auditLog)
       .where(where)
-      .orderBy(desc(auditLog.at), desc(auditLog.id))
+      .orderBy(...(f.oldestFirst ? [asc(auditLog.at), asc(auditLog.id)] : [desc(auditLog.at), desc(auditLog.id)]))
       .limit(limit)
       .offset(offset)
       .all();
     const total = this.db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;
     return { rows, total };
+  }
+
+  facets(tenantId: number): AuditFacets {
+    const where = eq(auditLog.tenantId, tenantId);
+    const entities = this.db.selectDistinct({ v: auditLog.entity }).from(auditLog).where(where).orderBy(asc(auditLog.entity)).all();
+    const actions = this.db.selectDistinct({ v: auditLog.action }).from(auditLog).where(where).orderBy(asc(auditLog.action)).all();
+    const actors = this.db
+      .selectDistinct({ userId: auditLog.actorUserId, login: auditLog.actorLogin })
+      .from(auditLog)
+      .where(and(where, isNotNull(auditLog.actorUserId)))
+      .orderBy(asc(auditLog.actorLogin))
+      .all();
+    return {
+      entities: entities.map((r) => r.v),
+      actions: actions.map((r) => r.v),
+      actors: actors.map((r) => ({ userId: r.userId!, login: r.login ?? '' })),
+    };
   }
 
   get(id: number): AuditRow | undefined {

@@ -3,8 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../http/deps.js';
 import { principalOf, tenantScope } from '../auth/tenant-scope.js';
-import { notFound } from '../kernel/index.js';
-import { IdParams, Nullable, PageOf, PageQuery, pageOf } from '../http/schemas.js';
+import { invalidField, notFound } from '../kernel/index.js';
+import { IdParams, MAX_ID, Nullable, PageOf, PageQuery, TenantQuery, pageOf } from '../http/schemas.js';
 
 const Snapshot = Nullable(Type.Record(Type.String(), Type.Unknown()));
 const AuditView = Type.Object({
@@ -26,10 +26,11 @@ const AuditQuery = Type.Object(
     ...PageQuery.properties,
     entity: Type.Optional(Type.String({ maxLength: 50 })),
     entityId: Type.Optional(Type.String({ maxLength: 50 })),
-    actorUserId: Type.Optional(Type.Integer({ minimum: 1 })),
+    actorUserId: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID, description: 'who: the user who made the change' })),
     action: Type.Optional(Type.String({ maxLength: 50 })),
-    from: Type.Optional(Type.String({ format: 'date-time' })),
-    to: Type.Optional(Type.String({ format: 'date-time' })),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'at or after (ISO 8601 with offset)' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'before (ISO 8601 with offset)' })),
+    sort: Type.Optional(Type.Union([Type.Literal('-at'), Type.Literal('at')], { description: 'default -at: newest first' })),
   },
   { additionalProperties: false },
 );
@@ -50,6 +51,7 @@ export const auditRoutes: FastifyPluginAsync<AppDeps> = async (instance) => {
     async (req) => {
       const q = req.query;
       const { limit, offset } = pageOf(q);
+      if (q.from !== undefined && q.to !== undefined && Date.parse(q.to) <= Date.parse(q.from)) throw invalidField('to', 'to must be after from');
       const { items, total } = audit.list(
         tenantScope(req, q.tenantId),
         {
@@ -59,12 +61,33 @@ export const auditRoutes: FastifyPluginAsync<AppDeps> = async (instance) => {
           action: q.action,
           from: q.from === undefined ? undefined : Date.parse(q.from),
           to: q.to === undefined ? undefined : Date.parse(q.to),
+          oldestFirst: q.sort === 'at',
         },
         limit,
         offset,
       );
       return { items, total, limit, offset };
     },
+  );
+
+  app.get(
+    '/audit/facets',
+    {
+      config: access,
+      schema: {
+        tags: ['audit'],
+        summary: 'The entities, actions and people found in the tenant’s audit log (for the filter lists)',
+        querystring: TenantQuery,
+        response: {
+          200: Type.Object({
+            entities: Type.Array(Type.String()),
+            actions: Type.Array(Type.String()),
+            actors: Type.Array(Type.Object({ userId: Type.Integer(), login: Type.String() })),
+          }),
+        },
+      },
+    },
+    async (req) => audit.facets(tenantScope(req, req.query.tenantId)),
   );
 
   app.get(

@@ -1,7 +1,7 @@
 import type { Database_ } from '../db/client.js';
 import type { Clock } from '../kernel/index.js';
 import { snapshot } from './audit.logic.js';
-import type { AuditEntry, AuditFilter, AuditRecord } from './audit.model.js';
+import type { AuditEntry, AuditFacets, AuditFilter, AuditRecord } from './audit.model.js';
 import { AuditRepo, type AuditRow } from './audit.repo.js';
 
 export const toAuditRecord = (r: AuditRow): AuditRecord => ({
@@ -52,6 +52,10 @@ export class AuditService {
   list(tenantId: number, filter: AuditFilter, limit: number, offset: number): { items: AuditRecord[]; total: number } {
     const { rows, total } = this.repo.list(tenantId, filter, limit, offset);
     return { items: rows.map(toAuditRecord), total };
+  }
+
+  facets(tenantId: number): AuditFacets {
+    return this.repo.facets(tenantId);
   }
 
   /** One record, or undefined when it does not exist or `tenantId` (if given) does not own it. */

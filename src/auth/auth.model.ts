@@ -19,10 +19,22 @@ export interface RequestMeta {
   userAgent?: string | undefined;
 }
 
+export interface TenantRef {
+  id: number;
+  legalName: string;
+  active: boolean;
+}
+
 /** What `/me` and a successful login answer. */
 export interface Me extends User {
   permissions: string[];
   totpEnabled: boolean;
+  /** The user's own tenant. */
+  tenant: TenantRef;
+  /** The tenant requests act on when they name none (a super user's choice, else `tenant`). */
+  activeTenant: TenantRef;
+  /** Super users only: every tenant they may switch to (`PUT /api/v1/me/tenant`). */
+  switchableTenants?: TenantRef[];
 }
 
 export type LoginOutcome =

@@ -36,6 +36,10 @@ export class AuthRepo {
     this.db.update(sessions).set({ lastSeenAt, expiresAt }).where(eq(sessions.id, id)).run();
   }
 
+  setActiveTenant(id: string, tenantId: number | null): void {
+    this.db.update(sessions).set({ activeTenantId: tenantId }).where(eq(sessions.id, id)).run();
+  }
+
   revokeSession(id: string, at: number): void {
     this.db
       .update(sessions)

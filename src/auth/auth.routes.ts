@@ -10,10 +10,18 @@ import { MODULES, ACTIONS, DEFAULT_PERMISSIONS } from './permissions.js';
 import { actorOf, principalOf } from './tenant-scope.js';
 
 const closed = { additionalProperties: false } as const;
+const TenantRef = Type.Object({ id: Type.Integer(), legalName: Type.String(), active: Type.Boolean() });
 const MeView = Type.Object({
   ...UserView.properties,
-  permissions: Type.Array(Type.String()),
+  permissions: Type.Array(Type.String(), { description: '"module:action" strings this user holds (super users may do everything)' }),
   totpEnabled: Type.Boolean(),
+  tenant: Type.Object(TenantRef.properties, { description: 'the user’s own tenant' }),
+  activeTenant: Type.Object(TenantRef.properties, {
+    description: 'the tenant requests act on when they name none: a super user’s choice, else the own tenant',
+  }),
+  switchableTenants: Type.Optional(
+    Type.Array(TenantRef, { description: 'super users only: every tenant, for PUT /api/v1/me/tenant' }),
+  ),
 });
 const LoginAnswer = Type.Object({
   totpRequired: Type.Boolean({ description: 'true: send the code with `challenge` to /auth/login/totp' }),
@@ -52,10 +60,15 @@ export const authRoutes: FastifyPluginAsync<AppDeps> = async (instance, deps) =>
       config: { public: true },
       schema: {
         tags,
-        summary: 'Log in with login and password; sets the session cookie, or asks for the TOTP code',
+        summary: 'Log in with an identifier and password; sets the session cookie, or asks for the TOTP code',
+        description:
+          'The identifier is a login name, e-mail, matrícula (employeeNumber) or CPF. A login name always names its user; otherwise the identifier must name exactly one user in all tenants — an identifier shared by several users is refused with the same 401 as a wrong password.',
         security: [],
         body: Type.Object(
-          { login: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+          {
+            login: Type.String({ minLength: 1, maxLength: 200, description: 'login name, e-mail, matrícula or CPF' }),
+            password: Type.String({ minLength: 1, maxLength: 256 }),
+          },
           closed,
         ),
         response: { 200: LoginAnswer },
@@ -95,7 +108,26 @@ export const authRoutes: FastifyPluginAsync<AppDeps> = async (instance, deps) =>
   app.get(
     '/me',
     { config: self('read', true), schema: { tags, summary: 'The logged-in user and its permissions', response: { 200: MeView } } },
-    async (req) => auth.me(principalOf(req).userId),
+    async (req) => {
+      const p = principalOf(req);
+      return auth.me(p.userId, p.activeTenantId);
+    },
+  );
+
+  app.put(
+    '/me/tenant',
+    {
+      config: self('write'),
+      schema: {
+        tags,
+        summary: 'Choose the tenant this session acts on (super users; anyone else may name only their own)',
+        description:
+          'Lists, creates and the events socket of this session then use that tenant when a request names none; `?tenantId=` still overrides it per request. Other sessions of the user are not affected.',
+        body: Type.Object({ tenantId: Type.Integer({ minimum: 1 }) }, closed),
+        response: { 200: MeView },
+      },
+    },
+    async (req) => auth.setActiveTenant(principalOf(req), req.body.tenantId),
   );
 
   app.post(

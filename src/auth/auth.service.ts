@@ -3,7 +3,7 @@ import type { AuditService } from '../audit/index.js';
 import type { Config } from '../config/index.js';
 import type { Database_ } from '../db/client.js';
 import type { Principal } from '../http/principal.js';
-import { AppError, conflict, invalidField, tooManyRequests, unauthorized, type Clock, type Logger } from '../kernel/index.js';
+import { AppError, conflict, invalidField, notFound, tooManyRequests, unauthorized, type Clock, type Logger } from '../kernel/index.js';
 import { toUser, type Actor, type ChangeContext, type OrgService, type User } from '../org/index.js';
 import {
   ENDED_SESSION_RETENTION_MS,
@@ -12,6 +12,7 @@ import {
   TOTP_CHALLENGE_TTL_MS,
   type LoginOutcome,
   type Me,
+  type TenantRef,
   type RequestMeta,
 } from './auth.model.js';
 import { AuthRepo } from './auth.repo.js';
@@ -82,17 +83,46 @@ export class AuthService {
     throw unauthorized(BAD_CREDENTIALS);
   }
 
-  me(userId: number): Me {
+  /** The user, its permissions and tenants; `activeTenantId` is the session's (default: its own tenant). */
+  me(userId: number, activeTenantId?: number): Me {
     const row = this.org.repo.getUser(userId);
     if (!row) throw unauthorized();
     const totp = this.repo.totp(userId);
-    return { ...toUser(row), permissions: [...this.org.permissionsOf(row)], totpEnabled: Boolean(totp?.enabledAt) };
+    const ref = (id: number): TenantRef => {
+      const t = this.org.repo.getTenant(id);
+      if (!t) throw unauthorized();
+      return { id: t.id, legalName: t.legalName, active: t.active };
+    };
+    const tenant = ref(row.tenantId);
+    return {
+      ...toUser(row),
+      permissions: [...this.org.permissionsOf(row)],
+      totpEnabled: Boolean(totp?.enabledAt),
+      tenant,
+      activeTenant: activeTenantId === undefined || activeTenantId === row.tenantId ? tenant : ref(activeTenantId),
+      ...(row.superUser ? { switchableTenants: this.org.repo.tenantRefs() } : {}),
+    };
   }
 
-  async login(login: string, password: string, meta: RequestMeta): Promise<LoginOutcome> {
-    const keys = this.keys(login, meta.ip);
+  /**
+   * Chooses the tenant this session acts on. Super users may choose any tenant; anyone else
+   * only their own (naming another answers 404, as everywhere).
+   */
+  setActiveTenant(principal: Principal, tenantId: number): Me {
+    if (tenantId !== principal.tenantId && !principal.superUser) throw notFound('tenant');
+    if (!this.org.repo.getTenant(tenantId)) throw notFound('tenant');
+    this.repo.setActiveTenant(principal.sessionId, tenantId === principal.tenantId ? null : tenantId);
+    this.deps.logger.info({ userId: principal.userId, activeTenantId: tenantId }, 'session switched tenant');
+    return this.me(principal.userId, tenantId);
+  }
+
+  /** `identifier` is a login name, e-mail, matrícula or CPF (see `OrgService.userForLogin`). */
+  async login(identifier: string, password: string, meta: RequestMeta): Promise<LoginOutcome> {
+    const user = this.org.userForLogin(identifier);
+    // Failures count against the user however it was named, so that switching between its
+    // login, e-mail, matrícula and CPF (or CPF masks) buys no extra guesses.
+    const keys = this.keys(user?.login ?? identifier, meta.ip);
     this.throttle(keys);
-    const user = this.org.repo.userByLogin(login);
     if (!user) {
       await burnVerification(password);
       this.failed(keys);
@@ -177,8 +207,12 @@ export class AuthService {
     return { kind: 'session', token, me };
   }
 
-  /** The principal behind a session token, or null when the session is unknown, expired or revoked. */
-  authenticate(token: string | undefined): Authenticated | null {
+  /**
+   * The principal behind a session token, or null when the session is unknown, expired or
+   * revoked, or its user or tenant inactive. A request extends the session's idle lifetime;
+   * `touch: false` checks without extending it (an open events socket is not user activity).
+   */
+  authenticate(token: string | undefined, opts: { touch?: boolean } = {}): Authenticated | null {
     if (!token) return null;
     const found = this.repo.sessionByTokenHash(sha256(token));
     if (!found) return null;
@@ -187,7 +221,9 @@ export class AuthService {
     if (!timingSafeEqual(Buffer.from(session.tokenHash), Buffer.from(sha256(token)))) return null;
     const now = this.deps.clock.now();
     if (session.revokedAt !== null || session.expiresAt <= now || !user.active || !tenantActive) return null;
-    if (now - session.lastSeenAt >= SESSION_TOUCH_INTERVAL_MS) this.repo.touchSession(session.id, now, now + this.ttlMs);
+    if (opts.touch !== false && now - session.lastSeenAt >= SESSION_TOUCH_INTERVAL_MS) {
+      this.repo.touchSession(session.id, now, now + this.ttlMs);
+    }
     return {
       principal: {
         userId: user.id,
@@ -195,6 +231,7 @@ export class AuthService {
         login: user.login,
         level: user.level,
         superUser: user.superUser,
+        activeTenantId: (user.superUser ? session.activeTenantId : null) ?? user.tenantId,
         sessionId: session.id,
       },
       permissions: this.org.permissionsOf(user),
@@ -230,7 +267,7 @@ export class AuthService {
       this.repo.revokeUserSessions(actor.userId, now, actor.sessionId);
       this.auditSelf(ctx, user.tenantId, 'password_change');
     });
-    return this.me(actor.userId);
+    return this.me(actor.userId, actor.activeTenantId);
   }
 
   /** Admin reset: a new (possibly generated) password, required to change, and every session revoked. */
@@ -257,6 +294,16 @@ export class AuthService {
       }
     });
     return result;
+  }
+
+  /**
+   * Sets a password the user chose through a mailed link (src/account): no change is required
+   * afterwards, and every session of the user ends. Synchronous, for the caller's transaction.
+   */
+  setPasswordFromLink(userId: number, passwordHash: string): void {
+    const now = this.deps.clock.now();
+    this.repo.setPassword(userId, passwordHash, now);
+    this.repo.revokeUserSessions(userId, now);
   }
 
   enrolTotp(actor: Actor): { secret: string; otpauthUri: string } {

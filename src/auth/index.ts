@@ -15,4 +15,5 @@ export {
   type Permission,
 } from './permissions.js';
 export { hashPassword, verifyPassword } from './password.js';
+export { FailureCounter } from './rate-limit.js';
 export { totp, hotp, verifyTotp, base32Decode, base32Encode, otpauthUri } from './totp.js';

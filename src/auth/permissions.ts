@@ -36,6 +36,7 @@ export const MODULES = {
   reports: 'metrics, CSV exports, scheduled reports',
   recordings: 'call recordings',
   emulator: 'the built-in Asterisk emulator (development and demos)',
+  system: 'the platform: Asterisk and daemon status (GET /system); outgoing mail settings (super users only)',
 } as const;
 
 export type Module = keyof typeof MODULES;

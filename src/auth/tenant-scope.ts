@@ -4,8 +4,9 @@ import { notFound, unauthorized } from '../kernel/index.js';
 
 /**
  * Tenant scoping for route handlers. Super users may act on another tenant by naming it
- * (`?tenantId=`); everyone else is pinned to their own tenant, and naming another tenant
- * answers 404 so that a tenant's existence is never revealed.
+ * (`?tenantId=`) or by choosing it for the session (`PUT /api/v1/me/tenant`); everyone else
+ * is pinned to their own tenant, and naming another tenant answers 404 so that a tenant's
+ * existence is never revealed.
  */
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw unauthorized();
@@ -17,11 +18,14 @@ export function actorOf(request: FastifyRequest): Actor {
   return { ...principalOf(request), permissions: request.permissions ?? [] };
 }
 
-/** The tenant a list or create acts on: `requested` for super users, else the caller's own. */
+/**
+ * The tenant a list or create acts on: `requested` for super users (anyone else may name only
+ * their own), else the session's active tenant (a super user's choice, everyone else's own).
+ */
 export function tenantScope(request: FastifyRequest, requested?: number): number {
   const p = principalOf(request);
-  if (requested === undefined || requested === p.tenantId) return p.tenantId;
-  if (p.superUser) return requested;
+  if (requested === undefined) return p.activeTenantId;
+  if (requested === p.tenantId || p.superUser) return requested;
   throw notFound('tenant');
 }
 

@@ -1,6 +1,7 @@
 /** Pure rules of call legs: direction, parties, state transitions, reconciliation. No I/O. */
+import type { LiveEvent } from '../kernel/index.js';
 import type { ChannelSnapshot, HangupInfo, TelephonyEvent } from '../telephony/call-control.js';
-import type { CallDirection, CallState, HangupBy } from './calls.model.js';
+import { callSortKeys, type CallDirection, type CallRecord, type CallSort, type CallSortKey, type CallState, type CallView, type HangupBy } from './calls.model.js';
 import { baseEntry, stasisArgsOf, type KnownEntry, type PlainEntry } from './stasis-args.js';
 
 const directions: Record<PlainEntry['kind'], CallDirection> = {
@@ -142,4 +143,63 @@ export function planReconciliation(input: ReconcileInput): ReconcilePlan {
   }
   for (const r of input.openRows) if (!strangerRows.has(r.callId)) plan.staleRows.push(r.callId);
   return plan;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const seconds = (from: number | null, to: number | null): number | null =>
+  from === null || to === null ? null : Math.round((to - from) / 1000);
+
+/** The API's view of a stored leg. */
+export function callView(c: CallRecord): CallView {
+  return {
+    callId: c.callId,
+    parentCallId: c.parentCallId,
+    channelId: c.channelId,
+    channelName: c.channelName,
+    kind: c.kind,
+    direction: c.direction,
+    from: c.from,
+    fromName: c.fromName,
+    to: c.to,
+    trunkRef: c.trunkRef,
+    state: c.state,
+    startedAt: new Date(c.startedAt).toISOString(),
+    answeredAt: iso(c.answeredAt),
+    endedAt: iso(c.endedAt),
+    durationSeconds: seconds(c.startedAt, c.endedAt),
+    talkSeconds: seconds(c.answeredAt, c.endedAt),
+    cause: c.cause,
+    causeText: c.causeText,
+    hangupBy: c.hangupBy,
+    endReason: c.endReason,
+  };
+}
+
+/** What the events socket pushes on the `calls` topic when a leg starts, is answered or ends. */
+export function callEvent(kind: 'started' | 'answered' | 'ended', c: CallRecord): LiveEvent {
+  return { type: `call.${kind}`, data: { call: callView(c) }, parties: [c.from, c.to] };
+}
+
+/**
+ * What to look for when someone searches calls by a number typed in any format
+ * (`+55 (11) 98765-4321`, `011 98765 4321`, `98765-4321`): its digits, and the same without
+ * Brazil's country code or a leading trunk zero, since stored numbers may carry either or
+ * neither. Empty when the text has no digit.
+ */
+export function numberVariants(typed: string): string[] {
+  const digits = typed.replace(/\D/g, '');
+  if (digits === '') return [];
+  const out = new Set([digits]);
+  if (digits.startsWith('55') && digits.length >= 12) out.add(digits.slice(2));
+  const noZero = digits.replace(/^0+/, '');
+  if (noZero.length >= 8 && noZero !== digits) out.add(noZero);
+  return [...out];
+}
+
+/** `-startedAt` → newest first; `duration` → shortest first. */
+export function parseCallSort(sort: string | undefined): CallSort | undefined {
+  if (sort === undefined) return undefined;
+  const descending = sort.startsWith('-');
+  const key = (descending ? sort.slice(1) : sort) as CallSortKey;
+  return (callSortKeys as readonly string[]).includes(key) ? { key, descending } : undefined;
 }

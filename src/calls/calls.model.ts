@@ -47,19 +47,41 @@ export interface CallRecord {
   endReason: string | null;
 }
 
+/** A leg as the API shows it (`GET /api/v1/calls`) and the events socket pushes it (`call.*`). */
+export type CallView = Omit<CallRecord, 'callId' | 'tenantId' | 'startedAt' | 'answeredAt' | 'endedAt'> & {
+  callId: string;
+  /** ISO 8601. */
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  /** From start to end. */
+  durationSeconds: number | null;
+  /** From answer to end. */
+  talkSeconds: number | null;
+};
+
 export interface CallFilters {
   /** Started at or after (epoch ms). */
   from?: number;
   /** Started before (epoch ms). */
   to?: number;
   direction?: CallDirection;
-  /** Digits found in the from or to number. */
-  number?: string;
+  /** Digit strings, any of which found in the from or to number matches (see `numberVariants`). */
+  numbers?: readonly string[];
   state?: CallState;
   /** Exactly this number as from or to (an agent's own extension). */
   party?: string;
+  /** Default: newest first. */
+  sort?: CallSort;
   limit: number;
   offset: number;
+}
+
+export const callSortKeys = ['startedAt', 'answeredAt', 'endedAt', 'duration', 'from', 'to'] as const;
+export type CallSortKey = (typeof callSortKeys)[number];
+export interface CallSort {
+  key: CallSortKey;
+  descending: boolean;
 }
 
 /** A live leg, as `activeCalls()` reports it. */

@@ -41,6 +41,8 @@ export interface ReconcileHost {
   sessions(): readonly ReconcilableSession[];
   hasChannel(channelId: ChannelId): boolean;
   sessionByCallId(callId: string): ReconcilableSession | undefined;
+  /** Tells the browsers that a record closed here (without a session) has ended. */
+  announceEnded(callId: string): void;
   admit(
     channel: ChannelSnapshot,
     args: string[],
@@ -72,7 +74,9 @@ export async function runReconciliation(engine: ReconcileHost, why: string): Pro
   for (const callId of plan.adopt) engine.sessionByCallId(callId)?.adopted();
   const now = clock.now();
   for (const callId of plan.staleRows) {
-    repo.close(callId, { endedAt: now, cause: null, causeText: null, hangupBy: null, endReason: EndReason.daemonRestart });
+    if (repo.close(callId, { endedAt: now, cause: null, causeText: null, hangupBy: null, endReason: EndReason.daemonRestart })) {
+      engine.announceEnded(callId);
+    }
   }
   let strangers = 0;
   for (const s of plan.strangers) {

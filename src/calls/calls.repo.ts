@@ -1,9 +1,9 @@
-import { and, desc, eq, gte, like, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, like, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { calls, tenants, users } from '../db/schema/index.js';
 import type { CallId, TenantId } from '../kernel/index.js';
 import { SYSTEM_TENANT_CNPJ } from '../org/index.js';
-import type { CallFilters, CallRecord, CallState } from './calls.model.js';
+import type { CallFilters, CallRecord, CallSort, CallState } from './calls.model.js';
 
 type Row = typeof calls.$inferSelect;
 
@@ -40,6 +40,22 @@ export type NewCall = Omit<CallRecord, 'state' | 'endedAt' | 'cause' | 'causeTex
 
 /** How a leg ended. */
 export type CallClosing = Pick<CallRecord, 'cause' | 'causeText' | 'hangupBy'> & { endedAt: number; endReason: string };
+
+const sortColumns = {
+  startedAt: calls.startedAt,
+  answeredAt: calls.answeredAt,
+  endedAt: calls.endedAt,
+  duration: sql`(${calls.endedAt} - ${calls.startedAt})`,
+  from: calls.fromNumber,
+  to: calls.toNumber,
+} as const;
+
+/** ORDER BY for a list sort; rows without the value (a live call's end) come last either way. */
+function orderOf(s: CallSort): SQL[] {
+  const col = sortColumns[s.key];
+  const dir = s.descending ? desc : asc;
+  return [sql`${col} is null`, dir(col), dir(calls.id)];
+}
 
 /** A bound parameter of a prepared statement; timestamps are bound as epoch ms, as stored. */
 const ph = (name: string) => sql`${sql.placeholder(name)}`;
@@ -137,10 +153,9 @@ export function createCallsRepo(db: Db) {
       if (f.to !== undefined) where.push(lt(calls.startedAt, new Date(f.to)));
       if (f.direction) where.push(eq(calls.direction, f.direction));
       if (f.state) where.push(eq(calls.state, f.state));
-      if (f.number) {
-        // Digits only (validated at the edge), so no LIKE wildcard can slip in.
-        const pattern = `%${f.number}%`;
-        where.push(or(like(calls.fromNumber, pattern), like(calls.toNumber, pattern))!);
+      if (f.numbers && f.numbers.length > 0) {
+        // Digits only (made so at the edge), so no LIKE wildcard can slip in.
+        where.push(or(...f.numbers.flatMap((n) => [like(calls.fromNumber, `%${n}%`), like(calls.toNumber, `%${n}%`)]))!);
       }
       if (f.party !== undefined) where.push(or(eq(calls.fromNumber, f.party), eq(calls.toNumber, f.party))!);
       const cond = and(...where);
@@ -148,7 +163,7 @@ export function createCallsRepo(db: Db) {
         .select()
         .from(calls)
         .where(cond)
-        .orderBy(desc(calls.startedAt), desc(calls.id))
+        .orderBy(...orderOf(f.sort ?? { key: 'startedAt', descending: true }))
         .limit(f.limit)
         .offset(f.offset)
         .all()

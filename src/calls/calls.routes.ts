@@ -5,7 +5,9 @@ import { principalOf, tenantScope } from '../auth/index.js';
 import { errorSchema } from '../http/errors.js';
 import type { Principal } from '../http/principal.js';
 import { invalidField, notFound, type TenantId } from '../kernel/index.js';
-import { callDirections, callStates, hangupParties, type CallFilters, type CallRecord } from './calls.model.js';
+import { MAX_ID, MAX_LIMIT } from '../http/schemas.js';
+import { callView, numberVariants, parseCallSort } from './calls.logic.js';
+import { callDirections, callSortKeys, callStates, hangupParties, type CallFilters } from './calls.model.js';
 import { createCallsRepo } from './calls.repo.js';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -13,17 +15,29 @@ const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof T
   Type.Union([t, Type.Null()]);
 
 /** Super users may look at another tenant; anyone else naming one gets 404. */
-const TenantQuery = Type.Integer({ minimum: 1, description: 'Another tenant (super users only).' });
+const TenantQuery = Type.Integer({ minimum: 1, maximum: MAX_ID, description: 'Another tenant (super users only).' });
 
 const ListQuery = Type.Object(
   {
     from: Type.Optional(Type.String({ format: 'date-time', description: 'Started at or after (ISO 8601 with offset).' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'Started before (ISO 8601 with offset).' })),
     direction: Type.Optional(literals(callDirections)),
-    number: Type.Optional(Type.String({ pattern: '^[0-9]{1,32}$', description: 'Digits found in the from or to number.' })),
+    number: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 40,
+        pattern: '^[0-9 +().-]+$',
+        description: 'A number in any format (+55 (11) 98765-4321, 011 98765-4321, 98765-4321) found in the from or to number; with or without country code and trunk zero.',
+      }),
+    ),
     state: Type.Optional(literals(callStates)),
-    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    sort: Type.Optional(
+      Type.Union(callSortKeys.flatMap((k) => [Type.Literal(k), Type.Literal(`-${k}`)]), {
+        description: 'startedAt, answeredAt, endedAt, duration, from or to; a leading - sorts descending. Default -startedAt.',
+      }),
+    ),
+    limit: Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: 50 }),
+    offset: Type.Integer({ minimum: 0, maximum: MAX_ID, default: 0 }),
     tenantId: Type.Optional(TenantQuery),
   },
   { additionalProperties: false },
@@ -33,7 +47,8 @@ const OneQuery = Type.Object({ tenantId: Type.Optional(TenantQuery) }, { additio
 
 const CallParams = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
-const Call = Type.Object({
+/** A leg as the API shows it (also `data.call` of the events socket's call events). */
+export const Call = Type.Object({
   callId: Type.String(),
   parentCallId: Nullable(Type.String()),
   channelId: Type.String(),
@@ -62,35 +77,6 @@ const CallList = Type.Object({
   limit: Type.Integer(),
   offset: Type.Integer(),
 });
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-const seconds = (from: number | null, to: number | null): number | null =>
-  from === null || to === null ? null : Math.round((to - from) / 1000);
-
-function toDto(c: CallRecord): Static<typeof Call> {
-  return {
-    callId: c.callId,
-    parentCallId: c.parentCallId,
-    channelId: c.channelId,
-    channelName: c.channelName,
-    kind: c.kind,
-    direction: c.direction,
-    from: c.from,
-    fromName: c.fromName,
-    to: c.to,
-    trunkRef: c.trunkRef,
-    state: c.state,
-    startedAt: new Date(c.startedAt).toISOString(),
-    answeredAt: iso(c.answeredAt),
-    endedAt: iso(c.endedAt),
-    durationSeconds: seconds(c.startedAt, c.endedAt),
-    talkSeconds: seconds(c.answeredAt, c.endedAt),
-    cause: c.cause,
-    causeText: c.causeText,
-    hangupBy: c.hangupBy,
-    endReason: c.endReason,
-  };
-}
 
 /** `GET /calls` and `GET /calls/:callId`: the principal's tenant's call records (agents: their own phone's). */
 export const callsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
@@ -121,20 +107,23 @@ export const callsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       const from = q.from === undefined ? undefined : Date.parse(q.from);
       const to = q.to === undefined ? undefined : Date.parse(q.to);
       if (from !== undefined && to !== undefined && to <= from) throw invalidField('to', 'to must be after from');
+      const numbers = q.number === undefined ? undefined : numberVariants(q.number);
+      if (numbers?.length === 0) throw invalidField('number', 'number must contain at least one digit');
       const party = partyFor(p);
       if (party === null) return { items: [], total: 0, limit: q.limit, offset: q.offset };
       const filters: CallFilters = {
         from,
         to,
         direction: q.direction,
-        number: q.number,
+        numbers,
         state: q.state,
         party,
+        sort: parseCallSort(q.sort),
         limit: q.limit,
         offset: q.offset,
       };
       const { items, total } = repo.list(tenantScope(request, q.tenantId) as TenantId, filters);
-      return { items: items.map(toDto), total, limit: q.limit, offset: q.offset };
+      return { items: items.map(callView), total, limit: q.limit, offset: q.offset };
     },
   );
 
@@ -159,7 +148,7 @@ export const callsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       if (!record || party === null || (party !== undefined && record.from !== party && record.to !== party)) {
         throw notFound('call');
       }
-      return toDto(record);
+      return callView(record);
     },
   );
 };

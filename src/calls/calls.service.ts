@@ -3,7 +3,7 @@
  * the `CallHandler` of its entry kind against the `CallControl` port, and writing the leg's call
  * record as it moves (entered → answered → ended, exactly once).
  */
-import { newCallId, newId, type CallId, type Clock, type Logger, type TenantId, type Timer } from '../kernel/index.js';
+import { newCallId, newId, type CallId, type Clock, type EventPublisher, type Logger, type TenantId, type Timer } from '../kernel/index.js';
 import {
   TelephonyError,
   type CallControl,
@@ -17,6 +17,7 @@ import {
 } from '../telephony/call-control.js';
 import { causeText } from '../telephony/causes.js';
 import {
+  callEvent,
   directionOf,
   hangupByOf,
   initialStateOf,
@@ -28,13 +29,14 @@ import {
 import {
   EndReason,
   type ActiveCall,
+  type CallRecord,
   type CallContext,
   type CallHandler,
   type CallHandlers,
   type PlayOutcome,
   type TenantResolver,
 } from './calls.model.js';
-import type { CallClosing, CallsRepo } from './calls.repo.js';
+import type { CallClosing, CallsRepo, NewCall } from './calls.repo.js';
 import { runReconciliation } from './calls.reconcile.js';
 import { hangupWith, noFlowYet } from './handlers.js';
 import { promptMedia } from './sounds.js';
@@ -55,6 +57,8 @@ export interface CallsEngineDeps {
   playbackGuardMs?: number;
   /** After hanging up at shutdown, how long to wait for Asterisk to confirm before closing records anyway. */
   hangupConfirmMs?: number;
+  /** Where call started / answered / ended are published (the events socket's `calls` topic). */
+  events?: EventPublisher;
 }
 
 const isGone = (e: unknown): boolean => e instanceof TelephonyError && e.code === 'not_found';
@@ -109,6 +113,8 @@ export class CallSession implements CallContext {
   private closed = false;
   /** A close that happened before the record could be written (tenant still being resolved). */
   private pendingClosing: CallClosing | undefined;
+  /** The stored record as this session last wrote it (what the events socket is told). */
+  private record: CallRecord | undefined;
   private flowDone = false;
   private requestedCause: number | undefined;
   /** Asterisk accepted our hangup: the leg's end event is on its way, no second request. */
@@ -219,25 +225,49 @@ export class CallSession implements CallContext {
   private persist(): void {
     if (this.persisted || this.tenant === undefined) return;
     const parties = partiesOf(this.entry, this.channel, this.originated);
+    const opened: NewCall = {
+      callId: this.callId,
+      tenantId: this.tenant,
+      parentCallId: parentCallIdOf(this.entry) ?? null,
+      channelId: this.channel.id,
+      channelName: this.channel.name || null,
+      kind: this.entry.kind === 'amd' ? this.entry.original.kind : this.entry.kind,
+      direction: directionOf(this.entry),
+      ...parties,
+      state: this.status.state === 'in_progress' ? 'in_progress' : 'ringing',
+      startedAt: this.startedAt,
+      answeredAt: this.status.answeredAt,
+    };
     try {
-      this.engine.deps.repo.insert({
-        callId: this.callId,
-        tenantId: this.tenant,
-        parentCallId: parentCallIdOf(this.entry) ?? null,
-        channelId: this.channel.id,
-        channelName: this.channel.name || null,
-        kind: this.entry.kind === 'amd' ? this.entry.original.kind : this.entry.kind,
-        direction: directionOf(this.entry),
-        ...parties,
-        state: this.status.state === 'in_progress' ? 'in_progress' : 'ringing',
-        startedAt: this.startedAt,
-        answeredAt: this.status.answeredAt,
-      });
+      this.engine.deps.repo.insert(opened);
       this.persisted = true;
-      if (this.pendingClosing) this.engine.deps.repo.close(this.callId, this.pendingClosing);
     } catch (err) {
       this.log.error({ err }, 'could not write the call record');
+      return;
     }
+    this.record = { ...opened, endedAt: null, cause: null, causeText: null, hangupBy: null, endReason: null };
+    this.engine.notify('started', this.record);
+    if (this.pendingClosing) this.writeClosing(this.pendingClosing);
+  }
+
+  /** Closes the stored record and tells the browsers; once. */
+  private writeClosing(closing: CallClosing): void {
+    try {
+      if (!this.engine.deps.repo.close(this.callId, closing)) {
+        this.log.warn('call record was already closed');
+        return;
+      }
+    } catch (err) {
+      this.log.error({ err }, 'could not close the call record');
+      return;
+    }
+    if (!this.record) {
+      // A previous run's record this session took over: what it holds is only in the database.
+      this.engine.announceEnded(this.callId);
+      return;
+    }
+    this.record = { ...this.record, ...closing, state: 'ended' };
+    this.engine.notify('ended', this.record);
   }
 
   /** An event about this leg's channel. */
@@ -249,6 +279,10 @@ export class CallSession implements CallContext {
     if (change?.kind === 'answered' && this.persisted) {
       try {
         this.engine.deps.repo.markAnswered(this.callId, change.at);
+        if (this.record?.state === 'ringing') {
+          this.record = { ...this.record, state: 'in_progress', answeredAt: change.at };
+          this.engine.notify('answered', this.record);
+        }
       } catch (err) {
         this.log.error({ err }, 'could not write the answer time');
       }
@@ -288,13 +322,8 @@ export class CallSession implements CallContext {
     if (this.closed) return;
     this.closed = true;
     this.engine.forget(this);
-    if (this.persisted) {
-      try {
-        if (!this.engine.deps.repo.close(this.callId, closing)) this.log.warn('call record was already closed');
-      } catch (err) {
-        this.log.error({ err }, 'could not close the call record');
-      }
-    } else this.pendingClosing = closing;
+    if (this.persisted) this.writeClosing(closing);
+    else this.pendingClosing = closing;
     for (const settle of this.playWaiters.values()) settle('hangup');
     this.playWaiters.clear();
     this.listeners.clear();
@@ -450,6 +479,22 @@ export class CallsEngine {
         resolve();
       });
     });
+  }
+
+  /** Publishes a leg's change on the `calls` topic of its tenant. */
+  notify(kind: 'started' | 'answered' | 'ended', record: CallRecord): void {
+    try {
+      this.deps.events?.publish('calls', record.tenantId, callEvent(kind, record));
+    } catch (err) {
+      this.log.error({ err, callId: record.callId }, 'could not publish a call event');
+    }
+  }
+
+  /** Publishes `call.ended` for a record as stored (closed outside a session's own bookkeeping). */
+  announceEnded(callId: string): void {
+    const tenantId = this.deps.repo.tenantOf(callId);
+    const record = tenantId === undefined ? undefined : this.deps.repo.get(tenantId, callId);
+    if (record) this.notify('ended', record);
   }
 
   activeCalls(): ActiveCall[] {

@@ -3,7 +3,7 @@
  */
 import type { Config } from '../config/index.js';
 import type { Database_ } from '../db/client.js';
-import type { Clock, Logger } from '../kernel/index.js';
+import type { Clock, EventPublisher, Logger } from '../kernel/index.js';
 import type { CallControl } from '../telephony/call-control.js';
 import type { ActiveCall, CallHandlers, TenantResolver } from './calls.model.js';
 import { createCallsRepo } from './calls.repo.js';
@@ -14,7 +14,8 @@ import { firstActiveTenantResolver } from './tenant-resolver.js';
 
 export * from './calls.model.js';
 export * from './stasis-args.js';
-export { callsRoutes } from './calls.routes.js';
+export { callsRoutes, Call as CallSchema } from './calls.routes.js';
+export { callView, callEvent } from './calls.logic.js';
 export { welcomeAndHangup, hangupWith, leaveAlone, defaultHandlers, WELCOME_PROMPT } from './handlers.js';
 export { installSounds, productSoundsDir, promptMedia, soundsDirFor } from './sounds.js';
 export { firstActiveTenantResolver } from './tenant-resolver.js';
@@ -29,6 +30,8 @@ export interface CallsAppDeps {
   tenantResolver?: TenantResolver;
   /** Flows by entry kind, over the defaults (inbound: welcome prompt then hang up). */
   handlers?: CallHandlers;
+  /** Where call started / answered / ended go (the events hub); default: nowhere. */
+  events?: EventPublisher;
   /** Overrides for tests. */
   tuning?: { playbackGuardMs?: number; hangupConfirmMs?: number };
 }
@@ -61,6 +64,7 @@ export function createCallsApp(deps: CallsAppDeps): CallsApp {
     handlers: { ...defaultHandlers, ...deps.handlers },
     playbackGuardMs: deps.tuning?.playbackGuardMs,
     hangupConfirmMs: deps.tuning?.hangupConfirmMs,
+    events: deps.events,
   });
   return {
     soundsDir,

@@ -22,12 +22,15 @@ export const envKeys: readonly EnvKey[] = [
   { env: 'ATENDE_CORS_ORIGINS', path: 'http.corsOrigins', kind: 'list' },
   { env: 'ATENDE_COOKIE_SECURE', path: 'http.cookieSecure', kind: 'boolean' },
   { env: 'ATENDE_TRUST_PROXY', path: 'http.trustProxy', kind: 'boolean' },
+  { env: 'ATENDE_PUBLIC_URL', path: 'http.publicUrl', kind: 'string' },
   { env: 'ATENDE_DATA_DIR', path: 'dataDir', kind: 'string' },
   { env: 'ATENDE_LOG_LEVEL', path: 'log.level', kind: 'string' },
   { env: 'ATENDE_TIMEZONE', path: 'timezone', kind: 'string' },
   { env: 'ATENDE_SESSION_TTL_MINUTES', path: 'auth.sessionTtlMinutes', kind: 'integer' },
   { env: 'ATENDE_LOGIN_MAX_FAILURES', path: 'auth.loginMaxFailures', kind: 'integer' },
   { env: 'ATENDE_LOGIN_WINDOW_SECONDS', path: 'auth.loginWindowSeconds', kind: 'integer' },
+  { env: 'ATENDE_PASSWORD_RESET_MINUTES', path: 'auth.passwordResetMinutes', kind: 'integer' },
+  { env: 'ATENDE_ACCESS_LINK_HOURS', path: 'auth.accessLinkHours', kind: 'integer' },
   { env: 'ATENDE_ADMIN_PASSWORD', path: 'adminPassword', kind: 'string', secret: true },
   { env: 'ATENDE_SEED_DEMO', path: 'seedDemo', kind: 'boolean' },
   { env: 'ATENDE_SHUTDOWN_GRACE_MS', path: 'shutdownGraceMs', kind: 'integer' },
@@ -135,6 +138,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
   const first = [...Value.Errors(ConfigSchema, raw)][0];
   if (first) throw new ConfigError(keyFor(first.path), first.message);
   const config = raw as Config;
+  if (config.http.publicUrl !== '') {
+    let url: URL | undefined;
+    try {
+      url = new URL(config.http.publicUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+      throw new ConfigError('ATENDE_PUBLIC_URL', `must be an http:// or https:// address without query or fragment, got "${config.http.publicUrl}"`);
+    }
+    config.http.publicUrl = config.http.publicUrl.replace(/\/+$/, '');
+  }
   if (config.asterisk.ari.url !== '') {
     try {
       new URL(config.asterisk.ari.url);

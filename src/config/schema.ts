@@ -13,6 +13,11 @@ export const ConfigSchema = Type.Object(
         /** Set the session cookie's Secure flag (enable behind HTTPS). */
         cookieSecure: Type.Boolean(),
         trustProxy: Type.Boolean(),
+        /**
+         * The address users reach Atende at (e.g. https://atende.example.com); mailed links start
+         * with it. Never taken from a request's Host header, which a client chooses.
+         */
+        publicUrl: Str({ maxLength: 300 }),
       },
       { additionalProperties: false },
     ),
@@ -27,6 +32,10 @@ export const ConfigSchema = Type.Object(
         sessionTtlMinutes: Type.Integer({ minimum: 1 }),
         loginMaxFailures: Type.Integer({ minimum: 1 }),
         loginWindowSeconds: Type.Integer({ minimum: 1 }),
+        /** How long a "forgot password" link works. */
+        passwordResetMinutes: Type.Integer({ minimum: 5, maximum: 1440 }),
+        /** How long a first-access link an admin sends works. */
+        accessLinkHours: Type.Integer({ minimum: 1, maximum: 720 }),
       },
       { additionalProperties: false },
     ),

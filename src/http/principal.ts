@@ -22,6 +22,11 @@ export interface Principal {
   level: AccessLevel;
   /** Super users act across tenants. */
   superUser: boolean;
+  /**
+   * The tenant this session acts on when a request names none: the user's own, or for a super
+   * user the one it chose with `PUT /api/v1/me/tenant`.
+   */
+  activeTenantId: number;
   /** The session this request came with (for logout / revocation). */
   sessionId: string;
 }
@@ -42,6 +47,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     public?: boolean;
     access?: Access;
+    /** A public route whose success may end sessions (so open events sockets are checked again). */
+    endsSessions?: boolean;
   }
   interface FastifyRequest {
     principal?: Principal;

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from './deps.js';
+import { accountRoutes } from '../account/index.js';
 import { auditRoutes } from '../audit/index.js';
 import { authRoutes } from '../auth/index.js';
 import { callsRoutes } from '../calls/index.js';
 import { orgRoutes } from '../org/index.js';
+import { systemInfoRoutes } from './system-info.routes.js';
 
 /**
  * Every area's route plugin, mounted under `/api/v1`. Each plugin receives the app's
@@ -11,7 +13,9 @@ import { orgRoutes } from '../org/index.js';
  */
 export const apiRoutes: FastifyPluginAsync<AppDeps>[] = [
   authRoutes,
+  accountRoutes,
   orgRoutes,
   auditRoutes,
   callsRoutes,
+  systemInfoRoutes,
 ];

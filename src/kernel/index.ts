@@ -4,3 +4,4 @@ export * from './ids.js';
 export * from './random.js';
 export * from './logger.js';
 export * from './readiness.js';
+export * from './live-events.js';

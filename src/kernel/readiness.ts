@@ -6,6 +6,18 @@ export type ProbeResult = { ok: true; detail?: string } | { ok: false; reason: s
 
 export class Readiness {
   private probes = new Map<string, () => ProbeResult>();
+  private listeners = new Set<() => void>();
+
+  /** Says that a component's state may have changed (a connection went up or down). */
+  changed(): void {
+    for (const l of [...this.listeners]) l();
+  }
+
+  /** Called on every `changed()`; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   register(name: string, probe: () => ProbeResult): void {
     this.probes.set(name, probe);

@@ -22,6 +22,26 @@ export function normaliseCnpj(input: string): string | null {
   return check(12) === values[12] && check(13) === values[13] ? cnpj : null;
 }
 
+/**
+ * CPF: 9 base digits + 2 check digits (mod 11). Accepts the mask `123.456.789-09` or bare
+ * digits; returns the 11 digits, or null if the number is not valid (repeated digits such as
+ * 111.111.111-11 pass the arithmetic but are not issued, so they are refused too).
+ */
+export function normaliseCpf(input: string): string | null {
+  const trimmed = input.trim();
+  if (!/^[0-9.\- ]+$/.test(trimmed)) return null;
+  const cpf = trimmed.replace(/[.\- ]/g, '');
+  if (!/^\d{11}$/.test(cpf) || /^(\d)\1{10}$/.test(cpf)) return null;
+  const d = [...cpf].map(Number);
+  const check = (n: number): number => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += d[i]! * (n + 1 - i);
+    const rest = (sum * 10) % 11;
+    return rest === 10 ? 0 : rest;
+  };
+  return check(9) === d[9] && check(10) === d[10] ? cpf : null;
+}
+
 /** `12.345.678/0001-95` from 14 normalised characters. */
 export const formatCnpj = (c: string): string =>
   c.length === 14 ? `${c.slice(0, 2)}.${c.slice(2, 5)}.${c.slice(5, 8)}/${c.slice(8, 12)}-${c.slice(12)}` : c;
@@ -59,3 +79,30 @@ export function readablePassword(randomBytes: Uint8Array): string {
 }
 
 export const LOGIN_PATTERN = '^[A-Za-z0-9._@-]+$';
+
+export const USER_SORT_KEYS = ['name', 'login', 'level', 'createdAt'] as const;
+export type UserSortKey = (typeof USER_SORT_KEYS)[number];
+
+/** Matrícula (employee number): letters, digits and the separators HR systems use. */
+export const EMPLOYEE_NUMBER_PATTERN = '^[A-Za-z0-9./-]{1,30}$';
+
+/** A login identifier as a user may type it. */
+export interface LoginCandidates {
+  /** The user whose login is exactly the identifier (logins are unique across tenants). */
+  byLogin: { id: number } | undefined;
+  /** Users whose e-mail, matrícula or CPF is the identifier, in any tenant. */
+  byOther: readonly { id: number }[];
+}
+
+/**
+ * Which user an identifier names at login. The login name wins, because it is unique across
+ * tenants; otherwise e-mail, matrícula and CPF must name exactly one user. When they name
+ * several (the same e-mail in two tenants, say), the identifier is ambiguous and names nobody:
+ * the login is refused like a wrong password, so that no one can ever be logged in as someone
+ * else who shares an e-mail, matrícula or CPF, and the answer does not reveal that they exist.
+ */
+export function pickLoginUser(c: LoginCandidates): number | undefined {
+  if (c.byLogin) return c.byLogin.id;
+  const ids = new Set(c.byOther.map((u) => u.id));
+  return ids.size === 1 ? [...ids][0] : undefined;
+}

@@ -9,6 +9,17 @@ export interface Page<T> {
   offset: number;
 }
 
+/** Filters of the user list. */
+export interface UserFilter {
+  teamId?: number | undefined;
+  level?: AccessLevel | undefined;
+  active?: boolean | undefined;
+  /** Found in the name, login, e-mail or matrícula, any case. */
+  q?: string | undefined;
+  /** `name`, `-createdAt`…; default: creation order. */
+  sort?: string | undefined;
+}
+
 export interface PageQuery {
   limit: number;
   offset: number;
@@ -62,6 +73,10 @@ export interface User {
   name: string;
   login: string;
   email: string | null;
+  /** Matrícula. */
+  employeeNumber: string | null;
+  /** 11 digits. */
+  cpf: string | null;
   level: AccessLevel;
   profileId: number | null;
   teamId: number | null;
@@ -78,8 +93,12 @@ export interface User {
 export interface UserInput {
   name: string;
   login: string;
-  password: string;
+  /** Omitted: the user has no usable password until they follow an access link an admin sends. */
+  password?: string | undefined;
   email?: string | null;
+  employeeNumber?: string | null;
+  /** Masked or bare; stored as 11 digits. */
+  cpf?: string | null;
   level: AccessLevel;
   profileId?: number | null;
   teamId?: number | null;

@@ -1,5 +1,6 @@
-import { and, asc, count, eq, inArray, ne, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { containsText } from '../db/search.js';
 import {
   agentActivity,
   pauseTypes,
@@ -10,12 +11,24 @@ import {
   tenants,
   users,
 } from '../db/schema/index.js';
+import type { UserFilter } from './org.model.js';
 
 export type TenantRow = typeof tenants.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type TeamRow = typeof teams.$inferSelect;
 export type ProfileRow = typeof profiles.$inferSelect;
 export type PauseTypeRow = typeof pauseTypes.$inferSelect;
+
+const userSortColumns = { name: users.name, login: users.login, level: users.level, createdAt: users.createdAt } as const;
+
+/** ORDER BY for the user list: `name`, `-createdAt`…; creation order when none (or unknown). */
+function userOrder(sort: string | undefined): SQL[] {
+  const descending = sort?.startsWith('-') ?? false;
+  const key = descending ? sort!.slice(1) : sort;
+  const col = key !== undefined && Object.hasOwn(userSortColumns, key) ? userSortColumns[key as keyof typeof userSortColumns] : undefined;
+  if (!col) return [asc(users.id)];
+  return descending ? [desc(sql`lower(${col})`), desc(users.id)] : [asc(sql`lower(${col})`), asc(users.id)];
+}
 
 /**
  * Every query of the organisation area. All methods are synchronous (better-sqlite3) so that
@@ -33,6 +46,14 @@ export class OrgRepo {
     const where = onlyId === null ? undefined : eq(tenants.id, onlyId);
     const rows = this.db.select().from(tenants).where(where).orderBy(asc(tenants.id)).limit(limit).offset(offset).all();
     return { rows, total: this.db.select({ n: count() }).from(tenants).where(where).get()?.n ?? 0 };
+  }
+  /** Every tenant's id, name and state, by name (a super user's tenant switcher). */
+  tenantRefs(): { id: number; legalName: string; active: boolean }[] {
+    return this.db
+      .select({ id: tenants.id, legalName: tenants.legalName, active: tenants.active })
+      .from(tenants)
+      .orderBy(asc(tenants.legalName), asc(tenants.id))
+      .all();
   }
   getTenant(id: number): TenantRow | undefined {
     return this.db.select().from(tenants).where(eq(tenants.id, id)).get();
@@ -54,18 +75,14 @@ export class OrgRepo {
   anySuperUser(): boolean {
     return this.db.select({ id: users.id }).from(users).where(eq(users.superUser, true)).limit(1).get() !== undefined;
   }
-  listUsers(
-    tenantId: number,
-    f: { teamId?: number | undefined; level?: string | undefined; active?: boolean | undefined },
-    limit: number,
-    offset: number,
-  ): { rows: UserRow[]; total: number } {
+  listUsers(tenantId: number, f: UserFilter, limit: number, offset: number): { rows: UserRow[]; total: number } {
     const conds: (SQL | undefined)[] = [eq(users.tenantId, tenantId)];
     if (f.teamId !== undefined) conds.push(eq(users.teamId, f.teamId));
-    if (f.level !== undefined) conds.push(eq(users.level, f.level as UserRow['level']));
+    if (f.level !== undefined) conds.push(eq(users.level, f.level));
     if (f.active !== undefined) conds.push(eq(users.active, f.active));
+    if (f.q !== undefined) conds.push(containsText([users.name, users.login, users.email, users.employeeNumber], f.q));
     const where = and(...conds);
-    const rows = this.db.select().from(users).where(where).orderBy(asc(users.id)).limit(limit).offset(offset).all();
+    const rows = this.db.select().from(users).where(where).orderBy(...userOrder(f.sort)).limit(limit).offset(offset).all();
     return { rows, total: this.db.select({ n: count() }).from(users).where(where).get()?.n ?? 0 };
   }
   getUser(id: number): UserRow | undefined {
@@ -75,9 +92,27 @@ export class OrgRepo {
     return this.db.select().from(users).where(eq(users.login, login)).get();
   }
   userByExtension(tenantId: number, extension: string, exceptId?: number): UserRow | undefined {
-    const conds = [eq(users.tenantId, tenantId), eq(users.extension, extension)];
+    return this.userWhere(tenantId, eq(users.extension, extension), exceptId);
+  }
+  userByEmployeeNumber(tenantId: number, employeeNumber: string, exceptId?: number): UserRow | undefined {
+    return this.userWhere(tenantId, eq(users.employeeNumber, employeeNumber), exceptId);
+  }
+  userByCpf(tenantId: number, cpf: string, exceptId?: number): UserRow | undefined {
+    return this.userWhere(tenantId, eq(users.cpf, cpf), exceptId);
+  }
+  private userWhere(tenantId: number, cond: SQL, exceptId?: number): UserRow | undefined {
+    const conds = [eq(users.tenantId, tenantId), cond];
     if (exceptId !== undefined) conds.push(ne(users.id, exceptId));
     return this.db.select().from(users).where(and(...conds)).get();
+  }
+  /**
+   * Users of any tenant whose e-mail (any case), matrícula or CPF is the identifier, at most a
+   * few: login needs to know only whether there is exactly one.
+   */
+  usersByIdentifier(identifier: string, cpf: string | null): UserRow[] {
+    const conds = [sql`lower(${users.email}) = lower(${identifier})`, eq(users.employeeNumber, identifier)];
+    if (cpf !== null) conds.push(eq(users.cpf, cpf));
+    return this.db.select().from(users).where(or(...conds)).limit(3).all();
   }
   insertUser(v: typeof users.$inferInsert): UserRow {
     return this.db.insert(users).values(v).returning().get();

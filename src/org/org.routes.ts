@@ -78,13 +78,8 @@ export const orgRoutes: FastifyPluginAsync<AppDeps> = async (instance) => {
     '/users',
     { config: readUsers, schema: { ...users, querystring: UserListQuery, response: { 200: PageOf(UserView) } } },
     async (req) => {
-      const { teamId, level, active } = req.query;
-      return org.listUsers(
-        actorOf(req),
-        tenantScope(req, req.query.tenantId),
-        { ...(teamId !== undefined ? { teamId } : {}), ...(level ? { level } : {}), ...(active !== undefined ? { active } : {}) },
-        pageOf(req.query),
-      );
+      const { teamId, level, active, q, sort } = req.query;
+      return org.listUsers(actorOf(req), tenantScope(req, req.query.tenantId), { teamId, level, active, q, sort }, pageOf(req.query));
     },
   );
   app.get(

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Id, IdParams, Nullable, PageOf, PageQuery, TenantQuery, Timestamps, closed, pageOf } from '../http/schemas.js';
-import { LOGIN_PATTERN } from './org.logic.js';
+import { EMPLOYEE_NUMBER_PATTERN, LOGIN_PATTERN, USER_SORT_KEYS } from './org.logic.js';
 
 /** TypeBox schemas of the organisation API (the shared ones live in src/http/schemas.ts). */
 export { IdParams, Nullable, PageOf, PageQuery, TenantQuery, pageOf };
@@ -60,6 +60,12 @@ const userFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   login: Type.String({ minLength: 5, maxLength: 64, pattern: LOGIN_PATTERN }),
   email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 200 }))),
+  employeeNumber: Type.Optional(
+    Nullable(Type.String({ pattern: EMPLOYEE_NUMBER_PATTERN, maxLength: 30, description: 'matrícula; unique in the tenant; may be used to log in' })),
+  ),
+  cpf: Type.Optional(
+    Nullable(Type.String({ minLength: 11, maxLength: 14, description: 'masked (123.456.789-09) or bare; check digits validated; unique in the tenant; may be used to log in' })),
+  ),
   level: Level,
   profileId: Type.Optional(Nullable(Id)),
   teamId: Type.Optional(Nullable(Id)),
@@ -72,7 +78,13 @@ const userFields = {
 export const UserBody = Type.Object(
   {
     ...userFields,
-    password: Password,
+    password: Type.Optional(
+      Type.String({
+        minLength: 6,
+        maxLength: 256,
+        description: 'omit to let the user choose it through an access link (POST /users/{id}/access-link)',
+      }),
+    ),
     passwordChangeRequired: Type.Optional(Type.Boolean({ description: 'default true: change on first access' })),
   },
   closed,
@@ -84,6 +96,8 @@ export const UserView = Type.Object({
   name: Type.String(),
   login: Type.String(),
   email: Nullable(Type.String()),
+  employeeNumber: Nullable(Type.String()),
+  cpf: Nullable(Type.String({ description: '11 digits' })),
   level: Level,
   profileId: Nullable(Type.Integer()),
   teamId: Nullable(Type.Integer()),
@@ -108,6 +122,12 @@ export const UserListQuery = Type.Object(
     teamId: Type.Optional(Id),
     level: Type.Optional(Level),
     active: Type.Optional(Type.Boolean()),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'found in the name, login, e-mail or matrícula (any case)' })),
+    sort: Type.Optional(
+      Type.Union(USER_SORT_KEYS.flatMap((k) => [Type.Literal(k), Type.Literal(`-${k}`)]), {
+        description: 'name, login, level or createdAt; a leading - sorts descending. Default: id (creation order).',
+      }),
+    ),
   },
   closed,
 );

@@ -5,7 +5,7 @@ import { hashPassword } from '../auth/password.js';
 import type { Database_ } from '../db/client.js';
 import type { AccessLevel } from '../http/principal.js';
 import { conflict, forbidden, invalidField, notFound, type Clock } from '../kernel/index.js';
-import { canManageLevel, normaliseCnpj, readablePassword, validDdd } from './org.logic.js';
+import { canManageLevel, normaliseCnpj, normaliseCpf, pickLoginUser, readablePassword, validDdd } from './org.logic.js';
 import type {
   Actor,
   ChangeContext,
@@ -20,6 +20,7 @@ import type {
   Tenant,
   TenantInput,
   User,
+  UserFilter,
   UserInput,
   UserPatch,
 } from './org.model.js';
@@ -32,6 +33,7 @@ export const SYSTEM_ACTOR: Actor = {
   login: 'system',
   level: 'admin',
   superUser: true,
+  activeTenantId: 0,
   sessionId: '',
   permissions: ALL_PERMISSIONS,
 };
@@ -59,6 +61,8 @@ export const toUser = (r: UserRow): User => ({
   name: r.name,
   login: r.login,
   email: r.email,
+  employeeNumber: r.employeeNumber,
+  cpf: r.cpf,
   level: r.level,
   profileId: r.profileId,
   teamId: r.teamId,
@@ -88,6 +92,26 @@ const toProfile = (r: ProfileRow): Profile => ({
   createdAt: iso(r.createdAt),
   updatedAt: iso(r.updatedAt),
 });
+
+/** The columns of a user that other rows refer to or that must be unique. */
+interface UserKeys {
+  level: AccessLevel;
+  profileId: number | null;
+  teamId: number | null;
+  superUser: boolean;
+  extension: string | null;
+  login: string;
+  employeeNumber: string | null;
+  cpf: string | null;
+}
+
+/** The stored form of a CPF from the API (masked or bare); 400 naming `cpf` when it is not valid. */
+function cpfOf(input: string | null | undefined): string | null {
+  if (input === undefined || input === null) return null;
+  const cpf = normaliseCpf(input);
+  if (!cpf) throw invalidField('cpf', 'cpf is not a valid CPF (check digits do not match)');
+  return cpf;
+}
 
 const visible = (actor: Actor, tenantId: number): boolean => actor.superUser || actor.tenantId === tenantId;
 
@@ -195,7 +219,7 @@ export class OrgService {
   listUsers(
     actor: Actor,
     tenantId: number,
-    filter: { teamId?: number; level?: AccessLevel; active?: boolean },
+    filter: UserFilter,
     page: PageQuery,
   ): Page<User> {
     const { rows, total } = this.repo.listUsers(tenantId, filter, page.limit, page.offset);
@@ -204,6 +228,15 @@ export class OrgService {
 
   getUser(actor: Actor, id: number): User {
     return toUser(this.own(this.repo.getUser(id), actor, 'user'));
+  }
+
+  /** The user a login identifier names (login, e-mail, matrícula or CPF); undefined when none, or ambiguous. */
+  userForLogin(identifier: string): UserRow | undefined {
+    const trimmed = identifier.trim();
+    const byLogin = this.repo.userByLogin(trimmed);
+    const byOther = byLogin ? [] : this.repo.usersByIdentifier(trimmed, normaliseCpf(trimmed));
+    const id = pickLoginUser({ byLogin, byOther });
+    return byLogin ?? byOther.find((u) => u.id === id);
   }
 
   /** The user row if `actor` may see it and change it (level at or below its own); 404 / 403 otherwise. */
@@ -219,7 +252,7 @@ export class OrgService {
   private checkUser(
     actor: Actor,
     tenantId: number,
-    next: { level: AccessLevel; profileId: number | null; teamId: number | null; superUser: boolean; extension: string | null; login: string },
+    next: UserKeys,
     exceptId?: number,
   ): void {
     if (next.superUser && !actor.superUser) throw forbidden('only a super user grants the super-user flag');
@@ -241,19 +274,28 @@ export class OrgService {
     if (next.extension !== null && this.repo.userByExtension(tenantId, next.extension, exceptId)) {
       throw conflict(`extension ${next.extension} already belongs to another user`, { field: 'extension' });
     }
+    if (next.employeeNumber !== null && this.repo.userByEmployeeNumber(tenantId, next.employeeNumber, exceptId)) {
+      throw conflict(`employeeNumber ${next.employeeNumber} already belongs to another user of this tenant`, { field: 'employeeNumber' });
+    }
+    if (next.cpf !== null && this.repo.userByCpf(tenantId, next.cpf, exceptId)) {
+      throw conflict('cpf already belongs to another user of this tenant', { field: 'cpf' });
+    }
   }
 
   async createUser(ctx: ChangeContext, tenantId: number, input: UserInput): Promise<User> {
-    const passwordHash = await hashPassword(input.password);
+    // No password given: a random one nobody knows, until the user follows an access link.
+    const passwordHash = await hashPassword(input.password ?? randomBytes(32).toString('base64url'));
     return this.tx(() => {
       if (!this.repo.getTenant(tenantId)) throw notFound('tenant');
-      const next = {
+      const next: UserKeys = {
         level: input.level,
         profileId: input.profileId ?? null,
         teamId: input.teamId ?? null,
         superUser: input.superUser ?? false,
         extension: input.extension ?? null,
         login: input.login,
+        employeeNumber: input.employeeNumber ?? null,
+        cpf: cpfOf(input.cpf),
       };
       this.checkUser(ctx.actor, tenantId, next);
       const now = this.clock.now();
@@ -277,13 +319,15 @@ export class OrgService {
   updateUser(ctx: ChangeContext, id: number, patch: UserPatch): User {
     return this.tx(() => {
       const row = this.manageableUser(ctx.actor, id);
-      const next = {
+      const next: UserKeys = {
         level: patch.level ?? row.level,
         profileId: patch.profileId !== undefined ? patch.profileId : row.profileId,
         teamId: patch.teamId !== undefined ? patch.teamId : row.teamId,
         superUser: patch.superUser ?? row.superUser,
         extension: patch.extension !== undefined ? patch.extension : row.extension,
         login: patch.login ?? row.login,
+        employeeNumber: patch.employeeNumber !== undefined ? patch.employeeNumber : row.employeeNumber,
+        cpf: patch.cpf !== undefined ? cpfOf(patch.cpf) : row.cpf,
       };
       if (next.superUser !== row.superUser && !ctx.actor.superUser) throw forbidden('only a super user changes the super-user flag');
       this.checkUser(ctx.actor, row.tenantId, next, row.id);

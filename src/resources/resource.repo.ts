@@ -1,10 +1,8 @@
-import { and, asc, count, desc, eq, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ne, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client.js';
+import { containsText } from '../db/search.js';
 import type { ColumnsOf, RowOf, ScopedTable } from './resource.model.js';
-
-/** `%` and `_` typed by a user are literal in a search, not wildcards. */
-const likePattern = (q: string): string => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export interface ListSpec {
   where: (SQL | undefined)[];
@@ -28,10 +26,7 @@ export class ScopedRepo<T extends ScopedTable> {
   list(tenantId: number, spec: ListSpec): { rows: RowOf<T>[]; total: number } {
     const t = this.table;
     const conds: (SQL | undefined)[] = [eq(t.tenantId, tenantId), ...spec.where];
-    if (spec.search && spec.search.columns.length > 0) {
-      const pattern = likePattern(spec.search.q);
-      conds.push(or(...spec.search.columns.map((c) => sql`lower(${c}) like ${pattern} escape '\\'`)));
-    }
+    if (spec.search && spec.search.columns.length > 0) conds.push(containsText(spec.search.columns, spec.search.q));
     const where = and(...conds);
     const order = spec.order ? [(spec.order.descending ? desc : asc)(spec.order.column), asc(t.id)] : [asc(t.id)];
     const rows = this.db

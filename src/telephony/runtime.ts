@@ -72,8 +72,13 @@ export async function startTelephony({ config, logger, clock, readiness, dataDir
   readiness.register('ari', ariHandle.readinessProbe);
   readiness.register('ami', () => amiClient.readinessProbe());
 
+  // Readiness watchers (the events socket's `system` topic) hear of a link going up or down at once.
+  ariHandle.callControl.onEvent((e) => {
+    if (e.type === 'ConnectionChanged') readiness.changed();
+  });
   amiClient.onEvent((e) => {
-    if (e.type === 'SpanAlarm') logger.warn({ span: e.span, alarm: e.alarm }, `E1 span ${e.span} in alarm: ${e.alarm}`);
+    if (e.type === 'ConnectionChanged') readiness.changed();
+    else if (e.type === 'SpanAlarm') logger.warn({ span: e.span, alarm: e.alarm }, `E1 span ${e.span} in alarm: ${e.alarm}`);
     else if (e.type === 'SpanAlarmCleared') logger.info({ span: e.span }, `E1 span ${e.span} alarm cleared`);
     else if (e.type === 'ContactStatus') logger.info({ endpoint: e.endpoint, status: e.status }, 'phone contact status');
   });

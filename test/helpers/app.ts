@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { createModules, type Modules } from '../../src/modules.js';
+import type { Mailer } from '../../src/mail/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { openDatabase } from '../../src/db/client.js';
 import { FakeClock, Readiness, silentLogger, type Logger } from '../../src/kernel/index.js';
@@ -35,6 +36,8 @@ export interface TestAppOptions {
   logger?: Logger;
   /** Adds to the modules before the app is built (e.g. a test resource's routes). */
   extendModules?: (modules: Modules) => void;
+  /** The SMTP adapter (e.g. one that trusts a test's certificate authority). */
+  mailer?: Mailer;
 }
 
 export interface RequestOptions {
@@ -91,6 +94,19 @@ export function validCnpj(seed: number): string {
   return digits.join('');
 }
 
+/** A valid CPF (11 digits) derived from `seed` (distinct seeds below 1e9 give distinct numbers). */
+export function validCpf(seed: number): string {
+  const digits = [...String(seed % 1e9).padStart(9, '0')].map(Number);
+  if (digits.every((d) => d === digits[0])) digits[8] = (digits[8]! + 1) % 10;
+  for (const n of [9, 10]) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += digits[i]! * (n + 1 - i);
+    const rest = (sum * 10) % 11;
+    digits.push(rest === 10 ? 0 : rest);
+  }
+  return digits.join('');
+}
+
 /** The `atende_session=...` cookie header from a login response, or undefined. */
 export function sessionCookie(res: LightMyRequestResponse): string | undefined {
   const c = res.cookies.find((x) => x.name === 'atende_session');
@@ -116,7 +132,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
-  const modules = createModules({ database, clock, logger });
+  const modules = createModules({ database, clock, logger, ...(opts.mailer ? { mailer: opts.mailer } : {}) });
   opts.extendModules?.(modules);
   const deps: AppDeps & { modules: Modules } = { config, database, logger, clock, readiness, modules };
   let boot: BootstrapResult;

@@ -9,12 +9,12 @@ import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCallsApp, type CallRecord, type CallsApp, type TenantResolver } from '../../src/calls/index.js';
+import { callView, createCallsApp, type CallRecord, type CallsApp, type CallView, type TenantResolver } from '../../src/calls/index.js';
 import { createCallsRepo } from '../../src/calls/calls.repo.js';
 import { productSoundsDir } from '../../src/calls/sounds.js';
 import { openDatabase, type Database_ } from '../../src/db/client.js';
 import { calls as callsTable, tenants } from '../../src/db/schema/index.js';
-import { FakeClock, type TenantId } from '../../src/kernel/index.js';
+import { FakeClock, type LiveEvent, type TenantId, type Topic } from '../../src/kernel/index.js';
 import { TelephonyError, type Media } from '../../src/telephony/call-control.js';
 import { FakeCallControl, type FakeCallControlOptions } from '../helpers/fake-call-control.js';
 
@@ -50,6 +50,8 @@ interface World {
   control: FakeCallControl;
   app: CallsApp;
   logs: LogLine[];
+  /** What the engine published for the events socket. */
+  published: { topic: Topic; tenantId: number | null; event: LiveEvent }[];
   tenantId: TenantId;
   rows(): CallRecord[];
   row(channelId: string): CallRecord;
@@ -97,6 +99,7 @@ async function world(
       },
     }),
   );
+  const published: World['published'] = [];
   const app = createCallsApp({
     callControl: control,
     database,
@@ -104,6 +107,7 @@ async function world(
     clock,
     config: asteriskConfig(opts.soundsDir),
     tenantResolver: opts.tenantResolver,
+    events: { publish: (topic, tenantId, event) => published.push({ topic, tenantId, event }) },
   });
   if (opts.start !== false) await app.start();
   const repo = createCallsRepo(database.db);
@@ -120,6 +124,7 @@ async function world(
     control,
     app,
     logs,
+    published,
     tenantId: 1 as TenantId,
     rows,
     row(channelId) {
@@ -418,6 +423,9 @@ describe('reconciliation', () => {
       cause: 16,
     });
     expect(after.rows().filter((r) => r.state !== 'ended')).toEqual([]);
+    // Browsers still showing the previous run's calls as live are told that both ended.
+    const ended = after.published.filter((p) => p.event.type === 'call.ended').map((p) => (p.event.data.call as CallView).callId);
+    expect(ended.sort()).toEqual([oldCallId, after.row(vanished.id).callId].sort());
   });
 
   it('ARI not up at start: reconciliation waits for the connection', async () => {
@@ -492,5 +500,35 @@ describe('prompts', () => {
     await w.settle();
     expect(w.control.ops('play')[0]!.args[1]).toEqual([{ kind: 'file', path: join(target, 'pt-BR', 'atende-welcome') }]);
     expect(w.control.playingOn(ch.id)).toHaveLength(1);
+  });
+});
+
+describe('events for the browsers', () => {
+  const calls = (w: World) => w.published.map((p) => ({ topic: p.topic, tenantId: p.tenantId, type: p.event.type, call: p.event.data.call as CallView, parties: p.event.parties }));
+
+  it('publishes started, answered and ended on the calls topic of the call’s tenant, each as the API shows the record then', async () => {
+    const w = await world();
+    const ch = w.control.placeInbound('4830001234', '5548999990000', 'span:1');
+    await w.settle();
+    w.clock.advance(WELCOME_MS);
+    await w.settle();
+    const events = calls(w);
+    expect(events.map((e) => [e.topic, e.tenantId, e.type, e.call.state])).toEqual([
+      ['calls', 1, 'call.started', 'ringing'],
+      ['calls', 1, 'call.answered', 'in_progress'],
+      ['calls', 1, 'call.ended', 'ended'],
+    ]);
+    expect(events[2]!.call).toEqual(callView(w.row(ch.id)));
+    expect(events[0]!.parties).toEqual(['5548999990000', '4830001234']);
+  });
+
+  it('a caller who hangs up before the answer: started then ended, never answered', async () => {
+    const w = await world();
+    w.control.failNext('answer');
+    const ch = w.control.placeInbound('4830001234', '5548999990003');
+    w.control.remoteHangup(ch.id, 127);
+    await w.settle();
+    expect(calls(w).map((e) => e.type)).toEqual(['call.started', 'call.ended']);
+    expect(calls(w)[1]!.call).toEqual(callView(w.row(ch.id)));
   });
 });

@@ -32,7 +32,7 @@ const cases: Case[] = [
   // [what, url, body (string = raw), status, field, error code]
   ['malformed JSON', '/api/v1/users', '{"name": "Ana", ', 400, '', 'malformed_json'],
   ['missing login', '/api/v1/users', { ...user, login: undefined }, 400, 'login'],
-  ['missing password', '/api/v1/users', { ...user, password: undefined }, 400, 'password'],
+  ['password null (omit it to send an access link instead)', '/api/v1/users', { ...user, password: null }, 400, 'password'],
   ['missing level', '/api/v1/users', { ...user, level: undefined }, 400, 'level'],
   ['login of 4 characters', '/api/v1/users', { ...user, login: 'abcd' }, 400, 'login'],
   ['login with spaces', '/api/v1/users', { ...user, login: 'ana silva' }, 400, 'login'],
@@ -122,7 +122,7 @@ describe('bad input on change', () => {
     [{ limit: 0 }, 'limit'],
     [{ limit: 100000 }, 'limit'],
     [{ offset: -1 }, 'offset'],
-    [{ sort: 'name' }, 'sort'],
+    [{ sort: 'password' }, 'sort'],
   ])('GET /users?%j → 400 naming %s', async (query, field) => {
     const res = await t.request('GET', '/api/v1/users', { cookie: admin.cookie, query });
     expect(res.statusCode).toBe(400);

@@ -3,6 +3,8 @@ import {
   directionOf,
   hangupByOf,
   initialStateOf,
+  numberVariants,
+  parseCallSort,
   partiesOf,
   peerOfChannelName,
   planReconciliation,
@@ -175,5 +177,28 @@ describe('reconciliation plan', () => {
     });
     expect(plan.staleRows).toEqual(['R1', 'R2']);
     expect(plan.strangers).toEqual([]);
+  });
+});
+
+describe('numberVariants', () => {
+  it.each([
+    ['+55 (11) 98765-4321', ['5511987654321', '11987654321']],
+    ['011 98765-4321', ['011987654321', '11987654321']],
+    ['98765-4321', ['987654321']],
+    ['1001', ['1001']],
+    ['(48) 3000-1234', ['4830001234']],
+    ['5548', ['5548']],
+    ['()-', []],
+  ])('%s', (typed, expected) => {
+    expect(numberVariants(typed)).toEqual(expected);
+  });
+});
+
+describe('parseCallSort', () => {
+  it('reads a field with an optional leading - for descending', () => {
+    expect(parseCallSort('-startedAt')).toEqual({ key: 'startedAt', descending: true });
+    expect(parseCallSort('duration')).toEqual({ key: 'duration', descending: false });
+    expect(parseCallSort(undefined)).toBeUndefined();
+    expect(parseCallSort('colour')).toBeUndefined();
   });
 });

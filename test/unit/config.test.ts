@@ -16,6 +16,13 @@ describe('configuration', () => {
     expect(usesEmulator(c)).toBe(true);
   });
 
+  it('takes the public URL without its trailing slash, and the link lifetimes', () => {
+    const c = load({ ATENDE_PUBLIC_URL: 'https://atende.example.com/central/', ATENDE_PASSWORD_RESET_MINUTES: '30', ATENDE_ACCESS_LINK_HOURS: '24' });
+    expect(c.http.publicUrl).toBe('https://atende.example.com/central');
+    expect(c.auth).toMatchObject({ passwordResetMinutes: 30, accessLinkHours: 24 });
+    expect(load({}).http.publicUrl).toBe('');
+  });
+
   it('takes ATENDE_* overrides with their types', () => {
     const c = load({
       ATENDE_HOST: '0.0.0.0',
@@ -38,6 +45,11 @@ describe('configuration', () => {
     [{ ATENDE_LOG_LEVEL: 'loud' }, 'ATENDE_LOG_LEVEL'],
     [{ ATENDE_ARI_URL: 'not a url' }, 'ATENDE_ARI_URL'],
     [{ ATENDE_ARI_APP: 'has space' }, 'ATENDE_ARI_APP'],
+    [{ ATENDE_PUBLIC_URL: 'atende.example.com' }, 'ATENDE_PUBLIC_URL'],
+    [{ ATENDE_PUBLIC_URL: 'ftp://atende.example.com' }, 'ATENDE_PUBLIC_URL'],
+    [{ ATENDE_PUBLIC_URL: 'https://atende.example.com/?x=1' }, 'ATENDE_PUBLIC_URL'],
+    [{ ATENDE_PASSWORD_RESET_MINUTES: '1' }, 'ATENDE_PASSWORD_RESET_MINUTES'],
+    [{ ATENDE_ACCESS_LINK_HOURS: '0' }, 'ATENDE_ACCESS_LINK_HOURS'],
   ])('rejects %j naming the key', (env, key) => {
     expect(() => load(env)).toThrow(ConfigError);
     try {

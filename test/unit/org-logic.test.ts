@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canManageLevel, formatCnpj, normaliseCnpj, validDdd } from '../../src/org/index.js';
+import { canManageLevel, formatCnpj, normaliseCnpj, normaliseCpf, pickLoginUser, validDdd } from '../../src/org/index.js';
+import { validCpf } from '../helpers/app.js';
 
 describe('CNPJ', () => {
   it('accepts a valid number masked or bare, and stores the bare digits', () => {
@@ -49,5 +50,37 @@ describe('canManageLevel', () => {
     expect(canManageLevel({ level: 'supervisor', superUser: false }, 'admin')).toBe(false);
     expect(canManageLevel({ level: 'agent', superUser: false }, 'supervisor')).toBe(false);
     expect(canManageLevel({ level: 'agent', superUser: true }, 'admin')).toBe(true);
+  });
+});
+
+describe('CPF', () => {
+  it('accepts a valid number masked or bare, and keeps the 11 digits', () => {
+    expect(normaliseCpf('529.982.247-25')).toBe('52998224725');
+    expect(normaliseCpf('52998224725')).toBe('52998224725');
+    expect(normaliseCpf(' 111.444.777-35 ')).toBe('11144477735');
+  });
+  it('refuses wrong check digits, wrong lengths, letters and repeated digits', () => {
+    expect(normaliseCpf('529.982.247-26')).toBeNull();
+    expect(normaliseCpf('529.982.247-15')).toBeNull();
+    expect(normaliseCpf('5299822472')).toBeNull();
+    expect(normaliseCpf('529982247250')).toBeNull();
+    expect(normaliseCpf('5299822472a')).toBeNull();
+    expect(normaliseCpf('111.111.111-11')).toBeNull();
+    expect(normaliseCpf('')).toBeNull();
+  });
+  it('agrees with the test helper that makes valid numbers', () => {
+    for (const seed of [1, 42, 123456789, 987654321]) expect(normaliseCpf(validCpf(seed))).toBe(validCpf(seed));
+  });
+});
+
+describe('pickLoginUser', () => {
+  it('takes the login name first, because logins are unique across tenants', () => {
+    expect(pickLoginUser({ byLogin: { id: 7 }, byOther: [{ id: 8 }, { id: 9 }] })).toBe(7);
+  });
+  it('takes an e-mail, matrícula or CPF only when it names exactly one user', () => {
+    expect(pickLoginUser({ byLogin: undefined, byOther: [{ id: 8 }] })).toBe(8);
+    expect(pickLoginUser({ byLogin: undefined, byOther: [{ id: 8 }, { id: 8 }] })).toBe(8);
+    expect(pickLoginUser({ byLogin: undefined, byOther: [{ id: 8 }, { id: 9 }] })).toBeUndefined();
+    expect(pickLoginUser({ byLogin: undefined, byOther: [] })).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { tenantColumn, users } from './org.js';
+import { tenantColumn, tenants, users } from './org.js';
 
 /** Server-side sessions. The cookie carries a random token; only its SHA-256 is stored. */
 export const sessions = sqliteTable(
@@ -15,6 +15,8 @@ export const sessions = sqliteTable(
     lastSeenAt: integer('last_seen_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
     revokedAt: integer('revoked_at'),
+    /** The tenant a super user chose to act on (PUT /api/v1/me/tenant); null: its own. */
+    activeTenantId: integer('active_tenant_id').references(() => tenants.id),
     ip: text('ip'),
     userAgent: text('user_agent'),
   },
@@ -50,6 +52,31 @@ export const recoveryCodes = sqliteTable(
     usedAt: integer('used_at'),
   },
   (t) => [index('recovery_codes_user_idx').on(t.userId)],
+);
+
+/**
+ * Single-use links that let a user set a password: a reset the user asked for ("forgot
+ * password") or a first access an admin sent. Only the SHA-256 of the token is stored; the
+ * token itself exists only in the e-mail.
+ */
+export const passwordTokens = sqliteTable(
+  'password_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tenantId: tenantColumn(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    purpose: text('purpose', { enum: ['reset', 'first_access'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    /** Set when the link was used, or when a newer link replaced it. */
+    usedAt: integer('used_at'),
+    /** The admin who sent a first-access link; null when the user asked for a reset. */
+    createdBy: integer('created_by'),
+  },
+  (t) => [index('password_tokens_user_idx').on(t.userId)],
 );
 
 /** Who changed what, when, with the record before and after (secrets removed). */

@@ -2,3 +2,4 @@
 export * from './org.js';
 export * from './auth.js';
 export * from './calls.js';
+export * from './mail.js';

@@ -78,6 +78,10 @@ export const users = sqliteTable(
     login: text('login').notNull().unique(),
     passwordHash: text('password_hash').notNull(),
     email: text('email'),
+    /** Matrícula, as the tenant's HR system writes it; unique in its tenant; a login identifier. */
+    employeeNumber: text('employee_number'),
+    /** CPF, 11 digits (check digits validated); unique in its tenant; a login identifier. */
+    cpf: text('cpf'),
     level: text('level', { enum: ['admin', 'supervisor', 'agent'] }).notNull(),
     /** Null: the built-in defaults of `level` apply (src/auth/permissions.ts). */
     profileId: integer('profile_id').references(() => profiles.id),
@@ -102,6 +106,10 @@ export const users = sqliteTable(
   (t) => [
     uniqueIndex('users_tenant_extension_unique').on(t.tenantId, t.extension),
     index('users_tenant_idx').on(t.tenantId),
+    // Led by the identifier: login looks users up by it across tenants.
+    uniqueIndex('users_employee_number_tenant_unique').on(t.employeeNumber, t.tenantId),
+    uniqueIndex('users_cpf_tenant_unique').on(t.cpf, t.tenantId),
+    index('users_email_lower_idx').on(sql`lower(${t.email})`),
   ],
 );
 
