@@ -5,3 +5,4 @@ export * from './random.js';
 export * from './logger.js';
 export * from './readiness.js';
 export * from './live-events.js';
+export * from './weekly.js';
