@@ -32,6 +32,7 @@ export { API_PREFIX };
  * engine); without one the app makes its own.
  */
 export async function buildApp(deps: AppDeps & { modules?: Modules; events?: EventHub }): Promise<FastifyInstance> {
+  const ownModules = deps.modules === undefined;
   const modules = deps.modules ?? createModules(deps);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -42,6 +43,8 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('deps', deps);
+  // Modules handed in belong to the caller (main.ts closes them after the engines); these are ours.
+  if (ownModules) app.addHook('onClose', () => modules.close());
   app.decorate('mail', modules.mail);
   const events = deps.events ?? new EventHub({ clock: deps.clock, logger: deps.logger });
   app.decorate('events', events);

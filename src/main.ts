@@ -27,7 +27,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   readiness.register('database', () => database.writable());
   const clock = systemClock;
   await bootstrap({ config, database, logger, clock });
-  const modules = createModules({ database, clock, logger });
+  const modules = createModules({ config, database, clock, logger });
 
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
   const events = new EventHub({ clock, logger });
@@ -46,6 +46,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
       await app.close();
       await draining;
       await telephony.stop();
+      await modules.close();
       database.close();
       logger.info('stopped');
     })());

@@ -1,9 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { AuditService } from './audit/index.js';
 import type { Database_ } from './db/client.js';
+import type { Config } from './config/index.js';
 import type { Clock, Logger } from './kernel/index.js';
 import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
-import { ChangeFeed, ReferenceRegistry, type ResourceContext } from './resources/index.js';
+import { PromptService, promptDef, promptRoutes } from './provisioning/prompts/index.js';
+import { ChangeFeed, ReferenceRegistry, ResourceService, type ResourceContext } from './resources/index.js';
+import { PromptStore, createMediaService } from './telephony/media/index.js';
 
 /**
  * The feature modules, made once per process: main.ts hands the same instances to the HTTP app
@@ -16,9 +19,14 @@ export interface Modules {
   mail: MailService;
   /** Route plugins of the modules, mounted under /api/v1. */
   routes: FastifyPluginAsync[];
+  /** Audio prompts: upload, text to speech, the files Asterisk plays. */
+  prompts: PromptService;
+  /** Releases what the modules hold (the text-to-speech worker); the database stays open. */
+  close(): Promise<void>;
 }
 
 export interface ModuleDeps {
+  config: Config;
   database: Database_;
   clock: Clock;
   logger: Logger;
@@ -35,5 +43,25 @@ export function createModules(deps: ModuleDeps): Modules {
     changes: new ChangeFeed(deps.logger),
   };
   const mail = new MailService({ ...deps, audit: resources.audit, mailer: deps.mailer ?? createSmtpMailer() });
-  return { resources, mail, routes: [mailRoutes(mail)] };
+
+  const { config, logger } = deps;
+  const media = createMediaService({
+    ffmpegPath: config.media.ffmpegPath,
+    limits: { maxUploadBytes: config.media.maxUploadBytes, maxDurationMs: config.media.maxDurationSeconds * 1000 },
+    clock: deps.clock,
+    logger,
+  });
+  const store = new PromptStore({ dataDir: config.dataDir, soundsDir: config.asterisk.soundsDir });
+  const prompts = new PromptService(new ResourceService(promptDef(store), resources), media, store, resources, logger);
+  const files = prompts.reconcileFiles();
+  if (files.published + files.removed > 0) logger.info({ published: files.published, removed: files.removed }, 'prompt files brought in line');
+  if (files.missing.length > 0) logger.warn({ missing: files.missing }, 'prompts whose audio files are missing from the data dir');
+
+  return {
+    resources,
+    mail,
+    routes: [mailRoutes(mail), promptRoutes(prompts, media.limits)],
+    prompts,
+    close: () => media.close(),
+  };
 }

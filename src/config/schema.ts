@@ -69,6 +69,17 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    media: Type.Object(
+      {
+        /** An ffmpeg executable to use instead of the one npm installed with `@ffmpeg-installer/ffmpeg`. */
+        ffmpegPath: Str(),
+        /** Largest prompt file accepted for upload, in bytes. */
+        maxUploadBytes: Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024 }),
+        /** Longest prompt accepted (uploaded or spoken), in seconds. */
+        maxDurationSeconds: Type.Integer({ minimum: 1, maximum: 4 * 3600 }),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

@@ -4,5 +4,6 @@ export * from './ids.js';
 export * from './random.js';
 export * from './logger.js';
 export * from './readiness.js';
+export * from './concurrency.js';
 export * from './live-events.js';
 export * from './weekly.js';

@@ -132,7 +132,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
-  const modules = createModules({ database, clock, logger, ...(opts.mailer ? { mailer: opts.mailer } : {}) });
+  const modules = createModules({ config, database, clock, logger, ...(opts.mailer ? { mailer: opts.mailer } : {}) });
   opts.extendModules?.(modules);
   const deps: AppDeps & { modules: Modules } = { config, database, logger, clock, readiness, modules };
   let boot: BootstrapResult;
@@ -211,6 +211,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     },
     async close(c = {}) {
       await app.close();
+      await modules.close();
       database.close();
       if (!c.keepData) rmSync(dataDir, { recursive: true, force: true });
     },

@@ -2,4 +2,5 @@
 export * from './org.js';
 export * from './auth.js';
 export * from './calls.js';
+export * from './prompts.js';
 export * from './mail.js';
