@@ -27,10 +27,10 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   readiness.register('database', () => database.writable());
   const clock = systemClock;
   await bootstrap({ config, database, logger, clock });
-  const modules = createModules({ config, database, clock, logger });
+  const events = new EventHub({ clock, logger });
+  const modules = createModules({ config, database, clock, logger, events });
 
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
-  const events = new EventHub({ clock, logger });
   const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events });
   await calls.start();
 

@@ -2,10 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import { AuditService } from './audit/index.js';
 import type { Database_ } from './db/client.js';
 import type { Config } from './config/index.js';
-import type { Clock, Logger } from './kernel/index.js';
+import { mathRandom, noEvents, type Clock, type EventPublisher, type Logger, type Random } from './kernel/index.js';
 import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
 import { PromptService, promptDef, promptRoutes } from './provisioning/prompts/index.js';
 import { ChangeFeed, ReferenceRegistry, ResourceService, type ResourceContext } from './resources/index.js';
+import { createRouting, type RoutingModule } from './routing/index.js';
 import { PromptStore, createMediaService } from './telephony/media/index.js';
 
 /**
@@ -17,6 +18,8 @@ export interface Modules {
   resources: ResourceContext;
   /** The platform's outgoing mail (password resets, access links). */
   mail: MailService;
+  /** Queues/ACD: the routing engine, agents, queues. */
+  routing: RoutingModule;
   /** Route plugins of the modules, mounted under /api/v1. */
   routes: FastifyPluginAsync[];
   /** Audio prompts: upload, text to speech, the files Asterisk plays. */
@@ -32,6 +35,10 @@ export interface ModuleDeps {
   logger: Logger;
   /** The SMTP adapter; default: nodemailer with the system's certificate authorities. */
   mailer?: Mailer;
+  /** Where services push live events (the events socket's hub); default: nowhere. */
+  events?: EventPublisher;
+  /** Default: Math.random (tests pass a seeded one). */
+  random?: Random;
 }
 
 export function createModules(deps: ModuleDeps): Modules {
@@ -57,10 +64,19 @@ export function createModules(deps: ModuleDeps): Modules {
   if (files.published + files.removed > 0) logger.info({ published: files.published, removed: files.removed }, 'prompt files brought in line');
   if (files.missing.length > 0) logger.warn({ missing: files.missing }, 'prompts whose audio files are missing from the data dir');
 
+  const routing = createRouting({
+    resources,
+    logger,
+    random: deps.random ?? mathRandom,
+    events: deps.events ?? noEvents,
+    timeZone: config.timezone,
+  });
+
   return {
     resources,
     mail,
-    routes: [mailRoutes(mail), promptRoutes(prompts, media.limits)],
+    routing,
+    routes: [mailRoutes(mail), promptRoutes(prompts, media.limits), ...routing.routes],
     prompts,
     close: () => media.close(),
   };

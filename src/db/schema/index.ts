@@ -4,3 +4,4 @@ export * from './auth.js';
 export * from './calls.js';
 export * from './prompts.js';
 export * from './mail.js';
+export * from './routing.js';
