@@ -16,6 +16,7 @@ import { Type } from '@sinclair/typebox';
 import { CallSchema } from './calls/index.js';
 import { EventHub, eventSchemas, eventsPlugin, MAX_CLIENT_MESSAGE_BYTES, readinessData } from './events/index.js';
 import { createModules, type Modules } from './modules.js';
+import { routingEventSchemas } from './routing/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
         schemas: eventSchemas([
           ...(['started', 'answered', 'ended'] as const).map((k) => ({ type: `call.${k}`, topic: 'calls', data: Type.Object({ call: CallSchema }) })),
           { type: 'system.readiness', topic: 'system', data: readinessData },
+          ...routingEventSchemas,
         ]),
       },
       security: [{ session: [] }],

@@ -7,3 +7,4 @@ export * from './readiness.js';
 export * from './concurrency.js';
 export * from './live-events.js';
 export * from './weekly.js';
+export * from './csv.js';

@@ -98,7 +98,8 @@ export interface AgentSnapshot extends Omit<AgentProfile, 'capacity' | 'skills'>
   interactionIds: string[];
 }
 
-export type AgentNoticeCode = 'pause_limit_returned' | 'pause_overrun' | 'auto_paused' | 'working_hours_ended' | 'phone_unreachable';
+export const AGENT_NOTICES = ['pause_limit_returned', 'pause_overrun', 'auto_paused', 'working_hours_ended', 'phone_unreachable'] as const;
+export type AgentNoticeCode = (typeof AGENT_NOTICES)[number];
 
 /**
  * Where the engine's facts and changes go: the store and the events socket. Every method is

@@ -10,6 +10,7 @@ import { RoutingService } from './routing.service.js';
 
 export * from './routing.model.js';
 export type * from './acd.model.js';
+export { routingEventSchemas } from './routing.schemas.js';
 export { AcdEngine, type JoinResult, type QueueSnapshot } from './acd.service.js';
 export { RoutingService, agentView, type AgentView } from './routing.service.js';
 

@@ -11,7 +11,10 @@ import { IdParams, TenantQuery } from '../http/schemas.js';
 import { resourceRoutes } from '../resources/index.js';
 import { QueueBody, QueueView } from './queues.resource.js';
 import {
+  ActivityQuery,
   AgentState,
+  Csv,
+  ExportQuery,
   PauseBody,
   PeriodQuery,
   QueueLive,
@@ -152,6 +155,33 @@ export function routingRoutes(routing: RoutingService): FastifyPluginAsync[] {
         // The schema has checked it; the type provider types an optional Literals as unknown.
         const slVariant = q.slVariant as SlVariant | undefined;
         return { items: routing.metrics(tenantScope(req, q.tenantId), Date.parse(q.from), Date.parse(q.to), { queueId: q.queueId, slVariant }) };
+      },
+    );
+
+    const reports = { access: { module: 'reports', action: 'read' as const } };
+    const csv = (reply: { header(k: string, v: string): unknown }, name: string) => {
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="${name}"`);
+    };
+    app.get(
+      '/queues/export/calls.csv',
+      { config: reports, schema: { tags, summary: 'Calls per date or hour and queue (CSV)', querystring: ExportQuery, response: { 200: Csv } } },
+      async (req, reply) => {
+        const q = req.query;
+        const by = (q.by as 'date' | 'hour' | undefined) ?? 'date';
+        const body = routing.exportCalls(tenantScope(req, q.tenantId), Date.parse(q.from), Date.parse(q.to), by, q.queueId);
+        csv(reply, `chamadas-por-${by === 'hour' ? 'hora' : 'data'}.csv`);
+        return body;
+      },
+    );
+    app.get(
+      '/agents/export/activity.csv',
+      { config: reports, schema: { tags, summary: "Agents' activity: every state and pause with its times (CSV)", querystring: ActivityQuery, response: { 200: Csv } } },
+      async (req, reply) => {
+        const q = req.query;
+        const body = routing.exportActivity(tenantScope(req, q.tenantId), Date.parse(q.from), Date.parse(q.to), q.userId);
+        csv(reply, 'atividade-dos-agentes.csv');
+        return body;
       },
     );
   };

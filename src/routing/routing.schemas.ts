@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { Id, Literals, Nullable, closed } from '../http/schemas.js';
 import { DISPLAY_STATES } from './agent.logic.js';
 import { SL_VARIANTS } from './metrics.logic.js';
+import { AGENT_NOTICES } from './acd.model.js';
 
 const PerChannel = Type.Object({ voice: Type.Integer(), chat: Type.Integer(), email: Type.Integer() });
 
@@ -115,6 +116,29 @@ export const PeriodQuery = Type.Object(
   closed,
 );
 
+export const ExportQuery = Type.Object(
+  {
+    from: Type.String({ format: 'date-time', description: 'interactions (or activity) at or after' }),
+    to: Type.String({ format: 'date-time', description: 'and before' }),
+    by: Type.Optional(Literals(['date', 'hour'] as const, 'one row per local date (default) or per local hour, per queue')),
+    queueId: Type.Optional(Id),
+    tenantId: Type.Optional(Id),
+  },
+  closed,
+);
+
+export const ActivityQuery = Type.Object(
+  {
+    from: Type.String({ format: 'date-time' }),
+    to: Type.String({ format: 'date-time' }),
+    userId: Type.Optional(Id),
+    tenantId: Type.Optional(Id),
+  },
+  closed,
+);
+
+export const Csv = Type.String({ description: 'text/csv; UTF-8 with a byte-order mark, fields separated by ;' });
+
 const Seconds = Nullable(Type.Number());
 
 export const QueueMetricsView = Type.Object({
@@ -145,3 +169,19 @@ export const QueueMetricsView = Type.Object({
   longestWaitSeconds: Seconds,
   occupancy: Nullable(Type.Number({ description: "percent of the queue's agents' unpaused logged-in time spent handling" })),
 });
+
+/** What the routing module pushes on the events socket (`queues`, `agents`), as the OpenAPI document shows it. */
+export const routingEventSchemas = [
+  { type: 'queue.changed', topic: 'queues', data: Type.Object({ queue: QueueLive }) },
+  { type: 'agent.changed', topic: 'agents', data: Type.Object({ agent: AgentState }) },
+  {
+    type: 'agent.notice',
+    topic: 'agents',
+    data: Type.Object({
+      agent: AgentState,
+      code: Literals(AGENT_NOTICES, 'pause_limit_returned: back to available at the pause limit; pause_overrun: past the limit (allowed); auto_paused: unanswered offers; working_hours_ended: logged out; phone_unreachable: the phone stopped answering'),
+      pauseTypeId: Type.Optional(Type.Integer()),
+      reason: Type.Optional(Type.String()),
+    }),
+  },
+];

@@ -13,7 +13,10 @@ import {
   conflict,
   forbidden,
   invalidField,
+  localDate,
+  localTime,
   notFound,
+  toCsv,
   weeklySchedule,
   type Clock,
   type EventPublisher,
@@ -535,6 +538,75 @@ export class RoutingService {
         occupancy: occ.occupancy,
       };
     });
+  }
+
+  /**
+   * Calls per local date or hour and queue over [from, to), as CSV: the same figures as the
+   * metrics, one row per bucket that had interactions.
+   */
+  exportCalls(tenantId: number, from: number, to: number, by: 'date' | 'hour', queueId?: number): string {
+    if (to <= from) throw invalidField('to', 'to: the period must end after it begins');
+    const queues = this.repo.allQueues().filter((q) => q.tenantId === tenantId && (queueId === undefined || q.id === queueId));
+    if (queueId !== undefined && queues.length === 0) throw notFound('queue');
+    const facts = this.repo.interactionsBetween(tenantId, from, to, queueId);
+    const now = Math.min(this.clock.now(), to);
+    const tz = this.deps.timeZone;
+    const buckets = new Map<string, typeof facts>();
+    for (const f of facts) {
+      const t = localTime(f.enteredAt, tz);
+      const key = `${localDate(f.enteredAt, tz)}\t${by === 'hour' ? `${String(Math.floor(t.minutes / 60)).padStart(2, '0')}:00` : ''}\t${f.queueId}`;
+      buckets.set(key, [...(buckets.get(key) ?? []), f]);
+    }
+    const byId = new Map(queues.map((q) => [q.id, q]));
+    const sec = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
+    const rows = [...buckets.entries()].flatMap(([key, list]) => {
+      const [date, hour, qid] = key.split('\t') as [string, string, string];
+      const q = byId.get(Number(qid));
+      if (!q) return [];
+      const m = queueMetrics(list, { slSeconds: q.slaSeconds, shortAbandonSeconds: q.shortAbandonSeconds, slVariant: 'ignore_short_abandons' }, now);
+      const lead = by === 'hour' ? [date, hour] : [date];
+      return [[...lead, q.number, q.name, m.offered, m.answered, m.abandoned, m.shortAbandons, m.offeredNotAnswered, m.timeouts, m.transferred, m.serviceLevel, sec(m.asaMs), sec(m.ahtMs), sec(m.longestWaitMs)]];
+    });
+    const header = [
+      ...(by === 'hour' ? ['data', 'hora'] : ['data']),
+      'fila',
+      'nome da fila',
+      'oferecidas',
+      'atendidas',
+      'abandonadas na fila',
+      'abandonos curtos',
+      'oferecidas e não atendidas',
+      'tempo máximo esgotado',
+      'transferidas',
+      'nível de serviço (%)',
+      'TME (s)',
+      'TMA (s)',
+      'maior espera (s)',
+    ];
+    return toCsv(header, rows);
+  }
+
+  /** Agents' activity over [from, to) as CSV: one row per state stretch, clipped to the period. */
+  exportActivity(tenantId: number, from: number, to: number, userId?: number): string {
+    if (to <= from) throw invalidField('to', 'to: the period must end after it begins');
+    if (userId !== undefined) {
+      const u = this.repo.user(userId);
+      if (!u || u.tenantId !== tenantId) throw notFound('user');
+    }
+    const now = this.clock.now();
+    const tz = this.deps.timeZone;
+    const stamp = (at: number) => {
+      const t = localTime(at, tz);
+      const hh = String(Math.floor(t.minutes / 60)).padStart(2, '0');
+      const mm = String(t.minutes % 60).padStart(2, '0');
+      return `${localDate(at, tz)} ${hh}:${mm}:${String(t.seconds).padStart(2, '0')}`;
+    };
+    const rows = this.repo.statesBetween(tenantId, from, to, userId).map((r) => {
+      const start = Math.max(r.startedAt, from);
+      const end = Math.min(r.endedAt ?? now, to);
+      return [r.userName, r.userId, r.state, r.pauseReason, r.pauseCause, r.overrun, stamp(start), r.endedAt === null && end === now ? null : stamp(end), Math.max(0, Math.round((end - start) / 1000))];
+    });
+    return toCsv(['agente', 'id do usuário', 'estado', 'motivo da pausa', 'origem da pausa', 'pausa excedida', 'início', 'fim', 'duração (s)'], rows);
   }
 
   // ───────────────────────── live state

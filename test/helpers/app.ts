@@ -20,7 +20,8 @@ import { createModules, type Modules } from '../../src/modules.js';
 import type { Mailer } from '../../src/mail/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { openDatabase } from '../../src/db/client.js';
-import { FakeClock, Readiness, silentLogger, type Logger } from '../../src/kernel/index.js';
+import { FakeClock, Readiness, silentLogger, type Logger, type Random } from '../../src/kernel/index.js';
+import { EventHub } from '../../src/events/index.js';
 import { bootstrap, SYSTEM_ACTOR, type BootstrapResult, type User } from '../../src/org/index.js';
 import type { AccessLevel } from '../../src/http/principal.js';
 
@@ -38,6 +39,8 @@ export interface TestAppOptions {
   extendModules?: (modules: Modules) => void;
   /** The SMTP adapter (e.g. one that trusts a test's certificate authority). */
   mailer?: Mailer;
+  /** A seeded random for the routing engine's strategies. */
+  random?: Random;
 }
 
 export interface RequestOptions {
@@ -132,9 +135,11 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
-  const modules = createModules({ config, database, clock, logger, ...(opts.mailer ? { mailer: opts.mailer } : {}) });
+  // One hub for the modules and the app, as in main.ts: what services push reaches the sockets.
+  const events = new EventHub({ clock, logger });
+  const modules = createModules({ config, database, clock, logger, events, ...(opts.mailer ? { mailer: opts.mailer } : {}), ...(opts.random ? { random: opts.random } : {}) });
   opts.extendModules?.(modules);
-  const deps: AppDeps & { modules: Modules } = { config, database, logger, clock, readiness, modules };
+  const deps: AppDeps & { modules: Modules; events: EventHub } = { config, database, logger, clock, readiness, modules, events };
   let boot: BootstrapResult;
   let app: FastifyInstance;
   try {
