@@ -31,7 +31,10 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const modules = createModules({ config, database, clock, logger, events });
 
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
-  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events });
+  const routing = modules.routing.service;
+  const voice = routing.attachVoice({ control: telephony.callControl, dataDir });
+  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events, handlers: { agent: voice.agentHandler } });
+  routing.followPhones(telephony.ami);
   await calls.start();
 
   const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes, events });

@@ -317,6 +317,13 @@ export class AcdEngine {
     this.run();
   }
 
+  /** The agents (and plain extensions) whose phone is this extension. */
+  keysOfExtension(extension: string): string[] {
+    const keys: string[] = [];
+    for (const [key, a] of this.agents) if (a.profile.extension === extension) keys.push(key);
+    return keys;
+  }
+
   private agentOp(key: string, fn: (a: AgentRt) => void): AgentResult {
     const a = this.agents.get(key);
     if (!a) return unknownAgent(key);

@@ -149,3 +149,14 @@ export type InteractionOutcome =
   | 'transferred'
   /** Lost with the daemon (restart) and not re-queued. */
   | 'lost';
+
+/**
+ * Whether a PJSIP contact status (AMI `ContactStatus`) means the phone can be rung: registered
+ * (Created, Updated), or reachable by qualify; Removed and Unreachable mean it cannot; Unknown
+ * says nothing new.
+ */
+export function contactRegistered(status: string): boolean | undefined {
+  if (status === 'Created' || status === 'Updated' || status === 'Reachable' || status === 'NonQualified') return true;
+  if (status === 'Removed' || status === 'Unreachable') return false;
+  return undefined;
+}

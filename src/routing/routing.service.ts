@@ -31,8 +31,12 @@ import type { AcdSink, AgentNoticeCode, AgentSnapshot, InteractionRecord, OfferR
 import { AcdEngine, type AgentResult, type QueueSnapshot } from './acd.service.js';
 import { queueDef, registerQueueReferences, type QueueInput, type QueueViewT } from './queues.resource.js';
 import { RoutingRepo, type AgentSettings, type QueueRow, type UserRow } from './routing.repo.js';
-import { agentKey, type AgentProfile, type QueueSettings } from './routing.model.js';
+import { agentKey, contactRegistered, type AgentProfile, type QueueSettings } from './routing.model.js';
 import type { SettingsView } from './routing.schemas.js';
+import { QueueVoice, type QueueCallOutcome } from './voice.service.js';
+import type { CallContext } from '../calls/index.js';
+import type { CallControl } from '../telephony/call-control.js';
+import type { AmiClient } from '../telephony/ami/index.js';
 
 type SettingsViewT = Static<typeof SettingsView>;
 
@@ -145,6 +149,7 @@ export class RoutingService {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly hoursTimers = new Map<number, Timer>();
+  private voice: QueueVoice | undefined;
 
   constructor(private readonly deps: RoutingDeps) {
     const { resources } = deps;
@@ -251,6 +256,55 @@ export class RoutingService {
     this.engine.setAgent(profileOf(user, this.repo.settings(userId)));
     for (const s of this.repo.servicesOf(userId)) if (!this.engine.agentSnapshot(key)?.queueIds.includes(s.queueId)) this.reloadQueue(s.queueId);
     return { key, user };
+  }
+
+  // ───────────────────────── telephony
+
+  /**
+   * Connects the engine to calls: returns the voice channel (queue a call, the agent-leg flow).
+   * Made once, by the composition root, when the telephony adapters are up.
+   */
+  attachVoice(deps: { control: CallControl; dataDir: string }): QueueVoice {
+    this.voice ??= new QueueVoice({ engine: this.engine, repo: this.repo, control: deps.control, clock: this.clock, logger: this.deps.logger, dataDir: deps.dataDir, timeZone: this.deps.timeZone });
+    return this.voice;
+  }
+
+  /**
+   * Puts a call in a queue (the destination other flows hand calls to) and resolves when its stay
+   * there is over. Needs `attachVoice` first.
+   */
+  enqueue(call: CallContext, queueId: number): Promise<QueueCallOutcome> {
+    if (!this.voice) throw new Error('routing: enqueue before the telephony was attached');
+    return this.voice.enqueue(call, queueId);
+  }
+
+  /**
+   * An agent phone's registration (AMI ContactStatus): a phone that is not registered is never
+   * rung, and its ringing offers go to the next agent at once.
+   */
+  phoneStatus(extension: string, registered: boolean): void {
+    for (const key of this.engine.keysOfExtension(extension)) this.engine.setRegistered(key, registered);
+  }
+
+  /**
+   * Agents are rung only while their phone is registered: the PJSIP contact status (AMI) is
+   * followed live, and read in full whenever the AMI link comes up.
+   */
+  followPhones(ami: Pick<AmiClient, 'onEvent' | 'endpoints'>): () => void {
+    const reload = () =>
+      ami.endpoints().then(
+        (list) => {
+          for (const e of list) this.phoneStatus(e.name, e.contacts.length > 0 && e.deviceState !== 'Unavailable');
+        },
+        (err: unknown) => this.log.warn({ err }, 'could not read the phones’ registrations'),
+      );
+    return ami.onEvent((e) => {
+      if (e.type === 'ConnectionChanged' && e.state === 'up') void reload();
+      else if (e.type === 'ContactStatus') {
+        const registered = contactRegistered(e.status);
+        if (registered !== undefined) this.phoneStatus(e.endpoint, registered);
+      }
+    });
   }
 
   // ───────────────────────── agents: own requests and supervisors'
