@@ -110,6 +110,24 @@ export class RoutingRepo {
     return this.db.select().from(routedInteractions).where(eq(routedInteractions.handled, false)).orderBy(asc(routedInteractions.enteredAt)).all();
   }
 
+  /**
+   * Closes interactions a stopped daemon left open: `lost` for those still waiting, and the
+   * talk closed for those with an agent. Returns how many of each.
+   */
+  closeOrphans(at: number, reason: string): { lost: number; closed: number } {
+    const lost = this.db
+      .update(routedInteractions)
+      .set({ outcome: 'lost', leftAt: at, handled: true, endReason: reason })
+      .where(and(eq(routedInteractions.handled, false), isNull(routedInteractions.outcome)))
+      .run().changes;
+    const closed = this.db
+      .update(routedInteractions)
+      .set({ endedAt: sql`coalesce(${routedInteractions.endedAt}, ${at})`, handled: true, endReason: sql`coalesce(${routedInteractions.endReason}, ${reason})` })
+      .where(eq(routedInteractions.handled, false))
+      .run().changes;
+    return { lost, closed };
+  }
+
   interaction(id: string): InteractionRow | undefined {
     return this.db.select().from(routedInteractions).where(eq(routedInteractions.id, id)).get();
   }

@@ -169,6 +169,10 @@ export class RoutingService {
 
   /** Loads every queue, its agents and the agents' last known state (after a start or restart). */
   load(): void {
+    // Calls do not survive a daemon restart here (the caller's bridge and its offers were this
+    // process's): what was open is closed and the loss reported, never left silently open.
+    const orphans = this.repo.closeOrphans(this.clock.now(), 'the daemon restarted');
+    if (orphans.lost + orphans.closed > 0) this.log.warn(orphans, 'interactions left open by the previous run: waiting ones counted as lost, handled ones closed');
     for (const t of this.repo.pauseTypes()) this.engine.setPauseType(t);
     for (const tenantId of new Set(this.repo.pauseTypes().map((p) => p.tenantId))) this.refreshWrapUpPause(tenantId);
     const settings = this.repo.allSettings();

@@ -319,3 +319,22 @@ describe('metrics and exports recomputed from what happened', () => {
     expect(await fieldOf(t.request('GET', `${Q}/export/calls.csv`, { cookie: supervisor.cookie, query: { from: now, to: 'yesterday' } }))).toMatchObject({ status: 400, field: 'to' });
   });
 });
+
+describe('a daemon restart with callers waiting', () => {
+  it('reports them as lost in the metrics and the log, never leaves them open', async () => {
+    const from = t.clock.now();
+    const handle: InteractionHandle = { offer: () => undefined, withdraw: () => undefined, leave: () => undefined };
+    // Nobody is free in the queue: the caller waits.
+    t.modules.routing.service.engine.enqueue(interaction({ id: 'waiting-at-restart', tenantId: t.tenantA, queueId, enteredAt: t.clock.now() }), handle);
+    t.clock.advance(5000);
+    t = await t.restart();
+    const cookie = (await t.loginAs('supervisor')).cookie;
+    const m = await ok<{ items: { lost: number; waiting: number; offered: number }[] }>(
+      t.request('GET', `${Q}/metrics`, { cookie, query: { from: new Date(from).toISOString(), to: new Date(t.clock.now() + 1000).toISOString(), queueId } }),
+    );
+    expect(m.items[0]).toMatchObject({ lost: 1, waiting: 0 });
+    const row = t.modules.routing.service.repo.interaction('waiting-at-restart');
+    expect(row).toMatchObject({ outcome: 'lost', handled: true, endReason: 'the daemon restarted' });
+    expect((await ok<{ waiting: unknown[] }>(t.request('GET', `${Q}/${queueId}/live`, { cookie }))).waiting).toEqual([]);
+  });
+});
