@@ -12,6 +12,7 @@ import { validatorCompiler } from './http/validation.js';
 import { apiRoutes } from './http/routes.js';
 import { systemRoutes } from './http/system.routes.js';
 import { authPlugin } from './auth/index.js';
+import { webAppRoutes } from './http/web.plugin.js';
 import { Type } from '@sinclair/typebox';
 import { CallSchema } from './calls/index.js';
 import { EventHub, eventSchemas, eventsPlugin, MAX_CLIENT_MESSAGE_BYTES, readinessData } from './events/index.js';
@@ -58,7 +59,18 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
     global: true,
     // Call centres often reach an on-premise server over plain HTTP on a LAN address, where
     // upgrading every subresource to https would break the pages; only ask for it behind HTTPS.
-    contentSecurityPolicy: { directives: { upgradeInsecureRequests: deps.config.http.cookieSecure ? [] : null } },
+    contentSecurityPolicy: {
+      directives: {
+        upgradeInsecureRequests: deps.config.http.cookieSecure ? [] : null,
+        // Scripts stay 'self' only. The web app's component library (PrimeVue, styled mode)
+        // writes its theme into <style> elements and positions overlays with style attributes
+        // at run time; a nonce cannot cover style attributes, so inline styles are allowed, and
+        // nothing else from outside this origin is.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        // The events WebSocket is same-origin (CSP 3 'self' covers ws:/wss: of this host).
+        connectSrc: ["'self'"],
+      },
+    },
   });
   if (deps.config.http.corsOrigins.length > 0) {
     await app.register(cors, { origin: [...deps.config.http.corsOrigins], credentials: true });
@@ -95,5 +107,6 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
   await app.register(eventsPlugin, deps);
   for (const routes of apiRoutes) await app.register(routes, { ...deps, prefix: API_PREFIX });
   for (const routes of [...modules.routes, ...(deps.extraRoutes ?? [])]) await app.register(routes, { prefix: API_PREFIX });
+  await app.register(webAppRoutes, deps);
   return app as unknown as FastifyInstance;
 }

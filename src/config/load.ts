@@ -22,6 +22,7 @@ export const envKeys: readonly EnvKey[] = [
   { env: 'ATENDE_CORS_ORIGINS', path: 'http.corsOrigins', kind: 'list' },
   { env: 'ATENDE_COOKIE_SECURE', path: 'http.cookieSecure', kind: 'boolean' },
   { env: 'ATENDE_TRUST_PROXY', path: 'http.trustProxy', kind: 'boolean' },
+  { env: 'ATENDE_WEB_DIR', path: 'http.webDir', kind: 'string' },
   { env: 'ATENDE_PUBLIC_URL', path: 'http.publicUrl', kind: 'string' },
   { env: 'ATENDE_DATA_DIR', path: 'dataDir', kind: 'string' },
   { env: 'ATENDE_LOG_LEVEL', path: 'log.level', kind: 'string' },

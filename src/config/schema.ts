@@ -13,6 +13,8 @@ export const ConfigSchema = Type.Object(
         /** Set the session cookie's Secure flag (enable behind HTTPS). */
         cookieSecure: Type.Boolean(),
         trustProxy: Type.Boolean(),
+        /** The built web app served at `/`; empty: the project's own `web/dist`. */
+        webDir: Str(),
         /**
          * The address users reach Atende at (e.g. https://atende.example.com); mailed links start
          * with it. Never taken from a request's Host header, which a client chooses.

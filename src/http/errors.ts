@@ -23,6 +23,7 @@ export function fieldOf(e: AjvError): string {
 function validationBody(err: FastifyError): ErrorBody {
   const errors = (err.validation ?? []) as AjvError[];
   const context = (err as FastifyError & { validationContext?: string }).validationContext ?? 'body';
+  // `rule` and `limit` let a client word the problem in its user's language.
   const fields = errors.map((e) => ({
     field: fieldOf(e),
     problem:
@@ -31,6 +32,8 @@ function validationBody(err: FastifyError): ErrorBody {
         : e.keyword === 'required'
           ? 'is required'
           : (e.message ?? 'is invalid'),
+    rule: e.keyword,
+    ...(typeof e.params.limit === 'number' ? { limit: e.params.limit } : {}),
   }));
   const first = fields[0];
   const message = first
