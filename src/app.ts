@@ -7,7 +7,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import { API_PREFIX, type AppDeps } from './http/deps.js';
-import { installErrorHandling } from './http/errors.js';
+import { frameworkErrors, installErrorHandling, MAX_PARAM_LENGTH } from './http/errors.js';
+import { installJsonBodyParser } from './http/json-body.js';
+import { installStrictTransportSecurity } from './http/hsts.js';
 import { validatorCompiler } from './http/validation.js';
 import { apiRoutes } from './http/routes.js';
 import { systemRoutes } from './http/system.routes.js';
@@ -15,6 +17,7 @@ import { authPlugin } from './auth/index.js';
 import { webAppRoutes } from './http/web.plugin.js';
 import { Type } from '@sinclair/typebox';
 import { CallSchema } from './calls/index.js';
+import { ImportProgressSchema } from './contacts/index.js';
 import { EventHub, eventSchemas, eventsPlugin, MAX_CLIENT_MESSAGE_BYTES, readinessData } from './events/index.js';
 import { createModules, type Modules } from './modules.js';
 import { routingEventSchemas } from './routing/index.js';
@@ -42,6 +45,8 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('deps', deps);
@@ -54,6 +59,7 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
   installErrorHandling(app);
   // A JSON API: plain-text bodies are refused with 415 rather than half-parsed.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
 
   await app.register(helmet, {
     global: true,
@@ -71,7 +77,10 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
         connectSrc: ["'self'"],
       },
     },
+    // Sent per request, only over HTTPS (see hsts.ts).
+    strictTransportSecurity: false,
   });
+  installStrictTransportSecurity(app);
   if (deps.config.http.corsOrigins.length > 0) {
     await app.register(cors, { origin: [...deps.config.http.corsOrigins], credentials: true });
   }
@@ -96,6 +105,7 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
           ...(['started', 'answered', 'ended'] as const).map((k) => ({ type: `call.${k}`, topic: 'calls', data: Type.Object({ call: CallSchema }) })),
           { type: 'system.readiness', topic: 'system', data: readinessData },
           ...routingEventSchemas,
+          { type: 'import.progressed', topic: 'imports', data: Type.Object({ import: ImportProgressSchema }) },
         ]),
       },
       security: [{ session: [] }],

@@ -3,7 +3,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { openDatabase } from './db/client.js';
 import { bootstrap } from './org/index.js';
-import { createLogger, Readiness, systemClock, type Logger } from './kernel/index.js';
+import { createLogger, prepareDataDir, Readiness, systemClock, type Logger } from './kernel/index.js';
 import { createCallsApp, type CallsApp } from './calls/index.js';
 import { EventHub } from './events/index.js';
 import { startTelephony, type Telephony } from './telephony/runtime.js';
@@ -22,6 +22,7 @@ export interface Running {
 
 export async function start(config: Config, logger: Logger): Promise<Running> {
   const dataDir = resolve(config.dataDir);
+  prepareDataDir(dataDir, logger);
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
@@ -29,11 +30,21 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   await bootstrap({ config, database, logger, clock });
   const events = new EventHub({ clock, logger });
   const modules = createModules({ config, database, clock, logger, events });
+  await modules.start();
 
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
   const routing = modules.routing.service;
   const voice = routing.attachVoice({ control: telephony.callControl, dataDir });
-  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events, handlers: { agent: voice.agentHandler } });
+  const inbound = modules.inbound && modules.flowRunner.inboundHandler(modules.inbound.router, modules.inbound.screen);
+  const calls = createCallsApp({
+    callControl: telephony.callControl,
+    database,
+    logger,
+    clock,
+    config,
+    events,
+    handlers: { agent: voice.agentHandler, ...(inbound ? { inbound } : {}) },
+  });
   routing.followPhones(telephony.ami);
   await calls.start();
 

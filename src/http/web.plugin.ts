@@ -4,6 +4,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { projectRoot } from '../config/index.js';
 import type { AppDeps } from './deps.js';
+import { refuseOverlongSegment } from './errors.js';
 
 /** Vite names every file under `assets/` by its content hash: a new build never reuses a name. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -54,7 +55,9 @@ export const webAppRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
 
   const sendIndex = (reply: FastifyReply) => reply.header('cache-control', REVALIDATE).sendFile('index.html');
   app.get('/', { schema: { hide: true } }, async (_req, reply) => sendIndex(reply));
-  app.get('/*', { schema: { hide: true } }, async (req, reply) =>
-    isAppPath(req.url) ? sendIndex(reply) : reply.callNotFound(),
-  );
+  app.get('/*', { schema: { hide: true } }, async (req, reply) => {
+    if (isAppPath(req.url)) return sendIndex(reply);
+    if (refuseOverlongSegment(req.url, reply)) return reply;
+    return reply.callNotFound();
+  });
 };

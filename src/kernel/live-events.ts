@@ -14,6 +14,7 @@ export const TOPICS = {
   system: { module: 'self', agentsOwnOnly: false, about: 'system.readiness: database, ARI and AMI up or down' },
   queues: { module: 'queues', agentsOwnOnly: false, about: 'queue.changed: a queue’s waiting interactions, longest wait and agents by state' },
   agents: { module: 'agent', agentsOwnOnly: true, about: 'agent.changed (state, pause, wrap-up, phone), agent.notice (pause limit, automatic pause, working hours ended)' },
+  imports: { module: 'imports', agentsOwnOnly: false, about: 'import.progressed: rows read, imported and rejected while a CSV import runs, and its end' },
 } as const satisfies Record<string, { module: string; agentsOwnOnly: boolean; about: string }>;
 
 export type Topic = keyof typeof TOPICS;

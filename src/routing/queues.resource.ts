@@ -32,7 +32,7 @@ export type QueueDestination = Static<typeof QueueDestinationBody>;
 export const MemberBody = Type.Object(
   {
     userId: Type.Optional(Id),
-    extension: Type.Optional(Type.String({ pattern: '^[0-9]{2,8}$', description: 'a plain extension that rings without login' })),
+    extension: Type.Optional(Type.String({ pattern: '^[0-9]{2,8}$', maxLength: 8, description: 'a plain extension that rings without login' })),
     priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: '1 is offered first' })),
   },
   closed,
@@ -43,7 +43,7 @@ const Seconds = (max: number, description?: string) => Type.Integer({ minimum: 0
 export const QueueBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 80 }),
-    number: Type.String({ pattern: '^[0-9]{2,8}$', description: 'the queue number (digits)' }),
+    number: Type.String({ pattern: '^[0-9]{2,8}$', maxLength: 8, description: 'the queue number (digits)' }),
     description: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
     active: Type.Optional(Type.Boolean()),
     strategy: Type.Optional(Literals(STRATEGIES)),

@@ -1,6 +1,6 @@
 /** The routing API's request and response schemas (TypeBox; they are the OpenAPI document). */
 import { Type } from '@sinclair/typebox';
-import { Id, Literals, Nullable, closed } from '../http/schemas.js';
+import { DateTime, Id, Literals, Nullable, closed } from '../http/schemas.js';
 import { DISPLAY_STATES } from './agent.logic.js';
 import { SL_VARIANTS } from './metrics.logic.js';
 import { AGENT_NOTICES } from './acd.model.js';
@@ -13,19 +13,19 @@ export const AgentState = Type.Object({
   name: Type.String(),
   teamId: Nullable(Type.Integer()),
   state: Literals(DISPLAY_STATES),
-  since: Type.String({ format: 'date-time', description: 'when the state began' }),
+  since: DateTime({ description: 'when the state began' }),
   pause: Nullable(
     Type.Object({
       pauseTypeId: Type.Integer(),
       reason: Type.String(),
-      startedAt: Type.String({ format: 'date-time' }),
+      startedAt: DateTime(),
       maxSeconds: Nullable(Type.Integer()),
       overrun: Type.Boolean({ description: 'past its maximum (overrun allowed): panels flag it' }),
       cause: Type.String({ description: 'requested, forced (by a supervisor) or no_answer (unanswered offers)' }),
     }),
   ),
   pendingPause: Nullable(Type.Object({ pauseTypeId: Type.Integer(), reason: Type.String() }, { description: 'asked for while busy; begins when the agent is free' })),
-  wrapUntil: Nullable(Type.String({ format: 'date-time' })),
+  wrapUntil: Nullable(DateTime()),
   registered: Type.Boolean({ description: "the agent's phone is registered (calls are offered only then)" }),
   active: PerChannel,
   offers: PerChannel,
@@ -37,7 +37,7 @@ export const AgentState = Type.Object({
 export const PauseBody = Type.Object({ pauseTypeId: Id }, closed);
 export const UserParams = Type.Object({ userId: Id }, closed);
 
-const Clock = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM local time' });
+const Clock = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', maxLength: 5, description: 'HH:MM local time' });
 
 export const SettingsBody = Type.Object(
   {
@@ -87,7 +87,7 @@ export const QueueLive = Type.Object({
       kind: Type.String(),
       contact: Type.Object({ address: Type.String(), name: Nullable(Type.String()), contactId: Nullable(Type.Integer()) }),
       priority: Type.Integer(),
-      enteredAt: Type.String({ format: 'date-time' }),
+      enteredAt: DateTime(),
       waitingSeconds: Type.Integer(),
       position: Type.Integer(),
       offeredTo: Type.Array(Type.String()),
@@ -107,8 +107,8 @@ export const QueueLive = Type.Object({
 
 export const PeriodQuery = Type.Object(
   {
-    from: Type.String({ format: 'date-time', description: 'interactions that entered at or after' }),
-    to: Type.String({ format: 'date-time', description: 'and before' }),
+    from: DateTime({ description: 'interactions that entered at or after' }),
+    to: DateTime({ description: 'and before' }),
     queueId: Type.Optional(Id),
     slVariant: Type.Optional(Literals(SL_VARIANTS)),
     tenantId: Type.Optional(Id),
@@ -118,8 +118,8 @@ export const PeriodQuery = Type.Object(
 
 export const ExportQuery = Type.Object(
   {
-    from: Type.String({ format: 'date-time', description: 'interactions (or activity) at or after' }),
-    to: Type.String({ format: 'date-time', description: 'and before' }),
+    from: DateTime({ description: 'interactions (or activity) at or after' }),
+    to: DateTime({ description: 'and before' }),
     by: Type.Optional(Literals(['date', 'hour'] as const, 'one row per local date (default) or per local hour, per queue')),
     queueId: Type.Optional(Id),
     tenantId: Type.Optional(Id),
@@ -129,8 +129,8 @@ export const ExportQuery = Type.Object(
 
 export const ActivityQuery = Type.Object(
   {
-    from: Type.String({ format: 'date-time' }),
-    to: Type.String({ format: 'date-time' }),
+    from: DateTime(),
+    to: DateTime(),
     userId: Type.Optional(Id),
     tenantId: Type.Optional(Id),
   },

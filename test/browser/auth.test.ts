@@ -58,6 +58,14 @@ describe('login', () => {
     await page.getByRole('heading', { name: 'Minha conta', level: 1 }).waitFor();
     expect(await page.title()).toBe('Minha conta · Atende');
     await page.getByRole('button', { name: 'Ativar' }).click();
+    // Turning it on asks for the password first: a wrong one is refused in the dialog.
+    const dialog = page.getByRole('dialog', { name: 'Ativar a verificação em duas etapas' });
+    await dialog.getByLabel('Senha atual', { exact: true }).fill('not-the-password');
+    await dialog.getByRole('button', { name: 'Continuar' }).click();
+    await dialog.getByRole('alert').waitFor();
+    expect(await page.getByRole('img', { name: /QR code/ }).count()).toBe(0);
+    await dialog.getByLabel('Senha atual', { exact: true }).fill(NEW_PASSWORD);
+    await dialog.getByRole('button', { name: 'Continuar' }).click();
     await page.getByRole('img', { name: /QR code/ }).waitFor();
     const secret = (await page.getByTestId('totp-secret').textContent())!;
     await page.getByLabel('Código mostrado pelo aplicativo').fill(codeFor(secret, Date.now()));

@@ -16,12 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/app.js';
+import { EventHub } from '../../src/events/index.js';
 import { createModules, type Modules } from '../../src/modules.js';
 import type { Mailer } from '../../src/mail/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { openDatabase } from '../../src/db/client.js';
 import { FakeClock, Readiness, silentLogger, type Logger, type Random } from '../../src/kernel/index.js';
-import { EventHub } from '../../src/events/index.js';
 import { bootstrap, SYSTEM_ACTOR, type BootstrapResult, type User } from '../../src/org/index.js';
 import type { AccessLevel } from '../../src/http/principal.js';
 
@@ -144,7 +144,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   let app: FastifyInstance;
   try {
     boot = await bootstrap({ config, database, logger, clock });
-    app = await buildApp(deps);
+    app = await buildApp({ ...deps, events });
     await app.ready();
   } catch (e) {
     database.close();

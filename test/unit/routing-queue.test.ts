@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { productSoundsDir } from '../../src/calls/index.js';
-import { NUMBER_PROMPTS, expectedWaitAnnouncement, numberPrompts, positionAnnouncement } from '../../src/routing/announce.logic.js';
+import { ANNOUNCEMENT_PROMPTS, expectedWaitAnnouncement, positionAnnouncement } from '../../src/routing/announce.logic.js';
+import { NUMBER_PROMPTS, numberPrompts } from '../../src/calls/number-prompts.logic.js';
 import type { JoinRule } from '../../src/routing/routing.model.js';
 import {
   checkPriorityRules,
@@ -113,28 +114,28 @@ describe('announcements', () => {
     [7, ['atende-num-7']],
     [19, ['atende-num-19']],
     [20, ['atende-num-20']],
-    [21, ['atende-num-20', 'atende-num-e', 'atende-num-1']],
+    [21, ['atende-num-20', 'atende-num-and', 'atende-num-1']],
     [100, ['atende-num-100']],
-    [101, ['atende-num-cento', 'atende-num-e', 'atende-num-1']],
-    [120, ['atende-num-cento', 'atende-num-e', 'atende-num-20']],
-    [345, ['atende-num-300', 'atende-num-e', 'atende-num-40', 'atende-num-e', 'atende-num-5']],
-    [999, ['atende-num-900', 'atende-num-e', 'atende-num-90', 'atende-num-e', 'atende-num-9']],
+    [101, ['atende-num-cento', 'atende-num-and', 'atende-num-1']],
+    [120, ['atende-num-cento', 'atende-num-and', 'atende-num-20']],
+    [345, ['atende-num-300', 'atende-num-and', 'atende-num-40', 'atende-num-and', 'atende-num-5']],
+    [999, ['atende-num-900', 'atende-num-and', 'atende-num-90', 'atende-num-and', 'atende-num-9']],
   ])('%i is spoken %j', (n, prompts) => {
     expect(numberPrompts(n)).toEqual(prompts);
   });
 
   it('position and expected wait sentences', () => {
-    expect(positionAnnouncement(2)).toEqual(['atende-queue-position', 'atende-num-2']);
+    expect(positionAnnouncement(2)).toEqual(['atende-queue-position', 'atende-num-2', 'atende-queue-position-end']);
     expect(positionAnnouncement(1000)).toBeUndefined();
     expect(expectedWaitAnnouncement(30_000)).toEqual(['atende-queue-wait', 'atende-queue-less-than-a-minute']);
-    expect(expectedWaitAnnouncement(60_000)).toEqual(['atende-queue-wait', 'atende-num-1', 'atende-queue-minute']);
-    expect(expectedWaitAnnouncement(61_000)).toEqual(['atende-queue-wait', 'atende-num-2', 'atende-queue-minutes']);
+    expect(expectedWaitAnnouncement(60_000)).toEqual(['atende-queue-wait', 'atende-num-1', 'atende-minute']);
+    expect(expectedWaitAnnouncement(61_000)).toEqual(['atende-queue-wait', 'atende-num-2', 'atende-minutes']);
     expect(expectedWaitAnnouncement(undefined)).toBeUndefined();
     expect(expectedWaitAnnouncement(100 * 60_000)).toBeUndefined();
   });
 
   it('every prompt the announcements name is a recording shipped in sounds/pt-BR', () => {
-    const names = new Set([...NUMBER_PROMPTS, 'atende-queue-position', 'atende-queue-wait', 'atende-queue-less-than-a-minute', 'atende-queue-minute', 'atende-queue-minutes']);
+    const names = new Set([...NUMBER_PROMPTS, ...Object.values(ANNOUNCEMENT_PROMPTS)]);
     const known = new Set(NUMBER_PROMPTS);
     for (let n = 0; n <= 999; n++) for (const p of numberPrompts(n)) expect(known.has(p), p).toBe(true);
     for (const name of names) expect(existsSync(join(productSoundsDir, 'pt-BR', `${name}.wav`)), name).toBe(true);

@@ -12,8 +12,12 @@ import { theme } from './theme';
 
 document.documentElement.lang = currentLocale();
 
+// The search box inside a filterable Select or MultiSelect has no label of its own; name it
+// here, once, in the current language.
+const filterBox = { pcFilter: { root: () => ({ 'aria-label': i18n.global.t('common.actions.search') }) } };
+
 createApp(App)
-  .use(PrimeVue, { theme, locale: { ...primeLocales[currentLocale()] } })
+  .use(PrimeVue, { theme, locale: { ...primeLocales[currentLocale()] }, pt: { select: filterBox, multiselect: filterBox } })
   .use(ToastService)
   .use(ConfirmationService)
   .directive('tooltip', Tooltip)

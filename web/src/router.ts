@@ -60,7 +60,9 @@ router.beforeEach(async (to) => {
   return true;
 });
 
-router.afterEach((to) => {
+router.afterEach((to, _from, failure) => {
+  // A navigation cancelled by a newer one (the home redirect overtaken by a click) names no page.
+  if (failure) return;
   const app = i18n.global.t('common.appName');
   const title = to.meta.title && !screenAllowed(to.meta) ? 'common.notAllowed.title' : to.meta.title;
   document.title = title && title !== 'common.appName' ? `${i18n.global.t(title)} · ${app}` : app;

@@ -33,7 +33,7 @@ export interface Screen {
 }
 
 /** Menu groups, in the order the menu shows them. */
-export const MENU_GROUPS = ['operation', 'organisation', 'telephony', 'system'] as const;
+export const MENU_GROUPS = ['operation', 'crm', 'organisation', 'telephony', 'system'] as const;
 export type MenuGroup = (typeof MENU_GROUPS)[number];
 
 /** Pages outside the shell (login, password reset): no menu, no login needed unless `auth`. */
