@@ -16,6 +16,7 @@ import {
   recordings,
   routedInteractions,
   routedOffers,
+  teamSupervisors,
   users,
 } from '../db/schema/index.js';
 import type { PauseTypeRules } from './agent.logic.js';
@@ -78,20 +79,20 @@ export class RoutingRepo {
   }
 
   /** Closes the user's open state row at `at` and opens the next one (none when it goes offline). */
-  moveAgent(userId: number, at: number, next: NewStateRow | null): void {
+  moveAgent(tenantId: number, userId: number, at: number, next: NewStateRow | null): void {
     this.db
       .update(agentStates)
       .set({ endedAt: at })
-      .where(and(eq(agentStates.userId, userId), isNull(agentStates.endedAt)))
+      .where(and(eq(agentStates.tenantId, tenantId), eq(agentStates.userId, userId), isNull(agentStates.endedAt)))
       .run();
     if (next) this.db.insert(agentStates).values(next).run();
   }
 
-  markOverrun(userId: number): void {
+  markOverrun(tenantId: number, userId: number): void {
     this.db
       .update(agentStates)
       .set({ overrun: true })
-      .where(and(eq(agentStates.userId, userId), isNull(agentStates.endedAt)))
+      .where(and(eq(agentStates.tenantId, tenantId), eq(agentStates.userId, userId), isNull(agentStates.endedAt)))
       .run();
   }
 
@@ -128,16 +129,16 @@ export class RoutingRepo {
     return { lost, closed };
   }
 
-  interaction(id: string): InteractionRow | undefined {
-    return this.db.select().from(routedInteractions).where(eq(routedInteractions.id, id)).get();
+  interaction(tenantId: number, id: string): InteractionRow | undefined {
+    return this.db.select().from(routedInteractions).where(and(eq(routedInteractions.tenantId, tenantId), eq(routedInteractions.id, id))).get();
   }
 
   /** The last interaction (per queue visit) of a call. */
-  interactionOfCall(callId: string): InteractionRow | undefined {
+  interactionOfCall(tenantId: number, callId: string): InteractionRow | undefined {
     return this.db
       .select()
       .from(routedInteractions)
-      .where(eq(routedInteractions.callId, callId))
+      .where(and(eq(routedInteractions.tenantId, tenantId), eq(routedInteractions.callId, callId)))
       .orderBy(sql`${routedInteractions.enteredAt} desc`)
       .limit(1)
       .get();
@@ -149,8 +150,19 @@ export class RoutingRepo {
     return this.db.select().from(queues).orderBy(asc(queues.id)).all();
   }
 
-  queue(id: number): QueueRow | undefined {
-    return this.db.select().from(queues).where(eq(queues.id, id)).get();
+  queue(tenantId: number, id: number): QueueRow | undefined {
+    return this.db.select().from(queues).where(and(eq(queues.tenantId, tenantId), eq(queues.id, id))).get();
+  }
+
+  /** Which of these queue ids are queues of the tenant. */
+  queueIdsAmong(tenantId: number, ids: readonly number[]): number[] {
+    if (ids.length === 0) return [];
+    return this.db
+      .select({ id: queues.id })
+      .from(queues)
+      .where(and(eq(queues.tenantId, tenantId), inArray(queues.id, [...ids])))
+      .all()
+      .map((q) => q.id);
   }
 
   members(queueId?: number): MemberRow[] {
@@ -158,12 +170,12 @@ export class RoutingRepo {
     return (queueId === undefined ? q : q.where(eq(queueMembers.queueId, queueId))).orderBy(asc(queueMembers.position)).all();
   }
 
-  user(id: number): UserRow | undefined {
-    return this.db.select().from(users).where(eq(users.id, id)).get();
+  user(tenantId: number, id: number): UserRow | undefined {
+    return this.db.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, id))).get();
   }
 
-  usersByIds(ids: readonly number[]): UserRow[] {
-    return ids.length === 0 ? [] : this.db.select().from(users).where(inArray(users.id, [...ids])).all();
+  usersByIds(tenantId: number, ids: readonly number[]): UserRow[] {
+    return ids.length === 0 ? [] : this.db.select().from(users).where(and(eq(users.tenantId, tenantId), inArray(users.id, [...ids]))).all();
   }
 
   pauseTypes(tenantId?: number): TenantPauseType[] {
@@ -183,15 +195,24 @@ export class RoutingRepo {
     }));
   }
 
-  pauseType(id: number): TenantPauseType | undefined {
-    const r = this.db.select({ tenantId: pauseTypes.tenantId }).from(pauseTypes).where(eq(pauseTypes.id, id)).get();
-    return r ? this.pauseTypes(r.tenantId).find((p) => p.id === id) : undefined;
+  pauseType(tenantId: number, id: number): TenantPauseType | undefined {
+    return this.pauseTypes(tenantId).find((p) => p.id === id);
+  }
+
+  /** The teams of a tenant a user supervises. */
+  teamsSupervisedBy(tenantId: number, userId: number): number[] {
+    return this.db
+      .select({ teamId: teamSupervisors.teamId })
+      .from(teamSupervisors)
+      .where(and(eq(teamSupervisors.tenantId, tenantId), eq(teamSupervisors.userId, userId)))
+      .all()
+      .map((r) => r.teamId);
   }
 
   // ───────────────────────── agents' settings and memberships
 
-  settings(userId: number): AgentSettings {
-    const row = this.db.select().from(agentSettings).where(eq(agentSettings.userId, userId)).get();
+  settings(tenantId: number, userId: number): AgentSettings {
+    const row = this.db.select().from(agentSettings).where(and(eq(agentSettings.tenantId, tenantId), eq(agentSettings.userId, userId))).get();
     return { skills: row?.skills ?? [], workingHours: row?.workingHours ?? [] };
   }
 
@@ -208,13 +229,20 @@ export class RoutingRepo {
   }
 
   /** The queues a user works, with its priority in each. */
-  servicesOf(userId: number): { queueId: number; priority: number }[] {
-    return this.db.select({ queueId: queueMembers.queueId, priority: queueMembers.priority }).from(queueMembers).where(eq(queueMembers.userId, userId)).orderBy(asc(queueMembers.queueId)).all();
+  servicesOf(tenantId: number, userId: number): { queueId: number; priority: number }[] {
+    return this.db
+      .select({ queueId: queueMembers.queueId, priority: queueMembers.priority })
+      .from(queueMembers)
+      .where(and(eq(queueMembers.tenantId, tenantId), eq(queueMembers.userId, userId))).orderBy(asc(queueMembers.queueId)).all();
   }
 
   /** Adds the user to a queue (last in its list) or changes its priority there. */
   putMember(tenantId: number, queueId: number, userId: number, priority: number): void {
-    const existing = this.db.select().from(queueMembers).where(and(eq(queueMembers.queueId, queueId), eq(queueMembers.userId, userId))).get();
+    const existing = this.db
+      .select()
+      .from(queueMembers)
+      .where(and(eq(queueMembers.tenantId, tenantId), eq(queueMembers.queueId, queueId), eq(queueMembers.userId, userId)))
+      .get();
     if (existing) {
       this.db.update(queueMembers).set({ priority }).where(eq(queueMembers.id, existing.id)).run();
       return;
@@ -223,8 +251,11 @@ export class RoutingRepo {
     this.db.insert(queueMembers).values({ tenantId, queueId, userId, priority, position: (last?.n ?? -1) + 1 }).run();
   }
 
-  removeMember(queueId: number, userId: number): void {
-    this.db.delete(queueMembers).where(and(eq(queueMembers.queueId, queueId), eq(queueMembers.userId, userId))).run();
+  removeMember(tenantId: number, queueId: number, userId: number): void {
+    this.db
+      .delete(queueMembers)
+      .where(and(eq(queueMembers.tenantId, tenantId), eq(queueMembers.queueId, queueId), eq(queueMembers.userId, userId)))
+      .run();
   }
 
   // ───────────────────────── metrics and exports
@@ -270,8 +301,8 @@ export class RoutingRepo {
     return this.db.insert(recordings).values(r).returning().get();
   }
 
-  recording(id: number): RecordingRow | undefined {
-    return this.db.select().from(recordings).where(eq(recordings.id, id)).get();
+  recording(tenantId: number, id: number): RecordingRow | undefined {
+    return this.db.select().from(recordings).where(and(eq(recordings.tenantId, tenantId), eq(recordings.id, id))).get();
   }
 
   recordingsOfCall(tenantId: number, callIds: readonly string[]): RecordingRow[] {

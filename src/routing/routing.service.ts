@@ -5,8 +5,7 @@
  * change pushed on the events socket (`queues`, `agents`).
  */
 import type { Static } from '@sinclair/typebox';
-import { and, eq, inArray } from 'drizzle-orm';
-import { queueMembers, queues as queuesTable, teamSupervisors } from '../db/schema/index.js';
+import type { queues as queuesTable } from '../db/schema/index.js';
 import type { Actor, ChangeContext } from '../http/principal.js';
 import {
   type AppError,
@@ -161,7 +160,7 @@ export class RoutingService {
     const sink = new RoutingSink(this.repo, deps.events, this.clock, this.log, deps.queueEventDelayMs ?? 250, (id) => this.engine.queueSnapshot(id));
     this.engine = new AcdEngine({ clock: this.clock, random: deps.random, logger: deps.logger, sink });
     resources.changes.subscribe((c) => {
-      if (c.entity === 'queue') this.reloadQueue(c.id);
+      if (c.entity === 'queue') this.reloadQueue(c.tenantId, c.id);
     });
   }
 
@@ -178,8 +177,11 @@ export class RoutingService {
     const settings = this.repo.allSettings();
     const members = this.repo.members();
     const open = this.repo.openStates();
-    const userIds = new Set([...members.flatMap((m) => (m.userId === null ? [] : [m.userId])), ...open.map((s) => s.userId)]);
-    for (const u of this.repo.usersByIds([...userIds])) if (u.active) this.engine.setAgent(profileOf(u, settings.get(u.id)));
+    // Loaded per tenant: every lookup of the repository takes the tenant.
+    const userIds = new Map<number, Set<number>>();
+    for (const m of members) if (m.userId !== null) userIds.set(m.tenantId, (userIds.get(m.tenantId) ?? new Set()).add(m.userId));
+    for (const s of open) userIds.set(s.tenantId, (userIds.get(s.tenantId) ?? new Set()).add(s.userId));
+    for (const [tenantId, ids] of userIds) for (const u of this.repo.usersByIds(tenantId, [...ids])) if (u.active) this.engine.setAgent(profileOf(u, settings.get(u.id)));
     for (const q of this.repo.allQueues()) this.loadQueue(q, members.filter((m) => m.queueId === q.id));
     const now = this.clock.now();
     for (const s of open) {
@@ -188,7 +190,7 @@ export class RoutingService {
       const pause =
         s.state === 'paused' && s.pauseTypeId !== null
           ? (() => {
-              const t = this.repo.pauseType(s.pauseTypeId);
+              const t = this.repo.pauseType(s.tenantId, s.pauseTypeId);
               return {
                 pauseTypeId: s.pauseTypeId,
                 reason: s.pauseReason ?? t?.reason ?? '',
@@ -202,7 +204,7 @@ export class RoutingService {
             })()
           : null;
       this.engine.restoreAgent(key, { status: pause ? 'paused' : 'available', since: s.startedAt, pause, idleSince: now });
-      this.enforceHours(s.userId);
+      this.enforceHours(s.tenantId, s.userId);
     }
   }
 
@@ -216,8 +218,8 @@ export class RoutingService {
           this.engine.login(key);
         }
       } else if (m.userId !== null && !this.engine.agentSnapshot(agentKey({ kind: 'agent', userId: m.userId }))) {
-        const u = this.repo.user(m.userId);
-        if (u?.active) this.engine.setAgent(profileOf(u, this.repo.settings(u.id)));
+        const u = this.repo.user(q.tenantId, m.userId);
+        if (u?.active) this.engine.setAgent(profileOf(u, this.repo.settings(q.tenantId, u.id)));
       }
     }
     this.engine.setQueue(
@@ -231,8 +233,8 @@ export class RoutingService {
   }
 
   /** A queue changed (resource change feed, or members changed here): the engine follows. */
-  reloadQueue(queueId: number): void {
-    const q = this.repo.queue(queueId);
+  reloadQueue(tenantId: number, queueId: number): void {
+    const q = this.repo.queue(tenantId, queueId);
     if (!q) this.engine.removeQueue(queueId);
     else this.loadQueue(q, this.repo.members(queueId));
   }
@@ -250,15 +252,15 @@ export class RoutingService {
 
   /** The user as an agent (refreshed from the database: capacity, extension, team may have changed). */
   private agentOf(tenantId: number, userId: number): { key: string; user: UserRow } {
-    const user = this.repo.user(userId);
-    if (!user || user.tenantId !== tenantId) throw notFound('agent');
+    const user = this.repo.user(tenantId, userId);
+    if (!user) throw notFound('agent');
     const key = agentKey({ kind: 'agent', userId });
     if (!user.active) {
       this.engine.removeAgent(key);
       throw conflict(`${user.name} is deactivated`, { field: 'userId' });
     }
-    this.engine.setAgent(profileOf(user, this.repo.settings(userId)));
-    for (const s of this.repo.servicesOf(userId)) if (!this.engine.agentSnapshot(key)?.queueIds.includes(s.queueId)) this.reloadQueue(s.queueId);
+    this.engine.setAgent(profileOf(user, this.repo.settings(tenantId, userId)));
+    for (const s of this.repo.servicesOf(tenantId, userId)) if (!this.engine.agentSnapshot(key)?.queueIds.includes(s.queueId)) this.reloadQueue(tenantId, s.queueId);
     return { key, user };
   }
 
@@ -314,8 +316,8 @@ export class RoutingService {
   // ───────────────────────── agents: own requests and supervisors'
 
   agent(tenantId: number, userId: number): AgentView {
-    const user = this.repo.user(userId);
-    if (!user || user.tenantId !== tenantId) throw notFound('agent');
+    const user = this.repo.user(tenantId, userId);
+    if (!user) throw notFound('agent');
     const snap = this.engine.agentSnapshot(agentKey({ kind: 'agent', userId }));
     return snap ? agentView(snap) : agentView(offlineSnapshot(user));
   }
@@ -331,7 +333,7 @@ export class RoutingService {
 
   login(tenantId: number, userId: number): AgentView {
     const { key } = this.agentOf(tenantId, userId);
-    const hours = this.repo.settings(userId).workingHours;
+    const hours = this.repo.settings(tenantId, userId).workingHours;
     const now = this.clock.now();
     if (hours.length > 0 && !weeklySchedule(hours).isOpen(now, this.deps.timeZone)) {
       const opens = weeklySchedule(hours).nextOpen(now, this.deps.timeZone);
@@ -342,7 +344,7 @@ export class RoutingService {
     }
     const r = this.engine.login(key);
     if (!r.ok) throw refusal(r);
-    this.enforceHours(userId);
+    this.enforceHours(tenantId, userId);
     return agentView(r.agent);
   }
 
@@ -357,8 +359,8 @@ export class RoutingService {
 
   pause(tenantId: number, userId: number, pauseTypeId: number, forced = false): AgentView {
     const { key } = this.agentOf(tenantId, userId);
-    const type = this.repo.pauseType(pauseTypeId);
-    if (!type || type.tenantId !== tenantId) throw invalidField('pauseTypeId', `pauseTypeId: there is no pause type ${pauseTypeId} in this tenant`);
+    const type = this.repo.pauseType(tenantId, pauseTypeId);
+    if (!type) throw invalidField('pauseTypeId', `pauseTypeId: there is no pause type ${pauseTypeId} in this tenant`);
     this.engine.setPauseType(type);
     const r = this.engine.pause(key, type, forced);
     if (!r.ok) throw refusal(r);
@@ -406,29 +408,22 @@ export class RoutingService {
   /** Teams a supervisor may see and act on; admins and super users: all. */
   supervisedTeams(actor: Actor, tenantId: number): Set<number> | 'all' {
     if (actor.superUser || actor.level === 'admin') return 'all';
-    const db = this.deps.resources.database.db;
-    return new Set(
-      db
-        .select({ teamId: teamSupervisors.teamId })
-        .from(teamSupervisors)
-        .where(and(eq(teamSupervisors.tenantId, tenantId), eq(teamSupervisors.userId, actor.userId)))
-        .all()
-        .map((r) => r.teamId),
-    );
+    return new Set(this.repo.teamsSupervisedBy(tenantId, actor.userId));
   }
 
+
   checkSupervises(actor: Actor, tenantId: number, userId: number): void {
-    const user = this.repo.user(userId);
-    if (!user || user.tenantId !== tenantId || (!actor.superUser && actor.tenantId !== tenantId)) throw notFound('agent');
+    const user = this.repo.user(tenantId, userId);
+    if (!user || (!actor.superUser && actor.tenantId !== tenantId)) throw notFound('agent');
     const teams = this.supervisedTeams(actor, tenantId);
     if (teams !== 'all' && (user.teamId === null || !teams.has(user.teamId))) throw forbidden(`${user.name} is not in a team you supervise`);
   }
 
   /** Logs the agent out when its working hours end (and schedules that from now on). */
-  private enforceHours(userId: number): void {
+  private enforceHours(tenantId: number, userId: number): void {
     this.hoursTimers.get(userId)?.cancel();
     this.hoursTimers.delete(userId);
-    const hours = this.repo.settings(userId).workingHours;
+    const hours = this.repo.settings(tenantId, userId).workingHours;
     if (hours.length === 0) return;
     const key = agentKey({ kind: 'agent', userId });
     const now = this.clock.now();
@@ -450,19 +445,19 @@ export class RoutingService {
   // ───────────────────────── settings and services
 
   settings(tenantId: number, userId: number): SettingsViewT {
-    const user = this.repo.user(userId);
-    if (!user || user.tenantId !== tenantId) throw notFound('user');
-    const { skills, workingHours } = this.repo.settings(userId);
-    return { userId, skills, workingHours: workingHours.map((p) => ({ ...p, days: [...p.days] })), services: this.repo.servicesOf(userId) };
+    const user = this.repo.user(tenantId, userId);
+    if (!user) throw notFound('user');
+    const { skills, workingHours } = this.repo.settings(tenantId, userId);
+    return { userId, skills, workingHours: workingHours.map((p) => ({ ...p, days: [...p.days] })), services: this.repo.servicesOf(tenantId, userId) };
   }
 
   saveSettings(change: ChangeContext, tenantId: number, userId: number, s: AgentSettings): SettingsViewT {
-    const user = this.repo.user(userId);
-    if (!user || user.tenantId !== tenantId) throw notFound('user');
+    const user = this.repo.user(tenantId, userId);
+    if (!user) throw notFound('user');
     s.workingHours.forEach((p, i) => {
       if (p.from === p.to) throw invalidField(`workingHours.${i}.to`, `workingHours.${i}.to: a period must not start and end at the same time`);
     });
-    const before = this.repo.settings(userId);
+    const before = this.repo.settings(tenantId, userId);
     const skills = [...new Set(s.skills.map((x) => x.trim()))];
     this.deps.resources.database.sqlite.transaction(() => {
       this.repo.saveSettings(tenantId, userId, { skills, workingHours: s.workingHours }, this.clock.now());
@@ -479,7 +474,7 @@ export class RoutingService {
       });
     })();
     this.engine.setAgent(profileOf(user, { skills, workingHours: s.workingHours }));
-    if (this.engine.agentSnapshot(agentKey({ kind: 'agent', userId }))?.state !== 'offline') this.enforceHours(userId);
+    if (this.engine.agentSnapshot(agentKey({ kind: 'agent', userId }))?.state !== 'offline') this.enforceHours(tenantId, userId);
     return this.settings(tenantId, userId);
   }
 
@@ -489,21 +484,11 @@ export class RoutingService {
    * nothing; audited per user; the engine follows.
    */
   changeServices(change: ChangeContext, tenantId: number, userIds: readonly number[], add: readonly { queueId: number; priority: number }[], remove: readonly number[]) {
-    const db = this.deps.resources.database.db;
-    const found = this.repo.usersByIds(userIds).filter((u) => u.tenantId === tenantId);
+    const found = this.repo.usersByIds(tenantId, userIds);
     const missing = userIds.findIndex((id) => !found.some((u) => u.id === id));
     if (missing >= 0) throw invalidField(`userIds.${missing}`, `userIds.${missing}: there is no user ${userIds[missing]} in this tenant`);
     const queueIds = [...add.map((a) => a.queueId), ...remove];
-    const known = new Set(
-      queueIds.length === 0
-        ? []
-        : db
-            .select({ id: queuesTable.id })
-            .from(queuesTable)
-            .where(and(eq(queuesTable.tenantId, tenantId), inArray(queuesTable.id, queueIds)))
-            .all()
-            .map((q) => q.id),
-    );
+    const known = new Set(this.repo.queueIdsAmong(tenantId, queueIds));
     add.forEach((a, i) => {
       if (!known.has(a.queueId)) throw invalidField(`add.${i}.queueId`, `add.${i}.queueId: there is no queue ${a.queueId} in this tenant`);
       if (remove.includes(a.queueId)) throw invalidField(`add.${i}.queueId`, `add.${i}.queueId: queue ${a.queueId} is both added and removed`);
@@ -514,9 +499,9 @@ export class RoutingService {
     const touched = new Set(queueIds);
     this.deps.resources.database.sqlite.transaction(() => {
       for (const userId of userIds) {
-        const before = this.repo.servicesOf(userId);
+        const before = this.repo.servicesOf(tenantId, userId);
         for (const a of add) this.repo.putMember(tenantId, a.queueId, userId, a.priority);
-        for (const q of remove) this.repo.removeMember(q, userId);
+        for (const q of remove) this.repo.removeMember(tenantId, q, userId);
         this.deps.resources.audit.record({
           tenantId,
           actor: { userId: change.actor.userId, login: change.actor.login },
@@ -524,23 +509,19 @@ export class RoutingService {
           entityId: userId,
           action: 'update',
           before,
-          after: this.repo.servicesOf(userId),
+          after: this.repo.servicesOf(tenantId, userId),
           ip: change.ip,
           requestId: change.requestId,
         });
       }
     })();
     for (const q of touched) {
-      this.reloadQueue(q);
+      this.reloadQueue(tenantId, q);
       this.deps.resources.changes.publish({ tenantId, entity: 'queue', id: q, action: 'update' });
     }
-    return userIds.map((userId) => ({ userId, services: this.repo.servicesOf(userId) }));
+    return userIds.map((userId) => ({ userId, services: this.repo.servicesOf(tenantId, userId) }));
   }
 
-  /** Users in a queue (for the delete rule and the screens). */
-  memberCount(queueId: number): number {
-    return this.deps.resources.database.db.select({ id: queueMembers.id }).from(queueMembers).where(eq(queueMembers.queueId, queueId)).all().length;
-  }
 
   // ───────────────────────── metrics
 
@@ -648,8 +629,7 @@ export class RoutingService {
   exportActivity(tenantId: number, from: number, to: number, userId?: number): string {
     if (to <= from) throw invalidField('to', 'to: the period must end after it begins');
     if (userId !== undefined) {
-      const u = this.repo.user(userId);
-      if (!u || u.tenantId !== tenantId) throw notFound('user');
+      if (!this.repo.user(tenantId, userId)) throw notFound('user');
     }
     const now = this.clock.now();
     const tz = this.deps.timeZone;
@@ -765,6 +745,7 @@ class RoutingSink implements AcdSink {
       const last = this.lastPause.get(a.userId) ?? null;
       if (from !== a.state || pauseId !== last) {
         this.repo.moveAgent(
+          a.tenantId,
           a.userId,
           at,
           a.state === 'offline'
@@ -780,13 +761,15 @@ class RoutingSink implements AcdSink {
   }
 
   agentNotice(a: AgentSnapshot, code: AgentNoticeCode, detail: { pauseTypeId?: number; reason?: string }): void {
-    if (code === 'pause_overrun' && a.userId !== null) this.safely('flag an overrun', () => this.repo.markOverrun(a.userId!));
+    if (code === 'pause_overrun' && a.userId !== null) this.safely('flag an overrun', () => this.repo.markOverrun(a.tenantId, a.userId!));
     this.publishAgent(a, 'agent.notice', { code, ...detail });
   }
 
   private publishAgent(a: AgentSnapshot, type: string, extra: Record<string, unknown>): void {
     this.safely('push an agent event', () =>
-      this.events.publish('agents', a.tenantId, { type, data: { agent: agentView(a), ...extra } as Record<string, unknown>, parties: a.extension ? [a.extension] : [] }),
+      this.events.publish('agents', a.tenantId, { type, data: { agent: agentView(a), ...extra } as Record<string, unknown>, parties: a.extension ? [a.extension] : [],
+        teams: a.teamId === null ? [] : [a.teamId],
+      }),
     );
   }
 

@@ -77,8 +77,8 @@ export class QueueVoice {
    * hangs up or goes on (e.g. dials the destination's external number) from the outcome.
    */
   async enqueue(call: CallContext, queueId: number, opts: { transferredFrom?: string } = {}): Promise<QueueCallOutcome> {
-    const q = this.deps.repo.queue(queueId);
-    if (!q || q.tenantId !== call.tenantId) return { result: 'unavailable', reason: 'unknown' };
+    const q = this.deps.repo.queue(call.tenantId, queueId);
+    if (!q) return { result: 'unavailable', reason: 'unknown' };
     if (!q.active) return { result: 'unavailable', reason: 'inactive' };
     if ((await call.answer()) === 'gone') return { result: 'abandoned', interactionId: '' };
     const { control } = this.deps;
@@ -238,7 +238,7 @@ export class QueueVoice {
       try {
         await control.stopMoh({ bridgeId: w.bridgeId }).catch(() => undefined);
         await control.addToBridge(w.bridgeId, leg.channel.id);
-        const q = this.deps.repo.queue(w.queueId);
+        const q = this.deps.repo.queue(w.call.tenantId, w.queueId);
         if (q?.record && !leg.ended && !w.call.ended) {
           const name = `atende-${w.interactionId}`;
           // Known before Asterisk answers, so that an end racing the answer still stops and keeps it.

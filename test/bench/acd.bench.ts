@@ -41,6 +41,7 @@ const pct = (xs: number[], p: number) => {
 };
 const ms = (x: number) => `${x.toFixed(3)} ms`;
 
+const TEAMS = Array.from({ length: 20 }, (_, i) => i + 1);
 const clock = new FakeClock();
 const hub = new EventHub({ clock, logger: silentLogger });
 let bytes = 0;
@@ -58,7 +59,9 @@ for (let i = 0; i < SUPERVISORS; i++) {
     ping: () => pong(),
     buffered: () => 0,
   };
-  const conn = hub.connect(transport, { userId: 10_000 + i, tenantId: 1, level: 'supervisor', superUser: false, topics: ['queues', 'agents'], extension: null }, `s${i}`, ['queues', 'agents']);
+  // Each supervises every team (the agents are in 20): the worst case, every change to every socket.
+  const viewer = { userId: 10_000 + i, tenantId: 1, level: 'supervisor', superUser: false, topics: ['queues', 'agents'], extension: null, supervisedTeams: TEAMS } as const;
+  const conn = hub.connect(transport, viewer, `s${i}`, ['queues', 'agents']);
   pong = conn.pong;
 }
 
@@ -72,7 +75,7 @@ const sink: AcdSink = {
   agentState: (a) => {
     if (!deliver) return;
     published++;
-    hub.publish('agents', a.tenantId, { type: 'agent.changed', data: { agent: agentView(a) as unknown as Record<string, unknown> } });
+    hub.publish('agents', a.tenantId, { type: 'agent.changed', data: { agent: agentView(a) as unknown as Record<string, unknown> }, teams: a.teamId === null ? [] : [a.teamId] });
   },
   queueChanged: (tenantId, queueId) => {
     if (!deliver || pendingQueues.has(queueId)) return;

@@ -215,7 +215,7 @@ describe('agents: log in, pause under the pause types’ rules', () => {
     await ok(post(bruno, '/api/v1/agent/unpause'));
   });
 
-  it('a supervisor acts on its teams’ agents (audited), not on other teams (403) nor other tenants (404)', async () => {
+  it('a supervisor acts on and is told about its teams’ agents (audited), not other teams’ (403, nothing pushed) nor other tenants’ (404)', async () => {
     const forced = await ok<{ state: string; pause: { cause: string } }>(post(supervisor, `/api/v1/agents/${bruno.user.id}/pause`, { pauseTypeId: lunch }));
     expect(forced).toMatchObject({ state: 'paused', pause: { cause: 'forced' } });
     const audit = await ok<{ items: { action: string; entity: string; entityId: number | string }[] }>(
@@ -224,7 +224,16 @@ describe('agents: log in, pause under the pause types’ rules', () => {
     expect(audit.items.some((a) => a.action === 'supervisor_pause' && Number(a.entityId) === bruno.user.id)).toBe(true);
     await ok(post(supervisor, `/api/v1/agents/${bruno.user.id}/unpause`));
 
+    // The supervisor's panel is not told about Carla (another team); an admin's is.
+    const adminPanel = await openSocket(`${address.replace('http', 'ws')}/api/v1/events?topics=agents`, { cookie: admin.cookie, origin: address });
+    await adminPanel.waitFor((m) => m.type === 'subscribed');
     await ok(post(carla, '/api/v1/agent/login'));
+    await adminPanel.waitFor((m) => m.type === 'agent.changed' && (m.data?.agent as { name: string }).name === 'Carla');
+    adminPanel.close();
+    await ok(post(supervisor, `/api/v1/agents/${ana.user.id}/pause`, { pauseTypeId: lunch }));
+    await sock.waitFor((m) => m.type === 'agent.changed' && (m.data?.agent as { name: string; state: string }).name === 'Ana' && (m.data?.agent as { state: string }).state === 'paused');
+    expect(sock.messages.filter((m) => m.topic === 'agents').map((m) => (m.data?.agent as { name: string }).name)).not.toContain('Carla');
+    await ok(post(supervisor, `/api/v1/agents/${ana.user.id}/unpause`));
     expect((await t.request('POST', `/api/v1/agents/${carla.user.id}/logout`, { cookie: supervisor.cookie })).statusCode).toBe(403);
     expect((await ok<{ state: string }>(t.request('GET', '/api/v1/agent', { cookie: carla.cookie }))).state).toBe('available');
     const agents = await ok<{ items: { name: string }[] }>(t.request('GET', '/api/v1/agents', { cookie: supervisor.cookie }));
@@ -333,7 +342,7 @@ describe('a daemon restart with callers waiting', () => {
       t.request('GET', `${Q}/metrics`, { cookie, query: { from: new Date(from).toISOString(), to: new Date(t.clock.now() + 1000).toISOString(), queueId } }),
     );
     expect(m.items[0]).toMatchObject({ lost: 1, waiting: 0 });
-    const row = t.modules.routing.service.repo.interaction('waiting-at-restart');
+    const row = t.modules.routing.service.repo.interaction(t.tenantA, 'waiting-at-restart');
     expect(row).toMatchObject({ outcome: 'lost', handled: true, endReason: 'the daemon restarted' });
     expect((await ok<{ waiting: unknown[] }>(t.request('GET', `${Q}/${queueId}/live`, { cookie }))).waiting).toEqual([]);
   });
