@@ -5,6 +5,7 @@ import { contactsArea } from '@/contacts';
 import { flowsArea } from '@/flows';
 import { mailArea } from '@/mail';
 import { orgArea } from '@/org';
+import { routingArea } from '@/routing';
 import { systemArea } from '@/system';
 import { telephonyArea } from '@/telephony';
 
@@ -13,4 +14,4 @@ import { telephonyArea } from '@/telephony';
  * A new area: create its folder with an `index.ts` that exports `defineArea({...})`, and add it
  * here. Routes, menu entries and messages follow from it (see web/README.md).
  */
-export const areas = [authArea, orgArea, callsArea, contactsArea, auditArea, telephonyArea, flowsArea, systemArea, mailArea] as const;
+export const areas = [authArea, orgArea, callsArea, contactsArea, auditArea, telephonyArea, routingArea, flowsArea, systemArea, mailArea] as const;
