@@ -4,8 +4,9 @@ import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { openDatabase } from './db/client.js';
 import { bootstrap } from './org/index.js';
 import { createLogger, prepareDataDir, Readiness, systemClock, type Logger } from './kernel/index.js';
-import { createCallsApp, type CallsApp } from './calls/index.js';
+import { createCallsApp, telephonyHandlers, type CallsApp } from './calls/index.js';
 import { EventHub } from './events/index.js';
+import { telephonyTenantResolver } from './provisioning/index.js';
 import { startTelephony, type Telephony } from './telephony/runtime.js';
 import { createModules } from './modules.js';
 
@@ -28,14 +29,15 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   readiness.register('database', () => database.writable());
   const clock = systemClock;
   await bootstrap({ config, database, logger, clock });
-  const events = new EventHub({ clock, logger });
-  const modules = createModules({ config, database, clock, logger, events });
-  await modules.start();
-
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
+  const events = new EventHub({ clock, logger });
+  const modules = createModules({ config, database, clock, logger, events, asterisk: { ami: telephony.ami, configDir: telephony.configDir } });
+  await modules.start();
   const routing = modules.routing.service;
   const voice = routing.attachVoice({ control: telephony.callControl, dataDir });
-  const inbound = modules.inbound && modules.flowRunner.inboundHandler(modules.inbound.router, modules.inbound.screen);
+  const handlers = telephonyHandlers({ directory: modules.provisioning.directory });
+  // `agent` legs are the ACD's offers or provisioning's calls to an extension: each takes its own.
+  const agentLegs = handlers.agent;
   const calls = createCallsApp({
     callControl: telephony.callControl,
     database,
@@ -43,7 +45,14 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     clock,
     config,
     events,
-    handlers: { agent: voice.agentHandler, ...(inbound ? { inbound } : {}) },
+    tenantResolver: (fallback) => telephonyTenantResolver(modules.provisioning.directory, fallback),
+    handlers: {
+      ...handlers,
+      agent: {
+        name: 'agent-leg',
+        run: (leg) => (voice.owns(leg.channel.id) || !agentLegs ? voice.agentHandler.run(leg) : agentLegs.run(leg)),
+      },
+    },
   });
   routing.followPhones(telephony.ami);
   await calls.start();

@@ -4,13 +4,16 @@ import { AuditService } from './audit/index.js';
 import type { Config } from './config/index.js';
 import { ContactsService, contactsRoutes, crmResourceRoutes, interactionsRoutes } from './contacts/index.js';
 import type { Database_ } from './db/client.js';
+import { DialerService, dialerRoutes } from './dialer/index.js';
 import { soundsDirFor } from './calls/index.js';
 import { FlowRunner, FlowsModule, flowsRoutes, type InboundRouter, type InboundScreen } from './flows/index.js';
 import { mathRandom, noEvents, type Clock, type EventPublisher, type Logger, type Random } from './kernel/index.js';
 import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
+import { createProvisioning, type Provisioning } from './provisioning/index.js';
 import { PromptService, promptDef, promptRoutes } from './provisioning/prompts/index.js';
 import { ChangeFeed, ReferenceRegistry, ResourceService, type ResourceContext } from './resources/index.js';
 import { createRouting, type RoutingModule } from './routing/index.js';
+import type { AmiClient } from './telephony/ami/index.js';
 import { PromptStore, createMediaService } from './telephony/media/index.js';
 
 /**
@@ -39,6 +42,10 @@ export interface Modules {
   inbound?: { router: InboundRouter; screen?: InboundScreen };
   /** Audio prompts: upload, text to speech, the files Asterisk plays. */
   prompts: PromptService;
+  /** The telecom admin's resources and what Asterisk is configured from. */
+  provisioning: Provisioning;
+  /** Contact groups, dialing strategies, campaigns, the checks before each dial. */
+  dialer: DialerService;
   /** Starts what runs in the background (undo of imports a stop interrupted). */
   start(): Promise<void>;
   /** Releases what the modules hold (running imports are cancelled and undone, the text-to-speech worker); the database stays open. */
@@ -56,7 +63,15 @@ export interface ModuleDeps {
   events?: EventPublisher;
   /** Default: Math.random (tests pass a seeded one). */
   random?: Random;
+  /** The Asterisk the modules configure and watch; absent where there is none (tests of the resources alone). */
+  asterisk?: {
+    ami: AmiClient;
+    /** Its configuration directory (ATENDE_ASTERISK_CONFIG_DIR, or the emulator's). */
+    configDir: string | undefined;
+  };
 }
+
+const NO_CONFIG_DIR = 'ATENDE_ASTERISK_CONFIG_DIR is not set: set it to Asterisk’s configuration directory (usually /etc/asterisk) so that Atende can write its files there';
 
 export function createModules(deps: ModuleDeps): Modules {
   const events = deps.events ?? noEvents;
@@ -98,8 +113,18 @@ export function createModules(deps: ModuleDeps): Modules {
     timeZone: config.timezone,
   });
 
+  const configDir = deps.asterisk?.configDir;
+  const provisioning = createProvisioning({
+    resources,
+    logger,
+    prompts,
+    configDir: configDir ? { path: configDir } : { missing: NO_CONFIG_DIR },
+    ...(deps.asterisk ? { asterisk: deps.asterisk.ami } : {}),
+    ...(deps.events ? { events: deps.events } : {}),
+  });
   const flows = new FlowsModule(resources, { dataDir: config.dataDir });
   flows.usePrompts({ exists: (tenantId, id) => prompts.resource.row(tenantId, id) !== undefined, mediaPath: (tenantId, id) => prompts.media(tenantId, id).path });
+  const dialer = new DialerService({ resources, contacts, flows, logger });
   const flowRunner = new FlowRunner({ flows, soundsDir: soundsDirFor(config.asterisk.soundsDir), logger });
 
   return {
@@ -114,14 +139,20 @@ export function createModules(deps: ModuleDeps): Modules {
       mailRoutes(mail),
       promptRoutes(prompts, media.limits),
       flowsRoutes(flows, () => deps.clock.now()),
+      ...provisioning.routes,
+      ...dialerRoutes(dialer),
       ...routing.routes,
     ],
     prompts,
+    provisioning,
     flows,
     flowRunner,
+    dialer,
     start: () => contacts.start(),
     close: async () => {
       await contacts.stop();
+      provisioning.status.stop();
+      await provisioning.status.settled();
       await media.close();
     },
   };

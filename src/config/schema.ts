@@ -80,6 +80,12 @@ export const ConfigSchema = Type.Object(
         ),
         /** A directory Asterisk reads where Atende installs its prompts at start; empty: play them from the project's `sounds/`. */
         soundsDir: Str(),
+        /**
+         * Asterisk's configuration directory (usually /etc/asterisk): apply writes Atende's files
+         * into its `atende/` subdirectory. Empty: with the emulator, its own directory under the
+         * data dir; with a real Asterisk, apply is refused until it is set.
+         */
+        configDir: Str(),
       },
       { additionalProperties: false },
     ),

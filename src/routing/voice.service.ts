@@ -222,6 +222,11 @@ export class QueueVoice {
   }
 
   /** The flow of an answered agent leg (`agent,<callId>` entries): joins the caller or hangs up. */
+  /** Is this channel a leg this engine originated for an offer? */
+  owns(channelId: string): boolean {
+    return this.legsByChannel.has(channelId);
+  }
+
   readonly agentHandler: CallHandler = {
     name: 'queue-agent-leg',
     run: async (leg: CallContext) => {

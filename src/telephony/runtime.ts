@@ -20,6 +20,8 @@ export interface Telephony {
   emulator?: Emulator;
   /** Routes to mount under /api/v1 (the emulator's control surface in emulator mode). */
   routes: FastifyPluginAsync[];
+  /** Asterisk's configuration directory, where apply writes; undefined when none is known. */
+  configDir: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -36,13 +38,17 @@ export async function startTelephony({ config, logger, clock, readiness, dataDir
   let ari = { url: config.asterisk.ari.url, user: config.asterisk.ari.user, password: config.asterisk.ari.password };
   let ami = { ...config.asterisk.ami };
   const routes: FastifyPluginAsync[] = [];
+  let configDir = config.asterisk.configDir === '' ? undefined : config.asterisk.configDir;
 
   if (usesEmulator(config)) {
     // Loaded only in emulator mode: a production daemon never carries the fake Asterisk.
     const { startEmulator } = await import('./emulator/index.js');
     const { emulatorRoutes } = await import('./emulator/emulator.routes.js');
     const secret = randomBytes(12).toString('hex');
+    // The emulated Asterisk reads its own configuration directory, where apply writes.
+    configDir ??= join(dataDir, 'emulator', 'asterisk');
     const started = await startEmulator({
+      configDir,
       recordingsDir: join(dataDir, 'emulator', 'recordings'),
       ari: { port: 0, user: 'atende', password: secret },
       ami: { port: 0, user: 'atende', secret },
@@ -50,8 +56,6 @@ export async function startTelephony({ config, logger, clock, readiness, dataDir
         { span: 1, signalling: 'pri_cpe', group: 1 },
         { span: 2, signalling: 'mfcr2', group: 2 },
       ],
-      trunks: ['operadora'],
-      phones: ['1001', '1002', '1003', '1004', '1005'].map((ext) => ({ ext })),
       logger,
     });
     emulator = started;
@@ -91,6 +95,7 @@ export async function startTelephony({ config, logger, clock, readiness, dataDir
     ami: amiClient,
     emulator,
     routes,
+    configDir,
     async stop() {
       await Promise.allSettled([ariHandle.stop(), amiClient.stop()]);
       await emulator?.close();

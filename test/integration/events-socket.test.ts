@@ -71,6 +71,7 @@ const record = (callId: string, tenantId: number, to = '1133330009'): CallRecord
   causeText: null,
   hangupBy: null,
   endReason: null,
+  trunkAttempts: null,
 });
 
 beforeAll(async () => {

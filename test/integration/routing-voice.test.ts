@@ -80,7 +80,7 @@ beforeAll(async () => {
     database,
     logger: silentLogger,
     clock: systemClock,
-    config: { asterisk: { ari: { url: emulator.ariUrl, user: '', password: '', app: 'atende' }, ami: { host: '', port: 5038, user: '', secret: '' }, soundsDir: '' } },
+    config: { asterisk: { ari: { app: 'atende' }, soundsDir: '' } },
     tenantResolver: { forInbound: () => tenantId as never, forEntry: () => tenantId as never },
     handlers: {
       agent: voice.agentHandler,
