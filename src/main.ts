@@ -33,6 +33,11 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const events = new EventHub({ clock, logger });
   const modules = createModules({ config, database, clock, logger, events, asterisk: { ami: telephony.ami, configDir: telephony.configDir } });
   await modules.start();
+  const routing = modules.routing.service;
+  const voice = routing.attachVoice({ control: telephony.callControl, dataDir });
+  const handlers = telephonyHandlers({ directory: modules.provisioning.directory });
+  // `agent` legs are the ACD's offers or provisioning's calls to an extension: each takes its own.
+  const agentLegs = handlers.agent;
   const calls = createCallsApp({
     callControl: telephony.callControl,
     database,
@@ -41,8 +46,15 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     config,
     events,
     tenantResolver: (fallback) => telephonyTenantResolver(modules.provisioning.directory, fallback),
-    handlers: telephonyHandlers({ directory: modules.provisioning.directory }),
+    handlers: {
+      ...handlers,
+      agent: {
+        name: 'agent-leg',
+        run: (leg) => (voice.owns(leg.channel.id) || !agentLegs ? voice.agentHandler.run(leg) : agentLegs.run(leg)),
+      },
+    },
   });
+  routing.followPhones(telephony.ami);
   await calls.start();
   const emulator = telephony.emulator;
   if (boot.demo && emulator) {

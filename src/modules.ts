@@ -7,11 +7,12 @@ import type { Database_ } from './db/client.js';
 import { DialerService, dialerRoutes } from './dialer/index.js';
 import { soundsDirFor } from './calls/index.js';
 import { FlowRunner, FlowsModule, flowsRoutes, type InboundRouter, type InboundScreen } from './flows/index.js';
-import { noEvents, type Clock, type EventPublisher, type Logger } from './kernel/index.js';
+import { mathRandom, noEvents, type Clock, type EventPublisher, type Logger, type Random } from './kernel/index.js';
 import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
 import { createProvisioning, type Provisioning } from './provisioning/index.js';
 import { PromptService, promptDef, promptRoutes } from './provisioning/prompts/index.js';
 import { ChangeFeed, ReferenceRegistry, ResourceService, type ResourceContext } from './resources/index.js';
+import { createRouting, type RoutingModule } from './routing/index.js';
 import type { AmiClient } from './telephony/ami/index.js';
 import { PromptStore, createMediaService } from './telephony/media/index.js';
 
@@ -26,6 +27,8 @@ export interface Modules {
   contacts: ContactsService;
   /** The platform's outgoing mail (password resets, access links). */
   mail: MailService;
+  /** Queues/ACD: the routing engine, agents, queues. */
+  routing: RoutingModule;
   /** Route plugins of the modules, mounted under /api/v1. */
   routes: FastifyPluginAsync[];
   /** IVRs, time conditions, surveys, voicemail: resources, destinations, traces, the IVR report. */
@@ -56,8 +59,10 @@ export interface ModuleDeps {
   logger: Logger;
   /** The SMTP adapter; default: nodemailer with the system's certificate authorities. */
   mailer?: Mailer;
-  /** The events socket's hub, where modules push live changes; default: nowhere. */
+  /** Where services push live events (the events socket's hub); default: nowhere. */
   events?: EventPublisher;
+  /** Default: Math.random (tests pass a seeded one). */
+  random?: Random;
   /** The Asterisk the modules configure and watch; absent where there is none (tests of the resources alone). */
   asterisk?: {
     ami: AmiClient;
@@ -101,6 +106,14 @@ export function createModules(deps: ModuleDeps): Modules {
   if (files.missing.length > 0) logger.warn({ missing: files.missing }, 'prompts whose audio files are missing from the data dir');
 
   const flows = new FlowsModule(resources, { dataDir: config.dataDir });
+  const routing = createRouting({
+    resources,
+    logger,
+    random: deps.random ?? mathRandom,
+    events,
+    timeZone: config.timezone,
+  });
+
   const configDir = deps.asterisk?.configDir;
   const provisioning = createProvisioning({
     resources,
@@ -128,6 +141,7 @@ export function createModules(deps: ModuleDeps): Modules {
     resources,
     contacts,
     mail,
+    routing,
     routes: [
       ...crmResourceRoutes(contacts),
       contactsRoutes(contacts),
@@ -137,6 +151,7 @@ export function createModules(deps: ModuleDeps): Modules {
       flowsRoutes(flows, () => deps.clock.now()),
       ...provisioning.routes,
       ...dialerRoutes(dialer),
+      ...routing.routes,
     ],
     prompts,
     provisioning,

@@ -8,6 +8,12 @@ import { MULTILINE } from './validation.js';
  */
 export const closed = { additionalProperties: false } as const;
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/**
+ * One of a list of strings (an `anyOf` of constants in the OpenAPI document), typed as the
+ * list's union: a union built from a mapped array would otherwise be typed `never`.
+ */
+export const Literals = <T extends string>(values: readonly T[], description?: string) =>
+  Type.Unsafe<T>(Type.Union(values.map((v) => Type.Literal(v)), description ? { description } : {}));
 
 /** The largest id or offset a client may send (SQLite's INTEGER is 64-bit; JSON numbers are safe to 2^53). */
 export const MAX_ID = Number.MAX_SAFE_INTEGER;

@@ -21,7 +21,7 @@ import { createModules, type ModuleDeps, type Modules } from '../../src/modules.
 import type { Mailer } from '../../src/mail/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { openDatabase } from '../../src/db/client.js';
-import { FakeClock, Readiness, silentLogger, type Logger } from '../../src/kernel/index.js';
+import { FakeClock, Readiness, silentLogger, type Logger, type Random } from '../../src/kernel/index.js';
 import { bootstrap, SYSTEM_ACTOR, type BootstrapResult, type User } from '../../src/org/index.js';
 import type { AccessLevel } from '../../src/http/principal.js';
 
@@ -41,6 +41,8 @@ export interface TestAppOptions {
   asterisk?: ModuleDeps['asterisk'];
   /** The SMTP adapter (e.g. one that trusts a test's certificate authority). */
   mailer?: Mailer;
+  /** A seeded random for the routing engine's strategies. */
+  random?: Random;
 }
 
 export interface RequestOptions {
@@ -135,6 +137,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
+  // One hub for the modules and the app, as in main.ts: what services push reaches the sockets.
   const events = new EventHub({ clock, logger });
   const modules = createModules({
     config,

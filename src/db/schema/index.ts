@@ -7,4 +7,5 @@ export * from './contacts.js';
 export * from './flows.js';
 export * from './prompts.js';
 export * from './mail.js';
+export * from './routing.js';
 export * from './dialer.js';

@@ -1,0 +1,27 @@
+import { defineArea } from '@/kit/area';
+import ptBR from './locales/pt-BR.json';
+import en from './locales/en.json';
+
+/** Queues/ACD screens (server: src/routing/): the queues and their members, the live queues. */
+export const routingArea = defineArea({
+  id: 'routing',
+  screens: [
+    {
+      path: '/queues',
+      name: 'routing.queues',
+      component: () => import('./QueuesPage.vue'),
+      title: 'routing.queues.title',
+      access: { module: 'queues', action: 'read' },
+      menu: { group: 'telephony', icon: 'pi-users', order: 5 },
+    },
+    {
+      path: '/queues/live',
+      name: 'routing.live',
+      component: () => import('./QueuesLivePage.vue'),
+      title: 'routing.live.title',
+      access: { module: 'queues', action: 'read' },
+      menu: { group: 'operation', icon: 'pi-chart-line', order: 20 },
+    },
+  ],
+  messages: { 'pt-BR': ptBR, en },
+});
