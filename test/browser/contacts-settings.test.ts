@@ -42,7 +42,7 @@ describe('CRM settings screens', () => {
   it('status groups: one offered to no team is refused at its teams; offered to all, it is listed and renamed', async () => {
     await open('/contacts/status-groups', 'Grupos de status');
     await crm.page.getByRole('button', { name: 'Novo grupo' }).click();
-    const dialog = crm.page.getByRole('dialog', { name: 'Novo grupo' });
+    const dialog = await crm.dialog('Novo grupo');
     await dialog.getByLabel('Nome', { exact: true }).fill('Retenção');
     await dialog.getByLabel('Todas as equipes').uncheck();
     await dialog.getByRole('button', { name: 'Salvar' }).click();
@@ -55,7 +55,7 @@ describe('CRM settings screens', () => {
     expect(await rowWith('Retenção').textContent()).toContain('Todas as equipes');
 
     await crm.page.getByRole('button', { name: 'Editar Retenção', exact: true }).click();
-    const edit = crm.page.getByRole('dialog', { name: 'Editar grupo' });
+    const edit = await crm.dialog('Editar grupo');
     await edit.getByLabel('Nome', { exact: true }).fill('Retenção ativa');
     await edit.getByRole('button', { name: 'Salvar' }).click();
     await edit.waitFor({ state: 'hidden' });
@@ -71,7 +71,7 @@ describe('CRM settings screens', () => {
     await crm.manager.must('POST', '/api/v1/crm/forms', { name: 'Padrão', items: [{ source: 'contact', key: 'name', required: true }] });
     await open('/contacts/forms', 'Formulários CRM');
     await crm.page.getByRole('button', { name: 'Novo formulário' }).click();
-    const dialog = crm.page.getByRole('dialog', { name: 'Novo formulário' });
+    const dialog = await crm.dialog('Novo formulário');
     await dialog.getByRole('textbox', { name: 'Nome', exact: true }).fill('Padrão');
     await pickMore(dialog, 'items', 'Motivo (Atendimento)');
     await pickMore(dialog, 'required', 'Motivo (Atendimento)');
@@ -101,7 +101,7 @@ describe('CRM settings screens', () => {
     await crm.manager.must('POST', '/api/v1/crm/campaign-types', { name: 'Receptivo', formId: form.id });
     await open('/contacts/campaign-types', 'Tipos de campanha');
     await crm.page.getByRole('button', { name: 'Novo tipo de campanha' }).click();
-    const dialog = crm.page.getByRole('dialog', { name: 'Novo tipo de campanha' });
+    const dialog = await crm.dialog('Novo tipo de campanha');
     await dialog.getByLabel('Nome', { exact: true }).fill('Receptivo');
     await pick(dialog, 'Formulário', 'Cobrança');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
@@ -126,14 +126,14 @@ describe('CRM settings screens', () => {
     const standard = books.items.find((b) => b.isDefault)!;
     const editStandard = crm.page.getByRole('button', { name: `Editar ${standard.name}`, exact: true });
     await editStandard.click();
-    const edit = crm.page.getByRole('dialog', { name: 'Editar agenda' });
+    const edit = await crm.dialog('Editar agenda');
     await edit.getByLabel('Agenda padrão').uncheck();
     await edit.getByRole('button', { name: 'Salvar' }).click();
     expect(await refusedAt(edit, 'isDefault')).not.toBe('');
     await edit.getByRole('button', { name: 'Cancelar' }).click();
 
     await crm.page.getByRole('button', { name: 'Nova agenda' }).click();
-    const dialog = crm.page.getByRole('dialog', { name: 'Nova agenda' });
+    const dialog = await crm.dialog('Nova agenda');
     await dialog.getByLabel('Nome', { exact: true }).fill('Clientes VIP');
     await pick(dialog, 'Tipo de campanha', 'Ativo');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
@@ -149,7 +149,7 @@ describe('CRM settings screens', () => {
   it('shortcuts: a prefix with spaces and an unknown variable are refused at their fields; the shortcut fills in the first name', async () => {
     await open('/contacts/shortcuts', 'Atalhos');
     await crm.page.getByRole('button', { name: 'Novo atalho' }).click();
-    const dialog = crm.page.getByRole('dialog', { name: 'Novo atalho' });
+    const dialog = await crm.dialog('Novo atalho');
     await dialog.getByLabel('Atalho', { exact: true }).fill('bom dia');
     await dialog.getByLabel('Texto', { exact: true }).fill('Bom dia, {{primeiro_nome}}! Aqui é {{agente}}.');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
@@ -178,7 +178,7 @@ describe('CRM settings screens', () => {
     await crm.manager.must('POST', '/api/v1/crm/faq', { question: 'Qual o horário?', answer: 'Das 8h às 18h.' });
     await open('/contacts/faq', 'Perguntas frequentes');
     await crm.page.getByRole('button', { name: 'Nova pergunta' }).click();
-    const dialog = crm.page.getByRole('dialog', { name: 'Nova pergunta' });
+    const dialog = await crm.dialog('Nova pergunta');
     await dialog.getByLabel('Pergunta').fill('Qual o horário?');
     await dialog.getByLabel('Resposta').fill('Outra resposta');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
@@ -190,7 +190,7 @@ describe('CRM settings screens', () => {
     await rowWith('Como pedir a segunda via?').waitFor();
 
     await crm.page.getByRole('button', { name: 'Editar Qual o horário?', exact: true }).click();
-    const edit = crm.page.getByRole('dialog', { name: 'Editar pergunta' });
+    const edit = await crm.dialog('Editar pergunta');
     await edit.getByLabel('Resposta').fill('Das 8h às 20h, de segunda a sábado.');
     await edit.getByLabel('Ativo').uncheck();
     await edit.getByRole('button', { name: 'Salvar' }).click();
@@ -213,7 +213,7 @@ describe('CRM settings screens', () => {
     expect(await row.textContent()).toContain('Aberto');
 
     await crm.page.getByRole('button', { name: `Editar SAC ${call.protocol}`, exact: true }).click();
-    const dialog = crm.page.getByRole('dialog', { name: 'Editar ticket' });
+    const dialog = await crm.dialog('Editar ticket');
     await dialog.getByLabel('Assunto').fill('Segunda via do boleto');
     await pick(dialog, 'Situação', 'Resolvido');
     await dialog.getByLabel('Nota fiscal').fill('12a');
@@ -228,7 +228,7 @@ describe('CRM settings screens', () => {
     expect(await changed.textContent()).toContain('Resolvido');
 
     await crm.page.getByRole('button', { name: 'Histórico do ticket Segunda via do boleto', exact: true }).click();
-    const history = crm.page.getByRole('dialog', { name: 'Histórico: Segunda via do boleto' });
+    const history = await crm.dialog('Histórico: Segunda via do boleto');
     await expect.poll(() => history.textContent()).toContain('Situação: Aberto → Resolvido');
     expect(await history.textContent()).toContain(`Assunto: SAC ${call.protocol} → Segunda via do boleto`);
     expect(await history.textContent()).toContain('Nota fiscal: — → 123.456');

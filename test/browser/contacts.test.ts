@@ -60,7 +60,7 @@ describe('CRM screens', () => {
     expect(await voice.textContent()).toContain('SAC');
 
     await crm.page.getByRole('button', { name: 'Atendimento presencial' }).click();
-    const visit = crm.page.getByRole('dialog', { name: 'Atendimento presencial' });
+    const visit = await crm.dialog('Atendimento presencial');
     await visit.getByLabel('Serviço').fill('Loja Centro');
     await visit.getByLabel('Descrição').fill('Trocou o aparelho');
     await visit.getByRole('button', { name: 'Salvar' }).click();
@@ -76,7 +76,7 @@ describe('CRM screens', () => {
   it('a blacklist number that cannot be Brazilian is refused next to its field; fixed, it is listed', async () => {
     await open('/contacts/blacklist');
     await crm.page.getByRole('button', { name: 'Novo número' }).click();
-    const dialog = crm.page.getByRole('dialog', { name: 'Novo número' });
+    const dialog = await crm.dialog('Novo número');
     await dialog.getByLabel('Número', { exact: true }).fill('123');
     await dialog.getByLabel('Motivo').fill('pediu para sair');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
@@ -98,7 +98,7 @@ describe('CRM screens', () => {
     await crm.manager.must('POST', '/api/v1/tabulations/groups', { name: 'Cobrança' });
     await open('/contacts/statuses');
     await crm.page.getByRole('button', { name: 'Novo status' }).click();
-    const dialog = crm.page.getByRole('dialog', { name: 'Novo status' });
+    const dialog = await crm.dialog('Novo status');
     await dialog.getByRole('combobox', { name: 'Grupo' }).click();
     await crm.page.getByRole('option', { name: 'Cobrança' }).click();
     await dialog.getByLabel('Nome', { exact: true }).fill('Não ligar mais');
@@ -119,7 +119,7 @@ describe('CRM screens', () => {
   it('a custom field defined on its screen appears in the contact form; a value that breaks its mask is refused next to it', async () => {
     await open('/contacts/fields');
     await crm.page.getByRole('button', { name: 'Novo campo' }).click();
-    const def = crm.page.getByRole('dialog', { name: 'Novo campo' });
+    const def = await crm.dialog('Novo campo');
     await def.getByLabel('Rótulo').fill('CEP de cobrança');
     await def.getByLabel('Chave').fill('cep_cobranca');
     await def.getByLabel('Máscara').fill('99999-999');
@@ -129,7 +129,7 @@ describe('CRM screens', () => {
 
     await crm.page.goto('/contacts');
     await crm.page.getByRole('button', { name: 'Novo contato' }).click();
-    const dialog = crm.page.getByRole('dialog', { name: 'Novo contato' });
+    const dialog = await crm.dialog('Novo contato');
     await dialog.getByLabel('Nome', { exact: true }).fill('Carla Dias');
     await dialog.getByLabel('Telefone 1').fill('(21) 99876-5432');
     await dialog.getByLabel('CEP de cobrança').fill('abc');

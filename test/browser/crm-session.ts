@@ -3,7 +3,7 @@
  * once, a fresh logged-in page per test (`open`), the failure kept, everything closed after.
  */
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
 import { keepFailure, launchBrowser, logIn, newContext, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
@@ -18,6 +18,11 @@ export interface CrmSession {
   problems: string[];
   /** A new logged-in page at `path`. */
   open(path: string): Promise<void>;
+  /**
+   * The dialog of that name once its opening animation has ended: the dialog then moves the
+   * focus to its first field, which would take the keys of a field being filled before that.
+   */
+  dialog(name: string): Promise<Locator>;
 }
 
 export function crmSession(tenant: { legalName: string; cnpjSeed: number; admin: string; login: string }): CrmSession {
@@ -33,6 +38,12 @@ export function crmSession(tenant: { legalName: string; cnpjSeed: number; admin:
       await logIn(session.page, tenant.login, PASSWORD);
       await session.page.getByRole('navigation', { name: 'Navegação' }).first().waitFor();
       await session.page.goto(path);
+    },
+    async dialog(name: string) {
+      const dialog = session.page.getByRole('dialog', { name });
+      await dialog.waitFor();
+      await session.page.locator('.p-dialog-enter-active').waitFor({ state: 'detached' });
+      return dialog;
     },
   } as CrmSession;
 
