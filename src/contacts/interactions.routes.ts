@@ -318,7 +318,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
       async (req) => {
         const contact = visibleContact(req, req.params.id);
         const page = pageOf(req.query);
-        const { rows, total } = ix.history(contact.id, {
+        const { rows, total } = ix.history(contact.tenantId, contact.id, {
           kind: req.query.kind,
           channel: req.query.channel,
           from: req.query.from ? Date.parse(req.query.from) : undefined,
@@ -352,7 +352,10 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
     app.get(
       '/contacts/:id/tickets',
       { config: read, schema: { tags: ['tickets'], summary: "The contact's tickets, most recently changed first", params: IdParams, response: { 200: Type.Object({ items: Type.Array(TicketView) }) } } },
-      async (req) => ({ items: ix.ticketsOf(visibleContact(req, req.params.id).id).map(ticketView) }),
+      async (req) => {
+        const contact = visibleContact(req, req.params.id);
+        return { items: ix.ticketsOf(contact.tenantId, contact.id).map(ticketView) };
+      },
     );
     app.post(
       '/tickets',
