@@ -30,8 +30,8 @@ export const reservedSipName = (name: string): boolean => /^atende-/i.test(name)
 
 export const ExtensionBody = Type.Object(
   {
-    number: Type.String({ pattern: '^[0-9]{2,8}$', description: 'the number colleagues dial' }),
-    sipUser: Type.Optional(Type.String({ pattern: SIP_USER, description: 'SIP user and auth name, unique on the server; default: the number' })),
+    number: Type.String({ pattern: '^[0-9]{2,8}$', maxLength: 8, description: 'the number colleagues dial' }),
+    sipUser: Type.Optional(Type.String({ pattern: SIP_USER, maxLength: 40, description: 'SIP user and auth name, unique on the server; default: the number' })),
     secret: Type.Optional(Type.String({ minLength: 12, maxLength: 64, pattern: SECRET_PATTERN, description: 'default: a strong generated one, shown once' })),
     displayName: Type.String({ minLength: 1, maxLength: 80, pattern: '^[^"<>\\\\\\r\\n]+$', description: 'caller name shown on other phones' }),
     kind: Type.Optional(Type.Union([Type.Literal('softphone'), Type.Literal('webrtc')], { description: 'softphone or desk phone, or the browser webphone (WSS, DTLS, ICE)' })),
@@ -39,9 +39,9 @@ export const ExtensionBody = Type.Object(
     maxContacts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'devices registered at once' })),
     userId: Type.Optional(Nullable(Id)),
     dialOut: Type.Optional(Type.Boolean({ description: 'may call outside (its user also needs dialout:write)' })),
-    outboundCallerId: Type.Optional(Nullable(Type.String({ pattern: '^\\+?[0-9]{4,20}$', description: 'number shown to the called party on outbound calls' }))),
+    outboundCallerId: Type.Optional(Nullable(Type.String({ pattern: '^\\+?[0-9]{4,20}$', maxLength: 21, description: 'number shown to the called party on outbound calls' }))),
     dnd: Type.Optional(Type.Boolean({ description: 'do not disturb (also *78 / *79 from the phone)' })),
-    forwardTo: Type.Optional(Nullable(Type.String({ pattern: '^[0-9+*#]{2,40}$', description: 'forward every call to this number (also *72<number> / *73)' }))),
+    forwardTo: Type.Optional(Nullable(Type.String({ pattern: '^[0-9+*#]{2,40}$', maxLength: 40, description: 'forward every call to this number (also *72<number> / *73)' }))),
   },
   closed,
 );

@@ -135,8 +135,8 @@ export const announcementDef = (prompts: PromptCatalog): ResourceDef<typeof anno
 export const ConferenceBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 80 }),
-    number: Type.String({ pattern: '^[0-9]{2,8}$', description: 'the number extensions dial to join' }),
-    pin: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{4,12}$', description: 'asked before joining; null for none' }))),
+    number: Type.String({ pattern: '^[0-9]{2,8}$', maxLength: 8, description: 'the number extensions dial to join' }),
+    pin: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{4,12}$', maxLength: 12, description: 'asked before joining; null for none' }))),
     maxMembers: Type.Optional(Nullable(Type.Integer({ minimum: 2, maximum: 100 }))),
   },
   closed,
