@@ -6,7 +6,8 @@ import { bootstrap } from './org/index.js';
 import { createLogger, prepareDataDir, Readiness, systemClock, type Logger } from './kernel/index.js';
 import { createCallsApp, telephonyHandlers, type CallsApp } from './calls/index.js';
 import { EventHub } from './events/index.js';
-import { seedDemoTelephony, telephonyTenantResolver } from './provisioning/index.js';
+import { seedDemoTelephony } from './provisioning/demo.js';
+import { telephonyTenantResolver } from './provisioning/index.js';
 import { startTelephony, type Telephony } from './telephony/runtime.js';
 import { createModules } from './modules.js';
 

@@ -8,14 +8,27 @@
 import type { Logger } from '../kernel/index.js';
 import type { AmiClient } from '../telephony/ami/index.js';
 import { SYSTEM_ACTOR } from '../org/index.js';
-import type { Provisioning } from './index.js';
+import type { ResourceDef, ResourceService } from '../resources/index.js';
+import type { ApplyService } from './apply.service.js';
+import type { inboundRouteDef } from './inbound-routes.resource.js';
+import type { conferenceDef } from './media.resource.js';
+import type { spanDef } from './spans.resource.js';
 
 export const DEMO_DID = '1133334444';
 export const DEMO_ROOM = '5000';
 export const DEMO_SPAN = 1;
 
+type ServiceOf<D> = D extends ResourceDef<infer T, infer I, infer V> ? ResourceService<T, I, V> : never;
+
 export interface DemoTelephonyDeps {
-  provisioning: Provisioning;
+  provisioning: {
+    services: {
+      spans: ServiceOf<typeof spanDef>;
+      conferences: ServiceOf<typeof conferenceDef>;
+      inboundRoutes: ServiceOf<typeof inboundRouteDef>;
+    };
+    apply: Pick<ApplyService, 'apply'>;
+  };
   tenantId: number;
   /** Apply needs Asterisk reachable over AMI, which connects in the background after start. */
   ami: Pick<AmiClient, 'connectionState' | 'onEvent'>;

@@ -47,7 +47,6 @@ export { normaliseDid } from './telephony.logic.js';
 export type { AsteriskConfigLink, ApplyResult } from './apply.service.js';
 export { TelephonyStatusView } from './status.schemas.js';
 export { telephonyTenantResolver, type CallDirectory } from './call-directory.js';
-export { seedDemoTelephony, DEMO_DID, DEMO_ROOM, DEMO_SPAN } from './demo.js';
 
 export interface ProvisioningDeps {
   resources: ResourceContext;
