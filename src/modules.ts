@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { AuditService } from './audit/index.js';
 import type { Config } from './config/index.js';
@@ -119,7 +119,7 @@ export function createModules(deps: ModuleDeps): Modules {
     resources,
     logger,
     prompts,
-    configDir: configDir ? { path: configDir } : { missing: NO_CONFIG_DIR },
+    configDir: configDir ? { path: configDir, audience: isInside(configDir, config.dataDir) ? 'private' : 'asterisk' } : { missing: NO_CONFIG_DIR },
     ...(deps.asterisk ? { asterisk: deps.asterisk.ami } : {}),
     ...(deps.events ? { events: deps.events } : {}),
     timeConditionOpen: (tenantId, id, now) => {
@@ -166,4 +166,10 @@ export function createModules(deps: ModuleDeps): Modules {
       await media.close();
     },
   };
+}
+
+/** Whether `path` is `dir` or lies below it. */
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(resolve(dir), resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

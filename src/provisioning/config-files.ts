@@ -4,11 +4,19 @@
  * never reads half a file), and put back what was there before.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { ensureDir, FILE_MODES, type Audience } from '../kernel/index.js';
 
 export class ConfigFiles {
-  constructor(readonly dir: string) {}
+  /**
+   * `audience` is `asterisk` for a real Asterisk's directory (its group reads the files) and
+   * `private` for the emulator's, which lives in Atende's own data directory.
+   */
+  constructor(
+    readonly dir: string,
+    private readonly audience: Audience = 'asterisk',
+  ) {}
 
   /** The current content, or null when the file does not exist. */
   async read(path: string): Promise<string | null> {
@@ -27,10 +35,12 @@ export class ConfigFiles {
       await rm(target, { force: true });
       return;
     }
-    await mkdir(dirname(target), { recursive: true });
+    ensureDir(dirname(target), this.audience);
     const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-    const handle = await open(temp, 'w', 0o640);
+    const handle = await open(temp, 'w', FILE_MODES[this.audience].file);
     try {
+      // Explicitly, because the process umask may have narrowed the mode given to open.
+      await handle.chmod(FILE_MODES[this.audience].file);
       await handle.writeFile(content, 'utf8');
       await handle.sync();
     } finally {

@@ -9,7 +9,7 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { changeContextOf, tenantScope } from '../auth/index.js';
 import { TenantQuery } from '../http/schemas.js';
-import type { Logger } from '../kernel/index.js';
+import type { Audience, Logger } from '../kernel/index.js';
 import { noEvents, type EventPublisher } from '../kernel/live-events.js';
 import { ApplyService, type AsteriskConfigLink } from './apply.service.js';
 import { ApplyBody, ApplyResultView } from './apply.schemas.js';
@@ -54,7 +54,8 @@ export interface ProvisioningDeps {
   /** The prompts module: classes and announcements play its files. */
   prompts: PromptService;
   /** Asterisk's configuration directory; undefined with the reason apply gives. */
-  configDir: { path: string } | { missing: string };
+  /** `private` when the directory lies in Atende's data directory (the emulator's). */
+  configDir: { path: string; audience?: Audience } | { missing: string };
   /** AMI, for reloads and status; undefined when there is no Asterisk (tests of the resources alone). */
   asterisk?: AsteriskConfigLink & AsteriskStatusLink;
   /** Where live status changes are pushed (the events socket). */
@@ -92,7 +93,7 @@ export function createProvisioning(deps: ProvisioningDeps) {
     settings,
     rows: { tenants: () => repo.tenantsWithConfig(), of: rowsOf },
     prompts,
-    files: 'path' in deps.configDir ? new ConfigFiles(deps.configDir.path) : undefined,
+    files: 'path' in deps.configDir ? new ConfigFiles(deps.configDir.path, deps.configDir.audience) : undefined,
     ...('missing' in deps.configDir ? { filesMissingReason: deps.configDir.missing } : {}),
     asterisk: deps.asterisk,
     logger: deps.logger,

@@ -4,7 +4,7 @@
  * configuration put back when Asterisk does not load the new one.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,8 @@ describe('apply', () => {
     ]);
     expect(emulator.reloads().map((r) => r.module)).toEqual(['res_pjsip', 'pbx_config', 'res_musiconhold']);
     expect(await readFile(tenantFile(), 'utf8')).toContain('password=Ana-Secret-2024');
+    // Secrets: Asterisk's group reads them (it runs as its own user), nobody else does.
+    expect((statSync(tenantFile()).mode & 0o777).toString(8)).toBe('640');
     expect((await ami.endpoints()).map((e) => e.name).sort()).toEqual(['1001', '2001', 'operadora']);
     expect((await api('GET', 'apply')).json().pending).toBe(false);
     // The extension exists in Asterisk now: its phone registers with the secret.

@@ -5,8 +5,9 @@
  * the resources. An object Asterisk would refuse (an unknown option, a missing template, a
  * registration whose server cannot be resolved) is left out and the problem is logged.
  */
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureDir, FILE_MODES } from '../../kernel/file-modes.js';
 import { CONTEXTS } from '../confgen/confgen.model.js';
 import { PJSIP_OPTIONS } from '../confgen/pjsip-options.js';
 import { readAsteriskConfig, valueOf, valuesOf, type ConfSection } from './asterisk-config.js';
@@ -192,14 +193,15 @@ export class EmulatedConfig {
 
   /** Writes the top-level files with Atende's include line when they do not exist yet (the installer's step). */
   async install(): Promise<void> {
-    await mkdir(join(this.dir, 'atende'), { recursive: true });
+    // Owner only, like everything in Atende's data dir, where the emulated Asterisk lives.
+    ensureDir(join(this.dir, 'atende'), 'private');
     for (const { file, include } of Object.values(TOP_FILES)) {
       const path = join(this.dir, file);
       const present = await stat(path).then(
         () => true,
         () => false,
       );
-      if (!present) await writeFile(path, `; Emulated Asterisk: ${file}\n${include}\n`);
+      if (!present) await writeFile(path, `; Emulated Asterisk: ${file}\n${include}\n`, { mode: FILE_MODES.private.file });
     }
   }
 

@@ -2,7 +2,7 @@
  * The Asterisk emulator: an in-process fake Asterisk speaking ARI (HTTP + WebSocket) and AMI
  * (TCP) on loopback, so the production adapters run against it unchanged. See README.md.
  */
-import { mkdir } from 'node:fs/promises';
+import { ensureDir } from '../../kernel/file-modes.js';
 import { silentLogger, type Logger } from '../../kernel/logger.js';
 import type { ChannelSnapshot } from '../call-control.js';
 import { startAmiServer, type AmiBackend, type AmiServer } from './ami-server.js';
@@ -92,7 +92,7 @@ export const defaultPhones = ['1001', '1002', '1003', '1004'].map((ext) => ({ ex
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const logger = options.logger ?? silentLogger;
-  await mkdir(options.recordingsDir, { recursive: true });
+  ensureDir(options.recordingsDir, 'private');
   const model = new AsteriskModel({
     recordingsDir: options.recordingsDir,
     speed: options.speed,
