@@ -47,7 +47,7 @@ export const PageOf = <T extends TSchema>(item: T) =>
 /** An instant as RFC 3339 text with its offset; 40 characters hold any such instant with fractions. */
 export const DateTime = (opts: StringOptions = {}) => Type.String({ format: 'date-time', maxLength: 40, ...opts });
 
-export const Timestamps = { createdAt: Type.String({ format: 'date-time' }), updatedAt: Type.String({ format: 'date-time' }) };
+export const Timestamps = { createdAt: DateTime(), updatedAt: DateTime() };
 
 export const NoContent = { 204: Type.Null() };
 
