@@ -71,8 +71,10 @@ export const DEFAULT_PERMISSIONS: Record<AccessLevel, readonly Permission[]> = {
     ...r('tenants', 'users', 'teams', 'profiles', 'pauses', 'calls', 'telephony', 'extensions', 'flows', 'queues'),
     ...r('tabulations', 'crm', 'channels', 'recordings', 'emulator'),
   ],
-  // Agents of a call centre make calls: they may dial out unless a profile says otherwise.
-  agent: [...rw('self', 'agent', 'interactions', 'contacts', 'dialout'), ...r('calls', 'pauses', 'tabulations', 'queues', 'crm')],
+  // Agents of a call centre make calls: they may dial out unless a profile says otherwise. Their own
+  // queues and state come through `agent`; the queues' configuration and every agent's live state
+  // (`queues`) are for supervisors.
+  agent: [...rw('self', 'agent', 'interactions', 'contacts', 'dialout'), ...r('calls', 'pauses', 'tabulations', 'crm')],
 };
 
 /** Does this set of permissions allow `access`? `write` implies `read`; `self` is always allowed. */
