@@ -92,6 +92,40 @@ describe('queues', () => {
   });
 });
 
+describe('queue rules', () => {
+  it('an admin sets the rules a queue routes by: auto-pause (refused without its pause, next to it), preferred agent, joining, widening priorities', async () => {
+    await root.must('POST', '/api/v1/pause-types', { reason: 'Não atendeu' });
+    await open('Filas');
+    await page.getByRole('button', { name: 'Editar Suporte' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Editar fila' });
+    await dialog.waitFor();
+    await page.locator('.p-dialog-enter-active').waitFor({ state: 'detached' });
+    const choose = async (select: string, option: string) => {
+      await dialog.getByRole('combobox', { name: select, exact: true }).click();
+      await page.getByRole('option', { name: option, exact: true }).click();
+    };
+    await dialog.getByLabel('Pausar o agente após N chamadas não atendidas (0: nunca)').fill('2');
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.locator('[data-field="autoPauseTypeId"] [role="alert"]').waitFor();
+    await choose('Pausa automática por não atender', 'Não atendeu');
+    await choose('Agente preferencial', 'Último agente que atendeu');
+    await dialog.getByLabel('Agente preferencial por até (s)').fill('60');
+    await choose('Entrar na fila', 'Só com agentes logados');
+    await dialog.getByRole('button', { name: 'Adicionar regra' }).click();
+    await dialog.getByLabel('Após (s), regra 1').fill('45');
+    await dialog.getByLabel('Até a prioridade, regra 1').fill('2');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const queue = (await root.must<{ items: Record<string, unknown>[] }>('GET', '/api/v1/queues')).items.find((q) => q.name === 'Suporte');
+    expect(queue).toEqual(
+      expect.objectContaining({ autoPauseAfter: 2, stickyMode: 'last_agent', stickySeconds: 60, joinRule: 'agents_logged_in', leaveRule: 'never', priorityRules: [{ afterSeconds: 45, maxPriority: 2 }] }),
+    );
+    expect(queue?.autoPauseTypeId).toEqual(expect.any(Number));
+    expect(problems).toEqual([]);
+  });
+});
+
 describe('agents and services', () => {
   it('an admin puts two selected agents in a queue at once, then gives one skills and working hours; a refused change is shown next to its field', async () => {
     const { tenantId } = await root.must<{ tenantId: number }>('GET', '/api/v1/me');
