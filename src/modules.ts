@@ -15,6 +15,7 @@ import { ChangeFeed, ReferenceRegistry, ResourceService, type ResourceContext } 
 import { createRouting, type RoutingModule } from './routing/index.js';
 import type { AmiClient } from './telephony/ami/index.js';
 import { PromptStore, createMediaService } from './telephony/media/index.js';
+import { createJobs } from './kernel/jobs.js';
 
 /**
  * The feature modules, made once per process: main.ts hands the same instances to the HTTP app
@@ -112,7 +113,9 @@ export function createModules(deps: ModuleDeps): Modules {
     random: deps.random ?? mathRandom,
     events,
     timeZone: config.timezone,
+    dataDir: config.dataDir,
   });
+  const jobs = createJobs(logger, config.timezone);
 
   const configDir = deps.asterisk?.configDir;
   const provisioning = createProvisioning({
@@ -158,8 +161,13 @@ export function createModules(deps: ModuleDeps): Modules {
     flows,
     flowRunner,
     dialer,
-    start: () => contacts.start(),
+    start: async () => {
+      await contacts.start();
+      // Every hour at :17 (not on the hour, when other sites' jobs run).
+      jobs.every('17 * * * *', 'recordings retention purge', () => routing.recordings.purge(deps.clock.now()));
+    },
     close: async () => {
+      await jobs.stop();
       await contacts.stop();
       provisioning.status.stop();
       await provisioning.status.settled();

@@ -5,6 +5,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { EventPublisher, Logger, Random } from '../kernel/index.js';
 import type { ResourceContext } from '../resources/index.js';
+import { recordingsRoutes } from './recordings.routes.js';
+import { RecordingsService } from './recordings.service.js';
 import { routingRoutes } from './routing.routes.js';
 import { RoutingService } from './routing.service.js';
 
@@ -14,6 +16,7 @@ export { routingEventSchemas } from './routing.schemas.js';
 export { AcdEngine, type JoinResult, type QueueSnapshot } from './acd.service.js';
 export { RoutingService, agentView, type AgentView } from './routing.service.js';
 export { QueueVoice, type QueueCallOutcome } from './voice.service.js';
+export type { RecordingsService, RecordingView } from './recordings.service.js';
 
 export interface RoutingModuleDeps {
   resources: ResourceContext;
@@ -21,10 +24,13 @@ export interface RoutingModuleDeps {
   random: Random;
   events: EventPublisher;
   timeZone: string;
+  /** Where recordings are kept (under `recordings/`). */
+  dataDir: string;
 }
 
 export interface RoutingModule {
   service: RoutingService;
+  recordings: RecordingsService;
   routes: FastifyPluginAsync[];
 }
 
@@ -32,5 +38,6 @@ export interface RoutingModule {
 export function createRouting(deps: RoutingModuleDeps): RoutingModule {
   const service = new RoutingService(deps);
   service.load();
-  return { service, routes: routingRoutes(service) };
+  const recordings = new RecordingsService({ repo: service.repo, dataDir: deps.dataDir, logger: deps.logger });
+  return { service, recordings, routes: [...routingRoutes(service), recordingsRoutes(recordings)] };
 }
