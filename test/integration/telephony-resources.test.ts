@@ -173,7 +173,11 @@ describe('inbound routes and destinations', () => {
   it.each([
     ['an overlapping DID', { name: 'Dup', did: '01133334444', destination: { kind: 'hangup' } }, 409, 'did'],
     ['a caller-id pattern with a syntax error', { name: 'P', did: '1133335555', cidPattern: '_11[2', destination: { kind: 'hangup' } }, 400, 'cidPattern'],
-    ['a destination whose module is not installed', { name: 'P', did: '1133335555', destination: { kind: 'ivr', id: 1 } }, 400, 'destination.kind'],
+    ['an IVR that does not exist', { name: 'P', did: '1133335555', destination: { kind: 'ivr', id: 987_654 } }, 400, 'destination.id'],
+    ['a queue destination without its id', { name: 'P', did: '1133335555', destination: { kind: 'queue' } }, 400, 'destination.id'],
+    ['a time condition that does not exist', { name: 'P', did: '1133335555', destination: { kind: 'time_condition', id: 987_654 } }, 400, 'destination.id'],
+    ['a voicemail box that does not exist', { name: 'P', did: '1133335555', destination: { kind: 'voicemail', id: 987_654 } }, 400, 'destination.id'],
+    ['an unknown kind of destination', { name: 'P', did: '1133335555', destination: { kind: 'fax', id: 1 } }, 400, 'destination.kind'],
     ['an extension that does not exist', { name: 'P', did: '1133335555', destination: { kind: 'extension', id: 987_654 } }, 400, 'destination.id'],
     ['an external destination without a number', { name: 'P', did: '1133335555', destination: { kind: 'external' } }, 400, 'destination.number'],
   ])('refuses %s', async (_what, body, status, field) => {
