@@ -319,13 +319,16 @@ describe('conferences, music on hold, announcements', () => {
 
 describe('SIP settings and tenancy', () => {
   it('every admin reads the server-wide SIP settings; only a super user changes them', async () => {
-    expect((await get('sip-settings')).json()).toMatchObject({ udpPort: 5060, sessionTimers: 'no', language: 'pt_BR', unknownDidCause: 1, unknownDidSipAnswer: { code: 404, reason: 'Not Found' } });
+    expect((await get('sip-settings')).json()).toMatchObject({ udpPort: 5060, sessionTimers: 'no', language: 'pt_BR', unknownDidCause: 1, blacklistCause: 21, unknownDidSipAnswer: { code: 404, reason: 'Not Found' } });
     expect((await patch('sip-settings', { videoSupport: true })).statusCode).toBe(403);
     expect(refusal(await patch('sip-settings', { externalAddress: '198.51.100.20' }, superUser))).toEqual([400, 'localNets']);
     const ok = await patch('sip-settings', { externalAddress: '198.51.100.20', localNets: ['192.168.0.0/16'] }, superUser);
     expect(ok.json()).toMatchObject({ externalAddress: '198.51.100.20', localNets: ['192.168.0.0/16'] });
     const declined = await patch('sip-settings', { unknownDidCause: 41 }, superUser);
     expect(declined.json().unknownDidSipAnswer).toEqual({ code: 603, reason: 'Decline', causeText: 'Temporary failure' });
+    // The cause a caller on the inbound blacklist is refused with (flows-engine shows it used).
+    expect((await patch('sip-settings', { blacklistCause: 17 }, superUser)).json().blacklistCause).toBe(17);
+    expect(refusal(await patch('sip-settings', { blacklistCause: 200 }, superUser))).toEqual([400, 'blacklistCause']);
   });
 
   it("one tenant cannot read or change another's telephony rows (404)", async () => {
