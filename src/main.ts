@@ -4,12 +4,11 @@ import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { openDatabase } from './db/client.js';
 import { bootstrap } from './org/index.js';
 import { createLogger, prepareDataDir, Readiness, systemClock, type Logger } from './kernel/index.js';
-import { createCallsApp, telephonyHandlers, type CallsApp } from './calls/index.js';
+import { createCallsApp, type CallsApp } from './calls/index.js';
 import { EventHub } from './events/index.js';
 import { seedDemoTelephony } from './provisioning/demo.js';
-import { telephonyTenantResolver } from './provisioning/index.js';
 import { startTelephony, type Telephony } from './telephony/runtime.js';
-import { createModules } from './modules.js';
+import { callFlows, createModules } from './modules.js';
 
 /**
  * The composition root: config → database → adapters → engine → HTTP, and the way back down
@@ -34,11 +33,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const events = new EventHub({ clock, logger });
   const modules = createModules({ config, database, clock, logger, events, asterisk: { ami: telephony.ami, configDir: telephony.configDir } });
   await modules.start();
-  const routing = modules.routing.service;
-  const voice = routing.attachVoice({ control: telephony.callControl, dataDir });
-  const handlers = telephonyHandlers({ directory: modules.provisioning.directory });
-  // `agent` legs are the ACD's offers or provisioning's calls to an extension: each takes its own.
-  const agentLegs = handlers.agent;
+  const flows = callFlows(modules, { control: telephony.callControl, dataDir });
   const calls = createCallsApp({
     callControl: telephony.callControl,
     database,
@@ -46,16 +41,10 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     clock,
     config,
     events,
-    tenantResolver: (fallback) => telephonyTenantResolver(modules.provisioning.directory, fallback),
-    handlers: {
-      ...handlers,
-      agent: {
-        name: 'agent-leg',
-        run: (leg) => (voice.owns(leg.channel.id) || !agentLegs ? voice.agentHandler.run(leg) : agentLegs.run(leg)),
-      },
-    },
+    tenantResolver: flows.tenantResolver,
+    handlers: flows.handlers,
   });
-  routing.followPhones(telephony.ami);
+  modules.routing.service.followPhones(telephony.ami);
   await calls.start();
   const emulator = telephony.emulator;
   if (boot.demo && emulator) {

@@ -6,14 +6,16 @@ import { ContactsService, contactsRoutes, crmResourceRoutes, interactionsRoutes 
 import type { Database_ } from './db/client.js';
 import { DialerService, dialerRoutes } from './dialer/index.js';
 import { soundsDirFor } from './calls/index.js';
-import { FlowRunner, FlowsModule, flowsRoutes, type InboundRouter, type InboundScreen } from './flows/index.js';
+import { destinationFromColumns, telephonyHandlers, type CallHandlers, type TenantResolver } from './calls/index.js';
+import { FlowRunner, FlowsModule, flowsRoutes } from './flows/index.js';
 import { mathRandom, noEvents, type Clock, type EventPublisher, type Logger, type Random } from './kernel/index.js';
 import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
-import { createProvisioning, type Provisioning } from './provisioning/index.js';
+import { createProvisioning, Destinations, telephonyTenantResolver, type Provisioning } from './provisioning/index.js';
 import { PromptService, promptDef, promptRoutes } from './provisioning/prompts/index.js';
 import { ChangeFeed, ReferenceRegistry, ResourceService, type ResourceContext } from './resources/index.js';
 import { createRouting, type RoutingModule } from './routing/index.js';
 import type { AmiClient } from './telephony/ami/index.js';
+import type { CallControl } from './telephony/call-control.js';
 import { PromptStore, createMediaService } from './telephony/media/index.js';
 import { createJobs } from './kernel/jobs.js';
 
@@ -34,13 +36,12 @@ export interface Modules {
   routes: FastifyPluginAsync[];
   /** IVRs, time conditions, surveys, voicemail: resources, destinations, traces, the IVR report. */
   flows: FlowsModule;
-  /** Runs calls through destinations; the owners of extensions, queues and external numbers register their executors. */
-  flowRunner: FlowRunner;
   /**
-   * Where inbound calls go (provisioning's inbound routes, the contacts' inbound blacklist).
-   * Until a router is set, inbound calls keep the calls engine's default flow.
+   * The one place calls run through destinations, whatever the kind; the telephony flows
+   * (extension, external number) and the ACD's voice side (queue) register their executors
+   * once the telephony is attached (main.ts).
    */
-  inbound?: { router: InboundRouter; screen?: InboundScreen };
+  flowRunner: FlowRunner;
   /** Audio prompts: upload, text to speech, the files Asterisk plays. */
   prompts: PromptService;
   /** The telecom admin's resources and what Asterisk is configured from. */
@@ -106,7 +107,8 @@ export function createModules(deps: ModuleDeps): Modules {
   if (files.published + files.removed > 0) logger.info({ published: files.published, removed: files.removed }, 'prompt files brought in line');
   if (files.missing.length > 0) logger.warn({ missing: files.missing }, 'prompts whose audio files are missing from the data dir');
 
-  const flows = new FlowsModule(resources, { dataDir: config.dataDir });
+  const destinations = new Destinations(deps.database.db);
+  const flows = new FlowsModule(resources, { dataDir: config.dataDir, destinations });
   const routing = createRouting({
     resources,
     logger,
@@ -125,10 +127,16 @@ export function createModules(deps: ModuleDeps): Modules {
     configDir: configDir ? { path: configDir, audience: isInside(configDir, config.dataDir) ? 'private' : 'asterisk' } : { missing: NO_CONFIG_DIR },
     ...(deps.asterisk ? { asterisk: deps.asterisk.ami } : {}),
     ...(deps.events ? { events: deps.events } : {}),
+    destinations,
     timeConditionOpen: (tenantId, id, now) => {
       const row = flows.timeConditions.row(tenantId, id);
       return row !== undefined && flows.decide(row, now).decision.state === 'open';
     },
+  });
+  // A queue nobody can serve sends its callers on by themselves: loop checks follow that exit.
+  destinations.registerSilentExits('queue', (tenantId, id) => {
+    const queue = routing.service.queues.row(tenantId, id);
+    return queue ? [destinationFromColumns(queue)] : [];
   });
   flows.usePrompts({ exists: (tenantId, id) => prompts.resource.row(tenantId, id) !== undefined, mediaPath: (tenantId, id) => prompts.media(tenantId, id).path });
   const dialer = new DialerService({
@@ -139,6 +147,22 @@ export function createModules(deps: ModuleDeps): Modules {
     refs: { routeExists: (tenantId, id) => provisioning.services.outboundRoutes.row(tenantId, id) !== undefined },
   });
   const flowRunner = new FlowRunner({ flows, soundsDir: soundsDirFor(config.asterisk.soundsDir), logger });
+  const { services, settings } = provisioning;
+  // The server's default language in Asterisk's form (pt_BR) is the prompts' directory (pt-BR).
+  const language = () => settings.settings().language.replace('_', '-');
+  flowRunner.provide({
+    extensions: (tenantId) => new Map(services.extensions.rows(tenantId).map((e) => [e.number, e.id])),
+    announcements: (tenantId, id) => {
+      const row = services.announcements.row(tenantId, id);
+      return row && { prompts: row.promptIds.map((p) => ({ kind: 'prompt' as const, id: p })), language: language(), next: destinationFromColumns(row) };
+    },
+    conferences: (tenantId, id) => {
+      const row = services.conferences.row(tenantId, id);
+      return row && { pin: row.pin, maxMembers: row.maxMembers, language: language() };
+    },
+    blacklisted: (tenantId, number, now) => contacts.blacklisted(tenantId, 'inbound', number, now) !== null,
+    blacklistCause: () => settings.blacklistCause(),
+  });
 
   return {
     resources,
@@ -173,6 +197,42 @@ export function createModules(deps: ModuleDeps): Modules {
       await provisioning.status.settled();
       await media.close();
     },
+  };
+}
+
+export interface CallFlows {
+  handlers: CallHandlers;
+  /** The DID decides an inbound call's tenant, the phone an internal call's. */
+  tenantResolver: (fallback: TenantResolver) => TenantResolver;
+}
+
+/**
+ * The call flows of the provisioned telephony on `control`, for the calls engine: every call
+ * runs through destinations in the flows' runner, with the telephony flows' extension and
+ * external-number steps and the ACD's queue step registered there. `agent` legs are the ACD's
+ * offers or the legs that ring an extension: each owner takes its own.
+ */
+export function callFlows(modules: Modules, deps: { control: CallControl; dataDir: string; ringSeconds?: number; outboundRingSeconds?: number }): CallFlows {
+  const voice = modules.routing.service.attachVoice({ control: deps.control, dataDir: deps.dataDir });
+  const runner = modules.flowRunner;
+  const directory = modules.provisioning.directory;
+  const { handlers, executors } = telephonyHandlers({
+    directory,
+    destinations: runner,
+    screen: (call) => runner.screen(call),
+    ...(deps.ringSeconds !== undefined ? { ringSeconds: deps.ringSeconds } : {}),
+    ...(deps.outboundRingSeconds !== undefined ? { outboundRingSeconds: deps.outboundRingSeconds } : {}),
+  });
+  runner.register('extension', executors.extension);
+  runner.register('external', executors.external);
+  runner.register('queue', (call, d) => voice.queueStep(call, d));
+  const extensionLegs = handlers.agent;
+  return {
+    handlers: {
+      ...handlers,
+      agent: { name: 'agent-leg', run: (leg) => (voice.owns(leg.channel.id) || !extensionLegs ? voice.agentHandler.run(leg) : extensionLegs.run(leg)) },
+    },
+    tenantResolver: (fallback) => telephonyTenantResolver(directory, fallback),
   };
 }
 

@@ -4,6 +4,7 @@
  * The flows never read provisioning's tables themselves.
  */
 import type { TenantId } from '../kernel/index.js';
+import type { Destination } from './destination.model.js';
 
 export interface PhoneExtension {
   id: number;
@@ -18,24 +19,6 @@ export interface PhoneExtension {
   dnd: boolean;
   forwardTo: string | null;
 }
-
-/** A destination as stored (kind and what it names). */
-export interface DestinationRef {
-  kind: string;
-  id: number | null;
-  number: string | null;
-  cause: number | null;
-}
-
-export type RoutedDestination =
-  | { kind: 'extension'; extension: PhoneExtension }
-  | { kind: 'conference'; id: number; number: string; name: string; pin: string | null; maxMembers: number | null }
-  /** Prompt files in order (absolute paths, no extension), then `next`. */
-  | { kind: 'announcement'; id: number; name: string; media: string[]; next: DestinationRef }
-  | { kind: 'external'; number: string }
-  | { kind: 'hangup'; cause: number }
-  /** The target is gone or of a kind no flow handles yet. */
-  | { kind: 'unavailable'; reason: string };
 
 export interface OutboundTrunk {
   /** `trunk:<name>` or `group:<n>`, as the call record keeps it. */
@@ -52,20 +35,20 @@ export type OutboundPlan =
 export interface InboundMatch {
   tenantId: TenantId;
   route: string;
-  destination: DestinationRef;
+  destination: Destination;
 }
 
 export interface TelephonyDirectory {
   /** The extension a phone channel comes from (`PJSIP/<sipUser>-…`). */
   extensionOfChannel(channelName: string): PhoneExtension | undefined;
   extensionByNumber(tenantId: TenantId, number: string): PhoneExtension | undefined;
+  extension(tenantId: TenantId, id: number): PhoneExtension | undefined;
   /** What a number dialled inside the tenant is: an extension or a conference. */
-  internalNumber(tenantId: TenantId, number: string): RoutedDestination | undefined;
+  internalNumber(tenantId: TenantId, number: string): { kind: 'extension' | 'conference'; id: number } | undefined;
   /** The inbound route a call to `did` from `caller` takes; the DID decides the tenant. */
   inboundRoute(did: string, caller: string): InboundMatch | undefined;
   /** The cause a call to a DID nobody routes is refused with, for the span or trunk it came on. */
   rejectCause(trunkRef: string): number;
-  resolve(tenantId: TenantId, ref: DestinationRef): RoutedDestination;
   /** How `dialled` leaves the tenant for `caller` (null: not from a phone, e.g. a forward). */
   outbound(tenantId: TenantId, dialled: string, caller: PhoneExtension | null, now: number): OutboundPlan;
   setDnd(extension: PhoneExtension, on: boolean): void;

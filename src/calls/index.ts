@@ -14,7 +14,9 @@ import { firstActiveTenantResolver } from './tenant-resolver.js';
 
 export * from './calls.model.js';
 export type * from './directory.js';
-export { telephonyHandlers, type TelephonyFlowDeps } from './telephony-flows.js';
+export * from './destination.model.js';
+export * from './destination.js';
+export { telephonyHandlers, type TelephonyFlowDeps, type TelephonyFlows, type DestinationRunner, type DestinationStep } from './telephony-flows.js';
 export { FEATURE_CODES } from './features.logic.js';
 export * from './stasis-args.js';
 export { callsRoutes, Call as CallSchema } from './calls.routes.js';

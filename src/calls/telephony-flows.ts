@@ -1,21 +1,39 @@
 /**
- * The flows of provisioned telephony: calls from the public network follow their inbound
- * route's destination; calls from phones (`internal,<dialled>`) reach another extension, a
- * conference, a feature code, or leave through an outbound route with failover across its
- * trunks. Legs Atende originates for them (`agent,<callId>`, `outbound,<callId>`) are left
- * alone by their own sessions: the flow that dialled them owns them.
+ * The flows of provisioned telephony. A call from the public network is screened (the caller's
+ * number normalised and kept, the inbound blacklist) and follows its DID's inbound route; a
+ * call from a phone (`internal,<dialled>`) reaches another extension or a conference, runs a
+ * feature code, or leaves through an outbound route with failover across its trunks. Every
+ * destination runs in one place, the `DestinationRunner` (the call flows' runner): this file
+ * gives it the two kinds it owns — ringing an extension and dialling an external number — as
+ * `executors`. Legs Atende originates (`agent,<callId>`, `outbound,<callId>`) are left alone by
+ * their own sessions: the flow that dialled them owns them.
  */
 import type { Clock } from '../kernel/index.js';
 import type { ChannelId } from '../telephony/call-control.js';
 import { talk, type TransferDialer } from './conversation.js';
 import type { CallContext, CallHandler, CallHandlers, TrunkAttempt } from './calls.model.js';
-import type { PhoneExtension, RoutedDestination, TelephonyDirectory } from './directory.js';
+import type { Destination } from './destination.model.js';
+import type { PhoneExtension, TelephonyDirectory } from './directory.js';
 import { featureOf } from './features.logic.js';
 import { leaveAlone } from './handlers.js';
 import { dial, hangupQuietly, type DialOutcome } from './legs.js';
 
+/** Runs a call from a destination until it is over, whatever the kind (the call flows' runner). */
+export interface DestinationRunner {
+  run(call: CallContext, start: Destination): Promise<void>;
+}
+
+/** What one kind's step did: the call goes on to `next`, or it is over. */
+export type DestinationStep = { next: Destination } | { done: true };
+
 export interface TelephonyFlowDeps {
   directory: TelephonyDirectory;
+  destinations: DestinationRunner;
+  /**
+   * Runs before an inbound call's route (the caller's number normalised and kept, the inbound
+   * blacklist): a Q.850 cause refuses the call unanswered.
+   */
+  screen?: (call: CallContext) => Promise<number | undefined>;
   /** Seconds a phone rings before the call counts as not answered (default 30). */
   ringSeconds?: number;
   /** Seconds an outside number rings (default 60). */
@@ -28,7 +46,6 @@ interface Party {
   name: string;
 }
 
-const MAX_HOPS = 8;
 /** Outcomes after which the next trunk of the route is tried: the network, not the called party, failed. */
 const FAILOVER_CAUSES = new Set([3, 27, 34, 38, 41, 42, 44, 47, 58]);
 
@@ -42,8 +59,6 @@ interface Ringing {
 
 class Connector {
   readonly ringing = new Map<string, Ringing>();
-  /** Conference rooms by conference id; the bridge is created by the first member (a promise, so two first members share it). */
-  private readonly conferences = new Map<number, { bridge: Promise<string>; members: Set<ChannelId> }>();
   readonly directory: TelephonyDirectory;
   readonly ringSeconds: number;
   readonly outboundRingSeconds: number;
@@ -63,7 +78,8 @@ class Connector {
   transferDialer(call: CallContext): TransferDialer {
     return async (by, number) => {
       const internal = this.directory.internalNumber(by.tenantId, number);
-      if (internal?.kind === 'extension') return { endpoint: `PJSIP/${internal.extension.sipUser}`, leg: 'agent', timeoutSeconds: this.ringSeconds };
+      const phone = internal?.kind === 'extension' ? this.directory.extension(by.tenantId, internal.id) : undefined;
+      if (phone) return { endpoint: `PJSIP/${phone.sipUser}`, leg: 'agent', timeoutSeconds: this.ringSeconds };
       if (internal) return { refused: `${number} is a ${internal.kind}, not a phone` };
       if (!by.mayDialOut) return { refused: `extension ${by.number} may not dial out` };
       const plan = this.directory.outbound(by.tenantId, number, by, call.clock.now());
@@ -72,33 +88,35 @@ class Connector {
     };
   }
 
-  async to(call: CallContext, dest: RoutedDestination, from: Party, me: PhoneExtension | null, hops = 0): Promise<void> {
-    if (hops > MAX_HOPS) {
-      call.log.warn('destinations lead to each other: giving up');
-      await call.hangup(41);
-      return;
+  /** Who the called side sees: the phone that calls, or the caller from outside. */
+  party(call: CallContext, me: PhoneExtension | null): Party {
+    return me ? { number: me.number, name: me.displayName } : { number: call.channel.caller.number, name: call.channel.caller.name };
+  }
+
+  /** The phone a leg comes from, if it is one of the tenant's extensions. */
+  phoneOf(call: CallContext): PhoneExtension | null {
+    const me = this.directory.extensionOfChannel(call.channel.name);
+    return me && me.tenantId === call.tenantId ? me : null;
+  }
+
+  /** The `extension` kind: rings it for whoever is on the leg. */
+  async extensionStep(call: CallContext, d: Destination): Promise<DestinationStep> {
+    const target = d.kind === 'extension' ? this.directory.extension(call.tenantId, d.id) : undefined;
+    if (!target) {
+      call.log.error({ destination: d }, 'extension no longer exists; hanging up');
+      await call.hangup(1);
+      return { done: true };
     }
-    switch (dest.kind) {
-      case 'extension':
-        return this.ringExtension(call, dest.extension, from, me, hops);
-      case 'conference':
-        return this.joinConference(call, dest);
-      case 'announcement': {
-        if ((await call.answer()) === 'gone') return;
-        if (dest.media.length === 0) call.log.warn({ announcement: dest.name }, 'announcement has no playable prompt yet');
-        else if ((await call.play(dest.media.map((path) => ({ kind: 'file' as const, path })))) === 'hangup') return;
-        return this.to(call, this.directory.resolve(call.tenantId, dest.next), from, me, hops + 1);
-      }
-      case 'external':
-        return this.dialOutside(call, dest.number, me, from);
-      case 'hangup':
-        await call.hangup(dest.cause);
-        return;
-      case 'unavailable':
-        call.log.warn({ reason: dest.reason }, 'destination unavailable');
-        await call.hangup(41);
-        return;
-    }
+    const me = this.phoneOf(call);
+    return this.ringExtension(call, target, this.party(call, me), me);
+  }
+
+  /** The `external` kind: leaves through the outbound routes (as the phone on the leg, if any, would dial). */
+  async externalStep(call: CallContext, d: Destination): Promise<DestinationStep> {
+    if (d.kind !== 'external') return { done: true };
+    const me = this.phoneOf(call);
+    await this.dialOutside(call, d.number, me, this.party(call, me));
+    return { done: true };
   }
 
   /**
@@ -106,26 +124,28 @@ class Connector {
    * is followed, an unregistered phone is absent (20, SIP 480), no answer is 19; answered, the
    * two talk. The called phone shows the caller's name.
    */
-  async ringExtension(call: CallContext, target: PhoneExtension, from: Party, me: PhoneExtension | null, hops: number): Promise<void> {
+  async ringExtension(call: CallContext, target: PhoneExtension, from: Party, me: PhoneExtension | null): Promise<DestinationStep> {
+    const done = { done: true } as const;
     if (target.forwardTo !== null) {
       call.log.info({ extension: target.number, to: target.forwardTo }, 'extension forwards its calls');
       const internal = this.directory.internalNumber(target.tenantId, target.forwardTo);
-      if (internal) return this.to(call, internal, from, me, hops + 1);
+      if (internal) return { next: internal };
       if (!target.mayDialOut) {
         await call.hangup(21);
-        return;
+        return done;
       }
-      return this.dialOutside(call, target.forwardTo, target, from);
+      await this.dialOutside(call, target.forwardTo, target, from);
+      return done;
     }
     if (target.dnd) {
       await call.hangup(17);
-      return;
+      return done;
     }
     const channels = await call.control.listChannels();
     if (channels.some((c) => c.name.startsWith(`PJSIP/${target.sipUser}-`))) {
       call.log.info({ extension: target.number }, 'extension busy in another call');
       await call.hangup(17);
-      return;
+      return done;
     }
     await this.ringback(call);
     let claimed!: (o: DialOutcome) => void;
@@ -148,21 +168,22 @@ class Connector {
     } finally {
       this.ringing.delete(target.sipUser);
     }
-    if (outcome.kind === 'caller_gone') return;
+    if (outcome.kind === 'caller_gone') return done;
     if (outcome.kind === 'failed') {
       const cause = outcome.reason === 'unavailable' ? 20 : outcome.reason === 'busy' || outcome.reason === 'rejected' ? 17 : outcome.reason === 'no_answer' ? 19 : outcome.cause;
       call.log.info({ extension: target.number, outcome: outcome.reason, cause }, 'extension not reached');
       await call.hangup(cause);
-      return;
+      return done;
     }
     if ((await call.answer()) === 'gone') {
       outcome.early?.stop();
       await hangupQuietly(call, outcome.channelId);
-      return;
+      return done;
     }
     const phones = new Map<ChannelId, PhoneExtension>([[outcome.channelId, target]]);
     if (me) phones.set(call.channel.id, me);
     await talk(call, call.channel.id, outcome.channelId, phones, this.transferDialer(call), outcome.early);
+    return done;
   }
 
   /**
@@ -221,44 +242,6 @@ class Connector {
     call.recordRouting(null, attempts);
     await call.hangup(lastCause);
   }
-
-  /** Joins a conference bridge (after the PIN when it has one) until the caller hangs up. */
-  async joinConference(call: CallContext, conf: Extract<RoutedDestination, { kind: 'conference' }>): Promise<void> {
-    if ((await call.answer()) === 'gone') return;
-    const room = this.conferences.get(conf.id);
-    if (conf.maxMembers !== null && room && room.members.size >= conf.maxMembers) {
-      await call.hangup(17);
-      return;
-    }
-    if (conf.pin !== null) {
-      let ok = false;
-      for (let attempt = 0; attempt < 3 && !ok && !call.ended; attempt++) {
-        const r = await call.control.collectDigits(call.channel.id, { maxDigits: conf.pin.length, interDigitTimeoutMs: 5000, totalTimeoutMs: 15_000, terminator: '#' });
-        if (r.outcome === 'hangup') return;
-        ok = r.digits === conf.pin;
-      }
-      if (!ok) {
-        await call.hangup(21);
-        return;
-      }
-    }
-    let current = this.conferences.get(conf.id);
-    if (!current) {
-      current = { bridge: call.control.createBridge({ name: `conference-${conf.number}` }), members: new Set() };
-      this.conferences.set(conf.id, current);
-    }
-    current.members.add(call.channel.id);
-    try {
-      await call.control.addToBridge(await current.bridge, call.channel.id);
-      await call.whenEnded;
-    } finally {
-      current.members.delete(call.channel.id);
-      if (current.members.size === 0 && this.conferences.get(conf.id) === current) {
-        this.conferences.delete(conf.id);
-        await call.control.destroyBridge(await current.bridge).catch(() => undefined);
-      }
-    }
-  }
 }
 
 /** A short confirmation for a feature code, then the end of the call. */
@@ -270,15 +253,30 @@ async function confirm(call: CallContext, clock: Clock): Promise<void> {
   await call.hangup(16);
 }
 
-export function telephonyHandlers(deps: TelephonyFlowDeps): CallHandlers {
+export interface TelephonyFlows {
+  handlers: CallHandlers;
+  /** The steps of the kinds this file owns, for the destination runner. */
+  executors: {
+    extension: (call: CallContext, d: Destination) => Promise<DestinationStep>;
+    external: (call: CallContext, d: Destination) => Promise<DestinationStep>;
+  };
+}
+
+export function telephonyHandlers(deps: TelephonyFlowDeps): TelephonyFlows {
   const connector = new Connector(deps);
   const dir = deps.directory;
+  const run = (call: CallContext, d: Destination) => deps.destinations.run(call, d);
 
   const inbound: CallHandler = {
     name: 'inbound-route',
     async run(call) {
       const entry = call.entry.kind === 'amd' ? call.entry.original : call.entry;
       if (entry.kind !== 'inbound') return;
+      const refused = await deps.screen?.(call);
+      if (refused !== undefined) {
+        await call.hangup(refused);
+        return;
+      }
       const match = dir.inboundRoute(entry.did, call.channel.caller.number);
       if (!match) {
         // The DID is the tenant's, but no route of it takes this caller.
@@ -288,8 +286,7 @@ export function telephonyHandlers(deps: TelephonyFlowDeps): CallHandlers {
         return;
       }
       call.log.info({ did: entry.did, route: match.route }, 'inbound route');
-      const from = { number: call.channel.caller.number, name: call.channel.caller.name };
-      await connector.to(call, dir.resolve(call.tenantId, match.destination), from, null);
+      await run(call, match.destination);
     },
   };
 
@@ -337,11 +334,11 @@ export function telephonyHandlers(deps: TelephonyFlowDeps): CallHandlers {
       }
       const inside = dir.internalNumber(me.tenantId, dialled);
       if (inside) {
-        if (inside.kind === 'extension' && inside.extension.id === me.id) {
+        if (inside.kind === 'extension' && inside.id === me.id) {
           await call.hangup(17);
           return;
         }
-        return connector.to(call, inside, from, me);
+        return run(call, inside);
       }
       if (!me.mayDialOut) {
         call.log.info({ extension: me.number, dialled }, 'this phone may not dial out');
@@ -352,5 +349,8 @@ export function telephonyHandlers(deps: TelephonyFlowDeps): CallHandlers {
     },
   };
 
-  return { inbound, internal, agent: leaveAlone, outbound: leaveAlone };
+  return {
+    handlers: { inbound, internal, agent: leaveAlone, outbound: leaveAlone },
+    executors: { extension: (call, d) => connector.extensionStep(call, d), external: (call, d) => connector.externalStep(call, d) },
+  };
 }

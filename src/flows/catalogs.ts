@@ -5,52 +5,20 @@
 import { NUMBER_PROMPTS } from '../calls/number-prompts.logic.js';
 import { invalidField } from '../kernel/index.js';
 import type { Media } from '../telephony/call-control.js';
-import { describeDestination, isRowDestination, type Destination, type RowDestinationKind } from './destination.js';
+import type { Destination, RowDestinationKind } from '../calls/index.js';
 import type { PromptRef } from './ivr.model.js';
 
-/** What the owner of a kind of destination tells flows about its rows. */
-export interface DestinationKindSupport {
-  /** What the admin calls the kind, for messages: `queue`, `time condition`. */
-  label: string;
-  /** The row's name if it exists in the tenant, else undefined. */
-  nameOf(tenantId: number, id: number): string | undefined;
-  /** Where a caller who presses nothing goes next from this row (for loop checks). */
-  silentExits?(tenantId: number, id: number): Destination[];
-}
-
-/** Destination kinds by owner; a kind nobody has registered is refused with a clear message. */
-export class DestinationCatalog {
-  private readonly kinds = new Map<RowDestinationKind, DestinationKindSupport>();
-
-  register(kind: RowDestinationKind, support: DestinationKindSupport): void {
-    this.kinds.set(kind, support);
-  }
-
-  supports(kind: RowDestinationKind): boolean {
-    return this.kinds.has(kind);
-  }
-
-  /** Throws a 400 naming `field` if the destination does not exist in the tenant, or its kind is not available. */
-  check(tenantId: number, destination: Destination, field: string): void {
-    if (!isRowDestination(destination)) return;
-    const support = this.kinds.get(destination.kind);
-    if (!support) throw invalidField(field, `${field}: ${destination.kind} destinations are not available yet`);
-    if (support.nameOf(tenantId, destination.id) === undefined) {
-      throw invalidField(field, `${field}: there is no ${support.label} ${destination.id}`);
-    }
-  }
-
-  /** `queue Vendas (3)` for messages and screens; the bare description when unknown. */
-  describe(tenantId: number, destination: Destination): string {
-    if (!isRowDestination(destination)) return describeDestination(destination);
-    const name = this.kinds.get(destination.kind)?.nameOf(tenantId, destination.id);
-    return name === undefined ? describeDestination(destination) : `${destination.kind} ${name} (${destination.id})`;
-  }
-
-  silentExits(tenantId: number, destination: Destination): Destination[] {
-    if (!isRowDestination(destination)) return [];
-    return this.kinds.get(destination.kind)?.silentExits?.(tenantId, destination.id) ?? [];
-  }
+/**
+ * Destinations of every kind, as the owners of their rows know them (provisioning's
+ * `Destinations` serves it): the flows resources check their exits here and register where
+ * their own rows send a caller who presses nothing.
+ */
+export interface DestinationCatalog {
+  /** Throws a 400 naming `${field}.id` when the row named is not the tenant's. */
+  check(tenantId: number, destination: Destination, field: string): void;
+  /** Where a caller who presses nothing goes on from this destination (for loop checks). */
+  silentExits(tenantId: number, destination: Destination): Destination[];
+  registerSilentExits(kind: RowDestinationKind, exits: (tenantId: number, id: number) => Destination[]): void;
 }
 
 /** The tenants' own prompts (uploaded or spoken by the TTS), owned by the prompts module. */

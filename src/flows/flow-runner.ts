@@ -1,17 +1,18 @@
 /**
- * Runs a call through destinations: each kind has an executor that does its part on the leg
- * and says where the call goes next. Flows executes the kinds it owns (IVR, time condition,
- * announcement, voicemail, conference, hang up); the owners of the others (extension, external
- * number, queue) register theirs. The number of hops is bounded, so a loop that slipped past
- * the save-time checks ends in a hangup, not a call that never ends.
+ * The one place calls run through destinations: each kind has an executor that does its part
+ * on the leg and says where the call goes next. Flows executes the kinds it owns (IVR, time
+ * condition, announcement, voicemail, conference, hang up); the owners of the others register
+ * theirs (the telephony flows of src/calls: extension and external number; the ACD's voice
+ * side: queue). The number of hops is bounded, so a loop that slipped past the save-time
+ * checks ends in a hangup, not a call that never ends.
  */
 import { existsSync } from 'node:fs';
-import type { CallContext, CallHandler } from '../calls/index.js';
+import type { CallContext, DestinationRunner } from '../calls/index.js';
 import { newId, type Logger } from '../kernel/index.js';
 import { TelephonyError, type EventOf, type Media } from '../telephony/call-control.js';
-import { normaliseCallerId, type CallerId } from './caller-id.logic.js';
+import { normaliseCallerId } from './caller-id.logic.js';
 import { promptRefMedia, SOUNDS, type PromptCatalog } from './catalogs.js';
-import { describeDestination, type Destination, type DestinationKind } from './destination.js';
+import { describeDestination, type Destination, type DestinationKind } from '../calls/index.js';
 import { MAX_DESTINATION_HOPS } from './flow-graph.logic.js';
 import type { FlowsModule } from './flows.service.js';
 import { runIvrSession, type PromptResolver } from './ivr-session.js';
@@ -38,12 +39,6 @@ export interface FlowRun {
 }
 
 export type DestinationExecutor = (call: CallContext, destination: Destination, run: FlowRun) => Promise<DestinationOutcome>;
-
-/** Finds the DID's destination (provisioning's inbound routes, which may match the caller too). Undefined: no route. */
-export type InboundRouter = (tenantId: number, did: string, caller: CallerId) => Destination | undefined | Promise<Destination | undefined>;
-
-/** Screens a caller before anything else (the inbound blacklist): a Q.850 cause rejects the call unanswered. */
-export type InboundScreen = (tenantId: number, caller: CallerId) => { reject: number } | undefined | Promise<{ reject: number } | undefined>;
 
 /** Names under which the caller's number is kept in the call's data. */
 export const CALLER_DATA = { raw: 'caller_id_raw', e164: 'caller_id_e164' } as const;
@@ -72,6 +67,10 @@ export interface FlowRunnerDeps {
   extensions?: (tenantId: number) => ReadonlyMap<string, number>;
   announcements?: (tenantId: number, id: number) => AnnouncementScript | undefined;
   conferences?: (tenantId: number, id: number) => ConferenceRoom | undefined;
+  /** Is the caller's number (E.164, or raw when it does not normalise) on the tenant's inbound blacklist now? */
+  blacklisted?: (tenantId: number, number: string, now: number) => boolean;
+  /** The cause a blacklisted caller is refused with, before answer (default 21, call rejected: SIP 403). */
+  blacklistCause?: () => number;
   /**
    * Is a prompt's file there for Asterisk to play (path without extension)? Default: looked up
    * on this machine, which sees Asterisk's sounds (same host or a shared volume).
@@ -85,7 +84,7 @@ const MIN_MESSAGE_MS = 1000;
 /** A file Asterisk will find, whatever extension it picks. */
 const fileExists = (path: string): boolean => ['wav', 'alaw', 'ulaw', 'sln', 'gsm'].some((ext) => existsSync(`${path}.${ext}`));
 
-export class FlowRunner {
+export class FlowRunner implements DestinationRunner {
   private readonly executors = new Map<DestinationKind, DestinationExecutor>();
   /** Channels in each conference bridge this process put there. */
   private readonly rooms = new Map<string, Set<string>>();
@@ -104,8 +103,8 @@ export class FlowRunner {
     this.register('conference', (call, d) => this.conference(call, d));
   }
 
-  /** What other modules know that the runner needs: extensions for direct dial, announcements. */
-  provide(p: Pick<FlowRunnerDeps, 'extensions' | 'announcements' | 'conferences'>): void {
+  /** What other modules know that the runner needs: extensions for direct dial, announcements, conference rooms, the blacklist. */
+  provide(p: Pick<FlowRunnerDeps, 'extensions' | 'announcements' | 'conferences' | 'blacklisted' | 'blacklistCause'>): void {
     Object.assign(this.deps, p);
   }
 
@@ -169,36 +168,20 @@ export class FlowRunner {
   }
 
   /**
-   * The handler for inbound legs: the caller's number is normalised to E.164 (the tenant's DDD
-   * completes a local number) and kept with the raw value in the call's data; a blacklisted
-   * caller is rejected unanswered; the DID's route decides where the call starts.
+   * Before an inbound call's route: the caller's number is normalised to E.164 (the tenant's DDD
+   * completes a local number) and kept with the raw value in the call's data; a caller on the
+   * inbound blacklist gets the cause to refuse the call with, unanswered.
    */
-  inboundHandler(router: InboundRouter, screen?: InboundScreen): CallHandler {
-    return {
-      name: 'flows-inbound',
-      run: async (call) => {
-        const entry = call.entry.kind === 'amd' ? call.entry.original : call.entry;
-        if (entry.kind !== 'inbound') return;
-        const { flows } = this.deps;
-        const caller = normaliseCallerId(call.channel.caller.number, flows.repo.tenantDdd(call.tenantId));
-        const now = call.clock.now();
-        flows.repo.setCallData(call.tenantId, call.callId, CALLER_DATA.raw, caller.raw, now);
-        if (caller.e164 !== null) flows.repo.setCallData(call.tenantId, call.callId, CALLER_DATA.e164, caller.e164, now);
-        const refused = await screen?.(call.tenantId, caller);
-        if (refused) {
-          call.log.info({ caller: caller.raw, cause: refused.reject }, 'caller refused by the inbound blacklist');
-          await call.hangup(refused.reject);
-          return;
-        }
-        const destination = await router(call.tenantId, entry.did, caller);
-        if (!destination) {
-          call.log.warn({ did: entry.did }, 'no inbound route for this DID; hanging up (cause 1)');
-          await call.hangup(1);
-          return;
-        }
-        await this.run(call, destination);
-      },
-    };
+  async screen(call: CallContext): Promise<number | undefined> {
+    const { flows } = this.deps;
+    const caller = normaliseCallerId(call.channel.caller.number, flows.repo.tenantDdd(call.tenantId));
+    const now = call.clock.now();
+    flows.repo.setCallData(call.tenantId, call.callId, CALLER_DATA.raw, caller.raw, now);
+    if (caller.e164 !== null) flows.repo.setCallData(call.tenantId, call.callId, CALLER_DATA.e164, caller.e164, now);
+    if (!this.deps.blacklisted?.(call.tenantId, caller.e164 ?? caller.raw, now)) return undefined;
+    const cause = this.deps.blacklistCause?.() ?? 21;
+    call.log.info({ caller: caller.raw, cause }, 'caller refused by the inbound blacklist');
+    return cause;
   }
 
   private env(tenantId: number): IvrEnvironment {
@@ -244,6 +227,10 @@ export class FlowRunner {
     const script = 'id' in d ? this.deps.announcements?.(call.tenantId, d.id) : undefined;
     if (!script) return this.gone(call, d);
     if ((await call.answer()) === 'gone') return { done: true };
+    if (script.prompts.length === 0) {
+      call.log.warn({ announcement: d }, 'announcement has no prompt yet; going on');
+      return { next: script.next };
+    }
     return (await this.say(call, script.prompts, script.language)) ? { next: script.next } : { done: true };
   }
 

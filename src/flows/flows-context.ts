@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { invalidField } from '../kernel/index.js';
 import { checkPromptRef, type DestinationCatalog, type PromptCatalog } from './catalogs.js';
-import { sameDestination, type Destination } from './destination.js';
+import { parseDestination, sameDestination, type Destination } from '../calls/index.js';
 import { describeLoop, silentLoopThrough } from './flow-graph.logic.js';
 import type { PromptRef } from './ivr.model.js';
 import type { Problem } from './time-condition.logic.js';
@@ -26,8 +26,8 @@ export function requiredName(name: string): string {
 /** The timestamps of a resource row as the API shows them. */
 export const timestamps = (row: { createdAt: number; updatedAt: number }) => ({ createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) });
 
-/** A destination as the API carries it (cause optional) → as the flows use it. */
-export const toDestination = (d: Static<typeof DestinationSchema>): Destination => d as Destination;
+/** A destination as the API carries it → as the flows use it; a missing id or number is named under `field`. */
+export const toDestination = (d: Static<typeof DestinationSchema>, field: string): Destination => parseDestination(d, field);
 
 export function throwProblem(p: Problem | undefined): void {
   if (p) throw invalidField(p.field, p.message);

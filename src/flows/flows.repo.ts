@@ -5,7 +5,7 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { callData, ivrTraces, ivrs, surveyAnswers, tenants, voicemailMessages } from '../db/schema/index.js';
-import type { Destination } from './destination.js';
+import type { Destination } from '../calls/index.js';
 import type { IvrTraceKind } from './ivr.model.js';
 
 export interface TraceRow {

@@ -5,7 +5,7 @@
  */
 import { Type, type Static, type TLiteral } from '@sinclair/typebox';
 import { Id, Nullable, Timestamps, closed, DateTime } from '../http/schemas.js';
-import { DESTINATION_KINDS } from './destination.js';
+import { DestinationBody } from '../calls/index.js';
 import { HOLIDAY_TYPES } from './holidays.logic.js';
 import { DIGIT_VALIDATORS, OPTION_DIGITS } from './ivr.model.js';
 import { IVR_LIMITS } from './ivr-check.logic.js';
@@ -18,15 +18,8 @@ const literals = <T extends readonly string[]>(values: T, description?: string) 
 
 // ---- shared pieces
 
-const rowKinds = DESTINATION_KINDS.filter((k) => k !== 'external' && k !== 'hangup');
-export const DestinationSchema = Type.Union(
-  [
-    ...rowKinds.map((kind) => Type.Object({ kind: Type.Literal(kind), id: Id }, closed)),
-    Type.Object({ kind: Type.Literal('external'), number: Type.String({ pattern: '^\\+?[0-9]{3,20}$', maxLength: 21, description: 'dialled through the outbound routes' }) }, closed),
-    Type.Object({ kind: Type.Literal('hangup'), cause: Type.Optional(Type.Integer({ minimum: 1, maximum: 127, description: 'Q.850 cause (default 16)' })) }, closed),
-  ],
-  { description: 'where the call goes: a row of a kind by id, an external number, or hang up' },
-);
+/** The one destination type (src/calls/destination.model.ts), as every routing resource carries it. */
+export const DestinationSchema = DestinationBody;
 
 export const PromptRefSchema = Type.Union([
   Type.Object({ kind: Type.Literal('prompt'), id: Id }, closed),

@@ -9,8 +9,8 @@ import { API_PREFIX } from '../http/deps.js';
 import type { Actor, ChangeContext } from '../http/principal.js';
 import { invalidField, notFound } from '../kernel/index.js';
 import { ResourceService, type Referrer, type ResourceContext } from '../resources/index.js';
-import { DestinationCatalog, type PromptCatalog } from './catalogs.js';
-import type { Destination, RowDestinationKind } from './destination.js';
+import type { DestinationCatalog, PromptCatalog } from './catalogs.js';
+import { ENTITY_OF_KIND, type Destination, type RowDestinationKind } from '../calls/index.js';
 import { iso } from './flows-context.js';
 import { FlowsRepo } from './flows.repo.js';
 import { calendarRules, holidayCalendarDef } from './holiday-calendar.resource.js';
@@ -42,21 +42,10 @@ const messageView = (m: VoicemailMessageRow) => ({
   audioUrl: voicemailAudioUrl(m.boxId, m.id),
 });
 
-/** The entity name under which the owner of a kind of destination registers and deletes its rows. */
-const ENTITY_OF: Record<RowDestinationKind, string> = {
-  ivr: 'ivr',
-  queue: 'queue',
-  extension: 'extension',
-  time_condition: 'time_condition',
-  announcement: 'announcement',
-  conference: 'conference',
-  voicemail: 'voicemail_box',
-};
-
 const visible = (actor: Actor, tenantId: number) => actor.superUser || actor.tenantId === tenantId;
 
 export class FlowsModule {
-  readonly destinations = new DestinationCatalog();
+  readonly destinations: DestinationCatalog;
   readonly repo: FlowsRepo;
   readonly calendars;
   readonly timeConditions;
@@ -69,8 +58,9 @@ export class FlowsModule {
 
   constructor(
     private readonly ctx: ResourceContext,
-    opts: { dataDir: string },
+    opts: { dataDir: string; destinations: DestinationCatalog },
   ) {
+    this.destinations = opts.destinations;
     this.voicemail = new VoicemailStore(opts.dataDir);
     const flows = { destinations: this.destinations, prompts: () => this.prompts };
     this.repo = new FlowsRepo(ctx.database.db);
@@ -79,7 +69,7 @@ export class FlowsModule {
     this.ivrs = new ResourceService(ivrDef(flows), ctx);
     this.surveys = new ResourceService(surveyDef(flows), ctx);
     this.voicemailBoxes = new ResourceService(voicemailBoxDef(flows), ctx);
-    this.registerKinds();
+    this.registerExits();
     this.registerReferences();
     // A deleted box takes its messages' files with it, once the delete has committed.
     ctx.changes.subscribe((c) => {
@@ -96,24 +86,15 @@ export class FlowsModule {
     return this.prompts;
   }
 
-  private registerKinds(): void {
-    this.destinations.register('ivr', {
-      label: 'IVR',
-      nameOf: (t, id) => this.ivrs.row(t, id)?.name,
-      silentExits: (t, id) => {
-        const row = this.ivrs.row(t, id);
-        return row ? silentExits(this.currentDefinition(row)) : [];
-      },
+  private registerExits(): void {
+    this.destinations.registerSilentExits('ivr', (t, id) => {
+      const row = this.ivrs.row(t, id);
+      return row ? silentExits(this.currentDefinition(row)) : [];
     });
-    this.destinations.register('time_condition', {
-      label: 'time condition',
-      nameOf: (t, id) => this.timeConditions.row(t, id)?.name,
-      silentExits: (t, id) => {
-        const row = this.timeConditions.row(t, id);
-        return row ? timeConditionTargets(row).map((x) => x.destination) : [];
-      },
+    this.destinations.registerSilentExits('time_condition', (t, id) => {
+      const row = this.timeConditions.row(t, id);
+      return row ? timeConditionTargets(row).map((x) => x.destination) : [];
     });
-    this.destinations.register('voicemail', { label: 'voicemail box', nameOf: (t, id) => this.voicemailBoxes.row(t, id)?.name });
   }
 
   /** What points at a row of another entity, so that deleting it is refused with the list. */
@@ -153,7 +134,7 @@ export class FlowsModule {
         .filter((b) => usesPrompt(b.greeting, id))
         .map((b) => ({ entity: 'voicemail_box', id: b.id, name: b.name })),
     ]);
-    for (const [kind, entity] of Object.entries(ENTITY_OF) as [RowDestinationKind, string][]) {
+    for (const [kind, entity] of Object.entries(ENTITY_OF_KIND) as [RowDestinationKind, string][]) {
       const pointsHere = (d: Destination, id: number) => d.kind === kind && 'id' in d && d.id === id;
       refs.add(entity, (tenantId, id): Referrer[] => [
         ...db

@@ -2,7 +2,6 @@
  * Call flows: time conditions, IVRs, announcements, voicemail, the satisfaction survey.
  * Other modules import flows/ only from here.
  */
-export * from './destination.js';
 export * from './time-condition.model.js';
 export * from './time-condition.logic.js';
 export * from './holidays.logic.js';
@@ -17,7 +16,7 @@ export * from './caller-id.logic.js';
 export * from './catalogs.js';
 export { FlowsModule } from './flows.service.js';
 export { flowsRoutes } from './flows.routes.js';
-export { FlowRunner, type FlowRunnerDeps, type DestinationExecutor, type DestinationOutcome, type FlowRun, type InboundRouter, type InboundScreen, type AnnouncementScript, type ConferenceRoom } from './flow-runner.js';
+export { FlowRunner, type FlowRunnerDeps, type DestinationExecutor, type DestinationOutcome, type FlowRun, type AnnouncementScript, type ConferenceRoom } from './flow-runner.js';
 export { runIvrSession, type PromptResolver, type IvrSink } from './ivr-session.js';
 export * from './report.logic.js';
 export { VoicemailStore, wavDurationMs } from './voicemail-store.js';

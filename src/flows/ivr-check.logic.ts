@@ -4,7 +4,7 @@
  * destinations outside the IVR are listed (with the field that holds them) for the service to
  * look up.
  */
-import type { Destination } from './destination.js';
+import type { Destination } from '../calls/destination.model.js';
 import type { IvrDefinition, IvrNode, NodeTarget, PromptRef } from './ivr.model.js';
 import type { Problem } from './time-condition.logic.js';
 
@@ -70,7 +70,7 @@ export function ivrReferences(def: IvrDefinition): IvrReferences {
       list.forEach((ref, k) => refs.prompts.push({ field: `nodes.${i}.${field}.${k}`, ref }));
     }
     for (const t of targetsOf(node)) {
-      if ('destination' in t.target) refs.destinations.push({ field: `nodes.${i}.${t.field}`, destination: t.target.destination });
+      if ('destination' in t.target) refs.destinations.push({ field: `nodes.${i}.${t.field}.destination`, destination: t.target.destination });
     }
   });
   return refs;

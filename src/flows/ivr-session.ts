@@ -7,7 +7,7 @@
 import { newId, type Timer } from '../kernel/index.js';
 import { TelephonyError, type Media, type PlaybackId, type TelephonyEvent } from '../telephony/call-control.js';
 import type { CallContext } from '../calls/index.js';
-import type { Destination } from './destination.js';
+import type { Destination } from '../calls/index.js';
 import { startIvr, stepIvr } from './ivr.logic.js';
 import type { IvrDefinition, IvrEnvironment, IvrEvent, IvrState, IvrStep, IvrTraceEvent, PromptRef } from './ivr.model.js';
 

@@ -4,7 +4,7 @@
  * (as Asterisk's PlaybackFinished does), deadlines fire as ticks. No clock, no sleep. Tests
  * drive every path with it; the IVR editor uses it to show where a caller's keys lead.
  */
-import type { Destination } from './destination.js';
+import type { Destination } from '../calls/destination.model.js';
 import { startIvr, stepIvr } from './ivr.logic.js';
 import type { IvrCommand, IvrDefinition, IvrEnvironment, IvrEvent, IvrTraceEvent, PromptRef } from './ivr.model.js';
 

@@ -5,7 +5,7 @@
  * the hangup, in the order they happened.
  */
 import { normaliseCnpj, normaliseCpf } from '../org/org.logic.js';
-import type { Destination } from './destination.js';
+import type { Destination } from '../calls/destination.model.js';
 import type {
   CollectNode,
   DigitValidator,

@@ -1,4 +1,4 @@
-import type { Destination } from './destination.js';
+import type { Destination } from '../calls/destination.model.js';
 
 /**
  * What to play: a tenant's prompt (an uploaded file or text spoken by the TTS, from

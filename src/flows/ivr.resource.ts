@@ -5,7 +5,7 @@ import type { Db } from '../db/client.js';
 import { invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
 import { SOUNDS, checkPromptRef } from './catalogs.js';
-import type { Destination } from './destination.js';
+import type { Destination } from '../calls/index.js';
 import { checkNoSilentLoop, requiredName, throwProblem, timestamps, toDestination, type FlowsContext } from './flows-context.js';
 import type { IvrBody, IvrDefinitionInput, IvrView, NodeTargetSchema } from './flows.schemas.js';
 import { ivrProblem, ivrReferences, silentExits } from './ivr-check.logic.js';
@@ -20,12 +20,14 @@ type View = Static<typeof IvrView>;
 const sound = (name: string): PromptRef[] => [{ kind: 'sound', name }];
 const HANG_UP: NodeTarget = { destination: { kind: 'hangup', cause: 16 } };
 
-const target = (t: Static<typeof NodeTargetSchema>): NodeTarget => ('node' in t ? { node: t.node } : { destination: toDestination(t.destination) });
+/** `field`: where the target sits (`definition.nodes.0.next`), to name a destination's missing id or number. */
+const target = (t: Static<typeof NodeTargetSchema>, field: string): NodeTarget => ('node' in t ? { node: t.node } : { destination: toDestination(t.destination, `${field}.destination`) });
 
 /** Fills every default in, so that a stored version never changes meaning when defaults do. */
 export function normaliseIvr(input: IvrDefinitionInput): IvrDefinition {
-  const nodes = input.nodes.map((n): IvrNode => {
-    if (n.kind === 'play') return { id: n.id, name: n.name ?? n.id, kind: 'play', prompts: n.prompts, next: target(n.next) };
+  const nodes = input.nodes.map((n, i): IvrNode => {
+    const at = `definition.nodes.${i}`;
+    if (n.kind === 'play') return { id: n.id, name: n.name ?? n.id, kind: 'play', prompts: n.prompts, next: target(n.next, `${at}.next`) };
     const waiting = {
       id: n.id,
       name: n.name ?? n.id,
@@ -36,7 +38,7 @@ export function normaliseIvr(input: IvrDefinitionInput): IvrDefinition {
       invalidPrompt: n.invalidPrompt ?? sound(SOUNDS.invalidOption),
       timeoutPrompt: n.timeoutPrompt ?? sound(SOUNDS.timeout),
       exhaustedPrompt: n.exhaustedPrompt ?? sound(SOUNDS.triesExceeded),
-      onExhausted: n.onExhausted ? target(n.onExhausted) : HANG_UP,
+      onExhausted: n.onExhausted ? target(n.onExhausted, `${at}.onExhausted`) : HANG_UP,
     };
     if (n.kind === 'menu') {
       return {
@@ -44,7 +46,7 @@ export function normaliseIvr(input: IvrDefinitionInput): IvrDefinition {
         kind: 'menu',
         greeting: n.greeting ?? [],
         prompt: n.prompt,
-        options: (n.options ?? []).map((o) => ({ digit: o.digit, target: target(o.target), ...(o.label ? { label: o.label } : {}) })),
+        options: (n.options ?? []).map((o, j) => ({ digit: o.digit, target: target(o.target, `${at}.options.${j}.target`), ...(o.label ? { label: o.label } : {}) })),
         directDialLength: n.directDialLength ?? null,
       };
     }
@@ -58,7 +60,7 @@ export function normaliseIvr(input: IvrDefinitionInput): IvrDefinition {
       terminator: n.terminator === undefined ? '#' : n.terminator,
       validator: n.validator ?? 'none',
       range: n.range ?? null,
-      next: target(n.next),
+      next: target(n.next, `${at}.next`),
     };
   });
   return { language: input.language ?? DEFAULT_LANGUAGE, root: input.root, nodes };

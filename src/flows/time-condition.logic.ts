@@ -4,7 +4,9 @@
  * so daylight-saving changes are the runtime's business, never a hand-written offset.
  * Also used by outbound routes and campaigns.
  */
-import type { Destination } from './destination.js';
+import type { Destination } from '../calls/destination.model.js';
+// The file, not the kernel's index: the browser shares this logic and must not load the kernel's adapters.
+import { isValidTimeZone, localTime as wallClock } from '../kernel/weekly.js';
 import type {
   Decision,
   ExceptionDay,
@@ -18,34 +20,9 @@ import type {
 
 export const DEFAULT_TIME_ZONE = 'America/Sao_Paulo';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** Is `zone` an IANA time zone this runtime knows? */
 export function isTimeZone(zone: string): boolean {
-  if (zone.length === 0 || zone.length > 64) return false;
-  try {
-    formatterFor(zone);
-    return true;
-  } catch {
-    return false;
-  }
+  return zone.length > 0 && zone.length <= 64 && isValidTimeZone(zone);
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -57,11 +34,10 @@ function calendarDay(year: number, month: number, day: number, minute: number): 
   return { date: `${pad(year, 4)}-${pad(month)}-${pad(day)}`, year, month, day, weekday: weekdayOf(year, month, day), minute };
 }
 
-/** The wall clock of `instant` (epoch ms) in `timeZone`. */
+/** The wall clock of `instant` (epoch ms) in `timeZone` (the kernel's one reading of a zone's clock), as a calendar day. */
 export function localTime(instant: number, timeZone: string): LocalTime {
-  const parts: Record<string, number> = {};
-  for (const p of formatterFor(timeZone).formatToParts(instant)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return calendarDay(parts.year!, parts.month!, parts.day!, parts.hour! * 60 + parts.minute!);
+  const t = wallClock(instant, timeZone);
+  return calendarDay(t.year, t.month, t.day, t.minutes);
 }
 
 /** The calendar day before `t` (minute kept). */

@@ -1,4 +1,4 @@
-import type { Destination } from './destination.js';
+import type { Destination } from '../calls/destination.model.js';
 
 /** 0 = Sunday … 6 = Saturday, as `Date.getUTCDay` counts. */
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;

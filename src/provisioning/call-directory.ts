@@ -7,22 +7,13 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { profiles, users } from '../db/schema/index.js';
 import { DEFAULT_PERMISSIONS, allows } from '../auth/permissions.js';
-import type {
-  DestinationRef,
-  InboundMatch,
-  OutboundPlan,
-  PhoneExtension,
-  RoutedDestination,
-  TelephonyDirectory,
-  TenantResolver,
-} from '../calls/index.js';
+import { destinationFromColumns, type InboundMatch, type OutboundPlan, type PhoneExtension, type TelephonyDirectory, type TenantResolver } from '../calls/index.js';
 import type { TenantId } from '../kernel/index.js';
 import type { ChannelSnapshot } from '../telephony/call-control.js';
 import { comparePatterns, matchesPattern } from './dial-pattern.logic.js';
 import { chooseOutbound, type OutboundRouteCandidate } from './outbound.logic.js';
 import { numberOwner } from './numbering-plan.js';
 import { ruleFields, rulesOf, trunksOf } from './outbound-routes.resource.js';
-import type { PromptCatalog } from './prompts.js';
 import { normaliseDid } from './telephony.logic.js';
 import type { TelephonyRepo } from './telephony.repo.js';
 
@@ -32,12 +23,9 @@ type InboundRow = ReturnType<TelephonyRepo['inboundRoutes']>[number];
 export interface CallDirectoryDeps {
   db: Db;
   repo: TelephonyRepo;
-  prompts: PromptCatalog;
   unknownDidCause: () => number;
   outboundRoutes: (tenantId: number) => { id: number; name: string; position: number; timeConditionId: number | null }[];
   extensionRow: (tenantId: number, id: number) => ExtensionRow | undefined;
-  conferenceRow: (tenantId: number, id: number) => { id: number; number: string; name: string; pin: string | null; maxMembers: number | null } | undefined;
-  announcementRow: (tenantId: number, id: number) => { id: number; name: string; promptIds: number[]; destKind: string; destId: number | null; destNumber: string | null; destCause: number | null } | undefined;
   /** Is a time condition open at an instant (call flows own them); without it, a timed route is never open. */
   timeConditionOpen?: (tenantId: number, id: number, now: number) => boolean;
   /** Sets do-not-disturb / forwarding on an extension (audited as a change made from the phone). */
@@ -86,9 +74,13 @@ export class CallDirectory implements TelephonyDirectory {
     return row ? this.phone(row) : undefined;
   }
 
-  internalNumber(tenantId: TenantId, number: string): RoutedDestination | undefined {
-    const owner = numberOwner(this.d.db, tenantId, number);
-    return owner ? this.resolve(tenantId, { kind: owner.kind, id: owner.id, number: null, cause: null }) : undefined;
+  extension(tenantId: TenantId, id: number): PhoneExtension | undefined {
+    const row = this.d.extensionRow(tenantId, id);
+    return row ? this.phone(row) : undefined;
+  }
+
+  internalNumber(tenantId: TenantId, number: string): { kind: 'extension' | 'conference'; id: number } | undefined {
+    return numberOwner(this.d.db, tenantId, number);
   }
 
   /** Routes whose DID is the one called: the same number, or the R2 suffix of exactly one DID. */
@@ -117,7 +109,7 @@ export class CallDirectory implements TelephonyDirectory {
     return {
       tenantId: route.tenantId as TenantId,
       route: route.name,
-      destination: { kind: route.destKind, id: route.destId, number: route.destNumber, cause: route.destCause },
+      destination: destinationFromColumns(route),
     };
   }
 
@@ -125,37 +117,6 @@ export class CallDirectory implements TelephonyDirectory {
     const [kind, name = ''] = trunkRef.split(':');
     const own = kind === 'span' ? this.d.repo.span(Number(name))?.unknownDidCause : kind === 'trunk' ? this.d.repo.trunkByName(name)?.unknownDidCause : null;
     return own ?? this.d.unknownDidCause();
-  }
-
-  resolve(tenantId: TenantId, ref: DestinationRef): RoutedDestination {
-    const missing = (): RoutedDestination => ({ kind: 'unavailable', reason: `${ref.kind} ${ref.id ?? ''} no longer exists` });
-    switch (ref.kind) {
-      case 'extension': {
-        const row = ref.id === null ? undefined : this.d.extensionRow(tenantId, ref.id);
-        return row ? { kind: 'extension', extension: this.phone(row) } : missing();
-      }
-      case 'conference': {
-        const c = ref.id === null ? undefined : this.d.conferenceRow(tenantId, ref.id);
-        return c ? { kind: 'conference', id: c.id, number: c.number, name: c.name, pin: c.pin, maxMembers: c.maxMembers } : missing();
-      }
-      case 'announcement': {
-        const a = ref.id === null ? undefined : this.d.announcementRow(tenantId, ref.id);
-        if (!a) return missing();
-        return {
-          kind: 'announcement',
-          id: a.id,
-          name: a.name,
-          media: a.promptIds.flatMap((id) => this.d.prompts.fileOf(tenantId, id) ?? []),
-          next: { kind: a.destKind, id: a.destId, number: a.destNumber, cause: a.destCause },
-        };
-      }
-      case 'external':
-        return ref.number ? { kind: 'external', number: ref.number } : missing();
-      case 'hangup':
-        return { kind: 'hangup', cause: ref.cause ?? 16 };
-      default:
-        return { kind: 'unavailable', reason: `${ref.kind} destinations are not handled yet` };
-    }
   }
 
   outbound(tenantId: TenantId, dialled: string, caller: PhoneExtension | null, now: number): OutboundPlan {

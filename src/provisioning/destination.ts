@@ -1,103 +1,109 @@
 /**
- * The one destination type of everything that routes a call: an inbound route, an
- * announcement when it ends (and later IVR options, time conditions, queues). It is stored as
- * four columns (kind, id, number, cause); rows that point at another row register it as a
- * referrer, so that deleting the target is refused with the list of who points at it.
+ * The checks and labels of the one destination type (src/calls/destination.model.ts) against a
+ * tenant's rows, for every kind: extensions, announcements and conferences (provisioning's),
+ * IVRs, time conditions and voicemail boxes (call flows'), queues (the ACD's). Every resource
+ * that routes a call — inbound routes, announcements, IVR options, time conditions — checks
+ * its destinations here, so a kind is accepted or refused the same way everywhere. Who points
+ * at a row is registered in src/provisioning/references.ts (and by flows for its own rows), so
+ * that deleting the target is refused with the list of referrers.
  */
 import { and, eq } from 'drizzle-orm';
-import { Type, type Static } from '@sinclair/typebox';
+import {
+  destinationColumns as columnsOf,
+  destinationFromColumns,
+  isRowDestination,
+  parseDestination,
+  type Destination,
+  type DestinationColumns,
+  type StoredDestination,
+  type DestinationInput,
+  type DestinationViewT,
+  type RowDestinationKind,
+} from '../calls/index.js';
 import type { Db } from '../db/client.js';
-import { announcements, conferences, extensions } from '../db/schema/index.js';
-import { Id, closed } from '../http/schemas.js';
+import { announcements, conferences, extensions, ivrs, queues, timeConditions, voicemailBoxes } from '../db/schema/index.js';
 import { invalidField } from '../kernel/index.js';
 
-export const DESTINATION_KINDS = ['extension', 'announcement', 'conference', 'external', 'hangup', 'ivr', 'queue', 'time_condition', 'voicemail'] as const;
-export type DestinationKind = (typeof DESTINATION_KINDS)[number];
+export { DestinationBody, DestinationView, ENTITY_OF_KIND, type Destination, type DestinationInput, type DestinationViewT } from '../calls/index.js';
 
-/** Kinds whose module has not landed: declared and validated, but refused until then. */
-const NOT_YET: Partial<Record<DestinationKind, string>> = {
-  ivr: 'IVR (URA) destinations arrive with the call-flows module, which is not installed yet',
-  time_condition: 'time-condition destinations arrive with the call-flows module, which is not installed yet',
-  voicemail: 'voicemail destinations arrive with the call-flows module, which is not installed yet',
-  queue: 'queue destinations arrive with the queues (ACD) module, which is not installed yet',
+type Target = { table: typeof extensions | typeof announcements | typeof conferences | typeof ivrs | typeof timeConditions | typeof voicemailBoxes | typeof queues; noun: string; label: (r: Record<string, unknown>) => string };
+
+const named = (noun: string) => (r: Record<string, unknown>) => `${noun} ${String(r.name)}`;
+const numbered = (noun: string) => (r: Record<string, unknown>) => `${noun} ${String(r.number)} (${String(r.name)})`;
+
+const TARGETS: Record<RowDestinationKind, Target> = {
+  extension: { table: extensions, noun: 'extension', label: (r) => `extension ${String(r.number)} (${String(r.displayName)})` },
+  announcement: { table: announcements, noun: 'announcement', label: named('announcement') },
+  conference: { table: conferences, noun: 'conference', label: numbered('conference') },
+  ivr: { table: ivrs, noun: 'IVR', label: named('IVR') },
+  time_condition: { table: timeConditions, noun: 'time condition', label: named('time condition') },
+  voicemail: { table: voicemailBoxes, noun: 'voicemail box', label: named('voicemail box') },
+  queue: { table: queues, noun: 'queue', label: numbered('queue') },
 };
 
-export const DestinationBody = Type.Object(
-  {
-    kind: Type.Union(DESTINATION_KINDS.map((k) => Type.Literal(k))),
-    /** The row it names: extension, announcement, conference (and IVR, queue, time condition, voicemail box). */
-    id: Type.Optional(Id),
-    /** For `external`: the number to call, as it would be dialled from an extension. */
-    number: Type.Optional(Type.String({ minLength: 2, maxLength: 40, pattern: '^[0-9+*#]+$' })),
-    /** For `hangup`: the Q.850 cause (default 16, normal clearing). */
-    cause: Type.Optional(Type.Integer({ minimum: 1, maximum: 127 })),
-  },
-  { ...closed, description: 'Where a call goes: extension, announcement, conference, external number, hang up (IVR, queue, time condition, voicemail: later modules)' },
-);
-export type Destination = Static<typeof DestinationBody>;
-
-export const DestinationView = Type.Object({
-  kind: Type.String(),
-  id: Type.Optional(Type.Integer()),
-  number: Type.Optional(Type.String()),
-  cause: Type.Optional(Type.Integer()),
-  /** What the admin calls the target (extension number and name, announcement name…). */
-  label: Type.String(),
-});
-export type DestinationViewT = Static<typeof DestinationView>;
-
-export interface DestinationColumns {
-  destKind: DestinationKind;
-  destId: number | null;
-  destNumber: string | null;
-  destCause: number | null;
-}
-
-const targets = {
-  extension: { table: extensions, label: (r: { number: string; displayName: string }) => `extension ${r.number} (${r.displayName})` },
-  announcement: { table: announcements, label: (r: { name: string }) => `announcement ${r.name}` },
-  conference: { table: conferences, label: (r: { number: string; name: string }) => `conference ${r.number} (${r.name})` },
-} as const;
-
-type TargetKind = keyof typeof targets;
-const isTarget = (k: string): k is TargetKind => k in targets;
-
-function targetRow(db: Db, kind: TargetKind, tenantId: number, id: number): Record<string, unknown> | undefined {
-  const t = targets[kind].table;
+function targetRow(db: Db, kind: RowDestinationKind, tenantId: number, id: number): Record<string, unknown> | undefined {
+  const t = TARGETS[kind].table;
   return db.select().from(t).where(and(eq(t.id, id), eq(t.tenantId, tenantId))).get();
 }
 
-/** Checks a destination within a tenant and returns its columns; `field` prefixes the error (e.g. `destination`). */
-export function destinationColumns(db: Db, tenantId: number, d: Destination, field: string): DestinationColumns {
-  const notYet = NOT_YET[d.kind];
-  if (notYet) throw invalidField(`${field}.kind`, `${field}.kind ${d.kind}: ${notYet}`);
-  if (isTarget(d.kind)) {
-    if (d.id === undefined) throw invalidField(`${field}.id`, `${field}.id: which ${d.kind} the call goes to is required`);
-    if (!targetRow(db, d.kind, tenantId, d.id)) throw invalidField(`${field}.id`, `${field}.id: there is no ${d.kind} ${d.id} in this tenant`);
-    return { destKind: d.kind, destId: d.id, destNumber: null, destCause: null };
-  }
-  if (d.kind === 'external') {
-    if (d.number === undefined) throw invalidField(`${field}.number`, `${field}.number: the external number is required`);
-    return { destKind: 'external', destId: null, destNumber: d.number, destCause: null };
-  }
-  return { destKind: 'hangup', destId: null, destNumber: null, destCause: d.cause ?? 16 };
+/**
+ * Throws a 400 naming `${field}.id` when the row a destination names is not the tenant's.
+ * `field` is where the destination sits in the body (`destination`, `openDestination`…).
+ */
+export function checkDestination(db: Db, tenantId: number, d: Destination, field: string): void {
+  if (!isRowDestination(d)) return;
+  if (!targetRow(db, d.kind, tenantId, d.id)) throw invalidField(`${field}.id`, `${field}.id: there is no ${TARGETS[d.kind].noun} ${d.id} in this tenant`);
+}
+
+/** An input checked within a tenant, as stored in four columns. */
+export function destinationColumns(db: Db, tenantId: number, input: DestinationInput, field: string): DestinationColumns {
+  const d = parseDestination(input, field);
+  checkDestination(db, tenantId, d, field);
+  return columnsOf(d);
+}
+
+/** What the admin calls a destination: `IVR Atendimento`, `extension 1001 (Ana)`, `hang up (cause 16)`. */
+export function destinationLabel(db: Db, tenantId: number, d: Destination): string {
+  if (d.kind === 'external') return `external number ${d.number}`;
+  if (d.kind === 'hangup') return `hang up (cause ${d.cause ?? 16})`;
+  const row = targetRow(db, d.kind, tenantId, d.id);
+  return row ? TARGETS[d.kind].label(row) : `${TARGETS[d.kind].noun} ${d.id}`;
 }
 
 /** The destination of a row, as the API shows it. */
-export function destinationOf(db: Db, tenantId: number, c: DestinationColumns): DestinationViewT {
-  if (isTarget(c.destKind) && c.destId !== null) {
-    const row = targetRow(db, c.destKind, tenantId, c.destId);
-    const label = row ? (targets[c.destKind].label as (r: Record<string, unknown>) => string)(row) : `${c.destKind} ${c.destId}`;
-    return { kind: c.destKind, id: c.destId, label };
-  }
-  if (c.destKind === 'external') return { kind: 'external', number: c.destNumber ?? '', label: `external number ${c.destNumber ?? ''}` };
-  if (c.destKind === 'hangup') return { kind: 'hangup', cause: c.destCause ?? 16, label: `hang up (cause ${c.destCause ?? 16})` };
-  return { kind: c.destKind, ...(c.destId !== null ? { id: c.destId } : {}), label: c.destKind };
+export function destinationOf(db: Db, tenantId: number, c: StoredDestination): DestinationViewT {
+  const d = destinationFromColumns(c);
+  return { ...d, label: destinationLabel(db, tenantId, d) };
 }
 
 /** The same destination as an input (for merging a patch over the current row). */
-export function destinationInput(c: DestinationColumns): Destination {
-  if (c.destKind === 'external') return { kind: 'external', number: c.destNumber ?? '' };
-  if (c.destKind === 'hangup') return { kind: 'hangup', cause: c.destCause ?? 16 };
-  return { kind: c.destKind, ...(c.destId !== null ? { id: c.destId } : {}) };
+export function destinationInput(c: StoredDestination): DestinationInput {
+  return destinationFromColumns(c);
+}
+
+/**
+ * Destinations as the call-flow resources check and describe them, plus where a caller who
+ * presses nothing goes on from each row (the owners register that), for loop checks at save.
+ */
+export class Destinations {
+  private readonly exits = new Map<RowDestinationKind, (tenantId: number, id: number) => Destination[]>();
+
+  constructor(private readonly db: Db) {}
+
+  check(tenantId: number, d: Destination, field: string): void {
+    checkDestination(this.db, tenantId, d, field);
+  }
+
+  describe(tenantId: number, d: Destination): string {
+    return destinationLabel(this.db, tenantId, d);
+  }
+
+  /** `exits` tells where a row of `kind` sends a caller who does nothing (IVR timeouts, a time condition's exits, an announcement's "then"). */
+  registerSilentExits(kind: RowDestinationKind, exits: (tenantId: number, id: number) => Destination[]): void {
+    this.exits.set(kind, exits);
+  }
+
+  silentExits(tenantId: number, d: Destination): Destination[] {
+    return isRowDestination(d) ? (this.exits.get(d.kind)?.(tenantId, d.id) ?? []) : [];
+  }
 }

@@ -36,6 +36,8 @@ import { OutboundRouteBody, OutboundRouteView, outboundRouteDef } from './outbou
 import { promptCatalog } from './prompts.js';
 import type { PromptService } from './prompts/index.js';
 import { registerReferences } from './references.js';
+import type { Destinations } from './destination.js';
+import { destinationFromColumns } from '../calls/index.js';
 import { SipSettingsBody, SipSettingsService, SipSettingsView } from './sip-settings.js';
 import { SpanBody, SpanView, spanDef } from './spans.resource.js';
 import { TrunkBody, TrunkView, trunkDef } from './trunks.resource.js';
@@ -47,6 +49,7 @@ export { normaliseDid } from './telephony.logic.js';
 export type { AsteriskConfigLink, ApplyResult } from './apply.service.js';
 export { TelephonyStatusView } from './status.schemas.js';
 export { telephonyTenantResolver, type CallDirectory } from './call-directory.js';
+export { Destinations, checkDestination, destinationLabel, destinationOf } from './destination.js';
 
 export interface ProvisioningDeps {
   resources: ResourceContext;
@@ -60,6 +63,8 @@ export interface ProvisioningDeps {
   asterisk?: AsteriskConfigLink & AsteriskStatusLink;
   /** Where live status changes are pushed (the events socket). */
   events?: EventPublisher;
+  /** Destinations of every kind (one instance per process, shared with call flows). */
+  destinations: Destinations;
   /** Whether a time condition is open at an instant (call flows own them): outbound routes may depend on one. */
   timeConditionOpen?: (tenantId: number, id: number, now: number) => boolean;
 }
@@ -78,6 +83,11 @@ export function createProvisioning(deps: ProvisioningDeps) {
     announcements: new ResourceService(announcementDef(prompts), resources),
     conferences: new ResourceService(conferenceDef, resources),
   };
+  // An announcement plays, then goes on by itself: a caller who presses nothing follows it.
+  deps.destinations.registerSilentExits('announcement', (tenantId, id) => {
+    const row = services.announcements.row(tenantId, id);
+    return row ? [destinationFromColumns(row)] : [];
+  });
   const settings = new SipSettingsService(resources);
   const repo = new TelephonyRepo(resources.database.db);
   const rowsOf = (tenantId: number): TenantRows => ({
@@ -186,12 +196,9 @@ export function createProvisioning(deps: ProvisioningDeps) {
   const directory = new CallDirectory({
     db: resources.database.db,
     repo,
-    prompts,
     unknownDidCause: () => settings.unknownDidCause(),
     outboundRoutes: (tenantId) => services.outboundRoutes.rows(tenantId),
     extensionRow: (tenantId, id) => services.extensions.row(tenantId, id),
-    conferenceRow: (tenantId, id) => services.conferences.row(tenantId, id),
-    announcementRow: (tenantId, id) => services.announcements.row(tenantId, id),
     ...(deps.timeConditionOpen ? { timeConditionOpen: deps.timeConditionOpen } : {}),
     updateExtension: (_tenantId, id, patch) => {
       services.extensions.update({ actor: SYSTEM_ACTOR }, id, patch);

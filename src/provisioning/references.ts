@@ -1,19 +1,18 @@
 /**
  * Who points at what among the telephony resources, so that a delete is refused with the list
- * of referrers: destinations (inbound routes, announcements) at extensions, announcements and
- * conferences; outbound routes at trunks, E1 groups, time conditions and (restricted rules)
- * extensions; MOH
- * classes and announcements at prompts.
+ * of referrers: destinations of inbound routes and announcements at any row a destination may
+ * name (extensions, announcements, conferences, IVRs, time conditions, voicemail boxes,
+ * queues); outbound routes at trunks, E1 groups, time conditions and (restricted rules)
+ * extensions; MOH classes and announcements at prompts.
  */
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { announcements, e1Spans, extensions, inboundRoutes, mohClasses } from '../db/schema/index.js';
 import type { ReferenceRegistry, Referrer } from '../resources/index.js';
+import { ENTITY_OF_KIND, type RowDestinationKind } from '../calls/index.js';
 import { routesRestrictedTo, routesTimedBy, routesUsing } from './outbound-routes.resource.js';
 
-type DestTarget = 'extension' | 'announcement' | 'conference';
-
-function destinationReferrers(db: Db, kind: DestTarget, tenantId: number, id: number): Referrer[] {
+function destinationReferrers(db: Db, kind: RowDestinationKind, tenantId: number, id: number): Referrer[] {
   const routes = db
     .select()
     .from(inboundRoutes)
@@ -30,8 +29,8 @@ function destinationReferrers(db: Db, kind: DestTarget, tenantId: number, id: nu
 }
 
 export function registerReferences(registry: ReferenceRegistry, db: Db): void {
-  for (const kind of ['extension', 'announcement', 'conference'] as const) {
-    registry.add(kind, (tenantId, id) => destinationReferrers(db, kind, tenantId, id));
+  for (const [kind, entity] of Object.entries(ENTITY_OF_KIND) as [RowDestinationKind, string][]) {
+    registry.add(entity, (tenantId, id) => destinationReferrers(db, kind, tenantId, id));
   }
   registry.add('extension', (tenantId, id) => {
     const ext = db.select().from(extensions).where(eq(extensions.id, id)).get();

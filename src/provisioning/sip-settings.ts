@@ -29,6 +29,7 @@ export const SipSettingsBody = Type.Object(
     phoneQualifySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, description: 'OPTIONS to phones; 0 turns it off (and phones are never seen unreachable)' })),
     trunkQualifySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
     unknownDidCause: Type.Optional(Type.Integer({ minimum: 1, maximum: 127, description: 'Q.850 cause for a call to a DID no inbound route knows' })),
+    blacklistCause: Type.Optional(Type.Integer({ minimum: 1, maximum: 127, description: "Q.850 cause a caller on the tenant's inbound blacklist is refused with, before answer" })),
   },
   closed,
 );
@@ -46,6 +47,7 @@ export const SipSettingsView = Type.Object({
   phoneQualifySeconds: Type.Integer(),
   trunkQualifySeconds: Type.Integer(),
   unknownDidCause: Type.Integer(),
+  blacklistCause: Type.Integer(),
   unknownDidSipAnswer: Type.Object(
     { code: Type.Integer(), reason: Type.String(), causeText: Type.String() },
     { description: 'what a caller on a SIP trunk receives for that cause (chan_pjsip); 603 Decline is final: carriers do not try another route' },
@@ -72,6 +74,7 @@ export class SipSettingsService {
     return {
       ...this.settings(r),
       unknownDidCause: r.unknownDidCause,
+      blacklistCause: r.blacklistCause,
       unknownDidSipAnswer: { ...sipAnswerOfCause(r.unknownDidCause), causeText: causeText(r.unknownDidCause) },
       updatedAt: new Date(r.updatedAt).toISOString() };
   }
@@ -94,6 +97,10 @@ export class SipSettingsService {
 
   unknownDidCause(): number {
     return this.row().unknownDidCause;
+  }
+
+  blacklistCause(): number {
+    return this.row().blacklistCause;
   }
 
   update(change: ChangeContext, patch: SipSettingsPatch): SipSettingsViewT {

@@ -8,26 +8,26 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../db/client.js';
 import { pauseTypes, queueMembers, queues, routedInteractions, users } from '../db/schema/index.js';
+import {
+  DestinationBody,
+  DestinationView,
+  ENTITY_OF_KIND,
+  destinationColumns,
+  destinationFromColumns,
+  parseDestination,
+  type DestinationColumns,
+  type DestinationInput,
+} from '../calls/index.js';
+import { checkDestination, destinationOf } from '../provisioning/index.js';
 import { Id, Literals, Nullable, Timestamps, closed } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import type { ReferenceRegistry, ResourceDef, WriteContext } from '../resources/index.js';
 import { checkPriorityRules } from './queue.logic.js';
 import { JOIN_RULES, LEAVE_RULES, STICKY_MODES, STRATEGIES } from './routing.model.js';
 
-/** Where an interaction goes when it leaves the queue without an agent. */
-export const QueueDestinationBody = Type.Object(
-  {
-    kind: Literals(['hangup', 'external', 'queue'] as const),
-    /** For `queue`: the other queue. */
-    id: Type.Optional(Id),
-    /** For `external`: the number, as dialled from an extension. */
-    number: Type.Optional(Type.String({ minLength: 2, maxLength: 40, pattern: '^[0-9+*#]+$' })),
-    /** For `hangup`: the Q.850 cause (default 16). */
-    cause: Type.Optional(Type.Integer({ minimum: 1, maximum: 127 })),
-  },
-  { ...closed, description: 'where an interaction goes when it waited the maximum or nobody can serve it ("mensagem não atendida")' },
-);
-export type QueueDestination = Static<typeof QueueDestinationBody>;
+/** Where an interaction goes when it leaves the queue without an agent ("mensagem não atendida"): the one destination type. */
+export const QueueDestinationBody = DestinationBody;
+export type QueueDestination = DestinationInput;
 
 export const MemberBody = Type.Object(
   {
@@ -118,7 +118,7 @@ export const QueueView = Type.Object({
   record: Type.Boolean(),
   retentionDays: Type.Integer(),
   showOnDesktop: Type.Boolean(),
-  destination: Type.Object({ kind: Type.String(), id: Type.Optional(Type.Integer()), number: Type.Optional(Type.String()), cause: Type.Optional(Type.Integer()), label: Type.String() }),
+  destination: DestinationView,
   members: Type.Array(MemberView),
   ...Timestamps,
 });
@@ -126,13 +126,6 @@ export type QueueViewT = Static<typeof QueueView>;
 
 export type QueueRow = typeof queues.$inferSelect;
 type MemberRow = typeof queueMembers.$inferSelect;
-
-interface DestinationColumns {
-  destKind: string;
-  destId: number | null;
-  destNumber: string | null;
-  destCause: number | null;
-}
 
 export function membersOf(db: Db, queueIds: readonly number[]): Map<number, MemberRow[]> {
   const out = new Map<number, MemberRow[]>();
@@ -142,34 +135,11 @@ export function membersOf(db: Db, queueIds: readonly number[]): Map<number, Memb
   return out;
 }
 
-function destinationColumns(db: Db, tenantId: number, d: QueueDestination, self: number | undefined): DestinationColumns {
-  if (d.kind === 'queue') {
-    if (d.id === undefined) throw invalidField('destination.id', 'destination.id: which queue the interaction goes to is required');
-    if (d.id === self) throw invalidField('destination.id', 'destination.id: a queue cannot overflow into itself');
-    const q = db.select({ id: queues.id }).from(queues).where(and(eq(queues.id, d.id), eq(queues.tenantId, tenantId))).get();
-    if (!q) throw invalidField('destination.id', `destination.id: there is no queue ${d.id} in this tenant`);
-    return { destKind: 'queue', destId: d.id, destNumber: null, destCause: null };
-  }
-  if (d.kind === 'external') {
-    if (d.number === undefined) throw invalidField('destination.number', 'destination.number: the external number is required');
-    return { destKind: 'external', destId: null, destNumber: d.number, destCause: null };
-  }
-  return { destKind: 'hangup', destId: null, destNumber: null, destCause: d.cause ?? 16 };
-}
-
-function destinationInput(c: DestinationColumns): QueueDestination {
-  if (c.destKind === 'queue') return { kind: 'queue', id: c.destId ?? 0 };
-  if (c.destKind === 'external') return { kind: 'external', number: c.destNumber ?? '' };
-  return { kind: 'hangup', cause: c.destCause ?? 16 };
-}
-
-function destinationView(db: Db, row: QueueRow): QueueViewT['destination'] {
-  if (row.destKind === 'queue' && row.destId !== null) {
-    const q = db.select({ name: queues.name, number: queues.number }).from(queues).where(eq(queues.id, row.destId)).get();
-    return { kind: 'queue', id: row.destId, label: q ? `queue ${q.number} (${q.name})` : `queue ${row.destId}` };
-  }
-  if (row.destKind === 'external') return { kind: 'external', number: row.destNumber ?? '', label: `external number ${row.destNumber ?? ''}` };
-  return { kind: 'hangup', cause: row.destCause ?? 16, label: `hang up (cause ${row.destCause ?? 16})` };
+function overflowColumns(db: Db, tenantId: number, input: QueueDestination, self: number | undefined): DestinationColumns {
+  const d = parseDestination(input, 'destination');
+  if (d.kind === 'queue' && d.id === self) throw invalidField('destination.id', 'destination.id: a queue cannot overflow into itself');
+  checkDestination(db, tenantId, d, 'destination');
+  return destinationColumns(d);
 }
 
 function checkMembers(w: WriteContext<typeof queues>, members: NonNullable<QueueInput['members']>): void {
@@ -255,14 +225,14 @@ export const queueDef: ResourceDef<typeof queues, QueueInput, QueueViewT> = {
       record: input.record ?? false,
       retentionDays: input.retentionDays ?? 0,
       showOnDesktop: input.showOnDesktop ?? true,
-      ...destinationColumns(w.db, w.tenantId, input.destination ?? { kind: 'hangup' }, w.before?.id),
+      ...overflowColumns(w.db, w.tenantId, input.destination ?? { kind: 'hangup' }, w.before?.id),
     };
   },
   toInput(row, r) {
     const members = membersOf(r.db, [row.id]).get(row.id) ?? [];
     return {
       ...settingsOf(row),
-      destination: destinationInput(row),
+      destination: destinationFromColumns(row),
       members: members.map((m) => (m.userId !== null ? { userId: m.userId, priority: m.priority } : { extension: m.extension!, priority: m.priority })),
     };
   },
@@ -282,7 +252,7 @@ export const queueDef: ResourceDef<typeof queues, QueueInput, QueueViewT> = {
       id: row.id,
       tenantId: row.tenantId,
       ...settingsOf(row),
-      destination: destinationView(r.db, row),
+      destination: destinationOf(r.db, row.tenantId, row),
       members: members.map((m) => ({
         userId: m.userId,
         extension: m.extension,
@@ -311,14 +281,16 @@ export const queueDef: ResourceDef<typeof queues, QueueInput, QueueViewT> = {
   },
 };
 
-/** Queues that overflow into a queue keep it from being deleted. */
+/** Queues whose overflow goes to a row (another queue, an IVR, an extension…) keep it from being deleted. */
 export function registerQueueReferences(references: ReferenceRegistry, db: Db): void {
-  references.add('queue', (tenantId, id) =>
-    db
-      .select({ id: queues.id, name: queues.name })
-      .from(queues)
-      .where(and(eq(queues.tenantId, tenantId), eq(queues.destKind, 'queue'), eq(queues.destId, id)))
-      .all()
-      .map((q) => ({ entity: 'queue', id: q.id, name: q.name })),
-  );
+  for (const [kind, entity] of Object.entries(ENTITY_OF_KIND)) {
+    references.add(entity, (tenantId, id) =>
+      db
+        .select({ id: queues.id, name: queues.name })
+        .from(queues)
+        .where(and(eq(queues.tenantId, tenantId), eq(queues.destKind, kind), eq(queues.destId, id)))
+        .all()
+        .map((q) => ({ entity: 'queue', id: q.id, name: q.name })),
+    );
+  }
 }

@@ -10,7 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { CallContext, CallHandler } from '../calls/index.js';
+import { destinationFromColumns, type CallContext, type CallHandler, type Destination, type DestinationStep } from '../calls/index.js';
 import { localDate, newId, type Clock, type Logger } from '../kernel/index.js';
 import type { CallControl, OriginateFailure, TelephonyEvent } from '../telephony/call-control.js';
 import type { InteractionHandle, Offer, OfferFailure, WithdrawReason } from './acd.model.js';
@@ -23,8 +23,8 @@ export type QueueCallOutcome =
   | { result: 'answered'; interactionId: string }
   /** The caller hung up while waiting or ringing. */
   | { result: 'abandoned'; interactionId: string }
-  /** The queue's destination took it (hang up with a cause, or an external number to dial). */
-  | { result: 'destination'; interactionId: string | null; destination: { kind: 'hangup'; cause: number } | { kind: 'external'; number: string } }
+  /** The queue's destination takes it (maximum wait, nobody to serve it, the queue full or empty): the flow goes on there. */
+  | { result: 'destination'; interactionId: string | null; destination: Destination }
   /** The queue does not exist in the call's tenant, or is inactive: the flow decides. */
   | { result: 'unavailable'; reason: 'unknown' | 'inactive' };
 
@@ -137,9 +137,10 @@ export class QueueVoice {
     }
     if (first.kind === 'left') {
       await this.deps.control.stopMoh({ bridgeId }).catch(() => undefined);
-      if (q.destKind === 'external' && q.destNumber) return { result: 'destination', interactionId, destination: { kind: 'external', number: q.destNumber } };
-      if (q.destKind === 'queue' && q.destId !== null) return this.enqueueNext(call, q.destId, interactionId);
-      return { result: 'destination', interactionId, destination: { kind: 'hangup', cause: q.destCause ?? 16 } };
+      const next = destinationFromColumns(q);
+      // Queue to queue stays in the engine: each visit is an interaction linked to the previous one.
+      if (next.kind === 'queue') return this.enqueueNext(call, next.id, interactionId);
+      return { result: 'destination', interactionId, destination: next };
     }
     // Answered: talk until either side hangs up.
     const agentChannel = w.agentChannel!;
@@ -161,6 +162,21 @@ export class QueueVoice {
   private async enqueueNext(call: CallContext, queueId: number, from: string): Promise<QueueCallOutcome> {
     const next = await this.enqueue(call, queueId, { transferredFrom: from });
     return next.result === 'unavailable' ? { result: 'destination', interactionId: from, destination: { kind: 'hangup', cause: 16 } } : next;
+  }
+
+  /**
+   * The `queue` destination of the destination runner: the call waits in the queue; when the
+   * queue gives it up, the call goes on to the queue's destination.
+   */
+  async queueStep(call: CallContext, d: Destination): Promise<DestinationStep> {
+    if (d.kind !== 'queue') return { done: true };
+    const outcome = await this.enqueue(call, d.id);
+    if (outcome.result === 'destination') return { next: outcome.destination };
+    if (outcome.result === 'unavailable') {
+      this.log.warn({ queueId: d.id, reason: outcome.reason, callId: call.callId }, 'queue unavailable for this call; hanging up');
+      await call.hangup(41);
+    }
+    return { done: true };
   }
 
   /** Rings the agent's phone; the answered leg comes back through `agentHandler`. */

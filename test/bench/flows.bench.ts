@@ -55,7 +55,7 @@ async function engine() {
     openDestination: { kind: 'ivr', id: ivr.id },
     closedDestination: { kind: 'hangup', cause: 16 },
   });
-  w.routes.set('1133334444', { kind: 'time_condition', id: tc.id });
+  w.route('1133334444', { kind: 'time_condition', id: tc.id });
   const latencies: number[] = [];
   const started = performance.now();
   const channels = Array.from({ length: CALLS }, (_, i) => w.control.placeInbound('1133334444', `1198765${String(i).padStart(4, '0')}`));

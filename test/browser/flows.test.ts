@@ -1,6 +1,7 @@
 /**
  * Call-flow screens in a real browser: an admin builds a two-level IVR in the editor and the
- * path 2 → 1 ends at the voicemail box the editor shows, saves versions and restores one; a
+ * path 2 → 1 ends at the voicemail box the editor shows, routes a DID to it in the inbound-route
+ * form and an emulated call that presses 2 then 1 ends there, saves versions and restores one; a
  * time condition with its week of open hours, the holiday list and a forced closing, with a
  * period that ends before it starts refused next to its field; a holiday calendar by state;
  * voicemail messages heard in the browser and marked heard; a survey whose range is empty is
@@ -235,6 +236,39 @@ describe('call flows', () => {
     const csv = await page.evaluate(async (url: string) => (await fetch(url)).text(), href!);
     expect(csv).toContain('Atendimento');
     expect(csv.split('\n').length).toBeGreaterThan(1);
+    expect(problems).toEqual([]);
+  });
+
+  it('an admin routes a DID to the IVR in the inbound-route form; an emulated call that presses 2 then 1 ends at the voicemail box', async () => {
+    // Version 2 is the two-level IVR the editor built (the first test restored version 1 after it).
+    await api.must('POST', `/api/v1/flows/ivrs/${ivrId}/versions/2/restore`);
+    await api.must('POST', '/api/v1/telephony/trunks', { name: 'operadora', host: '203.0.113.10' });
+    await api.must('POST', '/api/v1/telephony/apply', {});
+    await open('Rotas de entrada');
+    await page.getByRole('button', { name: 'Nova rota de entrada' }).click();
+    const routeDialog = page.getByRole('dialog', { name: 'Nova rota de entrada' });
+    await routeDialog.getByLabel('Nome', { exact: true }).fill('Central');
+    await routeDialog.getByLabel('DID (número chamado)').fill('1130004000');
+    await choose('Destino: tipo', 'URA', routeDialog);
+    await choose('Destino: qual', 'Atendimento', routeDialog);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await routeDialog.getByRole('button', { name: 'Salvar' }).click();
+    await routeDialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => page.getByRole('row').filter({ hasText: 'Central' }).textContent()).toContain('IVR Atendimento');
+    const { channelId } = await api.must<{ channelId: string }>('POST', '/api/v1/emulator/calls', { did: '1130004000', from: '11987654321', via: { trunk: 'operadora' } });
+    let callId = '';
+    await expect
+      .poll(async () => (callId = (await api.must<{ items: { callId: string; channelId: string }[] }>('GET', '/api/v1/calls')).items.find((c) => c.channelId === channelId)?.callId ?? ''))
+      .not.toBe('');
+    const traces = async () => (await api.must<{ traces: { node: string; event: string; destination: unknown }[] }>('GET', `/api/v1/flows/calls/${callId}`)).traces;
+    const reached = async (node: string, event: string) => (await traces()).some((x) => x.node === node && x.event === event);
+    await expect.poll(() => reached('main', 'entered')).toBe(true);
+    await api.must('POST', `/api/v1/emulator/calls/${channelId}/dtmf`, { digits: '2' });
+    await expect.poll(() => reached('menu1', 'entered')).toBe(true);
+    await api.must('POST', `/api/v1/emulator/calls/${channelId}/dtmf`, { digits: '1' });
+    await expect.poll(async () => (await traces()).at(-1)).toMatchObject({ node: 'menu1', event: 'exit', destination: { kind: 'voicemail', id: boxId } });
+    await api.must('DELETE', `/api/v1/emulator/calls/${channelId}`);
+
     expect(problems).toEqual([]);
   });
 });

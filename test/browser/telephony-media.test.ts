@@ -114,8 +114,8 @@ describe('music on hold, announcements, conferences, SIP settings', () => {
     const dialog = page.getByRole('dialog', { name: 'Novo anúncio' });
     await dialog.getByLabel('Nome', { exact: true }).fill('Boas-vindas');
     await dialog.getByRole('button', { name: 'Remover o áudio 1' }).click();
-    await chooseOption(page, dialog.getByRole('combobox', { name: 'Destino', exact: true }), 'Conferência');
-    await chooseOption(page, dialog.getByRole('combobox', { name: 'Conferência' }), '7000 Sala Verde');
+    await chooseOption(page, dialog.getByRole('combobox', { name: 'Destino: tipo' }), 'Conferência');
+    await chooseOption(page, dialog.getByRole('combobox', { name: 'Destino: qual' }), '7000 Sala Verde');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await expect.poll(() => errorOf(dialog, 'promptIds').textContent()).toBe('escolha pelo menos 1');
     await dialog.getByRole('button', { name: 'Adicionar áudio' }).click();
@@ -128,7 +128,7 @@ describe('music on hold, announcements, conferences, SIP settings', () => {
 
     await row.getByRole('button', { name: 'Editar Boas-vindas' }).click();
     const edit = page.getByRole('dialog', { name: 'Editar anúncio' });
-    await chooseOption(page, edit.getByRole('combobox', { name: 'Destino', exact: true }), 'Desligar');
+    await chooseOption(page, edit.getByRole('combobox', { name: 'Destino: tipo' }), 'Desligar, causa');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await edit.getByRole('button', { name: 'Salvar' }).click();
     await edit.waitFor({ state: 'hidden' });

@@ -94,7 +94,7 @@ describe('telephony screens', () => {
     const dialog = page.getByRole('dialog', { name: 'Nova rota de entrada' });
     await dialog.getByLabel('Nome', { exact: true }).fill('Principal');
     await dialog.getByLabel('DID (número chamado)').fill('(11) 3333-4444');
-    await dialog.getByRole('combobox', { name: 'Ramal' }).click();
+    await dialog.getByRole('combobox', { name: 'Destino: qual' }).click();
     await page.getByRole('option', { name: '1001 Ana' }).click();
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await dialog.waitFor({ state: 'hidden' });

@@ -23,6 +23,7 @@ import { silentLogger, systemClock } from '../../src/kernel/index.js';
 import { createModules } from '../../src/modules.js';
 import { SYSTEM_ACTOR } from '../../src/org/index.js';
 import type { ChannelId, OriginateFailure } from '../../src/telephony/call-control.js';
+import { placeholderAnnouncement } from '../helpers/flows-world.js';
 import { EventLog, on } from './event-log.js';
 import type { E2eTarget } from './harness.js';
 
@@ -279,6 +280,7 @@ export function defineScenarios(getTarget: () => E2eTarget): void {
     let calls: CallsApp;
     let flows: FlowsModule;
     let tcId: number;
+    let announcementId: number;
     const change = { actor: SYSTEM_ACTOR };
 
     beforeAll(async () => {
@@ -295,14 +297,15 @@ export function defineScenarios(getTarget: () => E2eTarget): void {
         [2, `${target().legVariables.ATENDE_E2E_SOUNDS}/atende-e2e-silence-1s`],
       ]);
       flows.usePrompts({ exists: (_t, id) => paths.has(id), mediaPath: (_t, id) => paths.get(id)! });
+      // An announcement row for the IVR to name; what it plays is the target's second of silence.
+      announcementId = placeholderAnnouncement(modules, database, 1, 'e2e');
       const runner = new FlowRunner({
         flows,
         soundsDir: '',
         logger: silentLogger,
         fileExists: () => true,
-        announcements: (_t, id) => (id === 7 ? { prompts: [{ kind: 'prompt', id: 2 }], language: 'pt-BR', next: { kind: 'hangup', cause: 16 } } : undefined),
+        announcements: (_t, id) => (id === announcementId ? { prompts: [{ kind: 'prompt', id: 2 }], language: 'pt-BR', next: { kind: 'hangup', cause: 16 } } : undefined),
       });
-      flows.destinations.register('announcement', { label: 'announcement', nameOf: (_t, id) => (id === 7 ? 'a7' : undefined) });
       const ivr = flows.ivrs.create(change, 1, {
         name: 'e2e',
         definition: {
@@ -315,7 +318,7 @@ export function defineScenarios(getTarget: () => E2eTarget): void {
               prompt: [{ kind: 'prompt', id: 2 }],
               options: [
                 { digit: '1', target: { destination: { kind: 'hangup', cause: 16 } } },
-                { digit: '2', target: { destination: { kind: 'announcement', id: 7 } } },
+                { digit: '2', target: { destination: { kind: 'announcement', id: announcementId } } },
               ],
             },
           ],
@@ -360,7 +363,7 @@ export function defineScenarios(getTarget: () => E2eTarget): void {
       const record = database.db.select().from(callsTable).where(eq(callsTable.channelId, id)).get()!;
       const traces = flows.repo.tracesOf(1, record.callId);
       expect(traces.map((t) => `${t.node} ${t.event}${t.digits ? ` ${t.digits}` : ''}`)).toEqual(['main entered', 'main option 2', 'main exit']);
-      expect(traces.at(-1)?.destination).toEqual({ kind: 'announcement', id: 7 });
+      expect(traces.at(-1)?.destination).toEqual({ kind: 'announcement', id: announcementId });
     });
   });
 }

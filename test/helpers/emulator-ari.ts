@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { openDatabase, type Database_ } from '../../src/db/client.js';
 import { tenants } from '../../src/db/schema/index.js';
 import { silentLogger } from '../../src/kernel/index.js';
-import type { TelephonyEvent } from '../../src/telephony/call-control.js';
+import type { CallControl, Media, TelephonyEvent } from '../../src/telephony/call-control.js';
 import { createAriCallControl, type AriCallControlHandle } from '../../src/telephony/ari/index.js';
 import { startEmulator, type Emulator } from '../../src/telephony/emulator/index.js';
 import { EventLog } from './events.js';
@@ -42,4 +42,20 @@ export async function emulatorWithAri(dir: string, speed: number): Promise<Emula
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The adapter, with every play noted in `plays` (which prompts a channel heard). */
+export function notingPlays(control: CallControl, plays: { channelId: string; media: Media[] }[]): CallControl {
+  return new Proxy(control, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      if (prop === 'play') {
+        return (t: { channelId?: string }, media: Media[], o: unknown) => {
+          plays.push({ channelId: t.channelId ?? '', media });
+          return target.play(t as never, media, o as never);
+        };
+      }
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

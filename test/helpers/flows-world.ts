@@ -1,7 +1,8 @@
 /**
  * A call-flow world for engine tests: a real SQLite file with one tenant, the modules made as
  * production makes them, the calls engine on the in-memory CallControl and a FakeClock, and
- * the flow runner handling inbound calls through a DID table the test fills.
+ * the call flows wired as main.ts wires them: an inbound call is screened (caller number,
+ * blacklist), follows its DID's inbound route, and runs through destinations in the runner.
  *
  * Prompts play for `promptMs` each; a file missing on disk fails as Asterisk's playback would.
  */
@@ -11,11 +12,12 @@ import { join } from 'node:path';
 import { createCallsApp, type CallsApp } from '../../src/calls/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { openDatabase, type Database_ } from '../../src/db/client.js';
-import { tenants } from '../../src/db/schema/index.js';
-import type { Destination, FlowRunner, FlowRunnerDeps, FlowsModule } from '../../src/flows/index.js';
+import { prompts, tenants } from '../../src/db/schema/index.js';
+import type { Destination } from '../../src/calls/index.js';
+import type { FlowRunner, FlowRunnerDeps, FlowsModule } from '../../src/flows/index.js';
 import { FakeClock, type Logger } from '../../src/kernel/index.js';
 import { SYSTEM_ACTOR } from '../../src/org/index.js';
-import { createModules } from '../../src/modules.js';
+import { callFlows, createModules, type Modules } from '../../src/modules.js';
 import type { Media } from '../../src/telephony/call-control.js';
 import { FakeCallControl } from './fake-call-control.js';
 import { capturingLogger, type LogLine } from './logs.js';
@@ -28,11 +30,15 @@ export interface FlowsWorld {
   calls: CallsApp;
   flows: FlowsModule;
   runner: FlowRunner;
+  modules: Modules;
   tenantId: number;
-  /** DID → where its calls start. */
-  routes: Map<string, Destination>;
-  /** Blacklisted callers, E.164 → the cause they are rejected with. */
-  blacklist: Map<string, number>;
+  /** Routes a DID to a destination: an inbound route, checked as the API checks it. */
+  route(did: string, destination: Destination): void;
+  /**
+   * A real announcement row (of a placeholder prompt whose audio is not on disk) going on to
+   * `next`, so that destinations may name it; what it plays is the test's (`runner.announcements`).
+   */
+  announcement(name: string, next?: Destination): number;
   logs: LogLine[];
   change: { actor: typeof SYSTEM_ACTOR };
   /** Lets the engine's pending promises run. */
@@ -40,6 +46,20 @@ export interface FlowsWorld {
   /** Moves the clock, letting the engine react between timers. */
   advance(ms: number, stepMs?: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * A real announcement row of `tenantId` going on to `next`, whose one prompt is a row without
+ * audio on disk: destinations may name it; what it plays is the test's (`runner.announcements`).
+ */
+export function placeholderAnnouncement(modules: Modules, database: Database_, tenantId: number, name: string, next: Destination = { kind: 'hangup', cause: 16 }): number {
+  const now = Date.now();
+  const prompt = database.db
+    .insert(prompts)
+    .values({ tenantId, name: `prompt of ${name}`, language: 'pt-BR', source: 'tts', ttsText: name, durationMs: 1000, wavBytes: 0, wavSha256: '', createdAt: now, updatedAt: now })
+    .returning()
+    .get();
+  return modules.provisioning.services.announcements.create({ actor: SYSTEM_ACTOR }, tenantId, { name, promptIds: [prompt.id], destination: next }).id;
 }
 
 export async function flowsWorld(
@@ -58,9 +78,8 @@ export async function flowsWorld(
   const control = new FakeCallControl({ clock, mediaDurationMs });
   const config = loadConfig({}, { dataDir: dir, log: { level: 'silent' } });
   const modules = createModules({ config, database, clock, logger });
-  const routes = new Map<string, Destination>();
-  const blacklist = new Map<string, number>();
   const runner = modules.flowRunner;
+  const flows = callFlows(modules, { control, dataDir: dir });
   if (opts.runner) runner.provide(opts.runner);
   const calls = createCallsApp({
     callControl: control,
@@ -68,13 +87,10 @@ export async function flowsWorld(
     logger,
     clock,
     config: { asterisk: { ari: { app: 'atende' }, soundsDir: '' } },
-    handlers: {
-      inbound: runner.inboundHandler(
-        (_tenant, did) => routes.get(did),
-        (_tenant, caller) => (caller.e164 !== null && blacklist.has(caller.e164) ? { reject: blacklist.get(caller.e164)! } : undefined),
-      ),
-    },
+    tenantResolver: flows.tenantResolver,
+    handlers: flows.handlers,
   });
+  const change = { actor: SYSTEM_ACTOR };
   await calls.start();
   const settle = () => control.flush(10);
   return {
@@ -85,11 +101,14 @@ export async function flowsWorld(
     calls,
     flows: modules.flows,
     runner,
+    modules,
     tenantId: 1,
-    routes,
-    blacklist,
+    announcement: (name, next) => placeholderAnnouncement(modules, database, 1, name, next),
+    route(did, destination) {
+      modules.provisioning.services.inboundRoutes.create(change, 1, { name: `DID ${did}`, did, destination });
+    },
     logs,
-    change: { actor: SYSTEM_ACTOR },
+    change,
     settle,
     async advance(ms, stepMs = 250) {
       for (let done = 0; done < ms; done += stepMs) {

@@ -13,23 +13,23 @@ import { createCallsApp, type CallsApp } from '../../src/calls/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { Database_ } from '../../src/db/client.js';
 import { calls as callsTable } from '../../src/db/schema/index.js';
-import { wavDurationMs, type AnnouncementScript, type Destination, type FlowsModule } from '../../src/flows/index.js';
+import type { Destination } from '../../src/calls/index.js';
+import { wavDurationMs, type AnnouncementScript, type FlowsModule } from '../../src/flows/index.js';
 import { silentLogger, systemClock } from '../../src/kernel/index.js';
-import { createModules } from '../../src/modules.js';
+import { callFlows, createModules, type Modules } from '../../src/modules.js';
 import { SYSTEM_ACTOR } from '../../src/org/index.js';
-import type { CallControl, Media, TelephonyEvent } from '../../src/telephony/call-control.js';
+import type { Media, TelephonyEvent } from '../../src/telephony/call-control.js';
 import type { AriCallControlHandle } from '../../src/telephony/ari/index.js';
 import type { Emulator } from '../../src/telephony/emulator/index.js';
-import { emulatorWithAri, type EmulatorWithAri } from '../helpers/emulator-ari.js';
+import { emulatorWithAri, notingPlays, type EmulatorWithAri } from '../helpers/emulator-ari.js';
+import { placeholderAnnouncement } from '../helpers/flows-world.js';
 import type { EventLog } from '../helpers/events.js';
 
 const SPEED = 20;
 const hangup: Destination = { kind: 'hangup', cause: 16 };
 const sound = (name: string) => ({ kind: 'sound' as const, name });
-const announcements = new Map<number, AnnouncementScript>([
-  [7, { prompts: [sound('atende-please-hold')], language: 'pt-BR', next: hangup }],
-  [8, { prompts: [sound('atende-closed')], language: 'pt-BR', next: hangup }],
-]);
+/** What the announcements play (their rows are provisioning's). */
+const announcements = new Map<number, AnnouncementScript>();
 
 let dir: string;
 let emulator: Emulator;
@@ -39,43 +39,35 @@ let calls: CallsApp;
 let flows: FlowsModule;
 let events: EventLog<TelephonyEvent>;
 let world: EmulatorWithAri;
-const routes = new Map<string, Destination>();
+let modules: Modules;
+let holdId: number;
+let closedId: number;
+const route = (did: string, destination: Destination) => modules.provisioning.services.inboundRoutes.create(change, 1, { name: `DID ${did}`, did, destination });
 const plays: { channelId: string; media: Media[] }[] = [];
 const change = { actor: SYSTEM_ACTOR };
-
-/** The adapter, with every play noted (which prompts a channel heard). */
-function noting(control: CallControl): CallControl {
-  return new Proxy(control, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop) as unknown;
-      if (prop === 'play') {
-        return (t: { channelId?: string }, media: Media[], o: unknown) => {
-          plays.push({ channelId: t.channelId ?? '', media });
-          return target.play(t as never, media, o as never);
-        };
-      }
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'atende-flows-emu-'));
   world = await emulatorWithAri(dir, SPEED);
   ({ emulator, ari, events, database } = world);
   const config = loadConfig({}, { dataDir: dir, log: { level: 'silent' } });
-  const modules = createModules({ config, database, clock: systemClock, logger: silentLogger });
+  modules = createModules({ config, database, clock: systemClock, logger: silentLogger });
   flows = modules.flows;
-  flows.destinations.register('announcement', { label: 'announcement', nameOf: (_t, id) => (announcements.has(id) ? `a${id}` : undefined) });
-  const runner = modules.flowRunner;
-  runner.provide({ announcements: (_t, id) => announcements.get(id) });
+  holdId = placeholderAnnouncement(modules, database, 1, 'Aguarde');
+  closedId = placeholderAnnouncement(modules, database, 1, 'Fechado');
+  announcements.set(holdId, { prompts: [sound('atende-please-hold')], language: 'pt-BR', next: hangup });
+  announcements.set(closedId, { prompts: [sound('atende-closed')], language: 'pt-BR', next: hangup });
+  modules.flowRunner.provide({ announcements: (_t, id) => announcements.get(id) });
+  const control = notingPlays(ari.callControl, plays);
+  const wired = callFlows(modules, { control, dataDir: dir });
   calls = createCallsApp({
-    callControl: noting(ari.callControl),
+    callControl: control,
     database,
     logger: silentLogger,
     clock: systemClock,
     config: { asterisk: { ari: { app: 'atende' }, soundsDir: '' } },
-    handlers: { inbound: runner.inboundHandler((_t, did) => routes.get(did)) },
+    tenantResolver: wired.tenantResolver,
+    handlers: wired.handlers,
   });
   await calls.start();
 });
@@ -108,15 +100,15 @@ describe('call flows through the ARI adapter and the emulator', () => {
             prompt: [sound('atende-survey-intro')],
             options: [
               { digit: '1', target: { destination: hangup } },
-              { digit: '2', target: { destination: { kind: 'announcement', id: 7 } } },
+              { digit: '2', target: { destination: { kind: 'announcement', id: holdId } } },
             ],
           },
         ],
       },
     });
     const always = { start: '00:00', end: '24:00' };
-    tcId = flows.timeConditions.create(change, 1, { name: 'Comercial', periods: [always], openDestination: { kind: 'ivr', id: ivr.id }, closedDestination: { kind: 'announcement', id: 8 } }).id;
-    routes.set('1133334444', { kind: 'time_condition', id: tcId });
+    tcId = flows.timeConditions.create(change, 1, { name: 'Comercial', periods: [always], openDestination: { kind: 'ivr', id: ivr.id }, closedDestination: { kind: 'announcement', id: closedId } }).id;
+    route('1133334444', { kind: 'time_condition', id: tcId });
   });
 
   it('open: time condition → IVR → option 2 → announcement → hang-up, in the trace and the call record', async () => {
@@ -128,7 +120,7 @@ describe('call flows through the ARI adapter and the emulator', () => {
     expect(record).toMatchObject({ state: 'ended', cause: 16, hangupBy: 'atende', toNumber: '1133334444' });
     const traces = flows.repo.tracesOf(1, record.callId).map((t) => `${t.node} ${t.event}${t.digits ? ` ${t.digits}` : ''}`);
     expect(traces).toEqual(['main entered', 'main option 2', 'main exit']);
-    expect(flows.repo.tracesOf(1, record.callId).at(-1)?.destination).toEqual({ kind: 'announcement', id: 7 });
+    expect(flows.repo.tracesOf(1, record.callId).at(-1)?.destination).toEqual({ kind: 'announcement', id: holdId });
     expect(heard(channelId)).toEqual(['atende-welcome', 'atende-survey-intro', 'atende-please-hold']);
   });
 
@@ -147,7 +139,7 @@ describe('call flows through the ARI adapter and the emulator', () => {
 
   it('voicemail: greeting, beep, the caller speaks and presses #; the message is kept as a WAV', async () => {
     const box = flows.voicemailBoxes.create(change, 1, { name: 'Recepção', number: '800' });
-    routes.set('1140040000', { kind: 'voicemail', id: box.id });
+    route('1140040000', { kind: 'voicemail', id: box.id });
     const { channelId } = await emulator.placeInboundCall({ did: '1140040000', from: '11912345678', via: { span: 1 } });
     await events.waitFor((e) => e.type === 'RecordingStarted' && 'channelId' in e.target && e.target.channelId === channelId, 10_000, 'recording');
     await new Promise((r) => setTimeout(r, 200)); // the caller speaks (4 s at the emulator's speed)

@@ -5,8 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { calls as callsTable, tenants } from '../../src/db/schema/index.js';
-import type { AnnouncementScript, Destination } from '../../src/flows/index.js';
+import { calls as callsTable, sipSettings, tenants } from '../../src/db/schema/index.js';
+import type { Destination } from '../../src/calls/index.js';
+import type { AnnouncementScript } from '../../src/flows/index.js';
 import type { Media } from '../../src/telephony/call-control.js';
 import { flowsWorld, type FlowsWorld } from '../helpers/flows-world.js';
 
@@ -17,16 +18,15 @@ const DID = '1133334444';
 const MONDAY_10H = Date.parse('2026-01-05T13:00:00Z');
 const MONDAY_20H = Date.parse('2026-01-05T23:00:00Z');
 
-/** The announcements provisioning will own: 7 "please hold" → hang up; 8 "closed" → hang up. */
-const announcements = new Map<number, AnnouncementScript>([
-  [7, { prompts: [sound('atende-please-hold')], language: 'pt-BR', next: hangup }],
-  [8, { prompts: [sound('atende-closed')], language: 'pt-BR', next: hangup }],
-]);
+/** What the two announcements play: "please hold" → hang up; "closed" → hang up. */
+const announcements = new Map<number, AnnouncementScript>();
 
 describe('call flows on the calls engine', () => {
   let w: FlowsWorld;
   let tcId: number;
   let ivrId: number;
+  let holdId: number;
+  let closedId: number;
 
   const ivrInput = (over: Record<string, unknown> = {}) => ({
     name: 'Principal',
@@ -40,7 +40,7 @@ describe('call flows on the calls engine', () => {
           prompt: [sound('atende-please-hold')],
           options: [
             { digit: '1' as const, target: { node: 'cpf' } },
-            { digit: '2' as const, target: { destination: { kind: 'announcement' as const, id: 7 } } },
+            { digit: '2' as const, target: { destination: { kind: 'announcement' as const, id: holdId } } },
           ],
           timeoutSeconds: 5,
           retries: 1,
@@ -53,12 +53,16 @@ describe('call flows on the calls engine', () => {
 
   beforeEach(async () => {
     w = await flowsWorld({ runner: { announcements: (_t, id) => announcements.get(id) } });
-    // Announcements are provisioning's rows; here the test says which exist.
-    w.flows.destinations.register('announcement', { label: 'announcement', nameOf: (_t, id) => (announcements.has(id) ? `a${id}` : undefined) });
+    // Announcements are provisioning's rows; what they play is the test's.
+    holdId = w.announcement('Aguarde');
+    closedId = w.announcement('Fechado');
+    announcements.clear();
+    announcements.set(holdId, { prompts: [sound('atende-please-hold')], language: 'pt-BR', next: hangup });
+    announcements.set(closedId, { prompts: [sound('atende-closed')], language: 'pt-BR', next: hangup });
     ivrId = w.flows.ivrs.create(w.change, w.tenantId, ivrInput()).id;
-    const tc = { name: 'Comercial', periods: [weekdays], openDestination: { kind: 'ivr' as const, id: ivrId }, closedDestination: { kind: 'announcement' as const, id: 8 } };
+    const tc = { name: 'Comercial', periods: [weekdays], openDestination: { kind: 'ivr' as const, id: ivrId }, closedDestination: { kind: 'announcement' as const, id: closedId } };
     tcId = w.flows.timeConditions.create(w.change, w.tenantId, tc).id;
-    w.routes.set(DID, { kind: 'time_condition', id: tcId });
+    w.route(DID, { kind: 'time_condition', id: tcId });
   });
   afterEach(async () => w.close());
 
@@ -66,7 +70,7 @@ describe('call flows on the calls engine', () => {
     w.clock.advance(instant - w.clock.now());
     await w.settle();
   };
-  /** `main option 2`, `main exit announcement 7`. */
+  /** `main option 2`, `main exit announcement 1`. */
   const traces = (callId: string) =>
     w.flows.repo
       .tracesOf(w.tenantId, callId)
@@ -86,8 +90,8 @@ describe('call flows on the calls engine', () => {
     await w.settle();
     await w.advance(2000);
     const callId = record(ch.id).callId;
-    expect(traces(callId)).toEqual(['main entered', 'main option 2', 'main exit announcement 7']);
-    expect(w.flows.repo.tracesOf(w.tenantId, callId).at(-1)).toMatchObject({ event: 'exit', ivrId, version: 1, destination: { kind: 'announcement', id: 7 } });
+    expect(traces(callId)).toEqual(['main entered', 'main option 2', `main exit announcement ${holdId}`]);
+    expect(w.flows.repo.tracesOf(w.tenantId, callId).at(-1)).toMatchObject({ event: 'exit', ivrId, version: 1, destination: { kind: 'announcement', id: holdId } });
     expect(names(played(ch.id))).toEqual(['atende-welcome', 'atende-please-hold', 'atende-please-hold']);
     expect(w.control.ops('stopPlayback')).toHaveLength(1);
     expect(record(ch.id)).toMatchObject({ state: 'ended', cause: 16, hangupBy: 'atende' });
@@ -135,13 +139,13 @@ describe('call flows on the calls engine', () => {
     const v2 = ivrInput();
     (v2.definition.nodes[0] as { options: unknown[] }).options = [
       { digit: '2', target: { node: 'cpf' } },
-      { digit: '1', target: { destination: { kind: 'announcement', id: 7 } } },
+      { digit: '1', target: { destination: { kind: 'announcement', id: holdId } } },
     ];
     expect(w.flows.ivrs.update(w.change, ivrId, v2).version).toBe(2);
     w.control.pressDigits(ch.id, '2');
     await w.advance(3000);
     const t = w.flows.repo.tracesOf(w.tenantId, record(ch.id).callId);
-    expect(t.at(-1)).toMatchObject({ event: 'exit', version: 1, destination: { kind: 'announcement', id: 7 } });
+    expect(t.at(-1)).toMatchObject({ event: 'exit', version: 1, destination: { kind: 'announcement', id: holdId } });
     // A new call runs version 2.
     const next = w.control.placeInbound(DID, '11987654322');
     await w.advance(1000);
@@ -188,10 +192,10 @@ describe('call flows on the calls engine', () => {
       ],
     });
     const withAgent = ivrInput({ surveyId: survey.id });
-    (withAgent.definition.nodes[0] as { options: unknown[] }).options.push({ digit: '3', target: { destination: { kind: 'extension', id: 5 } } });
-    w.flows.destinations.register('extension', { label: 'extension', nameOf: () => '1001' });
+    const extension = w.modules.provisioning.services.extensions.create(w.change, w.tenantId, { number: '1001', displayName: 'Ana' });
+    (withAgent.definition.nodes[0] as { options: unknown[] }).options.push({ digit: '3', target: { destination: { kind: 'extension', id: extension.id } } });
     w.flows.ivrs.update(w.change, ivrId, withAgent);
-    // The agent leg (provisioning's executor): the agent talks, then hangs up first.
+    // The agent leg (the telephony flows' step stands in): the agent talks, then hangs up first.
     w.runner.register('extension', async (call) => {
       await new Promise<void>((r) => call.clock.setTimeout(r, 10_000));
       return { afterAgent: true };
@@ -211,9 +215,10 @@ describe('call flows on the calls engine', () => {
   });
 
   it('a loop that slipped past the checks is cut off after a bounded number of destinations', async () => {
-    w.flows.destinations.register('queue', { label: 'queue', nameOf: () => 'q' });
+    const queue = w.modules.routing.service.queues.create(w.change, w.tenantId, { name: 'Vendas', number: '700' });
+    // A queue step that sends the call back to the same queue (the save-time checks cannot see a step's own logic).
     w.runner.register('queue', async (_call, d) => ({ next: d }));
-    w.routes.set('1155556666', { kind: 'queue', id: 1 });
+    w.route('1155556666', { kind: 'queue', id: queue.id });
     const ch = w.control.placeInbound('1155556666', '11987654321');
     await w.settle();
     expect(w.control.ops('hangup').map((c) => c.args)).toEqual([[ch.id, 16]]);
@@ -221,10 +226,9 @@ describe('call flows on the calls engine', () => {
   });
 
   it('a conference with a PIN: callers join one bridge with a join tone, leave with a leave tone; the last one out removes it', async () => {
-    w.runner.provide({ conferences: (_t, id) => (id === 3 ? { pin: '1234', maxMembers: 2, language: 'pt-BR' } : undefined) });
-    w.flows.destinations.register('conference', { label: 'conference', nameOf: (_t, id) => (id === 3 ? 'Diretoria' : undefined) });
-    w.routes.set('1130000003', { kind: 'conference', id: 3 });
-    const bridge = 'atende-conf-t1-3';
+    const room = w.modules.provisioning.services.conferences.create(w.change, w.tenantId, { name: 'Diretoria', number: '5003', pin: '1234', maxMembers: 2 });
+    w.route('1130000003', { kind: 'conference', id: room.id });
+    const bridge = `atende-conf-t1-${room.id}`;
     const toBridge = () => w.control.ops('play').filter((c) => 'bridgeId' in (c.args[0] as object)).map((c) => names([c.args[1] as Media[]])[0]);
     const a = w.control.placeInbound('1130000003', '11911110000');
     await w.advance(2500); // the PIN prompt
@@ -255,12 +259,15 @@ describe('call flows on the calls engine', () => {
   });
 
   it('a blacklisted caller is rejected before answer with the configured cause, whatever form the carrier sends the number in', async () => {
-    w.blacklist.set('+5511900000000', 21);
+    w.modules.contacts.blacklist.create(w.change, w.tenantId, { direction: 'inbound', number: '+5511900000000' });
+    // The server-wide SIP settings say which cause (a super user sets it through the API).
+    w.modules.provisioning.settings.view();
+    w.database.db.update(sipSettings).set({ blacklistCause: 17 }).run();
     const ch = w.control.placeInbound(DID, '011900000000');
     await w.settle();
-    expect(w.control.ops('hangup').map((c) => c.args)).toEqual([[ch.id, 21]]);
+    expect(w.control.ops('hangup').map((c) => c.args)).toEqual([[ch.id, 17]]);
     expect(w.control.ops('answer')).toEqual([]);
-    expect(record(ch.id)).toMatchObject({ state: 'ended', cause: 21, hangupBy: 'atende', answeredAt: null });
+    expect(record(ch.id)).toMatchObject({ state: 'ended', cause: 17, hangupBy: 'atende', answeredAt: null });
     expect(w.flows.repo.callDataOf(w.tenantId, record(ch.id).callId)).toEqual({ caller_id_raw: '011900000000', caller_id_e164: '+5511900000000' });
   });
 

@@ -62,8 +62,10 @@ describe('call flows over HTTP', () => {
     it.each([
       ['an end before the start that is not meant to cross midnight', { periods: [{ start: '22:00', end: '06:00' }] }, 'periods.0.end', /crossesMidnight/],
       ['a time zone that does not exist', { timeZone: 'America/Sao_Paolo' }, 'timeZone', /IANA/],
-      ['an IVR that does not exist', { openDestination: { kind: 'ivr', id: 999 } }, 'openDestination', /no IVR 999/],
-      ['a kind of destination whose module is not there yet', { closedDestination: { kind: 'queue', id: 1 } }, 'closedDestination', /not available yet/],
+      ['an IVR that does not exist', { openDestination: { kind: 'ivr', id: 999 } }, 'openDestination.id', /no IVR 999/],
+      ['an IVR destination without its id', { openDestination: { kind: 'ivr' } }, 'openDestination.id', /required/],
+      ['a queue that does not exist', { closedDestination: { kind: 'queue', id: 999 } }, 'closedDestination.id', /no queue 999/],
+      ['an external destination without its number', { closedDestination: { kind: 'external' } }, 'closedDestination.number', /required/],
       ['an unknown destination kind', { closedDestination: { kind: 'fax', id: 1 } }, 'closedDestination.kind', undefined],
       ['an exception on 30 February', { exceptions: [{ date: '2026-02-30', name: 'x' }] }, 'exceptions.0.date', /not a calendar date/],
       ['the same exception date twice', { exceptions: [{ date: '2026-03-02', name: 'a' }, { date: '2026-03-02', name: 'b' }] }, 'exceptions.1.date', /already exception 0/],
@@ -182,7 +184,7 @@ describe('call flows over HTTP', () => {
       ['an option to a missing node', withNode({ options: [{ digit: '1', target: { node: 'gone' } }] }), 'definition.nodes.0.options.0.target'],
       ['a prompt that does not exist', withNode({ options: [{ digit: '1', target: { destination: hangup } }], greeting: [{ kind: 'prompt', id: 77 }] }), 'definition.nodes.0.greeting.0'],
       ['a sound Atende does not ship', withNode({ options: [{ digit: '1', target: { destination: hangup } }], greeting: [{ kind: 'sound', name: 'nope' }] }), 'definition.nodes.0.greeting.0'],
-      ['a destination that does not exist', withNode({ options: [{ digit: '1', target: { destination: { kind: 'time_condition', id: 5 } } }] }), 'definition.nodes.0.options.0.target'],
+      ['a destination that does not exist', withNode({ options: [{ digit: '1', target: { destination: { kind: 'time_condition', id: 5 } } }] }), 'definition.nodes.0.options.0.target.destination.id'],
       ['an option digit that is not a key', withNode({ options: [{ digit: 'A', target: { destination: hangup } }] }), 'definition.nodes.0.options.0.digit'],
       ['a survey that does not exist', { ...withNode({ options: [{ digit: '1', target: { destination: hangup } }] }), surveyId: 3 }, 'surveyId'],
     ])('refuse %s, naming the field', async (_name, body, field) => {
@@ -363,7 +365,7 @@ describe('call flows over HTTP', () => {
     expect((await get('time-conditions', undefined, other.cookie)).json().total).toBe(0);
     const borrowing = await post('ivrs', { name: 'X', definition: { root: 'm', nodes: [{ id: 'm', kind: 'menu', prompt: [{ kind: 'sound', name: 'atende-welcome' }], options: [{ digit: '1', target: { destination: { kind: 'time_condition', id: tc.id } } }] }] } }, other.cookie);
     expect(borrowing.statusCode).toBe(400);
-    expect(fieldOf(borrowing)).toBe('definition.nodes.0.options.0.target');
+    expect(fieldOf(borrowing)).toBe('definition.nodes.0.options.0.target.destination.id');
     const ivr = (await post('ivrs', twoLevelIvr())).json();
     expect((await get(`ivrs/${ivr.id}/versions`, undefined, other.cookie)).statusCode).toBe(404);
     expect((await t.request('POST', `/api/v1/flows/ivrs/${ivr.id}/versions/1/restore`, { cookie: other.cookie })).statusCode).toBe(404);

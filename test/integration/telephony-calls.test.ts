@@ -5,27 +5,16 @@
  * feature codes, who may dial out, outbound routes with failover, inbound routes by DID,
  * conferences, and transfers keyed in on a desk phone.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCallsApp, telephonyHandlers, type CallsApp } from '../../src/calls/index.js';
-import { silentLogger, systemClock } from '../../src/kernel/index.js';
-import { telephonyTenantResolver } from '../../src/provisioning/index.js';
-import type { AmiClient } from '../../src/telephony/ami/index.js';
-import { createAriCallControl, type AriCallControlHandle } from '../../src/telephony/ari/index.js';
-import { startEmulator, type Emulator } from '../../src/telephony/emulator/index.js';
-import { connectAmi } from '../helpers/ami.js';
-import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
+import type { Emulator } from '../../src/telephony/emulator/index.js';
+import type { LoggedIn, TestApp } from '../helpers/app.js';
+import { telephonyWorld, type TelephonyWorld } from '../helpers/telephony-world.js';
 import { until } from '../helpers/until.js';
 
-let dir: string;
+let world: TelephonyWorld;
 let emulator: Emulator;
-let ami: AmiClient;
-let ari: AriCallControlHandle;
 let t: TestApp;
 let admin: LoggedIn;
-let calls: CallsApp;
 const secrets = new Map<string, string>();
 const ids = new Map<string, number>();
 
@@ -49,26 +38,8 @@ async function hangupAll(): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'atende-tel-calls-'));
-  const configDir = join(dir, 'asterisk');
-  emulator = await startEmulator({ recordingsDir: join(dir, 'rec'), configDir, speed: 10, spans: [{ span: 1, signalling: 'pri_cpe', group: 1 }] });
-  ami = await connectAmi(emulator);
-  t = await createTestApp({ asterisk: { ami, configDir } });
-  admin = await t.loginAs('admin');
-  const directory = t.modules.provisioning.directory;
-  ari = createAriCallControl({ url: emulator.ariUrl, user: emulator.ariUser, password: emulator.ariPassword, app: 'atende', logger: silentLogger });
-  ari.start();
-  await until('ARI up', () => ari.callControl.connectionState() === 'up');
-  calls = createCallsApp({
-    callControl: ari.callControl,
-    database: t.deps.database,
-    logger: silentLogger,
-    clock: systemClock,
-    config: { asterisk: { ari: { app: 'atende' }, soundsDir: '' } },
-    tenantResolver: (fallback) => telephonyTenantResolver(directory, fallback),
-    handlers: telephonyHandlers({ directory, ringSeconds: 3, outboundRingSeconds: 20 }),
-  });
-  await calls.start();
+  world = await telephonyWorld('atende-tel-calls-', { ringSeconds: 3, outboundRingSeconds: 20 });
+  ({ emulator, t, admin } = world);
 
   await api('PATCH', `tenants/${t.tenantA}`, { ddd: '11' });
   await api('POST', 'telephony/spans', { span: 1, signalling: 'pri_cpe', group: 1, unknownDidCause: 21 });
@@ -105,14 +76,7 @@ beforeEach(async () => {
   emulator.setTrunk('operadora', { congested: false });
 });
 
-afterAll(async () => {
-  await calls?.stop(0);
-  await ari?.stop();
-  await t?.close();
-  await ami?.stop();
-  await emulator?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => world?.close());
 
 describe('extension to extension', () => {
   it('rings the other extension with the caller’s name, then the two talk; one hanging up ends both', async () => {

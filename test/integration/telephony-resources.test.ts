@@ -173,7 +173,11 @@ describe('inbound routes and destinations', () => {
   it.each([
     ['an overlapping DID', { name: 'Dup', did: '01133334444', destination: { kind: 'hangup' } }, 409, 'did'],
     ['a caller-id pattern with a syntax error', { name: 'P', did: '1133335555', cidPattern: '_11[2', destination: { kind: 'hangup' } }, 400, 'cidPattern'],
-    ['a destination whose module is not installed', { name: 'P', did: '1133335555', destination: { kind: 'ivr', id: 1 } }, 400, 'destination.kind'],
+    ['an IVR that does not exist', { name: 'P', did: '1133335555', destination: { kind: 'ivr', id: 987_654 } }, 400, 'destination.id'],
+    ['a queue destination without its id', { name: 'P', did: '1133335555', destination: { kind: 'queue' } }, 400, 'destination.id'],
+    ['a time condition that does not exist', { name: 'P', did: '1133335555', destination: { kind: 'time_condition', id: 987_654 } }, 400, 'destination.id'],
+    ['a voicemail box that does not exist', { name: 'P', did: '1133335555', destination: { kind: 'voicemail', id: 987_654 } }, 400, 'destination.id'],
+    ['an unknown kind of destination', { name: 'P', did: '1133335555', destination: { kind: 'fax', id: 1 } }, 400, 'destination.kind'],
     ['an extension that does not exist', { name: 'P', did: '1133335555', destination: { kind: 'extension', id: 987_654 } }, 400, 'destination.id'],
     ['an external destination without a number', { name: 'P', did: '1133335555', destination: { kind: 'external' } }, 400, 'destination.number'],
   ])('refuses %s', async (_what, body, status, field) => {
@@ -315,13 +319,16 @@ describe('conferences, music on hold, announcements', () => {
 
 describe('SIP settings and tenancy', () => {
   it('every admin reads the server-wide SIP settings; only a super user changes them', async () => {
-    expect((await get('sip-settings')).json()).toMatchObject({ udpPort: 5060, sessionTimers: 'no', language: 'pt_BR', unknownDidCause: 1, unknownDidSipAnswer: { code: 404, reason: 'Not Found' } });
+    expect((await get('sip-settings')).json()).toMatchObject({ udpPort: 5060, sessionTimers: 'no', language: 'pt_BR', unknownDidCause: 1, blacklistCause: 21, unknownDidSipAnswer: { code: 404, reason: 'Not Found' } });
     expect((await patch('sip-settings', { videoSupport: true })).statusCode).toBe(403);
     expect(refusal(await patch('sip-settings', { externalAddress: '198.51.100.20' }, superUser))).toEqual([400, 'localNets']);
     const ok = await patch('sip-settings', { externalAddress: '198.51.100.20', localNets: ['192.168.0.0/16'] }, superUser);
     expect(ok.json()).toMatchObject({ externalAddress: '198.51.100.20', localNets: ['192.168.0.0/16'] });
     const declined = await patch('sip-settings', { unknownDidCause: 41 }, superUser);
     expect(declined.json().unknownDidSipAnswer).toEqual({ code: 603, reason: 'Decline', causeText: 'Temporary failure' });
+    // The cause a caller on the inbound blacklist is refused with (flows-engine shows it used).
+    expect((await patch('sip-settings', { blacklistCause: 17 }, superUser)).json().blacklistCause).toBe(17);
+    expect(refusal(await patch('sip-settings', { blacklistCause: 200 }, superUser))).toEqual([400, 'blacklistCause']);
   });
 
   it("one tenant cannot read or change another's telephony rows (404)", async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Destination } from '../../src/calls/index.js';
 import {
   describeLoop,
   ivrProblem,
@@ -6,7 +7,6 @@ import {
   silentExits,
   silentLoopThrough,
   type CollectNode,
-  type Destination,
   type IvrDefinition,
   type MenuNode,
   type PlayNode,
@@ -73,9 +73,9 @@ describe('IVR definition checks', () => {
       { field: 'nodes.1.prompt.0', ref: prompt(12) },
     ]);
     expect(refs.destinations).toEqual([
-      { field: 'nodes.0.options.0.target', destination: { kind: 'queue', id: 1 } },
-      { field: 'nodes.0.onExhausted', destination: { kind: 'time_condition', id: 7 } },
-      { field: 'nodes.1.next', destination: { kind: 'queue', id: 2 } },
+      { field: 'nodes.0.options.0.target.destination', destination: { kind: 'queue', id: 1 } },
+      { field: 'nodes.0.onExhausted.destination', destination: { kind: 'time_condition', id: 7 } },
+      { field: 'nodes.1.next.destination', destination: { kind: 'queue', id: 2 } },
     ]);
   });
 

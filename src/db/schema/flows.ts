@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { Destination } from '../../flows/destination.js';
+import type { Destination } from '../../calls/destination.model.js';
 import type { OwnHoliday, HolidayType } from '../../flows/holidays.logic.js';
 import type { IvrDefinition, PromptRef } from '../../flows/ivr.model.js';
 import type { SurveyQuestion } from '../../flows/survey.model.js';

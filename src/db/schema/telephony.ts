@@ -224,5 +224,7 @@ export const sipSettings = sqliteTable('sip_settings', {
   trunkQualifySeconds: integer('trunk_qualify_seconds').notNull().default(60),
   /** Q.850 cause for a call to a DID no inbound route knows (a span or trunk may override it). */
   unknownDidCause: integer('unknown_did_cause').notNull().default(1),
+  /** Q.850 cause a caller on a tenant's inbound blacklist is refused with, before answer (21: call rejected, SIP 403). */
+  blacklistCause: integer('blacklist_cause').notNull().default(21),
   updatedAt: integer('updated_at').notNull(),
 });

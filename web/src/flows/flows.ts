@@ -3,7 +3,7 @@
  * hours of a week. The rules themselves are the server's (imported through `@server`), so the
  * screens and the calls agree.
  */
-import type { Destination } from '@server/flows/destination';
+import type { Destination } from '@server/calls/destination.model';
 import { inPeriod } from '@server/flows/time-condition.logic';
 import type { LocalTime, Period } from '@server/flows/time-condition.model';
 import type { IvrDefinition, IvrNode, IvrTraceEvent, NodeTarget } from '@server/flows/ivr.model';

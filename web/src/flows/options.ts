@@ -1,18 +1,16 @@
-import { computed, onMounted, shallowRef } from 'vue';
+import { onMounted, shallowRef } from 'vue';
 import { api, ok } from '@/api/client';
-import type { RowNames } from './flows';
+import { useDestinationChoices } from '@/kit/destinations';
 
 const ALL = { limit: 500 };
 
 /**
- * What the flow editors choose from: the rows destinations may point at (IVRs, time
- * conditions, voicemail boxes, surveys), the tenant's prompts and Atende's own. Loaded when the
+ * What the flow editors choose from: the rows destinations may point at (every kind, the
+ * picker's), surveys, holiday calendars, the tenant's prompts and Atende's own. Loaded when the
  * screen opens; `reload()` after a change elsewhere.
  */
 export function useFlowChoices() {
-  const ivrs = shallowRef<{ id: number; name: string }[]>([]);
-  const timeConditions = shallowRef<{ id: number; name: string }[]>([]);
-  const voicemail = shallowRef<{ id: number; name: string }[]>([]);
+  const destinations = useDestinationChoices({ manual: true });
   const surveys = shallowRef<{ id: number; name: string }[]>([]);
   const calendars = shallowRef<{ id: number; name: string }[]>([]);
   const prompts = shallowRef<{ id: number; name: string }[]>([]);
@@ -20,10 +18,8 @@ export function useFlowChoices() {
   const quietly = <T>(p: Promise<{ items: T[] }>) => p.then((r) => r.items).catch(() => [] as T[]);
 
   async function reload(): Promise<void> {
-    const [a, b, c, d, e, f, g] = await Promise.all([
-      quietly(ok(api.GET('/api/v1/flows/ivrs', { params: { query: ALL } }))),
-      quietly(ok(api.GET('/api/v1/flows/time-conditions', { params: { query: ALL } }))),
-      quietly(ok(api.GET('/api/v1/flows/voicemail-boxes', { params: { query: ALL } }))),
+    const [, d, e, f, g] = await Promise.all([
+      destinations.reload(),
       quietly(ok(api.GET('/api/v1/flows/surveys', { params: { query: ALL } }))),
       quietly(ok(api.GET('/api/v1/flows/holiday-calendars', { params: { query: ALL } }))),
       quietly(ok(api.GET('/api/v1/telephony/prompts', { params: { query: ALL } }))),
@@ -31,9 +27,6 @@ export function useFlowChoices() {
         .then((r) => r.names)
         .catch(() => [] as string[]),
     ]);
-    ivrs.value = a;
-    timeConditions.value = b;
-    voicemail.value = c;
     surveys.value = d;
     calendars.value = e;
     prompts.value = f;
@@ -41,9 +34,7 @@ export function useFlowChoices() {
   }
   onMounted(() => void reload());
 
-  const byId = (list: { id: number; name: string }[]) => new Map(list.map((r) => [r.id, r.name]));
-  const names = computed<RowNames>(() => ({ ivr: byId(ivrs.value), time_condition: byId(timeConditions.value), voicemail: byId(voicemail.value) }));
-  return { ivrs, timeConditions, voicemail, surveys, calendars, prompts, sounds, names, reload };
+  return { destinations: destinations.choices, names: destinations.names, surveys, calendars, prompts, sounds, reload };
 }
 
 export type FlowChoices = ReturnType<typeof useFlowChoices>;

@@ -3,30 +3,7 @@
 /** What the server's codec lists accept, in the order an E1-facing call centre prefers. */
 export const CODECS = ['alaw', 'ulaw', 'g722', 'g729', 'gsm', 'opus'] as const;
 
-/** Destinations whose modules exist; the others are refused by the server until they land. */
-export const DESTINATION_KINDS = ['extension', 'announcement', 'conference', 'external', 'hangup'] as const;
-export type DestinationKind = (typeof DESTINATION_KINDS)[number];
-
 export const blankToNull = (s: string): string | null => (s.trim() === '' ? null : s.trim());
-
-export interface DestinationModel {
-  kind: DestinationKind;
-  id: number | null;
-  number: string;
-  cause: number | null;
-}
-
-/** The request's destination from the form: only the field its kind uses. */
-export function destinationBody(d: DestinationModel): { kind: DestinationKind; id?: number; number?: string; cause?: number } {
-  switch (d.kind) {
-    case 'external':
-      return { kind: d.kind, number: d.number.trim() };
-    case 'hangup':
-      return d.cause === null ? { kind: d.kind } : { kind: d.kind, cause: d.cause };
-    default:
-      return d.id === null ? { kind: d.kind } : { kind: d.kind, id: d.id };
-  }
-}
 
 /** One unified diff split into lines with their kind, for colouring. */
 export function diffLines(diff: string): { text: string; kind: 'add' | 'del' | 'hunk' | 'ctx' }[] {

@@ -1,0 +1,1 @@
+ALTER TABLE `sip_settings` ADD `blacklist_cause` integer DEFAULT 21 NOT NULL;

@@ -1,0 +1,71 @@
+/**
+ * Provisioned telephony over real sockets, as the daemon runs it: the emulator (one PRI span,
+ * config mode: only what an apply wrote exists), the HTTP app wired to its configuration
+ * directory and AMI, the production ARI adapter, and the calls engine with the call flows of
+ * `callFlows()`. Every play is noted (`plays`: which prompts a channel heard).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCallsApp, type CallsApp } from '../../src/calls/index.js';
+import { silentLogger, systemClock } from '../../src/kernel/index.js';
+import { callFlows } from '../../src/modules.js';
+import type { Media } from '../../src/telephony/call-control.js';
+import { createAriCallControl, type AriCallControlHandle } from '../../src/telephony/ari/index.js';
+import { startEmulator, type Emulator } from '../../src/telephony/emulator/index.js';
+import { connectAmi } from './ami.js';
+import { createTestApp, type LoggedIn, type TestApp } from './app.js';
+import { notingPlays } from './emulator-ari.js';
+import { until } from './until.js';
+
+export interface TelephonyWorld {
+  dir: string;
+  emulator: Emulator;
+  ari: AriCallControlHandle;
+  t: TestApp;
+  /** An admin of `t.tenantA`. */
+  admin: LoggedIn;
+  calls: CallsApp;
+  plays: { channelId: string; media: Media[] }[];
+  close(): Promise<void>;
+}
+
+export async function telephonyWorld(prefix: string, ring: { ringSeconds: number; outboundRingSeconds: number }): Promise<TelephonyWorld> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const configDir = join(dir, 'asterisk');
+  const emulator = await startEmulator({ recordingsDir: join(dir, 'rec'), configDir, speed: 10, spans: [{ span: 1, signalling: 'pri_cpe', group: 1 }] });
+  const ami = await connectAmi(emulator);
+  const t = await createTestApp({ asterisk: { ami, configDir } });
+  const admin = await t.loginAs('admin');
+  const ari = createAriCallControl({ url: emulator.ariUrl, user: emulator.ariUser, password: emulator.ariPassword, app: 'atende', logger: silentLogger });
+  ari.start();
+  await until('ARI up', () => ari.callControl.connectionState() === 'up');
+  const plays: TelephonyWorld['plays'] = [];
+  const control = notingPlays(ari.callControl, plays);
+  const calls = createCallsApp({
+    callControl: control,
+    database: t.deps.database,
+    logger: silentLogger,
+    clock: systemClock,
+    config: { asterisk: { ari: { app: 'atende' }, soundsDir: '' } },
+    ...callFlows(t.modules, { control, dataDir: dir, ...ring }),
+  });
+  await calls.start();
+  return {
+    dir,
+    emulator,
+    ari,
+    t,
+    admin,
+    calls,
+    plays,
+    async close() {
+      await calls.stop(0);
+      await ari.stop();
+      await t.close();
+      await ami.stop();
+      await emulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
