@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { EventPublisher, Logger, Random } from '../kernel/index.js';
 import type { ResourceContext } from '../resources/index.js';
+import type { CallerDirectory } from './routing.model.js';
 import { routingRoutes } from './routing.routes.js';
 import { RoutingService } from './routing.service.js';
 
@@ -21,6 +22,8 @@ export interface RoutingModuleDeps {
   random: Random;
   events: EventPublisher;
   timeZone: string;
+  /** The CRM's screen pop, in the contact book each queue names. */
+  callers?: CallerDirectory;
 }
 
 export interface RoutingModule {
