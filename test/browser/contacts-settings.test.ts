@@ -154,7 +154,7 @@ describe('CRM settings screens', () => {
     await open('/contacts/shortcuts', 'Atalhos');
     const page = crm.page;
     await page.getByLabel('Texto 1', { exact: true }).fill('Bom dia, {{primeiro_nome}}! Aqui é {{agente}}.');
-    await page.getByRole('button', { name: 'Excluir Atalho 2', exact: true }).click();
+    await page.getByRole('button', { name: 'Excluir Linha 2', exact: true }).click();
     await page.getByRole('button', { name: 'Novo atalho' }).click();
     await page.getByLabel('Atalho 3', { exact: true }).fill('bom tarde');
     await page.getByLabel('Texto 3', { exact: true }).fill('Boa tarde, {{primeiro_nome}}.');
@@ -166,8 +166,8 @@ describe('CRM settings screens', () => {
     await page.getByRole('button', { name: 'Salvar' }).click();
 
     // Each refusal next to its row and field; everything typed is still there; nothing was saved.
-    const third = page.getByRole('row', { name: 'Atalho 3', exact: true });
-    const fourth = page.getByRole('row', { name: 'Atalho 4', exact: true });
+    const third = page.getByRole('row', { name: 'Linha 3', exact: true });
+    const fourth = page.getByRole('row', { name: 'Linha 4', exact: true });
     expect(await refusedAt(third, 'prefix')).toContain('bom tarde');
     expect(await refusedAt(fourth, 'text')).toContain('atendente');
     expect(await page.getByLabel('Texto 1', { exact: true }).inputValue()).toBe('Bom dia, {{primeiro_nome}}! Aqui é {{agente}}.');
@@ -181,7 +181,7 @@ describe('CRM settings screens', () => {
     await page.getByLabel('Atalho 3', { exact: true }).fill('boatarde');
     await page.getByLabel('Texto 4', { exact: true }).fill('Obrigado, {{primeiro_nome}}.');
     await page.getByRole('button', { name: 'Salvar' }).click();
-    await page.getByRole('row', { name: 'Atalho 3', exact: true }).getByRole('alert').waitFor({ state: 'detached' });
+    await page.getByRole('row', { name: 'Linha 3', exact: true }).getByRole('alert').waitFor({ state: 'detached' });
     await expect.poll(stored).toEqual([
       ['boatarde', 'Boa tarde, {{primeiro_nome}}.', queue.id],
       ['bomdia', 'Bom dia, {{primeiro_nome}}! Aqui é {{agente}}.', null],
@@ -189,7 +189,7 @@ describe('CRM settings screens', () => {
     ]);
     // The list is read back from the server, in prefix order.
     await expect.poll(() => page.getByLabel('Atalho 1', { exact: true }).inputValue()).toBe('boatarde');
-    expect(await page.getByRole('row', { name: /^Atalho \d$/ }).count()).toBe(3);
+    expect(await page.getByRole('row', { name: /^Linha \d$/ }).count()).toBe(3);
 
     const carla = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Carla Dias Souza', phones: [{ number: '21998765432' }] });
     const chat = await crm.manager.must<{ id: number }>('POST', '/api/v1/interactions', { contactId: carla.id, kind: 'inbound', channel: 'webchat' });
@@ -212,7 +212,7 @@ describe('CRM settings screens', () => {
     await page.getByLabel('Pergunta 3', { exact: true }).fill('Como pedir a segunda via?');
     await page.getByLabel('Resposta 3', { exact: true }).fill('Pelo site, em Minha conta.');
     await page.getByRole('button', { name: 'Salvar' }).click();
-    expect(await refusedAt(page.getByRole('row', { name: 'Pergunta 2', exact: true }), 'question')).toContain('Qual o horário?');
+    expect(await refusedAt(page.getByRole('row', { name: 'Linha 2', exact: true }), 'question')).toContain('Qual o horário?');
     type Faq = { question: string; answer: string; active: boolean };
     const stored = async () => (await crm.manager.must<{ items: Faq[] }>('GET', '/api/v1/crm/faq?sort=question')).items.map((f) => [f.question, f.answer, f.active]);
     expect(await stored()).toEqual([['Qual o horário?', 'Das 8h às 18h.', true]]);
@@ -225,7 +225,7 @@ describe('CRM settings screens', () => {
       ['Como pedir a segunda via?', 'Pelo site, em Minha conta.', true],
       ['Qual o horário?', 'Das 8h às 20h, de segunda a sábado.', false],
     ]);
-    await expect.poll(() => page.getByRole('row', { name: /^Pergunta \d$/ }).count()).toBe(3);
+    await expect.poll(() => page.getByRole('row', { name: /^Linha \d$/ }).count()).toBe(3);
     expect(await seriousA11yViolations(crm.page)).toEqual([]);
     expect(crm.problems).toEqual([]);
   });

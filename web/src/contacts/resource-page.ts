@@ -74,8 +74,6 @@ export interface BulkListSpec<T extends { id: number }> {
   title: string;
   /** Message key of the button that adds a row. */
   addLabel: string;
-  /** Message key of a row's name for screen readers, with `{n}` its position. */
-  rowLabel: string;
   emptyText: string;
   access: string;
   load: () => Promise<T[]>;
