@@ -116,6 +116,12 @@ export function createModules(deps: ModuleDeps): Modules {
     events,
     timeZone: config.timezone,
     dataDir: config.dataDir,
+    callers: {
+      find: (tenantId, number, bookId) => {
+        const found = contacts.lookup(tenantId, number, bookId ?? contacts.defaultBook(tenantId)).matches[0];
+        return found ? { contactId: found.contactId, name: found.name, ownerUserId: found.ownerUserId, ownerUntil: found.ownerUntil } : null;
+      },
+    },
   });
   const jobs = createJobs(logger, config.timezone);
 
@@ -144,7 +150,14 @@ export function createModules(deps: ModuleDeps): Modules {
     contacts,
     flows,
     logger,
-    refs: { routeExists: (tenantId, id) => provisioning.services.outboundRoutes.row(tenantId, id) !== undefined },
+    refs: {
+      routeExists: (tenantId, id) => provisioning.services.outboundRoutes.row(tenantId, id) !== undefined,
+      queueExists: (tenantId, id) => routing.service.queues.row(tenantId, id) !== undefined,
+      agentsLoggedIn: (tenantId, queueId) => {
+        const live = routing.service.engine.queueSnapshot(queueId);
+        return live?.tenantId === tenantId ? live.agents.loggedIn : 0;
+      },
+    },
   });
   const flowRunner = new FlowRunner({ flows, soundsDir: soundsDirFor(config.asterisk.soundsDir), logger });
   const { services, settings } = provisioning;

@@ -33,21 +33,38 @@ export interface NewContact {
 }
 
 const IN_CHUNK = 500;
+/**
+ * Rows per multi-row INSERT. One statement per chunk instead of per row: fewer calls into
+ * SQLite, and the tables' AUTOINCREMENT counter is read and written once per statement.
+ */
+const INSERT_CHUNK = 100;
+
+const CONTACT_COLUMNS = `tenant_id, book_id, name, name_key, document, company, street, street_number, complement, district, city, state, postal_code,
+  custom, do_not_call, active, import_id, created_at, updated_at`;
+const CONTACT_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?)';
+const PHONE_VALUES = '(?, ?, ?, ?, ?, ?, 1, 0)';
+const EMAIL_VALUES = '(?, ?, ?, ?)';
+const MULTI_INSERT = {
+  contacts: (n: number) => `INSERT INTO contacts (${CONTACT_COLUMNS}) VALUES ${Array.from({ length: n }, () => CONTACT_VALUES).join(',')}`,
+  phones: (n: number) =>
+    `INSERT INTO contact_phones (tenant_id, contact_id, book_id, number, kind, position, valid, do_not_call) VALUES ${Array.from({ length: n }, () => PHONE_VALUES).join(',')}`,
+  emails: (n: number) => `INSERT INTO contact_emails (tenant_id, contact_id, email, position) VALUES ${Array.from({ length: n }, () => EMAIL_VALUES).join(',')}`,
+};
 
 /**
  * The SQL the hot paths need: the screen-pop lookup (one indexed probe per call) and the
- * importer's batch writes and duplicate checks, as statements prepared once per database.
+ * importer's batch writes (multi-row inserts) and duplicate checks, as statements prepared once
+ * per repository.
  */
 export class ContactsRepo {
   private readonly sqlite: Database;
   private readonly byPhone: Statement;
   private readonly byPhoneInBook: Statement;
-  private readonly insertContact: Statement;
-  private readonly insertPhone: Statement;
-  private readonly insertEmail: Statement;
   private readonly deleteImported: Statement;
   /** The duplicate checks' `IN (…)` statements by how many values they take (an import reuses two or three sizes). */
   private readonly inStatements = new Map<string, Statement>();
+  /** The multi-row inserts by table and row count (at most `INSERT_CHUNK` sizes each). */
+  private readonly multiInserts = new Map<string, Statement>();
 
   constructor(sqlite: Database) {
     this.sqlite = sqlite;
@@ -57,13 +74,6 @@ export class ContactsRepo {
       WHERE p.tenant_id = ? AND p.number = ? AND c.active = 1`;
     this.byPhone = this.sqlite.prepare(`${select} ORDER BY c.updated_at DESC, c.id DESC LIMIT 10`);
     this.byPhoneInBook = this.sqlite.prepare(`${select} AND c.book_id = ? ORDER BY c.updated_at DESC, c.id DESC LIMIT 10`);
-    this.insertContact = this.sqlite.prepare(`INSERT INTO contacts (tenant_id, book_id, name, name_key, document, company, street, street_number,
-        complement, district, city, state, postal_code, custom, do_not_call, active, import_id, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?)`);
-    this.insertPhone = this.sqlite.prepare(
-      'INSERT INTO contact_phones (tenant_id, contact_id, book_id, number, kind, position, valid, do_not_call) VALUES (?, ?, ?, ?, ?, ?, 1, 0)',
-    );
-    this.insertEmail = this.sqlite.prepare('INSERT INTO contact_emails (tenant_id, contact_id, email, position) VALUES (?, ?, ?, ?)');
     this.deleteImported = this.sqlite.prepare('DELETE FROM contacts WHERE id IN (SELECT id FROM contacts WHERE import_id = ? LIMIT ?)');
   }
 
@@ -114,36 +124,74 @@ export class ContactsRepo {
     return found;
   }
 
-  /** Inserts a contact with its phones and e-mails (inside the caller's transaction). */
-  insert(tenantId: number, c: NewContact, importId: number | null, now: number): number {
-    const id = Number(
-      this.insertContact.run(
-        tenantId,
-        c.bookId,
-        c.name,
-        c.nameKey,
-        c.document,
-        c.company,
-        c.street,
-        c.streetNumber,
-        c.complement,
-        c.district,
-        c.city,
-        c.state,
-        c.postalCode,
-        JSON.stringify(c.custom),
-        importId,
-        now,
-        now,
-      ).lastInsertRowid,
-    );
-    for (let i = 0; i < c.phones.length; i++) this.insertPhone.run(tenantId, id, c.bookId, c.phones[i]!.number, c.phones[i]!.kind, i);
-    for (let i = 0; i < c.emails.length; i++) this.insertEmail.run(tenantId, id, c.emails[i]!, i);
-    return id;
+  /**
+   * Inserts many contacts with their phones and e-mails (inside the caller's transaction), a
+   * chunk of rows per statement: what an import does with each batch.
+   */
+  insertMany(tenantId: number, list: readonly NewContact[], importId: number | null, now: number): void {
+    const phones = new RowBuffer(this, 'phones', 6);
+    const emails = new RowBuffer(this, 'emails', 4);
+    for (let start = 0; start < list.length; start += INSERT_CHUNK) {
+      const end = Math.min(list.length, start + INSERT_CHUNK);
+      const params: unknown[] = [];
+      for (let i = start; i < end; i++) {
+        const c = list[i]!;
+        params.push(tenantId, c.bookId, c.name, c.nameKey, c.document, c.company, c.street, c.streetNumber, c.complement, c.district, c.city, c.state, c.postalCode);
+        params.push(JSON.stringify(c.custom), importId, now, now);
+      }
+      const result = this.multiInsert('contacts', end - start).run(params);
+      if (result.changes !== end - start) throw new Error(`contacts: ${result.changes} of ${end - start} rows inserted`);
+      // The rows of one INSERT … VALUES get consecutive ids, in the order written (AUTOINCREMENT, inside our transaction).
+      const first = Number(result.lastInsertRowid) - (end - start) + 1;
+      for (let i = start; i < end; i++) {
+        const c = list[i]!;
+        const id = first + (i - start);
+        for (let k = 0; k < c.phones.length; k++) phones.add(tenantId, id, c.bookId, c.phones[k]!.number, c.phones[k]!.kind, k);
+        for (let k = 0; k < c.emails.length; k++) emails.add(tenantId, id, c.emails[k]!, k);
+      }
+    }
+    phones.flush();
+    emails.flush();
+  }
+
+  /** The prepared `INSERT … VALUES (…), (…)` of `rows` rows. */
+  multiInsert(table: keyof typeof MULTI_INSERT, rows: number): Statement {
+    const key = `${table}:${rows}`;
+    let statement = this.multiInserts.get(key);
+    if (!statement) {
+      statement = this.sqlite.prepare(MULTI_INSERT[table](rows));
+      this.multiInserts.set(key, statement);
+    }
+    return statement;
   }
 
   /** Deletes up to `limit` contacts an import created (their phones and e-mails go with them). */
   deleteImportedContacts(importId: number, limit: number): number {
     return this.deleteImported.run(importId, limit).changes;
+  }
+}
+
+/** Child rows gathered and written `INSERT_CHUNK` at a time. */
+class RowBuffer {
+  private params: unknown[] = [];
+  private rows = 0;
+
+  constructor(
+    private readonly repo: ContactsRepo,
+    private readonly table: 'phones' | 'emails',
+    private readonly width: number,
+  ) {}
+
+  add(...values: unknown[]): void {
+    for (const v of values) this.params.push(v);
+    if (++this.rows === INSERT_CHUNK) this.flush();
+  }
+
+  flush(): void {
+    if (this.rows === 0) return;
+    if (this.params.length !== this.rows * this.width) throw new Error(`${this.table}: ${this.params.length} values for ${this.rows} rows`);
+    this.repo.multiInsert(this.table, this.rows).run(this.params);
+    this.params = [];
+    this.rows = 0;
   }
 }

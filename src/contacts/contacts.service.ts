@@ -19,6 +19,7 @@ import type { ImportPublisher } from './import/importer.model.js';
 import { ImportService } from './import/importer.service.js';
 import { InteractionsService, type InteractionRow } from './interactions.service.js';
 import { checkPhone } from './phone.logic.js';
+import { shortcutsOfService } from './services.ref.js';
 import { faqDef, shortcutDef } from './shortcuts.resource.js';
 import { groupDef, statusDef, statusesOfGroup, tagDef } from './tabulations.resource.js';
 
@@ -85,6 +86,7 @@ export class ContactsService {
     resources.references.add('contact_form', campaignTypesUsingForm(this.db));
     resources.references.add('campaign_type', booksOfCampaignType(this.db));
     resources.references.add('status_group', statusesOfGroup(this.db));
+    resources.references.add('queue', shortcutsOfService(this.db));
 
     this.interactions = new InteractionsService(resources.database, resources.clock);
     this.importer = new ImportService({

@@ -90,10 +90,10 @@ export function checkFieldValue(rule: FieldRule, value: FieldValue | null | unde
   return { ok: true, value: text };
 }
 
-/** Lower case without accents: what name search compares. */
+const ASCII = /^[\x20-\x7e]*$/;
+
+/** Lower case without accents: what name search compares (plain ASCII, most names, skips the Unicode decomposition). */
 export const searchKey = (s: string): string =>
-  s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
+  (ASCII.test(s) ? s : s.normalize('NFD').replace(/\p{M}/gu, ''))
     .toLowerCase()
     .trim();

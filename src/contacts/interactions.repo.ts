@@ -9,6 +9,7 @@ import {
   contactPhones,
   contacts,
   crmSettings,
+  queues,
   shortcuts,
   statusGroupTeams,
   statusGroups,
@@ -89,6 +90,15 @@ export class InteractionsRepo {
       .select()
       .from(contactInteractions)
       .where(and(eq(contactInteractions.id, id), tenantId === null ? undefined : eq(contactInteractions.tenantId, tenantId)))
+      .get();
+  }
+
+  /** The service (queue) an interaction belongs to: its name and whether it demands a tabulation. */
+  service(tenantId: number, id: number): { name: string; requireTabulation: boolean } | undefined {
+    return this.db
+      .select({ name: queues.name, requireTabulation: queues.requireTabulation })
+      .from(queues)
+      .where(and(eq(queues.id, id), eq(queues.tenantId, tenantId)))
       .get();
   }
 

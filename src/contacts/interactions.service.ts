@@ -22,7 +22,7 @@ export interface OpenInteraction {
   serviceName?: string | null;
   agentUserId?: number | null;
   callId?: string | null;
-  /** The service or campaign demands a tabulation before it may finish. */
+  /** The service or campaign demands a tabulation before it may finish (default: the service's own setting). */
   requiresTabulation?: boolean;
   details?: Record<string, unknown>;
   startedAt?: number;
@@ -119,6 +119,8 @@ export class InteractionsService {
   open(tenantId: number, o: OpenInteraction): InteractionRow {
     return this.repo.transaction(() => {
       if (o.contactId != null) this.contactOf(tenantId, o.contactId);
+      const service = o.serviceId == null ? undefined : this.repo.service(tenantId, o.serviceId);
+      if (o.serviceId != null && !service) throw invalidField('serviceId', `serviceId: there is no service (queue) ${o.serviceId} in this tenant`);
       const now = o.startedAt ?? this.clock.now();
       const phone = o.address ? checkPhone(o.address) : undefined;
       const address = phone?.ok ? phone.number : (o.address ?? null);
@@ -131,11 +133,11 @@ export class InteractionsService {
           kind: o.kind,
           channel: o.channel,
           serviceId: o.serviceId ?? null,
-          serviceName: o.serviceName ?? null,
+          serviceName: o.serviceName ?? service?.name ?? null,
           agentUserId: o.agentUserId ?? null,
           callId: o.callId ?? null,
           state: 'open',
-          requiresTabulation: o.requiresTabulation ?? false,
+          requiresTabulation: o.requiresTabulation ?? service?.requireTabulation ?? false,
           startedAt: now,
           tagIds: [],
           formValues: {},

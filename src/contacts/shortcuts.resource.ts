@@ -5,6 +5,7 @@ import { Id, Nullable, Timestamps, closed } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
 import { Flag, iso } from './schemas.js';
+import { checkServices } from './services.ref.js';
 import { unknownVariables } from './template.logic.js';
 
 export const SHORTCUT_PREFIX = '^[\\p{L}\\p{N}_.-]{1,30}$';
@@ -50,6 +51,7 @@ export const shortcutDef: ResourceDef<typeof shortcuts, ShortcutInput, ShortcutV
     const unknown = unknownVariables(input.text);
     if (unknown.length > 0) throw invalidField('text', `text: unknown variable {{${unknown[0]}}}`);
     const serviceId = input.serviceId ?? null;
+    if (serviceId !== null) checkServices(w.db, w.tenantId, 'serviceId', [serviceId]);
     const clash = w.db
       .select({ id: shortcuts.id })
       .from(shortcuts)

@@ -6,6 +6,7 @@ import { Id, Nullable, Timestamps, closed } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import type { ResourceDef, RowOf, WriteContext } from '../resources/index.js';
 import { Actions, Flag, Kinds, Literals, Name, OptionalText, iso } from './schemas.js';
+import { checkServices } from './services.ref.js';
 import { unknownVariables } from './template.logic.js';
 
 /** Checks the actions of a status or a tag; `field` is where they sit in the body. */
@@ -180,6 +181,7 @@ export const statusDef: ResourceDef<typeof statuses, StatusInput, StatusView> = 
       .where(and(eq(statuses.groupId, input.groupId), eq(statuses.name, input.name), ...(w.before ? [ne(statuses.id, w.before.id)] : [])))
       .get();
     if (clash) throw conflict(`the group already has a status named ${input.name}`, { field: 'name' });
+    if (input.actions?.transferServiceId) checkServices(w.db, w.tenantId, 'actions.transferServiceId', [input.actions.transferServiceId]);
     return {
       groupId: input.groupId,
       name: input.name,
@@ -277,6 +279,8 @@ export const tagDef: ResourceDef<typeof tags, TagInput, TagView> = {
       .where(and(eq(tags.tenantId, w.tenantId), parentId === null ? isNull(tags.parentId) : eq(tags.parentId, parentId), eq(tags.title, input.title), ...(w.before ? [ne(tags.id, w.before.id)] : [])))
       .get();
     if (siblings) throw conflict(`a tag titled ${input.title} already exists there`, { field: 'title' });
+    checkServices(w.db, w.tenantId, 'serviceIds', input.serviceIds ?? [], true);
+    if (input.actions?.transferServiceId) checkServices(w.db, w.tenantId, 'actions.transferServiceId', [input.actions.transferServiceId]);
     return {
       parentId,
       title: input.title,

@@ -64,6 +64,9 @@ export class DialerService {
     resources.references.add('status_group', (tenantId, id) =>
       this.campaigns.rows(tenantId).filter((c) => c.statusGroupId === id).map((c) => ({ entity: 'dialer_campaign', id: c.id, name: c.name })),
     );
+    resources.references.add('queue', (tenantId, id) =>
+      this.campaigns.rows(tenantId).filter((c) => c.queueId === id).map((c) => ({ entity: 'dialer_campaign', id: c.id, name: c.name })),
+    );
     contacts.importer.register(new ListImportTarget(contacts.contactsImportTarget));
   }
 

@@ -96,7 +96,8 @@ export const strategyDef: ResourceDef<typeof dialerStrategies, StrategyInput, St
       maxAttemptsPerPhone: input.maxAttemptsPerPhone,
       maxAttemptsPerContact: input.maxAttemptsPerContact,
       maxAttemptsPerDay: input.maxAttemptsPerDay,
-      retryMinutes: { ...DEFAULT_RETRY_MINUTES, ...input.retryMinutes },
+      // A patch names only the delays it changes: the others stay as stored (or the defaults, for a new strategy).
+      retryMinutes: { ...DEFAULT_RETRY_MINUTES, ...w.before?.retryMinutes, ...input.retryMinutes },
       phoneOrder: input.phoneOrder ?? 'as_listed',
       timeConditionId,
     };

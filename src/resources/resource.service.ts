@@ -3,7 +3,7 @@ import type { AuditService } from '../audit/index.js';
 import type { Database_ } from '../db/client.js';
 import { tenants } from '../db/schema/index.js';
 import type { Actor } from '../http/principal.js';
-import { conflict, notFound, type Clock, type Logger } from '../kernel/index.js';
+import { AppError, conflict, notFound, type Clock, type Logger } from '../kernel/index.js';
 import type { ReferenceRegistry } from './references.js';
 import type {
   ChangeAction,
@@ -58,6 +58,18 @@ export class ChangeFeed {
 interface Written<V> {
   view: V;
   change: ResourceChange;
+}
+
+/** One item of a bulk save that was refused: its list (`op`), its index there, and why. */
+export interface BulkRefusal {
+  op: 'remove' | 'update' | 'create';
+  index: number;
+  /** The row's id (remove, update). */
+  id: number | null;
+  status: number;
+  code: string;
+  field: string | null;
+  message: string;
 }
 
 /** What `bulk` does, in this order: deletes, updates, creates. */
@@ -148,24 +160,36 @@ export class ResourceService<T extends ScopedTable, TInput extends object, TView
   /**
    * Several creates, updates and deletes of one tenant as one change (a bulk save of a list
    * the admin edited in place): all are checked and written, or none; then all are published.
+   * Every item is tried (each in its own savepoint), so that a refusal lists every refused item
+   * (`details.items`: which operation, its index in that list, the field and why), not only the
+   * first; the first one's code, status, message and field are the refusal's own.
    * Returns the views of the rows created and updated.
    */
   bulk(change: ChangeContext, tenantId: number, ops: BulkOps<TInput>): TView[] {
     const written = this.committed(() => {
+      const out: Written<TView | undefined>[] = [];
+      const refused: BulkRefusal[] = [];
+      const attempt = (op: BulkRefusal['op'], index: number, id: number | null, write: () => Written<TView | undefined>) => {
+        try {
+          out.push(this.tx(write));
+        } catch (e) {
+          if (!(e instanceof AppError) || e.status >= 500) throw e;
+          const field = e.details?.field;
+          refused.push({ op, index, id, status: e.status, code: e.code, field: typeof field === 'string' ? field : null, message: e.message });
+        }
+      };
       const own = (id: number) => {
         const row = this.repo.get(id);
         if (!row || row.tenantId !== tenantId) throw notFound(this.def.label);
       };
-      const out: Written<TView | undefined>[] = [];
-      for (const id of ops.remove ?? []) {
-        own(id);
-        out.push(this.removeIn(change, id, {}));
+      (ops.remove ?? []).forEach((id, i) => attempt('remove', i, id, () => (own(id), this.removeIn(change, id, {}))));
+      (ops.update ?? []).forEach(({ id, patch }, i) => attempt('update', i, id, () => (own(id), this.updateIn(change, id, patch))));
+      (ops.create ?? []).forEach((input, i) => attempt('create', i, null, () => this.createIn(change, tenantId, input)));
+      const first = refused[0];
+      if (first) {
+        const more = refused.length > 1 ? ` (and ${refused.length - 1} more; nothing was saved)` : '; nothing was saved';
+        throw new AppError(first.code, `${first.op} ${first.index + 1}: ${first.message}${more}`, first.status, { field: first.field ?? '', items: refused });
       }
-      for (const { id, patch } of ops.update ?? []) {
-        own(id);
-        out.push(this.updateIn(change, id, patch));
-      }
-      for (const input of ops.create ?? []) out.push(this.createIn(change, tenantId, input));
       return out;
     });
     return written.flatMap((w) => (w.view === undefined ? [] : [w.view]));

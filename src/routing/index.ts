@@ -7,6 +7,7 @@ import type { EventPublisher, Logger, Random } from '../kernel/index.js';
 import type { ResourceContext } from '../resources/index.js';
 import { recordingsRoutes } from './recordings.routes.js';
 import { RecordingsService } from './recordings.service.js';
+import type { CallerDirectory } from './routing.model.js';
 import { routingRoutes } from './routing.routes.js';
 import { RoutingService } from './routing.service.js';
 
@@ -26,6 +27,8 @@ export interface RoutingModuleDeps {
   timeZone: string;
   /** Where recordings are kept (under `recordings/`). */
   dataDir: string;
+  /** The CRM's screen pop, in the contact book each queue names. */
+  callers?: CallerDirectory;
 }
 
 export interface RoutingModule {

@@ -7,7 +7,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../db/client.js';
-import { pauseTypes, queueMembers, queues, routedInteractions, users } from '../db/schema/index.js';
+import { contactBooks, pauseTypes, queueMembers, queues, routedInteractions, users } from '../db/schema/index.js';
 import {
   DestinationBody,
   DestinationView,
@@ -74,6 +74,9 @@ export const QueueBody = Type.Object(
     record: Type.Optional(Type.Boolean()),
     retentionDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, description: 'days recordings are kept; 0: for ever' })),
     showOnDesktop: Type.Optional(Type.Boolean()),
+    /** The contact book its callers are looked up in (the screen pop) and created in when unknown; null: the tenant's default book. */
+    contactBookId: Type.Optional(Nullable(Id)),
+    requireTabulation: Type.Optional(Type.Boolean({ description: 'its interactions are finished only with a tabulation' })),
     destination: Type.Optional(QueueDestinationBody),
     members: Type.Optional(Type.Array(MemberBody, { maxItems: 1000 })),
   },
@@ -118,6 +121,8 @@ export const QueueView = Type.Object({
   record: Type.Boolean(),
   retentionDays: Type.Integer(),
   showOnDesktop: Type.Boolean(),
+  contactBookId: Nullable(Type.Integer()),
+  requireTabulation: Type.Boolean(),
   destination: DestinationView,
   members: Type.Array(MemberView),
   ...Timestamps,
@@ -197,6 +202,10 @@ export const queueDef: ResourceDef<typeof queues, QueueInput, QueueViewT> = {
       if (p.wrapUp) throw invalidField('autoPauseTypeId', `autoPauseTypeId: ${p.reason} is the automatic wrap-up pause`);
     }
     if (input.members) checkMembers(w, input.members);
+    const contactBookId = input.contactBookId ?? null;
+    if (contactBookId !== null && !w.db.select({ id: contactBooks.id }).from(contactBooks).where(and(eq(contactBooks.id, contactBookId), eq(contactBooks.tenantId, w.tenantId))).get()) {
+      throw invalidField('contactBookId', `contactBookId: there is no contact book ${contactBookId} in this tenant`);
+    }
     return {
       name: input.name.trim(),
       number: input.number,
@@ -225,6 +234,8 @@ export const queueDef: ResourceDef<typeof queues, QueueInput, QueueViewT> = {
       record: input.record ?? false,
       retentionDays: input.retentionDays ?? 0,
       showOnDesktop: input.showOnDesktop ?? true,
+      contactBookId,
+      requireTabulation: input.requireTabulation ?? false,
       ...overflowColumns(w.db, w.tenantId, input.destination ?? { kind: 'hangup' }, w.before?.id),
     };
   },
@@ -281,8 +292,16 @@ export const queueDef: ResourceDef<typeof queues, QueueInput, QueueViewT> = {
   },
 };
 
-/** Queues whose overflow goes to a row (another queue, an IVR, an extension…) keep it from being deleted. */
+/** Queues whose overflow goes to a row (another queue, an IVR, an extension…) keep it from being deleted; so do the contact books queues name. */
 export function registerQueueReferences(references: ReferenceRegistry, db: Db): void {
+  references.add('contact_book', (tenantId, id) =>
+    db
+      .select({ id: queues.id, name: queues.name })
+      .from(queues)
+      .where(and(eq(queues.tenantId, tenantId), eq(queues.contactBookId, id)))
+      .all()
+      .map((q) => ({ entity: 'queue', id: q.id, name: q.name })),
+  );
   for (const [kind, entity] of Object.entries(ENTITY_OF_KIND)) {
     references.add(entity, (tenantId, id) =>
       db

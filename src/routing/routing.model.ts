@@ -109,6 +109,29 @@ export interface AgentProfile {
   skills: readonly string[];
 }
 
+/** A caller the CRM knows: the contact, and its owner agent (carteirização) until when. */
+export interface KnownCaller {
+  contactId: number;
+  name: string;
+  ownerUserId: number | null;
+  ownerUntil: number | null;
+}
+
+/**
+ * The CRM's screen pop as the queues use it: who calls from `number`, looked up in the contact
+ * book the queue names (null: the tenant's default book).
+ */
+export interface CallerDirectory {
+  find(tenantId: number, number: string, bookId: number | null): KnownCaller | null;
+}
+
+/** The sticky agent a known caller brings: its owner while the ownership lasts. */
+export function ownerAgentOf(caller: KnownCaller | null, now: number): string | null {
+  if (!caller || caller.ownerUserId === null) return null;
+  if (caller.ownerUntil !== null && caller.ownerUntil <= now) return null;
+  return agentKey({ kind: 'agent', userId: caller.ownerUserId });
+}
+
 export interface Interaction {
   id: string;
   tenantId: number;

@@ -30,7 +30,7 @@ import type { AcdSink, AgentNoticeCode, AgentSnapshot, InteractionRecord, OfferR
 import { AcdEngine, type AgentResult, type QueueSnapshot } from './acd.service.js';
 import { queueDef, registerQueueReferences, type QueueInput, type QueueViewT } from './queues.resource.js';
 import { RoutingRepo, type AgentSettings, type QueueRow, type UserRow } from './routing.repo.js';
-import { agentKey, contactRegistered, type AgentProfile, type QueueSettings } from './routing.model.js';
+import { agentKey, contactRegistered, type AgentProfile, type CallerDirectory, type QueueSettings } from './routing.model.js';
 import type { SettingsView } from './routing.schemas.js';
 import { QueueVoice, type QueueCallOutcome } from './voice.service.js';
 import type { CallContext } from '../calls/index.js';
@@ -48,6 +48,8 @@ export interface RoutingDeps {
   timeZone: string;
   /** How long queue changes are gathered before one `queue.changed` is pushed. */
   queueEventDelayMs?: number;
+  /** The CRM's screen pop, in the contact book each queue names. */
+  callers?: CallerDirectory;
 }
 
 export const queueSettingsOf = (r: QueueRow): QueueSettings => ({
@@ -271,7 +273,7 @@ export class RoutingService {
    * Made once, by the composition root, when the telephony adapters are up.
    */
   attachVoice(deps: { control: CallControl; dataDir: string }): QueueVoice {
-    this.voice ??= new QueueVoice({ engine: this.engine, repo: this.repo, control: deps.control, clock: this.clock, logger: this.deps.logger, dataDir: deps.dataDir, timeZone: this.deps.timeZone });
+    this.voice ??= new QueueVoice({ engine: this.engine, repo: this.repo, control: deps.control, clock: this.clock, logger: this.deps.logger, dataDir: deps.dataDir, timeZone: this.deps.timeZone, callers: this.deps.callers });
     return this.voice;
   }
 

@@ -15,6 +15,7 @@ import { localDate, newId, type Clock, type Logger } from '../kernel/index.js';
 import type { CallControl, OriginateFailure, TelephonyEvent } from '../telephony/call-control.js';
 import type { InteractionHandle, Offer, OfferFailure, WithdrawReason } from './acd.model.js';
 import type { AcdEngine } from './acd.service.js';
+import { ownerAgentOf, type CallerDirectory } from './routing.model.js';
 import type { RoutingRepo } from './routing.repo.js';
 
 /** How a call's stay in queues ended, for the flow that handed it over. */
@@ -37,6 +38,8 @@ export interface QueueVoiceDeps {
   /** Recordings are moved under `<dataDir>/recordings/<tenant>/<local date>/`. */
   dataDir: string;
   timeZone: string;
+  /** Who the caller is, in the queue's contact book; absent: callers are not looked up. */
+  callers?: CallerDirectory | undefined;
 }
 
 interface LegRt {
@@ -92,7 +95,7 @@ export class QueueVoice {
     }
   }
 
-  private async wait(call: CallContext, q: { id: number; tenantId: number; priority: number; ringSeconds: number; record: boolean; retentionDays: number; destKind: string; destId: number | null; destNumber: string | null; destCause: number | null }, bridgeId: string, transferredFrom: string | null): Promise<QueueCallOutcome> {
+  private async wait(call: CallContext, q: { id: number; tenantId: number; priority: number; ringSeconds: number; record: boolean; retentionDays: number; destKind: string; destId: number | null; destNumber: string | null; destCause: number | null; contactBookId: number | null }, bridgeId: string, transferredFrom: string | null): Promise<QueueCallOutcome> {
     const interactionId = newId();
     let resolveLeft: (o: 'timeout' | 'empty' | 'full' | 'inactive') => void = () => undefined;
     const left = new Promise<'timeout' | 'empty' | 'full' | 'inactive'>((r) => (resolveLeft = r));
@@ -103,6 +106,8 @@ export class QueueVoice {
       withdraw: (o, reason) => this.withdraw(o, reason),
       leave: (outcome) => w.left(outcome),
     };
+    const now = this.deps.clock.now();
+    const caller = this.deps.callers?.find(call.tenantId, call.channel.caller.number, q.contactBookId) ?? null;
     const joined = this.deps.engine.enqueue(
       {
         id: interactionId,
@@ -110,10 +115,10 @@ export class QueueVoice {
         kind: 'voice_in',
         queueId: q.id,
         priority: q.priority,
-        enteredAt: this.deps.clock.now(),
-        contact: { address: call.channel.caller.number, name: call.channel.caller.name || null, contactId: null },
+        enteredAt: now,
+        contact: { address: call.channel.caller.number, name: caller?.name ?? (call.channel.caller.name || null), contactId: caller?.contactId ?? null },
         requiredSkills: [],
-        ownerAgent: null,
+        ownerAgent: ownerAgentOf(caller, now),
         lastAgent: null,
         callId: call.callId,
         targetAgent: null,

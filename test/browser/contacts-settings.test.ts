@@ -2,7 +2,8 @@
  * The CRM's settings screens in a real browser, each as its admin uses it: status groups,
  * the form builder, campaign types, contact books, shortcuts, FAQ and tickets. Every screen
  * creates or edits a record, sees a bad input refused next to its field with what was typed
- * kept, sees the result listed, and passes the accessibility check.
+ * kept, sees the result listed, and passes the accessibility check. Shortcuts and FAQ are
+ * lists edited in place and saved at once.
  */
 import { describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
@@ -146,25 +147,49 @@ describe('CRM settings screens', () => {
     expect(crm.problems).toEqual([]);
   });
 
-  it('shortcuts: a prefix with spaces and an unknown variable are refused at their fields; the shortcut fills in the first name', async () => {
+  it('shortcuts: several rows edited, added and deleted are saved at once; a refused row shows why next to it and nothing is lost or half-saved', async () => {
+    await crm.manager.must('POST', '/api/v1/crm/shortcuts', { prefix: 'bomdia', text: 'Bom dia!' });
+    await crm.manager.must('POST', '/api/v1/crm/shortcuts', { prefix: 'tchau', text: 'Até logo.' });
+    const queue = await crm.manager.must<{ id: number }>('POST', '/api/v1/queues', { name: 'Suporte', number: '800' });
     await open('/contacts/shortcuts', 'Atalhos');
-    await crm.page.getByRole('button', { name: 'Novo atalho' }).click();
-    const dialog = await crm.dialog('Novo atalho');
-    await dialog.getByLabel('Atalho', { exact: true }).fill('bom dia');
-    await dialog.getByLabel('Texto', { exact: true }).fill('Bom dia, {{primeiro_nome}}! Aqui é {{agente}}.');
-    await dialog.getByRole('button', { name: 'Salvar' }).click();
-    expect(await refusedAt(dialog, 'prefix')).toContain('bom dia');
-    await dialog.getByLabel('Atalho', { exact: true }).fill('bomdia');
-    await dialog.getByLabel('Texto', { exact: true }).fill('Bom dia, {{primeiro_nome}}! Aqui é {{atendente}}.');
-    await dialog.getByRole('button', { name: 'Salvar' }).click();
-    expect(await refusedAt(dialog, 'text')).toContain('atendente');
-    expect(await dialog.getByLabel('Atalho', { exact: true }).inputValue()).toBe('bomdia');
-    await dialog.getByLabel('Texto', { exact: true }).fill('Bom dia, {{primeiro_nome}}! Aqui é {{agente}}.');
-    await dialog.getByRole('button', { name: 'Salvar' }).click();
-    await dialog.waitFor({ state: 'hidden' });
-    const row = rowWith('/bomdia');
-    await row.waitFor();
-    expect(await row.textContent()).toContain('Todos');
+    const page = crm.page;
+    await page.getByLabel('Texto 1', { exact: true }).fill('Bom dia, {{primeiro_nome}}! Aqui é {{agente}}.');
+    await page.getByRole('button', { name: 'Excluir Linha 2', exact: true }).click();
+    await page.getByRole('button', { name: 'Novo atalho' }).click();
+    await page.getByLabel('Atalho 3', { exact: true }).fill('bom tarde');
+    await page.getByLabel('Texto 3', { exact: true }).fill('Boa tarde, {{primeiro_nome}}.');
+    await page.getByRole('combobox', { name: 'Serviço 3', exact: true }).click();
+    await page.getByRole('option', { name: '800 Suporte', exact: true }).click();
+    await page.getByRole('button', { name: 'Novo atalho' }).click();
+    await page.getByLabel('Atalho 4', { exact: true }).fill('obrigado');
+    await page.getByLabel('Texto 4', { exact: true }).fill('Obrigado, {{atendente}}.');
+    await page.getByRole('button', { name: 'Salvar' }).click();
+
+    // Each refusal next to its row and field; everything typed is still there; nothing was saved.
+    const third = page.getByRole('row', { name: 'Linha 3', exact: true });
+    const fourth = page.getByRole('row', { name: 'Linha 4', exact: true });
+    expect(await refusedAt(third, 'prefix')).toContain('bom tarde');
+    expect(await refusedAt(fourth, 'text')).toContain('atendente');
+    expect(await page.getByLabel('Texto 1', { exact: true }).inputValue()).toBe('Bom dia, {{primeiro_nome}}! Aqui é {{agente}}.');
+    type Shortcut = { prefix: string; text: string; serviceId: number | null };
+    const stored = async () => (await crm.manager.must<{ items: Shortcut[] }>('GET', '/api/v1/crm/shortcuts?sort=prefix')).items.map((s) => [s.prefix, s.text, s.serviceId]);
+    expect(await stored()).toEqual([
+      ['bomdia', 'Bom dia!', null],
+      ['tchau', 'Até logo.', null],
+    ]);
+
+    await page.getByLabel('Atalho 3', { exact: true }).fill('boatarde');
+    await page.getByLabel('Texto 4', { exact: true }).fill('Obrigado, {{primeiro_nome}}.');
+    await page.getByRole('button', { name: 'Salvar' }).click();
+    await page.getByRole('row', { name: 'Linha 3', exact: true }).getByRole('alert').waitFor({ state: 'detached' });
+    await expect.poll(stored).toEqual([
+      ['boatarde', 'Boa tarde, {{primeiro_nome}}.', queue.id],
+      ['bomdia', 'Bom dia, {{primeiro_nome}}! Aqui é {{agente}}.', null],
+      ['obrigado', 'Obrigado, {{primeiro_nome}}.', null],
+    ]);
+    // The list is read back from the server, in prefix order.
+    await expect.poll(() => page.getByLabel('Atalho 1', { exact: true }).inputValue()).toBe('boatarde');
+    expect(await page.getByRole('row', { name: /^Linha \d$/ }).count()).toBe(3);
 
     const carla = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Carla Dias Souza', phones: [{ number: '21998765432' }] });
     const chat = await crm.manager.must<{ id: number }>('POST', '/api/v1/interactions', { contactId: carla.id, kind: 'inbound', channel: 'webchat' });
@@ -174,30 +199,33 @@ describe('CRM settings screens', () => {
     expect(crm.problems).toEqual([]);
   });
 
-  it('FAQ: a question asked twice is refused at the question; an answer edited and the entry made inactive show in the list', async () => {
+  it('FAQ: an answer edited, an entry made inactive and new questions saved at once; a question asked twice is refused on its row', async () => {
     await crm.manager.must('POST', '/api/v1/crm/faq', { question: 'Qual o horário?', answer: 'Das 8h às 18h.' });
     await open('/contacts/faq', 'Perguntas frequentes');
-    await crm.page.getByRole('button', { name: 'Nova pergunta' }).click();
-    const dialog = await crm.dialog('Nova pergunta');
-    await dialog.getByLabel('Pergunta').fill('Qual o horário?');
-    await dialog.getByLabel('Resposta').fill('Outra resposta');
-    await dialog.getByRole('button', { name: 'Salvar' }).click();
-    expect(await refusedAt(dialog, 'question')).toContain('Qual o horário?');
-    await dialog.getByLabel('Pergunta').fill('Como pedir a segunda via?');
-    await dialog.getByLabel('Resposta').fill('Pelo site, em Minha conta.');
-    await dialog.getByRole('button', { name: 'Salvar' }).click();
-    await dialog.waitFor({ state: 'hidden' });
-    await rowWith('Como pedir a segunda via?').waitFor();
+    const page = crm.page;
+    await page.getByLabel('Resposta 1', { exact: true }).fill('Das 8h às 20h, de segunda a sábado.');
+    await page.getByLabel('Ativo 1', { exact: true }).uncheck();
+    await page.getByRole('button', { name: 'Nova pergunta' }).click();
+    await page.getByLabel('Pergunta 2', { exact: true }).fill('Qual o horário?');
+    await page.getByLabel('Resposta 2', { exact: true }).fill('Outra resposta');
+    await page.getByRole('button', { name: 'Nova pergunta' }).click();
+    await page.getByLabel('Pergunta 3', { exact: true }).fill('Como pedir a segunda via?');
+    await page.getByLabel('Resposta 3', { exact: true }).fill('Pelo site, em Minha conta.');
+    await page.getByRole('button', { name: 'Salvar' }).click();
+    expect(await refusedAt(page.getByRole('row', { name: 'Linha 2', exact: true }), 'question')).toContain('Qual o horário?');
+    type Faq = { question: string; answer: string; active: boolean };
+    const stored = async () => (await crm.manager.must<{ items: Faq[] }>('GET', '/api/v1/crm/faq?sort=question')).items.map((f) => [f.question, f.answer, f.active]);
+    expect(await stored()).toEqual([['Qual o horário?', 'Das 8h às 18h.', true]]);
+    expect(await page.getByLabel('Pergunta 3', { exact: true }).inputValue()).toBe('Como pedir a segunda via?');
 
-    await crm.page.getByRole('button', { name: 'Editar Qual o horário?', exact: true }).click();
-    const edit = await crm.dialog('Editar pergunta');
-    await edit.getByLabel('Resposta').fill('Das 8h às 20h, de segunda a sábado.');
-    await edit.getByLabel('Ativo').uncheck();
-    await edit.getByRole('button', { name: 'Salvar' }).click();
-    await edit.waitFor({ state: 'hidden' });
-    const row = rowWith('Qual o horário?');
-    await expect.poll(() => row.textContent()).toContain('Das 8h às 20h, de segunda a sábado.');
-    expect(await row.textContent()).toContain('Não');
+    await page.getByLabel('Pergunta 2', { exact: true }).fill('Aceitam Pix?');
+    await page.getByRole('button', { name: 'Salvar' }).click();
+    await expect.poll(stored).toEqual([
+      ['Aceitam Pix?', 'Outra resposta', true],
+      ['Como pedir a segunda via?', 'Pelo site, em Minha conta.', true],
+      ['Qual o horário?', 'Das 8h às 20h, de segunda a sábado.', false],
+    ]);
+    await expect.poll(() => page.getByRole('row', { name: /^Linha \d$/ }).count()).toBe(3);
     expect(await seriousA11yViolations(crm.page)).toEqual([]);
     expect(crm.problems).toEqual([]);
   });

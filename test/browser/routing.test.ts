@@ -1,6 +1,7 @@
 /**
- * Queue screens in a real browser: an admin creates a queue with its strategy, timers and
- * members (an agent with its priority and a plain extension); a bad queue number is refused
+ * Queue screens in a real browser: an admin creates a queue with its strategy, timers,
+ * members (an agent with its priority and a plain extension), the contact book its callers are
+ * looked up in and a required tabulation; a bad queue number is refused
  * next to its field; the live queues follow an agent's login over the events socket.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +46,8 @@ afterAll(async () => {
 });
 
 describe('queues', () => {
-  it('an admin creates a queue with its strategy and members; a bad number is refused next to its field', async () => {
+  it('an admin creates a queue with its strategy, members, contact book and required tabulation; a bad number is refused next to its field', async () => {
+    const vip = await root.must<{ id: number }>('POST', '/api/v1/crm/books', { name: 'Clientes VIP' });
     await open('Filas');
     await page.getByRole('button', { name: 'Nova fila' }).click();
     const dialog = page.getByRole('dialog', { name: 'Nova fila' });
@@ -59,6 +61,9 @@ describe('queues', () => {
     await dialog.getByLabel('Prioridade do membro 1').fill('2');
     await dialog.getByRole('button', { name: 'Adicionar ramal' }).click();
     await dialog.getByLabel('Ramal do membro 2').fill('3001');
+    await dialog.getByRole('combobox', { name: 'Agenda de contatos' }).click();
+    await page.getByRole('option', { name: 'Clientes VIP', exact: true }).click();
+    await dialog.getByLabel('Exigir tabulação para finalizar').check();
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     await dialog.getByRole('button', { name: 'Salvar' }).click();
@@ -71,9 +76,17 @@ describe('queues', () => {
     await expect.poll(() => row.textContent()).toContain('Chamar aleatório com memória');
     expect(await row.textContent()).toContain('Ana Agente (2)');
     expect(await row.textContent()).toContain('Ramal 3001 (1)');
-    const queues = await root.must<{ items: { name: string; number: string; strategy: string; members: { userId: number | null; extension: string | null; priority: number }[] }[] }>('GET', '/api/v1/queues');
+    type Queue = { name: string; number: string; strategy: string; contactBookId: number | null; requireTabulation: boolean; members: { userId: number | null; extension: string | null; priority: number }[] };
+    const queues = await root.must<{ items: Queue[] }>('GET', '/api/v1/queues');
     expect(queues.items).toEqual([
-      expect.objectContaining({ name: 'Suporte', number: '600', strategy: 'random_memory', members: [expect.objectContaining({ userId: anaId, priority: 2 }), expect.objectContaining({ userId: null, extension: '3001', priority: 1 })] }),
+      expect.objectContaining({
+        name: 'Suporte',
+        number: '600',
+        strategy: 'random_memory',
+        contactBookId: vip.id,
+        requireTabulation: true,
+        members: [expect.objectContaining({ userId: anaId, priority: 2 }), expect.objectContaining({ userId: null, extension: '3001', priority: 1 })],
+      }),
     ]);
     expect(problems).toEqual([]);
   });

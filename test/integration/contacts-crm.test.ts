@@ -4,6 +4,7 @@
  * tabulation rules and actions (do-not-call for the dialer), tickets and the history.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../src/org/index.js';
 import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
 
 describe('contacts and after-call work', () => {
@@ -79,6 +80,9 @@ describe('contacts and after-call work', () => {
 
   it('finishing with a do-not-call status sets the flag the dialer checks, and runs the other actions', async () => {
     const group = (await post('/tabulations/groups', { name: 'Cobrança' })).json();
+    const retention = (await post('/queues', { name: 'Retenção', number: '709' })).json();
+    const unknownQueue = await post('/tabulations/statuses', { groupId: group.id, name: 'X', category: 'negative', kinds: ['dialer'], actions: { transferServiceId: 999_999 } });
+    expect(unknownQueue.json().error.details.field).toBe('actions.transferServiceId');
     const dnc = (
       await post('/tabulations/statuses', {
         groupId: group.id,
@@ -86,7 +90,7 @@ describe('contacts and after-call work', () => {
         category: 'negative',
         kinds: ['dialer', 'inbound'],
         requiresProtocol: true,
-        actions: { markContactDoNotCall: true, markPhoneInvalid: true, owner: 'clear', transferServiceId: 9 },
+        actions: { markContactDoNotCall: true, markPhoneInvalid: true, owner: 'clear', transferServiceId: retention.id },
       })
     ).json();
     const callback = (await post('/tabulations/statuses', { groupId: group.id, name: 'Retornar', category: 'neutral', kinds: ['dialer'], schedulesCallback: true })).json();
@@ -107,7 +111,7 @@ describe('contacts and after-call work', () => {
     const done = await finish({ statusId: dnc.id, externalProtocol: 'ABC123', note: 'pediu para sair da lista' });
     expect(done.statusCode).toBe(200);
     expect(done.json().interaction).toMatchObject({ state: 'finished', statusName: 'Não ligar mais', groupName: 'Cobrança', externalProtocol: 'ABC123' });
-    expect(done.json().commands).toEqual([{ type: 'transfer', serviceId: 9 }]);
+    expect(done.json().commands).toEqual([{ type: 'transfer', serviceId: retention.id }]);
     const after = (await t.request('GET', `/api/v1/contacts/${contact.id}`, { cookie: admin.cookie })).json();
     expect(after.doNotCall).toBe(true);
     expect(after.ownerUserId).toBeNull();
@@ -309,16 +313,26 @@ describe('contacts and after-call work', () => {
     const solved = (await post('/tabulations/statuses', { groupId: everyone.id, name: 'Resolvido', category: 'positive', kinds: ['inbound'] })).json();
     await post('/tabulations/statuses', { groupId: everyone.id, name: 'Só chat', category: 'neutral', kinds: ['chat'] });
     const sold = (await post('/tabulations/statuses', { groupId: salesOnly.id, name: 'Vendido', category: 'positive', kinds: ['inbound'] })).json();
+    const fila7 = (await post('/queues', { name: 'Fila 7', number: '707' })).json();
+    const fila3 = (await post('/queues', { name: 'Fila 3', number: '703', requireTabulation: true })).json();
+    const otherTenantQueue = t.modules.routing.service.queues.create({ actor: SYSTEM_ACTOR }, t.createTenant(), { name: 'Outra', number: '707' });
+    // A service that is not one of the tenant's queues is refused naming the field.
+    expect((await post('/tabulations/tags', { title: 'X', colour: '#0000aa', kinds: ['inbound'], serviceIds: [fila7.id, otherTenantQueue.id] })).json().error.details.field).toBe('serviceIds.1');
+    expect((await post('/crm/shortcuts', { prefix: 'x', text: 'y', serviceId: otherTenantQueue.id })).json().error.details.field).toBe('serviceId');
     await post('/tabulations/tags', { title: 'Elogio', colour: '#00aa00', kinds: ['inbound'] });
-    await post('/tabulations/tags', { title: 'Fila 7', colour: '#0000aa', kinds: ['inbound'], serviceIds: [7] });
+    await post('/tabulations/tags', { title: 'Fila 7', colour: '#0000aa', kinds: ['inbound'], serviceIds: [fila7.id] });
     await post('/tabulations/tags', { title: 'Chat', colour: '#aa0000', kinds: ['chat'] });
     await t.request('PUT', '/api/v1/crm/shortcuts', {
       cookie: admin.cookie,
-      body: { create: [{ prefix: 'ola', text: 'Olá {{primeiro_nome}}, protocolo {{protocolo}}.' }, { prefix: 'ola7', text: 'Fila 7', serviceId: 7 }, { prefix: 'tchau', text: 'Até logo' }] },
+      body: { create: [{ prefix: 'ola', text: 'Olá {{primeiro_nome}}, protocolo {{protocolo}}.' }, { prefix: 'ola7', text: 'Fila 7', serviceId: fila7.id }, { prefix: 'tchau', text: 'Até logo' }] },
     });
 
     const contact = (await post('/contacts', { name: 'Beatriz Lima', phones: [{ number: '11912345678' }] })).json();
-    const ix = (await post('/interactions', { contactId: contact.id, kind: 'inbound', channel: 'voice', serviceId: 3 }, agent.cookie)).json();
+    const ix = (await post('/interactions', { contactId: contact.id, kind: 'inbound', channel: 'voice', serviceId: fila3.id }, agent.cookie)).json();
+    // The service names itself and demands a tabulation; a service of another tenant is refused.
+    expect(ix).toMatchObject({ serviceId: fila3.id, serviceName: 'Fila 3', requiresTabulation: true });
+    expect((await post(`/interactions/${ix.id}/finish`, {}, agent.cookie)).json().error.details.field).toBe('statusId');
+    expect((await post('/interactions', { contactId: contact.id, kind: 'inbound', channel: 'voice', serviceId: otherTenantQueue.id }, agent.cookie)).json().error.details.field).toBe('serviceId');
     const offered = (await t.request('GET', `/api/v1/interactions/${ix.id}/tabulations`, { cookie: agent.cookie })).json();
     expect(offered.items.map((g: { name: string; statuses: { name: string }[] }) => [g.name, g.statuses.map((x) => x.name)])).toEqual([['Geral', ['Resolvido']]]);
     expect(offered.tags.map((x: { title: string }) => x.title)).toEqual(['Elogio']);

@@ -10,10 +10,13 @@ import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
 describe('dialer: strategies and campaigns', () => {
   let t: TestApp;
   let admin: LoggedIn;
+  /** The service (queue) the campaigns' answered calls go to. */
+  let queueId: number;
 
   beforeEach(async () => {
     t = await createTestApp();
     admin = await t.loginAs('admin');
+    queueId = (await api('POST', '/queues', { name: 'Cobrança', number: '900' })).json().id;
   });
   afterEach(async () => t.close());
 
@@ -29,7 +32,7 @@ describe('dialer: strategies and campaigns', () => {
     name: 'Cobrança',
     mode: 'predictive',
     strategyId,
-    queueId: 1,
+    queueId,
     ringTimeoutSeconds: 25,
     abandonTargetPercent: 2.5,
     ...over,
@@ -43,6 +46,16 @@ describe('dialer: strategies and campaigns', () => {
       expect(field(await api('POST', '/dialer/strategies', { ...STRATEGY, name: 'X', maxAttemptsPerDay: 7 }))).toEqual([400, 'maxAttemptsPerDay']);
       expect(field(await api('POST', '/dialer/strategies', { ...STRATEGY, name: 'Y', timeConditionId: 999 }))).toEqual([400, 'timeConditionId']);
       expect(field(await api('POST', '/dialer/strategies', { ...STRATEGY, name: 'Z', maxAttemptsPerPhone: 0 }))).toEqual([400, 'maxAttemptsPerPhone']);
+    });
+
+    it('a change of one retry delay keeps the others as they were', async () => {
+      const id = await strategy({ retryMinutes: { busy: 5, no_answer: 60, failed: 15, machine: 90, dropped: 600 } });
+      const patched = await api('PATCH', `/dialer/strategies/${id}`, { retryMinutes: { no_answer: 45 } });
+      expect(patched.statusCode).toBe(200);
+      expect(patched.json().retryMinutes).toEqual({ busy: 5, no_answer: 45, failed: 15, machine: 90, dropped: 600 });
+      expect((await api('GET', `/dialer/strategies/${id}`)).json().retryMinutes).toEqual({ busy: 5, no_answer: 45, failed: 15, machine: 90, dropped: 600 });
+      // A change of something else leaves every delay alone.
+      expect((await api('PATCH', `/dialer/strategies/${id}`, { phoneOrder: 'landline_first' })).json().retryMinutes).toEqual({ busy: 5, no_answer: 45, failed: 15, machine: 90, dropped: 600 });
     });
 
     it('cannot be deleted while a campaign uses it', async () => {
@@ -85,6 +98,27 @@ describe('dialer: strategies and campaigns', () => {
       expect(t.count('dialer_campaigns')).toBe(0);
     });
 
+    it("takes only a queue of the campaign's own tenant, which then cannot be deleted; with an agent logged in there it no longer says nobody is", async () => {
+      const id = await strategy();
+      expect(field(await api('POST', '/dialer/campaigns', body(id, { queueId: 999_999 })))).toEqual([400, 'queueId']);
+      const otherAdmin = await t.loginAs('admin', { tenantId: t.createTenant() });
+      const theirQueue = (await api('POST', '/queues', { name: 'Deles', number: '901' }, otherAdmin.cookie)).json().id;
+      expect(field(await api('POST', '/dialer/campaigns', body(id, { queueId: theirQueue })))).toEqual([400, 'queueId']);
+      const agent = await t.loginAs('agent');
+      expect((await api('PATCH', `/users/${agent.user.id}`, { extension: '2001', flags: { callCenter: true }, concurrency: { voice: 1 } })).statusCode).toBe(200);
+      const staffed = (await api('POST', '/queues', { name: 'Ativo', number: '902', members: [{ userId: agent.user.id }] })).json().id;
+      const c = (await api('POST', '/dialer/campaigns', body(id, { queueId: staffed }))).json();
+      expect(c.queueId).toBe(staffed);
+      const refusedDelete = await api('DELETE', `/queues/${staffed}`);
+      expect(refusedDelete.statusCode).toBe(409);
+      expect(refusedDelete.json().error.details.referrers).toEqual([{ entity: 'dialer_campaign', id: c.id, name: 'Cobrança' }]);
+
+      expect((await api('POST', `/dialer/campaigns/${c.id}/start`)).json().idle).toEqual(['no_lists', 'no_agents']);
+      expect((await t.request('POST', '/api/v1/agent/login', { cookie: agent.cookie })).statusCode).toBe(200);
+      expect((await api('POST', `/dialer/campaigns/${c.id}/pause`)).statusCode).toBe(200);
+      expect((await api('POST', `/dialer/campaigns/${c.id}/resume`)).json().idle).toEqual(['no_lists']);
+    });
+
     it("takes only an outbound route of the campaign's own tenant", async () => {
       const id = await strategy();
       expect(field(await api('POST', '/dialer/campaigns', body(id, { outboundRouteId: 999 })))).toEqual([400, 'outboundRouteId']);
@@ -96,7 +130,8 @@ describe('dialer: strategies and campaigns', () => {
       expect(res.json()).toMatchObject({ outboundRouteId: route.json().id });
       const otherAdmin = await t.loginAs('admin', { tenantId: t.createTenant() });
       const theirs = await api('POST', '/dialer/strategies', STRATEGY, otherAdmin.cookie);
-      const refused = await api('POST', '/dialer/campaigns', body(theirs.json().id, { outboundRouteId: route.json().id }), otherAdmin.cookie);
+      const theirQueue = (await api('POST', '/queues', { name: 'Deles', number: '900' }, otherAdmin.cookie)).json().id;
+      const refused = await api('POST', '/dialer/campaigns', body(theirs.json().id, { outboundRouteId: route.json().id, queueId: theirQueue }), otherAdmin.cookie);
       expect(field(refused)).toEqual([400, 'outboundRouteId']);
     });
 
@@ -111,7 +146,8 @@ describe('dialer: strategies and campaigns', () => {
 
       const started = await run('start');
       expect(started.statusCode).toBe(200);
-      expect(started.json()).toMatchObject({ campaign: { state: 'running', stateReason: 'no_lists' }, idle: ['no_lists'] });
+      // Nobody is logged in to its queue either: that is said too.
+      expect(started.json()).toMatchObject({ campaign: { state: 'running', stateReason: 'no_lists' }, idle: ['no_lists', 'no_agents'] });
       expect(started.json().campaign.startedAt).toBe(new Date(t.clock.now()).toISOString());
       expect((await run('start')).statusCode).toBe(409);
       expect((await run('pause')).json().campaign.state).toBe('paused');
@@ -132,7 +168,7 @@ describe('dialer: strategies and campaigns', () => {
       t.clock.advance(12 * 3_600_000); // 21:00 in São Paulo: after the legal hours.
       const later = await t.loginAs('admin');
       const started = (await api('POST', `/dialer/campaigns/${c.id}/start`, undefined, later.cookie)).json();
-      expect(started.idle).toEqual(['exhausted', 'outside_window']);
+      expect(started.idle).toEqual(['exhausted', 'outside_window', 'no_agents']);
     });
 
     it('a list stays with a campaign that has started; a draft may let it go', async () => {

@@ -32,8 +32,12 @@ describe('dialer: contact groups', () => {
     return res.json() as { id: number; bookId: number; contacts: number };
   };
   const strategy = async (name: string) => (await api('POST', '/dialer/strategies', { name, maxAttemptsPerPhone: 3, maxAttemptsPerContact: 6, maxAttemptsPerDay: 2 })).json().id as number;
-  const campaign = async (name: string, listIds: number[]) =>
-    api('POST', '/dialer/campaigns', { name, mode: 'progressive', strategyId: await strategy(`Estratégia ${name}`), queueId: 1, ringTimeoutSeconds: 25, abandonTargetPercent: 2, listIds });
+  let queues = 0;
+  /** A campaign with its own strategy and queue. */
+  const campaign = async (name: string, listIds: number[]) => {
+    const queueId = (await api('POST', '/queues', { name: `Fila ${name}`, number: String(800 + ++queues) })).json().id as number;
+    return api('POST', '/dialer/campaigns', { name, mode: 'progressive', strategyId: await strategy(`Estratégia ${name}`), queueId, ringTimeoutSeconds: 25, abandonTargetPercent: 2, listIds });
+  };
 
   it('imports a CSV into a group with the contacts rules, links contacts the book already has, and appends a second file', async () => {
     const existing = await api('POST', '/contacts', { name: 'Cliente Antigo', phones: [{ number: '11 98888-7777' }] });

@@ -293,9 +293,19 @@ describe('resources: a tenant-scoped, audited resource from one definition', () 
     const b = (await create({ name: 'Suporte', number: '302' })).json().id;
     changes.length = 0;
     const bulk = (body: object, cookie = admin.cookie) => t.request('PUT', '/api/v1/test/rooms', { cookie, body });
-    const refused = await bulk({ remove: [a], update: [{ id: b, patch: { name: 'Suporte 2' } }], create: [{ name: 'Novo', number: '302' }] });
+    const refused = await bulk({
+      remove: [a],
+      update: [{ id: b, patch: { name: 'Suporte 2' } }],
+      create: [{ name: 'Novo', number: '302' }, { name: 'Ok', number: '306' }, { name: 'Proibida', number: '305', tags: ['forbidden'] }],
+    });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.details.field).toBe('number');
+    // Every refused item is named by its list and index, so a screen shows each next to its row.
+    expect(refused.json().error.details.items).toEqual([
+      { op: 'create', index: 0, id: null, status: 409, code: 'conflict', field: 'number', message: expect.stringContaining('302') },
+      { op: 'create', index: 2, id: null, status: 400, code: 'invalid_field', field: 'tags', message: expect.stringContaining('forbidden') },
+    ]);
+    expect(t.count('test_room_tags')).toBe(0);
     expect(t.count('test_rooms')).toBe(2);
     expect(changes).toEqual([]);
     const ok = await bulk({ remove: [a], update: [{ id: b, patch: { name: 'Suporte 2' } }], create: [{ name: 'Novo', number: '301' }] });

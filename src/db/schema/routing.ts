@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { contactBooks } from './contacts.js';
 import { pauseTypes, resourceColumns, tenantColumn, users } from './org.js';
 
 /**
@@ -47,6 +48,13 @@ export const queues = sqliteTable(
     retentionDays: integer('retention_days').notNull().default(0),
     /** Whether it appears on the agent desktop (transfer list, filters). */
     showOnDesktop: integer('show_on_desktop', { mode: 'boolean' }).notNull().default(true),
+    /**
+     * The contact book its callers are looked up in (and created in when unknown); null: the
+     * tenant's default book. A book a queue names cannot be deleted (a reference, 409).
+     */
+    contactBookId: integer('contact_book_id').references(() => contactBooks.id),
+    /** Its interactions cannot be finished without a tabulation (the agent may leave them pending). */
+    requireTabulation: integer('require_tabulation', { mode: 'boolean' }).notNull().default(false),
     destKind: text('dest_kind').notNull().default('hangup'),
     destId: integer('dest_id'),
     destNumber: text('dest_number'),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contactBody, contactModel, type Contact } from './contact-form';
 import { callSummary, type HistoryItem } from './history';
 import { mergeProgress, type ImportProgress } from './imports';
+import { bulkOps, refusalsByRow, type BulkFieldSpec, type EditRow, type Model } from './resource-page';
 
 const t = (key: string, values?: Record<string, unknown>) => `${key}${values ? JSON.stringify(values) : ''}`;
 
@@ -47,5 +48,54 @@ describe('contact screens', () => {
     expect(mergeProgress(at(80), at(50)).rows).toBe(80);
     expect(mergeProgress(at(100, 'done'), at(90)).state).toBe('done');
     expect(mergeProgress(at(90), at(100, 'done')).state).toBe('done');
+  });
+});
+
+describe('lists edited in place', () => {
+  const fields: BulkFieldSpec[] = [
+    { key: 'prefix', label: 'p', kind: 'text', required: true },
+    { key: 'text', label: 't', kind: 'textarea', required: true },
+    { key: 'active', label: 'a', kind: 'bool' },
+  ];
+  const row = (id: number | null, original: Model | null, model: Model, removed = false): EditRow => ({ key: `k${id}`, id, original, model, removed, errors: {} });
+
+  it('sends only what changed: new rows, the changed fields of edited rows, the rows marked for deletion', () => {
+    const untouched = row(1, { prefix: 'a', text: 'A', active: true }, { prefix: 'a', text: 'A', active: true });
+    const edited = row(2, { prefix: 'b', text: 'B', active: true }, { prefix: 'b', text: 'Bê', active: false });
+    const gone = row(3, { prefix: 'c', text: 'C', active: true }, { prefix: 'c', text: 'changed, then deleted', active: true }, true);
+    const added = row(null, null, { prefix: 'd', text: 'D', active: true });
+    const addedThenDropped = row(null, null, { prefix: 'e', text: 'E', active: true }, true);
+    const plan = bulkOps([untouched, edited, gone, added, addedThenDropped], fields);
+    expect(plan.create).toEqual([added]);
+    expect(plan.update).toEqual([{ row: edited, id: 2, patch: { text: 'Bê', active: false } }]);
+    expect(plan.remove).toEqual([{ row: gone, id: 3 }]);
+  });
+
+  it("puts each of the server's refusals on the row and field it names, the request schema's too", () => {
+    const edited = row(2, { prefix: 'b', text: 'B', active: true }, { prefix: 'b', text: 'x', active: true });
+    const first = row(null, null, { prefix: 'bom dia', text: 'T', active: true });
+    const second = row(null, null, { prefix: 'ok', text: '{{x}}', active: true });
+    const plan = bulkOps([edited, first, second], fields);
+    const items = {
+      message: 'create 1: prefix …',
+      details: {
+        items: [
+          { op: 'create', index: 0, field: 'prefix', message: 'prefix: "bom dia" may hold only letters' },
+          { op: 'create', index: 1, field: 'text', message: 'text: unknown variable {{x}}' },
+          { op: 'update', index: 0, field: 'serviceId', message: 'serviceId: there is no service 9' },
+          { op: 'create', index: 7, field: 'prefix', message: 'no such row' },
+        ],
+      },
+    };
+    expect(refusalsByRow(items, plan, fields)).toEqual([
+      { row: first, field: 'prefix', message: 'prefix: "bom dia" may hold only letters' },
+      { row: second, field: 'text', message: 'text: unknown variable {{x}}' },
+      { row: edited, field: 'row', message: 'serviceId: there is no service 9' },
+    ]);
+    const schema = { message: 'body.create.1.text must NOT have more than 4000 characters', details: { fields: [{ field: 'create.1.text', problem: 'must NOT have more than 4000 characters' }, { field: 'update.0.patch.prefix', problem: 'is required' }] } };
+    expect(refusalsByRow(schema, plan, fields)).toEqual([
+      { row: second, field: 'text', message: 'text must NOT have more than 4000 characters' },
+      { row: edited, field: 'prefix', message: 'prefix is required' },
+    ]);
   });
 });

@@ -15,6 +15,10 @@ export const useFieldOptions = () => useOptions(() => (readable('crm') ? ok(api.
 export const useBookOptions = () => useOptions(() => (readable('crm') ? ok(api.GET('/api/v1/crm/books', { params: { query: ALL } })) : none));
 export const useTagOptions = () => useOptions(() => (readable('tabulations') ? ok(api.GET('/api/v1/tabulations/tags', { params: { query: ALL } })) : none));
 export const useGroupOptions = () => useOptions(() => (readable('tabulations') ? ok(api.GET('/api/v1/tabulations/groups', { params: { query: ALL } })) : none));
+/** The tenant's services (queues), for what is offered per service. */
+export const useQueueOptions = () => useOptions(() => (readable('queues') ? ok(api.GET('/api/v1/queues', { params: { query: ALL } })) : none));
+/** The queues as choices: `700 Vendas`. */
+export const queueChoices = (items: readonly { id: number; number: string; name: string }[]) => items.map((q) => ({ value: q.id, label: `${q.number} ${q.name}` }));
 export const useFormOptions = () => useOptions(() => (readable('crm') ? ok(api.GET('/api/v1/crm/forms', { params: { query: ALL } })) : none));
 
 /** The kinds of interaction a status or a tag applies to (the server's INTERACTION_KINDS). */

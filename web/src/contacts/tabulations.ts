@@ -6,8 +6,11 @@ export type Actions = NonNullable<Body<'/api/v1/tabulations/statuses', 'post'>['
 export type Kind = (typeof KINDS)[number];
 type Translate = (key: string) => string;
 
-/** The actions a status or a tag runs when the agent tabulates with it (PRODUCT.md §5). */
-export const actionFields = (t: Translate): FieldSpec[] => [
+/** A service (queue) to choose: its number and name. */
+export type ServiceOption = { value: number; label: string };
+
+/** The actions a status or a tag runs when the agent tabulates with it (PRODUCT.md §5); `services` are the tenant's queues. */
+export const actionFields = (t: Translate, services: () => ServiceOption[]): FieldSpec[] => [
   { key: 'actions.markContactDoNotCall', label: 'contacts.actions.markContactDoNotCall', kind: 'bool' },
   { key: 'actions.markPhoneInvalid', label: 'contacts.actions.markPhoneInvalid', kind: 'bool' },
   {
@@ -18,7 +21,7 @@ export const actionFields = (t: Translate): FieldSpec[] => [
   },
   { key: 'actions.ownerDays', label: 'contacts.actions.ownerDays', kind: 'number', when: (m) => m['actions.owner'] === 'set' },
   { key: 'actions.redialAfterMinutes', label: 'contacts.actions.redialAfterMinutes', kind: 'number' },
-  { key: 'actions.transferServiceId', label: 'contacts.actions.transferServiceId', kind: 'number' },
+  { key: 'actions.transferServiceId', label: 'contacts.actions.transferServiceId', kind: 'select', options: services },
   { key: 'actions.closingMessage', label: 'contacts.actions.closingMessage', kind: 'textarea', maxlength: 2000, help: 'contacts.shortcuts.textHelp' },
 ];
 
