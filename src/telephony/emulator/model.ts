@@ -33,7 +33,7 @@ import {
   type SpanEvent,
   type SpanInfo,
 } from './types.js';
-import { parseWavHeader, pcmTone, readWavInfo, wavHeader } from './wav.js';
+import { linearToAlaw, linearToUlaw, parseWavHeader, pcmTone, readWavInfo, wavHeader } from './wav.js';
 
 type ChannelState = ChannelSnapshot['state'];
 
@@ -1560,30 +1560,4 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function linearToUlaw(sample: number): number {
-  const BIAS = 0x84;
-  let s = sample;
-  const sign = s < 0 ? 0x80 : 0;
-  if (s < 0) s = -s;
-  s = Math.min(s, 32635) + BIAS;
-  let exponent = 7;
-  for (let mask = 0x4000; (s & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
-  const mantissa = (s >> (exponent + 3)) & 0x0f;
-  return ~(sign | (exponent << 4) | mantissa) & 0xff;
-}
-
-function linearToAlaw(sample: number): number {
-  let s = sample >> 3;
-  let mask: number;
-  if (s >= 0) mask = 0xd5;
-  else {
-    mask = 0x55;
-    s = -s - 1;
-  }
-  const seg = [0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff].findIndex((end) => s <= end);
-  if (seg < 0) return 0x7f ^ mask;
-  const aval = (seg << 4) | (seg < 2 ? (s >> 1) & 0x0f : (s >> seg) & 0x0f);
-  return aval ^ mask;
 }
