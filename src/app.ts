@@ -7,13 +7,17 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import { API_PREFIX, type AppDeps } from './http/deps.js';
-import { installErrorHandling } from './http/errors.js';
+import { frameworkErrors, installErrorHandling, MAX_PARAM_LENGTH } from './http/errors.js';
+import { installJsonBodyParser } from './http/json-body.js';
+import { installStrictTransportSecurity } from './http/hsts.js';
 import { validatorCompiler } from './http/validation.js';
 import { apiRoutes } from './http/routes.js';
 import { systemRoutes } from './http/system.routes.js';
 import { authPlugin } from './auth/index.js';
+import { webAppRoutes } from './http/web.plugin.js';
 import { Type } from '@sinclair/typebox';
 import { CallSchema } from './calls/index.js';
+import { ImportProgressSchema } from './contacts/index.js';
 import { EventHub, eventSchemas, eventsPlugin, MAX_CLIENT_MESSAGE_BYTES, readinessData } from './events/index.js';
 import { createModules, type Modules } from './modules.js';
 
@@ -40,6 +44,8 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('deps', deps);
@@ -52,13 +58,28 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
   installErrorHandling(app);
   // A JSON API: plain-text bodies are refused with 415 rather than half-parsed.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
 
   await app.register(helmet, {
     global: true,
     // Call centres often reach an on-premise server over plain HTTP on a LAN address, where
     // upgrading every subresource to https would break the pages; only ask for it behind HTTPS.
-    contentSecurityPolicy: { directives: { upgradeInsecureRequests: deps.config.http.cookieSecure ? [] : null } },
+    contentSecurityPolicy: {
+      directives: {
+        upgradeInsecureRequests: deps.config.http.cookieSecure ? [] : null,
+        // Scripts stay 'self' only. The web app's component library (PrimeVue, styled mode)
+        // writes its theme into <style> elements and positions overlays with style attributes
+        // at run time; a nonce cannot cover style attributes, so inline styles are allowed, and
+        // nothing else from outside this origin is.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        // The events WebSocket is same-origin (CSP 3 'self' covers ws:/wss: of this host).
+        connectSrc: ["'self'"],
+      },
+    },
+    // Sent per request, only over HTTPS (see hsts.ts).
+    strictTransportSecurity: false,
   });
+  installStrictTransportSecurity(app);
   if (deps.config.http.corsOrigins.length > 0) {
     await app.register(cors, { origin: [...deps.config.http.corsOrigins], credentials: true });
   }
@@ -82,6 +103,7 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
         schemas: eventSchemas([
           ...(['started', 'answered', 'ended'] as const).map((k) => ({ type: `call.${k}`, topic: 'calls', data: Type.Object({ call: CallSchema }) })),
           { type: 'system.readiness', topic: 'system', data: readinessData },
+          { type: 'import.progressed', topic: 'imports', data: Type.Object({ import: ImportProgressSchema }) },
         ]),
       },
       security: [{ session: [] }],
@@ -93,5 +115,6 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
   await app.register(eventsPlugin, deps);
   for (const routes of apiRoutes) await app.register(routes, { ...deps, prefix: API_PREFIX });
   for (const routes of [...modules.routes, ...(deps.extraRoutes ?? [])]) await app.register(routes, { prefix: API_PREFIX });
+  await app.register(webAppRoutes, deps);
   return app as unknown as FastifyInstance;
 }

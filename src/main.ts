@@ -3,7 +3,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { openDatabase } from './db/client.js';
 import { bootstrap } from './org/index.js';
-import { createLogger, Readiness, systemClock, type Logger } from './kernel/index.js';
+import { createLogger, prepareDataDir, Readiness, systemClock, type Logger } from './kernel/index.js';
 import { createCallsApp, type CallsApp } from './calls/index.js';
 import { EventHub } from './events/index.js';
 import { startTelephony, type Telephony } from './telephony/runtime.js';
@@ -22,16 +22,19 @@ export interface Running {
 
 export async function start(config: Config, logger: Logger): Promise<Running> {
   const dataDir = resolve(config.dataDir);
+  prepareDataDir(dataDir, logger);
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
   const clock = systemClock;
   await bootstrap({ config, database, logger, clock });
-  const modules = createModules({ config, database, clock, logger });
+  const events = new EventHub({ clock, logger });
+  const modules = createModules({ config, database, clock, logger, events });
+  await modules.start();
 
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
-  const events = new EventHub({ clock, logger });
-  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events });
+  const inbound = modules.inbound && modules.flowRunner.inboundHandler(modules.inbound.router, modules.inbound.screen);
+  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events, ...(inbound ? { handlers: { inbound } } : {}) });
   await calls.start();
 
   const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes, events });

@@ -1,8 +1,12 @@
+import { join, resolve } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { AuditService } from './audit/index.js';
-import type { Database_ } from './db/client.js';
 import type { Config } from './config/index.js';
-import type { Clock, Logger } from './kernel/index.js';
+import { ContactsService, contactsRoutes, crmResourceRoutes, interactionsRoutes } from './contacts/index.js';
+import type { Database_ } from './db/client.js';
+import { soundsDirFor } from './calls/index.js';
+import { FlowRunner, FlowsModule, flowsRoutes, type InboundRouter, type InboundScreen } from './flows/index.js';
+import { noEvents, type Clock, type EventPublisher, type Logger } from './kernel/index.js';
 import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
 import { PromptService, promptDef, promptRoutes } from './provisioning/prompts/index.js';
 import { ChangeFeed, ReferenceRegistry, ResourceService, type ResourceContext } from './resources/index.js';
@@ -15,13 +19,26 @@ import { PromptStore, createMediaService } from './telephony/media/index.js';
 export interface Modules {
   /** What every resource service shares: audit, cross-module references, the change feed. */
   resources: ResourceContext;
+  /** Contacts, CRM resources, the CSV importer, tabulations (screen pop and blacklist for the engines). */
+  contacts: ContactsService;
   /** The platform's outgoing mail (password resets, access links). */
   mail: MailService;
   /** Route plugins of the modules, mounted under /api/v1. */
   routes: FastifyPluginAsync[];
+  /** IVRs, time conditions, surveys, voicemail: resources, destinations, traces, the IVR report. */
+  flows: FlowsModule;
+  /** Runs calls through destinations; the owners of extensions, queues and external numbers register their executors. */
+  flowRunner: FlowRunner;
+  /**
+   * Where inbound calls go (provisioning's inbound routes, the contacts' inbound blacklist).
+   * Until a router is set, inbound calls keep the calls engine's default flow.
+   */
+  inbound?: { router: InboundRouter; screen?: InboundScreen };
   /** Audio prompts: upload, text to speech, the files Asterisk plays. */
   prompts: PromptService;
-  /** Releases what the modules hold (the text-to-speech worker); the database stays open. */
+  /** Starts what runs in the background (undo of imports a stop interrupted). */
+  start(): Promise<void>;
+  /** Releases what the modules hold (running imports are cancelled and undone, the text-to-speech worker); the database stays open. */
   close(): Promise<void>;
 }
 
@@ -32,9 +49,12 @@ export interface ModuleDeps {
   logger: Logger;
   /** The SMTP adapter; default: nodemailer with the system's certificate authorities. */
   mailer?: Mailer;
+  /** Where live events go (the events socket's hub); default: nowhere. */
+  events?: EventPublisher;
 }
 
 export function createModules(deps: ModuleDeps): Modules {
+  const events = deps.events ?? noEvents;
   const resources: ResourceContext = {
     database: deps.database,
     clock: deps.clock,
@@ -42,6 +62,14 @@ export function createModules(deps: ModuleDeps): Modules {
     references: new ReferenceRegistry(),
     changes: new ChangeFeed(deps.logger),
   };
+  const contacts = new ContactsService({
+    resources,
+    logger: deps.logger,
+    spoolDir: join(resolve(deps.config.dataDir), 'imports'),
+    importMaxBytes: deps.config.contacts.importMaxMb * 1024 * 1024,
+    // Progress is kept with the import (GET /imports/:id) and pushed on the `imports` topic.
+    importPublisher: { publish: (progress) => events.publish('imports', progress.tenantId, { type: 'import.progressed', data: { import: progress } }) },
+  });
   const mail = new MailService({ ...deps, audit: resources.audit, mailer: deps.mailer ?? createSmtpMailer() });
 
   const { config, logger } = deps;
@@ -57,11 +85,29 @@ export function createModules(deps: ModuleDeps): Modules {
   if (files.published + files.removed > 0) logger.info({ published: files.published, removed: files.removed }, 'prompt files brought in line');
   if (files.missing.length > 0) logger.warn({ missing: files.missing }, 'prompts whose audio files are missing from the data dir');
 
+  const flows = new FlowsModule(resources, { dataDir: config.dataDir });
+  flows.usePrompts({ exists: (tenantId, id) => prompts.resource.row(tenantId, id) !== undefined, mediaPath: (tenantId, id) => prompts.media(tenantId, id).path });
+  const flowRunner = new FlowRunner({ flows, soundsDir: soundsDirFor(config.asterisk.soundsDir), logger });
+
   return {
     resources,
+    contacts,
     mail,
-    routes: [mailRoutes(mail), promptRoutes(prompts, media.limits)],
+    routes: [
+      ...crmResourceRoutes(contacts),
+      contactsRoutes(contacts),
+      interactionsRoutes(contacts),
+      mailRoutes(mail),
+      promptRoutes(prompts, media.limits),
+      flowsRoutes(flows, () => deps.clock.now()),
+    ],
     prompts,
-    close: () => media.close(),
+    flows,
+    flowRunner,
+    start: () => contacts.start(),
+    close: async () => {
+      await contacts.stop();
+      await media.close();
+    },
   };
 }

@@ -42,10 +42,10 @@ export class AccountService {
     private readonly audit: AuditService,
   ) {
     this.repo = new AccountRepo(deps.database.db);
-    this.forgotRequests = new FailureCounter(deps.clock, FORGOT_MAX_REQUESTS, FORGOT_WINDOW_MS);
-    this.resetMails = new FailureCounter(deps.clock, FORGOT_MAX_MAILS_PER_USER, FORGOT_WINDOW_MS);
+    this.forgotRequests = new FailureCounter(deps.clock, { maxFailures: FORGOT_MAX_REQUESTS, windowMs: FORGOT_WINDOW_MS });
+    this.resetMails = new FailureCounter(deps.clock, { maxFailures: FORGOT_MAX_MAILS_PER_USER, windowMs: FORGOT_WINDOW_MS });
     const { loginMaxFailures, loginWindowSeconds } = deps.config.auth;
-    this.badLinks = new FailureCounter(deps.clock, loginMaxFailures, loginWindowSeconds * 1000);
+    this.badLinks = new FailureCounter(deps.clock, { maxFailures: loginMaxFailures, windowMs: loginWindowSeconds * 1000 });
   }
 
   private get log(): Logger {

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../http/deps.js';
 import { principalOf, tenantScope } from '../auth/tenant-scope.js';
 import { invalidField, notFound } from '../kernel/index.js';
-import { IdParams, MAX_ID, Nullable, PageOf, PageQuery, TenantQuery, pageOf } from '../http/schemas.js';
+import { IdParams, MAX_ID, Nullable, PageOf, PageQuery, TenantQuery, pageOf, DateTime } from '../http/schemas.js';
 
 const Snapshot = Nullable(Type.Record(Type.String(), Type.Unknown()));
 const AuditView = Type.Object({
@@ -28,8 +28,8 @@ const AuditQuery = Type.Object(
     entityId: Type.Optional(Type.String({ maxLength: 50 })),
     actorUserId: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID, description: 'who: the user who made the change' })),
     action: Type.Optional(Type.String({ maxLength: 50 })),
-    from: Type.Optional(Type.String({ format: 'date-time', description: 'at or after (ISO 8601 with offset)' })),
-    to: Type.Optional(Type.String({ format: 'date-time', description: 'before (ISO 8601 with offset)' })),
+    from: Type.Optional(DateTime({ description: 'at or after (ISO 8601 with offset)' })),
+    to: Type.Optional(DateTime({ description: 'before (ISO 8601 with offset)' })),
     sort: Type.Optional(Type.Union([Type.Literal('-at'), Type.Literal('at')], { description: 'default -at: newest first' })),
   },
   { additionalProperties: false },

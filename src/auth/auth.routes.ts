@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../http/deps.js';
+import { Id } from '../http/schemas.js';
 import type { ChangeContext } from '../org/index.js';
 import { IdParams, Password, UserView } from '../org/org.schemas.js';
 import { SESSION_COOKIE, type LoginOutcome } from './auth.model.js';
@@ -43,14 +44,11 @@ export const authRoutes: FastifyPluginAsync<AppDeps> = async (instance, deps) =>
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const auth = instance.auth;
 
+  // The cookie that ends a session carries the same attributes as the one that opened it.
+  const cookieOptions = { httpOnly: true, sameSite: 'strict', secure: deps.config.http.cookieSecure, path: '/' } as const;
   const answer = (reply: FastifyReply, outcome: LoginOutcome) => {
     if (outcome.kind === 'totp') return { totpRequired: true, challenge: outcome.challenge };
-    void reply.setCookie(SESSION_COOKIE, outcome.token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: deps.config.http.cookieSecure,
-      path: '/',
-    });
+    void reply.setCookie(SESSION_COOKIE, outcome.token, cookieOptions);
     return { totpRequired: false, user: outcome.me };
   };
 
@@ -100,7 +98,7 @@ export const authRoutes: FastifyPluginAsync<AppDeps> = async (instance, deps) =>
     { config: self('write', true), schema: { tags, summary: 'End this session (server-side)', response: NoContent } },
     async (req, reply) => {
       auth.logout(principalOf(req));
-      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      void reply.clearCookie(SESSION_COOKIE, cookieOptions);
       return reply.status(204).send(null);
     },
   );
@@ -123,7 +121,7 @@ export const authRoutes: FastifyPluginAsync<AppDeps> = async (instance, deps) =>
         summary: 'Choose the tenant this session acts on (super users; anyone else may name only their own)',
         description:
           'Lists, creates and the events socket of this session then use that tenant when a request names none; `?tenantId=` still overrides it per request. Other sessions of the user are not affected.',
-        body: Type.Object({ tenantId: Type.Integer({ minimum: 1 }) }, closed),
+        body: Type.Object({ tenantId: Id }, closed),
         response: { 200: MeView },
       },
     },
@@ -150,11 +148,12 @@ export const authRoutes: FastifyPluginAsync<AppDeps> = async (instance, deps) =>
       config: self('write'),
       schema: {
         tags,
-        summary: 'Start TOTP enrolment: a secret and its otpauth:// URI (show as QR code)',
+        summary: 'Start TOTP enrolment (needs your password): a secret and its otpauth:// URI (show as QR code)',
+        body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 256 }) }, closed),
         response: { 200: Type.Object({ secret: Type.String(), otpauthUri: Type.String() }) },
       },
     },
-    async (req) => auth.enrolTotp(actorOf(req)),
+    async (req) => auth.enrolTotp(actorOf(req), req.body.password, meta(req)),
   );
 
   app.post(
@@ -164,7 +163,7 @@ export const authRoutes: FastifyPluginAsync<AppDeps> = async (instance, deps) =>
       schema: {
         tags,
         summary: 'Activate TOTP with a first code; answers 10 one-time recovery codes, shown only now',
-        body: Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, closed),
+        body: Type.Object({ code: Type.String({ maxLength: 6, pattern: '^[0-9]{6}$' }) }, closed),
         response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }) },
       },
     },

@@ -17,7 +17,7 @@ import {
 } from './auth.model.js';
 import { AuthRepo } from './auth.repo.js';
 import { burnVerification, hashPassword, verifyPassword } from './password.js';
-import { FailureCounter } from './rate-limit.js';
+import { LoginLimits } from './rate-limit.js';
 import { base32Encode, otpauthUri, verifyTotp } from './totp.js';
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -48,7 +48,7 @@ const normaliseRecoveryCode = (code: string): string => code.trim().toLowerCase(
  */
 export class AuthService {
   private readonly repo: AuthRepo;
-  private readonly failures: FailureCounter;
+  private readonly limits: LoginLimits;
   private readonly challenges = new Map<string, { userId: number; expiresAt: number }>();
 
   constructor(
@@ -57,8 +57,13 @@ export class AuthService {
     private readonly audit: AuditService,
   ) {
     this.repo = new AuthRepo(deps.database.db);
-    const { loginMaxFailures, loginWindowSeconds } = deps.config.auth;
-    this.failures = new FailureCounter(deps.clock, loginMaxFailures, loginWindowSeconds * 1000);
+    const a = deps.config.auth;
+    this.limits = new LoginLimits(deps.clock, {
+      perLogin: a.loginMaxFailures,
+      perAddress: a.loginMaxFailuresPerAddress,
+      windowMs: a.loginWindowSeconds * 1000,
+      maxLockoutMs: a.loginMaxLockoutSeconds * 1000,
+    });
   }
 
   private get ttlMs(): number {
@@ -69,18 +74,14 @@ export class AuthService {
     return this.deps.database.sqlite.transaction(fn)();
   }
 
-  private keys(login: string, ip: string): string[] {
-    return [`login:${login.toLowerCase()}`, `ip:${ip}`];
-  }
-
-  private throttle(keys: string[]): void {
-    const wait = Math.max(...keys.map((k) => this.failures.retryAfterSeconds(k)));
+  /**
+   * Refuses with 429 while the login or the address is locked out; otherwise counts the attempt
+   * before the caller checks it (see rate-limit.ts), and returns it to be taken back on success.
+   */
+  private attempt(login: string | undefined, ip: string) {
+    const wait = this.limits.retryAfterSeconds(login, ip);
     if (wait > 0) throw tooManyRequests(`too many failed logins; try again in ${wait} s`, wait);
-  }
-
-  private failed(keys: string[]): never {
-    for (const k of keys) this.failures.fail(k);
-    throw unauthorized(BAD_CREDENTIALS);
+    return this.limits.attempt(login, ip);
   }
 
   /** The user, its permissions and tenants; `activeTenantId` is the session's (default: its own tenant). */
@@ -121,22 +122,23 @@ export class AuthService {
     const user = this.org.userForLogin(identifier);
     // Failures count against the user however it was named, so that switching between its
     // login, e-mail, matrícula and CPF (or CPF masks) buys no extra guesses.
-    const keys = this.keys(user?.login ?? identifier, meta.ip);
-    this.throttle(keys);
+    const login = user?.login ?? identifier;
+    const attempt = this.attempt(login, meta.ip);
     if (!user) {
       await burnVerification(password);
-      this.failed(keys);
+      throw unauthorized(BAD_CREDENTIALS);
     }
     const ok = await verifyPassword(user.passwordHash, password);
     const tenant = this.org.repo.getTenant(user.tenantId);
-    if (!ok || !user.active || !tenant?.active) this.failed(keys);
+    if (!ok || !user.active || !tenant?.active) throw unauthorized(BAD_CREDENTIALS);
+    attempt.succeeded();
     if (this.repo.totp(user.id)?.enabledAt) {
       const challenge = randomBytes(24).toString('base64url');
       this.pruneChallenges();
       this.challenges.set(sha256(challenge), { userId: user.id, expiresAt: this.deps.clock.now() + TOTP_CHALLENGE_TTL_MS });
       return { kind: 'totp', challenge };
     }
-    this.failures.reset(keys[0]!);
+    this.limits.forgive(login);
     return this.openSession(user.id, meta);
   }
 
@@ -147,17 +149,16 @@ export class AuthService {
     const now = this.deps.clock.now();
     if (!pending || pending.expiresAt <= now) {
       this.challenges.delete(key);
-      this.throttle([`ip:${meta.ip}`]);
-      this.failures.fail(`ip:${meta.ip}`);
+      this.attempt(undefined, meta.ip);
       throw unauthorized('login expired; enter your login and password again');
     }
     const user = this.org.repo.getUser(pending.userId);
     if (!user) throw unauthorized(BAD_CREDENTIALS);
-    const keys = this.keys(user.login, meta.ip);
-    this.throttle(keys);
-    if (!this.acceptSecondFactor(user.id, code)) this.failed(keys);
+    const attempt = this.attempt(user.login, meta.ip);
+    if (!this.acceptSecondFactor(user.id, code)) throw unauthorized(BAD_CREDENTIALS);
+    attempt.succeeded();
     this.challenges.delete(key);
-    this.failures.reset(keys[0]!);
+    this.limits.forgive(user.login);
     return this.openSession(user.id, meta);
   }
 
@@ -251,14 +252,9 @@ export class AuthService {
   /** The user's own change; other sessions of the user are revoked, this one stays. */
   async changePassword(ctx: ChangeContext, current: string, next: string, meta: RequestMeta): Promise<Me> {
     const { actor } = ctx;
-    const keys = this.keys(actor.login, meta.ip);
-    this.throttle(keys);
+    await this.confirmPassword(actor, current, 'currentPassword', meta);
     const user = this.org.repo.getUser(actor.userId);
     if (!user) throw unauthorized();
-    if (!(await verifyPassword(user.passwordHash, current))) {
-      for (const k of keys) this.failures.fail(k);
-      throw invalidField('currentPassword', 'currentPassword is wrong');
-    }
     if (current === next) throw invalidField('newPassword', 'newPassword must differ from the current password');
     const hash = await hashPassword(next);
     const now = this.deps.clock.now();
@@ -297,6 +293,18 @@ export class AuthService {
   }
 
   /**
+   * Checks the signed-in user's own password, counted like a login attempt: a stolen session
+   * alone must not be enough to change the credentials that protect the account.
+   */
+  private async confirmPassword(actor: Actor, password: string, field: string, meta: RequestMeta): Promise<void> {
+    const attempt = this.attempt(actor.login, meta.ip);
+    const user = this.org.repo.getUser(actor.userId);
+    if (!user) throw unauthorized();
+    if (!(await verifyPassword(user.passwordHash, password))) throw invalidField(field, `${field} is wrong`);
+    attempt.succeeded();
+  }
+
+  /**
    * Sets a password the user chose through a mailed link (src/account): no change is required
    * afterwards, and every session of the user ends. Synchronous, for the caller's transaction.
    */
@@ -306,7 +314,8 @@ export class AuthService {
     this.repo.revokeUserSessions(userId, now);
   }
 
-  enrolTotp(actor: Actor): { secret: string; otpauthUri: string } {
+  async enrolTotp(actor: Actor, password: string, meta: RequestMeta): Promise<{ secret: string; otpauthUri: string }> {
+    await this.confirmPassword(actor, password, 'password', meta);
     const existing = this.repo.totp(actor.userId);
     if (existing?.enabledAt) throw conflict('TOTP is already enabled; disable it first', { field: 'totp' });
     const secret = base32Encode(randomBytes(20));
@@ -333,14 +342,7 @@ export class AuthService {
 
   async disableTotp(ctx: ChangeContext, password: string, meta: RequestMeta): Promise<void> {
     const { actor } = ctx;
-    const keys = this.keys(actor.login, meta.ip);
-    this.throttle(keys);
-    const user = this.org.repo.getUser(actor.userId);
-    if (!user) throw unauthorized();
-    if (!(await verifyPassword(user.passwordHash, password))) {
-      for (const k of keys) this.failures.fail(k);
-      throw invalidField('password', 'password is wrong');
-    }
+    await this.confirmPassword(actor, password, 'password', meta);
     this.tx(() => {
       this.repo.deleteTotp(actor.userId);
       this.auditSelf(ctx, actor.tenantId, 'totp_disable');

@@ -105,6 +105,15 @@ export function stepLeg(leg: LegStatus, event: TelephonyEvent): { leg: LegStatus
   }
 }
 
+/**
+ * When a leg that ended unseen (a crash, an outage) was last known alive: its heartbeat, or
+ * failing that its answer or its start. The real end lies between that and the moment it was
+ * found gone; the record keeps the moment that is known.
+ */
+export function lastKnownAlive(row: { startedAt: number; answeredAt: number | null; aliveAt: number | null }): number {
+  return Math.max(row.startedAt, row.answeredAt ?? 0, row.aliveAt ?? 0);
+}
+
 export interface ReconcileInput {
   app: string;
   /** Sessions that existed before the channel list was taken. */

@@ -15,8 +15,8 @@ export const hangupParties: readonly HangupBy[] = ['caller', 'atende', 'far_end'
 /** Why a record was closed. Free text in the database; these are the ones Atende writes. */
 export const EndReason = {
   normal: 'normal',
-  channelGone: 'reconciled: channel gone',
-  daemonRestart: 'reconciled: daemon restart',
+  channelGone: 'reconciled: channel gone; ended_at is the last moment it was known alive',
+  daemonRestart: 'reconciled: daemon restart; ended_at is the last moment it was known alive',
   unknownChannel: 'reconciled: unknown channel',
   shutdown: 'shutdown',
   notAccepting: 'shutdown: not accepting calls',

@@ -2,6 +2,9 @@
  * Reconciliation: after an ARI reconnect and at start, compare what Atende believes with the
  * channels Asterisk actually has, so that no call stays "in progress" forever.
  *
+ * A leg that ended unseen is closed with the last moment it was known alive as its end (when
+ * the ARI link was lost; the heartbeat of the run that crashed), not the moment it was found gone.
+ *
  * - a session whose channel is gone is closed (`reconciled: channel gone`, last cause known);
  * - a session whose channel is alive is adopted (it carries on);
  * - a channel in our app that no session owns is hung up (cause 16) and recorded
@@ -12,7 +15,7 @@
  */
 import type { Clock, Logger, TenantId } from '../kernel/index.js';
 import type { CallControl, ChannelId, ChannelSnapshot } from '../telephony/call-control.js';
-import { planReconciliation } from './calls.logic.js';
+import { lastKnownAlive, planReconciliation } from './calls.logic.js';
 import { EndReason } from './calls.model.js';
 import type { CallsRepo } from './calls.repo.js';
 
@@ -29,13 +32,15 @@ interface ReconcilableSession {
   readonly channelId: string;
   readonly seq: number;
   readonly ended: boolean;
-  closeWithoutEvent(reason: string): void;
+  closeWithoutEvent(reason: string, endedAt?: number): void;
   adopted(): void;
 }
 
 /** What reconciliation needs from the calls engine (declared here so the engine may import this file). */
 export interface ReconcileHost {
   readonly deps: { control: Pick<CallControl, 'listChannels'>; repo: Pick<CallsRepo, 'open' | 'close' | 'tenantOf'>; app: string; clock: Clock };
+  /** When the ARI link was lost, if it was: sessions were known alive until then. */
+  readonly linkLostAt: number | undefined;
   readonly log: Logger;
   nextSeq(): number;
   sessions(): readonly ReconcilableSession[];
@@ -70,11 +75,14 @@ export async function runReconciliation(engine: ReconcileHost, why: string): Pro
     openRows,
   });
 
-  for (const callId of plan.gone) engine.sessionByCallId(callId)?.closeWithoutEvent(EndReason.channelGone);
+  for (const callId of plan.gone) engine.sessionByCallId(callId)?.closeWithoutEvent(EndReason.channelGone, engine.linkLostAt);
   for (const callId of plan.adopt) engine.sessionByCallId(callId)?.adopted();
   const now = clock.now();
+  const rowsById = new Map(openRows.map((r) => [r.callId, r]));
   for (const callId of plan.staleRows) {
-    if (repo.close(callId, { endedAt: now, cause: null, causeText: null, hangupBy: null, endReason: EndReason.daemonRestart })) {
+    const row = rowsById.get(callId);
+    const endedAt = row ? lastKnownAlive(row) : now;
+    if (repo.close(callId, { endedAt, cause: null, causeText: null, hangupBy: null, endReason: EndReason.daemonRestart })) {
       engine.announceEnded(callId);
     }
   }

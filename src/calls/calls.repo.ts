@@ -100,6 +100,11 @@ export function createCallsRepo(db: Db) {
     })
     .where(and(eq(calls.callId, ph('callId')), ne(calls.state, 'ended')))
     .prepare();
+  const markAlive = db
+    .update(calls)
+    .set({ aliveAt: ph('at') })
+    .where(and(eq(calls.callId, ph('callId')), ne(calls.state, 'ended')))
+    .prepare();
   const firstTenant = db
     .select({ id: tenants.id })
     .from(tenants)
@@ -123,13 +128,21 @@ export function createCallsRepo(db: Db) {
       return closeCall.run({ callId, ...c }).changes === 1;
     },
 
-    /** Records not yet ended, across tenants (for reconciliation). */
-    open(): { callId: string; channelId: string }[] {
+    /** Records not yet ended, across tenants (for reconciliation), with when each was last known alive. */
+    open(): { callId: string; channelId: string; startedAt: number; answeredAt: number | null; aliveAt: number | null }[] {
       return db
-        .select({ callId: calls.callId, channelId: calls.channelId })
+        .select({ callId: calls.callId, channelId: calls.channelId, startedAt: calls.startedAt, answeredAt: calls.answeredAt, aliveAt: calls.aliveAt })
         .from(calls)
         .where(ne(calls.state, 'ended'))
-        .all();
+        .all()
+        .map((r) => ({ ...r, startedAt: r.startedAt.getTime(), answeredAt: ms(r.answeredAt), aliveAt: ms(r.aliveAt) }));
+    },
+
+    /** The daemon's heartbeat: these legs are alive at `at` (one transaction for all). */
+    markAlive(callIds: readonly string[], at: number): void {
+      db.transaction(() => {
+        for (const callId of callIds) markAlive.run({ callId, at });
+      });
     },
 
     tenantOf(callId: string): TenantId | undefined {

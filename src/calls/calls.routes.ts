@@ -2,10 +2,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppDeps } from '../http/deps.js';
 import { principalOf, tenantScope } from '../auth/index.js';
-import { errorSchema } from '../http/errors.js';
+import { errorBody } from '../http/errors.js';
 import type { Principal } from '../http/principal.js';
 import { invalidField, notFound, type TenantId } from '../kernel/index.js';
-import { MAX_ID, MAX_LIMIT } from '../http/schemas.js';
+import { MAX_ID, MAX_LIMIT, DateTime } from '../http/schemas.js';
 import { callView, numberVariants, parseCallSort } from './calls.logic.js';
 import { callDirections, callSortKeys, callStates, hangupParties, type CallFilters } from './calls.model.js';
 import { createCallsRepo } from './calls.repo.js';
@@ -19,8 +19,8 @@ const TenantQuery = Type.Integer({ minimum: 1, maximum: MAX_ID, description: 'An
 
 const ListQuery = Type.Object(
   {
-    from: Type.Optional(Type.String({ format: 'date-time', description: 'Started at or after (ISO 8601 with offset).' })),
-    to: Type.Optional(Type.String({ format: 'date-time', description: 'Started before (ISO 8601 with offset).' })),
+    from: Type.Optional(DateTime({ description: 'Started at or after (ISO 8601 with offset).' })),
+    to: Type.Optional(DateTime({ description: 'Started before (ISO 8601 with offset).' })),
     direction: Type.Optional(literals(callDirections)),
     number: Type.Optional(
       Type.String({
@@ -81,9 +81,6 @@ const CallList = Type.Object({
 /** `GET /calls` and `GET /calls/:callId`: the principal's tenant's call records (agents: their own phone's). */
 export const callsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   const repo = createCallsRepo(deps.database.db);
-  // Inlined, not `addSchema`d: a shared schema added in a child plugin gives that plugin a fresh
-  // schema controller with Fastify's default Ajv (which drops unknown query fields silently).
-  const { $id: _id, ...errorBody } = errorSchema;
   const errors = { 400: errorBody, 401: errorBody, 403: errorBody };
 
   /** Agents are shown only legs of their own extension; undefined = no restriction. */

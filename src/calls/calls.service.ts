@@ -57,9 +57,14 @@ export interface CallsEngineDeps {
   playbackGuardMs?: number;
   /** After hanging up at shutdown, how long to wait for Asterisk to confirm before closing records anyway. */
   hangupConfirmMs?: number;
+  /** How often live legs are marked alive in their records (default 30 s). */
+  heartbeatMs?: number;
   /** Where call started / answered / ended are published (the events socket's `calls` topic). */
   events?: EventPublisher;
 }
+
+/** A crash loses at most this much of a call's recorded length. */
+export const DEFAULT_HEARTBEAT_MS = 30_000;
 
 const isGone = (e: unknown): boolean => e instanceof TelephonyError && e.code === 'not_found';
 
@@ -151,6 +156,11 @@ export class CallSession implements CallContext {
   get tenantId(): TenantId {
     if (this.tenant === undefined) throw new Error('tenant not resolved yet');
     return this.tenant;
+  }
+
+  /** Its record exists and is still open. */
+  get recorded(): boolean {
+    return this.persisted && !this.closed;
   }
 
   get ended(): boolean {
@@ -305,12 +315,16 @@ export class CallSession implements CallContext {
     }
   }
 
-  /** Closes the leg without a hangup event (channel gone, shutdown), with the last cause known. */
-  closeWithoutEvent(reason: string): void {
+  /**
+   * Closes the leg without a hangup event (channel gone, shutdown), with the last cause known;
+   * `endedAt` when it ended unseen (the last moment it was known alive), else now.
+   */
+  closeWithoutEvent(reason: string, endedAt = this.clock.now()): void {
     const cause = this.requestedCause ?? null;
-    this.status = { ...this.status, state: 'ended', endedAt: this.clock.now() };
+    const end = Math.max(endedAt, this.status.answeredAt ?? this.startedAt, this.startedAt);
+    this.status = { ...this.status, state: 'ended', endedAt: end };
     this.close({
-      endedAt: this.clock.now(),
+      endedAt: end,
       cause,
       causeText: cause === null ? null : causeText(cause),
       hangupBy: cause === null ? null : 'atende',
@@ -422,6 +436,9 @@ export class CallsEngine {
   private reconciling: Promise<void> | undefined;
   private reconcileAgain = false;
   private stopping: Promise<void> | undefined;
+  private heartbeat: Timer | undefined;
+  /** When the ARI link went down, until a reconciliation after its return has judged the sessions. */
+  linkLostAt: number | undefined;
   readonly log: Logger;
 
   constructor(readonly deps: CallsEngineDeps) {
@@ -433,6 +450,7 @@ export class CallsEngine {
     if (this.unsubscribe) return;
     this.accepting = true;
     this.unsubscribe = this.deps.control.onEvent((e) => this.dispatch(e));
+    this.beat();
     if (this.deps.control.connectionState() === 'up') await this.reconcile('start');
     else this.log.info('ARI not connected yet; reconciling when it comes up');
   }
@@ -442,8 +460,24 @@ export class CallsEngine {
     return (this.stopping ??= this.shutdown(graceMs));
   }
 
+  /** Every `heartbeatMs`, while Asterisk is reachable, the live legs' records learn they are alive. */
+  private beat(): void {
+    this.heartbeat = this.deps.clock.setTimeout(() => {
+      if (this.deps.control.connectionState() === 'up') {
+        const live = [...this.byChannel.values()].filter((s) => s.recorded).map((s) => s.callId);
+        try {
+          if (live.length > 0) this.deps.repo.markAlive(live, this.deps.clock.now());
+        } catch (err) {
+          this.log.warn({ err }, 'could not mark live calls alive');
+        }
+      }
+      this.beat();
+    }, this.deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+  }
+
   private async shutdown(graceMs: number): Promise<void> {
     this.accepting = false;
+    this.heartbeat?.cancel();
     const live = this.byChannel.size;
     this.log.info({ live, graceMs }, 'calls: not taking new calls; letting live calls finish');
     await this.allEndedWithin(graceMs);
@@ -527,7 +561,8 @@ export class CallsEngine {
       do {
         this.reconcileAgain = false;
         try {
-          await runReconciliation(this, why);
+          const done = await runReconciliation(this, why);
+          if (done && this.deps.control.connectionState() === 'up') this.linkLostAt = undefined;
         } catch (err) {
           this.log.error({ err }, 'reconciliation failed');
         }
@@ -542,6 +577,7 @@ export class CallsEngine {
       if (e.type === 'ConnectionChanged') {
         if (e.link !== 'ari') return;
         this.log.info({ state: e.state, reason: e.reason }, 'ARI connection changed');
+        if (e.state !== 'up') this.linkLostAt ??= e.at;
         if (e.state === 'up' && this.unsubscribe) void this.reconcile('ari reconnected');
         return;
       }

@@ -1,6 +1,7 @@
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { projectRoot } from '../config/index.js';
+import { placeFile } from '../kernel/index.js';
 import type { Media } from '../telephony/call-control.js';
 
 /** The product's own prompts, shipped with it (`sounds/<lang>/<name>.wav`). */
@@ -33,8 +34,8 @@ function sameContent(a: string, b: string): boolean {
 
 /**
  * Copies every file under `from` into `to` (same relative paths), skipping files already
- * identical there; each copy is written beside its target and renamed into place so Asterisk
- * never reads half a file. Idempotent. Returns the relative paths it wrote.
+ * identical there; each copy is placed atomically, so Asterisk never reads half a file.
+ * Idempotent. Returns the relative paths it wrote.
  */
 export function installSounds(from: string, to: string): string[] {
   const src = resolve(from);
@@ -51,10 +52,8 @@ export function installSounds(from: string, to: string): string[] {
       if (!entry.isFile()) continue;
       const target = join(dst, relPath);
       if (sameContent(join(src, relPath), target)) continue;
-      mkdirSync(join(dst, rel), { recursive: true });
-      const tmp = `${target}.tmp-${process.pid}`;
-      copyFileSync(join(src, relPath), tmp);
-      renameSync(tmp, target);
+      // Asterisk reads these through the directory's group (docs/real-asterisk.md).
+      placeFile(join(src, relPath), target, 'asterisk', 'copy');
       written.push(relPath);
     }
   };

@@ -153,7 +153,7 @@ async function serve(v: Record<string, string | boolean | undefined>): Promise<v
   const control = Fastify();
   control.setValidatorCompiler(validatorCompiler);
   installErrorHandling(control);
-  await control.register(emulatorRoutes, { prefix: '/api/v1', emulator });
+  await control.register(emulatorRoutes, { prefix: '/api/v1', emulator, superUserOnly: false });
   const controlPort = int(str('control-port'), 'control-port') ?? 8089;
   await control.listen({ host: '127.0.0.1', port: controlPort });
   console.log(`Asterisk emulator running.

@@ -13,6 +13,8 @@ export const ConfigSchema = Type.Object(
         /** Set the session cookie's Secure flag (enable behind HTTPS). */
         cookieSecure: Type.Boolean(),
         trustProxy: Type.Boolean(),
+        /** The built web app served at `/`; empty: the project's own `web/dist`. */
+        webDir: Str(),
         /**
          * The address users reach Atende at (e.g. https://atende.example.com); mailed links start
          * with it. Never taken from a request's Host header, which a client chooses.
@@ -30,8 +32,13 @@ export const ConfigSchema = Type.Object(
     auth: Type.Object(
       {
         sessionTtlMinutes: Type.Integer({ minimum: 1 }),
+        /** Failed logins per login within the window; then locked out, twice as long each time. */
         loginMaxFailures: Type.Integer({ minimum: 1 }),
+        /** Failed logins per client address within the window (many agents share one address behind NAT). */
+        loginMaxFailuresPerAddress: Type.Integer({ minimum: 1 }),
         loginWindowSeconds: Type.Integer({ minimum: 1 }),
+        /** Cap of the per-login back-off. */
+        loginMaxLockoutSeconds: Type.Integer({ minimum: 1 }),
         /** How long a "forgot password" link works. */
         passwordResetMinutes: Type.Integer({ minimum: 5, maximum: 1440 }),
         /** How long a first-access link an admin sends works. */
@@ -43,6 +50,13 @@ export const ConfigSchema = Type.Object(
     adminPassword: Type.Optional(Str()),
     seedDemo: Type.Boolean(),
     shutdownGraceMs: Type.Integer({ minimum: 0 }),
+    contacts: Type.Object(
+      {
+        /** The largest CSV an import accepts, in MiB; a larger upload is refused before a row is read. */
+        importMaxMb: Type.Integer({ minimum: 1, maximum: 4096 }),
+      },
+      { additionalProperties: false },
+    ),
     asterisk: Type.Object(
       {
         ari: Type.Object(

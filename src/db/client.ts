@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { projectRoot } from '../config/index.js';
+import { ensurePrivateDir, touchPrivateFile } from '../kernel/index.js';
 import * as schema from './schema/index.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -25,7 +25,11 @@ export const migrationsFolder = resolve(projectRoot, 'migrations');
  * and applies pending migrations. `:memory:` is accepted for unit tests.
  */
 export function openDatabase(file: string): Database_ {
-  if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+  if (file !== ':memory:') {
+    // Password hashes and TOTP secrets live here: private from the first byte.
+    ensurePrivateDir(dirname(resolve(file)));
+    touchPrivateFile(file);
+  }
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');

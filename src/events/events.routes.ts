@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { allows, principalOf, SESSION_COOKIE, type Authenticated } from '../auth/index.js';
 import { API_PREFIX, type AppDeps } from '../http/deps.js';
+import { errorBody } from '../http/errors.js';
 import { AppError, TOPIC_NAMES, TOPICS } from '../kernel/index.js';
 import { originAllowed, topicsOfQuery } from './events.logic.js';
 import type { EventHub, Viewer } from './events.hub.js';
@@ -69,7 +70,6 @@ async function events(instance: FastifyInstance, deps: AppDeps): Promise<void> {
     else if (req.routeOptions.config.endsSessions === true) hub.recheckSoon(null);
   });
 
-  const errorBody = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
   app.route({
     method: 'GET',
     url: `${API_PREFIX}/events`,
@@ -89,10 +89,10 @@ async function events(instance: FastifyInstance, deps: AppDeps): Promise<void> {
         throw new AppError('forbidden_origin', `origin ${req.headers.origin ?? ''} may not open the events socket`, 403);
       }
     },
-    handler: async (_req, reply) =>
-      reply.status(426).header('upgrade', 'websocket').send({
-        error: { code: 'upgrade_required', message: `${API_PREFIX}/events is a WebSocket: send Upgrade: websocket` },
-      }),
+    handler: async (_req, reply) => {
+      void reply.header('upgrade', 'websocket');
+      throw new AppError('upgrade_required', `${API_PREFIX}/events is a WebSocket: send Upgrade: websocket`, 426);
+    },
     wsHandler: (socket, req) => {
       const principal = principalOf(req);
       const viewer = viewerOf(instance, { principal, permissions: req.permissions ?? [] });

@@ -1,8 +1,10 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type StringOptions, type TSchema } from '@sinclair/typebox';
+import { MULTILINE } from './validation.js';
 
 /**
  * Schemas every area's API shares. Bodies refuse unknown fields (`closed`); every integer has
- * a range and every string a length limit, so that no value can reach SQLite out of range.
+ * a range and every string a length limit, so that no value can reach SQLite out of range
+ * (test/integration/api-schema-rules.test.ts checks every route of the OpenAPI document).
  */
 export const closed = { additionalProperties: false } as const;
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -36,6 +38,12 @@ export const TenantQuery = Type.Object({ tenantId: Type.Optional(Id) }, closed);
 export const PageOf = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
 
+/** An instant as RFC 3339 text with its offset; 40 characters hold any such instant with fractions. */
+export const DateTime = (opts: StringOptions = {}) => Type.String({ format: 'date-time', maxLength: 40, ...opts });
+
 export const Timestamps = { createdAt: Type.String({ format: 'date-time' }), updatedAt: Type.String({ format: 'date-time' }) };
 
 export const NoContent = { 204: Type.Null() };
+
+/** Text that may span lines (tab, line feed and carriage return allowed); every other string is one line. */
+export const MultilineText = (opts: StringOptions & { maxLength: number }) => Type.String({ ...opts, [MULTILINE]: true });

@@ -1,10 +1,66 @@
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { FastifySchemaCompiler } from 'fastify';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
   addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+
+/**
+ * Schema annotation for a text field that may span lines (descriptions, messages): tab, line
+ * feed and carriage return are then allowed in it. Every other string refuses them.
+ */
+export const MULTILINE = 'x-multiline';
+
+/** The keyword added to every string schema of a request: see `textProblem`. */
+const TEXT_KEYWORD = 'x-text';
+
+/**
+ * C0 controls, DEL and C1 controls; line and paragraph separators; the bidirectional
+ * embeddings, overrides and isolates that make text display differently from what it holds
+ * (U+202A–U+202E, U+2066–U+2069). Left-to-right and right-to-left marks stay allowed: real
+ * Arabic or Hebrew names need them.
+ */
+// eslint-disable-next-line no-control-regex
+const forbiddenSingleLine = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+// eslint-disable-next-line no-control-regex
+const forbiddenMultiLine = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+
+/** What is wrong with a text value, or undefined when nothing is. */
+export function textProblem(value: string, multiline: boolean): string | undefined {
+  const bad = (multiline ? forbiddenMultiLine : forbiddenSingleLine).exec(value);
+  if (!bad) return undefined;
+  const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+  return multiline
+    ? `must not contain control or bidirectional-override characters (found U+${code})`
+    : `must be one line without control or bidirectional-override characters (found U+${code})`;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A copy of `schema` in which every string schema carries the text keyword. */
+export function withTextRules(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withTextRules);
+  if (!isObject(schema)) return schema;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(schema)) {
+    // `properties` maps names to schemas, `const`/`default`/`enum` hold data: only schemas are walked.
+    if (k === 'properties' || k === 'patternProperties' || k === '$defs' || k === 'definitions') {
+      out[k] = isObject(v) ? Object.fromEntries(Object.entries(v).map(([n, s]) => [n, withTextRules(s)])) : v;
+    } else if (k === 'const' || k === 'default' || k === 'enum' || k === 'examples') {
+      out[k] = v;
+    } else {
+      out[k] = withTextRules(v);
+    }
+  }
+  const type = schema.type;
+  if (type === 'string' || (Array.isArray(type) && type.includes('string'))) {
+    out[TEXT_KEYWORD] = schema[MULTILINE] === true ? 'multiline' : 'single';
+  }
+  return out;
+}
 
 const common: Options = {
   removeAdditional: false, // unknown fields are rejected (schemas say additionalProperties: false), never dropped
@@ -16,6 +72,22 @@ const common: Options = {
 function make(opts: Options): Ajv {
   const ajv = new Ajv({ ...common, ...opts });
   addFormats(ajv);
+  // RFC 3339 allows a leap second (23:59:60), which JavaScript dates cannot hold: such a value
+  // would turn into NaN further in. Refused here, naming the field.
+  const rfc3339 = fullFormats['date-time'] as { validate: (s: string) => boolean };
+  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => rfc3339.validate(s) && Number.isFinite(Date.parse(s)) });
+  ajv.addKeyword({
+    keyword: TEXT_KEYWORD,
+    type: 'string',
+    schemaType: 'string',
+    errors: true,
+    validate: function check(mode: string, data: string): boolean {
+      const problem = textProblem(data, mode === 'multiline');
+      if (problem === undefined) return true;
+      (check as unknown as { errors: unknown[] }).errors = [{ keyword: TEXT_KEYWORD, message: problem, params: {} }];
+      return false;
+    },
+  });
   return ajv;
 }
 
@@ -26,5 +98,5 @@ const paramsAjv = make({ coerceTypes: 'array' });
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : paramsAjv;
-  return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+  return ajv.compile(withTextRules(schema) as object) as ReturnType<FastifySchemaCompiler<unknown>>;
 };

@@ -4,5 +4,7 @@ export * from './ids.js';
 export * from './random.js';
 export * from './logger.js';
 export * from './readiness.js';
+export * from './file-modes.js';
+export * from './data-dir.js';
 export * from './concurrency.js';
 export * from './live-events.js';

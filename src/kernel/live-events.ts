@@ -12,6 +12,7 @@
 export const TOPICS = {
   calls: { module: 'calls', agentsOwnOnly: true, about: 'call.started, call.answered, call.ended' },
   system: { module: 'self', agentsOwnOnly: false, about: 'system.readiness: database, ARI and AMI up or down' },
+  imports: { module: 'imports', agentsOwnOnly: false, about: 'import.progressed: rows read, imported and rejected while a CSV import runs, and its end' },
 } as const satisfies Record<string, { module: string; agentsOwnOnly: boolean; about: string }>;
 
 export type Topic = keyof typeof TOPICS;

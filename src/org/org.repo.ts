@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { containsText } from '../db/search.js';
 import {
@@ -6,6 +6,7 @@ import {
   pauseTypes,
   pauseTypeTeams,
   profiles,
+  sessions,
   teams,
   teamSupervisors,
   tenants,
@@ -119,6 +120,15 @@ export class OrgRepo {
   }
   updateUser(id: number, v: Partial<typeof users.$inferInsert>): UserRow {
     return this.db.update(users).set(v).where(eq(users.id, id)).returning().get();
+  }
+  /** Ends every live session of one user, or of every user of one tenant. */
+  endSessions(of: { userId: number } | { tenantId: number }, at: number): void {
+    const who = 'userId' in of ? eq(sessions.userId, of.userId) : eq(sessions.tenantId, of.tenantId);
+    this.db
+      .update(sessions)
+      .set({ revokedAt: at })
+      .where(and(who, isNull(sessions.revokedAt)))
+      .run();
   }
   usersOfTeam(teamId: number): number {
     return this.db.select({ n: count() }).from(users).where(eq(users.teamId, teamId)).get()?.n ?? 0;

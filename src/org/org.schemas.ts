@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Id, IdParams, Nullable, PageOf, PageQuery, TenantQuery, Timestamps, closed, pageOf } from '../http/schemas.js';
+import { Id, IdParams, MultilineText, Nullable, PageOf, PageQuery, TenantQuery, Timestamps, closed, pageOf } from '../http/schemas.js';
 import { EMPLOYEE_NUMBER_PATTERN, LOGIN_PATTERN, USER_SORT_KEYS } from './org.logic.js';
 
 /** TypeBox schemas of the organisation API (the shared ones live in src/http/schemas.ts). */
@@ -13,10 +13,10 @@ const tenantFields = {
   cnpj: Type.String({ minLength: 14, maxLength: 18, description: 'masked (12.345.678/0001-95) or bare; check digits validated' }),
   contactName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
   contactEmail: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 200 }))),
-  contactPhone: Type.Optional(Nullable(Type.String({ pattern: '^\\+?[0-9 ()-]{8,20}$' }))),
-  ddi: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: 'country code, 55 for Brazil' })),
-  ddd: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{1,4}$', description: 'area code; a valid Brazilian DDD when ddi is 55' }))),
-  cnl: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{5}$', description: 'Código Nacional de Localidade' }))),
+  contactPhone: Type.Optional(Nullable(Type.String({ maxLength: 20, pattern: '^\\+?[0-9 ()-]{8,20}$' }))),
+  ddi: Type.Optional(Type.String({ maxLength: 3, pattern: '^[0-9]{1,3}$', description: 'country code, 55 for Brazil' })),
+  ddd: Type.Optional(Nullable(Type.String({ maxLength: 4, pattern: '^[0-9]{1,4}$', description: 'area code; a valid Brazilian DDD when ddi is 55' }))),
+  cnl: Type.Optional(Nullable(Type.String({ maxLength: 5, pattern: '^[0-9]{5}$', description: 'Código Nacional de Localidade' }))),
   active: Type.Optional(Type.Boolean()),
 };
 export const TenantBody = Type.Object(tenantFields, closed);
@@ -69,7 +69,7 @@ const userFields = {
   level: Level,
   profileId: Type.Optional(Nullable(Id)),
   teamId: Type.Optional(Nullable(Id)),
-  extension: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{2,10}$' }))),
+  extension: Type.Optional(Nullable(Type.String({ maxLength: 10, pattern: '^[0-9]{2,10}$' }))),
   concurrency: Type.Optional(Concurrency),
   flags: Type.Optional(Flags),
   active: Type.Optional(Type.Boolean()),
@@ -135,8 +135,8 @@ export const UserListQuery = Type.Object(
 // Teams
 const teamFields = {
   name: Type.String({ minLength: 1, maxLength: 100 }),
-  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-  takeoverMessage: Type.Optional(Nullable(Type.String({ maxLength: 1000, description: 'sent when a human takes a chat over' }))),
+  description: Type.Optional(Nullable(MultilineText({ maxLength: 500 }))),
+  takeoverMessage: Type.Optional(Nullable(MultilineText({ maxLength: 1000, description: 'sent when a human takes a chat over' }))),
   supervisorIds: Type.Optional(Type.Array(Id, { maxItems: 100 })),
 };
 export const TeamBody = Type.Object(teamFields, closed);
@@ -154,8 +154,8 @@ export const TeamView = Type.Object({
 // Profiles
 const profileFields = {
   name: Type.String({ minLength: 1, maxLength: 100 }),
-  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-  permissions: Type.Array(Type.String({ pattern: '^[a-z]+:(read|write)$' }), {
+  description: Type.Optional(Nullable(MultilineText({ maxLength: 500 }))),
+  permissions: Type.Array(Type.String({ maxLength: 64, pattern: '^[a-z]+:(read|write)$' }), {
     maxItems: 200,
     description: '"module:action" strings from GET /api/v1/permissions',
   }),
@@ -174,7 +174,7 @@ export const ProfileView = Type.Object({
 // Pause types
 const pauseFields = {
   reason: Type.String({ minLength: 1, maxLength: 100 }),
-  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  description: Type.Optional(Nullable(MultilineText({ maxLength: 500 }))),
   maxDurationMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1440 }))),
   maxAgents: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }))),
   overrunAllowed: Type.Optional(Type.Boolean()),

@@ -199,6 +199,8 @@ export class OrgService {
       }
       const { cnpj } = this.checkTenant(patch, row.ddi, row.id);
       const after = this.repo.updateTenant(id, { ...patch, ...(cnpj ? { cnpj } : {}), updatedAt: new Date(this.clock.now()) });
+      // Deactivation ends the sessions for good: reactivating must not bring them back.
+      if (row.active && !after.active) this.repo.endSessions({ tenantId: id }, this.clock.now());
       const result = toTenant(after);
       this.record(ctx, id, 'tenant', id, 'update', toTenant(row), result);
       return result;
@@ -338,6 +340,7 @@ export class OrgService {
         ...columnsOf(patch),
         updatedAt: this.clock.now(),
       });
+      if (row.active && !after.active) this.repo.endSessions({ userId: id }, this.clock.now());
       const user = toUser(after);
       this.record(ctx, row.tenantId, 'user', id, 'update', toUser(row), user);
       return user;

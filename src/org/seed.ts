@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AuditService } from '../audit/index.js';
 import { ConfigError, type Config } from '../config/index.js';
 import { MIN_PASSWORD_LENGTH } from '../auth/password.js';
 import type { Database_ } from '../db/client.js';
 import type { AccessLevel } from '../http/principal.js';
-import type { Clock, Logger } from '../kernel/index.js';
+import { ensurePrivateDir, writePrivateFile, type Clock, type Logger } from '../kernel/index.js';
 import { readablePassword } from './org.logic.js';
 import { OrgService, SYSTEM_ACTOR } from './org.service.js';
 
@@ -40,9 +39,8 @@ export interface BootstrapResult {
 }
 
 function writeSecretFile(path: string, content: string): void {
-  mkdirSync(resolve(path, '..'), { recursive: true });
-  writeFileSync(path, content, { mode: 0o600 });
-  chmodSync(path, 0o600);
+  ensurePrivateDir(resolve(path, '..'));
+  writePrivateFile(path, content);
 }
 
 function baseUrl(config: Config): string {

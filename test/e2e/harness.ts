@@ -30,6 +30,11 @@ export interface E2eTarget {
   readonly label: string;
   readonly app: string;
   readonly callControl: CallControl;
+  /**
+   * A second ARI connection under another app name (`<app>-probe`), not through the link
+   * cutter: it places calls while Atende's own app is absent.
+   */
+  readonly probe: CallControl;
   readonly ami: AmiClient;
   /** Atende's own welcome prompt (about 6 s). */
   readonly welcome: Media;
@@ -106,18 +111,30 @@ export async function openTarget(settings: TargetSettings): Promise<E2eTarget> {
     random: seededRandom(2),
     actionTimeoutMs: 10_000,
   });
+  const probe: AriCallControlHandle = createAriCallControl({
+    url: settings.ari.url,
+    user: settings.ari.user,
+    password: settings.ari.password,
+    app: `${settings.ari.app}-probe`,
+    logger: silentLogger,
+    random: seededRandom(3),
+    initialBackoffMs: 200,
+    maxBackoffMs: 2_000,
+  });
   const close = async (): Promise<void> => {
-    await Promise.allSettled([ari.stop(), ami.stop()]);
+    await Promise.allSettled([ari.stop(), probe.stop(), ami.stop()]);
     await cutter.close();
   };
   try {
     ari.start();
+    probe.start();
     ami.start();
     await until(
       `ARI adapter connected to ${settings.ari.url} (${JSON.stringify(ari.readinessProbe())})`,
       () => ari.callControl.connectionState() === 'up',
       20_000,
     );
+    await until(`probe ARI connection (${JSON.stringify(probe.readinessProbe())})`, () => probe.callControl.connectionState() === 'up', 20_000);
     await until(
       `AMI client logged in to ${settings.ami.host}:${settings.ami.port} (${JSON.stringify(ami.readinessProbe())})`,
       () => ami.connectionState() === 'up',
@@ -134,6 +151,7 @@ export async function openTarget(settings: TargetSettings): Promise<E2eTarget> {
     label: settings.label,
     app: settings.ari.app,
     callControl: ari.callControl,
+    probe: probe.callControl,
     ami,
     welcome: { kind: 'file', path: join(prompts, 'atende-welcome') },
     legVariables: { ATENDE_E2E_SOUNDS: fixtures },

@@ -9,7 +9,19 @@
  * enters the app (ARI only subscribes the app to it).
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createCallsApp, type CallsApp } from '../../src/calls/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { openDatabase, type Database_ } from '../../src/db/client.js';
+import { calls as callsTable, tenants } from '../../src/db/schema/index.js';
+import { FlowRunner, type FlowsModule } from '../../src/flows/index.js';
+import { silentLogger, systemClock } from '../../src/kernel/index.js';
+import { createModules } from '../../src/modules.js';
+import { SYSTEM_ACTOR } from '../../src/org/index.js';
 import type { ChannelId, OriginateFailure } from '../../src/telephony/call-control.js';
 import { EventLog, on } from './event-log.js';
 import type { E2eTarget } from './harness.js';
@@ -200,6 +212,42 @@ export function defineScenarios(getTarget: () => E2eTarget): void {
     });
   });
 
+  describe('Atende absent (its app not connected)', () => {
+    // config/asterisk/pjsip-e2e.conf: PJSIP/<did>@atende-e2e-loop makes Asterisk send an INVITE to
+    // itself, which comes back in on endpoint atende-e2e-trunk into atende-from-trunk — a
+    // carrier's call. With the app gone, Stasis() fails and the dialplan must answer a temporary
+    // failure: SIP 503, which the calling leg reports as cause 34. A 603 Decline (cause 21) is a
+    // final answer on which carriers do not reroute.
+    it('a call from a SIP trunk gets 503 (cause 34), never 603 Decline', async () => {
+      const probeLog = new EventLog(target().probe);
+      const mark = log.mark();
+      target().cutAri();
+      try {
+        await log.waitFor('ARI down', on.ari('down'), 30_000, mark);
+        const id = await target().probe.originate({
+          endpoint: 'PJSIP/1133334444@atende-e2e-loop',
+          appArgs: ['e2e', 'sip-absent'],
+          callerId: { number: '11987654321', name: 'Atende e2e' },
+          timeoutSeconds: 15,
+          id: `e2e-sip-absent-${randomUUID().slice(0, 8)}`,
+        });
+        const failed = await probeLog.waitFor('the trunk call refused', on.originateFailed(id), 20_000);
+        expect({ reason: failed.reason, cause: failed.cause }).toEqual({ reason: 'congestion', cause: 34 });
+      } finally {
+        probeLog.close();
+        target().restoreAri();
+        await log.waitFor('ARI up again', on.ari('up'), 30_000, mark);
+      }
+    });
+  });
+
+  describe('the shipped Asterisk configuration', () => {
+    it('loads the default music-on-hold class (config/asterisk/musiconhold.conf)', async () => {
+      const out = await target().ami.command('moh show classes');
+      expect(out.map((l) => l.trim())).toContain('Class: default');
+    });
+  });
+
   describe('ARI link lost mid-call', () => {
     it('reconnects, still lists the call, and still controls it', async () => {
       const { id } = await answeredLeg('answer', 'ari-drop');
@@ -221,6 +269,98 @@ export function defineScenarios(getTarget: () => E2eTarget): void {
 
       const ended = await hangupAndWait(id);
       expect(ended.hangup.by).toBe('atende');
+    });
+  });
+
+  // Last: its calls engine takes over every leg of the app while it runs.
+  describe('call flows', () => {
+    let dir: string;
+    let database: Database_;
+    let calls: CallsApp;
+    let flows: FlowsModule;
+    let tcId: number;
+    const change = { actor: SYSTEM_ACTOR };
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'atende-e2e-flows-'));
+      database = openDatabase(join(dir, 'atende.db'));
+      database.db.insert(tenants).values({ legalName: 'Empresa e2e', cnpj: '11222333000181' }).run();
+      const config = loadConfig({}, { dataDir: dir, log: { level: 'silent' } });
+      const modules = createModules({ config, database, clock: systemClock, logger: silentLogger });
+      flows = modules.flows;
+      // The prompts are files of the target's Asterisk: the welcome prompt and a second of silence.
+      const welcome = target().welcome;
+      const paths = new Map([
+        [1, welcome.kind === 'file' ? welcome.path : ''],
+        [2, `${target().legVariables.ATENDE_E2E_SOUNDS}/atende-e2e-silence-1s`],
+      ]);
+      flows.usePrompts({ exists: (_t, id) => paths.has(id), mediaPath: (_t, id) => paths.get(id)! });
+      const runner = new FlowRunner({
+        flows,
+        soundsDir: '',
+        logger: silentLogger,
+        fileExists: () => true,
+        announcements: (_t, id) => (id === 7 ? { prompts: [{ kind: 'prompt', id: 2 }], language: 'pt-BR', next: { kind: 'hangup', cause: 16 } } : undefined),
+      });
+      flows.destinations.register('announcement', { label: 'announcement', nameOf: (_t, id) => (id === 7 ? 'a7' : undefined) });
+      const ivr = flows.ivrs.create(change, 1, {
+        name: 'e2e',
+        definition: {
+          root: 'main',
+          nodes: [
+            {
+              id: 'main',
+              kind: 'menu',
+              greeting: [{ kind: 'prompt', id: 1 }],
+              prompt: [{ kind: 'prompt', id: 2 }],
+              options: [
+                { digit: '1', target: { destination: { kind: 'hangup', cause: 16 } } },
+                { digit: '2', target: { destination: { kind: 'announcement', id: 7 } } },
+              ],
+            },
+          ],
+        },
+      });
+      tcId = flows.timeConditions.create(change, 1, {
+        name: 'always',
+        periods: [{ start: '00:00', end: '24:00' }],
+        openDestination: { kind: 'ivr', id: ivr.id },
+        closedDestination: { kind: 'hangup', cause: 16 },
+      }).id;
+      calls = createCallsApp({
+        callControl: cc(),
+        database,
+        logger: silentLogger,
+        clock: systemClock,
+        config,
+        handlers: {
+          e2e: {
+            name: 'e2e-flows',
+            run: async (call) => {
+              if (call.entry.kind === 'e2e' && call.entry.scenario === 'ivr-flow') await runner.run(call, { kind: 'time_condition', id: tcId });
+              else await call.whenEnded;
+            },
+          },
+        },
+      });
+      await calls.start();
+    });
+    afterAll(async () => {
+      await calls?.stop(0);
+      database?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('time condition → IVR → option 2 (DTMF from the far end) → announcement → hang-up', async () => {
+      const id = await originate('ivr-press-2', 'ivr-flow');
+      const ended = await log.waitFor('end of the IVR call', on.ended(id), 30_000);
+      live.delete(id);
+      expect(ended.hangup.by).toBe('atende');
+      expect(ended.hangup.cause).toBe(16);
+      const record = database.db.select().from(callsTable).where(eq(callsTable.channelId, id)).get()!;
+      const traces = flows.repo.tracesOf(1, record.callId);
+      expect(traces.map((t) => `${t.node} ${t.event}${t.digits ? ` ${t.digits}` : ''}`)).toEqual(['main entered', 'main option 2', 'main exit']);
+      expect(traces.at(-1)?.destination).toEqual({ kind: 'announcement', id: 7 });
     });
   });
 }

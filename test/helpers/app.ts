@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/app.js';
+import { EventHub } from '../../src/events/index.js';
 import { createModules, type Modules } from '../../src/modules.js';
 import type { Mailer } from '../../src/mail/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
@@ -132,14 +133,15 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
-  const modules = createModules({ config, database, clock, logger, ...(opts.mailer ? { mailer: opts.mailer } : {}) });
+  const events = new EventHub({ clock, logger });
+  const modules = createModules({ config, database, clock, logger, events, ...(opts.mailer ? { mailer: opts.mailer } : {}) });
   opts.extendModules?.(modules);
   const deps: AppDeps & { modules: Modules } = { config, database, logger, clock, readiness, modules };
   let boot: BootstrapResult;
   let app: FastifyInstance;
   try {
     boot = await bootstrap({ config, database, logger, clock });
-    app = await buildApp(deps);
+    app = await buildApp({ ...deps, events });
     await app.ready();
   } catch (e) {
     database.close();

@@ -19,11 +19,18 @@ export interface Daemon {
 
 const root = resolve(import.meta.dirname, '..', '..');
 
+export interface DaemonOptions {
+  /** Run the production build (`dist/main.js`, after `npm run build`) instead of the sources. */
+  built?: boolean;
+}
+
 export async function startDaemon(
   env: Record<string, string> = {},
   dataDir = mkdtempSync(join(tmpdir(), 'atende-daemon-')),
+  options: DaemonOptions = {},
 ): Promise<Daemon> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')], {
+  const entry = options.built ? [join(root, 'dist', 'main.js')] : ['--import', 'tsx', join(root, 'src', 'main.ts')];
+  const child = spawn(process.execPath, entry, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ATENDE_PORT: '0', ATENDE_DATA_DIR: dataDir, ATENDE_LOG_LEVEL: 'info', ATENDE_SEED_DEMO: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

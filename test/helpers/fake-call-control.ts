@@ -342,6 +342,7 @@ export class FakeCallControl implements CallControl {
   async createBridge(options: { id?: BridgeId; name?: string } = {}): Promise<BridgeId> {
     this.begin('createBridge', [options]);
     const id = options.id ?? `bridge-${++seq}`;
+    if (this.bridges.has(id)) throw new TelephonyError('conflict', 'Bridge with given unique ID already exists', 409, 'createBridge');
     this.bridges.set(id, new Set());
     return id;
   }

@@ -26,6 +26,9 @@ import {
 } from '../../src/telephony/emulator/ami-server.js';
 
 class TestBackend extends EventEmitter implements AmiBackend {
+  mohClasses(): string[] {
+    return ['default'];
+  }
   spanList: AmiSpanInfo[] = [
     { span: 1, alarm: 'none', signalling: 'pri_cpe', group: 1, channels: 30 },
     { span: 2, alarm: 'none', signalling: 'mfcr2', group: 2, channels: 30 },

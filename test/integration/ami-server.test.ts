@@ -15,6 +15,9 @@ class Backend extends EventEmitter implements AmiBackend {
   endpoints() {
     return [{ name: '1001', kind: 'phone' as const, registered: true }];
   }
+  mohClasses() {
+    return ['default'];
+  }
   channels(): ChannelSnapshot[] {
     return [];
   }

@@ -52,7 +52,7 @@ describe('login identifiers', () => {
     const cpf = validCpf(11_000_002);
     const user = (await createUser(admin, { cpf, employeeNumber: '2002' })).json();
     const cookie = await t.login(user.login, TEST_PASSWORD);
-    const { secret } = (await t.request('POST', '/api/v1/auth/totp/enrol', { cookie })).json();
+    const { secret } = (await t.request('POST', '/api/v1/auth/totp/enrol', { cookie, body: { password: TEST_PASSWORD } })).json();
     const code = () => totp(base32Decode(secret), t.clock.now());
     expect((await t.request('POST', '/api/v1/auth/totp/confirm', { cookie, body: { code: code() } })).statusCode).toBe(200);
 

@@ -63,11 +63,66 @@ describe('login', () => {
     expect((await login(user.login, TEST_PASSWORD, '10.1.1.1')).statusCode).toBe(200);
   });
 
-  it('limits one address that tries many logins', async () => {
-    for (let i = 0; i < 5; i++) expect((await login(`guess.${i}`, 'whatever', '10.2.2.2')).statusCode).toBe(401);
-    expect((await login('admin', ADMIN_PASSWORD, '10.2.2.2')).statusCode).toBe(429);
-    expect((await login('admin', ADMIN_PASSWORD, '10.3.3.3')).statusCode).toBe(200);
+  it("one agent's typos behind a shared address do not lock the others out", async () => {
+    const typist = await t.loginAs('agent');
+    const colleague = await t.loginAs('agent');
+    for (let i = 0; i < 5; i++) expect((await login(typist.user.login, `typo-${i}`, '10.4.4.4')).statusCode).toBe(401);
+    expect((await login(typist.user.login, TEST_PASSWORD, '10.4.4.4')).statusCode).toBe(429);
+    expect((await login(colleague.user.login, TEST_PASSWORD, '10.4.4.4')).statusCode).toBe(200);
+  });
+
+  it('locks a login out twice as long each time it is locked again', async () => {
+    const { user } = await t.loginAs('agent');
+    const waits: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 5; i++) expect((await login(user.login, `wrong-${round}-${i}`, '10.5.5.5')).statusCode).toBe(401);
+      const locked = await login(user.login, TEST_PASSWORD, '10.5.5.5');
+      expect(locked.statusCode).toBe(429);
+      waits.push(Number(locked.headers['retry-after']));
+      t.clock.advance(waits[round]! * 1000);
+    }
+    expect(waits).toEqual([60, 120, 240]);
+    // The right password ends the back-off.
+    expect((await login(user.login, TEST_PASSWORD, '10.5.5.5')).statusCode).toBe(200);
+    for (let i = 0; i < 5; i++) await login(user.login, `again-${i}`, '10.5.5.5');
+    expect(Number((await login(user.login, TEST_PASSWORD, '10.5.5.5')).headers['retry-after'])).toBe(60);
     t.clock.advance(61_000);
+  });
+
+  it('checks at most the allowed number of passwords of a concurrent batch of guesses', async () => {
+    const { user } = await t.loginAs('agent');
+    const guesses = Array.from({ length: 100 }, (_, i) => (i === 60 ? TEST_PASSWORD : `guess-${i}`));
+    const answers = await Promise.all(guesses.map((g) => login(user.login, g, '10.6.6.6')));
+    const statuses = answers.map((r) => r.statusCode);
+    // A checked password answers 401 or 200; the rest were refused before any check.
+    const checked = statuses.filter((s) => s !== 429);
+    expect(checked.length).toBeLessThanOrEqual(t.config.auth.loginMaxFailures);
+    expect(statuses[60]).toBe(429);
+    expect(answers.some((r) => sessionCookie(r) !== undefined)).toBe(false);
+    t.clock.advance(61_000);
+  });
+
+  it('takes back the attempt of a right password, so a login that works never locks itself out', async () => {
+    const { user } = await t.loginAs('agent');
+    for (let i = 0; i < 4; i++) await login(user.login, `wrong-${i}`, '10.7.7.7');
+    expect((await login(user.login, TEST_PASSWORD, '10.7.7.7')).statusCode).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await login(user.login, `wrong-again-${i}`, '10.7.7.7')).statusCode).toBe(401);
+    expect((await login(user.login, TEST_PASSWORD, '10.7.7.7')).statusCode).toBe(200);
+  });
+});
+
+describe('login limit per address', () => {
+  it('stops one address that tries many logins at its own limit (ATENDE_LOGIN_MAX_FAILURES_PER_ADDRESS)', async () => {
+    const s = await createTestApp({ config: { auth: { loginMaxFailuresPerAddress: 8 } } });
+    try {
+      const from = (ip: string, l: string, p: string) =>
+        s.request('POST', '/api/v1/auth/login', { body: { login: l, password: p }, remoteAddress: ip });
+      for (let i = 0; i < 8; i++) expect((await from('10.2.2.2', `guess.${i}`, 'whatever')).statusCode).toBe(401);
+      expect((await from('10.2.2.2', 'admin', ADMIN_PASSWORD)).statusCode).toBe(429);
+      expect((await from('10.3.3.3', 'admin', ADMIN_PASSWORD)).statusCode).toBe(200);
+    } finally {
+      await s.close();
+    }
   });
 });
 
@@ -77,7 +132,10 @@ describe('sessions', () => {
     expect((await t.request('GET', '/api/v1/me', { cookie })).statusCode).toBe(200);
     const out = await t.request('POST', '/api/v1/auth/logout', { cookie });
     expect(out.statusCode).toBe(204);
-    expect(out.cookies.find((c) => c.name === 'atende_session')?.value).toBe('');
+    const cleared = out.cookies.find((c) => c.name === 'atende_session');
+    expect(cleared?.value).toBe('');
+    // The clearing cookie carries the session cookie's own attributes.
+    expect(cleared).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
     const after = await t.request('GET', '/api/v1/me', { cookie });
     expect(after.statusCode).toBe(401);
     expect(after.json().error.code).toBe('unauthorized');

@@ -32,7 +32,9 @@ describe('forced password change on first access', () => {
     const blocked = await t.request('GET', '/api/v1/pause-types', { cookie });
     expect(blocked.statusCode).toBe(403);
     expect(blocked.json().error.code).toBe('password_change_required');
-    expect((await t.request('POST', '/api/v1/auth/totp/enrol', { cookie })).json().error.code).toBe('password_change_required');
+    expect((await t.request('POST', '/api/v1/auth/totp/enrol', { cookie, body: { password: 'first-pass-1' } })).json().error.code).toBe(
+      'password_change_required',
+    );
     expect((await t.request('GET', '/api/v1/me', { cookie })).statusCode).toBe(200);
 
     const same = await t.request('POST', '/api/v1/auth/password', {

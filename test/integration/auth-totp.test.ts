@@ -27,8 +27,17 @@ afterAll(async () => {
 });
 
 describe('TOTP second factor', () => {
+  it('refuses to enrol on the session alone: the current password is required and checked', async () => {
+    const none = await t.request('POST', '/api/v1/auth/totp/enrol', { cookie: user.cookie });
+    expect(none.statusCode).toBe(400);
+    const wrong = await t.request('POST', '/api/v1/auth/totp/enrol', { cookie: user.cookie, body: { password: 'not-mine-1' } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.details.field).toBe('password');
+    expect(t.count('user_totp')).toBe(0);
+  });
+
   it('enrols: a secret and an otpauth URI, not active until confirmed', async () => {
-    const res = await t.request('POST', '/api/v1/auth/totp/enrol', { cookie: user.cookie });
+    const res = await t.request('POST', '/api/v1/auth/totp/enrol', { cookie: user.cookie, body: { password: TEST_PASSWORD } });
     expect(res.statusCode).toBe(200);
     secret = res.json().secret;
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -60,7 +69,7 @@ describe('TOTP second factor', () => {
     }[];
     expect(stored).toHaveLength(10);
     for (const c of recoveryCodes) expect(stored.map((s) => s.code_hash)).not.toContain(c);
-    const again = await t.request('POST', '/api/v1/auth/totp/enrol', { cookie: user.cookie });
+    const again = await t.request('POST', '/api/v1/auth/totp/enrol', { cookie: user.cookie, body: { password: TEST_PASSWORD } });
     expect(again.statusCode).toBe(409);
   });
 
@@ -116,7 +125,7 @@ describe('TOTP second factor', () => {
 
   it('is removed by an admin reset that asks for it', async () => {
     const other = await t.loginAs('agent');
-    const enrol = await t.request('POST', '/api/v1/auth/totp/enrol', { cookie: other.cookie });
+    const enrol = await t.request('POST', '/api/v1/auth/totp/enrol', { cookie: other.cookie, body: { password: TEST_PASSWORD } });
     const key = base32Decode(enrol.json().secret);
     await t.request('POST', '/api/v1/auth/totp/confirm', { cookie: other.cookie, body: { code: totp(key, t.clock.now()) } });
     const admin = await t.loginAs('admin');

@@ -3,20 +3,21 @@
  * app through the production ARI adapter, is answered, hears the real welcome WAV (the emulator
  * models its duration from the file), is hung up, and lands in the call records.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallsApp, type CallsApp } from '../../src/calls/index.js';
 import { createCallsRepo } from '../../src/calls/calls.repo.js';
 import { productSoundsDir } from '../../src/calls/sounds.js';
-import { openDatabase, type Database_ } from '../../src/db/client.js';
-import { calls as callsTable, tenants } from '../../src/db/schema/index.js';
+import type { Database_ } from '../../src/db/client.js';
+import { calls as callsTable } from '../../src/db/schema/index.js';
 import { silentLogger, systemClock, type TenantId } from '../../src/kernel/index.js';
 import type { TelephonyEvent } from '../../src/telephony/call-control.js';
-import { createAriCallControl, type AriCallControlHandle } from '../../src/telephony/ari/index.js';
-import { startEmulator, type Emulator } from '../../src/telephony/emulator/index.js';
-import { EventLog } from '../helpers/events.js';
+import type { AriCallControlHandle } from '../../src/telephony/ari/index.js';
+import type { Emulator } from '../../src/telephony/emulator/index.js';
+import { emulatorWithAri, type EmulatorWithAri } from '../helpers/emulator-ari.js';
+import type { EventLog } from '../helpers/events.js';
 
 const SPEED = 20;
 const WELCOME_WAV = join(productSoundsDir, 'pt-BR', 'atende-welcome.wav');
@@ -31,16 +32,12 @@ let ari: AriCallControlHandle;
 let database: Database_;
 let calls: CallsApp;
 let events: EventLog<TelephonyEvent>;
+let world: EmulatorWithAri;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'atende-calls-emu-'));
-  emulator = await startEmulator({ recordingsDir: join(dir, 'recordings'), speed: SPEED });
-  ari = createAriCallControl({ url: emulator.ariUrl, user: emulator.ariUser, password: emulator.ariPassword, app: 'atende', logger: silentLogger });
-  events = new EventLog((l) => ari.callControl.onEvent(l));
-  ari.start();
-  await events.waitFor((e) => e.type === 'ConnectionChanged' && e.link === 'ari' && e.state === 'up', 10_000, 'ARI up');
-  database = openDatabase(join(dir, 'atende.db'));
-  database.db.insert(tenants).values({ legalName: 'Empresa', cnpj: '11222333000181' }).run();
+  world = await emulatorWithAri(dir, SPEED);
+  ({ emulator, ari, events, database } = world);
   calls = createCallsApp({
     callControl: ari.callControl,
     database,
@@ -53,13 +50,7 @@ beforeAll(async () => {
   await calls.start();
 });
 
-afterAll(async () => {
-  await calls?.stop(0);
-  await ari?.stop();
-  await emulator?.close();
-  database?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => world?.close(calls));
 
 const recordOf = (channelId: string) => {
   const row = database.db.select().from(callsTable).all().find((r) => r.channelId === channelId);

@@ -2,14 +2,12 @@
  * The Stasis application's engine against the in-memory CallControl, a FakeClock and a real
  * SQLite file: what ends up in the call records for each way a call can go.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callView, createCallsApp, type CallRecord, type CallsApp, type CallView, type TenantResolver } from '../../src/calls/index.js';
+import { callView, createCallsApp, EndReason, type CallRecord, type CallsApp, type CallView, type TenantResolver } from '../../src/calls/index.js';
 import { createCallsRepo } from '../../src/calls/calls.repo.js';
 import { productSoundsDir } from '../../src/calls/sounds.js';
 import { openDatabase, type Database_ } from '../../src/db/client.js';
@@ -17,6 +15,7 @@ import { calls as callsTable, tenants } from '../../src/db/schema/index.js';
 import { FakeClock, type LiveEvent, type TenantId, type Topic } from '../../src/kernel/index.js';
 import { TelephonyError, type Media } from '../../src/telephony/call-control.js';
 import { FakeCallControl, type FakeCallControlOptions } from '../helpers/fake-call-control.js';
+import { capturingLogger, type LogLine } from '../helpers/logs.js';
 
 const WELCOME = join(productSoundsDir, 'pt-BR', 'atende-welcome');
 
@@ -31,12 +30,6 @@ const WELCOME_MS = wavDurationMs(`${WELCOME}.wav`);
 /** Media duration as Asterisk would find it: our own files by their length, 'missing' otherwise. */
 const fromFiles = (m: Media): number | 'missing' | undefined =>
   m.kind === 'file' ? (existsSync(`${m.path}.wav`) ? wavDurationMs(`${m.path}.wav`) : 'missing') : 1000;
-
-interface LogLine {
-  level: number;
-  msg: string;
-  [k: string]: unknown;
-}
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -89,16 +82,7 @@ async function world(
   }
   const clock = new FakeClock();
   const control = new FakeCallControl({ clock, mediaDurationMs: fromFiles, ...opts.control });
-  const logs: LogLine[] = [];
-  const logger = pino(
-    { level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        logs.push(JSON.parse(chunk.toString()) as LogLine);
-        done();
-      },
-    }),
-  );
+  const { logger, logs } = capturingLogger();
   const published: World['published'] = [];
   const app = createCallsApp({
     callControl: control,
@@ -339,6 +323,7 @@ describe('reconciliation', () => {
     const goneCallId = w.row(gone.id).callId;
 
     w.control.setConnection('down', 'socket closed');
+    const lostAt = w.clock.now();
     w.control.dropChannel(gone.id);
     const stranger = w.control.snapshot(['inbound', '4830001234', 'span:2'], { caller: { number: '5548999990003', name: '' }, state: 'Up' });
     w.control.addChannel(stranger);
@@ -351,8 +336,9 @@ describe('reconciliation', () => {
     expect(w.row(gone.id)).toMatchObject({
       callId: goneCallId,
       state: 'ended',
-      endReason: 'reconciled: channel gone',
-      endedAt: w.clock.now(),
+      endReason: EndReason.channelGone,
+      // Known alive until the link was lost, not until it came back 3 s later.
+      endedAt: lostAt,
       cause: null,
       hangupBy: null,
     });
@@ -412,7 +398,7 @@ describe('reconciliation', () => {
     await after.app.start();
     await after.settle();
 
-    expect(after.row(vanished.id)).toMatchObject({ state: 'ended', endReason: 'reconciled: daemon restart', cause: null });
+    expect(after.row(vanished.id)).toMatchObject({ state: 'ended', endReason: EndReason.daemonRestart, cause: null });
     expect(after.control.ops('hangup').map((c) => c.args)).toEqual([[stillUp.id, 16]]);
     expect(after.rows()).toHaveLength(2);
     expect(after.row(stillUp.id)).toMatchObject({
@@ -439,7 +425,28 @@ describe('reconciliation', () => {
     expect(w.rows()[0]!.state).toBe('ringing');
     w.control.setConnection('up');
     await w.settle();
-    expect(w.rows()[0]).toMatchObject({ state: 'ended', endReason: 'reconciled: daemon restart' });
+    expect(w.rows()[0]).toMatchObject({ state: 'ended', endReason: EndReason.daemonRestart });
+  });
+
+  it('a call left open by a crash ends at its last heartbeat, not at the next start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atende-calls-crash-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const before = await world({ dir, control: { mediaDurationMs: () => undefined } });
+    const ch = before.control.placeInbound('4830001234', '5548999990001');
+    await before.settle();
+    const started = before.row(ch.id).startedAt;
+    // Up for 95 s: heartbeats at 30, 60 and 90 s.
+    before.clock.advance(95_000);
+    await before.settle();
+    before.database.close(); // the daemon is killed; the call dies with Asterisk's link to it
+
+    // Ten minutes later a new run finds the record open and no channel.
+    const after = await world({ dir, start: false, control: { mediaDurationMs: () => undefined } });
+    after.clock.advance(before.clock.now() - after.clock.now() + 600_000);
+    await after.app.start();
+    await after.settle();
+    expect(after.row(ch.id)).toMatchObject({ state: 'ended', endedAt: started + 90_000, endReason: EndReason.daemonRestart });
+    expect(EndReason.daemonRestart).toMatch(/last moment it was known alive/);
   });
 });
 
@@ -495,6 +502,12 @@ describe('prompts', () => {
     cleanups.push(() => rmSync(target, { recursive: true, force: true }));
     const w = await world({ soundsDir: target });
     expect(readFileSync(join(target, 'pt-BR', 'atende-welcome.wav')).equals(readFileSync(`${WELCOME}.wav`))).toBe(true);
+    // The hold music musiconhold.conf's default class plays, too.
+    const hold = join(target, 'moh', 'default', 'atende-hold.wav');
+    expect(readFileSync(hold).subarray(0, 4).toString('latin1')).toBe('RIFF');
+    // Readable by the directory's group (Asterisk's), by nobody else.
+    expect((statSync(hold).mode & 0o777).toString(8)).toBe('640');
+    expect((statSync(join(target, 'moh', 'default')).mode & 0o777).toString(8)).toBe('750');
     expect(w.app.soundsDir).toBe(target);
     const ch = w.control.placeInbound('4830001234', '5548999990000');
     await w.settle();

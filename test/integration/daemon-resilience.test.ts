@@ -17,7 +17,8 @@ describe('daemon resilience against Asterisk restarts', { timeout: 60_000 }, () 
   const onUnhandled = (e: unknown) => unhandled.push(e);
 
   const readyz = async () => {
-    const r = await fetch(`${running.url}/readyz`);
+    // Logged in as the admin: the reasons are for admins only.
+    const r = await fetch(`${running.url}/readyz`, { headers: { cookie } });
     return { status: r.status, body: (await r.json()) as { checks: Record<string, { ok: boolean; reason?: string }> } };
   };
   const until = async (what: string, pred: () => Promise<boolean>, ms = 20_000) => {
@@ -121,7 +122,15 @@ describe('daemon pointed at an Asterisk with a wrong ARI password', { timeout: 6
       expect(lines.some((l) => /ARI rejected the credentials \(401\)/.test(String(l.msg)))).toBe(true);
       expect(JSON.stringify(lines)).not.toContain('not-the-password');
 
-      const r = await fetch(`${running.url}/readyz`);
+      const anonymous = await fetch(`${running.url}/readyz`);
+      expect(anonymous.status).toBe(503);
+      expect(JSON.stringify(await anonymous.json())).not.toContain(emulator.ariUrl);
+      const login = await fetch(`${running.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: 'admin', password: 'wrongpw-admin' }),
+      });
+      const r = await fetch(`${running.url}/readyz`, { headers: { cookie: login.headers.getSetCookie()[0]!.split(';')[0]! } });
       expect(r.status).toBe(503);
       const body = (await r.json()) as { checks: Record<string, { ok: boolean; reason?: string; detail?: string }> };
       expect(body.checks.ari).toMatchObject({ ok: false });

@@ -2,10 +2,12 @@
  * The Asterisk emulator driven over real sockets with plain fetch + ws, the way Asterisk is
  * reached: Swagger listing, auth, the events WebSocket and the event sequences of calls.
  */
+import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import pino from 'pino';
 import WebSocket from 'ws';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/telephony/emulator/index.js';
 import { readWav, writeToneWav } from '../helpers/wav.js';
@@ -410,6 +412,9 @@ describe('bridges, recordings, snoop', () => {
     expect(duration).toBeLessThan(10);
     const wav = await readWav(join(dir, 'recordings', 'calls', 'rec-1.wav'));
     expect(wav).toMatchObject({ sampleRate: 8000, channels: 1, bitsPerSample: 16 });
+    // Calls are private: readable by the owner only, whatever the umask.
+    expect((statSync(join(dir, 'recordings', 'calls', 'rec-1.wav')).mode & 0o777).toString(8)).toBe('600');
+    expect((statSync(join(dir, 'recordings', 'calls')).mode & 0o777).toString(8)).toBe('700');
     expect(Math.abs(wav.durationMs / 1000 - duration)).toBeLessThanOrEqual(1);
     const file = await ari.req('GET', '/recordings/stored/calls%2Frec-1/file');
     expect(file.status).toBe(200);
@@ -457,5 +462,73 @@ describe('resilience', () => {
     await vi.waitFor(() => expect(emu.channels()).toEqual([]));
     ari = await Ari.connect(emu);
     expect((await ari.req('GET', '/channels')).json).toEqual([]);
+  });
+});
+
+describe('the dialplan when Atende is absent, through the e2e SIP loop', () => {
+  it('answers a trunk call with a temporary failure: the calling leg sees 503 → cause 34, not 603', async () => {
+    await boot();
+    const probe = await Ari.connect(emu, 'probe');
+    try {
+      ari.close();
+      await vi.waitFor(async () => expect(((await probe.req('GET', '/applications')).json as { name: string }[]).map((a) => a.name)).toEqual(['probe']));
+      const r = await probe.req('POST', '/channels', { endpoint: 'PJSIP/1133334444@atende-e2e-loop', app: 'probe', appArgs: 'e2e' });
+      const id = (r.json as Chan).id;
+      const destroyed = await probe.on(id, 'ChannelDestroyed');
+      expect(destroyed.cause).toBe(34);
+      const dial = await probe.waitFor((e) => e.type === 'Dial' && (e.peer as Chan).id === id && e.dialstatus !== '' && e.dialstatus !== 'RINGING');
+      expect(dial.dialstatus).toBe('CONGESTION');
+    } finally {
+      probe.close();
+    }
+  });
+
+  it('puts the trunk call into the app when it is connected, and answering it answers the caller', async () => {
+    await boot();
+    const probe = await Ari.connect(emu, 'probe');
+    try {
+      const r = await probe.req('POST', '/channels', { endpoint: 'PJSIP/1133334444@atende-e2e-loop', app: 'probe', appArgs: 'e2e', callerId: '11987654321' });
+      const caller = (r.json as Chan).id;
+      const entered = await ari.waitFor((e) => e.type === 'StasisStart');
+      expect(entered.args).toEqual(['inbound', '1133334444', 'trunk:atende-e2e-trunk']);
+      const inbound = (entered.channel as Chan).id;
+      expect((entered.channel as Chan).caller.number).toBe('11987654321');
+      expect((await ari.req('POST', `/channels/${inbound}/answer`)).status).toBe(204);
+      await probe.on(caller, 'StasisStart');
+      expect((await ari.req('DELETE', `/channels/${inbound}`)).status).toBe(204);
+      await probe.on(caller, 'ChannelDestroyed');
+    } finally {
+      probe.close();
+    }
+  });
+
+});
+
+describe('music on hold', () => {
+  const capture = () => {
+    const lines: { msg: string }[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as { msg: string }) });
+    return { lines, logger };
+  };
+
+  it('plays the default class; an unknown class is logged as Asterisk logs it and falls back to default', async () => {
+    const { lines, logger } = capture();
+    await boot({ logger });
+    const id = await inboundAnswered();
+    expect((await ari.req('POST', `/channels/${id}/moh`)).status).toBe(204);
+    expect(emu.mohOf(id)).toBe('default');
+    // ARI still answers 204: only the log tells that the class does not exist.
+    expect((await ari.req('POST', `/channels/${id}/moh`, { mohClass: 'jazz' })).status).toBe(204);
+    expect(lines.map((l) => l.msg)).toContain("emulator: Music on Hold class 'jazz' not found in memory. Verify your configuration.");
+    expect(emu.mohOf(id)).toBe('default');
+  });
+
+  it('with no class configured (no musiconhold.conf) the caller hears silence and the log says why', async () => {
+    const { lines, logger } = capture();
+    await boot({ logger, mohClasses: [] });
+    const id = await inboundAnswered();
+    expect((await ari.req('POST', `/channels/${id}/moh`)).status).toBe(204);
+    expect(emu.mohOf(id)).toBeUndefined();
+    expect(lines.map((l) => l.msg)).toContain('emulator: Music class default requested but no musiconhold loaded.');
   });
 });

@@ -1,39 +1,63 @@
 /**
- * The emulator's control surface (/api/v1/emulator/…) with the daemon's validation and error
- * handling, against a running emulator.
+ * The emulator's control surface (/api/v1/emulator/…) in the real app, against a running
+ * emulator: validation, error mapping, and who may use it at all (the super user only: the
+ * emulated PBX carries every tenant's calls).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { installErrorHandling } from '../../src/http/errors.js';
-import { validatorCompiler } from '../../src/http/validation.js';
 import { emulatorRoutes } from '../../src/telephony/emulator/emulator.routes.js';
 import { startEmulator, type Emulator } from '../../src/telephony/emulator/index.js';
+import { ADMIN_PASSWORD, createTestApp, type TestApp } from '../helpers/app.js';
+import { describeOp, fillPath, operationsOf } from '../helpers/openapi.js';
 
 let dir: string;
 let emu: Emulator;
-let app: FastifyInstance;
+let t: TestApp;
+let superCookie: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'atende-emulator-routes-'));
   emu = await startEmulator({ recordingsDir: dir, speed: 50, spans: [{ span: 1, signalling: 'pri_cpe', group: 1 }], trunks: ['trunk1'] });
-  app = Fastify();
-  app.setValidatorCompiler(validatorCompiler);
-  installErrorHandling(app);
-  const accesses: unknown[] = [];
-  app.addHook('onRoute', (r) => void accesses.push(r.config));
-  await app.register(emulatorRoutes, { prefix: '/api/v1', emulator: emu });
-  await app.ready();
-  // Every route declares its access rule for the auth plugin.
-  expect(accesses.every((c) => (c as { access?: { module: string } } | undefined)?.access?.module === 'emulator')).toBe(true);
+  t = await createTestApp({ extendModules: (m) => m.routes.push(async (app) => app.register(emulatorRoutes, { emulator: emu })) });
+  superCookie = await t.login('admin', ADMIN_PASSWORD);
 });
 
 afterAll(async () => {
-  await app?.close();
+  await t?.close();
   await emu?.close();
   await rm(dir, { recursive: true, force: true });
+});
+
+/** A request as the super user, whose surface this is. */
+const app = { inject: (o: InjectOptions) => t.app.inject({ ...o, headers: { ...o.headers, cookie: superCookie } }) };
+
+describe('who may use the emulator', () => {
+  it('every emulator route answers 403 to a tenant admin and a supervisor, and changes nothing', async () => {
+    const ops = (await operationsOf(t.app)).filter((o) => o.path.startsWith('/api/v1/emulator/'));
+    expect(ops.length).toBeGreaterThanOrEqual(7);
+    const { channelId } = (await app.inject({ method: 'POST', url: '/api/v1/emulator/calls', payload: { did: '4000', from: '11999990000', via: { span: 1 } } })).json<{
+      channelId: string;
+    }>();
+    for (const level of ['admin', 'supervisor'] as const) {
+      const { cookie } = await t.loginAs(level);
+      for (const op of ops) {
+        const url = fillPath(op.path, { channelId, ext: '1001', span: 1 });
+        const payload = op.method === 'GET' || op.method === 'DELETE' ? undefined : { did: '1', from: '2', digits: '1', alarm: 'red', registered: false };
+        const r = await t.app.inject({ method: op.method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
+        expect({ op: describeOp(op), level, status: r.statusCode }).toEqual({ op: describeOp(op), level, status: 403 });
+        expect(r.json().error.code).toBe('forbidden');
+      }
+    }
+    // The span is not in alarm and the phone still registered: nothing the refused requests asked happened.
+    expect((await app.inject({ method: 'POST', url: '/api/v1/emulator/calls', payload: { did: '4001', from: '2', via: { span: 1 } } })).statusCode).toBe(201);
+  });
+
+  it('an anonymous caller gets 401', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/emulator/channels' })).statusCode).toBe(401);
+  });
 });
 
 describe('emulator control routes', () => {

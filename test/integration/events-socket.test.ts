@@ -141,7 +141,8 @@ describe('opening the socket', () => {
   it('answers a plain GET with 426 and says how to upgrade', async () => {
     const res = await t.request('GET', '/api/v1/events', { cookie: adminA.cookie });
     expect(res.statusCode).toBe(426);
-    expect(res.json().error.code).toBe('upgrade_required');
+    expect(res.headers.upgrade).toBe('websocket');
+    expect(res.json()).toEqual({ error: { code: 'upgrade_required', message: expect.stringContaining('Upgrade: websocket'), details: {} } });
   });
 
   it('greets with the tenant and the topics the profile allows', async () => {

@@ -247,7 +247,7 @@ describe('forgot password', () => {
   it('still asks for the TOTP code after a reset: a mailbox alone does not pass the second factor', async () => {
     const user = await newUser();
     const cookie = await t.login(user.login, TEST_PASSWORD);
-    const { secret } = (await t.request('POST', '/api/v1/auth/totp/enrol', { cookie })).json();
+    const { secret } = (await t.request('POST', '/api/v1/auth/totp/enrol', { cookie, body: { password: TEST_PASSWORD } })).json();
     await t.request('POST', '/api/v1/auth/totp/confirm', { cookie, body: { code: totp(base32Decode(secret), t.clock.now()) } });
     await forgot(user.login, '10.9.0.3');
     await reset(tokenIn((await smtp.next()).text, 'reset-password'), 'after-reset-password', '10.9.1.3');

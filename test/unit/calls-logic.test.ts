@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  lastKnownAlive,
   directionOf,
   hangupByOf,
   initialStateOf,
@@ -177,6 +178,18 @@ describe('reconciliation plan', () => {
     });
     expect(plan.staleRows).toEqual(['R1', 'R2']);
     expect(plan.strangers).toEqual([]);
+  });
+});
+
+describe('last moment a leg was known alive', () => {
+  it.each([
+    [{ startedAt: 1000, answeredAt: null, aliveAt: null }, 1000],
+    [{ startedAt: 1000, answeredAt: 4000, aliveAt: null }, 4000],
+    [{ startedAt: 1000, answeredAt: 4000, aliveAt: 91_000 }, 91_000],
+    // A heartbeat older than the answer (clock skew between runs) never moves the end back.
+    [{ startedAt: 1000, answeredAt: 4000, aliveAt: 2000 }, 4000],
+  ])('%j → %d', (row, expected) => {
+    expect(lastKnownAlive(row)).toBe(expected);
   });
 });
 

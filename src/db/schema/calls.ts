@@ -33,6 +33,11 @@ export const calls = sqliteTable(
     causeText: text('cause_text'),
     hangupBy: text('hangup_by', { enum: ['caller', 'atende', 'far_end'] }),
     endReason: text('end_reason'),
+    /**
+     * The last moment the daemon knew the leg was alive (its heartbeat while ARI was up). A leg
+     * left open by a crash is closed with this as its end, not with the time of the next start.
+     */
+    aliveAt: integer('alive_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     index('calls_tenant_started_idx').on(t.tenantId, t.startedAt),

@@ -2,5 +2,7 @@
 export * from './org.js';
 export * from './auth.js';
 export * from './calls.js';
+export * from './contacts.js';
+export * from './flows.js';
 export * from './prompts.js';
 export * from './mail.js';

@@ -6,6 +6,7 @@ import multipart, { type MultipartFile } from '@fastify/multipart';
 import { Type, type Static } from '@sinclair/typebox';
 import { actorOf, changeContextOf, tenantScope } from '../../auth/index.js';
 import { IdParams, TenantQuery, closed } from '../../http/schemas.js';
+import { malformedFormErrors } from '../../http/errors.js';
 import { sendFile } from '../../http/send-file.js';
 import { AppError, invalidField } from '../../kernel/index.js';
 import type { prompts as promptsTable } from '../../db/schema/index.js';
@@ -73,8 +74,10 @@ export function promptRoutes(prompts: PromptService, limits: MediaLimits): Fasti
 
   const uploadScope: FastifyPluginAsync = async (scope) => {
     await scope.register(multipart, { attachFieldsToBody: 'keyValues', onFile: receiveFile });
+    malformedFormErrors(scope);
     const multipartOptions = {
-      limits: { fileSize: limits.maxUploadBytes, files: 1, fields: 8, fieldSize: 4096, parts: 10, headerPairs: 50 },
+      // Room for a second file, so that receiveFile refuses it naming the field; a third stops the parser.
+      limits: { fileSize: limits.maxUploadBytes, files: 2, fields: 8, fieldSize: 4096, parts: 10, headerPairs: 50 },
     };
     scope.addHook('onRequest', async (req) => {
       const declared = Number(req.headers['content-length'] ?? 0);

@@ -50,6 +50,12 @@ import {
   type SpanAlarmKind,
 } from './ami.model.js';
 
+/**
+ * The event classes Atende reads: DAHDI alarms and PJSIP contacts (`system`), RTCP (`reporting`).
+ * `config/asterisk/manager.conf` grants exactly these.
+ */
+export const DEFAULT_EVENT_MASK = 'system,reporting';
+
 export interface AmiClientOptions {
   /** Default 127.0.0.1 (`localhost` may resolve to ::1 first). */
   host?: string;
@@ -69,7 +75,7 @@ export interface AmiClientOptions {
   backoff?: BackoffPolicy;
   /** A Ping every this many ms proves the link is alive; 0 turns it off. Default 20 s. */
   keepAliveMs?: number;
-  /** Event classes to receive. Default `system,reporting` (DAHDI alarms, PJSIP contacts, RTCP). */
+  /** Event classes to receive. Default `DEFAULT_EVENT_MASK`. */
   eventMask?: string;
   /** DAHDI channel number → span, for per-channel `Alarm` events. Default: E1 spans of 31 numbers. */
   spanOfChannel?: (channel: number) => number;
@@ -134,7 +140,7 @@ export function createAmiClient(options: AmiClientOptions): AmiClient {
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
   const keepAliveMs = options.keepAliveMs ?? 20_000;
-  const eventMask = options.eventMask ?? 'system,reporting';
+  const eventMask = options.eventMask ?? DEFAULT_EVENT_MASK;
   const spanOfChannel = options.spanOfChannel ?? e1SpanOfChannel;
   const log = options.logger.child({ component: 'ami', host, port });
 

@@ -70,6 +70,8 @@ export interface AmiBackend {
   spans(): AmiSpanInfo[];
   endpoints(): AmiEndpointInfo[];
   channels(): ChannelSnapshot[];
+  /** Music-on-hold classes loaded (CLI `moh show classes`). */
+  mohClasses(): string[];
   on(event: 'span', listener: (e: AmiSpanEvent) => void): unknown;
   on(event: 'contact', listener: (e: AmiContactEvent) => void): unknown;
   on(event: 'channel', listener: (e: AmiChannelEvent) => void): unknown;
@@ -502,6 +504,10 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
             return respond(s, actionId, 'Error', [['Message', 'Command output follows'], ['Output', `The module '${reload[1]}' does not exist.`]]);
           }
           return respond(s, actionId, 'Success', [['Message', 'Command output follows'], ['Output', `Module '${reload[1]}' reloaded successfully.`]]);
+        }
+        if (command === 'moh show classes') {
+          const lines = backend.mohClasses().flatMap((c) => [`Class: ${c}`, '\tMode: files', `\tDirectory: moh/${c}`]);
+          return respond(s, actionId, 'Success', [['Message', 'Command output follows'], ...lines.map((l): [string, string] => ['Output', l])]);
         }
         if (command === 'core show version') {
           return respond(s, actionId, 'Success', [

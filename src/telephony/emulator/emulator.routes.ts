@@ -1,24 +1,35 @@
 /**
  * The emulator's control surface, mounted under /api/v1 in emulator mode only: what the far
  * end does (call in, press digits, hang up), what agent phones do, what the E1 line does.
+ *
+ * The emulated PBX is one machine shared by every tenant, as a real Asterisk is: its channels
+ * carry every tenant's callers, and a span alarm stops every tenant's calls. So the whole
+ * surface belongs to the super user; a tenant's users get 403 whatever they ask.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { AppError, badRequest, conflict, invalidField, notFound } from '../../kernel/errors.js';
+import { AppError, badRequest, conflict, forbidden, invalidField, notFound } from '../../kernel/errors.js';
 import type { Emulator } from './index.js';
 import { AriError } from './types.js';
 
 export interface EmulatorRoutesOptions {
   emulator: Emulator;
+  /**
+   * False only for the standalone `npm run emulator -- serve`, a separate process on loopback
+   * with no users at all. Inside the daemon the surface is the super user's.
+   */
+  superUserOnly?: boolean;
 }
 
 const write = { access: { module: 'emulator', action: 'write' as const } };
 const read = { access: { module: 'emulator', action: 'read' as const } };
 const tags = ['emulator'];
+/** DAHDI numbers spans from 1; no server holds more than a few hundred. */
+const MAX_SPAN = 1024;
 
 const Via = Type.Union([
-  Type.Object({ span: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  Type.Object({ span: Type.Integer({ minimum: 1, maximum: MAX_SPAN }) }, { additionalProperties: false }),
   Type.Object({ trunk: Type.String({ minLength: 1, maxLength: 80 }) }, { additionalProperties: false }),
 ]);
 const PlaceCall = Type.Object(
@@ -42,7 +53,7 @@ const PhoneBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const SpanParams = Type.Object({ span: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+const SpanParams = Type.Object({ span: Type.Integer({ minimum: 1, maximum: MAX_SPAN }) }, { additionalProperties: false });
 const AlarmBody = Type.Object(
   { alarm: Type.Union([Type.Literal('red'), Type.Literal('yellow'), Type.Literal('blue'), Type.Literal('clear')]) },
   { additionalProperties: false },
@@ -72,6 +83,14 @@ function mapError(err: unknown, field?: string): never {
 export const emulatorRoutes: FastifyPluginAsync<EmulatorRoutesOptions> = async (instance, opts) => {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const emu = opts.emulator;
+  if (opts.superUserOnly !== false) {
+    // Runs after the app's authentication hook, which has put the principal on the request.
+    instance.addHook('onRequest', async (req) => {
+      if (req.principal?.superUser !== true) {
+        throw forbidden('the emulated Asterisk is shared by every tenant: only a super user may see or drive it');
+      }
+    });
+  }
   const known = (channelId: string) => {
     if (!emu.channels().some((c) => c.id === channelId)) throw notFound('channel');
   };

@@ -61,6 +61,8 @@ export function localFarEnd(exten: string): FarEnd | undefined {
       return { ringAfterMs: 0, answerAfterMs: 0, amd: 'NOTSURE', afterAnswer: stay };
     case 'answer-dtmf':
       return { ringAfterMs: 0, answerAfterMs: 0, amd: 'NOTSURE', afterAnswer: { kind: 'dtmf', afterMs: 1000, digits: '1234#' } };
+    case 'ivr-press-2':
+      return { ringAfterMs: 0, answerAfterMs: 0, amd: 'NOTSURE', afterAnswer: { kind: 'dtmf', afterMs: 1000, digits: '2' } };
     case 'play-hangup':
       return { ringAfterMs: 0, answerAfterMs: 0, amd: 'NOTSURE', afterAnswer: { kind: 'hangup', afterMs: 2000, cause: 16 } };
     case 'busy':
@@ -103,3 +105,46 @@ export function amdResult(status: AmdStatus): { status: AmdStatus; cause: string
       return { status, cause: 'TOOLONG-5000', afterMs: 5000 };
   }
 }
+
+/**
+ * The cause `dialplan/atende.conf` releases a call with when `Stasis()` fails (Atende not
+ * connected): a temporary failure, by channel technology. E1 carries Q.850 41; on SIP,
+ * chan_pjsip turns 34 into 503 Service Unavailable (41 would go out as 603 Decline).
+ */
+export function stasisFailedCause(context: string): number {
+  return context === 'atende-from-pstn' ? 41 : 34;
+}
+
+/**
+ * What the calling side of a SIP call learns when the called side is hung up with `cause`
+ * before answering: chan_pjsip's cause → SIP response (hangup_cause2sip; no match → 603),
+ * then the SIP response → cause on the calling side (ASTERISK-FACTS).
+ */
+export function causeThroughSip(cause: number): number {
+  switch (cause) {
+    case 34:
+    case 42:
+      return 34; // 503
+    case 1:
+    case 2:
+    case 3:
+      return 1; // 404
+    case 17:
+      return 17; // 486
+    case 18:
+      return 18; // 408
+    case 19:
+    case 20:
+    case 31:
+      return 19; // 480
+    default:
+      return 21; // 603 Decline (and 403)
+  }
+}
+
+/**
+ * The e2e suite's SIP loop (config/asterisk/pjsip-e2e.conf): dialling `PJSIP/<did>@<out>`
+ * sends an INVITE from Asterisk to itself, which comes back in on endpoint `<in>` into
+ * `atende-from-trunk`, exactly like a carrier's call.
+ */
+export const e2eSipLoop = { out: 'atende-e2e-loop', in: 'atende-e2e-trunk' } as const;

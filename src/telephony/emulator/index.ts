@@ -26,6 +26,8 @@ export interface EmulatorOptions {
   trunks?: string[];
   /** Agent phones; default 1001–1004, registered, answering after 300 ms. */
   phones?: { ext: string; registered?: boolean; answerAfterMs?: number; behaviour?: PhoneBehaviour }[];
+  /** Music-on-hold classes configured (musiconhold.conf); default `['default']`, what config/asterisk ships. */
+  mohClasses?: string[];
   logger?: Logger;
 }
 
@@ -45,6 +47,8 @@ export interface Emulator {
   setPhone(ext: string, p: { registered?: boolean; answerAfterMs?: number; behaviour?: PhoneBehaviour }): void;
   setSpanAlarm(span: number, alarm: 'red' | 'yellow' | 'blue' | 'clear'): void;
   channels(): ChannelSnapshot[];
+  /** The music-on-hold class a channel or bridge hears, undefined when silent. */
+  mohOf(id: string): string | undefined;
   /** Kills the ARI HTTP+WS server; live channels survive, like an Asterisk whose HTTP module restarted. */
   stopAri(): Promise<void>;
   /** Starts it again on the same port. */
@@ -58,13 +62,14 @@ export const defaultPhones = ['1001', '1002', '1003', '1004'].map((ext) => ({ ex
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const logger = options.logger ?? silentLogger;
-  await mkdir(options.recordingsDir, { recursive: true });
+  await mkdir(options.recordingsDir, { recursive: true, mode: 0o700 });
   const model = new AsteriskModel({
     recordingsDir: options.recordingsDir,
     speed: options.speed,
     spans: options.spans ?? [{ span: 1, signalling: 'pri_cpe', group: 1 }],
     trunks: options.trunks ?? ['trunk1'],
     phones: options.phones ?? defaultPhones,
+    ...(options.mohClasses ? { mohClasses: options.mohClasses } : {}),
     logger,
   });
   const ariUser = options.ari?.user ?? 'atende';
@@ -105,6 +110,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     setPhone: (ext, p) => model.setPhone(ext, p),
     setSpanAlarm: (span, alarm) => model.setSpanAlarm(span, alarm),
     channels: () => model.channels(),
+    mohOf: (id) => model.mohOf(id),
     stopAri: () => ari.stop(),
     startAri: () => ari.start(),
     stopAmi: async () => {

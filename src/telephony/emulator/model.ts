@@ -14,7 +14,7 @@ import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node
 import type { Logger } from 'pino';
 import type { ChannelSnapshot } from '../call-control.js';
 import { NameCounters, UniqueIds, asteriskTime, causeText, dialStatusFor } from './asterisk-text.js';
-import { amdResult, e2eContext, localFarEnd, phoneFarEnd, pstnFarEnd, type FarEnd } from './far-end.js';
+import { amdResult, causeThroughSip, e2eContext, e2eSipLoop, localFarEnd, phoneFarEnd, pstnFarEnd, stasisFailedCause, type FarEnd } from './far-end.js';
 import {
   AriError,
   type AriBridgeJson,
@@ -68,6 +68,8 @@ interface Channel {
   snoopOf?: string;
   /** Originate parameters kept until it answers. */
   pending?: { app?: string; appArgs: string[] };
+  /** The other end of the e2e SIP loop: an answer or an end on one side reaches the other. */
+  peerId?: string;
 }
 
 interface Bridge {
@@ -134,6 +136,8 @@ export interface ModelOptions {
   spans?: SpanConfig[];
   trunks?: string[];
   phones?: PhoneConfig[];
+  /** Music-on-hold classes of musiconhold.conf; default the one class Atende ships, `default`. */
+  mohClasses?: string[];
   logger: Logger;
 }
 
@@ -163,6 +167,7 @@ export class AsteriskModel extends EventEmitter {
   private readonly trunkNames: string[];
   private readonly spansByNo = new Map<number, Span>();
   private readonly apps = new Map<string, AppRegistration>();
+  private readonly mohClassNames: ReadonlySet<string>;
   private readonly globalTimers = new Set<NodeJS.Timeout>();
   private closed = false;
 
@@ -174,6 +179,7 @@ export class AsteriskModel extends EventEmitter {
     this.asteriskId = Array.from(randomBytes(6), (b, i) => (i === 0 ? (b & 0xfe) | 0x02 : b).toString(16).padStart(2, '0')).join(':');
     for (const s of options.spans ?? []) this.spansByNo.set(s.span, { ...s, alarm: 'none', busy: new Set() });
     this.trunkNames = [...(options.trunks ?? [])];
+    this.mohClassNames = new Set(options.mohClasses ?? ['default']);
     for (const p of options.phones ?? []) {
       this.phones.set(p.ext, {
         ext: p.ext,
@@ -476,7 +482,7 @@ export class AsteriskModel extends EventEmitter {
       context = 'atende-from-pstn';
       trunkRef = `span:${s.span}`;
     } else {
-      if (!this.trunkNames.includes(via.trunk)) throw new AriError(404, `Trunk ${via.trunk} does not exist`);
+      if (!this.trunkNames.includes(via.trunk) && via.trunk !== e2eSipLoop.in) throw new AriError(404, `Trunk ${via.trunk} does not exist`);
       name = `PJSIP/${via.trunk}-${this.names.next('PJSIP')}`;
       context = 'atende-from-trunk';
       trunkRef = `trunk:${via.trunk}`;
@@ -498,9 +504,10 @@ export class AsteriskModel extends EventEmitter {
       if (this.apps.has(app)) {
         this.enterStasis(c, app, args);
       } else {
-        // Stasis() fails ("app not registered"); dialplan/atende.conf then hangs up with 41.
-        this.log.warn({ app, channel: c.name }, 'emulator: Stasis app not registered, hanging up inbound call');
-        this.destroy(c, 41);
+        // Stasis() fails; dialplan/atende.conf then releases with a temporary failure (41 on E1, 34 → SIP 503).
+        const cause = stasisFailedCause(context);
+        this.log.warn({ app, channel: c.name, cause }, `emulator: Stasis app '${app}' not registered; dialplan hangs up with cause ${cause}`);
+        this.destroy(c, cause);
       }
     });
     return { channelId: c.id };
@@ -583,6 +590,12 @@ export class AsteriskModel extends EventEmitter {
     }
     this.publish(c.subscribed, 'ChannelDestroyed', { cause, cause_txt: causeText(cause), channel: this.channelJson(c) });
     this.chans.delete(c.id);
+    const peer = c.peerId === undefined ? undefined : this.chans.get(c.peerId);
+    if (peer && !peer.hangingUp) {
+      // The SIP loop: a call refused before its answer is a final response to the caller.
+      if (!peer.answered && peer.origin === 'originate') this.failOriginate(peer, causeThroughSip(cause));
+      else this.hangup(peer, cause, false);
+    }
     if (c.span) this.spansByNo.get(c.span.span)?.busy.delete(c.span.channo - (c.span.span - 1) * 31);
     this.emitAmiChannel('hangup', c, cause);
   }
@@ -637,6 +650,17 @@ export class AsteriskModel extends EventEmitter {
     const dialstring = p.endpoint.slice(p.endpoint.indexOf('/') + 1);
     const far = target.far;
     this.later(c, 0, () => this.publish(c.subscribed, 'Dial', { peer: this.channelJson(c), dialstring, dialstatus: '' }));
+    if (target.loopDid !== undefined) {
+      const did = target.loopDid;
+      this.later(c, 0, () => {
+        // The dialplan's ATENDE_APP: the app other than the one placing the call (Atende's), when connected.
+        const app = [...this.apps.keys()].find((a) => a !== p.app) ?? 'atende';
+        const { channelId } = this.placeInboundCall({ did, from: caller.number, via: { trunk: e2eSipLoop.in }, app });
+        c.peerId = channelId;
+        const inbound = this.chans.get(channelId);
+        if (inbound) inbound.peerId = c.id;
+      });
+    }
     if (far.fail) {
       if (far.ringAfterMs < far.fail.afterMs) this.later(c, far.ringAfterMs, () => this.ringing(c));
       const cause = far.fail.cause;
@@ -696,7 +720,7 @@ export class AsteriskModel extends EventEmitter {
     this.answerOriginate(ringing);
   }
 
-  private resolveDial(endpoint: string): { name: string; number: string; far: FarEnd; span?: Channel['span']; phone?: string } {
+  private resolveDial(endpoint: string): { name: string; number: string; far: FarEnd; span?: Channel['span']; phone?: string; loopDid?: string } {
     const slash = endpoint.indexOf('/');
     const allocationFailed = () => new AriError(500, 'Allocation failed');
     if (slash <= 0) throw new AriError(400, 'Invalid endpoint');
@@ -707,6 +731,10 @@ export class AsteriskModel extends EventEmitter {
       if (at > 0) {
         const number = rest.slice(0, at);
         const trunk = rest.slice(at + 1);
+        if (trunk === e2eSipLoop.out) {
+          // Rings until the far side (this same Asterisk's atende-from-trunk) answers or refuses.
+          return { name: `PJSIP/${trunk}-${this.names.next('PJSIP')}`, number, far: { ringAfterMs: 0, amd: 'NOTSURE', afterAnswer: { kind: 'stay' } }, loopDid: number };
+        }
         if (!this.trunkNames.includes(trunk)) throw allocationFailed();
         return { name: `PJSIP/${trunk}-${this.names.next('PJSIP')}`, number, far: pstnFarEnd(number, 1) };
       }
@@ -771,6 +799,8 @@ export class AsteriskModel extends EventEmitter {
   answer(id: string): void {
     const c = this.mustStasisChannel(id);
     if (c.state !== 'Up') this.setState(c, 'Up');
+    const peer = c.peerId === undefined ? undefined : this.chans.get(c.peerId);
+    if (peer && !peer.answered) this.answerOriginate(peer);
   }
 
   ring(id: string): void {
@@ -788,7 +818,31 @@ export class AsteriskModel extends EventEmitter {
 
   startMoh(id: string, mohClass?: string): void {
     const c = this.mustStasisChannel(id);
-    c.moh = mohClass || 'default';
+    c.moh = this.mohClassFor(mohClass || 'default', c.name);
+  }
+
+  /**
+   * The class res_musiconhold would play, logging what it logs: an unknown class falls back
+   * to `default`; with no class at all the module never installed its player. ARI answers 204
+   * either way, so only the log (and the silence) tells.
+   */
+  private mohClassFor(requested: string, target: string): string | undefined {
+    if (this.mohClassNames.size === 0) {
+      this.log.warn({ target, mohClass: requested }, `emulator: Music class ${requested} requested but no musiconhold loaded.`);
+      return undefined;
+    }
+    if (this.mohClassNames.has(requested)) return requested;
+    this.log.warn({ target, mohClass: requested }, `emulator: Music on Hold class '${requested}' not found in memory. Verify your configuration.`);
+    return this.mohClassNames.has('default') ? 'default' : undefined;
+  }
+
+  mohClasses(): string[] {
+    return [...this.mohClassNames];
+  }
+
+  /** The music-on-hold class a channel or bridge hears now, undefined for none (silence). */
+  mohOf(id: string): string | undefined {
+    return (this.chans.get(id) ?? this.bridgesById.get(id))?.moh;
   }
 
   stopMoh(id: string): void {
@@ -1013,7 +1067,7 @@ export class AsteriskModel extends EventEmitter {
 
   bridgeMoh(id: string, mohClass: string | null): void {
     const b = this.mustBridge(id);
-    b.moh = mohClass === null ? undefined : mohClass || 'default';
+    b.moh = mohClass === null ? undefined : this.mohClassFor(mohClass || 'default', `bridge ${b.id}`);
   }
 
   // ---------------------------------------------------------------- playbacks
@@ -1304,7 +1358,8 @@ export class AsteriskModel extends EventEmitter {
   }
 
   private async writeRecording(path: string, r: LiveRecording, ms: number): Promise<void> {
-    await mkdir(dirname(path), { recursive: true });
+    // Recordings sit in Atende's private data directory in emulator mode: owner only.
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     // The far end "speaks": a quiet pulsed tone, so the file is not plain silence.
     const pcm = pcmTone(ms, 425, 1500, 400);
     let previous = Buffer.alloc(0);
@@ -1335,7 +1390,7 @@ export class AsteriskModel extends EventEmitter {
         bytes = Buffer.concat([previous, encoded]);
       }
     }
-    await writeFile(path, bytes);
+    await writeFile(path, bytes, { mode: 0o600 });
   }
 
   getLiveRecording(name: string): AriLiveRecordingJson {

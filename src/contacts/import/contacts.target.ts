@@ -1,0 +1,232 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { contactBooks } from '../../db/schema/index.js';
+import { invalidField } from '../../kernel/index.js';
+import { ContactsRepo, type NewContact } from '../contacts.repo.js';
+import { checkDocument } from '../document.logic.js';
+import { activeFields, fieldRule } from '../fields.resource.js';
+import { checkFieldValue, searchKey, type FieldRule } from '../fields.logic.js';
+import { checkPhone, formatPhone } from '../phone.logic.js';
+import { headerKey } from './csv.logic.js';
+import type { ImportSession, ImportTarget, PreparedRow, RowProblem, WriteContext } from './importer.model.js';
+
+type Builtin = 'name' | 'document' | 'company' | 'street' | 'streetNumber' | 'complement' | 'district' | 'city' | 'state' | 'postalCode';
+
+/** Header names (compared by `headerKey`) for the contact's own fields, Portuguese first. */
+const ALIASES: Record<string, Builtin> = {
+  nome: 'name', name: 'name', nome_completo: 'name',
+  documento: 'document', document: 'document', cpf: 'document', cnpj: 'document', cpf_cnpj: 'document',
+  empresa: 'company', company: 'company', razao_social: 'company',
+  logradouro: 'street', endereco: 'street', street: 'street', address: 'street',
+  numero: 'streetNumber', street_number: 'streetNumber',
+  complemento: 'complement', complement: 'complement',
+  bairro: 'district', district: 'district',
+  cidade: 'city', city: 'city',
+  uf: 'state', estado: 'state', state: 'state',
+  cep: 'postalCode', postal_code: 'postalCode',
+};
+/** The model file's and the export's columns before the custom fields. */
+export const EXPORT_COLUMNS = ['nome', 'telefone1', 'telefone2', 'email', 'documento', 'empresa', 'logradouro', 'numero', 'complemento', 'bairro', 'cidade', 'uf', 'cep'];
+const PHONE_COLUMN = /^(telefone|phone|fone|tel|celular)_?\d{0,2}$/;
+const EMAIL_COLUMN = /^e_?mail_?\d{0,2}$/;
+const EMAIL = /^[^\s@;,]+@[^\s@;,]+\.[^\s@;,]+$/;
+
+export interface ContactImportOptions {
+  bookId: number;
+}
+
+type Column =
+  | { kind: 'builtin'; field: Builtin }
+  | { kind: 'phone' }
+  | { kind: 'email' }
+  | { kind: 'custom'; rule: FieldRule };
+
+const problem = (field: string, value: string | null, code: string, message: string, rejected = false): RowProblem => ({ field, value, code, message, rejected });
+
+/**
+ * Contacts of a book from CSV. A row needs a name and at least one valid Brazilian phone;
+ * invalid phones, e-mails, documents and optional custom values are reported and left out
+ * while the row is kept; a repeated document or phones that all belong to another contact of
+ * the book (or to an earlier row) reject the row as a duplicate.
+ */
+export class ContactsImportTarget implements ImportTarget<ContactImportOptions> {
+  readonly name = 'contacts';
+
+  constructor(private readonly defaultBook: (db: Db, tenantId: number) => number) {}
+
+  options(db: Db, tenantId: number, raw: Record<string, unknown>): ContactImportOptions {
+    const bookId = raw.bookId === undefined ? this.defaultBook(db, tenantId) : Number(raw.bookId);
+    const book = db.select({ tenantId: contactBooks.tenantId }).from(contactBooks).where(eq(contactBooks.id, bookId)).get();
+    if (book?.tenantId !== tenantId) throw invalidField('bookId', 'bookId: no such contact book');
+    return { bookId };
+  }
+
+  model(db: Db, tenantId: number): { header: string[]; example: string[] } {
+    const custom = activeFields(db, tenantId, 'contact');
+    return {
+      header: [...EXPORT_COLUMNS, ...custom.map((f) => f.key)],
+      example: [
+        'Maria da Silva', '5548999999999', '554834322422', 'maria@example.com', '529.982.247-25', 'Exemplo Ltda', 'Rua das Flores', '100', 'sala 2', 'Centro',
+        'Florianópolis', 'SC', '88010-000',
+        ...custom.map((f) => (f.type === 'select' ? (f.options?.[0] ?? '') : f.type === 'date' ? '31/12/1990' : f.type === 'number' ? '1' : '')),
+      ],
+    };
+  }
+
+  begin(db: Db, tenantId: number, options: ContactImportOptions, header: readonly string[]): ImportSession<NewContact> {
+    const custom = new Map(activeFields(db, tenantId, 'contact').map((f) => [f.key, fieldRule(f)]));
+    const seen = new Set<string>();
+    const columns: Column[] = header.map((h, i) => {
+      const key = headerKey(h);
+      if (key === '') throw invalidField('file', `file: column ${i + 1} of the header has no name`);
+      const builtin = ALIASES[key];
+      const column: Column | undefined = builtin
+        ? { kind: 'builtin', field: builtin }
+        : PHONE_COLUMN.test(key)
+          ? { kind: 'phone' }
+          : EMAIL_COLUMN.test(key)
+            ? { kind: 'email' }
+            : custom.has(key)
+              ? { kind: 'custom', rule: custom.get(key)! }
+              : undefined;
+      if (!column) {
+        const known = [...custom.keys()];
+        throw invalidField('file', `file: unknown column "${h}"; the columns are nome, telefone1…, email, documento, empresa, logradouro, numero, complemento, bairro, cidade, uf, cep${known.length ? ` and the custom fields ${known.join(', ')}` : ' (no custom fields are defined)'}`);
+      }
+      const id = column.kind === 'builtin' ? column.field : column.kind === 'custom' ? `custom:${column.rule.key}` : key;
+      if (seen.has(id)) throw invalidField('file', `file: column "${h}" appears twice`);
+      seen.add(id);
+      return column;
+    });
+    if (!columns.some((c) => c.kind === 'builtin' && c.field === 'name')) throw invalidField('file', 'file: no name column (nome)');
+    if (!columns.some((c) => c.kind === 'phone')) throw invalidField('file', 'file: no phone column (telefone1, telefone2, …)');
+    const missingRequired = [...custom.values()].find((r) => r.required && !columns.some((c) => c.kind === 'custom' && c.rule.key === r.key));
+    if (missingRequired) throw invalidField('file', `file: no column for the required field ${missingRequired.key}`);
+    return new ContactsSession(header, columns, options.bookId);
+  }
+
+  undo(w: WriteContext, limit: number): number {
+    return new ContactsRepo(w.sqlite).deleteImportedContacts(w.importId, limit);
+  }
+}
+
+class ContactsSession implements ImportSession<NewContact> {
+  private repo: ContactsRepo | undefined;
+
+  constructor(
+    private readonly header: readonly string[],
+    private readonly columns: readonly Column[],
+    private readonly bookId: number,
+  ) {}
+
+  prepare(values: readonly string[]): PreparedRow<NewContact> {
+    const problems: RowProblem[] = [];
+    const c: NewContact = {
+      bookId: this.bookId, name: '', nameKey: '', document: null, company: null, street: null, streetNumber: null, complement: null,
+      district: null, city: null, state: null, postalCode: null, custom: {}, phones: [], emails: [],
+    };
+    let rejected = false;
+    if (values.length > this.columns.length && values.slice(this.columns.length).some((v) => v.trim() !== '')) {
+      problems.push(problem('row', null, 'extra_columns', `the row has ${values.length} values and the header ${this.columns.length} columns; the extra values were left out`));
+    }
+    this.columns.forEach((col, i) => {
+      const field = this.header[i]!;
+      const value = (values[i] ?? '').trim();
+      if (col.kind === 'phone') {
+        if (value === '') return;
+        const phone = checkPhone(value);
+        if (!phone.ok) problems.push(problem(field, value, `phone_${phone.problem}`, phone.message));
+        else if (!c.phones.some((p) => p.number === phone.number)) c.phones.push({ number: phone.number, kind: phone.kind });
+        return;
+      }
+      if (col.kind === 'email') {
+        if (value === '') return;
+        if (EMAIL.test(value) && value.length <= 200) c.emails.push(value.toLowerCase());
+        else problems.push(problem(field, value, 'email', 'not an e-mail address'));
+        return;
+      }
+      if (col.kind === 'custom') {
+        const checked = checkFieldValue(col.rule, value);
+        if (checked.ok) {
+          if (checked.value !== null) c.custom[col.rule.key] = checked.value;
+        } else {
+          problems.push(problem(field, value, col.rule.required ? 'required' : 'custom_field', checked.message, col.rule.required));
+          rejected ||= col.rule.required;
+        }
+        return;
+      }
+      if (value === '') return;
+      switch (col.field) {
+        case 'name':
+          c.name = value.slice(0, 200);
+          break;
+        case 'document': {
+          const doc = checkDocument(value);
+          if (doc.ok) c.document = doc.document;
+          else problems.push(problem(field, value, 'document', doc.message));
+          break;
+        }
+        case 'state':
+          if (/^[A-Za-z]{2}$/.test(value)) c.state = value.toUpperCase();
+          else problems.push(problem(field, value, 'state', 'a state (UF) has two letters, e.g. SP'));
+          break;
+        case 'postalCode':
+          if (/^\d{5}-?\d{3}$/.test(value)) c.postalCode = `${value.replace('-', '').slice(0, 5)}-${value.replace('-', '').slice(5)}`;
+          else problems.push(problem(field, value, 'postal_code', 'a CEP has 8 digits, e.g. 88010-000'));
+          break;
+        default:
+          c[col.field] = value.slice(0, 200);
+      }
+    });
+    if (c.name === '') {
+      problems.push(problem(this.header[this.columns.findIndex((x) => x.kind === 'builtin' && x.field === 'name')]!, null, 'required', 'the name is required', true));
+      rejected = true;
+    }
+    if (c.phones.length === 0) {
+      problems.push(problem('row', null, 'no_valid_phone', 'the contact has no valid phone and was not imported', true));
+      rejected = true;
+    }
+    c.nameKey = searchKey(c.name);
+    return { record: rejected ? null : c, problems };
+  }
+
+  write(batch: readonly NewContact[], w: WriteContext): { index: number; problem: RowProblem }[] {
+    this.repo ??= new ContactsRepo(w.sqlite);
+    const repo = this.repo;
+    const found: { index: number; problem: RowProblem }[] = [];
+    const numbers = repo.existingNumbers(w.tenantId, this.bookId, [...new Set(batch.flatMap((c) => c.phones.map((p) => p.number)))]);
+    const documents = repo.existingDocuments(w.tenantId, this.bookId, [...new Set(batch.flatMap((c) => (c.document ? [c.document] : [])))]);
+    const inBatch = new Map<string, number>();
+    const docsInBatch = new Map<string, number>();
+    batch.forEach((c, index) => {
+      if (c.document) {
+        const other = documents.get(c.document);
+        const earlier = docsInBatch.get(c.document);
+        if (other !== undefined || earlier !== undefined) {
+          const where = other !== undefined ? `contact ${other}` : 'an earlier row of this file';
+          found.push({ index, problem: problem('documento', c.document, other !== undefined ? 'duplicate' : 'duplicate_in_file', `the document already belongs to ${where}`, true) });
+          return;
+        }
+      }
+      const phones = c.phones.filter((p) => {
+        const stored = numbers.get(p.number);
+        const earlier = inBatch.get(p.number);
+        if (stored === undefined && earlier === undefined) return true;
+        const inFile = earlier !== undefined || stored?.importId === w.importId;
+        found.push({
+          index,
+          problem: problem('telefone', formatPhone(p.number), inFile ? 'duplicate_in_file' : 'duplicate', inFile ? 'the phone repeats an earlier row of this file' : `the phone already belongs to contact ${stored!.contactId}`),
+        });
+        return false;
+      });
+      if (phones.length === 0) {
+        found.push({ index, problem: problem('row', null, 'duplicate', 'every phone of the row is already in the book; the contact was not imported', true) });
+        return;
+      }
+      const id = repo.insert(w.tenantId, { ...c, phones }, w.importId, w.now);
+      for (const p of phones) inBatch.set(p.number, id);
+      if (c.document) docsInBatch.set(c.document, id);
+    });
+    return found;
+  }
+}

@@ -1,0 +1,83 @@
+import type { Database } from 'better-sqlite3';
+import type { Db } from '../../db/client.js';
+
+/**
+ * The importer's contract with what it fills. One importer reads the CSV (encoding, delimiter,
+ * quotes, size, progress, per-row errors, history); a *target* says which columns exist, what
+ * a valid row is and how rows are stored: contacts of a book, blacklist entries, and the
+ * dialer's contact groups register their own target.
+ */
+export interface RowProblem {
+  /** The column (header name as in the file), or `row` for the row as a whole. */
+  field: string;
+  value: string | null;
+  /** Stable code: `required`, `phone_ddd`, `duplicate_in_file`, `duplicate`, … */
+  code: string;
+  message: string;
+  /** The row was left out (else only this value was, and the row imported). */
+  rejected: boolean;
+}
+
+export interface PreparedRow<R> {
+  /** Null when the row is rejected. */
+  record: R | null;
+  problems: RowProblem[];
+}
+
+export interface WriteContext {
+  db: Db;
+  /** The same database, for statements prepared once (hot paths). */
+  sqlite: Database;
+  tenantId: number;
+  importId: number;
+  now: number;
+}
+
+/** One import of one file into a target, from its header on. */
+export interface ImportSession<R> {
+  /** Checks one row (values in header order) without touching the database. */
+  prepare(values: readonly string[]): PreparedRow<R>;
+  /**
+   * Stores a batch inside the importer's transaction. Returns the problems found against what
+   * is stored (duplicates), by the batch index of the row they belong to.
+   */
+  write(batch: readonly R[], w: WriteContext): { index: number; problem: RowProblem }[];
+}
+
+export interface ImportTarget<O extends object = Record<string, unknown>> {
+  /** Name in the API and the history: `contacts`. */
+  readonly name: string;
+  /** Checks and completes the options given with the upload (throws `invalidField`). */
+  options(db: Db, tenantId: number, raw: Record<string, unknown>): O;
+  /** The model file's header and an example row. */
+  model(db: Db, tenantId: number, options: O): { header: string[]; example: string[] };
+  /** Checks the header (throws `invalidField('file', …)` naming the missing or unknown column). */
+  begin(db: Db, tenantId: number, options: O, header: readonly string[]): ImportSession<unknown>;
+  /** Removes up to `limit` rows that import `w.importId` stored (it failed or was cancelled); called until 0. */
+  undo(w: WriteContext, limit: number): number;
+}
+
+export type ImportState = 'running' | 'done' | 'failed' | 'cancelled';
+
+/** What the browser is told while an import runs, and what the history keeps. */
+export interface ImportProgress {
+  id: number;
+  tenantId: number;
+  target: string;
+  state: ImportState;
+  fileName: string;
+  sizeBytes: number;
+  bytesRead: number;
+  /** 0–100 by bytes read. */
+  percent: number;
+  rows: number;
+  imported: number;
+  rejected: number;
+  problems: number;
+  error: string | null;
+}
+
+/** Where progress goes: the events socket when it exists, nowhere in tools and tests. */
+export interface ImportPublisher {
+  publish(progress: ImportProgress): void;
+}

@@ -1,0 +1,367 @@
+import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { randomUUID } from 'node:crypto';
+import { parse, type CsvError } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
+import type { Database_ } from '../../db/client.js';
+import { AppError, invalidField, notFound, type Clock, type Logger } from '../../kernel/index.js';
+import { BOM, chooseDelimiter, chooseEncoding, csvLine, firstLine, looksLikeText, type CsvEncoding } from './csv.logic.js';
+import type { ImportProgress, ImportPublisher, ImportSession, ImportTarget, RowProblem, WriteContext } from './importer.model.js';
+import { ImportsRepo, type ImportRow } from './imports.repo.js';
+
+export interface ImporterDeps {
+  database: Database_;
+  clock: Clock;
+  logger: Logger;
+  /** Where uploads are spooled while they are imported. */
+  spoolDir: string;
+  maxBytes: number;
+  publisher: ImportPublisher;
+  /** Rows per transaction (and per progress event). */
+  batchRows?: number;
+}
+
+export interface StartImport {
+  tenantId: number;
+  userId: number | null;
+  target: string;
+  options: Record<string, unknown>;
+  fileName: string;
+  /** The declared size, when the client sent one: refused at once if over the limit. */
+  contentLength?: number | undefined;
+  body: Readable;
+}
+
+const SNIFF_BYTES = 64 * 1024;
+
+const tooLarge = (maxBytes: number) =>
+  new AppError('file_too_large', `file: larger than the ${Math.round(maxBytes / 1024 / 1024)} MiB an import accepts`, 413, { field: 'file', maxBytes });
+
+interface Job {
+  cancelled: boolean;
+  done: Promise<void>;
+}
+
+/**
+ * The one CSV importer. An upload is spooled to a file (bounded memory, size limit, UTF-8
+ * check), its header is checked before anything is stored (4xx for a wrong delimiter, a
+ * missing or unknown column, a file that is not text), then rows are streamed through the
+ * target in batches, each batch one transaction, with progress published and kept. An
+ * import that fails or is cancelled is undone; rows refused one by one are reported with
+ * their line and field, never dropped silently.
+ */
+export class ImportService {
+  private readonly targets = new Map<string, ImportTarget>();
+  private readonly jobs = new Map<number, Job>();
+  readonly repo: ImportsRepo;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: ImporterDeps) {
+    this.repo = new ImportsRepo(deps.database.db);
+    this.log = deps.logger.child({ component: 'importer' });
+  }
+
+  /**
+   * A daemon stopped mid-import left part of a file behind: undo it and say so in the history.
+   * Call once the targets are registered.
+   */
+  async recover(): Promise<void> {
+    for (const row of this.repo.running()) {
+      const target = this.targets.get(row.target);
+      this.log.warn({ importId: row.id, target: row.target }, 'import interrupted by a stop of the daemon; undoing it');
+      if (target) await this.undo(row, target);
+      this.repo.progress(row.id, { bytesRead: row.bytesRead, rows: row.rows, imported: 0, rejected: row.rejected, problems: row.problems });
+      this.repo.finish(row.id, 'failed', this.deps.clock.now(), 'interrupted by a stop of the daemon; nothing of this file was kept; import it again');
+    }
+  }
+
+  register<O extends object>(target: ImportTarget<O>): void {
+    this.targets.set(target.name, target as unknown as ImportTarget);
+  }
+
+  targetNames(): string[] {
+    return [...this.targets.keys()];
+  }
+
+  private target(name: string): ImportTarget {
+    const t = this.targets.get(name);
+    if (!t) throw invalidField('target', `target: one of ${this.targetNames().join(', ')}`);
+    return t;
+  }
+
+  /** The model file of a target: its header and one example row, `;`-separated, UTF-8. */
+  model(tenantId: number, targetName: string, rawOptions: Record<string, unknown>): string {
+    const target = this.target(targetName);
+    const { header, example } = target.model(this.deps.database.db, tenantId, target.options(this.deps.database.db, tenantId, rawOptions));
+    return BOM + csvLine(header) + csvLine(example);
+  }
+
+  /** Spools the upload, checks its header and starts the import; resolves once rows are being read. */
+  async start(req: StartImport): Promise<ImportProgress> {
+    const { db } = this.deps.database;
+    const target = this.target(req.target);
+    const options = target.options(db, req.tenantId, req.options);
+    if (req.contentLength !== undefined && req.contentLength > this.deps.maxBytes) {
+      req.body.resume();
+      throw tooLarge(this.deps.maxBytes);
+    }
+    mkdirSync(this.deps.spoolDir, { recursive: true, mode: 0o700 });
+    const file = join(this.deps.spoolDir, `${randomUUID()}.csv`);
+    try {
+      const spooled = await this.spool(req.body, file);
+      const { encoding, delimiter, header } = await this.sniff(file, spooled);
+      const session = target.begin(db, req.tenantId, options, header);
+      const row = this.repo.insert({
+        tenantId: req.tenantId,
+        target: target.name,
+        options: options as Record<string, unknown>,
+        fileName: req.fileName,
+        sizeBytes: spooled.size,
+        encoding,
+        delimiter,
+        state: 'running',
+        createdBy: req.userId,
+        startedAt: this.deps.clock.now(),
+      });
+      const job: Job = { cancelled: false, done: Promise.resolve() };
+      job.done = this.run(row, target, session, file, encoding, delimiter, job).finally(() => {
+        rmSync(file, { force: true });
+        this.jobs.delete(row.id);
+      });
+      this.jobs.set(row.id, job);
+      return this.progressOf(row);
+    } catch (e) {
+      rmSync(file, { force: true });
+      throw e;
+    }
+  }
+
+  /** Resolves when the import has ended (done, failed or cancelled). */
+  async settled(id: number): Promise<ImportProgress> {
+    await this.jobs.get(id)?.done;
+    const row = this.repo.get(id);
+    if (!row) throw notFound('import');
+    return this.progressOf(row);
+  }
+
+  /** Stops a running import; what it stored is removed. */
+  cancel(id: number): boolean {
+    const job = this.jobs.get(id);
+    if (!job) return false;
+    job.cancelled = true;
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    for (const job of this.jobs.values()) job.cancelled = true;
+    await Promise.allSettled([...this.jobs.values()].map((j) => j.done));
+  }
+
+  progressOf(row: ImportRow): ImportProgress {
+    return {
+      id: row.id,
+      tenantId: row.tenantId,
+      target: row.target,
+      state: row.state,
+      fileName: row.fileName,
+      sizeBytes: row.sizeBytes,
+      bytesRead: row.bytesRead,
+      percent: row.sizeBytes === 0 ? 100 : Math.min(100, Math.floor((row.bytesRead * 100) / row.sizeBytes)),
+      rows: row.rows,
+      imported: row.imported,
+      rejected: row.rejected,
+      problems: row.problems,
+      error: row.error,
+    };
+  }
+
+  /** The per-row problems as CSV, a page at a time from the database. */
+  async *problemsCsv(id: number): AsyncGenerator<string> {
+    yield BOM + csvLine(['line', 'field', 'value', 'code', 'message', 'row_rejected']);
+    let after = 0;
+    for (;;) {
+      const page = this.repo.problemsAfter(id, after, 1000);
+      if (page.length === 0) return;
+      yield page.map((p) => csvLine([p.line, p.field, p.value, p.code, p.message, p.rejected ? 'yes' : 'no'])).join('');
+      after = page[page.length - 1]!.id;
+    }
+  }
+
+  private async spool(body: Readable, file: string): Promise<{ size: number; validUtf8: boolean }> {
+    let size = 0;
+    let validUtf8 = true;
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    const max = this.deps.maxBytes;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        size += chunk.length;
+        if (size > max) return cb(tooLarge(max));
+        if (validUtf8) {
+          try {
+            decoder.decode(chunk, { stream: true });
+          } catch {
+            validUtf8 = false;
+          }
+        }
+        cb(null, chunk);
+      },
+    });
+    await pipeline(body, meter, createWriteStream(file, { mode: 0o600 }));
+    if (validUtf8) {
+      try {
+        decoder.decode();
+      } catch {
+        validUtf8 = false;
+      }
+    }
+    return { size, validUtf8 };
+  }
+
+  private async sniff(file: string, spooled: { size: number; validUtf8: boolean }): Promise<{ encoding: CsvEncoding; delimiter: ';' | ','; header: string[] }> {
+    if (spooled.size === 0) throw invalidField('file', 'file: empty; the first line must name the columns');
+    const handle = await open(file, 'r');
+    const sample = Buffer.alloc(Math.min(SNIFF_BYTES, spooled.size));
+    try {
+      await handle.read(sample, 0, sample.length, 0);
+    } finally {
+      await handle.close();
+    }
+    if (!looksLikeText(sample)) throw new AppError('not_csv', 'file: not a CSV text file (binary content)', 415, { field: 'file' });
+    const encoding = chooseEncoding(spooled.validUtf8);
+    const line = firstLine(new TextDecoder(encoding).decode(sample));
+    const choice = chooseDelimiter(line);
+    if (!choice.ok) throw invalidField('file', `file: the columns are separated by ${choice.found}; use ; (or , when the header uses commas)`);
+    let header: string[];
+    try {
+      header = (parseSync(line, { delimiter: choice.delimiter, relax_quotes: true }) as string[][])[0] ?? [];
+    } catch (e) {
+      throw invalidField('file', `file: the header line cannot be read: ${(e as Error).message}`);
+    }
+    return { encoding, delimiter: choice.delimiter, header: header.map((h) => h.trim()) };
+  }
+
+  private async run(row: ImportRow, target: ImportTarget, session: ImportSession<unknown>, file: string, encoding: CsvEncoding, delimiter: string, job: Job): Promise<void> {
+    const { database, clock } = this.deps;
+    const batchRows = this.deps.batchRows ?? 2000;
+    const w: WriteContext = { db: database.db, sqlite: database.sqlite, tenantId: row.tenantId, importId: row.id, now: clock.now() };
+    const counts = { bytesRead: 0, rows: 0, imported: 0, rejected: 0, problems: 0 };
+    let batch: { line: number; record: unknown }[] = [];
+    let problems: { line: number; problem: RowProblem }[] = [];
+
+    const flush = () => {
+      const rejectedLines = new Set(problems.filter((p) => p.problem.rejected).map((p) => p.line));
+      database.sqlite.transaction(() => {
+        const found = session.write(
+          batch.map((b) => b.record),
+          { ...w, now: clock.now() },
+        );
+        for (const f of found) {
+          const line = batch[f.index]!.line;
+          problems.push({ line, problem: f.problem });
+          if (f.problem.rejected) rejectedLines.add(line);
+        }
+        const rejectedInBatch = batch.filter((b) => rejectedLines.has(b.line)).length;
+        counts.imported += batch.length - rejectedInBatch;
+        counts.rejected += rejectedLines.size;
+        counts.problems += problems.length;
+        this.repo.addProblems(row.id, problems);
+        this.repo.progress(row.id, counts);
+      })();
+      batch = [];
+      problems = [];
+      this.publish(row.id);
+    };
+
+    const decode = new TextDecoder(encoding);
+    const source = createReadStream(file, { highWaterMark: 1024 * 1024 });
+    source.on('data', (chunk: Buffer | string) => (counts.bytesRead += chunk.length));
+    // CRLF becomes LF before parsing: csv-parse counts a CRLF inside quotes as two lines, and
+    // the line numbers in the problems report must be the ones the user sees in the file.
+    const text = Readable.from(
+      (async function* () {
+        let carry = '';
+        for await (const chunk of source) {
+          const piece = carry + decode.decode(chunk as Buffer, { stream: true });
+          carry = piece.endsWith('\r') ? '\r' : '';
+          yield piece.slice(0, piece.length - carry.length).replace(/\r\n/g, '\n');
+        }
+        const rest = (carry + decode.decode()).replace(/\r\n/g, '\n');
+        if (rest) yield rest;
+      })(),
+    );
+    const parser = parse({
+      delimiter,
+      bom: true,
+      from_line: 2,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      info: true,
+    });
+    // A record is reported at the line where it starts (a quoted value may span lines).
+    let lastEnd = 1;
+    let lastEmpty = 0;
+    const startOf = (info: { lines: number; empty_lines: number }): number => {
+      const start = lastEnd + 1 + (info.empty_lines - lastEmpty);
+      lastEnd = info.lines;
+      lastEmpty = info.empty_lines;
+      return start;
+    };
+    parser.on('skip', (err: CsvError & { lines?: number; empty_lines?: number }) => {
+      const line = err.lines === undefined ? lastEnd + 1 : startOf({ lines: err.lines, empty_lines: err.empty_lines ?? lastEmpty });
+      counts.rows++;
+      problems.push({
+        line,
+        problem: { field: 'row', value: null, code: 'csv_syntax', message: `the line cannot be read as CSV: ${err.message}`, rejected: true },
+      });
+    });
+
+    text.on('error', (e) => parser.destroy(e));
+    try {
+      text.pipe(parser);
+      for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
+        if (job.cancelled) break;
+        counts.rows++;
+        const line = startOf(rec.info);
+        const prepared = session.prepare(rec.record);
+        for (const problem of prepared.problems) problems.push({ line, problem });
+        if (prepared.record !== null) batch.push({ line, record: prepared.record });
+        if (batch.length >= batchRows || problems.length >= batchRows) flush();
+      }
+      if (job.cancelled) {
+        source.destroy();
+        await this.undo(row, target);
+        this.repo.progress(row.id, { ...counts, imported: 0 });
+        this.repo.finish(row.id, 'cancelled', clock.now(), 'cancelled; nothing of this file was kept');
+      } else {
+        flush();
+        counts.bytesRead = row.sizeBytes;
+        this.repo.progress(row.id, counts);
+        this.repo.finish(row.id, 'done', clock.now(), null);
+      }
+    } catch (e) {
+      this.log.error({ err: e, importId: row.id }, 'import failed');
+      source.destroy();
+      await this.undo(row, target);
+      this.repo.progress(row.id, { ...counts, imported: 0 });
+      this.repo.finish(row.id, 'failed', clock.now(), `failed at line ${counts.rows + 1}: ${(e as Error).message}; nothing of this file was kept`);
+    }
+    this.publish(row.id);
+  }
+
+  private async undo(row: ImportRow, target: ImportTarget): Promise<void> {
+    const w: WriteContext = { db: this.deps.database.db, sqlite: this.deps.database.sqlite, tenantId: row.tenantId, importId: row.id, now: this.deps.clock.now() };
+    // In slices, so that other requests are served while a large import is taken back.
+    while (this.deps.database.sqlite.transaction(() => target.undo(w, 5000))() > 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private publish(id: number): void {
+    const row = this.repo.get(id);
+    if (row) this.deps.publisher.publish(this.progressOf(row));
+  }
+}

@@ -1,0 +1,28 @@
+import { Type, type TLiteral, type TUnion } from '@sinclair/typebox';
+import { INTERACTION_KINDS } from '../db/schema/index.js';
+import { Nullable } from '../http/schemas.js';
+
+/** Schema pieces the CRM's resources share. */
+export const Literals = <T extends string>(values: readonly T[]): TUnion<TLiteral<T>[]> => Type.Union(values.map((v) => Type.Literal(v)));
+export const Name = (max = 80) => Type.String({ minLength: 1, maxLength: max });
+export const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
+export const Kind = Literals(INTERACTION_KINDS);
+export const Kinds = Type.Array(Kind, { minItems: 1, maxItems: INTERACTION_KINDS.length, uniqueItems: true });
+export const Flag = Type.Optional(Type.Boolean());
+
+/** What picking a status or a tag does (PRODUCT.md §5). */
+export const Actions = Type.Object(
+  {
+    closingMessage: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 2000 }))),
+    transferServiceId: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }))),
+    markPhoneInvalid: Flag,
+    markContactDoNotCall: Flag,
+    redialAfterMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 43_200 }))),
+    owner: Type.Optional(Nullable(Type.Union([Type.Literal('set'), Type.Literal('clear')]))),
+    ownerDays: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 3650 }))),
+  },
+  { additionalProperties: false },
+);
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));

@@ -1,0 +1,47 @@
+import type { Static } from '@sinclair/typebox';
+import { invalidField } from '../kernel/index.js';
+import { checkPromptRef, type DestinationCatalog, type PromptCatalog } from './catalogs.js';
+import { sameDestination, type Destination } from './destination.js';
+import { describeLoop, silentLoopThrough } from './flow-graph.logic.js';
+import type { PromptRef } from './ivr.model.js';
+import type { Problem } from './time-condition.logic.js';
+import type { DestinationSchema } from './flows.schemas.js';
+
+/** What the flows resources check their input against, shared by all of them. */
+export interface FlowsContext {
+  destinations: DestinationCatalog;
+  /** The tenants' prompts; undefined until the prompts module is wired in. */
+  prompts: () => PromptCatalog | undefined;
+}
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** A name as stored: trimmed, never blank. */
+export function requiredName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === '') throw invalidField('name', 'name must not be blank');
+  return trimmed;
+}
+
+/** The timestamps of a resource row as the API shows them. */
+export const timestamps = (row: { createdAt: number; updatedAt: number }) => ({ createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) });
+
+/** A destination as the API carries it (cause optional) → as the flows use it. */
+export const toDestination = (d: Static<typeof DestinationSchema>): Destination => d as Destination;
+
+export function throwProblem(p: Problem | undefined): void {
+  if (p) throw invalidField(p.field, p.message);
+}
+
+export function checkPrompts(ctx: FlowsContext, tenantId: number, refs: readonly PromptRef[], field: string): void {
+  refs.forEach((r, i) => checkPromptRef(ctx.prompts(), tenantId, r, `${field}.${i}`));
+}
+
+/**
+ * Refuses a change after which a caller who presses nothing would go round back to `self`
+ * (only on update: nothing can point at a row that does not exist yet).
+ */
+export function checkNoSilentLoop(ctx: FlowsContext, tenantId: number, self: Destination, exits: Destination[], field: string): void {
+  const loop = silentLoopThrough(self, (d) => (sameDestination(d, self) ? exits : ctx.destinations.silentExits(tenantId, d)));
+  if (loop) throw invalidField(field, `${field}: a caller who presses nothing would go round ${describeLoop(loop)} forever`);
+}

@@ -1,0 +1,190 @@
+/**
+ * The browser tests' harness: the production daemon (`dist/main.js`, web app in `web/dist`) in
+ * emulator mode on a free port with a fresh data dir, and Debian's Chromium driven by
+ * playwright-core (never a downloaded browser). One daemon and one browser per test file.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startDaemon, type Daemon } from '../helpers/daemon.js';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const CHROMIUM = process.env.ATENDE_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+
+/** A port that was free a moment ago (kept across a restart of the daemon). */
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+export interface Atende {
+  url: string;
+  dataDir: string;
+  daemon: Daemon;
+  /** The first super user's password as the first start wrote it. */
+  adminPassword(): string;
+  /** A REST session for arranging data (cookie kept). */
+  api(login: string, password: string): Promise<Api>;
+  /** Stops the daemon; `start()` brings it back on the same port and data. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Api {
+  call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Like `call` but throws unless the status is 2xx. */
+  must<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+}
+
+/** `env` may depend on the daemon's own address (e.g. `ATENDE_PUBLIC_URL` for mailed links). */
+export async function startAtende(env: Record<string, string> | ((url: string) => Record<string, string>) = {}): Promise<Atende> {
+  if (!existsSync(join(ROOT, 'dist', 'main.js')) || !existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
+    throw new Error('build first: npm run build (npm run test:browser does)');
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'atende-browser-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const fullEnv = { ATENDE_PORT: String(port), ATENDE_SEED_DEMO: 'false', ...(typeof env === 'function' ? env(url) : env) };
+  const boot = () => startDaemon(fullEnv, dataDir, { built: true });
+  let daemon = await boot();
+  const atende: Atende = {
+    url,
+    dataDir,
+    get daemon() {
+      return daemon;
+    },
+    adminPassword: () => /^password: (.+)$/m.exec(readFileSync(join(dataDir, 'admin-password.txt'), 'utf8'))![1]!,
+    async api(login, password) {
+      let cookie = '';
+      const call = async <T>(method: string, path: string, body?: unknown) => {
+        const res = await fetch(`${url}${path}`, {
+          method,
+          headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}) },
+          body: body !== undefined ? JSON.stringify(body) : undefined,
+        });
+        const set = res.headers.getSetCookie().find((c) => c.startsWith('atende_session='));
+        if (set) cookie = set.split(';')[0]!;
+        const text = await res.text();
+        return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+      };
+      const login1 = await call('POST', '/api/v1/auth/login', { login, password });
+      if (login1.status !== 200) throw new Error(`login ${login}: ${login1.status} ${JSON.stringify(login1.body)}`);
+      return {
+        call,
+        async must<T>(method: string, path: string, body?: unknown) {
+          const r = await call<T>(method, path, body);
+          if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+          return r.body;
+        },
+      };
+    },
+    async stop() {
+      await daemon.stop();
+    },
+    async start() {
+      daemon = await boot();
+    },
+    async close() {
+      if (daemon.process.exitCode === null) await daemon.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return atende;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set ATENDE_CHROMIUM)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A fresh browser profile (cookies, storage) at a desktop size, pt-BR. */
+export async function newContext(browser: Browser, atende: Atende, size = { width: 1280, height: 800 }): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: atende.url, viewport: size, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
+}
+
+/**
+ * What went wrong in a page that a person would not see at once: console errors (a CSP
+ * violation is one) and uncaught exceptions. Tests assert it stays empty.
+ */
+export function watchProblems(page: Page, allow: RegExp[] = []): string[] {
+  const problems: string[] = [];
+  const keep = (text: string) => {
+    if (!allow.some((r) => r.test(text))) problems.push(text);
+  };
+  page.on('console', (m) => {
+    // HTTP error statuses are the API answering (tests check what the page does with them).
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded with a status of')) {
+      keep(`console: ${m.text()}`);
+    }
+  });
+  page.on('pageerror', (e) => keep(`exception: ${e.message}`));
+  return problems;
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** axe-core on the page as it is now: the serious and critical violations (should be none). */
+export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(axeSource);
+  // A string, not a function: it runs in the page, where `axe` and `document` exist.
+  const violations = (await page.evaluate(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`,
+  )) as AxeViolation[];
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** When a test fails, keeps what the page looked like (in the OS temp dir) and says where. */
+export async function keepFailure(page: Page, name: string): Promise<void> {
+  const file = join(tmpdir(), `atende-failed-${name.replace(/\W+/g, '-').slice(0, 60)}.png`);
+  await page.screenshot({ path: file }).catch(() => undefined);
+  console.error(`browser test failed at ${page.url()}; screenshot: ${file}`);
+}
+
+/**
+ * Saves a screenshot of a main screen for the README (docs/screenshots/<name>.png) when
+ * `npm run screenshots` asks for them; an ordinary test run leaves the tracked images alone.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.ATENDE_SCREENSHOTS !== '1') return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** Fills the login screen and presses Entrar. */
+export async function logIn(page: Page, login: string, password: string, opts: { stay?: boolean } = {}): Promise<void> {
+  // `stay`: the login page is already open (with where to return afterwards in its URL).
+  if (!opts.stay) await page.goto('/login');
+  await page.getByLabel(/Login, e-mail/).fill(login);
+  await page.getByLabel('Senha', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+}

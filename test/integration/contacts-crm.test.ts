@@ -1,0 +1,335 @@
+/**
+ * Contacts, tabulations and after-call work through the real app: bad input named by field,
+ * screen pop by any phone format, merge, tenancy, the finish of an interaction with its
+ * tabulation rules and actions (do-not-call for the dialer), tickets and the history.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
+
+describe('contacts and after-call work', () => {
+  let t: TestApp;
+  let admin: LoggedIn;
+
+  beforeEach(async () => {
+    t = await createTestApp();
+    admin = await t.loginAs('admin');
+  });
+  afterEach(async () => t.close());
+
+  const post = (url: string, body: object, cookie = admin.cookie) => t.request('POST', `/api/v1${url}`, { cookie, body });
+
+  it('refuses bad contacts naming the field', async () => {
+    await post('/crm/fields', { scope: 'contact', key: 'cep_cobranca', label: 'CEP de cobrança', type: 'text', mask: '99999-999' });
+    const cases: [object, string][] = [
+      [{ name: 'A', document: '529.982.247-26' }, 'document'],
+      [{ name: 'A', phones: [{ number: '(20) 98765-4321' }] }, 'phones.0.number'],
+      [{ name: 'A', phones: [{ number: '+1 415 555 2671' }] }, 'phones.0.number'],
+      [{ name: 'A', custom: { cep_cobranca: 'abc' } }, 'custom.cep_cobranca'],
+      [{ name: 'A', custom: { nada: 'x' } }, 'custom.nada'],
+      [{ name: 'A', emails: ['not-an-email'] }, 'emails.0'],
+      [{ name: 'A', phones: [{ number: '11987654321' }, { number: '+55 11 98765-4321' }] }, 'phones.1.number'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await post('/contacts', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json().error.details.field).toBe(field);
+    }
+    const shortcut = await post('/crm/shortcuts', { prefix: 'bom dia', text: 'Olá {{primeiro_nome}}' });
+    expect(shortcut.json().error.details.field).toBe('prefix');
+    const variable = await post('/crm/shortcuts', { prefix: 'ola', text: 'Olá {{apelido}}' });
+    expect(variable.json().error.details.field).toBe('text');
+    expect(t.count('contacts')).toBe(0);
+  });
+
+  it('creates a contact, finds it by any phone format, name without accents, document; merges a duplicate', async () => {
+    await post('/crm/fields', { scope: 'contact', key: 'cep_cobranca', label: 'CEP de cobrança', type: 'text', mask: '99999-999' });
+    const a = await post('/contacts', {
+      name: 'José Conceição',
+      phones: [{ number: '(11) 98765-4321', label: 'mobile' }],
+      emails: ['Jose@Example.com'],
+      document: '52998224725',
+      custom: { cep_cobranca: '01310100' },
+    });
+    expect(a.statusCode).toBe(201);
+    expect(a.json()).toMatchObject({ documentKind: 'cpf', emails: ['jose@example.com'], custom: { cep_cobranca: '01310-100' } });
+    expect(a.json().phones[0]).toMatchObject({ number: '5511987654321', display: '+55 (11) 98765-4321', kind: 'mobile' });
+    const pop = await t.request('GET', '/api/v1/contacts/lookup', { cookie: admin.cookie, query: { phone: '011 98765 4321' } });
+    expect(pop.json()).toMatchObject({ number: '5511987654321', matches: [{ contactId: a.json().id, name: 'José Conceição' }] });
+    const queries: Record<string, string>[] = [{ name: 'jose conc' }, { phone: '98765-4321' }, { document: '529.982.247-25' }, { email: 'JOSE@example.com' }];
+    for (const query of queries) {
+      const found = await t.request('GET', '/api/v1/contacts', { cookie: admin.cookie, query });
+      expect(found.json().total, JSON.stringify(query)).toBe(1);
+    }
+    const dupDoc = await post('/contacts', { name: 'Outro', document: '529.982.247-25' });
+    expect(dupDoc.statusCode).toBe(409);
+    expect(dupDoc.json().error.details.field).toBe('document');
+
+    const b = (await post('/contacts', { name: 'Zé', phones: [{ number: '11 3456-7890' }], company: 'Padaria' })).json();
+    const merged = await post(`/contacts/${a.json().id}/merge`, { ids: [b.id] });
+    expect(merged.statusCode).toBe(200);
+    expect(merged.json().phones.map((p: { number: string }) => p.number)).toEqual(['5511987654321', '551134567890']);
+    expect(merged.json().company).toBe('Padaria');
+    expect((await t.request('GET', `/api/v1/contacts/${b.id}`, { cookie: admin.cookie })).statusCode).toBe(404);
+
+    const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+    expect((await t.request('GET', `/api/v1/contacts/${a.json().id}`, { cookie: other.cookie })).statusCode).toBe(404);
+    const otherPop = await t.request('GET', '/api/v1/contacts/lookup', { cookie: other.cookie, query: { phone: '11987654321' } });
+    expect(otherPop.json().matches).toEqual([]);
+  });
+
+  it('finishing with a do-not-call status sets the flag the dialer checks, and runs the other actions', async () => {
+    const group = (await post('/tabulations/groups', { name: 'Cobrança' })).json();
+    const dnc = (
+      await post('/tabulations/statuses', {
+        groupId: group.id,
+        name: 'Não ligar mais',
+        category: 'negative',
+        kinds: ['dialer', 'inbound'],
+        requiresProtocol: true,
+        actions: { markContactDoNotCall: true, markPhoneInvalid: true, owner: 'clear', transferServiceId: 9 },
+      })
+    ).json();
+    const callback = (await post('/tabulations/statuses', { groupId: group.id, name: 'Retornar', category: 'neutral', kinds: ['dialer'], schedulesCallback: true })).json();
+    const chatOnly = (await post('/tabulations/statuses', { groupId: group.id, name: 'Chat', category: 'neutral', kinds: ['chat'] })).json();
+    const contact = (await post('/contacts', { name: 'Maria Souza', phones: [{ number: '48999999999' }, { number: '4834322422' }], ownerUserId: admin.user.id })).json();
+
+    const ix = (await post('/interactions', { contactId: contact.id, address: '(48) 99999-9999', kind: 'dialer', channel: 'voice', requiresTabulation: true })).json();
+    expect(ix.protocol).toMatch(/^\d{14}$/);
+    const finish = (body: object) => post(`/interactions/${ix.id}/finish`, body);
+    expect((await finish({})).json().error.details.field).toBe('statusId');
+    expect((await finish({ statusId: chatOnly.id })).json().error.details.field).toBe('statusId');
+    expect((await finish({ statusId: dnc.id })).json().error.details.field).toBe('externalProtocol');
+    expect((await finish({ statusId: dnc.id, externalProtocol: '12345678901234' })).json().error.details.field).toBe('externalProtocol');
+    expect((await finish({ statusId: callback.id })).json().error.details.field).toBe('nextContactAt');
+    const pending = await finish({ pending: true, note: 'volto já' });
+    expect(pending.json().interaction.state).toBe('pending');
+
+    const done = await finish({ statusId: dnc.id, externalProtocol: 'ABC123', note: 'pediu para sair da lista' });
+    expect(done.statusCode).toBe(200);
+    expect(done.json().interaction).toMatchObject({ state: 'finished', statusName: 'Não ligar mais', groupName: 'Cobrança', externalProtocol: 'ABC123' });
+    expect(done.json().commands).toEqual([{ type: 'transfer', serviceId: 9 }]);
+    const after = (await t.request('GET', `/api/v1/contacts/${contact.id}`, { cookie: admin.cookie })).json();
+    expect(after.doNotCall).toBe(true);
+    expect(after.ownerUserId).toBeNull();
+    expect(after.phones.map((p: { valid: boolean }) => p.valid)).toEqual([false, true]);
+    expect(t.modules.contacts.lookup(t.tenantA, '48999999999').matches[0]).toMatchObject({ doNotCall: true, phoneValid: false });
+    expect((await finish({ statusId: dnc.id, externalProtocol: 'X' })).statusCode).toBe(409);
+
+    const second = (await post('/interactions', { contactId: contact.id, kind: 'dialer', channel: 'voice' })).json();
+    const due = new Date(t.clock.now() + 3_600_000).toISOString();
+    const scheduled = await post(`/interactions/${second.id}/finish`, { statusId: callback.id, nextContactAt: due, nextContactSameAgent: true });
+    expect(scheduled.json().callbackId).toBeGreaterThan(0);
+    const mine = await t.request('GET', '/api/v1/callbacks', { cookie: admin.cookie, query: { mine: true, state: 'pending' } });
+    expect(mine.json().items).toEqual([expect.objectContaining({ contactId: contact.id, dueAt: due, agentUserId: admin.user.id })]);
+  });
+
+  it('a tenant switch requires the external protocol on every finish; tickets open per interaction and keep their history', async () => {
+    await t.request('PUT', '/api/v1/crm/settings', { cookie: admin.cookie, body: { requireProtocol: true } });
+    const contact = (await post('/contacts', { name: 'Ana', phones: [{ number: '11912345678' }] })).json();
+    const ix = (await post('/interactions', { contactId: contact.id, kind: 'inbound', channel: 'voice', serviceName: 'Suporte' })).json();
+    expect((await post(`/interactions/${ix.id}/finish`, {})).json().error.details.field).toBe('externalProtocol');
+    expect((await post(`/interactions/${ix.id}/finish`, { externalProtocol: 'P1' })).statusCode).toBe(200);
+
+    const tickets = (await t.request('GET', `/api/v1/contacts/${contact.id}/tickets`, { cookie: admin.cookie })).json().items;
+    expect(tickets).toEqual([expect.objectContaining({ interactionId: ix.id, status: 'open', subject: `Suporte ${ix.protocol}` })]);
+    const changed = await t.request('PATCH', `/api/v1/tickets/${tickets[0].id}`, { cookie: admin.cookie, body: { status: 'resolved', interactionId: ix.id } });
+    expect(changed.json().status).toBe('resolved');
+    const history = (await t.request('GET', `/api/v1/tickets/${tickets[0].id}/history`, { cookie: admin.cookie })).json().items;
+    expect(history.map((h: { changes: object }) => h.changes)).toEqual([{ status: { from: null, to: 'open' } }, { status: { from: 'open', to: 'resolved' } }]);
+
+    await t.request('PUT', '/api/v1/crm/settings', { cookie: admin.cookie, body: { ticketMode: 'on_demand' } });
+    await post('/interactions', { contactId: contact.id, kind: 'chat', channel: 'whatsapp' });
+    expect((await t.request('GET', `/api/v1/contacts/${contact.id}/tickets`, { cookie: admin.cookie })).json().items).toHaveLength(1);
+
+    const visit = await post(`/contacts/${contact.id}/in-person`, { serviceName: 'Loja', description: 'Trocou o aparelho' });
+    expect(visit.statusCode).toBe(201);
+    const timeline = await t.request('GET', `/api/v1/contacts/${contact.id}/history`, { cookie: admin.cookie });
+    expect(timeline.json().total).toBe(3);
+    expect(timeline.json().items.map((i: { channel: string }) => i.channel).sort()).toEqual(['in_person', 'voice', 'whatsapp']);
+    const onlyVoice = await t.request('GET', `/api/v1/contacts/${contact.id}/history`, { cookie: admin.cookie, query: { channel: 'voice' } });
+    expect(onlyVoice.json().items).toEqual([expect.objectContaining({ externalProtocol: 'P1', state: 'finished' })]);
+
+    const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+    expect((await t.request('GET', `/api/v1/contacts/${contact.id}/history`, { cookie: other.cookie })).statusCode).toBe(404);
+    expect((await t.request('GET', `/api/v1/interactions/${ix.id}`, { cookie: other.cookie })).statusCode).toBe(404);
+    expect((await t.request('PATCH', `/api/v1/tickets/${tickets[0].id}`, { cookie: other.cookie, body: { status: 'closed' } })).statusCode).toBe(404);
+  });
+
+  it('custom fields and forms: definitions are checked; a finish with a form enforces its required items', async () => {
+    const bad: [object, string][] = [
+      [{ scope: 'contact', key: 'plano', label: 'Plano', type: 'select' }, 'options'],
+      [{ scope: 'contact', key: 'idade', label: 'Idade', type: 'number', mask: '99' }, 'mask'],
+      [{ scope: 'contact', key: 'name', label: 'Nome', type: 'text' }, 'key'],
+      [{ scope: 'contact', key: 'Plano X', label: 'Plano', type: 'text' }, 'key'],
+      [{ scope: 'contact', key: 'cep', label: 'CEP', type: 'text', mask: 'xyz' }, 'mask'],
+    ];
+    for (const [body, field] of bad) expect((await post('/crm/fields', body)).json().error.details.field, JSON.stringify(body)).toBe(field);
+    await post('/crm/fields', { scope: 'contact', key: 'plano', label: 'Plano', type: 'select', options: ['Ouro', 'Prata'] });
+    await post('/crm/fields', { scope: 'interaction', key: 'motivo', label: 'Motivo', type: 'select', options: ['Dúvida', 'Reclamação'] });
+    const unknownItem = await post('/crm/forms', { name: 'Atendimento', items: [{ source: 'interaction', key: 'plano' }] });
+    expect(unknownItem.json().error.details.field).toBe('items.0.key');
+    const form = await post('/crm/forms', {
+      name: 'Atendimento',
+      items: [{ source: 'contact', key: 'name' }, { source: 'contact', key: 'plano', required: true }, { source: 'interaction', key: 'motivo', required: true }],
+    });
+    expect(form.statusCode).toBe(201);
+    expect(form.json().items.map((i: { key: string; label: string | null; type: string; required: boolean }) => [i.key, i.label, i.type, i.required])).toEqual([
+      ['name', null, 'text', true],
+      ['plano', 'Plano', 'select', true],
+      ['motivo', 'Motivo', 'select', true],
+    ]);
+    const contact = (await post('/contacts', { name: 'Rita', phones: [{ number: '11912345678' }] })).json();
+    const ix = (await post('/interactions', { contactId: contact.id, kind: 'inbound', channel: 'voice' })).json();
+    const finish = (body: object) => post(`/interactions/${ix.id}/finish`, { formId: form.json().id, ...body });
+    expect((await finish({ formValues: { motivo: 'Dúvida' } })).json().error.details.field).toBe('contact.plano');
+    await t.request('PATCH', `/api/v1/contacts/${contact.id}`, { cookie: admin.cookie, body: { custom: { plano: 'Ouro' } } });
+    expect((await finish({})).json().error.details.field).toBe('formValues.motivo');
+    expect((await finish({ formValues: { motivo: 'Elogio' } })).json().error.details.field).toBe('formValues.motivo');
+    const done = await finish({ formValues: { motivo: 'Dúvida' } });
+    expect(done.statusCode).toBe(200);
+    expect(done.json().interaction.formValues).toEqual({ motivo: 'Dúvida' });
+  });
+
+  it('blacklist entries: numbers or prefixes, moved between directions, expiring', async () => {
+    const entry = (await post('/blacklist', { direction: 'inbound', number: '(11) 98765-4321', reason: 'trote' })).json();
+    expect(entry.number).toBe('5511987654321');
+    const check = (number: string, direction: string) => t.request('GET', '/api/v1/blacklist/check', { cookie: admin.cookie, query: { number, direction } }).then((r) => r.json().blacklisted);
+    expect(await check('011987654321', 'inbound')).toBe(true);
+    expect(await check('011987654321', 'outbound')).toBe(false);
+    await t.request('PATCH', `/api/v1/blacklist/${entry.id}`, { cookie: admin.cookie, body: { direction: 'outbound' } });
+    expect(await check('011987654321', 'inbound')).toBe(false);
+    expect(await check('+55 11 98765-4321', 'outbound')).toBe(true);
+    await post('/blacklist', { direction: 'outbound', match: 'prefix', number: '5521', expiresAt: new Date(t.clock.now() + 60_000).toISOString() });
+    expect(await check('(21) 3456-7890', 'outbound')).toBe(true);
+    t.clock.advance(61_000);
+    expect(await check('(21) 3456-7890', 'outbound')).toBe(false);
+    expect(t.modules.contacts.blacklisted(t.tenantA, 'outbound', '5511987654321', t.clock.now())).toMatchObject({ id: entry.id });
+    const badNumber = await post('/blacklist', { direction: 'outbound', number: '123' });
+    expect(badNumber.json().error.details.field).toBe('number');
+  });
+
+  it('nested tags: a child needs a macro parent; deleting a macro with children needs confirmation', async () => {
+    const macro = (await post('/tabulations/tags', { title: 'Vendas', colour: '#00AA00', kinds: ['inbound'] })).json();
+    const child = (await post('/tabulations/tags', { title: 'Upgrade', colour: '#00aa00', kinds: ['inbound'], parentId: macro.id })).json();
+    const grandchild = await post('/tabulations/tags', { title: 'X', colour: '#000000', kinds: ['inbound'], parentId: child.id });
+    expect(grandchild.json().error.details.field).toBe('parentId');
+    const refused = await t.request('DELETE', `/api/v1/tabulations/tags/${macro.id}`, { cookie: admin.cookie });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.details.children).toEqual([{ id: child.id, title: 'Upgrade' }]);
+    const confirmed = await t.request('DELETE', `/api/v1/tabulations/tags/${macro.id}`, { cookie: admin.cookie, query: { withChildren: true } });
+    expect(confirmed.statusCode).toBe(204);
+    expect(t.count('tags')).toBe(0);
+  });
+
+  it('shortcuts and FAQ are saved in bulk', async () => {
+    const saved = await t.request('PUT', '/api/v1/crm/shortcuts', {
+      cookie: admin.cookie,
+      body: { create: [{ prefix: 'ola', text: 'Olá {{primeiro_nome}}!' }, { prefix: 'tchau', text: 'Até logo' }] },
+    });
+    expect(saved.json().items.map((s: { prefix: string }) => s.prefix)).toEqual(['ola', 'tchau']);
+    const faq = await t.request('PUT', '/api/v1/crm/faq', { cookie: admin.cookie, body: { create: [{ question: 'Horário?', answer: '8h às 18h' }] } });
+    expect(faq.statusCode).toBe(200);
+    const agent = await t.loginAs('agent');
+    expect((await t.request('GET', '/api/v1/crm/shortcuts', { cookie: agent.cookie })).json().total).toBe(2);
+    expect((await t.request('PUT', '/api/v1/crm/faq', { cookie: agent.cookie, body: { create: [{ question: 'a', answer: 'b' }] } })).statusCode).toBe(403);
+  });
+
+  it('campaign types name the form the desktop shows; a book takes its type\'s form unless it names its own', async () => {
+    const formA = (await post('/crm/forms', { name: 'Cobrança', items: [{ source: 'contact', key: 'name' }] })).json();
+    const formB = (await post('/crm/forms', { name: 'Padrão', items: [{ source: 'contact', key: 'document' }], isDefault: true })).json();
+    expect((await post('/crm/campaign-types', { name: 'Cobrança', formId: 999 })).json().error.details.field).toBe('formId');
+    const type = await post('/crm/campaign-types', { name: 'Cobrança', formId: formA.id });
+    expect(type.statusCode).toBe(201);
+    expect(type.json()).toMatchObject({ formName: 'Cobrança', active: true });
+    const book = (await post('/crm/books', { name: 'Carteira 2026', campaignTypeId: type.json().id })).json();
+    const applicable = (query: Record<string, number>) => t.request('GET', '/api/v1/crm/forms/applicable', { cookie: admin.cookie, query }).then((r) => r.json().form?.name ?? null);
+    expect(await applicable({ bookId: book.id })).toBe('Cobrança');
+    expect(await applicable({})).toBe('Padrão');
+    await t.request('PATCH', `/api/v1/crm/books/${book.id}`, { cookie: admin.cookie, body: { formId: formB.id } });
+    expect(await applicable({ bookId: book.id })).toBe('Padrão');
+    expect(await applicable({ bookId: book.id, campaignTypeId: type.json().id })).toBe('Cobrança');
+
+    const inUse = await t.request('DELETE', `/api/v1/crm/forms/${formA.id}`, { cookie: admin.cookie });
+    expect(inUse.statusCode).toBe(409);
+    expect((await t.request('DELETE', `/api/v1/crm/campaign-types/${type.json().id}`, { cookie: admin.cookie })).statusCode).toBe(409);
+
+    const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+    expect((await t.request('GET', `/api/v1/crm/campaign-types/${type.json().id}`, { cookie: other.cookie })).statusCode).toBe(404);
+    const foreign = await t.request('POST', '/api/v1/crm/books', { cookie: other.cookie, body: { name: 'X', campaignTypeId: type.json().id } });
+    expect(foreign.json().error.details.field).toBe('campaignTypeId');
+  });
+
+  it('an unknown caller becomes a contact from the call; the history shows the call and the tickets list names the contact', async () => {
+    const ix = (await post('/interactions', { address: '(11) 3333-4444', kind: 'inbound', channel: 'voice', serviceName: 'SAC', callId: 'call-1' })).json();
+    const lookup = () => t.request('GET', '/api/v1/contacts/lookup', { cookie: admin.cookie, query: { phone: '1133334444' } }).then((r) => r.json().matches);
+    expect(await lookup()).toEqual([]);
+    expect((await post(`/interactions/${ix.id}/contact`, { name: 'Novo', document: '111.111.111-11' })).json().error.details.field).toBe('document');
+    const made = await post(`/interactions/${ix.id}/contact`, { name: 'Cliente Novo', phones: [{ number: '11 98888-7777' }] });
+    expect(made.statusCode).toBe(201);
+    expect(made.json().contact.phones.map((p: { number: string }) => p.number)).toEqual(['551133334444', '5511988887777']);
+    expect(made.json().interaction.contactId).toBe(made.json().contact.id);
+    expect((await lookup()).map((m: { name: string }) => m.name)).toEqual(['Cliente Novo']);
+    expect((await post(`/interactions/${ix.id}/contact`, { name: 'De novo' })).statusCode).toBe(409);
+
+    const started = t.clock.now();
+    t.deps.database.sqlite
+      .prepare(
+        "insert into calls (tenant_id, call_id, channel_id, kind, direction, from_number, to_number, state, started_at, answered_at, ended_at, cause_text, hangup_by) values (?, 'call-1', 'ch-1', 'inbound', 'inbound', '1133334444', '4000', 'ended', ?, ?, ?, 'Normal Clearing', 'caller')",
+      )
+      .run(t.tenantA, started, started + 2_000, started + 62_000);
+    const history = (await t.request('GET', `/api/v1/contacts/${made.json().contact.id}/history`, { cookie: admin.cookie })).json();
+    expect(history.items).toEqual([
+      expect.objectContaining({
+        id: ix.id,
+        channel: 'voice',
+        call: { direction: 'inbound', from: '1133334444', to: '4000', answeredAt: new Date(started + 2_000).toISOString(), endedAt: new Date(started + 62_000).toISOString(), cause: 'Normal Clearing', hangupBy: 'caller' },
+      }),
+    ]);
+
+    await post('/tickets', { contactId: made.json().contact.id, subject: 'Segunda via de boleto' });
+    const list = (query: Record<string, string | number>, cookie = admin.cookie) => t.request('GET', '/api/v1/tickets', { cookie, query }).then((r) => r.json());
+    const all = await list({});
+    expect(all.total).toBe(2);
+    expect(all.items.every((i: { contactName: string }) => i.contactName === 'Cliente Novo')).toBe(true);
+    expect((await list({ q: 'boleto' })).items.map((i: { subject: string }) => i.subject)).toEqual(['Segunda via de boleto']);
+    expect((await list({ q: '%' })).total).toBe(0);
+    expect((await list({ status: 'closed' })).total).toBe(0);
+    const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+    expect((await list({}, other.cookie)).total).toBe(0);
+    expect((await t.request('POST', `/api/v1/interactions/${ix.id}/contact`, { cookie: other.cookie, body: { name: 'X' } })).statusCode).toBe(404);
+  });
+
+  it("the desktop is offered the team's status groups, the kind's statuses and the service's tags; shortcuts come with their variables filled", async () => {
+    const sales = (await post('/teams', { name: 'Vendas' })).json();
+    const support = (await post('/teams', { name: 'Suporte' })).json();
+    const agent = await t.loginAs('agent', { teamId: support.id });
+    const everyone = (await post('/tabulations/groups', { name: 'Geral' })).json();
+    const salesOnly = (await post('/tabulations/groups', { name: 'Vendas', allTeams: false, teamIds: [sales.id] })).json();
+    expect((await post('/tabulations/groups', { name: 'Ninguém', allTeams: false })).json().error.details.field).toBe('teamIds');
+    const solved = (await post('/tabulations/statuses', { groupId: everyone.id, name: 'Resolvido', category: 'positive', kinds: ['inbound'] })).json();
+    await post('/tabulations/statuses', { groupId: everyone.id, name: 'Só chat', category: 'neutral', kinds: ['chat'] });
+    const sold = (await post('/tabulations/statuses', { groupId: salesOnly.id, name: 'Vendido', category: 'positive', kinds: ['inbound'] })).json();
+    await post('/tabulations/tags', { title: 'Elogio', colour: '#00aa00', kinds: ['inbound'] });
+    await post('/tabulations/tags', { title: 'Fila 7', colour: '#0000aa', kinds: ['inbound'], serviceIds: [7] });
+    await post('/tabulations/tags', { title: 'Chat', colour: '#aa0000', kinds: ['chat'] });
+    await t.request('PUT', '/api/v1/crm/shortcuts', {
+      cookie: admin.cookie,
+      body: { create: [{ prefix: 'ola', text: 'Olá {{primeiro_nome}}, protocolo {{protocolo}}.' }, { prefix: 'ola7', text: 'Fila 7', serviceId: 7 }, { prefix: 'tchau', text: 'Até logo' }] },
+    });
+
+    const contact = (await post('/contacts', { name: 'Beatriz Lima', phones: [{ number: '11912345678' }] })).json();
+    const ix = (await post('/interactions', { contactId: contact.id, kind: 'inbound', channel: 'voice', serviceId: 3 }, agent.cookie)).json();
+    const offered = (await t.request('GET', `/api/v1/interactions/${ix.id}/tabulations`, { cookie: agent.cookie })).json();
+    expect(offered.items.map((g: { name: string; statuses: { name: string }[] }) => [g.name, g.statuses.map((x) => x.name)])).toEqual([['Geral', ['Resolvido']]]);
+    expect(offered.tags.map((x: { title: string }) => x.title)).toEqual(['Elogio']);
+    const refused = await post(`/interactions/${ix.id}/finish`, { statusId: sold.id }, agent.cookie);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details.field).toBe('statusId');
+
+    const typed = await t.request('GET', `/api/v1/interactions/${ix.id}/shortcuts`, { cookie: agent.cookie, query: { prefix: '/ol' } });
+    expect(typed.json().items).toEqual([expect.objectContaining({ prefix: 'ola', text: `Olá Beatriz, protocolo ${ix.protocol}.` })]);
+    const all = await t.request('GET', `/api/v1/interactions/${ix.id}/shortcuts`, { cookie: agent.cookie });
+    expect(all.json().items.map((x: { prefix: string }) => x.prefix)).toEqual(['ola', 'tchau']);
+    expect((await post(`/interactions/${ix.id}/finish`, { statusId: solved.id }, agent.cookie)).statusCode).toBe(200);
+  });
+});

@@ -1,0 +1,244 @@
+/**
+ * The CSV importer through the real app: streamed upload, header checks (4xx before anything
+ * is stored), per-row problems with line and field, duplicates, encodings, progress and
+ * history, the model file and the problems CSV; an import that fails or is cancelled is undone.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
+import { openSocket } from '../helpers/socket.js';
+
+describe('contacts: CSV import', () => {
+  let t: TestApp;
+  let admin: LoggedIn;
+
+  beforeEach(async () => {
+    t = await createTestApp({ config: { contacts: { importMaxMb: 1 } } });
+    admin = await t.loginAs('admin');
+  });
+  afterEach(async () => t.close());
+
+  const upload = (csv: string | Buffer, query: Record<string, string | number> = {}, cookie = admin.cookie) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/imports',
+      query: Object.fromEntries(Object.entries({ target: 'contacts', fileName: 'lista.csv', ...query }).map(([k, v]) => [k, String(v)])),
+      headers: { cookie, 'content-type': 'text/csv' },
+      payload: csv,
+    });
+  const finished = async (id: number) => t.modules.contacts.importer.settled(id);
+  const problems = async (id: number) =>
+    (await t.request('GET', `/api/v1/imports/${id}/problems`, { cookie: admin.cookie, query: { limit: 500 } })).json().items as {
+      line: number;
+      field: string;
+      code: string;
+      message: string;
+      rejected: boolean;
+    }[];
+
+  it('imports good rows, reports each bad one with its line, field and reason, and keeps the history', async () => {
+    const csv = [
+      'nome;telefone1;telefone2;email;documento;cidade',
+      'Maria da Silva;(48) 99999-9999;48 3432-2422;maria@example.com;529.982.247-25;Florianópolis',
+      'João Souza;+55 11 98765-4321;;joao@;;São Paulo',
+      'Sem Telefone;(20) 98765-4321;(11) 88765-4321;;;',
+      ';11987650000;;;;',
+      'Ana Duplicada;11 98765 4321;;;;',
+      '"Pereira; Carlos";"(21) 97777-0000";;;52998224726;"Rio de',
+      'Janeiro"',
+      '',
+      'Última Linha;11 3456-7890;;;;',
+    ].join('\r\n');
+    const res = await upload(csv);
+    expect(res.statusCode).toBe(202);
+    const started = res.json();
+    expect(started).toMatchObject({ state: 'running', target: 'contacts', fileName: 'lista.csv' });
+    const done = await finished(started.id);
+    expect(done).toMatchObject({ state: 'done', rows: 7, imported: 4, rejected: 3, percent: 100 });
+
+    const p = await problems(started.id);
+    const at = (line: number) => p.filter((x) => x.line === line);
+    expect(at(3)).toEqual([expect.objectContaining({ field: 'email', code: 'email', rejected: false })]);
+    expect(at(4).map((x) => x.code)).toEqual(['phone_ddd', 'phone_ninth_digit', 'no_valid_phone']);
+    expect(at(4).find((x) => x.code === 'phone_ddd')!.message).toContain('DDD 20');
+    expect(at(5).map((x) => [x.field, x.code])).toContainEqual(['nome', 'required']);
+    expect(at(6).map((x) => x.code)).toEqual(['duplicate_in_file', 'duplicate']);
+    expect(at(7)).toEqual([expect.objectContaining({ field: 'documento', code: 'document', rejected: false })]);
+
+    const list = await t.request('GET', '/api/v1/contacts', { cookie: admin.cookie, query: { sort: 'name' } });
+    const names = list.json().items.map((c: { name: string }) => c.name);
+    expect(names).toEqual(['João Souza', 'Maria da Silva', 'Pereira; Carlos', 'Última Linha']);
+    const carlos = list.json().items.find((c: { name: string }) => c.name === 'Pereira; Carlos');
+    expect(carlos.city).toBe('Rio de\nJaneiro');
+    expect(carlos.document).toBeNull();
+    const maria = list.json().items.find((c: { name: string }) => c.name === 'Maria da Silva');
+    expect(maria.phones.map((x: { number: string; kind: string }) => [x.number, x.kind])).toEqual([
+      ['5548999999999', 'mobile'],
+      ['554834322422', 'landline'],
+    ]);
+
+    expect(p.filter((x) => x.line > 7)).toEqual([]);
+    const csvErrors = await t.request('GET', `/api/v1/imports/${started.id}/problems.csv`, { cookie: admin.cookie });
+    expect(csvErrors.headers['content-type']).toContain('text/csv');
+    expect(csvErrors.body.split('\r\n')[0]).toBe('\ufeffline;field;value;code;message;row_rejected');
+    expect(csvErrors.body).toContain('4;telefone1;(20) 98765-4321;phone_ddd;');
+
+    const history = await t.request('GET', '/api/v1/imports', { cookie: admin.cookie });
+    expect(history.json().items[0]).toMatchObject({ id: started.id, state: 'done', encoding: 'utf-8', delimiter: ';', createdBy: admin.user.login });
+    const one = await t.request('GET', `/api/v1/imports/${started.id}`, { cookie: admin.cookie });
+    expect(one.json()).toMatchObject({ imported: 4, rejected: 3 });
+  });
+
+  it('progress is pushed on the imports topic of the events socket, to the tenant only', async () => {
+    const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const url = `${base.replace(/^http/, 'ws')}/api/v1/events`;
+    const mine = await openSocket(url, { cookie: admin.cookie, origin: base });
+    const other = await openSocket(url, { cookie: (await t.loginAs('admin', { tenantId: t.createTenant() })).cookie, origin: base });
+    for (const s of [mine, other]) {
+      s.send({ type: 'subscribe', topics: ['imports'] });
+      await s.waitFor((m) => m.type === 'subscribed');
+    }
+    const csv = 'nome;telefone\n' + Array.from({ length: 4500 }, (_, i) => `Contato ${i};1198${String(7000000 + i)}\n`).join('');
+    const id = (await upload(csv)).json().id;
+    await finished(id);
+    const last = await mine.waitFor((m) => m.type === 'import.progressed' && (m.data as { import: { state: string } }).import.state === 'done');
+    expect((last.data as { import: object }).import).toMatchObject({ id, imported: 4500, percent: 100 });
+    const steps = mine.messages.filter((m) => m.type === 'import.progressed').map((m) => (m.data as { import: { imported: number } }).import.imported);
+    expect(steps).toEqual([2000, 4000, 4500, 4500]);
+    expect(other.messages.some((m) => m.type === 'import.progressed')).toBe(false);
+    mine.close();
+    other.close();
+  });
+
+  it('a second import reports the phones already in the book as duplicates', async () => {
+    await finished((await upload('nome;telefone\nMaria;48999999999\n')).json().id);
+    const second = await finished((await upload('nome;telefone;telefone2\nMaria de novo;48999999999\nOutra;48999999999;48988887777\n')).json().id);
+    expect(second).toMatchObject({ imported: 1, rejected: 1 });
+    const p = await problems(second.id);
+    expect(p.find((x) => x.line === 2 && x.code === 'duplicate' && x.field === 'telefone')!.message).toMatch(/already belongs to contact \d+/);
+  });
+
+  it('Latin-1 files, a BOM and comma-separated headers are read correctly', async () => {
+    const latin1 = Buffer.from('nome;telefone\r\nJosé Conceição;11987654321\r\n', 'latin1');
+    const a = await finished((await upload(latin1)).json().id);
+    expect(a.imported).toBe(1);
+    const bom = await finished((await upload('\ufeffnome,telefone\r\n"Silva, Ana",11912345678\r\n')).json().id);
+    expect(bom.imported).toBe(1);
+    const names = (await t.request('GET', '/api/v1/contacts', { cookie: admin.cookie, query: { sort: 'name' } })).json().items.map((c: { name: string }) => c.name);
+    expect(names).toEqual(['José Conceição', 'Silva, Ana']);
+    const history = (await t.request('GET', '/api/v1/imports', { cookie: admin.cookie })).json().items;
+    expect(history.map((h: { encoding: string; delimiter: string }) => [h.encoding, h.delimiter])).toEqual([
+      ['utf-8', ','],
+      ['windows-1252', ';'],
+    ]);
+  });
+
+  it('custom fields are columns; their values are checked; unknown columns refuse the file', async () => {
+    await t.request('POST', '/api/v1/crm/fields', { cookie: admin.cookie, body: { scope: 'contact', key: 'plano', label: 'Plano', type: 'select', options: ['Ouro', 'Prata'], required: true } });
+    await t.request('POST', '/api/v1/crm/fields', { cookie: admin.cookie, body: { scope: 'contact', key: 'nascimento', label: 'Nascimento', type: 'date' } });
+    const model = await t.request('GET', '/api/v1/imports/model', { cookie: admin.cookie, query: { target: 'contacts' } });
+    expect(model.body.split('\r\n')[0]).toBe('\ufeffnome;telefone1;telefone2;email;documento;empresa;logradouro;numero;complemento;bairro;cidade;uf;cep;plano;nascimento');
+    const unknown = await upload('nome;telefone;plano;cor\nA;11987654321;Ouro;azul\n');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error).toMatchObject({ details: { field: 'file' } });
+    expect(unknown.json().error.message).toContain('unknown column "cor"');
+    const done = await finished((await upload('nome;telefone;plano;nascimento\nA;11987654321;Ouro;31/02/1990\nB;11987654322;Bronze;\n')).json().id);
+    expect(done).toMatchObject({ imported: 1, rejected: 1 });
+    const p = await problems(done.id);
+    expect(p.map((x) => [x.line, x.field, x.code, x.rejected])).toEqual([
+      [2, 'nascimento', 'custom_field', false],
+      [3, 'plano', 'required', true],
+    ]);
+    const a = (await t.request('GET', '/api/v1/contacts', { cookie: admin.cookie })).json().items[0];
+    expect(a.custom).toEqual({ plano: 'Ouro' });
+  });
+
+  it('a bad header, a wrong delimiter, a file that is not CSV or too large are refused before anything is stored', async () => {
+    const cases: [string | Buffer, number, string][] = [
+      ['telefone;email\n11987654321;a@b.co\n', 400, 'no name column'],
+      ['nome\tTelefone\nA\t11987654321\n', 400, 'separated by tab'],
+      ['nome|telefone\nA|11987654321\n', 400, 'separated by |'],
+      ['', 400, 'empty'],
+      [Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00]), 415, 'not a CSV'],
+      ['nome;telefone\n' + 'Fulano de Tal;11987654321\n'.repeat(45_000), 413, 'larger than the 1 MiB'],
+    ];
+    for (const [csv, status, message] of cases) {
+      const res = await upload(csv);
+      expect(res.statusCode, message).toBe(status);
+      expect(res.json().error.details.field).toBe('file');
+      expect(res.json().error.message).toContain(message);
+    }
+    expect(t.count('imports')).toBe(0);
+    expect(t.count('contacts')).toBe(0);
+    const notCsv = await t.request('POST', '/api/v1/imports', { cookie: admin.cookie, query: { target: 'contacts' }, body: { nome: 'x' } });
+    expect(notCsv.statusCode).toBe(415);
+    const badTarget = await upload('nome;telefone\n', { target: 'nada' });
+    expect(badTarget.json().error.details.field).toBe('target');
+  });
+
+  it('an unclosed quote is reported at its line; the rows before it are kept', async () => {
+    const done = await finished((await upload('nome;telefone\nA;11987654321\n"B;11987654322\nC;11987654323\n')).json().id);
+    expect(done.imported).toBe(1);
+    const p = await problems(done.id);
+    expect(p).toEqual([expect.objectContaining({ field: 'row', code: 'csv_syntax', rejected: true })]);
+    expect(p[0]!.message).toMatch(/quote/i);
+  });
+
+  it('a cancelled import is undone and says so', async () => {
+    const csv = 'nome;telefone\n' + Array.from({ length: 5000 }, (_, i) => `Contato ${i};1198${String(7000000 + i)}\n`).join('');
+    const res = await upload(csv);
+    const id = res.json().id;
+    expect((await t.request('POST', `/api/v1/imports/${id}/cancel`, { cookie: admin.cookie })).statusCode).toBe(202);
+    const done = await finished(id);
+    expect(done.state).toBe('cancelled');
+    expect(done.error).toContain('nothing of this file was kept');
+    expect(t.count('contacts')).toBe(0);
+    expect(t.count('contact_phones')).toBe(0);
+  });
+
+  it('the blacklist target imports numbers of one direction', async () => {
+    const res = await upload('numero;motivo;validade\n5548999999999;pediu;31/12/2030\n123;curto;\n5548999999999;repetido;\n', { target: 'blacklist', direction: 'outbound' });
+    const done = await finished(res.json().id);
+    expect(done).toMatchObject({ imported: 1, rejected: 2 });
+    const check = await t.request('GET', '/api/v1/blacklist/check', { cookie: admin.cookie, query: { number: '(48) 99999-9999', direction: 'outbound' } });
+    expect(check.json()).toMatchObject({ blacklisted: true, reason: 'pediu' });
+    const inbound = await t.request('GET', '/api/v1/blacklist/check', { cookie: admin.cookie, query: { number: '5548999999999', direction: 'inbound' } });
+    expect(inbound.json().blacklisted).toBe(false);
+    const noDirection = await upload('numero\n5548999999999\n', { target: 'blacklist' });
+    expect(noDirection.json().error.details.field).toBe('direction');
+  });
+
+  it("another tenant's import is 404; agents may not import", async () => {
+    const id = (await upload('nome;telefone\nA;11987654321\n')).json().id;
+    await finished(id);
+    const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+    for (const path of [`/api/v1/imports/${id}`, `/api/v1/imports/${id}/problems`, `/api/v1/imports/${id}/problems.csv`]) {
+      expect((await t.request('GET', path, { cookie: other.cookie })).statusCode).toBe(404);
+    }
+    expect((await t.request('GET', '/api/v1/imports', { cookie: other.cookie })).json().total).toBe(0);
+    const agent = await t.loginAs('agent');
+    expect((await upload('nome;telefone\nA;11987654321\n', {}, agent.cookie)).statusCode).toBe(403);
+  });
+
+  it('the export is the import model: exported contacts import again into another book unchanged', async () => {
+    await t.request('POST', '/api/v1/crm/fields', { cookie: admin.cookie, body: { scope: 'contact', key: 'plano', label: 'Plano', type: 'select', options: ['Ouro', 'Prata'] } });
+    const first = await upload('nome;telefone1;telefone2;email;cidade;plano\n"Souza; Ana";11987654321;1134567890;ana@example.com;"São\nPaulo";Ouro\nBeto;21987654321;;;;\n');
+    expect(await finished(first.json().id)).toMatchObject({ imported: 2, rejected: 0 });
+    const exported = await t.request('GET', '/api/v1/contacts/export', { cookie: admin.cookie });
+    expect(exported.headers['content-disposition']).toContain('attachment');
+    const [header, ...rows] = exported.body.split('\r\n');
+    expect(header).toBe('\ufeffnome;telefone1;telefone2;email;documento;empresa;logradouro;numero;complemento;bairro;cidade;uf;cep;plano');
+    expect(rows.filter((r) => r !== '')).toHaveLength(2);
+
+    const book = (await t.request('POST', '/api/v1/crm/books', { cookie: admin.cookie, body: { name: 'Cópia' } })).json();
+    const again = await upload(exported.rawPayload, { bookId: book.id });
+    expect(await finished(again.json().id)).toMatchObject({ imported: 2, rejected: 0, problems: 0 });
+    const copy = (await t.request('GET', '/api/v1/contacts', { cookie: admin.cookie, query: { bookId: book.id, sort: 'name' } })).json().items;
+    expect(copy.map((c: { name: string; city: string | null; custom: object; emails: string[] }) => [c.name, c.city, c.custom, c.emails])).toEqual([
+      ['Beto', null, {}, []],
+      ['Souza; Ana', 'São\nPaulo', { plano: 'Ouro' }, ['ana@example.com']],
+    ]);
+    expect(copy[1].phones.map((p: { number: string }) => p.number)).toEqual(['5511987654321', '551134567890']);
+    const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+    expect((await t.request('GET', '/api/v1/contacts/export', { cookie: other.cookie, query: { bookId: book.id } })).statusCode).toBe(404);
+  });
+});
