@@ -15,6 +15,7 @@ import { openDatabase } from '../src/db/client.js';
 import { Readiness, silentLogger, systemClock } from '../src/kernel/index.js';
 import { startEmulator } from '../src/telephony/emulator/index.js';
 import { emulatorRoutes } from '../src/telephony/emulator/emulator.routes.js';
+import { webphoneRoutes } from '../src/telephony/webphone.routes.js';
 
 export const API_TYPES_FILE = join(projectRoot, 'web', 'src', 'api', 'schema.d.ts');
 
@@ -31,7 +32,7 @@ export async function openApiDocument(): Promise<OpenAPI3> {
       logger: silentLogger,
       clock: systemClock,
       readiness: new Readiness(),
-      extraRoutes: [async (a) => a.register(emulatorRoutes, { emulator })],
+      extraRoutes: [async (a) => a.register(emulatorRoutes, { emulator }), webphoneRoutes({ forExtension: () => undefined })],
     });
     const res = await app.inject({ method: 'GET', url: '/api/docs/json' });
     await app.close();

@@ -37,7 +37,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events, ...(inbound ? { handlers: { inbound } } : {}) });
   await calls.start();
 
-  const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes, events });
+  const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes, connectSources: telephony.connectSources, events });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
 
   let stopping: Promise<void> | undefined;

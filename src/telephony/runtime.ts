@@ -7,6 +7,7 @@ import type { CallControl } from './call-control.js';
 import { createAmiClient, type AmiClient } from './ami/index.js';
 import { createAriCallControl } from './ari/index.js';
 import type { Emulator } from './emulator/index.js';
+import { webphoneRoutes, type WebphoneAccounts } from './webphone.routes.js';
 
 /**
  * Connects Atende to its Asterisk: the one named by `ATENDE_ARI_URL`, or, when none is, the
@@ -20,6 +21,8 @@ export interface Telephony {
   emulator?: Emulator;
   /** Routes to mount under /api/v1 (the emulator's control surface in emulator mode). */
   routes: FastifyPluginAsync[];
+  /** Origins the web app may open connections to besides its own (the webphone's SIP WebSocket). */
+  connectSources: string[];
   stop(): Promise<void>;
 }
 
@@ -36,6 +39,9 @@ export async function startTelephony({ config, logger, clock, readiness, dataDir
   let ari = { url: config.asterisk.ari.url, user: config.asterisk.ari.user, password: config.asterisk.ari.password };
   let ami = { ...config.asterisk.ami };
   const routes: FastifyPluginAsync[] = [];
+  const connectSources: string[] = [];
+  // Until extensions are provisioned, only the emulator's phones can take a browser.
+  let webphones: WebphoneAccounts = { forExtension: () => undefined };
 
   if (usesEmulator(config)) {
     // Loaded only in emulator mode: a production daemon never carries the fake Asterisk.
@@ -58,6 +64,11 @@ export async function startTelephony({ config, logger, clock, readiness, dataDir
     ari = { url: started.ariUrl, user: started.ariUser, password: started.ariPassword };
     ami = { host: '127.0.0.1', port: started.amiPort, user: started.amiUser, secret: started.amiSecret };
     routes.push(async (app) => app.register(emulatorRoutes, { emulator: started }));
+    const sipWs = new URL(started.sipWsUrl);
+    connectSources.push(sipWs.origin);
+    webphones = {
+      forExtension: (ext, displayName) => ({ sipUser: ext, password: started.webphonePassword(ext), wsUrl: started.sipWsUrl, domain: sipWs.hostname, displayName }),
+    };
     readiness.register('asterisk', () => ({ ok: true, detail: 'emulator (no ATENDE_ARI_URL configured)' }));
     logger.warn(
       { ariUrl: started.ariUrl, amiPort: started.amiPort },
@@ -83,6 +94,8 @@ export async function startTelephony({ config, logger, clock, readiness, dataDir
     else if (e.type === 'ContactStatus') logger.info({ endpoint: e.endpoint, status: e.status }, 'phone contact status');
   });
 
+  routes.push(webphoneRoutes(webphones));
+
   ariHandle.start();
   amiClient.start();
 
@@ -91,6 +104,7 @@ export async function startTelephony({ config, logger, clock, readiness, dataDir
     ami: amiClient,
     emulator,
     routes,
+    connectSources,
     async stop() {
       await Promise.allSettled([ariHandle.stop(), amiClient.stop()]);
       await emulator?.close();

@@ -7,10 +7,11 @@ import { mailArea } from '@/mail';
 import { orgArea } from '@/org';
 import { systemArea } from '@/system';
 import { telephonyArea } from '@/telephony';
+import { webphoneArea } from '@/webphone';
 
 /**
  * Every screen area of the app, one per server module (`web/src/<area>/` beside `src/<area>/`).
  * A new area: create its folder with an `index.ts` that exports `defineArea({...})`, and add it
  * here. Routes, menu entries and messages follow from it (see web/README.md).
  */
-export const areas = [authArea, orgArea, callsArea, contactsArea, auditArea, telephonyArea, flowsArea, systemArea, mailArea] as const;
+export const areas = [authArea, orgArea, callsArea, contactsArea, auditArea, telephonyArea, flowsArea, systemArea, mailArea, webphoneArea] as const;

@@ -70,7 +70,24 @@ interface Channel {
   pending?: { app?: string; appArgs: string[] };
   /** The other end of the e2e SIP loop: an answer or an end on one side reaches the other. */
   peerId?: string;
+  /** Rings a browser registered over SIP WebSocket: the browser answers, not a timer. */
+  webphone?: boolean;
+  /** Dialled by an emulated colleague (no app, no dialplan to run): stays up once answered. */
+  stayOnAnswer?: boolean;
 }
+
+/** The SIP WebSocket side of the emulator (sip/webphones.ts), as the model sees it. */
+export interface WebphoneHooks {
+  /** Does this AOR have a contact registered over WebSocket? */
+  registered(aor: string): boolean;
+  /** Sends the INVITE; false when the AOR has no contact after all. */
+  ring(channelId: string, aor: string, caller: { name: string; number: string }): boolean;
+  /** The channel ended on Asterisk's side. */
+  ended(channelId: string, cause: number): void;
+}
+
+/** What a channel hears now, for the media sent to a browser. */
+export type HeardAudio = { kind: 'voice' } | { kind: 'channel'; channelId: string } | { kind: 'silence' };
 
 interface Bridge {
   id: string;
@@ -118,6 +135,8 @@ interface Phone {
   answerAfterMs: number;
   behaviour: PhoneBehaviour;
   rttMs: number;
+  /** The PJSIP auth password; a phone without one cannot register over WebSocket. */
+  password?: string;
 }
 
 interface Span extends SpanConfig {
@@ -170,6 +189,7 @@ export class AsteriskModel extends EventEmitter {
   private readonly mohClassNames: ReadonlySet<string>;
   private readonly globalTimers = new Set<NodeJS.Timeout>();
   private closed = false;
+  private webphones?: WebphoneHooks;
 
   constructor(options: ModelOptions) {
     super();
@@ -183,10 +203,11 @@ export class AsteriskModel extends EventEmitter {
     for (const p of options.phones ?? []) {
       this.phones.set(p.ext, {
         ext: p.ext,
-        registered: p.registered ?? true,
+        registered: p.registered ?? p.password === undefined,
         answerAfterMs: p.answerAfterMs ?? 300,
         behaviour: p.behaviour ?? 'answer',
         rttMs: 12,
+        ...(p.password !== undefined ? { password: p.password } : {}),
       });
     }
   }
@@ -590,6 +611,7 @@ export class AsteriskModel extends EventEmitter {
     }
     this.publish(c.subscribed, 'ChannelDestroyed', { cause, cause_txt: causeText(cause), channel: this.channelJson(c) });
     this.chans.delete(c.id);
+    if (c.webphone) this.webphones?.ended(c.id, cause);
     const peer = c.peerId === undefined ? undefined : this.chans.get(c.peerId);
     if (peer && !peer.hangingUp) {
       // The SIP loop: a call refused before its answer is a final response to the caller.
@@ -661,7 +683,14 @@ export class AsteriskModel extends EventEmitter {
         if (inbound) inbound.peerId = c.id;
       });
     }
-    if (far.fail) {
+    if (target.webphone && target.phone) {
+      const aor = target.phone;
+      c.webphone = true;
+      // chan_pjsip sends the INVITE; the browser's 180 and 200 drive the rest.
+      this.later(c, 0, () => {
+        if (!this.webphones?.ring(c.id, aor, caller)) this.failOriginate(c, 3);
+      });
+    } else if (far.fail) {
       if (far.ringAfterMs < far.fail.afterMs) this.later(c, far.ringAfterMs, () => this.ringing(c));
       const cause = far.fail.cause;
       this.later(c, far.fail.afterMs, () => this.failOriginate(c, cause));
@@ -688,7 +717,7 @@ export class AsteriskModel extends EventEmitter {
     c.pending = undefined;
     this.later(c, 20, () => {
       if (pending?.app) this.enterStasis(c, pending.app, pending.appArgs);
-      else this.runDialplanAndHangup(c);
+      else if (!c.stayOnAnswer) this.runDialplanAndHangup(c);
     });
     const after = c.far?.afterAnswer;
     if (after?.kind === 'dtmf') {
@@ -712,6 +741,95 @@ export class AsteriskModel extends EventEmitter {
     this.hangup(c, 16, false);
   }
 
+  // ---------------------------------------------------------------- browsers over SIP WebSocket
+
+  attachWebphones(hooks: WebphoneHooks): void {
+    this.webphones = hooks;
+  }
+
+  /** The PJSIP endpoint a REGISTER or INVITE names, with its password and caller id. */
+  phoneEndpoint(ext: string): { password?: string; callerId: { name: string; number: string } } | undefined {
+    const phone = this.phones.get(ext);
+    if (!phone) return undefined;
+    return { ...(phone.password !== undefined ? { password: phone.password } : {}), callerId: { name: '', number: phone.ext } };
+  }
+
+  /**
+   * The password of a phone that a browser registers as, made (random, for this run) the first
+   * time it is asked for: the phone stops being an emulated desk phone and is registered only
+   * while a browser is.
+   */
+  webphonePassword(ext: string): string {
+    const phone = this.phones.get(ext);
+    if (phone?.password !== undefined) return phone.password;
+    if (phone?.registered) this.setPhone(ext, { registered: false });
+    const password = randomBytes(18).toString('base64url');
+    const current = this.phones.get(ext);
+    if (current) current.password = password;
+    else this.phones.set(ext, { ext, registered: false, answerAfterMs: 300, behaviour: 'answer', rttMs: 12, password });
+    return password;
+  }
+
+  /** The browser's 180 Ringing. */
+  webphoneRinging(channelId: string): void {
+    const c = this.chans.get(channelId);
+    if (c) this.ringing(c);
+  }
+
+  /** The browser's 200 OK. */
+  webphoneAnswered(channelId: string): void {
+    const c = this.chans.get(channelId);
+    if (c) this.answerOriginate(c);
+  }
+
+  /** The browser ended the call (BYE, CANCEL, a refusal, its WebSocket gone). */
+  webphoneEnded(channelId: string, cause: number): void {
+    const c = this.chans.get(channelId);
+    if (!c || c.hangingUp) return;
+    if (!c.answered && c.origin === 'originate') this.failOriginate(c, cause);
+    else this.hangup(c, cause, false);
+  }
+
+  /** An RFC 4733 event (or SIP INFO) from the browser. */
+  webphoneDtmf(channelId: string, digit: string, durationMs: number): void {
+    const c = this.chans.get(channelId);
+    if (c && !c.hangingUp) this.receiveDigit(c, digit, durationMs);
+  }
+
+  /** A re-INVITE with sendonly/inactive (hold) or back to sendrecv. */
+  webphoneHold(channelId: string, held: boolean): void {
+    const c = this.chans.get(channelId);
+    if (c && !c.hangingUp) this.channelEvent(c, held ? 'ChannelHold' : 'ChannelUnhold');
+  }
+
+  /**
+   * An emulated colleague dials a phone directly (`Dial(PJSIP/<ext>)` from the internal
+   * context, no app): rings the phone and, once answered, talks until either side hangs up.
+   */
+  callPhone(ext: string, from: { name: string; number: string }): { channelId: string } {
+    const json = this.originate({ endpoint: `PJSIP/${ext}`, context: 'from-internal', extension: ext, callerId: `"${from.name}" <${from.number}>`, timeout: 60 });
+    const c = this.mustChannel(json.id);
+    c.stayOnAnswer = true;
+    return { channelId: c.id };
+  }
+
+  /** What the party on a channel hears: another browser's audio, an emulated voice or nothing. */
+  heardBy(channelId: string): HeardAudio {
+    const c = this.chans.get(channelId);
+    if (!c || c.hangingUp || !c.answered) return { kind: 'silence' };
+    const bridge = c.bridgeId === undefined ? undefined : this.bridgesById.get(c.bridgeId);
+    if (bridge) {
+      const others = bridge.channels.filter((id) => id !== c.id).map((id) => this.chans.get(id)).filter((o): o is Channel => o !== undefined);
+      const browser = others.find((o) => o.webphone);
+      if (browser) return { kind: 'channel', channelId: browser.id };
+      if (others.length > 0 || bridge.current || bridge.moh) return { kind: 'voice' };
+      return { kind: 'silence' };
+    }
+    // A prompt, music on hold, or the colleague of a direct call: the emulator has no sound files, so a voice-like tone.
+    if (c.current || c.moh || c.stayOnAnswer) return { kind: 'voice' };
+    return { kind: 'silence' };
+  }
+
   /** A phone that is ringing answers now. */
   answerPhone(ext: string): void {
     if (!this.phones.has(ext)) throw new AriError(404, `Phone ${ext} does not exist`);
@@ -720,7 +838,7 @@ export class AsteriskModel extends EventEmitter {
     this.answerOriginate(ringing);
   }
 
-  private resolveDial(endpoint: string): { name: string; number: string; far: FarEnd; span?: Channel['span']; phone?: string; loopDid?: string } {
+  private resolveDial(endpoint: string): { name: string; number: string; far: FarEnd; span?: Channel['span']; phone?: string; loopDid?: string; webphone?: boolean } {
     const slash = endpoint.indexOf('/');
     const allocationFailed = () => new AriError(500, 'Allocation failed');
     if (slash <= 0) throw new AriError(400, 'Invalid endpoint');
@@ -746,11 +864,13 @@ export class AsteriskModel extends EventEmitter {
       const phone = this.phones.get(rest);
       // chan_pjsip cannot build a dialog for an AOR without contacts: the request fails (cause 3).
       if (!phone || !phone.registered) throw allocationFailed();
+      const webphone = this.webphones?.registered(phone.ext) ?? false;
       return {
         name: `PJSIP/${phone.ext}-${this.names.next('PJSIP')}`,
         number: phone.ext,
-        far: phoneFarEnd(phone.behaviour, phone.answerAfterMs),
+        far: webphone ? { ringAfterMs: 0, amd: 'HUMAN', afterAnswer: { kind: 'stay' } } : phoneFarEnd(phone.behaviour, phone.answerAfterMs),
         phone: phone.ext,
+        ...(webphone ? { webphone } : {}),
       };
     }
     if (tech === 'DAHDI') {

@@ -93,3 +93,13 @@ export function audioCodecs(sdp: string): AudioCodecs {
   const te = codecs.find((c) => c.name === 'TELEPHONE-EVENT' && c.clockRate === 8000);
   return { codecs, ...(te ? { telephoneEvent: te.pt } : {}) };
 }
+
+/**
+ * Our offer's `a=setup:actpass` as an answer must say: the DTLS role the phone's answer left
+ * us (it chose active, so we are passive). A re-INVITE's answer may not offer both roles.
+ */
+export function settleSetup(ourOffer: string, theirAnswer: string): string {
+  const theirs = /^a=setup:(\w+)/m.exec(theirAnswer)?.[1];
+  const ours = theirs === 'passive' ? 'active' : 'passive';
+  return ourOffer.replace(/^a=setup:actpass$/gm, `a=setup:${ours}`);
+}

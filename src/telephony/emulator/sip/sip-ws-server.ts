@@ -40,9 +40,9 @@ import {
   type SipResponse,
 } from './message.js';
 import { Registrar, type AorSettings, type Contact } from './registrar.js';
-import { answerDirection, audioDirection, isHold, rewriteDirection } from './sdp.js';
+import { answerDirection, audioDirection, isHold, rewriteDirection, settleSetup } from './sdp.js';
 import { causeForSipStatus, sipStatusForCause } from './sip-causes.js';
-import { WebRtcLeg, type WebRtcLegOptions } from './webrtc-leg.js';
+import { WebRtcLeg, type LegStats, type WebRtcLegOptions } from './webrtc-leg.js';
 
 export const SERVER_AGENT = 'Asterisk PBX 22.10.1';
 const ALLOW = 'OPTIONS, REGISTER, SUBSCRIBE, NOTIFY, PUBLISH, INVITE, ACK, BYE, CANCEL, UPDATE, PRACK, MESSAGE, REFER';
@@ -62,6 +62,8 @@ export interface SipHost {
   contactsChanged(aor: string, contacts: Contact[], change: { added: Contact[]; removed: Contact[] }): void;
   /** The phone dials `dialled`: a new channel in the app (`internal,<dialled>`); its id. Throws to refuse. */
   placeCall(aor: string, dialled: string): string;
+  /** The phone rings (180) for the call the app placed to it. */
+  ringing(channelId: string): void;
   /** The phone answered the call the app placed to it. */
   answered(channelId: string): void;
   /** The phone ended the call (BYE, CANCEL, a refusal, its connection gone) with this Q.850 cause. */
@@ -413,7 +415,10 @@ export class SipWsServer {
     if (method !== 'INVITE' || !call) return; // answers to our BYE, CANCEL, OPTIONS need nothing more
     const to = parseNameAddr(header(res, 'To') ?? '');
     if (res.status < 200) {
-      if (res.status >= 180 && call.state === 'offering') call.state = 'ringing';
+      if (res.status >= 180 && call.state === 'offering') {
+        call.state = 'ringing';
+        this.host.ringing(call.channelId);
+      }
       return;
     }
     call.remoteTag = param(to.params, 'tag');
@@ -433,6 +438,8 @@ export class SipWsServer {
       return this.endCall(call, 16, false);
     }
     call.state = 'up';
+    // Later re-INVITEs from the phone get this SDP back as an answer.
+    if (call.localSdp) call.localSdp = settleSetup(call.localSdp, res.body);
     void call.leg.accept(res.body).then(
       () => this.host.answered(call.channelId),
       (err: unknown) => {
@@ -464,6 +471,16 @@ export class SipWsServer {
   /** Registered contacts of an AOR. */
   contacts(aor: string): Contact[] {
     return this.registrar.contacts(aor);
+  }
+
+  /** Every registered contact of every AOR. */
+  allContacts(): Contact[] {
+    return this.registrar.all();
+  }
+
+  /** The media counters of a call's leg. */
+  callStats(channelId: string): LegStats | undefined {
+    return this.calls.get(channelId)?.leg.stats;
   }
 
   leg(channelId: string): WebRtcLeg | undefined {
