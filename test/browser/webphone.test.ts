@@ -69,6 +69,15 @@ describe('webphone', () => {
     await expect.poll(async () => (await webphones()).registrations.map((r) => r.aor)).toEqual([EXTENSION]);
     expect((await webphones()).registrations[0]?.userAgent).toBe('Atende webphone');
 
+    // The second fake microphone is the one the call uses (the emulator hears it below).
+    await page.getByRole('combobox', { name: 'Microfone' }).click();
+    const mics = page.getByRole('option');
+    await expect.poll(() => mics.count()).toBeGreaterThan(1);
+    const chosen = (await mics.nth(1).textContent()) ?? '';
+    await mics.nth(1).click();
+    await expect.poll(() => page.getByRole('combobox', { name: 'Microfone' }).textContent()).toBe(chosen);
+    await page.getByRole('button', { name: 'Tocar som de teste' }).click();
+
     const { channelId } = await root.must<{ channelId: string }>('POST', `/api/v1/emulator/phones/${EXTENSION}/calls`, { from: '2001', name: 'Colega' });
     await page.getByText('Ligação de Colega (2001)').waitFor();
     await page.getByRole('button', { name: 'Atender' }).click();

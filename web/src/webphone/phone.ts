@@ -54,6 +54,9 @@ export interface WebphoneState {
   outputId: string;
 }
 
+/** The browser's name for the system's default microphone or speaker. */
+export const DEFAULT_DEVICE = 'default';
+
 const state = reactive<WebphoneState>({
   registration: 'off',
   detail: '',
@@ -61,8 +64,8 @@ const state = reactive<WebphoneState>({
   call: { state: 'idle', from: '', fromName: '', held: false, muted: false, startedAt: null, digits: '', endedCause: '' },
   stats: null,
   devices: { inputs: [], outputs: [] },
-  inputId: localStorage.getItem('webphone.input') ?? '',
-  outputId: localStorage.getItem('webphone.output') ?? '',
+  inputId: localStorage.getItem('webphone.input') ?? DEFAULT_DEVICE,
+  outputId: localStorage.getItem('webphone.output') ?? DEFAULT_DEVICE,
 });
 
 let ua: UA | undefined;
@@ -225,7 +228,7 @@ function startStats(s: RTCSession): void {
 }
 
 function audioConstraints(): MediaTrackConstraints | boolean {
-  return state.inputId ? { deviceId: { exact: state.inputId } } : true;
+  return state.inputId === DEFAULT_DEVICE ? true : { deviceId: { exact: state.inputId } };
 }
 
 export function answer(): void {
