@@ -129,11 +129,18 @@ export class AriConnection {
   private async checkCredentials(): Promise<void> {
     const info = `${this.where}/ari/asterisk/info`;
     const auth = Buffer.from(`${this.o.user}:${this.o.password}`).toString('base64');
-    let res: Response;
-    try {
-      res = await fetch(info, {
+    const get = () =>
+      fetch(info, {
         headers: { authorization: `Basic ${auth}`, accept: 'application/json' },
         signal: AbortSignal.timeout(this.o.connectTimeoutMs),
+      });
+    let res: Response;
+    try {
+      res = await get().catch((e: unknown) => {
+        // A kept-alive connection the server closed while idle fails with a reset on reuse;
+        // the GET is idempotent, so one fresh try tells a live server from a dead one.
+        if (errorCode(e) === 'ECONNRESET') return get();
+        throw e;
       });
     } catch (e) {
       throw new AttemptFailed(`ARI unreachable at ${this.where}: ${describe(e)}`);
@@ -283,13 +290,17 @@ export class AriConnection {
   }
 }
 
+function errorCode(e: unknown): string | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const cause = (e as Error & { cause?: unknown }).cause;
+  const code = (cause as { code?: unknown } | undefined)?.code ?? (e as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 function describe(e: unknown): string {
-  if (e instanceof Error) {
-    const cause = (e as Error & { cause?: unknown }).cause;
-    const code = (cause as { code?: unknown } | undefined)?.code ?? (e as { code?: unknown }).code;
-    return typeof code === 'string' ? `${e.message} (${code})` : e.message;
-  }
-  return String(e);
+  if (!(e instanceof Error)) return String(e);
+  const code = errorCode(e);
+  return code ? `${e.message} (${code})` : e.message;
 }
 
 /**
