@@ -52,6 +52,7 @@ speak pt-BR atende-queue-position-end "da fila."
 speak pt-BR atende-queue-wait "O tempo estimado de espera é de"
 speak pt-BR atende-minute "minuto."
 speak pt-BR atende-minutes "minutos."
+speak pt-BR atende-queue-less-than-a-minute "menos de um minuto."
 
 # Dialer: an answered call with no free agent
 speak pt-BR atende-dialer-drop "Desculpe, no momento todos os nossos atendentes estão ocupados. Retornaremos a sua ligação. Obrigado."

@@ -15,7 +15,6 @@ import { openDatabase } from '../src/db/client.js';
 import { Readiness, silentLogger, systemClock } from '../src/kernel/index.js';
 import { startEmulator } from '../src/telephony/emulator/index.js';
 import { emulatorRoutes } from '../src/telephony/emulator/emulator.routes.js';
-import { webphoneRoutes } from '../src/telephony/webphone.routes.js';
 
 export const API_TYPES_FILE = join(projectRoot, 'web', 'src', 'api', 'schema.d.ts');
 
@@ -32,7 +31,7 @@ export async function openApiDocument(): Promise<OpenAPI3> {
       logger: silentLogger,
       clock: systemClock,
       readiness: new Readiness(),
-      extraRoutes: [async (a) => a.register(emulatorRoutes, { emulator }), webphoneRoutes({ forExtension: () => undefined })],
+      extraRoutes: [async (a) => a.register(emulatorRoutes, { emulator })],
     });
     const res = await app.inject({ method: 'GET', url: '/api/docs/json' });
     await app.close();

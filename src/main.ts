@@ -4,8 +4,10 @@ import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { openDatabase } from './db/client.js';
 import { bootstrap } from './org/index.js';
 import { createLogger, prepareDataDir, Readiness, systemClock, type Logger } from './kernel/index.js';
-import { createCallsApp, type CallsApp } from './calls/index.js';
+import { createCallsApp, telephonyHandlers, type CallsApp } from './calls/index.js';
 import { EventHub } from './events/index.js';
+import { seedDemoTelephony } from './provisioning/demo.js';
+import { telephonyTenantResolver } from './provisioning/index.js';
 import { startTelephony, type Telephony } from './telephony/runtime.js';
 import { createModules } from './modules.js';
 
@@ -27,15 +29,52 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
   const clock = systemClock;
-  await bootstrap({ config, database, logger, clock });
-  const events = new EventHub({ clock, logger });
-  const modules = createModules({ config, database, clock, logger, events });
-  await modules.start();
-
+  const boot = await bootstrap({ config, database, logger, clock });
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
-  const inbound = modules.inbound && modules.flowRunner.inboundHandler(modules.inbound.router, modules.inbound.screen);
-  const calls = createCallsApp({ callControl: telephony.callControl, database, logger, clock, config, events, ...(inbound ? { handlers: { inbound } } : {}) });
+  const events = new EventHub({ clock, logger });
+  const modules = createModules({ config, database, clock, logger, events, asterisk: { ami: telephony.ami, configDir: telephony.configDir, webphoneUrl: telephony.webphoneUrl } });
+  await modules.start();
+  const routing = modules.routing.service;
+  const voice = routing.attachVoice({ control: telephony.callControl, dataDir });
+  const handlers = telephonyHandlers({
+    directory: modules.provisioning.directory,
+    queue: async (call, queueId) => {
+      const outcome = await routing.enqueue(call, queueId);
+      if (outcome.result === 'unavailable') return { kind: 'unavailable', reason: `queue ${queueId} is ${outcome.reason}` };
+      return outcome.result === 'destination' ? outcome.destination : null;
+    },
+  });
+  // `agent` legs are the ACD's offers or provisioning's calls to an extension: each takes its own.
+  const agentLegs = handlers.agent;
+  const calls = createCallsApp({
+    callControl: telephony.callControl,
+    database,
+    logger,
+    clock,
+    config,
+    events,
+    tenantResolver: (fallback) => telephonyTenantResolver(modules.provisioning.directory, fallback),
+    handlers: {
+      ...handlers,
+      agent: {
+        name: 'agent-leg',
+        run: (leg) => (voice.owns(leg.channel.id) || !agentLegs ? voice.agentHandler.run(leg) : agentLegs.run(leg)),
+      },
+    },
+  });
+  routing.followPhones(telephony.ami);
   await calls.start();
+  const emulator = telephony.emulator;
+  if (boot.demo && emulator) {
+    // Rows now; the apply once the emulated Asterisk is reachable (the app need not wait for it).
+    void seedDemoTelephony({
+      provisioning: modules.provisioning,
+      tenantId: boot.demo.tenantId,
+      ami: telephony.ami,
+      reloadDahdi: () => emulator.reload('chan_dahdi'),
+      logger,
+    }).catch((err: unknown) => logger.error({ err }, 'the demo telephony could not be set up'));
+  }
 
   const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes, connectSources: telephony.connectSources, events });
   const url = await app.listen({ host: config.http.host, port: config.http.port });

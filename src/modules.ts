@@ -1,15 +1,19 @@
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { AuditService } from './audit/index.js';
 import type { Config } from './config/index.js';
 import { ContactsService, contactsRoutes, crmResourceRoutes, interactionsRoutes } from './contacts/index.js';
 import type { Database_ } from './db/client.js';
+import { DialerService, dialerRoutes } from './dialer/index.js';
 import { soundsDirFor } from './calls/index.js';
 import { FlowRunner, FlowsModule, flowsRoutes, type InboundRouter, type InboundScreen } from './flows/index.js';
-import { noEvents, type Clock, type EventPublisher, type Logger } from './kernel/index.js';
+import { mathRandom, noEvents, type Clock, type EventPublisher, type Logger, type Random } from './kernel/index.js';
 import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
+import { createProvisioning, type Provisioning } from './provisioning/index.js';
 import { PromptService, promptDef, promptRoutes } from './provisioning/prompts/index.js';
 import { ChangeFeed, ReferenceRegistry, ResourceService, type ResourceContext } from './resources/index.js';
+import { createRouting, type RoutingModule } from './routing/index.js';
+import type { AmiClient } from './telephony/ami/index.js';
 import { PromptStore, createMediaService } from './telephony/media/index.js';
 
 /**
@@ -23,6 +27,8 @@ export interface Modules {
   contacts: ContactsService;
   /** The platform's outgoing mail (password resets, access links). */
   mail: MailService;
+  /** Queues/ACD: the routing engine, agents, queues. */
+  routing: RoutingModule;
   /** Route plugins of the modules, mounted under /api/v1. */
   routes: FastifyPluginAsync[];
   /** IVRs, time conditions, surveys, voicemail: resources, destinations, traces, the IVR report. */
@@ -36,6 +42,10 @@ export interface Modules {
   inbound?: { router: InboundRouter; screen?: InboundScreen };
   /** Audio prompts: upload, text to speech, the files Asterisk plays. */
   prompts: PromptService;
+  /** The telecom admin's resources and what Asterisk is configured from. */
+  provisioning: Provisioning;
+  /** Contact groups, dialing strategies, campaigns, the checks before each dial. */
+  dialer: DialerService;
   /** Starts what runs in the background (undo of imports a stop interrupted). */
   start(): Promise<void>;
   /** Releases what the modules hold (running imports are cancelled and undone, the text-to-speech worker); the database stays open. */
@@ -49,9 +59,21 @@ export interface ModuleDeps {
   logger: Logger;
   /** The SMTP adapter; default: nodemailer with the system's certificate authorities. */
   mailer?: Mailer;
-  /** Where live events go (the events socket's hub); default: nowhere. */
+  /** Where services push live events (the events socket's hub); default: nowhere. */
   events?: EventPublisher;
+  /** Default: Math.random (tests pass a seeded one). */
+  random?: Random;
+  /** The Asterisk the modules configure and watch; absent where there is none (tests of the resources alone). */
+  asterisk?: {
+    ami: AmiClient;
+    /** Its configuration directory (ATENDE_ASTERISK_CONFIG_DIR, or the emulator's). */
+    configDir: string | undefined;
+    /** Where browsers reach its SIP WebSocket (ATENDE_WEBPHONE_WS_URL, or the emulator's). */
+    webphoneUrl?: string | undefined;
+  };
 }
+
+const NO_CONFIG_DIR = 'ATENDE_ASTERISK_CONFIG_DIR is not set: set it to Asterisk’s configuration directory (usually /etc/asterisk) so that Atende can write its files there';
 
 export function createModules(deps: ModuleDeps): Modules {
   const events = deps.events ?? noEvents;
@@ -86,13 +108,44 @@ export function createModules(deps: ModuleDeps): Modules {
   if (files.missing.length > 0) logger.warn({ missing: files.missing }, 'prompts whose audio files are missing from the data dir');
 
   const flows = new FlowsModule(resources, { dataDir: config.dataDir });
+  const routing = createRouting({
+    resources,
+    logger,
+    random: deps.random ?? mathRandom,
+    events,
+    timeZone: config.timezone,
+  });
+
+  const configDir = deps.asterisk?.configDir;
+  const webphoneUrl = deps.asterisk?.webphoneUrl ?? (config.asterisk.webphoneUrl || undefined);
+  const provisioning = createProvisioning({
+    resources,
+    logger,
+    prompts,
+    configDir: configDir ? { path: configDir, audience: isInside(configDir, config.dataDir) ? 'private' : 'asterisk' } : { missing: NO_CONFIG_DIR },
+    ...(deps.asterisk ? { asterisk: deps.asterisk.ami } : {}),
+    ...(webphoneUrl ? { webphoneUrl } : {}),
+    ...(deps.events ? { events: deps.events } : {}),
+    timeConditionOpen: (tenantId, id, now) => {
+      const row = flows.timeConditions.row(tenantId, id);
+      return row !== undefined && flows.decide(row, now).decision.state === 'open';
+    },
+  });
   flows.usePrompts({ exists: (tenantId, id) => prompts.resource.row(tenantId, id) !== undefined, mediaPath: (tenantId, id) => prompts.media(tenantId, id).path });
+  const dialer = new DialerService({
+    resources,
+    contacts,
+    flows,
+    logger,
+    refs: { routeExists: (tenantId, id) => provisioning.services.outboundRoutes.row(tenantId, id) !== undefined },
+  });
   const flowRunner = new FlowRunner({ flows, soundsDir: soundsDirFor(config.asterisk.soundsDir), logger });
 
   return {
     resources,
     contacts,
     mail,
+    routing,
     routes: [
       ...crmResourceRoutes(contacts),
       contactsRoutes(contacts),
@@ -100,14 +153,27 @@ export function createModules(deps: ModuleDeps): Modules {
       mailRoutes(mail),
       promptRoutes(prompts, media.limits),
       flowsRoutes(flows, () => deps.clock.now()),
+      ...provisioning.routes,
+      ...dialerRoutes(dialer),
+      ...routing.routes,
     ],
     prompts,
+    provisioning,
     flows,
     flowRunner,
+    dialer,
     start: () => contacts.start(),
     close: async () => {
       await contacts.stop();
+      provisioning.status.stop();
+      await provisioning.status.settled();
       await media.close();
     },
   };
+}
+
+/** Whether `path` is `dir` or lies below it. */
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(resolve(dir), resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

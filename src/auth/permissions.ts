@@ -23,14 +23,16 @@ export const MODULES = {
   calls: 'live and past calls',
   interactions: 'interactions on every channel (agent desktop)',
   supervision: 'real-time panels; listen, whisper, barge into calls',
-  telephony: 'E1 spans, SIP trunks, extensions, routes, prompts, apply to Asterisk',
+  telephony: 'E1 spans, SIP trunks, routes, prompts, music on hold, SIP settings, apply to Asterisk, live status',
+  extensions: 'extensions (ramais): phones, webphones and their secrets',
+  dialout: "external calls from the user's phone (write: may dial out)",
   flows: 'IVRs, time conditions, announcements, conferences',
   queues: 'services (queues) and their agents',
   tabulations: 'status groups, statuses and tags',
   contacts: "contacts, their tickets, interactions and history, callbacks; an agent's after-call work",
   crm: 'contact books, custom fields, forms, shortcuts, FAQ and the CRM switches',
   blacklist: 'inbound and outbound blacklists',
-  imports: 'CSV imports and exports of contacts and blacklists',
+  imports: 'CSV imports and exports of contacts, blacklists and contact groups',
   dialer: 'dialer campaigns and contact lists',
   channels: 'WhatsApp, web chat, e-mail, Mercado Livre accounts and broadcasts',
   reports: 'metrics, CSV exports, scheduled reports',
@@ -65,11 +67,14 @@ const r = (...modules: Module[]): Permission[] => modules.map((m) => `${m}:read`
 export const DEFAULT_PERMISSIONS: Record<AccessLevel, readonly Permission[]> = {
   admin: ALL_PERMISSIONS,
   supervisor: [
-    ...rw('self', 'agent', 'supervision', 'dialer', 'interactions', 'contacts', 'reports', 'blacklist', 'imports'),
-    ...r('tenants', 'users', 'teams', 'profiles', 'pauses', 'calls', 'telephony', 'flows', 'queues'),
+    ...rw('self', 'agent', 'supervision', 'dialer', 'interactions', 'contacts', 'reports', 'blacklist', 'imports', 'dialout'),
+    ...r('tenants', 'users', 'teams', 'profiles', 'pauses', 'calls', 'telephony', 'extensions', 'flows', 'queues'),
     ...r('tabulations', 'crm', 'channels', 'recordings', 'emulator'),
   ],
-  agent: [...rw('self', 'agent', 'interactions', 'contacts'), ...r('calls', 'pauses', 'tabulations', 'queues', 'crm')],
+  // Agents of a call centre make calls: they may dial out unless a profile says otherwise. Their own
+  // queues and state come through `agent`; the queues' configuration and every agent's live state
+  // (`queues`) are for supervisors.
+  agent: [...rw('self', 'agent', 'interactions', 'contacts', 'dialout'), ...r('calls', 'pauses', 'tabulations', 'crm')],
 };
 
 /** Does this set of permissions allow `access`? `write` implies `read`; `self` is always allowed. */

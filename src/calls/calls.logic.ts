@@ -181,6 +181,7 @@ export function callView(c: CallRecord): CallView {
     causeText: c.causeText,
     hangupBy: c.hangupBy,
     endReason: c.endReason,
+    trunkAttempts: c.trunkAttempts,
   };
 }
 

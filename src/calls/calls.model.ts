@@ -45,6 +45,17 @@ export interface CallRecord {
   causeText: string | null;
   hangupBy: HangupBy | null;
   endReason: string | null;
+  /** Outbound calls: each trunk tried, in failover order, with what happened. */
+  trunkAttempts: TrunkAttempt[] | null;
+}
+
+/** One trunk an outbound call tried: the one that carried it, or why it was passed over. */
+export interface TrunkAttempt {
+  /** `trunk:<name>` or `group:<n>` (an E1 channel group). */
+  trunk: string;
+  /** `answered`, `busy`, `no_answer`, `congestion`, `unavailable`, `at_limit`, … */
+  outcome: string;
+  cause?: number;
 }
 
 /** A leg as the API shows it (`GET /api/v1/calls`) and the events socket pushes it (`call.*`). */
@@ -131,6 +142,8 @@ export interface CallContext {
   prompt(name: string, lang?: string): Media;
   /** Events about this leg's channel (DTMF, state…), until it ends; returns the unsubscribe function. */
   onEvent(listener: (event: TelephonyEvent) => void): () => void;
+  /** Keeps in the leg's record which trunk carried the call and what every trunk tried did. */
+  recordRouting(trunkRef: string | null, attempts: TrunkAttempt[]): void;
 }
 
 /**
@@ -144,9 +157,11 @@ export interface CallHandler {
 
 export type CallHandlers = Partial<Record<KnownEntry['kind'], CallHandler>>;
 
-/** Which tenant owns a leg. Until inbound routes exist, the default picks the only/first active tenant. */
+/** Which tenant owns a leg: for an inbound call the DID decides (inbound routes), for a phone its extension. */
 export interface TenantResolver {
   forInbound(did: string, trunkRef: string): TenantId | undefined | Promise<TenantId | undefined>;
-  /** Entries that are not inbound and do not belong to a known call (internal, dialer, e2e). */
-  forEntry(entry: StasisEntry): TenantId | undefined | Promise<TenantId | undefined>;
+  /** Entries that are not inbound and do not belong to a known call (internal, dialer, e2e), with the channel they came on. */
+  forEntry(entry: StasisEntry, channel: ChannelSnapshot): TenantId | undefined | Promise<TenantId | undefined>;
+  /** The Q.850 cause a leg no tenant owns is refused with (an unknown DID); default 1. */
+  rejectCause?(entry: KnownEntry): number;
 }

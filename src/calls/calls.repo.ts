@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { calls, tenants, users } from '../db/schema/index.js';
 import type { CallId, TenantId } from '../kernel/index.js';
 import { SYSTEM_TENANT_CNPJ } from '../org/index.js';
-import type { CallFilters, CallRecord, CallSort, CallState } from './calls.model.js';
+import type { CallFilters, CallRecord, CallSort, CallState, TrunkAttempt } from './calls.model.js';
 
 type Row = typeof calls.$inferSelect;
 
@@ -30,11 +30,12 @@ function toRecord(r: Row): CallRecord {
     causeText: r.causeText,
     hangupBy: r.hangupBy,
     endReason: r.endReason,
+    trunkAttempts: r.trunkAttempts ?? null,
   };
 }
 
 /** What a leg's record holds when it is opened: everything but how it ended. */
-export type NewCall = Omit<CallRecord, 'state' | 'endedAt' | 'cause' | 'causeText' | 'hangupBy' | 'endReason'> & {
+export type NewCall = Omit<CallRecord, 'state' | 'endedAt' | 'cause' | 'causeText' | 'hangupBy' | 'endReason' | 'trunkAttempts'> & {
   state: Exclude<CallState, 'ended'>;
 };
 
@@ -126,6 +127,11 @@ export function createCallsRepo(db: Db) {
     /** Closes a leg; true only the first time (a record is closed exactly once). */
     close(callId: string, c: CallClosing): boolean {
       return closeCall.run({ callId, ...c }).changes === 1;
+    },
+
+    /** The trunk that carried an outbound call and every trunk it tried. */
+    setRouting(callId: string, trunkRef: string | null, attempts: TrunkAttempt[]): void {
+      db.update(calls).set({ trunkRef, trunkAttempts: attempts }).where(eq(calls.callId, callId)).run();
     },
 
     /** Records not yet ended, across tenants (for reconciliation), with when each was last known alive. */

@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { AppDeps } from '../http/deps.js';
 import { principalOf, tenantScope } from '../auth/index.js';
 import { errorBody } from '../http/errors.js';
+import { Nullable } from '../http/schemas.js';
 import type { Principal } from '../http/principal.js';
 import { invalidField, notFound, type TenantId } from '../kernel/index.js';
 import { MAX_ID, MAX_LIMIT, DateTime } from '../http/schemas.js';
@@ -11,8 +12,6 @@ import { callDirections, callSortKeys, callStates, hangupParties, type CallFilte
 import { createCallsRepo } from './calls.repo.js';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
-const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) =>
-  Type.Union([t, Type.Null()]);
 
 /** Super users may look at another tenant; anyone else naming one gets 404. */
 const TenantQuery = Type.Integer({ minimum: 1, maximum: MAX_ID, description: 'Another tenant (super users only).' });
@@ -69,6 +68,11 @@ export const Call = Type.Object({
   causeText: Nullable(Type.String()),
   hangupBy: Type.Union([literals(hangupParties), Type.Null()]),
   endReason: Nullable(Type.String()),
+  trunkAttempts: Nullable(
+    Type.Array(Type.Object({ trunk: Type.String(), outcome: Type.String(), cause: Type.Optional(Type.Integer()) }), {
+      description: 'outbound calls: every trunk tried in failover order and what happened',
+    }),
+  ),
 });
 
 const CallList = Type.Object({

@@ -35,6 +35,7 @@ import {
   type CallHandlers,
   type PlayOutcome,
   type TenantResolver,
+  type TrunkAttempt,
 } from './calls.model.js';
 import type { CallClosing, CallsRepo, NewCall } from './calls.repo.js';
 import { runReconciliation } from './calls.reconcile.js';
@@ -187,16 +188,17 @@ export class CallSession implements CallContext {
     if (this.tenant === undefined) {
       let tenant: TenantId | undefined;
       try {
-        tenant = await this.engine.tenantFor(this.entry);
+        tenant = await this.engine.tenantFor(this.entry, this.channel);
       } catch (err) {
         this.log.error({ err }, 'tenant resolution failed');
       }
       if (tenant === undefined) {
-        this.log.warn({ entry: this.entry }, 'no tenant owns this call; hanging up (cause 1)');
+        const cause = this.engine.rejectCause(this.entry);
+        this.log.warn({ entry: this.entry, caller: this.channel.caller.number, cause }, `no tenant owns this call; refusing it (cause ${cause})`);
         this.engine.forget(this);
         this.closed = true;
         this.resolveEnded(undefined);
-        await this.control.hangup(this.channel.id, 1).catch((err: unknown) => {
+        await this.control.hangup(this.channel.id, cause).catch((err: unknown) => {
           if (!isGone(err)) this.log.warn({ err }, 'hangup failed');
         });
         return;
@@ -255,7 +257,7 @@ export class CallSession implements CallContext {
       this.log.error({ err }, 'could not write the call record');
       return;
     }
-    this.record = { ...opened, endedAt: null, cause: null, causeText: null, hangupBy: null, endReason: null };
+    this.record = { ...opened, endedAt: null, cause: null, causeText: null, hangupBy: null, endReason: null, trunkAttempts: null };
     this.engine.notify('started', this.record);
     if (this.pendingClosing) this.writeClosing(this.pendingClosing);
   }
@@ -384,6 +386,16 @@ export class CallSession implements CallContext {
 
   prompt(name: string, lang?: string): Media {
     return promptMedia(this.engine.deps.soundsDir, name, lang);
+  }
+
+  recordRouting(trunkRef: string | null, attempts: TrunkAttempt[]): void {
+    if (!this.persisted) return;
+    try {
+      this.engine.deps.repo.setRouting(this.callId, trunkRef, attempts);
+      if (this.record) this.record = { ...this.record, trunkRef, trunkAttempts: attempts };
+    } catch (err) {
+      this.log.error({ err }, 'could not write the trunks the call tried');
+    }
   }
 
   onEvent(listener: (event: TelephonyEvent) => void): () => void {
@@ -653,12 +665,21 @@ export class CallsEngine {
     void task.finally(() => this.starting.delete(task));
   }
 
-  async tenantFor(entry: KnownEntry): Promise<TenantId | undefined> {
+  async tenantFor(entry: KnownEntry, channel: ChannelSnapshot): Promise<TenantId | undefined> {
     const parent = parentCallIdOf(entry);
     if (parent !== undefined) return this.deps.repo.tenantOf(parent);
     const base = entry.kind === 'amd' ? entry.original : entry;
     if (base.kind === 'inbound') return this.deps.tenantResolver.forInbound(base.did, base.trunkRef);
-    return this.deps.tenantResolver.forEntry(entry);
+    return this.deps.tenantResolver.forEntry(entry, channel);
+  }
+
+  rejectCause(entry: KnownEntry): number {
+    try {
+      return this.deps.tenantResolver.rejectCause?.(entry) ?? 1;
+    } catch (err) {
+      this.log.error({ err }, 'reject cause lookup failed');
+      return 1;
+    }
   }
 
   forget(session: CallSession): void {

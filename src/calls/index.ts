@@ -13,11 +13,15 @@ import { installSounds, productSoundsDir, soundsDirFor } from './sounds.js';
 import { firstActiveTenantResolver } from './tenant-resolver.js';
 
 export * from './calls.model.js';
+export type * from './directory.js';
+export { telephonyHandlers, type TelephonyFlowDeps } from './telephony-flows.js';
+export { FEATURE_CODES } from './features.logic.js';
 export * from './stasis-args.js';
 export { callsRoutes, Call as CallSchema } from './calls.routes.js';
 export { callView, callEvent } from './calls.logic.js';
 export { welcomeAndHangup, hangupWith, leaveAlone, defaultHandlers, WELCOME_PROMPT } from './handlers.js';
 export { installSounds, productSoundsDir, promptMedia, soundsDirFor } from './sounds.js';
+export { NUMBER_PROMPTS, numberPrompts } from './number-prompts.logic.js';
 export { firstActiveTenantResolver } from './tenant-resolver.js';
 
 export interface CallsAppDeps {
@@ -25,9 +29,9 @@ export interface CallsAppDeps {
   database: Database_;
   logger: Logger;
   clock: Clock;
-  config: Pick<Config, 'asterisk'>;
-  /** Which tenant owns a call; default: the only/first active tenant. */
-  tenantResolver?: TenantResolver;
+  config: { asterisk: { ari: Pick<Config['asterisk']['ari'], 'app'>; soundsDir: string } };
+  /** Which tenant owns a call; default: the only/first active tenant. A function gets that default to fall back on. */
+  tenantResolver?: TenantResolver | ((fallback: TenantResolver) => TenantResolver);
   /** Flows by entry kind, over the defaults (inbound: welcome prompt then hang up). */
   handlers?: CallHandlers;
   /** Where call started / answered / ended go (the events hub); default: nowhere. */
@@ -60,7 +64,8 @@ export function createCallsApp(deps: CallsAppDeps): CallsApp {
     clock: deps.clock,
     app: deps.config.asterisk.ari.app,
     soundsDir,
-    tenantResolver: deps.tenantResolver ?? firstActiveTenantResolver(repo),
+    tenantResolver:
+      typeof deps.tenantResolver === 'function' ? deps.tenantResolver(firstActiveTenantResolver(repo)) : (deps.tenantResolver ?? firstActiveTenantResolver(repo)),
     handlers: { ...defaultHandlers, ...deps.handlers },
     playbackGuardMs: deps.tuning?.playbackGuardMs,
     hangupConfirmMs: deps.tuning?.hangupConfirmMs,

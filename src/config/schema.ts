@@ -80,6 +80,18 @@ export const ConfigSchema = Type.Object(
         ),
         /** A directory Asterisk reads where Atende installs its prompts at start; empty: play them from the project's `sounds/`. */
         soundsDir: Str(),
+        /**
+         * Asterisk's configuration directory (usually /etc/asterisk): apply writes Atende's files
+         * into its `atende/` subdirectory. Empty: with the emulator, its own directory under the
+         * data dir; with a real Asterisk, apply is refused until it is set.
+         */
+        configDir: Str(),
+        /**
+         * The WSS URL browsers reach Asterisk's SIP WebSocket at (res_pjsip_transport_websocket
+         * on its HTTPS server, e.g. wss://pbx.example.com:8089/ws). Empty: the emulator's; with
+         * a real Asterisk, the webphone says it is not configured.
+         */
+        webphoneUrl: Type.String({ maxLength: 300, pattern: '^(wss?://[^\\s]+)?$' }),
       },
       { additionalProperties: false },
     ),

@@ -46,6 +46,8 @@ export class ContactsRepo {
   private readonly insertPhone: Statement;
   private readonly insertEmail: Statement;
   private readonly deleteImported: Statement;
+  /** The duplicate checks' `IN (…)` statements by how many values they take (an import reuses two or three sizes). */
+  private readonly inStatements = new Map<string, Statement>();
 
   constructor(sqlite: Database) {
     this.sqlite = sqlite;
@@ -75,17 +77,28 @@ export class ContactsRepo {
     return rows.map((r) => ({ ...r, doNotCall: r.doNotCall === 1, phoneDoNotCall: r.phoneDoNotCall === 1, phoneValid: r.phoneValid === 1 }));
   }
 
+  private inStatement(kind: 'numbers' | 'documents', n: number): Statement {
+    const key = `${kind}:${n}`;
+    let statement = this.inStatements.get(key);
+    if (!statement) {
+      const list = Array.from({ length: n }, () => '?').join(',');
+      statement = this.sqlite.prepare(
+        kind === 'numbers'
+          ? `SELECT p.number AS number, p.contact_id AS contactId, c.import_id AS importId FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
+             WHERE p.tenant_id = ? AND p.book_id = ? AND p.number IN (${list})`
+          : `SELECT document, id FROM contacts WHERE tenant_id = ? AND book_id = ? AND document IN (${list})`,
+      );
+      this.inStatements.set(key, statement);
+    }
+    return statement;
+  }
+
   /** Which of `numbers` belong to a contact of the book already, and to which (and from which import). */
   existingNumbers(tenantId: number, bookId: number, numbers: readonly string[]): Map<string, { contactId: number; importId: number | null }> {
     const found = new Map<string, { contactId: number; importId: number | null }>();
     for (let i = 0; i < numbers.length; i += IN_CHUNK) {
       const chunk = numbers.slice(i, i + IN_CHUNK);
-      const rows = this.sqlite
-        .prepare(
-          `SELECT p.number AS number, p.contact_id AS contactId, c.import_id AS importId FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
-           WHERE p.tenant_id = ? AND p.number IN (${chunk.map(() => '?').join(',')}) AND p.book_id = ?`,
-        )
-        .all(tenantId, ...chunk, bookId) as { number: string; contactId: number; importId: number | null }[];
+      const rows = this.inStatement('numbers', chunk.length).all(tenantId, bookId, ...chunk) as { number: string; contactId: number; importId: number | null }[];
       for (const r of rows) if (!found.has(r.number)) found.set(r.number, { contactId: r.contactId, importId: r.importId });
     }
     return found;
@@ -95,9 +108,7 @@ export class ContactsRepo {
     const found = new Map<string, number>();
     for (let i = 0; i < documents.length; i += IN_CHUNK) {
       const chunk = documents.slice(i, i + IN_CHUNK);
-      const rows = this.sqlite
-        .prepare(`SELECT document, id FROM contacts WHERE tenant_id = ? AND book_id = ? AND document IN (${chunk.map(() => '?').join(',')})`)
-        .all(tenantId, bookId, ...chunk) as { document: string; id: number }[];
+      const rows = this.inStatement('documents', chunk.length).all(tenantId, bookId, ...chunk) as { document: string; id: number }[];
       for (const r of rows) found.set(r.document, r.id);
     }
     return found;
@@ -126,8 +137,8 @@ export class ContactsRepo {
         now,
       ).lastInsertRowid,
     );
-    c.phones.forEach((p, i) => this.insertPhone.run(tenantId, id, c.bookId, p.number, p.kind, i));
-    c.emails.forEach((e, i) => this.insertEmail.run(tenantId, id, e, i));
+    for (let i = 0; i < c.phones.length; i++) this.insertPhone.run(tenantId, id, c.bookId, c.phones[i]!.number, c.phones[i]!.kind, i);
+    for (let i = 0; i < c.emails.length; i++) this.insertEmail.run(tenantId, id, c.emails[i]!, i);
     return id;
   }
 

@@ -10,7 +10,7 @@ import { checkDocument, formatDocument } from './document.logic.js';
 import { activeFields, fieldRule } from './fields.resource.js';
 import { checkFieldValue, searchKey, type FieldValue } from './fields.logic.js';
 import { checkPhone, formatPhone, phoneSearchKey } from './phone.logic.js';
-import { Flag, Literals, OptionalText, iso, isoOrNull } from './schemas.js';
+import { CustomValues, Flag, Literals, OptionalText, iso, isoOrNull } from './schemas.js';
 
 export const PHONE_LABELS = ['mobile', 'home', 'work', 'other'] as const;
 
@@ -23,9 +23,6 @@ const PhoneInput = Type.Object(
   },
   closed,
 );
-const CustomValues = Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', maxLength: 40 }), Nullable(Type.Union([Type.String({ maxLength: 5000 }), Type.Number({ minimum: -1e15, maximum: 1e15 })])), {
-  maxProperties: 200,
-});
 
 const contactFields = {
   bookId: Type.Optional(Id),

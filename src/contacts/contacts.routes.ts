@@ -100,8 +100,9 @@ const ProblemView = Type.Object({
   rejected: Type.Boolean(),
 });
 const TargetOptions = {
-  target: Literals(['contacts', 'blacklist'] as const),
+  target: Literals(['contacts', 'blacklist', 'dialer_list'] as const),
   bookId: Type.Optional(Id),
+  listId: Type.Optional({ ...Id, description: 'the contact group a dialer_list import fills' }),
   direction: Type.Optional(Literals(BLACKLIST_DIRECTIONS)),
 };
 /** CSV bodies are streamed as they are read (the schema documents them; nothing is serialised). */
@@ -118,8 +119,9 @@ const PhoneMatchView = Type.Object({
   ownerUntil: Nullable(Type.Integer()),
 });
 
-const targetOptions = (q: { bookId?: number | undefined; direction?: string | undefined }): Record<string, unknown> => ({
+const targetOptions = (q: { bookId?: number | undefined; listId?: number | undefined; direction?: string | undefined }): Record<string, unknown> => ({
   ...(q.bookId === undefined ? {} : { bookId: q.bookId }),
+  ...(q.listId === undefined ? {} : { listId: q.listId }),
   ...(q.direction === undefined ? {} : { direction: q.direction }),
 });
 

@@ -61,6 +61,8 @@ export class ContactsService {
   readonly repo: ContactsRepo;
   readonly importer: ImportService;
   readonly interactions: InteractionsService;
+  /** The contacts target, which the dialer's contact groups build on (one importer, one set of row rules). */
+  readonly contactsImportTarget: ContactsImportTarget;
   private readonly db: Db;
 
   constructor(private readonly deps: ContactsDeps) {
@@ -93,7 +95,8 @@ export class ContactsService {
       maxBytes: deps.importMaxBytes,
       publisher: deps.importPublisher,
     });
-    this.importer.register(new ContactsImportTarget(defaultBook));
+    this.contactsImportTarget = new ContactsImportTarget(defaultBook);
+    this.importer.register(this.contactsImportTarget);
     this.importer.register(new BlacklistImportTarget());
   }
 

@@ -6,7 +6,7 @@ import { Nullable, Timestamps, closed } from '../http/schemas.js';
 import { invalidField } from '../kernel/index.js';
 import type { ResourceDef, RowOf } from '../resources/index.js';
 import { checkMask, type FieldRule } from './fields.logic.js';
-import { Flag, Literals, Name, iso } from './schemas.js';
+import { FieldKey, Flag, Literals, Name, iso } from './schemas.js';
 
 export const FIELD_SCOPES = ['contact', 'ticket', 'interaction'] as const;
 export type FieldScope = (typeof FIELD_SCOPES)[number];
@@ -21,7 +21,7 @@ const Bound = Type.Optional(Nullable(Type.Integer({ minimum: -1_000_000_000_000,
 export const FieldBody = Type.Object(
   {
     scope: Literals(FIELD_SCOPES),
-    key: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', maxLength: 40, description: 'the name in the API and the CSV header; lower case, digits, _' }),
+    key: FieldKey({ description: 'the name in the API and the CSV header; lower case, digits, _' }),
     label: Name(),
     type: Literals(['text', 'number', 'date', 'select'] as const),
     mask: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 60, description: '9 a digit, A a letter, * either; other characters literal' }))),

@@ -4,7 +4,7 @@
  */
 export { ContactsService, type ContactsDeps, type ScreenPop } from './contacts.service.js';
 export type { PhoneMatch } from './contacts.repo.js';
-export type { ContactView } from './contacts.resource.js';
+export { contactFilters, type ContactView } from './contacts.resource.js';
 export { contactsRoutes, crmResourceRoutes, ImportView as ImportProgressSchema } from './contacts.routes.js';
 export { interactionsRoutes } from './interactions.routes.js';
 export { InteractionsService, type Finish, type Finished, type OpenInteraction, type Settings } from './interactions.service.js';

@@ -7,11 +7,10 @@ import { Id, IdParams, Nullable, PageOf, PageQuery, TenantQuery, closed, pageOf,
 import { ContactBody, ContactView } from './contacts.resource.js';
 import type { ContactsService } from './contacts.service.js';
 import type { InteractionRow, TicketRow } from './interactions.service.js';
-import { Literals, OptionalText, iso, isoOrNull } from './schemas.js';
+import { CustomValues, Literals, OptionalText, iso, isoOrNull } from './schemas.js';
 
 const CHANNELS = ['voice', 'whatsapp', 'webchat', 'email', 'mercadolivre', 'in_person'] as const;
 const TICKET_STATUSES = ['open', 'in_progress', 'resolved', 'closed'] as const;
-const Values = Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', maxLength: 40 }), Nullable(Type.Union([Type.String({ maxLength: 5000 }), Type.Number({ minimum: -1e15, maximum: 1e15 })])), { maxProperties: 200 });
 const When = DateTime();
 
 const InteractionView = Type.Object({
@@ -268,7 +267,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
               note: OptionalText(4000),
               externalProtocol: Type.Optional(Nullable(Type.String({ maxLength: 13, description: 'up to 13 characters' }))),
               tagIds: Type.Optional(Type.Array(Id, { maxItems: 20, uniqueItems: true })),
-              formValues: Type.Optional(Values),
+              formValues: Type.Optional(CustomValues),
               nextContactAt: Type.Optional(Nullable(When)),
               nextContactSameAgent: Type.Optional(Type.Boolean()),
             },
@@ -318,7 +317,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
       async (req) => {
         const contact = visibleContact(req, req.params.id);
         const page = pageOf(req.query);
-        const { rows, total } = ix.history(contact.id, {
+        const { rows, total } = ix.history(contact.tenantId, contact.id, {
           kind: req.query.kind,
           channel: req.query.channel,
           from: req.query.from ? Date.parse(req.query.from) : undefined,
@@ -352,7 +351,10 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
     app.get(
       '/contacts/:id/tickets',
       { config: read, schema: { tags: ['tickets'], summary: "The contact's tickets, most recently changed first", params: IdParams, response: { 200: Type.Object({ items: Type.Array(TicketView) }) } } },
-      async (req) => ({ items: ix.ticketsOf(visibleContact(req, req.params.id).id).map(ticketView) }),
+      async (req) => {
+        const contact = visibleContact(req, req.params.id);
+        return { items: ix.ticketsOf(contact.tenantId, contact.id).map(ticketView) };
+      },
     );
     app.post(
       '/tickets',
@@ -363,7 +365,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
           summary: 'Open a ticket for a contact',
           querystring: TenantQuery,
           body: Type.Object(
-            { contactId: Id, interactionId: Type.Optional(Nullable(Id)), subject: Type.String({ minLength: 1, maxLength: 200 }), status: Type.Optional(Literals(TICKET_STATUSES)), custom: Type.Optional(Values) },
+            { contactId: Id, interactionId: Type.Optional(Nullable(Id)), subject: Type.String({ minLength: 1, maxLength: 200 }), status: Type.Optional(Literals(TICKET_STATUSES)), custom: Type.Optional(CustomValues) },
             closed,
           ),
           response: { 201: TicketView },
@@ -380,7 +382,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
           summary: 'Change a ticket (from an interaction or not); the change is kept in its history',
           params: IdParams,
           body: Type.Object(
-            { subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), status: Type.Optional(Literals(TICKET_STATUSES)), custom: Type.Optional(Values), interactionId: Type.Optional(Nullable(Id)) },
+            { subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), status: Type.Optional(Literals(TICKET_STATUSES)), custom: Type.Optional(CustomValues), interactionId: Type.Optional(Nullable(Id)) },
             closed,
           ),
           response: { 200: TicketView },

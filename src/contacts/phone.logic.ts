@@ -19,8 +19,16 @@ export type PhoneCheck =
 
 const fail = (problem: PhoneProblem, message: string): PhoneCheck => ({ ok: false, problem, message });
 
+export interface PhoneOptions {
+  /**
+   * An 8-digit number starting 6–9 is a mobile written without its ninth digit: put it back
+   * (caller ids from older exchanges) instead of refusing it (imports, where the list is fixed).
+   */
+  restoreNinthDigit?: boolean;
+}
+
 /** Checks 55 + DDD + local digits against the Brazilian numbering rules. */
-function checkFull(digits: string): PhoneCheck {
+function checkFull(digits: string, options: PhoneOptions): PhoneCheck {
   const ddd = digits.slice(2, 4);
   const local = digits.slice(4);
   if (!BRAZILIAN_DDDS.has(ddd)) return fail('ddd', `DDD ${ddd} is not a Brazilian area code`);
@@ -31,6 +39,7 @@ function checkFull(digits: string): PhoneCheck {
   if (local.length === 8) {
     const first = local.charCodeAt(0) - 48;
     if (first >= 2 && first <= 5) return { ok: true, number: digits, ddd, kind: 'landline' };
+    if (first >= 6 && options.restoreNinthDigit) return { ok: true, number: `55${ddd}9${local}`, ddd, kind: 'mobile' };
     if (first >= 6) return fail('ninth_digit', 'a mobile number needs the ninth digit: 9 before its 8 digits');
     return fail('landline', `a landline starts with 2, 3, 4 or 5 (got ${first})`);
   }
@@ -39,7 +48,7 @@ function checkFull(digits: string): PhoneCheck {
 
 const SEPARATORS = /[\s\-().]/g;
 
-export function checkPhone(input: string): PhoneCheck {
+export function checkPhone(input: string, options: PhoneOptions = {}): PhoneCheck {
   const raw = input.trim();
   if (raw === '') return fail('empty', 'no number');
   let digits = raw.replace(SEPARATORS, '');
@@ -55,14 +64,14 @@ export function checkPhone(input: string): PhoneCheck {
   } else if (!international && digits.startsWith('0')) digits = digits.slice(1);
   if (international) {
     if (!digits.startsWith('55')) return fail('country', `+${digits.slice(0, 3)}… is not a Brazilian number (DDI 55)`);
-    return digits.length === 12 || digits.length === 13 ? checkFull(digits) : fail('length', `${digits.length} digits with the DDI; a landline has 12 and a mobile 13`);
+    return digits.length === 12 || digits.length === 13 ? checkFull(digits, options) : fail('length', `${digits.length} digits with the DDI; a landline has 12 and a mobile 13`);
   }
-  if (digits.length === 10 || digits.length === 11) return checkFull(`55${digits}`);
-  if ((digits.length === 12 || digits.length === 13) && digits.startsWith('55')) return checkFull(digits);
+  if (digits.length === 10 || digits.length === 11) return checkFull(`55${digits}`, options);
+  if ((digits.length === 12 || digits.length === 13) && digits.startsWith('55')) return checkFull(digits, options);
   if (digits.length > 11 && raw.replace(SEPARATORS, '').startsWith('0')) {
     // 0 + carrier code + DDD + number: the library knows how Brazilian carrier selection is written.
     const parsed = parsePhoneNumberFromString(raw, 'BR');
-    if (parsed?.countryCallingCode === '55') return checkFull(`55${parsed.nationalNumber}`);
+    if (parsed?.countryCallingCode === '55') return checkFull(`55${parsed.nationalNumber}`, options);
   }
   return fail('length', `${digits.length} digits; expected DDD + number (10 or 11) or 55 + DDD + number (12 or 13)`);
 }

@@ -1,8 +1,14 @@
-import { Type, type TLiteral, type TUnion } from '@sinclair/typebox';
+import { Type, type StringOptions, type TLiteral, type TUnion } from '@sinclair/typebox';
 import { INTERACTION_KINDS } from '../db/schema/index.js';
 import { Nullable } from '../http/schemas.js';
 
 /** Schema pieces the CRM's resources share. */
+/** A custom field's key: its name in the API and the CSV header. */
+export const FieldKey = (opts: StringOptions = {}) => Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', maxLength: 40, ...opts });
+/** Values of custom fields by key (of a contact, a ticket, a form). */
+export const CustomValues = Type.Record(FieldKey(), Nullable(Type.Union([Type.String({ maxLength: 5000 }), Type.Number({ minimum: -1e15, maximum: 1e15 })])), {
+  maxProperties: 200,
+});
 export const Literals = <T extends string>(values: readonly T[]): TUnion<TLiteral<T>[]> => Type.Union(values.map((v) => Type.Literal(v)));
 export const Name = (max = 80) => Type.String({ minLength: 1, maxLength: max });
 export const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));

@@ -1,6 +1,7 @@
 /**
  * The dialer: campaign pacing (pure), abandon accounting, contact selection and compliance
- * rules, and a simulation of a campaign in virtual time. Other modules import dialer/ only
+ * rules, a simulation of a campaign in virtual time; contact groups, strategies, campaigns
+ * and the checks made before each dial. Other modules import dialer/ only
  * from here.
  */
 export * from './dialer.model.js';
@@ -11,3 +12,8 @@ export * from './abandon.logic.js';
 export { wilsonInterval } from './stats.logic.js';
 export * from './scenario.logic.js';
 export * from './simulation.logic.js';
+export * from './compliance.logic.js';
+export * from './campaign.logic.js';
+export { dispositionActions, type Tabulated, type DispositionContext } from './disposition.logic.js';
+export { DialerService, type DialerDeps, type CommandResult } from './dialer.service.js';
+export { dialerRoutes } from './dialer.routes.js';

@@ -22,6 +22,8 @@ export interface Viewer {
   topics: readonly Topic[];
   /** Agents see only the calls of this extension. */
   extension: string | null;
+  /** The teams a supervisor supervises (on topics limited to them); ignored for other levels. */
+  supervisedTeams: readonly number[];
 }
 
 /** A socket as the hub sees it. */
@@ -116,10 +118,24 @@ export interface HubConnection {
 
 export const DEFAULT_HEARTBEAT_MS = 20_000;
 
-/** Is this event for this viewer (agents see only their own phone's events on some topics)? */
+/**
+ * Is this event for this viewer? On some topics agents see only their own phone's events and
+ * supervisors only their teams' (admins and super users see all of their tenant's).
+ */
 export function shows(viewer: Viewer, topic: Topic, event: LiveEvent): boolean {
-  if (!TOPICS[topic].agentsOwnOnly || viewer.level !== 'agent' || viewer.superUser) return true;
-  return viewer.extension !== null && (event.parties ?? []).includes(viewer.extension);
+  if (viewer.superUser) return true;
+  const rules = TOPICS[topic];
+  if (rules.agentsOwnOnly && viewer.level === 'agent') return viewer.extension !== null && (event.parties ?? []).includes(viewer.extension);
+  if (rules.supervisorsOwnTeams && viewer.level === 'supervisor') return (event.teams ?? []).some((t) => viewer.supervisedTeams.includes(t));
+  return true;
+}
+
+/**
+ * A message as JSON without its `seq`, so that one event is serialised once for all its
+ * sockets and each gets `{"seq":N,` + the rest.
+ */
+function body(type: string, at: number, topic: Topic | undefined, data: Record<string, unknown> | undefined): string {
+  return JSON.stringify({ type, at: new Date(at).toISOString(), ...(topic ? { topic } : {}), ...(data ? { data } : {}) });
 }
 
 export class EventHub implements EventPublisher {
@@ -271,9 +287,11 @@ export class EventHub implements EventPublisher {
   private deliver(e: Envelope): void {
     const targets = e.tenantId === null ? this.connections : this.byTenant.get(e.tenantId);
     if (!targets) return;
+    let text: string | undefined;
     for (const conn of [...targets]) {
       if (conn.topics.has(e.topic) && shows(conn.viewer, e.topic, e.event)) {
-        this.send(conn, e.event.type, { topic: e.topic, data: e.event.data, at: e.at });
+        text ??= body(e.event.type, e.at, e.topic, e.event.data);
+        this.write(conn, text);
       }
     }
   }
@@ -312,21 +330,20 @@ export class EventHub implements EventPublisher {
     }
   }
 
-  private send(conn: Connection, type: string, extra: { topic?: Topic; data?: Record<string, unknown>; at?: number } = {}): void {
+  private send(conn: Connection, type: string, extra: { topic?: Topic; data?: Record<string, unknown> } = {}): void {
+    if (conn.closed) return;
+    this.write(conn, body(type, this.o.clock.now(), extra.topic, extra.data));
+  }
+
+  /** Sends a `body()` with the connection's next `seq` (a `ServerMessage`). */
+  private write(conn: Connection, text: string): void {
     if (conn.closed) return;
     if (conn.transport.buffered() > this.maxBuffered) {
       this.log.warn({ connectionId: conn.id, userId: conn.viewer.userId }, 'events socket too slow; closing it');
       return this.close(conn, CloseCode.tooSlow, 'too slow: reconnect and resynchronise');
     }
-    const msg: ServerMessage = {
-      seq: ++conn.seq,
-      type,
-      at: new Date(extra.at ?? this.o.clock.now()).toISOString(),
-      ...(extra.topic ? { topic: extra.topic } : {}),
-      ...(extra.data ? { data: extra.data } : {}),
-    };
     try {
-      conn.transport.send(JSON.stringify(msg));
+      conn.transport.send(`{"seq":${++conn.seq},${text.slice(1)}`);
     } catch (err) {
       this.log.debug({ err, connectionId: conn.id }, 'events socket send failed; dropping it');
       this.drop(conn);

@@ -17,7 +17,10 @@ declare module 'fastify' {
 }
 
 const topicList = Object.entries(TOPICS)
-  .map(([name, t]) => `\`${name}\` (needs ${t.module}:read${t.agentsOwnOnly ? '; agents get only their own extension’s' : ''}): ${t.about}`)
+  .map(
+    ([name, t]) =>
+      `\`${name}\` (needs ${t.module}:read${t.agentsOwnOnly ? '; agents get only their own extension’s' : ''}${t.supervisorsOwnTeams ? '; supervisors only their teams’' : ''}): ${t.about}`,
+  )
   .join('; ');
 
 const description = `A WebSocket (send \`Upgrade: websocket\`; a plain GET answers 426). Authenticated by the session cookie; the page's Origin must be this server or one of ATENDE_CORS_ORIGINS. Scoped to the session's tenant (a super user's choice: PUT /api/v1/me/tenant).
@@ -38,6 +41,7 @@ function viewerOf(app: FastifyInstance, found: Pick<Authenticated, 'principal' |
     superUser: p.superUser,
     topics: TOPIC_NAMES.filter((t) => p.superUser || allows(found.permissions, { module: TOPICS[t].module, action: 'read' })),
     extension: app.org.repo.getUser(p.userId)?.extension ?? null,
+    supervisedTeams: p.level === 'supervisor' && !p.superUser ? app.org.repo.teamsSupervisedBy(p.activeTenantId, p.userId) : [],
   };
 }
 

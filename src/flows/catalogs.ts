@@ -2,6 +2,7 @@
  * What call flows need from the modules that own the other kinds of destination and the
  * tenants' prompts. Each owner registers what it knows; flows never reads their tables.
  */
+import { NUMBER_PROMPTS } from '../calls/number-prompts.logic.js';
 import { invalidField } from '../kernel/index.js';
 import type { Media } from '../telephony/call-control.js';
 import { describeDestination, isRowDestination, type Destination, type RowDestinationKind } from './destination.js';
@@ -87,18 +88,13 @@ export const SOUNDS = {
   queueWait: 'atende-queue-wait',
   minute: 'atende-minute',
   minutes: 'atende-minutes',
+  queueLessThanAMinute: 'atende-queue-less-than-a-minute',
   fallbackTone: 'atende-fallback-tone',
 } as const;
 
-const NUMBER_SOUNDS = [
-  ...Array.from({ length: 21 }, (_, i) => `atende-num-${i}`),
-  ...[30, 40, 50, 60, 70, 80, 90, 100, 200, 300, 400, 500, 600, 700, 800, 900].map((n) => `atende-num-${n}`),
-  'atende-num-cento',
-  'atende-num-and',
-];
 
 /** Every name a `{kind:'sound'}` reference may use. */
-export const SOUND_NAMES: ReadonlySet<string> = new Set([...Object.values(SOUNDS), ...NUMBER_SOUNDS]);
+export const SOUND_NAMES: ReadonlySet<string> = new Set([...Object.values(SOUNDS), ...NUMBER_PROMPTS]);
 
 /** Throws a 400 naming the field for a prompt the tenant does not have or a sound Atende does not ship. */
 export function checkPromptRef(prompts: PromptCatalog | undefined, tenantId: number, ref: PromptRef, field: string): void {

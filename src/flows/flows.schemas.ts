@@ -172,13 +172,15 @@ export const StatusQuery = Type.Object({ at: Type.Optional(DateTime({ descriptio
 
 // ---- IVRs
 
+/** A node's id inside its IVR. */
+const NodeId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$', maxLength: 40 });
 const Seconds = (r: { min: number; max: number }, description: string) => Type.Integer({ minimum: r.min, maximum: r.max, description });
 export const NodeTargetSchema = Type.Union([
-  Type.Object({ node: Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$', maxLength: 40 }) }, closed),
+  Type.Object({ node: NodeId }, closed),
   Type.Object({ destination: DestinationSchema }, closed),
 ]);
 const waitingFields = {
-  id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$', maxLength: 40 }),
+  id: NodeId,
   name: Type.Optional(Type.String({ maxLength: 80 })),
   bargeIn: Type.Optional(Type.Boolean({ description: 'a digit stops the prompt (default true)' })),
   timeoutSeconds: Type.Optional(Seconds(IVR_LIMITS.timeoutSeconds, 'wait for the first digit after the prompt (default 5)')),
@@ -230,7 +232,7 @@ const PlayNodeSchema = Type.Object(
 export const IvrDefinitionSchema = Type.Object(
   {
     language: Type.Optional(Language),
-    root: Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$', maxLength: 40 }),
+    root: NodeId,
     nodes: Type.Array(Type.Union([MenuNodeSchema, CollectNodeSchema, PlayNodeSchema]), { minItems: 1, maxItems: IVR_LIMITS.nodes }),
   },
   closed,

@@ -8,6 +8,12 @@ import { MULTILINE } from './validation.js';
  */
 export const closed = { additionalProperties: false } as const;
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/**
+ * One of a list of strings (an `anyOf` of constants in the OpenAPI document), typed as the
+ * list's union: a union built from a mapped array would otherwise be typed `never`.
+ */
+export const Literals = <T extends string>(values: readonly T[], description?: string) =>
+  Type.Unsafe<T>(Type.Union(values.map((v) => Type.Literal(v)), description ? { description } : {}));
 
 /** The largest id or offset a client may send (SQLite's INTEGER is 64-bit; JSON numbers are safe to 2^53). */
 export const MAX_ID = Number.MAX_SAFE_INTEGER;
@@ -41,7 +47,7 @@ export const PageOf = <T extends TSchema>(item: T) =>
 /** An instant as RFC 3339 text with its offset; 40 characters hold any such instant with fractions. */
 export const DateTime = (opts: StringOptions = {}) => Type.String({ format: 'date-time', maxLength: 40, ...opts });
 
-export const Timestamps = { createdAt: Type.String({ format: 'date-time' }), updatedAt: Type.String({ format: 'date-time' }) };
+export const Timestamps = { createdAt: DateTime(), updatedAt: DateTime() };
 
 export const NoContent = { 204: Type.Null() };
 

@@ -20,9 +20,13 @@ export const systemClock: Clock = {
   },
 };
 
-/** A clock that moves only when told to; due timers fire in order during `advance`. */
+/**
+ * A clock that moves only when told to; due timers fire in order (time, then creation) during
+ * `advance`. Timers sit in a binary heap, so long virtual-time simulations stay fast.
+ */
 export class FakeClock implements Clock {
-  private timers: { at: number; seq: number; fn: () => void }[] = [];
+  private heap: { at: number; seq: number; fn: () => void; live: boolean }[] = [];
+  private live = 0;
   private seq = 0;
 
   constructor(private current = Date.UTC(2026, 0, 5, 12, 0, 0)) {}
@@ -32,26 +36,80 @@ export class FakeClock implements Clock {
   }
 
   setTimeout(fn: () => void, ms: number): Timer {
-    const entry = { at: this.current + Math.max(0, ms), seq: this.seq++, fn };
-    this.timers.push(entry);
-    return { cancel: () => (this.timers = this.timers.filter((t) => t !== entry)) };
+    const entry = { at: this.current + Math.max(0, ms), seq: this.seq++, fn, live: true };
+    this.push(entry);
+    this.live++;
+    return {
+      cancel: () => {
+        if (!entry.live) return;
+        entry.live = false;
+        this.live--;
+      },
+    };
   }
 
   advance(ms: number): void {
     const target = this.current + ms;
     for (;;) {
-      const due = this.timers
-        .filter((t) => t.at <= target)
-        .sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      this.current = due.at;
-      due.fn();
+      const top = this.heap[0];
+      if (!top || top.at > target) break;
+      this.pop();
+      if (!top.live) continue;
+      top.live = false;
+      this.live--;
+      this.current = top.at;
+      top.fn();
     }
     this.current = target;
   }
 
+  /** When the next live timer is due, if any. */
+  nextAt(): number | undefined {
+    while (this.heap[0] && !this.heap[0].live) this.pop();
+    return this.heap[0]?.at;
+  }
+
   pending(): number {
-    return this.timers.length;
+    return this.live;
+  }
+
+  private before(i: number, j: number): boolean {
+    const a = this.heap[i]!;
+    const b = this.heap[j]!;
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  private swap(i: number, j: number): void {
+    const t = this.heap[i]!;
+    this.heap[i] = this.heap[j]!;
+    this.heap[j] = t;
+  }
+
+  private push(entry: (typeof this.heap)[number]): void {
+    this.heap.push(entry);
+    let i = this.heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(i, parent)) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  private pop(): void {
+    const last = this.heap.pop()!;
+    if (this.heap.length === 0) return;
+    this.heap[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.heap.length && this.before(l, m)) m = l;
+      if (r < this.heap.length && this.before(r, m)) m = r;
+      if (m === i) break;
+      this.swap(i, m);
+      i = m;
+    }
   }
 }

@@ -8,3 +8,5 @@ export * from './file-modes.js';
 export * from './data-dir.js';
 export * from './concurrency.js';
 export * from './live-events.js';
+export * from './weekly.js';
+export * from './csv.js';

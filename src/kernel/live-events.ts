@@ -6,14 +6,17 @@
 
 /**
  * Every topic a browser may subscribe to: the permission module a subscriber needs (`read`),
- * and whether agents see only events about their own phone. Adding a topic is one line here
- * (e.g. `queues: { module: 'queues', agentsOwnOnly: false, about: '…' }` with the ACD).
+ * whether agents see only events about their own phone, and whether supervisors see only
+ * events about the teams they supervise. Adding a topic is one line here.
  */
 export const TOPICS = {
-  calls: { module: 'calls', agentsOwnOnly: true, about: 'call.started, call.answered, call.ended' },
-  system: { module: 'self', agentsOwnOnly: false, about: 'system.readiness: database, ARI and AMI up or down' },
-  imports: { module: 'imports', agentsOwnOnly: false, about: 'import.progressed: rows read, imported and rejected while a CSV import runs, and its end' },
-} as const satisfies Record<string, { module: string; agentsOwnOnly: boolean; about: string }>;
+  calls: { module: 'calls', agentsOwnOnly: true, supervisorsOwnTeams: false, about: 'call.started, call.answered, call.ended' },
+  system: { module: 'self', agentsOwnOnly: false, supervisorsOwnTeams: false, about: 'system.readiness: database, ARI and AMI up or down' },
+  queues: { module: 'queues', agentsOwnOnly: false, supervisorsOwnTeams: false, about: 'queue.changed: a queue’s waiting interactions, longest wait and agents by state' },
+  agents: { module: 'agent', agentsOwnOnly: true, supervisorsOwnTeams: true, about: 'agent.changed (state, pause, wrap-up, phone), agent.notice (pause limit, automatic pause, working hours ended)' },
+  telephony: { module: 'telephony', agentsOwnOnly: false, supervisorsOwnTeams: false, about: 'telephony.status: spans in alarm, trunks registered, phones registered or unreachable' },
+  imports: { module: 'imports', agentsOwnOnly: false, supervisorsOwnTeams: false, about: 'import.progressed: rows read, imported and rejected while a CSV import runs, and its end' },
+} as const satisfies Record<string, { module: string; agentsOwnOnly: boolean; supervisorsOwnTeams: boolean; about: string }>;
 
 export type Topic = keyof typeof TOPICS;
 export const TOPIC_NAMES = Object.keys(TOPICS) as Topic[];
@@ -29,6 +32,11 @@ export interface LiveEvent {
    * events (`agentsOwnOnly`), an agent receives it only when its extension is among them.
    */
   parties?: readonly string[];
+  /**
+   * Teams the event is about; on topics where supervisors see only their teams
+   * (`supervisorsOwnTeams`), a supervisor receives it only when it supervises one of them.
+   */
+  teams?: readonly number[];
 }
 
 export interface EventPublisher {

@@ -186,6 +186,16 @@ export class OrgRepo {
     for (const list of out.values()) list.sort((a, b) => a - b);
     return out;
   }
+  /** The teams of a tenant a user supervises. */
+  teamsSupervisedBy(tenantId: number, userId: number): number[] {
+    return this.db
+      .select({ teamId: teamSupervisors.teamId })
+      .from(teamSupervisors)
+      .where(and(eq(teamSupervisors.tenantId, tenantId), eq(teamSupervisors.userId, userId)))
+      .orderBy(asc(teamSupervisors.teamId))
+      .all()
+      .map((r) => r.teamId);
+  }
   setSupervisors(tenantId: number, teamId: number, userIds: number[]): void {
     this.db.delete(teamSupervisors).where(eq(teamSupervisors.teamId, teamId)).run();
     if (userIds.length > 0) {

@@ -116,3 +116,36 @@ export function causeOfDialStatus(dialStatus: string | undefined): number | unde
       return undefined;
   }
 }
+
+const SIP_REASONS: Readonly<Record<number, string>> = {
+  302: 'Moved Temporarily',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  410: 'Gone',
+  480: 'Temporarily Unavailable',
+  484: 'Address Incomplete',
+  486: 'Busy Here',
+  488: 'Not Acceptable Here',
+  500: 'Server Internal Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  603: 'Decline',
+};
+
+/** chan_pjsip's hangup_cause2sip; a cause it does not map goes out as pjsip's default for an unanswered INVITE. */
+const CAUSE_TO_SIP: Readonly<Record<number, number>> = {
+  1: 404, 2: 404, 3: 404, 17: 486, 18: 408, 19: 480, 20: 480, 21: 403, 22: 410, 23: 302, 27: 502, 28: 484,
+  29: 501, 31: 480, 34: 503, 38: 500, 42: 503, 58: 488, 66: 503, 127: 500,
+};
+
+/**
+ * The SIP final response a SIP trunk's caller gets when Asterisk hangs up an unanswered call
+ * with `cause`: unmapped causes (16, 41, …) become 603 Decline, a final answer carriers do not
+ * reroute (ASTERISK-FACTS: hangup causes).
+ */
+export function sipAnswerOfCause(cause: number): { code: number; reason: string } {
+  const code = CAUSE_TO_SIP[cause] ?? 603;
+  return { code, reason: SIP_REASONS[code]! };
+}

@@ -1,5 +1,5 @@
 export * from './call-control.js';
-export { classifyCause, causeText } from './causes.js';
+export { classifyCause, causeText, sipAnswerOfCause } from './causes.js';
 export { collectDigitsFromEvents, type DigitsRunnerDeps } from './digits.js';
 export { startDigits, stepDigits, type DigitsEvent, type DigitsState, type DigitsStep } from './digits.logic.js';
 export {

@@ -7,7 +7,6 @@ import type { CallControl } from './call-control.js';
 import { createAmiClient, type AmiClient } from './ami/index.js';
 import { createAriCallControl } from './ari/index.js';
 import type { Emulator } from './emulator/index.js';
-import { webphoneRoutes, type WebphoneAccounts } from './webphone.routes.js';
 
 /**
  * Connects Atende to its Asterisk: the one named by `ATENDE_ARI_URL`, or, when none is, the
@@ -21,6 +20,10 @@ export interface Telephony {
   emulator?: Emulator;
   /** Routes to mount under /api/v1 (the emulator's control surface in emulator mode). */
   routes: FastifyPluginAsync[];
+  /** Asterisk's configuration directory, where apply writes; undefined when none is known. */
+  configDir: string | undefined;
+  /** Where browsers reach Asterisk's SIP WebSocket (the webphone); undefined when not configured. */
+  webphoneUrl: string | undefined;
   /** Origins the web app may open connections to besides its own (the webphone's SIP WebSocket). */
   connectSources: string[];
   stop(): Promise<void>;
@@ -39,16 +42,18 @@ export async function startTelephony({ config, logger, clock, readiness, dataDir
   let ari = { url: config.asterisk.ari.url, user: config.asterisk.ari.user, password: config.asterisk.ari.password };
   let ami = { ...config.asterisk.ami };
   const routes: FastifyPluginAsync[] = [];
-  const connectSources: string[] = [];
-  // Until extensions are provisioned, only the emulator's phones can take a browser.
-  let webphones: WebphoneAccounts = { forExtension: () => undefined };
+  let configDir = config.asterisk.configDir === '' ? undefined : config.asterisk.configDir;
+  let webphoneUrl = config.asterisk.webphoneUrl === '' ? undefined : config.asterisk.webphoneUrl;
 
   if (usesEmulator(config)) {
     // Loaded only in emulator mode: a production daemon never carries the fake Asterisk.
     const { startEmulator } = await import('./emulator/index.js');
     const { emulatorRoutes } = await import('./emulator/emulator.routes.js');
     const secret = randomBytes(12).toString('hex');
+    // The emulated Asterisk reads its own configuration directory, where apply writes.
+    configDir ??= join(dataDir, 'emulator', 'asterisk');
     const started = await startEmulator({
+      configDir,
       recordingsDir: join(dataDir, 'emulator', 'recordings'),
       ari: { port: 0, user: 'atende', password: secret },
       ami: { port: 0, user: 'atende', secret },
@@ -56,19 +61,13 @@ export async function startTelephony({ config, logger, clock, readiness, dataDir
         { span: 1, signalling: 'pri_cpe', group: 1 },
         { span: 2, signalling: 'mfcr2', group: 2 },
       ],
-      trunks: ['operadora'],
-      phones: ['1001', '1002', '1003', '1004', '1005'].map((ext) => ({ ext })),
       logger,
     });
     emulator = started;
     ari = { url: started.ariUrl, user: started.ariUser, password: started.ariPassword };
     ami = { host: '127.0.0.1', port: started.amiPort, user: started.amiUser, secret: started.amiSecret };
     routes.push(async (app) => app.register(emulatorRoutes, { emulator: started }));
-    const sipWs = new URL(started.sipWsUrl);
-    connectSources.push(sipWs.origin);
-    webphones = {
-      forExtension: (ext, displayName) => ({ sipUser: ext, password: started.webphonePassword(ext), wsUrl: started.sipWsUrl, domain: sipWs.hostname, displayName }),
-    };
+    webphoneUrl ??= started.sipWsUrl;
     readiness.register('asterisk', () => ({ ok: true, detail: 'emulator (no ATENDE_ARI_URL configured)' }));
     logger.warn(
       { ariUrl: started.ariUrl, amiPort: started.amiPort },
@@ -94,8 +93,6 @@ export async function startTelephony({ config, logger, clock, readiness, dataDir
     else if (e.type === 'ContactStatus') logger.info({ endpoint: e.endpoint, status: e.status }, 'phone contact status');
   });
 
-  routes.push(webphoneRoutes(webphones));
-
   ariHandle.start();
   amiClient.start();
 
@@ -104,7 +101,9 @@ export async function startTelephony({ config, logger, clock, readiness, dataDir
     ami: amiClient,
     emulator,
     routes,
-    connectSources,
+    configDir,
+    webphoneUrl,
+    connectSources: webphoneUrl ? [new URL(webphoneUrl).origin] : [],
     async stop() {
       await Promise.allSettled([ariHandle.stop(), amiClient.stop()]);
       await emulator?.close();

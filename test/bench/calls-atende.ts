@@ -158,7 +158,7 @@ async function run(): Promise<RunResult> {
       logger,
       clock: systemClock,
       config: {
-        asterisk: { ari: { url: ready.ariUrl, user: '', password: '', app: 'atende' }, ami: { host: '', port: 5038, user: '', secret: '' }, soundsDir: '' },
+        asterisk: { ari: { app: 'atende' }, soundsDir: '' },
       },
     });
     await calls.start();

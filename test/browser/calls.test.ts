@@ -1,15 +1,20 @@
 /**
  * Calls in a real browser: a call placed from the emulator's phone panel appears in the calls
  * list and in the count of calls in progress without a reload, and ends there when the caller
- * hangs up (or when Atende does, after its welcome prompt); the daemon stopped shows the
+ * hangs up (or when Atende does, after an announcement); the daemon stopped shows the
  * disconnected state, and the page recovers by itself when it is back.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { provisionInboundDid } from '../helpers/provision.js';
 import { keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Atende } from './harness.js';
 
 const PASSWORD = 'super-senha-1';
 const CALLER = '11987650001';
+/** Routed to a conference room: the call stays up until someone hangs up. */
+const ROOM_DID = '1133334444';
+/** Routed to a spoken announcement, after which Atende hangs up. */
+const WELCOME_DID = '1133335555';
 
 let atende: Atende;
 let browser: Browser;
@@ -20,6 +25,10 @@ let problems: string[];
 
 beforeAll(async () => {
   atende = await startAtende({ ATENDE_ADMIN_PASSWORD: PASSWORD });
+  const admin = await atende.api('admin', PASSWORD);
+  const api = (method: string, path: string, body?: unknown) => admin.call(method, `/api/v1${path}`, body);
+  await provisionInboundDid(api, { did: ROOM_DID, span: 1 });
+  await provisionInboundDid(api, { did: WELCOME_DID, target: { say: 'Bem-vindo ao Atende.' } });
   browser = await launchBrowser();
   context = await newContext(browser, atende);
   calls = await context.newPage();
@@ -53,6 +62,9 @@ describe('calls, live', () => {
     panel = emulator;
     await emulator.goto('/telephony/emulator');
     await emulator.getByRole('heading', { name: 'Emulador', level: 1 }).waitFor();
+    // The panel offers what was applied: span 1 only (no SIP trunk exists).
+    await expect.poll(() => emulator.getByRole('combobox', { name: 'Entrada por' }).textContent()).toBe('Tronco E1 1');
+    await emulator.getByLabel('Número discado (DID)', { exact: true }).fill(ROOM_DID);
     await emulator.getByLabel('Número de origem', { exact: true }).fill(CALLER);
     await emulator.getByRole('button', { name: 'Ligar' }).click();
 
@@ -70,6 +82,7 @@ describe('calls, live', () => {
 
     expect(await seriousA11yViolations(calls), 'calls').toEqual([]);
     await screenshot(calls, 'calls');
+    await emulator.getByLabel('Número discado (DID)', { exact: true }).fill(WELCOME_DID);
     await emulator.getByLabel('Número de origem', { exact: true }).fill('11987650002');
     await emulator.getByRole('button', { name: 'Ligar' }).click();
     await emulator.getByRole('row').filter({ hasText: '11987650002' }).waitFor();
@@ -77,7 +90,7 @@ describe('calls, live', () => {
     await screenshot(emulator, 'emulator');
     await emulator.close();
     panel = undefined;
-    // Left alone, the call hears the welcome prompt and Atende hangs up: the list says so.
+    // Left alone, the call hears the announcement and Atende hangs up: the list says so.
     const second = calls.getByRole('row').filter({ hasText: '11987650002' });
     await second.getByText('Encerrada').waitFor();
     expect(await second.textContent()).toContain('pelo Atende');

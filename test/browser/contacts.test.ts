@@ -3,65 +3,29 @@
  * and per-row problems (and their CSV), the contact found by phone and its history; a blacklist
  * number refused next to its field, then listed; a status with the do-not-call action.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { validCnpj } from '../helpers/app.js';
-import { keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { crmSession } from './crm-session.js';
+import { screenshot, seriousA11yViolations } from './harness.js';
 
-const ADMIN_PASSWORD = 'super-senha-1';
-const PASSWORD = 'senha-teste-1';
-
-let atende: Atende;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let problems: string[];
-let manager: Api;
-
-beforeAll(async () => {
-  atende = await startAtende({ ATENDE_ADMIN_PASSWORD: ADMIN_PASSWORD });
-  const root = await atende.api('admin', ADMIN_PASSWORD);
-  const tenant = (await root.must<{ id: number }>('POST', '/api/v1/tenants', { legalName: 'Loja Azul Ltda', cnpj: validCnpj(31) })).id;
-  await root.must('POST', `/api/v1/users?tenantId=${tenant}`, { name: 'Gerente Azul', login: 'gerente.azul', level: 'admin', password: PASSWORD, passwordChangeRequired: false });
-  manager = await atende.api('gerente.azul', PASSWORD);
-  browser = await launchBrowser();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && page) await keepFailure(page, ctx.task.name);
-  await context?.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await atende?.close();
-});
-
-async function open(path: string): Promise<void> {
-  context = await newContext(browser, atende);
-  page = await context.newPage();
-  problems = watchProblems(page, [/WebSocket connection to .* failed/]);
-  await logIn(page, 'gerente.azul', PASSWORD);
-  await page.getByRole('navigation', { name: 'Navegação' }).first().waitFor();
-  await page.goto(path);
-}
+const crm = crmSession({ legalName: 'Loja Azul Ltda', cnpjSeed: 31, admin: 'Gerente Azul', login: 'gerente.azul' });
+const open = (path: string) => crm.open(path);
 
 const CSV = ['nome;telefone1;telefone2;email', 'Maria Silva;(48) 99999-9999;;maria@example.com', 'João Souza;11 98765-4321;;', 'Sem Telefone;(20) 98765-4321;;', ';11987650000;;'].join('\r\n');
 
 describe('CRM screens', () => {
   it('imports a CSV with good and bad rows: the progress, the counts, each bad row with its reason and their CSV, the history', async () => {
     await open('/contacts/imports');
-    await page.getByRole('heading', { name: 'Importação de contatos', level: 1 }).waitFor();
-    await page.getByLabel('Arquivo CSV').setInputFiles({ name: 'clientes.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') });
-    await page.getByRole('button', { name: 'Importar', exact: true }).click();
+    await crm.page.getByRole('heading', { name: 'Importação de contatos', level: 1 }).waitFor();
+    await crm.page.getByLabel('Arquivo CSV').setInputFiles({ name: 'clientes.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') });
+    await crm.page.getByRole('button', { name: 'Importar', exact: true }).click();
 
-    const progress = page.getByRole('region', { name: 'Progresso da importação' });
+    const progress = crm.page.getByRole('region', { name: 'Progresso da importação' });
     await expect.poll(() => progress.getByRole('status').textContent()).toContain('Concluída');
     expect(await progress.getByRole('status').textContent()).toContain('4 linhas lidas, 2 importadas, 2 recusadas');
     expect(await progress.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
     await progress.getByRole('button', { name: 'Ver problemas por linha' }).click();
 
-    const list = page.getByRole('region', { name: 'Problemas de clientes.csv' });
+    const list = crm.page.getByRole('region', { name: 'Problemas de clientes.csv' });
     const line4 = list.getByRole('row').filter({ hasText: '(20) 98765-4321' });
     await line4.first().waitFor();
     expect(await line4.first().textContent()).toContain('DDD 20');
@@ -69,34 +33,34 @@ describe('CRM screens', () => {
     const missingName = list.getByRole('row').filter({ hasText: 'nome' });
     expect(await missingName.first().textContent()).toMatch(/^5/);
     const csvHref = await list.getByRole('link', { name: 'Baixar problemas (CSV)' }).getAttribute('href');
-    const csv = await page.request.get(csvHref!);
+    const csv = await crm.page.request.get(csvHref!);
     expect(await csv.text()).toContain('4;telefone1;(20) 98765-4321;phone_ddd;');
     // The history lists the import for whoever opens the screen later.
-    const history = page.getByRole('row').filter({ hasText: 'clientes.csv' });
+    const history = crm.page.getByRole('row').filter({ hasText: 'clientes.csv' });
     await expect.poll(() => history.first().textContent()).toContain('Concluída');
-    expect(await seriousA11yViolations(page)).toEqual([]);
-    await screenshot(page, 'contacts-import');
-    expect(problems).toEqual([]);
+    expect(await seriousA11yViolations(crm.page)).toEqual([]);
+    await screenshot(crm.page, 'contacts-import');
+    expect(crm.problems).toEqual([]);
   });
 
   it('a contact found by any way of writing its phone shows its history on every channel; an in-person attendance joins it', async () => {
-    const paula = await manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Paula Reis', phones: [{ number: '31988881111' }] });
-    const call = await manager.must<{ id: number; protocol: string }>('POST', '/api/v1/interactions', { contactId: paula.id, kind: 'inbound', channel: 'voice', serviceName: 'SAC' });
-    await manager.must('POST', `/api/v1/interactions/${call.id}/finish`, { note: 'segunda via do boleto' });
+    const paula = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Paula Reis', phones: [{ number: '31988881111' }] });
+    const call = await crm.manager.must<{ id: number; protocol: string }>('POST', '/api/v1/interactions', { contactId: paula.id, kind: 'inbound', channel: 'voice', serviceName: 'SAC' });
+    await crm.manager.must('POST', `/api/v1/interactions/${call.id}/finish`, { note: 'segunda via do boleto' });
     await open('/contacts');
-    await page.getByLabel('Telefone', { exact: true }).fill('(31) 9 8888-1111');
-    await page.getByRole('button', { name: 'Pesquisar' }).click();
-    await expect.poll(() => page.getByRole('row').count()).toBe(2);
-    await page.getByRole('link', { name: 'Paula Reis' }).click();
-    await page.getByRole('heading', { name: 'Paula Reis', level: 1 }).waitFor();
-    const timeline = page.getByRole('region', { name: 'Histórico' });
+    await crm.page.getByLabel('Telefone', { exact: true }).fill('(31) 9 8888-1111');
+    await crm.page.getByRole('button', { name: 'Pesquisar' }).click();
+    await expect.poll(() => crm.page.getByRole('row').count()).toBe(2);
+    await crm.page.getByRole('link', { name: 'Paula Reis' }).click();
+    await crm.page.getByRole('heading', { name: 'Paula Reis', level: 1 }).waitFor();
+    const timeline = crm.page.getByRole('region', { name: 'Histórico' });
     const voice = timeline.getByRole('row').filter({ hasText: call.protocol });
     await voice.waitFor();
     expect(await voice.textContent()).toContain('segunda via do boleto');
     expect(await voice.textContent()).toContain('SAC');
 
-    await page.getByRole('button', { name: 'Atendimento presencial' }).click();
-    const visit = page.getByRole('dialog', { name: 'Atendimento presencial' });
+    await crm.page.getByRole('button', { name: 'Atendimento presencial' }).click();
+    const visit = await crm.dialog('Atendimento presencial');
     await visit.getByLabel('Serviço').fill('Loja Centro');
     await visit.getByLabel('Descrição').fill('Trocou o aparelho');
     await visit.getByRole('button', { name: 'Salvar' }).click();
@@ -104,15 +68,15 @@ describe('CRM screens', () => {
     await inPerson.waitFor();
     expect(await inPerson.textContent()).toContain('Presencial');
     await expect.poll(() => timeline.getByRole('row').count()).toBe(3);
-    expect(await seriousA11yViolations(page)).toEqual([]);
-    await screenshot(page, 'contact');
-    expect(problems).toEqual([]);
+    expect(await seriousA11yViolations(crm.page)).toEqual([]);
+    await screenshot(crm.page, 'contact');
+    expect(crm.problems).toEqual([]);
   });
 
   it('a blacklist number that cannot be Brazilian is refused next to its field; fixed, it is listed', async () => {
     await open('/contacts/blacklist');
-    await page.getByRole('button', { name: 'Novo número' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Novo número' });
+    await crm.page.getByRole('button', { name: 'Novo número' }).click();
+    const dialog = await crm.dialog('Novo número');
     await dialog.getByLabel('Número', { exact: true }).fill('123');
     await dialog.getByLabel('Motivo').fill('pediu para sair');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
@@ -121,51 +85,51 @@ describe('CRM screens', () => {
     await dialog.getByLabel('Número', { exact: true }).fill('(11) 98765-4321');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    const row = page.getByRole('row').filter({ hasText: '5511987654321' });
+    const row = crm.page.getByRole('row').filter({ hasText: '5511987654321' });
     await row.waitFor();
     expect(await row.textContent()).toContain('Ativo (nunca discar)');
-    const check = await manager.must<{ blacklisted: boolean }>('GET', '/api/v1/blacklist/check?number=11987654321&direction=outbound');
+    const check = await crm.manager.must<{ blacklisted: boolean }>('GET', '/api/v1/blacklist/check?number=11987654321&direction=outbound');
     expect(check.blacklisted).toBe(true);
-    expect(await seriousA11yViolations(page)).toEqual([]);
-    expect(problems).toEqual([]);
+    expect(await seriousA11yViolations(crm.page)).toEqual([]);
+    expect(crm.problems).toEqual([]);
   });
 
   it('a status that marks the contact do-not-call is created in its group and listed with its action; the protocol switch is saved', async () => {
-    await manager.must('POST', '/api/v1/tabulations/groups', { name: 'Cobrança' });
+    await crm.manager.must('POST', '/api/v1/tabulations/groups', { name: 'Cobrança' });
     await open('/contacts/statuses');
-    await page.getByRole('button', { name: 'Novo status' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Novo status' });
+    await crm.page.getByRole('button', { name: 'Novo status' }).click();
+    const dialog = await crm.dialog('Novo status');
     await dialog.getByRole('combobox', { name: 'Grupo' }).click();
-    await page.getByRole('option', { name: 'Cobrança' }).click();
+    await crm.page.getByRole('option', { name: 'Cobrança' }).click();
     await dialog.getByLabel('Nome', { exact: true }).fill('Não ligar mais');
     await dialog.getByLabel('Marcar contato como não ligar').check();
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    const row = page.getByRole('row').filter({ hasText: 'Não ligar mais' });
+    const row = crm.page.getByRole('row').filter({ hasText: 'Não ligar mais' });
     await row.waitFor();
     expect(await row.textContent()).toContain('Marcar contato como não ligar');
     expect(await row.textContent()).toContain('Cobrança');
     // The tenant-wide switch: the external protocol on every finish.
-    await page.getByLabel('Exigir protocolo externo em toda finalização').check();
-    await expect.poll(async () => (await manager.must<{ requireProtocol: boolean }>('GET', '/api/v1/crm/settings')).requireProtocol).toBe(true);
-    expect(await seriousA11yViolations(page)).toEqual([]);
-    expect(problems).toEqual([]);
+    await crm.page.getByLabel('Exigir protocolo externo em toda finalização').check();
+    await expect.poll(async () => (await crm.manager.must<{ requireProtocol: boolean }>('GET', '/api/v1/crm/settings')).requireProtocol).toBe(true);
+    expect(await seriousA11yViolations(crm.page)).toEqual([]);
+    expect(crm.problems).toEqual([]);
   });
 
   it('a custom field defined on its screen appears in the contact form; a value that breaks its mask is refused next to it', async () => {
     await open('/contacts/fields');
-    await page.getByRole('button', { name: 'Novo campo' }).click();
-    const def = page.getByRole('dialog', { name: 'Novo campo' });
+    await crm.page.getByRole('button', { name: 'Novo campo' }).click();
+    const def = await crm.dialog('Novo campo');
     await def.getByLabel('Rótulo').fill('CEP de cobrança');
     await def.getByLabel('Chave').fill('cep_cobranca');
     await def.getByLabel('Máscara').fill('99999-999');
     await def.getByRole('button', { name: 'Salvar' }).click();
     await def.waitFor({ state: 'hidden' });
-    await page.getByRole('row').filter({ hasText: 'cep_cobranca' }).waitFor();
+    await crm.page.getByRole('row').filter({ hasText: 'cep_cobranca' }).waitFor();
 
-    await page.goto('/contacts');
-    await page.getByRole('button', { name: 'Novo contato' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Novo contato' });
+    await crm.page.goto('/contacts');
+    await crm.page.getByRole('button', { name: 'Novo contato' }).click();
+    const dialog = await crm.dialog('Novo contato');
     await dialog.getByLabel('Nome', { exact: true }).fill('Carla Dias');
     await dialog.getByLabel('Telefone 1').fill('(21) 99876-5432');
     await dialog.getByLabel('CEP de cobrança').fill('abc');
@@ -175,28 +139,28 @@ describe('CRM screens', () => {
     await dialog.getByLabel('CEP de cobrança').fill('20040020');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    await page.getByRole('link', { name: 'Carla Dias' }).click();
-    await page.getByRole('heading', { name: 'Carla Dias', level: 1 }).waitFor();
-    const data = page.getByRole('region', { name: 'Dados' });
+    await crm.page.getByRole('link', { name: 'Carla Dias' }).click();
+    await crm.page.getByRole('heading', { name: 'Carla Dias', level: 1 }).waitFor();
+    const data = crm.page.getByRole('region', { name: 'Dados' });
     await expect.poll(() => data.textContent()).toContain('20040-020');
-    expect(await page.getByRole('region', { name: 'Telefones' }).textContent()).toContain('+55 (21) 99876-5432');
-    expect(await seriousA11yViolations(page)).toEqual([]);
-    expect(problems).toEqual([]);
+    expect(await crm.page.getByRole('region', { name: 'Telefones' }).textContent()).toContain('+55 (21) 99876-5432');
+    expect(await seriousA11yViolations(crm.page)).toEqual([]);
+    expect(crm.problems).toEqual([]);
   });
 
   it('deleting a macro tag asks again to take its child tags along; both are gone after', async () => {
-    const macro = await manager.must<{ id: number }>('POST', '/api/v1/tabulations/tags', { title: 'Vendas', colour: '#00aa00', kinds: ['inbound'] });
-    await manager.must('POST', '/api/v1/tabulations/tags', { title: 'Upgrade', colour: '#00aa00', kinds: ['inbound'], parentId: macro.id });
+    const macro = await crm.manager.must<{ id: number }>('POST', '/api/v1/tabulations/tags', { title: 'Vendas', colour: '#00aa00', kinds: ['inbound'] });
+    await crm.manager.must('POST', '/api/v1/tabulations/tags', { title: 'Upgrade', colour: '#00aa00', kinds: ['inbound'], parentId: macro.id });
     await open('/contacts/tags');
-    await page.getByRole('row').filter({ hasText: 'Vendas › Upgrade' }).waitFor();
-    await page.getByRole('button', { name: 'Excluir Vendas', exact: true }).click();
-    await page.getByRole('alertdialog').getByRole('button', { name: 'Excluir' }).click();
-    const again = page.getByRole('alertdialog');
+    await crm.page.getByRole('row').filter({ hasText: 'Vendas › Upgrade' }).waitFor();
+    await crm.page.getByRole('button', { name: 'Excluir Vendas', exact: true }).click();
+    await crm.page.getByRole('alertdialog').getByRole('button', { name: 'Excluir' }).click();
+    const again = crm.page.getByRole('alertdialog');
     await expect.poll(() => again.textContent()).toContain('Upgrade');
     await again.getByRole('button', { name: 'Excluir' }).click();
-    await expect.poll(() => page.getByRole('row').filter({ hasText: 'Vendas' }).count()).toBe(0);
-    const left = await manager.must<{ total: number }>('GET', '/api/v1/tabulations/tags');
+    await expect.poll(() => crm.page.getByRole('row').filter({ hasText: 'Vendas' }).count()).toBe(0);
+    const left = await crm.manager.must<{ total: number }>('GET', '/api/v1/tabulations/tags');
     expect(left.total).toBe(0);
-    expect(problems).toEqual([]);
+    expect(crm.problems).toEqual([]);
   });
 });

@@ -33,8 +33,10 @@ const open = async (menu: string, heading = menu) => {
   await nav().getByRole('link', { name: menu, exact: true }).click();
   await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
 };
-const choose = async (combobox: string, option: string, within: Page | ReturnType<Page['locator']> = page) => {
+/** Picks an option; a long list is searched first by typing into its search box, which a screen reader names. */
+const choose = async (combobox: string, option: string, within: Page | ReturnType<Page['locator']> = page, search?: string) => {
   await within.getByRole('combobox', { name: combobox, exact: true }).click();
+  if (search !== undefined) await page.getByRole('searchbox', { name: 'Pesquisar' }).fill(search);
   await page.getByRole('option', { name: option, exact: true }).click();
 };
 
@@ -151,10 +153,7 @@ describe('call flows', () => {
     await page.getByRole('button', { name: 'Novo calendário de feriados' }).click();
     const dialog = page.getByRole('dialog', { name: 'Novo calendário de feriados' });
     await dialog.getByLabel('Nome', { exact: true }).fill('Rio');
-    // A long list is searched by typing into its search box, which a screen reader names.
-    await dialog.getByRole('combobox', { name: 'Estado', exact: true }).click();
-    await page.getByRole('searchbox', { name: 'Pesquisar' }).fill('Rio de J');
-    await page.getByRole('option', { name: 'Rio de Janeiro', exact: true }).click();
+    await choose('Estado', 'Rio de Janeiro', dialog, 'Rio de J');
     await dialog.getByText(/-04-23 — Dia de São Jorge/).waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Salvar' }).click();

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startDaemon, type Daemon } from '../helpers/daemon.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -157,6 +157,11 @@ export interface AxeViolation {
 
 /** axe-core on the page as it is now: the serious and critical violations (should be none). */
 export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
+  // A toast or dialog still fading in has the colours of half its opacity: axe would measure
+  // those. Finite animations and transitions are let finish first (spinners run forever).
+  await page.evaluate(
+    `Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => undefined))).then(() => true)`,
+  );
   await page.evaluate(axeSource);
   // A string, not a function: it runs in the page, where `axe` and `document` exist.
   const violations = (await page.evaluate(
@@ -183,6 +188,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Fills the login screen and presses Entrar. */
+/** Picks an option from the list this select opened (another select's list may still be closing), and waits for the list to close. */
+export async function chooseOption(page: Page, select: Locator, option: string): Promise<void> {
+  await select.click();
+  const list = page.locator(`#${await select.getAttribute('aria-controls')}`);
+  await list.getByRole('option', { name: option, exact: true }).click();
+  await list.waitFor({ state: 'hidden' });
+}
+
 export async function logIn(page: Page, login: string, password: string, opts: { stay?: boolean } = {}): Promise<void> {
   // `stay`: the login page is already open (with where to return afterwards in its URL).
   if (!opts.stay) await page.goto('/login');

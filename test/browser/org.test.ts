@@ -207,6 +207,9 @@ describe('organisation screens', () => {
     await open.focus();
     await page.keyboard.press('Enter');
     const drawer = page.getByRole('dialog').getByRole('navigation', { name: 'Navegação' });
+    // The drawer moves the focus to its close button as it slides in; a person tabs on from there.
+    await drawer.waitFor();
+    await page.locator('.p-drawer-enter-active').waitFor({ state: 'detached' });
     await drawer.getByRole('link', { name: 'Equipes' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Equipes', level: 1 }).waitFor();

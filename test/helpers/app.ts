@@ -17,11 +17,11 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { EventHub } from '../../src/events/index.js';
-import { createModules, type Modules } from '../../src/modules.js';
+import { createModules, type ModuleDeps, type Modules } from '../../src/modules.js';
 import type { Mailer } from '../../src/mail/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { openDatabase } from '../../src/db/client.js';
-import { FakeClock, Readiness, silentLogger, type Logger } from '../../src/kernel/index.js';
+import { FakeClock, Readiness, silentLogger, type Logger, type Random } from '../../src/kernel/index.js';
 import { bootstrap, SYSTEM_ACTOR, type BootstrapResult, type User } from '../../src/org/index.js';
 import type { AccessLevel } from '../../src/http/principal.js';
 
@@ -37,8 +37,12 @@ export interface TestAppOptions {
   logger?: Logger;
   /** Adds to the modules before the app is built (e.g. a test resource's routes). */
   extendModules?: (modules: Modules) => void;
+  /** An Asterisk (usually an emulator) the modules configure: its AMI client and configuration directory. */
+  asterisk?: ModuleDeps['asterisk'];
   /** The SMTP adapter (e.g. one that trusts a test's certificate authority). */
   mailer?: Mailer;
+  /** A seeded random for the routing engine's strategies. */
+  random?: Random;
 }
 
 export interface RequestOptions {
@@ -133,10 +137,19 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const database = openDatabase(join(dataDir, 'atende.db'));
   const readiness = new Readiness();
   readiness.register('database', () => database.writable());
+  // One hub for the modules and the app, as in main.ts: what services push reaches the sockets.
   const events = new EventHub({ clock, logger });
-  const modules = createModules({ config, database, clock, logger, events, ...(opts.mailer ? { mailer: opts.mailer } : {}) });
+  const modules = createModules({
+    config,
+    database,
+    clock,
+    logger,
+    events,
+    ...(opts.mailer ? { mailer: opts.mailer } : {}),
+    ...(opts.asterisk ? { asterisk: opts.asterisk } : {}),
+  });
   opts.extendModules?.(modules);
-  const deps: AppDeps & { modules: Modules } = { config, database, logger, clock, readiness, modules };
+  const deps: AppDeps & { modules: Modules; events: EventHub } = { config, database, logger, clock, readiness, modules, events };
   let boot: BootstrapResult;
   let app: FastifyInstance;
   try {
@@ -204,7 +217,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
       return app.org.createTenant({ actor: SYSTEM_ACTOR }, { legalName, cnpj: validCnpj(10_000 + ++seq) }).id;
     },
     count(table) {
-      if (!/^[a-z_]+$/.test(table)) throw new Error(`bad table name ${table}`);
+      if (!/^[a-z][a-z0-9_]*$/.test(table)) throw new Error(`bad table name ${table}`);
       return (database.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     },
     async restart() {

@@ -67,7 +67,7 @@ export async function flowsWorld(
     database,
     logger,
     clock,
-    config: { asterisk: { ari: { url: '', user: '', password: '', app: 'atende' }, ami: { host: '127.0.0.1', port: 5038, user: '', secret: '' }, soundsDir: '' } },
+    config: { asterisk: { ari: { app: 'atende' }, soundsDir: '' } },
     handlers: {
       inbound: runner.inboundHandler(
         (_tenant, did) => routes.get(did),

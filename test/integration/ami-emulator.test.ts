@@ -3,10 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { silentLogger } from '../../src/kernel/logger.js';
+import { connectAmi } from '../helpers/ami.js';
 import { nextEvent as next } from '../helpers/events.js';
-import { seededRandom } from '../../src/kernel/random.js';
-import { createAmiClient, type AmiClient, type AmiEvent } from '../../src/telephony/ami/index.js';
+import type { AmiClient, AmiEvent } from '../../src/telephony/ami/index.js';
 import { startEmulator, type Emulator } from '../../src/telephony/emulator/index.js';
 
 let dir: string;
@@ -32,17 +31,7 @@ beforeEach(async () => {
       { span: 2, signalling: 'mfcr2', group: 2 },
     ],
   });
-  client = createAmiClient({
-    port: emulator.amiPort,
-    user: emulator.amiUser,
-    secret: emulator.amiSecret,
-    logger: silentLogger,
-    random: seededRandom(3),
-    backoff: { initialMs: 20, maxMs: 200 },
-  });
-  const up = nextEvent(stateIs('up'));
-  client.start();
-  await up;
+  client = await connectAmi(emulator);
 });
 
 afterEach(async () => {

@@ -38,6 +38,7 @@ import { newCallId, type TenantId } from '../../src/kernel/index.js';
 import { emulatorRoutes } from '../../src/telephony/emulator/emulator.routes.js';
 import { startEmulator } from '../../src/telephony/emulator/index.js';
 import { pcmTone, wavHeader } from '../../src/telephony/emulator/wav.js';
+import { connectAmi } from '../helpers/ami.js';
 import { ADMIN_PASSWORD, createTestApp } from '../helpers/app.js';
 import { describeOp, fillPath, operationsOf, type JsonSchema, type Operation } from '../helpers/openapi.js';
 import { boundaryValues, invalidValue, validValue } from '../helpers/schema-arbitrary.js';
@@ -50,8 +51,15 @@ if (seedVar !== undefined) console.log(`[fuzz] ${RUNS} random requests per opera
 // ---------------------------------------------------------------- the world
 
 const dir = mkdtempSync(join(tmpdir(), 'atende-fuzz-'));
-const emulator = await startEmulator({ recordingsDir: dir, speed: 50, trunks: ['trunk1'] });
-const t = await createTestApp({ extendModules: (m) => m.routes.push(async (app) => app.register(emulatorRoutes, { emulator })) });
+// Asterisk as a deployment has it: its configuration directory and AMI, so that apply and its
+// preview answer as they would for an admin, not "not configured".
+const configDir = join(dir, 'asterisk');
+const emulator = await startEmulator({ recordingsDir: dir, speed: 50, trunks: ['trunk1'], configDir });
+const ami = await connectAmi(emulator);
+const t = await createTestApp({
+  asterisk: { ami, configDir },
+  extendModules: (m) => m.routes.push(async (app) => app.register(emulatorRoutes, { emulator })),
+});
 const ops = await operationsOf(t.app);
 const sqlite = t.deps.database.sqlite;
 
@@ -306,6 +314,7 @@ function requests(op: Operation, ids: Map<number, Record<string, unknown>>): fc.
 
 afterAll(async () => {
   await t.close();
+  await ami.stop();
   await emulator.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -4,7 +4,7 @@
  * The process must stay up, say clearly what is wrong, and reconnect by itself.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +64,21 @@ function adapter(overrides: Partial<AriSettings> = {}) {
 const up = (e: TelephonyEvent) => e.type === 'ConnectionChanged' && e.state === 'up';
 const down = (e: TelephonyEvent) => e.type === 'ConnectionChanged' && e.state === 'down';
 
+const fakes: Server[] = [];
+/**
+ * Points an adapter at `fake` (closed after the test), waits until it reports ARI down and not
+ * ready, and returns the log lines so far.
+ */
+async function failingAgainst(fake: Server): Promise<LogLine[]> {
+  fakes.push(fake);
+  await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
+  const { handle, events, lines } = adapter({ url: `http://127.0.0.1:${(fake.address() as AddressInfo).port}` });
+  handle.start();
+  await events.waitFor(down, 5000);
+  expect(handle.readinessProbe().ok).toBe(false);
+  return lines;
+}
+
 beforeAll(async () => {
   process.on('unhandledRejection', unhandled);
   process.on('uncaughtException', uncaught);
@@ -74,6 +89,7 @@ beforeAll(async () => {
 afterEach(async () => {
   for (const l of logs.splice(0)) l.close();
   for (const h of handles.splice(0)) await h.stop();
+  for (const f of fakes.splice(0)) await new Promise<void>((r) => f.close(() => r()));
   await emu.startAri(); // a test that failed half-way must not leave ARI down for the next
 });
 
@@ -193,6 +209,22 @@ describe('misconfiguration', { timeout: 30_000 }, () => {
     expect(!probe.ok && probe.reason).toMatch(/ARI not connected: ARI unreachable at http:\/\/127\.0\.0\.1:\d+/);
   });
 
+  it.each([
+    ['reset', (req: IncomingMessage) => req.socket.resetAndDestroy()],
+    ['closed', (req: IncomingMessage) => req.socket.destroy()],
+  ])('a connection %s under the credential check is tried once more: a live server is not called unreachable', async (_how, drop) => {
+    // The first request's socket goes away, as a kept-alive socket the server closed while idle does.
+    let requests = 0;
+    const fake: Server = createServer((req, res) => {
+      requests += 1;
+      if (requests === 1) return void drop(req);
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Authentication required"}');
+    });
+    const lines = await failingAgainst(fake);
+    await waitFor(() => lines.some((l) => l.msg.startsWith('ARI rejected the credentials (401)')), 5000, 'the rejection logged');
+    expect(lines.filter((l) => /ARI unreachable/.test(l.msg))).toEqual([]);
+  });
+
   it('the API listing fails after the credentials passed: reported, no uncaught throw from ari-client', async () => {
     // /ari/asterisk/info says yes, the Swagger listing says 401: ari-client would throw the
     // string "401 : … resources.json" from an HTTP callback and kill the process.
@@ -203,16 +235,8 @@ describe('misconfiguration', { timeout: 30_000 }, () => {
         res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Authentication required"}');
       }
     });
-    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
-    try {
-      const { handle, events, lines } = adapter({ url: `http://127.0.0.1:${(fake.address() as AddressInfo).port}` });
-      handle.start();
-      await events.waitFor(down, 5000);
-      await waitFor(() => lines.some((l) => /ARI connect failed .*401/.test(l.msg)), 5000, 'the failure logged');
-      expect(handle.readinessProbe().ok).toBe(false);
-    } finally {
-      await new Promise<void>((r) => fake.close(() => r()));
-    }
+    const lines = await failingAgainst(fake);
+    await waitFor(() => lines.some((l) => /ARI connect failed .*401/.test(l.msg)), 5000, 'the failure logged');
   });
 
   it('localhost is replaced by 127.0.0.1', async () => {

@@ -44,7 +44,7 @@ beforeAll(async () => {
     logger: silentLogger,
     clock: systemClock,
     config: {
-      asterisk: { ari: { url: emulator.ariUrl, user: '', password: '', app: 'atende' }, ami: { host: '', port: 5038, user: '', secret: '' }, soundsDir: '' },
+      asterisk: { ari: { app: 'atende' }, soundsDir: '' },
     },
   });
   await calls.start();

@@ -79,6 +79,7 @@ describe('GET /api/v1/calls', () => {
       fromName: null,
       to: '4830001234',
       trunkRef: 'span:1',
+      trunkAttempts: null,
       state: 'ended',
       startedAt: new Date(T - 3 * H).toISOString(),
       answeredAt: new Date(T - 3 * H + 2000).toISOString(),

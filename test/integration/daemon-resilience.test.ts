@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/kernel/index.js';
 import { start, type Running } from '../../src/main.js';
 import { startEmulator } from '../../src/telephony/emulator/index.js';
+import { apiClient, provisionInboundDid } from '../helpers/provision.js';
 
 // The whole daemon in emulator mode, as `npm start` runs it: the emulator's ARI and AMI are
 // killed and restarted under it while a call is up.
@@ -48,6 +49,7 @@ describe('daemon resilience against Asterisk restarts', { timeout: 60_000 }, () 
     expect(login.status).toBe(200);
     cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
     await until('ready', async () => (await readyz()).status === 200);
+    await provisionInboundDid(apiClient(running.url, cookie), { did: '1133334444', span: 1 });
   });
 
   afterAll(async () => {

@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TENANT_CNPJ } from '../../src/org/seed.js';
 import { startDaemon, type Daemon } from '../helpers/daemon.js';
+import { apiClient } from '../helpers/provision.js';
 import { openSocket } from '../helpers/socket.js';
+import { until } from '../helpers/until.js';
 
 const PASSWORD = 'daemon-admin-password';
 let d: Daemon;
@@ -20,12 +22,8 @@ interface SystemBody {
 }
 
 const api = async <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${d.url}/api/v1${path}`, {
-    method,
-    headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as T };
+  const res = await apiClient(d.url, cookie)(method, path, body);
+  return { status: res.status, body: res.body as T };
 };
 
 beforeAll(async () => {
@@ -64,13 +62,21 @@ describe('the running daemon', { timeout: 60_000 }, () => {
     const tenants = await api<{ items: { id: number; cnpj: string }[] }>('GET', '/tenants');
     const demo = tenants.body.items.find((x) => x.cnpj === DEMO_TENANT_CNPJ)!;
     expect((await api('PUT', '/me/tenant', { tenantId: demo.id })).status).toBe(200);
+    // The first start against the emulator gave the demo tenant a span and a DID routed to a
+    // conference room, applied as soon as the emulated Asterisk was connected.
+    const routes = await api<{ items: { did: string; destination: { label: string } }[] }>('GET', '/telephony/inbound-routes');
+    expect(routes.body.items).toEqual([expect.objectContaining({ did: '1133334444', destination: expect.objectContaining({ label: 'conference 5000 (Sala de demonstração)' }) })]);
+    await until('the demo telephony applied', async () => (await api<{ pending: boolean }>('GET', '/telephony/apply')).body.pending === false);
+    await until('chan_dahdi reloaded', async () => (await api<{ module: string }[]>('GET', '/emulator/reloads')).body.some((r) => r.module === 'chan_dahdi'));
 
     const socket = await openSocket(`${d.url.replace(/^http/, 'ws')}/api/v1/events?topics=calls,system`, { cookie, origin: d.url });
     expect((await socket.waitFor((m) => m.type === 'hello')).data?.tenantId).toBe(demo.id);
     expect((await socket.waitFor((m) => m.type === 'system.readiness')).data?.ready).toBe(true);
 
-    const placed = await api('POST', '/emulator/calls', { did: '1133334444', from: '11987654321' });
-    expect(placed.status).toBeLessThan(300);
+    const placed = await api<{ channelId: string }>('POST', '/emulator/calls', { did: '1133334444', from: '11987654321' });
+    expect(placed.status).toBe(201);
+    await socket.waitFor((m) => m.type === 'call.answered' && m.data?.call?.from === '11987654321', 'call answered in the conference room', 30_000);
+    expect((await api('DELETE', `/emulator/calls/${placed.body.channelId}`)).status).toBe(204);
     const ended = await socket.waitFor((m) => m.type === 'call.ended' && m.data?.call?.from === '11987654321', 'call ended', 30_000);
     const callId = ended.data!.call!.callId;
     const types = socket.messages.filter((m) => m.data?.call?.callId === callId).map((m) => m.type);

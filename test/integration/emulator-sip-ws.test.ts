@@ -2,31 +2,55 @@
  * The emulator's SIP over WebSocket, spoken byte for byte by a plain WebSocket client: the
  * upgrade needs the `sip` subprotocol, REGISTER is challenged (401 with a digest nonce), a
  * wrong answer is challenged again, the right one registers the contact (the endpoint goes
- * online for the app), and closing the WebSocket removes it. The WebRTC media is proven by
- * the browser test (test/browser/webphone.test.ts).
+ * online for the app), and closing the WebSocket removes it. The password checked is the one
+ * of the applied pjsip.conf: none before the endpoint is configured, the new one after a change
+ * is reloaded. The WebRTC media is proven by the browser test (test/browser/webphone.test.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { renderAll, type TenantConf } from '../../src/telephony/confgen/index.js';
 import { startEmulator, type Emulator } from '../../src/telephony/emulator/index.js';
 import { digestResponse, parseDigest } from '../../src/telephony/emulator/sip/digest.js';
+import { sipSettings } from '../helpers/telephony-conf.js';
 
 const EXT = '2001';
+const FIRST_SECRET = 'Web-Secret-2001-a';
 let emulator: Emulator;
 let dir: string;
-let password: string;
+let configDir: string;
+let password = FIRST_SECRET;
+
+/** Writes pjsip.conf with extension 2001 as a WebRTC one with this secret, and reloads res_pjsip. */
+async function apply(secret: string): Promise<void> {
+  const tenant: TenantConf = {
+    tenantId: 3,
+    tenantName: 'T',
+    extensions: [{ number: EXT, sipUser: EXT, secret, displayName: 'Web', kind: 'webrtc', codecs: ['ulaw', 'alaw'], maxContacts: 2 }],
+    trunks: [],
+    spans: [],
+    mohClasses: [],
+  };
+  for (const f of renderAll(sipSettings(), [tenant])) {
+    const path = join(configDir, f.path);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, f.content);
+  }
+  await emulator.reload('res_pjsip');
+  password = secret;
+}
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'atende-sipws-'));
-  emulator = await startEmulator({ recordingsDir: join(dir, 'rec'), phones: [{ ext: '1001' }] });
-  password = emulator.webphonePassword(EXT);
+  dir = await mkdtemp(join(tmpdir(), 'atende-sipws-'));
+  configDir = join(dir, 'asterisk');
+  emulator = await startEmulator({ recordingsDir: join(dir, 'rec'), configDir });
 });
 
 afterAll(async () => {
   await emulator.close();
-  rmSync(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true });
 });
 
 /** A SIP client on one WebSocket: send a request, wait for the answer with its CSeq. */
@@ -86,6 +110,15 @@ describe('SIP over WebSocket', () => {
     await expect(connect(['chat'])).rejects.toThrow(/400/);
   });
 
+  it('refuses every password for an endpoint pjsip.conf does not have yet', async () => {
+    const phone = await connect();
+    const challenge = await phone.ask(register());
+    expect(await phone.ask(register(answer(challenge, FIRST_SECRET)))).toMatch(/^SIP\/2\.0 401/);
+    expect(emulator.webphoneRegistrations()).toEqual([]);
+    phone.ws.close();
+    await apply(FIRST_SECRET);
+  });
+
   it('challenges a REGISTER, challenges a wrong password again, registers with the right one, and drops the contact with its WebSocket', async () => {
     const phone = await connect();
     const challenge = await phone.ask(register());
@@ -100,13 +133,25 @@ describe('SIP over WebSocket', () => {
     expect(ok).toMatch(/^SIP\/2\.0 200 OK/);
     expect(ok).toMatch(/Contact: <sip:u1@[^>]+>;expires=300/);
     expect(emulator.webphoneRegistrations()).toMatchObject([{ aor: EXT, userAgent: 'test client' }]);
+    expect(emulator.phones().find((p) => p.ext === EXT)?.registered).toBe(true);
 
+    phone.ws.close();
+    await expect.poll(() => emulator.webphoneRegistrations()).toEqual([]);
+    expect(emulator.phones().find((p) => p.ext === EXT)?.registered).toBe(false);
+  });
+
+  it('checks the secret of the configuration reloaded last', async () => {
+    const old = password;
+    await apply('Web-Secret-2001-b');
+    const phone = await connect();
+    const challenge = await phone.ask(register());
+    expect(await phone.ask(register(answer(challenge, old)))).toMatch(/^SIP\/2\.0 401/);
+    expect(await phone.ask(register(answer(challenge, password)))).toMatch(/^SIP\/2\.0 200 OK/);
     phone.ws.close();
     await expect.poll(() => emulator.webphoneRegistrations()).toEqual([]);
   });
 
-  it('keeps the password of a phone once made, and an unknown user is challenged like a wrong password', async () => {
-    expect(emulator.webphonePassword(EXT)).toBe(password);
+  it('an unknown user is challenged like a wrong password', async () => {
     const phone = await connect();
     const challenge = await phone.ask(register().replaceAll(`sip:${EXT}@`, 'sip:9999@'));
     expect(challenge).toMatch(/^SIP\/2\.0 401/);

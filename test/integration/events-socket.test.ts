@@ -71,6 +71,7 @@ const record = (callId: string, tenantId: number, to = '1133330009'): CallRecord
   causeText: null,
   hangupBy: null,
   endReason: null,
+  trunkAttempts: null,
 });
 
 beforeAll(async () => {
@@ -149,7 +150,8 @@ describe('opening the socket', () => {
     const agent = await t.loginAs('agent', { permissions: ['agent:write'] });
     const s = await open(agent);
     const hello = await s.waitFor(ofType('hello'));
-    expect(hello.data).toMatchObject({ userId: agent.user.id, tenantId: t.tenantA, topics: ['system'] });
+    // `agent` (its own state as an agent) brings the agents topic, where it sees only itself.
+    expect(hello.data).toMatchObject({ userId: agent.user.id, tenantId: t.tenantA, topics: ['system', 'agents'] });
     s.close();
   });
 });

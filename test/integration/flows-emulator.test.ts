@@ -74,7 +74,7 @@ beforeAll(async () => {
     database,
     logger: silentLogger,
     clock: systemClock,
-    config: { asterisk: { ari: { url: emulator.ariUrl, user: '', password: '', app: 'atende' }, ami: { host: '', port: 5038, user: '', secret: '' }, soundsDir: '' } },
+    config: { asterisk: { ari: { app: 'atende' }, soundsDir: '' } },
     handlers: { inbound: runner.inboundHandler((_t, did) => routes.get(did)) },
   });
   await calls.start();

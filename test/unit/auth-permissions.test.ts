@@ -38,7 +38,7 @@ describe('default rights by level', () => {
   it('keeps an agent to its own work', () => {
     expect(can('agent', 'agent', 'write')).toBe(true);
     expect(can('agent', 'interactions', 'write')).toBe(true);
-    for (const m of ['users', 'teams', 'profiles', 'tenants', 'audit', 'telephony', 'reports', 'supervision']) {
+    for (const m of ['users', 'teams', 'profiles', 'tenants', 'audit', 'telephony', 'reports', 'supervision', 'queues']) {
       expect(can('agent', m, 'read')).toBe(false);
     }
   });

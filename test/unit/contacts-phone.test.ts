@@ -38,6 +38,14 @@ describe('Brazilian phone numbers', () => {
     }
   });
 
+  it('puts back the ninth digit of a mobile written without it only when asked (caller ids), never for a landline', () => {
+    expect(checkPhone('(11) 8765-4321', { restoreNinthDigit: true })).toMatchObject({ ok: true, number: '5511987654321', kind: 'mobile' });
+    expect(checkPhone('+55 21 6543 2100', { restoreNinthDigit: true })).toMatchObject({ ok: true, number: '5521965432100', kind: 'mobile' });
+    expect(checkPhone('(11) 3456-7890', { restoreNinthDigit: true })).toMatchObject({ ok: true, number: '551134567890', kind: 'landline' });
+    expect(checkPhone('(11) 1765-4321', { restoreNinthDigit: true })).toMatchObject({ ok: false, problem: 'landline' });
+    expect(checkPhone('(11) 88765-4321', { restoreNinthDigit: true })).toMatchObject({ ok: false, problem: 'ninth_digit' });
+  });
+
   it('formats for reading and builds search keys', () => {
     expect(formatPhone('5511987654321')).toBe('+55 (11) 98765-4321');
     expect(formatPhone('554734322422')).toBe('+55 (47) 3432-2422');

@@ -36,6 +36,7 @@ const viewer = (over: Partial<Viewer> = {}): Viewer => ({
   superUser: false,
   topics: ['calls', 'system'],
   extension: null,
+  supervisedTeams: [],
   ...over,
 });
 
@@ -91,6 +92,36 @@ describe('EventHub', () => {
     expect(ids(agent.t)).toEqual(['mine']);
     expect(ids(noPhone.t)).toEqual([]);
     expect(ids(sup.t)).toEqual(['mine', 'other']);
+  });
+
+  it('shows a supervisor only the agents of the teams it supervises; admins see every team, agents only themselves', () => {
+    const { hub, join } = setup();
+    const topics: Viewer['topics'] = ['agents'];
+    const sup = join(viewer({ level: 'supervisor', supervisedTeams: [1, 3], topics }), ['agents']);
+    const none = join(viewer({ level: 'supervisor', supervisedTeams: [], topics }), ['agents']);
+    const admin = join(viewer({ level: 'admin', topics }), ['agents']);
+    const agent = join(viewer({ level: 'agent', extension: '1002', topics }), ['agents']);
+    const agentEvent = (name: string, extension: string, teams: number[]) => ({ type: 'agent.changed', data: { agent: { name } }, parties: [extension], teams });
+    hub.publish('agents', 10, agentEvent('Ana', '1001', [1]));
+    hub.publish('agents', 10, agentEvent('Bruno', '1002', [2]));
+    hub.publish('agents', 10, agentEvent('Carla', '1003', [3]));
+    hub.publish('agents', 10, agentEvent('Davi', '1004', []));
+    const names = (t: FakeTransport) => t.sent.filter((m) => m.type === 'agent.changed').map((m) => (m.data!.agent as { name: string }).name);
+    expect(names(sup.t)).toEqual(['Ana', 'Carla']);
+    expect(names(none.t)).toEqual([]);
+    expect(names(admin.t)).toEqual(['Ana', 'Bruno', 'Carla', 'Davi']);
+    expect(names(agent.t)).toEqual(['Bruno']);
+  });
+
+  it('serialises an event once for all its sockets, each with its own seq', () => {
+    const { hub, join } = setup();
+    const sockets = [join(), join(), join()];
+    join(viewer(), ['system']);
+    let serialised = 0;
+    const data = { call: { callId: 'c1' }, toJSON: () => (serialised++, { call: { callId: 'c1' } }) };
+    hub.publish('calls', 10, { type: 'call.started', data });
+    expect(serialised).toBe(1);
+    for (const { t } of sockets) expect(t.sent.at(-1)).toEqual({ seq: 3, type: 'call.started', at: expect.any(String), topic: 'calls', data: { call: { callId: 'c1' } } });
   });
 
   it('refuses a subscription request that names a topic the viewer may not read, as a whole', () => {

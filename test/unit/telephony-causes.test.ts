@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { causeText, classifyCause } from '../../src/telephony/index.js';
+import { causeText, classifyCause, sipAnswerOfCause } from '../../src/telephony/index.js';
 
 describe('classifyCause', () => {
   it.each([
@@ -42,5 +42,20 @@ describe('causeText', () => {
 
   it('names a cause without a Q.850 name by its number', () => {
     expect(causeText(77)).toBe('Cause 77');
+  });
+});
+
+describe('sipAnswerOfCause (what a SIP trunk hears when Asterisk refuses the call)', () => {
+  it.each([
+    [1, 404, 'Not Found'],
+    [17, 486, 'Busy Here'],
+    [19, 480, 'Temporarily Unavailable'],
+    [21, 403, 'Forbidden'],
+    [34, 503, 'Service Unavailable'],
+    [42, 503, 'Service Unavailable'],
+    [16, 603, 'Decline'],
+    [41, 603, 'Decline'],
+  ])('cause %i → %i %s', (cause, code, reason) => {
+    expect(sipAnswerOfCause(cause)).toEqual({ code, reason });
   });
 });

@@ -223,7 +223,7 @@ class ContactsSession implements ImportSession<NewContact> {
         found.push({ index, problem: problem('row', null, 'duplicate', 'every phone of the row is already in the book; the contact was not imported', true) });
         return;
       }
-      const id = repo.insert(w.tenantId, { ...c, phones }, w.importId, w.now);
+      const id = repo.insert(w.tenantId, phones.length === c.phones.length ? c : { ...c, phones }, w.importId, w.now);
       for (const p of phones) inBatch.set(p.number, id);
       if (c.document) docsInBatch.set(c.document, id);
     });

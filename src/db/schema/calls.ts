@@ -32,6 +32,11 @@ export const calls = sqliteTable(
     cause: integer('cause'),
     causeText: text('cause_text'),
     hangupBy: text('hangup_by', { enum: ['caller', 'atende', 'far_end'] }),
+    /**
+     * Outbound legs: every trunk tried in failover order with the outcome (JSON), e.g. the first
+     * congested, the second answered; `trunk_ref` names the one that carried the call.
+     */
+    trunkAttempts: text('trunk_attempts', { mode: 'json' }).$type<{ trunk: string; outcome: string; cause?: number }[]>(),
     endReason: text('end_reason'),
     /**
      * The last moment the daemon knew the leg was alive (its heartbeat while ARI was up). A leg

@@ -27,8 +27,13 @@ import {
   channelsOf,
   collectListEvent,
   contactStatusOf,
+  contactsOf,
+  dialplanHintsOf,
   endpointsOf,
+  mohClassesOf,
   normaliseMessage,
+  registrationsOf,
+  registryOf,
   rtcpStatsOf,
   spanSignalOf,
   spanStatusOf,
@@ -39,7 +44,9 @@ import {
 } from './ami.logic.js';
 import {
   AmiError,
+  type AmiContact,
   type AmiEndpoint,
+  type AmiRegistration,
   type AmiEvent,
   type AmiFields,
   type AmiListResult,
@@ -103,6 +110,14 @@ export interface AmiClient {
   channels(): Promise<ChannelSnapshot[]>;
   /** `Action: Reload` of one module (e.g. `res_pjsip.so`), or of everything without one. */
   reload(module?: string): Promise<void>;
+  /** Registered contacts of phones and trunks' AORs (PJSIPShowContacts; [] when there are none). */
+  contacts(): Promise<AmiContact[]>;
+  /** Trunks' outbound registrations (PJSIPShowRegistrationsOutbound). */
+  registrations(): Promise<AmiRegistration[]>;
+  /** The hints of a dialplan context (`dialplan show`); undefined when the context is not loaded. */
+  dialplanHints(context: string): Promise<Map<string, string> | undefined>;
+  /** Names of the loaded music-on-hold classes (`moh show classes`). */
+  mohClasses(): Promise<string[]>;
   /** Runs a CLI command and returns its output lines. */
   command(cli: string): Promise<string[]>;
 }
@@ -272,7 +287,7 @@ export function createAmiClient(options: AmiClientOptions): AmiClient {
       }
       return;
     }
-    const event = contactStatusOf(message, at) ?? rtcpStatsOf(message, at);
+    const event = contactStatusOf(message, at) ?? registryOf(message, at) ?? rtcpStatsOf(message, at);
     if (event) emit(event);
   };
 
@@ -394,6 +409,11 @@ export function createAmiClient(options: AmiClientOptions): AmiClient {
     }
   };
 
+  const command = async (cli: string): Promise<string[]> => {
+    const response = await action('Command', { Command: cli });
+    return [...(response.values['output'] ?? [])];
+  };
+
   return {
     start() {
       if (started) return;
@@ -446,9 +466,22 @@ export function createAmiClient(options: AmiClientOptions): AmiClient {
       await action('Reload', module ? { Module: module } : {});
     },
 
-    async command(cli: string) {
-      const response = await action('Command', { Command: cli });
-      return [...(response.values['output'] ?? [])];
+    command,
+
+    async contacts() {
+      return contactsOf(await listOrEmpty('PJSIPShowContacts'));
+    },
+
+    async registrations() {
+      return registrationsOf(await listOrEmpty('PJSIPShowRegistrationsOutbound'));
+    },
+
+    async dialplanHints(context: string) {
+      return dialplanHintsOf(await command(`dialplan show ${context}`));
+    },
+
+    async mohClasses() {
+      return mohClassesOf(await command('moh show classes'));
     },
   };
 }

@@ -5,8 +5,11 @@
 import type { Random } from '../../kernel/random.js';
 import type { ChannelSnapshot } from '../call-control.js';
 import type {
+  AmiContact,
   AmiEndpoint,
   AmiEvent,
+  AmiRegistration,
+  RegistrationStatus,
   AmiMessage,
   AmiResponse,
   AmiSpanStatus,
@@ -214,6 +217,72 @@ export function contactStatusOf(m: AmiMessage, at: number): AmiEvent | undefined
     ...(usec !== undefined && usec > 0 ? { rttMs: usec / 1000 } : {}),
   };
 }
+
+const REGISTRATION_STATUS: Record<string, RegistrationStatus> = {
+  registered: 'Registered',
+  unregistered: 'Unregistered',
+  rejected: 'Rejected',
+};
+
+/** `Registry` (ChannelType PJSIP: Username = client URI, Domain = server URI, Status) → typed event. */
+export function registryOf(m: AmiMessage, at: number): AmiEvent | undefined {
+  if (eventName(m).toLowerCase() !== 'registry') return undefined;
+  const status = REGISTRATION_STATUS[(m.fields['status'] ?? '').toLowerCase()];
+  if (!status) return undefined;
+  return { type: 'TrunkRegistration', at, clientUri: m.fields['username'] ?? '', serverUri: m.fields['domain'] ?? '', status };
+}
+
+/** ContactList events (PJSIPShowContacts) → contacts. `ObjectName` is `<aor>;@<hash>`. */
+export function contactsOf(events: readonly AmiMessage[]): AmiContact[] {
+  return events
+    .filter((e) => eventName(e).toLowerCase() === 'contactlist')
+    .map((e) => {
+      const aor = (e.fields['objectname'] ?? '').split(';@')[0] ?? '';
+      const usec = intOf(e.fields['roundtripusec']);
+      return {
+        aor,
+        endpoint: e.fields['endpoint'] || aor,
+        uri: e.fields['uri'] ?? '',
+        userAgent: e.fields['useragent'] ?? '',
+        status: CONTACT_STATUS[(e.fields['status'] ?? '').toLowerCase()] ?? 'Unknown',
+        ...(usec !== undefined && usec > 0 ? { rttMs: usec / 1000 } : {}),
+      };
+    });
+}
+
+/** OutboundRegistrationDetail events → registrations. */
+export function registrationsOf(events: readonly AmiMessage[]): AmiRegistration[] {
+  return events
+    .filter((e) => eventName(e).toLowerCase() === 'outboundregistrationdetail')
+    .map((e) => ({
+      id: e.fields['objectname'] ?? '',
+      endpoint: e.fields['endpoint'] ?? '',
+      clientUri: e.fields['clienturi'] ?? '',
+      serverUri: e.fields['serveruri'] ?? '',
+      status: REGISTRATION_STATUS[(e.fields['status'] ?? '').toLowerCase()] ?? 'Unregistered',
+    }));
+}
+
+/**
+ * `dialplan show <context>` output → the context's hints (exten → device), or undefined when
+ * the context does not exist ("There is no existence of '…' context").
+ */
+export function dialplanHintsOf(output: readonly string[]): Map<string, string> | undefined {
+  if (output.some((l) => /There is no existence of/.test(l))) return undefined;
+  const hints = new Map<string, string>();
+  for (const line of output) {
+    const m = /^\s*'([^']+)'\s*=>\s*hint:\s*(\S+)/.exec(line);
+    if (m) hints.set(m[1]!, m[2]!);
+  }
+  return hints;
+}
+
+/** `moh show classes` output → class names. */
+export const mohClassesOf = (output: readonly string[]): string[] =>
+  output.flatMap((l) => {
+    const m = /^Class:\s*(\S+)/.exec(l.trim());
+    return m ? [m[1]!] : [];
+  });
 
 /** RTCPSent / RTCPReceived → typed event, from the first report block when there is one. */
 export function rtcpStatsOf(m: AmiMessage, at: number): AmiEvent | undefined {

@@ -77,7 +77,33 @@ export type AmiEvent =
       cumulativeLost?: number;
       rttMs?: number;
     }
+  /** A trunk's outbound registration changed state (`Registry`). */
+  | { type: 'TrunkRegistration'; at: number; clientUri: string; serverUri: string; status: RegistrationStatus }
   | { type: 'ConnectionChanged'; at: number; link: 'ami'; state: ConnectionState; reason?: string };
+
+/** res_pjsip_outbound_registration's status strings. */
+export type RegistrationStatus = 'Registered' | 'Unregistered' | 'Rejected';
+
+/** One contact of an AOR (PJSIPShowContacts). */
+export interface AmiContact {
+  /** The AOR (for Atende's objects, the endpoint's name). */
+  aor: string;
+  endpoint: string;
+  uri: string;
+  userAgent: string;
+  status: ContactStatusKind;
+  /** Absent when not qualified (`N/A`). */
+  rttMs?: number;
+}
+
+/** One outbound registration (PJSIPShowRegistrationsOutbound). */
+export interface AmiRegistration {
+  id: string;
+  endpoint: string;
+  clientUri: string;
+  serverUri: string;
+  status: RegistrationStatus;
+}
 
 export type AmiEventType = AmiEvent['type'];
 export type AmiEventOf<T extends AmiEventType> = Extract<AmiEvent, { type: T }>;

@@ -1,7 +1,9 @@
 export { createAmiClient, type AmiClient, type AmiClientOptions } from './ami.client.js';
 export {
   AmiError,
+  type AmiContact,
   type AmiEndpoint,
+  type AmiRegistration,
   type AmiEvent,
   type AmiEventOf,
   type AmiEventType,
@@ -12,5 +14,6 @@ export {
   type AmiSpanStatus,
   type BackoffPolicy,
   type ContactStatusKind,
+  type RegistrationStatus,
   type SpanAlarmKind,
 } from './ami.model.js';

@@ -137,9 +137,9 @@ export class AriConnection {
     let res: Response;
     try {
       res = await get().catch((e: unknown) => {
-        // A kept-alive connection the server closed while idle fails with a reset on reuse;
-        // the GET is idempotent, so one fresh try tells a live server from a dead one.
-        if (errorCode(e) === 'ECONNRESET') return get();
+        // A kept-alive connection the server closed while idle fails on reuse, reset or
+        // closed; the GET is idempotent, so one fresh try tells a live server from a dead one.
+        if (CLOSED_UNDER_US.has(errorCode(e) ?? '')) return get();
         throw e;
       });
     } catch (e) {
@@ -289,6 +289,9 @@ export class AriConnection {
     if (changed) this.o.onStateChange(state, reason);
   }
 }
+
+/** How a request on a connection the server had already closed fails: reset, or closed (undici). */
+const CLOSED_UNDER_US = new Set(['ECONNRESET', 'UND_ERR_SOCKET']);
 
 function errorCode(e: unknown): string | undefined {
   if (!(e instanceof Error)) return undefined;

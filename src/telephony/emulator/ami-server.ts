@@ -30,6 +30,8 @@ export interface AmiSpanInfo {
   group: number;
   /** Number of bearer channels (30 on an E1). */
   channels: number;
+  /** False: the card has the span but chan_dahdi has no channels on it (DAHDIShowStatus says UNCONFIGURED). */
+  configured?: boolean;
 }
 
 export interface AmiEndpointInfo {
@@ -51,6 +53,31 @@ export interface AmiContactEvent {
   rttMs?: number;
 }
 
+export interface AmiContactInfo {
+  aor: string;
+  endpoint: string;
+  hash: string;
+  uri: string;
+  userAgent: string;
+  status: string;
+  rttMs?: number;
+}
+
+export interface AmiRegistrationInfo {
+  id: string;
+  endpoint: string;
+  clientUri: string;
+  serverUri: string;
+  status: string;
+}
+
+/** An outbound registration changed state (becomes `Registry`). */
+export interface AmiRegistryEvent {
+  clientUri: string;
+  serverUri: string;
+  status: string;
+}
+
 /** One RTCP report on a channel (optional: the model may never emit it). */
 export type AmiRtcpEvent = RtcpEvent;
 
@@ -70,8 +97,16 @@ export interface AmiBackend {
   spans(): AmiSpanInfo[];
   endpoints(): AmiEndpointInfo[];
   channels(): ChannelSnapshot[];
-  /** Music-on-hold classes loaded (CLI `moh show classes`). */
-  mohClasses(): string[];
+  /** PJSIPShowContacts; absent: no contacts. */
+  contacts?(): AmiContactInfo[];
+  /** PJSIPShowRegistrationsOutbound; absent: none. */
+  registrations?(): AmiRegistrationInfo[];
+  /** Reloads a module's configuration; false when no such module is loaded. Absent: reloads change nothing. */
+  reload?(module: string): Promise<boolean>;
+  /** Runs a CLI command the backend knows; undefined for others. */
+  cli?(command: string): Promise<string[] | undefined>;
+  on(event: 'registry', listener: (e: AmiRegistryEvent) => void): unknown;
+  off(event: 'registry', listener: (e: AmiRegistryEvent) => void): unknown;
   on(event: 'span', listener: (e: AmiSpanEvent) => void): unknown;
   on(event: 'contact', listener: (e: AmiContactEvent) => void): unknown;
   on(event: 'channel', listener: (e: AmiChannelEvent) => void): unknown;
@@ -281,6 +316,10 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
     }
   };
 
+  const onRegistry = (e: AmiRegistryEvent) => {
+    broadcast('system', [['Event', 'Registry'], ['ChannelType', 'PJSIP'], ['Username', e.clientUri], ['Domain', e.serverUri], ['Status', e.status]]);
+  };
+
   const onContact = (e: AmiContactEvent) => {
     const fields: Fields = [
       ['Event', 'ContactStatus'],
@@ -436,6 +475,48 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
         );
       }
 
+      case 'pjsipshowcontacts': {
+        const contacts = backend.contacts?.() ?? [];
+        // Asterisk answers an error, not an empty list, when there is no contact at all.
+        if (contacts.length === 0) return respond(s, actionId, 'Error', [['Message', 'No Contacts found']]);
+        const items: Fields[] = contacts.map((c) => [
+          ['ObjectType', 'contact'],
+          ['ObjectName', `${c.aor};@${c.hash}`],
+          ['ViaAddress', '127.0.0.1:5062'],
+          ['Uri', c.uri],
+          ['UserAgent', c.userAgent],
+          ['Endpoint', c.endpoint],
+          ['Status', c.status],
+          ['RoundtripUsec', c.rttMs === undefined ? 'N/A' : Math.round(c.rttMs * 1000)],
+        ]);
+        return sendList(s, actionId, 'A listing of Contacts follows, presented as ContactList events', 'ContactList', 'ContactListComplete', items);
+      }
+
+      case 'pjsipshowregistrationsoutbound': {
+        const regs = backend.registrations?.() ?? [];
+        const items: Fields[] = regs.map((r) => [
+          ['ObjectType', 'registration'],
+          ['ObjectName', r.id],
+          ['ServerUri', r.serverUri],
+          ['ClientUri', r.clientUri],
+          ['Endpoint', r.endpoint],
+          ['Status', r.status],
+          ['NextReg', 0],
+        ]);
+        const id: Fields = actionId ? [['ActionID', actionId]] : [];
+        write(s, [['Response', 'Success'], ...id, ['EventList', 'start'], ['Message', 'Following are Events for each Outbound registration']]);
+        for (const item of items) write(s, [['Event', 'OutboundRegistrationDetail'], ...item, ...id]);
+        const registered = regs.filter((r) => r.status === 'Registered').length;
+        return write(s, [
+          ['Event', 'OutboundRegistrationDetailComplete'],
+          ...id,
+          ['EventList', 'Complete'],
+          ['ListItems', items.length],
+          ['Registered', registered],
+          ['NotRegistered', items.length - registered],
+        ]);
+      }
+
       case 'prishowspans': {
         const only = Number(get('span') ?? 0);
         const items: Fields[] = backend
@@ -458,7 +539,7 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
         const items: Fields[] = spans.map((x) => [
           ['Span', x.span],
           ['Description', `Emulated E1 span ${x.span} (${x.signalling})`],
-          ['Alarms', ALARM_SHORT[x.alarm]],
+          ['Alarms', x.configured === false ? 'UNCONFIGURED' : ALARM_SHORT[x.alarm]],
           ['IRQ', 0],
           ['bpviol', 0],
           ['CRC', 0],
@@ -492,37 +573,52 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
       case 'reload': {
         const module = (get('module') ?? '').replace(/\.so$/, '');
         if (module && !modules.has(module)) return respond(s, actionId, 'Error', [['Message', 'No such module']]);
-        return respond(s, actionId, 'Success', [['Message', 'Module Reloaded']]);
+        void (backend.reload?.(module) ?? Promise.resolve(true)).then(
+          (ok) => respond(s, actionId, ok ? 'Success' : 'Error', [['Message', ok ? 'Module Reloaded' : 'No such module']]),
+          (err: unknown) => respond(s, actionId, 'Error', [['Message', `An unknown error occurred: ${(err as Error).message}`]]),
+        );
+        return;
       }
 
       case 'command': {
         const command = (get('command') ?? '').trim();
-        const reload = /^module reload\s+(\S+)$/.exec(command);
-        if (reload) {
-          const module = reload[1]!.replace(/\.so$/, '');
-          if (!modules.has(module)) {
-            return respond(s, actionId, 'Error', [['Message', 'Command output follows'], ['Output', `The module '${reload[1]}' does not exist.`]]);
-          }
-          return respond(s, actionId, 'Success', [['Message', 'Command output follows'], ['Output', `Module '${reload[1]}' reloaded successfully.`]]);
+        const reloadOf = /^module reload\s+(\S+)$/.exec(command)?.[1]?.replace(/\.so$/, '');
+        if (backend.cli && (reloadOf === undefined || modules.has(reloadOf))) {
+          void backend.cli(command).then(
+            (output) => {
+              if (output === undefined) return runBuiltin(command);
+              respond(s, actionId, 'Success', [['Message', 'Command output follows'], ...output.map((line): [string, string] => ['Output', line])]);
+            },
+            (err: unknown) => respond(s, actionId, 'Error', [['Message', (err as Error).message]]),
+          );
+          return;
         }
-        if (command === 'moh show classes') {
-          const lines = backend.mohClasses().flatMap((c) => [`Class: ${c}`, '\tMode: files', `\tDirectory: moh/${c}`]);
-          return respond(s, actionId, 'Success', [['Message', 'Command output follows'], ...lines.map((l): [string, string] => ['Output', l])]);
-        }
-        if (command === 'core show version') {
-          return respond(s, actionId, 'Success', [
-            ['Message', 'Command output follows'],
-            ['Output', 'Asterisk 22.0.0 (Atende emulator)'],
-          ]);
-        }
-        return respond(s, actionId, 'Error', [
-          ['Message', 'Command output follows'],
-          ['Output', `No such command '${command}' (type 'core show help ${command}' for other possible commands)`],
-        ]);
+        return runBuiltin(command);
       }
 
       default:
         return respond(s, actionId, 'Error', [['Message', 'Invalid/unknown command']]);
+    }
+
+    function runBuiltin(command: string): void {
+      const reload = /^module reload\s+(\S+)$/.exec(command);
+      if (reload) {
+        const module = reload[1]!.replace(/\.so$/, '');
+        if (!modules.has(module)) {
+          return respond(s, actionId, 'Error', [['Message', 'Command output follows'], ['Output', `The module '${reload[1]}' does not exist.`]]);
+        }
+        return respond(s, actionId, 'Success', [['Message', 'Command output follows'], ['Output', `Module '${reload[1]}' reloaded successfully.`]]);
+      }
+      if (command === 'core show version') {
+        return respond(s, actionId, 'Success', [
+          ['Message', 'Command output follows'],
+          ['Output', 'Asterisk 22.0.0 (Atende emulator)'],
+        ]);
+      }
+      return respond(s, actionId, 'Error', [
+        ['Message', 'Command output follows'],
+        ['Output', `No such command '${command}' (type 'core show help ${command}' for other possible commands)`],
+      ]);
     }
   };
 
@@ -563,6 +659,7 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
   backend.on('contact', onContact);
   backend.on('channel', onChannel);
   backend.on('rtcp', onRtcp);
+  backend.on('registry', onRegistry);
 
   const port = (server.address() as AddressInfo).port;
   log.info({ host, port }, 'emulated AMI listening');
@@ -585,6 +682,7 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
         backend.off('contact', onContact);
         backend.off('channel', onChannel);
         backend.off('rtcp', onRtcp);
+        backend.off('registry', onRegistry);
         server.close(() => resolve());
         dropConnections();
         log.info({ port }, 'emulated AMI stopped');

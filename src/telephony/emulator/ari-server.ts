@@ -97,7 +97,7 @@ export class AriServer {
     const addr = server.address();
     if (addr && typeof addr === 'object') this.boundPort = addr.port;
     this.server = server;
-    this.o.model.on('ari', this.onEvent);
+    this.o.model.world.on('ari', this.onEvent);
     this.log.info({ url: this.url }, 'emulator: ARI listening');
   }
 
@@ -106,7 +106,7 @@ export class AriServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    this.o.model.off('ari', this.onEvent);
+    this.o.model.world.off('ari', this.onEvent);
     for (const [app, session] of this.owners) {
       this.o.model.unregisterApp(app);
       session.ws.terminate();
@@ -319,7 +319,7 @@ export class AriServer {
     const key = `${r.op.resource}.${r.op.nickname}`;
     const originate = (channelId?: string) =>
       ok(
-        m.originate({
+        m.channels.originate({
           endpoint: s('endpoint'),
           app: s('app'),
           appArgs: s('appArgs'),
@@ -339,19 +339,19 @@ export class AriServer {
       case 'asterisk.ping':
         return ok(m.ping());
       case 'endpoints.list':
-        return ok(m.listEndpoints());
+        return ok(m.endpoints.list());
       case 'endpoints.listByTech':
-        return ok(m.listEndpoints(id('tech')));
+        return ok(m.endpoints.list(id('tech')));
       case 'endpoints.get':
-        return ok(m.getEndpoint(id('tech'), id('resource')));
+        return ok(m.endpoints.get(id('tech'), id('resource')));
       case 'channels.list':
-        return ok(m.listChannels());
+        return ok(m.channels.list());
       case 'channels.originate':
         return originate(s('channelId'));
       case 'channels.originateWithId':
         return originate(id('channelId'));
       case 'channels.get':
-        return ok(m.getChannel(id('channelId')));
+        return ok(m.channels.get(id('channelId')));
       case 'channels.hangup': {
         let cause: number | undefined;
         const code = s('reason_code');
@@ -363,39 +363,39 @@ export class AriServer {
           cause = hangupReasons[reason];
           if (cause === undefined) throw new AriError(400, 'Invalid reason for hangup provided');
         }
-        m.hangupChannel(id('channelId'), cause);
+        m.channels.hangupChannel(id('channelId'), cause);
         return none();
       }
       case 'channels.continueInDialplan':
-        m.continueInDialplan(id('channelId'), { context: s('context'), extension: s('extension'), priority: int('priority'), label: s('label') });
+        m.channels.continueInDialplan(id('channelId'), { context: s('context'), extension: s('extension'), priority: int('priority'), label: s('label') });
         return none();
       case 'channels.answer':
-        m.answer(id('channelId'));
+        m.channels.answer(id('channelId'));
         return none();
       case 'channels.ring':
-        m.ring(id('channelId'));
+        m.channels.ring(id('channelId'));
         return none();
       case 'channels.ringStop':
-        m.ringStop(id('channelId'));
+        m.channels.ringStop(id('channelId'));
         return none();
       case 'channels.sendDTMF':
-        m.sendDtmf(id('channelId'), s('dtmf'));
+        m.channels.sendDtmf(id('channelId'), s('dtmf'));
         return none();
       case 'channels.startMoh':
-        m.startMoh(id('channelId'), s('mohClass'));
+        m.channels.startMoh(id('channelId'), s('mohClass'));
         return none();
       case 'channels.stopMoh':
-        m.stopMoh(id('channelId'));
+        m.channels.stopMoh(id('channelId'));
         return none();
       case 'channels.play':
       case 'channels.playWithId': {
-        const pb = m.play({ channelId: id('channelId') }, list('media'), { lang: s('lang'), playbackId: r.path.playbackId ?? s('playbackId') });
+        const pb = m.media.play({ channelId: id('channelId') }, list('media'), { lang: s('lang'), playbackId: r.path.playbackId ?? s('playbackId') });
         return created(pb, `/playbacks/${pb.id}`);
       }
       case 'channels.record':
       case 'bridges.record': {
         const target = key === 'channels.record' ? { channelId: id('channelId') } : { bridgeId: id('bridgeId') };
-        const rec = await m.record(target, {
+        const rec = await m.media.record(target, {
           name: s('name'),
           format: s('format'),
           maxDurationSeconds: int('maxDurationSeconds'),
@@ -407,79 +407,79 @@ export class AriServer {
         return created(rec, `/recordings/live/${encodeURIComponent(rec.name)}`);
       }
       case 'channels.getChannelVar':
-        return ok(m.getVariable(id('channelId'), s('variable')));
+        return ok(m.channels.getVariable(id('channelId'), s('variable')));
       case 'channels.setChannelVar':
-        m.setVariable(id('channelId'), s('variable'), s('value'));
+        m.channels.setVariable(id('channelId'), s('variable'), s('value'));
         return none();
       case 'channels.snoopChannel':
       case 'channels.snoopChannelWithId':
         return ok(
-          m.snoop(id('channelId'), { spy: s('spy'), whisper: s('whisper'), app: s('app'), appArgs: s('appArgs'), snoopId: r.path.snoopId ?? s('snoopId') }),
+          m.channels.snoop(id('channelId'), { spy: s('spy'), whisper: s('whisper'), app: s('app'), appArgs: s('appArgs'), snoopId: r.path.snoopId ?? s('snoopId') }),
         );
       case 'channels.rtpstatistics':
-        return ok(m.rtpStatistics(id('channelId')));
+        return ok(m.channels.rtpStatistics(id('channelId')));
       case 'bridges.list':
-        return ok(m.listBridges());
+        return ok(m.bridges.list());
       case 'bridges.create':
-        return ok(m.createBridge({ type: s('type'), bridgeId: s('bridgeId'), name: s('name') }));
+        return ok(m.bridges.create({ type: s('type'), bridgeId: s('bridgeId'), name: s('name') }));
       case 'bridges.createWithId':
-        return ok(m.createBridge({ type: s('type'), bridgeId: id('bridgeId'), name: s('name') }));
+        return ok(m.bridges.create({ type: s('type'), bridgeId: id('bridgeId'), name: s('name') }));
       case 'bridges.get':
-        return ok(m.getBridge(id('bridgeId')));
+        return ok(m.bridges.get(id('bridgeId')));
       case 'bridges.destroy':
-        m.destroyBridge(id('bridgeId'));
+        m.bridges.destroy(id('bridgeId'));
         return none();
       case 'bridges.addChannel':
-        m.addToBridge(id('bridgeId'), list('channel'));
+        m.bridges.add(id('bridgeId'), list('channel'));
         return none();
       case 'bridges.removeChannel':
-        m.removeFromBridge(id('bridgeId'), list('channel'));
+        m.bridges.remove(id('bridgeId'), list('channel'));
         return none();
       case 'bridges.startMoh':
-        m.bridgeMoh(id('bridgeId'), s('mohClass') ?? '');
+        m.bridges.moh(id('bridgeId'), s('mohClass') ?? '');
         return none();
       case 'bridges.stopMoh':
-        m.bridgeMoh(id('bridgeId'), null);
+        m.bridges.moh(id('bridgeId'), null);
         return none();
       case 'bridges.play':
       case 'bridges.playWithId': {
-        const pb = m.play({ bridgeId: id('bridgeId') }, list('media'), { lang: s('lang'), playbackId: r.path.playbackId ?? s('playbackId') });
+        const pb = m.media.play({ bridgeId: id('bridgeId') }, list('media'), { lang: s('lang'), playbackId: r.path.playbackId ?? s('playbackId') });
         return created(pb, `/playbacks/${pb.id}`);
       }
       case 'playbacks.get':
-        return ok(m.getPlayback(id('playbackId')));
+        return ok(m.media.getPlayback(id('playbackId')));
       case 'playbacks.stop':
-        m.stopPlayback(id('playbackId'));
+        m.media.stopPlayback(id('playbackId'));
         return none();
       case 'playbacks.control':
-        m.controlPlayback(id('playbackId'), s('operation'));
+        m.media.controlPlayback(id('playbackId'), s('operation'));
         return none();
       case 'recordings.listStored':
-        return ok(await m.listStored());
+        return ok(await m.media.listStored());
       case 'recordings.getStored': {
-        const st = await m.getStored(id('recordingName'));
+        const st = await m.media.getStored(id('recordingName'));
         return ok({ name: st.name, format: st.format });
       }
       case 'recordings.deleteStored':
-        await m.deleteStored(id('recordingName'));
+        await m.media.deleteStored(id('recordingName'));
         return none();
       case 'recordings.getStoredFile': {
-        const f = await m.storedFile(id('recordingName'));
+        const f = await m.media.storedFile(id('recordingName'));
         return { status: 200, bytes: f.bytes, contentType: f.format === 'wav' ? 'audio/wav' : 'application/octet-stream' };
       }
       case 'recordings.getLive':
-        return ok(m.getLiveRecording(id('recordingName')));
+        return ok(m.media.getLiveRecording(id('recordingName')));
       case 'recordings.cancel':
-        m.cancelRecording(id('recordingName'));
+        m.media.cancelRecording(id('recordingName'));
         return none();
       case 'recordings.stop':
-        m.stopRecording(id('recordingName'));
+        m.media.stopRecording(id('recordingName'));
         return none();
       case 'recordings.pause':
-        m.pauseRecording(id('recordingName'), true);
+        m.media.pauseRecording(id('recordingName'), true);
         return none();
       case 'recordings.unpause':
-        m.pauseRecording(id('recordingName'), false);
+        m.media.pauseRecording(id('recordingName'), false);
         return none();
       case 'applications.list':
         return ok(m.listApplications());

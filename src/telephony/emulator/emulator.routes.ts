@@ -48,12 +48,35 @@ const ExtParams = Type.Object({ ext: Type.String({ minLength: 1, maxLength: 40, 
 const PhoneBody = Type.Object(
   {
     registered: Type.Optional(Type.Boolean()),
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'checked against the extension’s secret when registering' })),
+    reachable: Type.Optional(Type.Boolean({ description: 'false: the phone stops answering qualify requests (unreachable)' })),
+    userAgent: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
     answerAfterMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
     behaviour: Type.Optional(Type.Union([Type.Literal('answer'), Type.Literal('reject'), Type.Literal('no-answer')])),
   },
   { additionalProperties: false },
 );
+const PhoneView = Type.Object({
+  ext: Type.String(),
+  registered: Type.Boolean(),
+  reachable: Type.Boolean(),
+  userAgent: Type.String(),
+  behaviour: Type.String(),
+});
+const DialBody = Type.Object({ dialled: Type.String({ minLength: 1, maxLength: 40, pattern: '^[0-9*#+]+$' }) }, { additionalProperties: false });
+const ReloadBody = Type.Object(
+  { module: Type.Union(['res_pjsip', 'pbx_config', 'res_musiconhold', 'chan_dahdi'].map((m) => Type.Literal(m))) },
+  { additionalProperties: false },
+);
+const ReloadView = Type.Object({ module: Type.String(), at: Type.Number(), problems: Type.Array(Type.String()) });
+const TrunkParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9_-]+$' }) }, { additionalProperties: false });
+const TrunkBody = Type.Object({ congested: Type.Boolean({ description: 'the provider answers every call with congestion (503)' }) }, { additionalProperties: false });
+const EndedView = Type.Object({ id: Type.String(), name: Type.String(), exten: Type.String(), caller: Type.String(), cause: Type.Integer(), at: Type.Number() });
 const SpanParams = Type.Object({ span: Type.Integer({ minimum: 1, maximum: MAX_SPAN }) }, { additionalProperties: false });
+const LinesView = Type.Object({
+  spans: Type.Array(Type.Object({ span: Type.Integer(), group: Type.Integer() })),
+  trunks: Type.Array(Type.String()),
+});
 const AlarmBody = Type.Object(
   { alarm: Type.Union([Type.Literal('red'), Type.Literal('yellow'), Type.Literal('blue'), Type.Literal('clear')]) },
   { additionalProperties: false },
@@ -95,6 +118,7 @@ const WebphonesView = Type.Object({
 function mapError(err: unknown, field?: string): never {
   if (err instanceof AriError) {
     if (err.status === 404) throw new AppError('not_found', err.message, 404);
+    if (err.status === 403 && field) throw invalidField(field, err.message);
     if (err.status === 409) throw conflict(err.message);
     if (err.status === 400 && field) throw invalidField(field, err.message);
     if (err.status < 500) throw badRequest(err.message);
@@ -165,7 +189,7 @@ export const emulatorRoutes: FastifyPluginAsync<EmulatorRoutesOptions> = async (
   );
 
   app.post(
-    '/emulator/phones/:ext/calls',
+    '/emulator/phones/:ext/incoming',
     {
       config: write,
       schema: { tags, summary: 'An emulated colleague dials a phone directly', params: ExtParams, body: CallPhone, response: { 201: Type.Object({ channelId: Type.String() }) } },
@@ -187,6 +211,19 @@ export const emulatorRoutes: FastifyPluginAsync<EmulatorRoutesOptions> = async (
     async () => ({ registrations: emu.webphoneRegistrations(), calls: emu.webphoneCalls() }),
   );
 
+  app.post(
+    '/emulator/webphones/drop',
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'The network to the browsers blips: every SIP WebSocket is cut (contacts removed, calls ended), as a TCP reset would',
+        response: { 200: Type.Object({ dropped: Type.Integer({ minimum: 0 }) }) },
+      },
+    },
+    async () => ({ dropped: emu.dropWebphones() }),
+  );
+
   app.put(
     '/emulator/phones/:ext',
     {
@@ -194,12 +231,84 @@ export const emulatorRoutes: FastifyPluginAsync<EmulatorRoutesOptions> = async (
       schema: { tags, summary: 'Register / unregister an agent phone and choose how it answers', params: ExtParams, body: PhoneBody, response: NoContent },
     },
     async (req, reply) => {
-      if (Object.keys(req.body).length === 0) throw invalidField('registered', 'at least one of registered, answerAfterMs, behaviour is required');
+      if (Object.keys(req.body).length === 0) throw invalidField('registered', 'at least one of registered, reachable, answerAfterMs, behaviour is required');
       try {
         emu.setPhone(req.params.ext, req.body);
       } catch (e) {
+        mapError(e, 'password');
+      }
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/emulator/phones',
+    { config: read, schema: { tags, summary: 'The phones the emulated Asterisk knows, with their registration', response: { 200: Type.Array(PhoneView) } } },
+    async () => emu.phones(),
+  );
+
+  app.post(
+    '/emulator/phones/:ext/calls',
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'A registered phone dials (the call enters Atende as internal,<dialled>)',
+        params: ExtParams,
+        body: DialBody,
+        response: { 201: Type.Object({ channelId: Type.String() }) },
+      },
+    },
+    async (req, reply) => {
+      const result = await emu.placePhoneCall(req.params.ext, req.body.dialled).catch((e: unknown) => mapError(e, 'dialled'));
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.put(
+    '/emulator/trunks/:name',
+    { config: write, schema: { tags, summary: 'Make the provider behind a trunk congested, or not', params: TrunkParams, body: TrunkBody, response: NoContent } },
+    async (req, reply) => {
+      try {
+        emu.setTrunk(req.params.name, req.body);
+      } catch (e) {
         mapError(e);
       }
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/emulator/lines',
+    { config: read, schema: { tags, summary: 'Where calls from the network can arrive: E1 spans with channels, SIP trunks (as configured and reloaded)', response: { 200: LinesView } } },
+    async () => emu.lines(),
+  );
+
+  app.get(
+    '/emulator/channels/ended',
+    { config: read, schema: { tags, summary: 'The last channels that ended, with their Q.850 cause', response: { 200: Type.Array(EndedView) } } },
+    async () => emu.endedChannels(),
+  );
+
+  app.get(
+    '/emulator/reloads',
+    { config: read, schema: { tags, summary: 'Every module reload asked of the emulated Asterisk', response: { 200: Type.Array(ReloadView) } } },
+    async () => emu.reloads(),
+  );
+
+  app.post(
+    '/emulator/reloads',
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Reload a module as an admin would (e.g. chan_dahdi after dahdi_cfg)',
+        body: ReloadBody,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (req, reply) => {
+      await emu.reload(req.body.module);
       return reply.status(204).send(null);
     },
   );

@@ -2,19 +2,21 @@
  * The Asterisk emulator: an in-process fake Asterisk speaking ARI (HTTP + WebSocket) and AMI
  * (TCP) on loopback, so the production adapters run against it unchanged. See README.md.
  */
-import { mkdir } from 'node:fs/promises';
+import { ensureDir } from '../../kernel/file-modes.js';
 import { systemClock } from '../../kernel/clock.js';
 import { silentLogger, type Logger } from '../../kernel/logger.js';
 import type { ChannelSnapshot } from '../call-control.js';
-import { startAmiServer, type AmiServer } from './ami-server.js';
+import { startAmiServer, type AmiBackend, type AmiServer } from './ami-server.js';
 import { AriServer } from './ari-server.js';
 import { AsteriskModel } from './model.js';
+import type { ReloadRecord } from './config.js';
+import type { PhoneChange, PhoneState } from './endpoints.js';
+import type { EndedChannel } from './world.js';
 import { Webphones, type WebphoneCall, type WebphoneRegistration } from './sip/webphones.js';
-import type { PhoneBehaviour, SpanSignalling } from './types.js';
+import type { PhoneConfig, SpanSignalling } from './types.js';
 
 export { AriError } from './types.js';
 export type { SpanInfo, EndpointInfo, PhoneBehaviour, SpanSignalling } from './types.js';
-export type { WebphoneCall, WebphoneRegistration } from './sip/webphones.js';
 
 export interface EmulatorOptions {
   ari?: { port?: number; user?: string; password?: string };
@@ -28,11 +30,23 @@ export interface EmulatorOptions {
   /** SIP trunk endpoint names; default `['trunk1']`. */
   trunks?: string[];
   /** Agent phones; default 1001–1004, registered, answering after 300 ms. One with a password is a browser's: it registers over SIP WebSocket. */
-  phones?: { ext: string; registered?: boolean; answerAfterMs?: number; behaviour?: PhoneBehaviour; password?: string }[];
-  /** Music-on-hold classes configured (musiconhold.conf); default `['default']`, what config/asterisk ships. */
+  phones?: PhoneConfig[];
+  /**
+   * The emulated Asterisk's configuration directory (its /etc/asterisk). When given, phones,
+   * trunks, span signalling, MOH classes and hints come from the files there — as generated
+   * by Atende's apply — read at start and at every reload; `phones` and `trunks` are ignored.
+   */
+  configDir?: string;
+  /** Music-on-hold classes configured (musiconhold.conf) when there is no `configDir`; default `['default']`, what config/asterisk ships. */
   mohClasses?: string[];
   logger?: Logger;
 }
+
+export type { PhoneChange } from './endpoints.js';
+export type { ReloadRecord } from './config.js';
+export type { PhoneState } from './endpoints.js';
+export type { EndedChannel } from './world.js';
+export type { WebphoneCall, WebphoneRegistration } from './sip/webphones.js';
 
 export interface Emulator {
   ariUrl: string;
@@ -49,17 +63,33 @@ export interface Emulator {
   hangup(channelId: string, cause?: number): Promise<void>;
   /** An agent phone that is ringing answers now. */
   answerPhone(ext: string): Promise<void>;
-  setPhone(ext: string, p: { registered?: boolean; answerAfterMs?: number; behaviour?: PhoneBehaviour }): void;
+  setPhone(ext: string, p: PhoneChange): void;
+  /** The phones the emulated Asterisk knows, with their registration. */
+  phones(): PhoneState[];
+  /** Where calls from the network can arrive: the spans chan_dahdi has channels on, and the SIP trunks. */
+  lines(): { spans: { span: number; group: number }[]; trunks: string[] };
+  /** An agent's phone dials: the call enters the app as `internal,<dialled>`. */
+  placePhoneCall(ext: string, dialled: string): Promise<{ channelId: string }>;
+  /** `module reload <module>`, as an admin runs it (e.g. chan_dahdi after dahdi_cfg). */
+  reload(module: string): Promise<boolean>;
+  /** Every reload asked of this Asterisk, in order. */
+  reloads(): ReloadRecord[];
+  /** The provider behind a trunk answers every call with congestion, or stops doing so. */
+  setTrunk(name: string, p: { congested: boolean }): void;
+  /** The last channels that ended, newest last, with their Q.850 cause. */
+  endedChannels(): EndedChannel[];
+  /** The bridges and the channels in each. */
+  bridges(): { id: string; channels: string[] }[];
   setSpanAlarm(span: number, alarm: 'red' | 'yellow' | 'blue' | 'clear'): void;
   channels(): ChannelSnapshot[];
   /** An emulated colleague dials a phone directly; the call stays up until either side hangs up. */
   callPhone(ext: string, from: { name: string; number: string }): { channelId: string };
-  /** The SIP password a browser registers with as this phone (made on first use; the phone then waits for a browser). */
-  webphonePassword(ext: string): string;
   /** Browsers registered over SIP WebSocket. */
   webphoneRegistrations(): WebphoneRegistration[];
   /** Calls on browsers, with their media counters and the digits received. */
   webphoneCalls(): WebphoneCall[];
+  /** The network to the browsers blips: every SIP WebSocket is cut (their contacts go, their calls end); how many were. */
+  dropWebphones(): number;
   /** The music-on-hold class a channel or bridge hears, undefined when silent. */
   mohOf(id: string): string | undefined;
   /** Kills the ARI HTTP+WS server; live channels survive, like an Asterisk whose HTTP module restarted. */
@@ -75,16 +105,29 @@ export const defaultPhones = ['1001', '1002', '1003', '1004'].map((ext) => ({ ex
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const logger = options.logger ?? silentLogger;
-  await mkdir(options.recordingsDir, { recursive: true, mode: 0o700 });
+  ensureDir(options.recordingsDir, 'private');
   const model = new AsteriskModel({
     recordingsDir: options.recordingsDir,
     speed: options.speed,
     spans: options.spans ?? [{ span: 1, signalling: 'pri_cpe', group: 1 }],
     trunks: options.trunks ?? ['trunk1'],
     phones: options.phones ?? defaultPhones,
+    ...(options.configDir !== undefined ? { configDir: options.configDir } : {}),
     ...(options.mohClasses ? { mohClasses: options.mohClasses } : {}),
     logger,
   });
+  await model.loadConfig();
+  const amiBackend: AmiBackend = {
+    spans: () => model.pstn.spans(),
+    endpoints: () => model.endpoints.infos(),
+    channels: () => model.channels.snapshots(),
+    contacts: () => model.endpoints.contacts(),
+    registrations: () => model.endpoints.registrations(),
+    reload: (module) => model.reload(module),
+    cli: (command) => model.cli(command),
+    on: model.world.on.bind(model.world),
+    off: model.world.off.bind(model.world),
+  };
   const ariUser = options.ari?.user ?? 'atende';
   const ariPassword = options.ari?.password ?? 'atende-emulator';
   let webphones: Webphones | undefined;
@@ -102,7 +145,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   let ami: AmiServer | undefined;
   const startAmi = async () => {
     if (ami) return;
-    ami = await startAmiServer({ backend: model, port: amiPort, user: amiUser, secret: amiSecret, logger, version: '11.0.0' });
+    ami = await startAmiServer({ backend: amiBackend, port: amiPort, user: amiUser, secret: amiSecret, logger, version: '11.0.0' });
     amiPort = ami.port;
   };
   try {
@@ -128,17 +171,31 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     },
     amiUser,
     amiSecret,
-    placeInboundCall: async (call) => model.placeInboundCall(call),
-    sendDtmf: (channelId, digits) => model.farDtmf(channelId, digits),
-    hangup: async (channelId, cause) => model.farHangup(channelId, cause),
-    answerPhone: async (ext) => model.answerPhone(ext),
-    setPhone: (ext, p) => model.setPhone(ext, p),
-    setSpanAlarm: (span, alarm) => model.setSpanAlarm(span, alarm),
-    channels: () => model.channels(),
-    callPhone: (ext, from) => model.callPhone(ext, from),
-    webphonePassword: (ext) => model.webphonePassword(ext),
+    placeInboundCall: async (call) => model.pstn.placeInboundCall(call),
+    sendDtmf: (channelId, digits) => model.channels.farDtmf(channelId, digits),
+    hangup: async (channelId, cause) => model.channels.farHangup(channelId, cause),
+    answerPhone: async (ext) => model.endpoints.answerPhone(ext),
+    setPhone: (ext, p) => model.endpoints.setPhone(ext, p),
+    phones: () => model.endpoints.phoneStates(),
+    lines: () => ({
+      spans: model.pstn
+        .spans()
+        .filter((s) => s.configured && s.channels > 0)
+        .map((s) => ({ span: s.span, group: s.group })),
+      trunks: model.endpoints.trunkNames(),
+    }),
+    placePhoneCall: async (ext, dialled) => model.endpoints.placeCall(ext, dialled),
+    reload: (module) => model.reload(module),
+    reloads: () => [...model.reloads],
+    setTrunk: (name, p) => model.endpoints.setTrunk(name, p),
+    endedChannels: () => [...model.world.ended],
+    bridges: () => model.bridges.list().map((b) => ({ id: b.id, channels: [...b.channels] })),
+    setSpanAlarm: (span, alarm) => model.pstn.setSpanAlarm(span, alarm),
+    channels: () => model.channels.snapshots(),
+    callPhone: (ext, from) => model.browsers.callPhone(ext, from),
     webphoneRegistrations: () => sip.registrations(),
     webphoneCalls: () => sip.calls(),
+    dropWebphones: () => sip.drop(),
     mohOf: (id) => model.mohOf(id),
     stopAri: () => ari.stop(),
     startAri: () => ari.start(),

@@ -37,7 +37,9 @@ export interface SpanInfo {
   alarm: SpanAlarm;
   signalling: SpanSignalling;
   group: number;
-  /** Bearer channels (30 on an E1). */
+  /** chan_dahdi has channels on it. */
+  configured: boolean;
+  /** Bearer channels (30 on a full E1). */
   channels: number;
   /** Bearer channels carrying a call now. */
   activeChannels: number;
@@ -52,7 +54,7 @@ export interface EndpointInfo {
   rttMs?: number;
 }
 
-export type ContactStatus = 'Reachable' | 'Unreachable' | 'Removed' | 'Created';
+export type ContactStatus = 'Reachable' | 'Unreachable' | 'Removed' | 'Created' | 'NonQualified';
 
 export interface SpanEvent {
   span: number;
@@ -63,6 +65,34 @@ export interface ContactEvent {
   endpoint: string;
   status: ContactStatus;
   rttMs?: number;
+}
+
+/** A registered contact, as PJSIPShowContacts lists it. */
+export interface ContactInfo {
+  aor: string;
+  endpoint: string;
+  /** Asterisk names a contact `<aor>;@<hash>`. */
+  hash: string;
+  uri: string;
+  userAgent: string;
+  status: 'Reachable' | 'Unreachable' | 'NonQualified' | 'Unknown';
+  rttMs?: number;
+}
+
+/** An outbound registration of a trunk, as PJSIPShowRegistrationsOutbound lists it. */
+export interface RegistrationInfo {
+  id: string;
+  endpoint: string;
+  clientUri: string;
+  serverUri: string;
+  status: 'Registered' | 'Unregistered' | 'Rejected';
+}
+
+/** A registration changed state (AMI `Registry`). */
+export interface RegistryEvent {
+  clientUri: string;
+  serverUri: string;
+  status: RegistrationInfo['status'];
 }
 
 export interface ChannelEvent {

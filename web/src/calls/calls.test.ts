@@ -29,6 +29,7 @@ const call = (over: Partial<Call>): Call => ({
   causeText: null,
   hangupBy: null,
   endReason: null,
+  trunkAttempts: null,
   ...over,
 });
 

@@ -10,7 +10,8 @@ export interface FieldSpec {
   /** Message key of the label. */
   label: string;
   kind: 'text' | 'textarea' | 'select' | 'multi' | 'bool' | 'number' | 'date' | 'colour';
-  options?: () => { value: string | number; label: string }[];
+  /** The choices, which may depend on what else the form holds. */
+  options?: (model: Model) => { value: string | number; label: string }[];
   required?: boolean;
   maxlength?: number;
   /** Message key of a hint under the control. */

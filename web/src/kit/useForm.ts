@@ -26,6 +26,8 @@ export function fieldMessage(e: ApiError, field: string): string {
       return t('common.validation.minimum', { n: p.limit ?? 0 });
     case 'maximum':
       return t('common.validation.maximum', { n: p.limit ?? 0 });
+    case 'minItems':
+      return t('common.validation.minItems', { n: p.limit ?? 0 });
     case 'pattern':
     case 'format':
       return t('common.validation.format');

@@ -29,9 +29,12 @@ export type RegistrationState =
   | 'reconnecting'
   /** The user has no extension a browser can register as. */
   | 'no_extension'
+  /** The server does not know where browsers reach the telephony server. */
+  | 'not_configured'
   | 'failed';
 
-export type CallState = 'idle' | 'ringing' | 'connecting' | 'active' | 'ended';
+/** `ringing`: a call for this phone; `calling`: this phone dials out and waits for the answer. */
+export type CallState = 'idle' | 'ringing' | 'calling' | 'connecting' | 'active' | 'ended';
 
 export interface WebphoneState {
   registration: RegistrationState;
@@ -40,8 +43,12 @@ export interface WebphoneState {
   extension: string;
   call: {
     state: CallState;
+    direction: 'in' | 'out';
+    /** The other party: the caller, or the number dialled. */
     from: string;
     fromName: string;
+    /** The called party's phone is ringing (180 on an outgoing call). */
+    ringback: boolean;
     held: boolean;
     muted: boolean;
     startedAt: number | null;
@@ -61,7 +68,7 @@ const state = reactive<WebphoneState>({
   registration: 'off',
   detail: '',
   extension: '',
-  call: { state: 'idle', from: '', fromName: '', held: false, muted: false, startedAt: null, digits: '', endedCause: '' },
+  call: { state: 'idle', direction: 'in', from: '', fromName: '', ringback: false, held: false, muted: false, startedAt: null, digits: '', endedCause: '' },
   stats: null,
   devices: { inputs: [], outputs: [] },
   inputId: localStorage.getItem('webphone.input') ?? DEFAULT_DEVICE,
@@ -69,6 +76,7 @@ const state = reactive<WebphoneState>({
 });
 
 let ua: UA | undefined;
+let sipDomain = '';
 let session: RTCSession | undefined;
 let everRegistered = false;
 let statsTimer: number | undefined;
@@ -98,11 +106,12 @@ export async function startWebphone(): Promise<void> {
   try {
     account = await ok(api.GET('/api/v1/webphone/account'));
   } catch (e) {
-    state.registration = e instanceof ApiError && e.code === 'no_extension' ? 'no_extension' : 'failed';
+    state.registration = e instanceof ApiError && e.code === 'no_extension' ? 'no_extension' : e instanceof ApiError && e.code === 'webphone_not_configured' ? 'not_configured' : 'failed';
     state.detail = e instanceof Error ? e.message : String(e);
     return;
   }
-  state.extension = account.sipUser;
+  state.extension = account.extension;
+  sipDomain = account.domain;
   everRegistered = false;
   const socket = new WebSocketInterface(account.wsUrl);
   const phone = new UA({
@@ -148,7 +157,7 @@ export async function startWebphone(): Promise<void> {
       e.session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
       return;
     }
-    track(e.session);
+    track(e.session, 'in');
   });
   phone.start();
   void refreshDevices();
@@ -162,16 +171,46 @@ export function stopWebphone(): void {
   state.registration = 'off';
 }
 
-function track(s: RTCSession): void {
+/** Dials a number (an extension, or an outside number the server's outbound routes take). */
+export function dial(number: string): void {
+  const target = number.replace(/[^0-9*#+]/g, '');
+  if (!ua || session || state.registration !== 'registered' || target === '') return;
+  const s = ua.call(`sip:${target}@${sipDomain}`, {
+    mediaConstraints: { audio: audioConstraints(), video: false },
+    pcConfig: { iceServers: [] },
+  });
+  track(s, 'out', target);
+  // JsSIP made the outgoing call's peer connection inside call(), before any listener could hear of it.
+  s.connection.addEventListener('track', (ev: RTCTrackEvent) => playRemote(ev.streams[0] ?? new MediaStream([ev.track])));
+}
+
+function track(s: RTCSession, direction: 'in' | 'out', dialled = ''): void {
   session = s;
   const from = s.remote_identity;
-  Object.assign(state.call, { state: 'ringing', from: from.uri.user ?? '', fromName: from.display_name ?? '', held: false, muted: false, startedAt: null, digits: '', endedCause: '' });
-  state.stats = null;
-  ringer.start(state.outputId);
-  // JsSIP makes an incoming call's peer connection when it is answered.
-  s.on('peerconnection', (e: { peerconnection: RTCPeerConnection }) => {
-    e.peerconnection.addEventListener('track', (ev: RTCTrackEvent) => playRemote(ev.streams[0] ?? new MediaStream([ev.track])));
+  Object.assign(state.call, {
+    state: direction === 'in' ? 'ringing' : 'calling',
+    direction,
+    from: direction === 'in' ? (from.uri.user ?? '') : dialled,
+    fromName: direction === 'in' ? (from.display_name ?? '') : '',
+    ringback: false,
+    held: false,
+    muted: false,
+    startedAt: null,
+    digits: '',
+    endedCause: '',
   });
+  state.stats = null;
+  if (direction === 'in') {
+    ringer.start(state.outputId);
+    // JsSIP makes an incoming call's peer connection when it is answered.
+    s.on('peerconnection', (e: { peerconnection: RTCPeerConnection }) => {
+      e.peerconnection.addEventListener('track', (ev: RTCTrackEvent) => playRemote(ev.streams[0] ?? new MediaStream([ev.track])));
+    });
+  } else {
+    s.on('progress', () => {
+      state.call.ringback = true;
+    });
+  }
   s.on('accepted', () => {
     ringer.stop();
     state.call.state = 'active';

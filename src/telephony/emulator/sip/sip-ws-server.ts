@@ -667,6 +667,13 @@ export class SipWsServer {
     });
   }
 
+  /** The network between the browsers and this server fails for a moment: every WebSocket is cut, as a TCP reset would. */
+  dropConnections(): number {
+    const all = [...this.connections.values()];
+    for (const conn of all) conn.ws.terminate();
+    return all.length;
+  }
+
   /** Every connection dropped, every call's media closed. */
   async close(): Promise<void> {
     this.closed = true;

@@ -69,30 +69,32 @@ export class Webphones {
 
   constructor(private readonly o: WebphonesOptions) {
     const { model } = o;
+    const { endpoints, browsers } = model;
     const host: SipHost = {
       endpoint: (name) => {
-        const e = model.phoneEndpoint(name);
+        const e = endpoints.phoneEndpoint(name);
         if (!e) return undefined;
-        // A browser opens the webphone in more than one tab now and then.
-        return { ...(e.password !== undefined ? { password: e.password } : {}), aor: { ...DEFAULT_AOR, maxContacts: 3 }, callerId: e.callerId };
+        return { ...(e.password !== undefined ? { password: e.password } : {}), aor: { ...DEFAULT_AOR, maxContacts: e.maxContacts }, callerId: e.callerId };
       },
       contactsChanged: (aor, contacts) => {
-        if (model.hasPhone(aor)) model.setPhone(aor, { registered: contacts.length > 0 });
+        if (endpoints.hasPhone(aor)) endpoints.setPhone(aor, { registered: contacts.length > 0 });
       },
-      placeCall: () => {
-        throw new Error('calls from a browser are not routed by the emulator');
+      placeCall: (aor, dialled) => {
+        const { channelId } = browsers.place(aor, dialled);
+        this.media.set(channelId, { aor, digits: '', peakLevel: 0 });
+        return channelId;
       },
-      answered: (id) => model.webphoneAnswered(id),
-      ringing: (id) => model.webphoneRinging(id),
+      answered: (id) => browsers.answered(id),
+      ringing: (id) => browsers.ringing(id),
       ended: (id, cause) => {
-        model.webphoneEnded(id, cause);
+        browsers.ended(id, cause);
         this.media.delete(id);
       },
-      hold: (id, held) => model.webphoneHold(id, held),
+      hold: (id, held) => browsers.hold(id, held),
       dtmf: (id, digit, durationMs) => {
         const m = this.media.get(id);
         if (m) m.digits += digit;
-        model.webphoneDtmf(id, digit, durationMs);
+        browsers.dtmf(id, digit, durationMs);
       },
       audio: (id, pcm) => {
         const m = this.media.get(id);
@@ -102,7 +104,7 @@ export class Webphones {
       },
     };
     this.server = new SipWsServer({ host, clock: o.clock, logger: o.logger, serverHost: o.serverHost, ...(o.media ? { media: o.media } : {}) });
-    model.attachWebphones({
+    model.world.webphones = {
       registered: (aor) => this.server.contacts(aor).length > 0,
       ring: (channelId, aor, caller) => {
         if (!this.server.ring(channelId, aor, caller)) return false;
@@ -113,7 +115,9 @@ export class Webphones {
         this.server.hangup(channelId, cause);
         this.media.delete(channelId);
       },
-    });
+      ringback: (channelId) => this.server.ringing(channelId),
+      answered: (channelId) => this.server.answer(channelId),
+    };
     // Media runs in real time, as RTP does; nothing in the call logic waits on it.
     this.pump = setInterval(() => this.tick(), FRAME_MS);
     this.pump.unref();
@@ -129,7 +133,7 @@ export class Webphones {
     for (const channelId of this.media.keys()) {
       const leg = this.server.leg(channelId);
       if (!leg) continue;
-      const heard = this.o.model.heardBy(channelId);
+      const heard = this.o.model.browsers.heardBy(channelId);
       const frame = heard.kind === 'voice' ? voice : heard.kind === 'channel' ? this.media.get(heard.channelId)?.lastFrame : undefined;
       leg.sendFrame(frame);
     }
@@ -159,6 +163,11 @@ export class Webphones {
         digits: m.digits,
       };
     });
+  }
+
+  /** Cuts every browser's WebSocket (a network blip); how many there were. */
+  drop(): number {
+    return this.server.dropConnections();
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,368 @@
+/**
+ * The flows of provisioned telephony: calls from the public network follow their inbound
+ * route's destination; calls from phones (`internal,<dialled>`) reach another extension, a
+ * conference, a feature code, or leave through an outbound route with failover across its
+ * trunks. Legs Atende originates for them (`agent,<callId>`, `outbound,<callId>`) are left
+ * alone by their own sessions: the flow that dialled them owns them.
+ */
+import type { Clock } from '../kernel/index.js';
+import type { ChannelId } from '../telephony/call-control.js';
+import { talk, type TransferDialer } from './conversation.js';
+import type { CallContext, CallHandler, CallHandlers, TrunkAttempt } from './calls.model.js';
+import type { PhoneExtension, RoutedDestination, TelephonyDirectory } from './directory.js';
+import { featureOf } from './features.logic.js';
+import { leaveAlone } from './handlers.js';
+import { dial, hangupQuietly, type DialOutcome } from './legs.js';
+
+export interface TelephonyFlowDeps {
+  directory: TelephonyDirectory;
+  /** Seconds a phone rings before the call counts as not answered (default 30). */
+  ringSeconds?: number;
+  /** Seconds an outside number rings (default 60). */
+  outboundRingSeconds?: number;
+  /**
+   * The ACD: the call waits in the queue until an agent takes it or the queue gives it up; then
+   * where it goes next (the queue's destination, or unavailable), or null when it is over.
+   */
+  queue?: (call: CallContext, queueId: number) => Promise<Extract<RoutedDestination, { kind: 'hangup' | 'external' | 'unavailable' }> | null>;
+}
+
+/** Who is calling, as the called phone shows it. */
+interface Party {
+  number: string;
+  name: string;
+}
+
+const MAX_HOPS = 8;
+/** Outcomes after which the next trunk of the route is tried: the network, not the called party, failed. */
+const FAILOVER_CAUSES = new Set([3, 27, 34, 38, 41, 42, 44, 47, 58]);
+
+const causeOf = (o: Exclude<DialOutcome, { kind: 'answered' }>): number => (o.kind === 'failed' ? o.cause : 16);
+const outcomeName = (o: DialOutcome): string => (o.kind === 'answered' ? 'answered' : o.kind === 'failed' ? o.reason : 'caller_gone');
+
+/** A phone that is ringing for some call, and how another phone takes that call over. */
+interface Ringing {
+  claim(picker: CallContext): boolean;
+}
+
+class Connector {
+  readonly ringing = new Map<string, Ringing>();
+  /** Conference rooms by conference id; the bridge is created by the first member (a promise, so two first members share it). */
+  private readonly conferences = new Map<number, { bridge: Promise<string>; members: Set<ChannelId> }>();
+  readonly directory: TelephonyDirectory;
+  readonly ringSeconds: number;
+  readonly outboundRingSeconds: number;
+  private readonly queue: TelephonyFlowDeps['queue'];
+
+  constructor(deps: TelephonyFlowDeps) {
+    this.directory = deps.directory;
+    this.queue = deps.queue;
+    this.ringSeconds = deps.ringSeconds ?? 30;
+    this.outboundRingSeconds = deps.outboundRingSeconds ?? 60;
+  }
+
+  /** Rings the caller's phone while it waits, if the leg is not answered yet. */
+  private async ringback(call: CallContext): Promise<void> {
+    if (call.channel.state !== 'Up') await call.control.ring(call.channel.id).catch(() => undefined);
+  }
+
+  /** Dialling for a transfer keyed in on a phone: an extension of the tenant, or outside if that phone may dial out. */
+  transferDialer(call: CallContext): TransferDialer {
+    return async (by, number) => {
+      const internal = this.directory.internalNumber(by.tenantId, number);
+      if (internal?.kind === 'extension') return { endpoint: `PJSIP/${internal.extension.sipUser}`, leg: 'agent', timeoutSeconds: this.ringSeconds };
+      if (internal) return { refused: `${number} is a ${internal.kind}, not a phone` };
+      if (!by.mayDialOut) return { refused: `extension ${by.number} may not dial out` };
+      const plan = this.directory.outbound(by.tenantId, number, by, call.clock.now());
+      if (!plan.ok) return { refused: plan.reason };
+      return { endpoint: plan.trunks[0]!.endpoint, leg: 'outbound', timeoutSeconds: this.outboundRingSeconds };
+    };
+  }
+
+  async to(call: CallContext, dest: RoutedDestination, from: Party, me: PhoneExtension | null, hops = 0): Promise<void> {
+    if (hops > MAX_HOPS) {
+      call.log.warn('destinations lead to each other: giving up');
+      await call.hangup(41);
+      return;
+    }
+    switch (dest.kind) {
+      case 'extension':
+        return this.ringExtension(call, dest.extension, from, me, hops);
+      case 'conference':
+        return this.joinConference(call, dest);
+      case 'announcement': {
+        if ((await call.answer()) === 'gone') return;
+        if (dest.media.length === 0) call.log.warn({ announcement: dest.name }, 'announcement has no playable prompt yet');
+        else if ((await call.play(dest.media.map((path) => ({ kind: 'file' as const, path })))) === 'hangup') return;
+        return this.to(call, this.directory.resolve(call.tenantId, dest.next), from, me, hops + 1);
+      }
+      case 'external':
+        return this.dialOutside(call, dest.number, me, from);
+      case 'hangup':
+        await call.hangup(dest.cause);
+        return;
+      case 'queue': {
+        if (!this.queue) return this.to(call, { kind: 'unavailable', reason: 'no queues module' }, from, me, hops + 1);
+        const next = await this.queue(call, dest.id);
+        return next && !call.ended ? this.to(call, next, from, me, hops + 1) : undefined;
+      }
+      case 'unavailable':
+        call.log.warn({ reason: dest.reason }, 'destination unavailable');
+        await call.hangup(41);
+        return;
+    }
+  }
+
+  /**
+   * Rings an extension: do-not-disturb and a phone already in a call are busy (17), forwarding
+   * is followed, an unregistered phone is absent (20, SIP 480), no answer is 19; answered, the
+   * two talk. The called phone shows the caller's name.
+   */
+  async ringExtension(call: CallContext, target: PhoneExtension, from: Party, me: PhoneExtension | null, hops: number): Promise<void> {
+    if (target.forwardTo !== null) {
+      call.log.info({ extension: target.number, to: target.forwardTo }, 'extension forwards its calls');
+      const internal = this.directory.internalNumber(target.tenantId, target.forwardTo);
+      if (internal) return this.to(call, internal, from, me, hops + 1);
+      if (!target.mayDialOut) {
+        await call.hangup(21);
+        return;
+      }
+      return this.dialOutside(call, target.forwardTo, target, from);
+    }
+    if (target.dnd) {
+      await call.hangup(17);
+      return;
+    }
+    const channels = await call.control.listChannels();
+    if (channels.some((c) => c.name.startsWith(`PJSIP/${target.sipUser}-`))) {
+      call.log.info({ extension: target.number }, 'extension busy in another call');
+      await call.hangup(17);
+      return;
+    }
+    await this.ringback(call);
+    let claimed!: (o: DialOutcome) => void;
+    const claim = new Promise<DialOutcome>((resolve) => (claimed = resolve));
+    this.ringing.set(target.sipUser, {
+      claim: (picker) => {
+        claimed({ kind: 'answered', channelId: picker.channel.id });
+        return true;
+      },
+    });
+    let outcome: DialOutcome;
+    try {
+      outcome = await dial(call, {
+        endpoint: `PJSIP/${target.sipUser}`,
+        leg: 'agent',
+        callerId: { number: from.number, ...(from.name ? { name: from.name } : {}) },
+        timeoutSeconds: this.ringSeconds,
+        claim,
+      });
+    } finally {
+      this.ringing.delete(target.sipUser);
+    }
+    if (outcome.kind === 'caller_gone') return;
+    if (outcome.kind === 'failed') {
+      const cause = outcome.reason === 'unavailable' ? 20 : outcome.reason === 'busy' || outcome.reason === 'rejected' ? 17 : outcome.reason === 'no_answer' ? 19 : outcome.cause;
+      call.log.info({ extension: target.number, outcome: outcome.reason, cause }, 'extension not reached');
+      await call.hangup(cause);
+      return;
+    }
+    if ((await call.answer()) === 'gone') {
+      outcome.early?.stop();
+      await hangupQuietly(call, outcome.channelId);
+      return;
+    }
+    const phones = new Map<ChannelId, PhoneExtension>([[outcome.channelId, target]]);
+    if (me) phones.set(call.channel.id, me);
+    await talk(call, call.channel.id, outcome.channelId, phones, this.transferDialer(call), outcome.early);
+  }
+
+  /**
+   * Leaves through the tenant's outbound routes: the best rule for the number, then its trunks
+   * in order; congestion or an unavailable trunk moves on to the next, anything the called
+   * party did (busy, no answer, unallocated) ends the call. The call's record keeps the trunks.
+   */
+  async dialOutside(call: CallContext, number: string, me: PhoneExtension | null, from: Party): Promise<void> {
+    const plan = this.directory.outbound(call.tenantId, number, me, call.clock.now());
+    if (!plan.ok) {
+      call.log.info({ number, reason: plan.reason }, 'no outbound route');
+      call.recordRouting(null, []);
+      await call.hangup(1);
+      return;
+    }
+    call.log.info({ number, route: plan.route, pattern: plan.pattern, digits: plan.digits, passedOver: plan.passedOver }, 'outbound route chosen');
+    const attempts: TrunkAttempt[] = [];
+    let lastCause = 34;
+    for (const trunk of plan.trunks) {
+      if (trunk.maxChannels !== null) {
+        const inUse = (await call.control.listChannels()).filter((c) => c.name.startsWith(`PJSIP/${trunk.ref.slice('trunk:'.length)}-`)).length;
+        if (inUse >= trunk.maxChannels) {
+          attempts.push({ trunk: trunk.ref, outcome: `at_limit (${trunk.maxChannels} calls)` });
+          continue;
+        }
+      }
+      await this.ringback(call);
+      const outcome = await dial(call, {
+        endpoint: trunk.endpoint,
+        leg: 'outbound',
+        callerId: { number: plan.callerId ?? from.number, ...(from.name ? { name: from.name } : {}) },
+        timeoutSeconds: this.outboundRingSeconds,
+      });
+      if (outcome.kind === 'caller_gone') {
+        attempts.push({ trunk: trunk.ref, outcome: 'caller_gone' });
+        call.recordRouting(null, attempts);
+        return;
+      }
+      if (outcome.kind === 'answered') {
+        attempts.push({ trunk: trunk.ref, outcome: 'answered' });
+        call.recordRouting(trunk.ref, attempts);
+        if ((await call.answer()) === 'gone') {
+          outcome.early?.stop();
+          await hangupQuietly(call, outcome.channelId);
+          return;
+        }
+        const phones = new Map<ChannelId, PhoneExtension>(me ? [[call.channel.id, me]] : []);
+        await talk(call, call.channel.id, outcome.channelId, phones, this.transferDialer(call), outcome.early);
+        return;
+      }
+      attempts.push({ trunk: trunk.ref, outcome: outcomeName(outcome), cause: outcome.cause });
+      lastCause = causeOf(outcome);
+      if (outcome.reason !== 'unavailable' && outcome.reason !== 'congestion' && !FAILOVER_CAUSES.has(outcome.cause)) break;
+    }
+    call.log.info({ number, attempts }, 'outbound call not completed');
+    call.recordRouting(null, attempts);
+    await call.hangup(lastCause);
+  }
+
+  /** Joins a conference bridge (after the PIN when it has one) until the caller hangs up. */
+  async joinConference(call: CallContext, conf: Extract<RoutedDestination, { kind: 'conference' }>): Promise<void> {
+    if ((await call.answer()) === 'gone') return;
+    const room = this.conferences.get(conf.id);
+    if (conf.maxMembers !== null && room && room.members.size >= conf.maxMembers) {
+      await call.hangup(17);
+      return;
+    }
+    if (conf.pin !== null) {
+      let ok = false;
+      for (let attempt = 0; attempt < 3 && !ok && !call.ended; attempt++) {
+        const r = await call.control.collectDigits(call.channel.id, { maxDigits: conf.pin.length, interDigitTimeoutMs: 5000, totalTimeoutMs: 15_000, terminator: '#' });
+        if (r.outcome === 'hangup') return;
+        ok = r.digits === conf.pin;
+      }
+      if (!ok) {
+        await call.hangup(21);
+        return;
+      }
+    }
+    let current = this.conferences.get(conf.id);
+    if (!current) {
+      current = { bridge: call.control.createBridge({ name: `conference-${conf.number}` }), members: new Set() };
+      this.conferences.set(conf.id, current);
+    }
+    current.members.add(call.channel.id);
+    try {
+      await call.control.addToBridge(await current.bridge, call.channel.id);
+      await call.whenEnded;
+    } finally {
+      current.members.delete(call.channel.id);
+      if (current.members.size === 0 && this.conferences.get(conf.id) === current) {
+        this.conferences.delete(conf.id);
+        await call.control.destroyBridge(await current.bridge).catch(() => undefined);
+      }
+    }
+  }
+}
+
+/** A short confirmation for a feature code, then the end of the call. */
+async function confirm(call: CallContext, clock: Clock): Promise<void> {
+  if ((await call.answer()) === 'gone') return;
+  const id = await call.control.play({ channelId: call.channel.id }, [{ kind: 'tone', tone: '425/200,0/200' }]).catch(() => undefined);
+  await new Promise<void>((resolve) => clock.setTimeout(resolve, 800));
+  if (id) await call.control.stopPlayback(id).catch(() => undefined);
+  await call.hangup(16);
+}
+
+export function telephonyHandlers(deps: TelephonyFlowDeps): CallHandlers {
+  const connector = new Connector(deps);
+  const dir = deps.directory;
+
+  const inbound: CallHandler = {
+    name: 'inbound-route',
+    async run(call) {
+      const entry = call.entry.kind === 'amd' ? call.entry.original : call.entry;
+      if (entry.kind !== 'inbound') return;
+      const match = dir.inboundRoute(entry.did, call.channel.caller.number);
+      if (!match) {
+        // The DID is the tenant's, but no route of it takes this caller.
+        const cause = dir.rejectCause(entry.trunkRef);
+        call.log.warn({ did: entry.did, caller: call.channel.caller.number, cause }, 'no inbound route takes this caller; refusing the call');
+        await call.hangup(cause);
+        return;
+      }
+      call.log.info({ did: entry.did, route: match.route }, 'inbound route');
+      const from = { number: call.channel.caller.number, name: call.channel.caller.name };
+      await connector.to(call, dir.resolve(call.tenantId, match.destination), from, null);
+    },
+  };
+
+  const internal: CallHandler = {
+    name: 'phone',
+    async run(call) {
+      if (call.entry.kind !== 'internal') return;
+      const dialled = call.entry.exten;
+      const me = dir.extensionOfChannel(call.channel.name);
+      if (!me) {
+        await call.hangup(21);
+        return;
+      }
+      const from = { number: me.number, name: me.displayName };
+      const feature = featureOf(dialled);
+      if (feature) {
+        switch (feature.kind) {
+          case 'dnd':
+            dir.setDnd(me, feature.on);
+            call.log.info({ extension: me.number, dnd: feature.on }, 'do not disturb');
+            return confirm(call, call.clock);
+          case 'forward':
+            if (feature.to !== null && !dir.internalNumber(me.tenantId, feature.to) && !me.mayDialOut) {
+              await call.hangup(21);
+              return;
+            }
+            dir.setForward(me, feature.to);
+            call.log.info({ extension: me.number, forwardTo: feature.to }, 'call forwarding');
+            return confirm(call, call.clock);
+          case 'pickup': {
+            const target = dir.extensionByNumber(me.tenantId, feature.extension);
+            const ringing = target ? connector.ringing.get(target.sipUser) : undefined;
+            if (!ringing || (await call.answer()) === 'gone' || !ringing.claim(call)) {
+              await call.hangup(ringing ? 16 : 1);
+              return;
+            }
+            // The caller's flow now talks with this phone: stay until the leg ends.
+            await call.whenEnded;
+            return;
+          }
+          case 'unknown':
+            await call.hangup(1);
+            return;
+        }
+      }
+      const inside = dir.internalNumber(me.tenantId, dialled);
+      if (inside) {
+        if (inside.kind === 'extension' && inside.extension.id === me.id) {
+          await call.hangup(17);
+          return;
+        }
+        return connector.to(call, inside, from, me);
+      }
+      if (!me.mayDialOut) {
+        call.log.info({ extension: me.number, dialled }, 'this phone may not dial out');
+        await call.hangup(21);
+        return;
+      }
+      return connector.dialOutside(call, dialled, me, from);
+    },
+  };
+
+  return { inbound, internal, agent: leaveAlone, outbound: leaveAlone };
+}

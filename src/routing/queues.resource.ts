@@ -1,0 +1,324 @@
+/**
+ * Serviços / filas on the resource mechanism: a queue's strategy, timers, limits, rules,
+ * announcements, service-level settings, recording and its members (agents and plain
+ * extensions with their priority there). A queue is deleted only when nobody is linked to it
+ * and it has no history; otherwise it is deactivated.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { Type, type Static } from '@sinclair/typebox';
+import type { Db } from '../db/client.js';
+import { pauseTypes, queueMembers, queues, routedInteractions, users } from '../db/schema/index.js';
+import { Id, Literals, Nullable, Timestamps, closed } from '../http/schemas.js';
+import { conflict, invalidField } from '../kernel/index.js';
+import type { ReferenceRegistry, ResourceDef, WriteContext } from '../resources/index.js';
+import { checkPriorityRules } from './queue.logic.js';
+import { JOIN_RULES, LEAVE_RULES, STICKY_MODES, STRATEGIES } from './routing.model.js';
+
+/** Where an interaction goes when it leaves the queue without an agent. */
+export const QueueDestinationBody = Type.Object(
+  {
+    kind: Literals(['hangup', 'external', 'queue'] as const),
+    /** For `queue`: the other queue. */
+    id: Type.Optional(Id),
+    /** For `external`: the number, as dialled from an extension. */
+    number: Type.Optional(Type.String({ minLength: 2, maxLength: 40, pattern: '^[0-9+*#]+$' })),
+    /** For `hangup`: the Q.850 cause (default 16). */
+    cause: Type.Optional(Type.Integer({ minimum: 1, maximum: 127 })),
+  },
+  { ...closed, description: 'where an interaction goes when it waited the maximum or nobody can serve it ("mensagem não atendida")' },
+);
+export type QueueDestination = Static<typeof QueueDestinationBody>;
+
+export const MemberBody = Type.Object(
+  {
+    userId: Type.Optional(Id),
+    extension: Type.Optional(Type.String({ pattern: '^[0-9]{2,8}$', maxLength: 8, description: 'a plain extension that rings without login' })),
+    priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: '1 is offered first' })),
+  },
+  closed,
+);
+
+const Seconds = (max: number, description?: string) => Type.Integer({ minimum: 0, maximum: max, ...(description ? { description } : {}) });
+
+export const QueueBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 80 }),
+    number: Type.String({ pattern: '^[0-9]{2,8}$', maxLength: 8, description: 'the queue number (digits)' }),
+    description: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
+    active: Type.Optional(Type.Boolean()),
+    strategy: Type.Optional(Literals(STRATEGIES)),
+    priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'interactions of higher-priority queues are served first by shared agents' })),
+    maxWaiting: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'waiting interactions allowed at once; 0: no limit' })),
+    maxWaitSeconds: Type.Optional(Seconds(86_400, 'longest wait before the destination; 0: no limit')),
+    ringSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 300, description: 'how long one agent rings' })),
+    autoPauseAfter: Type.Optional(Type.Integer({ minimum: 0, maximum: 20, description: 'unanswered offers in a row that pause the agent; 0: never' })),
+    autoPauseTypeId: Type.Optional(Nullable(Id)),
+    wrapUpSeconds: Type.Optional(Seconds(3600)),
+    stickySeconds: Type.Optional(Seconds(3600, 'how long the sticky agent alone is offered the interaction; 0: off')),
+    stickyMode: Type.Optional(Literals(STICKY_MODES)),
+    priorityRules: Type.Optional(
+      Type.Array(Type.Object({ afterSeconds: Seconds(86_400), maxPriority: Type.Integer({ minimum: 1, maximum: 10 }) }, closed), {
+        maxItems: 10,
+        description: 'member priorities widening with wait time; empty: every member, lower priorities first',
+      }),
+    ),
+    joinRule: Type.Optional(Literals(JOIN_RULES)),
+    leaveRule: Type.Optional(Literals(LEAVE_RULES)),
+    mohClass: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9_-]+$' }))),
+    announcePosition: Type.Optional(Type.Boolean()),
+    announceWait: Type.Optional(Type.Boolean()),
+    announceEverySeconds: Type.Optional(Seconds(3600, 'seconds between position / expected-wait announcements; 0: none')),
+    slaPercent: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'service-level target: this % answered within slaSeconds' })),
+    slaSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+    shortAbandonSeconds: Type.Optional(Seconds(600, 'abandons within this are left out of the service level')),
+    record: Type.Optional(Type.Boolean()),
+    retentionDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, description: 'days recordings are kept; 0: for ever' })),
+    showOnDesktop: Type.Optional(Type.Boolean()),
+    destination: Type.Optional(QueueDestinationBody),
+    members: Type.Optional(Type.Array(MemberBody, { maxItems: 1000 })),
+  },
+  closed,
+);
+export type QueueInput = Static<typeof QueueBody>;
+
+const MemberView = Type.Object({
+  userId: Nullable(Type.Integer()),
+  extension: Nullable(Type.String()),
+  name: Type.String(),
+  priority: Type.Integer(),
+});
+
+export const QueueView = Type.Object({
+  id: Type.Integer(),
+  tenantId: Type.Integer(),
+  name: Type.String(),
+  number: Type.String(),
+  description: Nullable(Type.String()),
+  active: Type.Boolean(),
+  strategy: Type.String(),
+  priority: Type.Integer(),
+  maxWaiting: Type.Integer(),
+  maxWaitSeconds: Type.Integer(),
+  ringSeconds: Type.Integer(),
+  autoPauseAfter: Type.Integer(),
+  autoPauseTypeId: Nullable(Type.Integer()),
+  wrapUpSeconds: Type.Integer(),
+  stickySeconds: Type.Integer(),
+  stickyMode: Type.String(),
+  priorityRules: Type.Array(Type.Object({ afterSeconds: Type.Integer(), maxPriority: Type.Integer() })),
+  joinRule: Type.String(),
+  leaveRule: Type.String(),
+  mohClass: Nullable(Type.String()),
+  announcePosition: Type.Boolean(),
+  announceWait: Type.Boolean(),
+  announceEverySeconds: Type.Integer(),
+  slaPercent: Type.Integer(),
+  slaSeconds: Type.Integer(),
+  shortAbandonSeconds: Type.Integer(),
+  record: Type.Boolean(),
+  retentionDays: Type.Integer(),
+  showOnDesktop: Type.Boolean(),
+  destination: Type.Object({ kind: Type.String(), id: Type.Optional(Type.Integer()), number: Type.Optional(Type.String()), cause: Type.Optional(Type.Integer()), label: Type.String() }),
+  members: Type.Array(MemberView),
+  ...Timestamps,
+});
+export type QueueViewT = Static<typeof QueueView>;
+
+export type QueueRow = typeof queues.$inferSelect;
+type MemberRow = typeof queueMembers.$inferSelect;
+
+interface DestinationColumns {
+  destKind: string;
+  destId: number | null;
+  destNumber: string | null;
+  destCause: number | null;
+}
+
+export function membersOf(db: Db, queueIds: readonly number[]): Map<number, MemberRow[]> {
+  const out = new Map<number, MemberRow[]>();
+  if (queueIds.length === 0) return out;
+  const rows = db.select().from(queueMembers).where(inArray(queueMembers.queueId, [...queueIds])).orderBy(queueMembers.position).all();
+  for (const r of rows) out.set(r.queueId, [...(out.get(r.queueId) ?? []), r]);
+  return out;
+}
+
+function destinationColumns(db: Db, tenantId: number, d: QueueDestination, self: number | undefined): DestinationColumns {
+  if (d.kind === 'queue') {
+    if (d.id === undefined) throw invalidField('destination.id', 'destination.id: which queue the interaction goes to is required');
+    if (d.id === self) throw invalidField('destination.id', 'destination.id: a queue cannot overflow into itself');
+    const q = db.select({ id: queues.id }).from(queues).where(and(eq(queues.id, d.id), eq(queues.tenantId, tenantId))).get();
+    if (!q) throw invalidField('destination.id', `destination.id: there is no queue ${d.id} in this tenant`);
+    return { destKind: 'queue', destId: d.id, destNumber: null, destCause: null };
+  }
+  if (d.kind === 'external') {
+    if (d.number === undefined) throw invalidField('destination.number', 'destination.number: the external number is required');
+    return { destKind: 'external', destId: null, destNumber: d.number, destCause: null };
+  }
+  return { destKind: 'hangup', destId: null, destNumber: null, destCause: d.cause ?? 16 };
+}
+
+function destinationInput(c: DestinationColumns): QueueDestination {
+  if (c.destKind === 'queue') return { kind: 'queue', id: c.destId ?? 0 };
+  if (c.destKind === 'external') return { kind: 'external', number: c.destNumber ?? '' };
+  return { kind: 'hangup', cause: c.destCause ?? 16 };
+}
+
+function destinationView(db: Db, row: QueueRow): QueueViewT['destination'] {
+  if (row.destKind === 'queue' && row.destId !== null) {
+    const q = db.select({ name: queues.name, number: queues.number }).from(queues).where(eq(queues.id, row.destId)).get();
+    return { kind: 'queue', id: row.destId, label: q ? `queue ${q.number} (${q.name})` : `queue ${row.destId}` };
+  }
+  if (row.destKind === 'external') return { kind: 'external', number: row.destNumber ?? '', label: `external number ${row.destNumber ?? ''}` };
+  return { kind: 'hangup', cause: row.destCause ?? 16, label: `hang up (cause ${row.destCause ?? 16})` };
+}
+
+function checkMembers(w: WriteContext<typeof queues>, members: NonNullable<QueueInput['members']>): void {
+  const seenUsers = new Set<number>();
+  const seenExtensions = new Set<string>();
+  members.forEach((m, i) => {
+    const field = `members.${i}`;
+    if ((m.userId === undefined) === (m.extension === undefined)) throw invalidField(field, `${field}: give either userId (an agent) or extension (a plain extension)`);
+    if (m.userId !== undefined) {
+      if (seenUsers.has(m.userId)) throw invalidField(`${field}.userId`, `${field}.userId: user ${m.userId} is listed twice`);
+      seenUsers.add(m.userId);
+    } else {
+      if (seenExtensions.has(m.extension!)) throw invalidField(`${field}.extension`, `${field}.extension: extension ${m.extension} is listed twice`);
+      seenExtensions.add(m.extension!);
+    }
+  });
+  if (seenUsers.size > 0) {
+    const found = new Set(
+      w.db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.tenantId, w.tenantId), inArray(users.id, [...seenUsers])))
+        .all()
+        .map((u) => u.id),
+    );
+    const i = members.findIndex((m) => m.userId !== undefined && !found.has(m.userId));
+    if (i >= 0) throw invalidField(`members.${i}.userId`, `members.${i}.userId: there is no user ${members[i]!.userId} in this tenant`);
+  }
+}
+
+/** The queue's own settings, as both the input and the view carry them. */
+function settingsOf(row: QueueRow) {
+  const { id: _id, tenantId: _t, createdAt: _c, updatedAt: _u, destKind: _k, destId: _i, destNumber: _n, destCause: _x, ...rest } = row;
+  return rest;
+}
+
+export const queueDef: ResourceDef<typeof queues, QueueInput, QueueViewT> = {
+  label: 'queue',
+  entity: 'queue',
+  table: queues,
+  unique: { number: queues.number, name: queues.name },
+  search: [queues.name, queues.number],
+  sortable: { name: queues.name, number: queues.number },
+  filter: (q) => [q.active === undefined ? undefined : eq(queues.active, q.active as boolean)],
+  toColumns(input, w) {
+    const rules = input.priorityRules ?? [];
+    const bad = checkPriorityRules(rules);
+    if (bad) throw invalidField(`priorityRules.${bad.index}.${bad.field}`, `priorityRules.${bad.index}.${bad.field}: ${bad.message}`);
+    const autoPauseAfter = input.autoPauseAfter ?? 0;
+    const autoPauseTypeId = input.autoPauseTypeId ?? null;
+    if (autoPauseAfter > 0 && autoPauseTypeId === null) throw invalidField('autoPauseTypeId', 'autoPauseTypeId: the pause agents are put in after unanswered offers is required');
+    if (autoPauseTypeId !== null) {
+      const p = w.db.select().from(pauseTypes).where(and(eq(pauseTypes.id, autoPauseTypeId), eq(pauseTypes.tenantId, w.tenantId))).get();
+      if (!p) throw invalidField('autoPauseTypeId', `autoPauseTypeId: there is no pause type ${autoPauseTypeId} in this tenant`);
+      if (p.wrapUp) throw invalidField('autoPauseTypeId', `autoPauseTypeId: ${p.reason} is the automatic wrap-up pause`);
+    }
+    if (input.members) checkMembers(w, input.members);
+    return {
+      name: input.name.trim(),
+      number: input.number,
+      description: input.description ?? null,
+      active: input.active ?? true,
+      strategy: input.strategy ?? 'longest_idle',
+      priority: input.priority ?? 0,
+      maxWaiting: input.maxWaiting ?? 0,
+      maxWaitSeconds: input.maxWaitSeconds ?? 0,
+      ringSeconds: input.ringSeconds ?? 15,
+      autoPauseAfter,
+      autoPauseTypeId,
+      wrapUpSeconds: input.wrapUpSeconds ?? 0,
+      stickySeconds: input.stickySeconds ?? 0,
+      stickyMode: input.stickyMode ?? 'owner',
+      priorityRules: [...rules].sort((a, b) => a.afterSeconds - b.afterSeconds),
+      joinRule: input.joinRule ?? 'always',
+      leaveRule: input.leaveRule ?? 'never',
+      mohClass: input.mohClass ?? null,
+      announcePosition: input.announcePosition ?? false,
+      announceWait: input.announceWait ?? false,
+      announceEverySeconds: input.announceEverySeconds ?? 0,
+      slaPercent: input.slaPercent ?? 80,
+      slaSeconds: input.slaSeconds ?? 20,
+      shortAbandonSeconds: input.shortAbandonSeconds ?? 3,
+      record: input.record ?? false,
+      retentionDays: input.retentionDays ?? 0,
+      showOnDesktop: input.showOnDesktop ?? true,
+      ...destinationColumns(w.db, w.tenantId, input.destination ?? { kind: 'hangup' }, w.before?.id),
+    };
+  },
+  toInput(row, r) {
+    const members = membersOf(r.db, [row.id]).get(row.id) ?? [];
+    return {
+      ...settingsOf(row),
+      destination: destinationInput(row),
+      members: members.map((m) => (m.userId !== null ? { userId: m.userId, priority: m.priority } : { extension: m.extension!, priority: m.priority })),
+    };
+  },
+  toView(row, r) {
+    const members = membersOf(r.db, [row.id]).get(row.id) ?? [];
+    const names = new Map(
+      members.some((m) => m.userId !== null)
+        ? r.db
+            .select({ id: users.id, name: users.name })
+            .from(users)
+            .where(inArray(users.id, members.flatMap((m) => (m.userId === null ? [] : [m.userId]))))
+            .all()
+            .map((u) => [u.id, u.name])
+        : [],
+    );
+    return {
+      id: row.id,
+      tenantId: row.tenantId,
+      ...settingsOf(row),
+      destination: destinationView(r.db, row),
+      members: members.map((m) => ({
+        userId: m.userId,
+        extension: m.extension,
+        name: m.userId !== null ? (names.get(m.userId) ?? `user ${m.userId}`) : `extension ${m.extension}`,
+        priority: m.priority,
+      })),
+      createdAt: new Date(row.createdAt).toISOString(),
+      updatedAt: new Date(row.updatedAt).toISOString(),
+    };
+  },
+  afterWrite(row, input, w) {
+    if (!input.members) return;
+    w.db.delete(queueMembers).where(eq(queueMembers.queueId, row.id)).run();
+    input.members.forEach((m, position) => {
+      w.db
+        .insert(queueMembers)
+        .values({ tenantId: w.tenantId, queueId: row.id, userId: m.userId ?? null, extension: m.extension ?? null, priority: m.priority ?? 1, position })
+        .run();
+    });
+  },
+  beforeDelete(row, w) {
+    const linked = w.db.select({ id: queueMembers.id }).from(queueMembers).where(eq(queueMembers.queueId, row.id)).limit(1).get();
+    if (linked) throw conflict(`the queue ${row.name} still has agents linked; remove them first, or deactivate it`, { field: 'members' });
+    const used = w.db.select({ id: routedInteractions.id }).from(routedInteractions).where(eq(routedInteractions.queueId, row.id)).limit(1).get();
+    if (used) throw conflict(`the queue ${row.name} has interactions in its history; deactivate it instead (active: false)`, { field: 'id' });
+  },
+};
+
+/** Queues that overflow into a queue keep it from being deleted. */
+export function registerQueueReferences(references: ReferenceRegistry, db: Db): void {
+  references.add('queue', (tenantId, id) =>
+    db
+      .select({ id: queues.id, name: queues.name })
+      .from(queues)
+      .where(and(eq(queues.tenantId, tenantId), eq(queues.destKind, 'queue'), eq(queues.destId, id)))
+      .all()
+      .map((q) => ({ entity: 'queue', id: q.id, name: q.name })),
+  );
+}

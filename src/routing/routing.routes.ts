@@ -1,0 +1,198 @@
+/**
+ * The routing API: queues (resource routes), an agent's own state (log in, pause, ready),
+ * supervisors' view and actions on agents, agents' settings and services, live queue state and
+ * metrics. Handlers are thin: validate (schemas), scope the tenant, call the service.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { actorOf, changeContextOf, principalOf, tenantScope } from '../auth/index.js';
+import { IdParams, TenantQuery } from '../http/schemas.js';
+import { resourceRoutes } from '../resources/index.js';
+import { QueueBody, QueueView } from './queues.resource.js';
+import {
+  ActivityQuery,
+  AgentState,
+  Csv,
+  ExportQuery,
+  MyServicesView,
+  PauseBody,
+  PeriodQuery,
+  QueueLive,
+  QueueMetricsView,
+  ServicesBody,
+  ServicesView,
+  SettingsBody,
+  SettingsView,
+  UserParams,
+} from './routing.schemas.js';
+import type { SlVariant } from './metrics.logic.js';
+import type { RoutingService } from './routing.service.js';
+
+const tags = ['routing'];
+
+export function routingRoutes(routing: RoutingService): FastifyPluginAsync[] {
+  const queues = resourceRoutes(routing.queues, {
+    path: '/queues',
+    module: 'queues',
+    tag: 'routing',
+    body: QueueBody,
+    view: QueueView,
+    filters: { active: Type.Optional(Type.Boolean()) },
+  });
+  const rest: FastifyPluginAsync = async (instance) => {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+    const own = { access: { module: 'agent', action: 'read' as const } };
+    const ownWrite = { access: { module: 'agent', action: 'write' as const } };
+    const me = (req: Parameters<typeof principalOf>[0]) => {
+      const p = principalOf(req);
+      return { tenantId: p.tenantId, userId: p.userId };
+    };
+
+    app.get('/agent', { config: own, schema: { tags, summary: 'My state as an agent', response: { 200: AgentState } } }, async (req) => {
+      const { tenantId, userId } = me(req);
+      return routing.agent(tenantId, userId);
+    });
+    app.get(
+      '/agent/services',
+      { config: own, schema: { tags, summary: 'The queues (services) I work, with my priority in each: what logging in takes me into', response: { 200: MyServicesView } } },
+      async (req) => {
+        const { tenantId, userId } = me(req);
+        return { items: routing.servicesOfAgent(tenantId, userId) };
+      },
+    );
+    for (const action of ['login', 'logout', 'unpause', 'ready'] as const) {
+      const summary = {
+        login: 'Log in to my queues (within my working hours)',
+        logout: 'Log out of my queues',
+        unpause: 'Come back from a pause (or cancel one asked for while busy)',
+        ready: 'End my wrap-up now',
+      }[action];
+      app.post(`/agent/${action}`, { config: ownWrite, schema: { tags, summary, response: { 200: AgentState } } }, async (req) => {
+        const { tenantId, userId } = me(req);
+        return routing[action](tenantId, userId);
+      });
+    }
+    app.post(
+      '/agent/pause',
+      { config: ownWrite, schema: { tags, summary: 'Pause (starts when I am free, if I am busy)', body: PauseBody, response: { 200: AgentState } } },
+      async (req) => {
+        const { tenantId, userId } = me(req);
+        return routing.pause(tenantId, userId, req.body.pauseTypeId);
+      },
+    );
+
+    const sup = { access: { module: 'supervision', action: 'read' as const } };
+    const supWrite = { access: { module: 'supervision', action: 'write' as const } };
+    app.get(
+      '/agents',
+      { config: sup, schema: { tags, summary: 'Agents and their live state (a supervisor sees its teams)', querystring: TenantQuery, response: { 200: Type.Object({ items: Type.Array(AgentState) }) } } },
+      async (req) => ({ items: routing.agents(actorOf(req), tenantScope(req, req.query.tenantId)) }),
+    );
+    app.get(
+      '/agents/:userId',
+      { config: sup, schema: { tags, summary: "One agent's live state", params: UserParams, querystring: TenantQuery, response: { 200: AgentState } } },
+      async (req) => {
+        const tenantId = tenantScope(req, req.query.tenantId);
+        routing.checkSupervises(actorOf(req), tenantId, req.params.userId);
+        return routing.agent(tenantId, req.params.userId);
+      },
+    );
+    app.post(
+      '/agents/:userId/pause',
+      { config: supWrite, schema: { tags, summary: 'Force an agent into a pause (audited)', params: UserParams, querystring: TenantQuery, body: PauseBody, response: { 200: AgentState } } },
+      async (req) => routing.supervise(changeContextOf(req), tenantScope(req, req.query.tenantId), req.params.userId, 'pause', req.body.pauseTypeId),
+    );
+    for (const action of ['unpause', 'logout'] as const) {
+      app.post(
+        `/agents/:userId/${action}`,
+        {
+          config: supWrite,
+          schema: { tags, summary: action === 'logout' ? 'Force an agent out of its queues (audited)' : 'End an agent’s pause (audited)', params: UserParams, querystring: TenantQuery, response: { 200: AgentState } },
+        },
+        async (req) => routing.supervise(changeContextOf(req), tenantScope(req, req.query.tenantId), req.params.userId, action),
+      );
+    }
+
+    const qRead = { access: { module: 'queues', action: 'read' as const } };
+    const qWrite = { access: { module: 'queues', action: 'write' as const } };
+    app.get(
+      '/agents/:userId/settings',
+      { config: qRead, schema: { tags, summary: "An agent's skills, working hours and services", params: UserParams, querystring: TenantQuery, response: { 200: SettingsView } } },
+      async (req) => routing.settings(tenantScope(req, req.query.tenantId), req.params.userId),
+    );
+    app.put(
+      '/agents/:userId/settings',
+      { config: qWrite, schema: { tags, summary: "Set an agent's skills and working hours", params: UserParams, querystring: TenantQuery, body: SettingsBody, response: { 200: SettingsView } } },
+      async (req) => routing.saveSettings(changeContextOf(req), tenantScope(req, req.query.tenantId), req.params.userId, req.body),
+    );
+    app.put(
+      '/agents/services',
+      {
+        config: qWrite,
+        schema: { tags, summary: 'Add several users to queues and take them out of others, at once (all or nothing)', querystring: TenantQuery, body: ServicesBody, response: { 200: ServicesView } },
+      },
+      async (req) => ({
+        items: routing.changeServices(
+          changeContextOf(req),
+          tenantScope(req, req.query.tenantId),
+          req.body.userIds,
+          (req.body.add ?? []).map((a) => ({ queueId: a.queueId, priority: a.priority ?? 1 })),
+          req.body.remove ?? [],
+        ),
+      }),
+    );
+
+    app.get(
+      '/queues/live',
+      { config: sup, schema: { tags, summary: 'Every queue now: waiting interactions and agents by state', querystring: TenantQuery, response: { 200: Type.Object({ items: Type.Array(QueueLive) }) } } },
+      async (req) => ({ items: routing.queuesLive(tenantScope(req, req.query.tenantId)) }),
+    );
+    app.get(
+      '/queues/:id/live',
+      { config: sup, schema: { tags, summary: 'One queue now', params: IdParams, querystring: TenantQuery, response: { 200: QueueLive } } },
+      async (req) => routing.queueLive(tenantScope(req, req.query.tenantId), req.params.id),
+    );
+    app.get(
+      '/queues/metrics',
+      {
+        config: { access: { module: 'reports', action: 'read' } },
+        schema: { tags, summary: 'Queue metrics over a period (recomputed from every interaction)', querystring: PeriodQuery, response: { 200: Type.Object({ items: Type.Array(QueueMetricsView) }) } },
+      },
+      async (req) => {
+        const q = req.query;
+        // The schema has checked it; the type provider types an optional Literals as unknown.
+        const slVariant = q.slVariant as SlVariant | undefined;
+        return { items: routing.metrics(tenantScope(req, q.tenantId), Date.parse(q.from), Date.parse(q.to), { queueId: q.queueId, slVariant }) };
+      },
+    );
+
+    const reports = { access: { module: 'reports', action: 'read' as const } };
+    const csv = (reply: { header(k: string, v: string): unknown }, name: string) => {
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="${name}"`);
+    };
+    app.get(
+      '/queues/export/calls.csv',
+      { config: reports, schema: { tags, summary: 'Calls per date or hour and queue (CSV)', querystring: ExportQuery, response: { 200: Csv } } },
+      async (req, reply) => {
+        const q = req.query;
+        const by = (q.by as 'date' | 'hour' | undefined) ?? 'date';
+        const body = routing.exportCalls(tenantScope(req, q.tenantId), Date.parse(q.from), Date.parse(q.to), by, q.queueId);
+        csv(reply, `chamadas-por-${by === 'hour' ? 'hora' : 'data'}.csv`);
+        return body;
+      },
+    );
+    app.get(
+      '/agents/export/activity.csv',
+      { config: reports, schema: { tags, summary: "Agents' activity: every state and pause with its times (CSV)", querystring: ActivityQuery, response: { 200: Csv } } },
+      async (req, reply) => {
+        const q = req.query;
+        const body = routing.exportActivity(tenantScope(req, q.tenantId), Date.parse(q.from), Date.parse(q.to), q.userId);
+        csv(reply, 'atividade-dos-agentes.csv');
+        return body;
+      },
+    );
+  };
+  return [queues, rest];
+}

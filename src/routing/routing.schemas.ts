@@ -1,0 +1,191 @@
+/** The routing API's request and response schemas (TypeBox; they are the OpenAPI document). */
+import { Type } from '@sinclair/typebox';
+import { DateTime, Id, Literals, Nullable, closed } from '../http/schemas.js';
+import { DISPLAY_STATES } from './agent.logic.js';
+import { SL_VARIANTS } from './metrics.logic.js';
+import { AGENT_NOTICES } from './acd.model.js';
+
+const PerChannel = Type.Object({ voice: Type.Integer(), chat: Type.Integer(), email: Type.Integer() });
+
+export const AgentState = Type.Object({
+  userId: Nullable(Type.Integer()),
+  extension: Nullable(Type.String()),
+  name: Type.String(),
+  teamId: Nullable(Type.Integer()),
+  state: Literals(DISPLAY_STATES),
+  since: DateTime({ description: 'when the state began' }),
+  pause: Nullable(
+    Type.Object({
+      pauseTypeId: Type.Integer(),
+      reason: Type.String(),
+      startedAt: DateTime(),
+      maxSeconds: Nullable(Type.Integer()),
+      overrun: Type.Boolean({ description: 'past its maximum (overrun allowed): panels flag it' }),
+      cause: Type.String({ description: 'requested, forced (by a supervisor) or no_answer (unanswered offers)' }),
+    }),
+  ),
+  pendingPause: Nullable(Type.Object({ pauseTypeId: Type.Integer(), reason: Type.String() }, { description: 'asked for while busy; begins when the agent is free' })),
+  wrapUntil: Nullable(DateTime()),
+  registered: Type.Boolean({ description: "the agent's phone is registered (calls are offered only then)" }),
+  active: PerChannel,
+  offers: PerChannel,
+  taken: Type.Integer({ description: 'interactions taken since login' }),
+  queueIds: Type.Array(Type.Integer()),
+  interactionIds: Type.Array(Type.String()),
+});
+
+export const PauseBody = Type.Object({ pauseTypeId: Id }, closed);
+export const UserParams = Type.Object({ userId: Id }, closed);
+
+const Clock = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', maxLength: 5, description: 'HH:MM local time' });
+
+export const SettingsBody = Type.Object(
+  {
+    skills: Type.Array(Type.String({ minLength: 1, maxLength: 40, pattern: '^[^\\s].*$' }), { maxItems: 50 }),
+    workingHours: Type.Array(
+      Type.Object(
+        {
+          days: Type.Array(Type.Integer({ minimum: 0, maximum: 6 }), { minItems: 1, maxItems: 7, uniqueItems: true, description: '0 = Sunday … 6 = Saturday' }),
+          from: Clock,
+          to: Type.String({ ...Clock, description: 'HH:MM; earlier than from runs past midnight' }),
+        },
+        closed,
+      ),
+      { maxItems: 21, description: 'when the agent may be logged in (ATENDE_TIMEZONE); empty: any time' },
+    ),
+  },
+  closed,
+);
+
+export const SettingsView = Type.Object({
+  userId: Type.Integer(),
+  skills: Type.Array(Type.String()),
+  workingHours: Type.Array(Type.Object({ days: Type.Array(Type.Integer()), from: Type.String(), to: Type.String() })),
+  services: Type.Array(Type.Object({ queueId: Type.Integer(), priority: Type.Integer() })),
+});
+
+export const ServicesBody = Type.Object(
+  {
+    userIds: Type.Array(Id, { minItems: 1, maxItems: 500, uniqueItems: true }),
+    add: Type.Optional(Type.Array(Type.Object({ queueId: Id, priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })) }, closed), { maxItems: 200 })),
+    remove: Type.Optional(Type.Array(Id, { maxItems: 200, uniqueItems: true })),
+  },
+  closed,
+);
+
+export const ServicesView = Type.Object({
+  items: Type.Array(Type.Object({ userId: Type.Integer(), services: Type.Array(Type.Object({ queueId: Type.Integer(), priority: Type.Integer() })) })),
+});
+
+export const MyServicesView = Type.Object({
+  items: Type.Array(Type.Object({ queueId: Type.Integer(), name: Type.String(), priority: Type.Integer(), active: Type.Boolean() })),
+});
+
+export const QueueLive = Type.Object({
+  queueId: Type.Integer(),
+  name: Type.String(),
+  active: Type.Boolean(),
+  waiting: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      kind: Type.String(),
+      contact: Type.Object({ address: Type.String(), name: Nullable(Type.String()), contactId: Nullable(Type.Integer()) }),
+      priority: Type.Integer(),
+      enteredAt: DateTime(),
+      waitingSeconds: Type.Integer(),
+      position: Type.Integer(),
+      offeredTo: Type.Array(Type.String()),
+    }),
+  ),
+  longestWaitSeconds: Nullable(Type.Integer()),
+  agents: Type.Object({
+    loggedIn: Type.Integer(),
+    available: Type.Integer(),
+    offered: Type.Integer(),
+    busy: Type.Integer(),
+    wrapUp: Type.Integer(),
+    paused: Type.Integer(),
+  }),
+  ahtSeconds: Type.Integer({ description: 'recent mean handle time (expected-wait announcements)' }),
+});
+
+export const PeriodQuery = Type.Object(
+  {
+    from: DateTime({ description: 'interactions that entered at or after' }),
+    to: DateTime({ description: 'and before' }),
+    queueId: Type.Optional(Id),
+    slVariant: Type.Optional(Literals(SL_VARIANTS)),
+    tenantId: Type.Optional(Id),
+  },
+  closed,
+);
+
+export const ExportQuery = Type.Object(
+  {
+    from: DateTime({ description: 'interactions (or activity) at or after' }),
+    to: DateTime({ description: 'and before' }),
+    by: Type.Optional(Literals(['date', 'hour'] as const, 'one row per local date (default) or per local hour, per queue')),
+    queueId: Type.Optional(Id),
+    tenantId: Type.Optional(Id),
+  },
+  closed,
+);
+
+export const ActivityQuery = Type.Object(
+  {
+    from: DateTime(),
+    to: DateTime(),
+    userId: Type.Optional(Id),
+    tenantId: Type.Optional(Id),
+  },
+  closed,
+);
+
+export const Csv = Type.String({ description: 'text/csv; UTF-8 with a byte-order mark, fields separated by ;' });
+
+const Seconds = Nullable(Type.Number());
+
+export const QueueMetricsView = Type.Object({
+  queueId: Type.Integer(),
+  name: Type.String(),
+  offered: Type.Integer(),
+  answered: Type.Integer(),
+  abandoned: Type.Integer({ description: 'the customer left while waiting' }),
+  shortAbandons: Type.Integer({ description: 'of those, within the short-abandon threshold' }),
+  offeredNotAnswered: Type.Integer({ description: 'rang at one or more agents and never answered ("abandonadas" on the reference platform)' }),
+  unansweredOffers: Type.Integer(),
+  timeouts: Type.Integer(),
+  leftEmpty: Type.Integer(),
+  transferred: Type.Integer(),
+  refused: Type.Integer(),
+  lost: Type.Integer(),
+  waiting: Type.Integer(),
+  answeredWithinTarget: Type.Integer(),
+  serviceLevel: Nullable(Type.Number({ description: 'percent' })),
+  slVariant: Type.String(),
+  slSeconds: Type.Integer(),
+  slTargetPercent: Type.Integer(),
+  abandonRate: Nullable(Type.Number()),
+  asaSeconds: Seconds,
+  msaSeconds: Seconds,
+  ahtSeconds: Seconds,
+  mhtSeconds: Seconds,
+  longestWaitSeconds: Seconds,
+  occupancy: Nullable(Type.Number({ description: "percent of the queue's agents' unpaused logged-in time spent handling" })),
+});
+
+/** What the routing module pushes on the events socket (`queues`, `agents`), as the OpenAPI document shows it. */
+export const routingEventSchemas = [
+  { type: 'queue.changed', topic: 'queues', data: Type.Object({ queue: QueueLive }) },
+  { type: 'agent.changed', topic: 'agents', data: Type.Object({ agent: AgentState }) },
+  {
+    type: 'agent.notice',
+    topic: 'agents',
+    data: Type.Object({
+      agent: AgentState,
+      code: Literals(AGENT_NOTICES, 'pause_limit_returned: back to available at the pause limit; pause_overrun: past the limit (allowed); auto_paused: unanswered offers; working_hours_ended: logged out; phone_unreachable: the phone stopped answering'),
+      pauseTypeId: Type.Optional(Type.Integer()),
+      reason: Type.Optional(Type.String()),
+    }),
+  },
+];

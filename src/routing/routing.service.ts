@@ -1,0 +1,795 @@
+/**
+ * The routing module's service: loads the engine from the database and keeps it in step with
+ * the queues resource, runs agents' own requests and supervisors' (with their rules: working
+ * hours, pause types, teams supervised), and is the engine's sink — every fact persisted, every
+ * change pushed on the events socket (`queues`, `agents`).
+ */
+import type { Static } from '@sinclair/typebox';
+import type { queues as queuesTable } from '../db/schema/index.js';
+import type { Actor, ChangeContext } from '../http/principal.js';
+import {
+  type AppError,
+  conflict,
+  forbidden,
+  invalidField,
+  localDate,
+  localTime,
+  notFound,
+  toCsv,
+  weeklySchedule,
+  type Clock,
+  type EventPublisher,
+  type Logger,
+  type Random,
+  type Timer,
+} from '../kernel/index.js';
+import { ResourceService, type ResourceContext } from '../resources/index.js';
+import type { DisplayState } from './agent.logic.js';
+import { occupancy, queueMetrics, type SlVariant } from './metrics.logic.js';
+import type { AcdSink, AgentNoticeCode, AgentSnapshot, InteractionRecord, OfferRecord } from './acd.model.js';
+import { AcdEngine, type AgentResult, type QueueSnapshot } from './acd.service.js';
+import { queueDef, registerQueueReferences, type QueueInput, type QueueViewT } from './queues.resource.js';
+import { RoutingRepo, type AgentSettings, type QueueRow, type UserRow } from './routing.repo.js';
+import { agentKey, contactRegistered, type AgentProfile, type QueueSettings } from './routing.model.js';
+import type { SettingsView } from './routing.schemas.js';
+import { QueueVoice, type QueueCallOutcome } from './voice.service.js';
+import type { CallContext } from '../calls/index.js';
+import type { CallControl } from '../telephony/call-control.js';
+import type { AmiClient } from '../telephony/ami/index.js';
+
+type SettingsViewT = Static<typeof SettingsView>;
+
+export interface RoutingDeps {
+  resources: ResourceContext;
+  logger: Logger;
+  random: Random;
+  events: EventPublisher;
+  /** Time zone of working hours (config.timezone). */
+  timeZone: string;
+  /** How long queue changes are gathered before one `queue.changed` is pushed. */
+  queueEventDelayMs?: number;
+}
+
+export const queueSettingsOf = (r: QueueRow): QueueSettings => ({
+  id: r.id,
+  tenantId: r.tenantId,
+  name: r.name,
+  active: r.active,
+  strategy: r.strategy,
+  priority: r.priority,
+  maxWaiting: r.maxWaiting,
+  maxWaitSeconds: r.maxWaitSeconds,
+  ringSeconds: r.ringSeconds,
+  autoPauseAfter: r.autoPauseTypeId === null ? 0 : r.autoPauseAfter,
+  autoPauseTypeId: r.autoPauseTypeId,
+  wrapUpSeconds: r.wrapUpSeconds,
+  stickySeconds: r.stickySeconds,
+  stickyMode: r.stickyMode,
+  priorityRules: r.priorityRules,
+  joinRule: r.joinRule,
+  leaveRule: r.leaveRule,
+});
+
+/** An agent as the API shows it (times in ISO 8601). */
+export interface AgentView {
+  userId: number | null;
+  extension: string | null;
+  name: string;
+  teamId: number | null;
+  state: DisplayState;
+  since: string;
+  pause: { pauseTypeId: number; reason: string; startedAt: string; maxSeconds: number | null; overrun: boolean; cause: string } | null;
+  pendingPause: { pauseTypeId: number; reason: string } | null;
+  wrapUntil: string | null;
+  registered: boolean;
+  active: { voice: number; chat: number; email: number };
+  offers: { voice: number; chat: number; email: number };
+  taken: number;
+  queueIds: number[];
+  interactionIds: string[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function agentView(a: AgentSnapshot): AgentView {
+  return {
+    userId: a.userId,
+    extension: a.extension,
+    name: a.name,
+    teamId: a.teamId,
+    state: a.state,
+    since: iso(a.since),
+    pause: a.pause
+      ? { pauseTypeId: a.pause.pauseTypeId, reason: a.pause.reason, startedAt: iso(a.pause.startedAt), maxSeconds: a.pause.maxMs === null ? null : a.pause.maxMs / 1000, overrun: a.pause.overrun, cause: a.pause.cause }
+      : null,
+    pendingPause: a.pendingPause,
+    wrapUntil: a.wrapUntil === null ? null : iso(a.wrapUntil),
+    registered: a.registered,
+    active: a.active,
+    offers: a.offers,
+    taken: a.taken,
+    queueIds: a.queueIds,
+    interactionIds: a.interactionIds,
+  };
+}
+
+export function queueLiveView(s: QueueSnapshot, now: number) {
+  return {
+    queueId: s.queueId,
+    name: s.name,
+    active: s.active,
+    waiting: s.waiting.map((w) => ({ ...w, enteredAt: iso(w.enteredAt), waitingSeconds: Math.round((now - w.enteredAt) / 1000) })),
+    longestWaitSeconds: s.longestWaitMs === null ? null : Math.round(s.longestWaitMs / 1000),
+    agents: s.agents,
+    ahtSeconds: Math.round(s.ahtMs / 1000),
+  };
+}
+
+/** What an engine refusal becomes over HTTP: a 4xx naming the field. */
+function refusal(r: Extract<AgentResult, { ok: false }>): AppError {
+  switch (r.code) {
+    case 'unknown_agent':
+      return notFound('agent');
+    case 'pause_disabled':
+    case 'pause_automatic':
+      return invalidField('pauseTypeId', `pauseTypeId: ${r.message}`);
+    case 'pause_not_for_team':
+    case 'pause_full':
+      return conflict(r.message, { field: 'pauseTypeId', reason: r.code });
+    default:
+      return conflict(r.message, { reason: r.code });
+  }
+}
+
+export class RoutingService {
+  readonly engine: AcdEngine;
+  readonly repo: RoutingRepo;
+  readonly queues: ResourceService<typeof queuesTable, QueueInput, QueueViewT>;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly hoursTimers = new Map<number, Timer>();
+  private voice: QueueVoice | undefined;
+
+  constructor(private readonly deps: RoutingDeps) {
+    const { resources } = deps;
+    this.clock = resources.clock;
+    this.log = deps.logger.child({ component: 'routing' });
+    this.repo = new RoutingRepo(resources.database);
+    this.queues = new ResourceService(queueDef, resources);
+    registerQueueReferences(resources.references, resources.database.db);
+    const sink = new RoutingSink(this.repo, deps.events, this.clock, this.log, deps.queueEventDelayMs ?? 250, (id) => this.engine.queueSnapshot(id));
+    this.engine = new AcdEngine({ clock: this.clock, random: deps.random, logger: deps.logger, sink });
+    resources.changes.subscribe((c) => {
+      if (c.entity === 'queue') this.reloadQueue(c.tenantId, c.id);
+    });
+  }
+
+  // ───────────────────────── loading the engine
+
+  /** Loads every queue, its agents and the agents' last known state (after a start or restart). */
+  load(): void {
+    // Calls do not survive a daemon restart here (the caller's bridge and its offers were this
+    // process's): what was open is closed and the loss reported, never left silently open.
+    const orphans = this.repo.closeOrphans(this.clock.now(), 'the daemon restarted');
+    if (orphans.lost + orphans.closed > 0) this.log.warn(orphans, 'interactions left open by the previous run: waiting ones counted as lost, handled ones closed');
+    for (const t of this.repo.pauseTypes()) this.engine.setPauseType(t);
+    for (const tenantId of new Set(this.repo.pauseTypes().map((p) => p.tenantId))) this.refreshWrapUpPause(tenantId);
+    const settings = this.repo.allSettings();
+    const members = this.repo.members();
+    const open = this.repo.openStates();
+    // Loaded per tenant: every lookup of the repository takes the tenant.
+    const userIds = new Map<number, Set<number>>();
+    for (const m of members) if (m.userId !== null) userIds.set(m.tenantId, (userIds.get(m.tenantId) ?? new Set()).add(m.userId));
+    for (const s of open) userIds.set(s.tenantId, (userIds.get(s.tenantId) ?? new Set()).add(s.userId));
+    for (const [tenantId, ids] of userIds) for (const u of this.repo.usersByIds(tenantId, [...ids])) if (u.active) this.engine.setAgent(profileOf(u, settings.get(u.id)));
+    for (const q of this.repo.allQueues()) this.loadQueue(q, members.filter((m) => m.queueId === q.id));
+    const now = this.clock.now();
+    for (const s of open) {
+      const key = agentKey({ kind: 'agent', userId: s.userId });
+      if (!this.engine.agentSnapshot(key)) continue;
+      const pause =
+        s.state === 'paused' && s.pauseTypeId !== null
+          ? (() => {
+              const t = this.repo.pauseType(s.tenantId, s.pauseTypeId);
+              return {
+                pauseTypeId: s.pauseTypeId,
+                reason: s.pauseReason ?? t?.reason ?? '',
+                maxMs: t?.maxDurationMinutes ? t.maxDurationMinutes * 60_000 : null,
+                overrunAllowed: t?.overrunAllowed ?? true,
+                transfersAllowed: t?.transferWhilePaused ?? false,
+                startedAt: s.startedAt,
+                cause: s.pauseCause ?? 'requested',
+                overrun: s.overrun,
+              };
+            })()
+          : null;
+      this.engine.restoreAgent(key, { status: pause ? 'paused' : 'available', since: s.startedAt, pause, idleSince: now });
+      this.enforceHours(s.tenantId, s.userId);
+    }
+  }
+
+  private loadQueue(q: QueueRow, members: { userId: number | null; extension: string | null; priority: number; position: number }[]): void {
+    for (const m of members) {
+      if (m.extension !== null) {
+        const key = agentKey({ kind: 'extension', tenantId: q.tenantId, extension: m.extension });
+        if (!this.engine.agentSnapshot(key)) {
+          this.engine.setAgent({ key, tenantId: q.tenantId, userId: null, name: `Ramal ${m.extension}`, extension: m.extension, teamId: null, capacity: { voice: 1, chat: 0, email: 0 }, skills: [] });
+          // A plain extension needs no login: it takes calls while its phone is registered.
+          this.engine.login(key);
+        }
+      } else if (m.userId !== null && !this.engine.agentSnapshot(agentKey({ kind: 'agent', userId: m.userId }))) {
+        const u = this.repo.user(q.tenantId, m.userId);
+        if (u?.active) this.engine.setAgent(profileOf(u, this.repo.settings(q.tenantId, u.id)));
+      }
+    }
+    this.engine.setQueue(
+      queueSettingsOf(q),
+      members.map((m) => ({
+        agent: m.userId !== null ? agentKey({ kind: 'agent', userId: m.userId }) : agentKey({ kind: 'extension', tenantId: q.tenantId, extension: m.extension! }),
+        priority: m.priority,
+        order: m.position,
+      })),
+    );
+  }
+
+  /** A queue changed (resource change feed, or members changed here): the engine follows. */
+  reloadQueue(tenantId: number, queueId: number): void {
+    const q = this.repo.queue(tenantId, queueId);
+    if (!q) this.engine.removeQueue(queueId);
+    else this.loadQueue(q, this.repo.members(queueId));
+  }
+
+  /** Pause types changed (organisation module): the engine's copies follow. */
+  refreshPauseTypes(tenantId: number): void {
+    for (const t of this.repo.pauseTypes(tenantId)) this.engine.setPauseType(t);
+    this.refreshWrapUpPause(tenantId);
+  }
+
+  private refreshWrapUpPause(tenantId: number): void {
+    const wrap = this.repo.pauseTypes(tenantId).find((p) => p.wrapUp && p.active);
+    this.engine.setWrapUpPause(tenantId, wrap ? { pauseTypeId: wrap.id, reason: wrap.reason } : null);
+  }
+
+  /** The user as an agent (refreshed from the database: capacity, extension, team may have changed). */
+  private agentOf(tenantId: number, userId: number): { key: string; user: UserRow } {
+    const user = this.repo.user(tenantId, userId);
+    if (!user) throw notFound('agent');
+    const key = agentKey({ kind: 'agent', userId });
+    if (!user.active) {
+      this.engine.removeAgent(key);
+      throw conflict(`${user.name} is deactivated`, { field: 'userId' });
+    }
+    this.engine.setAgent(profileOf(user, this.repo.settings(tenantId, userId)));
+    for (const s of this.repo.servicesOf(tenantId, userId)) if (!this.engine.agentSnapshot(key)?.queueIds.includes(s.queueId)) this.reloadQueue(tenantId, s.queueId);
+    return { key, user };
+  }
+
+  // ───────────────────────── telephony
+
+  /**
+   * Connects the engine to calls: returns the voice channel (queue a call, the agent-leg flow).
+   * Made once, by the composition root, when the telephony adapters are up.
+   */
+  attachVoice(deps: { control: CallControl; dataDir: string }): QueueVoice {
+    this.voice ??= new QueueVoice({ engine: this.engine, repo: this.repo, control: deps.control, clock: this.clock, logger: this.deps.logger, dataDir: deps.dataDir, timeZone: this.deps.timeZone });
+    return this.voice;
+  }
+
+  /**
+   * Puts a call in a queue (the destination other flows hand calls to) and resolves when its stay
+   * there is over. Needs `attachVoice` first.
+   */
+  enqueue(call: CallContext, queueId: number): Promise<QueueCallOutcome> {
+    if (!this.voice) throw new Error('routing: enqueue before the telephony was attached');
+    return this.voice.enqueue(call, queueId);
+  }
+
+  /**
+   * An agent phone's registration (AMI ContactStatus): a phone that is not registered is never
+   * rung, and its ringing offers go to the next agent at once.
+   */
+  phoneStatus(extension: string, registered: boolean): void {
+    for (const key of this.engine.keysOfExtension(extension)) this.engine.setRegistered(key, registered);
+  }
+
+  /**
+   * Agents are rung only while their phone is registered: the PJSIP contact status (AMI) is
+   * followed live, and read in full whenever the AMI link comes up.
+   */
+  followPhones(ami: Pick<AmiClient, 'onEvent' | 'endpoints'>): () => void {
+    const reload = () =>
+      ami.endpoints().then(
+        (list) => {
+          for (const e of list) this.phoneStatus(e.name, e.contacts.length > 0 && e.deviceState !== 'Unavailable');
+        },
+        (err: unknown) => this.log.warn({ err }, 'could not read the phones’ registrations'),
+      );
+    return ami.onEvent((e) => {
+      if (e.type === 'ConnectionChanged' && e.state === 'up') void reload();
+      else if (e.type === 'ContactStatus') {
+        const registered = contactRegistered(e.status);
+        if (registered !== undefined) this.phoneStatus(e.endpoint, registered);
+      }
+    });
+  }
+
+  // ───────────────────────── agents: own requests and supervisors'
+
+  agent(tenantId: number, userId: number): AgentView {
+    const user = this.repo.user(tenantId, userId);
+    if (!user) throw notFound('agent');
+    const snap = this.engine.agentSnapshot(agentKey({ kind: 'agent', userId }));
+    return snap ? agentView(snap) : agentView(offlineSnapshot(user));
+  }
+
+  /** Agents of a tenant with their live state; a supervisor sees the teams it supervises. */
+  agents(actor: Actor, tenantId: number): AgentView[] {
+    const teams = this.supervisedTeams(actor, tenantId);
+    return this.engine
+      .agentsOf(tenantId)
+      .filter((a) => a.userId !== null && (teams === 'all' || (a.teamId !== null && teams.has(a.teamId))))
+      .map(agentView);
+  }
+
+  /** The queues an agent works, by name, for its own desk (agents do not read the queues' configuration). */
+  servicesOfAgent(tenantId: number, userId: number): { queueId: number; name: string; priority: number; active: boolean }[] {
+    if (!this.repo.user(tenantId, userId)) throw notFound('agent');
+    return this.repo.servicesOf(tenantId, userId).flatMap((s) => {
+      const q = this.repo.queue(tenantId, s.queueId);
+      return q ? [{ queueId: q.id, name: q.name, priority: s.priority, active: q.active }] : [];
+    });
+  }
+
+  login(tenantId: number, userId: number): AgentView {
+    const { key } = this.agentOf(tenantId, userId);
+    const hours = this.repo.settings(tenantId, userId).workingHours;
+    const now = this.clock.now();
+    if (hours.length > 0 && !weeklySchedule(hours).isOpen(now, this.deps.timeZone)) {
+      const opens = weeklySchedule(hours).nextOpen(now, this.deps.timeZone);
+      throw conflict(`outside the agent's working hours${opens === null ? '' : `; they begin at ${iso(opens)}`}`, {
+        field: 'workingHours',
+        ...(opens === null ? {} : { opensAt: iso(opens) }),
+      });
+    }
+    const r = this.engine.login(key);
+    if (!r.ok) throw refusal(r);
+    this.enforceHours(tenantId, userId);
+    return agentView(r.agent);
+  }
+
+  logout(tenantId: number, userId: number): AgentView {
+    const { key } = this.agentOf(tenantId, userId);
+    this.hoursTimers.get(userId)?.cancel();
+    this.hoursTimers.delete(userId);
+    const r = this.engine.logout(key);
+    if (!r.ok) throw refusal(r);
+    return agentView(r.agent);
+  }
+
+  pause(tenantId: number, userId: number, pauseTypeId: number, forced = false): AgentView {
+    const { key } = this.agentOf(tenantId, userId);
+    const type = this.repo.pauseType(tenantId, pauseTypeId);
+    if (!type) throw invalidField('pauseTypeId', `pauseTypeId: there is no pause type ${pauseTypeId} in this tenant`);
+    this.engine.setPauseType(type);
+    const r = this.engine.pause(key, type, forced);
+    if (!r.ok) throw refusal(r);
+    return agentView(r.agent);
+  }
+
+  unpause(tenantId: number, userId: number): AgentView {
+    const { key } = this.agentOf(tenantId, userId);
+    const r = this.engine.unpause(key);
+    if (!r.ok) throw refusal(r);
+    return agentView(r.agent);
+  }
+
+  ready(tenantId: number, userId: number): AgentView {
+    const { key } = this.agentOf(tenantId, userId);
+    const r = this.engine.ready(key);
+    if (!r.ok) throw refusal(r);
+    return agentView(r.agent);
+  }
+
+  /** A supervisor's (or admin's) action on an agent: team checked, and audited. */
+  supervise(change: ChangeContext, tenantId: number, userId: number, action: 'pause' | 'unpause' | 'logout', pauseTypeId?: number): AgentView {
+    this.checkSupervises(change.actor, tenantId, userId);
+    const before = this.agent(tenantId, userId);
+    const after =
+      action === 'pause'
+        ? this.pause(tenantId, userId, pauseTypeId!, true)
+        : action === 'unpause'
+          ? this.unpause(tenantId, userId)
+          : this.logout(tenantId, userId);
+    this.deps.resources.audit.record({
+      tenantId,
+      actor: { userId: change.actor.userId, login: change.actor.login },
+      entity: 'agent',
+      entityId: userId,
+      action: `supervisor_${action}`,
+      before: { state: before.state, pause: before.pause?.reason ?? null },
+      after: { state: after.state, pause: after.pause?.reason ?? after.pendingPause?.reason ?? null },
+      ip: change.ip,
+      requestId: change.requestId,
+    });
+    return after;
+  }
+
+  /** Teams a supervisor may see and act on; admins and super users: all. */
+  supervisedTeams(actor: Actor, tenantId: number): Set<number> | 'all' {
+    if (actor.superUser || actor.level === 'admin') return 'all';
+    return new Set(this.repo.teamsSupervisedBy(tenantId, actor.userId));
+  }
+
+
+  checkSupervises(actor: Actor, tenantId: number, userId: number): void {
+    const user = this.repo.user(tenantId, userId);
+    if (!user || (!actor.superUser && actor.tenantId !== tenantId)) throw notFound('agent');
+    const teams = this.supervisedTeams(actor, tenantId);
+    if (teams !== 'all' && (user.teamId === null || !teams.has(user.teamId))) throw forbidden(`${user.name} is not in a team you supervise`);
+  }
+
+  /** Logs the agent out when its working hours end (and schedules that from now on). */
+  private enforceHours(tenantId: number, userId: number): void {
+    this.hoursTimers.get(userId)?.cancel();
+    this.hoursTimers.delete(userId);
+    const hours = this.repo.settings(tenantId, userId).workingHours;
+    if (hours.length === 0) return;
+    const key = agentKey({ kind: 'agent', userId });
+    const now = this.clock.now();
+    const schedule = weeklySchedule(hours);
+    const close = schedule.isOpen(now, this.deps.timeZone) ? schedule.nextClose(now, this.deps.timeZone) : now;
+    if (close === null) return;
+    this.hoursTimers.set(
+      userId,
+      this.clock.setTimeout(() => {
+        this.hoursTimers.delete(userId);
+        const snap = this.engine.agentSnapshot(key);
+        if (!snap || snap.state === 'offline') return;
+        this.log.info({ userId }, 'working hours ended; agent logged out');
+        this.engine.logout(key, 'working_hours_ended');
+      }, close - now),
+    );
+  }
+
+  // ───────────────────────── settings and services
+
+  settings(tenantId: number, userId: number): SettingsViewT {
+    const user = this.repo.user(tenantId, userId);
+    if (!user) throw notFound('user');
+    const { skills, workingHours } = this.repo.settings(tenantId, userId);
+    return { userId, skills, workingHours: workingHours.map((p) => ({ ...p, days: [...p.days] })), services: this.repo.servicesOf(tenantId, userId) };
+  }
+
+  saveSettings(change: ChangeContext, tenantId: number, userId: number, s: AgentSettings): SettingsViewT {
+    const user = this.repo.user(tenantId, userId);
+    if (!user) throw notFound('user');
+    s.workingHours.forEach((p, i) => {
+      if (p.from === p.to) throw invalidField(`workingHours.${i}.to`, `workingHours.${i}.to: a period must not start and end at the same time`);
+    });
+    const before = this.repo.settings(tenantId, userId);
+    const skills = [...new Set(s.skills.map((x) => x.trim()))];
+    this.deps.resources.database.sqlite.transaction(() => {
+      this.repo.saveSettings(tenantId, userId, { skills, workingHours: s.workingHours }, this.clock.now());
+      this.deps.resources.audit.record({
+        tenantId,
+        actor: { userId: change.actor.userId, login: change.actor.login },
+        entity: 'agent_settings',
+        entityId: userId,
+        action: 'update',
+        before,
+        after: { skills, workingHours: s.workingHours },
+        ip: change.ip,
+        requestId: change.requestId,
+      });
+    })();
+    this.engine.setAgent(profileOf(user, { skills, workingHours: s.workingHours }));
+    if (this.engine.agentSnapshot(agentKey({ kind: 'agent', userId }))?.state !== 'offline') this.enforceHours(tenantId, userId);
+    return this.settings(tenantId, userId);
+  }
+
+  /**
+   * Changes the services (queues) of several users at once: adds them to `add` (with the
+   * priority given; an existing membership takes it) and removes them from `remove`. All or
+   * nothing; audited per user; the engine follows.
+   */
+  changeServices(change: ChangeContext, tenantId: number, userIds: readonly number[], add: readonly { queueId: number; priority: number }[], remove: readonly number[]) {
+    const found = this.repo.usersByIds(tenantId, userIds);
+    const missing = userIds.findIndex((id) => !found.some((u) => u.id === id));
+    if (missing >= 0) throw invalidField(`userIds.${missing}`, `userIds.${missing}: there is no user ${userIds[missing]} in this tenant`);
+    const queueIds = [...add.map((a) => a.queueId), ...remove];
+    const known = new Set(this.repo.queueIdsAmong(tenantId, queueIds));
+    add.forEach((a, i) => {
+      if (!known.has(a.queueId)) throw invalidField(`add.${i}.queueId`, `add.${i}.queueId: there is no queue ${a.queueId} in this tenant`);
+      if (remove.includes(a.queueId)) throw invalidField(`add.${i}.queueId`, `add.${i}.queueId: queue ${a.queueId} is both added and removed`);
+    });
+    remove.forEach((id, i) => {
+      if (!known.has(id)) throw invalidField(`remove.${i}`, `remove.${i}: there is no queue ${id} in this tenant`);
+    });
+    const touched = new Set(queueIds);
+    this.deps.resources.database.sqlite.transaction(() => {
+      for (const userId of userIds) {
+        const before = this.repo.servicesOf(tenantId, userId);
+        for (const a of add) this.repo.putMember(tenantId, a.queueId, userId, a.priority);
+        for (const q of remove) this.repo.removeMember(tenantId, q, userId);
+        this.deps.resources.audit.record({
+          tenantId,
+          actor: { userId: change.actor.userId, login: change.actor.login },
+          entity: 'agent_services',
+          entityId: userId,
+          action: 'update',
+          before,
+          after: this.repo.servicesOf(tenantId, userId),
+          ip: change.ip,
+          requestId: change.requestId,
+        });
+      }
+    })();
+    for (const q of touched) {
+      this.reloadQueue(tenantId, q);
+      this.deps.resources.changes.publish({ tenantId, entity: 'queue', id: q, action: 'update' });
+    }
+    return userIds.map((userId) => ({ userId, services: this.repo.servicesOf(tenantId, userId) }));
+  }
+
+
+  // ───────────────────────── metrics
+
+  /** Metrics of each queue (or one) over [from, to), recomputed from the stored facts. */
+  metrics(tenantId: number, from: number, to: number, opts: { queueId?: number | undefined; slVariant?: SlVariant | undefined } = {}) {
+    if (to <= from) throw invalidField('to', 'to: the period must end after it begins');
+    const queues = this.repo.allQueues().filter((q) => q.tenantId === tenantId && (opts.queueId === undefined || q.id === opts.queueId));
+    if (opts.queueId !== undefined && queues.length === 0) throw notFound('queue');
+    const facts = this.repo.interactionsBetween(tenantId, from, to, opts.queueId);
+    const states = this.repo.statesBetween(tenantId, from, to);
+    const members = this.repo.members();
+    const now = this.clock.now();
+    return queues.map((q) => {
+      const m = queueMetrics(
+        facts.filter((f) => f.queueId === q.id),
+        { slSeconds: q.slaSeconds, shortAbandonSeconds: q.shortAbandonSeconds, slVariant: opts.slVariant ?? 'ignore_short_abandons' },
+        Math.min(now, to),
+      );
+      const agentsOfQueue = new Set(members.filter((x) => x.queueId === q.id && x.userId !== null).map((x) => x.userId!));
+      const occ = occupancy(
+        states.filter((s) => agentsOfQueue.has(s.userId)).map((s) => ({ state: s.state, start: s.startedAt, end: s.endedAt })),
+        from,
+        to,
+        now,
+      );
+      const sec = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
+      return {
+        queueId: q.id,
+        name: q.name,
+        offered: m.offered,
+        answered: m.answered,
+        abandoned: m.abandoned,
+        shortAbandons: m.shortAbandons,
+        offeredNotAnswered: m.offeredNotAnswered,
+        unansweredOffers: m.unansweredOffers,
+        timeouts: m.timeouts,
+        leftEmpty: m.leftEmpty,
+        transferred: m.transferred,
+        refused: m.refused,
+        lost: m.lost,
+        waiting: m.waiting,
+        answeredWithinTarget: m.answeredWithinTarget,
+        serviceLevel: m.serviceLevel,
+        slVariant: m.slVariant,
+        slSeconds: m.slSeconds,
+        slTargetPercent: q.slaPercent,
+        abandonRate: m.abandonRate,
+        asaSeconds: sec(m.asaMs),
+        msaSeconds: sec(m.msaMs),
+        ahtSeconds: sec(m.ahtMs),
+        mhtSeconds: sec(m.mhtMs),
+        longestWaitSeconds: sec(m.longestWaitMs),
+        occupancy: occ.occupancy,
+      };
+    });
+  }
+
+  /**
+   * Calls per local date or hour and queue over [from, to), as CSV: the same figures as the
+   * metrics, one row per bucket that had interactions.
+   */
+  exportCalls(tenantId: number, from: number, to: number, by: 'date' | 'hour', queueId?: number): string {
+    if (to <= from) throw invalidField('to', 'to: the period must end after it begins');
+    const queues = this.repo.allQueues().filter((q) => q.tenantId === tenantId && (queueId === undefined || q.id === queueId));
+    if (queueId !== undefined && queues.length === 0) throw notFound('queue');
+    const facts = this.repo.interactionsBetween(tenantId, from, to, queueId);
+    const now = Math.min(this.clock.now(), to);
+    const tz = this.deps.timeZone;
+    const buckets = new Map<string, typeof facts>();
+    for (const f of facts) {
+      const t = localTime(f.enteredAt, tz);
+      const key = `${localDate(f.enteredAt, tz)}\t${by === 'hour' ? `${String(Math.floor(t.minutes / 60)).padStart(2, '0')}:00` : ''}\t${f.queueId}`;
+      buckets.set(key, [...(buckets.get(key) ?? []), f]);
+    }
+    const byId = new Map(queues.map((q) => [q.id, q]));
+    const sec = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
+    const rows = [...buckets.entries()].flatMap(([key, list]) => {
+      const [date, hour, qid] = key.split('\t') as [string, string, string];
+      const q = byId.get(Number(qid));
+      if (!q) return [];
+      const m = queueMetrics(list, { slSeconds: q.slaSeconds, shortAbandonSeconds: q.shortAbandonSeconds, slVariant: 'ignore_short_abandons' }, now);
+      const lead = by === 'hour' ? [date, hour] : [date];
+      return [[...lead, q.number, q.name, m.offered, m.answered, m.abandoned, m.shortAbandons, m.offeredNotAnswered, m.timeouts, m.transferred, m.serviceLevel, sec(m.asaMs), sec(m.ahtMs), sec(m.longestWaitMs)]];
+    });
+    const header = [
+      ...(by === 'hour' ? ['data', 'hora'] : ['data']),
+      'fila',
+      'nome da fila',
+      'oferecidas',
+      'atendidas',
+      'abandonadas na fila',
+      'abandonos curtos',
+      'oferecidas e não atendidas',
+      'tempo máximo esgotado',
+      'transferidas',
+      'nível de serviço (%)',
+      'TME (s)',
+      'TMA (s)',
+      'maior espera (s)',
+    ];
+    return toCsv(header, rows);
+  }
+
+  /** Agents' activity over [from, to) as CSV: one row per state stretch, clipped to the period. */
+  exportActivity(tenantId: number, from: number, to: number, userId?: number): string {
+    if (to <= from) throw invalidField('to', 'to: the period must end after it begins');
+    if (userId !== undefined) {
+      if (!this.repo.user(tenantId, userId)) throw notFound('user');
+    }
+    const now = this.clock.now();
+    const tz = this.deps.timeZone;
+    const stamp = (at: number) => {
+      const t = localTime(at, tz);
+      const hh = String(Math.floor(t.minutes / 60)).padStart(2, '0');
+      const mm = String(t.minutes % 60).padStart(2, '0');
+      return `${localDate(at, tz)} ${hh}:${mm}:${String(t.seconds).padStart(2, '0')}`;
+    };
+    const rows = this.repo.statesBetween(tenantId, from, to, userId).map((r) => {
+      const start = Math.max(r.startedAt, from);
+      const end = Math.min(r.endedAt ?? now, to);
+      return [r.userName, r.userId, r.state, r.pauseReason, r.pauseCause, r.overrun, stamp(start), r.endedAt === null && end === now ? null : stamp(end), Math.max(0, Math.round((end - start) / 1000))];
+    });
+    return toCsv(['agente', 'id do usuário', 'estado', 'motivo da pausa', 'origem da pausa', 'pausa excedida', 'início', 'fim', 'duração (s)'], rows);
+  }
+
+  // ───────────────────────── live state
+
+  queueLive(tenantId: number, queueId: number) {
+    const snap = this.engine.queueSnapshot(queueId);
+    if (!snap || snap.tenantId !== tenantId) throw notFound('queue');
+    return queueLiveView(snap, this.clock.now());
+  }
+
+  queuesLive(tenantId: number) {
+    return this.repo
+      .allQueues()
+      .filter((q) => q.tenantId === tenantId)
+      .flatMap((q) => {
+        const snap = this.engine.queueSnapshot(q.id);
+        return snap ? [queueLiveView(snap, this.clock.now())] : [];
+      });
+  }
+}
+
+/** What the engine knows of a user whatever its state. */
+const identityOf = (u: UserRow) => ({
+  key: agentKey({ kind: 'agent', userId: u.id }),
+  tenantId: u.tenantId,
+  userId: u.id,
+  name: u.name,
+  extension: u.extension,
+  teamId: u.teamId,
+});
+
+function profileOf(u: UserRow, settings: AgentSettings | undefined): AgentProfile {
+  return {
+    ...identityOf(u),
+    capacity: {
+      voice: u.callCenter ? Math.min(1, u.maxVoice) : 0,
+      chat: u.chat ? u.maxChat : 0,
+      email: u.emailChannel ? u.maxEmail : 0,
+    },
+    skills: settings?.skills ?? [],
+  };
+}
+
+function offlineSnapshot(u: UserRow): AgentSnapshot {
+  return {
+    ...identityOf(u),
+    state: 'offline',
+    since: u.updatedAt,
+    pause: null,
+    pendingPause: null,
+    wrapUntil: null,
+    registered: false,
+    active: { voice: 0, chat: 0, email: 0 },
+    offers: { voice: 0, chat: 0, email: 0 },
+    taken: 0,
+    queueIds: [],
+    interactionIds: [],
+  };
+}
+
+/**
+ * The engine's sink: facts into the database, changes onto the events socket. A failure here
+ * is logged and never stops the engine (the call goes on; the record may lag).
+ */
+class RoutingSink implements AcdSink {
+  private readonly pendingQueues = new Map<number, number>();
+  private readonly lastPause = new Map<number, number | null>();
+
+  constructor(
+    private readonly repo: RoutingRepo,
+    private readonly events: EventPublisher,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly queueDelayMs: number,
+    private readonly snapshot: (queueId: number) => QueueSnapshot | undefined,
+  ) {}
+
+  private safely(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ err }, `routing: could not ${what}`);
+    }
+  }
+
+  interaction(r: InteractionRecord): void {
+    this.safely('store an interaction', () => this.repo.saveInteraction(r));
+  }
+
+  offer(o: OfferRecord): void {
+    this.safely('store an offer', () => this.repo.saveOffer(o));
+  }
+
+  agentState(a: AgentSnapshot, from: DisplayState, at: number): void {
+    this.safely('store an agent state', () => {
+      if (a.userId === null) return;
+      const pauseId = a.state === 'paused' ? (a.pause?.pauseTypeId ?? null) : null;
+      const last = this.lastPause.get(a.userId) ?? null;
+      if (from !== a.state || pauseId !== last) {
+        this.repo.moveAgent(
+          a.tenantId,
+          a.userId,
+          at,
+          a.state === 'offline'
+            ? null
+            : { tenantId: a.tenantId, userId: a.userId, state: a.state, pauseTypeId: pauseId, pauseReason: pauseId === null ? null : a.pause!.reason, pauseCause: pauseId === null ? null : a.pause!.cause, startedAt: at },
+        );
+        if (last !== null && pauseId !== last) this.repo.recordActivity(a.tenantId, a.userId, 'return', last, at);
+        if (pauseId !== null && pauseId !== last) this.repo.recordActivity(a.tenantId, a.userId, 'pause', pauseId, at);
+        this.lastPause.set(a.userId, pauseId);
+      }
+    });
+    this.publishAgent(a, 'agent.changed', {});
+  }
+
+  agentNotice(a: AgentSnapshot, code: AgentNoticeCode, detail: { pauseTypeId?: number; reason?: string }): void {
+    if (code === 'pause_overrun' && a.userId !== null) this.safely('flag an overrun', () => this.repo.markOverrun(a.tenantId, a.userId!));
+    this.publishAgent(a, 'agent.notice', { code, ...detail });
+  }
+
+  private publishAgent(a: AgentSnapshot, type: string, extra: Record<string, unknown>): void {
+    this.safely('push an agent event', () =>
+      this.events.publish('agents', a.tenantId, { type, data: { agent: agentView(a), ...extra } as Record<string, unknown>, parties: a.extension ? [a.extension] : [],
+        teams: a.teamId === null ? [] : [a.teamId],
+      }),
+    );
+  }
+
+  /** Queue changes come in bursts (one call moves several agents): one push per queue per delay. */
+  queueChanged(tenantId: number, queueId: number): void {
+    if (this.pendingQueues.has(queueId)) return;
+    this.pendingQueues.set(queueId, tenantId);
+    this.clock.setTimeout(() => {
+      this.pendingQueues.delete(queueId);
+      const snap = this.snapshot(queueId);
+      if (snap) this.safely('push a queue event', () => this.events.publish('queues', tenantId, { type: 'queue.changed', data: { queue: queueLiveView(snap, this.clock.now()) } }));
+    }, this.queueDelayMs);
+  }
+}

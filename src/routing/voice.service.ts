@@ -1,0 +1,307 @@
+/**
+ * Calls in queues: the voice channel of the routing engine. A caller handed to a queue waits
+ * in its own bridge with music on hold; each offer the engine makes rings the agent's phone
+ * (`PJSIP/<extension>`, originated with the `agent,<callId>` entry so that the answered leg
+ * comes back into Stasis); the first agent leg the engine accepts joins the caller's bridge, the
+ * music stops and the recording (when the queue records) starts. A withdrawn offer hangs its
+ * leg up while the caller keeps hearing the music, so the next agent rings with no gap heard.
+ *
+ * Talks to Asterisk only through the `CallControl` port; the engine decides everything.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { CallContext, CallHandler } from '../calls/index.js';
+import { localDate, newId, type Clock, type Logger } from '../kernel/index.js';
+import type { CallControl, OriginateFailure, TelephonyEvent } from '../telephony/call-control.js';
+import type { InteractionHandle, Offer, OfferFailure, WithdrawReason } from './acd.model.js';
+import type { AcdEngine } from './acd.service.js';
+import type { RoutingRepo } from './routing.repo.js';
+
+/** How a call's stay in queues ended, for the flow that handed it over. */
+export type QueueCallOutcome =
+  /** An agent answered; the call is over (either side hung up). */
+  | { result: 'answered'; interactionId: string }
+  /** The caller hung up while waiting or ringing. */
+  | { result: 'abandoned'; interactionId: string }
+  /** The queue's destination took it (hang up with a cause, or an external number to dial). */
+  | { result: 'destination'; interactionId: string | null; destination: { kind: 'hangup'; cause: number } | { kind: 'external'; number: string } }
+  /** The queue does not exist in the call's tenant, or is inactive: the flow decides. */
+  | { result: 'unavailable'; reason: 'unknown' | 'inactive' };
+
+export interface QueueVoiceDeps {
+  engine: AcdEngine;
+  repo: RoutingRepo;
+  control: CallControl;
+  clock: Clock;
+  logger: Logger;
+  /** Recordings are moved under `<dataDir>/recordings/<tenant>/<local date>/`. */
+  dataDir: string;
+  timeZone: string;
+}
+
+interface LegRt {
+  offer: Offer;
+  channelId: string;
+  call: WaitingCall;
+}
+
+interface WaitingCall {
+  call: CallContext;
+  interactionId: string;
+  queueId: number;
+  bridgeId: string;
+  /** The leg that answered, once the engine accepted it, and its end. */
+  agentChannel: string | null;
+  agentGone: Promise<unknown> | null;
+  recording: { name: string; startedAt: number } | null;
+  left: (outcome: 'timeout' | 'empty') => void;
+}
+
+/** How long a stopped recording may take to be written before the file is given up. */
+const RECORDING_FINISH_MS = 30_000;
+
+const failureOf = (r: OriginateFailure): OfferFailure => (r === 'busy' || r === 'rejected' ? 'rejected' : r === 'no_answer' ? 'no_answer' : 'failed');
+
+export class QueueVoice {
+  private readonly legsByOffer = new Map<string, LegRt>();
+  private readonly legsByChannel = new Map<string, LegRt>();
+  private readonly log: Logger;
+
+  constructor(private readonly deps: QueueVoiceDeps) {
+    this.log = deps.logger.child({ component: 'queue-voice' });
+    deps.control.onEvent((e) => this.onEvent(e));
+  }
+
+  /**
+   * Puts a call in a queue and resolves when its stay there is over. The flow that called this
+   * hangs up or goes on (e.g. dials the destination's external number) from the outcome.
+   */
+  async enqueue(call: CallContext, queueId: number, opts: { transferredFrom?: string } = {}): Promise<QueueCallOutcome> {
+    const q = this.deps.repo.queue(call.tenantId, queueId);
+    if (!q) return { result: 'unavailable', reason: 'unknown' };
+    if (!q.active) return { result: 'unavailable', reason: 'inactive' };
+    if ((await call.answer()) === 'gone') return { result: 'abandoned', interactionId: '' };
+    const { control } = this.deps;
+    const bridgeId = await control.createBridge({ name: `queue-${call.callId}` });
+    try {
+      await control.addToBridge(bridgeId, call.channel.id);
+      await control.startMoh({ bridgeId }, q.mohClass ?? undefined);
+      return await this.wait(call, q, bridgeId, opts.transferredFrom ?? null);
+    } finally {
+      await control.destroyBridge(bridgeId).catch(() => undefined);
+    }
+  }
+
+  private async wait(call: CallContext, q: { id: number; tenantId: number; priority: number; ringSeconds: number; record: boolean; retentionDays: number; destKind: string; destId: number | null; destNumber: string | null; destCause: number | null }, bridgeId: string, transferredFrom: string | null): Promise<QueueCallOutcome> {
+    const interactionId = newId();
+    let resolveLeft: (o: 'timeout' | 'empty' | 'full' | 'inactive') => void = () => undefined;
+    const left = new Promise<'timeout' | 'empty' | 'full' | 'inactive'>((r) => (resolveLeft = r));
+    const w: WaitingCall = { call, interactionId, queueId: q.id, bridgeId, agentChannel: null, agentGone: null, recording: null, left: resolveLeft };
+    const answered = new Promise<void>((resolve) => (this.answeredWaiters.set(interactionId, resolve)));
+    const handle: InteractionHandle = {
+      offer: (o) => this.ring(w, o, q.ringSeconds),
+      withdraw: (o, reason) => this.withdraw(o, reason),
+      leave: (outcome) => w.left(outcome),
+    };
+    const joined = this.deps.engine.enqueue(
+      {
+        id: interactionId,
+        tenantId: call.tenantId,
+        kind: 'voice_in',
+        queueId: q.id,
+        priority: q.priority,
+        enteredAt: this.deps.clock.now(),
+        contact: { address: call.channel.caller.number, name: call.channel.caller.name || null, contactId: null },
+        requiredSkills: [],
+        ownerAgent: null,
+        lastAgent: null,
+        callId: call.callId,
+        targetAgent: null,
+        transferredFrom,
+      },
+      handle,
+    );
+    if (!joined.joined) resolveLeft(joined.outcome);
+
+    const first = await Promise.race([
+      left.then((o) => ({ kind: 'left' as const, o })),
+      answered.then(() => ({ kind: 'answered' as const })),
+      call.whenEnded.then(() => ({ kind: 'ended' as const })),
+    ]);
+    this.answeredWaiters.delete(interactionId);
+    if (first.kind === 'ended') {
+      if (w.agentChannel === null) {
+        this.deps.engine.abandoned(interactionId);
+        return { result: 'abandoned', interactionId };
+      }
+    }
+    if (first.kind === 'left') {
+      await this.deps.control.stopMoh({ bridgeId }).catch(() => undefined);
+      if (q.destKind === 'external' && q.destNumber) return { result: 'destination', interactionId, destination: { kind: 'external', number: q.destNumber } };
+      if (q.destKind === 'queue' && q.destId !== null) return this.enqueueNext(call, q.destId, interactionId);
+      return { result: 'destination', interactionId, destination: { kind: 'hangup', cause: q.destCause ?? 16 } };
+    }
+    // Answered: talk until either side hangs up.
+    const agentChannel = w.agentChannel!;
+    const who = await Promise.race([call.whenEnded.then(() => 'caller' as const), w.agentGone!.then(() => 'agent' as const)]);
+    const recording = w.recording;
+    w.recording = null;
+    // The file is complete only when Asterisk says the recording finished.
+    const finished = recording ? this.recordingFinished(recording.name) : undefined;
+    if (recording) await this.deps.control.stopRecording(recording.name).catch(() => undefined);
+    if (who === 'caller') await this.deps.control.hangup(agentChannel).catch(() => undefined);
+    else await call.hangup(16);
+    if (recording && (await finished)) await this.keepRecording(w, recording, q);
+    this.deps.engine.ended(interactionId, { reason: who === 'caller' ? 'the customer hung up' : 'the agent hung up' });
+    return { result: 'answered', interactionId };
+  }
+
+  private readonly answeredWaiters = new Map<string, () => void>();
+
+  private async enqueueNext(call: CallContext, queueId: number, from: string): Promise<QueueCallOutcome> {
+    const next = await this.enqueue(call, queueId, { transferredFrom: from });
+    return next.result === 'unavailable' ? { result: 'destination', interactionId: from, destination: { kind: 'hangup', cause: 16 } } : next;
+  }
+
+  /** Rings the agent's phone; the answered leg comes back through `agentHandler`. */
+  private ring(w: WaitingCall, offer: Offer, ringSeconds: number): void {
+    const extension = offer.agent.extension;
+    if (extension === null) {
+      queueMicrotask(() => this.deps.engine.offerFailed(offer.id, 'unreachable'));
+      return;
+    }
+    const channelId = `atende-agent-${offer.id}`;
+    const leg: LegRt = { offer, channelId, call: w };
+    this.legsByOffer.set(offer.id, leg);
+    this.legsByChannel.set(channelId, leg);
+    this.deps.control
+      .originate({
+        endpoint: `PJSIP/${extension}`,
+        appArgs: ['agent', w.call.callId],
+        id: channelId,
+        callerId: { number: w.call.channel.caller.number, name: w.call.channel.caller.name },
+        // The engine's ring timer decides; Asterisk's own timeout is only a backstop.
+        timeoutSeconds: ringSeconds + 5,
+        originatorId: w.call.channel.id,
+      })
+      .catch((err: unknown) => {
+        // A phone that is not registered cannot be dialled at all (ARI 500 "Allocation failed").
+        this.log.warn({ err, extension, interactionId: w.interactionId }, 'could not ring the agent’s phone');
+        this.forget(leg);
+        this.deps.engine.offerFailed(offer.id, 'unreachable');
+      });
+  }
+
+  private withdraw(offer: Offer, reason: WithdrawReason): void {
+    const leg = this.legsByOffer.get(offer.id);
+    if (!leg) return;
+    this.forget(leg);
+    this.log.debug({ offerId: offer.id, reason }, 'offer withdrawn: the agent leg is hung up');
+    void this.deps.control.hangup(leg.channelId).catch(() => undefined);
+  }
+
+  private forget(leg: LegRt): void {
+    this.legsByOffer.delete(leg.offer.id);
+    this.legsByChannel.delete(leg.channelId);
+  }
+
+  private onEvent(e: TelephonyEvent): void {
+    if (e.type === 'OriginateFailed') {
+      const leg = this.legsByChannel.get(e.channelId);
+      if (!leg) return;
+      this.forget(leg);
+      this.deps.engine.offerFailed(leg.offer.id, failureOf(e.reason));
+    } else if (e.type === 'CallEnded') {
+      const leg = this.legsByChannel.get(e.channelId);
+      if (leg) {
+        // Hung up after answering but before the engine took it (or while ringing on a real PBX).
+        this.forget(leg);
+        this.deps.engine.offerFailed(leg.offer.id, 'rejected');
+      }
+    }
+  }
+
+  /** The flow of an answered agent leg (`agent,<callId>` entries): joins the caller or hangs up. */
+  /** Is this channel a leg this engine originated for an offer? */
+  owns(channelId: string): boolean {
+    return this.legsByChannel.has(channelId);
+  }
+
+  readonly agentHandler: CallHandler = {
+    name: 'queue-agent-leg',
+    run: async (leg: CallContext) => {
+      const rt = this.legsByChannel.get(leg.channel.id);
+      if (!rt) return;
+      this.forget(rt);
+      const w = rt.call;
+      if (!this.deps.engine.offerAnswered(rt.offer.id)) return;
+      w.agentChannel = leg.channel.id;
+      w.agentGone = leg.whenEnded;
+      // The caller's side moves on to the talk at once: a leg that hangs up while being bridged ends it.
+      this.answeredWaiters.get(w.interactionId)?.();
+      const { control } = this.deps;
+      try {
+        await control.stopMoh({ bridgeId: w.bridgeId }).catch(() => undefined);
+        await control.addToBridge(w.bridgeId, leg.channel.id);
+        const q = this.deps.repo.queue(w.call.tenantId, w.queueId);
+        if (q?.record && !leg.ended && !w.call.ended) {
+          const name = `atende-${w.interactionId}`;
+          // Known before Asterisk answers, so that an end racing the answer still stops and keeps it.
+          w.recording = { name, startedAt: this.deps.clock.now() };
+          await control.record({ bridgeId: w.bridgeId }, { name, format: 'wav', ifExists: 'overwrite' }).catch((err: unknown) => {
+            w.recording = null;
+            throw err;
+          });
+        }
+      } catch (err) {
+        if (!leg.ended && !w.call.ended) this.log.error({ err, interactionId: w.interactionId }, 'could not bridge or record the answered call');
+      }
+      await leg.whenEnded;
+    },
+  };
+
+  /** Resolves true when the recording finished with a file, false when it failed or was not heard of in time. */
+  private recordingFinished(name: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        off();
+        timer.cancel();
+        resolve(ok);
+      };
+      const off = this.deps.control.onEvent((e) => {
+        if (e.type === 'RecordingFinished' && e.name === name) done(!e.failed);
+      });
+      const timer = this.deps.clock.setTimeout(() => {
+        this.log.error({ recording: name }, 'the recording did not finish in time; its file is left where Asterisk wrote it');
+        done(false);
+      }, RECORDING_FINISH_MS);
+    });
+  }
+
+  /** Moves the stopped bridge recording's WAV into the data dir and links it to the call. */
+  private async keepRecording(w: WaitingCall, { name, startedAt }: { name: string; startedAt: number }, q: { retentionDays: number }): Promise<void> {
+    const { control, clock, repo } = this.deps;
+    try {
+      const audio = await control.getRecording(name);
+      const rel = join('recordings', String(w.call.tenantId), localDate(startedAt, this.deps.timeZone), `${w.interactionId}.wav`);
+      const abs = join(this.deps.dataDir, rel);
+      mkdirSync(dirname(abs), { recursive: true, mode: 0o750 });
+      writeFileSync(abs, audio, { mode: 0o640 });
+      const now = clock.now();
+      repo.addRecording({
+        tenantId: w.call.tenantId,
+        callId: w.call.callId,
+        interactionId: w.interactionId,
+        queueId: w.queueId,
+        path: rel,
+        format: 'wav',
+        startedAt,
+        durationSeconds: Math.max(0, Math.round((now - startedAt) / 1000)),
+        sizeBytes: audio.length,
+        expiresAt: q.retentionDays > 0 ? startedAt + q.retentionDays * 86_400_000 : null,
+      });
+    } catch (err) {
+      this.log.error({ err, interactionId: w.interactionId }, 'the call recording could not be kept');
+    }
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * Strategies and campaigns as tenant-scoped, validated, audited resources; the campaign's
+ * controls; the checks before each dial on what the database says now; what a tabulation does
+ * to the list; the attempts record and the short-call count.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../src/org/index.js';
+import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
+
+describe('dialer: strategies and campaigns', () => {
+  let t: TestApp;
+  let admin: LoggedIn;
+
+  beforeEach(async () => {
+    t = await createTestApp();
+    admin = await t.loginAs('admin');
+  });
+  afterEach(async () => t.close());
+
+  const api = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: unknown, cookie = admin.cookie) =>
+    t.request(method, `/api/v1${url}`, { cookie, ...(body === undefined ? {} : { body }) });
+  const STRATEGY = { name: 'Padrão', maxAttemptsPerPhone: 3, maxAttemptsPerContact: 6, maxAttemptsPerDay: 2 };
+  const strategy = async (over: Record<string, unknown> = {}) => {
+    const res = await api('POST', '/dialer/strategies', { ...STRATEGY, ...over });
+    expect(res.statusCode).toBe(201);
+    return res.json().id as number;
+  };
+  const body = (strategyId: number, over: Record<string, unknown> = {}) => ({
+    name: 'Cobrança',
+    mode: 'predictive',
+    strategyId,
+    queueId: 1,
+    ringTimeoutSeconds: 25,
+    abandonTargetPercent: 2.5,
+    ...over,
+  });
+  const field = (res: { statusCode: number; json(): { error: { details: { field: string } } } }) => [res.statusCode, res.json().error.details.field];
+
+  describe('strategies', () => {
+    it('fills the retry delays it is not given and keeps the daily limit within the total', async () => {
+      const res = await api('POST', '/dialer/strategies', { ...STRATEGY, retryMinutes: { busy: 5 }, phoneOrder: 'mobile_first' });
+      expect(res.json()).toMatchObject({ retryMinutes: { busy: 5, no_answer: 120, failed: 30, machine: 240, dropped: 4320 }, phoneOrder: 'mobile_first', timeConditionId: null });
+      expect(field(await api('POST', '/dialer/strategies', { ...STRATEGY, name: 'X', maxAttemptsPerDay: 7 }))).toEqual([400, 'maxAttemptsPerDay']);
+      expect(field(await api('POST', '/dialer/strategies', { ...STRATEGY, name: 'Y', timeConditionId: 999 }))).toEqual([400, 'timeConditionId']);
+      expect(field(await api('POST', '/dialer/strategies', { ...STRATEGY, name: 'Z', maxAttemptsPerPhone: 0 }))).toEqual([400, 'maxAttemptsPerPhone']);
+    });
+
+    it('cannot be deleted while a campaign uses it', async () => {
+      const id = await strategy();
+      const c = await api('POST', '/dialer/campaigns', body(id));
+      const del = await api('DELETE', `/dialer/strategies/${id}`);
+      expect(del.statusCode).toBe(409);
+      expect(del.json().error.details.referrers).toEqual([{ entity: 'dialer_campaign', id: c.json().id, name: 'Cobrança' }]);
+    });
+  });
+
+  describe('campaigns', () => {
+    it('is created as a draft with AMD parameters pinned to app_amd defaults, and audited', async () => {
+      const id = await strategy();
+      const res = await api('POST', '/dialer/campaigns', body(id, { amd: { enabled: true, maximumNumberOfWords: 4 } }));
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({
+        state: 'draft',
+        abandonMaxPercent: 3,
+        requireTabulation: true,
+        stopWhenExhausted: true,
+        amd: { enabled: true, initialSilence: 2500, greeting: 1500, afterGreetingSilence: 800, totalAnalysisTime: 5000, maximumNumberOfWords: 4, silenceThreshold: 256 },
+      });
+      const audit = (await api('GET', '/audit', undefined)).json().items as { entity: string; action: string }[];
+      expect(audit).toContainEqual(expect.objectContaining({ entity: 'dialer_campaign', action: 'create' }));
+    });
+
+    it('refuses bad input naming the field, and stores nothing', async () => {
+      const id = await strategy();
+      expect(field(await api('POST', '/dialer/campaigns', body(id, { ringTimeoutSeconds: 14 })))).toEqual([400, 'ringTimeoutSeconds']);
+      expect(field(await api('POST', '/dialer/campaigns', body(id, { abandonTargetPercent: 4 })))).toEqual([400, 'abandonTargetPercent']);
+      expect(field(await api('POST', '/dialer/campaigns', body(id, { abandonTargetPercent: 2, abandonMaxPercent: 1.5 })))).toEqual([400, 'abandonTargetPercent']);
+      expect(field(await api('POST', '/dialer/campaigns', body(id, { abandonMaxPercent: 30 })))).toEqual([400, 'abandonMaxPercent']);
+      expect(field(await api('POST', '/dialer/campaigns', body(999)))).toEqual([400, 'strategyId']);
+      expect(field(await api('POST', '/dialer/campaigns', body(id, { prefix0303: true, callerId: '1133334444' })))).toEqual([400, 'callerId']);
+      expect(field(await api('POST', '/dialer/campaigns', body(id, { statusGroupId: 999 })))).toEqual([400, 'statusGroupId']);
+      expect(field(await api('POST', '/dialer/campaigns', body(id, { listIds: [999] })))).toEqual([400, 'listIds.0']);
+      expect(field(await api('POST', '/dialer/campaigns', body(id, { stopAt: '2020-01-01T00:00:00Z' })))).toEqual([400, 'stopAt']);
+      expect(field(await api('POST', '/dialer/campaigns', body(id, { mode: 'blaster' })))).toEqual([400, 'mode']);
+      expect(t.count('dialer_campaigns')).toBe(0);
+    });
+
+    it("takes only an outbound route of the campaign's own tenant", async () => {
+      const id = await strategy();
+      expect(field(await api('POST', '/dialer/campaigns', body(id, { outboundRouteId: 999 })))).toEqual([400, 'outboundRouteId']);
+      const trunk = await api('POST', '/telephony/trunks', { name: 'operadora', host: '203.0.113.10' });
+      const route = await api('POST', '/telephony/outbound-routes', { name: 'Celulares', rules: [{ pattern: '_0XX9XXXXXXXX' }], trunks: [{ trunkId: trunk.json().id }] });
+      expect(route.statusCode).toBe(201);
+      const res = await api('POST', '/dialer/campaigns', body(id, { outboundRouteId: route.json().id }));
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({ outboundRouteId: route.json().id });
+      const otherAdmin = await t.loginAs('admin', { tenantId: t.createTenant() });
+      const theirs = await api('POST', '/dialer/strategies', STRATEGY, otherAdmin.cookie);
+      const refused = await api('POST', '/dialer/campaigns', body(theirs.json().id, { outboundRouteId: route.json().id }), otherAdmin.cookie);
+      expect(field(refused)).toEqual([400, 'outboundRouteId']);
+    });
+
+    it('starts, pauses, resumes and stops; refuses a command its state does not allow; says why it dials nothing', async () => {
+      const id = await strategy();
+      const c = (await api('POST', '/dialer/campaigns', body(id))).json();
+      const run = (cmd: string) => api('POST', `/dialer/campaigns/${c.id}/${cmd}`);
+
+      const pauseDraft = await run('pause');
+      expect(pauseDraft.statusCode).toBe(409);
+      expect(pauseDraft.json().error.message).toContain('can start');
+
+      const started = await run('start');
+      expect(started.statusCode).toBe(200);
+      expect(started.json()).toMatchObject({ campaign: { state: 'running', stateReason: 'no_lists' }, idle: ['no_lists'] });
+      expect(started.json().campaign.startedAt).toBe(new Date(t.clock.now()).toISOString());
+      expect((await run('start')).statusCode).toBe(409);
+      expect((await run('pause')).json().campaign.state).toBe('paused');
+      expect((await run('resume')).json().campaign.state).toBe('running');
+      const stopped = (await run('stop')).json().campaign;
+      expect(stopped).toMatchObject({ state: 'stopped', endedAt: new Date(t.clock.now()).toISOString() });
+      expect((await run('launch')).statusCode).toBe(400);
+
+      const audit = (await api('GET', '/audit', undefined)).json().items as { entity: string; action: string }[];
+      expect(audit.filter((a) => a.entity === 'dialer_campaign').map((a) => a.action)).toEqual(expect.arrayContaining(['start', 'pause', 'resume', 'stop']));
+      expect((await api('DELETE', `/dialer/campaigns/${c.id}`)).statusCode).toBe(409);
+    });
+
+    it('running with an emptied list says it is exhausted; outside the hours it says so too', async () => {
+      const id = await strategy();
+      const list = (await api('POST', '/dialer/lists', { name: 'Vazia' })).json();
+      const c = (await api('POST', '/dialer/campaigns', body(id, { listIds: [list.id] }))).json();
+      t.clock.advance(12 * 3_600_000); // 21:00 in São Paulo: after the legal hours.
+      const later = await t.loginAs('admin');
+      const started = (await api('POST', `/dialer/campaigns/${c.id}/start`, undefined, later.cookie)).json();
+      expect(started.idle).toEqual(['exhausted', 'outside_window']);
+    });
+
+    it('a list stays with a campaign that has started; a draft may let it go', async () => {
+      const id = await strategy();
+      const a = (await api('POST', '/dialer/lists', { name: 'A' })).json();
+      const c = (await api('POST', '/dialer/campaigns', body(id, { listIds: [a.id] }))).json();
+      expect((await api('PATCH', `/dialer/campaigns/${c.id}`, { listIds: [] })).json().listIds).toEqual([]);
+      expect((await api('GET', `/dialer/lists/${a.id}`)).json().locked).toBe(false);
+      await api('PATCH', `/dialer/campaigns/${c.id}`, { listIds: [a.id] });
+      await api('POST', `/dialer/campaigns/${c.id}/start`);
+      expect(field(await api('PATCH', `/dialer/campaigns/${c.id}`, { listIds: [] }))).toEqual([400, 'listIds']);
+    });
+
+    it("one tenant cannot see, change or control another's campaigns", async () => {
+      const c = (await api('POST', '/dialer/campaigns', body(await strategy()))).json();
+      const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+      expect((await api('GET', `/dialer/campaigns/${c.id}`, undefined, other.cookie)).statusCode).toBe(404);
+      expect((await api('POST', `/dialer/campaigns/${c.id}/start`, undefined, other.cookie)).statusCode).toBe(404);
+      expect((await api('PATCH', `/dialer/campaigns/${c.id}`, { name: 'x' }, other.cookie)).statusCode).toBe(404);
+      const theirs = await api('POST', '/dialer/campaigns', body(c.strategyId), other.cookie);
+      expect(field(theirs)).toEqual([400, 'strategyId']);
+    });
+  });
+
+  describe('at dial time and after the call', () => {
+    const setup = async () => {
+      const strategyId = await strategy();
+      const contact = (await api('POST', '/contacts', { name: 'Maria', phones: [{ number: '11 98765-4321' }, { number: '11 3456-7890' }] })).json();
+      const list = (await api('POST', '/dialer/lists', { name: 'Lista' })).json();
+      await api('POST', `/dialer/lists/${list.id}/fill`, { filter: {} });
+      const campaign = (await api('POST', '/dialer/campaigns', body(strategyId, { listIds: [list.id] }))).json();
+      const member = (await api('GET', `/dialer/lists/${list.id}/members`)).json().items[0];
+      return { contact, list, campaign, member };
+    };
+
+    it('reads the blacklist and do-not-call as they are at the moment of dialling', async () => {
+      const { contact, campaign } = await setup();
+      const check = (number: string) => t.modules.dialer.checkBeforeDial(t.tenantA, campaign.id, contact.id, number, t.clock.now());
+      expect(check('5511987654321')).toMatchObject({ ok: true, timeZone: 'America/Sao_Paulo' });
+      await api('POST', '/blacklist', { direction: 'outbound', number: '11 98765-4321' });
+      expect(check('5511987654321')).toEqual({ ok: false, reason: 'blacklisted', retryAt: null });
+      expect(check('551134567890')).toMatchObject({ ok: true });
+      await api('PATCH', `/contacts/${contact.id}`, { doNotCall: true });
+      expect(check('551134567890')).toEqual({ ok: false, reason: 'do_not_call', retryAt: null });
+    });
+
+    it('a tabulation acts on the list: redial, wrong number, do-not-call', async () => {
+      const { contact, member, list } = await setup();
+      const group = (await api('POST', '/tabulations/groups', { name: 'Discador' })).json().id;
+      const status = async (name: string, actions: Record<string, unknown>) =>
+        (await api('POST', '/tabulations/statuses', { groupId: group, name, category: 'neutral', kinds: ['dialer'], actions })).json().id as number;
+      const dispose = (statusId: number, phone = '5511987654321') =>
+        t.modules.dialer.dispose({ actor: SYSTEM_ACTOR }, t.tenantA, member.id, { statusId, phone, agentUserId: admin.user.id, callbackAt: null });
+
+      const redial = dispose(await status('Ligar mais tarde', { redialAfterMinutes: 60 }));
+      expect(redial).toMatchObject({ finished: false, retryAt: t.clock.now() + 3_600_000 });
+
+      dispose(await status('Número errado', { markPhoneInvalid: true }));
+      const phones = (await api('GET', `/contacts/${contact.id}`)).json().phones as { number: string; valid: boolean }[];
+      expect(phones.map((p) => [p.number, p.valid])).toEqual([
+        ['5511987654321', false],
+        ['551134567890', true],
+      ]);
+
+      dispose(await status('Não ligar', { markContactDoNotCall: true }), '551134567890');
+      expect((await api('GET', `/contacts/${contact.id}`)).json().doNotCall).toBe(true);
+      expect((await api('GET', `/dialer/lists/${list.id}`)).json().pending).toBe(0);
+      expect(() => dispose(999)).toThrow(/statusId/);
+    });
+
+    it('records every attempt, answered or not, and counts short calls per day', async () => {
+      const { campaign, member, list } = await setup();
+      const now = t.clock.now();
+      const attempt = (outcome: 'no_answer' | 'connected', answeredAfter: number | null, endedAfter: number) =>
+        t.modules.dialer.recordAttempt(t.tenantA, {
+          campaignId: campaign.id,
+          memberId: member.id,
+          phone: '5511987654321',
+          outcome,
+          cause: outcome === 'no_answer' ? 19 : 16,
+          startedAt: now,
+          answeredAt: answeredAfter === null ? null : now + answeredAfter,
+          endedAt: now + endedAfter,
+          agentUserId: null,
+        });
+      attempt('no_answer', null, 25_000);
+      const m = (await api('GET', `/dialer/lists/${list.id}/members`)).json().items[0];
+      expect(m).toMatchObject({ attempts: 1, lastOutcome: 'no_answer', finished: false, retryAt: new Date(now + 25_000 + 120 * 60_000).toISOString() });
+      expect(m.phones[0]).toMatchObject({ number: '5511987654321', attempts: 1 });
+      for (let i = 0; i < 3; i++) attempt('no_answer', null, 25_000);
+      attempt('connected', 5_000, 100_000);
+      const days = (await api('GET', '/dialer/short-calls')).json().items;
+      expect(days).toEqual([{ date: '2026-01-05', calls: 5, short: 4, share: 0.8, level: 'warning' }]);
+      expect(t.count('dialer_attempts')).toBe(5);
+    });
+  });
+});

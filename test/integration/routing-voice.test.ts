@@ -1,0 +1,241 @@
+/**
+ * Calls in queues over real sockets: the emulator's ARI and AMI, the production adapters, the
+ * calls engine, the routing engine and its voice channel. Agents' phones are emulated PJSIP
+ * phones that answer, ring out or are not registered.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createCallsApp, type CallsApp } from '../../src/calls/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { openDatabase, type Database_ } from '../../src/db/client.js';
+import { recordings, routedInteractions, routedOffers } from '../../src/db/schema/index.js';
+import { seededRandom, silentLogger, systemClock } from '../../src/kernel/index.js';
+import { createModules, type Modules } from '../../src/modules.js';
+import { bootstrap, SYSTEM_ACTOR, OrgService } from '../../src/org/index.js';
+import { type QueueCallOutcome, type RoutingService } from '../../src/routing/index.js';
+import type { TelephonyEvent } from '../../src/telephony/call-control.js';
+import { createAmiClient, type AmiClient } from '../../src/telephony/ami/index.js';
+import { createAriCallControl, type AriCallControlHandle } from '../../src/telephony/ari/index.js';
+import { startEmulator, type Emulator } from '../../src/telephony/emulator/index.js';
+import { EventLog } from '../helpers/events.js';
+import { validCnpj } from '../helpers/app.js';
+
+const SPEED = 20;
+let dir: string;
+let emulator: Emulator;
+let ari: AriCallControlHandle;
+let ami: AmiClient;
+let database: Database_;
+let modules: Modules;
+let routing: RoutingService;
+let calls: CallsApp;
+let events: EventLog<TelephonyEvent>;
+let tenantId: number;
+let ana: number;
+let bruno: number;
+let queueId: number;
+const outcomes = new Map<string, QueueCallOutcome>();
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'atende-queue-voice-'));
+  emulator = await startEmulator({
+    recordingsDir: join(dir, 'spool'),
+    speed: SPEED,
+    phones: [{ ext: '2001' }, { ext: '2002' }],
+  });
+  const config = loadConfig({}, { dataDir: dir, log: { level: 'silent' }, seedDemo: false, adminPassword: 'admin-test-password' });
+  database = openDatabase(join(dir, 'atende.db'));
+  await bootstrap({ config, database, logger: silentLogger, clock: systemClock });
+  modules = createModules({ config, database, clock: systemClock, logger: silentLogger, random: seededRandom(3) });
+  routing = modules.routing.service;
+
+  const org = new OrgService(database, systemClock, modules.resources.audit);
+  const ctx = { actor: SYSTEM_ACTOR };
+  tenantId = org.createTenant(ctx, { legalName: 'Empresa', cnpj: validCnpj(77) }).id;
+  const agent = async (name: string, extension: string) =>
+    (await org.createUser(ctx, tenantId, { name, login: `agente.${extension}`, password: 'senha-secreta', level: 'agent', extension, flags: { callCenter: true }, concurrency: { voice: 1 }, passwordChangeRequired: false })).id;
+  ana = await agent('Ana', '2001');
+  bruno = await agent('Bruno', '2002');
+  const other = routing.queues.create(ctx, tenantId, { name: 'Retenção', number: '720', strategy: 'linear', members: [{ userId: ana }], joinRule: 'agents_logged_in' });
+  queueId = routing.queues.create(ctx, tenantId, {
+    name: 'Vendas',
+    number: '700',
+    strategy: 'linear',
+    ringSeconds: 5,
+    record: true,
+    retentionDays: 30,
+    members: [{ userId: ana }, { userId: bruno }],
+    destination: { kind: 'queue', id: other.id },
+  }).id;
+
+  ari = createAriCallControl({ url: emulator.ariUrl, user: emulator.ariUser, password: emulator.ariPassword, app: 'atende', logger: silentLogger });
+  events = new EventLog((l) => ari.callControl.onEvent(l));
+  ami = createAmiClient({ port: emulator.amiPort, user: emulator.amiUser, secret: emulator.amiSecret, logger: silentLogger });
+  routing.followPhones(ami);
+  const voice = routing.attachVoice({ control: ari.callControl, dataDir: dir });
+  calls = createCallsApp({
+    callControl: ari.callControl,
+    database,
+    logger: silentLogger,
+    clock: systemClock,
+    config: { asterisk: { ari: { app: 'atende' }, soundsDir: '' } },
+    tenantResolver: { forInbound: () => tenantId as never, forEntry: () => tenantId as never },
+    handlers: {
+      agent: voice.agentHandler,
+      inbound: {
+        name: 'test: DID to the sales queue',
+        run: async (call) => {
+          const outcome = await routing.enqueue(call, queueId);
+          outcomes.set(call.channel.id, outcome);
+        },
+      },
+    },
+  });
+  ari.start();
+  ami.start();
+  await events.waitFor((e) => e.type === 'ConnectionChanged' && e.link === 'ari' && e.state === 'up', 10_000, 'ARI up');
+  await calls.start();
+  for (const u of [ana, bruno]) routing.login(tenantId, u);
+  await waitUntil(() => routing.agent(tenantId, ana).registered && routing.agent(tenantId, bruno).registered, 'phones registered through AMI');
+});
+
+afterAll(async () => {
+  await calls?.stop(0);
+  await ari?.stop();
+  await ami?.stop();
+  await emulator?.close();
+  await modules?.close();
+  database?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  emulator.setPhone('2001', { registered: true, behaviour: 'answer' });
+  emulator.setPhone('2002', { registered: true, behaviour: 'answer' });
+});
+
+/** Polls a condition on the real clock (the emulator and the engine run in real time). */
+async function waitUntil(test: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const interactionsOfCall = (callId: string) => database.db.select().from(routedInteractions).all().filter((r) => r.callId === callId);
+const offersOf = (interactionId: string) =>
+  database.db
+    .select()
+    .from(routedOffers)
+    .all()
+    .filter((o) => o.interactionId === interactionId)
+    .sort((a, b) => a.offeredAt - b.offeredAt);
+function callIdOf(channelId: string): string {
+  const row = database.sqlite.prepare('select call_id from calls where channel_id = ?').get(channelId) as { call_id: string } | undefined;
+  return row?.call_id ?? '';
+}
+const agentChannels = () => emulator.channels().filter((c) => c.name.startsWith('PJSIP/200'));
+const stateOf = (userId: number) => routing.agent(tenantId, userId).state;
+
+describe('a call through a queue to agents’ phones', () => {
+  it('rings the first agent, moves on to the second with no gap when it does not answer, bridges, records, and counts it all', async () => {
+    emulator.setPhone('2001', { behaviour: 'no-answer' });
+    const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11987654321', via: { span: 1 } });
+    await waitUntil(() => stateOf(bruno) === 'busy', 'Bruno talking');
+    const callId = callIdOf(channelId);
+    const [visit] = interactionsOfCall(callId);
+    expect(visit).toMatchObject({ outcome: 'answered', agentUserId: bruno, contactAddress: '11987654321' });
+
+    const offers = offersOf(visit!.id);
+    expect(offers.map((o) => [o.agentUserId, o.outcome])).toEqual([
+      [ana, expect.stringMatching(/^(no_answer|ring_timeout)$/)],
+      [bruno, 'answered'],
+    ]);
+    // The caller never heard a gap: it stayed in its bridge with the music from entry to answer
+    // (the engine tests prove the next agent rings in the same instant the first stops).
+    expect(offers[1]!.offeredAt).toBeGreaterThanOrEqual(offers[0]!.endedAt);
+    expect(events.events.filter((e) => e.type === 'BridgeLeft' && e.channelId === channelId)).toEqual([]);
+    // Ana's ringing leg is gone; only Bruno's is up, in the caller's bridge.
+    expect(agentChannels().map((c) => c.name)).toEqual([expect.stringMatching(/^PJSIP\/2002-/)]);
+    expect(stateOf(ana)).toBe('available');
+
+    await events.waitFor((e) => e.type === 'RecordingStarted', 10_000, 'the bridge recording');
+    await emulator.hangup(channelId, 16);
+    await waitUntil(() => outcomes.has(channelId), 'the queue flow to end');
+    expect(outcomes.get(channelId)).toEqual({ result: 'answered', interactionId: visit!.id });
+    await waitUntil(() => stateOf(bruno) === 'available', 'Bruno free again');
+    await waitUntil(() => agentChannels().length === 0, 'agent leg hung up');
+
+    const [rec] = database.db.select().from(recordings).all().filter((r) => r.interactionId === visit!.id);
+    expect(rec).toMatchObject({ tenantId, callId, queueId, format: 'wav' });
+    expect(rec!.expiresAt).toBe(rec!.startedAt + 30 * 86_400_000);
+    const file = join(dir, rec!.path);
+    expect(existsSync(file)).toBe(true);
+    const wav = readFileSync(file);
+    expect(wav.subarray(0, 4).toString()).toBe('RIFF');
+    expect(wav.subarray(8, 12).toString()).toBe('WAVE');
+    expect(rec!.sizeBytes).toBe(wav.length);
+
+    const [after] = interactionsOfCall(callId);
+    expect(after).toMatchObject({ handled: true, endReason: 'the customer hung up' });
+    expect(after!.talkMs).toBeGreaterThan(0);
+  });
+
+  it('never rings a phone that is not registered (AMI contact status), and rings the next agent', async () => {
+    emulator.setPhone('2001', { registered: false });
+    await waitUntil(() => !routing.agent(tenantId, ana).registered, 'Ana’s phone seen unregistered');
+    const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11911112222', via: { span: 1 } });
+    await waitUntil(() => stateOf(bruno) === 'busy', 'Bruno talking');
+    const [visit] = interactionsOfCall(callIdOf(channelId));
+    expect(offersOf(visit!.id).map((o) => o.agentUserId)).toEqual([bruno]);
+    expect(stateOf(ana)).toBe('available');
+    await emulator.hangup(channelId, 16);
+    await waitUntil(() => stateOf(bruno) === 'available', 'Bruno free again');
+    emulator.setPhone('2001', { registered: true });
+    await waitUntil(() => routing.agent(tenantId, ana).registered, 'Ana’s phone back');
+  });
+
+  it('a caller who hangs up while being offered is an abandon; the ringing phones stop', async () => {
+    emulator.setPhone('2001', { behaviour: 'no-answer' });
+    emulator.setPhone('2002', { behaviour: 'no-answer' });
+    const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11933334444', via: { span: 1 } });
+    await waitUntil(() => stateOf(ana) === 'offered', 'Ana ringing');
+    await emulator.hangup(channelId, 16);
+    await waitUntil(() => outcomes.has(channelId), 'the queue flow to end');
+    expect(outcomes.get(channelId)?.result).toBe('abandoned');
+    await waitUntil(() => agentChannels().length === 0, 'ringing legs hung up');
+    const [visit] = interactionsOfCall(callIdOf(channelId));
+    expect(visit).toMatchObject({ outcome: 'abandoned', answeredAt: null });
+    expect(visit!.offers).toBeGreaterThanOrEqual(1);
+    expect(stateOf(ana)).toBe('available');
+    expect(stateOf(bruno)).toBe('available');
+  });
+
+  it('when the agent hangs up the caller is hung up too, and the engine records who ended it', async () => {
+    const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11955556666', via: { span: 1 } });
+    await waitUntil(() => stateOf(ana) === 'busy', 'Ana talking');
+    const [leg] = agentChannels();
+    await emulator.hangup(leg!.id, 16);
+    await waitUntil(() => outcomes.has(channelId), 'the queue flow to end');
+    await waitUntil(() => !emulator.channels().some((c) => c.id === channelId), 'caller hung up');
+    const [visit] = interactionsOfCall(callIdOf(channelId));
+    expect(visit).toMatchObject({ outcome: 'answered', agentUserId: ana, endReason: 'the agent hung up' });
+  });
+
+  it('when nobody can take it the call follows the queue’s destination (another queue)', async () => {
+    routing.logout(tenantId, ana);
+    routing.logout(tenantId, bruno);
+    routing.queues.update({ actor: SYSTEM_ACTOR }, queueId, { joinRule: 'agents_logged_in' });
+    const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11977778888', via: { span: 1 } });
+    await waitUntil(() => outcomes.has(channelId), 'the queue flow to end');
+    const visits = interactionsOfCall(callIdOf(channelId));
+    expect(visits.map((v) => [v.queueId, v.outcome])).toEqual([
+      [queueId, 'empty'],
+      [expect.any(Number), 'empty'],
+    ]);
+    expect(outcomes.get(channelId)).toMatchObject({ result: 'destination', destination: { kind: 'hangup' } });
+  });
+});

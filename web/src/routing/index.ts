@@ -1,0 +1,36 @@
+import { defineArea } from '@/kit/area';
+import ptBR from './locales/pt-BR.json';
+import en from './locales/en.json';
+
+/** Queues/ACD screens (server: src/routing/): the agent's desk, the queues and their members, the live queues. */
+export const routingArea = defineArea({
+  id: 'routing',
+  screens: [
+    {
+      path: '/desk',
+      name: 'routing.desk',
+      component: () => import('./AgentDeskPage.vue'),
+      title: 'routing.desk.title',
+      access: { module: 'agent', action: 'read' },
+      // First in the menu: where an agent lands after logging in.
+      menu: { group: 'operation', icon: 'pi-desktop', order: 1 },
+    },
+    {
+      path: '/queues',
+      name: 'routing.queues',
+      component: () => import('./QueuesPage.vue'),
+      title: 'routing.queues.title',
+      access: { module: 'queues', action: 'read' },
+      menu: { group: 'telephony', icon: 'pi-users', order: 5 },
+    },
+    {
+      path: '/queues/live',
+      name: 'routing.live',
+      component: () => import('./QueuesLivePage.vue'),
+      title: 'routing.live.title',
+      access: { module: 'queues', action: 'read' },
+      menu: { group: 'operation', icon: 'pi-chart-line', order: 20 },
+    },
+  ],
+  messages: { 'pt-BR': ptBR, en },
+});
