@@ -19,6 +19,15 @@ export interface Daemon {
 
 const root = resolve(import.meta.dirname, '..', '..');
 
+/** How long a daemon may take to listen before the test gives up on it (and kills it). */
+const START_TIMEOUT_MS = 90_000;
+
+// A test that fails or times out before `stop` must not leave its daemon running after the run.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export interface DaemonOptions {
   /** Run the production build (`dist/main.js`, after `npm run build`) instead of the sources. */
   built?: boolean;
@@ -35,11 +44,22 @@ export async function startDaemon(
     env: { PATH: process.env.PATH ?? '', ATENDE_PORT: '0', ATENDE_DATA_DIR: dataDir, ATENDE_LOG_LEVEL: 'info', ATENDE_SEED_DEMO: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   const logs: Record<string, unknown>[] = [];
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const exited = new Promise<number | null>((r) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      r(code);
+    }),
+  );
   const url = await new Promise<string>((resolveUrl, reject) => {
+    const late = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`daemon did not listen within ${START_TIMEOUT_MS / 1000} s: ${err}`));
+    }, START_TIMEOUT_MS);
+    void exited.finally(() => clearTimeout(late));
     let buf = '';
     child.stdout!.on('data', (c: Buffer) => {
       buf += c.toString();
@@ -49,7 +69,10 @@ export async function startDaemon(
         try {
           const entry = JSON.parse(line) as Record<string, unknown>;
           logs.push(entry);
-          if (entry.msg === 'Atende is listening') resolveUrl(entry.url as string);
+          if (entry.msg === 'Atende is listening') {
+            clearTimeout(late);
+            resolveUrl(entry.url as string);
+          }
         } catch {
           logs.push({ raw: line });
         }
