@@ -31,8 +31,12 @@ export function fieldMessage(e: ApiError, field: string): string {
     case 'pattern':
     case 'format':
       return t('common.validation.format');
-    default:
-      return p?.problem ?? e.message;
+    default: {
+      // The server starts its sentence with the field's path ("add.0.queueId: …"), which the form
+      // already shows by placing the message under that field.
+      const said = p?.problem ?? e.message;
+      return said.startsWith(`${field}: `) ? said.slice(field.length + 2) : said;
+    }
   }
 }
 

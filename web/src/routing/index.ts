@@ -2,7 +2,7 @@ import { defineArea } from '@/kit/area';
 import ptBR from './locales/pt-BR.json';
 import en from './locales/en.json';
 
-/** Queues/ACD screens (server: src/routing/): the agent's desk, the queues and their members, the live queues. */
+/** Queues/ACD screens (server: src/routing/): the agent's desk, the queues and their members, the agents' services, skills and hours, the live queues. */
 export const routingArea = defineArea({
   id: 'routing',
   screens: [
@@ -22,6 +22,14 @@ export const routingArea = defineArea({
       title: 'routing.queues.title',
       access: { module: 'queues', action: 'read' },
       menu: { group: 'telephony', icon: 'pi-users', order: 5 },
+    },
+    {
+      path: '/queues/agents',
+      name: 'routing.agents',
+      component: () => import('./AgentsPage.vue'),
+      title: 'routing.agents.title',
+      access: { module: 'queues', action: 'read' },
+      menu: { group: 'telephony', icon: 'pi-id-card', order: 6 },
     },
     {
       path: '/queues/live',
