@@ -37,6 +37,12 @@ module.exports = {
       to: { path: 'node_modules/nodemailer/' },
     },
     {
+      name: 'werift-only-in-the-emulators-webrtc-leg',
+      severity: 'error',
+      from: { pathNot: '^src/telephony/emulator/sip/webrtc-leg\\.ts$' },
+      to: { path: 'node_modules/werift/' },
+    },
+    {
       name: 'src-never-imports-tests',
       severity: 'error',
       from: { path: '^src/' },

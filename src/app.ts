@@ -74,8 +74,9 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
         // at run time; a nonce cannot cover style attributes, so inline styles are allowed, and
         // nothing else from outside this origin is.
         styleSrc: ["'self'", "'unsafe-inline'"],
-        // The events WebSocket is same-origin (CSP 3 'self' covers ws:/wss: of this host).
-        connectSrc: ["'self'"],
+        // The events WebSocket is same-origin (CSP 3 'self' covers ws:/wss: of this host); the
+        // webphone's SIP WebSocket is Asterisk's own HTTP server.
+        connectSrc: ["'self'", ...(deps.connectSources ?? [])],
       },
     },
     // Sent per request, only over HTTPS (see hsts.ts).

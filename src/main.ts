@@ -31,7 +31,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const boot = await bootstrap({ config, database, logger, clock });
   const telephony = await startTelephony({ config, logger, clock, readiness, dataDir });
   const events = new EventHub({ clock, logger });
-  const modules = createModules({ config, database, clock, logger, events, asterisk: { ami: telephony.ami, configDir: telephony.configDir } });
+  const modules = createModules({ config, database, clock, logger, events, asterisk: { ami: telephony.ami, configDir: telephony.configDir, webphoneUrl: telephony.webphoneUrl } });
   await modules.start();
   const flows = callFlows(modules, { control: telephony.callControl, dataDir });
   const calls = createCallsApp({
@@ -58,7 +58,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     }).catch((err: unknown) => logger.error({ err }, 'the demo telephony could not be set up'));
   }
 
-  const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes, events });
+  const app = await buildApp({ config, database, logger, clock, readiness, modules, extraRoutes: telephony.routes, connectSources: telephony.connectSources, events });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
 
   let stopping: Promise<void> | undefined;

@@ -70,6 +70,8 @@ export interface ModuleDeps {
     ami: AmiClient;
     /** Its configuration directory (ATENDE_ASTERISK_CONFIG_DIR, or the emulator's). */
     configDir: string | undefined;
+    /** Where browsers reach its SIP WebSocket (ATENDE_WEBPHONE_WS_URL, or the emulator's). */
+    webphoneUrl?: string | undefined;
   };
 }
 
@@ -126,12 +128,14 @@ export function createModules(deps: ModuleDeps): Modules {
   const jobs = createJobs(logger, config.timezone);
 
   const configDir = deps.asterisk?.configDir;
+  const webphoneUrl = deps.asterisk?.webphoneUrl ?? (config.asterisk.webphoneUrl || undefined);
   const provisioning = createProvisioning({
     resources,
     logger,
     prompts,
     configDir: configDir ? { path: configDir, audience: isInside(configDir, config.dataDir) ? 'private' : 'asterisk' } : { missing: NO_CONFIG_DIR },
     ...(deps.asterisk ? { asterisk: deps.asterisk.ami } : {}),
+    ...(webphoneUrl ? { webphoneUrl } : {}),
     ...(deps.events ? { events: deps.events } : {}),
     destinations,
     timeConditionOpen: (tenantId, id, now) => {

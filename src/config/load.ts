@@ -48,6 +48,7 @@ export const envKeys: readonly EnvKey[] = [
   { env: 'ATENDE_AMI_SECRET', path: 'asterisk.ami.secret', kind: 'string', secret: true },
   { env: 'ATENDE_SOUNDS_DIR', path: 'asterisk.soundsDir', kind: 'string' },
   { env: 'ATENDE_ASTERISK_CONFIG_DIR', path: 'asterisk.configDir', kind: 'string' },
+  { env: 'ATENDE_WEBPHONE_WS_URL', path: 'asterisk.webphoneUrl', kind: 'string' },
   { env: 'ATENDE_FFMPEG_PATH', path: 'media.ffmpegPath', kind: 'string' },
   { env: 'ATENDE_PROMPT_MAX_BYTES', path: 'media.maxUploadBytes', kind: 'integer' },
   { env: 'ATENDE_PROMPT_MAX_SECONDS', path: 'media.maxDurationSeconds', kind: 'integer' },

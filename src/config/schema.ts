@@ -86,6 +86,12 @@ export const ConfigSchema = Type.Object(
          * data dir; with a real Asterisk, apply is refused until it is set.
          */
         configDir: Str(),
+        /**
+         * The WSS URL browsers reach Asterisk's SIP WebSocket at (res_pjsip_transport_websocket
+         * on its HTTPS server, e.g. wss://pbx.example.com:8089/ws). Empty: the emulator's; with
+         * a real Asterisk, the webphone says it is not configured.
+         */
+        webphoneUrl: Type.String({ maxLength: 300, pattern: '^(wss?://[^\\s]+)?$' }),
       },
       { additionalProperties: false },
     ),

@@ -15,6 +15,8 @@ export interface AppDeps {
   readiness: Readiness;
   /** More route plugins for /api/v1 chosen at start (the emulator's control surface in emulator mode). */
   extraRoutes?: FastifyPluginAsync[];
+  /** Origins the web app may connect to besides its own (the webphone's SIP WebSocket). */
+  connectSources?: string[];
 }
 
 export const API_PREFIX = '/api/v1';

@@ -43,6 +43,7 @@ import { SpanBody, SpanView, spanDef } from './spans.resource.js';
 import { TrunkBody, TrunkView, trunkDef } from './trunks.resource.js';
 import { TelephonyStatusService, type AsteriskStatusLink } from './status.service.js';
 import { TelephonyStatusView } from './status.schemas.js';
+import { webphoneRoutes } from './webphone.routes.js';
 
 export { chooseOutbound, type OutboundChoice, type OutboundRouteCandidate, type OutboundRule } from './outbound.logic.js';
 export { normaliseDid } from './telephony.logic.js';
@@ -67,6 +68,8 @@ export interface ProvisioningDeps {
   destinations: Destinations;
   /** Whether a time condition is open at an instant (call flows own them): outbound routes may depend on one. */
   timeConditionOpen?: (tenantId: number, id: number, now: number) => boolean;
+  /** Where browsers reach Asterisk's SIP WebSocket (the webphone's account names it). */
+  webphoneUrl?: string;
 }
 
 export function createProvisioning(deps: ProvisioningDeps) {
@@ -140,6 +143,7 @@ export function createProvisioning(deps: ProvisioningDeps) {
     resourceRoutes(services.mohClasses, { path: '/telephony/moh-classes', module: 'telephony', tag, body: MohClassBody, view: MohClassView }),
     resourceRoutes(services.announcements, { path: '/telephony/announcements', module: 'flows', tag, body: AnnouncementBody, view: AnnouncementView }),
     resourceRoutes(services.conferences, { path: '/telephony/conferences', module: 'flows', tag, body: ConferenceBody, view: ConferenceView }),
+    webphoneRoutes({ extensions: (tenantId) => services.extensions.rows(tenantId), wsUrl: deps.webphoneUrl }),
     async (instance) => {
       const app = instance.withTypeProvider<TypeBoxTypeProvider>();
       app.get(

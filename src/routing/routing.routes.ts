@@ -15,6 +15,7 @@ import {
   AgentState,
   Csv,
   ExportQuery,
+  MyServicesView,
   PauseBody,
   PeriodQuery,
   QueueLive,
@@ -52,6 +53,14 @@ export function routingRoutes(routing: RoutingService): FastifyPluginAsync[] {
       const { tenantId, userId } = me(req);
       return routing.agent(tenantId, userId);
     });
+    app.get(
+      '/agent/services',
+      { config: own, schema: { tags, summary: 'The queues (services) I work, with my priority in each: what logging in takes me into', response: { 200: MyServicesView } } },
+      async (req) => {
+        const { tenantId, userId } = me(req);
+        return { items: routing.servicesOfAgent(tenantId, userId) };
+      },
+    );
     for (const action of ['login', 'logout', 'unpause', 'ready'] as const) {
       const summary = {
         login: 'Log in to my queues (within my working hours)',

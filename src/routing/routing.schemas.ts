@@ -77,6 +77,10 @@ export const ServicesView = Type.Object({
   items: Type.Array(Type.Object({ userId: Type.Integer(), services: Type.Array(Type.Object({ queueId: Type.Integer(), priority: Type.Integer() })) })),
 });
 
+export const MyServicesView = Type.Object({
+  items: Type.Array(Type.Object({ queueId: Type.Integer(), name: Type.String(), priority: Type.Integer(), active: Type.Boolean() })),
+});
+
 export const QueueLive = Type.Object({
   queueId: Type.Integer(),
   name: Type.String(),

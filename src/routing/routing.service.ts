@@ -333,6 +333,15 @@ export class RoutingService {
       .map(agentView);
   }
 
+  /** The queues an agent works, by name, for its own desk (agents do not read the queues' configuration). */
+  servicesOfAgent(tenantId: number, userId: number): { queueId: number; name: string; priority: number; active: boolean }[] {
+    if (!this.repo.user(tenantId, userId)) throw notFound('agent');
+    return this.repo.servicesOf(tenantId, userId).flatMap((s) => {
+      const q = this.repo.queue(tenantId, s.queueId);
+      return q ? [{ queueId: q.id, name: q.name, priority: s.priority, active: q.active }] : [];
+    });
+  }
+
   login(tenantId: number, userId: number): AgentView {
     const { key } = this.agentOf(tenantId, userId);
     const hours = this.repo.settings(tenantId, userId).workingHours;

@@ -22,6 +22,10 @@ export interface Telephony {
   routes: FastifyPluginAsync[];
   /** Asterisk's configuration directory, where apply writes; undefined when none is known. */
   configDir: string | undefined;
+  /** Where browsers reach Asterisk's SIP WebSocket (the webphone); undefined when not configured. */
+  webphoneUrl: string | undefined;
+  /** Origins the web app may open connections to besides its own (the webphone's SIP WebSocket). */
+  connectSources: string[];
   stop(): Promise<void>;
 }
 
@@ -39,6 +43,7 @@ export async function startTelephony({ config, logger, clock, readiness, dataDir
   let ami = { ...config.asterisk.ami };
   const routes: FastifyPluginAsync[] = [];
   let configDir = config.asterisk.configDir === '' ? undefined : config.asterisk.configDir;
+  let webphoneUrl = config.asterisk.webphoneUrl === '' ? undefined : config.asterisk.webphoneUrl;
 
   if (usesEmulator(config)) {
     // Loaded only in emulator mode: a production daemon never carries the fake Asterisk.
@@ -62,6 +67,7 @@ export async function startTelephony({ config, logger, clock, readiness, dataDir
     ari = { url: started.ariUrl, user: started.ariUser, password: started.ariPassword };
     ami = { host: '127.0.0.1', port: started.amiPort, user: started.amiUser, secret: started.amiSecret };
     routes.push(async (app) => app.register(emulatorRoutes, { emulator: started }));
+    webphoneUrl ??= started.sipWsUrl;
     readiness.register('asterisk', () => ({ ok: true, detail: 'emulator (no ATENDE_ARI_URL configured)' }));
     logger.warn(
       { ariUrl: started.ariUrl, amiPort: started.amiPort },
@@ -96,6 +102,8 @@ export async function startTelephony({ config, logger, clock, readiness, dataDir
     emulator,
     routes,
     configDir,
+    webphoneUrl,
+    connectSources: webphoneUrl ? [new URL(webphoneUrl).origin] : [],
     async stop() {
       await Promise.allSettled([ariHandle.stop(), amiClient.stop()]);
       await emulator?.close();

@@ -103,12 +103,14 @@ export async function startAtende(env: Record<string, string> | ((url: string) =
   return atende;
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: e.g. the fake microphone and camera of the webphone's tests. */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set ATENDE_CHROMIUM)`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
+      ...extraArgs,
       '--no-sandbox',
       '--disable-gpu',
       '--disable-quic',

@@ -184,6 +184,21 @@ describe('inbound routes and destinations', () => {
     expect(refusal(await post('inbound-routes', body))).toEqual([status, field]);
   });
 
+  it('routes a DID to a queue of the tenant, never to another tenant’s', async () => {
+    const queue = async (who: LoggedIn, number: string) => {
+      const res = await t.request('POST', '/api/v1/queues', { cookie: who.cookie, body: { name: `Fila ${number}`, number, strategy: 'linear' } });
+      expect(res.statusCode).toBe(201);
+      return res.json<{ id: number }>().id;
+    };
+    const mine = await queue(admin, '700');
+    const theirs = await queue(otherAdmin, '700');
+    expect(refusal(await post('inbound-routes', { name: 'Fila alheia', did: '1133336000', destination: { kind: 'queue', id: theirs } }))).toEqual([400, 'destination.id']);
+    const res = await post('inbound-routes', { name: 'Suporte', did: '1133336000', destination: { kind: 'queue', id: mine } });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().destination).toEqual({ kind: 'queue', id: mine, label: 'queue 700 (Fila 700)' });
+    expect((await del(`inbound-routes/${res.json().id}`)).statusCode).toBe(204);
+  });
+
   it('the same DID with a caller-id pattern is another route; another tenant cannot take the DID', async () => {
     const vip = await post('inbound-routes', { name: 'VIP', did: '1133334444', cidPattern: '_119XXXXXXXX', destination: { kind: 'hangup', cause: 21 } });
     expect(vip.statusCode).toBe(201);

@@ -21,8 +21,9 @@ const each = <T>(f: (c: string) => T) => Object.fromEntries(Object.entries(SEVER
 
 export const AtendePreset = definePreset(Aura, {
   components: {
-    message: { colorScheme: { light: each((c) => ({ color: `{${c}.800}` })) } },
-    toast: { colorScheme: { light: each((c) => ({ color: `{${c}.800}`, detailColor: `{${c}.900}` })) } },
+    // Messages and toasts name their red severity `error`, buttons and tags `danger`.
+    message: { colorScheme: { light: { ...each((c) => ({ color: `{${c}.800}` })), error: { color: '{red.800}' } } } },
+    toast: { colorScheme: { light: { ...each((c) => ({ color: `{${c}.800}`, detailColor: `{${c}.900}` })), error: { color: '{red.800}', detailColor: '{red.900}' } } } },
     button: {
       colorScheme: {
         light: {

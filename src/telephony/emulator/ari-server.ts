@@ -1,7 +1,8 @@
 /**
  * ARI over HTTP and WebSocket on loopback, in front of the emulator's model: the REST
  * resources and Swagger documents ari-client loads, basic / api_key authentication, and the
- * `/ari/events` WebSocket. Plain node:http rather than Fastify, so that every byte (status
+ * `/ari/events` WebSocket, and — as res_pjsip_transport_websocket adds to the same HTTP
+ * server — SIP over WebSocket at `/ws` (subprotocol `sip`). Plain node:http rather than Fastify, so that every byte (status
  * codes, empty bodies with a JSON content type, 401 on the upgrade) behaves like Asterisk.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -20,6 +21,8 @@ export interface AriServerOptions {
   user: string;
   password: string;
   logger: Logger;
+  /** Takes a WebSocket upgraded at `/ws` with subprotocol `sip`. */
+  sip?: { accept(ws: WebSocket, remote: { host: string; port: number }): void };
 }
 
 interface Session {
@@ -50,6 +53,7 @@ const maxBody = 1024 * 1024;
 export class AriServer {
   private server?: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly sipWss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('sip') ? 'sip' : false) });
   private readonly owners = new Map<string, Session>();
   private readonly sockets = new Set<Socket>();
   private boundPort: number;
@@ -109,6 +113,7 @@ export class AriServer {
     }
     this.owners.clear();
     for (const ws of this.wss.clients) ws.terminate();
+    for (const ws of this.sipWss.clients) ws.terminate();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
@@ -142,6 +147,15 @@ export class AriServer {
         `HTTP/1.1 ${status} ${text}\r\n${extra}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
     };
+    const sip = this.o.sip;
+    if (url.pathname === '/ws' && sip) {
+      const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+      // res_http_websocket refuses an upgrade that offers none of the protocols it serves.
+      if (!offered.includes('sip')) return refuse(400, 'Bad Request', 'No supported WebSocket protocol');
+      const remote = { host: socket.remoteAddress ?? '127.0.0.1', port: socket.remotePort ?? 0 };
+      this.sipWss.handleUpgrade(req, socket, head, (ws) => sip.accept(ws, remote));
+      return;
+    }
     if (url.pathname !== '/ari/events') return refuse(404, 'Not Found', 'Resource not found');
     if (!this.authorised(req, url)) return refuse(401, 'Unauthorized', 'Authentication required');
     const apps = url.searchParams

@@ -47,10 +47,15 @@ export class Channels implements ChannelHooks {
     if (!/^[0-9A-D*#]+$/i.test(digits)) throw new AriError(400, 'digits must be 0-9, A-D, * or #');
     for (const digit of digits.toUpperCase()) {
       if (c.hangingUp || this.w.closed) return;
-      this.w.channelEvent(c, 'ChannelDtmfReceived', { digit, duration_ms: 100 });
-      this.w.media.digitReceived(c, digit);
+      this.receiveDigit(c, digit, 100);
       await new Promise<void>((r) => setTimeout(r, this.w.wall(250)));
     }
+  }
+
+  /** A digit from the phone's side (RFC 4733, or SIP INFO from a browser). */
+  receiveDigit(c: Channel, digit: string, durationMs: number): void {
+    this.w.channelEvent(c, 'ChannelDtmfReceived', { digit, duration_ms: durationMs });
+    this.w.media.digitReceived(c, digit);
   }
 
   /** The far end hangs up. */
@@ -96,6 +101,7 @@ export class Channels implements ChannelHooks {
     }
     this.w.publish(c.subscribed, 'ChannelDestroyed', { cause, cause_txt: causeText(cause), channel: this.w.channelJson(c) });
     this.w.chans.delete(c.id);
+    if (c.webphone) this.w.webphones?.ended(c.id, cause);
     const peer = c.peerId === undefined ? undefined : this.w.chans.get(c.peerId);
     if (peer && !peer.hangingUp) {
       // The SIP loop: a call refused before its answer is a final response to the caller.
@@ -157,7 +163,14 @@ export class Channels implements ChannelHooks {
         if (inbound) inbound.peerId = c.id;
       });
     }
-    if (far.fail) {
+    if (target.webphone && target.phone) {
+      const aor = target.phone;
+      c.webphone = true;
+      // chan_pjsip sends the INVITE; the browser's 180 and 200 drive the rest.
+      this.w.later(c, 0, () => {
+        if (!this.w.webphones?.ring(c.id, aor, caller)) this.failOriginate(c, 3);
+      });
+    } else if (far.fail) {
       if (far.ringAfterMs < far.fail.afterMs) this.w.later(c, far.ringAfterMs, () => this.ringing(c));
       const cause = far.fail.cause;
       this.w.later(c, far.fail.afterMs, () => this.failOriginate(c, cause));
@@ -170,7 +183,7 @@ export class Channels implements ChannelHooks {
     return this.w.channelJson(c);
   }
 
-  private ringing(c: Channel): void {
+  ringing(c: Channel): void {
     if (c.answered || c.hangingUp) return;
     this.w.setState(c, 'Ringing');
     this.w.publish(c.subscribed, 'Dial', { peer: this.w.channelJson(c), dialstatus: 'RINGING' });
@@ -184,7 +197,7 @@ export class Channels implements ChannelHooks {
     c.pending = undefined;
     this.w.later(c, 20, () => {
       if (pending?.app) this.w.enterStasis(c, pending.app, pending.appArgs);
-      else this.runDialplanAndHangup(c);
+      else if (!c.stayOnAnswer) this.runDialplanAndHangup(c);
     });
     const after = c.far?.afterAnswer;
     if (after?.kind === 'dtmf') {
@@ -241,13 +254,18 @@ export class Channels implements ChannelHooks {
 
   answer(id: string): void {
     const c = this.w.mustStasisChannel(id);
-    if (c.state !== 'Up') this.w.setState(c, 'Up');
+    if (c.state !== 'Up') {
+      this.w.setState(c, 'Up');
+      // A browser's own call: chan_pjsip sends its 200 OK.
+      if (c.webphone && c.origin === 'dialplan') this.w.webphones?.answered(c.id);
+    }
     const peer = c.peerId === undefined ? undefined : this.w.chans.get(c.peerId);
     if (peer && !peer.answered) this.answerOriginate(peer);
   }
 
   ring(id: string): void {
-    this.w.mustStasisChannel(id);
+    const c = this.w.mustStasisChannel(id);
+    if (c.webphone && c.origin === 'dialplan' && !c.answered) this.w.webphones?.ringback(c.id);
   }
 
   ringStop(id: string): void {

@@ -91,6 +91,28 @@ const ChannelView = Type.Object({
   createdAt: Type.Number(),
 });
 const NoContent = { 204: Type.Null() };
+const CallPhone = Type.Object(
+  {
+    from: Type.String({ minLength: 1, maxLength: 40, pattern: '^[0-9*#+]+$', description: 'the colleague’s number' }),
+    name: Type.Optional(Type.String({ maxLength: 80, pattern: '^[^"<>\\\\\\r\\n]*$' })),
+  },
+  { additionalProperties: false },
+);
+const WebphonesView = Type.Object({
+  registrations: Type.Array(Type.Object({ aor: Type.String(), uri: Type.String(), userAgent: Type.String(), expiresInS: Type.Integer() })),
+  calls: Type.Array(
+    Type.Object({
+      channelId: Type.String(),
+      aor: Type.String(),
+      held: Type.Boolean(),
+      connection: Type.String({ description: 'the WebRTC peer connection state' }),
+      packetsSent: Type.Integer(),
+      packetsReceived: Type.Integer(),
+      peakLevel: Type.Integer({ description: 'loudest 20 ms the browser sent, RMS of 16-bit PCM; 0 is silence' }),
+      digits: Type.String({ description: 'DTMF received from the browser' }),
+    }),
+  ),
+});
 
 /** Turns the emulator's Asterisk-style errors into the daemon's error family. */
 function mapError(err: unknown, field?: string): never {
@@ -164,6 +186,42 @@ export const emulatorRoutes: FastifyPluginAsync<EmulatorRoutesOptions> = async (
       await emu.answerPhone(req.params.ext).catch((e: unknown) => mapError(e));
       return reply.status(204).send(null);
     },
+  );
+
+  app.post(
+    '/emulator/phones/:ext/incoming',
+    {
+      config: write,
+      schema: { tags, summary: 'An emulated colleague dials a phone directly', params: ExtParams, body: CallPhone, response: { 201: Type.Object({ channelId: Type.String() }) } },
+    },
+    async (req, reply) => {
+      try {
+        return await reply.status(201).send(emu.callPhone(req.params.ext, { name: req.body.name ?? '', number: req.body.from }));
+      } catch (e) {
+        // chan_pjsip cannot dial an AOR without contacts.
+        if (e instanceof AriError && e.status === 500) throw conflict(`phone ${req.params.ext} is not registered`);
+        return mapError(e);
+      }
+    },
+  );
+
+  app.get(
+    '/emulator/webphones',
+    { config: read, schema: { tags, summary: 'Browsers registered over SIP WebSocket and their calls (media counters, digits)', response: { 200: WebphonesView } } },
+    async () => ({ registrations: emu.webphoneRegistrations(), calls: emu.webphoneCalls() }),
+  );
+
+  app.post(
+    '/emulator/webphones/drop',
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'The network to the browsers blips: every SIP WebSocket is cut (contacts removed, calls ended), as a TCP reset would',
+        response: { 200: Type.Object({ dropped: Type.Integer({ minimum: 0 }) }) },
+      },
+    },
+    async () => ({ dropped: emu.dropWebphones() }),
   );
 
   app.put(

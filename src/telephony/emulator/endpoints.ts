@@ -33,6 +33,8 @@ interface Phone {
   rttMs: number;
   /** From pjsip.conf, in configuration mode. */
   config?: PhoneEndpoint;
+  /** The auth password of a phone given in a fixed list (in configuration mode, pjsip.conf's). */
+  password?: string;
   contactHash: string;
 }
 
@@ -85,9 +87,11 @@ export class Endpoints implements EndpointHooks {
     for (const name of options.trunks ?? []) this.trunks.set(name, { name, host: '203.0.113.1', qualifySeconds: 0 });
     for (const p of options.phones ?? []) {
       this.phones.set(p.ext, {
-        ...newPhone(p.ext, p.registered ?? true),
+        // One with a password is a browser's: registered only while a browser is.
+        ...newPhone(p.ext, p.registered ?? p.password === undefined),
         answerAfterMs: p.answerAfterMs ?? 300,
         behaviour: p.behaviour ?? 'answer',
+        ...(p.password !== undefined ? { password: p.password } : {}),
       });
     }
   }
@@ -203,6 +207,25 @@ export class Endpoints implements EndpointHooks {
   private emitQualified(phone: Phone): void {
     const status = this.contactStatus(phone);
     this.emitContact(phone, status, status === 'Reachable' ? phone.rttMs : undefined);
+  }
+
+  hasPhone(ext: string): boolean {
+    return this.phones.has(ext);
+  }
+
+  /**
+   * The PJSIP endpoint a REGISTER or INVITE over WebSocket names: the auth password and AOR
+   * size of the applied configuration (or of the fixed list), and the caller id its calls carry.
+   */
+  phoneEndpoint(ext: string): { password?: string; maxContacts: number; callerId: { name: string; number: string } } | undefined {
+    const phone = this.phones.get(ext);
+    if (!phone) return undefined;
+    const password = phone.config ? phone.config.password : phone.password;
+    return {
+      ...(password !== undefined ? { password } : {}),
+      maxContacts: phone.config?.maxContacts ?? 1,
+      callerId: phone.config?.callerId ?? { name: '', number: phone.ext },
+    };
   }
 
   phoneStates(): PhoneState[] {
@@ -351,6 +374,9 @@ export class Endpoints implements EndpointHooks {
     const phone = this.phones.get(resource);
     // chan_pjsip cannot build a dialog for an AOR without contacts: the request fails (cause 3).
     if (!phone || !phone.registered) return undefined;
+    if (this.w.webphones?.registered(phone.ext)) {
+      return { name: `PJSIP/${phone.ext}-${this.w.names.next('PJSIP')}`, number: phone.ext, far: { ringAfterMs: 0, amd: 'HUMAN', afterAnswer: { kind: 'stay' } }, phone: phone.ext, webphone: true };
+    }
     return {
       name: `PJSIP/${phone.ext}-${this.w.names.next('PJSIP')}`,
       number: phone.ext,

@@ -3,6 +3,7 @@
  * (TCP) on loopback, so the production adapters run against it unchanged. See README.md.
  */
 import { ensureDir } from '../../kernel/file-modes.js';
+import { systemClock } from '../../kernel/clock.js';
 import { silentLogger, type Logger } from '../../kernel/logger.js';
 import type { ChannelSnapshot } from '../call-control.js';
 import { startAmiServer, type AmiBackend, type AmiServer } from './ami-server.js';
@@ -11,7 +12,8 @@ import { AsteriskModel } from './model.js';
 import type { ReloadRecord } from './config.js';
 import type { PhoneChange, PhoneState } from './endpoints.js';
 import type { EndedChannel } from './world.js';
-import type { PhoneBehaviour, SpanSignalling } from './types.js';
+import { Webphones, type WebphoneCall, type WebphoneRegistration } from './sip/webphones.js';
+import type { PhoneConfig, SpanSignalling } from './types.js';
 
 export { AriError } from './types.js';
 export type { SpanInfo, EndpointInfo, PhoneBehaviour, SpanSignalling } from './types.js';
@@ -27,8 +29,8 @@ export interface EmulatorOptions {
   spans?: { span: number; signalling: SpanSignalling; group: number }[];
   /** SIP trunk endpoint names; default `['trunk1']`. */
   trunks?: string[];
-  /** Agent phones; default 1001–1004, registered, answering after 300 ms. */
-  phones?: { ext: string; registered?: boolean; answerAfterMs?: number; behaviour?: PhoneBehaviour }[];
+  /** Agent phones; default 1001–1004, registered, answering after 300 ms. One with a password is a browser's: it registers over SIP WebSocket. */
+  phones?: PhoneConfig[];
   /**
    * The emulated Asterisk's configuration directory (its /etc/asterisk). When given, phones,
    * trunks, span signalling, MOH classes and hints come from the files there — as generated
@@ -44,9 +46,12 @@ export type { PhoneChange } from './endpoints.js';
 export type { ReloadRecord } from './config.js';
 export type { PhoneState } from './endpoints.js';
 export type { EndedChannel } from './world.js';
+export type { WebphoneCall, WebphoneRegistration } from './sip/webphones.js';
 
 export interface Emulator {
   ariUrl: string;
+  /** SIP over WebSocket (res_pjsip_transport_websocket) on the ARI HTTP port. */
+  sipWsUrl: string;
   ariUser: string;
   ariPassword: string;
   amiPort: number;
@@ -77,6 +82,14 @@ export interface Emulator {
   bridges(): { id: string; channels: string[] }[];
   setSpanAlarm(span: number, alarm: 'red' | 'yellow' | 'blue' | 'clear'): void;
   channels(): ChannelSnapshot[];
+  /** An emulated colleague dials a phone directly; the call stays up until either side hangs up. */
+  callPhone(ext: string, from: { name: string; number: string }): { channelId: string };
+  /** Browsers registered over SIP WebSocket. */
+  webphoneRegistrations(): WebphoneRegistration[];
+  /** Calls on browsers, with their media counters and the digits received. */
+  webphoneCalls(): WebphoneCall[];
+  /** The network to the browsers blips: every SIP WebSocket is cut (their contacts go, their calls end); how many were. */
+  dropWebphones(): number;
   /** The music-on-hold class a channel or bridge hears, undefined when silent. */
   mohOf(id: string): string | undefined;
   /** Kills the ARI HTTP+WS server; live channels survive, like an Asterisk whose HTTP module restarted. */
@@ -117,7 +130,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   };
   const ariUser = options.ari?.user ?? 'atende';
   const ariPassword = options.ari?.password ?? 'atende-emulator';
-  const ari = new AriServer({ model, port: options.ari?.port ?? 0, user: ariUser, password: ariPassword, logger });
+  let webphones: Webphones | undefined;
+  const ari = new AriServer({
+    model,
+    port: options.ari?.port ?? 0,
+    user: ariUser,
+    password: ariPassword,
+    logger,
+    sip: { accept: (ws, remote) => webphones?.accept(ws, remote) },
+  });
   const amiUser = options.ami?.user ?? 'atende';
   const amiSecret = options.ami?.secret ?? 'atende-emulator';
   let amiPort = options.ami?.port ?? 0;
@@ -129,16 +150,20 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   };
   try {
     await ari.start();
+    webphones = new Webphones({ model, clock: systemClock, logger, serverHost: `127.0.0.1:${ari.port}`, media: { additionalHostAddresses: ['127.0.0.1'] } });
     await startAmi();
   } catch (err) {
+    await webphones?.close();
     await ari.stop();
     model.close();
     throw err;
   }
+  const sip = webphones;
   logger.info({ ari: ari.url, amiPort, speed: model.speed }, 'emulator: Asterisk emulator started');
 
   return {
     ariUrl: ari.url,
+    sipWsUrl: `${ari.url.replace(/^http/, 'ws')}/ws`,
     ariUser,
     ariPassword,
     get amiPort() {
@@ -167,6 +192,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     bridges: () => model.bridges.list().map((b) => ({ id: b.id, channels: [...b.channels] })),
     setSpanAlarm: (span, alarm) => model.pstn.setSpanAlarm(span, alarm),
     channels: () => model.channels.snapshots(),
+    callPhone: (ext, from) => model.browsers.callPhone(ext, from),
+    webphoneRegistrations: () => sip.registrations(),
+    webphoneCalls: () => sip.calls(),
+    dropWebphones: () => sip.drop(),
     mohOf: (id) => model.mohOf(id),
     stopAri: () => ari.stop(),
     startAri: () => ari.start(),
@@ -177,6 +206,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     },
     startAmi,
     close: async () => {
+      await sip.close();
       await ari.stop();
       const current = ami;
       ami = undefined;

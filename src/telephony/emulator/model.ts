@@ -7,11 +7,13 @@
  * The model knows nothing about HTTP or sockets. Its world emits:
  * - `'ari'` (app, event) for each ARI event an application should receive;
  * - `'span'`, `'contact'`, `'channel'`, `'rtcp'` for the AMI side (see types.ts).
+ * Browsers registered over SIP WebSocket (sip/) attach to the world's `webphones` hooks.
  * Failures of operations are thrown as `AriError` with Asterisk's status and message.
  */
 import type { Logger } from 'pino';
 import { asteriskTime } from './asterisk-text.js';
 import { Bridges } from './bridges.js';
+import { BrowserCalls } from './browser-calls.js';
 import { Channels } from './channels.js';
 import { EmulatedConfig, dahdiSpans, dialplanHints, mohClasses, pjsipObjects, type ReloadModule, type ReloadRecord } from './config.js';
 import { Endpoints } from './endpoints.js';
@@ -53,6 +55,8 @@ export class AsteriskModel {
   readonly media: Media;
   readonly endpoints: Endpoints;
   readonly pstn: Pstn;
+  /** What browsers registered over SIP WebSocket do to channels. */
+  readonly browsers: BrowserCalls;
   readonly config: EmulatedConfig | undefined;
   /** Every reload asked of this Asterisk, in order. */
   readonly reloads: ReloadRecord[] = [];
@@ -65,6 +69,7 @@ export class AsteriskModel {
     this.media = new Media(w);
     this.endpoints = new Endpoints(w, options);
     this.pstn = new Pstn(w, options);
+    this.browsers = new BrowserCalls(w, this.channels, this.endpoints);
     w.channels = this.channels;
     w.bridgeOps = this.bridges;
     w.media = this.media;

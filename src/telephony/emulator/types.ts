@@ -27,6 +27,8 @@ export interface PhoneConfig {
   registered?: boolean;
   answerAfterMs?: number;
   behaviour?: PhoneBehaviour;
+  /** PJSIP auth password: the phone registers over SIP WebSocket (a browser) and starts unregistered. */
+  password?: string;
 }
 
 /** What the AMI side reads about a span. */

@@ -52,6 +52,10 @@ export interface Channel {
   pending?: { app?: string; appArgs: string[] };
   /** The other end of the e2e SIP loop: an answer or an end on one side reaches the other. */
   peerId?: string;
+  /** Rings a browser registered over SIP WebSocket: the browser answers, not a timer. */
+  webphone?: boolean;
+  /** Dialled by an emulated colleague (no app, no dialplan to run): stays up once answered. */
+  stayOnAnswer?: boolean;
 }
 
 export interface Bridge {
@@ -120,6 +124,8 @@ export interface DialTarget {
   phone?: string;
   /** A dial into the e2e SIP loop: the DID this same Asterisk receives on its trunk. */
   loopDid?: string;
+  /** A phone whose contact is a browser's WebSocket: the INVITE goes there. */
+  webphone?: boolean;
 }
 
 /** What the other resources ask of the channels. */
@@ -159,6 +165,20 @@ export interface EndpointHooks {
   trunkState(name: string): 'ok' | 'congested' | 'unresolvable';
   /** The trunk an inbound call arrives on when none is named. */
   firstTrunk(): string | undefined;
+}
+
+/** The SIP WebSocket side (sip/webphones.ts), as the resources see it. */
+export interface WebphoneHooks {
+  /** Does this AOR have a contact registered over WebSocket? */
+  registered(aor: string): boolean;
+  /** Sends the INVITE; false when the AOR has no contact after all. */
+  ring(channelId: string, aor: string, caller: { name: string; number: string }): boolean;
+  /** The channel ended on Asterisk's side. */
+  ended(channelId: string, cause: number): void;
+  /** The app rings a browser's own call (180 Ringing to the browser). */
+  ringback(channelId: string): void;
+  /** The app answered a browser's own call (200 OK to the browser). */
+  answered(channelId: string): void;
 }
 
 export interface PstnHooks {
@@ -206,6 +226,8 @@ export class World extends EventEmitter {
   media!: MediaHooks;
   endpoints!: EndpointHooks;
   pstn!: PstnHooks;
+  /** Attached when the SIP WebSocket server runs. */
+  webphones?: WebphoneHooks;
 
   constructor(options: WorldOptions) {
     super();

@@ -2,10 +2,19 @@ import { defineArea } from '@/kit/area';
 import ptBR from './locales/pt-BR.json';
 import en from './locales/en.json';
 
-/** Queues/ACD screens (server: src/routing/): the queues and their members, the agents' services, skills and hours, the live queues. */
+/** Queues/ACD screens (server: src/routing/): the agent's desk, the queues and their members, the agents' services, skills and hours, the live queues. */
 export const routingArea = defineArea({
   id: 'routing',
   screens: [
+    {
+      path: '/desk',
+      name: 'routing.desk',
+      component: () => import('./AgentDeskPage.vue'),
+      title: 'routing.desk.title',
+      access: { module: 'agent', action: 'read' },
+      // First in the menu: where an agent lands after logging in.
+      menu: { group: 'operation', icon: 'pi-desktop', order: 1 },
+    },
     {
       path: '/queues',
       name: 'routing.queues',

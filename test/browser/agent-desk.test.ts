@@ -1,0 +1,144 @@
+/**
+ * The agent's desk in a real browser (with a fake microphone for its webphone): an agent lands
+ * on it after logging in, sees the services (queues) it works, logs in to them, pauses with a
+ * reason and sees the time left, comes back; its state follows the events socket. A customer's
+ * call to a DID routed to the agent's queue is offered to the agent: it rings on the desk's
+ * webphone, pops the contact with the caller's number, is answered and hung up from the desk,
+ * and the wrap-up ends with Pronto; an unknown number is said to be unknown.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { validCnpj } from '../helpers/app.js';
+import { keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+
+const ADMIN_PASSWORD = 'super-senha-desk-1';
+const PASSWORD = 'senha-da-agente-1';
+const EXTENSION = '1007';
+const DID = '1133337000';
+
+let atende: Atende;
+let root: Api;
+let browser: Browser;
+let context: BrowserContext | undefined;
+let page: Page;
+let problems: string[];
+let anaId = 0;
+let tenantQuery = '';
+
+beforeAll(async () => {
+  atende = await startAtende({ ATENDE_ADMIN_PASSWORD: ADMIN_PASSWORD });
+  root = await atende.api('admin', ADMIN_PASSWORD);
+  const tenant = (await root.must<{ id: number }>('POST', '/api/v1/tenants', { legalName: 'Central Azul Ltda', cnpj: validCnpj(43) })).id;
+  tenantQuery = `?tenantId=${tenant}`;
+  anaId = (
+    await root.must<{ id: number }>('POST', `/api/v1/users${tenantQuery}`, {
+      name: 'Ana Atendente',
+      login: 'ana.atendente',
+      level: 'agent',
+      password: PASSWORD,
+      passwordChangeRequired: false,
+      extension: EXTENSION,
+      flags: { callCenter: true },
+      concurrency: { voice: 1 },
+    })
+  ).id;
+  await root.must('POST', `/api/v1/telephony/extensions${tenantQuery}`, { number: EXTENSION, displayName: 'Ana Atendente', kind: 'webrtc', userId: anaId });
+  const suporte = await root.must<{ id: number }>('POST', `/api/v1/queues${tenantQuery}`, { name: 'Suporte', number: '700', strategy: 'linear', wrapUpSeconds: 600, members: [{ userId: anaId }] });
+  await root.must('POST', `/api/v1/queues${tenantQuery}`, { name: 'Vendas', number: '701', strategy: 'linear', members: [{ userId: anaId, priority: 2 }] });
+  await root.must('POST', `/api/v1/telephony/trunks${tenantQuery}`, { name: 'operadora', host: 'sip.provider.example.net' });
+  await root.must('POST', `/api/v1/telephony/inbound-routes${tenantQuery}`, { name: 'Suporte', did: DID, destination: { kind: 'queue', id: suporte.id } });
+  await root.must('POST', `/api/v1/pause-types${tenantQuery}`, { reason: 'Café', maxDurationMinutes: 10 });
+  const applied = await root.must<{ ok: boolean }>('POST', `/api/v1/telephony/apply${tenantQuery}`, {});
+  expect(applied.ok).toBe(true);
+  await root.must('POST', `/api/v1/contacts${tenantQuery}`, { name: 'Maria Cliente', phones: [{ number: '11987654321' }] });
+  browser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required']);
+  context = await newContext(browser, atende);
+  page = await context.newPage();
+  problems = watchProblems(page);
+  await logIn(page, 'ana.atendente', PASSWORD);
+});
+
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail' && page) await keepFailure(page, ctx.task.name);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await atende?.close();
+});
+
+const agentState = () => page.getByTestId('agent-state');
+const mine = () => root.must<{ state: string; pause: { reason: string } | null }>('GET', `/api/v1/agents/${anaId}${tenantQuery}`);
+
+describe('agent desk', () => {
+  it('is where the agent lands; logs in to its services, pauses with the time left and comes back', async () => {
+    await page.getByRole('heading', { name: 'Minha mesa', level: 1 }).waitFor();
+    await page.getByTestId('desk-phone').getByText('Registrado').waitFor();
+    expect(await page.getByTestId('desk-phone').textContent()).toContain(`Ramal ${EXTENSION}`);
+    await agentState().getByText('Fora das filas').waitFor();
+    const services = page.getByTestId('services').getByRole('listitem');
+    await expect.poll(async () => (await services.allTextContents()).map((s) => s.trim())).toEqual(['Suporte', 'Vendas']);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Entrar nas filas' }).click();
+    await agentState().getByText('Disponível').waitFor();
+    await expect.poll(async () => (await mine()).state).toBe('available');
+    await expect.poll(() => services.filter({ hasText: 'Logado' }).count()).toBe(2);
+
+    await page.getByRole('combobox', { name: 'Motivo da pausa' }).click();
+    await page.getByRole('option', { name: 'Café' }).click();
+    await page.getByRole('button', { name: 'Pausar' }).click();
+    await agentState().getByText('Em pausa').waitFor();
+    await page.getByText('Pausa: Café').waitFor();
+    // Ten minutes allowed: what is left counts down from there.
+    await expect.poll(async () => (await page.getByTestId('pause-left').textContent()) ?? '').toMatch(/^Restam (10:00|09:[0-5]\d) de pausa$/);
+    expect((await mine()).pause?.reason).toBe('Café');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'agent-desk');
+
+    await page.getByRole('button', { name: 'Voltar da pausa' }).click();
+    await agentState().getByText('Disponível').waitFor();
+    await expect.poll(async () => (await mine()).state).toBe('available');
+  });
+
+  it('follows a change made elsewhere without a reload (a supervisor forcing a pause)', async () => {
+    const pauses = await root.must<{ items: { id: number; reason: string }[] }>('GET', `/api/v1/pause-types${tenantQuery}`);
+    const cafe = pauses.items.find((p) => p.reason === 'Café')!;
+    await root.must('POST', `/api/v1/agents/${anaId}/pause${tenantQuery}`, { pauseTypeId: cafe.id });
+    await agentState().getByText('Em pausa').waitFor();
+    await page.getByRole('button', { name: 'Voltar da pausa' }).click();
+    await agentState().getByText('Disponível').waitFor();
+  });
+
+  it('a customer’s call to the queue is offered, rings on the desk with the contact, is answered, hung up and wrapped up', async () => {
+    await page.getByTestId('desk-phone').getByText('Registrado').waitFor();
+    await expect.poll(async () => (await root.must<{ registered: boolean }>('GET', `/api/v1/agents/${anaId}${tenantQuery}`)).registered).toBe(true);
+    const { channelId } = await root.must<{ channelId: string }>('POST', '/api/v1/emulator/calls', { did: DID, from: '11987654321', via: { trunk: 'operadora' } });
+    await page.getByText(/Ligação de .*11987654321/).waitFor();
+    await agentState().getByText('Recebendo chamada').waitFor();
+    const pop = page.getByTestId('contact-pop');
+    await pop.getByRole('link', { name: 'Maria Cliente' }).waitFor();
+    expect(await pop.textContent()).toContain('(11) 98765-4321');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Atender' }).click();
+    await page.getByText(/Em atendimento com .*11987654321/).waitFor();
+    await agentState().getByText('Em atendimento').waitFor();
+    await page.getByRole('button', { name: 'Desligar' }).click();
+    await expect.poll(async () => (await root.must<{ id: string }[]>('GET', '/api/v1/emulator/channels')).some((c) => c.id === channelId)).toBe(false);
+    await expect.poll(() => page.getByTestId('contact-pop').count()).toBe(0);
+    await agentState().getByText('Pós-atendimento').waitFor();
+    await page.getByRole('button', { name: 'Pronto' }).click();
+    await agentState().getByText('Disponível').waitFor();
+  });
+
+  it('a direct call from an unknown number says no contact has it', async () => {
+    await root.must('POST', `/api/v1/emulator/phones/${EXTENSION}/incoming`, { from: '4833334444', name: '' });
+    await page.getByText('Ligação de 4833334444').waitFor();
+    await page.getByText('Nenhum contato com este número.').waitFor();
+    await page.getByRole('button', { name: 'Recusar' }).click();
+    await expect.poll(() => page.getByTestId('contact-pop').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+});
