@@ -69,7 +69,7 @@ const menu = () => page.getByRole('navigation', { name: 'Navegação' }).first()
 describe('organisation screens', () => {
   it('an agent sees no admin menu, and a direct link to an admin screen says it is not allowed (the API answers 403)', async () => {
     await openAs('operador.azul');
-    await expect.poll(() => menu().getByRole('link').allTextContents()).toEqual(['Ligações', 'Contatos', 'Tickets']);
+    await expect.poll(() => menu().getByRole('link').allTextContents()).toEqual(['Minha mesa', 'Telefone', 'Ligações', 'Contatos', 'Tickets']);
     await page.goto('/org/users');
     await page.getByRole('heading', { name: 'Acesso não permitido', level: 1 }).waitFor();
     expect(await page.title()).toBe('Acesso não permitido · Atende');
