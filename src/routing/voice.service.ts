@@ -56,8 +56,15 @@ interface WaitingCall {
   /** The leg that answered, once the engine accepted it, and its end. */
   agentChannel: string | null;
   agentGone: Promise<unknown> | null;
-  recording: { name: string; startedAt: number } | null;
+  recording: { name: string; startedAt: number; finished: RecordingEnd } | null;
   left: (outcome: 'timeout' | 'empty') => void;
+}
+
+/** A bridge recording's end, listened for from its start. */
+interface RecordingEnd {
+  within(ms: number): Promise<boolean>;
+  /** Stops listening (the recording never started). */
+  cancel(): void;
 }
 
 /** How long a stopped recording may take to be written before the file is given up. */
@@ -152,8 +159,9 @@ export class QueueVoice {
     const who = await Promise.race([call.whenEnded.then(() => 'caller' as const), w.agentGone!.then(() => 'agent' as const)]);
     const recording = w.recording;
     w.recording = null;
-    // The file is complete only when Asterisk says the recording finished.
-    const finished = recording ? this.recordingFinished(recording.name) : undefined;
+    // The file is complete only when Asterisk says the recording finished (it may have already:
+    // a bridge recording can end with the leg that left the bridge).
+    const finished = recording?.finished.within(RECORDING_FINISH_MS);
     if (recording) await this.deps.control.stopRecording(recording.name).catch(() => undefined);
     if (who === 'caller') await this.deps.control.hangup(agentChannel).catch(() => undefined);
     else await call.hangup(16);
@@ -268,8 +276,9 @@ export class QueueVoice {
         if (q?.record && !leg.ended && !w.call.ended) {
           const name = `atende-${w.interactionId}`;
           // Known before Asterisk answers, so that an end racing the answer still stops and keeps it.
-          w.recording = { name, startedAt: this.deps.clock.now() };
+          w.recording = { name, startedAt: this.deps.clock.now(), finished: this.recordingEnd(name) };
           await control.record({ bridgeId: w.bridgeId }, { name, format: 'wav', ifExists: 'overwrite' }).catch((err: unknown) => {
+            w.recording?.finished.cancel();
             w.recording = null;
             throw err;
           });
@@ -281,22 +290,33 @@ export class QueueVoice {
     },
   };
 
-  /** Resolves true when the recording finished with a file, false when it failed or was not heard of in time. */
-  private recordingFinished(name: string): Promise<boolean> {
-    return new Promise((resolve) => {
-      const done = (ok: boolean) => {
-        off();
-        timer.cancel();
-        resolve(ok);
-      };
-      const off = this.deps.control.onEvent((e) => {
-        if (e.type === 'RecordingFinished' && e.name === name) done(!e.failed);
-      });
-      const timer = this.deps.clock.setTimeout(() => {
-        this.log.error({ recording: name }, 'the recording did not finish in time; its file is left where Asterisk wrote it');
-        done(false);
-      }, RECORDING_FINISH_MS);
+  /**
+   * Listens for the recording's end from the moment it starts, so that an end Asterisk reports
+   * before the call's side asks is not missed. `within(ms)` resolves true when it finished with a
+   * file, false when it failed or was not heard of within `ms` from then.
+   */
+  private recordingEnd(name: string): RecordingEnd {
+    let settle: (ok: boolean) => void = () => undefined;
+    const ended = new Promise<boolean>((resolve) => (settle = resolve));
+    let timer: { cancel(): void } | undefined;
+    const off = this.deps.control.onEvent((e) => {
+      if (e.type === 'RecordingFinished' && e.name === name) done(!e.failed);
     });
+    const done = (ok: boolean) => {
+      off();
+      timer?.cancel();
+      settle(ok);
+    };
+    return {
+      within: (ms) => {
+        timer ??= this.deps.clock.setTimeout(() => {
+          this.log.error({ recording: name }, 'the recording did not finish in time; its file is left where Asterisk wrote it');
+          done(false);
+        }, ms);
+        return ended;
+      },
+      cancel: () => done(false),
+    };
   }
 
   /** Moves the stopped bridge recording's WAV into the data dir and links it to the call. */
