@@ -2,7 +2,7 @@ import { defineArea } from '@/kit/area';
 import ptBR from './locales/pt-BR.json';
 import en from './locales/en.json';
 
-/** Queues/ACD screens (server: src/routing/): the agent's desk, the queues and their members, the agents' services, skills and hours, the live queues. */
+/** Queues/ACD screens (server: src/routing/): the agent's desk, the queues and their members, the agents' services, skills and hours, the live queues, the supervisor's panel and the wallboard. */
 export const routingArea = defineArea({
   id: 'routing',
   screens: [
@@ -38,6 +38,23 @@ export const routingArea = defineArea({
       title: 'routing.live.title',
       access: { module: 'queues', action: 'read' },
       menu: { group: 'operation', icon: 'pi-chart-line', order: 20 },
+    },
+    {
+      path: '/supervisor',
+      name: 'routing.supervisor',
+      component: () => import('./SupervisorPage.vue'),
+      title: 'routing.supervisor.title',
+      access: { module: 'supervision', action: 'read' },
+      menu: { group: 'operation', icon: 'pi-eye', order: 21 },
+    },
+    {
+      // A TV's screen: large figures, one queue at a time.
+      path: '/supervisor/wallboard',
+      name: 'routing.wallboard',
+      component: () => import('./WallboardPage.vue'),
+      title: 'routing.wallboard.title',
+      access: { module: 'supervision', action: 'read' },
+      menu: { group: 'operation', icon: 'pi-desktop', order: 22 },
     },
   ],
   messages: { 'pt-BR': ptBR, en },

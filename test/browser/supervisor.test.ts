@@ -1,0 +1,171 @@
+/**
+ * The supervisor's live panel and the wallboard in a real browser: a supervisor watches a queue
+ * while an agent of its team logs in, forces the agent into a pause with a reason and sees the
+ * state change; a customer's call (from the emulator) waits, then, the pause ended from the panel,
+ * is answered on the agent's desk (a second browser context with its webphone): the customer
+ * moves from waiting to in service with the agent, all without a reload. Once the agent belongs
+ * to another team, the panel says the action was refused. The wallboard shows the queue's
+ * figures large and moves on to the next queue.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chooseOption, keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+
+const ADMIN_PASSWORD = 'super-senha-painel-1';
+const PASSWORD = 'senha-do-painel-1';
+const DID = '1133338000';
+const CALLER = '11976543210';
+
+let atende: Atende;
+let root: Api;
+let ana: Api;
+let browser: Browser;
+let page: Page;
+let desk: BrowserContext | undefined;
+let problems: string[];
+let anaId = 0;
+let verdeId = 0;
+let q = '';
+
+const user = async (name: string, login: string, level: 'agent' | 'supervisor', extra: Record<string, unknown> = {}) =>
+  (await root.must<{ id: number }>('POST', `/api/v1/users${q}`, { name, login, level, password: PASSWORD, passwordChangeRequired: false, ...extra })).id;
+
+beforeAll(async () => {
+  atende = await startAtende({ ATENDE_ADMIN_PASSWORD: ADMIN_PASSWORD });
+  root = await atende.api('admin', ADMIN_PASSWORD);
+  const { tenantId } = await root.must<{ tenantId: number }>('GET', '/api/v1/me');
+  q = `?tenantId=${tenantId}`;
+  const sara = await user('Sara Supervisora', 'sara.supervisora', 'supervisor');
+  const vitor = await user('Vitor Supervisor', 'vitor.supervisor', 'supervisor');
+  const azul = (await root.must<{ id: number }>('POST', `/api/v1/teams${q}`, { name: 'Equipe Azul', supervisorIds: [sara] })).id;
+  verdeId = (await root.must<{ id: number }>('POST', `/api/v1/teams${q}`, { name: 'Equipe Verde', supervisorIds: [vitor] })).id;
+  anaId = await user('Ana Agente', 'ana.agente', 'agent', { teamId: azul, extension: '2101', flags: { callCenter: true }, concurrency: { voice: 1 } });
+  await root.must('POST', `/api/v1/telephony/extensions${q}`, { number: '2101', displayName: 'Ana Agente', kind: 'webrtc', userId: anaId });
+  const suporte = await root.must<{ id: number }>('POST', `/api/v1/queues${q}`, { name: 'Suporte', number: '710', strategy: 'linear', members: [{ userId: anaId }] });
+  await root.must('POST', `/api/v1/queues${q}`, { name: 'Vendas', number: '711', strategy: 'linear', members: [{ userId: anaId }] });
+  await root.must('POST', `/api/v1/telephony/trunks${q}`, { name: 'operadora', host: 'sip.provider.example.net' });
+  await root.must('POST', `/api/v1/telephony/inbound-routes${q}`, { name: 'Suporte', did: DID, destination: { kind: 'queue', id: suporte.id } });
+  await root.must('POST', `/api/v1/pause-types${q}`, { reason: 'Café', maxDurationMinutes: 10 });
+  await root.must('POST', `/api/v1/pause-types${q}`, { reason: 'Feedback', maxDurationMinutes: 30 });
+  expect((await root.must<{ ok: boolean }>('POST', `/api/v1/telephony/apply${q}`, {})).ok).toBe(true);
+  ana = await atende.api('ana.agente', PASSWORD);
+  // The agent's desk registers its webphone with a fake microphone.
+  browser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required']);
+  page = await (await newContext(browser, atende)).newPage();
+  problems = watchProblems(page);
+  await logIn(page, 'sara.supervisora', PASSWORD);
+  await page.getByRole('navigation', { name: 'Navegação' }).waitFor();
+});
+
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail' && page) await keepFailure(page, ctx.task.name);
+});
+
+afterAll(async () => {
+  await desk?.close();
+  await browser?.close();
+  await atende?.close();
+});
+
+const anaRow = () => page.getByTestId('agents').getByRole('row', { name: /Ana Agente/ });
+const anaState = () => root.must<{ state: string; pause: { reason: string; cause: string } | null }>('GET', `/api/v1/agents/${anaId}${q}`);
+/** The value of one of the panel's figures ("Em espera", "Maior espera"…). */
+const figure = async (key: string) => ((await page.getByTestId('figures').locator(`[data-figure="${key}"] .figure-value`).textContent()) ?? '').trim();
+
+describe('supervisor panel', () => {
+  it('shows an agent logging in, a pause it forces, a waiting call and then the call in service, without a reload', async () => {
+    await page.getByRole('navigation', { name: 'Navegação' }).getByRole('link', { name: 'Painel do supervisor', exact: true }).click();
+    await page.getByRole('heading', { name: 'Painel do supervisor', level: 1 }).waitFor();
+    await page.getByRole('combobox', { name: 'Fila' }).getByText('Suporte').waitFor();
+    await anaRow().getByText('Fora das filas').waitFor();
+    await page.getByTestId('waiting').getByText('Ninguém esperando.').waitFor();
+    expect(await figure('waiting')).toBe('0');
+    expect(await figure('longestWait')).toBe('—');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await ana.must('POST', '/api/v1/agent/login');
+    await anaRow().getByText('Disponível').waitFor();
+
+    await anaRow().getByRole('button', { name: 'Forçar pausa de Ana Agente' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Forçar pausa de Ana Agente' });
+    await dialog.waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await chooseOption(page, dialog.getByRole('combobox', { name: 'Motivo da pausa' }), 'Feedback');
+    await dialog.getByRole('button', { name: 'Pausar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await anaRow().getByText('Em pausa').waitFor();
+    await anaRow().getByText('Feedback').waitFor();
+    const paused = await anaState();
+    expect(paused.state).toBe('paused');
+    expect(paused.pause).toMatchObject({ reason: 'Feedback', cause: 'forced' });
+
+    // Nobody free: the customer waits, and the panel shows it at once.
+    await root.must('POST', '/api/v1/emulator/calls', { did: DID, from: CALLER, via: { trunk: 'operadora' } });
+    const waiting = page.getByTestId('waiting').getByRole('row', { name: new RegExp(CALLER) });
+    await waiting.waitFor();
+    expect(await waiting.textContent()).toContain('Voz');
+    await expect.poll(() => figure('waiting')).toBe('1');
+    expect(await figure('longestWait')).toMatch(/^0:\d\d$/);
+    // The time in queue counts up by itself between events.
+    const first = await waiting.locator('[data-cell="wait"]').textContent();
+    await expect.poll(async () => waiting.locator('[data-cell="wait"]').textContent()).not.toBe(first);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    // Ana opens her desk (its webphone registers); the supervisor ends her pause; the call rings there.
+    desk = await newContext(browser, atende);
+    const agentPage = await desk.newPage();
+    await logIn(agentPage, 'ana.agente', PASSWORD);
+    await agentPage.getByTestId('desk-phone').getByText('Registrado').waitFor();
+    await expect.poll(async () => (await root.must<{ registered: boolean }>('GET', `/api/v1/agents/${anaId}${q}`)).registered).toBe(true);
+    await anaRow().getByRole('button', { name: 'Tirar da pausa: Ana Agente' }).click();
+    await agentPage.getByRole('button', { name: 'Atender' }).click();
+
+    const inService = page.getByTestId('in-service').getByRole('row', { name: new RegExp(CALLER) });
+    await inService.waitFor();
+    expect(await inService.textContent()).toContain('Ana Agente');
+    await page.getByTestId('waiting').getByText('Ninguém esperando.').waitFor();
+    await anaRow().getByText('Em atendimento').waitFor();
+    expect(await anaRow().textContent()).toContain(`Voz: ${CALLER}`);
+    expect(await figure('waiting')).toBe('0');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'supervisor-panel');
+  });
+
+  it('the wallboard shows the queue large and moves on to the next queue', async () => {
+    await page.getByRole('link', { name: 'Wallboard' }).first().click();
+    // Held on the first queue while it is read.
+    await page.getByRole('button', { name: 'Parar a rotação' }).click();
+    await page.getByTestId('wallboard-queue').getByText('Suporte').waitFor();
+    expect(await page.getByText('Fila 1 de 2').count()).toBe(1);
+    const board = page.getByTestId('wallboard');
+    const value = async (what: string) => ((await board.locator(`[${what}] .wb-value`).textContent()) ?? '').trim();
+    await expect.poll(() => value('data-agents="busy"')).toBe('1');
+    expect(await value('data-figure="waiting"')).toBe('0');
+    await expect.poll(() => value('data-figure="abandoned"')).toBe('0');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'wallboard');
+    await page.getByRole('button', { name: 'Próxima fila' }).click();
+    await page.getByTestId('wallboard-queue').getByText('Vendas').waitFor();
+    // Left alone, it comes back round to the first queue after the chosen period.
+    await chooseOption(page, page.getByRole('combobox', { name: 'Trocar a cada' }), '10 s');
+    await page.getByRole('button', { name: 'Retomar a rotação' }).click();
+    await page.getByTestId('wallboard-queue').getByText('Suporte').waitFor({ timeout: 25_000 });
+    expect(new URL(page.url()).searchParams.get('every')).toBe('10');
+  });
+
+  it('a supervisor cannot act on an agent of a team it does not supervise: the refusal is shown', async () => {
+    const vitor = await atende.api('vitor.supervisor', PASSWORD);
+    expect((await vitor.call('POST', `/api/v1/agents/${anaId}/logout`)).status).toBe(403);
+    expect((await vitor.must<{ items: { userId: number }[] }>('GET', '/api/v1/agents')).items.map((a) => a.userId)).not.toContain(anaId);
+
+    await page.getByRole('navigation', { name: 'Navegação' }).getByRole('link', { name: 'Painel do supervisor', exact: true }).click();
+    await anaRow().getByText('Em atendimento').waitFor();
+    // Ana moves to the green team while the panel still lists her.
+    await root.must('PATCH', `/api/v1/users/${anaId}`, { teamId: verdeId });
+    await anaRow().getByRole('button', { name: 'Forçar saída de Ana Agente' }).click();
+    await page.getByTestId('refusal').getByText('Recusado: Ana Agente não está numa equipe que você supervisiona.').waitFor();
+    expect((await anaState()).state).toBe('busy');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});

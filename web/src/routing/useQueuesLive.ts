@@ -1,0 +1,125 @@
+import { onMounted, onUnmounted, ref } from 'vue';
+import { duration } from '@/kit/format';
+import { api, ok, type Json } from '@/api/client';
+import { subscribe } from '@/events/socket';
+
+export type QueueLive = Json<'/api/v1/queues/live', 'get'>['items'][number];
+export type QueueMetrics = Json<'/api/v1/queues/metrics', 'get'>['items'][number];
+export type Waiting = QueueLive['waiting'][number];
+
+export type FigureKey = 'waiting' | 'longestWait' | 'serviceLevel' | 'asa' | 'aht' | 'abandoned';
+
+/** A percentage for a figure, or a dash when unknown. */
+const percent = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v)}%`);
+
+/** Metrics come from every interaction of the day: recomputed at most this often while events arrive. */
+const METRICS_EVERY_MS = 5000;
+
+/**
+ * Every queue now, for the supervisor's panel and the wallboard: the REST snapshot, replaced one
+ * queue at a time by the `queues` topic's `queue.changed`; today's metrics (service level, ASA,
+ * handle time, abandons: the live snapshot has none of them) reloaded after changes; a clock ticking each
+ * second so that waits count up between events; and the customers seen waiting by interaction,
+ * so that a panel can still name them once an agent has taken them.
+ */
+export function useQueuesLive() {
+  const queues = ref<QueueLive[]>([]);
+  const metrics = ref(new Map<number, QueueMetrics>());
+  /** false: reports may not be read (or failed): those figures show as unknown. */
+  const metricsOk = ref(true);
+  const loading = ref(true);
+  const now = ref(Date.now());
+  const seen = new Map<string, Waiting>();
+
+  const remember = (q: QueueLive) => {
+    for (const w of q.waiting) seen.set(w.id, w);
+  };
+
+  async function loadMetrics(): Promise<void> {
+    const from = new Date();
+    from.setHours(0, 0, 0, 0);
+    const to = new Date(from);
+    to.setDate(to.getDate() + 1);
+    try {
+      const items = (await ok(api.GET('/api/v1/queues/metrics', { params: { query: { from: from.toISOString(), to: to.toISOString() } } }))).items;
+      metrics.value = new Map(items.map((m) => [m.queueId, m]));
+      metricsOk.value = true;
+    } catch {
+      metricsOk.value = false;
+    }
+  }
+
+  async function load(): Promise<void> {
+    loading.value = true;
+    try {
+      queues.value = (await ok(api.GET('/api/v1/queues/live'))).items;
+      queues.value.forEach(remember);
+    } finally {
+      loading.value = false;
+    }
+    void loadMetrics();
+  }
+
+  let metricsTimer: number | undefined;
+  const metricsSoon = () => {
+    if (metricsTimer === undefined) {
+      metricsTimer = window.setTimeout(() => {
+        metricsTimer = undefined;
+        void loadMetrics();
+      }, METRICS_EVERY_MS);
+    }
+  };
+
+  let stop: (() => void) | undefined;
+  let tick: number | undefined;
+  onMounted(() => {
+    void load();
+    tick = window.setInterval(() => (now.value = Date.now()), 1000);
+    stop = subscribe(
+      'queues',
+      (m) => {
+        const q = m.data?.queue as QueueLive | undefined;
+        if (m.type !== 'queue.changed' || !q) return;
+        remember(q);
+        const i = queues.value.findIndex((x) => x.queueId === q.queueId);
+        if (i >= 0) queues.value.splice(i, 1, q);
+        else void load();
+        metricsSoon();
+      },
+      () => void load(),
+    );
+  });
+  onUnmounted(() => {
+    stop?.();
+    window.clearInterval(tick);
+    window.clearTimeout(metricsTimer);
+  });
+
+  /** Seconds since an instant, by the ticking clock. */
+  const since = (iso: string) => Math.max(0, Math.floor((now.value - Date.parse(iso)) / 1000));
+  /** The longest wait now: the earliest arrival still waiting. */
+  const longestWait = (q: QueueLive) => (q.waiting.length === 0 ? null : Math.max(...q.waiting.map((w) => since(w.enteredAt))));
+  const customerOf = (interactionId: string) => seen.get(interactionId) ?? null;
+
+  /**
+   * A queue's headline figures: live ones from the snapshot, the day's (service level, ASA,
+   * handle time, abandons) from the metrics. The snapshot's handle time is a smoothed estimate
+   * for announcements that starts from a default, not a measure a supervisor should read.
+   */
+  function figures(q: QueueLive): { key: FigureKey; value: string }[] {
+    const m = metrics.value.get(q.queueId);
+    const day = metricsOk.value ? m : undefined;
+    const secs = (v: number | null | undefined) => duration(v === null || v === undefined ? null : Math.round(v));
+    return [
+      { key: 'waiting', value: String(q.waiting.length) },
+      { key: 'longestWait', value: duration(longestWait(q)) },
+      { key: 'serviceLevel', value: percent(day?.serviceLevel) },
+      { key: 'asa', value: secs(day?.asaSeconds) },
+      { key: 'aht', value: secs(day?.ahtSeconds) },
+      { key: 'abandoned', value: day ? String(day.abandoned) : '—' },
+    ];
+  }
+
+  return { queues, metrics, metricsOk, loading, now, since, longestWait, customerOf, figures, reload: load };
+}
+
