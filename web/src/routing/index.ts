@@ -36,7 +36,7 @@ export const routingArea = defineArea({
       name: 'routing.live',
       component: () => import('./QueuesLivePage.vue'),
       title: 'routing.live.title',
-      access: { module: 'queues', action: 'read' },
+      access: { module: 'supervision', action: 'read' },
       menu: { group: 'operation', icon: 'pi-chart-line', order: 20 },
     },
     {
