@@ -84,6 +84,9 @@ describe('organisation screens', () => {
     await page.getByRole('heading', { name: 'Usuários', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Novo usuário' }).click();
     const dialog = page.getByRole('dialog', { name: 'Novo usuário' });
+    // The dialog moves the focus to its first field once it has opened; typing starts after that.
+    await dialog.waitFor();
+    await page.locator('.p-dialog-enter-active').waitFor({ state: 'detached' });
     const save = dialog.getByRole('button', { name: 'Salvar' });
     expect(await save.isDisabled()).toBe(true);
     await dialog.getByLabel('Nome', { exact: true }).fill('Beatriz Souza');
