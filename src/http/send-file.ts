@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { AppError, notFound } from '../kernel/index.js';
 
 export type ByteRange = { start: number; end: number };
@@ -39,6 +40,15 @@ export interface SendFileOptions {
   /** The name a browser saves it under. */
   filename: string;
 }
+
+const binary = (description: string, type: string) => ({ description, content: { [type]: { schema: Type.String({ format: 'binary' }) } } });
+
+/** The OpenAPI responses of a route answered by `sendFile`: whole, a byte range, or unchanged. */
+export const fileResponses = (contentType: string) => ({
+  200: binary('the whole file', contentType),
+  206: binary('the byte range asked for', contentType),
+  304: { description: 'unchanged since the ETag sent in If-None-Match', type: 'null' },
+});
 
 /**
  * Streams a file with what an `<audio>` element needs: its length, byte ranges (seeking), and

@@ -4,12 +4,11 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { tenantScope } from '../auth/index.js';
 import { IdParams, Nullable, TenantQuery, closed } from '../http/schemas.js';
-import { sendFile } from '../http/send-file.js';
+import { fileResponses, sendFile } from '../http/send-file.js';
 import type { RecordingsService } from './recordings.service.js';
 
 const tags = ['recordings'];
 const read = { access: { module: 'recordings', action: 'read' as const } };
-const binary = (description: string) => ({ description, content: { 'audio/wav': { schema: Type.String({ format: 'binary' }) } } });
 
 const RecordingView = Type.Object({
   id: Type.Integer(),
@@ -41,7 +40,7 @@ export function recordingsRoutes(recordings: RecordingsService): FastifyPluginAs
           summary: 'A recording as WAV (byte ranges for seeking; ETag)',
           params: IdParams,
           querystring: TenantQuery,
-          response: { 200: binary('the whole file'), 206: binary('the byte range asked for'), 304: { description: 'unchanged since the ETag sent in If-None-Match', type: 'null' } },
+          response: fileResponses('audio/wav'),
         },
       },
       async (req, reply) => sendFile(req, reply, { ...recordings.file(tenantScope(req, req.query.tenantId), req.params.id), contentType: 'audio/wav' }),

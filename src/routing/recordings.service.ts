@@ -37,7 +37,7 @@ export class RecordingsService {
     const row = this.deps.repo.recording(tenantId, id);
     if (!row) throw notFound('recording');
     // A recording never changes once kept: its id and size are a strong validator.
-    return { path: join(this.deps.dataDir, row.path), etag: `"rec-${row.id}-${row.sizeBytes}"`, filename: `gravacao-${row.callId}-${row.id}.wav` };
+    return { path: join(this.deps.dataDir, row.path), etag: `rec-${row.id}-${row.sizeBytes}`, filename: `gravacao-${row.callId}-${row.id}.wav` };
   }
 
   /** Deletes the recordings whose retention ended by `now` (file, then row); returns how many. */

@@ -212,8 +212,13 @@ export class RoutingRepo {
   // ───────────────────────── agents' settings and memberships
 
   settings(tenantId: number, userId: number): AgentSettings {
-    const row = this.db.select().from(agentSettings).where(and(eq(agentSettings.tenantId, tenantId), eq(agentSettings.userId, userId))).get();
-    return { skills: row?.skills ?? [], workingHours: row?.workingHours ?? [] };
+    return this.settingsOfUsers(tenantId, [userId]).get(userId) ?? { skills: [], workingHours: [] };
+  }
+
+  /** Several users' settings at once; a user who never had any is left out. */
+  settingsOfUsers(tenantId: number, userIds: readonly number[]): Map<number, AgentSettings> {
+    const rows = this.db.select().from(agentSettings).where(and(eq(agentSettings.tenantId, tenantId), inArray(agentSettings.userId, [...userIds]))).all();
+    return new Map(rows.map((r) => [r.userId, { skills: r.skills, workingHours: r.workingHours }]));
   }
 
   allSettings(): Map<number, AgentSettings> {
@@ -230,10 +235,24 @@ export class RoutingRepo {
 
   /** The queues a user works, with its priority in each. */
   servicesOf(tenantId: number, userId: number): { queueId: number; priority: number }[] {
-    return this.db
-      .select({ queueId: queueMembers.queueId, priority: queueMembers.priority })
+    return this.servicesOfUsers(tenantId, [userId]).get(userId) ?? [];
+  }
+
+  /** Several users' services at once, by user. */
+  servicesOfUsers(tenantId: number, userIds: readonly number[]): Map<number, { queueId: number; priority: number }[]> {
+    const rows = this.db
+      .select({ userId: queueMembers.userId, queueId: queueMembers.queueId, priority: queueMembers.priority })
       .from(queueMembers)
-      .where(and(eq(queueMembers.tenantId, tenantId), eq(queueMembers.userId, userId))).orderBy(asc(queueMembers.queueId)).all();
+      .where(and(eq(queueMembers.tenantId, tenantId), inArray(queueMembers.userId, [...userIds])))
+      .orderBy(asc(queueMembers.queueId))
+      .all();
+    const by = new Map<number, { queueId: number; priority: number }[]>();
+    for (const r of rows) {
+      const list = by.get(r.userId!) ?? [];
+      list.push({ queueId: r.queueId, priority: r.priority });
+      by.set(r.userId!, list);
+    }
+    return by;
   }
 
   /** Adds the user to a queue (last in its list) or changes its priority there. */

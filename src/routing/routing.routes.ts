@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { actorOf, changeContextOf, principalOf, tenantScope } from '../auth/index.js';
-import { IdParams, TenantQuery } from '../http/schemas.js';
+import { Id, IdParams, TenantQuery, closed } from '../http/schemas.js';
 import { resourceRoutes } from '../resources/index.js';
 import { QueueBody, QueueView } from './queues.resource.js';
 import {
@@ -116,6 +116,19 @@ export function routingRoutes(routing: RoutingService): FastifyPluginAsync[] {
 
     const qRead = { access: { module: 'queues', action: 'read' as const } };
     const qWrite = { access: { module: 'queues', action: 'write' as const } };
+    app.get(
+      '/agents/settings',
+      {
+        config: qRead,
+        schema: {
+          tags,
+          summary: "Several agents' skills, working hours and services (a page of the agents list)",
+          querystring: Type.Object({ userId: Type.Array(Id, { minItems: 1, maxItems: 100, uniqueItems: true, description: 'repeat the parameter' }), tenantId: Type.Optional(Id) }, closed),
+          response: { 200: Type.Object({ items: Type.Array(SettingsView) }) },
+        },
+      },
+      async (req) => ({ items: routing.settingsOfUsers(tenantScope(req, req.query.tenantId), req.query.userId) }),
+    );
     app.get(
       '/agents/:userId/settings',
       { config: qRead, schema: { tags, summary: "An agent's skills, working hours and services", params: UserParams, querystring: TenantQuery, response: { 200: SettingsView } } },

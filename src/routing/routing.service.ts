@@ -456,10 +456,25 @@ export class RoutingService {
   // ───────────────────────── settings and services
 
   settings(tenantId: number, userId: number): SettingsViewT {
-    const user = this.repo.user(tenantId, userId);
-    if (!user) throw notFound('user');
-    const { skills, workingHours } = this.repo.settings(tenantId, userId);
-    return { userId, skills, workingHours: workingHours.map((p) => ({ ...p, days: [...p.days] })), services: this.repo.servicesOf(tenantId, userId) };
+    if (!this.repo.user(tenantId, userId)) throw notFound('user');
+    return this.settingsOf(tenantId, [userId])[0]!;
+  }
+
+  /** Several users' settings in two queries (a list of agents); every id must be a user of the tenant. */
+  settingsOfUsers(tenantId: number, userIds: readonly number[]): SettingsViewT[] {
+    const found = new Set(this.repo.usersByIds(tenantId, userIds).map((u) => u.id));
+    const missing = userIds.findIndex((id) => !found.has(id));
+    if (missing >= 0) throw invalidField(`userId.${missing}`, `userId.${missing}: there is no user ${userIds[missing]} in this tenant`);
+    return this.settingsOf(tenantId, userIds);
+  }
+
+  private settingsOf(tenantId: number, userIds: readonly number[]): SettingsViewT[] {
+    const settings = this.repo.settingsOfUsers(tenantId, userIds);
+    const services = this.repo.servicesOfUsers(tenantId, userIds);
+    return userIds.map((userId) => {
+      const { skills, workingHours } = settings.get(userId) ?? { skills: [], workingHours: [] };
+      return { userId, skills, workingHours: workingHours.map((p) => ({ ...p, days: [...p.days] })), services: services.get(userId) ?? [] };
+    });
   }
 
   saveSettings(change: ChangeContext, tenantId: number, userId: number, s: AgentSettings): SettingsViewT {

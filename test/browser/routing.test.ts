@@ -168,14 +168,14 @@ describe('agents and services', () => {
       await expect.poll(async () => (await select.textContent())?.includes(option)).toBe(!ticked);
     };
     // The same queue in both lists is refused, and said under the list to add to.
-    await toggleQueue('add', 'Cobrança (700)');
-    await toggleQueue('remove', 'Cobrança (700)');
+    await toggleQueue('add', '700 Cobrança');
+    await toggleQueue('remove', '700 Cobrança');
     await dialog.getByLabel('Prioridade nessas filas').fill('3');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     const refusal = dialog.locator('[data-field="add"] [role="alert"]');
     await expect.poll(() => refusal.textContent()).toContain('both added and removed');
     expect(await refusal.textContent()).not.toContain('add.0.queueId');
-    await toggleQueue('remove', 'Cobrança (700)');
+    await toggleQueue('remove', '700 Cobrança');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await dialog.waitFor({ state: 'hidden' });

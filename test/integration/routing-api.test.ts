@@ -165,6 +165,17 @@ describe('queues on the resource mechanism', () => {
     const q = await ok<{ members: { name: string }[] }>(t.request('GET', `${Q}/${support.id}`, { cookie: admin.cookie }));
     expect(q.members.map((m) => m.name)).toEqual(['Ana', 'Carla']);
   });
+
+  it('reads a page of agents’ settings in one request, in the order asked; an unknown or another tenant’s user is refused naming it', async () => {
+    const page = await ok<{ items: { userId: number; services: unknown[] }[] }>(
+      t.request('GET', `/api/v1/agents/settings?userId=${carla.user.id}&userId=${ana.user.id}`, { cookie: admin.cookie }),
+    );
+    expect(page.items.map((s) => s.userId)).toEqual([carla.user.id, ana.user.id]);
+    const one = await ok<{ items: { userId: number }[] }>(t.request('GET', `/api/v1/agents/settings?userId=${ana.user.id}`, { cookie: admin.cookie }));
+    expect(one.items.map((s) => s.userId)).toEqual([ana.user.id]);
+    for (const s of page.items) expect(s).toEqual(await ok(t.request('GET', `/api/v1/agents/${s.userId}/settings`, { cookie: admin.cookie })));
+    expect(await fieldOf(t.request('GET', `/api/v1/agents/settings?userId=${ana.user.id}&userId=${adminB.user.id}`, { cookie: admin.cookie }))).toMatchObject({ status: 400, field: 'userId.1' });
+  });
 });
 
 describe('agents: log in, pause under the pause types’ rules', () => {

@@ -61,6 +61,9 @@ describe('call recordings', () => {
     expect(whole.statusCode).toBe(200);
     expect(whole.headers['content-type']).toBe('audio/wav');
     expect(whole.rawPayload.equals(readFileSync(first.abs))).toBe(true);
+    // A browser asking again with the validator it was given is told nothing changed.
+    expect(whole.headers.etag).toMatch(/^"rec-\d+-\d+"$/);
+    expect((await t.request('GET', items[0]!.audioUrl, { cookie: supervisor.cookie, headers: { 'if-none-match': String(whole.headers.etag) } })).statusCode).toBe(304);
     const part = await t.request('GET', items[0]!.audioUrl, { cookie: supervisor.cookie, headers: { range: 'bytes=44-143' } });
     expect(part.statusCode).toBe(206);
     expect(part.rawPayload.equals(readFileSync(first.abs).subarray(44, 144))).toBe(true);

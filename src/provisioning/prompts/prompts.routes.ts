@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { actorOf, changeContextOf, tenantScope } from '../../auth/index.js';
 import { IdParams, TenantQuery, closed } from '../../http/schemas.js';
 import { malformedFormErrors } from '../../http/errors.js';
-import { sendFile } from '../../http/send-file.js';
+import { fileResponses, sendFile } from '../../http/send-file.js';
 import { AppError, invalidField } from '../../kernel/index.js';
 import type { prompts as promptsTable } from '../../db/schema/index.js';
 import { resourceRoutes, type ResourceService } from '../../resources/index.js';
@@ -37,7 +37,6 @@ const tooLarge = (maxBytes: number) =>
     maxBytes,
   });
 
-const binary = (description: string, type: string) => ({ description, content: { [type]: { schema: Type.String({ format: 'binary' }) } } });
 
 /** JSON for text to speech, multipart/form-data for an upload (a browser can show its progress). */
 const bodyOf = <J extends object, M extends object>(json: J, form: M) => ({
@@ -173,11 +172,7 @@ export function promptRoutes(prompts: PromptService, limits: MediaLimits): Fasti
           tags,
           summary: 'The prompt as 8 kHz 16-bit mono WAV (byte ranges for seeking; ETag)',
           params: IdParams,
-          response: {
-            200: binary('the whole file', 'audio/wav'),
-            206: binary('the byte range asked for', 'audio/wav'),
-            304: { description: 'unchanged since the ETag sent in If-None-Match', type: 'null' },
-          },
+          response: fileResponses('audio/wav'),
         },
       },
       async (req, reply) => {

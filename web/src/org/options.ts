@@ -12,3 +12,5 @@ export const useProfileOptions = () =>
   useOptions(() => (can({ module: 'profiles', action: 'read' }) ? ok(api.GET('/api/v1/profiles', { params: { query: ALL } })) : none));
 export const useUserOptions = () =>
   useOptions(() => (can({ module: 'users', action: 'read' }) ? ok(api.GET('/api/v1/users', { params: { query: ALL } })) : none));
+export const usePauseTypeOptions = () =>
+  useOptions(() => (can({ module: 'pauses', action: 'read' }) ? ok(api.GET('/api/v1/pause-types', { params: { query: ALL } })) : none));
