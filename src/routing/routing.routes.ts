@@ -25,6 +25,10 @@ import {
   SettingsBody,
   SettingsView,
   UserParams,
+  InteractionParams,
+  OnBody,
+  TalkStateView,
+  TransferBody,
 } from './routing.schemas.js';
 import type { SlVariant } from './metrics.logic.js';
 import type { RoutingService } from './routing.service.js';
@@ -79,6 +83,47 @@ export function routingRoutes(routing: RoutingService): FastifyPluginAsync[] {
       async (req) => {
         const { tenantId, userId } = me(req);
         return routing.pause(tenantId, userId, req.body.pauseTypeId);
+      },
+    );
+
+    app.get(
+      '/agent/calls/:interactionId',
+      { config: own, schema: { tags, summary: 'My call in conversation: on hold, muted', params: InteractionParams, response: { 200: TalkStateView } } },
+      async (req) => {
+        const { tenantId, userId } = me(req);
+        return routing.callState(tenantId, userId, req.params.interactionId);
+      },
+    );
+    const controls = {
+      hold: { summary: 'Hold my customer (music on hold), or take them off hold', run: routing.holdCall.bind(routing) },
+      mute: { summary: 'Mute myself on my call, or unmute', run: routing.muteCall.bind(routing) },
+    };
+    for (const [action, { summary, run }] of Object.entries(controls)) {
+      app.post(
+        `/agent/calls/:interactionId/${action}`,
+        { config: ownWrite, schema: { tags, summary, params: InteractionParams, body: OnBody, response: { 200: TalkStateView } } },
+        async (req) => {
+          const { tenantId, userId } = me(req);
+          return run(tenantId, userId, req.params.interactionId, req.body.on);
+        },
+      );
+    }
+    app.post(
+      '/agent/calls/:interactionId/transfer',
+      {
+        config: ownWrite,
+        schema: {
+          tags,
+          summary: 'Blind transfer of my call to a queue (#), another agent (@) or a number outside; my leg is hung up',
+          params: InteractionParams,
+          body: TransferBody,
+          response: { 204: Type.Null() },
+        },
+      },
+      async (req, reply) => {
+        const { tenantId, userId } = me(req);
+        await routing.transferCall(tenantId, userId, req.params.interactionId, req.body);
+        return reply.status(204).send(null);
       },
     );
 

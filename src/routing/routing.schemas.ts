@@ -1,5 +1,5 @@
 /** The routing API's request and response schemas (TypeBox; they are the OpenAPI document). */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { DateTime, Id, Literals, Nullable, closed } from '../http/schemas.js';
 import { DISPLAY_STATES } from './agent.logic.js';
 import { SL_VARIANTS } from './metrics.logic.js';
@@ -35,6 +35,23 @@ export const AgentState = Type.Object({
 });
 
 export const PauseBody = Type.Object({ pauseTypeId: Id }, closed);
+
+/** The agent's call: its interaction, as the agent's state lists it. */
+export const InteractionParams = Type.Object({ interactionId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }) });
+export const OnBody = Type.Object({ on: Type.Boolean() }, closed);
+export const TalkStateView = Type.Object({ held: Type.Boolean(), muted: Type.Boolean() });
+
+/** A blind transfer: `queue` names `queueId`, `agent` names `userId`, `external` names `number`. */
+export const TransferBody = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('queue'), Type.Literal('agent'), Type.Literal('external')]),
+    queueId: Type.Optional(Id),
+    userId: Type.Optional(Id),
+    number: Type.Optional(Type.String({ minLength: 2, maxLength: 40, pattern: '^[0-9+*#]+$', description: 'as it would be dialled from an extension' })),
+  },
+  closed,
+);
+export type TransferInput = Static<typeof TransferBody>;
 export const UserParams = Type.Object({ userId: Id }, closed);
 
 const Clock = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', maxLength: 5, description: 'HH:MM local time' });

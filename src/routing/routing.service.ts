@@ -31,8 +31,8 @@ import { AcdEngine, type AgentResult, type QueueSnapshot } from './acd.service.j
 import { queueDef, registerQueueReferences, type QueueInput, type QueueViewT } from './queues.resource.js';
 import { RoutingRepo, type AgentSettings, type QueueRow, type UserRow } from './routing.repo.js';
 import { agentKey, contactRegistered, type AgentProfile, type CallerDirectory, type QueueSettings } from './routing.model.js';
-import type { SettingsView } from './routing.schemas.js';
-import { QueueVoice, type QueueCallOutcome } from './voice.service.js';
+import type { SettingsView, TransferInput } from './routing.schemas.js';
+import { QueueVoice, type QueueCallOutcome, type TalkState, type TransferTarget } from './voice.service.js';
 import type { CallContext } from '../calls/index.js';
 import type { CallControl } from '../telephony/call-control.js';
 import type { AmiClient } from '../telephony/ami/index.js';
@@ -284,6 +284,59 @@ export class RoutingService {
   enqueue(call: CallContext, queueId: number): Promise<QueueCallOutcome> {
     if (!this.voice) throw new Error('routing: enqueue before the telephony was attached');
     return this.voice.enqueue(call, queueId);
+  }
+
+  /** The agent's own call in conversation: 404 for an interaction that is not theirs. */
+  private ownCall(tenantId: number, userId: number, interactionId: string): { voice: QueueVoice; rec: InteractionRecord } {
+    const rec = this.engine.interaction(interactionId);
+    if (!rec || rec.tenantId !== tenantId || rec.agentUserId !== userId || !this.voice) throw notFound('interaction');
+    return { voice: this.voice, rec };
+  }
+
+  /** Holds the customer of the agent's call, or takes them off hold. */
+  async holdCall(tenantId: number, userId: number, interactionId: string, on: boolean): Promise<TalkState> {
+    return this.ownCall(tenantId, userId, interactionId).voice.setHold(interactionId, on);
+  }
+
+  /** Mutes the agent on their call, or unmutes. */
+  async muteCall(tenantId: number, userId: number, interactionId: string, on: boolean): Promise<TalkState> {
+    return this.ownCall(tenantId, userId, interactionId).voice.setMute(interactionId, on);
+  }
+
+  /** The controls' state of the agent's call: on hold, muted. */
+  callState(tenantId: number, userId: number, interactionId: string): TalkState {
+    const state = this.ownCall(tenantId, userId, interactionId).voice.talkState(interactionId);
+    if (!state) throw conflict('the call is not in conversation with its agent');
+    return state;
+  }
+
+  /**
+   * The agent's blind transfer of their call: to a queue of the tenant (`#`), to another agent
+   * who is logged in (`@`, offered through the engine in the call's queue), or to a number
+   * outside (through the outbound routes).
+   */
+  async transferCall(tenantId: number, userId: number, interactionId: string, to: TransferInput): Promise<void> {
+    const { voice, rec } = this.ownCall(tenantId, userId, interactionId);
+    let target: TransferTarget;
+    if (to.kind === 'queue') {
+      if (to.queueId === undefined) throw invalidField('queueId', 'queueId: the queue to transfer to is required');
+      const q = this.repo.queue(tenantId, to.queueId);
+      if (!q) throw invalidField('queueId', `queueId: there is no queue ${to.queueId} in this tenant`);
+      if (!q.active) throw conflict(`queue ${q.name} is inactive and takes no calls`, { field: 'queueId' });
+      target = { kind: 'queue', queueId: q.id };
+    } else if (to.kind === 'agent') {
+      if (to.userId === undefined) throw invalidField('userId', 'userId: the agent to transfer to is required');
+      if (to.userId === userId) throw invalidField('userId', 'userId: the call is already yours');
+      if (!this.repo.user(tenantId, to.userId)) throw invalidField('userId', `userId: there is no user ${to.userId} in this tenant`);
+      const key = agentKey({ kind: 'agent', userId: to.userId });
+      const snap = this.engine.agentSnapshot(key);
+      if (!snap || snap.state === 'offline') throw conflict(`${snap?.name ?? 'the agent'} is not logged in`, { field: 'userId' });
+      target = { kind: 'agent', queueId: rec.queueId, agentKey: key };
+    } else {
+      if (to.number === undefined) throw invalidField('number', 'number: the number to transfer to is required');
+      target = { kind: 'external', number: to.number };
+    }
+    await voice.transfer(interactionId, target);
   }
 
   /**

@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { destinationFromColumns, type CallContext, type CallHandler, type Destination, type DestinationStep } from '../calls/index.js';
-import { localDate, newId, type Clock, type Logger } from '../kernel/index.js';
+import { conflict, localDate, newId, type Clock, type Logger } from '../kernel/index.js';
 import type { CallControl, OriginateFailure, TelephonyEvent } from '../telephony/call-control.js';
 import type { InteractionHandle, Offer, OfferFailure, WithdrawReason } from './acd.model.js';
 import type { AcdEngine } from './acd.service.js';
@@ -49,6 +49,21 @@ interface LegRt {
   call: WaitingCall;
 }
 
+/** Where an agent's blind transfer sends the customer. */
+export type TransferTarget =
+  /** Another queue (`#`): a new visit, linked to this one. */
+  | { kind: 'queue'; queueId: number }
+  /** One agent (`@`), through the engine: the interaction waits in `queueId` for that agent alone. */
+  | { kind: 'agent'; queueId: number; agentKey: string }
+  /** A number outside, dialled through the outbound routes. */
+  | { kind: 'external'; number: string };
+
+/** What the agent's controls show about a call in conversation. */
+export interface TalkState {
+  held: boolean;
+  muted: boolean;
+}
+
 interface WaitingCall {
   call: CallContext;
   interactionId: string;
@@ -59,6 +74,11 @@ interface WaitingCall {
   agentGone: Promise<unknown> | null;
   recording: { name: string; startedAt: number; finished: RecordingEnd } | null;
   left: (outcome: 'timeout' | 'empty') => void;
+  /** Set when the agent transferred the call: the agent's leg is hung up and the customer goes there. */
+  transfer: TransferTarget | null;
+  /** The customer on hold: since when (null: not now) and for how long before. */
+  hold: { since: number | null; totalMs: number };
+  muted: boolean;
 }
 
 /** A bridge recording's end, listened for from its start. */
@@ -70,6 +90,9 @@ interface RecordingEnd {
 
 /** How long a stopped recording may take to be written before the file is given up. */
 const RECORDING_FINISH_MS = 30_000;
+
+const describeTransfer = (t: TransferTarget): string =>
+  t.kind === 'queue' ? `queue ${t.queueId}` : t.kind === 'agent' ? `agent ${t.agentKey} (queue ${t.queueId})` : `number ${t.number}`;
 
 const failureOf = (r: OriginateFailure): OfferFailure => (r === 'busy' || r === 'rejected' ? 'rejected' : r === 'no_answer' ? 'no_answer' : 'failed');
 
@@ -87,7 +110,7 @@ export class QueueVoice {
    * Puts a call in a queue and resolves when its stay there is over. The flow that called this
    * hangs up or goes on (e.g. dials the destination's external number) from the outcome.
    */
-  async enqueue(call: CallContext, queueId: number, opts: { transferredFrom?: string } = {}): Promise<QueueCallOutcome> {
+  async enqueue(call: CallContext, queueId: number, opts: { transferredFrom?: string; targetAgent?: string } = {}): Promise<QueueCallOutcome> {
     const q = this.deps.repo.queue(call.tenantId, queueId);
     if (!q) return { result: 'unavailable', reason: 'unknown' };
     if (!q.active) return { result: 'unavailable', reason: 'inactive' };
@@ -97,17 +120,29 @@ export class QueueVoice {
     try {
       await control.addToBridge(bridgeId, call.channel.id);
       await control.startMoh({ bridgeId }, q.mohClass ?? undefined);
-      return await this.wait(call, q, bridgeId, opts.transferredFrom ?? null);
+      return await this.wait(call, q, bridgeId, opts.transferredFrom ?? null, opts.targetAgent ?? null);
     } finally {
       await control.destroyBridge(bridgeId).catch(() => undefined);
     }
   }
 
-  private async wait(call: CallContext, q: QueueRow, bridgeId: string, transferredFrom: string | null): Promise<QueueCallOutcome> {
+  private async wait(call: CallContext, q: QueueRow, bridgeId: string, transferredFrom: string | null, targetAgent: string | null): Promise<QueueCallOutcome> {
     const interactionId = newId();
     let resolveLeft: (o: 'timeout' | 'empty' | 'full' | 'inactive') => void = () => undefined;
     const left = new Promise<'timeout' | 'empty' | 'full' | 'inactive'>((r) => (resolveLeft = r));
-    const w: WaitingCall = { call, interactionId, queueId: q.id, bridgeId, agentChannel: null, agentGone: null, recording: null, left: resolveLeft };
+    const w: WaitingCall = {
+      call,
+      interactionId,
+      queueId: q.id,
+      bridgeId,
+      agentChannel: null,
+      agentGone: null,
+      recording: null,
+      left: resolveLeft,
+      transfer: null,
+      hold: { since: null, totalMs: 0 },
+      muted: false,
+    };
     const answered = new Promise<void>((resolve) => (this.answeredWaiters.set(interactionId, resolve)));
     const handle: InteractionHandle = {
       offer: (o) => this.ring(w, o, q.ringSeconds),
@@ -129,7 +164,7 @@ export class QueueVoice {
         ownerAgent: ownerAgentOf(caller, now),
         lastAgent: null,
         callId: call.callId,
-        targetAgent: null,
+        targetAgent,
         transferredFrom,
       },
       handle,
@@ -157,9 +192,12 @@ export class QueueVoice {
       if (next.kind === 'queue') return this.enqueueNext(call, next.id, interactionId);
       return { result: 'destination', interactionId, destination: next };
     }
-    // Answered: talk until either side hangs up.
+    // Answered: talk until either side hangs up (or the agent transfers the call).
     const agentChannel = w.agentChannel!;
+    this.talking.set(interactionId, w);
     const who = await Promise.race([call.whenEnded.then(() => 'caller' as const), w.agentGone!.then(() => 'agent' as const)]);
+    this.talking.delete(interactionId);
+    const transfer = who === 'agent' && !call.ended ? w.transfer : null;
     const recording = w.recording;
     w.recording = null;
     // The file is complete only when Asterisk says the recording finished (it may have already:
@@ -167,16 +205,79 @@ export class QueueVoice {
     const finished = recording?.finished.within(RECORDING_FINISH_MS);
     if (recording) await this.deps.control.stopRecording(recording.name).catch(() => undefined);
     if (who === 'caller') await this.deps.control.hangup(agentChannel).catch(() => undefined);
-    else await call.hangup(16);
+    else if (!transfer) await call.hangup(16);
     if (recording && (await finished)) await this.keepRecording(w, recording, q);
-    this.deps.engine.ended(interactionId, { reason: who === 'caller' ? 'the customer hung up' : 'the agent hung up' });
-    return { result: 'answered', interactionId };
+    const holdMs = w.hold.totalMs + (w.hold.since === null ? 0 : this.deps.clock.now() - w.hold.since);
+    const reason = transfer ? `transferred to ${describeTransfer(transfer)}` : who === 'caller' ? 'the customer hung up' : 'the agent hung up';
+    this.deps.engine.ended(interactionId, { holdMs, reason });
+    if (!transfer) return { result: 'answered', interactionId };
+    if (transfer.kind === 'external') return { result: 'destination', interactionId, destination: { kind: 'external', number: transfer.number } };
+    return this.enqueueNext(call, transfer.queueId, interactionId, transfer.kind === 'agent' ? transfer.agentKey : undefined);
+  }
+
+  /** Calls in conversation with an agent, by interaction: what the agent's controls act on. */
+  private readonly talking = new Map<string, WaitingCall>();
+
+  private talk(interactionId: string): WaitingCall & { agentChannel: string } {
+    const w = this.talking.get(interactionId);
+    if (!w || w.agentChannel === null || w.transfer) throw conflict('the call is not in conversation with its agent');
+    return w as WaitingCall & { agentChannel: string };
+  }
+
+  /** The controls' state of a call in conversation; undefined when it is not. */
+  talkState(interactionId: string): TalkState | undefined {
+    const w = this.talking.get(interactionId);
+    return w ? { held: w.hold.since !== null, muted: w.muted } : undefined;
+  }
+
+  /**
+   * Holds the customer (music from their own channel, as when the agent's phone holds) or takes
+   * them off hold. The time on hold counts in the interaction's handle time, apart from talk.
+   */
+  async setHold(interactionId: string, on: boolean): Promise<TalkState> {
+    const w = this.talk(interactionId);
+    if ((w.hold.since !== null) !== on) {
+      await (on ? this.deps.control.hold(w.agentChannel) : this.deps.control.unhold(w.agentChannel));
+      this.heldChanged(w, on);
+    }
+    return { held: w.hold.since !== null, muted: w.muted };
+  }
+
+  /** Mutes the agent: the customer stops hearing them (and the recording too). */
+  async setMute(interactionId: string, on: boolean): Promise<TalkState> {
+    const w = this.talk(interactionId);
+    if (w.muted !== on) {
+      await (on ? this.deps.control.mute(w.agentChannel, 'in') : this.deps.control.unmute(w.agentChannel, 'in'));
+      w.muted = on;
+    }
+    return { held: w.hold.since !== null, muted: w.muted };
+  }
+
+  /**
+   * A blind transfer: the agent's leg is hung up and the customer goes on to `to` at once (the
+   * agent's interaction ends, `transferredFrom` links the next visit to it). The target was
+   * checked by the caller of this.
+   */
+  async transfer(interactionId: string, to: TransferTarget): Promise<void> {
+    const w = this.talk(interactionId);
+    w.transfer = to;
+    if (w.hold.since !== null) await this.deps.control.unhold(w.agentChannel).catch(() => undefined);
+    await this.deps.control.hangup(w.agentChannel, 16).catch(() => undefined);
+  }
+
+  private heldChanged(w: WaitingCall, held: boolean): void {
+    const now = this.deps.clock.now();
+    if (held && w.hold.since === null) w.hold.since = now;
+    else if (!held && w.hold.since !== null) {
+      w.hold.totalMs += now - w.hold.since;
+      w.hold.since = null;
+    }
   }
 
   private readonly answeredWaiters = new Map<string, () => void>();
 
-  private async enqueueNext(call: CallContext, queueId: number, from: string): Promise<QueueCallOutcome> {
-    const next = await this.enqueue(call, queueId, { transferredFrom: from });
+  private async enqueueNext(call: CallContext, queueId: number, from: string, targetAgent?: string): Promise<QueueCallOutcome> {
+    const next = await this.enqueue(call, queueId, { transferredFrom: from, ...(targetAgent ? { targetAgent } : {}) });
     return next.result === 'unavailable' ? { result: 'destination', interactionId: from, destination: { kind: 'hangup', cause: 16 } } : next;
   }
 
@@ -243,6 +344,9 @@ export class QueueVoice {
       if (!leg) return;
       this.forget(leg);
       this.deps.engine.offerFailed(leg.offer.id, failureOf(e.reason));
+    } else if (e.type === 'CallHeld') {
+      // The agent's phone held (a re-INVITE), or `setHold` did through ARI.
+      for (const w of this.talking.values()) if (w.agentChannel === e.channelId) this.heldChanged(w, e.held);
     } else if (e.type === 'CallEnded') {
       const leg = this.legsByChannel.get(e.channelId);
       if (leg) {

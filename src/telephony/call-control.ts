@@ -110,6 +110,8 @@ export interface HangupInfo {
 
 export type ConnectionState = 'connecting' | 'up' | 'down';
 
+export type MuteDirection = 'in' | 'out' | 'both';
+
 export type TelephonyEvent =
   /** A channel entered the Stasis app: an inbound call, an answered originate, a snoop channel. */
   | {
@@ -123,6 +125,8 @@ export type TelephonyEvent =
   | { type: 'CallStateChanged'; at: number; channelId: ChannelId; state: ChannelSnapshot['state'] }
   | { type: 'CallAnswered'; at: number; channelId: ChannelId }
   | { type: 'DtmfReceived'; at: number; channelId: ChannelId; digit: string; durationMs: number }
+  /** The channel was put on hold or taken off it: by its phone (a re-INVITE) or through `hold`. */
+  | { type: 'CallHeld'; at: number; channelId: ChannelId; held: boolean }
   | { type: 'PlaybackStarted'; at: number; playbackId: PlaybackId; target: PlaybackTarget }
   | {
       type: 'PlaybackFinished';
@@ -202,6 +206,15 @@ export interface CallControl {
   /** Collects DTMF under the given limits; resolves (never rejects) with what was entered. */
   collectDigits(channelId: ChannelId, options: CollectDigitsOptions): Promise<CollectDigitsResult>;
   sendDtmf(channelId: ChannelId, digits: string): Promise<void>;
+  /**
+   * Puts the channel on hold as if its phone had asked (ARI `POST /channels/{id}/hold`): the
+   * other parties of its bridge hear music on hold from their own channel driver.
+   */
+  hold(channelId: ChannelId): Promise<void>;
+  unhold(channelId: ChannelId): Promise<void>;
+  /** Mutes the channel's audio `in` (what it says goes nowhere), `out` or `both`. */
+  mute(channelId: ChannelId, direction: MuteDirection): Promise<void>;
+  unmute(channelId: ChannelId, direction: MuteDirection): Promise<void>;
 
   record(target: RecordTarget, options: RecordOptions): Promise<void>;
   stopRecording(name: string): Promise<void>;

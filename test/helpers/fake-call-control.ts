@@ -28,6 +28,7 @@ import {
   type CollectDigitsResult,
   type ConnectionState,
   type Media,
+  type MuteDirection,
   type OriginateRequest,
   type PlaybackId,
   type PlaybackTarget,
@@ -314,6 +315,26 @@ export class FakeCallControl implements CallControl {
     const r = this.recordings.get(name);
     if (!r) throw new TelephonyError('not_found', `Recording not found: ${name}`, 404, 'getRecording');
     return r;
+  }
+
+  async hold(channelId: ChannelId): Promise<void> {
+    this.begin('hold', [channelId]);
+    this.live('hold', channelId);
+  }
+
+  async unhold(channelId: ChannelId): Promise<void> {
+    this.begin('unhold', [channelId]);
+    this.live('unhold', channelId);
+  }
+
+  async mute(channelId: ChannelId, direction: MuteDirection): Promise<void> {
+    this.begin('mute', [channelId, direction]);
+    this.live('mute', channelId);
+  }
+
+  async unmute(channelId: ChannelId, direction: MuteDirection): Promise<void> {
+    this.begin('unmute', [channelId, direction]);
+    this.live('unmute', channelId);
   }
 
   async startMoh(target: PlaybackTarget, mohClass?: string): Promise<void> {

@@ -206,6 +206,19 @@ describe('agents: log in, pause under the pause types’ rules', () => {
     expect(pushed.topic).toBe('agents');
   });
 
+  it('an agent’s call controls: a call that is not theirs is 404, a transfer without its target or with a bad number is refused naming the field', async () => {
+    const nobody = '00000000-0000-0000-0000-000000000000';
+    for (const action of ['hold', 'mute']) {
+      const res = await post(ana, `/api/v1/agent/calls/${nobody}/${action}`, { on: true });
+      expect(res.statusCode, action).toBe(404);
+    }
+    expect((await t.request('GET', `/api/v1/agent/calls/${nobody}`, { cookie: ana.cookie })).statusCode).toBe(404);
+    expect(await fieldOf(post(ana, `/api/v1/agent/calls/${nobody}/hold`, {}))).toMatchObject({ status: 400, field: 'on' });
+    expect(await fieldOf(post(ana, `/api/v1/agent/calls/${nobody}/transfer`, { kind: 'external', number: '11 9999' }))).toMatchObject({ status: 400, field: 'number' });
+    expect(await fieldOf(post(ana, `/api/v1/agent/calls/${nobody}/transfer`, { kind: 'room', queueId: 1 }))).toMatchObject({ status: 400, field: 'kind' });
+    expect(await fieldOf(post(ana, '/api/v1/agent/calls/not%20an%20id/transfer', { kind: 'queue', queueId: 1 }))).toMatchObject({ status: 400, field: 'interactionId' });
+  });
+
   it('pausing with an unknown, another tenant’s or a disabled reason is refused naming pauseTypeId', async () => {
     const otherTenants = (await ok<{ id: number }>(post(adminB, '/api/v1/pause-types', { reason: 'Café' }), 201)).id;
     for (const id of [999_999, otherTenants, disabled]) {

@@ -217,6 +217,8 @@ describe('a call through a queue to agents’ phones', () => {
   it('when the agent hangs up the caller is hung up too, and the engine records who ended it', async () => {
     const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11955556666', via: { span: 1 } });
     await waitUntil(() => stateOf(ana) === 'busy', 'Ana talking');
+    const talking = routing.agent(tenantId, ana).interactionIds[0]!;
+    await events.waitFor((e) => e.type === 'RecordingStarted' && e.name === `atende-${talking}`, 10_000, 'the bridge recording');
     const [leg] = agentChannels();
     await emulator.hangup(leg!.id, 16);
     await waitUntil(() => outcomes.has(channelId), 'the queue flow to end');
@@ -276,6 +278,48 @@ describe('a call through a queue to agents’ phones', () => {
     } finally {
       routing.queues.update({ actor: SYSTEM_ACTOR }, queueId, { announcePosition: false, announceWait: false, announceEverySeconds: 0 });
     }
+  });
+
+  it('an agent holds the customer (counted apart as hold), mutes, and transfers blind to another queue, whose agent transfers to an agent by name', async () => {
+    const ctx = { actor: SYSTEM_ACTOR };
+    const support = routing.queues.create(ctx, tenantId, { name: 'Suporte', number: '730', strategy: 'linear', members: [{ userId: bruno }] });
+    const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11944445555', via: { span: 1 } });
+    await waitUntil(() => stateOf(ana) === 'busy', 'Ana talking');
+    const first = routing.agent(tenantId, ana).interactionIds[0]!;
+    const [anaLeg] = agentChannels();
+
+    // Someone else's call is not this agent's to hold.
+    await expect(routing.holdCall(tenantId, bruno, first, true)).rejects.toMatchObject({ status: 404 });
+    expect(await routing.holdCall(tenantId, ana, first, true)).toEqual({ held: true, muted: false });
+    await events.waitFor((e) => e.type === 'CallHeld' && e.channelId === anaLeg!.id && e.held, 5000, 'the agent leg held');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await routing.holdCall(tenantId, ana, first, false)).toEqual({ held: false, muted: false });
+    expect(await routing.muteCall(tenantId, ana, first, true)).toEqual({ held: false, muted: true });
+    expect(routing.callState(tenantId, ana, first)).toEqual({ held: false, muted: true });
+
+    // An inactive queue, an unknown one, a missing field: refused, and the call goes on.
+    await expect(routing.transferCall(tenantId, ana, first, { kind: 'queue', queueId: 99_999 })).rejects.toMatchObject({ status: 400, details: { field: 'queueId' } });
+    await expect(routing.transferCall(tenantId, ana, first, { kind: 'agent' })).rejects.toMatchObject({ status: 400, details: { field: 'userId' } });
+    expect(stateOf(ana)).toBe('busy');
+
+    await routing.transferCall(tenantId, ana, first, { kind: 'queue', queueId: support.id });
+    await waitUntil(() => stateOf(bruno) === 'busy', 'Bruno talking after the transfer');
+    expect(emulator.channels().some((c) => c.id === channelId)).toBe(true);
+    const second = routing.agent(tenantId, bruno).interactionIds[0]!;
+    await waitUntil(() => stateOf(ana) !== 'busy', 'Ana free of the call');
+
+    // Bruno sends it on to Ana by name: offered to her alone, though she is not in Suporte.
+    await routing.transferCall(tenantId, bruno, second, { kind: 'agent', userId: ana });
+    await waitUntil(() => stateOf(ana) === 'busy', 'Ana talking again');
+    const third = routing.agent(tenantId, ana).interactionIds[0]!;
+    await emulator.hangup(channelId, 16);
+    await waitUntil(() => outcomes.has(channelId), 'the queue flow to end');
+
+    const visits = new Map(interactionsOfCall(callIdOf(channelId)).map((v) => [v.id, v]));
+    expect(visits.get(first)).toMatchObject({ queueId, agentUserId: ana, outcome: 'answered', endReason: `transferred to queue ${support.id}` });
+    expect(visits.get(first)!.holdMs).toBeGreaterThanOrEqual(300);
+    expect(visits.get(second)).toMatchObject({ queueId: support.id, agentUserId: bruno, transferredFrom: first, endReason: `transferred to agent u:${ana} (queue ${support.id})` });
+    expect(visits.get(third)).toMatchObject({ queueId: support.id, agentUserId: ana, transferredFrom: second, endReason: 'the customer hung up' });
   });
 
   it('when nobody can take it the call follows the queue’s destination (another queue)', async () => {

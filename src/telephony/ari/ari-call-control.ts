@@ -11,6 +11,7 @@ import {
   type CollectDigitsResult,
   type ConnectionState,
   type Media,
+  type MuteDirection,
   type OriginateRequest,
   type PlaybackId,
   type PlaybackTarget,
@@ -94,6 +95,22 @@ export class AriCallControl implements CallControl {
 
   async sendDtmf(channelId: ChannelId, digits: string): Promise<void> {
     await this.call('sendDtmf', 'channels', 'sendDTMF', { channelId, dtmf: digits });
+  }
+
+  async hold(channelId: ChannelId): Promise<void> {
+    await this.call('hold', 'channels', 'hold', { channelId });
+  }
+
+  async unhold(channelId: ChannelId): Promise<void> {
+    await this.call('unhold', 'channels', 'unhold', { channelId });
+  }
+
+  async mute(channelId: ChannelId, direction: MuteDirection): Promise<void> {
+    await this.call('mute', 'channels', 'mute', { channelId, direction });
+  }
+
+  async unmute(channelId: ChannelId, direction: MuteDirection): Promise<void> {
+    await this.call('unmute', 'channels', 'unmute', { channelId, direction });
   }
 
   collectDigits(channelId: ChannelId, options: CollectDigitsOptions): Promise<CollectDigitsResult> {

@@ -112,6 +112,10 @@ export class AriEventTranslator {
       case 'ChannelDtmfReceived':
         if (!channel || raw.digit === undefined) return [];
         return [{ type: 'DtmfReceived', at: now, channelId: channel.id, digit: raw.digit, durationMs: raw.duration_ms ?? 0 }];
+      case 'ChannelHold':
+      case 'ChannelUnhold':
+        if (!channel || this.ended.has(channel.id)) return [];
+        return [{ type: 'CallHeld', at: now, channelId: channel.id, held: raw.type === 'ChannelHold' }];
       case 'ChannelHangupRequest': {
         if (!channel || this.ended.has(channel.id)) return [];
         const t = this.track(channel.id);

@@ -381,6 +381,16 @@ export class AriServer {
       case 'channels.sendDTMF':
         m.channels.sendDtmf(id('channelId'), s('dtmf'));
         return none();
+      case 'channels.hold':
+        m.channels.hold(id('channelId'), true);
+        return none();
+      case 'channels.unhold':
+        m.channels.hold(id('channelId'), false);
+        return none();
+      case 'channels.mute':
+      case 'channels.unmute':
+        m.channels.mute(id('channelId'), s('direction') ?? 'both', key === 'channels.mute');
+        return none();
       case 'channels.startMoh':
         m.channels.startMoh(id('channelId'), s('mohClass'));
         return none();

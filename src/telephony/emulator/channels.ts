@@ -277,6 +277,28 @@ export class Channels implements ChannelHooks {
     this.w.mustStasisChannel(id);
   }
 
+  /**
+   * ARI's hold queues a hold on the channel as if its phone had asked: apps hear ChannelHold
+   * (ChannelUnhold), and the other parties of its bridge hear their own music on hold.
+   */
+  hold(id: string, held: boolean): void {
+    const c = this.w.mustStasisChannel(id);
+    if (c.held === held) return;
+    c.held = held;
+    this.w.channelEvent(c, held ? 'ChannelHold' : 'ChannelUnhold');
+  }
+
+  /** Mutes (or unmutes) the channel's audio in a direction; Asterisk sends no event for it. */
+  mute(id: string, direction: string, on: boolean): void {
+    if (direction !== 'in' && direction !== 'out' && direction !== 'both') throw new AriError(400, 'Invalid direction specified');
+    const c = this.w.mustStasisChannel(id);
+    const dirs: ('in' | 'out')[] = direction === 'both' ? ['in', 'out'] : [direction];
+    for (const d of dirs) {
+      if (on) c.muted.add(d);
+      else c.muted.delete(d);
+    }
+  }
+
   startMoh(id: string, mohClass?: string): void {
     const c = this.w.mustStasisChannel(id);
     c.moh = this.w.mohClassFor(mohClass || 'default', c.name);

@@ -41,6 +41,10 @@ export interface Channel {
   answered: boolean;
   bridgeId?: string;
   moh?: string;
+  /** On hold through ARI (`POST /channels/{id}/hold`). */
+  held?: boolean;
+  /** The directions its audio is muted in through ARI. */
+  muted: Set<'in' | 'out'>;
   queue: Playback[];
   current?: Playback;
   timers: Set<NodeJS.Timeout>;
@@ -410,6 +414,7 @@ export class World extends EventEmitter {
       args: [],
       subscribed: new Set(),
       answered: init.state === 'Up',
+      muted: new Set(),
       queue: [],
       timers: new Set(),
       hangingUp: false,
