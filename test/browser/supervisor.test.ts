@@ -129,6 +129,13 @@ describe('supervisor panel', () => {
     expect(await figure('waiting')).toBe('0');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'supervisor-panel');
+
+    // Ana is in Vendas too, but the customer waited in Suporte: nobody is in service in Vendas.
+    await chooseOption(page, page.getByRole('combobox', { name: 'Fila' }), 'Vendas');
+    await page.getByTestId('in-service').getByText('Ninguém em atendimento nesta fila.').waitFor();
+    expect(await page.getByTestId('in-service').textContent()).not.toContain(CALLER);
+    await chooseOption(page, page.getByRole('combobox', { name: 'Fila' }), 'Suporte');
+    await inService.waitFor();
   });
 
   it('the wallboard shows the queue large and moves on to the next queue', async () => {
