@@ -223,6 +223,8 @@ describe('a call through a queue to agents’ phones', () => {
     await waitUntil(() => !emulator.channels().some((c) => c.id === channelId), 'caller hung up');
     const [visit] = interactionsOfCall(callIdOf(channelId));
     expect(visit).toMatchObject({ outcome: 'answered', agentUserId: ana, endReason: 'the agent hung up' });
+    // The queue records: the call is kept though the agent ended it.
+    expect(database.db.select().from(recordings).all().filter((r) => r.interactionId === visit!.id)).toHaveLength(1);
   });
 
   it('a known caller pops from the contact book the queue names, and its owner agent is offered the call first', async () => {
