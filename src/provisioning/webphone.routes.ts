@@ -33,7 +33,7 @@ const AccountView = Type.Object({
 });
 
 /** The user's WebRTC extension: the one numbered as the user's extension if several are linked. */
-export function webrtcExtensionOf(rows: readonly ExtensionRow[], userId: number, preferred: string | null): ExtensionRow | undefined {
+function webrtcExtensionOf(rows: readonly ExtensionRow[], userId: number, preferred: string | null): ExtensionRow | undefined {
   const mine = rows.filter((r) => r.kind === 'webrtc' && r.userId === userId);
   return mine.find((r) => r.number === preferred) ?? mine.sort((a, b) => (a.number < b.number ? -1 : 1))[0];
 }

@@ -149,3 +149,35 @@ export function sipAnswerOfCause(cause: number): { code: number; reason: string 
   const code = CAUSE_TO_SIP[cause] ?? 603;
   return { code, reason: SIP_REASONS[code]! };
 }
+
+const SIP_TO_CAUSE: Readonly<Record<number, number>> = {
+  302: 23,
+  401: 21,
+  403: 21,
+  404: 1,
+  405: 127,
+  407: 21,
+  408: 18,
+  410: 22,
+  480: 19,
+  483: 19,
+  484: 28,
+  485: 1,
+  486: 17,
+  487: 127,
+  488: 58,
+  500: 38,
+  501: 29,
+  502: 27,
+  503: 34,
+  504: 102,
+  600: 17,
+  603: 21,
+  604: 1,
+  606: 58,
+};
+
+/** The cause of a channel whose INVITE got this final answer from the phone (`ast_sip_hangup_sip2cause` in res_pjsip_session.c). */
+export function causeForSipStatus(status: number): number {
+  return SIP_TO_CAUSE[status] ?? (status >= 500 && status < 600 ? 34 : 127);
+}

@@ -9,7 +9,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
-import { keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { FAKE_MEDIA, keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-desk-1';
 const PASSWORD = 'senha-da-agente-1';
@@ -51,7 +51,7 @@ beforeAll(async () => {
   const applied = await root.must<{ ok: boolean }>('POST', `/api/v1/telephony/apply${tenantQuery}`, {});
   expect(applied.ok).toBe(true);
   await root.must('POST', `/api/v1/contacts${tenantQuery}`, { name: 'Maria Cliente', phones: [{ number: '11987654321' }] });
-  browser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required']);
+  browser = await launchBrowser(FAKE_MEDIA);
   context = await newContext(browser, atende);
   page = await context.newPage();
   problems = watchProblems(page);

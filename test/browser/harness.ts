@@ -103,7 +103,10 @@ export async function startAtende(env: Record<string, string> | ((url: string) =
   return atende;
 }
 
-/** `extraArgs`: e.g. the fake microphone and camera of the webphone's tests. */
+/** Chromium's fake microphone and camera, allowed without asking and playing without a click: for tests with a webphone. */
+export const FAKE_MEDIA = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'];
+
+/** `extraArgs`: e.g. `FAKE_MEDIA`. */
 export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set ATENDE_CHROMIUM)`);
   return chromium.launch({

@@ -9,7 +9,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chooseOption, keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { chooseOption, FAKE_MEDIA, keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-painel-1';
 const PASSWORD = 'senha-do-painel-1';
@@ -50,7 +50,7 @@ beforeAll(async () => {
   expect((await root.must<{ ok: boolean }>('POST', `/api/v1/telephony/apply${q}`, {})).ok).toBe(true);
   ana = await atende.api('ana.agente', PASSWORD);
   // The agent's desk registers its webphone with a fake microphone.
-  browser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required']);
+  browser = await launchBrowser(FAKE_MEDIA);
   page = await (await newContext(browser, atende)).newPage();
   problems = watchProblems(page);
   await logIn(page, 'sara.supervisora', PASSWORD);
@@ -129,6 +129,13 @@ describe('supervisor panel', () => {
     expect(await figure('waiting')).toBe('0');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'supervisor-panel');
+
+    // Ana is in Vendas too, but the customer waited in Suporte: nobody is in service in Vendas.
+    await chooseOption(page, page.getByRole('combobox', { name: 'Fila' }), 'Vendas');
+    await page.getByTestId('in-service').getByText('Ninguém em atendimento nesta fila.').waitFor();
+    expect(await page.getByTestId('in-service').textContent()).not.toContain(CALLER);
+    await chooseOption(page, page.getByRole('combobox', { name: 'Fila' }), 'Suporte');
+    await inService.waitFor();
   });
 
   it('the wallboard shows the queue large and moves on to the next queue', async () => {

@@ -12,7 +12,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
-import { keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { FAKE_MEDIA, keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-1';
 const PASSWORD = 'senha-do-agente-1';
@@ -50,7 +50,7 @@ beforeAll(async () => {
   await root.must('POST', `/api/v1/telephony/outbound-routes${tenantQuery}`, { name: 'Brasil', rules: [{ pattern: '_0XX.', strip: 1 }], trunks: [{ trunkId: trunk.id }] });
   await applyTelephony();
   await root.must('PUT', `/api/v1/emulator/phones/${DESK}`, { registered: true, password: DESK_SECRET, behaviour: 'answer', answerAfterMs: 300 });
-  browser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required']);
+  browser = await launchBrowser(FAKE_MEDIA);
 });
 
 afterEach(async (ctx) => {

@@ -90,6 +90,17 @@ describe('emulator control routes', () => {
     expect((await app.inject({ method: 'POST', url: '/api/v1/emulator/phones/7777/answer' })).statusCode).toBe(404);
   });
 
+  it('a colleague dialling a phone: 404 for an extension that does not exist, 409 for one that is not registered', async () => {
+    const missing = await app.inject({ method: 'POST', url: '/api/v1/emulator/phones/7777/incoming', payload: { from: '1002' } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('not_found');
+    expect((await app.inject({ method: 'PUT', url: '/api/v1/emulator/phones/1003', payload: { registered: false } })).statusCode).toBe(204);
+    const unregistered = await app.inject({ method: 'POST', url: '/api/v1/emulator/phones/1003/incoming', payload: { from: '1002' } });
+    expect(unregistered.statusCode).toBe(409);
+    expect(unregistered.json().error.message).toMatch(/1003 is not registered/);
+    expect((await app.inject({ method: 'PUT', url: '/api/v1/emulator/phones/1003', payload: { registered: true } })).statusCode).toBe(204);
+  });
+
   it('raises and clears span alarms; a call on a red span is refused', async () => {
     expect((await app.inject({ method: 'PUT', url: '/api/v1/emulator/spans/1/alarm', payload: { alarm: 'red' } })).statusCode).toBe(204);
     const refused = await app.inject({ method: 'POST', url: '/api/v1/emulator/calls', payload: { did: '1', from: '2', via: { span: 1 } } });

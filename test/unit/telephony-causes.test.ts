@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { causeForSipStatus } from '../../src/telephony/causes.js';
 import { causeText, classifyCause, sipAnswerOfCause } from '../../src/telephony/index.js';
 
 describe('classifyCause', () => {
@@ -55,7 +56,28 @@ describe('sipAnswerOfCause (what a SIP trunk hears when Asterisk refuses the cal
     [42, 503, 'Service Unavailable'],
     [16, 603, 'Decline'],
     [41, 603, 'Decline'],
+    [22, 410, 'Gone'],
+    [23, 302, 'Moved Temporarily'],
+    [27, 502, 'Bad Gateway'],
+    [28, 484, 'Address Incomplete'],
+    [29, 501, 'Not Implemented'],
   ])('cause %i → %i %s', (cause, code, reason) => {
     expect(sipAnswerOfCause(cause)).toEqual({ code, reason });
+  });
+});
+
+describe('causeForSipStatus (the cause of a channel whose INVITE a phone refused)', () => {
+  it.each([
+    [486, 17],
+    [603, 21],
+    [410, 22],
+    [480, 19],
+    [404, 1],
+    [487, 127],
+    [503, 34],
+    [599, 34],
+    [499, 127],
+  ])('SIP %i → cause %i', (status, cause) => {
+    expect(causeForSipStatus(status)).toBe(cause);
   });
 });

@@ -195,6 +195,7 @@ export const emulatorRoutes: FastifyPluginAsync<EmulatorRoutesOptions> = async (
       schema: { tags, summary: 'An emulated colleague dials a phone directly', params: ExtParams, body: CallPhone, response: { 201: Type.Object({ channelId: Type.String() }) } },
     },
     async (req, reply) => {
+      if (!emu.phones().some((p) => p.ext === req.params.ext)) throw notFound('phone');
       try {
         return await reply.status(201).send(emu.callPhone(req.params.ext, { name: req.body.name ?? '', number: req.body.from }));
       } catch (e) {

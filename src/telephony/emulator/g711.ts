@@ -6,7 +6,7 @@ import { linearToAlaw, linearToUlaw } from './wav.js';
 
 export type G711 = 'PCMU' | 'PCMA';
 
-export function ulawToLinear(byte: number): number {
+function ulawToLinear(byte: number): number {
   const u = ~byte & 0xff;
   const sign = u & 0x80;
   const exponent = (u >> 4) & 0x07;
@@ -15,7 +15,7 @@ export function ulawToLinear(byte: number): number {
   return sign ? -magnitude : magnitude;
 }
 
-export function alawToLinear(byte: number): number {
+function alawToLinear(byte: number): number {
   const a = byte ^ 0x55;
   const sign = a & 0x80;
   const exponent = (a >> 4) & 0x07;

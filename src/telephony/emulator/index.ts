@@ -137,7 +137,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     user: ariUser,
     password: ariPassword,
     logger,
-    sip: { accept: (ws, remote) => webphones?.accept(ws, remote) },
+    sip: { accept: (ws, remote) => webphones?.server.accept(ws, remote) },
   });
   const amiUser = options.ami?.user ?? 'atende';
   const amiSecret = options.ami?.secret ?? 'atende-emulator';

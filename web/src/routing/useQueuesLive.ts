@@ -2,6 +2,7 @@ import { onMounted, onUnmounted, ref } from 'vue';
 import { duration } from '@/kit/format';
 import { api, ok, type Json } from '@/api/client';
 import { subscribe } from '@/events/socket';
+import { SeenCustomers } from './seen';
 
 export type QueueLive = Json<'/api/v1/queues/live', 'get'>['items'][number];
 export type QueueMetrics = Json<'/api/v1/queues/metrics', 'get'>['items'][number];
@@ -15,25 +16,81 @@ const percent = (v: number | null | undefined) => (v === null || v === undefined
 /** Metrics come from every interaction of the day: recomputed at most this often while events arrive. */
 const METRICS_EVERY_MS = 5000;
 
+/** How often customers seen waiting are swept: one gone is forgotten at the second sweep. */
+const SWEEP_EVERY_MS = 60_000;
+
 /**
- * Every queue now, for the supervisor's panel and the wallboard: the REST snapshot, replaced one
- * queue at a time by the `queues` topic's `queue.changed`; today's metrics (service level, ASA,
- * handle time, abandons: the live snapshot has none of them) reloaded after changes; a clock ticking each
- * second so that waits count up between events; and the customers seen waiting by interaction,
- * so that a panel can still name them once an agent has taken them.
+ * Every queue now: the REST snapshot, replaced one queue at a time by the `queues` topic's
+ * `queue.changed`, loaded again when the socket reconnects. Hooks: `queue` hears each queue that
+ * arrives (in a snapshot or an event), `loaded` each snapshot, `changed` each event.
  */
-export function useQueuesLive() {
+export function useQueueSnapshot(hooks: { queue?: (q: QueueLive) => void; loaded?: () => void; changed?: () => void } = {}) {
   const queues = ref<QueueLive[]>([]);
+  const loading = ref(true);
+
+  async function load(): Promise<void> {
+    loading.value = true;
+    try {
+      queues.value = (await ok(api.GET('/api/v1/queues/live'))).items;
+      if (hooks.queue) queues.value.forEach(hooks.queue);
+    } finally {
+      loading.value = false;
+    }
+    hooks.loaded?.();
+  }
+
+  let stop: (() => void) | undefined;
+  onMounted(() => {
+    void load();
+    stop = subscribe(
+      'queues',
+      (m) => {
+        const q = m.data?.queue as QueueLive | undefined;
+        if (m.type !== 'queue.changed' || !q) return;
+        hooks.queue?.(q);
+        const i = queues.value.findIndex((x) => x.queueId === q.queueId);
+        if (i >= 0) queues.value.splice(i, 1, q);
+        else void load();
+        hooks.changed?.();
+      },
+      () => void load(),
+    );
+  });
+  onUnmounted(() => stop?.());
+  return { queues, loading };
+}
+
+/**
+ * Every queue now, for the supervisor's panel and the wallboard: the live snapshot
+ * (`useQueueSnapshot`); today's metrics (service level, ASA, handle time, abandons: the live
+ * snapshot has none of them) reloaded after changes; a clock ticking each second so that waits
+ * count up between events; and the customers seen waiting by interaction, with their queue, so
+ * that a panel can still name them once an agent has taken them. `inService` names the
+ * interactions agents hold now: the customers neither waiting nor held are forgotten.
+ */
+export function useQueuesLive(inService: () => Iterable<string> = () => []) {
   const metrics = ref(new Map<number, QueueMetrics>());
   /** false: reports may not be read (or failed): those figures show as unknown. */
   const metricsOk = ref(true);
-  const loading = ref(true);
   const now = ref(Date.now());
-  const seen = new Map<string, Waiting>();
+  const seen = new SeenCustomers<Waiting>();
 
-  const remember = (q: QueueLive) => {
-    for (const w of q.waiting) seen.set(w.id, w);
+  let metricsTimer: number | undefined;
+  const metricsSoon = () => {
+    if (metricsTimer === undefined) {
+      metricsTimer = window.setTimeout(() => {
+        metricsTimer = undefined;
+        void loadMetrics();
+      }, METRICS_EVERY_MS);
+    }
   };
+  const { queues, loading } = useQueueSnapshot({
+    queue: (q) => seen.remember(q.queueId, q.waiting),
+    loaded: () => void loadMetrics(),
+    changed: metricsSoon,
+  });
+
+  const sweep = () => seen.sweep([...inService(), ...queues.value.flatMap((q) => q.waiting.map((w) => w.id))]);
 
   async function loadMetrics(): Promise<void> {
     const from = new Date();
@@ -49,49 +106,15 @@ export function useQueuesLive() {
     }
   }
 
-  async function load(): Promise<void> {
-    loading.value = true;
-    try {
-      queues.value = (await ok(api.GET('/api/v1/queues/live'))).items;
-      queues.value.forEach(remember);
-    } finally {
-      loading.value = false;
-    }
-    void loadMetrics();
-  }
-
-  let metricsTimer: number | undefined;
-  const metricsSoon = () => {
-    if (metricsTimer === undefined) {
-      metricsTimer = window.setTimeout(() => {
-        metricsTimer = undefined;
-        void loadMetrics();
-      }, METRICS_EVERY_MS);
-    }
-  };
-
-  let stop: (() => void) | undefined;
   let tick: number | undefined;
+  let sweeper: number | undefined;
   onMounted(() => {
-    void load();
     tick = window.setInterval(() => (now.value = Date.now()), 1000);
-    stop = subscribe(
-      'queues',
-      (m) => {
-        const q = m.data?.queue as QueueLive | undefined;
-        if (m.type !== 'queue.changed' || !q) return;
-        remember(q);
-        const i = queues.value.findIndex((x) => x.queueId === q.queueId);
-        if (i >= 0) queues.value.splice(i, 1, q);
-        else void load();
-        metricsSoon();
-      },
-      () => void load(),
-    );
+    sweeper = window.setInterval(sweep, SWEEP_EVERY_MS);
   });
   onUnmounted(() => {
-    stop?.();
     window.clearInterval(tick);
+    window.clearInterval(sweeper);
     window.clearTimeout(metricsTimer);
   });
 
@@ -99,7 +122,7 @@ export function useQueuesLive() {
   const since = (iso: string) => Math.max(0, Math.floor((now.value - Date.parse(iso)) / 1000));
   /** The longest wait now: the earliest arrival still waiting. */
   const longestWait = (q: QueueLive) => (q.waiting.length === 0 ? null : Math.max(...q.waiting.map((w) => since(w.enteredAt))));
-  const customerOf = (interactionId: string) => seen.get(interactionId) ?? null;
+  const customerOf = (interactionId: string) => seen.get(interactionId);
 
   /**
    * A queue's headline figures: live ones from the snapshot, the day's (service level, ASA,
@@ -120,6 +143,6 @@ export function useQueuesLive() {
     ];
   }
 
-  return { queues, metrics, metricsOk, loading, now, since, longestWait, customerOf, figures, reload: load };
+  return { queues, metricsOk, loading, since, customerOf, figures };
 }
 

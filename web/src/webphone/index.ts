@@ -2,7 +2,7 @@ import { defineArea } from '@/kit/area';
 import ptBR from './locales/pt-BR.json';
 import en from './locales/en.json';
 
-/** The webphone: the user's own extension in the browser (server: src/telephony/webphone.routes.ts). */
+/** The webphone: the user's own extension in the browser (server: src/provisioning/webphone.routes.ts). */
 export const webphoneArea = defineArea({
   id: 'webphone',
   screens: [

@@ -7,14 +7,14 @@
  * once it is back, which is how the phone survives a network blip. DTMF goes as RFC 4733
  * events (JsSIP's default is SIP INFO, which a PJSIP endpoint with dtmf_mode=rfc4733 ignores).
  */
-import { reactive, readonly, watch } from 'vue';
+import { computed, reactive, readonly, watch } from 'vue';
 import { C, UA, WebSocketInterface, debug as jssipDebug } from 'jssip';
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { IncomingRTCSessionEvent, OutgoingRTCSessionEvent } from 'jssip/lib/UA';
 import { api, ok, ApiError } from '@/api/client';
 import { session as authSession } from '@/auth/session';
 import { qualityOf, readStats, type CallStats } from './quality';
-import { Ringer, playTestTone } from './sounds';
+import { Ringer, playTestTone, setSink } from './sounds';
 
 export type RegistrationState =
   /** Not started (no account asked for yet, or stopped at logout). */
@@ -86,6 +86,9 @@ const remoteAudio = new Audio();
 remoteAudio.autoplay = true;
 
 export const webphone = readonly(state);
+
+/** Who is calling, as the phone and the agent's desk name them: the caller's name and number, or the number. */
+export const callerLabel = computed(() => (state.call.fromName ? `${state.call.fromName} (${state.call.from})` : state.call.from));
 
 jssipDebug.disable('JsSIP:*');
 
@@ -319,10 +322,4 @@ export async function chooseOutput(id: string): Promise<void> {
 
 export async function testTone(): Promise<void> {
   await playTestTone(state.outputId);
-}
-
-/** Routes an element's sound to a speaker, where the browser allows choosing one. */
-export async function setSink(el: HTMLMediaElement, id: string): Promise<void> {
-  const withSink = el as HTMLMediaElement & { setSinkId?: (id: string) => Promise<void> };
-  if (withSink.setSinkId) await withSink.setSinkId(id).catch(() => undefined);
 }

@@ -5,13 +5,18 @@
  */
 const RING_HZ = 425;
 
+/** Routes an element's sound to a speaker, where the browser allows choosing one. */
+export async function setSink(el: HTMLMediaElement, id: string): Promise<void> {
+  const withSink = el as HTMLMediaElement & { setSinkId?: (id: string) => Promise<void> };
+  if (withSink.setSinkId) await withSink.setSinkId(id).catch(() => undefined);
+}
+
 /** An element playing a Web Audio graph, so that the chosen speaker (setSinkId) applies. */
 function output(ctx: AudioContext, sinkId: string): { node: AudioNode; el: HTMLAudioElement } {
   const dest = ctx.createMediaStreamDestination();
   const el = new Audio();
   el.srcObject = dest.stream;
-  const withSink = el as HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
-  if (sinkId && withSink.setSinkId) void withSink.setSinkId(sinkId).catch(() => undefined);
+  if (sinkId) void setSink(el, sinkId);
   void el.play().catch(() => undefined);
   return { node: dest, el };
 }

@@ -1,17 +1,11 @@
 /**
  * RFC 4733 telephone events (DTMF carried in RTP): decoding what a browser's RTCDTMFSender
- * sends, and encoding, for tests and for the emulator's own digits. An event is one RTP
- * timestamp: several packets with a growing duration, the last three with the end bit.
+ * sends. An event is one RTP timestamp: several packets with a growing duration, the last
+ * three with the end bit.
  * Pure.
  */
 
 const EVENT_CHARS = '0123456789*#ABCD';
-
-export function eventOfDigit(digit: string): number {
-  const i = EVENT_CHARS.indexOf(digit.toUpperCase());
-  if (i < 0) throw new RangeError(`not a DTMF digit: ${digit}`);
-  return i;
-}
 
 export interface TelephoneEvent {
   digit: string;
@@ -28,14 +22,6 @@ export function decodeTelephoneEvent(payload: Buffer): TelephoneEvent | undefine
   if (digit === undefined) return undefined;
   const flags = payload.readUInt8(1);
   return { digit, end: (flags & 0x80) !== 0, volume: flags & 0x3f, duration: payload.readUInt16BE(2) };
-}
-
-export function encodeTelephoneEvent(e: TelephoneEvent): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt8(eventOfDigit(e.digit), 0);
-  b.writeUInt8((e.end ? 0x80 : 0) | (e.volume & 0x3f), 1);
-  b.writeUInt16BE(Math.min(0xffff, e.duration), 2);
-  return b;
 }
 
 /** Turns the packets of a stream into digits: one per event, reported at its first end packet. */

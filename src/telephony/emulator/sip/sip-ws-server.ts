@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { Clock, Timer } from '../../../kernel/clock.js';
+import { causeForSipStatus, sipAnswerOfCause } from '../../causes.js';
 import { challengeHeader, verifyDigest, DEFAULT_REALM, type DigestServer } from './digest.js';
 import {
   cseq,
@@ -41,7 +42,6 @@ import {
 } from './message.js';
 import { Registrar, type AorSettings, type Contact } from './registrar.js';
 import { answerDirection, audioDirection, isHold, rewriteDirection, settleSetup } from './sdp.js';
-import { causeForSipStatus, sipStatusForCause } from './sip-causes.js';
 import { WebRtcLeg, type LegStats, type WebRtcLegOptions } from './webrtc-leg.js';
 
 export const SERVER_AGENT = 'Asterisk PBX 22.10.1';
@@ -87,7 +87,6 @@ export interface SipWsServerOptions {
 interface Connection {
   id: string;
   ws: WebSocket;
-  secure: boolean;
   remote: { host: string; port: number };
 }
 
@@ -148,8 +147,8 @@ export class SipWsServer {
   // ---------------------------------------------------------------- connections
 
   /** A WebSocket upgraded with subprotocol `sip` from `remote`. */
-  accept(ws: WebSocket, remote: { host: string; port: number }, secure: boolean): void {
-    const conn: Connection = { id: `ws-${++this.connectionSeq}`, ws, secure, remote };
+  accept(ws: WebSocket, remote: { host: string; port: number }): void {
+    const conn: Connection = { id: `ws-${++this.connectionSeq}`, ws, remote };
     this.connections.set(conn.id, conn);
     this.log.debug({ connection: conn.id, remote }, 'emulator: SIP WebSocket connected');
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -195,9 +194,9 @@ export class SipWsServer {
     }
   }
 
-  private reply(conn: Connection, req: SipRequest, status: number, opts: { toTag?: string; headers?: [string, string][]; body?: string } = {}): void {
+  private reply(conn: Connection, req: SipRequest, status: number, opts: { reason?: string; toTag?: string; headers?: [string, string][]; body?: string } = {}): void {
     const extra: [string, string][] = [['Server', SERVER_AGENT], ...(opts.headers ?? [])];
-    this.send(conn, responseTo(req, status, reasonOf(status), { toTag: opts.toTag ?? (status > 100 ? token(4) : undefined), headers: extra, ...(opts.body !== undefined ? { body: opts.body } : {}) }));
+    this.send(conn, responseTo(req, status, opts.reason ?? reasonOf(status), { toTag: opts.toTag ?? (status > 100 ? token(4) : undefined), headers: extra, ...(opts.body !== undefined ? { body: opts.body } : {}) }));
   }
 
   // ---------------------------------------------------------------- requests from the phone
@@ -267,7 +266,7 @@ export class SipWsServer {
         userAgent: header(req, 'User-Agent') ?? '',
         connectionId: conn.id,
         source: conn.remote,
-        transport: conn.secure ? 'WSS' : 'WS',
+        transport: 'WS',
         viaAddress: `${via.host}:${via.port ?? 0}`,
       },
       this.clock.now(),
@@ -372,7 +371,7 @@ export class SipWsServer {
     const offered = req.body.trim() === '' ? 'sendrecv' : audioDirection(req.body);
     const held = isHold(offered);
     call.localSdp = rewriteDirection(call.localSdp ?? '', answerDirection(offered));
-    this.reply(conn, req, 200, { toTag: call.localTag, headers: [['Contact', this.contact(conn)], ['Content-Type', 'application/sdp'], ['Allow', ALLOW]], body: call.localSdp });
+    this.reply(conn, req, 200, { toTag: call.localTag, headers: [['Contact', this.contact()], ['Content-Type', 'application/sdp'], ['Allow', ALLOW]], body: call.localSdp });
     if (held !== call.held) {
       call.held = held;
       this.host.hold(call.channelId, held);
@@ -451,7 +450,7 @@ export class SipWsServer {
 
   private ackError(call: Call, res: SipResponse): void {
     const headersOut: [string, string][] = [
-      ['Via', formatVia({ transport: call.conn.secure ? 'WSS' : 'WS', host: this.o.serverHost, params: [['branch', call.inviteBranch ?? branch()], ['rport', '']] })],
+      ['Via', formatVia({ transport: 'WS', host: this.o.serverHost, params: [['branch', call.inviteBranch ?? branch()], ['rport', '']] })],
       ['Max-Forwards', '70'],
       ['From', formatNameAddr(call.local)],
       ['To', header(res, 'To') ?? formatNameAddr(call.remote)],
@@ -462,11 +461,6 @@ export class SipWsServer {
   }
 
   // ---------------------------------------------------------------- what the app does
-
-  /** Is this channel a call on a WebSocket phone? */
-  has(channelId: string): boolean {
-    return this.calls.has(channelId);
-  }
 
   /** Registered contacts of an AOR. */
   contacts(aor: string): Contact[] {
@@ -533,10 +527,10 @@ export class SipWsServer {
           method: 'INVITE',
           uri: contact.uri,
           headers: [
-            ['Via', formatVia({ transport: conn.secure ? 'WSS' : 'WS', host: domain, params: [['rport', ''], ['branch', call.inviteBranch]] })],
+            ['Via', formatVia({ transport: 'WS', host: domain, params: [['rport', ''], ['branch', call.inviteBranch]] })],
             ['From', formatNameAddr(call.local)],
             ['To', formatNameAddr(call.remote)],
-            ['Contact', this.contact(conn)],
+            ['Contact', this.contact()],
             ['Call-ID', call.callId],
             ['CSeq', `${call.inviteSeq} INVITE`],
             ['Allow', ALLOW],
@@ -562,7 +556,7 @@ export class SipWsServer {
     if (!call || call.direction !== 'in' || call.state !== 'offering' || !call.invite) return;
     this.reply(call.conn, call.invite, 200, {
       toTag: call.localTag,
-      headers: [['Contact', this.contact(call.conn)], ['Allow', ALLOW], ['Supported', SUPPORTED], ['Content-Type', 'application/sdp']],
+      headers: [['Contact', this.contact()], ['Allow', ALLOW], ['Supported', SUPPORTED], ['Content-Type', 'application/sdp']],
       body: call.localSdp ?? '',
     });
     call.invite = undefined;
@@ -573,7 +567,7 @@ export class SipWsServer {
   ringing(channelId: string): void {
     const call = this.calls.get(channelId);
     if (!call || call.direction !== 'in' || call.state !== 'offering' || !call.invite) return;
-    this.reply(call.conn, call.invite, 180, { toTag: call.localTag, headers: [['Contact', this.contact(call.conn)]] });
+    this.reply(call.conn, call.invite, 180, { toTag: call.localTag, headers: [['Contact', this.contact()]] });
   }
 
   /** The channel went away on our side (app hangup, ring timeout, the other party): BYE, CANCEL or a final error. */
@@ -592,7 +586,10 @@ export class SipWsServer {
     call.state = 'ended';
     if (!byPhone) {
       if (was === 'up') this.sendInDialog(call, 'BYE', [['Reason', `Q.850;cause=${cause}`]]);
-      else if (call.direction === 'in' && call.invite) this.reply(call.conn, call.invite, sipStatusForCause(cause), { toTag: call.localTag });
+      else if (call.direction === 'in' && call.invite) {
+        const answer = sipAnswerOfCause(cause);
+        this.reply(call.conn, call.invite, answer.code, { reason: answer.reason, toTag: call.localTag });
+      }
       else if (call.direction === 'out' && call.inviteBranch) {
         call.cancelled = true;
         call.state = 'ending';
@@ -601,7 +598,7 @@ export class SipWsServer {
           method: 'CANCEL',
           uri: call.inviteUri ?? call.remoteTarget,
           headers: [
-            ['Via', formatVia({ transport: call.conn.secure ? 'WSS' : 'WS', host: this.o.serverHost, params: [['rport', ''], ['branch', call.inviteBranch]] })],
+            ['Via', formatVia({ transport: 'WS', host: this.o.serverHost, params: [['rport', ''], ['branch', call.inviteBranch]] })],
             ['From', formatNameAddr(call.local)],
             ['To', formatNameAddr({ ...call.remote, params: call.remote.params.filter(([k]) => k !== 'tag') })],
             ['Call-ID', call.callId],
@@ -635,7 +632,7 @@ export class SipWsServer {
       method,
       uri: call.remoteTarget,
       headers: [
-        ['Via', formatVia({ transport: call.conn.secure ? 'WSS' : 'WS', host: this.o.serverHost, params: [['rport', ''], ['branch', branch()]] })],
+        ['Via', formatVia({ transport: 'WS', host: this.o.serverHost, params: [['rport', ''], ['branch', branch()]] })],
         ['From', formatNameAddr(call.local)],
         ['To', formatNameAddr(remote)],
         ['Call-ID', call.callId],
@@ -647,8 +644,8 @@ export class SipWsServer {
     });
   }
 
-  private contact(conn: Connection): string {
-    return `<sip:asterisk@${this.o.serverHost};transport=${conn.secure ? 'wss' : 'ws'}>`;
+  private contact(): string {
+    return `<sip:asterisk@${this.o.serverHost};transport=ws>`;
   }
 
   private findCall(req: SipRequest): Call | undefined {

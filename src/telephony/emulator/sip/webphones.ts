@@ -11,15 +11,14 @@
  * as Asterisk sends no RTP then.
  */
 import type { Logger } from 'pino';
-import type { WebSocket } from 'ws';
 import type { Clock } from '../../../kernel/clock.js';
-import { rms } from '../g711.js';
+import { encodeG711, rms } from '../g711.js';
 import type { AsteriskModel } from '../model.js';
 import { pcmTone } from '../wav.js';
 import type { Contact } from './registrar.js';
 import { DEFAULT_AOR } from './registrar.js';
 import { SipWsServer, type SipHost } from './sip-ws-server.js';
-import { FRAME_MS, FRAME_SAMPLES, type WebRtcLegOptions } from './webrtc-leg.js';
+import { FRAME_MS, FRAME_SAMPLES, type EncodedFrame, type WebRtcLegOptions } from './webrtc-leg.js';
 
 /** A browser's registration, as the emulator's control surface shows it. */
 export interface WebphoneRegistration {
@@ -50,7 +49,16 @@ interface CallMedia {
   lastFrame?: Buffer;
 }
 
-const VOICE = pcmTone(1000, 440, 6000, 100);
+/** The emulated voice, one second of 20 ms frames, encoded once for each codec a browser may take. */
+const VOICE: readonly EncodedFrame[] = (() => {
+  const pcm = pcmTone(1000, 440, 6000, 100);
+  const frames: EncodedFrame[] = [];
+  for (let at = 0; at + FRAME_SAMPLES * 2 <= pcm.length; at += FRAME_SAMPLES * 2) {
+    const frame = pcm.subarray(at, at + FRAME_SAMPLES * 2);
+    frames.push({ PCMU: encodeG711(frame, 'PCMU'), PCMA: encodeG711(frame, 'PCMA') });
+  }
+  return frames;
+})();
 
 export interface WebphonesOptions {
   model: AsteriskModel;
@@ -64,8 +72,9 @@ export interface WebphonesOptions {
 export class Webphones {
   readonly server: SipWsServer;
   private readonly media = new Map<string, CallMedia>();
-  private readonly pump: NodeJS.Timeout;
-  private voiceOffset = 0;
+  /** Runs while a browser has a call: an emulator no browser uses spends nothing on media. */
+  private pump?: NodeJS.Timeout;
+  private voiceFrame = 0;
 
   constructor(private readonly o: WebphonesOptions) {
     const { model } = o;
@@ -81,14 +90,14 @@ export class Webphones {
       },
       placeCall: (aor, dialled) => {
         const { channelId } = browsers.place(aor, dialled);
-        this.media.set(channelId, { aor, digits: '', peakLevel: 0 });
+        this.track(channelId, aor);
         return channelId;
       },
       answered: (id) => browsers.answered(id),
       ringing: (id) => browsers.ringing(id),
       ended: (id, cause) => {
         browsers.ended(id, cause);
-        this.media.delete(id);
+        this.untrack(id);
       },
       hold: (id, held) => browsers.hold(id, held),
       dtmf: (id, digit, durationMs) => {
@@ -108,28 +117,36 @@ export class Webphones {
       registered: (aor) => this.server.contacts(aor).length > 0,
       ring: (channelId, aor, caller) => {
         if (!this.server.ring(channelId, aor, caller)) return false;
-        this.media.set(channelId, { aor, digits: '', peakLevel: 0 });
+        this.track(channelId, aor);
         return true;
       },
       ended: (channelId, cause) => {
         this.server.hangup(channelId, cause);
-        this.media.delete(channelId);
+        this.untrack(channelId);
       },
       ringback: (channelId) => this.server.ringing(channelId),
       answered: (channelId) => this.server.answer(channelId),
     };
+  }
+
+  private track(channelId: string, aor: string): void {
+    this.media.set(channelId, { aor, digits: '', peakLevel: 0 });
+    if (this.pump) return;
     // Media runs in real time, as RTP does; nothing in the call logic waits on it.
     this.pump = setInterval(() => this.tick(), FRAME_MS);
     this.pump.unref();
   }
 
-  accept(ws: WebSocket, remote: { host: string; port: number }): void {
-    this.server.accept(ws, remote, false);
+  private untrack(channelId: string): void {
+    this.media.delete(channelId);
+    if (this.media.size > 0 || !this.pump) return;
+    clearInterval(this.pump);
+    this.pump = undefined;
   }
 
   private tick(): void {
-    const voice = VOICE.subarray(this.voiceOffset * 2, (this.voiceOffset + FRAME_SAMPLES) * 2);
-    this.voiceOffset = (this.voiceOffset + FRAME_SAMPLES) % (VOICE.length / 2);
+    const voice = VOICE[this.voiceFrame]!;
+    this.voiceFrame = (this.voiceFrame + 1) % VOICE.length;
     for (const channelId of this.media.keys()) {
       const leg = this.server.leg(channelId);
       if (!leg) continue;
@@ -172,6 +189,7 @@ export class Webphones {
 
   async close(): Promise<void> {
     clearInterval(this.pump);
+    this.pump = undefined;
     await this.server.close();
   }
 }

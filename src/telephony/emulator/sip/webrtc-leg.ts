@@ -18,9 +18,11 @@ const TELEPHONE_EVENT_PT = 101;
 export interface LegStats {
   packetsSent: number;
   packetsReceived: number;
-  dtmfReceived: number;
   connection: string;
 }
+
+/** A 20 ms frame already encoded for each codec, for a sound sent to many legs. */
+export type EncodedFrame = Readonly<Record<G711, Buffer>>;
 
 export interface WebRtcLegOptions {
   /** Extra host addresses to gather (e.g. `127.0.0.1`, which is left out by default). */
@@ -49,7 +51,7 @@ export class WebRtcLeg {
   private audioListener?: (pcm: Buffer) => void;
   private dtmfListener?: (digit: string, durationMs: number) => void;
   private closed = false;
-  readonly stats: LegStats = { packetsSent: 0, packetsReceived: 0, dtmfReceived: 0, connection: 'new' };
+  readonly stats: LegStats = { packetsSent: 0, packetsReceived: 0, connection: 'new' };
 
   constructor(private readonly options: WebRtcLegOptions = {}) {
     this.pc = new RTCPeerConnection({
@@ -122,10 +124,7 @@ export class WebRtcLeg {
     const pt = rtp.header.payloadType;
     if (pt === this.telephoneEventPt) {
       const digit = this.dtmf.push(rtp.header.timestamp, rtp.payload);
-      if (digit) {
-        this.stats.dtmfReceived++;
-        this.dtmfListener?.(digit.digit, digit.durationMs);
-      }
+      if (digit) this.dtmfListener?.(digit.digit, digit.durationMs);
       return;
     }
     const codec: G711 | undefined = pt === 0 ? 'PCMU' : pt === 8 ? 'PCMA' : undefined;
@@ -141,13 +140,13 @@ export class WebRtcLeg {
   }
 
   /**
-   * One 20 ms frame (160 samples of 16-bit PCM) or nothing (a tick with nothing to play:
-   * Asterisk sends no RTP then, but the timestamp keeps running).
+   * One 20 ms frame (160 samples of 16-bit PCM, or already encoded) or nothing (a tick with
+   * nothing to play: Asterisk sends no RTP then, but the timestamp keeps running).
    */
-  sendFrame(pcm: Buffer | undefined): void {
+  sendFrame(frame: Buffer | EncodedFrame | undefined): void {
     const codec = this.sendCodec();
     if (this.closed || this.stats.connection !== 'connected' || !codec) return;
-    if (!pcm) {
+    if (!frame) {
       this.silentFrames++;
       this.timestamp = (this.timestamp + FRAME_SAMPLES) >>> 0;
       return;
@@ -157,12 +156,8 @@ export class WebRtcLeg {
     const header = new RtpHeader({ payloadType: codec === 'PCMU' ? 0 : 8, sequenceNumber: this.seq, timestamp: this.timestamp, marker });
     this.seq = (this.seq + 1) & 0xffff;
     this.timestamp = (this.timestamp + FRAME_SAMPLES) >>> 0;
-    this.track.writeRtp(new RtpPacket(header, encodeG711(pcm, codec)));
+    this.track.writeRtp(new RtpPacket(header, Buffer.isBuffer(frame) ? encodeG711(frame, codec) : frame[codec]));
     this.stats.packetsSent++;
-  }
-
-  get connected(): boolean {
-    return this.stats.connection === 'connected';
   }
 
   async close(): Promise<void> {
