@@ -1,11 +1,9 @@
-import type { Static } from '@sinclair/typebox';
 import { invalidField } from '../kernel/index.js';
 import { checkPromptRef, type DestinationCatalog, type PromptCatalog } from './catalogs.js';
-import { parseDestination, sameDestination, type Destination } from '../calls/index.js';
+import { sameDestination, type Destination } from '../calls/index.js';
 import { describeLoop, silentLoopThrough } from './flow-graph.logic.js';
 import type { PromptRef } from './ivr.model.js';
 import type { Problem } from './time-condition.logic.js';
-import type { DestinationSchema } from './flows.schemas.js';
 
 /** What the flows resources check their input against, shared by all of them. */
 export interface FlowsContext {
@@ -25,9 +23,6 @@ export function requiredName(name: string): string {
 
 /** The timestamps of a resource row as the API shows them. */
 export const timestamps = (row: { createdAt: number; updatedAt: number }) => ({ createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) });
-
-/** A destination as the API carries it → as the flows use it; a missing id or number is named under `field`. */
-export const toDestination = (d: Static<typeof DestinationSchema>, field: string): Destination => parseDestination(d, field);
 
 export function throwProblem(p: Problem | undefined): void {
   if (p) throw invalidField(p.field, p.message);

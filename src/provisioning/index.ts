@@ -50,7 +50,7 @@ export { normaliseDid } from './telephony.logic.js';
 export type { AsteriskConfigLink, ApplyResult } from './apply.service.js';
 export { TelephonyStatusView } from './status.schemas.js';
 export { telephonyTenantResolver, type CallDirectory } from './call-directory.js';
-export { Destinations, checkDestination, destinationLabel, destinationOf } from './destination.js';
+export { Destinations, checkDestination, destinationColumns, destinationOf, registerDestinationReferrers } from './destination.js';
 
 export interface ProvisioningDeps {
   resources: ResourceContext;

@@ -11,7 +11,8 @@ import { Id, Nullable, Timestamps, closed } from '../http/schemas.js';
 import { invalidField } from '../kernel/index.js';
 import { stamps } from './views.js';
 import type { ResourceDef } from '../resources/index.js';
-import { DestinationBody, DestinationView, destinationColumns, destinationInput, destinationOf } from './destination.js';
+import { destinationFromColumns } from '../calls/index.js';
+import { DestinationBody, DestinationView, destinationColumns, destinationOf } from './destination.js';
 import { assertNumberFree } from './numbering-plan.js';
 import type { PromptCatalog } from './prompts.js';
 
@@ -121,7 +122,7 @@ export const announcementDef = (prompts: PromptCatalog): ResourceDef<typeof anno
     }
     return { name: input.name.trim(), promptIds: input.promptIds, ...dest };
   },
-  toInput: (row) => ({ name: row.name, promptIds: row.promptIds, destination: destinationInput(row) }),
+  toInput: (row) => ({ name: row.name, promptIds: row.promptIds, destination: destinationFromColumns(row) }),
   toView: (row, r) => ({
     name: row.name,
     promptIds: row.promptIds,

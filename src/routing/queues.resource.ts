@@ -8,26 +8,13 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../db/client.js';
 import { contactBooks, pauseTypes, queueMembers, queues, routedInteractions, users } from '../db/schema/index.js';
-import {
-  DestinationBody,
-  DestinationView,
-  ENTITY_OF_KIND,
-  destinationColumns,
-  destinationFromColumns,
-  parseDestination,
-  type DestinationColumns,
-  type DestinationInput,
-} from '../calls/index.js';
-import { checkDestination, destinationOf } from '../provisioning/index.js';
+import { DestinationBody, DestinationView, destinationFromColumns, type DestinationColumns, type DestinationInput } from '../calls/index.js';
+import { destinationColumns, destinationOf, registerDestinationReferrers } from '../provisioning/index.js';
 import { Id, Literals, Nullable, Timestamps, closed } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import type { ReferenceRegistry, ResourceDef, WriteContext } from '../resources/index.js';
 import { checkPriorityRules } from './queue.logic.js';
 import { JOIN_RULES, LEAVE_RULES, STICKY_MODES, STRATEGIES } from './routing.model.js';
-
-/** Where an interaction goes when it leaves the queue without an agent ("mensagem não atendida"): the one destination type. */
-export const QueueDestinationBody = DestinationBody;
-export type QueueDestination = DestinationInput;
 
 export const MemberBody = Type.Object(
   {
@@ -77,7 +64,8 @@ export const QueueBody = Type.Object(
     /** The contact book its callers are looked up in (the screen pop) and created in when unknown; null: the tenant's default book. */
     contactBookId: Type.Optional(Nullable(Id)),
     requireTabulation: Type.Optional(Type.Boolean({ description: 'its interactions are finished only with a tabulation' })),
-    destination: Type.Optional(QueueDestinationBody),
+    /** Where an interaction goes when it leaves the queue without an agent ("mensagem não atendida"). */
+    destination: Type.Optional(DestinationBody),
     members: Type.Optional(Type.Array(MemberBody, { maxItems: 1000 })),
   },
   closed,
@@ -140,11 +128,9 @@ export function membersOf(db: Db, queueIds: readonly number[]): Map<number, Memb
   return out;
 }
 
-function overflowColumns(db: Db, tenantId: number, input: QueueDestination, self: number | undefined): DestinationColumns {
-  const d = parseDestination(input, 'destination');
-  if (d.kind === 'queue' && d.id === self) throw invalidField('destination.id', 'destination.id: a queue cannot overflow into itself');
-  checkDestination(db, tenantId, d, 'destination');
-  return destinationColumns(d);
+function overflowColumns(db: Db, tenantId: number, input: DestinationInput, self: number | undefined): DestinationColumns {
+  if (input.kind === 'queue' && input.id === self) throw invalidField('destination.id', 'destination.id: a queue cannot overflow into itself');
+  return destinationColumns(db, tenantId, input, 'destination');
 }
 
 function checkMembers(w: WriteContext<typeof queues>, members: NonNullable<QueueInput['members']>): void {
@@ -302,14 +288,5 @@ export function registerQueueReferences(references: ReferenceRegistry, db: Db): 
       .all()
       .map((q) => ({ entity: 'queue', id: q.id, name: q.name })),
   );
-  for (const [kind, entity] of Object.entries(ENTITY_OF_KIND)) {
-    references.add(entity, (tenantId, id) =>
-      db
-        .select({ id: queues.id, name: queues.name })
-        .from(queues)
-        .where(and(eq(queues.tenantId, tenantId), eq(queues.destKind, kind), eq(queues.destId, id)))
-        .all()
-        .map((q) => ({ entity: 'queue', id: q.id, name: q.name })),
-    );
-  }
+  registerDestinationReferrers(references, db, queues, 'queue', (q) => q.name);
 }
