@@ -184,8 +184,12 @@ export class FlowRunner implements DestinationRunner {
     return cause;
   }
 
+  /** Direct dial's extensions, read once per IVR visit and only when the caller's digits first need them. */
   private env(tenantId: number): IvrEnvironment {
-    return this.deps.extensions ? { extensions: this.deps.extensions(tenantId) } : {};
+    const load = this.deps.extensions;
+    if (!load) return {};
+    let extensions: ReadonlyMap<string, number> | undefined;
+    return { extensions: () => (extensions ??= load(tenantId)) };
   }
 
   private async timeCondition(call: CallContext, d: Destination): Promise<DestinationOutcome> {
