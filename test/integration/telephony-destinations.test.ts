@@ -261,6 +261,11 @@ describe('bad destinations are refused naming the field', () => {
     ['an external number missing', 'queues', { name: 'X', number: '798', destination: { kind: 'external' } }, 'destination.number'],
     ['a number with letters', 'telephony/inbound-routes', { name: 'X', did: '1130009999', destination: { kind: 'external', number: '0800-ABC' } }, 'destination.number'],
     ['a kind that does not exist', 'queues', { name: 'X', number: '799', destination: { kind: 'fax' } }, 'destination.kind'],
+    ['a hang-up with an id', 'telephony/inbound-routes', { name: 'X', did: '1130009999', destination: { kind: 'hangup', cause: 16, id: 3 } }, 'destination.id'],
+    ['a queue with a number', 'queues', { name: 'X', number: '797', destination: { kind: 'queue', id: 1, number: '123' } }, 'destination.number'],
+    ['an external number with a cause', 'telephony/inbound-routes', { name: 'X', did: '1130009999', destination: { kind: 'external', number: '011987654320', cause: 16 } }, 'destination.cause'],
+    ['a time condition whose exit has a stray number', 'flows/time-conditions', { name: 'X', periods: [], openDestination: { kind: 'hangup', number: '1' }, closedDestination: { kind: 'hangup' } }, 'openDestination.number'],
+    ['an IVR option whose destination has a stray cause', 'flows/ivrs', { name: 'X', definition: { root: 'm', nodes: [{ id: 'm', kind: 'menu', prompt: [{ kind: 'sound', name: 'atende-welcome' }], options: [{ digit: '1', target: { destination: { kind: 'ivr', id: 1, cause: 16 } } }] }] } }, 'definition.nodes.0.options.0.target.destination.cause'],
   ])('%s', async (_what, path, body, field) => {
     const res = await request('POST', path, body);
     expect(res.statusCode).toBe(400);
