@@ -1,7 +1,5 @@
 import { invalidField } from '../kernel/index.js';
 import { checkPromptRef, type DestinationCatalog, type PromptCatalog } from './catalogs.js';
-import { sameDestination, type Destination } from '../calls/index.js';
-import { describeLoop, silentLoopThrough } from './flow-graph.logic.js';
 import type { PromptRef } from './ivr.model.js';
 import type { Problem } from './time-condition.logic.js';
 
@@ -30,13 +28,4 @@ export function throwProblem(p: Problem | undefined): void {
 
 export function checkPrompts(ctx: FlowsContext, tenantId: number, refs: readonly PromptRef[], field: string): void {
   refs.forEach((r, i) => checkPromptRef(ctx.prompts(), tenantId, r, `${field}.${i}`));
-}
-
-/**
- * Refuses a change after which a caller who presses nothing would go round back to `self`
- * (only on update: nothing can point at a row that does not exist yet).
- */
-export function checkNoSilentLoop(ctx: FlowsContext, tenantId: number, self: Destination, exits: Destination[], field: string): void {
-  const loop = silentLoopThrough(self, (d) => (sameDestination(d, self) ? exits : ctx.destinations.silentExits(tenantId, d)));
-  if (loop) throw invalidField(field, `${field}: a caller who presses nothing would go round ${describeLoop(loop)} forever`);
 }

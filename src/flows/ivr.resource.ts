@@ -6,7 +6,7 @@ import { invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
 import { SOUNDS, checkPromptRef } from './catalogs.js';
 import { parseDestination, type Destination } from '../calls/index.js';
-import { checkNoSilentLoop, requiredName, throwProblem, timestamps, type FlowsContext } from './flows-context.js';
+import { requiredName, throwProblem, timestamps, type FlowsContext } from './flows-context.js';
 import type { IvrBody, IvrDefinitionInput, IvrView, NodeTargetSchema } from './flows.schemas.js';
 import { ivrProblem, ivrReferences, silentExits } from './ivr-check.logic.js';
 import type { IvrDefinition, IvrNode, NodeTarget, PromptRef } from './ivr.model.js';
@@ -122,7 +122,7 @@ export function ivrDef(ctx: FlowsContext): ResourceDef<typeof ivrs, IvrInput, Vi
       let version = 1;
       if (w.before) {
         const self: Destination = { kind: 'ivr', id: w.before.id };
-        checkNoSilentLoop(ctx, w.tenantId, self, silentExits(definition), 'definition');
+        ctx.destinations.checkNoSilentLoop(w.tenantId, self, silentExits(definition), 'definition');
         const changed = JSON.stringify(current(w.db, w.before)) !== JSON.stringify(definition);
         version = changed || input.restoredFrom !== undefined ? w.before.version + 1 : w.before.version;
       }

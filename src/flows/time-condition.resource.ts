@@ -4,7 +4,7 @@ import { holidayCalendars, timeConditions } from '../db/schema/index.js';
 import { invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
 import { parseDestination, type Destination } from '../calls/index.js';
-import { checkNoSilentLoop, iso, requiredName, throwProblem, timestamps, type FlowsContext } from './flows-context.js';
+import { iso, requiredName, throwProblem, timestamps, type FlowsContext } from './flows-context.js';
 import type { TimeConditionBody, TimeConditionView } from './flows.schemas.js';
 import { DEFAULT_TIME_ZONE, isCalendarDate, isTimeZone, openHoursProblem, periodsProblem } from './time-condition.logic.js';
 
@@ -89,7 +89,7 @@ export function timeConditionDef(ctx: FlowsContext): ResourceDef<typeof timeCond
       for (const t of targets) ctx.destinations.check(w.tenantId, t.destination, t.field);
       if (w.before) {
         const self: Destination = { kind: 'time_condition', id: w.before.id };
-        checkNoSilentLoop(ctx, w.tenantId, self, targets.map((t) => t.destination), 'openDestination');
+        ctx.destinations.checkNoSilentLoop(w.tenantId, self, targets.map((t) => t.destination), 'openDestination');
       }
       return columns;
     },

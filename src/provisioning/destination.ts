@@ -10,10 +10,13 @@
 import { and, eq } from 'drizzle-orm';
 import {
   ENTITY_OF_KIND,
+  describeLoop,
   destinationColumns as columnsOf,
   destinationFromColumns,
   isRowDestination,
   parseDestination,
+  sameDestination,
+  silentLoopThrough,
   type Destination,
   type DestinationColumns,
   type StoredDestination,
@@ -107,7 +110,7 @@ export function registerDestinationReferrers<T extends DestinationTable>(
 
 /**
  * Destinations as the call-flow resources check and describe them, plus where a caller who
- * presses nothing goes on from each row (the owners register that), for loop checks at save.
+ * presses nothing goes on from each row (the owners register that), for the loop check at save.
  */
 export class Destinations {
   private readonly exits = new Map<RowDestinationKind, (tenantId: number, id: number) => Destination[]>();
@@ -125,5 +128,16 @@ export class Destinations {
 
   silentExits(tenantId: number, d: Destination): Destination[] {
     return isRowDestination(d) ? (this.exits.get(d.kind)?.(tenantId, d.id) ?? []) : [];
+  }
+
+  /**
+   * The one loop check of every save that sets where a row sends a caller who does nothing
+   * (IVRs, time conditions, announcements, queues' overflow): refused with a 400 naming `field`
+   * when, with `self` sending such a caller to `exits`, the caller would come back to `self`.
+   * Only on update: nothing can point at a row that does not exist yet.
+   */
+  checkNoSilentLoop(tenantId: number, self: Destination, exits: Destination[], field: string): void {
+    const loop = silentLoopThrough(self, (d) => (sameDestination(d, self) ? exits : this.silentExits(tenantId, d)));
+    if (loop) throw invalidField(field, `${field}: a caller who presses nothing would go round ${describeLoop(loop)} forever`);
   }
 }

@@ -83,7 +83,7 @@ export function createProvisioning(deps: ProvisioningDeps) {
     inboundRoutes: new ResourceService(inboundRouteDef, resources),
     outboundRoutes: new ResourceService(outboundRouteDef, resources),
     mohClasses: new ResourceService(mohClassDef(prompts), resources),
-    announcements: new ResourceService(announcementDef(prompts), resources),
+    announcements: new ResourceService(announcementDef(prompts, deps.destinations), resources),
     conferences: new ResourceService(conferenceDef, resources),
   };
   // An announcement plays, then goes on by itself: a caller who presses nothing follows it.

@@ -9,7 +9,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../db/client.js';
 import { contactBooks, pauseTypes, queueMembers, queues, routedInteractions, users } from '../db/schema/index.js';
 import { DestinationBody, DestinationView, destinationFromColumns, type DestinationColumns, type DestinationInput } from '../calls/index.js';
-import { destinationColumns, destinationOf, registerDestinationReferrers } from '../provisioning/index.js';
+import { destinationColumns, destinationOf, registerDestinationReferrers, type Destinations } from '../provisioning/index.js';
 import { Id, Literals, Nullable, Timestamps, closed } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import type { ReferenceRegistry, ResourceDef, WriteContext } from '../resources/index.js';
@@ -128,9 +128,11 @@ export function membersOf(db: Db, queueIds: readonly number[]): Map<number, Memb
   return out;
 }
 
-function overflowColumns(db: Db, tenantId: number, input: DestinationInput, self: number | undefined): DestinationColumns {
-  if (input.kind === 'queue' && input.id === self) throw invalidField('destination.id', 'destination.id: a queue cannot overflow into itself');
-  return destinationColumns(db, tenantId, input, 'destination');
+/** The overflow as stored; on update, one that would bring a caller nobody serves back to this queue is refused. */
+function overflowColumns(w: WriteContext<typeof queues>, destinations: Destinations, input: DestinationInput): DestinationColumns {
+  const columns = destinationColumns(w.db, w.tenantId, input, 'destination');
+  if (w.before) destinations.checkNoSilentLoop(w.tenantId, { kind: 'queue', id: w.before.id }, [destinationFromColumns(columns)], 'destination.id');
+  return columns;
 }
 
 function checkMembers(w: WriteContext<typeof queues>, members: NonNullable<QueueInput['members']>): void {
@@ -167,7 +169,7 @@ function settingsOf(row: QueueRow) {
   return rest;
 }
 
-export const queueDef: ResourceDef<typeof queues, QueueInput, QueueViewT> = {
+export const queueDef = (destinations: Destinations): ResourceDef<typeof queues, QueueInput, QueueViewT> => ({
   label: 'queue',
   entity: 'queue',
   table: queues,
@@ -222,7 +224,7 @@ export const queueDef: ResourceDef<typeof queues, QueueInput, QueueViewT> = {
       showOnDesktop: input.showOnDesktop ?? true,
       contactBookId,
       requireTabulation: input.requireTabulation ?? false,
-      ...overflowColumns(w.db, w.tenantId, input.destination ?? { kind: 'hangup' }, w.before?.id),
+      ...overflowColumns(w, destinations, input.destination ?? { kind: 'hangup' }),
     };
   },
   toInput(row, r) {
@@ -276,7 +278,7 @@ export const queueDef: ResourceDef<typeof queues, QueueInput, QueueViewT> = {
     const used = w.db.select({ id: routedInteractions.id }).from(routedInteractions).where(eq(routedInteractions.queueId, row.id)).limit(1).get();
     if (used) throw conflict(`the queue ${row.name} has interactions in its history; deactivate it instead (active: false)`, { field: 'id' });
   },
-};
+});
 
 /** Queues whose overflow goes to a row (another queue, an IVR, an extension…) keep it from being deleted; so do the contact books queues name. */
 export function registerQueueReferences(references: ReferenceRegistry, db: Db): void {

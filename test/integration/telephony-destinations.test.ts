@@ -253,6 +253,32 @@ describe('referential integrity of destinations', () => {
   });
 });
 
+describe('a loop a silent caller would go round is refused at save, whichever row closes it', () => {
+  const refusal = (res: { statusCode: number; json(): { error: { message: string; details: { field: string } } } }) => [res.statusCode, res.json().error.details.field, res.json().error.message];
+
+  it('an announcement leading to a time condition that leads back to it', async () => {
+    const a = await api('POST', 'telephony/announcements', { name: 'Laço', promptIds: [ids.get('prompt')], destination: { kind: 'hangup' } });
+    const tc = await api('POST', 'flows/time-conditions', { name: 'Laço', periods: [{ start: '00:00', end: '24:00' }], openDestination: { kind: 'announcement', id: a.id }, closedDestination: { kind: 'hangup' } });
+    expect(refusal(await request('PATCH', `telephony/announcements/${a.id}`, { destination: { kind: 'time_condition', id: tc.id } }))).toEqual([
+      400,
+      'destination.id',
+      expect.stringContaining(`announcement ${a.id} → time_condition ${tc.id} → announcement ${a.id}`),
+    ]);
+    expect((await api('GET', `telephony/announcements/${a.id}`)).destination).toMatchObject({ kind: 'hangup' });
+  });
+
+  it("a queue overflowing to itself, or to an announcement that leads back to it", async () => {
+    const q = await api('POST', 'queues', { name: 'Laço', number: '720' });
+    const a = await api('POST', 'telephony/announcements', { name: 'Volta', promptIds: [ids.get('prompt')], destination: { kind: 'queue', id: q.id } });
+    expect(refusal(await request('PATCH', `queues/${q.id}`, { destination: { kind: 'queue', id: q.id } }))).toEqual([400, 'destination.id', expect.stringContaining(`queue ${q.id} → queue ${q.id}`)]);
+    expect(refusal(await request('PATCH', `queues/${q.id}`, { destination: { kind: 'announcement', id: a.id } }))).toEqual([
+      400,
+      'destination.id',
+      expect.stringContaining(`queue ${q.id} → announcement ${a.id} → queue ${q.id}`),
+    ]);
+  });
+});
+
 describe('bad destinations are refused naming the field', () => {
   it.each([
     ['an IVR without its id', 'telephony/inbound-routes', { name: 'X', did: '1130009999', destination: { kind: 'ivr' } }, 'destination.id'],
