@@ -113,6 +113,7 @@ export function createModules(deps: ModuleDeps): Modules {
   const flows = new FlowsModule(resources, { dataDir: config.dataDir, destinations });
   const routing = createRouting({
     resources,
+    destinations,
     logger,
     random: deps.random ?? mathRandom,
     events,

@@ -32,11 +32,17 @@ export const DestinationView = Type.Object({
 });
 export type DestinationViewT = Static<typeof DestinationView>;
 
+/** The one field besides `kind` each kind takes; any other is refused rather than dropped unseen. */
+const fieldOfKind = (kind: DestinationInput['kind']): 'number' | 'cause' | 'id' => (kind === 'external' ? 'number' : kind === 'hangup' ? 'cause' : 'id');
+
 /**
- * The destination an input describes, with the field it lacks named (`destination.id`);
- * whether its row exists is the caller's check (src/provisioning/destination.ts).
+ * The destination an input describes, with the field it lacks or should not have named
+ * (`destination.id`); whether its row exists is the caller's check (src/provisioning/destination.ts).
  */
 export function parseDestination(d: DestinationInput, field: string): Destination {
+  const own = fieldOfKind(d.kind);
+  const stray = (['id', 'number', 'cause'] as const).find((f) => f !== own && d[f] !== undefined);
+  if (stray) throw invalidField(`${field}.${stray}`, `${field}.${stray}: a destination of kind ${d.kind} takes no ${stray} (only ${own})`);
   if (d.kind === 'external') {
     if (d.number === undefined) throw invalidField(`${field}.number`, `${field}.number: the external number is required`);
     return { kind: 'external', number: d.number };

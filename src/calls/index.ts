@@ -16,6 +16,7 @@ export * from './calls.model.js';
 export type * from './directory.js';
 export * from './destination.model.js';
 export * from './destination.js';
+export * from './destination-graph.logic.js';
 export { telephonyHandlers, type TelephonyFlowDeps, type TelephonyFlows, type DestinationRunner, type DestinationStep } from './telephony-flows.js';
 export { FEATURE_CODES } from './features.logic.js';
 export * from './stasis-args.js';

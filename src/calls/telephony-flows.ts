@@ -33,7 +33,7 @@ export interface TelephonyFlowDeps {
    * Runs before an inbound call's route (the caller's number normalised and kept, the inbound
    * blacklist): a Q.850 cause refuses the call unanswered.
    */
-  screen?: (call: CallContext) => Promise<number | undefined>;
+  screen: (call: CallContext) => Promise<number | undefined>;
   /** Seconds a phone rings before the call counts as not answered (default 30). */
   ringSeconds?: number;
   /** Seconds an outside number rings (default 60). */
@@ -272,7 +272,7 @@ export function telephonyHandlers(deps: TelephonyFlowDeps): TelephonyFlows {
     async run(call) {
       const entry = call.entry.kind === 'amd' ? call.entry.original : call.entry;
       if (entry.kind !== 'inbound') return;
-      const refused = await deps.screen?.(call);
+      const refused = await deps.screen(call);
       if (refused !== undefined) {
         await call.hangup(refused);
         return;
@@ -300,7 +300,6 @@ export function telephonyHandlers(deps: TelephonyFlowDeps): TelephonyFlows {
         await call.hangup(21);
         return;
       }
-      const from = { number: me.number, name: me.displayName };
       const feature = featureOf(dialled);
       if (feature) {
         switch (feature.kind) {
@@ -345,7 +344,7 @@ export function telephonyHandlers(deps: TelephonyFlowDeps): TelephonyFlows {
         await call.hangup(21);
         return;
       }
-      return connector.dialOutside(call, dialled, me, from);
+      return connector.dialOutside(call, dialled, me, connector.party(call, me));
     },
   };
 

@@ -19,6 +19,8 @@ export interface DestinationCatalog {
   /** Where a caller who presses nothing goes on from this destination (for loop checks). */
   silentExits(tenantId: number, destination: Destination): Destination[];
   registerSilentExits(kind: RowDestinationKind, exits: (tenantId: number, id: number) => Destination[]): void;
+  /** Throws a 400 naming `field` when a caller who presses nothing would go from `self` through `exits` back to it. */
+  checkNoSilentLoop(tenantId: number, self: Destination, exits: Destination[], field: string): void;
 }
 
 /** The tenants' own prompts (uploaded or spoken by the TTS), owned by the prompts module. */

@@ -12,8 +12,7 @@ import { newId, type Logger } from '../kernel/index.js';
 import { TelephonyError, type EventOf, type Media } from '../telephony/call-control.js';
 import { normaliseCallerId } from './caller-id.logic.js';
 import { promptRefMedia, SOUNDS, type PromptCatalog } from './catalogs.js';
-import { describeDestination, type Destination, type DestinationKind } from '../calls/index.js';
-import { MAX_DESTINATION_HOPS } from './flow-graph.logic.js';
+import { describeDestination, MAX_DESTINATION_HOPS, type Destination, type DestinationKind } from '../calls/index.js';
 import type { FlowsModule } from './flows.service.js';
 import { runIvrSession, type PromptResolver } from './ivr-session.js';
 import type { IvrEnvironment, PromptRef } from './ivr.model.js';
@@ -184,8 +183,12 @@ export class FlowRunner implements DestinationRunner {
     return cause;
   }
 
+  /** Direct dial's extensions, read once per IVR visit and only when the caller's digits first need them. */
   private env(tenantId: number): IvrEnvironment {
-    return this.deps.extensions ? { extensions: this.deps.extensions(tenantId) } : {};
+    const load = this.deps.extensions;
+    if (!load) return {};
+    let extensions: ReadonlyMap<string, number> | undefined;
+    return { extensions: () => (extensions ??= load(tenantId)) };
   }
 
   private async timeCondition(call: CallContext, d: Destination): Promise<DestinationOutcome> {

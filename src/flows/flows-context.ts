@@ -1,11 +1,7 @@
-import type { Static } from '@sinclair/typebox';
 import { invalidField } from '../kernel/index.js';
 import { checkPromptRef, type DestinationCatalog, type PromptCatalog } from './catalogs.js';
-import { parseDestination, sameDestination, type Destination } from '../calls/index.js';
-import { describeLoop, silentLoopThrough } from './flow-graph.logic.js';
 import type { PromptRef } from './ivr.model.js';
 import type { Problem } from './time-condition.logic.js';
-import type { DestinationSchema } from './flows.schemas.js';
 
 /** What the flows resources check their input against, shared by all of them. */
 export interface FlowsContext {
@@ -26,22 +22,10 @@ export function requiredName(name: string): string {
 /** The timestamps of a resource row as the API shows them. */
 export const timestamps = (row: { createdAt: number; updatedAt: number }) => ({ createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) });
 
-/** A destination as the API carries it → as the flows use it; a missing id or number is named under `field`. */
-export const toDestination = (d: Static<typeof DestinationSchema>, field: string): Destination => parseDestination(d, field);
-
 export function throwProblem(p: Problem | undefined): void {
   if (p) throw invalidField(p.field, p.message);
 }
 
 export function checkPrompts(ctx: FlowsContext, tenantId: number, refs: readonly PromptRef[], field: string): void {
   refs.forEach((r, i) => checkPromptRef(ctx.prompts(), tenantId, r, `${field}.${i}`));
-}
-
-/**
- * Refuses a change after which a caller who presses nothing would go round back to `self`
- * (only on update: nothing can point at a row that does not exist yet).
- */
-export function checkNoSilentLoop(ctx: FlowsContext, tenantId: number, self: Destination, exits: Destination[], field: string): void {
-  const loop = silentLoopThrough(self, (d) => (sameDestination(d, self) ? exits : ctx.destinations.silentExits(tenantId, d)));
-  if (loop) throw invalidField(field, `${field}: a caller who presses nothing would go round ${describeLoop(loop)} forever`);
 }

@@ -11,7 +11,6 @@ export * from './ivr-sim.logic.js';
 export * from './survey.model.js';
 export * from './survey.logic.js';
 export * from './ivr-check.logic.js';
-export * from './flow-graph.logic.js';
 export * from './caller-id.logic.js';
 export * from './catalogs.js';
 export { FlowsModule } from './flows.service.js';

@@ -148,7 +148,7 @@ class Step {
   }
 
   extensionStartsWith(prefix: string): boolean {
-    for (const number of this.env.extensions?.keys() ?? []) if (number.startsWith(prefix)) return true;
+    for (const number of this.env.extensions?.().keys() ?? []) if (number.startsWith(prefix)) return true;
     return false;
   }
 
@@ -166,7 +166,7 @@ class Step {
   }
 
   directDial(digits: string): void {
-    const id = this.env.extensions?.get(digits);
+    const id = this.env.extensions?.().get(digits);
     if (id === undefined) return this.fail('invalid');
     this.commands.push({ type: 'trace', trace: { event: 'direct_dial', node: this.state.node, digits } });
     this.exit({ kind: 'extension', id });

@@ -164,6 +164,9 @@ export interface IvrStep {
 
 /** What the machine needs to know besides the definition. */
 export interface IvrEnvironment {
-  /** Extensions direct dial may reach: number → extension id. None: direct dial reaches nothing. */
-  extensions?: ReadonlyMap<string, number>;
+  /**
+   * Extensions direct dial may reach, number → extension id, asked for only when the caller's
+   * digits need them (most calls never dial one). None: direct dial reaches nothing.
+   */
+  extensions?: () => ReadonlyMap<string, number>;
 }

@@ -5,8 +5,8 @@ import type { Db } from '../db/client.js';
 import { invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
 import { SOUNDS, checkPromptRef } from './catalogs.js';
-import type { Destination } from '../calls/index.js';
-import { checkNoSilentLoop, requiredName, throwProblem, timestamps, toDestination, type FlowsContext } from './flows-context.js';
+import { parseDestination, type Destination } from '../calls/index.js';
+import { requiredName, throwProblem, timestamps, type FlowsContext } from './flows-context.js';
 import type { IvrBody, IvrDefinitionInput, IvrView, NodeTargetSchema } from './flows.schemas.js';
 import { ivrProblem, ivrReferences, silentExits } from './ivr-check.logic.js';
 import type { IvrDefinition, IvrNode, NodeTarget, PromptRef } from './ivr.model.js';
@@ -21,7 +21,7 @@ const sound = (name: string): PromptRef[] => [{ kind: 'sound', name }];
 const HANG_UP: NodeTarget = { destination: { kind: 'hangup', cause: 16 } };
 
 /** `field`: where the target sits (`definition.nodes.0.next`), to name a destination's missing id or number. */
-const target = (t: Static<typeof NodeTargetSchema>, field: string): NodeTarget => ('node' in t ? { node: t.node } : { destination: toDestination(t.destination, `${field}.destination`) });
+const target = (t: Static<typeof NodeTargetSchema>, field: string): NodeTarget => ('node' in t ? { node: t.node } : { destination: parseDestination(t.destination, `${field}.destination`) });
 
 /** Fills every default in, so that a stored version never changes meaning when defaults do. */
 export function normaliseIvr(input: IvrDefinitionInput): IvrDefinition {
@@ -122,7 +122,7 @@ export function ivrDef(ctx: FlowsContext): ResourceDef<typeof ivrs, IvrInput, Vi
       let version = 1;
       if (w.before) {
         const self: Destination = { kind: 'ivr', id: w.before.id };
-        checkNoSilentLoop(ctx, w.tenantId, self, silentExits(definition), 'definition');
+        ctx.destinations.checkNoSilentLoop(w.tenantId, self, silentExits(definition), 'definition');
         const changed = JSON.stringify(current(w.db, w.before)) !== JSON.stringify(definition);
         version = changed || input.restoredFrom !== undefined ? w.before.version + 1 : w.before.version;
       }

@@ -3,8 +3,8 @@ import { and, eq } from 'drizzle-orm';
 import { holidayCalendars, timeConditions } from '../db/schema/index.js';
 import { invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
-import type { Destination } from '../calls/index.js';
-import { checkNoSilentLoop, iso, requiredName, throwProblem, timestamps, toDestination, type FlowsContext } from './flows-context.js';
+import { parseDestination, type Destination } from '../calls/index.js';
+import { iso, requiredName, throwProblem, timestamps, type FlowsContext } from './flows-context.js';
 import type { TimeConditionBody, TimeConditionView } from './flows.schemas.js';
 import { DEFAULT_TIME_ZONE, isCalendarDate, isTimeZone, openHoursProblem, periodsProblem } from './time-condition.logic.js';
 
@@ -56,7 +56,7 @@ export function timeConditionDef(ctx: FlowsContext): ResourceDef<typeof timeCond
         if (first !== undefined) throw invalidField(`exceptions.${i}.date`, `exceptions.${i}.date: ${e.date} is already exception ${first}`);
         seen.set(e.date, i);
         throwProblem(openHoursProblem(e.openHours ?? [], `exceptions.${i}`));
-        return { date: e.date, name: e.name.trim(), openHours: e.openHours ?? [], destination: e.destination ? toDestination(e.destination, `exceptions.${i}.destination`) : null };
+        return { date: e.date, name: e.name.trim(), openHours: e.openHours ?? [], destination: e.destination ? parseDestination(e.destination, `exceptions.${i}.destination`) : null };
       });
       const calendarId = input.calendarId ?? null;
       if (calendarId !== null) {
@@ -79,9 +79,9 @@ export function timeConditionDef(ctx: FlowsContext): ResourceDef<typeof timeCond
         periods: input.periods,
         exceptions,
         calendarId,
-        openDestination: toDestination(input.openDestination, 'openDestination'),
-        closedDestination: toDestination(input.closedDestination, 'closedDestination'),
-        holidayDestination: input.holidayDestination ? toDestination(input.holidayDestination, 'holidayDestination') : null,
+        openDestination: parseDestination(input.openDestination, 'openDestination'),
+        closedDestination: parseDestination(input.closedDestination, 'closedDestination'),
+        holidayDestination: input.holidayDestination ? parseDestination(input.holidayDestination, 'holidayDestination') : null,
         overrideState: override?.state ?? null,
         overrideUntil,
       };
@@ -89,7 +89,7 @@ export function timeConditionDef(ctx: FlowsContext): ResourceDef<typeof timeCond
       for (const t of targets) ctx.destinations.check(w.tenantId, t.destination, t.field);
       if (w.before) {
         const self: Destination = { kind: 'time_condition', id: w.before.id };
-        checkNoSilentLoop(ctx, w.tenantId, self, targets.map((t) => t.destination), 'openDestination');
+        ctx.destinations.checkNoSilentLoop(w.tenantId, self, targets.map((t) => t.destination), 'openDestination');
       }
       return columns;
     },

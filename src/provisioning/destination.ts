@@ -9,10 +9,14 @@
  */
 import { and, eq } from 'drizzle-orm';
 import {
+  ENTITY_OF_KIND,
+  describeLoop,
   destinationColumns as columnsOf,
   destinationFromColumns,
   isRowDestination,
   parseDestination,
+  sameDestination,
+  silentLoopThrough,
   type Destination,
   type DestinationColumns,
   type StoredDestination,
@@ -21,10 +25,11 @@ import {
   type RowDestinationKind,
 } from '../calls/index.js';
 import type { Db } from '../db/client.js';
-import { announcements, conferences, extensions, ivrs, queues, timeConditions, voicemailBoxes } from '../db/schema/index.js';
+import { announcements, conferences, extensions, ivrs, queues, timeConditions, voicemailBoxes, type inboundRoutes } from '../db/schema/index.js';
 import { invalidField } from '../kernel/index.js';
+import type { ReferenceRegistry } from '../resources/index.js';
 
-export { DestinationBody, DestinationView, ENTITY_OF_KIND, type Destination, type DestinationInput, type DestinationViewT } from '../calls/index.js';
+export { DestinationBody, DestinationView, type DestinationInput, type DestinationViewT } from '../calls/index.js';
 
 type Target = { table: typeof extensions | typeof announcements | typeof conferences | typeof ivrs | typeof timeConditions | typeof voicemailBoxes | typeof queues; noun: string; label: (r: Record<string, unknown>) => string };
 
@@ -63,7 +68,7 @@ export function destinationColumns(db: Db, tenantId: number, input: DestinationI
 }
 
 /** What the admin calls a destination: `IVR Atendimento`, `extension 1001 (Ana)`, `hang up (cause 16)`. */
-export function destinationLabel(db: Db, tenantId: number, d: Destination): string {
+function destinationLabel(db: Db, tenantId: number, d: Destination): string {
   if (d.kind === 'external') return `external number ${d.number}`;
   if (d.kind === 'hangup') return `hang up (cause ${d.cause ?? 16})`;
   const row = targetRow(db, d.kind, tenantId, d.id);
@@ -76,14 +81,36 @@ export function destinationOf(db: Db, tenantId: number, c: StoredDestination): D
   return { ...d, label: destinationLabel(db, tenantId, d) };
 }
 
-/** The same destination as an input (for merging a patch over the current row). */
-export function destinationInput(c: StoredDestination): DestinationInput {
-  return destinationFromColumns(c);
+/** The resources that keep their destination in the four columns (`dest_kind`, `dest_id`…). */
+type DestinationTable = typeof inboundRoutes | typeof announcements | typeof queues;
+
+/**
+ * Registers `entity`'s rows (of `table`) as referrers of whatever row their destination names,
+ * for every kind, so that deleting that row is refused with their list; `name` is how a
+ * referrer is listed.
+ */
+export function registerDestinationReferrers<T extends DestinationTable>(
+  registry: ReferenceRegistry,
+  db: Db,
+  table: T,
+  entity: string,
+  name: (row: T['$inferSelect']) => string,
+): void {
+  const t = table as DestinationTable;
+  for (const [kind, target] of Object.entries(ENTITY_OF_KIND) as [RowDestinationKind, string][]) {
+    registry.add(target, (tenantId, id) =>
+      (db.select().from(t).where(and(eq(t.tenantId, tenantId), eq(t.destKind, kind), eq(t.destId, id))).all() as T['$inferSelect'][]).map((r) => ({
+        entity,
+        id: r.id,
+        name: name(r),
+      })),
+    );
+  }
 }
 
 /**
  * Destinations as the call-flow resources check and describe them, plus where a caller who
- * presses nothing goes on from each row (the owners register that), for loop checks at save.
+ * presses nothing goes on from each row (the owners register that), for the loop check at save.
  */
 export class Destinations {
   private readonly exits = new Map<RowDestinationKind, (tenantId: number, id: number) => Destination[]>();
@@ -94,10 +121,6 @@ export class Destinations {
     checkDestination(this.db, tenantId, d, field);
   }
 
-  describe(tenantId: number, d: Destination): string {
-    return destinationLabel(this.db, tenantId, d);
-  }
-
   /** `exits` tells where a row of `kind` sends a caller who does nothing (IVR timeouts, a time condition's exits, an announcement's "then"). */
   registerSilentExits(kind: RowDestinationKind, exits: (tenantId: number, id: number) => Destination[]): void {
     this.exits.set(kind, exits);
@@ -105,5 +128,16 @@ export class Destinations {
 
   silentExits(tenantId: number, d: Destination): Destination[] {
     return isRowDestination(d) ? (this.exits.get(d.kind)?.(tenantId, d.id) ?? []) : [];
+  }
+
+  /**
+   * The one loop check of every save that sets where a row sends a caller who does nothing
+   * (IVRs, time conditions, announcements, queues' overflow): refused with a 400 naming `field`
+   * when, with `self` sending such a caller to `exits`, the caller would come back to `self`.
+   * Only on update: nothing can point at a row that does not exist yet.
+   */
+  checkNoSilentLoop(tenantId: number, self: Destination, exits: Destination[], field: string): void {
+    const loop = silentLoopThrough(self, (d) => (sameDestination(d, self) ? exits : this.silentExits(tenantId, d)));
+    if (loop) throw invalidField(field, `${field}: a caller who presses nothing would go round ${describeLoop(loop)} forever`);
   }
 }

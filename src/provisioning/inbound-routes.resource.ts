@@ -10,7 +10,8 @@ import { Timestamps, closed } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import { stamps } from './views.js';
 import type { ResourceDef } from '../resources/index.js';
-import { DestinationBody, DestinationView, destinationColumns, destinationInput, destinationOf, type DestinationViewT } from './destination.js';
+import { destinationFromColumns } from '../calls/index.js';
+import { DestinationBody, DestinationView, destinationColumns, destinationOf, type DestinationViewT } from './destination.js';
 import { checkPattern } from './dial-pattern.logic.js';
 import { normaliseDid } from './telephony.logic.js';
 
@@ -75,7 +76,7 @@ export const inboundRouteDef: ResourceDef<typeof inboundRoutes, InboundRouteInpu
     description: row.description,
     did: row.did,
     cidPattern: row.cidPattern,
-    destination: destinationInput(row),
+    destination: destinationFromColumns(row),
   }),
   toView: (row, r) => ({
     name: row.name,

@@ -50,7 +50,7 @@ export { normaliseDid } from './telephony.logic.js';
 export type { AsteriskConfigLink, ApplyResult } from './apply.service.js';
 export { TelephonyStatusView } from './status.schemas.js';
 export { telephonyTenantResolver, type CallDirectory } from './call-directory.js';
-export { Destinations, checkDestination, destinationLabel, destinationOf } from './destination.js';
+export { Destinations, checkDestination, destinationColumns, destinationOf, registerDestinationReferrers } from './destination.js';
 
 export interface ProvisioningDeps {
   resources: ResourceContext;
@@ -83,7 +83,7 @@ export function createProvisioning(deps: ProvisioningDeps) {
     inboundRoutes: new ResourceService(inboundRouteDef, resources),
     outboundRoutes: new ResourceService(outboundRouteDef, resources),
     mohClasses: new ResourceService(mohClassDef(prompts), resources),
-    announcements: new ResourceService(announcementDef(prompts), resources),
+    announcements: new ResourceService(announcementDef(prompts, deps.destinations), resources),
     conferences: new ResourceService(conferenceDef, resources),
   };
   // An announcement plays, then goes on by itself: a caller who presses nothing follows it.

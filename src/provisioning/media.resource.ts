@@ -3,15 +3,14 @@
  * Atende. Prompts (the audio) belong to the prompts module and are named by id through the
  * `PromptCatalog`.
  */
-import { and, eq } from 'drizzle-orm';
 import { Type, type Static } from '@sinclair/typebox';
-import type { Db } from '../db/client.js';
 import { announcements, conferences, mohClasses } from '../db/schema/index.js';
 import { Id, Nullable, Timestamps, closed } from '../http/schemas.js';
 import { invalidField } from '../kernel/index.js';
 import { stamps } from './views.js';
 import type { ResourceDef } from '../resources/index.js';
-import { DestinationBody, DestinationView, destinationColumns, destinationInput, destinationOf } from './destination.js';
+import { destinationFromColumns } from '../calls/index.js';
+import { DestinationBody, DestinationView, destinationColumns, destinationOf, type Destinations } from './destination.js';
 import { assertNumberFree } from './numbering-plan.js';
 import type { PromptCatalog } from './prompts.js';
 
@@ -93,20 +92,7 @@ export const AnnouncementView = Type.Object({
 });
 export type AnnouncementViewT = Static<typeof AnnouncementView>;
 
-/** Following announcement → announcement from `start`: does it come back to `start`? */
-function leadsBackTo(db: Db, tenantId: number, start: number, next: number | null): boolean {
-  const seen = new Set<number>();
-  let current = next;
-  while (current !== null && !seen.has(current)) {
-    if (current === start) return true;
-    seen.add(current);
-    const row = db.select().from(announcements).where(and(eq(announcements.id, current), eq(announcements.tenantId, tenantId))).get();
-    current = row && row.destKind === 'announcement' ? row.destId : null;
-  }
-  return false;
-}
-
-export const announcementDef = (prompts: PromptCatalog): ResourceDef<typeof announcements, AnnouncementInput, AnnouncementViewT> => ({
+export const announcementDef = (prompts: PromptCatalog, destinations: Destinations): ResourceDef<typeof announcements, AnnouncementInput, AnnouncementViewT> => ({
   label: 'announcement',
   entity: 'announcement',
   table: announcements,
@@ -116,12 +102,10 @@ export const announcementDef = (prompts: PromptCatalog): ResourceDef<typeof anno
   toColumns(input, w) {
     checkPrompts(prompts, w.tenantId, input.promptIds, 'promptIds');
     const dest = destinationColumns(w.db, w.tenantId, input.destination, 'destination');
-    if (w.before && dest.destKind === 'announcement' && leadsBackTo(w.db, w.tenantId, w.before.id, dest.destId)) {
-      throw invalidField('destination.id', 'destination.id: the announcements would lead back to this one and play for ever');
-    }
+    if (w.before) destinations.checkNoSilentLoop(w.tenantId, { kind: 'announcement', id: w.before.id }, [destinationFromColumns(dest)], 'destination.id');
     return { name: input.name.trim(), promptIds: input.promptIds, ...dest };
   },
-  toInput: (row) => ({ name: row.name, promptIds: row.promptIds, destination: destinationInput(row) }),
+  toInput: (row) => ({ name: row.name, promptIds: row.promptIds, destination: destinationFromColumns(row) }),
   toView: (row, r) => ({
     name: row.name,
     promptIds: row.promptIds,

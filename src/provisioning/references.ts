@@ -8,30 +8,13 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { announcements, e1Spans, extensions, inboundRoutes, mohClasses } from '../db/schema/index.js';
-import type { ReferenceRegistry, Referrer } from '../resources/index.js';
-import { ENTITY_OF_KIND, type RowDestinationKind } from '../calls/index.js';
+import type { ReferenceRegistry } from '../resources/index.js';
+import { registerDestinationReferrers } from './destination.js';
 import { routesRestrictedTo, routesTimedBy, routesUsing } from './outbound-routes.resource.js';
 
-function destinationReferrers(db: Db, kind: RowDestinationKind, tenantId: number, id: number): Referrer[] {
-  const routes = db
-    .select()
-    .from(inboundRoutes)
-    .where(and(eq(inboundRoutes.tenantId, tenantId), eq(inboundRoutes.destKind, kind), eq(inboundRoutes.destId, id)))
-    .all()
-    .map((r) => ({ entity: 'inbound_route', id: r.id, name: `${r.name} (DID ${r.did})` }));
-  const anns = db
-    .select()
-    .from(announcements)
-    .where(and(eq(announcements.tenantId, tenantId), eq(announcements.destKind, kind), eq(announcements.destId, id)))
-    .all()
-    .map((a) => ({ entity: 'announcement', id: a.id, name: a.name }));
-  return [...routes, ...anns];
-}
-
 export function registerReferences(registry: ReferenceRegistry, db: Db): void {
-  for (const [kind, entity] of Object.entries(ENTITY_OF_KIND) as [RowDestinationKind, string][]) {
-    registry.add(entity, (tenantId, id) => destinationReferrers(db, kind, tenantId, id));
-  }
+  registerDestinationReferrers(registry, db, inboundRoutes, 'inbound_route', (r) => `${r.name} (DID ${r.did})`);
+  registerDestinationReferrers(registry, db, announcements, 'announcement', (a) => a.name);
   registry.add('extension', (tenantId, id) => {
     const ext = db.select().from(extensions).where(eq(extensions.id, id)).get();
     return ext ? routesRestrictedTo(db, tenantId, ext.number).map((r) => ({ entity: 'outbound_route', id: r.id, name: r.name })) : [];

@@ -3,13 +3,10 @@
  * the routing API. Other modules import routing/ only from here.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { EventPublisher, Logger, Random } from '../kernel/index.js';
-import type { ResourceContext } from '../resources/index.js';
 import { recordingsRoutes } from './recordings.routes.js';
 import { RecordingsService } from './recordings.service.js';
-import type { CallerDirectory } from './routing.model.js';
 import { routingRoutes } from './routing.routes.js';
-import { RoutingService } from './routing.service.js';
+import { RoutingService, type RoutingDeps } from './routing.service.js';
 
 export * from './routing.model.js';
 export type * from './acd.model.js';
@@ -19,16 +16,9 @@ export { RoutingService, agentView, type AgentView } from './routing.service.js'
 export { QueueVoice, type QueueCallOutcome } from './voice.service.js';
 export type { RecordingsService, RecordingView } from './recordings.service.js';
 
-export interface RoutingModuleDeps {
-  resources: ResourceContext;
-  logger: Logger;
-  random: Random;
-  events: EventPublisher;
-  timeZone: string;
+export interface RoutingModuleDeps extends RoutingDeps {
   /** Where recordings are kept (under `recordings/`). */
   dataDir: string;
-  /** The CRM's screen pop, in the contact book each queue names. */
-  callers?: CallerDirectory;
 }
 
 export interface RoutingModule {

@@ -8,26 +8,13 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../db/client.js';
 import { contactBooks, pauseTypes, queueMembers, queues, routedInteractions, users } from '../db/schema/index.js';
-import {
-  DestinationBody,
-  DestinationView,
-  ENTITY_OF_KIND,
-  destinationColumns,
-  destinationFromColumns,
-  parseDestination,
-  type DestinationColumns,
-  type DestinationInput,
-} from '../calls/index.js';
-import { checkDestination, destinationOf } from '../provisioning/index.js';
+import { DestinationBody, DestinationView, destinationFromColumns, type DestinationColumns, type DestinationInput } from '../calls/index.js';
+import { destinationColumns, destinationOf, registerDestinationReferrers, type Destinations } from '../provisioning/index.js';
 import { Id, Literals, Nullable, Timestamps, closed } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import type { ReferenceRegistry, ResourceDef, WriteContext } from '../resources/index.js';
 import { checkPriorityRules } from './queue.logic.js';
 import { JOIN_RULES, LEAVE_RULES, STICKY_MODES, STRATEGIES } from './routing.model.js';
-
-/** Where an interaction goes when it leaves the queue without an agent ("mensagem não atendida"): the one destination type. */
-export const QueueDestinationBody = DestinationBody;
-export type QueueDestination = DestinationInput;
 
 export const MemberBody = Type.Object(
   {
@@ -77,7 +64,8 @@ export const QueueBody = Type.Object(
     /** The contact book its callers are looked up in (the screen pop) and created in when unknown; null: the tenant's default book. */
     contactBookId: Type.Optional(Nullable(Id)),
     requireTabulation: Type.Optional(Type.Boolean({ description: 'its interactions are finished only with a tabulation' })),
-    destination: Type.Optional(QueueDestinationBody),
+    /** Where an interaction goes when it leaves the queue without an agent ("mensagem não atendida"). */
+    destination: Type.Optional(DestinationBody),
     members: Type.Optional(Type.Array(MemberBody, { maxItems: 1000 })),
   },
   closed,
@@ -140,11 +128,11 @@ export function membersOf(db: Db, queueIds: readonly number[]): Map<number, Memb
   return out;
 }
 
-function overflowColumns(db: Db, tenantId: number, input: QueueDestination, self: number | undefined): DestinationColumns {
-  const d = parseDestination(input, 'destination');
-  if (d.kind === 'queue' && d.id === self) throw invalidField('destination.id', 'destination.id: a queue cannot overflow into itself');
-  checkDestination(db, tenantId, d, 'destination');
-  return destinationColumns(d);
+/** The overflow as stored; on update, one that would bring a caller nobody serves back to this queue is refused. */
+function overflowColumns(w: WriteContext<typeof queues>, destinations: Destinations, input: DestinationInput): DestinationColumns {
+  const columns = destinationColumns(w.db, w.tenantId, input, 'destination');
+  if (w.before) destinations.checkNoSilentLoop(w.tenantId, { kind: 'queue', id: w.before.id }, [destinationFromColumns(columns)], 'destination.id');
+  return columns;
 }
 
 function checkMembers(w: WriteContext<typeof queues>, members: NonNullable<QueueInput['members']>): void {
@@ -181,7 +169,7 @@ function settingsOf(row: QueueRow) {
   return rest;
 }
 
-export const queueDef: ResourceDef<typeof queues, QueueInput, QueueViewT> = {
+export const queueDef = (destinations: Destinations): ResourceDef<typeof queues, QueueInput, QueueViewT> => ({
   label: 'queue',
   entity: 'queue',
   table: queues,
@@ -236,7 +224,7 @@ export const queueDef: ResourceDef<typeof queues, QueueInput, QueueViewT> = {
       showOnDesktop: input.showOnDesktop ?? true,
       contactBookId,
       requireTabulation: input.requireTabulation ?? false,
-      ...overflowColumns(w.db, w.tenantId, input.destination ?? { kind: 'hangup' }, w.before?.id),
+      ...overflowColumns(w, destinations, input.destination ?? { kind: 'hangup' }),
     };
   },
   toInput(row, r) {
@@ -290,7 +278,7 @@ export const queueDef: ResourceDef<typeof queues, QueueInput, QueueViewT> = {
     const used = w.db.select({ id: routedInteractions.id }).from(routedInteractions).where(eq(routedInteractions.queueId, row.id)).limit(1).get();
     if (used) throw conflict(`the queue ${row.name} has interactions in its history; deactivate it instead (active: false)`, { field: 'id' });
   },
-};
+});
 
 /** Queues whose overflow goes to a row (another queue, an IVR, an extension…) keep it from being deleted; so do the contact books queues name. */
 export function registerQueueReferences(references: ReferenceRegistry, db: Db): void {
@@ -302,14 +290,5 @@ export function registerQueueReferences(references: ReferenceRegistry, db: Db): 
       .all()
       .map((q) => ({ entity: 'queue', id: q.id, name: q.name })),
   );
-  for (const [kind, entity] of Object.entries(ENTITY_OF_KIND)) {
-    references.add(entity, (tenantId, id) =>
-      db
-        .select({ id: queues.id, name: queues.name })
-        .from(queues)
-        .where(and(eq(queues.tenantId, tenantId), eq(queues.destKind, kind), eq(queues.destId, id)))
-        .all()
-        .map((q) => ({ entity: 'queue', id: q.id, name: q.name })),
-    );
-  }
+  registerDestinationReferrers(references, db, queues, 'queue', (q) => q.name);
 }

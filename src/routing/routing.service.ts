@@ -28,6 +28,7 @@ import type { DisplayState } from './agent.logic.js';
 import { occupancy, queueMetrics, type SlVariant } from './metrics.logic.js';
 import type { AcdSink, AgentNoticeCode, AgentSnapshot, InteractionRecord, OfferRecord } from './acd.model.js';
 import { AcdEngine, type AgentResult, type QueueSnapshot } from './acd.service.js';
+import type { Destinations } from '../provisioning/index.js';
 import { queueDef, registerQueueReferences, type QueueInput, type QueueViewT } from './queues.resource.js';
 import { RoutingRepo, type AgentSettings, type QueueRow, type UserRow } from './routing.repo.js';
 import { agentKey, contactRegistered, type AgentProfile, type CallerDirectory, type QueueSettings } from './routing.model.js';
@@ -50,6 +51,8 @@ export interface RoutingDeps {
   queueEventDelayMs?: number;
   /** The CRM's screen pop, in the contact book each queue names. */
   callers?: CallerDirectory;
+  /** Destinations of every kind, for the loop check of a queue's overflow (shared with call flows). */
+  destinations: Destinations;
 }
 
 export const queueSettingsOf = (r: QueueRow): QueueSettings => ({
@@ -157,7 +160,7 @@ export class RoutingService {
     this.clock = resources.clock;
     this.log = deps.logger.child({ component: 'routing' });
     this.repo = new RoutingRepo(resources.database);
-    this.queues = new ResourceService(queueDef, resources);
+    this.queues = new ResourceService(queueDef(deps.destinations), resources);
     registerQueueReferences(resources.references, resources.database.db);
     const sink = new RoutingSink(this.repo, deps.events, this.clock, this.log, deps.queueEventDelayMs ?? 250, (id) => this.engine.queueSnapshot(id));
     this.engine = new AcdEngine({ clock: this.clock, random: deps.random, logger: deps.logger, sink });

@@ -108,7 +108,8 @@ function pure() {
       },
     ],
   };
-  const env = { extensions: new Map([['2001', 1]]) };
+  const extensions = new Map([['2001', 1]]);
+  const env = { extensions: () => extensions };
   const states: IvrState[] = Array.from({ length: CALLS }, () => startIvr(def, 0, env).state);
   // Each call alternates: the prompt ends, the caller presses 1 (back to the menu: a new prompt).
   const events: IvrEvent[] = [{ type: 'played', playId: 0 }, { type: 'digit', digit: '1' }];

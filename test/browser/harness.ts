@@ -196,6 +196,17 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
 
+/**
+ * The dialog named `name` once it has opened: it moves the focus to its first field at the end
+ * of its opening animation, so typing before that may land in the wrong field.
+ */
+export async function openedDialog(page: Page, name: string): Promise<Locator> {
+  const dialog = page.getByRole('dialog', { name });
+  await dialog.waitFor();
+  await page.locator('.p-dialog-enter-active').waitFor({ state: 'detached' });
+  return dialog;
+}
+
 /** Fills the login screen and presses Entrar. */
 /** Picks an option from the list this select opened (another select's list may still be closing), and waits for the list to close. */
 export async function chooseOption(page: Page, select: Locator, option: string): Promise<void> {
@@ -203,6 +214,12 @@ export async function chooseOption(page: Page, select: Locator, option: string):
   const list = page.locator(`#${await select.getAttribute('aria-controls')}`);
   await list.getByRole('option', { name: option, exact: true }).click();
   await list.waitFor({ state: 'hidden' });
+}
+
+/** Opens this select's list and gives its options (Escape closes it again). */
+export async function openOptions(page: Page, select: Locator): Promise<Locator> {
+  await select.click();
+  return page.locator(`#${await select.getAttribute('aria-controls')}`).getByRole('option');
 }
 
 export async function logIn(page: Page, login: string, password: string, opts: { stay?: boolean } = {}): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { keepFailure, launchBrowser, logIn, newContext, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { chooseOption, keepFailure, launchBrowser, logIn, newContext, openOptions, openedDialog, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
 const PASSWORD = 'admin-browser-routing-1';
 let atende: Atende;
@@ -50,7 +50,7 @@ describe('queues', () => {
     const vip = await root.must<{ id: number }>('POST', '/api/v1/crm/books', { name: 'Clientes VIP' });
     await open('Filas');
     await page.getByRole('button', { name: 'Nova fila' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Nova fila' });
+    const dialog = await openedDialog(page, 'Nova fila');
     await dialog.getByLabel('Nome').fill('Suporte');
     await dialog.getByLabel('Fila', { exact: true }).fill('60a');
     await dialog.getByRole('combobox', { name: 'Estratégia' }).click();
@@ -106,13 +106,16 @@ describe('queues', () => {
 });
 
 describe('queue rules', () => {
-  it('an admin sets the rules a queue routes by: auto-pause (refused without its pause, next to it), preferred agent, joining, widening priorities', async () => {
+  it('an admin sets the rules a queue routes by: auto-pause (refused without its pause, next to it), preferred agent, joining, widening priorities; the overflow is another queue, never itself', async () => {
     await root.must('POST', '/api/v1/pause-types', { reason: 'Não atendeu' });
+    const retention = await root.must<{ id: number }>('POST', '/api/v1/queues', { name: 'Retenção', number: '800' });
     await open('Filas');
     await page.getByRole('button', { name: 'Editar Suporte' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Editar fila' });
-    await dialog.waitFor();
-    await page.locator('.p-dialog-enter-active').waitFor({ state: 'detached' });
+    const dialog = await openedDialog(page, 'Editar fila');
+    await chooseOption(page, dialog.getByRole('combobox', { name: 'Destino sem atendimento: tipo' }), 'Fila');
+    const offered = await openOptions(page, dialog.getByRole('combobox', { name: 'Destino sem atendimento: qual' }));
+    await expect.poll(() => offered.allTextContents()).toEqual(['800 Retenção']);
+    await page.keyboard.press('Escape');
     const choose = async (select: string, option: string) => {
       await dialog.getByRole('combobox', { name: select, exact: true }).click();
       await page.getByRole('option', { name: option, exact: true }).click();
@@ -132,7 +135,15 @@ describe('queue rules', () => {
     await dialog.waitFor({ state: 'hidden' });
     const queue = (await root.must<{ items: Record<string, unknown>[] }>('GET', '/api/v1/queues')).items.find((q) => q.name === 'Suporte');
     expect(queue).toEqual(
-      expect.objectContaining({ autoPauseAfter: 2, stickyMode: 'last_agent', stickySeconds: 60, joinRule: 'agents_logged_in', leaveRule: 'never', priorityRules: [{ afterSeconds: 45, maxPriority: 2 }] }),
+      expect.objectContaining({
+        autoPauseAfter: 2,
+        stickyMode: 'last_agent',
+        stickySeconds: 60,
+        joinRule: 'agents_logged_in',
+        leaveRule: 'never',
+        priorityRules: [{ afterSeconds: 45, maxPriority: 2 }],
+        destination: expect.objectContaining({ kind: 'queue', id: retention.id }),
+      }),
     );
     expect(queue?.autoPauseTypeId).toEqual(expect.any(Number));
     expect(problems).toEqual([]);
@@ -152,9 +163,7 @@ describe('agents and services', () => {
     await page.getByRole('checkbox', { name: 'Selecionar Ana Agente' }).click();
     await page.getByRole('checkbox', { name: 'Selecionar Bruno Agente' }).click();
     await page.getByRole('button', { name: 'Alterar serviços (2)' }).click();
-    let dialog = page.getByRole('dialog', { name: 'Alterar serviços de 2 usuário(s)' });
-    await dialog.waitFor();
-    await page.locator('.p-dialog-enter-active').waitFor({ state: 'detached' });
+    let dialog = await openedDialog(page, 'Alterar serviços de 2 usuário(s)');
     // Ticks a queue in a multiple select and closes its list by clicking beside it.
     const toggleQueue = async (field: 'add' | 'remove', option: string) => {
       const select = dialog.locator(`[data-field="${field}"] [data-pc-name="multiselect"]`);
@@ -186,9 +195,7 @@ describe('agents and services', () => {
 
     // Ana's skills and hours: a period that starts and ends at the same time is refused next to its end.
     await page.getByRole('button', { name: 'Atendimento de Ana Agente' }).click();
-    dialog = page.getByRole('dialog', { name: 'Atendimento de Ana Agente' });
-    await dialog.waitFor();
-    await page.locator('.p-dialog-enter-active').waitFor({ state: 'detached' });
+    dialog = await openedDialog(page, 'Atendimento de Ana Agente');
     await dialog.getByLabel('Habilidades').fill('inglês, cobrança');
     await dialog.getByRole('button', { name: 'Adicionar horário' }).click();
     await dialog.getByLabel('Início do horário 1').fill('08:00');

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
-import { chooseOption, keepFailure, launchBrowser, logIn, newContext, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { chooseOption, keepFailure, launchBrowser, logIn, newContext, openOptions, openedDialog, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-2';
 const PASSWORD = 'senha-teste-2';
@@ -52,7 +52,7 @@ describe('music on hold, announcements, conferences, SIP settings', () => {
   it('a conference room: a number that is not digits is refused next to it; created with a PIN, then opened to everyone', async () => {
     await open(page, 'Conferências');
     await page.getByRole('button', { name: 'Nova sala de conferência' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Nova sala de conferência' });
+    const dialog = await openedDialog(page, 'Nova sala de conferência');
     await dialog.getByLabel('Nome', { exact: true }).fill('Sala Verde');
     await dialog.getByLabel('Número', { exact: true }).fill('70a');
     await dialog.getByLabel('PIN', { exact: true }).fill('2468');
@@ -67,7 +67,7 @@ describe('music on hold, announcements, conferences, SIP settings', () => {
     expect(await page.content()).not.toContain('2468');
 
     await row.getByRole('button', { name: 'Editar sala 7000' }).click();
-    const edit = page.getByRole('dialog', { name: 'Editar sala de conferência' });
+    const edit = await openedDialog(page, 'Editar sala de conferência');
     await edit.getByLabel('Abrir a sala (sem PIN)').check();
     await edit.getByLabel('Participantes no máximo').fill('10');
     await edit.getByLabel('Participantes no máximo').press('Tab');
@@ -85,7 +85,7 @@ describe('music on hold, announcements, conferences, SIP settings', () => {
     await admin.must('POST', '/api/v1/telephony/prompts', { name: 'Violão', speech: { text: 'Aguarde, por favor.' } });
     await open(page, 'Música de espera');
     await page.getByRole('button', { name: 'Nova classe de música' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Nova classe de música' });
+    const dialog = await openedDialog(page, 'Nova classe de música');
     await dialog.getByLabel('Nome', { exact: true }).fill('Espera VIP');
     await chooseOption(page, dialog.getByRole('combobox', { name: 'Áudio 1' }), 'Violão');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
@@ -98,7 +98,7 @@ describe('music on hold, announcements, conferences, SIP settings', () => {
     expect(await row.textContent()).toContain('na ordem da lista');
 
     await row.getByRole('button', { name: 'Editar Espera padrão' }).click();
-    const edit = page.getByRole('dialog', { name: 'Editar classe de música' });
+    const edit = await openedDialog(page, 'Editar classe de música');
     await edit.getByLabel('Tocar em ordem aleatória').check();
     expect(await seriousA11yViolations(page)).toEqual([]);
     await edit.getByRole('button', { name: 'Salvar' }).click();
@@ -108,10 +108,12 @@ describe('music on hold, announcements, conferences, SIP settings', () => {
     expect(problems).toEqual([]);
   });
 
-  it('an announcement: without audio it is refused under the list; created to lead into the room, then to hang up', async () => {
+  it('an announcement: without audio it is refused under the list; created to lead into the room, then to hang up; it is not offered as its own destination', async () => {
+    const notice = await admin.must<{ id: number }>('POST', '/api/v1/telephony/prompts', { name: 'Um momento', speech: { text: 'Um momento, por favor.' } });
+    await admin.must('POST', '/api/v1/telephony/announcements', { name: 'Aviso de espera', promptIds: [notice.id], destination: { kind: 'hangup' } });
     await open(page, 'Anúncios');
     await page.getByRole('button', { name: 'Novo anúncio' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Novo anúncio' });
+    const dialog = await openedDialog(page, 'Novo anúncio');
     await dialog.getByLabel('Nome', { exact: true }).fill('Boas-vindas');
     await dialog.getByRole('button', { name: 'Remover o áudio 1' }).click();
     await chooseOption(page, dialog.getByRole('combobox', { name: 'Destino: tipo' }), 'Conferência');
@@ -127,7 +129,11 @@ describe('music on hold, announcements, conferences, SIP settings', () => {
     expect(await row.textContent()).toContain('Violão');
 
     await row.getByRole('button', { name: 'Editar Boas-vindas' }).click();
-    const edit = page.getByRole('dialog', { name: 'Editar anúncio' });
+    const edit = await openedDialog(page, 'Editar anúncio');
+    await chooseOption(page, edit.getByRole('combobox', { name: 'Destino: tipo' }), 'Anúncio');
+    const offered = await openOptions(page, edit.getByRole('combobox', { name: 'Destino: qual' }));
+    await expect.poll(() => offered.allTextContents()).toEqual(['Aviso de espera']);
+    await page.keyboard.press('Escape');
     await chooseOption(page, edit.getByRole('combobox', { name: 'Destino: tipo' }), 'Desligar, causa');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await edit.getByRole('button', { name: 'Salvar' }).click();

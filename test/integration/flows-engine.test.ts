@@ -131,6 +131,41 @@ describe('call flows on the calls engine', () => {
     expect(traces(callId)).toEqual(['main entered', 'main option 1', 'cpf entered', 'cpf collected', 'cpf exit hangup']);
   });
 
+  it("direct dial reads the tenant's extensions only when a caller's digits need them, once per visit", async () => {
+    const ana = w.modules.provisioning.services.extensions.create(w.change, w.tenantId, { number: '1001', displayName: 'Ana' });
+    let loads = 0;
+    w.runner.provide({
+      extensions: (tenantId) => {
+        loads++;
+        return new Map(w.modules.provisioning.services.extensions.rows(tenantId).map((e) => [e.number, e.id]));
+      },
+    });
+    const reached: Destination[] = [];
+    w.runner.register('extension', async (call, d) => {
+      reached.push(d);
+      await call.hangup(16);
+      return { done: true };
+    });
+    await at(MONDAY_10H);
+    // A menu without direct dial: the caller's option never needs the extensions.
+    const first = w.control.placeInbound(DID, '11987654321');
+    await w.advance(3000);
+    w.control.pressDigits(first.id, '2');
+    await w.advance(3000);
+    expect(record(first.id)).toMatchObject({ state: 'ended' });
+    expect(loads).toBe(0);
+
+    const direct = ivrInput();
+    (direct.definition.nodes[0] as { directDialLength?: number }).directDialLength = 4;
+    w.flows.ivrs.update(w.change, ivrId, direct);
+    const second = w.control.placeInbound(DID, '11987654322');
+    await w.advance(3000);
+    w.control.pressDigits(second.id, '1001');
+    await w.advance(1000);
+    expect(reached).toEqual([{ kind: 'extension', id: ana.id }]);
+    expect(loads).toBe(1);
+  });
+
   it('a call keeps the IVR version it entered while the IVR is edited', async () => {
     await at(MONDAY_10H);
     const ch = w.control.placeInbound(DID, '11987654321');

@@ -253,6 +253,32 @@ describe('referential integrity of destinations', () => {
   });
 });
 
+describe('a loop a silent caller would go round is refused at save, whichever row closes it', () => {
+  const refusal = (res: { statusCode: number; json(): { error: { message: string; details: { field: string } } } }) => [res.statusCode, res.json().error.details.field, res.json().error.message];
+
+  it('an announcement leading to a time condition that leads back to it', async () => {
+    const a = await api('POST', 'telephony/announcements', { name: 'Laço', promptIds: [ids.get('prompt')], destination: { kind: 'hangup' } });
+    const tc = await api('POST', 'flows/time-conditions', { name: 'Laço', periods: [{ start: '00:00', end: '24:00' }], openDestination: { kind: 'announcement', id: a.id }, closedDestination: { kind: 'hangup' } });
+    expect(refusal(await request('PATCH', `telephony/announcements/${a.id}`, { destination: { kind: 'time_condition', id: tc.id } }))).toEqual([
+      400,
+      'destination.id',
+      expect.stringContaining(`announcement ${a.id} → time_condition ${tc.id} → announcement ${a.id}`),
+    ]);
+    expect((await api('GET', `telephony/announcements/${a.id}`)).destination).toMatchObject({ kind: 'hangup' });
+  });
+
+  it("a queue overflowing to itself, or to an announcement that leads back to it", async () => {
+    const q = await api('POST', 'queues', { name: 'Laço', number: '720' });
+    const a = await api('POST', 'telephony/announcements', { name: 'Volta', promptIds: [ids.get('prompt')], destination: { kind: 'queue', id: q.id } });
+    expect(refusal(await request('PATCH', `queues/${q.id}`, { destination: { kind: 'queue', id: q.id } }))).toEqual([400, 'destination.id', expect.stringContaining(`queue ${q.id} → queue ${q.id}`)]);
+    expect(refusal(await request('PATCH', `queues/${q.id}`, { destination: { kind: 'announcement', id: a.id } }))).toEqual([
+      400,
+      'destination.id',
+      expect.stringContaining(`queue ${q.id} → announcement ${a.id} → queue ${q.id}`),
+    ]);
+  });
+});
+
 describe('bad destinations are refused naming the field', () => {
   it.each([
     ['an IVR without its id', 'telephony/inbound-routes', { name: 'X', did: '1130009999', destination: { kind: 'ivr' } }, 'destination.id'],
@@ -261,6 +287,11 @@ describe('bad destinations are refused naming the field', () => {
     ['an external number missing', 'queues', { name: 'X', number: '798', destination: { kind: 'external' } }, 'destination.number'],
     ['a number with letters', 'telephony/inbound-routes', { name: 'X', did: '1130009999', destination: { kind: 'external', number: '0800-ABC' } }, 'destination.number'],
     ['a kind that does not exist', 'queues', { name: 'X', number: '799', destination: { kind: 'fax' } }, 'destination.kind'],
+    ['a hang-up with an id', 'telephony/inbound-routes', { name: 'X', did: '1130009999', destination: { kind: 'hangup', cause: 16, id: 3 } }, 'destination.id'],
+    ['a queue with a number', 'queues', { name: 'X', number: '797', destination: { kind: 'queue', id: 1, number: '123' } }, 'destination.number'],
+    ['an external number with a cause', 'telephony/inbound-routes', { name: 'X', did: '1130009999', destination: { kind: 'external', number: '011987654320', cause: 16 } }, 'destination.cause'],
+    ['a time condition whose exit has a stray number', 'flows/time-conditions', { name: 'X', periods: [], openDestination: { kind: 'hangup', number: '1' }, closedDestination: { kind: 'hangup' } }, 'openDestination.number'],
+    ['an IVR option whose destination has a stray cause', 'flows/ivrs', { name: 'X', definition: { root: 'm', nodes: [{ id: 'm', kind: 'menu', prompt: [{ kind: 'sound', name: 'atende-welcome' }], options: [{ digit: '1', target: { destination: { kind: 'ivr', id: 1, cause: 16 } } }] }] } }, 'definition.nodes.0.options.0.target.destination.cause'],
   ])('%s', async (_what, path, body, field) => {
     const res = await request('POST', path, body);
     expect(res.statusCode).toBe(400);

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Destination } from '../../src/calls/index.js';
+import { describeLoop, silentLoopThrough, type Destination } from '../../src/calls/index.js';
 import {
-  describeLoop,
   ivrProblem,
   ivrReferences,
   silentExits,
-  silentLoopThrough,
   type CollectNode,
   type IvrDefinition,
   type MenuNode,

@@ -36,7 +36,7 @@ const ivr: IvrDefinition = { language: 'pt-BR', root: 'main', nodes: [main, supp
 // Prompts last 3 s each: the greeting plays 0–3 s, the menu prompt 3–6 s, the first-digit deadline is 11 s.
 const press = (at: number, keys: string): CallerAction => ({ at, press: keys });
 /** The extensions direct dial may reach (number → id), as the runner passes them. */
-const env = { extensions: new Map([['2001', 71], ['2002', 72], ['2010', 73]]) };
+const env = { extensions: () => new Map([['2001', 71], ['2002', 72], ['2010', 73]]) };
 const run = (def: IvrDefinition, script: CallerAction[]) => simulateIvr(def, script, { env });
 const hangup = (at: number): CallerAction => ({ at, hangup: true });
 

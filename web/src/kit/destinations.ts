@@ -1,13 +1,13 @@
 import { computed, onMounted, shallowRef } from 'vue';
 import { api, ok } from '@/api/client';
-import { DESTINATION_KINDS, type DestinationKind } from '@server/calls/destination.model';
+import { DESTINATION_KINDS, ROW_DESTINATION_KINDS, type DestinationKind } from '@server/calls/destination.model';
 
 /**
  * The one destination type of every form that routes a call (inbound routes, announcements,
  * IVR options, time conditions, queues' overflow), as the API carries it: the kind and the one
  * field that kind uses. The rules are the server's.
  */
-export { DESTINATION_KINDS, type DestinationKind };
+export { DESTINATION_KINDS, ROW_DESTINATION_KINDS, type DestinationKind };
 
 export interface DestinationInput {
   kind: DestinationKind;
@@ -19,11 +19,11 @@ export interface DestinationInput {
 /** Rows a destination may name, by kind, as the picker lists them. */
 export type DestinationChoices = Partial<Record<DestinationKind, { id: number; label: string }[]>>;
 
-/** The request's destination from a form: only the field its kind uses, the number trimmed. */
+/** The request's destination from a form: only the field its kind uses (the picker trims the number). */
 export function destinationBody(d: DestinationInput): DestinationInput {
   switch (d.kind) {
     case 'external':
-      return { kind: d.kind, number: (d.number ?? '').trim() };
+      return { kind: d.kind, number: d.number ?? '' };
     case 'hangup':
       return d.cause === undefined ? { kind: d.kind } : { kind: d.kind, cause: d.cause };
     default:

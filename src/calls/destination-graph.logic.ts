@@ -4,7 +4,7 @@
  * nothing goes next from one of its rows; a save that would close such a circle is refused.
  * Loops through an option the caller chooses ("9: back to the main menu") are legitimate.
  */
-import { describeDestination, type Destination } from '../calls/destination.model.js';
+import { describeDestination, type Destination } from './destination.model.js';
 
 /** Where a silent caller goes from `d` (time condition: every branch; announcement: its next; IVR: exhausted exits). */
 export type SilentExitsOf = (d: Destination) => Destination[];
