@@ -332,6 +332,13 @@ describe('contacts and after-call work', () => {
     // The service names itself and demands a tabulation; a service of another tenant is refused.
     expect(ix).toMatchObject({ serviceId: fila3.id, serviceName: 'Fila 3', requiresTabulation: true });
     expect((await post(`/interactions/${ix.id}/finish`, {}, agent.cookie)).json().error.details.field).toBe('statusId');
+    // The agent cannot lift the service's demand by asking for none.
+    const lifted = (await post('/interactions', { contactId: contact.id, kind: 'inbound', channel: 'voice', serviceId: fila3.id, requiresTabulation: false }, agent.cookie)).json();
+    expect(lifted.requiresTabulation).toBe(true);
+    const untabulated = await post(`/interactions/${lifted.id}/finish`, {}, agent.cookie);
+    expect(untabulated.statusCode).toBe(400);
+    expect(untabulated.json().error.details.field).toBe('statusId');
+    expect((await post(`/interactions/${lifted.id}/finish`, { statusId: solved.id }, agent.cookie)).statusCode).toBe(200);
     expect((await post('/interactions', { contactId: contact.id, kind: 'inbound', channel: 'voice', serviceId: otherTenantQueue.id }, agent.cookie)).json().error.details.field).toBe('serviceId');
     const offered = (await t.request('GET', `/api/v1/interactions/${ix.id}/tabulations`, { cookie: agent.cookie })).json();
     expect(offered.items.map((g: { name: string; statuses: { name: string }[] }) => [g.name, g.statuses.map((x) => x.name)])).toEqual([['Geral', ['Resolvido']]]);
