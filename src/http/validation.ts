@@ -96,7 +96,22 @@ const bodyAjv = make({ coerceTypes: false });
 /** Query strings and path params are text by nature, so they are coerced to the declared types. */
 const paramsAjv = make({ coerceTypes: 'array' });
 
+type Validator = ReturnType<FastifySchemaCompiler<unknown>>;
+/**
+ * Compiled validators by part and schema text. Compiling is most of the cost of building the
+ * app (every route, every part), and each app built in one process (the tests build hundreds)
+ * would otherwise compile the same schemas again. A validator keeps no state between calls
+ * beyond the errors of the last one, which Fastify reads at once.
+ */
+const compiled = new Map<string, Validator>();
+
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  const ajv = httpPart === 'body' ? bodyAjv : paramsAjv;
-  return ajv.compile(withTextRules(schema) as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+  const body = httpPart === 'body';
+  const key = `${body ? 'body' : 'text'} ${JSON.stringify(schema)}`;
+  let validate = compiled.get(key);
+  if (!validate) {
+    validate = (body ? bodyAjv : paramsAjv).compile(withTextRules(schema) as object) as Validator;
+    compiled.set(key, validate);
+  }
+  return validate;
 };

@@ -38,3 +38,12 @@ export function expectedWaitAnnouncement(waitMs: number | undefined): string[] |
   if (minutes > 99) return undefined;
   return [P.wait, ...numberPrompts(minutes), minutes === 1 ? P.minute : P.minutes];
 }
+
+/**
+ * What a waiting caller of a queue hears at each announcement: the position, then the expected
+ * wait, as the queue asks for them; empty when there is nothing to say (the position beyond
+ * what is announced, nobody serving the queue).
+ */
+export function queueAnnouncement(q: { announcePosition: boolean; announceWait: boolean }, position: number | undefined, waitMs: number | undefined): string[] {
+  return [...((q.announcePosition && positionAnnouncement(position ?? 0)) || []), ...((q.announceWait && expectedWaitAnnouncement(waitMs)) || [])];
+}

@@ -29,7 +29,7 @@ export class RecordingsService {
   constructor(private readonly deps: { repo: RoutingRepo; dataDir: string; logger: Logger }) {}
 
   ofCall(tenantId: number, callId: string): RecordingView[] {
-    return this.deps.repo.recordingsOfCall(tenantId, [callId]).map(view);
+    return this.deps.repo.recordingsOfCall(tenantId, callId).map(view);
   }
 
   /** The file to send (404 for another tenant's or a purged recording). */

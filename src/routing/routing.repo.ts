@@ -9,6 +9,7 @@ import {
   agentActivity,
   agentSettings,
   agentStates,
+  calls,
   pauseTypes,
   pauseTypeTeams,
   queueMembers,
@@ -324,12 +325,20 @@ export class RoutingRepo {
     return this.db.select().from(recordings).where(and(eq(recordings.tenantId, tenantId), eq(recordings.id, id))).get();
   }
 
-  recordingsOfCall(tenantId: number, callIds: readonly string[]): RecordingRow[] {
-    if (callIds.length === 0) return [];
+  /**
+   * The recordings of a call, and of the call it is a leg of: a queue records the customer's
+   * call, and the agent's leg (its own row in the calls list) hears the same conversation.
+   */
+  recordingsOfCall(tenantId: number, callId: string): RecordingRow[] {
+    const parent = this.db
+      .select({ id: calls.parentCallId })
+      .from(calls)
+      .where(and(eq(calls.tenantId, tenantId), eq(calls.callId, callId)))
+      .get()?.id;
     return this.db
       .select()
       .from(recordings)
-      .where(and(eq(recordings.tenantId, tenantId), inArray(recordings.callId, [...callIds])))
+      .where(and(eq(recordings.tenantId, tenantId), inArray(recordings.callId, parent ? [callId, parent] : [callId])))
       .orderBy(asc(recordings.startedAt))
       .all();
   }

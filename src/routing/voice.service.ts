@@ -16,7 +16,8 @@ import type { CallControl, OriginateFailure, TelephonyEvent } from '../telephony
 import type { InteractionHandle, Offer, OfferFailure, WithdrawReason } from './acd.model.js';
 import type { AcdEngine } from './acd.service.js';
 import { ownerAgentOf, type CallerDirectory } from './routing.model.js';
-import type { RoutingRepo } from './routing.repo.js';
+import type { QueueRow, RoutingRepo } from './routing.repo.js';
+import { queueAnnouncement } from './announce.logic.js';
 
 /** How a call's stay in queues ended, for the flow that handed it over. */
 export type QueueCallOutcome =
@@ -102,7 +103,7 @@ export class QueueVoice {
     }
   }
 
-  private async wait(call: CallContext, q: { id: number; tenantId: number; priority: number; ringSeconds: number; record: boolean; retentionDays: number; destKind: string; destId: number | null; destNumber: string | null; destCause: number | null; contactBookId: number | null }, bridgeId: string, transferredFrom: string | null): Promise<QueueCallOutcome> {
+  private async wait(call: CallContext, q: QueueRow, bridgeId: string, transferredFrom: string | null): Promise<QueueCallOutcome> {
     const interactionId = newId();
     let resolveLeft: (o: 'timeout' | 'empty' | 'full' | 'inactive') => void = () => undefined;
     const left = new Promise<'timeout' | 'empty' | 'full' | 'inactive'>((r) => (resolveLeft = r));
@@ -135,11 +136,13 @@ export class QueueVoice {
     );
     if (!joined.joined) resolveLeft(joined.outcome);
 
+    const stopAnnouncing = joined.joined ? this.announce(w, q) : () => undefined;
     const first = await Promise.race([
       left.then((o) => ({ kind: 'left' as const, o })),
       answered.then(() => ({ kind: 'answered' as const })),
       call.whenEnded.then(() => ({ kind: 'ended' as const })),
     ]);
+    stopAnnouncing();
     this.answeredWaiters.delete(interactionId);
     if (first.kind === 'ended') {
       if (w.agentChannel === null) {
@@ -316,6 +319,51 @@ export class QueueVoice {
         return ended;
       },
       cancel: () => done(false),
+    };
+  }
+
+  /**
+   * The queue's periodic announcements to a waiting caller — its position, the expected wait —
+   * every `announceEverySeconds` (the first after as long), counted from the end of the last
+   * one. Played to the caller's channel over the bridge's music, which resumes after each; an
+   * agent answering stops one being played. Returns the stop.
+   */
+  private announce(w: WaitingCall, q: QueueRow): () => void {
+    const everyMs = q.announceEverySeconds * 1000;
+    if (everyMs <= 0 || (!q.announcePosition && !q.announceWait)) return () => undefined;
+    const { control, clock, engine } = this.deps;
+    let stopped = false;
+    let timer: { cancel(): void } | undefined;
+    let playing: string | undefined;
+    let n = 0;
+    const next = () => {
+      if (!stopped) timer = clock.setTimeout(say, everyMs);
+    };
+    const off = control.onEvent((e) => {
+      if (e.type === 'PlaybackFinished' && e.playbackId === playing) {
+        playing = undefined;
+        next();
+      }
+    });
+    const say = () => {
+      if (stopped || w.agentChannel !== null || w.call.ended) return;
+      const names = queueAnnouncement(q, engine.position(w.interactionId), engine.expectedWait(w.interactionId));
+      if (names.length === 0) return next();
+      // Our own id: the end may be reported before Asterisk's answer to the request arrives.
+      playing = `atende-announce-${w.interactionId}-${++n}`;
+      control.play({ channelId: w.call.channel.id }, names.map((name) => w.call.prompt(name)), { id: playing }).catch((err: unknown) => {
+        if (w.call.ended) return;
+        this.log.warn({ err, interactionId: w.interactionId }, 'the queue announcement could not be played');
+        playing = undefined;
+        next();
+      });
+    };
+    next();
+    return () => {
+      stopped = true;
+      timer?.cancel();
+      off();
+      if (playing !== undefined) void control.stopPlayback(playing).catch(() => undefined);
     };
   }
 

@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { provisionInboundDid } from '../helpers/provision.js';
-import { keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Atende } from './harness.js';
+import { keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
 const PASSWORD = 'super-senha-1';
 const CALLER = '11987650001';
@@ -15,8 +15,11 @@ const CALLER = '11987650001';
 const ROOM_DID = '1133334444';
 /** Routed to a spoken announcement, after which Atende hangs up. */
 const WELCOME_DID = '1133335555';
+/** Routed to a queue that records, whose agent's phone answers. */
+const RECORDED_DID = '1133336666';
 
 let atende: Atende;
+let admin: Api;
 let browser: Browser;
 let context: BrowserContext;
 let calls: Page;
@@ -25,7 +28,7 @@ let problems: string[];
 
 beforeAll(async () => {
   atende = await startAtende({ ATENDE_ADMIN_PASSWORD: PASSWORD });
-  const admin = await atende.api('admin', PASSWORD);
+  admin = await atende.api('admin', PASSWORD);
   const api = (method: string, path: string, body?: unknown) => admin.call(method, `/api/v1${path}`, body);
   await provisionInboundDid(api, { did: ROOM_DID, span: 1 });
   await provisionInboundDid(api, { did: WELCOME_DID, target: { say: 'Bem-vindo ao Atende.' } });
@@ -116,6 +119,55 @@ describe('calls, live', () => {
     await calls.getByText('Nenhum registro encontrado.').waitFor();
     await calls.getByRole('button', { name: 'Limpar filtros' }).click();
     await calls.getByRole('row').filter({ hasText: CALLER }).waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it('a queue call an agent answered is recorded: the recording plays from the customer’s call and from the agent’s leg', async () => {
+    const agentId = (
+      await admin.must<{ id: number }>('POST', '/api/v1/users', {
+        name: 'Ana Gravada',
+        login: 'ana.gravada',
+        level: 'agent',
+        password: 'senha-da-agente-1',
+        passwordChangeRequired: false,
+        extension: '2001',
+        flags: { callCenter: true },
+        concurrency: { voice: 1 },
+      })
+    ).id;
+    const phone = await admin.must<{ secret: string }>('POST', '/api/v1/telephony/extensions', { number: '2001', displayName: 'Ana Gravada', kind: 'softphone', userId: agentId });
+    const queue = await admin.must<{ id: number }>('POST', '/api/v1/queues', { name: 'Gravada', number: '790', strategy: 'linear', record: true, members: [{ userId: agentId }] });
+    await admin.must('POST', '/api/v1/telephony/inbound-routes', { name: 'Gravada', did: RECORDED_DID, destination: { kind: 'queue', id: queue.id } });
+    expect((await admin.must<{ ok: boolean }>('POST', '/api/v1/telephony/apply', {})).ok).toBe(true);
+    await admin.must('PUT', '/api/v1/emulator/phones/2001', { registered: true, behaviour: 'answer', password: phone.secret });
+    await (await atende.api('ana.gravada', 'senha-da-agente-1')).must('POST', '/api/v1/agent/login');
+
+    const { channelId } = await admin.must<{ channelId: string }>('POST', '/api/v1/emulator/calls', { did: RECORDED_DID, from: '11987650003', via: { span: 1 } });
+    const talking = async () => (await admin.must<{ name: string; state: string }[]>('GET', '/api/v1/emulator/channels')).some((c) => c.name.startsWith('PJSIP/2001') && c.state === 'Up');
+    await expect.poll(talking).toBe(true);
+    // A few seconds of conversation, then the customer hangs up.
+    await calls.waitForTimeout(2000);
+    await admin.must('DELETE', `/api/v1/emulator/calls/${channelId}`);
+
+    await calls.goto('/calls?number=11987650003');
+    const rows = calls.getByRole('row').filter({ hasText: '11987650003' });
+    await expect.poll(() => rows.getByText('Encerrada').count()).toBe(2);
+    for (const direction of ['Entrada', 'Interna']) {
+      await rows.filter({ hasText: direction }).getByRole('button', { name: /^Gravações/ }).click();
+      const dialog = calls.getByRole('dialog', { name: /^Gravações/ });
+      const audio = dialog.locator('audio');
+      await audio.waitFor();
+      expect(await audio.count()).toBe(1);
+      // The player's address serves the WAV Asterisk wrote.
+      const head = await calls.evaluate(async (src) => {
+        const res = await fetch(src, { headers: { range: 'bytes=0-11' } });
+        return { status: res.status, text: new TextDecoder().decode(new Uint8Array(await res.arrayBuffer()).subarray(0, 4)) };
+      }, (await audio.getAttribute('src'))!);
+      expect(head).toEqual({ status: 206, text: 'RIFF' });
+      expect(await seriousA11yViolations(calls)).toEqual([]);
+      await calls.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+    }
     expect(problems).toEqual([]);
   });
 

@@ -127,7 +127,8 @@ describe('dialer screens', () => {
 
     await fill.getByRole('link', { name: 'Importar CSV para este grupo' }).click();
     await page.getByRole('heading', { name: 'Importação de contatos', level: 1 }).waitFor();
-    expect(await page.getByRole('combobox', { name: 'Grupo de contatos', exact: true }).textContent()).toContain('Clientes SP');
+    // The group is chosen from the link; its name shows once the groups have loaded.
+    await expect.poll(() => page.getByRole('combobox', { name: 'Grupo de contatos', exact: true }).textContent()).toContain('Clientes SP');
     // A row without a valid phone is refused; Ana, already in the group, is not added twice.
     const csv = ['nome;telefone1', 'Carlos Lima;(21) 98888-7777', 'Sem DDD;(20) 98765-4321', 'Ana de novo;11977771111'].join('\n');
     await page.getByLabel('Arquivo CSV').setInputFiles({ name: 'grupo.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calls } from '../../src/db/schema/index.js';
 import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
 import { writeToneWav } from '../helpers/wav.js';
 
@@ -67,6 +68,21 @@ describe('call recordings', () => {
     const part = await t.request('GET', items[0]!.audioUrl, { cookie: supervisor.cookie, headers: { range: 'bytes=44-143' } });
     expect(part.statusCode).toBe(206);
     expect(part.rawPayload.equals(readFileSync(first.abs).subarray(44, 144))).toBe(true);
+  });
+
+  it('the agent’s leg of a recorded call lists the call’s recordings too', async () => {
+    const r = await kept('call-rec-4', 'i9', 30);
+    const leg = (callId: string, parentCallId: string | null) =>
+      t.deps.database.db
+        .insert(calls)
+        .values({ tenantId: t.tenantA, callId, parentCallId, channelId: `ch-${callId}`, kind: 'agent', direction: 'internal', state: 'ended', startedAt: new Date(t.clock.now()) })
+        .run();
+    leg('call-rec-4-agent', 'call-rec-4');
+    leg('call-rec-5-agent', 'call-rec-5');
+    const of = async (callId: string) =>
+      ((await t.request('GET', `/api/v1/calls/${callId}/recordings`, { cookie: supervisor.cookie })).json() as { items: { id: number }[] }).items.map((x) => x.id);
+    expect(await of('call-rec-4-agent')).toEqual([r.id]);
+    expect(await of('call-rec-5-agent')).toEqual([]);
   });
 
   it('another tenant gets 404 and an agent without the recordings right 403', async () => {

@@ -223,6 +223,8 @@ describe('a call through a queue to agents’ phones', () => {
     await waitUntil(() => !emulator.channels().some((c) => c.id === channelId), 'caller hung up');
     const [visit] = interactionsOfCall(callIdOf(channelId));
     expect(visit).toMatchObject({ outcome: 'answered', agentUserId: ana, endReason: 'the agent hung up' });
+    // The queue records: the call is kept though the agent ended it.
+    expect(database.db.select().from(recordings).all().filter((r) => r.interactionId === visit!.id)).toHaveLength(1);
   });
 
   it('a known caller pops from the contact book the queue names (the default book when it names none), and its owner agent is offered the call first', async () => {
@@ -250,6 +252,36 @@ describe('a call through a queue to agents’ phones', () => {
       await waitUntil(() => stateOf(ana) === 'available', 'Ana free again');
     } finally {
       routing.queues.update(ctx, queueId, { contactBookId: null, stickySeconds: 0 });
+    }
+  });
+
+  it('a waiting caller hears its position and the expected wait again and again over the music, until an agent answers', async () => {
+    emulator.setPhone('2001', { behaviour: 'no-answer' });
+    emulator.setPhone('2002', { behaviour: 'no-answer' });
+    routing.queues.update({ actor: SYSTEM_ACTOR }, queueId, { announcePosition: true, announceWait: true, announceEverySeconds: 1 });
+    try {
+      const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11922223333', via: { span: 1 } });
+      const announcement = (n: number) => (e: TelephonyEvent) =>
+        e.type === 'PlaybackStarted' && e.playbackId.endsWith(`-${n}`) && e.playbackId.startsWith('atende-announce-') && 'channelId' in e.target && e.target.channelId === channelId;
+      const first = await events.waitFor(announcement(1), 10_000, 'the first announcement');
+      await events.waitFor((e) => e.type === 'PlaybackFinished' && e.playbackId === (first as { playbackId: string }).playbackId, 10_000, 'its end');
+      await events.waitFor(announcement(2), 10_000, 'the next announcement');
+      // The music goes on in the caller's bridge between (and under) the announcements.
+      const bridge = emulator.bridges().find((b) => b.channels.includes(channelId));
+      expect(bridge && emulator.mohOf(bridge.id)).toBeDefined();
+
+      await waitUntil(() => agentChannels().length > 0, 'an agent phone ringing');
+      const ringing = agentChannels()[0]!.name.slice('PJSIP/'.length, 'PJSIP/'.length + 4);
+      await emulator.answerPhone(ringing);
+      await waitUntil(() => stateOf(ringing === '2001' ? ana : bruno) === 'busy', 'the agent talking');
+      const said = () => events.events.filter((e) => e.type === 'PlaybackStarted' && e.playbackId.startsWith('atende-announce-')).length;
+      const before = said();
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(said()).toBe(before);
+      await emulator.hangup(channelId, 16);
+      await waitUntil(() => outcomes.has(channelId), 'the queue flow to end');
+    } finally {
+      routing.queues.update({ actor: SYSTEM_ACTOR }, queueId, { announcePosition: false, announceWait: false, announceEverySeconds: 0 });
     }
   });
 

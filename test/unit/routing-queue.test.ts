@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { productSoundsDir } from '../../src/calls/index.js';
-import { ANNOUNCEMENT_PROMPTS, expectedWaitAnnouncement, positionAnnouncement } from '../../src/routing/announce.logic.js';
+import { ANNOUNCEMENT_PROMPTS, expectedWaitAnnouncement, positionAnnouncement, queueAnnouncement } from '../../src/routing/announce.logic.js';
 import { NUMBER_PROMPTS, numberPrompts } from '../../src/calls/number-prompts.logic.js';
 import { ownerAgentOf, type JoinRule } from '../../src/routing/routing.model.js';
 import {
@@ -132,6 +132,16 @@ describe('announcements', () => {
     expect(expectedWaitAnnouncement(61_000)).toEqual(['atende-queue-wait', 'atende-num-2', 'atende-minutes']);
     expect(expectedWaitAnnouncement(undefined)).toBeUndefined();
     expect(expectedWaitAnnouncement(100 * 60_000)).toBeUndefined();
+  });
+
+  it('a queue says what it was set to say: the position, then the expected wait, or nothing', () => {
+    const both = { announcePosition: true, announceWait: true };
+    expect(queueAnnouncement(both, 3, 90_000)).toEqual(['atende-queue-position', 'atende-num-3', 'atende-queue-position-end', 'atende-queue-wait', 'atende-num-2', 'atende-minutes']);
+    expect(queueAnnouncement({ announcePosition: false, announceWait: true }, 3, 20_000)).toEqual(['atende-queue-wait', 'atende-queue-less-than-a-minute']);
+    expect(queueAnnouncement({ announcePosition: true, announceWait: false }, 1, 20_000)).toEqual(['atende-queue-position', 'atende-num-1', 'atende-queue-position-end']);
+    // Nobody serves the queue: no estimate to promise; no longer waiting: no position.
+    expect(queueAnnouncement(both, 1, undefined)).toEqual(['atende-queue-position', 'atende-num-1', 'atende-queue-position-end']);
+    expect(queueAnnouncement(both, undefined, undefined)).toEqual([]);
   });
 
   it('every prompt the announcements name is a recording shipped in sounds/pt-BR', () => {
