@@ -121,7 +121,7 @@ export function createModules(deps: ModuleDeps): Modules {
     dataDir: config.dataDir,
     callers: {
       find: (tenantId, number, bookId) => {
-        const found = contacts.lookup(tenantId, number, bookId ?? contacts.defaultBook(tenantId)).matches[0];
+        const found = contacts.caller(tenantId, number, bookId);
         return found ? { contactId: found.contactId, name: found.name, ownerUserId: found.ownerUserId, ownerUntil: found.ownerUntil } : null;
       },
     },

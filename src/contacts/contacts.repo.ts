@@ -61,6 +61,7 @@ export class ContactsRepo {
   private readonly byPhone: Statement;
   private readonly byPhoneInBook: Statement;
   private readonly deleteImported: Statement;
+  private readonly defaultBook: Statement;
   /** The duplicate checks' `IN (…)` statements by how many values they take (an import reuses two or three sizes). */
   private readonly inStatements = new Map<string, Statement>();
   /** The multi-row inserts by table and row count (at most `INSERT_CHUNK` sizes each). */
@@ -75,6 +76,12 @@ export class ContactsRepo {
     this.byPhone = this.sqlite.prepare(`${select} ORDER BY c.updated_at DESC, c.id DESC LIMIT 10`);
     this.byPhoneInBook = this.sqlite.prepare(`${select} AND c.book_id = ? ORDER BY c.updated_at DESC, c.id DESC LIMIT 10`);
     this.deleteImported = this.sqlite.prepare('DELETE FROM contacts WHERE id IN (SELECT id FROM contacts WHERE import_id = ? LIMIT ?)');
+    this.defaultBook = this.sqlite.prepare('SELECT id FROM contact_books WHERE tenant_id = ? AND is_default = 1');
+  }
+
+  /** The tenant's default book, if it has one: asked on every queue call whose service names no book. */
+  defaultBookId(tenantId: number): number | undefined {
+    return (this.defaultBook.get(tenantId) as { id: number } | undefined)?.id;
   }
 
   /** Active contacts with this normalised number, the most recently changed first. */

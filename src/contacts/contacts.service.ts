@@ -113,8 +113,9 @@ export class ContactsService {
 
   /** The tenant's default book, made on first use. */
   defaultBook(tenantId: number, db: Db = this.db): number {
-    const found = db.select({ id: contactBooks.id }).from(contactBooks).where(and(eq(contactBooks.tenantId, tenantId), eq(contactBooks.isDefault, true))).get();
-    if (found) return found.id;
+    // One prepared statement on the connection every `db` shares (a transaction's included).
+    const found = this.repo.defaultBookId(tenantId);
+    if (found !== undefined) return found;
     const now = this.deps.resources.clock.now();
     const byName = db.select({ id: contactBooks.id }).from(contactBooks).where(and(eq(contactBooks.tenantId, tenantId), eq(contactBooks.name, DEFAULT_BOOK_NAME))).get();
     if (byName) {
@@ -156,6 +157,14 @@ export class ContactsService {
     const checked = checkPhone(caller);
     if (!checked.ok) return { number: null, matches: [] };
     return { number: checked.number, matches: this.repo.lookupByPhone(tenantId, checked.number, bookId) };
+  }
+
+  /**
+   * Who a service's caller is, as the ACD asks on every call: the first active contact with
+   * this number in the service's book, or in the tenant's default book when it names none.
+   */
+  caller(tenantId: number, number: string, bookId?: number | null): PhoneMatch | undefined {
+    return this.lookup(tenantId, number, bookId ?? this.defaultBook(tenantId)).matches[0];
   }
 
   /**

@@ -22,7 +22,7 @@ export interface OpenInteraction {
   serviceName?: string | null;
   agentUserId?: number | null;
   callId?: string | null;
-  /** The service or campaign demands a tabulation before it may finish (default: the service's own setting). */
+  /** The campaign or caller demands a tabulation before it may finish (a service that demands one always does). */
   requiresTabulation?: boolean;
   details?: Record<string, unknown>;
   startedAt?: number;
@@ -137,7 +137,8 @@ export class InteractionsService {
           agentUserId: o.agentUserId ?? null,
           callId: o.callId ?? null,
           state: 'open',
-          requiresTabulation: o.requiresTabulation ?? service?.requireTabulation ?? false,
+          // A caller may add the demand (a campaign's), never lift the service's own.
+          requiresTabulation: (o.requiresTabulation ?? false) || (service?.requireTabulation ?? false),
           startedAt: now,
           tagIds: [],
           formValues: {},

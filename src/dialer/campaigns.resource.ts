@@ -170,7 +170,8 @@ export function campaignDef(refs: CampaignRefs): ResourceDef<typeof dialerCampai
         callerId,
         ringTimeoutSeconds: input.ringTimeoutSeconds,
         amdEnabled: enabled,
-        amd: { ...AMD_DEFAULTS, ...amd },
+        // A patch names only the AMD parameters it changes: the others stay as stored (or app_amd's defaults, for a new campaign).
+        amd: { ...AMD_DEFAULTS, ...w.before?.amd, ...amd },
         requireTabulation: input.requireTabulation ?? true,
         statusGroupId: group,
         abandonTargetPercent: input.abandonTargetPercent,

@@ -55,24 +55,22 @@ export class DialerService {
     this.strategies = new ResourceService(strategyDef, resources);
     this.campaigns = new ResourceService(campaignDef(this.refs), resources);
     this.repo = new DialerRepo(resources.database.db);
-    resources.references.add('dialer_strategy', (tenantId, id) =>
-      this.campaigns.rows(tenantId).filter((c) => c.strategyId === id).map((c) => ({ entity: 'dialer_campaign', id: c.id, name: c.name })),
-    );
     resources.references.add('time_condition', (tenantId, id) =>
       this.strategies.rows(tenantId).filter((s) => s.timeConditionId === id).map((s) => ({ entity: 'dialer_strategy', id: s.id, name: s.name })),
     );
-    resources.references.add('status_group', (tenantId, id) =>
-      this.campaigns.rows(tenantId).filter((c) => c.statusGroupId === id).map((c) => ({ entity: 'dialer_campaign', id: c.id, name: c.name })),
-    );
-    resources.references.add('queue', (tenantId, id) =>
-      this.campaigns.rows(tenantId).filter((c) => c.queueId === id).map((c) => ({ entity: 'dialer_campaign', id: c.id, name: c.name })),
-    );
+    // What a campaign names cannot be deleted while the campaign exists (409 listing it).
+    const named = [
+      ['dialer_strategy', 'strategyId'],
+      ['status_group', 'statusGroupId'],
+      ['queue', 'queueId'],
+      ['outbound_route', 'outboundRouteId'],
+    ] as const;
+    for (const [entity, column] of named) {
+      resources.references.add(entity, (tenantId, id) =>
+        this.campaigns.rows(tenantId).filter((c) => c[column] === id).map((c) => ({ entity: 'dialer_campaign', id: c.id, name: c.name })),
+      );
+    }
     contacts.importer.register(new ListImportTarget(contacts.contactsImportTarget));
-  }
-
-  /** Once the queues and the outbound routes exist, campaigns check that what they name is there. */
-  useRefs(refs: CampaignRefs): void {
-    Object.assign(this.refs, refs);
   }
 
   private get db() {

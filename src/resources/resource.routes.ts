@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
 import { actorOf, changeContextOf, tenantScope, type Module } from '../auth/index.js';
 import { Id, IdParams, NoContent, PageOf, PageQuery, TenantQuery, closed, pageOf } from '../http/schemas.js';
-import type { ResourceService } from './resource.service.js';
+import { atBodyPath, type ResourceService } from './resource.service.js';
 import type { ScopedTable } from './resource.model.js';
 
 export interface ResourceRoutesOptions<TBody extends TObject, TView extends TSchema> {
@@ -131,7 +131,13 @@ export function resourceRoutes<T extends ScopedTable, TBody extends TObject, TVi
             response: { 200: Type.Object({ items: Type.Array(view) }) },
           },
         },
-        async (req: BulkReq) => ({ items: svc.bulk(changeContextOf(req), tenantScope(req, req.query.tenantId), req.body) }),
+        async (req: BulkReq) => {
+          try {
+            return { items: svc.bulk(changeContextOf(req), tenantScope(req, req.query.tenantId), req.body) };
+          } catch (e) {
+            throw atBodyPath(e);
+          }
+        },
       );
     }
   };

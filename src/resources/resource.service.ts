@@ -72,6 +72,19 @@ export interface BulkRefusal {
   message: string;
 }
 
+/**
+ * A bulk refusal as the bulk `PUT` answers it: `details.field` says where in the request body
+ * the first refused item's field is (`create.3.text`, `update.0.patch.prefix`, `remove.2`), as
+ * the request schema's own refusals do; `details.items` keep each item's field by itself.
+ */
+export function atBodyPath(e: unknown): unknown {
+  if (!(e instanceof AppError) || !Array.isArray(e.details?.items)) return e;
+  const first = (e.details.items as BulkRefusal[])[0];
+  if (!first) return e;
+  const field = first.field === null ? [] : first.op === 'update' ? ['patch', first.field] : [first.field];
+  return new AppError(e.code, e.message, e.status, { ...e.details, field: [first.op, first.index, ...field].join('.') });
+}
+
 /** What `bulk` does, in this order: deletes, updates, creates. */
 export interface BulkOps<TInput> {
   create?: TInput[];

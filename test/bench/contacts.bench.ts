@@ -8,8 +8,10 @@
  *    batched writes) into a fresh SQLite file. Reports wall time, CPU time (user and system),
  *    rows/s and the process's peak RSS (the kernel's high-water mark).
  * 3. In that process, screen-pop lookups of random imported numbers (and some unknown ones)
- *    through `ContactsService.lookup`, the call the ACD makes on every inbound call:
- *    p50/p99/max.
+ *    through `ContactsService.caller` with no book named, the call the ACD makes on every
+ *    queue call (the tenant's default book, then the number in it): p50/p99/max. Each pop must
+ *    be the contact written with that number.
+ * `--contacts 100000 --lookups 100000` runs a smaller import before the same lookups.
  * `--profile <dir>` writes a V8 CPU profile of the importing process there.
  * Fails loudly if the counts do not match what was written.
  */
@@ -119,9 +121,11 @@ async function importAndLookUp(dir: string, invalid: number): Promise<void> {
     const unknown = i % 10 === 9;
     const caller = unknown ? `0${DDDS[k % DDDS.length]}98${String(k).padStart(7, '0')}` : `0${mobile(k).slice(2)}`;
     const s = performance.now();
-    const pop = modules.contacts.lookup(tenantId, caller);
+    const pop = modules.contacts.caller(tenantId, caller);
     times.push(performance.now() - s);
-    if (pop.matches.length > 0) found++;
+    if (pop === undefined) continue;
+    if (unknown || pop.name !== `Contato ${k} da Silva`) throw new Error(`${caller} popped ${pop.name}, expected ${unknown ? 'nobody' : `Contato ${k} da Silva`}`);
+    found++;
   }
   const expectedFound = LOOKUPS - Math.floor(LOOKUPS / 10);
   if (found !== expectedFound) throw new Error(`lookups found ${found}, expected ${expectedFound}`);

@@ -231,6 +231,26 @@ describe('contacts and after-call work', () => {
       body: { create: [{ prefix: 'ola', text: 'Olá {{primeiro_nome}}!' }, { prefix: 'tchau', text: 'Até logo' }] },
     });
     expect(saved.json().items.map((s: { prefix: string }) => s.prefix)).toEqual(['ola', 'tchau']);
+    // A refusal names the refused row's field where the body has it, and lists every refused row.
+    const [ola, tchau] = saved.json().items as { id: number }[];
+    const refused = await t.request('PUT', '/api/v1/crm/shortcuts', {
+      cookie: admin.cookie,
+      body: { update: [{ id: tchau!.id, patch: { text: 'Até {{apelido}}' } }], create: [{ prefix: 'oi', text: 'Oi' }, { prefix: 'bom dia', text: 'Bom dia' }] },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details).toMatchObject({
+      field: 'update.0.patch.text',
+      items: [
+        { op: 'update', index: 0, id: tchau!.id, field: 'text' },
+        { op: 'create', index: 1, field: 'prefix' },
+      ],
+    });
+    const refusedCreate = await t.request('PUT', '/api/v1/crm/shortcuts', { cookie: admin.cookie, body: { remove: [ola!.id], create: [{ prefix: 'oi', text: 'Oi' }, { prefix: 'tchau', text: 'De novo' }] } });
+    expect(refusedCreate.json().error.details.field).toBe('create.1.prefix');
+    expect((await t.request('GET', '/api/v1/crm/shortcuts', { cookie: admin.cookie })).json().items.map((s: { prefix: string; text: string }) => [s.prefix, s.text])).toEqual([
+      ['ola', 'Olá {{primeiro_nome}}!'],
+      ['tchau', 'Até logo'],
+    ]);
     const faq = await t.request('PUT', '/api/v1/crm/faq', { cookie: admin.cookie, body: { create: [{ question: 'Horário?', answer: '8h às 18h' }] } });
     expect(faq.statusCode).toBe(200);
     const agent = await t.loginAs('agent');
@@ -332,6 +352,13 @@ describe('contacts and after-call work', () => {
     // The service names itself and demands a tabulation; a service of another tenant is refused.
     expect(ix).toMatchObject({ serviceId: fila3.id, serviceName: 'Fila 3', requiresTabulation: true });
     expect((await post(`/interactions/${ix.id}/finish`, {}, agent.cookie)).json().error.details.field).toBe('statusId');
+    // The agent cannot lift the service's demand by asking for none.
+    const lifted = (await post('/interactions', { contactId: contact.id, kind: 'inbound', channel: 'voice', serviceId: fila3.id, requiresTabulation: false }, agent.cookie)).json();
+    expect(lifted.requiresTabulation).toBe(true);
+    const untabulated = await post(`/interactions/${lifted.id}/finish`, {}, agent.cookie);
+    expect(untabulated.statusCode).toBe(400);
+    expect(untabulated.json().error.details.field).toBe('statusId');
+    expect((await post(`/interactions/${lifted.id}/finish`, { statusId: solved.id }, agent.cookie)).statusCode).toBe(200);
     expect((await post('/interactions', { contactId: contact.id, kind: 'inbound', channel: 'voice', serviceId: otherTenantQueue.id }, agent.cookie)).json().error.details.field).toBe('serviceId');
     const offered = (await t.request('GET', `/api/v1/interactions/${ix.id}/tabulations`, { cookie: agent.cookie })).json();
     expect(offered.items.map((g: { name: string; statuses: { name: string }[] }) => [g.name, g.statuses.map((x) => x.name)])).toEqual([['Geral', ['Resolvido']]]);

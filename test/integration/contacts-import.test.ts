@@ -88,6 +88,31 @@ describe('contacts: CSV import', () => {
     expect(one.json()).toMatchObject({ imported: 4, rejected: 3 });
   });
 
+  it('past the first hundred rows, each contact keeps its own phones and e-mails however many each row has', async () => {
+    // Rows carry 1–3 phones and 0–2 e-mails in different rhythms, so the contacts, phones and
+    // e-mails of a row fall at different places in their hundred-row inserts.
+    const ROWS = 250;
+    const phoneCount = (i: number) => 1 + (i % 3);
+    const emailCount = (i: number) => (i * 7) % 5 % 3;
+    const phone = (i: number, k: number) => `119${20_000_000 + i * 10 + k}`;
+    const email = (i: number, k: number) => `pessoa${i}.${k}@example.com`;
+    const line = (i: number) =>
+      [`Pessoa ${i}`, ...[0, 1, 2].map((k) => (k < phoneCount(i) ? phone(i, k) : '')), ...[0, 1].map((k) => (k < emailCount(i) ? email(i, k) : ''))].join(';');
+    const csv = ['nome;telefone1;telefone2;telefone3;email1;email2', ...Array.from({ length: ROWS }, (_, i) => line(i))].join('\n');
+    const done = await finished((await upload(csv)).json().id);
+    expect(done).toMatchObject({ state: 'done', rows: ROWS, imported: ROWS, rejected: 0 });
+    expect(t.count('contact_phones')).toBe(Array.from({ length: ROWS }, (_, i) => phoneCount(i)).reduce((a, b) => a + b));
+
+    for (const i of [0, 99, 100, 101, 137, 199, 200, 248, 249]) {
+      const pop = (await t.request('GET', '/api/v1/contacts/lookup', { cookie: admin.cookie, query: { phone: phone(i, phoneCount(i) - 1) } })).json();
+      expect(pop.matches.map((m: { name: string }) => m.name)).toEqual([`Pessoa ${i}`]);
+      const contact = (await t.request('GET', `/api/v1/contacts/${pop.matches[0].contactId}`, { cookie: admin.cookie })).json();
+      expect(contact.name).toBe(`Pessoa ${i}`);
+      expect(contact.phones.map((p: { number: string }) => p.number)).toEqual(Array.from({ length: phoneCount(i) }, (_, k) => `55${phone(i, k)}`));
+      expect(contact.emails).toEqual(Array.from({ length: emailCount(i) }, (_, k) => email(i, k)));
+    }
+  });
+
   it('progress is pushed on the imports topic of the events socket, to the tenant only', async () => {
     const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     const url = `${base.replace(/^http/, 'ws')}/api/v1/events`;

@@ -83,6 +83,21 @@ describe('dialer: strategies and campaigns', () => {
       expect(audit).toContainEqual(expect.objectContaining({ entity: 'dialer_campaign', action: 'create' }));
     });
 
+    it('a change of one AMD parameter, or of AMD on or off, keeps the tuned others as they were', async () => {
+      const id = await strategy();
+      const tuned = { enabled: true, initialSilence: 3000, greeting: 1200, totalAnalysisTime: 4000, maximumNumberOfWords: 5 };
+      const c = (await api('POST', '/dialer/campaigns', body(id, { amd: tuned }))).json();
+      const off = await api('PATCH', `/dialer/campaigns/${c.id}`, { amd: { enabled: false } });
+      expect(off.statusCode).toBe(200);
+      const kept = { initialSilence: 3000, greeting: 1200, afterGreetingSilence: 800, totalAnalysisTime: 4000, maximumNumberOfWords: 5, silenceThreshold: 256 };
+      expect(off.json().amd).toMatchObject({ ...kept, enabled: false });
+      const one = await api('PATCH', `/dialer/campaigns/${c.id}`, { amd: { enabled: true, greeting: 1000 } });
+      expect(one.json().amd).toMatchObject({ ...kept, greeting: 1000, enabled: true });
+      expect((await api('GET', `/dialer/campaigns/${c.id}`)).json().amd).toMatchObject({ ...kept, greeting: 1000, enabled: true });
+      // A change of something else leaves AMD alone.
+      expect((await api('PATCH', `/dialer/campaigns/${c.id}`, { ringTimeoutSeconds: 30 })).json().amd).toMatchObject({ ...kept, greeting: 1000, enabled: true });
+    });
+
     it('refuses bad input naming the field, and stores nothing', async () => {
       const id = await strategy();
       expect(field(await api('POST', '/dialer/campaigns', body(id, { ringTimeoutSeconds: 14 })))).toEqual([400, 'ringTimeoutSeconds']);
@@ -133,6 +148,20 @@ describe('dialer: strategies and campaigns', () => {
       const theirQueue = (await api('POST', '/queues', { name: 'Deles', number: '900' }, otherAdmin.cookie)).json().id;
       const refused = await api('POST', '/dialer/campaigns', body(theirs.json().id, { outboundRouteId: route.json().id, queueId: theirQueue }), otherAdmin.cookie);
       expect(field(refused)).toEqual([400, 'outboundRouteId']);
+    });
+
+    it('keeps the outbound route it names from being deleted, naming the campaign', async () => {
+      const id = await strategy();
+      const trunk = await api('POST', '/telephony/trunks', { name: 'operadora', host: '203.0.113.10' });
+      const route = (await api('POST', '/telephony/outbound-routes', { name: 'Celulares', rules: [{ pattern: '_0XX9XXXXXXXX' }], trunks: [{ trunkId: trunk.json().id }] })).json();
+      const c = (await api('POST', '/dialer/campaigns', body(id, { outboundRouteId: route.id }))).json();
+      const refused = await api('DELETE', `/telephony/outbound-routes/${route.id}`);
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().error.details.referrers).toEqual([{ entity: 'dialer_campaign', id: c.id, name: 'Cobrança' }]);
+      expect((await api('GET', `/telephony/outbound-routes/${route.id}`)).statusCode).toBe(200);
+      // Once the campaign dials through no route, the route may go.
+      expect((await api('PATCH', `/dialer/campaigns/${c.id}`, { outboundRouteId: null })).statusCode).toBe(200);
+      expect((await api('DELETE', `/telephony/outbound-routes/${route.id}`)).statusCode).toBe(204);
     });
 
     it('starts, pauses, resumes and stops; refuses a command its state does not allow; says why it dials nothing', async () => {

@@ -229,11 +229,11 @@ describe('a call through a queue to agents’ phones', () => {
     expect(database.db.select().from(recordings).all().filter((r) => r.interactionId === visit!.id)).toHaveLength(1);
   });
 
-  it('a known caller pops from the contact book the queue names, and its owner agent is offered the call first', async () => {
+  it('a known caller pops from the contact book the queue names (the default book when it names none), and its owner agent is offered the call first', async () => {
     const ctx = { actor: SYSTEM_ACTOR };
     const vip = modules.contacts.books.create(ctx, tenantId, { name: 'Clientes VIP' });
     // The same number in the default book: the queue names the VIP book, so this one is not the caller.
-    modules.contacts.contacts.create(ctx, tenantId, { name: 'Carla Outra Agenda', phones: [{ number: '11955554444' }] });
+    const carla = modules.contacts.contacts.create(ctx, tenantId, { name: 'Carla Outra Agenda', phones: [{ number: '11955554444' }] });
     const debora = modules.contacts.contacts.create(ctx, tenantId, { name: 'Débora Lima', bookId: vip.id, phones: [{ number: '(11) 95555-4444' }], ownerUserId: bruno });
     routing.queues.update(ctx, queueId, { contactBookId: vip.id, stickySeconds: 30 });
     try {
@@ -245,6 +245,13 @@ describe('a call through a queue to agents’ phones', () => {
       expect(offersOf(visit!.id).map((o) => o.agentUserId)).toEqual([bruno]);
       await emulator.hangup(channelId, 16);
       await waitUntil(() => stateOf(bruno) === 'available', 'Bruno free again');
+
+      routing.queues.update(ctx, queueId, { contactBookId: null, stickySeconds: 0 });
+      const unnamed = await emulator.placeInboundCall({ did: '1133330000', from: '11955554444', via: { span: 1 } });
+      await waitUntil(() => stateOf(ana) === 'busy', 'Ana talking');
+      expect(interactionsOfCall(callIdOf(unnamed.channelId))[0]).toMatchObject({ contactId: carla.id, contactName: 'Carla Outra Agenda', agentUserId: ana });
+      await emulator.hangup(unnamed.channelId, 16);
+      await waitUntil(() => stateOf(ana) === 'available', 'Ana free again');
     } finally {
       routing.queues.update(ctx, queueId, { contactBookId: null, stickySeconds: 0 });
     }

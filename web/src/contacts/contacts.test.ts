@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contactBody, contactModel, type Contact } from './contact-form';
 import { callSummary, type HistoryItem } from './history';
 import { mergeProgress, type ImportProgress } from './imports';
-import { bulkOps, refusalsByRow, type BulkFieldSpec, type EditRow, type Model } from './resource-page';
+import { bulkBody, bulkOps, refusalsByRow, type BulkFieldSpec, type EditRow, type Model } from './resource-page';
 
 const t = (key: string, values?: Record<string, unknown>) => `${key}${values ? JSON.stringify(values) : ''}`;
 
@@ -69,6 +69,29 @@ describe('lists edited in place', () => {
     expect(plan.create).toEqual([added]);
     expect(plan.update).toEqual([{ row: edited, id: 2, patch: { text: 'Bê', active: false } }]);
     expect(plan.remove).toEqual([{ row: gone, id: 3 }]);
+  });
+
+  it('a save sends every field of a new row and the changed fields of an edited one, as the API takes them', () => {
+    const withService: BulkFieldSpec[] = [...fields, { key: 'serviceId', label: 's', kind: 'select' }];
+    const body = bulkBody(
+      {
+        create: [
+          { prefix: ' oi ', text: 'Olá ', active: true, serviceId: 7 },
+          { prefix: 'tchau', text: 'Até', active: false, serviceId: null },
+        ],
+        update: [{ id: 2, patch: { text: ' Bê ', serviceId: null } }],
+        remove: [3],
+      },
+      withService,
+    );
+    expect(body).toEqual({
+      create: [
+        { prefix: 'oi', text: 'Olá', active: true, serviceId: 7 },
+        { prefix: 'tchau', text: 'Até', active: false, serviceId: null },
+      ],
+      update: [{ id: 2, patch: { text: 'Bê', serviceId: null } }],
+      remove: [3],
+    });
   });
 
   it("puts each of the server's refusals on the row and field it names, the request schema's too", () => {

@@ -69,6 +69,20 @@ export interface BulkSave {
   remove: number[];
 }
 
+/** A value of a list edited in place as the API takes it: trimmed text, the chosen id or null, a flag. */
+const bulkValue = (kind: BulkFieldSpec['kind'], v: FieldValue | undefined): string | number | boolean | null =>
+  kind === 'bool' ? v === true : kind === 'select' ? (typeof v === 'number' || typeof v === 'string' ? v : null) : text(v);
+
+/**
+ * The body of a resource's bulk `PUT` (`B`, its request type) from a save: every field of a new
+ * row and the changed fields of an edited row, each converted by its control's kind. Typed
+ * by the caller: the field specs name the keys, and the server's request schema checks them.
+ */
+export function bulkBody<B>(ops: BulkSave, fields: readonly BulkFieldSpec[]): B {
+  const convert = (m: Model) => Object.fromEntries(fields.filter((f) => f.key in m).map((f) => [f.key, bulkValue(f.kind, m[f.key])]));
+  return { remove: ops.remove, update: ops.update.map((u) => ({ id: u.id, patch: convert(u.patch) })), create: ops.create.map(convert) } as B;
+}
+
 /** A short list edited in place and saved at once (`BulkListPage`). */
 export interface BulkListSpec<T extends { id: number }> {
   title: string;

@@ -1,4 +1,5 @@
 import { onMounted, shallowRef } from 'vue';
+import { can } from '@/auth/session';
 
 /**
  * Choices for a select (teams, profiles, users): loaded once when the screen opens; a failure
@@ -13,4 +14,12 @@ export function useOptions<T>(load: () => Promise<{ items: T[] }>) {
   };
   onMounted(() => void reload());
   return { items, reload };
+}
+
+/**
+ * Choices from another module's list: empty, without asking, for a user who may not read
+ * `module` (the request would only answer 403, and the form is still usable without them).
+ */
+export function useReadableOptions<T>(module: string, load: () => Promise<{ items: T[] }>) {
+  return useOptions(() => (can({ module, action: 'read' }) ? load() : Promise.resolve({ items: [] as T[] })));
 }
