@@ -11,5 +11,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Two files at a time even on two cores: most of a file's time is spent waiting on sockets
+    // and timers (the emulator, the daemon), so the second worker fills the gaps.
+    maxWorkers: 2,
   },
 });
