@@ -155,6 +155,16 @@ export class RoutingRepo {
     return this.db.select().from(queues).where(and(eq(queues.tenantId, tenantId), eq(queues.id, id))).get();
   }
 
+  /** The tenant's active queues the agent desktop shows (its transfer list), by name. */
+  desktopQueues(tenantId: number): QueueRow[] {
+    return this.db
+      .select()
+      .from(queues)
+      .where(and(eq(queues.tenantId, tenantId), eq(queues.active, true), eq(queues.showOnDesktop, true)))
+      .orderBy(asc(queues.name))
+      .all();
+  }
+
   /** Which of these queue ids are queues of the tenant. */
   queueIdsAmong(tenantId: number, ids: readonly number[]): number[] {
     if (ids.length === 0) return [];

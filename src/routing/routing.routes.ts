@@ -29,6 +29,7 @@ import {
   OnBody,
   TalkStateView,
   TransferBody,
+  TransferTargetsView,
 } from './routing.schemas.js';
 import type { SlVariant } from './metrics.logic.js';
 import type { RoutingService } from './routing.service.js';
@@ -108,6 +109,14 @@ export function routingRoutes(routing: RoutingService): FastifyPluginAsync[] {
         },
       );
     }
+    app.get(
+      '/agent/transfer-targets',
+      { config: own, schema: { tags, summary: 'Where I may transfer a call: the active queues my desk shows (#) and the agents logged in (@)', response: { 200: TransferTargetsView } } },
+      async (req) => {
+        const { tenantId, userId } = me(req);
+        return routing.transferTargets(tenantId, userId);
+      },
+    );
     app.post(
       '/agent/calls/:interactionId/transfer',
       {

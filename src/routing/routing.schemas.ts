@@ -52,6 +52,12 @@ export const TransferBody = Type.Object(
   closed,
 );
 export type TransferInput = Static<typeof TransferBody>;
+
+/** Where an agent may transfer a call: active queues shown on the desktop, and the agents logged in. */
+export const TransferTargetsView = Type.Object({
+  queues: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), number: Type.String() })),
+  agents: Type.Array(Type.Object({ userId: Type.Integer(), name: Type.String(), state: Literals(DISPLAY_STATES) })),
+});
 export const UserParams = Type.Object({ userId: Id }, closed);
 
 const Clock = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', maxLength: 5, description: 'HH:MM local time' });

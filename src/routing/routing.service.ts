@@ -314,6 +314,20 @@ export class RoutingService {
   }
 
   /**
+   * Where an agent may transfer a call: the tenant's active queues its desktop shows (`#`) and
+   * the other agents logged in now (`@`). Agents do not read the queues' configuration nor
+   * every agent's state; this is the little of both a transfer needs.
+   */
+  transferTargets(tenantId: number, userId: number): { queues: { id: number; name: string; number: string }[]; agents: { userId: number; name: string; state: DisplayState }[] } {
+    if (!this.repo.user(tenantId, userId)) throw notFound('agent');
+    const agents = this.engine
+      .agentsOf(tenantId)
+      .flatMap((a) => (a.userId !== null && a.userId !== userId && a.state !== 'offline' ? [{ userId: a.userId, name: a.name, state: a.state }] : []))
+      .sort((a, b) => a.name.localeCompare(b.name, 'pt-BR'));
+    return { queues: this.repo.desktopQueues(tenantId).map((q) => ({ id: q.id, name: q.name, number: q.number })), agents };
+  }
+
+  /**
    * The agent's blind transfer of their call: to a queue of the tenant (`#`), to another agent
    * who is logged in (`@`, offered through the engine in the call's queue), or to a number
    * outside (through the outbound routes).

@@ -206,6 +206,38 @@ describe('agents: log in, pause under the pause types’ rules', () => {
     expect(pushed.topic).toBe('agents');
   });
 
+  it('an agent reads where it may transfer a call: its tenant’s active queues the desk shows, and the other agents logged in', async () => {
+    for (const [name, number, extra] of [
+      ['Cobrança', '702', {}],
+      ['Antiga', '703', { active: false }],
+      ['Interna', '704', { showOnDesktop: false }],
+    ] as const) {
+      await ok(post(admin, Q, { name, number, strategy: 'linear', ...extra }), 201);
+    }
+    await ok(post(adminB, Q, { name: 'Vendas B', number: '700', strategy: 'linear' }), 201);
+    // Agents do not read the queues' configuration: this is what they see of it.
+    expect((await t.request('GET', Q, { cookie: ana.cookie })).statusCode).toBe(403);
+    type Targets = { queues: { id: number; name: string; number: string }[]; agents: { userId: number; name: string; state: string }[] };
+    const targets = () => ok<Targets>(t.request('GET', '/api/v1/agent/transfer-targets', { cookie: ana.cookie }));
+
+    const before = await targets();
+    expect(before.queues.map((q) => [q.name, q.number])).toEqual([
+      ['Cobrança', '702'],
+      ['Suporte', '710'],
+      ['Vendas', '700'],
+    ]);
+    expect(before.queues.find((q) => q.name === 'Vendas')!.id).toBe(queueId);
+    expect(before.agents).toEqual([]);
+
+    await ok(post(bruno, '/api/v1/agent/login'));
+    expect((await targets()).agents).toEqual([{ userId: bruno.user.id, name: 'Bruno', state: 'available' }]);
+    const foreign = await t.loginAs('agent', { tenantId: tenantB });
+    const theirs = await ok<Targets>(t.request('GET', '/api/v1/agent/transfer-targets', { cookie: foreign.cookie }));
+    expect(theirs).toEqual({ queues: [expect.objectContaining({ name: 'Vendas B', number: '700' })], agents: [] });
+    await ok(post(bruno, '/api/v1/agent/logout'));
+    expect((await targets()).agents).toEqual([]);
+  });
+
   it('an agent’s call controls: a call that is not theirs is 404, a transfer without its target or with a bad number is refused naming the field', async () => {
     const nobody = '00000000-0000-0000-0000-000000000000';
     for (const action of ['hold', 'mute']) {

@@ -1,0 +1,120 @@
+/**
+ * The agent's queue call in conversation as the server controls it — hold, mute and blind
+ * transfer through `/api/v1/agent/calls/…` — whatever phone carries it: the webphone, a
+ * softphone or a desk phone. The desk and the webphone page both drive this one state, so a
+ * queue call is never held twice over (the webphone's own SIP hold is for its other calls).
+ */
+import { onMounted, onUnmounted, reactive, readonly } from 'vue';
+import { api, ok, ApiError, type Body, type Json } from '@/api/client';
+import { session } from '@/auth/session';
+import { subscribe } from '@/events/socket';
+import { reportError } from '@/kit/notify';
+
+type Agent = Json<'/api/v1/agent', 'get'>;
+export type TransferRequest = Body<'/api/v1/agent/calls/{interactionId}/transfer', 'post'>;
+
+interface AgentCall {
+  /** The interaction in conversation; null when the agent is not talking on a queue call. */
+  interactionId: string | null;
+  /** The server has the call in conversation: its controls work. */
+  ready: boolean;
+  held: boolean;
+  muted: boolean;
+  /** A hold or mute request is on its way. */
+  acting: boolean;
+}
+
+const state = reactive<AgentCall>({ interactionId: null, ready: false, held: false, muted: false, acting: false });
+export const agentCall = readonly(state);
+
+/**
+ * The server puts the call in conversation a moment after the agent turns busy: ask again until
+ * it has. An interaction that is no queue call in conversation (a dialer's) stays without controls.
+ */
+const RETRY_MS = 1000;
+const TRIES = 10;
+let retry: number | undefined;
+
+async function load(interactionId: string, tries = TRIES): Promise<void> {
+  window.clearTimeout(retry);
+  try {
+    const talk = await ok(api.GET('/api/v1/agent/calls/{interactionId}', { params: { path: { interactionId } } }));
+    if (state.interactionId === interactionId) Object.assign(state, { ready: true, held: talk.held, muted: talk.muted });
+  } catch (e) {
+    if (state.interactionId !== interactionId) return;
+    const status = e instanceof ApiError ? e.status : undefined;
+    if (status === 409 && tries > 1) retry = window.setTimeout(() => void load(interactionId, tries - 1), RETRY_MS);
+    // 404: the call ended (or went to someone else) before the answer: the next state push says so.
+    else if (status !== 409 && status !== 404) reportError(e);
+  }
+}
+
+/** Follows the agent's state: busy with an interaction means a call whose controls are shown. */
+export function followAgent(agent: Pick<Agent, 'state' | 'interactionIds'> | null): void {
+  const id = agent?.state === 'busy' ? (agent.interactionIds[0] ?? null) : null;
+  if (id === state.interactionId) return;
+  window.clearTimeout(retry);
+  Object.assign(state, { interactionId: id, ready: false, held: false, muted: false, acting: false });
+  if (id !== null) void load(id);
+}
+
+type TalkState = Json<'/api/v1/agent/calls/{interactionId}', 'get'>;
+
+async function control(send: (interactionId: string) => Promise<TalkState>): Promise<void> {
+  const interactionId = state.interactionId;
+  if (interactionId === null || !state.ready || state.acting) return;
+  state.acting = true;
+  try {
+    const talk = await send(interactionId);
+    if (state.interactionId === interactionId) Object.assign(state, { held: talk.held, muted: talk.muted });
+  } catch (e) {
+    reportError(e);
+  } finally {
+    state.acting = false;
+  }
+}
+
+export const toggleCallHold = (): Promise<void> =>
+  control((interactionId) => ok(api.POST('/api/v1/agent/calls/{interactionId}/hold', { params: { path: { interactionId } }, body: { on: !state.held } })));
+export const toggleCallMute = (): Promise<void> =>
+  control((interactionId) => ok(api.POST('/api/v1/agent/calls/{interactionId}/mute', { params: { path: { interactionId } }, body: { on: !state.muted } })));
+
+/** The blind transfer: the agent's leg is hung up; an `ApiError` says why it was refused. */
+export async function transferCall(to: TransferRequest): Promise<void> {
+  const interactionId = state.interactionId;
+  if (interactionId === null) throw new ApiError(409, 'conflict', 'no call in conversation');
+  await ok(api.POST('/api/v1/agent/calls/{interactionId}/transfer', { params: { path: { interactionId } }, body: to }));
+}
+
+/** The agent's own state as the events socket pushes it (`agents` topic); `onResync` after a gap. */
+export function watchMyAgent(onAgent: (a: Agent) => void, onResync: () => void): () => void {
+  return subscribe(
+    'agents',
+    (m) => {
+      const a = m.data?.agent as Agent | undefined;
+      if (a && a.userId === session.me?.id) onAgent(a);
+    },
+    onResync,
+  );
+}
+
+/**
+ * For a screen that shows the call without the desk's own agent state (the webphone page):
+ * follows the agent's state while the screen is open. A user who is not an agent has no queue call.
+ */
+export function useAgentCall(): void {
+  let stop: (() => void) | undefined;
+  const refresh = async () => {
+    try {
+      followAgent(await ok(api.GET('/api/v1/agent')));
+    } catch (e) {
+      if (!(e instanceof ApiError && (e.status === 403 || e.status === 404))) reportError(e);
+      followAgent(null);
+    }
+  };
+  onMounted(() => {
+    void refresh();
+    stop = watchMyAgent(followAgent, () => void refresh());
+  });
+  onUnmounted(() => stop?.());
+}
