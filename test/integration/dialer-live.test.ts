@@ -218,3 +218,22 @@ it('with answering-machine detection on, hangs up on a machine and puts a person
   expect(db().select().from(routedInteractions).all()).toHaveLength(before + 1);
   expect(world.dialer.view(amd.id)?.ledger.lifetime).toMatchObject({ amdHangups: 1, connected: 1, dropped: 0 });
 });
+
+it('dials nothing while the campaign is paused, and dials again once it is resumed', async () => {
+  const tag = await api('POST', 'tabulations/tags', { title: 'Pausa', colour: '#aa00aa', kinds: ['dialer'] });
+  await api('POST', 'contacts', { name: 'Gil', phones: [{ number: '11987650040' }], tagIds: [tag.id] });
+  const list = await api('POST', 'dialer/lists', { name: 'Pausa' });
+  await api('POST', `dialer/lists/${list.id}/fill`, { filter: { tagId: tag.id } });
+  const strategy = await api('POST', 'dialer/strategies', { name: 'Pausa', maxAttemptsPerPhone: 1, maxAttemptsPerContact: 1, maxAttemptsPerDay: 1 });
+  const c = await api('POST', 'dialer/campaigns', { name: 'Pausa', mode: 'progressive', strategyId: strategy.id, queueId, ringTimeoutSeconds: 20, abandonTargetPercent: 2, listIds: [list.id] });
+  await api('POST', `dialer/campaigns/${c.id}/start`);
+  await api('POST', `dialer/campaigns/${c.id}/pause`);
+  for (let i = 0; i < 5; i++) tick();
+  expect(world.dialer.view(c.id)?.status).toBe('paused');
+  expect(pstn()).toEqual([]);
+
+  await api('POST', `dialer/campaigns/${c.id}/resume`);
+  await talkAndHangUp('11987650040');
+  await until('Gil’s attempt recorded', () => attempts().some((a) => a.campaignId === c.id));
+  expect(attempts().find((a) => a.campaignId === c.id)).toMatchObject({ phone: '5511987650040', outcome: 'connected', agentUserId: agentId });
+});
