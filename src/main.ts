@@ -33,7 +33,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const events = new EventHub({ clock, logger });
   const modules = createModules({ config, database, clock, logger, events, asterisk: { ami: telephony.ami, configDir: telephony.configDir, webphoneUrl: telephony.webphoneUrl } });
   await modules.start();
-  const flows = callFlows(modules, { control: telephony.callControl, dataDir });
+  const flows = callFlows(modules, { control: telephony.callControl, dataDir, logger });
   const calls = createCallsApp({
     callControl: telephony.callControl,
     database,
@@ -46,6 +46,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   });
   modules.routing.service.followPhones(telephony.ami);
   await calls.start();
+  flows.dialer.start();
   const emulator = telephony.emulator;
   if (boot.demo && emulator) {
     // Rows now; the apply once the emulated Asterisk is reachable (the app need not wait for it).
@@ -65,6 +66,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const stop = (reason: string) =>
     (stopping ??= (async () => {
       logger.info({ reason, activeCalls: calls.activeCalls().length }, 'shutting down');
+      flows.dialer.stop();
       // New calls are refused at once; live ones get the grace period, then are hung up.
       const draining = calls.stop(config.shutdownGraceMs);
       await app.close();

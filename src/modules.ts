@@ -4,11 +4,11 @@ import { AuditService } from './audit/index.js';
 import type { Config } from './config/index.js';
 import { ContactsService, contactsRoutes, crmResourceRoutes, interactionsRoutes } from './contacts/index.js';
 import type { Database_ } from './db/client.js';
-import { DialerService, dialerRoutes } from './dialer/index.js';
+import { DialerRunner, DialerService, dialerRoutes } from './dialer/index.js';
 import { soundsDirFor } from './calls/index.js';
 import { destinationFromColumns, telephonyHandlers, type CallHandlers, type TenantResolver } from './calls/index.js';
 import { FlowRunner, FlowsModule, flowsRoutes } from './flows/index.js';
-import { mathRandom, noEvents, type Clock, type EventPublisher, type Logger, type Random } from './kernel/index.js';
+import { mathRandom, noEvents, silentLogger, type TenantId, type Clock, type EventPublisher, type Logger, type Random } from './kernel/index.js';
 import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
 import { createProvisioning, Destinations, telephonyTenantResolver, type Provisioning } from './provisioning/index.js';
 import { PromptService, promptDef, promptRoutes } from './provisioning/prompts/index.js';
@@ -220,6 +220,8 @@ export function createModules(deps: ModuleDeps): Modules {
 
 export interface CallFlows {
   handlers: CallHandlers;
+  /** Dials the running campaigns; started once the calls engine takes calls. */
+  dialer: DialerRunner;
   /** The DID decides an inbound call's tenant, the phone an internal call's. */
   tenantResolver: (fallback: TenantResolver) => TenantResolver;
 }
@@ -230,7 +232,7 @@ export interface CallFlows {
  * external-number steps and the ACD's queue step registered there. `agent` legs are the ACD's
  * offers or the legs that ring an extension: each owner takes its own.
  */
-export function callFlows(modules: Modules, deps: { control: CallControl; dataDir: string; ringSeconds?: number; outboundRingSeconds?: number }): CallFlows {
+export function callFlows(modules: Modules, deps: { control: CallControl; dataDir: string; ringSeconds?: number; outboundRingSeconds?: number; logger?: Logger }): CallFlows {
   const voice = modules.routing.service.attachVoice({ control: deps.control, dataDir: deps.dataDir });
   const runner = modules.flowRunner;
   const directory = modules.provisioning.directory;
@@ -245,12 +247,50 @@ export function callFlows(modules: Modules, deps: { control: CallControl; dataDi
   runner.register('external', executors.external);
   runner.register('queue', (call, d) => voice.queueStep(call, d));
   const extensionLegs = handlers.agent;
+  const routing = modules.routing.service;
+  const dialer = new DialerRunner({
+    dialer: modules.dialer,
+    control: deps.control,
+    clock: modules.resources.clock,
+    logger: deps.logger ?? silentLogger,
+    agentsOf: (tenantId, queueId) =>
+      routing.engine
+        .agentsOf(tenantId)
+        .filter((a) => a.queueIds.includes(queueId))
+        .map((a) => ({ key: a.key, state: a.state })),
+    route: (tenantId, number, routeId, now) => {
+      const plan = directory.outbound(tenantId as TenantId, number, null, now);
+      if (!plan.ok) return { ok: false, reason: plan.reason };
+      const named = routeId === null ? undefined : modules.provisioning.services.outboundRoutes.row(tenantId, routeId);
+      if (named && named.name !== plan.route) return { ok: false, reason: `the campaign's route ${named.name} does not serve ${number} (route ${plan.route} does)` };
+      const trunk = plan.trunks[0];
+      return trunk ? { ok: true, endpoint: trunk.endpoint, callerId: plan.callerId } : { ok: false, reason: `route ${plan.route} has no trunk` };
+    },
+    handOff: async (call, queueId) => {
+      const outcome = await voice.enqueue(call, queueId, { kind: 'voice_out' });
+      if (outcome.result !== 'answered') return { answered: false, agentUserId: null };
+      return { answered: true, agentUserId: routing.repo.interaction(call.tenantId, outcome.interactionId)?.agentUserId ?? null };
+    },
+  });
   return {
     handlers: {
       ...handlers,
       agent: { name: 'agent-leg', run: (leg) => (voice.owns(leg.channel.id) || !extensionLegs ? voice.agentHandler.run(leg) : extensionLegs.run(leg)) },
+      dialer: dialer.handler,
     },
-    tenantResolver: (fallback) => telephonyTenantResolver(directory, fallback),
+    dialer,
+    tenantResolver: (fallback) => {
+      const phones = telephonyTenantResolver(directory, fallback);
+      return {
+        ...phones,
+        // A dialer leg belongs to its campaign's tenant.
+        forEntry: (entry, channel) => {
+          const base = entry.kind === 'amd' ? entry.original : entry;
+          if (base.kind !== 'dialer') return phones.forEntry(entry, channel);
+          return modules.dialer.campaigns.repo.get(Number(base.campaignId))?.tenantId as TenantId | undefined;
+        },
+      };
+    },
   };
 }
 

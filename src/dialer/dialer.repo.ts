@@ -4,6 +4,7 @@ import { contactPhones, contacts, dialerAttempts, dialerCampaigns, dialerListMem
 
 export type MemberRow = typeof dialerListMembers.$inferSelect;
 export type AttemptRow = typeof dialerAttempts.$inferSelect;
+export type CampaignRow = typeof dialerCampaigns.$inferSelect;
 
 /** The dialer's SQL beyond what the resource mechanism does: list members, counts, attempts. */
 export class DialerRepo {
@@ -159,6 +160,23 @@ export class DialerRepo {
   unlinked(ids: readonly number[]): number[] {
     if (ids.length === 0) return [];
     return this.db.select({ id: dialerLists.id }).from(dialerLists).where(and(inArray(dialerLists.id, [...ids]), isNull(dialerLists.campaignId))).all().map((r) => r.id);
+  }
+
+  /** Campaigns the live dialer runs (running or paused), of every tenant. */
+  liveCampaigns(): CampaignRow[] {
+    return this.db.select().from(dialerCampaigns).where(inArray(dialerCampaigns.state, ['running', 'paused'])).all();
+  }
+
+  /** The members of the campaign's active lists, with their contact's do-not-call flag, in list order. */
+  campaignMembers(campaignId: number): { member: MemberRow; doNotCall: boolean }[] {
+    return this.db
+      .select({ member: dialerListMembers, doNotCall: contacts.doNotCall })
+      .from(dialerListMembers)
+      .innerJoin(dialerLists, eq(dialerLists.id, dialerListMembers.listId))
+      .innerJoin(contacts, eq(contacts.id, dialerListMembers.contactId))
+      .where(and(eq(dialerLists.campaignId, campaignId), eq(dialerLists.active, true)))
+      .orderBy(asc(dialerLists.id), asc(dialerListMembers.position))
+      .all();
   }
 
   insertAttempt(values: typeof dialerAttempts.$inferInsert): AttemptRow {

@@ -9,7 +9,7 @@ import { campaignTransition, idleReasons, type CampaignCommand, type IdleReason 
 import { campaignDef, type CampaignRefs, type CampaignView } from './campaigns.resource.js';
 import type { CallingWindow } from './calling-window.logic.js';
 import { checkDial, DEFAULT_TIME_ZONE, legalHours, shortCallsByDay, type DialVerdict, type ShortCallDay } from './compliance.logic.js';
-import { applyDisposition, type ListContact } from './contacts.logic.js';
+import { applyDisposition, nextToDial, type DialStrategy, type ListContact } from './contacts.logic.js';
 import { DialerRepo, type MemberRow } from './dialer.repo.js';
 import { dispositionActions } from './disposition.logic.js';
 import { ListImportTarget } from './list-import.target.js';
@@ -27,6 +27,13 @@ export interface DialerDeps {
 
 /** Contacts one "fill from the contacts" request may add (a larger group is imported from CSV). */
 export const FILL_LIMIT = 100_000;
+
+/** A list member the live dialer may dial now, and on which phone. */
+export interface NextMember {
+  memberId: number;
+  contactId: number;
+  phone: string;
+}
 
 export interface CommandResult {
   campaign: CampaignView;
@@ -297,6 +304,68 @@ export class DialerService {
     });
   }
 
+  /** The strategy as the contact selection applies it. */
+  private dialStrategy(tenantId: number, strategyId: number): DialStrategy {
+    const s = this.strategies.row(tenantId, strategyId);
+    if (!s) throw notFound('strategy');
+    const r = s.retryMinutes;
+    const retryDelayMs = { busy: r.busy * 60_000, no_answer: r.no_answer * 60_000, failed: r.failed * 60_000, machine: r.machine * 60_000, dropped: r.dropped * 60_000 };
+    return {
+      maxAttemptsPerPhone: s.maxAttemptsPerPhone,
+      maxAttemptsPerContact: s.maxAttemptsPerContact,
+      maxAttemptsPerDay: s.maxAttemptsPerDay,
+      retryDelayMs,
+      phoneOrder: s.phoneOrder,
+      window: this.windowOf(tenantId, strategyId),
+      timeZone: DEFAULT_TIME_ZONE,
+    };
+  }
+
+  /**
+   * Up to `max` list members to dial now under the campaign's strategy (callbacks due, then
+   * retries due, then the untried, in list order), skipping those being dialled; `exhausted`
+   * when no member of its active lists can ever be dialled again.
+   */
+  nextDials(tenantId: number, campaignId: number, dialling: ReadonlySet<number>, max: number, now: number): { dials: NextMember[]; exhausted: boolean } {
+    const campaign = this.campaigns.row(tenantId, campaignId);
+    if (!campaign) throw notFound('campaign');
+    const strategy = this.dialStrategy(tenantId, campaign.strategyId);
+    const rows = this.repo.campaignMembers(campaignId);
+    const phones = this.repo.phonesOf(rows.map((r) => r.member.contactId));
+    const byId = new Map(rows.map((r) => [String(r.member.id), r.member]));
+    const list = rows.map((r) => toListContact(r.member, r.doNotCall, phones.get(r.member.contactId) ?? [], dialling.has(r.member.id)));
+    const blocked = (number: string) => this.deps.contacts.blacklisted(tenantId, 'outbound', number, now) !== null;
+    const dials: NextMember[] = [];
+    while (dials.length < max) {
+      const next = nextToDial(list, strategy, now, blocked);
+      if (next.kind === 'exhausted') return { dials, exhausted: dials.length === 0 && dialling.size === 0 };
+      if (next.kind === 'wait') break;
+      const member = byId.get(next.contactId)!;
+      dials.push({ memberId: member.id, contactId: member.contactId, phone: next.phone });
+      const picked = list.find((c) => c.id === next.contactId)!;
+      picked.inFlight = true;
+    }
+    return { dials, exhausted: false };
+  }
+
+  /** The campaign has nothing left to dial: finished when it stops by itself then, else it runs and says why it waits. */
+  exhausted(tenantId: number, campaignId: number): void {
+    this.tx(() => {
+      const row = this.campaigns.repo.get(campaignId);
+      if (row?.tenantId !== tenantId || row.state !== 'running' || (row.stateReason === 'exhausted' && !row.stopWhenExhausted)) return;
+      const now = this.now();
+      const before = this.campaigns.def.toView(row, { db: this.db });
+      const finished = row.stopWhenExhausted;
+      this.db
+        .update(dialerCampaigns)
+        .set({ state: finished ? 'finished' : 'running', stateReason: 'exhausted', endedAt: finished ? now : null, updatedAt: now })
+        .where(eq(dialerCampaigns.id, row.id))
+        .run();
+      const after = this.campaigns.def.toView(this.campaigns.repo.get(row.id)!, { db: this.db });
+      this.deps.resources.audit.record({ tenantId, actor: null, entity: 'dialer_campaign', entityId: row.id, action: finished ? 'finish' : 'exhausted', before, after });
+    });
+  }
+
   /** The tenant's short-call share per day over the last `days` days (in the default zone). */
   shortCalls(tenantId: number, days: number): ShortCallDay[] {
     const now = this.now();
@@ -304,9 +373,10 @@ export class DialerService {
   }
 }
 
-function toListContact(m: MemberRow, doNotCall: boolean, phones: readonly { number: string; kind: 'mobile' | 'landline'; valid: boolean }[]): ListContact {
+/** A list member as the selection sees it; its id is the member's (a contact may be in two lists). */
+function toListContact(m: MemberRow, doNotCall: boolean, phones: readonly { number: string; kind: 'mobile' | 'landline'; valid: boolean }[], inFlight = false): ListContact {
   return {
-    id: String(m.contactId),
+    id: String(m.id),
     position: m.position,
     timeZone: null,
     phones: phones.map((p) => ({ number: p.number, kind: p.kind, invalid: !p.valid, attempts: m.phoneAttempts[p.number] ?? 0 })),
@@ -316,6 +386,6 @@ function toListContact(m: MemberRow, doNotCall: boolean, phones: readonly { numb
     retryAt: m.retryAt,
     callbackAt: m.callbackAt,
     callbackAgentId: m.callbackUserId === null ? null : String(m.callbackUserId),
-    inFlight: false,
+    inFlight,
   };
 }

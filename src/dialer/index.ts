@@ -15,5 +15,6 @@ export * from './simulation.logic.js';
 export * from './compliance.logic.js';
 export * from './campaign.logic.js';
 export { dispositionActions, type Tabulated, type DispositionContext } from './disposition.logic.js';
-export { DialerService, type DialerDeps, type CommandResult } from './dialer.service.js';
+export { DialerService, type DialerDeps, type CommandResult, type NextMember } from './dialer.service.js';
+export { DialerRunner, type DialerRunnerDeps, type ServiceAgent, type DialRoute, type HandOffResult } from './dialer.runner.js';
 export { dialerRoutes } from './dialer.routes.js';

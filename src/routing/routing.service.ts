@@ -33,7 +33,7 @@ import { queueDef, registerQueueReferences, type QueueInput, type QueueViewT } f
 import { RoutingRepo, type AgentSettings, type QueueRow, type UserRow } from './routing.repo.js';
 import { agentKey, contactRegistered, type AgentProfile, type CallerDirectory, type QueueSettings } from './routing.model.js';
 import type { SettingsView, TransferInput } from './routing.schemas.js';
-import { QueueVoice, type QueueCallOutcome, type TalkState, type TransferTarget } from './voice.service.js';
+import { QueueVoice, type QueueCallOutcome, type TalkState, type TransferTarget, type VoiceKind } from './voice.service.js';
 import type { CallContext } from '../calls/index.js';
 import type { CallControl } from '../telephony/call-control.js';
 import type { AmiClient } from '../telephony/ami/index.js';
@@ -284,9 +284,9 @@ export class RoutingService {
    * Puts a call in a queue (the destination other flows hand calls to) and resolves when its stay
    * there is over. Needs `attachVoice` first.
    */
-  enqueue(call: CallContext, queueId: number): Promise<QueueCallOutcome> {
+  enqueue(call: CallContext, queueId: number, opts: { kind?: VoiceKind } = {}): Promise<QueueCallOutcome> {
     if (!this.voice) throw new Error('routing: enqueue before the telephony was attached');
-    return this.voice.enqueue(call, queueId);
+    return this.voice.enqueue(call, queueId, opts);
   }
 
   /** The agent's own call in conversation: 404 for an interaction that is not theirs. */

@@ -30,6 +30,9 @@ export type QueueCallOutcome =
   /** The queue does not exist in the call's tenant, or is inactive: the flow decides. */
   | { result: 'unavailable'; reason: 'unknown' | 'inactive' };
 
+/** A customer who called in, or one the dialer called (`voice_out`). */
+export type VoiceKind = 'voice_in' | 'voice_out';
+
 export interface QueueVoiceDeps {
   engine: AcdEngine;
   repo: RoutingRepo;
@@ -110,7 +113,7 @@ export class QueueVoice {
    * Puts a call in a queue and resolves when its stay there is over. The flow that called this
    * hangs up or goes on (e.g. dials the destination's external number) from the outcome.
    */
-  async enqueue(call: CallContext, queueId: number, opts: { transferredFrom?: string; targetAgent?: string } = {}): Promise<QueueCallOutcome> {
+  async enqueue(call: CallContext, queueId: number, opts: { transferredFrom?: string; targetAgent?: string; kind?: VoiceKind } = {}): Promise<QueueCallOutcome> {
     const q = this.deps.repo.queue(call.tenantId, queueId);
     if (!q) return { result: 'unavailable', reason: 'unknown' };
     if (!q.active) return { result: 'unavailable', reason: 'inactive' };
@@ -120,13 +123,13 @@ export class QueueVoice {
     try {
       await control.addToBridge(bridgeId, call.channel.id);
       await control.startMoh({ bridgeId }, q.mohClass ?? undefined);
-      return await this.wait(call, q, bridgeId, opts.transferredFrom ?? null, opts.targetAgent ?? null);
+      return await this.wait(call, q, bridgeId, opts.transferredFrom ?? null, opts.targetAgent ?? null, opts.kind ?? 'voice_in');
     } finally {
       await control.destroyBridge(bridgeId).catch(() => undefined);
     }
   }
 
-  private async wait(call: CallContext, q: QueueRow, bridgeId: string, transferredFrom: string | null, targetAgent: string | null): Promise<QueueCallOutcome> {
+  private async wait(call: CallContext, q: QueueRow, bridgeId: string, transferredFrom: string | null, targetAgent: string | null, kind: VoiceKind): Promise<QueueCallOutcome> {
     const interactionId = newId();
     let resolveLeft: (o: 'timeout' | 'empty' | 'full' | 'inactive') => void = () => undefined;
     const left = new Promise<'timeout' | 'empty' | 'full' | 'inactive'>((r) => (resolveLeft = r));
@@ -155,7 +158,7 @@ export class QueueVoice {
       {
         id: interactionId,
         tenantId: call.tenantId,
-        kind: 'voice_in',
+        kind,
         queueId: q.id,
         priority: q.priority,
         enteredAt: now,

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCallsApp, type CallsApp } from '../../src/calls/index.js';
+import type { DialerRunner } from '../../src/dialer/index.js';
 import { silentLogger, systemClock } from '../../src/kernel/index.js';
 import { callFlows } from '../../src/modules.js';
 import type { Media } from '../../src/telephony/call-control.js';
@@ -26,6 +27,7 @@ export interface TelephonyWorld {
   /** An admin of `t.tenantA`. */
   admin: LoggedIn;
   calls: CallsApp;
+  dialer: DialerRunner;
   plays: { channelId: string; media: Media[] }[];
   close(): Promise<void>;
 }
@@ -42,15 +44,19 @@ export async function telephonyWorld(prefix: string, ring: { ringSeconds: number
   await until('ARI up', () => ari.callControl.connectionState() === 'up');
   const plays: TelephonyWorld['plays'] = [];
   const control = notingPlays(ari.callControl, plays);
+  const flows = callFlows(t.modules, { control, dataDir: dir, ...ring });
   const calls = createCallsApp({
     callControl: control,
     database: t.deps.database,
     logger: silentLogger,
     clock: systemClock,
     config: { asterisk: { ari: { app: 'atende' }, soundsDir: '' } },
-    ...callFlows(t.modules, { control, dataDir: dir, ...ring }),
+    handlers: flows.handlers,
+    tenantResolver: flows.tenantResolver,
   });
   await calls.start();
+  // Its ticks run on the app's FakeClock: a test moves them with `t.clock.advance`.
+  flows.dialer.start();
   return {
     dir,
     emulator,
@@ -58,8 +64,10 @@ export async function telephonyWorld(prefix: string, ring: { ringSeconds: number
     t,
     admin,
     calls,
+    dialer: flows.dialer,
     plays,
     async close() {
+      flows.dialer.stop();
       await calls.stop(0);
       await ari.stop();
       await t.close();
