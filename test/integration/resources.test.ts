@@ -299,7 +299,8 @@ describe('resources: a tenant-scoped, audited resource from one definition', () 
       create: [{ name: 'Novo', number: '302' }, { name: 'Ok', number: '306' }, { name: 'Proibida', number: '305', tags: ['forbidden'] }],
     });
     expect(refused.statusCode).toBe(409);
-    expect(refused.json().error.details.field).toBe('number');
+    // The first refusal is named where it sits in the body, as a request's own validation names it.
+    expect(refused.json().error.details.field).toBe('create.0.number');
     // Every refused item is named by its list and index, so a screen shows each next to its row.
     expect(refused.json().error.details.items).toEqual([
       { op: 'create', index: 0, id: null, status: 409, code: 'conflict', field: 'number', message: expect.stringContaining('302') },
