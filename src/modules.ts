@@ -230,7 +230,8 @@ export interface CallFlows {
  * The call flows of the provisioned telephony on `control`, for the calls engine: every call
  * runs through destinations in the flows' runner, with the telephony flows' extension and
  * external-number steps and the ACD's queue step registered there. `agent` legs are the ACD's
- * offers or the legs that ring an extension: each owner takes its own.
+ * offers (or a supervisor's take over) or the legs that ring an extension: each owner takes its
+ * own; `snoop` legs are the supervisors'.
  */
 export function callFlows(modules: Modules, deps: { control: CallControl; dataDir: string; ringSeconds?: number; outboundRingSeconds?: number; logger?: Logger }): CallFlows {
   const voice = modules.routing.service.attachVoice({ control: deps.control, dataDir: deps.dataDir });
@@ -277,6 +278,7 @@ export function callFlows(modules: Modules, deps: { control: CallControl; dataDi
       ...handlers,
       agent: { name: 'agent-leg', run: (leg) => (voice.owns(leg.channel.id) || !extensionLegs ? voice.agentHandler.run(leg) : extensionLegs.run(leg)) },
       dialer: dialer.handler,
+      snoop: voice.supervisionHandler,
     },
     dialer,
     tenantResolver: (fallback) => {

@@ -26,6 +26,8 @@ import {
   SettingsView,
   UserParams,
   InteractionParams,
+  MonitorBody,
+  SupervisionView,
   OnBody,
   TalkStateView,
   TransferBody,
@@ -167,6 +169,36 @@ export function routingRoutes(routing: RoutingService): FastifyPluginAsync[] {
         async (req) => routing.supervise(changeContextOf(req), tenantScope(req, req.query.tenantId), req.params.userId, action),
       );
     }
+
+    app.post(
+      '/agents/:userId/monitor',
+      {
+        config: supWrite,
+        schema: {
+          tags,
+          summary: "Listen to, whisper to or barge into an agent's call: rings my own extension (audited)",
+          params: UserParams,
+          querystring: TenantQuery,
+          body: MonitorBody,
+          response: { 200: SupervisionView },
+        },
+      },
+      async (req) => routing.superviseCall(changeContextOf(req), tenantScope(req, req.query.tenantId), req.params.userId, req.body.mode),
+    );
+    app.post(
+      '/agents/:userId/take-over',
+      {
+        config: supWrite,
+        schema: {
+          tags,
+          summary: "Take an agent's call over: rings my own extension; on answer I talk with the customer and the agent's leg is hung up (audited)",
+          params: UserParams,
+          querystring: TenantQuery,
+          response: { 200: SupervisionView },
+        },
+      },
+      async (req) => routing.superviseCall(changeContextOf(req), tenantScope(req, req.query.tenantId), req.params.userId, 'takeover'),
+    );
 
     const qRead = { access: { module: 'queues', action: 'read' as const } };
     const qWrite = { access: { module: 'queues', action: 'write' as const } };

@@ -60,6 +60,18 @@ export const TransferTargetsView = Type.Object({
 });
 export const UserParams = Type.Object({ userId: Id }, closed);
 
+/** A supervisor on an agent's call: listen, whisper (the agent hears, the customer does not), barge (both hear). */
+export const MonitorBody = Type.Object(
+  { mode: Type.Union([Type.Literal('listen'), Type.Literal('whisper'), Type.Literal('barge')], { description: 'listen; whisper: only the agent hears you; barge: both hear you' }) },
+  closed,
+);
+export const SupervisionView = Type.Object({
+  interactionId: Type.String({ description: "the agent's call in conversation" }),
+  mode: Type.Union([Type.Literal('listen'), Type.Literal('whisper'), Type.Literal('barge'), Type.Literal('takeover')]),
+  extension: Type.String({ description: 'the supervisor’s phone' }),
+  rung: Type.Boolean({ description: 'true: the phone is ringing and the mode starts when it answers; false: the leg already on the call changed mode' }),
+});
+
 const Clock = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', maxLength: 5, description: 'HH:MM local time' });
 
 export const SettingsBody = Type.Object(

@@ -32,13 +32,14 @@ import type { Destinations } from '../provisioning/index.js';
 import { queueDef, registerQueueReferences, type QueueInput, type QueueViewT } from './queues.resource.js';
 import { RoutingRepo, type AgentSettings, type QueueRow, type UserRow } from './routing.repo.js';
 import { agentKey, contactRegistered, type AgentProfile, type CallerDirectory, type QueueSettings } from './routing.model.js';
-import type { SettingsView, TransferInput } from './routing.schemas.js';
-import { QueueVoice, type QueueCallOutcome, type TalkState, type TransferTarget, type VoiceKind } from './voice.service.js';
+import type { SettingsView, SupervisionView as SupervisionViewSchema, TransferInput } from './routing.schemas.js';
+import { QueueVoice, type QueueCallOutcome, type SupervisionMode, type TalkState, type TransferTarget, type VoiceKind } from './voice.service.js';
 import type { CallContext } from '../calls/index.js';
-import type { CallControl } from '../telephony/call-control.js';
+import { TelephonyError, type CallControl } from '../telephony/call-control.js';
 import type { AmiClient } from '../telephony/ami/index.js';
 
 type SettingsViewT = Static<typeof SettingsView>;
+type SupervisionView = Static<typeof SupervisionViewSchema>;
 
 export interface RoutingDeps {
   resources: ResourceContext;
@@ -484,6 +485,42 @@ export class RoutingService {
       requestId: change.requestId,
     });
     return after;
+  }
+
+  /**
+   * A supervisor on an agent's call in conversation — listen, whisper, barge or take over: the
+   * supervisor's own phone is rung (or its leg already on the call changes mode). Team checked,
+   * and audited as `supervisor_<mode>` on the agent.
+   */
+  async superviseCall(change: ChangeContext, tenantId: number, userId: number, mode: SupervisionMode): Promise<SupervisionView> {
+    const { actor } = change;
+    this.checkSupervises(actor, tenantId, userId);
+    const agent = this.agent(tenantId, userId);
+    const voice = this.voice;
+    const interactionId = voice ? agent.interactionIds.find((id) => voice.talkState(id) !== undefined) : undefined;
+    if (!voice || interactionId === undefined) throw conflict(`${agent.name} has no call in conversation`, { reason: 'no_call' });
+    const me = this.repo.user(actor.tenantId, actor.userId);
+    if (!me?.extension) throw conflict('you have no extension to be rung on: ask an administrator to give you one', { field: 'extension' });
+    const supervisor = { userId: actor.userId, name: me.name, extension: me.extension };
+    let rung: boolean;
+    try {
+      ({ rung } = await voice.supervise(interactionId, supervisor, mode));
+    } catch (err) {
+      if (err instanceof TelephonyError) throw conflict(`your phone (extension ${me.extension}) could not be rung: ${err.message}`, { field: 'extension' });
+      throw err;
+    }
+    this.deps.resources.audit.record({
+      tenantId,
+      actor: { userId: actor.userId, login: actor.login },
+      entity: 'agent',
+      entityId: userId,
+      action: `supervisor_${mode === 'takeover' ? 'take_over' : mode}`,
+      before: { state: agent.state, interactionId },
+      after: { mode, extension: me.extension },
+      ip: change.ip,
+      requestId: change.requestId,
+    });
+    return { interactionId, mode, extension: me.extension, rung };
   }
 
   /** Teams a supervisor may see and act on; admins and super users: all. */

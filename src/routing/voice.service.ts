@@ -82,7 +82,44 @@ interface WaitingCall {
   /** The customer on hold: since when (null: not now) and for how long before. */
   hold: { since: number | null; totalMs: number };
   muted: boolean;
+  /** Set when a supervisor took the call over: their leg is in the bridge and the agent's is hung up. */
+  takeover: { by: string; channelId: string; gone: Promise<unknown> } | null;
 }
+
+/** What a supervisor does on a call in conversation. */
+export type SupervisionMode = 'listen' | 'whisper' | 'barge' | 'takeover';
+
+/** Who supervises, and where they are rung. */
+export interface Supervisor {
+  userId: number;
+  name: string;
+  extension: string;
+}
+
+/** A supervisor's leg on a call: rung, then bridged with a snoop channel or the call's own bridge. */
+interface Supervision {
+  id: string;
+  w: WaitingCall;
+  supervisor: Supervisor;
+  mode: SupervisionMode;
+  channelId: string;
+  /** The answered leg, once it came into the app. */
+  leg: CallContext | null;
+  /** Listen and whisper: the supervisor's own bridge with the snoop channel on the agent's leg. */
+  bridgeId: string | null;
+  snoopId: string | null;
+}
+
+/**
+ * The snoop on the agent's leg for each mode. `spy` is what the snoop channel hears of the
+ * agent's channel (`both`: what the agent says and what it hears, i.e. the customer too);
+ * `whisper` is where the snoop channel's audio goes: `out` is the audio sent out to the agent's
+ * phone, so the agent hears the supervisor and the customer (on the bridge side) does not.
+ */
+const SNOOP_DIRECTIONS = {
+  listen: { spy: 'both', whisper: 'none' },
+  whisper: { spy: 'both', whisper: 'out' },
+} as const;
 
 /** A bridge recording's end, listened for from its start. */
 interface RecordingEnd {
@@ -96,6 +133,9 @@ const RECORDING_FINISH_MS = 30_000;
 
 const describeTransfer = (t: TransferTarget): string =>
   t.kind === 'queue' ? `queue ${t.queueId}` : t.kind === 'agent' ? `agent ${t.agentKey} (queue ${t.queueId})` : `number ${t.number}`;
+
+/** How long a supervisor's phone rings before the request is given up. */
+const SUPERVISOR_RING_SECONDS = 30;
 
 const failureOf = (r: OriginateFailure): OfferFailure => (r === 'busy' || r === 'rejected' ? 'rejected' : r === 'no_answer' ? 'no_answer' : 'failed');
 
@@ -145,6 +185,7 @@ export class QueueVoice {
       transfer: null,
       hold: { since: null, totalMs: 0 },
       muted: false,
+      takeover: null,
     };
     const answered = new Promise<void>((resolve) => (this.answeredWaiters.set(interactionId, resolve)));
     const handle: InteractionHandle = {
@@ -195,24 +236,37 @@ export class QueueVoice {
       if (next.kind === 'queue') return this.enqueueNext(call, next.id, interactionId);
       return { result: 'destination', interactionId, destination: next };
     }
-    // Answered: talk until either side hangs up (or the agent transfers the call).
+    // Answered: talk until either side hangs up (or the agent transfers the call, or a supervisor takes it over).
     const agentChannel = w.agentChannel!;
     this.talking.set(interactionId, w);
-    const who = await Promise.race([call.whenEnded.then(() => 'caller' as const), w.agentGone!.then(() => 'agent' as const)]);
+    let who = await Promise.race([call.whenEnded.then(() => 'caller' as const), w.agentGone!.then(() => 'agent' as const)]);
     this.talking.delete(interactionId);
     const transfer = who === 'agent' && !call.ended ? w.transfer : null;
+    const takeover = who === 'agent' && !call.ended && !transfer ? w.takeover : null;
+    const holdMs = w.hold.totalMs + (w.hold.since === null ? 0 : this.deps.clock.now() - w.hold.since);
+    const reason = transfer
+      ? `transferred to ${describeTransfer(transfer)}`
+      : takeover
+        ? `taken over by ${takeover.by}`
+        : who === 'caller'
+          ? 'the customer hung up'
+          : 'the agent hung up';
+    if (takeover) {
+      // The agent is free at once; the customer talks on with the supervisor, still recorded
+      // under this interaction, until either of them hangs up.
+      this.deps.engine.ended(interactionId, { holdMs, reason });
+      who = await Promise.race([call.whenEnded.then(() => 'caller' as const), takeover.gone.then(() => 'agent' as const)]);
+    }
     const recording = w.recording;
     w.recording = null;
     // The file is complete only when Asterisk says the recording finished (it may have already:
     // a bridge recording can end with the leg that left the bridge).
     const finished = recording?.finished.within(RECORDING_FINISH_MS);
     if (recording) await this.deps.control.stopRecording(recording.name).catch(() => undefined);
-    if (who === 'caller') await this.deps.control.hangup(agentChannel).catch(() => undefined);
+    if (who === 'caller') await this.deps.control.hangup(takeover?.channelId ?? agentChannel).catch(() => undefined);
     else if (!transfer) await call.hangup(16);
     if (recording && (await finished)) await this.keepRecording(w, recording, q);
-    const holdMs = w.hold.totalMs + (w.hold.since === null ? 0 : this.deps.clock.now() - w.hold.since);
-    const reason = transfer ? `transferred to ${describeTransfer(transfer)}` : who === 'caller' ? 'the customer hung up' : 'the agent hung up';
-    this.deps.engine.ended(interactionId, { holdMs, reason });
+    if (!takeover) this.deps.engine.ended(interactionId, { holdMs, reason });
     if (!transfer) return { result: 'answered', interactionId };
     if (transfer.kind === 'external') return { result: 'destination', interactionId, destination: { kind: 'external', number: transfer.number } };
     return this.enqueueNext(call, transfer.queueId, interactionId, transfer.kind === 'agent' ? transfer.agentKey : undefined);
@@ -223,7 +277,7 @@ export class QueueVoice {
 
   private talk(interactionId: string): WaitingCall & { agentChannel: string } {
     const w = this.talking.get(interactionId);
-    if (!w || w.agentChannel === null || w.transfer) throw conflict('the call is not in conversation with its agent');
+    if (!w || w.agentChannel === null || w.transfer || w.takeover) throw conflict('the call is not in conversation with its agent');
     return w as WaitingCall & { agentChannel: string };
   }
 
@@ -267,6 +321,129 @@ export class QueueVoice {
     if (w.hold.since !== null) await this.deps.control.unhold(w.agentChannel).catch(() => undefined);
     await this.deps.control.hangup(w.agentChannel, 16).catch(() => undefined);
   }
+
+  private readonly supervisions = new Map<string, Supervision>();
+  /** Snoop channels asked for, until they enter the app: only then can they join a bridge. */
+  private readonly snoopsEntering = new Map<string, () => void>();
+
+  /**
+   * A supervisor on a call in conversation. When the supervisor already has a live leg on this
+   * call, it changes to the new mode at once; otherwise the supervisor's phone is rung and the
+   * mode is applied when it answers (`supervisionHandler`, or `agentHandler` for a take over).
+   * Resolves once Asterisk accepted the ring; rejects with the reason the phone cannot ring.
+   */
+  async supervise(interactionId: string, supervisor: Supervisor, mode: SupervisionMode): Promise<{ rung: boolean }> {
+    const w = this.talk(interactionId);
+    const live = [...this.supervisions.values()].find((s) => s.w === w && s.supervisor.userId === supervisor.userId && s.leg !== null && !s.leg.ended);
+    if (live) {
+      await this.undoMode(live);
+      live.mode = mode;
+      await this.applyMode(live);
+      return { rung: false };
+    }
+    const id = newId();
+    const s: Supervision = { id, w, supervisor, mode, channelId: `atende-supervisor-${id}`, leg: null, bridgeId: null, snoopId: null };
+    this.supervisions.set(s.channelId, s);
+    try {
+      await this.deps.control.originate({
+        endpoint: `PJSIP/${supervisor.extension}`,
+        // A take over makes the supervisor the call's other party: it comes back as an agent leg.
+        appArgs: mode === 'takeover' ? ['agent', w.call.callId] : ['snoop', w.call.callId, mode],
+        id: s.channelId,
+        callerId: { number: w.call.channel.caller.number, name: w.call.channel.caller.name },
+        timeoutSeconds: SUPERVISOR_RING_SECONDS,
+        originatorId: w.call.channel.id,
+      });
+    } catch (err) {
+      this.supervisions.delete(s.channelId);
+      throw err;
+    }
+    // The conversation ending while the supervisor's phone still rings stops the ringing.
+    void Promise.race([w.call.whenEnded, w.agentGone]).then(() => {
+      if (s.leg === null && this.supervisions.delete(s.channelId)) void this.deps.control.hangup(s.channelId).catch(() => undefined);
+    });
+    return { rung: true };
+  }
+
+  /** The supervisor's answered leg: the mode is applied, and the leg lasts as long as the conversation. */
+  private async supervisorLeg(leg: CallContext, s: Supervision): Promise<void> {
+    s.leg = leg;
+    const { w } = s;
+    try {
+      if (w.call.ended || !this.talking.has(w.interactionId) || w.agentChannel === null) throw conflict('the call is no longer in conversation');
+      await this.applyMode(s);
+    } catch (err) {
+      if (!leg.ended) this.log.warn({ err, interactionId: w.interactionId, mode: s.mode }, 'the supervisor could not be put on the call');
+      this.supervisions.delete(s.channelId);
+      await this.undoMode(s);
+      await leg.hangup(16);
+      return;
+    }
+    // After a take over the supervisor's leg is the call's: `wait` ends it with the customer.
+    await Promise.race([leg.whenEnded, w.call.whenEnded, w.agentGone!.then(() => (s.mode === 'takeover' ? leg.whenEnded : undefined))]);
+    this.supervisions.delete(s.channelId);
+    await this.undoMode(s);
+    if (s.mode !== 'takeover') await leg.hangup(16);
+  }
+
+  private async applyMode(s: Supervision): Promise<void> {
+    const { control } = this.deps;
+    const { w, leg } = s;
+    if (!leg) return;
+    if (s.mode === 'barge' || s.mode === 'takeover') {
+      // Both the customer and the agent hear the supervisor: a third party in the call's own bridge.
+      await control.addToBridge(w.bridgeId, leg.channel.id);
+      if (s.mode === 'takeover') {
+        w.takeover = { by: s.supervisor.name, channelId: leg.channel.id, gone: leg.whenEnded };
+        if (w.hold.since !== null) await control.unhold(w.agentChannel!).catch(() => undefined);
+        await control.hangup(w.agentChannel!, 16).catch(() => undefined);
+      }
+      return;
+    }
+    s.bridgeId = await control.createBridge({ name: `supervision-${s.id}` });
+    const snoopId = `atende-snoop-${s.id}-${s.mode}`;
+    const entered = new Promise<void>((resolve) => this.snoopsEntering.set(snoopId, resolve));
+    s.snoopId = snoopId;
+    try {
+      await control.snoop(w.agentChannel!, { ...SNOOP_DIRECTIONS[s.mode], appArgs: ['snoop', w.call.callId, s.mode], id: snoopId });
+      // A channel joins a bridge only once it is in the app (ARI answers 422 before StasisStart).
+      const first = await Promise.race([entered.then(() => 'entered' as const), leg.whenEnded.then(() => 'gone' as const)]);
+      if (first === 'gone') throw conflict('the supervisor hung up');
+    } finally {
+      this.snoopsEntering.delete(snoopId);
+    }
+    await control.addToBridge(s.bridgeId, snoopId);
+    await control.addToBridge(s.bridgeId, leg.channel.id);
+  }
+
+  /** Takes the supervisor's leg out of its mode: the snoop channel and its bridge go, or it leaves the call's bridge. */
+  private async undoMode(s: Supervision): Promise<void> {
+    const { control } = this.deps;
+    if (s.snoopId !== null) await control.hangup(s.snoopId, 16).catch(() => undefined);
+    if (s.bridgeId !== null) await control.destroyBridge(s.bridgeId).catch(() => undefined);
+    s.snoopId = null;
+    s.bridgeId = null;
+    if (s.mode === 'barge' && s.leg && !s.leg.ended) await control.removeFromBridge(s.w.bridgeId, s.leg.channel.id).catch(() => undefined);
+  }
+
+  /**
+   * The flow of `snoop` entries: a supervisor's answered phone (listen, whisper, barge), or the
+   * snoop channel made for it, which only has to be in the app until it is hung up.
+   */
+  readonly supervisionHandler: CallHandler = {
+    name: 'queue-supervision-leg',
+    run: async (leg: CallContext) => {
+      const entering = this.snoopsEntering.get(leg.channel.id);
+      if (entering) {
+        entering();
+        await leg.whenEnded;
+        return;
+      }
+      const s = this.supervisions.get(leg.channel.id);
+      if (s) return this.supervisorLeg(leg, s);
+      await leg.hangup(16);
+    },
+  };
 
   private heldChanged(w: WaitingCall, held: boolean): void {
     const now = this.deps.clock.now();
@@ -343,6 +520,7 @@ export class QueueVoice {
 
   private onEvent(e: TelephonyEvent): void {
     if (e.type === 'OriginateFailed') {
+      if (this.supervisions.delete(e.channelId)) this.log.info({ channelId: e.channelId, reason: e.reason }, 'the supervisor did not answer');
       const leg = this.legsByChannel.get(e.channelId);
       if (!leg) return;
       this.forget(leg);
@@ -360,15 +538,17 @@ export class QueueVoice {
     }
   }
 
-  /** The flow of an answered agent leg (`agent,<callId>` entries): joins the caller or hangs up. */
-  /** Is this channel a leg this engine originated for an offer? */
+  /** Is this channel a leg this engine originated for an offer, or a supervisor's take over? */
   owns(channelId: string): boolean {
-    return this.legsByChannel.has(channelId);
+    return this.legsByChannel.has(channelId) || this.supervisions.has(channelId);
   }
 
+  /** The flow of an answered agent leg (`agent,<callId>` entries): joins the caller or hangs up. */
   readonly agentHandler: CallHandler = {
     name: 'queue-agent-leg',
     run: async (leg: CallContext) => {
+      const supervision = this.supervisions.get(leg.channel.id);
+      if (supervision) return this.supervisorLeg(leg, supervision);
       const rt = this.legsByChannel.get(leg.channel.id);
       if (!rt) return;
       this.forget(rt);

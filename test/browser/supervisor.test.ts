@@ -3,7 +3,8 @@
  * while an agent of its team logs in, forces the agent into a pause with a reason and sees the
  * state change; a customer's call (from the emulator) waits, then, the pause ended from the panel,
  * is answered on the agent's desk (a second browser context with its webphone): the customer
- * moves from waiting to in service with the agent, all without a reload. Once the agent belongs
+ * moves from waiting to in service with the agent, all without a reload, and the supervisor
+ * listens in on its own (emulated) phone. Once the agent belongs
  * to another team, the panel says the action was refused. The wallboard shows the queue's
  * figures large and moves on to the next queue.
  */
@@ -35,12 +36,13 @@ beforeAll(async () => {
   root = await atende.api('admin', ADMIN_PASSWORD);
   const { tenantId } = await root.must<{ tenantId: number }>('GET', '/api/v1/me');
   q = `?tenantId=${tenantId}`;
-  const sara = await user('Sara Supervisora', 'sara.supervisora', 'supervisor');
+  const sara = await user('Sara Supervisora', 'sara.supervisora', 'supervisor', { extension: '2109' });
   const vitor = await user('Vitor Supervisor', 'vitor.supervisor', 'supervisor');
   const azul = (await root.must<{ id: number }>('POST', `/api/v1/teams${q}`, { name: 'Equipe Azul', supervisorIds: [sara] })).id;
   verdeId = (await root.must<{ id: number }>('POST', `/api/v1/teams${q}`, { name: 'Equipe Verde', supervisorIds: [vitor] })).id;
   anaId = await user('Ana Agente', 'ana.agente', 'agent', { teamId: azul, extension: '2101', flags: { callCenter: true }, concurrency: { voice: 1 } });
   await root.must('POST', `/api/v1/telephony/extensions${q}`, { number: '2101', displayName: 'Ana Agente', kind: 'webrtc', userId: anaId });
+  const saraPhone = await root.must<{ secret: string }>('POST', `/api/v1/telephony/extensions${q}`, { number: '2109', displayName: 'Sara Supervisora', kind: 'softphone', userId: sara });
   const suporte = await root.must<{ id: number }>('POST', `/api/v1/queues${q}`, { name: 'Suporte', number: '710', strategy: 'linear', members: [{ userId: anaId }] });
   await root.must('POST', `/api/v1/queues${q}`, { name: 'Vendas', number: '711', strategy: 'linear', members: [{ userId: anaId }] });
   await root.must('POST', `/api/v1/telephony/trunks${q}`, { name: 'operadora', host: 'sip.provider.example.net' });
@@ -48,6 +50,8 @@ beforeAll(async () => {
   await root.must('POST', `/api/v1/pause-types${q}`, { reason: 'Café', maxDurationMinutes: 10 });
   await root.must('POST', `/api/v1/pause-types${q}`, { reason: 'Feedback', maxDurationMinutes: 30 });
   expect((await root.must<{ ok: boolean }>('POST', `/api/v1/telephony/apply${q}`, {})).ok).toBe(true);
+  // The supervisor's desk phone answers when Atende rings it.
+  await root.must('PUT', '/api/v1/emulator/phones/2109', { registered: true, behaviour: 'answer', password: saraPhone.secret });
   ana = await atende.api('ana.agente', PASSWORD);
   // The agent's desk registers its webphone with a fake microphone.
   browser = await launchBrowser(FAKE_MEDIA);
@@ -129,6 +133,22 @@ describe('supervisor panel', () => {
     expect(await figure('waiting')).toBe('0');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'supervisor-panel');
+
+    // Sara listens in: her own phone rings and answers, bridged with a snoop on Ana's leg.
+    await anaRow().getByRole('button', { name: 'Ouvir a chamada de Ana Agente' }).click();
+    await page.getByTestId('supervising').getByText('Seu ramal 2109 está tocando: atenda para ouvir a chamada (Ana Agente).').waitFor();
+    const channels = async () => root.must<{ name: string; state: string }[]>('GET', '/api/v1/emulator/channels');
+    await expect.poll(async () => (await channels()).some((c) => c.name.startsWith('PJSIP/2109-') && c.state === 'Up')).toBe(true);
+    await expect.poll(async () => (await channels()).some((c) => c.name.startsWith('Snoop/'))).toBe(true);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    // Taking the call over hangs Ana up: it is asked first, and may be called off.
+    await anaRow().getByRole('button', { name: /^Puxar chamada de Ana Agente/ }).click();
+    const takeOver = page.getByRole('dialog', { name: 'Puxar a chamada de Ana Agente?' });
+    await takeOver.waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await takeOver.getByRole('button', { name: 'Cancelar' }).click();
+    await takeOver.waitFor({ state: 'hidden' });
+    expect((await anaState()).state).toBe('busy');
 
     // Ana is in Vendas too, but the customer waited in Suporte: nobody is in service in Vendas.
     await chooseOption(page, page.getByRole('combobox', { name: 'Fila' }), 'Vendas');

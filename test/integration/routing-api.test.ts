@@ -316,6 +316,19 @@ describe('agents: log in, pause under the pause types’ rules', () => {
     expect((await t.request('POST', `/api/v1/agents/${ana.user.id}/logout`, { cookie: adminB.cookie })).statusCode).toBe(404);
   });
 
+  it('supervision of a call over HTTP: the mode checked (400), other teams 403, other tenants 404, an agent with no call 409', async () => {
+    expect(await fieldOf(post(supervisor, `/api/v1/agents/${ana.user.id}/monitor`, { mode: 'spy' }))).toMatchObject({ status: 400, field: expect.stringMatching(/^mode/) });
+    expect(await fieldOf(post(supervisor, `/api/v1/agents/${ana.user.id}/monitor`, {}))).toMatchObject({ status: 400 });
+    expect((await post(supervisor, `/api/v1/agents/${carla.user.id}/monitor`, { mode: 'listen' })).statusCode).toBe(403);
+    expect((await post(supervisor, `/api/v1/agents/${carla.user.id}/take-over`)).statusCode).toBe(403);
+    expect((await post(adminB, `/api/v1/agents/${ana.user.id}/monitor`, { mode: 'barge' })).statusCode).toBe(404);
+    expect((await post(adminB, `/api/v1/agents/${ana.user.id}/take-over`)).statusCode).toBe(404);
+    const noCall = await post(supervisor, `/api/v1/agents/${ana.user.id}/monitor`, { mode: 'whisper' });
+    expect(noCall.statusCode).toBe(409);
+    expect(JSON.parse(noCall.body)).toMatchObject({ error: { message: 'Ana has no call in conversation', details: { reason: 'no_call' } } });
+    expect((await post(ana, `/api/v1/agents/${bruno.user.id}/monitor`, { mode: 'listen' })).statusCode).toBe(403);
+  });
+
   it('working hours: logging in outside them is refused naming workingHours, and they log the agent out when they end', async () => {
     // 2026-01-05 is a Monday; the FakeClock is a little past 10:00 in São Paulo by now.
     await ok(t.request('PUT', `/api/v1/agents/${carla.user.id}/settings`, { cookie: admin.cookie, body: { skills: ['inglês'], workingHours: [{ days: [2], from: '08:00', to: '12:00' }] } }));

@@ -3,55 +3,38 @@
  * calls engine, the routing engine and its voice channel. Agents' phones are emulated PJSIP
  * phones that answer, ring out or are not registered.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCallsApp, type CallsApp } from '../../src/calls/index.js';
-import { loadConfig } from '../../src/config/index.js';
-import { openDatabase, type Database_ } from '../../src/db/client.js';
+import type { Database_ } from '../../src/db/client.js';
 import { recordings, routedInteractions, routedOffers } from '../../src/db/schema/index.js';
-import { seededRandom, silentLogger, systemClock } from '../../src/kernel/index.js';
-import { createModules, type Modules } from '../../src/modules.js';
-import { bootstrap, SYSTEM_ACTOR, OrgService } from '../../src/org/index.js';
+import type { Modules } from '../../src/modules.js';
+import { SYSTEM_ACTOR } from '../../src/org/index.js';
 import { type QueueCallOutcome, type RoutingService } from '../../src/routing/index.js';
 import type { TelephonyEvent } from '../../src/telephony/call-control.js';
-import { createAmiClient, type AmiClient } from '../../src/telephony/ami/index.js';
-import { createAriCallControl, type AriCallControlHandle } from '../../src/telephony/ari/index.js';
-import { startEmulator, type Emulator } from '../../src/telephony/emulator/index.js';
-import { EventLog } from '../helpers/events.js';
+import type { Emulator } from '../../src/telephony/emulator/index.js';
+import type { EventLog } from '../helpers/events.js';
 import { validCnpj } from '../helpers/app.js';
+import { openRoutingWorld, startQueueTelephony, waitUntil, type QueueTelephony, type RoutingWorld } from '../helpers/queue-telephony.js';
 
-const SPEED = 20;
+let world: RoutingWorld;
 let dir: string;
+let telephony: QueueTelephony;
 let emulator: Emulator;
-let ari: AriCallControlHandle;
-let ami: AmiClient;
 let database: Database_;
 let modules: Modules;
 let routing: RoutingService;
-let calls: CallsApp;
 let events: EventLog<TelephonyEvent>;
 let tenantId: number;
 let ana: number;
 let bruno: number;
 let queueId: number;
-const outcomes = new Map<string, QueueCallOutcome>();
+let outcomes: Map<string, QueueCallOutcome>;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'atende-queue-voice-'));
-  emulator = await startEmulator({
-    recordingsDir: join(dir, 'spool'),
-    speed: SPEED,
-    phones: [{ ext: '2001' }, { ext: '2002' }],
-  });
-  const config = loadConfig({}, { dataDir: dir, log: { level: 'silent' }, seedDemo: false, adminPassword: 'admin-test-password' });
-  database = openDatabase(join(dir, 'atende.db'));
-  await bootstrap({ config, database, logger: silentLogger, clock: systemClock });
-  modules = createModules({ config, database, clock: systemClock, logger: silentLogger, random: seededRandom(3) });
-  routing = modules.routing.service;
-
-  const org = new OrgService(database, systemClock, modules.resources.audit);
+  world = await openRoutingWorld('atende-queue-voice-', 3);
+  ({ dir, database, modules, routing } = world);
+  const { org } = world;
   const ctx = { actor: SYSTEM_ACTOR };
   tenantId = org.createTenant(ctx, { legalName: 'Empresa', cnpj: validCnpj(77) }).id;
   const agent = async (name: string, extension: string) =>
@@ -70,60 +53,21 @@ beforeAll(async () => {
     destination: { kind: 'queue', id: other.id },
   }).id;
 
-  ari = createAriCallControl({ url: emulator.ariUrl, user: emulator.ariUser, password: emulator.ariPassword, app: 'atende', logger: silentLogger });
-  events = new EventLog((l) => ari.callControl.onEvent(l));
-  ami = createAmiClient({ port: emulator.amiPort, user: emulator.amiUser, secret: emulator.amiSecret, logger: silentLogger });
-  routing.followPhones(ami);
-  const voice = routing.attachVoice({ control: ari.callControl, dataDir: dir });
-  calls = createCallsApp({
-    callControl: ari.callControl,
-    database,
-    logger: silentLogger,
-    clock: systemClock,
-    config: { asterisk: { ari: { app: 'atende' }, soundsDir: '' } },
-    tenantResolver: { forInbound: () => tenantId as never, forEntry: () => tenantId as never },
-    handlers: {
-      agent: voice.agentHandler,
-      inbound: {
-        name: 'test: DID to the sales queue',
-        run: async (call) => {
-          const outcome = await routing.enqueue(call, queueId);
-          outcomes.set(call.channel.id, outcome);
-        },
-      },
-    },
-  });
-  ari.start();
-  ami.start();
-  await events.waitFor((e) => e.type === 'ConnectionChanged' && e.link === 'ari' && e.state === 'up', 10_000, 'ARI up');
-  await calls.start();
+  telephony = await startQueueTelephony({ dir, phones: ['2001', '2002'], database, routing, tenantId, queueId: () => queueId });
+  ({ emulator, events, outcomes } = telephony);
   for (const u of [ana, bruno]) routing.login(tenantId, u);
   await waitUntil(() => routing.agent(tenantId, ana).registered && routing.agent(tenantId, bruno).registered, 'phones registered through AMI');
 });
 
 afterAll(async () => {
-  await calls?.stop(0);
-  await ari?.stop();
-  await ami?.stop();
-  await emulator?.close();
-  await modules?.close();
-  database?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await telephony?.close();
+  await world?.close();
 });
 
 beforeEach(() => {
   emulator.setPhone('2001', { registered: true, behaviour: 'answer' });
   emulator.setPhone('2002', { registered: true, behaviour: 'answer' });
 });
-
-/** Polls a condition on the real clock (the emulator and the engine run in real time). */
-async function waitUntil(test: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const interactionsOfCall = (callId: string) => database.db.select().from(routedInteractions).all().filter((r) => r.callId === callId);
 const offersOf = (interactionId: string) =>

@@ -30,6 +30,11 @@ export class Channels implements ChannelHooks {
     return [...this.w.chans.values()].map((c) => this.w.snapshot(c));
   }
 
+  /** The live snoop channels: on which channel, and their directions. */
+  snoops(): { id: string; of: string; spy: string; whisper: string }[] {
+    return [...this.w.chans.values()].flatMap((c) => (c.snoopOf && c.snoopDirections && !c.hangingUp ? [{ id: c.id, of: c.snoopOf, ...c.snoopDirections }] : []));
+  }
+
   list(): AriChannelJson[] {
     return [...this.w.chans.values()].map((c) => this.w.channelJson(c));
   }
@@ -389,6 +394,7 @@ export class Channels implements ChannelHooks {
       origin: 'snoop',
     });
     s.snoopOf = target.id;
+    s.snoopDirections = { spy, whisper };
     s.subscribed.add(p.app);
     const app = p.app;
     const args = p.appArgs ? p.appArgs.split(',') : [];

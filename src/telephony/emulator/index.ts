@@ -82,6 +82,8 @@ export interface Emulator {
   bridges(): { id: string; channels: string[] }[];
   setSpanAlarm(span: number, alarm: 'red' | 'yellow' | 'blue' | 'clear'): void;
   channels(): ChannelSnapshot[];
+  /** The live snoop channels: the channel each snoops on, what it hears (spy) and where it speaks (whisper). */
+  snoops(): { id: string; of: string; spy: string; whisper: string }[];
   /** An emulated colleague dials a phone directly; the call stays up until either side hangs up. */
   callPhone(ext: string, from: { name: string; number: string }): { channelId: string };
   /** Browsers registered over SIP WebSocket. */
@@ -192,6 +194,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     bridges: () => model.bridges.list().map((b) => ({ id: b.id, channels: [...b.channels] })),
     setSpanAlarm: (span, alarm) => model.pstn.setSpanAlarm(span, alarm),
     channels: () => model.channels.snapshots(),
+    snoops: () => model.channels.snoops(),
     callPhone: (ext, from) => model.browsers.callPhone(ext, from),
     webphoneRegistrations: () => sip.registrations(),
     webphoneCalls: () => sip.calls(),

@@ -52,6 +52,8 @@ export interface Channel {
   span?: { span: number; channo: number };
   phone?: string;
   snoopOf?: string;
+  /** A snoop channel's directions: what it hears of `snoopOf` (spy) and where its audio goes (whisper). */
+  snoopDirections?: { spy: string; whisper: string };
   /** Originate parameters kept until it answers. */
   pending?: { app?: string; appArgs: string[] };
   /** The other end of the e2e SIP loop: an answer or an end on one side reaches the other. */

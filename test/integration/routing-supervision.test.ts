@@ -1,0 +1,209 @@
+/**
+ * Supervision of queue calls over real sockets (the emulator's ARI and AMI, the production
+ * adapters, the calls engine and the routing engine): a supervisor listens to, whispers to,
+ * barges into and takes over an agent's call, rung on their own emulated phone; only on the
+ * teams they supervise, never in another tenant; every action audited.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database_ } from '../../src/db/client.js';
+import { auditLog, recordings, routedInteractions } from '../../src/db/schema/index.js';
+import type { ChangeContext } from '../../src/http/principal.js';
+import { SYSTEM_ACTOR } from '../../src/org/index.js';
+import { type QueueCallOutcome, type RoutingService } from '../../src/routing/index.js';
+import type { Emulator } from '../../src/telephony/emulator/index.js';
+import { validCnpj } from '../helpers/app.js';
+import { openRoutingWorld, startQueueTelephony, waitUntil, type QueueTelephony, type RoutingWorld } from '../helpers/queue-telephony.js';
+
+let world: RoutingWorld;
+let telephony: QueueTelephony;
+let emulator: Emulator;
+let database: Database_;
+let routing: RoutingService;
+let tenantId: number;
+let otherTenantId: number;
+let ana: number;
+let bruno: number;
+let sofia: ChangeContext;
+let otavio: ChangeContext;
+let noPhone: ChangeContext;
+let stranger: ChangeContext;
+let admin: ChangeContext;
+let outcomes: Map<string, QueueCallOutcome>;
+
+const actor = (userId: number, tenant: number, login: string, level: 'admin' | 'supervisor'): ChangeContext => ({
+  actor: { userId, tenantId: tenant, activeTenantId: tenant, login, level, superUser: false, sessionId: 'test', permissions: [] },
+  ip: '127.0.0.1',
+  requestId: `req-${login}`,
+});
+
+beforeAll(async () => {
+  world = await openRoutingWorld('atende-supervision-', 5);
+  ({ database, routing } = world);
+  const { org } = world;
+  const ctx = { actor: SYSTEM_ACTOR };
+  tenantId = org.createTenant(ctx, { legalName: 'Empresa', cnpj: validCnpj(71) }).id;
+  otherTenantId = org.createTenant(ctx, { legalName: 'Outra', cnpj: validCnpj(72) }).id;
+  const user = async (tenant: number, name: string, login: string, level: 'admin' | 'supervisor' | 'agent', extension: string | null, teamId: number | null = null) =>
+    (
+      await org.createUser(ctx, tenant, {
+        name,
+        login,
+        password: 'senha-secreta',
+        level,
+        extension,
+        teamId,
+        flags: { callCenter: level === 'agent' },
+        concurrency: { voice: 1 },
+        passwordChangeRequired: false,
+      })
+    ).id;
+  const sofiaId = await user(tenantId, 'Sofia', 'sofia', 'supervisor', '2009');
+  const otavioId = await user(tenantId, 'Otávio', 'otavio', 'supervisor', '2008');
+  const noPhoneId = await user(tenantId, 'Paula', 'paula', 'supervisor', null);
+  const adminId = await user(tenantId, 'Adm', 'adm', 'admin', null);
+  const strangerId = await user(otherTenantId, 'Estranho', 'estranho', 'admin', '2008');
+  const sales = org.createTeam(ctx, tenantId, { name: 'Vendas', supervisorIds: [sofiaId, noPhoneId] });
+  org.createTeam(ctx, tenantId, { name: 'Suporte', supervisorIds: [otavioId] });
+  ana = await user(tenantId, 'Ana', 'ana', 'agent', '2001', sales.id);
+  bruno = await user(tenantId, 'Bruno', 'bruno', 'agent', '2002', sales.id);
+  sofia = actor(sofiaId, tenantId, 'sofia', 'supervisor');
+  otavio = actor(otavioId, tenantId, 'otavio', 'supervisor');
+  noPhone = actor(noPhoneId, tenantId, 'paula', 'supervisor');
+  admin = actor(adminId, tenantId, 'adm', 'admin');
+  stranger = actor(strangerId, otherTenantId, 'estranho', 'admin');
+  const queueId = routing.queues.create(ctx, tenantId, { name: 'Vendas', number: '700', strategy: 'linear', ringSeconds: 5, record: true, retentionDays: 30, members: [{ userId: ana }] }).id;
+
+  telephony = await startQueueTelephony({ dir: world.dir, phones: ['2001', '2002', '2008', '2009'], database, routing, tenantId, queueId: () => queueId });
+  ({ emulator, outcomes } = telephony);
+  routing.login(tenantId, ana);
+  await waitUntil(() => routing.agent(tenantId, ana).registered, 'Ana’s phone registered through AMI');
+});
+
+afterAll(async () => {
+  await telephony?.close();
+  await world?.close();
+});
+
+beforeEach(() => {
+  for (const ext of ['2001', '2002', '2008', '2009']) emulator.setPhone(ext, { registered: true, behaviour: 'answer' });
+});
+
+// A failed test leaves no call behind for the next one.
+afterEach(async () => {
+  for (const c of emulator.channels()) await emulator.hangup(c.id, 16).catch(() => undefined);
+  await waitUntil(() => emulator.channels().length === 0 && stateOf(ana) !== 'busy', 'every call over');
+});
+
+const channelOf = (ext: string) => emulator.channels().find((c) => c.name.startsWith(`PJSIP/${ext}-`))?.id;
+const bridgeWith = (channelId: string | undefined) => emulator.bridges().find((b) => channelId !== undefined && b.channels.includes(channelId));
+const snoopsOn = (channelId: string | undefined) => emulator.snoops().filter((s) => s.of === channelId);
+const stateOf = (userId: number) => routing.agent(tenantId, userId).state;
+const sameMembers = (a: readonly string[] | undefined, b: readonly (string | undefined)[]) => a !== undefined && a.length === b.length && b.every((x) => x !== undefined && a.includes(x));
+
+/** A customer's call answered by Ana: the customer's channel and Ana's leg. */
+async function callAnsweredByAna(from: string): Promise<{ customer: string; agentLeg: string; interactionId: string }> {
+  await waitUntil(() => stateOf(ana) === 'available', 'Ana available');
+  const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from, via: { span: 1 } });
+  await waitUntil(() => stateOf(ana) === 'busy' && sameMembers(bridgeWith(channelId)?.channels, [channelId, channelOf('2001')]), 'Ana talking with the customer');
+  return { customer: channelId, agentLeg: channelOf('2001')!, interactionId: routing.agent(tenantId, ana).interactionIds[0]! };
+}
+
+const auditOf = (action: string) => database.db.select().from(auditLog).all().filter((r) => r.action === action && r.entity === 'agent' && r.entityId === String(ana));
+
+describe('a supervisor on an agent’s call in conversation', () => {
+  it('listens (a spy-both snoop on the agent’s leg bridged with the supervisor’s phone), whispers, barges, and leaves the call as it was', async () => {
+    const { customer, agentLeg, interactionId } = await callAnsweredByAna('11987650001');
+
+    await expect(routing.superviseCall(sofia, tenantId, ana, 'listen')).resolves.toEqual({ interactionId, mode: 'listen', extension: '2009', rung: true });
+    await waitUntil(() => channelOf('2009') !== undefined && snoopsOn(agentLeg).length === 1 && bridgeWith(channelOf('2009')) !== undefined, 'Sofia’s phone answered and bridged with a snoop');
+    const supervisorLeg = channelOf('2009')!;
+    const [listen] = snoopsOn(agentLeg);
+    expect(listen).toMatchObject({ spy: 'both', whisper: 'none' });
+    // Sofia's own bridge holds her phone and the snoop; the customer's bridge is untouched.
+    expect(sameMembers(bridgeWith(supervisorLeg)!.channels, [supervisorLeg, listen!.id])).toBe(true);
+    expect(sameMembers(bridgeWith(customer)!.channels, [customer, agentLeg])).toBe(true);
+
+    // Whisper: the same phone, a new snoop that speaks into what Ana's phone hears only.
+    await expect(routing.superviseCall(sofia, tenantId, ana, 'whisper')).resolves.toMatchObject({ mode: 'whisper', rung: false });
+    await waitUntil(() => snoopsOn(agentLeg).length === 1 && snoopsOn(agentLeg)[0]!.whisper === 'out', 'the whisper snoop');
+    const [whisper] = snoopsOn(agentLeg);
+    expect(whisper).toMatchObject({ spy: 'both', whisper: 'out' });
+    await waitUntil(() => sameMembers(bridgeWith(supervisorLeg)?.channels, [supervisorLeg, whisper!.id]), 'Sofia bridged with the whisper snoop');
+    expect(sameMembers(bridgeWith(customer)!.channels, [customer, agentLeg])).toBe(true);
+
+    // Barge: Sofia joins the customer's bridge; both hear her.
+    await expect(routing.superviseCall(sofia, tenantId, ana, 'barge')).resolves.toMatchObject({ mode: 'barge', rung: false });
+    await waitUntil(() => sameMembers(bridgeWith(customer)?.channels, [customer, agentLeg, supervisorLeg]), 'Sofia in the customer’s bridge');
+    await waitUntil(() => snoopsOn(agentLeg).length === 0, 'the snoop gone');
+    expect(channelOf('2009')).toBe(supervisorLeg);
+
+    // Sofia hangs up: the conversation goes on between the customer and Ana.
+    await emulator.hangup(supervisorLeg, 16);
+    await waitUntil(() => sameMembers(bridgeWith(customer)?.channels, [customer, agentLeg]), 'the call back to two');
+    expect(stateOf(ana)).toBe('busy');
+
+    for (const action of ['supervisor_listen', 'supervisor_whisper', 'supervisor_barge']) {
+      const rows = auditOf(action);
+      expect(rows, action).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ tenantId, actorUserId: sofia.actor.userId, actorLogin: 'sofia', requestId: 'req-sofia' });
+      expect(rows[0]!.before).toMatchObject({ interactionId });
+      expect(rows[0]!.after).toMatchObject({ extension: '2009' });
+    }
+
+    await emulator.hangup(customer, 16);
+    await waitUntil(() => outcomes.has(customer) && stateOf(ana) !== 'busy', 'the call over');
+    expect(channelOf('2001')).toBeUndefined();
+  });
+
+  it('a supervisor’s leg on a listen ends with the call, and the snoop with it', async () => {
+    const { customer, agentLeg } = await callAnsweredByAna('11987650002');
+    await routing.superviseCall(sofia, tenantId, ana, 'listen');
+    await waitUntil(() => snoopsOn(agentLeg).length === 1 && bridgeWith(channelOf('2009')) !== undefined, 'listening');
+    await emulator.hangup(customer, 16);
+    await waitUntil(() => channelOf('2009') === undefined && channelOf('2001') === undefined && emulator.snoops().length === 0, 'every leg hung up');
+  });
+
+  it('takes the call over: the supervisor joins the customer, Ana’s leg is hung up and her interaction ends; the recording runs on to the end', async () => {
+    const { customer, agentLeg, interactionId } = await callAnsweredByAna('11987650003');
+
+    await expect(routing.superviseCall(sofia, tenantId, ana, 'takeover')).resolves.toEqual({ interactionId, mode: 'takeover', extension: '2009', rung: true });
+    await waitUntil(() => channelOf('2001') === undefined && sameMembers(bridgeWith(customer)?.channels, [customer, channelOf('2009')]), 'Sofia alone with the customer');
+    const supervisorLeg = channelOf('2009')!;
+    expect(emulator.endedChannels().some((c) => c.id === agentLeg)).toBe(true);
+    await waitUntil(() => stateOf(ana) !== 'busy', 'Ana free of the call');
+    const visit = database.db.select().from(routedInteractions).all().find((r) => r.id === interactionId);
+    expect(visit).toMatchObject({ agentUserId: ana, handled: true, endReason: 'taken over by Sofia' });
+    expect(outcomes.has(customer)).toBe(false);
+    expect(emulator.channels().some((c) => c.id === customer)).toBe(true);
+    expect(auditOf('supervisor_take_over')).toHaveLength(1);
+
+    // Sofia hangs up: the customer is hung up too, and the whole call's recording is kept.
+    await emulator.hangup(supervisorLeg, 16);
+    await waitUntil(() => outcomes.has(customer), 'the queue flow over');
+    expect(outcomes.get(customer)).toEqual({ result: 'answered', interactionId });
+    expect(emulator.channels().some((c) => c.id === customer)).toBe(false);
+    await waitUntil(() => database.db.select().from(recordings).all().some((r) => r.interactionId === interactionId), 'the recording kept');
+  });
+
+  it('refuses: another team’s supervisor (403), another tenant (404), no call (409), no extension or a phone that cannot ring (409 naming extension) — nothing rung, nothing audited', async () => {
+    const status = (p: Promise<unknown>) => p.then(() => ({ status: 200 }), (e: { status?: number; details?: Record<string, unknown> }) => ({ status: e.status, ...e.details }));
+    await waitUntil(() => stateOf(ana) === 'available', 'Ana available');
+    await expect(status(routing.superviseCall(sofia, tenantId, ana, 'listen'))).resolves.toMatchObject({ status: 409, reason: 'no_call' });
+
+    const { customer } = await callAnsweredByAna('11987650004');
+    const audited = database.db.select().from(auditLog).all().length;
+    await expect(status(routing.superviseCall(otavio, tenantId, ana, 'listen'))).resolves.toMatchObject({ status: 403 });
+    await expect(status(routing.superviseCall(stranger, otherTenantId, ana, 'barge'))).resolves.toMatchObject({ status: 404 });
+    await expect(status(routing.superviseCall(noPhone, tenantId, ana, 'listen'))).resolves.toMatchObject({ status: 409, field: 'extension' });
+    await expect(status(routing.superviseCall(sofia, tenantId, bruno, 'listen'))).resolves.toMatchObject({ status: 409, reason: 'no_call' });
+    emulator.setPhone('2009', { registered: false });
+    await expect(status(routing.superviseCall(sofia, tenantId, ana, 'takeover'))).resolves.toMatchObject({ status: 409, field: 'extension' });
+    expect(channelOf('2009')).toBeUndefined();
+    expect(database.db.select().from(auditLog).all().length).toBe(audited);
+
+    // An admin acts on every team: its phone-less request gets as far as the extension.
+    await expect(status(routing.superviseCall(admin, tenantId, ana, 'listen'))).resolves.toMatchObject({ status: 409, field: 'extension' });
+    await emulator.hangup(customer, 16);
+    await waitUntil(() => outcomes.has(customer), 'the call over');
+  });
+});
