@@ -216,7 +216,8 @@ export class DialerRunner {
     const running = core.status === 'running' && row.state === 'running';
     // No more than the pacing could ask for now: every line, but not past what the agents can take.
     const wanted = Math.min(core.linesFree, Math.max(1, countedAgents(core)) * core.settings.maxLinesPerAgent);
-    const next = running ? this.deps.dialer.nextDials(live.tenantId, live.campaignId, dialling, wanted, now) : { dials: [], exhausted: false };
+    // The list is read only when a line could take a contact now: not on every event of a full campaign.
+    const next = running && wanted > 0 ? this.deps.dialer.nextDials(live.tenantId, live.campaignId, dialling, wanted, now) : { dials: [], exhausted: false };
     live.ready = next.dials;
     out.push({ type: 'ContactsAvailable', count: next.dials.length });
     if (next.exhausted) this.deps.dialer.exhausted(live.tenantId, live.campaignId);

@@ -308,8 +308,7 @@ export class DialerService {
   private dialStrategy(tenantId: number, strategyId: number): DialStrategy {
     const s = this.strategies.row(tenantId, strategyId);
     if (!s) throw notFound('strategy');
-    const r = s.retryMinutes;
-    const retryDelayMs = { busy: r.busy * 60_000, no_answer: r.no_answer * 60_000, failed: r.failed * 60_000, machine: r.machine * 60_000, dropped: r.dropped * 60_000 };
+    const retryDelayMs = Object.fromEntries(Object.entries(s.retryMinutes).map(([outcome, minutes]) => [outcome, minutes * 60_000])) as DialStrategy['retryDelayMs'];
     return {
       maxAttemptsPerPhone: s.maxAttemptsPerPhone,
       maxAttemptsPerContact: s.maxAttemptsPerContact,
@@ -332,18 +331,17 @@ export class DialerService {
     const strategy = this.dialStrategy(tenantId, campaign.strategyId);
     const rows = this.repo.campaignMembers(campaignId);
     const phones = this.repo.phonesOf(rows.map((r) => r.member.contactId));
-    const byId = new Map(rows.map((r) => [String(r.member.id), r.member]));
     const list = rows.map((r) => toListContact(r.member, r.doNotCall, phones.get(r.member.contactId) ?? [], dialling.has(r.member.id)));
+    const byId = new Map(rows.map((r, i) => [String(r.member.id), { member: r.member, contact: list[i]! }]));
     const blocked = (number: string) => this.deps.contacts.blacklisted(tenantId, 'outbound', number, now) !== null;
     const dials: NextMember[] = [];
     while (dials.length < max) {
       const next = nextToDial(list, strategy, now, blocked);
       if (next.kind === 'exhausted') return { dials, exhausted: dials.length === 0 && dialling.size === 0 };
       if (next.kind === 'wait') break;
-      const member = byId.get(next.contactId)!;
+      const { member, contact } = byId.get(next.contactId)!;
       dials.push({ memberId: member.id, contactId: member.contactId, phone: next.phone });
-      const picked = list.find((c) => c.id === next.contactId)!;
-      picked.inFlight = true;
+      contact.inFlight = true;
     }
     return { dials, exhausted: false };
   }

@@ -131,6 +131,8 @@ interface RecordingEnd {
 /** How long a stopped recording may take to be written before the file is given up. */
 const RECORDING_FINISH_MS = 30_000;
 
+const talkStateOf = (w: WaitingCall): TalkState => ({ held: w.hold.since !== null, muted: w.muted });
+
 const describeTransfer = (t: TransferTarget): string =>
   t.kind === 'queue' ? `queue ${t.queueId}` : t.kind === 'agent' ? `agent ${t.agentKey} (queue ${t.queueId})` : `number ${t.number}`;
 
@@ -284,7 +286,7 @@ export class QueueVoice {
   /** The controls' state of a call in conversation; undefined when it is not. */
   talkState(interactionId: string): TalkState | undefined {
     const w = this.talking.get(interactionId);
-    return w ? { held: w.hold.since !== null, muted: w.muted } : undefined;
+    return w ? talkStateOf(w) : undefined;
   }
 
   /**
@@ -297,7 +299,7 @@ export class QueueVoice {
       await (on ? this.deps.control.hold(w.agentChannel) : this.deps.control.unhold(w.agentChannel));
       this.heldChanged(w, on);
     }
-    return { held: w.hold.since !== null, muted: w.muted };
+    return talkStateOf(w);
   }
 
   /** Mutes the agent: the customer stops hearing them (and the recording too). */
@@ -307,7 +309,7 @@ export class QueueVoice {
       await (on ? this.deps.control.mute(w.agentChannel, 'in') : this.deps.control.unmute(w.agentChannel, 'in'));
       w.muted = on;
     }
-    return { held: w.hold.since !== null, muted: w.muted };
+    return talkStateOf(w);
   }
 
   /**
@@ -518,8 +520,19 @@ export class QueueVoice {
     this.legsByChannel.delete(leg.channelId);
   }
 
+  /**
+   * Ends waited for by id (announcement playbacks, bridge recordings): one lookup per event in
+   * this service's own listener, not one listener per waiting call.
+   */
+  private readonly playbackEnds = new Map<string, () => void>();
+  private readonly recordingEnds = new Map<string, (ok: boolean) => void>();
+
   private onEvent(e: TelephonyEvent): void {
-    if (e.type === 'OriginateFailed') {
+    if (e.type === 'PlaybackFinished') {
+      this.playbackEnds.get(e.playbackId)?.();
+    } else if (e.type === 'RecordingFinished') {
+      this.recordingEnds.get(e.name)?.(!e.failed);
+    } else if (e.type === 'OriginateFailed') {
       if (this.supervisions.delete(e.channelId)) this.log.info({ channelId: e.channelId, reason: e.reason }, 'the supervisor did not answer');
       const leg = this.legsByChannel.get(e.channelId);
       if (!leg) return;
@@ -589,14 +602,12 @@ export class QueueVoice {
     let settle: (ok: boolean) => void = () => undefined;
     const ended = new Promise<boolean>((resolve) => (settle = resolve));
     let timer: { cancel(): void } | undefined;
-    const off = this.deps.control.onEvent((e) => {
-      if (e.type === 'RecordingFinished' && e.name === name) done(!e.failed);
-    });
     const done = (ok: boolean) => {
-      off();
+      this.recordingEnds.delete(name);
       timer?.cancel();
       settle(ok);
     };
+    this.recordingEnds.set(name, done);
     return {
       within: (ms) => {
         timer ??= this.deps.clock.setTimeout(() => {
@@ -626,31 +637,31 @@ export class QueueVoice {
     const next = () => {
       if (!stopped) timer = clock.setTimeout(say, everyMs);
     };
-    const off = control.onEvent((e) => {
-      if (e.type === 'PlaybackFinished' && e.playbackId === playing) {
-        playing = undefined;
-        next();
-      }
-    });
     const say = () => {
       if (stopped || w.agentChannel !== null || w.call.ended) return;
       const names = queueAnnouncement(q, engine.position(w.interactionId), engine.expectedWait(w.interactionId));
       if (names.length === 0) return next();
       // Our own id: the end may be reported before Asterisk's answer to the request arrives.
-      playing = `atende-announce-${w.interactionId}-${++n}`;
-      control.play({ channelId: w.call.channel.id }, names.map((name) => w.call.prompt(name)), { id: playing }).catch((err: unknown) => {
-        if (w.call.ended) return;
-        this.log.warn({ err, interactionId: w.interactionId }, 'the queue announcement could not be played');
+      const id = `atende-announce-${w.interactionId}-${++n}`;
+      playing = id;
+      this.playbackEnds.set(id, () => {
+        this.playbackEnds.delete(id);
         playing = undefined;
         next();
+      });
+      control.play({ channelId: w.call.channel.id }, names.map((name) => w.call.prompt(name)), { id }).catch((err: unknown) => {
+        if (w.call.ended) return;
+        this.log.warn({ err, interactionId: w.interactionId }, 'the queue announcement could not be played');
+        this.playbackEnds.get(id)?.();
       });
     };
     next();
     return () => {
       stopped = true;
       timer?.cancel();
-      off();
-      if (playing !== undefined) void control.stopPlayback(playing).catch(() => undefined);
+      if (playing === undefined) return;
+      this.playbackEnds.delete(playing);
+      void control.stopPlayback(playing).catch(() => undefined);
     };
   }
 
