@@ -719,6 +719,11 @@ export class AcdEngine {
       o.w.tried.add(o.a.profile.key);
       o.w.rec.unansweredOffers++;
       this.sink.interaction?.(o.w.rec);
+      // A transfer to an agent who does not take it goes to the queue's own agents, not to them again.
+      if (o.w.i.targetAgent === o.a.profile.key) {
+        o.w.i.targetAgent = null;
+        this.targeted.delete(o.w);
+      }
     }
     this.sink.offer?.(this.offerRecord(o, outcome));
     const q = o.w.q;

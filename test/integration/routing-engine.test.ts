@@ -269,6 +269,19 @@ describe('choosing the interaction', () => {
     const d = w.call({ targetAgent: 'a1' });
     expect(w.offeredTo(d)).toEqual([]);
   });
+  it('a transfer to an agent who does not answer falls back to the queue’s own agents', () => {
+    w.agent('a1');
+    w.agent('a9');
+    w.queue({ strategy: 'linear', ringSeconds: 10 }, [['a1', 1]]);
+    w.engine.login('a1');
+    w.engine.login('a9');
+    const c = w.call({ targetAgent: 'a9' });
+    expect(w.offeredTo(c)).toEqual(['a9']);
+    w.advance(10);
+    expect(w.offeredTo(c)).toEqual(['a9', 'a1']);
+    expect(w.answer(c)).toBe(true);
+    expect(w.records.get(c.id)).toMatchObject({ agent: 'a1', unansweredOffers: 1 });
+  });
 });
 
 describe('queue limits and rules', () => {
