@@ -21,8 +21,11 @@ import { queueAnnouncement } from './announce.logic.js';
 
 /** How a call's stay in queues ended, for the flow that handed it over. */
 export type QueueCallOutcome =
-  /** An agent answered; the call is over (either side hung up). */
-  | { result: 'answered'; interactionId: string }
+  /**
+   * An agent answered; the conversation is over: the caller hung up, or the agent did and the
+   * caller is still on the line (`callerOnLine`, for the flow's survey; hung up when none).
+   */
+  | { result: 'answered'; interactionId: string; callerOnLine?: true }
   /** The caller hung up while waiting or ringing. */
   | { result: 'abandoned'; interactionId: string }
   /** The queue's destination takes it (maximum wait, nobody to serve it, the queue full or empty): the flow goes on there. */
@@ -300,10 +303,11 @@ export class QueueVoice {
     const finished = recording?.finished.within(RECORDING_FINISH_MS);
     if (recording) await this.deps.control.stopRecording(recording.name).catch(() => undefined);
     if (who === 'caller') await this.deps.control.hangup(takeover?.channelId ?? agentChannel).catch(() => undefined);
-    else if (!transfer) await call.hangup(16);
     if (recording && (await finished)) await this.keepRecording(w, recording, q);
     if (!takeover) this.deps.engine.ended(interactionId, { holdMs, reason });
-    if (!transfer) return { result: 'answered', interactionId };
+    // The agent (or the supervisor who took the call over) hung up first: the caller leaves the
+    // queue's bridge still on the line, for the survey of the call's path; the flow hangs up after it.
+    if (!transfer) return who === 'agent' && !call.ended ? { result: 'answered', interactionId, callerOnLine: true } : { result: 'answered', interactionId };
     if (transfer.kind === 'external') return { result: 'destination', interactionId, destination: { kind: 'external', number: transfer.number } };
     return this.enqueueNext(call, transfer.queueId, interactionId, transfer.kind === 'agent' ? transfer.agentKey : undefined);
   }
@@ -505,6 +509,7 @@ export class QueueVoice {
     if (d.kind !== 'queue') return { done: true };
     const outcome = await this.enqueue(call, d.id);
     if (outcome.result === 'destination') return { next: outcome.destination };
+    if (outcome.result === 'answered' && outcome.callerOnLine) return { afterAgent: true };
     if (outcome.result === 'unavailable') {
       this.log.warn({ queueId: d.id, reason: outcome.reason, callId: call.callId }, 'queue unavailable for this call; hanging up');
       await call.hangup(41);

@@ -1,9 +1,11 @@
 /**
- * The daemon restarting with callers waiting in a queue, over real sockets: the emulator keeps
- * the callers' channels in the Stasis application while no daemon is connected (as Asterisk
- * does), and the next run's reconciliation puts the ones still there back into their queue, in
- * their original order, under the same interactions; the one who hung up meanwhile is counted
- * as lost. The daemons are wired as main.ts wires them (`callFlows`, its resumer).
+ * Queues in the daemon as main.ts wires it (`callFlows`: the flows' runner, the queue step, the
+ * resumer), over real sockets to the emulator, with an agent's emulated phone:
+ * - the daemon restarting with callers waiting: the emulator keeps the callers' channels in the
+ *   Stasis application while no daemon is connected (as Asterisk does), and the next run's
+ *   reconciliation puts the ones still there back into their queue, in their original order,
+ *   under the same interactions; the one who hung up meanwhile is counted as lost;
+ * - the satisfaction survey of the IVR a caller came through, heard when the agent hangs up first.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +23,7 @@ import { createAmiClient, type AmiClient } from '../../src/telephony/ami/index.j
 import { createAriCallControl, type AriCallControlHandle } from '../../src/telephony/ari/index.js';
 import { startEmulator, type Emulator } from '../../src/telephony/emulator/index.js';
 import { validCnpj } from '../helpers/app.js';
+import { sound } from '../helpers/flows-fixtures.js';
 import { EventLog } from '../helpers/events.js';
 import { waitUntil } from '../helpers/queue-telephony.js';
 
@@ -37,6 +40,9 @@ const change = { actor: SYSTEM_ACTOR };
 let dir: string;
 let emulator: Emulator;
 const daemons: Daemon[] = [];
+let tenantId: number;
+let ana: number;
+let queueId: number;
 
 /** One run of the daemon on the data dir, wired as main.ts wires it. */
 async function startDaemon(): Promise<Daemon> {
@@ -96,8 +102,8 @@ describe('a daemon restart with callers waiting in a queue', () => {
   it('puts the callers still on the line back into their queue in their order, under the same interactions; the one who hung up meanwhile is lost', async () => {
     const first = await startDaemon();
     const org = new OrgService(first.database, systemClock, first.modules.resources.audit);
-    const tenantId = org.createTenant(change, { legalName: 'Empresa', cnpj: validCnpj(41) }).id;
-    const ana = (
+    tenantId = org.createTenant(change, { legalName: 'Empresa', cnpj: validCnpj(41) }).id;
+    ana = (
       await org.createUser(change, tenantId, {
         name: 'Ana',
         login: 'agente.2001',
@@ -110,7 +116,7 @@ describe('a daemon restart with callers waiting in a queue', () => {
       })
     ).id;
     const routing = first.modules.routing.service;
-    const queueId = routing.queues.create(change, tenantId, { name: 'Vendas', number: '700', strategy: 'linear', joinRule: 'always', members: [{ userId: ana }] }).id;
+    queueId = routing.queues.create(change, tenantId, { name: 'Vendas', number: '700', strategy: 'linear', joinRule: 'always', members: [{ userId: ana }] }).id;
     first.modules.provisioning.services.inboundRoutes.create(change, tenantId, { name: 'DID vendas', did: '1133330000', destination: { kind: 'queue', id: queueId } });
 
     // Three customers wait (nobody is logged in yet), one after the other.
@@ -155,5 +161,42 @@ describe('a daemon restart with callers waiting in a queue', () => {
     await emulator.hangup(callers[0]!, 16);
     await emulator.hangup(callers[2]!, 16);
     await waitUntil(() => rows().get(visits[2]!.id)?.outcome === 'abandoned', 'the last caller gave up');
+  });
+});
+
+describe('the survey after the agent', () => {
+  it('a caller who came through an IVR with a survey hears it when the agent hangs up first, and the answer is kept', async () => {
+    const d = daemons.at(-1)!;
+    const { flows, provisioning, routing } = d.modules;
+    const survey = flows.surveys.create(change, tenantId, { name: 'CSAT', intro: [], questions: [{ alias: 'nota', prompt: [sound('atende-survey-intro')], min: 1, max: 5 }] });
+    const ivr = flows.ivrs.create(change, tenantId, {
+      name: 'Atendimento',
+      surveyId: survey.id,
+      definition: {
+        root: 'main',
+        nodes: [{ id: 'main', kind: 'menu', greeting: [], prompt: [sound('atende-please-hold')], options: [{ digit: '1', target: { destination: { kind: 'queue', id: queueId } } }], timeoutSeconds: 5, retries: 1 }],
+      },
+    });
+    provisioning.services.inboundRoutes.create(change, tenantId, { name: 'DID suporte', did: '1133331111', destination: { kind: 'ivr', id: ivr.id } });
+    const agentIdle = () => routing.service.agent(tenantId, ana).state === 'available' || routing.service.agent(tenantId, ana).state === 'wrap_up';
+    await waitUntil(agentIdle, 'Ana free');
+    if (routing.service.agent(tenantId, ana).state === 'wrap_up') routing.service.ready(tenantId, ana);
+
+    const { channelId } = await emulator.placeInboundCall({ did: '1133331111', from: '11955554444', via: { span: 1 } });
+    await d.events.waitFor((e) => e.type === 'PlaybackStarted' && 'channelId' in e.target && e.target.channelId === channelId, 10_000, 'the menu');
+    await emulator.sendDtmf(channelId, '1');
+    await waitUntil(() => routing.service.agent(tenantId, ana).state === 'busy', 'Ana talking');
+    const agentLeg = emulator.channels().find((c) => c.name.startsWith('PJSIP/2001-'))!;
+    const before = d.events.events.length;
+    await emulator.hangup(agentLeg.id, 16);
+
+    // The caller is still on the line and hears the question (a playback on its channel).
+    const asked = () => d.events.events.slice(before).some((e) => e.type === 'PlaybackStarted' && 'channelId' in e.target && e.target.channelId === channelId);
+    await waitUntil(asked, 'the survey question');
+    expect(emulator.channels().some((c) => c.id === channelId)).toBe(true);
+    await emulator.sendDtmf(channelId, '4');
+    await d.events.waitFor((e) => e.type === 'CallEnded' && e.channelId === channelId, 15_000, 'the caller hung up after the survey');
+    const callId = d.database.db.select().from(callsTable).all().find((c) => c.channelId === channelId)!.callId;
+    expect(flows.repo.answersOf(tenantId, callId)).toEqual([{ surveyId: survey.id, alias: 'nota', value: 4, answeredAt: expect.any(Number) }]);
   });
 });
