@@ -12,6 +12,8 @@ import { resourceRoutes } from '../resources/index.js';
 import { QueueBody, QueueView } from './queues.resource.js';
 import {
   ActivityQuery,
+  ActivityReportView,
+  CallsReportView,
   AgentState,
   Csv,
   ExportQuery,
@@ -271,6 +273,19 @@ export function routingRoutes(routing: RoutingService): FastifyPluginAsync[] {
       reply.header('content-type', 'text/csv; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="${name}"`);
     };
+    app.get(
+      '/reports/calls',
+      { config: reports, schema: { tags, summary: 'Calls per date or hour and queue', querystring: ExportQuery, response: { 200: CallsReportView } } },
+      async (req) => {
+        const q = req.query;
+        return { items: routing.callsReport(tenantScope(req, q.tenantId), Date.parse(q.from), Date.parse(q.to), (q.by as 'date' | 'hour' | undefined) ?? 'date', q.queueId) };
+      },
+    );
+    app.get(
+      '/reports/agent-activity',
+      { config: reports, schema: { tags, summary: "Agents' activity: every state and pause with its times", querystring: ActivityQuery, response: { 200: ActivityReportView } } },
+      async (req) => ({ items: routing.activityReport(tenantScope(req, req.query.tenantId), Date.parse(req.query.from), Date.parse(req.query.to), req.query.userId) }),
+    );
     app.get(
       '/queues/export/calls.csv',
       { config: reports, schema: { tags, summary: 'Calls per date or hour and queue (CSV)', querystring: ExportQuery, response: { 200: Csv } } },

@@ -176,9 +176,47 @@ export const ActivityQuery = Type.Object(
   closed,
 );
 
+const Seconds = Nullable(Type.Number({ description: 'seconds, one decimal; null with nothing to measure' }));
+export const CallsReportView = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      date: Type.String({ description: 'local date (the server time zone)' }),
+      hour: Nullable(Type.String({ description: 'local hour, HH:00, with by=hour' })),
+      queueId: Type.Integer(),
+      queueNumber: Type.String(),
+      queueName: Type.String(),
+      offered: Type.Integer(),
+      answered: Type.Integer(),
+      abandoned: Type.Integer({ description: 'the caller hung up while waiting' }),
+      shortAbandons: Type.Integer(),
+      offeredNotAnswered: Type.Integer({ description: "rang at agents' positions and was not answered" }),
+      timeouts: Type.Integer(),
+      transferred: Type.Integer(),
+      serviceLevel: Nullable(Type.Number()),
+      asaSeconds: Seconds,
+      ahtSeconds: Seconds,
+      longestWaitSeconds: Seconds,
+    }),
+  ),
+});
+export const ActivityReportView = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      agent: Type.String(),
+      userId: Type.Integer(),
+      state: Type.String(),
+      pauseReason: Nullable(Type.String()),
+      pauseCause: Nullable(Type.String()),
+      overrun: Type.Boolean(),
+      start: Type.String({ description: 'local time, YYYY-MM-DD HH:MM:SS' }),
+      end: Nullable(Type.String({ description: 'null while it lasts' })),
+      seconds: Type.Integer(),
+    }),
+  ),
+});
+
 export const Csv = Type.String({ description: 'text/csv; UTF-8 with a byte-order mark, fields separated by ;' });
 
-const Seconds = Nullable(Type.Number());
 
 export const QueueMetricsView = Type.Object({
   queueId: Type.Integer(),

@@ -147,6 +147,37 @@ function refusal(r: Extract<AgentResult, { ok: false }>): AppError {
   }
 }
 
+export interface CallsReportRow {
+  date: string;
+  hour: string | null;
+  queueId: number;
+  queueNumber: string;
+  queueName: string;
+  offered: number;
+  answered: number;
+  abandoned: number;
+  shortAbandons: number;
+  offeredNotAnswered: number;
+  timeouts: number;
+  transferred: number;
+  serviceLevel: number | null;
+  asaSeconds: number | null;
+  ahtSeconds: number | null;
+  longestWaitSeconds: number | null;
+}
+
+export interface ActivityReportRow {
+  agent: string;
+  userId: number;
+  state: string;
+  pauseReason: string | null;
+  pauseCause: string | null;
+  overrun: boolean;
+  start: string;
+  end: string | null;
+  seconds: number;
+}
+
 export class RoutingService {
   readonly engine: AcdEngine;
   readonly repo: RoutingRepo;
@@ -750,7 +781,8 @@ export class RoutingService {
    * Calls per local date or hour and queue over [from, to), as CSV: the same figures as the
    * metrics, one row per bucket that had interactions.
    */
-  exportCalls(tenantId: number, from: number, to: number, by: 'date' | 'hour', queueId?: number): string {
+  /** Calls per local date (or hour) and queue over [from, to): the calls report, as rows. */
+  callsReport(tenantId: number, from: number, to: number, by: 'date' | 'hour', queueId?: number): CallsReportRow[] {
     if (to <= from) throw invalidField('to', 'to: the period must end after it begins');
     const queues = this.repo.allQueues().filter((q) => q.tenantId === tenantId && (queueId === undefined || q.id === queueId));
     if (queueId !== undefined && queues.length === 0) throw notFound('queue');
@@ -765,14 +797,51 @@ export class RoutingService {
     }
     const byId = new Map(queues.map((q) => [q.id, q]));
     const sec = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
-    const rows = [...buckets.entries()].flatMap(([key, list]) => {
+    return [...buckets.entries()].flatMap(([key, list]) => {
       const [date, hour, qid] = key.split('\t') as [string, string, string];
       const q = byId.get(Number(qid));
       if (!q) return [];
       const m = queueMetrics(list, { slSeconds: q.slaSeconds, shortAbandonSeconds: q.shortAbandonSeconds, slVariant: 'ignore_short_abandons' }, now);
-      const lead = by === 'hour' ? [date, hour] : [date];
-      return [[...lead, q.number, q.name, m.offered, m.answered, m.abandoned, m.shortAbandons, m.offeredNotAnswered, m.timeouts, m.transferred, m.serviceLevel, sec(m.asaMs), sec(m.ahtMs), sec(m.longestWaitMs)]];
+      return [
+        {
+          date,
+          hour: by === 'hour' ? hour : null,
+          queueId: q.id,
+          queueNumber: q.number,
+          queueName: q.name,
+          offered: m.offered,
+          answered: m.answered,
+          abandoned: m.abandoned,
+          shortAbandons: m.shortAbandons,
+          offeredNotAnswered: m.offeredNotAnswered,
+          timeouts: m.timeouts,
+          transferred: m.transferred,
+          serviceLevel: m.serviceLevel,
+          asaSeconds: sec(m.asaMs),
+          ahtSeconds: sec(m.ahtMs),
+          longestWaitSeconds: sec(m.longestWaitMs),
+        },
+      ];
     });
+  }
+
+  exportCalls(tenantId: number, from: number, to: number, by: 'date' | 'hour', queueId?: number): string {
+    const rows = this.callsReport(tenantId, from, to, by, queueId).map((r) => [
+      ...(by === 'hour' ? [r.date, r.hour] : [r.date]),
+      r.queueNumber,
+      r.queueName,
+      r.offered,
+      r.answered,
+      r.abandoned,
+      r.shortAbandons,
+      r.offeredNotAnswered,
+      r.timeouts,
+      r.transferred,
+      r.serviceLevel,
+      r.asaSeconds,
+      r.ahtSeconds,
+      r.longestWaitSeconds,
+    ]);
     const header = [
       ...(by === 'hour' ? ['data', 'hora'] : ['data']),
       'fila',
@@ -792,8 +861,8 @@ export class RoutingService {
     return toCsv(header, rows);
   }
 
-  /** Agents' activity over [from, to) as CSV: one row per state stretch, clipped to the period. */
-  exportActivity(tenantId: number, from: number, to: number, userId?: number): string {
+  /** Every state and pause of the agents over [from, to) (cut to the period), with local times: the activity report. */
+  activityReport(tenantId: number, from: number, to: number, userId?: number): ActivityReportRow[] {
     if (to <= from) throw invalidField('to', 'to: the period must end after it begins');
     if (userId !== undefined) {
       if (!this.repo.user(tenantId, userId)) throw notFound('user');
@@ -806,11 +875,25 @@ export class RoutingService {
       const mm = String(t.minutes % 60).padStart(2, '0');
       return `${localDate(at, tz)} ${hh}:${mm}:${String(t.seconds).padStart(2, '0')}`;
     };
-    const rows = this.repo.statesBetween(tenantId, from, to, userId).map((r) => {
+    return this.repo.statesBetween(tenantId, from, to, userId).map((r) => {
       const start = Math.max(r.startedAt, from);
       const end = Math.min(r.endedAt ?? now, to);
-      return [r.userName, r.userId, r.state, r.pauseReason, r.pauseCause, r.overrun, stamp(start), r.endedAt === null && end === now ? null : stamp(end), Math.max(0, Math.round((end - start) / 1000))];
+      return {
+        agent: r.userName,
+        userId: r.userId,
+        state: r.state,
+        pauseReason: r.pauseReason,
+        pauseCause: r.pauseCause,
+        overrun: r.overrun,
+        start: stamp(start),
+        end: r.endedAt === null && end === now ? null : stamp(end),
+        seconds: Math.max(0, Math.round((end - start) / 1000)),
+      };
     });
+  }
+
+  exportActivity(tenantId: number, from: number, to: number, userId?: number): string {
+    const rows = this.activityReport(tenantId, from, to, userId).map((r) => [r.agent, r.userId, r.state, r.pauseReason, r.pauseCause, r.overrun, r.start, r.end, r.seconds]);
     return toCsv(['agente', 'id do usuário', 'estado', 'motivo da pausa', 'origem da pausa', 'pausa excedida', 'início', 'fim', 'duração (s)'], rows);
   }
 

@@ -2,8 +2,11 @@
  * Queue screens in a real browser: an admin creates a queue with its strategy, timers,
  * members (an agent with its priority and a plain extension), the contact book its callers are
  * looked up in and a required tabulation; a bad queue number is refused
- * next to its field; the live queues follow an agent's login over the events socket.
+ * next to its field; the live queues follow an agent's login over the events socket; the calls
+ * report (per day, chart, CSV) and the agents' activity report.
  */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { chooseOption, keepFailure, launchBrowser, logIn, newContext, openOptions, openedDialog, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
@@ -213,6 +216,36 @@ describe('agents and services', () => {
     expect(await root.must('GET', `/api/v1/agents/${anaId}/settings`)).toEqual(
       expect.objectContaining({ skills: ['inglês', 'cobrança'], workingHours: [{ days: [1, 2, 3, 4, 5], from: '08:00', to: '17:00' }] }),
     );
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('reports', () => {
+  it('the calls report sums a queue’s calls per day with a chart and its CSV; the activity report lists an agent’s login and logout', async () => {
+    const queue = (await root.must<{ items: { id: number; name: string; tenantId: number }[] }>('GET', '/api/v1/queues')).items.find((q) => q.name === 'Suporte')!;
+    const db = new Database(join(atende.dataDir, 'atende.db'));
+    const insert = db.prepare(
+      "INSERT INTO routed_interactions (id, tenant_id, queue_id, kind, contact_address, priority, entered_at, joined, outcome, answered_at, left_at, handled, talk_ms) VALUES (?, ?, ?, 'voice_in', '11999990000', 0, ?, 1, ?, ?, ?, 1, ?)",
+    );
+    const at = Date.now() - 120_000;
+    insert.run('report-1', queue.tenantId, queue.id, at, 'answered', at + 8000, at + 8000, 60_000);
+    insert.run('report-2', queue.tenantId, queue.id, at + 1000, 'abandoned', null, at + 31_000, 0);
+    db.close();
+
+    await open('Relatório de chamadas');
+    const row = page.getByRole('row').filter({ hasText: 'Suporte' });
+    await expect.poll(() => row.locator('td').allTextContents()).toEqual([expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), 'Suporte', '2', '1', '1', '0', expect.any(String), '8', expect.any(String)]);
+    await page.getByRole('img', { name: 'Chamadas ao longo do período' }).waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    const csv = await page.evaluate(async (url: string) => (await fetch(url)).text(), (await page.getByRole('link', { name: 'Baixar CSV' }).getAttribute('href'))!);
+    expect(csv.replace(/^\uFEFF/, '').split('\r\n')[1]).toMatch(/^\d{4}-\d{2}-\d{2};600;Suporte;2;1;1;/);
+
+    await open('Relatório de atividade');
+    const ana = page.getByRole('row').filter({ hasText: 'Ana Agente' });
+    // The live-queues test logged her in and out: one stretch available, then offline (ongoing).
+    await expect.poll(() => ana.count()).toBeGreaterThanOrEqual(1);
+    expect(await ana.first().textContent()).toContain('Disponível');
+    expect(await seriousA11yViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
   });
 });

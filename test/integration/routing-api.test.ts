@@ -405,6 +405,15 @@ describe('metrics and exports recomputed from what happened', () => {
     expect(rows.map((r) => r[2])).toContain('offered');
     expect(rows.find((r) => r[2] === 'busy')![8]).toBe('60');
     expect(rows.at(-1)!.slice(2, 4)).toEqual(['paused', 'Almoço']);
+
+    // The same figures as JSON, for the reports screens.
+    const period = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+    const calls = await ok<{ items: Record<string, unknown>[] }>(t.request('GET', '/api/v1/reports/calls', { cookie: supervisor.cookie, query: { ...period, by: 'hour' } }));
+    expect(calls.items).toEqual([expect.objectContaining({ date: '2026-01-05', hour: expect.stringMatching(/^\d\d:00$/), queueName: 'Vendas', offered: 3, answered: 1, abandoned: 2, shortAbandons: 1, offeredNotAnswered: 1, asaSeconds: 4, ahtSeconds: 60 })]);
+    const states = await ok<{ items: { state: string; seconds: number; pauseReason: string | null }[] }>(t.request('GET', '/api/v1/reports/agent-activity', { cookie: supervisor.cookie, query: { ...period, userId: ana.user.id } }));
+    expect(states.items.map((r) => r.state)).toEqual(rows.map((r) => r[2]));
+    expect(states.items.find((r) => r.state === 'busy')!.seconds).toBe(60);
+    expect((await t.request('GET', '/api/v1/reports/agent-activity', { cookie: (await t.loginAs('agent')).cookie, query: period })).statusCode).toBe(403);
   });
 
   it('refuses a period that ends before it begins, naming to', async () => {

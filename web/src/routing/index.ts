@@ -2,7 +2,7 @@ import { defineArea } from '@/kit/area';
 import ptBR from './locales/pt-BR.json';
 import en from './locales/en.json';
 
-/** Queues/ACD screens (server: src/routing/): the agent's desk, the queues and their members, the agents' services, skills and hours, the live queues, the supervisor's panel and the wallboard. */
+/** Queues/ACD screens (server: src/routing/): the agent's desk, the queues and their members, the agents' services, skills and hours, the live queues, the supervisor's panel and the wallboard, the calls and activity reports. */
 export const routingArea = defineArea({
   id: 'routing',
   screens: [
@@ -55,6 +55,22 @@ export const routingArea = defineArea({
       title: 'routing.wallboard.title',
       access: { module: 'supervision', action: 'read' },
       menu: { group: 'operation', icon: 'pi-desktop', order: 22 },
+    },
+    {
+      path: '/reports/calls',
+      name: 'routing.calls-report',
+      component: () => import('./CallsReportPage.vue'),
+      title: 'routing.reports.callsTitle',
+      access: { module: 'reports', action: 'read' },
+      menu: { group: 'operation', icon: 'pi-chart-bar', order: 38 },
+    },
+    {
+      path: '/reports/activity',
+      name: 'routing.activity-report',
+      component: () => import('./ActivityReportPage.vue'),
+      title: 'routing.reports.activityTitle',
+      access: { module: 'reports', action: 'read' },
+      menu: { group: 'operation', icon: 'pi-history', order: 39 },
     },
   ],
   messages: { 'pt-BR': ptBR, en },
