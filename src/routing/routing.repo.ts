@@ -306,6 +306,44 @@ export class RoutingRepo {
       .all();
   }
 
+  /** The queue visits an agent answered in [from, to). */
+  answeredBy(tenantId: number, userId: number, from: number, to: number): { answeredAt: number; endedAt: number | null; talkMs: number; holdMs: number }[] {
+    return this.db
+      .select({ answeredAt: routedInteractions.answeredAt, endedAt: routedInteractions.endedAt, talkMs: routedInteractions.talkMs, holdMs: routedInteractions.holdMs })
+      .from(routedInteractions)
+      .where(and(eq(routedInteractions.tenantId, tenantId), eq(routedInteractions.agentUserId, userId), gte(routedInteractions.answeredAt, from), lt(routedInteractions.answeredAt, to)))
+      .all()
+      .map((r) => ({ ...r, answeredAt: r.answeredAt ?? from }));
+  }
+
+  /** The calls placed from an extension in [from, to): its own legs, to another extension or outside. */
+  callsPlacedFrom(tenantId: number, extension: string, from: number, to: number): { answeredAt: number | null; endedAt: number | null }[] {
+    return this.db
+      .select({ answeredAt: calls.answeredAt, endedAt: calls.endedAt })
+      .from(calls)
+      .where(
+        and(
+          eq(calls.tenantId, tenantId),
+          eq(calls.fromNumber, extension),
+          isNull(calls.parentCallId),
+          inArray(calls.kind, ['internal', 'outbound']),
+          gte(calls.startedAt, new Date(from)),
+          lt(calls.startedAt, new Date(to)),
+        ),
+      )
+      .all()
+      .map((r) => ({ answeredAt: r.answeredAt?.getTime() ?? null, endedAt: r.endedAt?.getTime() ?? null }));
+  }
+
+  /** One stored queue visit: when it entered and the visit it was transferred from. */
+  visit(tenantId: number, id: string): { enteredAt: number; transferredFrom: string | null } | undefined {
+    return this.db
+      .select({ enteredAt: routedInteractions.enteredAt, transferredFrom: routedInteractions.transferredFrom })
+      .from(routedInteractions)
+      .where(and(eq(routedInteractions.tenantId, tenantId), eq(routedInteractions.id, id)))
+      .get();
+  }
+
   /** State rows that overlap [from, to), of one user or all. */
   statesBetween(tenantId: number, from: number, to: number, userId?: number): (AgentStateRow & { userName: string })[] {
     return this.db

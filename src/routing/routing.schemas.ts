@@ -112,6 +112,29 @@ export const ServicesView = Type.Object({
   items: Type.Array(Type.Object({ userId: Type.Integer(), services: Type.Array(Type.Object({ queueId: Type.Integer(), priority: Type.Integer() })) })),
 });
 
+const WholeSeconds = Type.Integer({ minimum: 0 });
+export const AgentTodayView = Type.Object({
+  date: Type.String({ description: 'the local day (the configured time zone)' }),
+  from: Type.String({ format: 'date-time', description: 'its local midnight' }),
+  answered: Type.Integer({ minimum: 0, description: 'queue calls answered' }),
+  made: Type.Integer({ minimum: 0, description: 'calls placed from the agent’s extension' }),
+  talkSeconds: WholeSeconds,
+  holdSeconds: WholeSeconds,
+  loggedSeconds: Type.Integer({ minimum: 0, description: 'time logged in to the queues' }),
+  byState: Type.Object({ available: WholeSeconds, offered: WholeSeconds, busy: WholeSeconds, wrap_up: WholeSeconds, paused: WholeSeconds }),
+  pauses: Type.Array(Type.Object({ reason: Type.String(), seconds: WholeSeconds, count: Type.Integer({ minimum: 1 }) })),
+  services: Type.Array(
+    Type.Object({
+      queueId: Type.Integer(),
+      name: Type.String(),
+      waiting: Type.Integer({ minimum: 0 }),
+      longestWaitSeconds: Type.Union([WholeSeconds, Type.Null()]),
+      agentsAvailable: Type.Integer({ minimum: 0 }),
+      agentsLoggedIn: Type.Integer({ minimum: 0 }),
+    }),
+  ),
+});
+
 export const MyServicesView = Type.Object({
   items: Type.Array(Type.Object({ queueId: Type.Integer(), name: Type.String(), priority: Type.Integer(), active: Type.Boolean() })),
 });
