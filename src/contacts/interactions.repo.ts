@@ -434,7 +434,16 @@ export class InteractionsRepo {
       q.state === undefined ? undefined : eq(callbacks.state, q.state),
       q.dueBefore === undefined ? undefined : lt(callbacks.dueAt, q.dueBefore),
     );
-    const rows = this.db.select().from(callbacks).where(where).orderBy(callbacks.dueAt, callbacks.id).limit(q.limit).offset(q.offset).all();
+    const rows = this.db
+      .select({ c: callbacks, contactName: contacts.name })
+      .from(callbacks)
+      .leftJoin(contacts, eq(contacts.id, callbacks.contactId))
+      .where(where)
+      .orderBy(callbacks.dueAt, callbacks.id)
+      .limit(q.limit)
+      .offset(q.offset)
+      .all()
+      .map((r) => ({ ...r.c, contactName: r.contactName }));
     return { rows, total: this.db.select({ n: count() }).from(callbacks).where(where).get()?.n ?? 0 };
   }
 

@@ -223,6 +223,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
                 }),
               ),
               tags: Type.Array(Type.Object({ id: Type.Integer(), parentId: Nullable(Type.Integer()), title: Type.String(), colour: Type.String(), icon: Nullable(Type.String()) })),
+              requireProtocol: Type.Boolean({ description: 'the tenant requires the external protocol on every finish' }),
             }),
           },
         },
@@ -230,6 +231,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
       async (req) => {
         const offered = ix.tabulationsFor(actorOf(req), req.params.id);
         return {
+          requireProtocol: ix.settings(offered.tenantId).requireProtocol,
           tags: offered.tags.map((t) => ({ id: t.id, parentId: t.parentId, title: t.title, colour: t.colour, icon: t.icon })),
           items: offered.groups.map(({ group, statuses }) => ({
           id: group.id,
@@ -441,7 +443,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
           tags: ['interactions'],
           summary: 'Scheduled next contacts (callbacks); `mine=true` for the caller’s own',
           querystring: Type.Object({ ...PageQuery.properties, mine: Type.Optional(Type.Boolean()), state: Type.Optional(Literals(['pending', 'done', 'cancelled'] as const)), dueBefore: Type.Optional(When) }, closed),
-          response: { 200: PageOf(CallbackView) },
+          response: { 200: PageOf(Type.Object({ ...CallbackView.properties, contactName: Nullable(Type.String()) })) },
         },
       },
       async (req) => {

@@ -358,6 +358,7 @@ export class InteractionsService {
     );
     const tagRows = this.repo.activeTags(row.tenantId);
     return {
+      tenantId: row.tenantId,
       groups: groups.map((g) => ({ group: g, statuses: offered.filter((st) => st.groupId === g.id && st.kinds.includes(row.kind)) })).filter((g) => g.statuses.length > 0),
       tags: tagRows.filter((t) => t.kinds.includes(row.kind) && (t.serviceIds.length === 0 || (row.serviceId !== null && t.serviceIds.includes(row.serviceId)))),
     };

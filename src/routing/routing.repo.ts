@@ -98,8 +98,8 @@ export class RoutingRepo {
   }
 
   /** Login/logout/pause/return, in the activity table the organisation module keeps. */
-  recordActivity(tenantId: number, userId: number, kind: 'pause' | 'return', pauseTypeId: number | null, at: number): void {
-    this.db.insert(agentActivity).values({ tenantId, userId, kind, pauseTypeId, at }).run();
+  recordActivity(tenantId: number, userId: number, kind: 'pause' | 'return' | 'logout', pauseTypeId: number | null, at: number, reason: string | null = null): void {
+    this.db.insert(agentActivity).values({ tenantId, userId, kind, pauseTypeId, at, reason }).run();
   }
 
   /** The open state row of every agent (what the engine is restored from after a restart). */

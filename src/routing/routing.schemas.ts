@@ -241,7 +241,7 @@ export const routingEventSchemas = [
     topic: 'agents',
     data: Type.Object({
       agent: AgentState,
-      code: Literals(AGENT_NOTICES, 'pause_limit_returned: back to available at the pause limit; pause_overrun: past the limit (allowed); auto_paused: unanswered offers; working_hours_ended: logged out; phone_unreachable: the phone stopped answering'),
+      code: Literals(AGENT_NOTICES, 'pause_limit_returned: back to available at the pause limit; pause_overrun: past the limit (allowed); auto_paused: unanswered offers; working_hours_ended: logged out; phone_unreachable: the phone stopped answering; desk_closed: logged out after every tab of the desk closed'),
       pauseTypeId: Type.Optional(Type.Integer()),
       reason: Type.Optional(Type.String()),
     }),

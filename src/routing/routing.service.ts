@@ -212,6 +212,42 @@ export class RoutingService {
     if (this.engine.interaction(visitId)?.tenantId === tenantId) this.engine.tabulated(visitId);
   }
 
+  /**
+   * Logs out of the queues an agent whose desk stayed closed for `graceMs` (no socket of its
+   * user left: the tab closed, the browser or the network went away), so that it is not offered
+   * calls that nobody sees; a tab that comes back in time keeps it logged in. An agent in a
+   * call (a softphone's) is left until the call is over. Answers the unsubscribe.
+   */
+  followDesks(presence: { onPresence(listener: (p: { userId: number; tenantId: number; sockets: number }) => void): () => void }, graceMs: number): () => void {
+    if (graceMs <= 0) return () => undefined;
+    const timers = new Map<number, Timer>();
+    const check = (tenantId: number, userId: number) => {
+      timers.delete(userId);
+      const key = agentKey({ kind: 'agent', userId });
+      const snap = this.engine.agentSnapshot(key);
+      if (!snap || snap.tenantId !== tenantId || snap.state === 'offline') return;
+      if (snap.state === 'busy' || snap.state === 'offered') {
+        timers.set(userId, this.clock.setTimeout(() => check(tenantId, userId), graceMs));
+        return;
+      }
+      this.log.info({ userId, tenantId }, 'desk closed; agent logged out of its queues');
+      this.hoursTimers.get(userId)?.cancel();
+      this.hoursTimers.delete(userId);
+      this.engine.logout(key, 'desk_closed');
+    };
+    const stop = presence.onPresence(({ userId, tenantId, sockets }) => {
+      if (sockets > 0) {
+        timers.get(userId)?.cancel();
+        timers.delete(userId);
+      } else if (!timers.has(userId)) timers.set(userId, this.clock.setTimeout(() => check(tenantId, userId), graceMs));
+    });
+    return () => {
+      stop();
+      for (const t of timers.values()) t.cancel();
+      timers.clear();
+    };
+  }
+
   // ───────────────────────── loading the engine
 
   /** Loads every queue, its agents and the agents' last known state (after a start or restart). */
@@ -977,6 +1013,7 @@ class RoutingSink implements AcdSink {
 
   agentNotice(a: AgentSnapshot, code: AgentNoticeCode, detail: { pauseTypeId?: number; reason?: string }): void {
     if (code === 'pause_overrun' && a.userId !== null) this.safely('flag an overrun', () => this.repo.markOverrun(a.tenantId, a.userId!));
+    if (code === 'desk_closed' && a.userId !== null) this.safely('record a logout', () => this.repo.recordActivity(a.tenantId, a.userId!, 'logout', null, this.clock.now(), code));
     this.publishAgent(a, 'agent.notice', { code, ...detail });
   }
 

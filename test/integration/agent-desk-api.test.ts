@@ -11,6 +11,7 @@ import { seededRandom } from '../../src/kernel/index.js';
 import { agentKey, type InteractionHandle, type Offer } from '../../src/routing/index.js';
 import { interaction } from '../helpers/acd-sim.js';
 import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
+import { openSocket } from '../helpers/socket.js';
 
 let t: TestApp;
 let admin: LoggedIn;
@@ -27,7 +28,7 @@ async function ok<T = Record<string, unknown>>(p: Promise<Res>, status = 200): P
   expect(res.statusCode, res.body).toBe(status);
   return JSON.parse(res.body) as T;
 }
-const req = (who: LoggedIn, method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, query?: Record<string, string | number | string[]>) =>
+const req = (who: LoggedIn, method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, query?: Record<string, string | number>) =>
   t.request(method, url, { cookie: who.cookie, ...(body === undefined ? {} : { body }), ...(query ? { query } : {}) });
 
 async function agentUser(name: string, extension: string): Promise<LoggedIn> {
@@ -37,7 +38,7 @@ async function agentUser(name: string, extension: string): Promise<LoggedIn> {
 }
 
 type OpenItem = { id: number; contactName: string | null; address: string | null; serviceName: string | null; protocol: string; startedAt: string; state: string; agentUserId: number | null; details: Record<string, unknown> };
-const openOf = async (who: LoggedIn, query: Record<string, string | string[]> = {}) => (await ok<{ items: OpenItem[]; total: number }>(req(who, 'GET', '/api/v1/interactions', undefined, query))).items;
+const openOf = async (who: LoggedIn, query: Record<string, string> = {}) => (await ok<{ items: OpenItem[]; total: number }>(req(who, 'GET', '/api/v1/interactions', undefined, query))).items;
 
 const offers: Offer[] = [];
 const handle: InteractionHandle = { offer: (o) => offers.push(o), withdraw: () => undefined, leave: () => undefined };
@@ -45,7 +46,7 @@ const engine = () => t.modules.routing.service.engine;
 const stateOf = async (who: LoggedIn) => (await ok<{ state: string }>(req(who, 'GET', '/api/v1/agent'))).state;
 
 beforeAll(async () => {
-  t = await createTestApp({ random: seededRandom(11) });
+  t = await createTestApp({ random: seededRandom(11), config: { routing: { closedDeskLogoutSeconds: 10 } } });
   admin = await t.loginAs('admin');
   ana = await agentUser('Ana', '3001');
   bruno = await agentUser('Bruno', '3002');
@@ -176,5 +177,37 @@ describe('the agent’s figures of the day', () => {
     ].map(({ queueId, ...rest }) => expect.objectContaining({ queueId, ...rest })));
     // Bruno's day is his own: the calls he answered, never Ana's.
     expect((await ok<{ answered: number }>(req(bruno, 'GET', '/api/v1/agent/today'))).answered).toBe(1);
+  });
+});
+
+describe('a closed desk', () => {
+  it('logs the agent out of its queues once every tab has been gone for the grace period, recorded as desk_closed; a tab back in time keeps it in', async () => {
+    const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const url = `${address.replace('http', 'ws')}/api/v1/events?topics=agents`;
+    const tab = () => openSocket(url, { cookie: ana.cookie, origin: address }).then(async (s) => (await s.waitFor((m) => m.type === 'subscribed'), s));
+    expect(await stateOf(ana)).toBe('available');
+    const first = await tab();
+    const second = await tab();
+    // One of two tabs closes: the desk is still open.
+    first.close();
+    await expect.poll(() => t.app.events.connectionCount()).toBe(1);
+    t.clock.advance(11_000);
+    expect(await stateOf(ana)).toBe('available');
+    // The last one closes, and a tab comes back within the grace period (a reload).
+    second.close();
+    await expect.poll(() => t.app.events.connectionCount()).toBe(0);
+    t.clock.advance(5_000);
+    const back = await tab();
+    t.clock.advance(10_000);
+    expect(await stateOf(ana)).toBe('available');
+    // Gone for good: logged out when the grace period is over, not before.
+    back.close();
+    await expect.poll(() => t.app.events.connectionCount()).toBe(0);
+    t.clock.advance(9_000);
+    expect(await stateOf(ana)).toBe('available');
+    t.clock.advance(1_000);
+    expect(await stateOf(ana)).toBe('offline');
+    const rows = t.deps.database.sqlite.prepare("SELECT kind, reason FROM agent_activity WHERE user_id = ? AND reason IS NOT NULL").all(ana.user.id);
+    expect(rows).toEqual([{ kind: 'logout', reason: 'desk_closed' }]);
   });
 });
