@@ -114,6 +114,7 @@ describe('the agent’s work on the desk', () => {
     await pop.getByRole('heading', { name: 'Histórico', level: 3 }).waitFor();
     await pop.getByRole('heading', { name: 'Tickets', level: 3 }).waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
+    await openWork().scrollIntoViewIfNeeded();
     await screenshot(page, 'agent-desk-interactions');
 
     const search = openWork().getByRole('searchbox', { name: 'Buscar' });
