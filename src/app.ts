@@ -56,6 +56,8 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
   app.decorate('mail', modules.mail);
   const events = deps.events ?? new EventHub({ clock: deps.clock, logger: deps.logger });
   app.decorate('events', events);
+  const unfollowDesks = modules.routing.service.followDesks(events, deps.config.routing.closedDeskLogoutSeconds * 1000);
+  app.addHook('onClose', async () => unfollowDesks());
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
   // A JSON API: plain-text bodies are refused with 415 rather than half-parsed.

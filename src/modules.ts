@@ -119,12 +119,31 @@ export function createModules(deps: ModuleDeps): Modules {
     events,
     timeZone: config.timezone,
     dataDir: config.dataDir,
+    crm: {
+      answered: (v) =>
+        contacts.interactions.answered({
+          tenantId: v.tenantId,
+          visitId: v.visitId,
+          kind: v.kind === 'voice_out' ? 'dialer' : v.kind === 'voice_in' ? 'inbound' : v.kind,
+          channel: v.kind === 'chat' ? 'webchat' : v.kind === 'email' ? 'email' : 'voice',
+          callId: v.callId,
+          address: v.address,
+          contactId: v.contactId,
+          serviceId: v.queueId,
+          agentUserId: v.agentUserId,
+          startedAt: v.firstEnteredAt,
+        }),
+    },
     callers: {
       find: (tenantId, number, bookId) => {
         const found = contacts.caller(tenantId, number, bookId);
         return found ? { contactId: found.contactId, name: found.name, ownerUserId: found.ownerUserId, ownerUntil: found.ownerUntil } : null;
       },
     },
+  });
+  // A wrap-up held for a tabulation ends when the agent tabulates (or leaves the interaction pending).
+  contacts.interactions.onSettled((row) => {
+    if (typeof row.details.visitId === 'string') routing.service.tabulated(row.tenantId, row.details.visitId);
   });
   const jobs = createJobs(logger, config.timezone);
 

@@ -38,6 +38,7 @@ export const envKeys: readonly EnvKey[] = [
   { env: 'ATENDE_SEED_DEMO', path: 'seedDemo', kind: 'boolean' },
   { env: 'ATENDE_SHUTDOWN_GRACE_MS', path: 'shutdownGraceMs', kind: 'integer' },
   { env: 'ATENDE_IMPORT_MAX_MB', path: 'contacts.importMaxMb', kind: 'integer' },
+  { env: 'ATENDE_CLOSED_DESK_LOGOUT_SECONDS', path: 'routing.closedDeskLogoutSeconds', kind: 'integer' },
   { env: 'ATENDE_ARI_URL', path: 'asterisk.ari.url', kind: 'string' },
   { env: 'ATENDE_ARI_USER', path: 'asterisk.ari.user', kind: 'string' },
   { env: 'ATENDE_ARI_PASSWORD', path: 'asterisk.ari.password', kind: 'string', secret: true },

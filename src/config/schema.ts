@@ -50,6 +50,16 @@ export const ConfigSchema = Type.Object(
     adminPassword: Type.Optional(Str()),
     seedDemo: Type.Boolean(),
     shutdownGraceMs: Type.Integer({ minimum: 0 }),
+    routing: Type.Object(
+      {
+        /**
+         * An agent whose desk is closed (no events socket of its user left) is logged out of its
+         * queues after this many seconds, so that it is not offered calls nobody sees; 0: never.
+         */
+        closedDeskLogoutSeconds: Type.Integer({ minimum: 0, maximum: 86_400 }),
+      },
+      { additionalProperties: false },
+    ),
     contacts: Type.Object(
       {
         /** The largest CSV an import accepts, in MiB; a larger upload is refused before a row is read. */

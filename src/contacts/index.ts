@@ -7,7 +7,7 @@ export type { PhoneMatch } from './contacts.repo.js';
 export { contactFilters, type ContactView } from './contacts.resource.js';
 export { contactsRoutes, crmResourceRoutes, ImportView as ImportProgressSchema } from './contacts.routes.js';
 export { interactionsRoutes } from './interactions.routes.js';
-export { InteractionsService, type Finish, type Finished, type OpenInteraction, type Settings } from './interactions.service.js';
+export { InteractionsService, type AnsweredCall, type Finish, type Finished, type OpenInteraction, type Settings } from './interactions.service.js';
 export type { FinishCommand } from './tabulation.logic.js';
 export { checkPhone, formatPhone, type PhoneCheck, type PhoneKind } from './phone.logic.js';
 export { checkDocument } from './document.logic.js';

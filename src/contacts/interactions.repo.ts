@@ -41,6 +41,15 @@ export interface HistoryQuery {
   offset: number;
 }
 
+export interface OpenQuery {
+  agentUserId?: number | undefined;
+  states: readonly InteractionRow['state'][];
+  /** Part of the contact's name, the service's name or the protocol. */
+  q?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
 export interface TicketQuery {
   status?: TicketStatus | undefined;
   contactId?: number | undefined;
@@ -303,6 +312,38 @@ export class InteractionsRepo {
     return { phones: phone !== undefined, emails: email !== undefined };
   }
 
+  /** The interaction of a call not finished yet (a transfer hands it on). */
+  unfinishedOfCall(tenantId: number, callId: string): InteractionRow | undefined {
+    return this.db
+      .select()
+      .from(contactInteractions)
+      .where(and(eq(contactInteractions.tenantId, tenantId), eq(contactInteractions.callId, callId), inArray(contactInteractions.state, ['open', 'pending'])))
+      .orderBy(desc(contactInteractions.id))
+      .get();
+  }
+
+  /** Interactions in some states (an agent's open work), oldest first, with the contact's name. */
+  listOpen(tenantId: number, q: OpenQuery) {
+    const text = q.q?.trim();
+    const where = and(
+      eq(contactInteractions.tenantId, tenantId),
+      inArray(contactInteractions.state, [...q.states]),
+      q.agentUserId === undefined ? undefined : eq(contactInteractions.agentUserId, q.agentUserId),
+      text ? containsText([contacts.name, contactInteractions.serviceName, contactInteractions.protocol], text) : undefined,
+    );
+    const rows = this.db
+      .select({ i: contactInteractions, contactName: contacts.name })
+      .from(contactInteractions)
+      .leftJoin(contacts, eq(contacts.id, contactInteractions.contactId))
+      .where(where)
+      .orderBy(asc(contactInteractions.startedAt), asc(contactInteractions.id))
+      .limit(q.limit)
+      .offset(q.offset)
+      .all();
+    const total = this.db.select({ n: count() }).from(contactInteractions).leftJoin(contacts, eq(contacts.id, contactInteractions.contactId)).where(where).get()?.n ?? 0;
+    return { rows, total };
+  }
+
   /** The contact's interactions on every channel, newest first, with the agent and the call. */
   history(tenantId: number, contactId: number, q: HistoryQuery) {
     const where = and(
@@ -393,7 +434,16 @@ export class InteractionsRepo {
       q.state === undefined ? undefined : eq(callbacks.state, q.state),
       q.dueBefore === undefined ? undefined : lt(callbacks.dueAt, q.dueBefore),
     );
-    const rows = this.db.select().from(callbacks).where(where).orderBy(callbacks.dueAt, callbacks.id).limit(q.limit).offset(q.offset).all();
+    const rows = this.db
+      .select({ c: callbacks, contactName: contacts.name })
+      .from(callbacks)
+      .leftJoin(contacts, eq(contacts.id, callbacks.contactId))
+      .where(where)
+      .orderBy(callbacks.dueAt, callbacks.id)
+      .limit(q.limit)
+      .offset(q.offset)
+      .all()
+      .map((r) => ({ ...r.c, contactName: r.contactName }));
     return { rows, total: this.db.select({ n: count() }).from(callbacks).where(where).get()?.n ?? 0 };
   }
 

@@ -156,6 +156,33 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
       async (req, reply) => reply.status(201).send(interactionView(ix.open(tenantScope(req, req.query.tenantId), { ...req.body, agentUserId: principalOf(req).userId || null }))),
     );
     app.get(
+      '/interactions',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: "Interactions not finished: in conversation or wrap-up (open) and pending, oldest first; an agent sees only its own",
+          querystring: Type.Object(
+            {
+              ...PageQuery.properties,
+              mine: Type.Optional(Type.Boolean({ description: "only the caller's own (always so for an agent)" })),
+              state: Type.Optional(Type.Array(Literals(['open', 'pending'] as const), { maxItems: 2, uniqueItems: true, description: 'repeat the parameter; default both' })),
+              q: Type.Optional(Type.String({ maxLength: 100, description: "part of the contact's name, the service's name or the protocol" })),
+            },
+            closed,
+          ),
+          response: { 200: PageOf(Type.Object({ ...InteractionView.properties, contactName: Nullable(Type.String()) })) },
+        },
+      },
+      async (req) => {
+        const p = principalOf(req);
+        const page = pageOf(req.query);
+        const own = req.query.mine === true || p.level === 'agent';
+        const { rows, total } = ix.listOpen(tenantScope(req, req.query.tenantId), { agentUserId: own ? p.userId : undefined, states: req.query.state ?? ['open', 'pending'], q: req.query.q, ...page });
+        return { items: rows.map((r) => ({ ...interactionView(r.i), contactName: r.contactName })), total, ...page };
+      },
+    );
+    app.get(
       '/interactions/:id',
       { config: read, schema: { tags, summary: 'One interaction', params: IdParams, response: { 200: InteractionView } } },
       async (req) => interactionView(ix.visible(actorOf(req), req.params.id)),
@@ -196,6 +223,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
                 }),
               ),
               tags: Type.Array(Type.Object({ id: Type.Integer(), parentId: Nullable(Type.Integer()), title: Type.String(), colour: Type.String(), icon: Nullable(Type.String()) })),
+              requireProtocol: Type.Boolean({ description: 'the tenant requires the external protocol on every finish' }),
             }),
           },
         },
@@ -203,6 +231,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
       async (req) => {
         const offered = ix.tabulationsFor(actorOf(req), req.params.id);
         return {
+          requireProtocol: ix.settings(offered.tenantId).requireProtocol,
           tags: offered.tags.map((t) => ({ id: t.id, parentId: t.parentId, title: t.title, colour: t.colour, icon: t.icon })),
           items: offered.groups.map(({ group, statuses }) => ({
           id: group.id,
@@ -414,7 +443,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
           tags: ['interactions'],
           summary: 'Scheduled next contacts (callbacks); `mine=true` for the caller’s own',
           querystring: Type.Object({ ...PageQuery.properties, mine: Type.Optional(Type.Boolean()), state: Type.Optional(Literals(['pending', 'done', 'cancelled'] as const)), dueBefore: Type.Optional(When) }, closed),
-          response: { 200: PageOf(CallbackView) },
+          response: { 200: PageOf(Type.Object({ ...CallbackView.properties, contactName: Nullable(Type.String()) })) },
         },
       },
       async (req) => {

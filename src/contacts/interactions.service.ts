@@ -6,7 +6,7 @@ import { conflict, invalidField, notFound, type Clock } from '../kernel/index.js
 import { activeFields, fieldRule, type FieldScope } from './fields.resource.js';
 import { checkFieldValue, type FieldValue } from './fields.logic.js';
 import { resolveItems } from './forms.resource.js';
-import { InteractionsRepo, type CallbackQuery, type Channel, type ContactRow, type HistoryQuery, type InteractionRow, type TicketQuery, type TicketRow, type TicketStatus } from './interactions.repo.js';
+import { InteractionsRepo, type CallbackQuery, type OpenQuery, type Channel, type ContactRow, type HistoryQuery, type InteractionRow, type TicketQuery, type TicketRow, type TicketStatus } from './interactions.repo.js';
 import { checkPhone } from './phone.logic.js';
 import { mergeActions, planFinish, type FinishCommand } from './tabulation.logic.js';
 import { firstName, renderTemplate, type TemplateValues } from './template.logic.js';
@@ -51,6 +51,22 @@ export interface Finished {
   callbackId: number | null;
 }
 
+/** A queue's call an agent answered, as the routing engine reports it. */
+export interface AnsweredCall {
+  tenantId: number;
+  /** The queue visit (routing's interaction id) the agent answered. */
+  visitId: string;
+  kind: InteractionKind;
+  channel: Channel;
+  callId: string | null;
+  address: string;
+  contactId: number | null;
+  serviceId: number;
+  agentUserId: number;
+  /** When the call entered its first queue: the interaction's TTA counts from here, across transfers. */
+  startedAt: number;
+}
+
 export interface Settings {
   requireProtocol: boolean;
   ticketMode: 'every_interaction' | 'on_demand';
@@ -82,6 +98,7 @@ export function checkScoped(db: Db, tenantId: number, scope: FieldScope, values:
 export class InteractionsService {
   private readonly db: Db;
   private readonly repo: InteractionsRepo;
+  private readonly settledListeners = new Set<(row: InteractionRow) => void>();
 
   constructor(
     database: Database_,
@@ -154,6 +171,53 @@ export class InteractionsService {
     });
   }
 
+  /**
+   * An agent answered a queue's call: the customer's interaction opens then, or — the call was
+   * transferred — passes to the agent who answered now, keeping its protocol, its start (so its
+   * TTA survives the transfer) and what was noted. Answers the visit it passed from.
+   */
+  answered(call: AnsweredCall): { movedFrom: string | null } {
+    return this.repo.transaction(() => {
+      const service = this.repo.service(call.tenantId, call.serviceId);
+      const current = call.callId === null ? undefined : this.repo.unfinishedOfCall(call.tenantId, call.callId);
+      if (current) {
+        const movedFrom = typeof current.details.visitId === 'string' && current.details.visitId !== call.visitId ? current.details.visitId : null;
+        this.repo.updateInteraction(call.tenantId, current.id, {
+          agentUserId: call.agentUserId,
+          serviceId: call.serviceId,
+          serviceName: service?.name ?? current.serviceName,
+          requiresTabulation: current.requiresTabulation || (service?.requireTabulation ?? false),
+          details: { ...current.details, visitId: call.visitId },
+        });
+        return { movedFrom };
+      }
+      const contactId = call.contactId !== null && this.repo.contact(call.tenantId, call.contactId) ? call.contactId : null;
+      this.open(call.tenantId, {
+        contactId,
+        address: call.address,
+        kind: call.kind,
+        channel: call.channel,
+        serviceId: call.serviceId,
+        agentUserId: call.agentUserId,
+        callId: call.callId,
+        startedAt: call.startedAt,
+        details: { visitId: call.visitId },
+      });
+      return { movedFrom: null };
+    });
+  }
+
+  /** Called after an interaction is finished or left pending (the routing engine ends a wrap-up held for it). */
+  onSettled(listener: (row: InteractionRow) => void): () => void {
+    this.settledListeners.add(listener);
+    return () => this.settledListeners.delete(listener);
+  }
+
+  /** An agent's open work (or the tenant's), oldest first: open, in wrap-up or pending. */
+  listOpen(tenantId: number, q: OpenQuery) {
+    return this.repo.listOpen(tenantId, q);
+  }
+
   private openTicketFor(row: InteractionRow, userId: number | null): void {
     const now = this.clock.now();
     this.repo.insertTicket(
@@ -176,6 +240,12 @@ export class InteractionsService {
 
   /** Tabulates and finishes (or leaves pending); runs the status's and tags' actions. */
   finish(actor: Actor, id: number, f: Finish): Finished {
+    const done = this.settle(actor, id, f);
+    for (const listener of this.settledListeners) listener(done.interaction);
+    return done;
+  }
+
+  private settle(actor: Actor, id: number, f: Finish): Finished {
     return this.repo.transaction((): Finished => {
       const row = this.visible(actor, id);
       if (row.state === 'finished') throw conflict('the interaction is already finished', { field: 'id' });
@@ -288,6 +358,7 @@ export class InteractionsService {
     );
     const tagRows = this.repo.activeTags(row.tenantId);
     return {
+      tenantId: row.tenantId,
       groups: groups.map((g) => ({ group: g, statuses: offered.filter((st) => st.groupId === g.id && st.kinds.includes(row.kind)) })).filter((g) => g.statuses.length > 0),
       tags: tagRows.filter((t) => t.kinds.includes(row.kind) && (t.serviceIds.length === 0 || (row.serviceId !== null && t.serviceIds.includes(row.serviceId)))),
     };

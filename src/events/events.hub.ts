@@ -108,6 +108,13 @@ interface Connection {
   closed: boolean;
 }
 
+/** How many sockets a user has on this node now (after one came or went). */
+export interface Presence {
+  userId: number;
+  tenantId: number;
+  sockets: number;
+}
+
 /** What the route keeps for one socket: feed it the peer's messages and pongs, tell it when the socket closed. */
 export interface HubConnection {
   readonly id: string;
@@ -153,6 +160,7 @@ export class EventHub implements EventPublisher {
   private recheckAllQueued = false;
   private readonly recheckTenants = new Set<number>();
   private stopped = false;
+  private readonly presenceListeners = new Set<(p: Presence) => void>();
 
   constructor(private readonly o: HubOptions) {
     this.broker = o.broker ?? localBroker();
@@ -191,11 +199,35 @@ export class EventHub implements EventPublisher {
     return this.connections.size;
   }
 
+  /**
+   * Told whenever a user's sockets on this node come or go (not while the server stops): the
+   * routing engine logs out an agent whose desk stayed closed. One node's sockets only: behind
+   * several nodes a user's tabs may be on another.
+   */
+  onPresence(listener: (p: Presence) => void): () => void {
+    this.presenceListeners.add(listener);
+    return () => this.presenceListeners.delete(listener);
+  }
+
+  private presenceChanged(viewer: Viewer): void {
+    if (this.stopped || this.presenceListeners.size === 0) return;
+    let sockets = 0;
+    for (const c of this.byTenant.get(viewer.tenantId) ?? []) if (c.viewer.userId === viewer.userId) sockets++;
+    for (const listener of [...this.presenceListeners]) {
+      try {
+        listener({ userId: viewer.userId, tenantId: viewer.tenantId, sockets });
+      } catch (err) {
+        this.log.error({ err, userId: viewer.userId }, 'a presence listener failed');
+      }
+    }
+  }
+
   /** A new socket of an authenticated session; `credential` is what the revalidator checks. */
   connect(transport: Transport, viewer: Viewer, credential: string, topics: readonly string[] = []): HubConnection {
     const conn: Connection = { id: newId(), transport, credential, viewer, topics: new Set(), seq: 0, alive: true, closed: false };
     this.connections.add(conn);
     this.index(conn);
+    this.presenceChanged(viewer);
     this.ensureTicking();
     this.log.debug({ connectionId: conn.id, userId: viewer.userId, tenantId: viewer.tenantId }, 'events socket opened');
     this.send(conn, 'hello', {
@@ -366,6 +398,7 @@ export class EventHub implements EventPublisher {
     this.connections.delete(conn);
     this.unindex(conn);
     this.log.debug({ connectionId: conn.id, userId: conn.viewer.userId }, 'events socket closed');
+    this.presenceChanged(conn.viewer);
   }
 
   private index(conn: Connection): void {

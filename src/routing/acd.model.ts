@@ -98,7 +98,7 @@ export interface AgentSnapshot extends Omit<AgentProfile, 'capacity' | 'skills'>
   interactionIds: string[];
 }
 
-export const AGENT_NOTICES = ['pause_limit_returned', 'pause_overrun', 'auto_paused', 'working_hours_ended', 'phone_unreachable'] as const;
+export const AGENT_NOTICES = ['pause_limit_returned', 'pause_overrun', 'auto_paused', 'working_hours_ended', 'phone_unreachable', 'desk_closed'] as const;
 export type AgentNoticeCode = (typeof AGENT_NOTICES)[number];
 
 /**

@@ -91,6 +91,8 @@ interface WaitingRt {
   /** Agents that let it ring out (or could not be reached) in this round. */
   tried: Set<string>;
   agent: AgentRt | null;
+  /** Its wrap-up waits for the tabulation (the queue requires one). */
+  untabulated?: boolean;
   maxWaitTimer?: Timer;
   revisitTimer?: Timer;
 }
@@ -102,9 +104,12 @@ interface OfferRt {
   timer: Timer;
 }
 
+/** The agent's wrap-up is held until one of its interactions is tabulated. */
+const awaitsTabulation = (a: AgentRt): boolean => [...a.wrapping].some((w) => w.untabulated === true);
+
 export type JoinResult = { joined: true; position: number } | { joined: false; outcome: 'full' | 'empty' | 'inactive' };
 
-export type AgentResult = { ok: true; agent: AgentSnapshot } | { ok: false; code: 'unknown_agent' | PauseRefusal['code'] | 'not_paused' | 'not_in_wrap_up'; message: string };
+export type AgentResult = { ok: true; agent: AgentSnapshot } | { ok: false; code: 'unknown_agent' | PauseRefusal['code'] | 'not_paused' | 'not_in_wrap_up' | 'untabulated'; message: string };
 
 export interface WaitingView {
   id: string;
@@ -300,6 +305,7 @@ export class AcdEngine {
     const a = this.agents.get(key);
     if (!a) return unknownAgent(key);
     if (a.state.status !== 'wrap_up') return { ok: false, code: 'not_in_wrap_up', message: 'the agent is not in wrap-up' };
+    if (awaitsTabulation(a)) return { ok: false, code: 'untabulated', message: 'the service requires a tabulation: finish the interaction (or leave it pending) first' };
     this.stepAgentRt(a, { type: 'Ready' });
     this.run();
     return { ok: true, agent: this.snapshotOf(a) };
@@ -444,12 +450,31 @@ export class AcdEngine {
     w.rec.endReason = opts.reason ?? 'ended';
     a.interactions.delete(w);
     const wrapUpMs = w.q.s.wrapUpSeconds * 1000;
-    if (wrapUpMs > 0 && a.state.status !== 'offline' && a.state.status !== 'paused') {
+    const free = a.state.status !== 'offline' && a.state.status !== 'paused';
+    // A wrap-up held for the tabulation needs one, even when the queue's wrap-up time is nil;
+    // its timer (1 ms then) changes nothing until the tabulation comes.
+    const holdForTabulation = free && w.q.s.requireTabulation === true;
+    if (free && (wrapUpMs > 0 || holdForTabulation)) {
       w.phase = 'wrap_up';
+      w.untabulated = holdForTabulation;
       a.wrapping.add(w);
     } else this.handled(w);
-    this.stepAgentRt(a, { type: 'InteractionEnded', channel: channelOf(w.i.kind), wrapUpMs, wrapPause: this.wrapPauses.get(a.profile.tenantId) ?? null });
+    this.stepAgentRt(a, { type: 'InteractionEnded', channel: channelOf(w.i.kind), wrapUpMs: w.untabulated ? Math.max(wrapUpMs, 1) : wrapUpMs, wrapPause: this.wrapPauses.get(a.profile.tenantId) ?? null });
     this.sink.interaction?.(w.rec);
+    this.run();
+  }
+
+  /**
+   * The interaction was tabulated (or left pending, or went on to another agent): a wrap-up
+   * held for it ends when its time is over. Unknown or already released: nothing happens.
+   */
+  tabulated(interactionId: string): void {
+    const w = this.live.get(interactionId);
+    if (!w?.untabulated) return;
+    w.untabulated = false;
+    const a = w.agent;
+    if (!a || a.state.status !== 'wrap_up' || awaitsTabulation(a)) return;
+    this.stepAgentRt(a, { type: 'WrapUpTimer' });
     this.run();
   }
 
@@ -879,6 +904,8 @@ export class AcdEngine {
 
   private wake(a: AgentRt, reason: 'wrap_up' | 'pause_limit', at: number): void {
     const fire = () => {
+      // A held wrap-up ends with the tabulation (`tabulated`), not with its timer.
+      if (reason === 'wrap_up' && awaitsTabulation(a)) return;
       this.stepAgentRt(a, reason === 'wrap_up' ? { type: 'WrapUpTimer' } : { type: 'PauseLimitReached' });
       this.run();
     };

@@ -79,6 +79,11 @@ export interface QueueSettings {
   priorityRules: PriorityRule[];
   joinRule: JoinRule;
   leaveRule: LeaveRule;
+  /**
+   * Its interactions are finished only with a tabulation: the agent's wrap-up lasts until the
+   * interaction is tabulated (or left pending), however short the queue's wrap-up time.
+   */
+  requireTabulation?: boolean;
 }
 
 /** A member of a queue: a logged-in agent (user) or a plain extension that rings without login. */
@@ -123,6 +128,29 @@ export interface KnownCaller {
  */
 export interface CallerDirectory {
   find(tenantId: number, number: string, bookId: number | null): KnownCaller | null;
+}
+
+/** A queue visit an agent answered, as the CRM is told of it. */
+export interface AnsweredVisit {
+  tenantId: number;
+  visitId: string;
+  kind: InteractionKind;
+  callId: string | null;
+  address: string;
+  contactId: number | null;
+  queueId: number;
+  agentUserId: number;
+  /** When the call entered its first queue (before any transfer or overflow). */
+  firstEnteredAt: number;
+}
+
+/**
+ * The CRM's interaction of each answered call (the one the agent tabulates): opened at the
+ * first answer, handed on to whoever answers after a transfer. Answers the visit it was handed
+ * on from, whose held wrap-up may then end.
+ */
+export interface CrmInteractions {
+  answered(visit: AnsweredVisit): { movedFrom: string | null };
 }
 
 /** The sticky agent a known caller brings: its owner while the ownership lasts. */

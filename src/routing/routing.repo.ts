@@ -98,8 +98,8 @@ export class RoutingRepo {
   }
 
   /** Login/logout/pause/return, in the activity table the organisation module keeps. */
-  recordActivity(tenantId: number, userId: number, kind: 'pause' | 'return', pauseTypeId: number | null, at: number): void {
-    this.db.insert(agentActivity).values({ tenantId, userId, kind, pauseTypeId, at }).run();
+  recordActivity(tenantId: number, userId: number, kind: 'pause' | 'return' | 'logout', pauseTypeId: number | null, at: number, reason: string | null = null): void {
+    this.db.insert(agentActivity).values({ tenantId, userId, kind, pauseTypeId, at, reason }).run();
   }
 
   /** The open state row of every agent (what the engine is restored from after a restart). */
@@ -311,6 +311,44 @@ export class RoutingRepo {
       )
       .orderBy(asc(routedInteractions.enteredAt))
       .all();
+  }
+
+  /** The queue visits an agent answered in [from, to). */
+  answeredBy(tenantId: number, userId: number, from: number, to: number): { answeredAt: number; endedAt: number | null; talkMs: number; holdMs: number }[] {
+    return this.db
+      .select({ answeredAt: routedInteractions.answeredAt, endedAt: routedInteractions.endedAt, talkMs: routedInteractions.talkMs, holdMs: routedInteractions.holdMs })
+      .from(routedInteractions)
+      .where(and(eq(routedInteractions.tenantId, tenantId), eq(routedInteractions.agentUserId, userId), gte(routedInteractions.answeredAt, from), lt(routedInteractions.answeredAt, to)))
+      .all()
+      .map((r) => ({ ...r, answeredAt: r.answeredAt ?? from }));
+  }
+
+  /** The calls placed from an extension in [from, to): its own legs, to another extension or outside. */
+  callsPlacedFrom(tenantId: number, extension: string, from: number, to: number): { answeredAt: number | null; endedAt: number | null }[] {
+    return this.db
+      .select({ answeredAt: calls.answeredAt, endedAt: calls.endedAt })
+      .from(calls)
+      .where(
+        and(
+          eq(calls.tenantId, tenantId),
+          eq(calls.fromNumber, extension),
+          isNull(calls.parentCallId),
+          inArray(calls.kind, ['internal', 'outbound']),
+          gte(calls.startedAt, new Date(from)),
+          lt(calls.startedAt, new Date(to)),
+        ),
+      )
+      .all()
+      .map((r) => ({ answeredAt: r.answeredAt?.getTime() ?? null, endedAt: r.endedAt?.getTime() ?? null }));
+  }
+
+  /** One stored queue visit: when it entered and the visit it was transferred from. */
+  visit(tenantId: number, id: string): { enteredAt: number; transferredFrom: string | null } | undefined {
+    return this.db
+      .select({ enteredAt: routedInteractions.enteredAt, transferredFrom: routedInteractions.transferredFrom })
+      .from(routedInteractions)
+      .where(and(eq(routedInteractions.tenantId, tenantId), eq(routedInteractions.id, id)))
+      .get();
   }
 
   /** State rows that overlap [from, to), of one user or all. */

@@ -15,6 +15,7 @@ import {
   ActivityReportView,
   CallsReportView,
   AgentState,
+  AgentTodayView,
   Csv,
   ExportQuery,
   MyServicesView,
@@ -68,6 +69,17 @@ export function routingRoutes(routing: RoutingService): FastifyPluginAsync[] {
       async (req) => {
         const { tenantId, userId } = me(req);
         return { items: routing.servicesOfAgent(tenantId, userId) };
+      },
+    );
+    app.get(
+      '/agent/today',
+      {
+        config: own,
+        schema: { tags, summary: 'My day so far: calls answered and placed, talk, pauses by reason, logged time; my services now (waiting, agents available)', response: { 200: AgentTodayView } },
+      },
+      async (req) => {
+        const { tenantId, userId } = me(req);
+        return routing.today(tenantId, userId);
       },
     );
     for (const action of ['login', 'logout', 'unpause', 'ready'] as const) {

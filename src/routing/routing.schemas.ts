@@ -112,6 +112,29 @@ export const ServicesView = Type.Object({
   items: Type.Array(Type.Object({ userId: Type.Integer(), services: Type.Array(Type.Object({ queueId: Type.Integer(), priority: Type.Integer() })) })),
 });
 
+const WholeSeconds = Type.Integer({ minimum: 0 });
+export const AgentTodayView = Type.Object({
+  date: Type.String({ description: 'the local day (the configured time zone)' }),
+  from: Type.String({ format: 'date-time', description: 'its local midnight' }),
+  answered: Type.Integer({ minimum: 0, description: 'queue calls answered' }),
+  made: Type.Integer({ minimum: 0, description: 'calls placed from the agent’s extension' }),
+  talkSeconds: WholeSeconds,
+  holdSeconds: WholeSeconds,
+  loggedSeconds: Type.Integer({ minimum: 0, description: 'time logged in to the queues' }),
+  byState: Type.Object({ available: WholeSeconds, offered: WholeSeconds, busy: WholeSeconds, wrap_up: WholeSeconds, paused: WholeSeconds }),
+  pauses: Type.Array(Type.Object({ reason: Type.String(), seconds: WholeSeconds, count: Type.Integer({ minimum: 1 }) })),
+  services: Type.Array(
+    Type.Object({
+      queueId: Type.Integer(),
+      name: Type.String(),
+      waiting: Type.Integer({ minimum: 0 }),
+      longestWaitSeconds: Type.Union([WholeSeconds, Type.Null()]),
+      agentsAvailable: Type.Integer({ minimum: 0 }),
+      agentsLoggedIn: Type.Integer({ minimum: 0 }),
+    }),
+  ),
+});
+
 export const MyServicesView = Type.Object({
   items: Type.Array(Type.Object({ queueId: Type.Integer(), name: Type.String(), priority: Type.Integer(), active: Type.Boolean() })),
 });
@@ -256,7 +279,7 @@ export const routingEventSchemas = [
     topic: 'agents',
     data: Type.Object({
       agent: AgentState,
-      code: Literals(AGENT_NOTICES, 'pause_limit_returned: back to available at the pause limit; pause_overrun: past the limit (allowed); auto_paused: unanswered offers; working_hours_ended: logged out; phone_unreachable: the phone stopped answering'),
+      code: Literals(AGENT_NOTICES, 'pause_limit_returned: back to available at the pause limit; pause_overrun: past the limit (allowed); auto_paused: unanswered offers; working_hours_ended: logged out; phone_unreachable: the phone stopped answering; desk_closed: logged out after every tab of the desk closed'),
       pauseTypeId: Type.Optional(Type.Integer()),
       reason: Type.Optional(Type.String()),
     }),

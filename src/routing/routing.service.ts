@@ -17,6 +17,7 @@ import {
   notFound,
   toCsv,
   weeklySchedule,
+  zonedTime,
   type Clock,
   type EventPublisher,
   type Logger,
@@ -26,12 +27,13 @@ import {
 import { ResourceService, type ResourceContext } from '../resources/index.js';
 import type { DisplayState } from './agent.logic.js';
 import { occupancy, queueMetrics, type SlVariant } from './metrics.logic.js';
+import { agentDay } from './today.logic.js';
 import type { AcdSink, AgentNoticeCode, AgentSnapshot, InteractionRecord, OfferRecord } from './acd.model.js';
 import { AcdEngine, type AgentResult, type QueueSnapshot } from './acd.service.js';
 import type { Destinations } from '../provisioning/index.js';
 import { queueDef, registerQueueReferences, type QueueInput, type QueueViewT } from './queues.resource.js';
 import { RoutingRepo, type AgentSettings, type InteractionRow, type QueueRow, type UserRow } from './routing.repo.js';
-import { agentKey, contactRegistered, type AgentProfile, type CallerDirectory, type QueueSettings } from './routing.model.js';
+import { agentKey, contactRegistered, type AgentProfile, type CallerDirectory, type CrmInteractions, type QueueSettings } from './routing.model.js';
 import type { SettingsView, SupervisionView as SupervisionViewSchema, TransferInput } from './routing.schemas.js';
 import { QueueVoice, type QueueCallOutcome, type SupervisionMode, type TalkState, type TransferTarget, type VoiceKind } from './voice.service.js';
 import type { CallContext } from '../calls/index.js';
@@ -52,6 +54,8 @@ export interface RoutingDeps {
   queueEventDelayMs?: number;
   /** The CRM's screen pop, in the contact book each queue names. */
   callers?: CallerDirectory;
+  /** Where answered calls open (or hand on) the interaction the agent tabulates. */
+  crm?: CrmInteractions;
   /** Destinations of every kind, for the loop check of a queue's overflow (shared with call flows). */
   destinations: Destinations;
 }
@@ -74,6 +78,7 @@ export const queueSettingsOf = (r: QueueRow): QueueSettings => ({
   priorityRules: r.priorityRules,
   joinRule: r.joinRule,
   leaveRule: r.leaveRule,
+  requireTabulation: r.requireTabulation,
 });
 
 /** An agent as the API shows it (times in ISO 8601). */
@@ -198,11 +203,84 @@ export class RoutingService {
     this.repo = new RoutingRepo(resources.database);
     this.queues = new ResourceService(queueDef(deps.destinations), resources);
     registerQueueReferences(resources.references, resources.database.db);
-    const sink = new RoutingSink(this.repo, deps.events, this.clock, this.log, deps.queueEventDelayMs ?? 250, (id) => this.engine.queueSnapshot(id));
+    const sink = new RoutingSink(this.repo, deps.events, this.clock, this.log, deps.queueEventDelayMs ?? 250, (id) => this.engine.queueSnapshot(id), (r) => this.answered(r));
     this.engine = new AcdEngine({ clock: this.clock, random: deps.random, logger: deps.logger, sink });
     resources.changes.subscribe((c) => {
       if (c.entity === 'queue') this.reloadQueue(c.tenantId, c.id);
     });
+  }
+
+  /** A visit was answered: the CRM opens or hands on the call's interaction (a wrap-up held for the visit it left ends). */
+  private answered(r: InteractionRecord): void {
+    const crm = this.deps.crm;
+    if (!crm || r.agentUserId === null) return;
+    const { movedFrom } = crm.answered({
+      tenantId: r.tenantId,
+      visitId: r.id,
+      kind: r.kind,
+      callId: r.callId,
+      address: r.contactAddress,
+      contactId: r.contactId,
+      queueId: r.queueId,
+      agentUserId: r.agentUserId,
+      firstEnteredAt: this.firstEntered(r),
+    });
+    // Not from inside the engine's own step that reported the answer.
+    if (movedFrom !== null) queueMicrotask(() => this.engine.tabulated(movedFrom));
+  }
+
+  /** When the call entered its first queue: the visits it was transferred through, back to the first. */
+  private firstEntered(r: InteractionRecord): number {
+    let at = r.enteredAt;
+    let from = r.transferredFrom;
+    for (let hops = 0; from !== null && hops < 50; hops++) {
+      const prev = this.engine.interaction(from) ?? this.repo.visit(r.tenantId, from);
+      if (!prev) break;
+      at = prev.enteredAt;
+      from = prev.transferredFrom;
+    }
+    return at;
+  }
+
+  /** The CRM interaction of a visit was tabulated, left pending or handed on: a wrap-up held for it may end. */
+  tabulated(tenantId: number, visitId: string): void {
+    if (this.engine.interaction(visitId)?.tenantId === tenantId) this.engine.tabulated(visitId);
+  }
+
+  /**
+   * Logs out of the queues an agent whose desk stayed closed for `graceMs` (no socket of its
+   * user left: the tab closed, the browser or the network went away), so that it is not offered
+   * calls that nobody sees; a tab that comes back in time keeps it logged in. An agent in a
+   * call (a softphone's) is left until the call is over. Answers the unsubscribe.
+   */
+  followDesks(presence: { onPresence(listener: (p: { userId: number; tenantId: number; sockets: number }) => void): () => void }, graceMs: number): () => void {
+    if (graceMs <= 0) return () => undefined;
+    const timers = new Map<number, Timer>();
+    const check = (tenantId: number, userId: number) => {
+      timers.delete(userId);
+      const key = agentKey({ kind: 'agent', userId });
+      const snap = this.engine.agentSnapshot(key);
+      if (!snap || snap.tenantId !== tenantId || snap.state === 'offline') return;
+      if (snap.state === 'busy' || snap.state === 'offered') {
+        timers.set(userId, this.clock.setTimeout(() => check(tenantId, userId), graceMs));
+        return;
+      }
+      this.log.info({ userId, tenantId }, 'desk closed; agent logged out of its queues');
+      this.hoursTimers.get(userId)?.cancel();
+      this.hoursTimers.delete(userId);
+      this.engine.logout(key, 'desk_closed');
+    };
+    const stop = presence.onPresence(({ userId, tenantId, sockets }) => {
+      if (sockets > 0) {
+        timers.get(userId)?.cancel();
+        timers.delete(userId);
+      } else if (!timers.has(userId)) timers.set(userId, this.clock.setTimeout(() => check(tenantId, userId), graceMs));
+    });
+    return () => {
+      stop();
+      for (const t of timers.values()) t.cancel();
+      timers.clear();
+    };
   }
 
   // ───────────────────────── loading the engine
@@ -476,6 +554,37 @@ export class RoutingService {
       const q = this.repo.queue(tenantId, s.queueId);
       return q ? [{ queueId: q.id, name: q.name, priority: s.priority, active: q.active }] : [];
     });
+  }
+
+  /**
+   * The agent's own day so far (from local midnight in the configured time zone): its figures
+   * from the stored facts, and each of its services now (waiting, agents available).
+   */
+  today(tenantId: number, userId: number) {
+    const user = this.repo.user(tenantId, userId);
+    if (!user) throw notFound('agent');
+    const now = this.clock.now();
+    const t = localTime(now, this.deps.timeZone);
+    const from = zonedTime(t.year, t.month, t.day, 0, this.deps.timeZone);
+    const figures = agentDay({
+      visits: this.repo.answeredBy(tenantId, userId, from, now + 1),
+      placed: user.extension ? this.repo.callsPlacedFrom(tenantId, user.extension, from, now + 1) : [],
+      states: this.repo.statesBetween(tenantId, from, now + 1, userId),
+      from,
+      now,
+    });
+    const services = this.servicesOfAgent(tenantId, userId).map((s) => {
+      const snap = this.engine.queueSnapshot(s.queueId);
+      return {
+        queueId: s.queueId,
+        name: s.name,
+        waiting: snap?.waiting.length ?? 0,
+        longestWaitSeconds: snap?.longestWaitMs == null ? null : Math.round(snap.longestWaitMs / 1000),
+        agentsAvailable: snap?.agents.available ?? 0,
+        agentsLoggedIn: snap?.agents.loggedIn ?? 0,
+      };
+    });
+    return { date: localDate(now, this.deps.timeZone), from: iso(from), ...figures, services };
   }
 
   login(tenantId: number, userId: number): AgentView {
@@ -970,7 +1079,11 @@ class RoutingSink implements AcdSink {
     private readonly log: Logger,
     private readonly queueDelayMs: number,
     private readonly snapshot: (queueId: number) => QueueSnapshot | undefined,
+    private readonly onAnswered: (r: InteractionRecord) => void,
   ) {}
+
+  /** Visits already reported answered (until they are handled). */
+  private readonly answeredVisits = new Set<string>();
 
   private safely(what: string, fn: () => void): void {
     try {
@@ -982,6 +1095,11 @@ class RoutingSink implements AcdSink {
 
   interaction(r: InteractionRecord): void {
     this.safely('store an interaction', () => this.repo.saveInteraction(r));
+    if (r.answeredAt !== null && !r.handled && !this.answeredVisits.has(r.id)) {
+      this.answeredVisits.add(r.id);
+      this.safely('open the interaction in the CRM', () => this.onAnswered(r));
+    }
+    if (r.handled) this.answeredVisits.delete(r.id);
   }
 
   offer(o: OfferRecord): void {
@@ -1012,6 +1130,7 @@ class RoutingSink implements AcdSink {
 
   agentNotice(a: AgentSnapshot, code: AgentNoticeCode, detail: { pauseTypeId?: number; reason?: string }): void {
     if (code === 'pause_overrun' && a.userId !== null) this.safely('flag an overrun', () => this.repo.markOverrun(a.tenantId, a.userId!));
+    if (code === 'desk_closed' && a.userId !== null) this.safely('record a logout', () => this.repo.recordActivity(a.tenantId, a.userId!, 'logout', null, this.clock.now(), code));
     this.publishAgent(a, 'agent.notice', { code, ...detail });
   }
 

@@ -177,6 +177,8 @@ export const agentActivity = sqliteTable(
       .references(() => users.id),
     kind: text('kind', { enum: ['login', 'logout', 'pause', 'return'] }).notNull(),
     pauseTypeId: integer('pause_type_id').references(() => pauseTypes.id),
+    /** Why, when the agent did not choose it (e.g. `desk_closed`: logged out of the queues after its desk closed). */
+    reason: text('reason'),
     at: integer('at').notNull(),
   },
   (t) => [index('agent_activity_tenant_user_at_idx').on(t.tenantId, t.userId, t.at)],

@@ -31,6 +31,8 @@ export type RegistrationState =
   | 'no_extension'
   /** The server does not know where browsers reach the telephony server. */
   | 'not_configured'
+  /** Another tab of this browser runs the phone (one phone per user, so that one tab rings). */
+  | 'other_tab'
   | 'failed';
 
 /** `ringing`: a call for this phone; `calling`: this phone dials out and waits for the answer. */
@@ -100,9 +102,41 @@ watch(
   },
 );
 
+/**
+ * One tab runs the phone: it holds a Web Lock named after the user for as long as the phone
+ * runs, so that two tabs of the same agent never both register (and ring). A second tab says
+ * the phone is in another tab and waits for the lock: when the first tab closes, it takes over.
+ */
+let releaseLock: (() => void) | undefined;
+let lockRequest = 0;
+
 /** Fetches the account and registers; safe to call again (a second call is a fresh start). */
 export async function startWebphone(): Promise<void> {
+  const locks = 'locks' in navigator ? navigator.locks : undefined;
+  if (!locks || releaseLock) return register();
   stopWebphone();
+  const request = ++lockRequest;
+  const name = `atende.webphone.${authSession.me?.id ?? 0}`;
+  const hold = async () => {
+    await new Promise<void>((resolve) => {
+      releaseLock = resolve;
+      void register();
+    });
+  };
+  state.registration = 'connecting';
+  await locks.request(name, { ifAvailable: true }, async (lock) => {
+    if (request !== lockRequest) return;
+    if (lock) return hold();
+    state.registration = 'other_tab';
+    state.detail = '';
+    void locks.request(name, async () => {
+      if (request === lockRequest) await hold();
+    });
+  });
+}
+
+async function register(): Promise<void> {
+  stopPhone();
   state.registration = 'connecting';
   state.detail = '';
   let account;
@@ -167,6 +201,15 @@ export async function startWebphone(): Promise<void> {
 }
 
 export function stopWebphone(): void {
+  stopPhone();
+  // A tab waiting for the phone stops waiting; the tab that had it lets another take it.
+  lockRequest++;
+  const release = releaseLock;
+  releaseLock = undefined;
+  release?.();
+}
+
+function stopPhone(): void {
   const old = ua;
   ua = undefined;
   if (session) endCallState('');

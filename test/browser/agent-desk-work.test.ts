@@ -1,0 +1,257 @@
+/**
+ * The agent's work on the desk, in a real browser with a fake microphone: a customer's call to
+ * a queue that requires a tabulation is answered on the webphone and shows among the agent's
+ * open interactions (cards and list, searched and filtered, with the contact popped); the
+ * wrap-up waits for the tabulation, whose form offers only the statuses that apply and shows
+ * the server's refusal next to the field; the status's action marks the contact do-not-call.
+ * The callbacks scheduled for the agent are marked done, an in-person attendance is registered,
+ * the agent's figures of the day follow what happened. The desk says which phone carries the
+ * calls: this tab's webphone, another tab's (only one tab rings), or a softphone.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { validCnpj } from '../helpers/app.js';
+import { FAKE_MEDIA, chooseOption, keepFailure, launchBrowser, logIn, newContext, openOptions, openedDialog, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+
+const ADMIN_PASSWORD = 'super-senha-mesa-1';
+const PASSWORD = 'senha-da-agente-1';
+const EXTENSION = '1207';
+const SOFTPHONE = '1208';
+const DID = '1133337200';
+const MARIA = '11987650001';
+
+let atende: Atende;
+let root: Api;
+let ana: Api;
+let browser: Browser;
+let context: BrowserContext | undefined;
+let page: Page;
+let problems: string[];
+let tenantQuery = '';
+let mariaId = 0;
+let callbackId = 0;
+
+beforeAll(async () => {
+  atende = await startAtende({ ATENDE_ADMIN_PASSWORD: ADMIN_PASSWORD });
+  root = await atende.api('admin', ADMIN_PASSWORD);
+  const tenant = (await root.must<{ id: number }>('POST', '/api/v1/tenants', { legalName: 'Central Mesa Ltda', cnpj: validCnpj(45) })).id;
+  tenantQuery = `?tenantId=${tenant}`;
+  const user = (name: string, login: string, extension: string) =>
+    root.must<{ id: number }>('POST', `/api/v1/users${tenantQuery}`, { name, login, level: 'agent', password: PASSWORD, passwordChangeRequired: false, extension, flags: { callCenter: true }, concurrency: { voice: 1 } });
+  const anaId = (await user('Ana Atendente', 'ana.mesa', EXTENSION)).id;
+  const brunoId = (await user('Bruno Balcão', 'bruno.mesa', SOFTPHONE)).id;
+  await root.must('POST', `/api/v1/telephony/extensions${tenantQuery}`, { number: EXTENSION, displayName: 'Ana Atendente', kind: 'webrtc', userId: anaId });
+  const brunoPhone = await root.must<{ secret: string }>('POST', `/api/v1/telephony/extensions${tenantQuery}`, { number: SOFTPHONE, displayName: 'Bruno Balcão', kind: 'softphone', userId: brunoId });
+  const suporte = await root.must<{ id: number }>('POST', `/api/v1/queues${tenantQuery}`, { name: 'Suporte', number: '720', strategy: 'linear', requireTabulation: true, members: [{ userId: anaId }] });
+  await root.must('POST', `/api/v1/queues${tenantQuery}`, { name: 'Vendas', number: '721', strategy: 'linear', members: [{ userId: anaId }, { userId: brunoId }] });
+  await root.must('POST', `/api/v1/telephony/trunks${tenantQuery}`, { name: 'operadora', host: 'sip.provider.example.net' });
+  await root.must('POST', `/api/v1/telephony/inbound-routes${tenantQuery}`, { name: 'Suporte', did: DID, destination: { kind: 'queue', id: suporte.id } });
+  await root.must('POST', `/api/v1/pause-types${tenantQuery}`, { reason: 'Café', maxDurationMinutes: 10 });
+  expect((await root.must<{ ok: boolean }>('POST', `/api/v1/telephony/apply${tenantQuery}`, {})).ok).toBe(true);
+  await root.must('PUT', `/api/v1/emulator/phones/${SOFTPHONE}`, { registered: true, behaviour: 'answer', password: brunoPhone.secret });
+
+  const group = await root.must<{ id: number }>('POST', `/api/v1/tabulations/groups${tenantQuery}`, { name: 'Geral' });
+  await root.must('POST', `/api/v1/tabulations/statuses${tenantQuery}`, { groupId: group.id, name: 'Resolvido', category: 'positive', kinds: ['inbound'] });
+  await root.must('POST', `/api/v1/tabulations/statuses${tenantQuery}`, { groupId: group.id, name: 'Não ligar mais', category: 'negative', kinds: ['inbound'], actions: { markContactDoNotCall: true } });
+  await root.must('POST', `/api/v1/tabulations/statuses${tenantQuery}`, { groupId: group.id, name: 'Só no discador', category: 'neutral', kinds: ['dialer'] });
+  const retorno = await root.must<{ id: number }>('POST', `/api/v1/tabulations/statuses${tenantQuery}`, { groupId: group.id, name: 'Retornar', category: 'neutral', kinds: ['manual'], schedulesCallback: true });
+  mariaId = (await root.must<{ id: number }>('POST', `/api/v1/contacts${tenantQuery}`, { name: 'Maria Cliente', phones: [{ number: MARIA }] })).id;
+  const joao = await root.must<{ id: number }>('POST', `/api/v1/contacts${tenantQuery}`, { name: 'João Retorno', phones: [{ number: '11912340002' }] });
+
+  ana = await atende.api('ana.mesa', PASSWORD);
+  // Earlier work of Ana's: a manual call to João left pending, and one tabulated to call him back tomorrow.
+  await ana.must('POST', '/api/v1/interactions', { contactId: joao.id, address: '11912340002', kind: 'manual', channel: 'voice' }).then((ix) =>
+    ana.must('POST', `/api/v1/interactions/${(ix as { id: number }).id}/finish`, { pending: true, note: 'ligar de novo' }),
+  );
+  const earlier = await ana.must<{ id: number }>('POST', '/api/v1/interactions', { contactId: joao.id, address: '11912340002', kind: 'manual', channel: 'voice' });
+  const due = new Date(Date.now() + 24 * 3600_000).toISOString();
+  callbackId = (await ana.must<{ callbackId: number }>('POST', `/api/v1/interactions/${earlier.id}/finish`, { statusId: retorno.id, nextContactAt: due, nextContactSameAgent: true })).callbackId;
+
+  browser = await launchBrowser(FAKE_MEDIA);
+  context = await newContext(browser, atende);
+  page = await context.newPage();
+  problems = watchProblems(page);
+  await logIn(page, 'ana.mesa', PASSWORD);
+});
+
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail' && page) await keepFailure(page, ctx.task.name);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await atende?.close();
+});
+
+const agentState = () => page.getByTestId('agent-state');
+const openWork = () => page.getByTestId('open-interactions');
+const mine = () => ana.must<{ state: string }>('GET', '/api/v1/agent');
+
+describe('the agent’s work on the desk', () => {
+  it('shows the open interactions as cards and as a list, searched and filtered, and pops the contact of the one selected', async () => {
+    await page.getByRole('heading', { name: 'Minha mesa', level: 1 }).waitFor();
+    await page.getByTestId('desk-phone').getByText('Registrado').waitFor();
+    await page.getByTestId('phone-mode').getByText('Você atende pelo webphone desta aba.').waitFor();
+    await page.getByRole('button', { name: 'Entrar nas filas' }).click();
+    await agentState().getByText('Disponível').waitFor();
+    await expect.poll(async () => (await ana.must<{ registered: boolean }>('GET', '/api/v1/agent')).registered).toBe(true);
+
+    await root.must('POST', '/api/v1/emulator/calls', { did: DID, from: MARIA, via: { trunk: 'operadora' } });
+    await page.getByRole('button', { name: 'Atender' }).click();
+    await agentState().getByText('Em atendimento').waitFor();
+
+    const cards = openWork().getByRole('list', { name: 'Meus atendimentos em aberto' }).getByRole('listitem');
+    const maria = cards.filter({ hasText: 'Maria Cliente' });
+    await maria.getByText('Em conversa').waitFor();
+    expect(await maria.textContent()).toMatch(/Suporte.*Protocolo \d{14}.*TTA \d+:\d\d/);
+    await cards.filter({ hasText: 'João Retorno' }).getByText('Pendente').waitFor();
+    expect(await cards.count()).toBe(2);
+
+    // The call in conversation is the one popped: its contact's data, history and tickets.
+    const pop = page.getByTestId('interaction-pop');
+    await pop.getByRole('heading', { name: 'Maria Cliente', level: 3 }).waitFor();
+    await pop.getByRole('heading', { name: 'Histórico', level: 3 }).waitFor();
+    await pop.getByRole('heading', { name: 'Tickets', level: 3 }).waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await openWork().scrollIntoViewIfNeeded();
+    await screenshot(page, 'agent-desk-interactions');
+
+    const search = openWork().getByRole('searchbox', { name: 'Buscar' });
+    await search.fill('retorno');
+    await expect.poll(async () => (await cards.allTextContents()).map((c) => c.includes('João Retorno'))).toEqual([true]);
+    await search.fill('zzz');
+    await openWork().getByText('Nenhum atendimento corresponde aos filtros.').waitFor();
+    await search.fill('');
+    await chooseOption(page, openWork().getByRole('combobox', { name: 'Situação' }), 'Pendente');
+    await expect.poll(() => cards.count()).toBe(1);
+    await chooseOption(page, openWork().getByRole('combobox', { name: 'Situação' }), 'Em conversa');
+    await expect.poll(async () => (await cards.allTextContents()).every((c) => c.includes('Maria Cliente'))).toBe(true);
+
+    await openWork().getByRole('button', { name: 'Lista' }).click();
+    const rows = openWork().getByRole('row');
+    await rows.filter({ hasText: 'Maria Cliente' }).waitFor();
+    expect(await rows.filter({ hasText: 'Maria Cliente' }).textContent()).toContain('Suporte');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await openWork().getByRole('button', { name: 'Cartões' }).click();
+    await page.locator('.p-select-clear-icon').first().click();
+    await expect.poll(() => cards.count()).toBe(2);
+  });
+
+  it('holds the wrap-up until the tabulation; the form offers what applies, shows the server’s refusal, and the action runs', async () => {
+    await page.getByRole('button', { name: 'Desligar' }).click();
+    await agentState().getByText('Pós-atendimento').waitFor();
+    const maria = openWork().getByRole('listitem').filter({ hasText: 'Maria Cliente' });
+    await maria.getByText('Pós-atendimento').waitFor();
+    // Suporte requires a tabulation: Pronto does not end the wrap-up.
+    await page.getByTestId('wrap-up-held').getByText(/O serviço exige tabulação: você sai do pós-atendimento quando finalizar \(ou deixar pendente\) o atendimento \d{14}\./).waitFor();
+    await page.getByRole('button', { name: 'Pronto' }).click();
+    await page.getByText(/requires a tabulation/).waitFor();
+    expect((await mine()).state).toBe('wrap_up');
+
+    await maria.getByRole('button').click();
+    await page.getByTestId('interaction-pop').getByRole('button', { name: 'Finalizar' }).click();
+    const dialog = page.getByRole('dialog', { name: /Finalizar atendimento \d{14}/ });
+    await dialog.waitFor();
+    await page.locator('.p-dialog-enter-active').waitFor({ state: 'detached' });
+    const finish = dialog.getByRole('button', { name: 'Finalizar' });
+    expect(await finish.isDisabled()).toBe(true);
+    await chooseOption(page, dialog.getByRole('combobox', { name: 'Grupo de status' }), 'Geral');
+    const offered = await openOptions(page, dialog.getByRole('combobox', { name: 'Status', exact: true }));
+    // The dialer's status does not apply to a queue call.
+    expect((await offered.allTextContents()).sort()).toEqual(['Não ligar mais', 'Resolvido']);
+    await page.keyboard.press('Escape');
+    await chooseOption(page, dialog.getByRole('combobox', { name: 'Status', exact: true }), 'Não ligar mais');
+    await dialog.getByLabel('Observação').fill('pediu para não ligar');
+    // Meanwhile the tenant starts requiring the external protocol: the server says so, next to the field.
+    await root.must('PUT', `/api/v1/crm/settings${tenantQuery}`, { requireProtocol: true });
+    await finish.click();
+    await dialog.getByRole('alert').getByText('required to finish with this tabulation').waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await dialog.getByLabel('Protocolo externo').fill('EXT-77');
+    await finish.click();
+    await dialog.waitFor({ state: 'hidden' });
+    await agentState().getByText('Disponível').waitFor();
+    await expect.poll(() => openWork().getByRole('listitem').filter({ hasText: 'Maria Cliente' }).count()).toBe(0);
+    const contact = await root.must<{ doNotCall: boolean }>('GET', `/api/v1/contacts/${mariaId}`);
+    expect(contact.doNotCall).toBe(true);
+    const history = await root.must<{ items: { statusName: string | null; externalProtocol: string | null; channel: string }[] }>('GET', `/api/v1/contacts/${mariaId}/history`);
+    expect(history.items[0]).toMatchObject({ statusName: 'Não ligar mais', externalProtocol: 'EXT-77', channel: 'voice' });
+    await root.must('PUT', `/api/v1/crm/settings${tenantQuery}`, { requireProtocol: false });
+  });
+
+  it('lists the callbacks scheduled for the agent and marks one done; registers an in-person attendance; counts the day', async () => {
+    const callbacks = page.getByTestId('desk-callbacks');
+    const joao = callbacks.getByRole('listitem').filter({ hasText: 'João Retorno' });
+    await joao.waitFor();
+    expect(await joao.textContent()).toContain('5511912340002');
+    await joao.getByRole('button', { name: 'Ligar para 5511912340002' }).waitFor();
+    await joao.getByRole('button', { name: 'Marcar retorno de João Retorno como feito' }).click();
+    await callbacks.getByText('Nenhum retorno agendado para você.').waitFor();
+    const after = await ana.must<{ items: { id: number; state: string }[] }>('GET', '/api/v1/callbacks?mine=true');
+    expect(after.items.find((c) => c.id === callbackId)?.state).toBe('done');
+
+    await callbacks.getByRole('combobox', { name: 'Contato' }).pressSequentially('Mari');
+    await page.getByRole('option', { name: 'Maria Cliente' }).click();
+    await callbacks.getByRole('button', { name: 'Registrar' }).click();
+    const visit = await openedDialog(page, 'Atendimento presencial');
+    await chooseOption(page, visit.getByRole('combobox', { name: 'Serviço' }), 'Vendas');
+    await visit.getByLabel('Descrição').fill('Trouxe o contrato assinado');
+    await visit.getByRole('button', { name: 'Salvar' }).click();
+    await visit.waitFor({ state: 'hidden' });
+    const history = await root.must<{ items: { channel: string; serviceName: string | null; note: string | null }[] }>('GET', `/api/v1/contacts/${mariaId}/history`);
+    expect(history.items[0]).toMatchObject({ channel: 'in_person', serviceName: 'Vendas', note: 'Trouxe o contrato assinado' });
+
+    await page.getByRole('combobox', { name: 'Motivo da pausa' }).click();
+    await page.getByRole('option', { name: 'Café' }).click();
+    await page.getByRole('button', { name: 'Pausar' }).click();
+    await agentState().getByText('Em pausa').waitFor();
+    await page.getByRole('button', { name: 'Voltar da pausa' }).click();
+    await agentState().getByText('Disponível').waitFor();
+    const today = page.getByTestId('desk-today');
+    await expect.poll(async () => (await today.getByTestId('today-pauses').textContent()) ?? '').toMatch(/^Café: \d+:\d\d \(1x\)$/);
+    expect(await today.getByTestId('today-answered').textContent()).toBe('1');
+    expect(await today.getByTestId('today-made').textContent()).toBe('0');
+    const services = today.getByTestId('today-services').getByRole('row');
+    // Back from the pause: the only agent of Suporte is available again.
+    await expect.poll(async () => (await services.filter({ hasText: 'Suporte' }).locator('th, td').allTextContents()).map((c) => c.trim())).toEqual(['Suporte', '0', '1 de 1']);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+
+  it('runs the webphone in one tab only: a second tab says the phone is in the other one, does not ring, and takes over when it closes', async () => {
+    const second = await context!.newPage();
+    const secondProblems = watchProblems(second);
+    await second.goto('/desk');
+    await second.getByTestId('desk-phone').getByText('Em outra aba').waitFor();
+    await second.getByTestId('phone-mode').getByText('O telefone está em outra aba.').waitFor();
+    expect(await seriousA11yViolations(second)).toEqual([]);
+
+    await root.must('POST', `/api/v1/emulator/phones/${EXTENSION}/incoming`, { from: '4833330000', name: '' });
+    await page.getByText('Ligação de 4833330000').waitFor();
+    expect(await second.getByRole('button', { name: 'Atender' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Recusar' }).click();
+
+    await page.close();
+    page = second;
+    await second.getByTestId('desk-phone').getByText('Registrado').waitFor();
+    await second.getByTestId('phone-mode').getByText('Você atende pelo webphone desta aba.').waitFor();
+    expect(secondProblems).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('says that an agent on a softphone answers on the phone', async () => {
+    const other = await newContext(browser, atende);
+    try {
+      const bruno = await other.newPage();
+      await logIn(bruno, 'bruno.mesa', PASSWORD);
+      await bruno.getByRole('heading', { name: 'Minha mesa', level: 1 }).waitFor();
+      await bruno.getByRole('button', { name: 'Entrar nas filas' }).click();
+      const mode = bruno.getByTestId('phone-mode');
+      await mode.getByText('Você atende por um softphone ou telefone de mesa.').waitFor();
+      await mode.getByText('Quando tocar, atenda no aparelho; espera, mudo e transferência funcionam por aqui.').waitFor();
+      expect(await seriousA11yViolations(bruno)).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+});
