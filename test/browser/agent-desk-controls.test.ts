@@ -104,19 +104,19 @@ describe('agent desk: the call’s controls', () => {
     await controls.getByText('Em conversa').waitFor();
     const interactionId = (await ana.must<AgentView>('GET', '/api/v1/agent')).interactionIds[0]!;
     const talk = () => ana.must<{ held: boolean; muted: boolean }>('GET', `/api/v1/agent/calls/${interactionId}`);
-    expect(await talk()).toEqual({ held: false, muted: false });
+    expect(await talk()).toEqual({ held: false, muted: false, consult: null });
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     await controls.getByRole('button', { name: 'Espera' }).click();
     await controls.getByText('Em espera').waitFor();
-    expect(await talk()).toEqual({ held: true, muted: false });
+    expect(await talk()).toEqual({ held: true, muted: false, consult: null });
     await controls.getByRole('button', { name: 'Retomar' }).click();
     await controls.getByText('Em conversa').waitFor();
-    expect(await talk()).toEqual({ held: false, muted: false });
+    expect(await talk()).toEqual({ held: false, muted: false, consult: null });
 
     await controls.getByRole('button', { name: 'Mudo' }).click();
     await controls.getByText('Microfone mudo').waitFor();
-    expect(await talk()).toEqual({ held: false, muted: true });
+    expect(await talk()).toEqual({ held: false, muted: true, consult: null });
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     await controls.getByRole('button', { name: 'Transferir' }).click();
@@ -140,7 +140,7 @@ describe('agent desk: the call’s controls', () => {
     await dialog.getByText('Número inválido: use de 2 a 40 dígitos (e + * #).').waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
     // Refused: the call is still the agent's, as it was.
-    expect(await talk()).toEqual({ held: false, muted: true });
+    expect(await talk()).toEqual({ held: false, muted: true, consult: null });
 
     await dialog.getByText('# Serviço').click();
     const queues = await openOptions(page, dialog.getByRole('combobox', { name: 'Serviço (fila)' }));
