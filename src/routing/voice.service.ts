@@ -308,6 +308,8 @@ export class QueueVoice {
     const { call, interactionId } = w;
     const agentChannel = w.agentChannel!;
     this.talking.set(interactionId, w);
+    // The desk learns its controls work now (after an attended transfer, the target's desk only now).
+    this.talkChanged(w);
     let who = await Promise.race([call.whenEnded.then(() => 'caller' as const), w.agentGone!.then(() => 'agent' as const)]);
     this.talking.delete(interactionId);
     const consult = w.consult;

@@ -293,10 +293,12 @@ describe('the phone’s own hold', () => {
   it('a re-INVITE from the agent’s phone holds the customer as the desk’s button would, and is pushed to the agent’s desk', async () => {
     const { agentLeg, interactionId } = await callAnsweredByAna('11987650008');
     const callPushes = () => pushed.filter((p) => p.topic === 'agents' && p.event.type === 'agent.call').map((p) => p.event.data as { agent: { userId: number }; call: Record<string, unknown> });
-    const before = callPushes().length;
+    // In conversation: the desk is told its controls work.
+    await waitUntil(() => callPushes().some((p) => p.call.interactionId === interactionId), 'the call pushed in conversation');
+    expect(callPushes().filter((p) => p.call.interactionId === interactionId)).toEqual([{ agent: expect.objectContaining({ userId: ana, state: 'busy' }), call: { interactionId, held: false, muted: false, consult: null } }]);
     emulator.holdFromPhone(agentLeg, true);
     await waitUntil(() => routing.callState(tenantId, ana, interactionId).held, 'the call seen held');
-    await waitUntil(() => callPushes().length > before, 'the hold pushed');
+    await waitUntil(() => callPushes().at(-1)?.call.held === true, 'the hold pushed');
     expect(callPushes().at(-1)).toMatchObject({ agent: { userId: ana, state: 'busy' }, call: { interactionId, held: true, muted: false, consult: null } });
     emulator.holdFromPhone(agentLeg, false);
     await waitUntil(() => !routing.callState(tenantId, ana, interactionId).held, 'the call seen resumed');

@@ -65,9 +65,14 @@ export function followAgent(agent: Pick<Agent, 'state' | 'interactionIds'> | nul
   if (id !== null) void load(id);
 }
 
-/** A push of the call's controls (the phone held, the consult answered…): taken if it is this call's. */
+/**
+ * A push of the call's controls (in conversation now, the phone held, the consult answered…):
+ * taken if it is this call's, which is then in conversation whatever an earlier answer said.
+ */
 function followCall(call: (TalkState & { interactionId: string }) | undefined): void {
-  if (call && call.interactionId === state.interactionId && state.ready) Object.assign(state, talkOf(call));
+  if (!call || call.interactionId !== state.interactionId) return;
+  window.clearTimeout(retry);
+  Object.assign(state, { ready: true, ...talkOf(call) });
 }
 
 async function control(send: (interactionId: string) => Promise<TalkState | null>): Promise<void> {
