@@ -255,9 +255,19 @@ export interface CallFlows {
  * own; `snoop` legs are the supervisors'.
  */
 export function callFlows(modules: Modules, deps: { control: CallControl; dataDir: string; ringSeconds?: number; outboundRingSeconds?: number; logger?: Logger }): CallFlows {
-  const voice = modules.routing.service.attachVoice({ control: deps.control, dataDir: deps.dataDir });
-  const runner = modules.flowRunner;
   const directory = modules.provisioning.directory;
+  const voice = modules.routing.service.attachVoice({
+    control: deps.control,
+    dataDir: deps.dataDir,
+    // An agent's consult leaves as a blind transfer to the number would: the tenant's outbound route, not the agent's phone's.
+    outside: (tenantId, number, now) => {
+      const plan = directory.outbound(tenantId as TenantId, number, null, now);
+      if (!plan.ok) return plan;
+      const trunk = plan.trunks[0];
+      return trunk ? { ok: true, endpoint: trunk.endpoint, callerId: plan.callerId } : { ok: false, reason: `route ${plan.route} has no trunk` };
+    },
+  });
+  const runner = modules.flowRunner;
   const { handlers, executors } = telephonyHandlers({
     directory,
     destinations: runner,

@@ -25,6 +25,7 @@ export { callView, callEvent } from './calls.logic.js';
 export { welcomeAndHangup, hangupWith, leaveAlone, defaultHandlers, WELCOME_PROMPT } from './handlers.js';
 export { installSounds, productSoundsDir, promptMedia, soundsDirFor } from './sounds.js';
 export { NUMBER_PROMPTS, numberPrompts } from './number-prompts.logic.js';
+export { dial, whenLegEnds, type DialOutcome } from './legs.js';
 export { firstActiveTenantResolver } from './tenant-resolver.js';
 
 export interface CallsAppDeps {

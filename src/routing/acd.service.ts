@@ -46,7 +46,7 @@ import {
   stickyRestriction,
   type Staffing,
 } from './queue.logic.js';
-import { channelOf, type AgentProfile, type Channel, type Interaction, type InteractionOutcome, type QueueSettings } from './routing.model.js';
+import { channelOf, type AgentProfile, type Channel, type Interaction, type InteractionKind, type InteractionOutcome, type QueueSettings } from './routing.model.js';
 import { emptyMemory, pickAgents, type Candidate, type StrategyMemory } from './strategy.logic.js';
 
 interface MemberRt {
@@ -499,6 +499,12 @@ export class AcdEngine {
     return w ? { ...w.rec } : undefined;
   }
 
+  /** Could `key` be offered a transfer of this kind now (registered, free for it, or in a pause that takes transfers)? */
+  mayOfferTransfer(key: string, kind: InteractionKind): boolean {
+    const a = this.agents.get(key);
+    return a !== undefined && this.canOffer(a, channelOf(kind), true);
+  }
+
   agentSnapshot(key: string): AgentSnapshot | undefined {
     const a = this.agents.get(key);
     return a ? this.snapshotOf(a) : undefined;
@@ -745,7 +751,7 @@ export class AcdEngine {
       o.w.rec.unansweredOffers++;
       this.sink.interaction?.(o.w.rec);
       // A transfer to an agent who does not take it goes to the queue's own agents, not to them again.
-      if (o.w.i.targetAgent === o.a.profile.key) {
+      if (o.w.i.targetAgent === o.a.profile.key && !o.w.i.targetOnly) {
         o.w.i.targetAgent = null;
         this.targeted.delete(o.w);
       }
@@ -761,7 +767,9 @@ export class AcdEngine {
     };
     if (opts.withdraw) this.outbox.push(() => o.w.handle.withdraw(o.offer, outcome as WithdrawReason));
     this.stepAgentRt(o.a, event);
-    if (o.w.phase === 'waiting') this.markQueue(q);
+    if (o.w.phase !== 'waiting') return;
+    if ((missed || notReached) && o.w.i.targetOnly) this.leaveQueue(o.w, 'empty', `${o.a.profile.name} did not take it (${outcome})`);
+    else this.markQueue(q);
   }
 
   private offerRecord(o: OfferRt, outcome: OfferOutcome) {

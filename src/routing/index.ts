@@ -13,7 +13,7 @@ export type * from './acd.model.js';
 export { routingEventSchemas } from './routing.schemas.js';
 export { AcdEngine, type JoinResult, type QueueSnapshot } from './acd.service.js';
 export { RoutingService, agentView, type AgentView } from './routing.service.js';
-export { QueueVoice, type QueueCallOutcome, type VoiceKind } from './voice.service.js';
+export { QueueVoice, type OutsideDialler, type QueueCallOutcome, type TalkState, type VoiceKind } from './voice.service.js';
 export type { RecordingsService, RecordingView } from './recordings.service.js';
 
 export interface RoutingModuleDeps extends RoutingDeps {

@@ -180,6 +180,11 @@ export interface Interaction {
   callId: string | null;
   /** Only this agent may be offered it (a transfer to an agent); it need not be a member. */
   targetAgent: string | null;
+  /**
+   * An agent's consult of `targetAgent`: when that agent does not take it, it leaves (`empty`)
+   * instead of going on to the queue's own agents, and the consulting agent is back with the customer.
+   */
+  targetOnly?: boolean;
   /** The interaction this one was transferred from. */
   transferredFrom: string | null;
 }

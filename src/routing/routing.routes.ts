@@ -152,6 +152,53 @@ export function routingRoutes(routing: RoutingService): FastifyPluginAsync[] {
       },
     );
 
+    app.post(
+      '/agent/calls/:interactionId/consult',
+      {
+        config: ownWrite,
+        schema: {
+          tags,
+          summary: 'Attended transfer: hold my customer and ring a queue (#), another agent (@) or a number outside to talk with first',
+          params: InteractionParams,
+          body: TransferBody,
+          response: { 200: TalkStateView },
+        },
+      },
+      async (req) => {
+        const { tenantId, userId } = me(req);
+        return routing.consultCall(tenantId, userId, req.params.interactionId, req.body);
+      },
+    );
+    const consultActions = {
+      'consult/cancel': { action: 'cancel', summary: 'Cancel my consult: the target is hung up, I am back with my customer' },
+      conference: { action: 'conference', summary: 'Three-way conference: my customer, me and the consulted target together' },
+    } as const;
+    for (const [path, { action, summary }] of Object.entries(consultActions)) {
+      app.post(
+        `/agent/calls/:interactionId/${path}`,
+        { config: ownWrite, schema: { tags, summary, params: InteractionParams, response: { 200: TalkStateView } } },
+        async (req) => {
+          const { tenantId, userId } = me(req);
+          return (await routing.consultAction(tenantId, userId, req.params.interactionId, action))!;
+        },
+      );
+    }
+    const endings = {
+      'consult/complete': { action: 'complete', summary: 'Complete my attended transfer (or leave the conference): the customer and the target talk on, my leg is hung up' },
+      'conference/end': { action: 'end', summary: 'End the conference for everyone: the customer, the target and me are hung up' },
+    } as const;
+    for (const [path, { action, summary }] of Object.entries(endings)) {
+      app.post(
+        `/agent/calls/:interactionId/${path}`,
+        { config: ownWrite, schema: { tags, summary, params: InteractionParams, response: { 204: Type.Null() } } },
+        async (req, reply) => {
+          const { tenantId, userId } = me(req);
+          await routing.consultAction(tenantId, userId, req.params.interactionId, action);
+          return reply.status(204).send(null);
+        },
+      );
+    }
+
     const sup = { access: { module: 'supervision', action: 'read' as const } };
     const supWrite = { access: { module: 'supervision', action: 'write' as const } };
     app.get(
@@ -198,6 +245,17 @@ export function routingRoutes(routing: RoutingService): FastifyPluginAsync[] {
         },
       },
       async (req) => routing.superviseCall(changeContextOf(req), tenantScope(req, req.query.tenantId), req.params.userId, req.body.mode),
+    );
+    app.delete(
+      '/agents/:userId/monitor',
+      {
+        config: supWrite,
+        schema: { tags, summary: "Stop listening to (whispering to, barging into) an agent's call: my leg and its snoop are hung up (audited)", params: UserParams, querystring: TenantQuery, response: { 204: Type.Null() } },
+      },
+      async (req, reply) => {
+        await routing.stopSupervising(changeContextOf(req), tenantScope(req, req.query.tenantId), req.params.userId);
+        return reply.status(204).send(null);
+      },
     );
     app.post(
       '/agents/:userId/take-over',

@@ -39,9 +39,20 @@ export const PauseBody = Type.Object({ pauseTypeId: Id }, closed);
 /** The agent's call: its interaction, as the agent's state lists it. */
 export const InteractionParams = Type.Object({ interactionId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }) });
 export const OnBody = Type.Object({ on: Type.Boolean() }, closed);
-export const TalkStateView = Type.Object({ held: Type.Boolean(), muted: Type.Boolean() });
+export const TalkStateView = Type.Object({
+  held: Type.Boolean({ description: 'the customer is on hold (also while the agent consults)' }),
+  muted: Type.Boolean(),
+  consult: Type.Union([
+    Type.Object({
+      kind: Type.Union([Type.Literal('queue'), Type.Literal('agent'), Type.Literal('external')]),
+      name: Type.String({ description: "the agent's or queue's name, or the number" }),
+      phase: Type.Union([Type.Literal('ringing'), Type.Literal('talking'), Type.Literal('conference')], { description: 'ringing; talking: the agent with the target alone; conference: the three together' }),
+    }),
+    Type.Null(),
+  ]),
+});
 
-/** A blind transfer: `queue` names `queueId`, `agent` names `userId`, `external` names `number`. */
+/** A transfer (blind) or a consult (attended): `queue` names only `queueId`, `agent` only `userId`, `external` only `number`. */
 export const TransferBody = Type.Object(
   {
     kind: Type.Union([Type.Literal('queue'), Type.Literal('agent'), Type.Literal('external')]),
@@ -282,6 +293,14 @@ export const routingEventSchemas = [
       code: Literals(AGENT_NOTICES, 'pause_limit_returned: back to available at the pause limit; pause_overrun: past the limit (allowed); auto_paused: unanswered offers; working_hours_ended: logged out; phone_unreachable: the phone stopped answering; desk_closed: logged out after every tab of the desk closed'),
       pauseTypeId: Type.Optional(Type.Integer()),
       reason: Type.Optional(Type.String()),
+    }),
+  },
+  {
+    type: 'agent.call',
+    topic: 'agents',
+    data: Type.Object({
+      agent: AgentState,
+      call: Type.Intersect([Type.Object({ interactionId: Type.String({ description: 'the agent’s call in conversation whose controls changed (its phone held, a consult answered…)' }) }), TalkStateView]),
     }),
   },
 ];

@@ -35,7 +35,7 @@ import { queueDef, registerQueueReferences, type QueueInput, type QueueViewT } f
 import { RoutingRepo, type AgentSettings, type InteractionRow, type QueueRow, type UserRow } from './routing.repo.js';
 import { agentKey, contactRegistered, type AgentProfile, type CallerDirectory, type CrmInteractions, type QueueSettings } from './routing.model.js';
 import type { SettingsView, SupervisionView as SupervisionViewSchema, TransferInput } from './routing.schemas.js';
-import { QueueVoice, type QueueCallOutcome, type SupervisionMode, type TalkState, type TransferTarget, type VoiceKind } from './voice.service.js';
+import { QueueVoice, type OutsideDialler, type QueueCallOutcome, type SupervisionMode, type TalkState, type TransferTarget, type VoiceKind } from './voice.service.js';
 import type { CallContext } from '../calls/index.js';
 import { TelephonyError, type CallControl } from '../telephony/call-control.js';
 import type { AmiClient } from '../telephony/ami/index.js';
@@ -183,6 +183,18 @@ export interface ActivityReportRow {
   seconds: number;
 }
 
+/** The one field each kind of transfer names. */
+const TRANSFER_FIELDS = { queue: 'queueId', agent: 'userId', external: 'number' } as const;
+const TRANSFER_KIND_NAMES = { queue: 'a queue', agent: 'an agent', external: 'a number outside' } as const;
+
+/** A transfer names the one field of its kind: another kind's field is refused, naming it. */
+function onlyTheTargetsField(to: TransferInput): void {
+  const field = TRANSFER_FIELDS[to.kind];
+  for (const other of Object.values(TRANSFER_FIELDS)) {
+    if (other !== field && to[other] !== undefined) throw invalidField(other, `${other}: a transfer to ${TRANSFER_KIND_NAMES[to.kind]} names only ${field}`);
+  }
+}
+
 export class RoutingService {
   readonly engine: AcdEngine;
   readonly repo: RoutingRepo;
@@ -191,6 +203,7 @@ export class RoutingService {
   private readonly log: Logger;
   private readonly hoursTimers = new Map<number, Timer>();
   private voice: QueueVoice | undefined;
+  private readonly sink: RoutingSink;
   /** Waiting callers of the previous run, by call, until reconciliation settles (see `load`). */
   private readonly resumable = new Map<string, InteractionRow>();
   /** Interactions of the previous run whose calls did not survive it: their bridges go at the next settle. */
@@ -204,6 +217,7 @@ export class RoutingService {
     this.queues = new ResourceService(queueDef(deps.destinations), resources);
     registerQueueReferences(resources.references, resources.database.db);
     const sink = new RoutingSink(this.repo, deps.events, this.clock, this.log, deps.queueEventDelayMs ?? 250, (id) => this.engine.queueSnapshot(id), (r) => this.answered(r));
+    this.sink = sink;
     this.engine = new AcdEngine({ clock: this.clock, random: deps.random, logger: deps.logger, sink });
     resources.changes.subscribe((c) => {
       if (c.entity === 'queue') this.reloadQueue(c.tenantId, c.id);
@@ -395,9 +409,27 @@ export class RoutingService {
    * Connects the engine to calls: returns the voice channel (queue a call, the agent-leg flow).
    * Made once, by the composition root, when the telephony adapters are up.
    */
-  attachVoice(deps: { control: CallControl; dataDir: string }): QueueVoice {
-    this.voice ??= new QueueVoice({ engine: this.engine, repo: this.repo, control: deps.control, clock: this.clock, logger: this.deps.logger, dataDir: deps.dataDir, timeZone: this.deps.timeZone, callers: this.deps.callers });
+  attachVoice(deps: { control: CallControl; dataDir: string; outside?: OutsideDialler }): QueueVoice {
+    this.voice ??= new QueueVoice({
+      engine: this.engine,
+      repo: this.repo,
+      control: deps.control,
+      clock: this.clock,
+      logger: this.deps.logger,
+      dataDir: deps.dataDir,
+      timeZone: this.deps.timeZone,
+      callers: this.deps.callers,
+      outside: deps.outside,
+      onTalk: (interactionId, state) => this.talkChanged(interactionId, state),
+    });
     return this.voice;
+  }
+
+  /** The controls' state of a call changed (the phone held, a consult answered…): pushed to its agent's desk. */
+  private talkChanged(interactionId: string, state: TalkState): void {
+    const rec = this.engine.interaction(interactionId);
+    const snap = rec?.agent ? this.engine.agentSnapshot(rec.agent) : undefined;
+    if (snap) this.sink.callChanged(snap, { interactionId, ...state });
   }
 
   /**
@@ -477,27 +509,56 @@ export class RoutingService {
    * outside (through the outbound routes).
    */
   async transferCall(tenantId: number, userId: number, interactionId: string, to: TransferInput): Promise<void> {
+    onlyTheTargetsField(to);
     const { voice, rec } = this.ownCall(tenantId, userId, interactionId);
-    let target: TransferTarget;
+    await voice.transfer(interactionId, this.transferTarget(tenantId, userId, rec, to, false).target);
+  }
+
+  /**
+   * The agent's attended transfer starts: the customer is held and the target rung for the
+   * agent to talk with first (an agent must be free to take it now; a queue's call waits there
+   * for its next agent, as the customer's would). Complete, cancel or conference follow.
+   */
+  async consultCall(tenantId: number, userId: number, interactionId: string, to: TransferInput): Promise<TalkState> {
+    onlyTheTargetsField(to);
+    const { voice, rec } = this.ownCall(tenantId, userId, interactionId);
+    const { target, name } = this.transferTarget(tenantId, userId, rec, to, true);
+    return voice.consult(interactionId, target, name);
+  }
+
+  /** What the agent does with its consult: complete the transfer, cancel it, join the three, or end the conference for all. */
+  async consultAction(tenantId: number, userId: number, interactionId: string, action: 'complete' | 'cancel' | 'conference' | 'end'): Promise<TalkState | null> {
+    const { voice } = this.ownCall(tenantId, userId, interactionId);
+    if (action === 'cancel') return voice.cancelConsult(interactionId);
+    if (action === 'conference') return voice.conference(interactionId);
+    await (action === 'complete' ? voice.completeConsult(interactionId) : voice.endConference(interactionId));
+    return null;
+  }
+
+  /**
+   * A transfer's target, checked: the field its kind names must be there; the queue active;
+   * the agent logged in (and, for a consult, free to take it now).
+   */
+  private transferTarget(tenantId: number, userId: number, rec: InteractionRecord, to: TransferInput, consult: boolean): { target: TransferTarget; name: string } {
     if (to.kind === 'queue') {
       if (to.queueId === undefined) throw invalidField('queueId', 'queueId: the queue to transfer to is required');
       const q = this.repo.queue(tenantId, to.queueId);
       if (!q) throw invalidField('queueId', `queueId: there is no queue ${to.queueId} in this tenant`);
       if (!q.active) throw conflict(`queue ${q.name} is inactive and takes no calls`, { field: 'queueId' });
-      target = { kind: 'queue', queueId: q.id };
-    } else if (to.kind === 'agent') {
+      return { target: { kind: 'queue', queueId: q.id }, name: q.name };
+    }
+    if (to.kind === 'agent') {
       if (to.userId === undefined) throw invalidField('userId', 'userId: the agent to transfer to is required');
       if (to.userId === userId) throw invalidField('userId', 'userId: the call is already yours');
       if (!this.repo.user(tenantId, to.userId)) throw invalidField('userId', `userId: there is no user ${to.userId} in this tenant`);
       const key = agentKey({ kind: 'agent', userId: to.userId });
       const snap = this.engine.agentSnapshot(key);
       if (!snap || snap.state === 'offline') throw conflict(`${snap?.name ?? 'the agent'} is not logged in`, { field: 'userId' });
-      target = { kind: 'agent', queueId: rec.queueId, agentKey: key };
-    } else {
-      if (to.number === undefined) throw invalidField('number', 'number: the number to transfer to is required');
-      target = { kind: 'external', number: to.number };
+      if (consult && !this.engine.mayOfferTransfer(key, rec.kind)) throw conflict(`${snap.name} cannot take a call now (${snap.state})`, { field: 'userId' });
+      return { target: { kind: 'agent', queueId: rec.queueId, agentKey: key }, name: snap.name };
     }
-    await voice.transfer(interactionId, target);
+    if (to.number === undefined) throw invalidField('number', 'number: the number to transfer to is required');
+    return { target: { kind: 'external', number: to.number }, name: to.number };
   }
 
   /**
@@ -695,6 +756,34 @@ export class RoutingService {
       requestId: change.requestId,
     });
     return { interactionId, mode, extension: me.extension, rung };
+  }
+
+  /**
+   * The supervisor stops listening to (whispering to, barging into) an agent's call: its own
+   * leg and the snoop are hung up. Audited as `supervisor_stop`.
+   */
+  async stopSupervising(change: ChangeContext, tenantId: number, userId: number): Promise<void> {
+    const { actor } = change;
+    this.checkSupervises(actor, tenantId, userId);
+    const agent = this.agent(tenantId, userId);
+    const voice = this.voice;
+    let stopped: { interactionId: string; mode: SupervisionMode } | undefined;
+    for (const interactionId of voice ? agent.interactionIds : []) {
+      const mode = await voice!.stopSupervising(interactionId, actor.userId);
+      if (mode) stopped = { interactionId, mode };
+    }
+    if (!stopped) throw conflict(`you are not on ${agent.name}'s call`, { reason: 'not_monitoring' });
+    this.deps.resources.audit.record({
+      tenantId,
+      actor: { userId: actor.userId, login: actor.login },
+      entity: 'agent',
+      entityId: userId,
+      action: 'supervisor_stop',
+      before: { mode: stopped.mode, interactionId: stopped.interactionId },
+      after: null,
+      ip: change.ip,
+      requestId: change.requestId,
+    });
   }
 
   /** Teams a supervisor may see and act on; admins and super users: all. */
@@ -1132,6 +1221,11 @@ class RoutingSink implements AcdSink {
     if (code === 'pause_overrun' && a.userId !== null) this.safely('flag an overrun', () => this.repo.markOverrun(a.tenantId, a.userId!));
     if (code === 'desk_closed' && a.userId !== null) this.safely('record a logout', () => this.repo.recordActivity(a.tenantId, a.userId!, 'logout', null, this.clock.now(), code));
     this.publishAgent(a, 'agent.notice', { code, ...detail });
+  }
+
+  /** The controls' state of the agent's call, for its desk (`agents` topic, `agent.call`). */
+  callChanged(a: AgentSnapshot, call: Record<string, unknown>): void {
+    this.publishAgent(a, 'agent.call', { call });
   }
 
   private publishAgent(a: AgentSnapshot, type: string, extra: Record<string, unknown>): void {

@@ -10,8 +10,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { destinationFromColumns, type CallContext, type CallHandler, type Destination, type DestinationStep } from '../calls/index.js';
-import { conflict, localDate, newId, type Clock, type Logger } from '../kernel/index.js';
+import { destinationFromColumns, dial, whenLegEnds, type CallContext, type CallHandler, type Destination, type DestinationStep } from '../calls/index.js';
+import { conflict, invalidField, localDate, newId, type Clock, type Logger } from '../kernel/index.js';
 import type { CallControl, OriginateFailure, TelephonyEvent } from '../telephony/call-control.js';
 import type { InteractionHandle, Offer, OfferFailure, WithdrawReason } from './acd.model.js';
 import type { AcdEngine } from './acd.service.js';
@@ -47,12 +47,21 @@ export interface QueueVoiceDeps {
   timeZone: string;
   /** Who the caller is, in the queue's contact book; absent: callers are not looked up. */
   callers?: CallerDirectory | undefined;
+  /** How a number outside is dialled (the outbound routes); absent: consults to numbers outside are refused. */
+  outside?: OutsideDialler | undefined;
+  /** Told whenever the controls' state of a call in conversation changes (the phone's own hold, a consult…). */
+  onTalk?: ((interactionId: string, state: TalkState) => void) | undefined;
 }
+
+/** The outbound route's way to a number outside: the dial string of its first trunk and the caller id it sets. */
+export type OutsideDialler = (tenantId: number, number: string, now: number) => { ok: true; endpoint: string; callerId: string | null } | { ok: false; reason: string };
 
 interface LegRt {
   offer: Offer;
   channelId: string;
   call: WaitingCall;
+  /** Set for a leg that rings the target of the agent's consult rather than for the customer. */
+  consult?: Consult;
 }
 
 /** Where an agent's blind transfer sends the customer. */
@@ -64,10 +73,42 @@ export type TransferTarget =
   /** A number outside, dialled through the outbound routes. */
   | { kind: 'external'; number: string };
 
+/** Where an agent's consult stands: the target rings, talks with the agent alone, or the three are in conference. */
+export type ConsultPhase = 'ringing' | 'talking' | 'conference';
+
 /** What the agent's controls show about a call in conversation. */
 export interface TalkState {
   held: boolean;
   muted: boolean;
+  /** The agent's consult in progress, with whom. */
+  consult: { kind: TransferTarget['kind']; name: string; phase: ConsultPhase } | null;
+}
+
+/**
+ * An attended transfer in progress: the customer waits with music in the call's bridge while
+ * the agent, in a bridge of its own, rings and talks with the target. For an agent or a queue
+ * the target is reached through the engine, as the customer's next visit (an interaction
+ * linked to the agent's); a number outside is dialled through the outbound routes.
+ */
+interface Consult {
+  target: TransferTarget;
+  /** The target as the desk shows it: the agent's or queue's name, the number. */
+  name: string;
+  phase: ConsultPhase;
+  /** The agent and the target; gone once the three are in the call's bridge. */
+  bridgeId: string;
+  /** The ringback the agent hears while the target rings. */
+  toneId: string | null;
+  /** The next visit in the engine (agent, queue) and its queue; null for a number outside. */
+  interactionId: string | null;
+  queueId: number | null;
+  /** The target's answered leg and its end. */
+  channelId: string | null;
+  gone: Promise<unknown> | null;
+  /** Stops dialling a number outside. */
+  stopDialling: () => void;
+  /** Settles once the consult's audio is set up (or failed to be): what undoes or changes it waits for this. */
+  ready: Promise<void>;
 }
 
 interface WaitingCall {
@@ -87,6 +128,9 @@ interface WaitingCall {
   muted: boolean;
   /** Set when a supervisor took the call over: their leg is in the bridge and the agent's is hung up. */
   takeover: { by: string; channelId: string; gone: Promise<unknown> } | null;
+  consult: Consult | null;
+  /** Why the talk ended, when the agent said so (e.g. ended a conference for everyone). */
+  endReason: string | null;
 }
 
 /** What a supervisor does on a call in conversation. */
@@ -134,7 +178,34 @@ interface RecordingEnd {
 /** How long a stopped recording may take to be written before the file is given up. */
 const RECORDING_FINISH_MS = 30_000;
 
-const talkStateOf = (w: WaitingCall): TalkState => ({ held: w.hold.since !== null, muted: w.muted });
+const talkStateOf = (w: WaitingCall): TalkState => ({
+  held: w.hold.since !== null,
+  muted: w.muted,
+  consult: w.consult && { kind: w.consult.target.kind, name: w.consult.name, phase: w.consult.phase },
+});
+
+/** A call's bridge and agent leg in conversation, with nothing else going on yet. */
+function inConversation(call: CallContext, interactionId: string, queueId: number, bridgeId: string, agentChannel: string | null, agentGone: Promise<unknown> | null): WaitingCall {
+  return {
+    call,
+    interactionId,
+    queueId,
+    bridgeId,
+    agentChannel,
+    agentGone,
+    recording: null,
+    left: () => undefined,
+    transfer: null,
+    hold: { since: null, totalMs: 0 },
+    muted: false,
+    takeover: null,
+    consult: null,
+    endReason: null,
+  };
+}
+
+/** How long a number outside rings for a consult before the agent is back with the customer. */
+const OUTSIDE_RING_SECONDS = 60;
 
 const describeTransfer = (t: TransferTarget): string =>
   t.kind === 'queue' ? `queue ${t.queueId}` : t.kind === 'agent' ? `agent ${t.agentKey} (queue ${t.queueId})` : `number ${t.number}`;
@@ -212,20 +283,7 @@ export class QueueVoice {
     const { interactionId, transferredFrom, kind } = visit;
     let resolveLeft: (o: 'timeout' | 'empty' | 'full' | 'inactive') => void = () => undefined;
     const left = new Promise<'timeout' | 'empty' | 'full' | 'inactive'>((r) => (resolveLeft = r));
-    const w: WaitingCall = {
-      call,
-      interactionId,
-      queueId: q.id,
-      bridgeId,
-      agentChannel: null,
-      agentGone: null,
-      recording: null,
-      left: resolveLeft,
-      transfer: null,
-      hold: { since: null, totalMs: 0 },
-      muted: false,
-      takeover: null,
-    };
+    const w: WaitingCall = { ...inConversation(call, interactionId, q.id, bridgeId, null, null), left: resolveLeft };
     const answered = new Promise<void>((resolve) => (this.answeredWaiters.set(interactionId, resolve)));
     const handle: InteractionHandle = {
       offer: (o) => this.ring(w, o, q.ringSeconds),
@@ -275,21 +333,46 @@ export class QueueVoice {
       if (next.kind === 'queue') return this.enqueueNext(call, next.id, interactionId);
       return { result: 'destination', interactionId, destination: next };
     }
-    // Answered: talk until either side hangs up (or the agent transfers the call, or a supervisor takes it over).
+    return this.converse(w, q);
+  }
+
+  /**
+   * Talk until either side hangs up — or the agent transfers the call (blind, or by completing
+   * a consult: the target talks on with the customer as the next visit), or a supervisor takes
+   * it over.
+   */
+  private async converse(w: WaitingCall, q: QueueRow): Promise<QueueCallOutcome> {
+    const { call, interactionId } = w;
     const agentChannel = w.agentChannel!;
     this.talking.set(interactionId, w);
+    // The desk learns its controls work now (after an attended transfer, the target's desk only now).
+    this.talkChanged(w);
     let who = await Promise.race([call.whenEnded.then(() => 'caller' as const), w.agentGone!.then(() => 'agent' as const)]);
     this.talking.delete(interactionId);
+    const consult = w.consult;
+    w.consult = null;
+    // The agent leaving an answered consult completes it (as hanging up does in Asterisk's own attended transfer).
+    const attended = consult && who === 'agent' && !call.ended && consult.phase !== 'ringing' ? consult : null;
+    if (consult && !attended) {
+      await this.dropConsult(consult, w.endReason ?? (who === 'caller' ? 'the customer hung up' : 'the consulting agent hung up before the target answered'));
+      // Hanging up while the target still rings sends the customer there blind.
+      if (who === 'agent' && !call.ended) w.transfer = consult.target;
+    }
+    if (attended) await this.joinTarget(w, attended);
     const transfer = who === 'agent' && !call.ended ? w.transfer : null;
-    const takeover = who === 'agent' && !call.ended && !transfer ? w.takeover : null;
+    const takeover = who === 'agent' && !call.ended && !transfer && !attended ? w.takeover : null;
     const holdMs = w.hold.totalMs + (w.hold.since === null ? 0 : this.deps.clock.now() - w.hold.since);
-    const reason = transfer
-      ? `transferred to ${describeTransfer(transfer)}`
-      : takeover
-        ? `taken over by ${takeover.by}`
-        : who === 'caller'
-          ? 'the customer hung up'
-          : 'the agent hung up';
+    const reason =
+      w.endReason ??
+      (attended
+        ? `transferred (attended) to ${describeTransfer(attended.target)}`
+        : transfer
+          ? `transferred to ${describeTransfer(transfer)}`
+          : takeover
+            ? `taken over by ${takeover.by}`
+            : who === 'caller'
+              ? 'the customer hung up'
+              : 'the agent hung up');
     if (takeover) {
       // The agent is free at once; the customer talks on with the supervisor, still recorded
       // under this interaction, until either of them hangs up.
@@ -305,11 +388,35 @@ export class QueueVoice {
     if (who === 'caller') await this.deps.control.hangup(takeover?.channelId ?? agentChannel).catch(() => undefined);
     if (recording && (await finished)) await this.keepRecording(w, recording, q);
     if (!takeover) this.deps.engine.ended(interactionId, { holdMs, reason });
+    if (attended) return this.afterAttended(w, attended, q);
     // The agent (or the supervisor who took the call over) hung up first: the caller leaves the
     // queue's bridge still on the line, for the survey of the call's path; the flow hangs up after it.
     if (!transfer) return who === 'agent' && !call.ended ? { result: 'answered', interactionId, callerOnLine: true } : { result: 'answered', interactionId };
     if (transfer.kind === 'external') return { result: 'destination', interactionId, destination: { kind: 'external', number: transfer.number } };
     return this.enqueueNext(call, transfer.queueId, interactionId, transfer.kind === 'agent' ? transfer.agentKey : undefined);
+  }
+
+  /**
+   * After an attended transfer the customer talks on in the same bridge: with an agent as the
+   * next visit (recorded if its queue records), or with the number outside until either hangs up.
+   */
+  private async afterAttended(w: WaitingCall, c: Consult, q: QueueRow): Promise<QueueCallOutcome> {
+    const { call } = w;
+    if (c.interactionId === null || c.queueId === null) {
+      const who = await Promise.race([call.whenEnded.then(() => 'caller' as const), c.gone!.then(() => 'far' as const)]);
+      if (who === 'caller') {
+        await this.deps.control.hangup(c.channelId!).catch(() => undefined);
+        return { result: 'answered', interactionId: w.interactionId };
+      }
+      // As when an agent hangs up first: the caller stays on the line for the survey of its path.
+      return call.ended ? { result: 'answered', interactionId: w.interactionId } : { result: 'answered', interactionId: w.interactionId, callerOnLine: true };
+    }
+    const next = inConversation(call, c.interactionId, c.queueId, w.bridgeId, c.channelId, c.gone);
+    const nq = this.deps.repo.queue(call.tenantId, c.queueId) ?? q;
+    await this.startRecording(next, nq).catch((err: unknown) => {
+      if (!call.ended) this.log.error({ err, interactionId: next.interactionId }, 'could not record the transferred call');
+    });
+    return this.converse(next, nq);
   }
 
   /** Calls in conversation with an agent, by interaction: what the agent's controls act on. */
@@ -333,11 +440,21 @@ export class QueueVoice {
    */
   async setHold(interactionId: string, on: boolean): Promise<TalkState> {
     const w = this.talk(interactionId);
+    this.noConsult(w);
     if ((w.hold.since !== null) !== on) {
       await (on ? this.deps.control.hold(w.agentChannel) : this.deps.control.unhold(w.agentChannel));
       this.heldChanged(w, on);
+      this.talkChanged(w);
     }
     return talkStateOf(w);
+  }
+
+  private noConsult(w: WaitingCall): void {
+    if (w.consult) throw conflict(`a consult with ${w.consult.name} is in progress: complete or cancel it first`, { reason: 'consult' });
+  }
+
+  private talkChanged(w: WaitingCall): void {
+    this.deps.onTalk?.(w.interactionId, talkStateOf(w));
   }
 
   /** Mutes the agent: the customer stops hearing them (and the recording too). */
@@ -346,6 +463,7 @@ export class QueueVoice {
     if (w.muted !== on) {
       await (on ? this.deps.control.mute(w.agentChannel, 'in') : this.deps.control.unmute(w.agentChannel, 'in'));
       w.muted = on;
+      this.talkChanged(w);
     }
     return talkStateOf(w);
   }
@@ -357,9 +475,237 @@ export class QueueVoice {
    */
   async transfer(interactionId: string, to: TransferTarget): Promise<void> {
     const w = this.talk(interactionId);
+    this.noConsult(w);
     w.transfer = to;
     if (w.hold.since !== null) await this.deps.control.unhold(w.agentChannel).catch(() => undefined);
     await this.deps.control.hangup(w.agentChannel, 16).catch(() => undefined);
+  }
+
+  /**
+   * Starts an attended transfer: the customer is held (music in the call's bridge, counted as
+   * hold), the agent moves to a bridge of its own and hears ringback while the target rings —
+   * an agent or a queue through the engine (the customer's next visit, linked to this one; an
+   * agent who does not answer ends the consult), a number outside through the outbound route.
+   * `name` is what the desk shows. The target was checked by the caller of this.
+   */
+  async consult(interactionId: string, to: TransferTarget, name: string): Promise<TalkState> {
+    const w = this.talk(interactionId);
+    this.noConsult(w);
+    const { control, engine, clock, repo } = this.deps;
+    const now = clock.now();
+    const q = repo.queue(w.call.tenantId, w.queueId);
+    let outside: { endpoint: string; callerId: string | null } | undefined;
+    if (to.kind === 'external') {
+      const plan = this.deps.outside?.(w.call.tenantId, to.number, now) ?? { ok: false, reason: 'numbers outside cannot be dialled from here' };
+      if (!plan.ok) throw invalidField('number', `number: ${plan.reason}`);
+      outside = plan;
+    }
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    let setUp: () => void = () => undefined;
+    const c: Consult = {
+      ready: new Promise<void>((resolve) => (setUp = resolve)),
+      target: to,
+      name,
+      phase: 'ringing',
+      bridgeId: await control.createBridge({ name: `consult-${interactionId}` }),
+      toneId: null,
+      interactionId: null,
+      queueId: null,
+      channelId: null,
+      gone: null,
+      stopDialling: stop,
+    };
+    if (to.kind !== 'external') {
+      const rec = engine.interaction(interactionId);
+      const tq = repo.queue(w.call.tenantId, to.queueId);
+      const id = newId();
+      const handle: InteractionHandle = {
+        offer: (o) => this.ring(w, o, tq?.ringSeconds ?? 20, c),
+        withdraw: (o, reason) => this.withdraw(o, reason),
+        leave: (outcome) => void this.consultOver(w, c, outcome === 'timeout' ? `nobody in ${name} answered in time` : `${name} did not answer`),
+      };
+      const joined = engine.enqueue(
+        {
+          id,
+          tenantId: w.call.tenantId,
+          kind: rec?.kind ?? 'voice_in',
+          queueId: to.queueId,
+          priority: tq?.priority ?? 0,
+          enteredAt: now,
+          contact: { address: rec?.contactAddress ?? w.call.channel.caller.number, name: rec?.contactName ?? null, contactId: rec?.contactId ?? null },
+          requiredSkills: [],
+          ownerAgent: null,
+          lastAgent: null,
+          callId: w.call.callId,
+          targetAgent: to.kind === 'agent' ? to.agentKey : null,
+          ...(to.kind === 'agent' ? { targetOnly: true } : {}),
+          transferredFrom: interactionId,
+        },
+        handle,
+      );
+      if (!joined.joined) {
+        await control.destroyBridge(c.bridgeId).catch(() => undefined);
+        throw conflict(`${name} takes no calls now (${joined.outcome})`, { reason: joined.outcome });
+      }
+      c.interactionId = id;
+      c.queueId = to.queueId;
+    }
+    w.consult = c;
+    // The hold time runs on from a hold the agent had already put the customer on.
+    const held = w.hold.since !== null;
+    this.heldChanged(w, true);
+    try {
+      if (held) await control.unhold(w.agentChannel);
+      await control.addToBridge(c.bridgeId, w.agentChannel);
+      await control.startMoh({ bridgeId: w.bridgeId }, q?.mohClass ?? undefined);
+      if (c.phase === 'ringing') {
+        c.toneId = `atende-ringback-${c.bridgeId}`;
+        await control.play({ bridgeId: c.bridgeId }, [{ kind: 'tone', tone: 'ring' }], { id: c.toneId });
+      }
+    } catch (err) {
+      setUp();
+      if (w.consult !== c) return talkStateOf(w);
+      await this.consultOver(w, c, 'the consult could not be set up');
+      throw err;
+    }
+    setUp();
+    if (outside) void this.dialConsult(w, c, to.kind === 'external' ? to.number : '', outside, stopped);
+    this.talkChanged(w);
+    return talkStateOf(w);
+  }
+
+  /** Dials the number outside of a consult and waits for its answer and end. */
+  private async dialConsult(w: WaitingCall, c: Consult, number: string, route: { endpoint: string; callerId: string | null }, stopped: Promise<void>): Promise<void> {
+    const outcome = await dial(w.call, {
+      endpoint: route.endpoint,
+      leg: 'outbound',
+      callerId: route.callerId ? { number: route.callerId } : { number: w.call.channel.caller.number },
+      timeoutSeconds: OUTSIDE_RING_SECONDS,
+      cancelWhen: Promise.race([stopped, w.call.whenEnded]),
+    }).catch((err: unknown) => {
+      this.log.warn({ err, number }, 'the consult could not dial the number');
+      return { kind: 'failed', reason: 'failed', cause: 41 } as const;
+    });
+    if (outcome.kind === 'caller_gone') return;
+    if (outcome.kind === 'failed') {
+      await this.consultOver(w, c, `${number} was not reached (${outcome.reason}, cause ${outcome.cause})`);
+      return;
+    }
+    outcome.early?.stop();
+    const end = whenLegEnds(w.call, outcome.channelId);
+    await this.consultAnswered(w, c, outcome.channelId, end.ended);
+    await end.ended;
+    end.cancel();
+    await this.consultOver(w, c, `${number} hung up`);
+  }
+
+  /** The target answered the consult: the agent stops hearing ringback and talks with it. */
+  private async consultAnswered(w: WaitingCall, c: Consult, channelId: string, gone: Promise<unknown>): Promise<void> {
+    c.channelId = channelId;
+    c.gone = gone;
+    if (w.consult !== c) {
+      // Cancelled (or the call ended) as it answered.
+      await this.deps.control.hangup(channelId, 16).catch(() => undefined);
+      return;
+    }
+    await c.ready;
+    await this.stopTone(c);
+    await this.deps.control.addToBridge(c.bridgeId, channelId).catch((err: unknown) => this.log.warn({ err, interactionId: w.interactionId }, 'the consulted party could not be bridged with the agent'));
+    // Dropped meanwhile: its end hangs this leg up.
+    if (w.consult !== c) return;
+    c.phase = 'talking';
+    this.talkChanged(w);
+  }
+
+  private async stopTone(c: Consult): Promise<void> {
+    const id = c.toneId;
+    c.toneId = null;
+    if (id !== null) await this.deps.control.stopPlayback(id).catch(() => undefined);
+  }
+
+  /**
+   * The consult is over while the agent stays with the customer: the target did not answer or
+   * hung up, or the agent cancelled. The target's leg and visit end with `reason`; the agent is
+   * back in the call's bridge and the customer's hold ends.
+   */
+  private async consultOver(w: WaitingCall, c: Consult, reason: string): Promise<void> {
+    if (w.consult !== c) return;
+    await c.ready;
+    if (w.consult !== c) return;
+    w.consult = null;
+    this.heldChanged(w, false);
+    this.log.info({ interactionId: w.interactionId, target: describeTransfer(c.target), reason }, 'consult over; the agent is back with the customer');
+    await this.dropConsult(c, reason);
+    const { control } = this.deps;
+    if (c.phase !== 'conference' && !w.call.ended && w.agentChannel !== null) {
+      await control.addToBridge(w.bridgeId, w.agentChannel).catch((err: unknown) => this.log.warn({ err, interactionId: w.interactionId }, 'the agent could not be put back with the customer'));
+      await control.stopMoh({ bridgeId: w.bridgeId }).catch(() => undefined);
+    }
+    this.talkChanged(w);
+  }
+
+  /** Ends the target's side of a consult: its ringing or its leg, its visit (with `reason`), the agent's bridge. */
+  private async dropConsult(c: Consult, reason: string): Promise<void> {
+    const { control, engine } = this.deps;
+    await c.ready;
+    // Still waiting in the engine, or answered there (possibly a moment before the leg was bridged).
+    if (c.interactionId !== null && !engine.removeWaiting(c.interactionId, reason)) engine.ended(c.interactionId, { reason });
+    c.stopDialling();
+    if (c.channelId !== null) await control.hangup(c.channelId, 16).catch(() => undefined);
+    await this.stopTone(c);
+    await control.destroyBridge(c.bridgeId).catch(() => undefined);
+  }
+
+  /** The target of an answered consult (and the agent too, for a conference) joins the customer in the call's bridge; the music stops. */
+  private async joinTarget(w: WaitingCall, c: Consult, withAgent = false): Promise<void> {
+    await c.ready;
+    if (c.phase === 'conference' || c.channelId === null) return;
+    const { control } = this.deps;
+    c.phase = 'conference';
+    this.heldChanged(w, false);
+    await control.addToBridge(w.bridgeId, c.channelId);
+    if (withAgent && w.agentChannel !== null) await control.addToBridge(w.bridgeId, w.agentChannel);
+    await control.stopMoh({ bridgeId: w.bridgeId }).catch(() => undefined);
+    await control.destroyBridge(c.bridgeId).catch(() => undefined);
+  }
+
+  private answeredConsult(interactionId: string): WaitingCall & { agentChannel: string; consult: Consult } {
+    const w = this.talk(interactionId);
+    if (!w.consult) throw conflict('there is no consult in progress', { reason: 'no_consult' });
+    if (w.consult.phase === 'ringing') throw conflict(`${w.consult.name} has not answered yet: wait, or cancel the consult`, { reason: 'ringing' });
+    return w as WaitingCall & { agentChannel: string; consult: Consult };
+  }
+
+  /** Completes the consult: the customer and the target talk on, the agent's leg is hung up (its interaction ends there). */
+  async completeConsult(interactionId: string): Promise<void> {
+    const w = this.answeredConsult(interactionId);
+    await this.joinTarget(w, w.consult);
+    await this.deps.control.hangup(w.agentChannel, 16).catch(() => undefined);
+  }
+
+  /** Cancels the consult: the target's ringing or leg is hung up, the agent is back with the customer. */
+  async cancelConsult(interactionId: string): Promise<TalkState> {
+    const w = this.talk(interactionId);
+    if (!w.consult) throw conflict('there is no consult in progress', { reason: 'no_consult' });
+    await this.consultOver(w, w.consult, 'the consulting agent cancelled the consult');
+    return talkStateOf(w);
+  }
+
+  /** Three-way conference: the customer, the agent and the consult's target in the call's bridge. */
+  async conference(interactionId: string): Promise<TalkState> {
+    const w = this.answeredConsult(interactionId);
+    await this.joinTarget(w, w.consult, true);
+    this.talkChanged(w);
+    return talkStateOf(w);
+  }
+
+  /** Ends a conference for everyone: the customer's and the target's legs are hung up with the agent's. */
+  async endConference(interactionId: string): Promise<void> {
+    const w = this.answeredConsult(interactionId);
+    if (w.consult.phase !== 'conference') throw conflict('the call is not in conference', { reason: 'no_conference' });
+    w.endReason = 'the agent ended the conference';
+    await w.call.hangup(16);
   }
 
   private readonly supervisions = new Map<string, Supervision>();
@@ -374,6 +720,7 @@ export class QueueVoice {
    */
   async supervise(interactionId: string, supervisor: Supervisor, mode: SupervisionMode): Promise<{ rung: boolean }> {
     const w = this.talk(interactionId);
+    if (mode === 'takeover') this.noConsult(w);
     const live = [...this.supervisions.values()].find((s) => s.w === w && s.supervisor.userId === supervisor.userId && s.leg !== null && !s.leg.ended);
     if (live) {
       await this.undoMode(live);
@@ -403,6 +750,20 @@ export class QueueVoice {
       if (s.leg === null && this.supervisions.delete(s.channelId)) void this.deps.control.hangup(s.channelId).catch(() => undefined);
     });
     return { rung: true };
+  }
+
+  /**
+   * The supervisor stops listening (whispering, barging) on the call: its leg is hung up, or
+   * its ringing stopped; the snoop and its bridge go with it. Resolves with the mode it was in,
+   * undefined when the supervisor was on no such leg of this call.
+   */
+  async stopSupervising(interactionId: string, supervisorUserId: number): Promise<SupervisionMode | undefined> {
+    const s = [...this.supervisions.values()].find((x) => x.w.interactionId === interactionId && x.supervisor.userId === supervisorUserId && x.mode !== 'takeover');
+    if (!s) return undefined;
+    if (s.leg === null) this.supervisions.delete(s.channelId);
+    // An answered leg's end runs `supervisorLeg` on: the mode is undone there.
+    await this.deps.control.hangup(s.channelId, 16).catch(() => undefined);
+    return s.mode;
   }
 
   /** The supervisor's answered leg: the mode is applied, and the leg lasts as long as the conversation. */
@@ -518,14 +879,14 @@ export class QueueVoice {
   }
 
   /** Rings the agent's phone; the answered leg comes back through `agentHandler`. */
-  private ring(w: WaitingCall, offer: Offer, ringSeconds: number): void {
+  private ring(w: WaitingCall, offer: Offer, ringSeconds: number, consult?: Consult): void {
     const extension = offer.agent.extension;
     if (extension === null) {
       queueMicrotask(() => this.deps.engine.offerFailed(offer.id, 'unreachable'));
       return;
     }
     const channelId = `atende-agent-${offer.id}`;
-    const leg: LegRt = { offer, channelId, call: w };
+    const leg: LegRt = { offer, channelId, call: w, ...(consult ? { consult } : {}) };
     this.legsByOffer.set(offer.id, leg);
     this.legsByChannel.set(channelId, leg);
     this.deps.control
@@ -578,8 +939,13 @@ export class QueueVoice {
       this.forget(leg);
       this.deps.engine.offerFailed(leg.offer.id, failureOf(e.reason));
     } else if (e.type === 'CallHeld') {
-      // The agent's phone held (a re-INVITE), or `setHold` did through ARI.
-      for (const w of this.talking.values()) if (w.agentChannel === e.channelId) this.heldChanged(w, e.held);
+      // The agent's phone held (a re-INVITE), or `setHold` did through ARI; a consult holds the customer its own way.
+      for (const w of this.talking.values()) {
+        if (w.agentChannel !== e.channelId || w.consult) continue;
+        const was = w.hold.since !== null;
+        this.heldChanged(w, e.held);
+        if (was !== e.held) this.talkChanged(w);
+      }
     } else if (e.type === 'CallEnded') {
       const leg = this.legsByChannel.get(e.channelId);
       if (leg) {
@@ -606,6 +972,13 @@ export class QueueVoice {
       this.forget(rt);
       const w = rt.call;
       if (!this.deps.engine.offerAnswered(rt.offer.id)) return;
+      if (rt.consult) {
+        const c = rt.consult;
+        await this.consultAnswered(w, c, leg.channel.id, leg.whenEnded);
+        await leg.whenEnded;
+        await this.consultOver(w, c, 'the consulted agent hung up');
+        return;
+      }
       w.agentChannel = leg.channel.id;
       w.agentGone = leg.whenEnded;
       // The caller's side moves on to the talk at once: a leg that hangs up while being bridged ends it.
@@ -614,23 +987,26 @@ export class QueueVoice {
       try {
         await control.stopMoh({ bridgeId: w.bridgeId }).catch(() => undefined);
         await control.addToBridge(w.bridgeId, leg.channel.id);
-        const q = this.deps.repo.queue(w.call.tenantId, w.queueId);
-        if (q?.record && !leg.ended && !w.call.ended) {
-          const name = `atende-${w.interactionId}`;
-          // Known before Asterisk answers, so that an end racing the answer still stops and keeps it.
-          w.recording = { name, startedAt: this.deps.clock.now(), finished: this.recordingEnd(name) };
-          await control.record({ bridgeId: w.bridgeId }, { name, format: 'wav', ifExists: 'overwrite' }).catch((err: unknown) => {
-            w.recording?.finished.cancel();
-            w.recording = null;
-            throw err;
-          });
-        }
+        if (!leg.ended) await this.startRecording(w, this.deps.repo.queue(w.call.tenantId, w.queueId));
       } catch (err) {
         if (!leg.ended && !w.call.ended) this.log.error({ err, interactionId: w.interactionId }, 'could not bridge or record the answered call');
       }
       await leg.whenEnded;
     },
   };
+
+  /** Starts the bridge recording of the interaction in conversation, when its queue records. */
+  private async startRecording(w: WaitingCall, q: QueueRow | undefined): Promise<void> {
+    if (!q?.record || w.call.ended) return;
+    const name = `atende-${w.interactionId}`;
+    // Known before Asterisk answers, so that an end racing the answer still stops and keeps it.
+    w.recording = { name, startedAt: this.deps.clock.now(), finished: this.recordingEnd(name) };
+    await this.deps.control.record({ bridgeId: w.bridgeId }, { name, format: 'wav', ifExists: 'overwrite' }).catch((err: unknown) => {
+      w.recording?.finished.cancel();
+      w.recording = null;
+      throw err;
+    });
+  }
 
   /**
    * Listens for the recording's end from the moment it starts, so that an end Asterisk reports

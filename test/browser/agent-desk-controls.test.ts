@@ -4,7 +4,10 @@
  * hold and takes them back, mutes, and the server's state of the call says the same; the
  * transfer dialog refuses, next to the field, an agent who logged out meanwhile and a number
  * that cannot be dialled, then hands the call blind to a second queue, whose agent (an emulated
- * softphone that answers) is then busy with the customer while the desk goes to wrap-up.
+ * softphone that answers) is then busy with the customer while the desk goes to wrap-up. On a
+ * second call the phone's own hold shows on the desk without a reload, and the agent transfers
+ * attended: consults Bruno (the customer on hold), cancels, consults again, brings the three
+ * into a conference and leaves the customer with Bruno.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -104,19 +107,19 @@ describe('agent desk: the call’s controls', () => {
     await controls.getByText('Em conversa').waitFor();
     const interactionId = (await ana.must<AgentView>('GET', '/api/v1/agent')).interactionIds[0]!;
     const talk = () => ana.must<{ held: boolean; muted: boolean }>('GET', `/api/v1/agent/calls/${interactionId}`);
-    expect(await talk()).toEqual({ held: false, muted: false });
+    expect(await talk()).toEqual({ held: false, muted: false, consult: null });
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     await controls.getByRole('button', { name: 'Espera' }).click();
     await controls.getByText('Em espera').waitFor();
-    expect(await talk()).toEqual({ held: true, muted: false });
+    expect(await talk()).toEqual({ held: true, muted: false, consult: null });
     await controls.getByRole('button', { name: 'Retomar' }).click();
     await controls.getByText('Em conversa').waitFor();
-    expect(await talk()).toEqual({ held: false, muted: false });
+    expect(await talk()).toEqual({ held: false, muted: false, consult: null });
 
     await controls.getByRole('button', { name: 'Mudo' }).click();
     await controls.getByText('Microfone mudo').waitFor();
-    expect(await talk()).toEqual({ held: false, muted: true });
+    expect(await talk()).toEqual({ held: false, muted: true, consult: null });
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     await controls.getByRole('button', { name: 'Transferir' }).click();
@@ -140,7 +143,7 @@ describe('agent desk: the call’s controls', () => {
     await dialog.getByText('Número inválido: use de 2 a 40 dígitos (e + * #).').waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
     // Refused: the call is still the agent's, as it was.
-    expect(await talk()).toEqual({ held: false, muted: true });
+    expect(await talk()).toEqual({ held: false, muted: true, consult: null });
 
     await dialog.getByText('# Serviço').click();
     const queues = await openOptions(page, dialog.getByRole('combobox', { name: 'Serviço (fila)' }));
@@ -162,6 +165,78 @@ describe('agent desk: the call’s controls', () => {
     expect(channels.some((c) => c.id === channelId)).toBe(true);
     expect(channels.some((c) => c.name.startsWith(`PJSIP/${BRUNO_EXTENSION}`) && c.state === 'Up')).toBe(true);
     expect(channels.some((c) => c.name.startsWith(`PJSIP/${ANA_EXTENSION}`))).toBe(false);
+
+    await page.getByRole('button', { name: 'Pronto' }).click();
+    await agentState().getByText('Disponível').waitFor();
+    await root.must('DELETE', `/api/v1/emulator/calls/${channelId}`);
+    await expect.poll(async () => (await brunoNow()).state).not.toBe('busy');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the phone’s own hold without a reload, and transfers attended: consult, cancel, consult again, conference, and leaves the customer with Bruno', async () => {
+    await expect.poll(async () => (await brunoNow()).state).toBe('available');
+    await agentState().getByText('Disponível').waitFor();
+    const { channelId } = await root.must<{ channelId: string }>('POST', '/api/v1/emulator/calls', { did: DID, from: CUSTOMER, via: { trunk: 'operadora' } });
+    await page.getByText(new RegExp(`Ligação de .*${CUSTOMER}`)).waitFor();
+    await page.getByRole('button', { name: 'Atender' }).click();
+    const controls = page.getByTestId('call-controls');
+    await controls.getByText('Em conversa').waitFor();
+    const interactionId = (await ana.must<AgentView>('GET', '/api/v1/agent')).interactionIds[0]!;
+    const talk = () => ana.must<{ held: boolean; consult: { name: string; phase: string } | null }>('GET', `/api/v1/agent/calls/${interactionId}`);
+
+    // The phone itself holds (a re-INVITE): the desk says so at once, and the button resumes.
+    const channels = await root.must<{ id: string; name: string }[]>('GET', '/api/v1/emulator/channels');
+    const anaLeg = channels.find((c) => c.name.startsWith(`PJSIP/${ANA_EXTENSION}-`))!.id;
+    await root.must('POST', `/api/v1/emulator/calls/${anaLeg}/hold`, { held: true });
+    await controls.getByText('Em espera').waitFor();
+    await controls.getByRole('button', { name: 'Retomar' }).waitFor();
+    await root.must('POST', `/api/v1/emulator/calls/${anaLeg}/hold`, { held: false });
+    await controls.getByText('Em conversa').waitFor();
+
+    const consultBruno = async () => {
+      await controls.getByRole('button', { name: 'Transferir' }).click();
+      const dialog = await openedDialog(page, 'Transferir chamada');
+      await dialog.getByText('Assistida (consulta antes)').click();
+      await dialog.getByText('O cliente fica em espera enquanto você fala com o destino').waitFor();
+      await dialog.getByText('@ Agente').click();
+      const agents = await openOptions(page, dialog.getByRole('combobox', { name: 'Agente' }));
+      await agents.filter({ hasText: 'Bruno Retenção' }).click();
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await dialog.getByRole('button', { name: 'Consultar' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      // Bruno's softphone answers: Ana talks with him while the customer waits.
+      await controls.getByText('Falando com @Bruno Retenção; o cliente está em espera.').waitFor();
+    };
+    await consultBruno();
+    const consult = page.getByTestId('consult');
+    // The customer is on hold for the consult: the hold button is not the agent's to use meanwhile.
+    expect(await controls.getByRole('button', { name: 'Retomar' }).isDisabled()).toBe(true);
+    expect(await controls.getByRole('button', { name: 'Transferir' }).isDisabled()).toBe(true);
+    expect(await talk()).toMatchObject({ held: true, consult: { name: 'Bruno Retenção', phase: 'talking' } });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await consult.getByRole('button', { name: 'Cancelar' }).click();
+    await consult.waitFor({ state: 'detached' });
+    await controls.getByText('Em conversa').waitFor();
+    expect(await talk()).toMatchObject({ held: false, consult: null });
+    // The consult was Bruno's to wrap up, as any call he talked on.
+    await expect.poll(async () => (await brunoNow()).state).toBe('wrap_up');
+    await bruno.must('POST', '/api/v1/agent/ready');
+
+    await consultBruno();
+    await consult.getByRole('button', { name: 'Conferência' }).click();
+    await consult.getByText('Conferência com o cliente e @Bruno Retenção.').waitFor();
+    expect(await talk()).toMatchObject({ held: false, consult: { phase: 'conference' } });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await consult.getByRole('button', { name: 'Sair da conferência' }).click();
+    await agentState().getByText('Pós-atendimento').waitFor();
+    expect(await page.getByTestId('call-controls').count()).toBe(0);
+    await expect.poll(async () => (await brunoNow()).state).toBe('busy');
+    const after = await root.must<{ id: string; name: string; state: string }[]>('GET', '/api/v1/emulator/channels');
+    expect(after.some((c) => c.id === channelId)).toBe(true);
+    expect(after.some((c) => c.name.startsWith(`PJSIP/${BRUNO_EXTENSION}`) && c.state === 'Up')).toBe(true);
+    expect(after.some((c) => c.name.startsWith(`PJSIP/${ANA_EXTENSION}`))).toBe(false);
 
     await page.getByRole('button', { name: 'Pronto' }).click();
     await agentState().getByText('Disponível').waitFor();

@@ -4,7 +4,7 @@
  * state change; a customer's call (from the emulator) waits, then, the pause ended from the panel,
  * is answered on the agent's desk (a second browser context with its webphone): the customer
  * moves from waiting to in service with the agent, all without a reload, and the supervisor
- * listens in on its own (emulated) phone. Once the agent belongs
+ * listens in on its own (emulated) phone, then stops listening. Once the agent belongs
  * to another team, the panel says the action was refused. The wallboard shows the queue's
  * figures large and moves on to the next queue.
  */
@@ -149,6 +149,14 @@ describe('supervisor panel', () => {
     await takeOver.getByRole('button', { name: 'Cancelar' }).click();
     await takeOver.waitFor({ state: 'hidden' });
     expect((await anaState()).state).toBe('busy');
+
+    // Sara stops listening: her phone's leg and the snoop are hung up; Ana's call goes on.
+    await anaRow().getByRole('button', { name: 'Parar de ouvir a ligação de Ana Agente' }).click();
+    await page.getByTestId('supervising').getByText('Você saiu da ligação de Ana Agente.').waitFor();
+    await expect.poll(async () => (await channels()).some((c) => c.name.startsWith('PJSIP/2109-') || c.name.startsWith('Snoop/'))).toBe(false);
+    expect(await anaRow().getByRole('button', { name: 'Parar de ouvir a ligação de Ana Agente' }).count()).toBe(0);
+    expect((await anaState()).state).toBe('busy');
+    expect(await seriousA11yViolations(page)).toEqual([]);
 
     // Ana is in Vendas too, but the customer waited in Suporte: nobody is in service in Vendas.
     await chooseOption(page, page.getByRole('combobox', { name: 'Fila' }), 'Vendas');

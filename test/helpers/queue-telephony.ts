@@ -6,13 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCallsApp, type CallsApp } from '../../src/calls/index.js';
+import { createCallsApp, leaveAlone, type CallsApp } from '../../src/calls/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { openDatabase, type Database_ } from '../../src/db/client.js';
-import { seededRandom, silentLogger, systemClock } from '../../src/kernel/index.js';
+import { seededRandom, silentLogger, systemClock, type EventPublisher } from '../../src/kernel/index.js';
 import { createModules, type Modules } from '../../src/modules.js';
 import { bootstrap, OrgService } from '../../src/org/index.js';
-import type { QueueCallOutcome, RoutingService } from '../../src/routing/index.js';
+import type { OutsideDialler, QueueCallOutcome, RoutingService } from '../../src/routing/index.js';
 import type { TelephonyEvent } from '../../src/telephony/call-control.js';
 import { createAmiClient, type AmiClient } from '../../src/telephony/ami/index.js';
 import { createAriCallControl, type AriCallControlHandle } from '../../src/telephony/ari/index.js';
@@ -29,12 +29,12 @@ export interface RoutingWorld {
 }
 
 /** A bootstrapped database in a temporary data dir, with the modules on the real clock. */
-export async function openRoutingWorld(prefix: string, seed: number): Promise<RoutingWorld> {
+export async function openRoutingWorld(prefix: string, seed: number, events?: EventPublisher): Promise<RoutingWorld> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const config = loadConfig({}, { dataDir: dir, log: { level: 'silent' }, seedDemo: false, adminPassword: 'admin-test-password' });
   const database = openDatabase(join(dir, 'atende.db'));
   await bootstrap({ config, database, logger: silentLogger, clock: systemClock });
-  const modules = createModules({ config, database, clock: systemClock, logger: silentLogger, random: seededRandom(seed) });
+  const modules = createModules({ config, database, clock: systemClock, logger: silentLogger, random: seededRandom(seed), ...(events ? { events } : {}) });
   return {
     dir,
     database,
@@ -68,13 +68,15 @@ export async function startQueueTelephony(o: {
   tenantId: number;
   /** Where inbound calls wait: the queue of the moment (a test may switch it). */
   queueId: () => number;
+  /** How numbers outside are dialled (the outbound routes' part); absent: not at all. */
+  outside?: OutsideDialler;
 }): Promise<QueueTelephony> {
   const emulator = await startEmulator({ recordingsDir: join(o.dir, 'spool'), speed: 20, phones: o.phones.map((ext) => ({ ext })) });
   const ari = createAriCallControl({ url: emulator.ariUrl, user: emulator.ariUser, password: emulator.ariPassword, app: 'atende', logger: silentLogger });
   const events = new EventLog<TelephonyEvent>((l) => ari.callControl.onEvent(l));
   const ami = createAmiClient({ port: emulator.amiPort, user: emulator.amiUser, secret: emulator.amiSecret, logger: silentLogger });
   o.routing.followPhones(ami);
-  const voice = o.routing.attachVoice({ control: ari.callControl, dataDir: o.dir });
+  const voice = o.routing.attachVoice({ control: ari.callControl, dataDir: o.dir, ...(o.outside ? { outside: o.outside } : {}) });
   const outcomes = new Map<string, QueueCallOutcome>();
   const calls = createCallsApp({
     callControl: ari.callControl,
@@ -86,6 +88,8 @@ export async function startQueueTelephony(o: {
     handlers: {
       agent: voice.agentHandler,
       snoop: voice.supervisionHandler,
+      // Legs dialled outside are their dialler's (a consult's).
+      outbound: leaveAlone,
       inbound: {
         name: 'test: DID to the queue',
         run: async (call) => {

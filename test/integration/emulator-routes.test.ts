@@ -73,6 +73,8 @@ describe('emulator control routes', () => {
     expect(gone.statusCode).toBe(404);
     const dtmf = await app.inject({ method: 'POST', url: `/api/v1/emulator/calls/${channelId}/dtmf`, payload: { digits: '12' } });
     expect(dtmf.statusCode).toBe(404);
+    const hold = await app.inject({ method: 'POST', url: `/api/v1/emulator/calls/${channelId}/hold`, payload: { held: true } });
+    expect(hold.statusCode).toBe(404);
   });
 
   it('rejects bad bodies naming the field', async () => {
@@ -82,6 +84,9 @@ describe('emulator control routes', () => {
     const alarm = await app.inject({ method: 'PUT', url: '/api/v1/emulator/spans/1/alarm', payload: { alarm: 'purple' } });
     expect(alarm.statusCode).toBe(400);
     expect(alarm.json().error.details.field).toBe('alarm');
+    const hold = await app.inject({ method: 'POST', url: '/api/v1/emulator/calls/x/hold', payload: { held: 'yes' } });
+    expect(hold.statusCode).toBe(400);
+    expect(hold.json().error.details.field).toBe('held');
   });
 
   it('404 for an unknown span, trunk or phone', async () => {

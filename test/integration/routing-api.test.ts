@@ -251,6 +251,21 @@ describe('agents: log in, pause under the pause types’ rules', () => {
     expect(await fieldOf(post(ana, '/api/v1/agent/calls/not%20an%20id/transfer', { kind: 'queue', queueId: 1 }))).toMatchObject({ status: 400, field: 'interactionId' });
   });
 
+  it('a transfer or a consult names only its own kind’s target: a stray field is refused naming it; the consult’s controls on a call that is not theirs are 404', async () => {
+    const nobody = '00000000-0000-0000-0000-000000000000';
+    for (const action of ['transfer', 'consult']) {
+      const at = `/api/v1/agent/calls/${nobody}/${action}`;
+      expect(await fieldOf(post(ana, at, { kind: 'queue', queueId: 1, userId: 2 })), action).toMatchObject({ status: 400, field: 'userId' });
+      expect(await fieldOf(post(ana, at, { kind: 'agent', userId: 2, number: '1133334444' })), action).toMatchObject({ status: 400, field: 'number' });
+      expect(await fieldOf(post(ana, at, { kind: 'external', number: '1133334444', queueId: 1 })), action).toMatchObject({ status: 400, field: 'queueId' });
+      expect(await fieldOf(post(ana, at, { kind: 'queue', queueId: 1, extra: true })), action).toMatchObject({ status: 400, field: 'extra' });
+      expect((await post(ana, at, { kind: 'queue', queueId: 1 })).statusCode, action).toBe(404);
+    }
+    for (const path of ['consult/complete', 'consult/cancel', 'conference', 'conference/end']) {
+      expect((await post(ana, `/api/v1/agent/calls/${nobody}/${path}`, undefined)).statusCode, path).toBe(404);
+    }
+  });
+
   it('pausing with an unknown, another tenant’s or a disabled reason is refused naming pauseTypeId', async () => {
     const otherTenants = (await ok<{ id: number }>(post(adminB, '/api/v1/pause-types', { reason: 'Café' }), 201)).id;
     for (const id of [999_999, otherTenants, disabled]) {
@@ -327,6 +342,15 @@ describe('agents: log in, pause under the pause types’ rules', () => {
     expect(noCall.statusCode).toBe(409);
     expect(JSON.parse(noCall.body)).toMatchObject({ error: { message: 'Ana has no call in conversation', details: { reason: 'no_call' } } });
     expect((await post(ana, `/api/v1/agents/${bruno.user.id}/monitor`, { mode: 'listen' })).statusCode).toBe(403);
+
+    // Stopping: only on its teams, in its tenant, and only a listen it is on.
+    const stop = (who: LoggedIn, userId: number) => t.request('DELETE', `/api/v1/agents/${userId}/monitor`, { cookie: who.cookie });
+    expect((await stop(supervisor, carla.user.id)).statusCode).toBe(403);
+    expect((await stop(adminB, ana.user.id)).statusCode).toBe(404);
+    expect((await stop(ana, bruno.user.id)).statusCode).toBe(403);
+    const notOn = await stop(supervisor, ana.user.id);
+    expect(notOn.statusCode).toBe(409);
+    expect(JSON.parse(notOn.body)).toMatchObject({ error: { details: { reason: 'not_monitoring' } } });
   });
 
   it('working hours: logging in outside them is refused naming workingHours, and they log the agent out when they end', async () => {

@@ -282,6 +282,32 @@ describe('choosing the interaction', () => {
     expect(w.answer(c)).toBe(true);
     expect(w.records.get(c.id)).toMatchObject({ agent: 'a1', unansweredOffers: 1 });
   });
+
+  it('a consult of an agent (target only) who does not answer or refuses leaves as empty, never offered to the queue’s agents', () => {
+    w.agent('a1');
+    w.agent('a9');
+    w.queue({ strategy: 'linear', ringSeconds: 10 }, [['a1', 1]]);
+    w.engine.login('a1');
+    w.engine.login('a9');
+    expect(w.engine.mayOfferTransfer('a9', 'voice_in')).toBe(true);
+    const c = w.call({ targetAgent: 'a9', targetOnly: true });
+    expect(w.offeredTo(c)).toEqual(['a9']);
+    w.advance(10);
+    expect(w.offeredTo(c)).toEqual(['a9']);
+    expect(c.c.withdrawn.map((x) => x.reason)).toEqual(['ring_timeout']);
+    expect(c.c.left).toEqual(['empty']);
+    expect(w.records.get(c.id)).toMatchObject({ outcome: 'empty', agent: null, unansweredOffers: 1, endReason: 'a9 did not take it (ring_timeout)' });
+    expect(w.stateOf('a1')).toBe('available');
+
+    const d = w.call({ targetAgent: 'a9', targetOnly: true });
+    w.engine.offerFailed(w.lastOffer(d).id, 'rejected');
+    expect(d.c.left).toEqual(['empty']);
+    expect(w.offeredTo(d)).toEqual(['a9']);
+    // Busy with a call, the agent could not take a consult now.
+    const e = w.call({ targetAgent: 'a9' });
+    expect(w.answer(e)).toBe(true);
+    expect(w.engine.mayOfferTransfer('a9', 'voice_in')).toBe(false);
+  });
 });
 
 describe('queue limits and rules', () => {

@@ -163,6 +163,29 @@ describe('a supervisor on an agent’s call in conversation', () => {
     await waitUntil(() => channelOf('2009') === undefined && channelOf('2001') === undefined && emulator.snoops().length === 0, 'every leg hung up');
   });
 
+  it('a supervisor stops listening: its leg and the snoop are hung up, the call goes on (audited); stopping again, or another team’s supervisor, is refused', async () => {
+    const status = (p: Promise<unknown>) => p.then(() => ({ status: 204 }), (e: { status?: number; details?: Record<string, unknown> }) => ({ status: e.status, ...e.details }));
+    const { customer, agentLeg, interactionId } = await callAnsweredByAna('11987650005');
+    await routing.superviseCall(sofia, tenantId, ana, 'listen');
+    await waitUntil(() => snoopsOn(agentLeg).length === 1 && bridgeWith(channelOf('2009')) !== undefined, 'listening');
+    await expect(status(routing.stopSupervising(otavio, tenantId, ana))).resolves.toMatchObject({ status: 403 });
+
+    await routing.stopSupervising(sofia, tenantId, ana);
+    await waitUntil(() => channelOf('2009') === undefined && emulator.snoops().length === 0, 'Sofia’s leg and the snoop gone');
+    expect(sameMembers(bridgeWith(customer)?.channels, [customer, agentLeg])).toBe(true);
+    expect(stateOf(ana)).toBe('busy');
+    expect(auditOf('supervisor_stop')).toEqual([expect.objectContaining({ actorUserId: sofia.actor.userId, before: { mode: 'listen', interactionId } })]);
+    await expect(status(routing.stopSupervising(sofia, tenantId, ana))).resolves.toMatchObject({ status: 409, reason: 'not_monitoring' });
+
+    // A phone still ringing for the listen stops ringing.
+    emulator.setPhone('2009', { behaviour: 'no-answer' });
+    await routing.superviseCall(sofia, tenantId, ana, 'listen');
+    await waitUntil(() => channelOf('2009') !== undefined, 'Sofia’s phone ringing');
+    await routing.stopSupervising(sofia, tenantId, ana);
+    await waitUntil(() => channelOf('2009') === undefined, 'the ringing stopped');
+    expect(sameMembers(bridgeWith(customer)?.channels, [customer, agentLeg])).toBe(true);
+  });
+
   it('takes the call over: the supervisor joins the customer, Ana’s leg is hung up and her interaction ends; the recording runs on to the end', async () => {
     const { customer, agentLeg, interactionId } = await callAnsweredByAna('11987650003');
 

@@ -241,12 +241,12 @@ describe('a call through a queue to agents’ phones', () => {
 
     // Someone else's call is not this agent's to hold.
     await expect(routing.holdCall(tenantId, bruno, first, true)).rejects.toMatchObject({ status: 404 });
-    expect(await routing.holdCall(tenantId, ana, first, true)).toEqual({ held: true, muted: false });
+    expect(await routing.holdCall(tenantId, ana, first, true)).toEqual({ held: true, muted: false, consult: null });
     await events.waitFor((e) => e.type === 'CallHeld' && e.channelId === anaLeg!.id && e.held, 5000, 'the agent leg held');
     await new Promise((r) => setTimeout(r, 400));
-    expect(await routing.holdCall(tenantId, ana, first, false)).toEqual({ held: false, muted: false });
-    expect(await routing.muteCall(tenantId, ana, first, true)).toEqual({ held: false, muted: true });
-    expect(routing.callState(tenantId, ana, first)).toEqual({ held: false, muted: true });
+    expect(await routing.holdCall(tenantId, ana, first, false)).toEqual({ held: false, muted: false, consult: null });
+    expect(await routing.muteCall(tenantId, ana, first, true)).toEqual({ held: false, muted: true, consult: null });
+    expect(routing.callState(tenantId, ana, first)).toEqual({ held: false, muted: true, consult: null });
 
     // An inactive queue, an unknown one, a missing field: refused, and the call goes on.
     await expect(routing.transferCall(tenantId, ana, first, { kind: 'queue', queueId: 99_999 })).rejects.toMatchObject({ status: 400, details: { field: 'queueId' } });

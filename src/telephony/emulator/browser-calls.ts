@@ -51,7 +51,7 @@ export class BrowserCalls {
     if (c) this.channels.receiveDigit(c, digit, durationMs);
   }
 
-  /** A re-INVITE with sendonly/inactive (hold) or back to sendrecv. */
+  /** A re-INVITE with sendonly/inactive (hold) or back to sendrecv, from a browser or any phone. */
   hold(channelId: string, held: boolean): void {
     const c = this.live(channelId);
     if (c) this.w.channelEvent(c, held ? 'ChannelHold' : 'ChannelUnhold');

@@ -163,6 +163,19 @@ export const emulatorRoutes: FastifyPluginAsync<EmulatorRoutesOptions> = async (
     },
   );
 
+  app.post(
+    '/emulator/calls/:channelId/hold',
+    {
+      config: write,
+      schema: { tags, summary: "The phone on the channel holds (a re-INVITE with sendonly) or resumes: Asterisk's ChannelHold / ChannelUnhold", params: ChannelParams, body: Type.Object({ held: Type.Boolean() }, { additionalProperties: false }), response: NoContent },
+    },
+    async (req, reply) => {
+      known(req.params.channelId);
+      emu.holdFromPhone(req.params.channelId, req.body.held);
+      return reply.status(204).send(null);
+    },
+  );
+
   app.delete(
     '/emulator/calls/:channelId',
     { config: write, schema: { tags, summary: 'The far end hangs up', params: ChannelParams, querystring: HangupQuery, response: NoContent } },

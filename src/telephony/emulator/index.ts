@@ -61,6 +61,8 @@ export interface Emulator {
   sendDtmf(channelId: string, digits: string): Promise<void>;
   /** The far end hangs up. */
   hangup(channelId: string, cause?: number): Promise<void>;
+  /** The phone on this channel holds (a re-INVITE with sendonly/inactive) or resumes (back to sendrecv). */
+  holdFromPhone(channelId: string, held: boolean): void;
   /** An agent phone that is ringing answers now. */
   answerPhone(ext: string): Promise<void>;
   setPhone(ext: string, p: PhoneChange): void;
@@ -176,6 +178,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     placeInboundCall: async (call) => model.pstn.placeInboundCall(call),
     sendDtmf: (channelId, digits) => model.channels.farDtmf(channelId, digits),
     hangup: async (channelId, cause) => model.channels.farHangup(channelId, cause),
+    holdFromPhone: (channelId, held) => model.browsers.hold(channelId, held),
     answerPhone: async (ext) => model.endpoints.answerPhone(ext),
     setPhone: (ext, p) => model.endpoints.setPhone(ext, p),
     phones: () => model.endpoints.phoneStates(),

@@ -1,7 +1,8 @@
 /**
- * The agent's queue call in conversation as the server controls it — hold, mute and blind
- * transfer through `/api/v1/agent/calls/…` — whatever phone carries it: the webphone, a
- * softphone or a desk phone. The desk and the webphone page both drive this one state, so a
+ * The agent's queue call in conversation as the server controls it — hold, mute, blind
+ * transfer, consult (attended transfer) and conference through `/api/v1/agent/calls/…` —
+ * whatever phone carries it: the webphone, a softphone or a desk phone. The phone's own hold
+ * and the consult's progress arrive as pushes (`agent.call` on the `agents` topic). The desk and the webphone page both drive this one state, so a
  * queue call is never held twice over (the webphone's own SIP hold is for its other calls).
  */
 import { onMounted, onUnmounted, reactive, readonly } from 'vue';
@@ -12,6 +13,8 @@ import { reportError } from '@/kit/notify';
 
 type Agent = Json<'/api/v1/agent', 'get'>;
 export type TransferRequest = Body<'/api/v1/agent/calls/{interactionId}/transfer', 'post'>;
+type TalkState = Json<'/api/v1/agent/calls/{interactionId}', 'get'>;
+export type Consult = NonNullable<TalkState['consult']>;
 
 interface AgentCall {
   /** The interaction in conversation; null when the agent is not talking on a queue call. */
@@ -20,11 +23,15 @@ interface AgentCall {
   ready: boolean;
   held: boolean;
   muted: boolean;
-  /** A hold or mute request is on its way. */
+  /** The agent's consult in progress: with whom, and whether it rings, talks or is in conference. */
+  consult: Consult | null;
+  /** A request on the call is on its way. */
   acting: boolean;
 }
 
-const state = reactive<AgentCall>({ interactionId: null, ready: false, held: false, muted: false, acting: false });
+const state = reactive<AgentCall>({ interactionId: null, ready: false, held: false, muted: false, consult: null, acting: false });
+
+const talkOf = (t: TalkState) => ({ held: t.held, muted: t.muted, consult: t.consult });
 export const agentCall = readonly(state);
 
 /**
@@ -39,7 +46,7 @@ async function load(interactionId: string, tries = TRIES): Promise<void> {
   window.clearTimeout(retry);
   try {
     const talk = await ok(api.GET('/api/v1/agent/calls/{interactionId}', { params: { path: { interactionId } } }));
-    if (state.interactionId === interactionId) Object.assign(state, { ready: true, held: talk.held, muted: talk.muted });
+    if (state.interactionId === interactionId) Object.assign(state, { ready: true, ...talkOf(talk) });
   } catch (e) {
     if (state.interactionId !== interactionId) return;
     const status = e instanceof ApiError ? e.status : undefined;
@@ -54,25 +61,48 @@ export function followAgent(agent: Pick<Agent, 'state' | 'interactionIds'> | nul
   const id = agent?.state === 'busy' ? (agent.interactionIds[0] ?? null) : null;
   if (id === state.interactionId) return;
   window.clearTimeout(retry);
-  Object.assign(state, { interactionId: id, ready: false, held: false, muted: false, acting: false });
+  Object.assign(state, { interactionId: id, ready: false, held: false, muted: false, consult: null, acting: false });
   if (id !== null) void load(id);
 }
 
-type TalkState = Json<'/api/v1/agent/calls/{interactionId}', 'get'>;
+/**
+ * A push of the call's controls (in conversation now, the phone held, the consult answered…):
+ * taken if it is this call's, which is then in conversation whatever an earlier answer said.
+ */
+function followCall(call: (TalkState & { interactionId: string }) | undefined): void {
+  if (!call || call.interactionId !== state.interactionId) return;
+  window.clearTimeout(retry);
+  Object.assign(state, { ready: true, ...talkOf(call) });
+}
 
-async function control(send: (interactionId: string) => Promise<TalkState>): Promise<void> {
+async function control(send: (interactionId: string) => Promise<TalkState | null>): Promise<void> {
   const interactionId = state.interactionId;
   if (interactionId === null || !state.ready || state.acting) return;
   state.acting = true;
   try {
     const talk = await send(interactionId);
-    if (state.interactionId === interactionId) Object.assign(state, { held: talk.held, muted: talk.muted });
+    if (talk && state.interactionId === interactionId) Object.assign(state, talkOf(talk));
   } catch (e) {
     reportError(e);
   } finally {
     state.acting = false;
   }
 }
+
+const path = (interactionId: string) => ({ params: { path: { interactionId } } });
+/** Consult over: complete the transfer (or leave the conference), cancel, join the three, end the conference for all. */
+export const completeConsult = (): Promise<void> =>
+  control(async (id) => {
+    await ok(api.POST('/api/v1/agent/calls/{interactionId}/consult/complete', path(id)));
+    return null;
+  });
+export const cancelConsult = (): Promise<void> => control((id) => ok(api.POST('/api/v1/agent/calls/{interactionId}/consult/cancel', path(id))));
+export const startConference = (): Promise<void> => control((id) => ok(api.POST('/api/v1/agent/calls/{interactionId}/conference', path(id))));
+export const endConference = (): Promise<void> =>
+  control(async (id) => {
+    await ok(api.POST('/api/v1/agent/calls/{interactionId}/conference/end', path(id)));
+    return null;
+  });
 
 export const toggleCallHold = (): Promise<void> =>
   control((interactionId) => ok(api.POST('/api/v1/agent/calls/{interactionId}/hold', { params: { path: { interactionId } }, body: { on: !state.held } })));
@@ -86,13 +116,23 @@ export async function transferCall(to: TransferRequest): Promise<void> {
   await ok(api.POST('/api/v1/agent/calls/{interactionId}/transfer', { params: { path: { interactionId } }, body: to }));
 }
 
+/** The attended transfer begins: the customer is held and the target rung; an `ApiError` says why it was refused. */
+export async function consultCall(to: TransferRequest): Promise<void> {
+  const interactionId = state.interactionId;
+  if (interactionId === null) throw new ApiError(409, 'conflict', 'no call in conversation');
+  const talk = await ok(api.POST('/api/v1/agent/calls/{interactionId}/consult', { params: { path: { interactionId } }, body: to }));
+  if (state.interactionId === interactionId) Object.assign(state, talkOf(talk));
+}
+
 /** The agent's own state as the events socket pushes it (`agents` topic); `onResync` after a gap. */
 export function watchMyAgent(onAgent: (a: Agent) => void, onResync: () => void): () => void {
   return subscribe(
     'agents',
     (m) => {
       const a = m.data?.agent as Agent | undefined;
-      if (a && a.userId === session.me?.id) onAgent(a);
+      if (!a || a.userId !== session.me?.id) return;
+      onAgent(a);
+      if (m.type === 'agent.call') followCall(m.data?.call as Parameters<typeof followCall>[0]);
     },
     onResync,
   );
