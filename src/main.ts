@@ -43,6 +43,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     events,
     tenantResolver: flows.tenantResolver,
     handlers: flows.handlers,
+    resumer: flows.resumer,
   });
   modules.routing.service.followPhones(telephony.ami);
   await calls.start();

@@ -6,7 +6,7 @@ import { ContactsService, contactsRoutes, crmResourceRoutes, interactionsRoutes 
 import type { Database_ } from './db/client.js';
 import { DialerRunner, DialerService, dialerRoutes, type DialerRunnerDeps } from './dialer/index.js';
 import { soundsDirFor } from './calls/index.js';
-import { destinationFromColumns, telephonyHandlers, type CallHandlers, type TenantResolver } from './calls/index.js';
+import { destinationFromColumns, telephonyHandlers, type CallHandlers, type CallResumer, type TenantResolver } from './calls/index.js';
 import { FlowRunner, FlowsModule, flowsRoutes } from './flows/index.js';
 import { mathRandom, noEvents, silentLogger, type TenantId, type Clock, type EventPublisher, type Logger, type Random } from './kernel/index.js';
 import { createSmtpMailer, MailService, mailRoutes, type Mailer } from './mail/index.js';
@@ -227,6 +227,8 @@ export interface CallFlows {
   dialer: DialerRunner;
   /** The DID decides an inbound call's tenant, the phone an internal call's. */
   tenantResolver: (fallback: TenantResolver) => TenantResolver;
+  /** After a restart, callers found still waiting go back into their queue (and on from there). */
+  resumer: CallResumer;
 }
 
 /**
@@ -290,6 +292,13 @@ export function callFlows(
       snoop: voice.supervisionHandler,
     },
     dialer,
+    resumer: {
+      resume: (callId, tenantId) => {
+        const resumed = routing.resumeCaller(callId, tenantId);
+        return resumed && { name: 'queue-resume', run: (call) => runner.run(call, { kind: 'queue', id: resumed.queueId }) };
+      },
+      settled: () => routing.settleResumed(),
+    },
     tenantResolver: (fallback) => {
       const phones = telephonyTenantResolver(directory, fallback);
       return {

@@ -157,6 +157,17 @@ export interface CallHandler {
 
 export type CallHandlers = Partial<Record<KnownEntry['kind'], CallHandler>>;
 
+/**
+ * Legs a previous run of the daemon left in the app that may carry on instead of being hung up
+ * (a queue's waiting callers after a restart): asked by reconciliation for each such leg.
+ */
+export interface CallResumer {
+  /** The flow that carries on the leg of `callId`, or undefined to hang it up. */
+  resume(callId: string, tenantId: TenantId): CallHandler | undefined;
+  /** A reconciliation is over: whatever was not resumed by now never will be. */
+  settled(): void;
+}
+
 /** Which tenant owns a leg: for an inbound call the DID decides (inbound routes), for a phone its extension. */
 export interface TenantResolver {
   forInbound(did: string, trunkRef: string): TenantId | undefined | Promise<TenantId | undefined>;

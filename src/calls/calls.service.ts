@@ -33,6 +33,7 @@ import {
   type CallContext,
   type CallHandler,
   type CallHandlers,
+  type CallResumer,
   type PlayOutcome,
   type TenantResolver,
   type TrunkAttempt,
@@ -62,6 +63,8 @@ export interface CallsEngineDeps {
   heartbeatMs?: number;
   /** Where call started / answered / ended are published (the events socket's `calls` topic). */
   events?: EventPublisher;
+  /** Legs of a previous run that carry on (a queue's callers); the others found in the app are hung up. */
+  resumer?: CallResumer;
 }
 
 /** A crash loses at most this much of a call's recorded length. */
@@ -575,6 +578,7 @@ export class CallsEngine {
         try {
           const done = await runReconciliation(this, why);
           if (done && this.deps.control.connectionState() === 'up') this.linkLostAt = undefined;
+          if (done) this.deps.resumer?.settled();
         } catch (err) {
           this.log.error({ err }, 'reconciliation failed');
         }
@@ -619,7 +623,8 @@ export class CallsEngine {
 
   /**
    * Starts a session for a channel in the app. `stranger` legs (found by reconciliation, no
-   * session) are hung up and recorded, reusing the open record of a previous run when there is one.
+   * session) carry on when the resumer takes them (under the previous run's record), and are
+   * otherwise hung up and recorded, reusing the open record of a previous run when there is one.
    */
   admit(
     channel: ChannelSnapshot,
@@ -636,7 +641,11 @@ export class CallsEngine {
     }
     let handler: CallHandler;
     let endReason: string = EndReason.normal;
-    if (opts.stranger) {
+    const resumed = opts.stranger?.callId !== undefined && opts.stranger.tenantId !== undefined ? this.deps.resumer?.resume(opts.stranger.callId, opts.stranger.tenantId) : undefined;
+    if (resumed) {
+      handler = resumed;
+      this.log.info({ callId: opts.stranger?.callId, channelId: channel.id, handler: resumed.name }, 'a leg of the previous run carries on');
+    } else if (opts.stranger) {
       handler = hangupWith(16, 'channel in the app that no session owns');
       endReason = EndReason.unknownChannel;
     } else if (!this.accepting) {

@@ -5,7 +5,7 @@ import type { Config } from '../config/index.js';
 import type { Database_ } from '../db/client.js';
 import type { Clock, EventPublisher, Logger } from '../kernel/index.js';
 import type { CallControl } from '../telephony/call-control.js';
-import type { ActiveCall, CallHandlers, TenantResolver } from './calls.model.js';
+import type { ActiveCall, CallHandlers, CallResumer, TenantResolver } from './calls.model.js';
 import { createCallsRepo } from './calls.repo.js';
 import { CallsEngine } from './calls.service.js';
 import { defaultHandlers } from './handlers.js';
@@ -39,6 +39,8 @@ export interface CallsAppDeps {
   handlers?: CallHandlers;
   /** Where call started / answered / ended go (the events hub); default: nowhere. */
   events?: EventPublisher;
+  /** Legs of a previous run that carry on after a restart (a queue's waiting callers). */
+  resumer?: CallResumer;
   /** Overrides for tests. */
   tuning?: { playbackGuardMs?: number; hangupConfirmMs?: number };
 }
@@ -73,6 +75,7 @@ export function createCallsApp(deps: CallsAppDeps): CallsApp {
     playbackGuardMs: deps.tuning?.playbackGuardMs,
     hangupConfirmMs: deps.tuning?.hangupConfirmMs,
     events: deps.events,
+    resumer: deps.resumer,
   });
   return {
     soundsDir,

@@ -24,7 +24,8 @@ export interface DestinationRunner {
 }
 
 /** What one kind's step did: the call goes on to `next`, or it is over. */
-export type DestinationStep = { next: Destination } | { done: true };
+/** Where a call goes after a step: on, over, or (an agent hung up first) to the survey of its path, if any. */
+export type DestinationStep = { next: Destination } | { done: true } | { afterAgent: true };
 
 export interface TelephonyFlowDeps {
   directory: TelephonyDirectory;

@@ -3,7 +3,7 @@
  * intervals), what the engine is loaded from (queues, members, agents, pause types), agents'
  * settings and memberships, metrics and exports, recordings.
  */
-import { and, asc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database_, Db } from '../db/client.js';
 import {
   agentActivity,
@@ -113,21 +113,28 @@ export class RoutingRepo {
   }
 
   /**
-   * Closes interactions a stopped daemon left open: `lost` for those still waiting, and the
-   * talk closed for those with an agent. Returns how many of each.
+   * Closes interactions a stopped daemon left open, but those in `keep`: `lost` for those still
+   * waiting, and the talk closed for those with an agent. Returns how many of each.
    */
-  closeOrphans(at: number, reason: string): { lost: number; closed: number } {
-    const lost = this.db
-      .update(routedInteractions)
-      .set({ outcome: 'lost', leftAt: at, handled: true, endReason: reason })
-      .where(and(eq(routedInteractions.handled, false), isNull(routedInteractions.outcome)))
-      .run().changes;
+  closeOrphans(at: number, reason: string, keep: readonly string[] = []): { lost: number; closed: number } {
+    const open = keep.length > 0 ? and(eq(routedInteractions.handled, false), notInArray(routedInteractions.id, [...keep])) : eq(routedInteractions.handled, false);
+    const lost = this.closeLost(at, reason, and(open, isNull(routedInteractions.outcome)));
     const closed = this.db
       .update(routedInteractions)
       .set({ endedAt: sql`coalesce(${routedInteractions.endedAt}, ${at})`, handled: true, endReason: sql`coalesce(${routedInteractions.endReason}, ${reason})` })
-      .where(eq(routedInteractions.handled, false))
+      .where(open)
       .run().changes;
     return { lost, closed };
+  }
+
+  /** Counts as lost the waiting interactions of `ids` still open (their callers never came back). */
+  closeLostWaiting(ids: readonly string[], at: number, reason: string): number {
+    if (ids.length === 0) return 0;
+    return this.closeLost(at, reason, and(inArray(routedInteractions.id, [...ids]), eq(routedInteractions.handled, false), isNull(routedInteractions.outcome)));
+  }
+
+  private closeLost(at: number, reason: string, where: SQL | undefined): number {
+    return this.db.update(routedInteractions).set({ outcome: 'lost', leftAt: at, handled: true, endReason: reason }).where(where).run().changes;
   }
 
   interaction(tenantId: number, id: string): InteractionRow | undefined {

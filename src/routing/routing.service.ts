@@ -30,7 +30,7 @@ import type { AcdSink, AgentNoticeCode, AgentSnapshot, InteractionRecord, OfferR
 import { AcdEngine, type AgentResult, type QueueSnapshot } from './acd.service.js';
 import type { Destinations } from '../provisioning/index.js';
 import { queueDef, registerQueueReferences, type QueueInput, type QueueViewT } from './queues.resource.js';
-import { RoutingRepo, type AgentSettings, type QueueRow, type UserRow } from './routing.repo.js';
+import { RoutingRepo, type AgentSettings, type InteractionRow, type QueueRow, type UserRow } from './routing.repo.js';
 import { agentKey, contactRegistered, type AgentProfile, type CallerDirectory, type QueueSettings } from './routing.model.js';
 import type { SettingsView, SupervisionView as SupervisionViewSchema, TransferInput } from './routing.schemas.js';
 import { QueueVoice, type QueueCallOutcome, type SupervisionMode, type TalkState, type TransferTarget, type VoiceKind } from './voice.service.js';
@@ -155,6 +155,10 @@ export class RoutingService {
   private readonly log: Logger;
   private readonly hoursTimers = new Map<number, Timer>();
   private voice: QueueVoice | undefined;
+  /** Waiting callers of the previous run, by call, until reconciliation settles (see `load`). */
+  private readonly resumable = new Map<string, InteractionRow>();
+  /** Interactions of the previous run whose calls did not survive it: their bridges go at the next settle. */
+  private readonly staleBridges: string[] = [];
 
   constructor(private readonly deps: RoutingDeps) {
     const { resources } = deps;
@@ -174,10 +178,16 @@ export class RoutingService {
 
   /** Loads every queue, its agents and the agents' last known state (after a start or restart). */
   load(): void {
-    // Calls do not survive a daemon restart here (the caller's bridge and its offers were this
-    // process's): what was open is closed and the loss reported, never left silently open.
-    const orphans = this.repo.closeOrphans(this.clock.now(), 'the daemon restarted');
+    // Callers still waiting when the daemon stopped are kept for reconciliation: those Asterisk
+    // still has are re-queued in their order (`resumeCaller`), the others counted as lost
+    // (`settleResumed`). A conversation with an agent does not survive the restart: closed.
+    const calls = this.repo.openInteractions().filter((r) => r.callId !== null && (r.kind === 'voice_in' || r.kind === 'voice_out'));
+    const waiting = calls.filter((r) => r.outcome === null);
+    for (const r of waiting) this.resumable.set(r.callId!, r);
+    this.staleBridges.push(...calls.filter((r) => r.outcome !== null).map((r) => r.id));
+    const orphans = this.repo.closeOrphans(this.clock.now(), 'the daemon restarted', waiting.map((r) => r.id));
     if (orphans.lost + orphans.closed > 0) this.log.warn(orphans, 'interactions left open by the previous run: waiting ones counted as lost, handled ones closed');
+    if (waiting.length > 0) this.log.info({ waiting: waiting.length }, 'callers waiting when the daemon stopped: re-queued in their order if Asterisk still has them, otherwise counted as lost');
     for (const t of this.repo.pauseTypes()) this.engine.setPauseType(t);
     for (const tenantId of new Set(this.repo.pauseTypes().map((p) => p.tenantId))) this.refreshWrapUpPause(tenantId);
     const settings = this.repo.allSettings();
@@ -279,6 +289,30 @@ export class RoutingService {
   attachVoice(deps: { control: CallControl; dataDir: string }): QueueVoice {
     this.voice ??= new QueueVoice({ engine: this.engine, repo: this.repo, control: deps.control, clock: this.clock, logger: this.deps.logger, dataDir: deps.dataDir, timeZone: this.deps.timeZone, callers: this.deps.callers });
     return this.voice;
+  }
+
+  /**
+   * A caller the previous run left waiting, found alive by reconciliation: its interaction
+   * carries on (same id, original entry time, so the same place in the queue) the next time
+   * this call enters that queue. Answers the queue, or undefined when it is not such a caller.
+   */
+  resumeCaller(callId: string, tenantId: number): { queueId: number } | undefined {
+    const row = this.resumable.get(callId);
+    if (!row || row.tenantId !== tenantId || !this.voice) return undefined;
+    this.resumable.delete(callId);
+    this.voice.resumeAs(callId, { interactionId: row.id, queueId: row.queueId, enteredAt: row.enteredAt, transferredFrom: row.transferredFrom, kind: row.kind as VoiceKind });
+    return { queueId: row.queueId };
+  }
+
+  /** Reconciliation is over: the waiting callers it did not find hung up meanwhile, and are lost. */
+  settleResumed(): void {
+    const rows = [...this.resumable.values()];
+    this.resumable.clear();
+    // The previous run's holding bridges of the calls that did not carry on stay in Asterisk until destroyed.
+    for (const id of this.staleBridges.splice(0).concat(rows.map((r) => r.id))) void this.voice?.discardBridge(id);
+    if (rows.length === 0) return;
+    const lost = this.repo.closeLostWaiting(rows.map((r) => r.id), this.clock.now(), 'the daemon restarted: the caller was gone when it came back');
+    if (lost > 0) this.log.warn({ lost, queues: [...new Set(rows.map((r) => r.queueId))] }, 'callers waiting when the daemon stopped were gone when it came back: counted as lost');
   }
 
   /**

@@ -21,8 +21,11 @@ import { queueAnnouncement } from './announce.logic.js';
 
 /** How a call's stay in queues ended, for the flow that handed it over. */
 export type QueueCallOutcome =
-  /** An agent answered; the call is over (either side hung up). */
-  | { result: 'answered'; interactionId: string }
+  /**
+   * An agent answered; the conversation is over: the caller hung up, or the agent did and the
+   * caller is still on the line (`callerOnLine`, for the flow's survey; hung up when none).
+   */
+  | { result: 'answered'; interactionId: string; callerOnLine?: true }
   /** The caller hung up while waiting or ringing. */
   | { result: 'abandoned'; interactionId: string }
   /** The queue's destination takes it (maximum wait, nobody to serve it, the queue full or empty): the flow goes on there. */
@@ -141,8 +144,23 @@ const SUPERVISOR_RING_SECONDS = 30;
 
 const failureOf = (r: OriginateFailure): OfferFailure => (r === 'busy' || r === 'rejected' ? 'rejected' : r === 'no_answer' ? 'no_answer' : 'failed');
 
+/** A waiting caller of the daemon's previous run, carried on under its interaction (see `resumeAs`). */
+export interface ResumedVisit {
+  interactionId: string;
+  queueId: number;
+  /** When it entered the queue; null for a new visit (entering now). */
+  enteredAt: number | null;
+  transferredFrom: string | null;
+  kind: VoiceKind;
+}
+
+/** The holding bridge of one visit to a queue: known by its interaction, also after a restart. */
+const queueBridgeId = (interactionId: string): string => `queue-${interactionId}`;
+
 export class QueueVoice {
   private readonly legsByOffer = new Map<string, LegRt>();
+  /** Calls whose next visit to a queue carries on a previous run's interaction, by call. */
+  private readonly resuming = new Map<string, ResumedVisit>();
   private readonly legsByChannel = new Map<string, LegRt>();
   private readonly log: Logger;
 
@@ -156,23 +174,42 @@ export class QueueVoice {
    * hangs up or goes on (e.g. dials the destination's external number) from the outcome.
    */
   async enqueue(call: CallContext, queueId: number, opts: { transferredFrom?: string; targetAgent?: string; kind?: VoiceKind } = {}): Promise<QueueCallOutcome> {
+    const resumed = this.resuming.get(call.callId);
+    if (resumed?.queueId === queueId) this.resuming.delete(call.callId);
+    const visit =
+      resumed?.queueId === queueId
+        ? resumed
+        : { interactionId: newId(), queueId, enteredAt: null, transferredFrom: opts.transferredFrom ?? null, kind: opts.kind ?? 'voice_in' };
     const q = this.deps.repo.queue(call.tenantId, queueId);
     if (!q) return { result: 'unavailable', reason: 'unknown' };
     if (!q.active) return { result: 'unavailable', reason: 'inactive' };
     if ((await call.answer()) === 'gone') return { result: 'abandoned', interactionId: '' };
     const { control } = this.deps;
-    const bridgeId = await control.createBridge({ name: `queue-${call.callId}` });
+    const bridgeId = queueBridgeId(visit.interactionId);
+    // The previous run's holding bridge of a resumed caller is still in Asterisk: replaced.
+    if (visit === resumed) await control.destroyBridge(bridgeId).catch(() => undefined);
+    await control.createBridge({ id: bridgeId, name: `queue-${call.callId}` });
     try {
       await control.addToBridge(bridgeId, call.channel.id);
       await control.startMoh({ bridgeId }, q.mohClass ?? undefined);
-      return await this.wait(call, q, bridgeId, opts.transferredFrom ?? null, opts.targetAgent ?? null, opts.kind ?? 'voice_in');
+      return await this.wait(call, q, bridgeId, visit, opts.targetAgent ?? null);
     } finally {
       await control.destroyBridge(bridgeId).catch(() => undefined);
     }
   }
 
-  private async wait(call: CallContext, q: QueueRow, bridgeId: string, transferredFrom: string | null, targetAgent: string | null, kind: VoiceKind): Promise<QueueCallOutcome> {
-    const interactionId = newId();
+  /** Destroys the holding bridge of a visit of the daemon's previous run whose call did not carry on. */
+  async discardBridge(interactionId: string): Promise<void> {
+    await this.deps.control.destroyBridge(queueBridgeId(interactionId)).catch(() => undefined);
+  }
+
+  /** The next visit of `callId` to `visit.queueId` carries on `visit` (a caller waiting when the daemon stopped). */
+  resumeAs(callId: string, visit: ResumedVisit): void {
+    this.resuming.set(callId, visit);
+  }
+
+  private async wait(call: CallContext, q: QueueRow, bridgeId: string, visit: ResumedVisit, targetAgent: string | null): Promise<QueueCallOutcome> {
+    const { interactionId, transferredFrom, kind } = visit;
     let resolveLeft: (o: 'timeout' | 'empty' | 'full' | 'inactive') => void = () => undefined;
     const left = new Promise<'timeout' | 'empty' | 'full' | 'inactive'>((r) => (resolveLeft = r));
     const w: WaitingCall = {
@@ -204,7 +241,7 @@ export class QueueVoice {
         kind,
         queueId: q.id,
         priority: q.priority,
-        enteredAt: now,
+        enteredAt: visit.enteredAt ?? now,
         contact: { address: call.channel.caller.number, name: caller?.name ?? (call.channel.caller.name || null), contactId: caller?.contactId ?? null },
         requiredSkills: [],
         ownerAgent: ownerAgentOf(caller, now),
@@ -266,10 +303,11 @@ export class QueueVoice {
     const finished = recording?.finished.within(RECORDING_FINISH_MS);
     if (recording) await this.deps.control.stopRecording(recording.name).catch(() => undefined);
     if (who === 'caller') await this.deps.control.hangup(takeover?.channelId ?? agentChannel).catch(() => undefined);
-    else if (!transfer) await call.hangup(16);
     if (recording && (await finished)) await this.keepRecording(w, recording, q);
     if (!takeover) this.deps.engine.ended(interactionId, { holdMs, reason });
-    if (!transfer) return { result: 'answered', interactionId };
+    // The agent (or the supervisor who took the call over) hung up first: the caller leaves the
+    // queue's bridge still on the line, for the survey of the call's path; the flow hangs up after it.
+    if (!transfer) return who === 'agent' && !call.ended ? { result: 'answered', interactionId, callerOnLine: true } : { result: 'answered', interactionId };
     if (transfer.kind === 'external') return { result: 'destination', interactionId, destination: { kind: 'external', number: transfer.number } };
     return this.enqueueNext(call, transfer.queueId, interactionId, transfer.kind === 'agent' ? transfer.agentKey : undefined);
   }
@@ -471,6 +509,7 @@ export class QueueVoice {
     if (d.kind !== 'queue') return { done: true };
     const outcome = await this.enqueue(call, d.id);
     if (outcome.result === 'destination') return { next: outcome.destination };
+    if (outcome.result === 'answered' && outcome.callerOnLine) return { afterAgent: true };
     if (outcome.result === 'unavailable') {
       this.log.warn({ queueId: d.id, reason: outcome.reason, callId: call.callId }, 'queue unavailable for this call; hanging up');
       await call.hangup(41);
