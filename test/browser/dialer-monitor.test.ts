@@ -7,8 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { validCnpj } from '../helpers/app.js';
-import { until } from '../helpers/until.js';
+import { dialerTenant } from './dialer-setup.js';
 import { keepFailure, launchBrowser, logIn, newContext, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-monitor-1';
@@ -30,54 +29,28 @@ type Channel = { id: string; name: string; state: string };
 beforeAll(async () => {
   atende = await startAtende({ ATENDE_ADMIN_PASSWORD: ADMIN_PASSWORD });
   root = await atende.api('admin', ADMIN_PASSWORD);
-  const tenant = (await root.must<{ id: number }>('POST', '/api/v1/tenants', { legalName: 'Monitor Vendas Ltda', cnpj: validCnpj(48), ddd: '11' })).id;
-  const q = `?tenantId=${tenant}`;
-  await root.must('POST', `/api/v1/users${q}`, { name: 'Gerente Monitor', login: 'gerente.monitor', level: 'admin', password: PASSWORD, passwordChangeRequired: false });
-  const anaId = (
-    await root.must<{ id: number }>('POST', `/api/v1/users${q}`, {
-      name: 'Ana Monitor',
-      login: 'ana.monitor',
-      level: 'agent',
-      password: PASSWORD,
-      passwordChangeRequired: false,
-      extension: EXTENSION,
-      flags: { callCenter: true },
-      concurrency: { voice: 1 },
-    })
-  ).id;
-  manager = await atende.api('gerente.monitor', PASSWORD);
-  const phone = await manager.must<{ secret: string }>('POST', '/api/v1/telephony/extensions', { number: EXTENSION, displayName: 'Ana Monitor', kind: 'softphone', userId: anaId });
-  const queue = await manager.must<{ id: number }>('POST', '/api/v1/queues', { name: 'Vendas', number: '730', members: [{ userId: anaId }] });
-  const trunk = await manager.must<{ id: number }>('POST', '/api/v1/telephony/trunks', { name: 'operadora', host: 'sip.provider.example.net' });
-  await manager.must('POST', '/api/v1/telephony/outbound-routes', { name: 'Saída', rules: [{ pattern: '_X.' }], trunks: [{ trunkId: trunk.id }] });
-  expect((await manager.must<{ ok: boolean }>('POST', '/api/v1/telephony/apply', {})).ok).toBe(true);
-  await root.must('PUT', `/api/v1/emulator/phones/${EXTENSION}`, { registered: true, behaviour: 'answer', password: phone.secret });
-  await manager.must('POST', '/api/v1/contacts', { name: 'Paula Reis', phones: [{ number: '11987653010' }] });
-  const list = await manager.must<{ id: number }>('POST', '/api/v1/dialer/lists', { name: 'Clientes' });
-  await manager.must('POST', `/api/v1/dialer/lists/${list.id}/fill`, { filter: {} });
-  // Open around the clock, whatever time the suite runs.
-  const always = await manager.must<{ id: number }>('POST', '/api/v1/flows/time-conditions', {
-    name: 'Sempre',
-    periods: [{ start: '00:00', end: '24:00' }],
-    openDestination: { kind: 'hangup', cause: 16 },
-    closedDestination: { kind: 'hangup', cause: 16 },
+  const d = await dialerTenant(atende, root, {
+    company: 'Monitor Vendas Ltda',
+    cnpjSeed: 48,
+    password: PASSWORD,
+    agent: { name: 'Ana Monitor', login: 'ana.monitor', extension: EXTENSION },
+    queue: { name: 'Vendas', number: '730' },
+    contacts: [['Paula Reis', '11987653010']],
   });
-  const strategy = await manager.must<{ id: number }>('POST', '/api/v1/dialer/strategies', { name: 'Uma vez', maxAttemptsPerPhone: 1, maxAttemptsPerContact: 1, maxAttemptsPerDay: 1, timeConditionId: always.id });
+  ({ manager, agent: ana } = d);
   campaignId = (
     await manager.must<{ id: number }>('POST', '/api/v1/dialer/campaigns', {
       name: 'Vendas dezembro',
       mode: 'progressive',
-      strategyId: strategy.id,
-      queueId: queue.id,
+      strategyId: d.strategyId,
+      queueId: d.queueId,
       ringTimeoutSeconds: 20,
       abandonTargetPercent: 2,
       abandonMaxPercent: 3,
       stopWhenExhausted: false,
-      listIds: [list.id],
+      listIds: [d.listId],
     })
   ).id;
-  ana = await atende.api('ana.monitor', PASSWORD);
-  await until('the agent’s phone is registered', async () => (await ana.must<{ registered: boolean }>('GET', '/api/v1/agent')).registered);
   await manager.must('POST', `/api/v1/dialer/campaigns/${campaignId}/start`);
 
   browser = await launchBrowser();
