@@ -110,7 +110,7 @@ export function createModules(deps: ModuleDeps): Modules {
   if (files.missing.length > 0) logger.warn({ missing: files.missing }, 'prompts whose audio files are missing from the data dir');
 
   const destinations = new Destinations(deps.database.db);
-  const flows = new FlowsModule(resources, { dataDir: config.dataDir, destinations });
+  const flows = new FlowsModule(resources, { dataDir: config.dataDir, destinations, timeZone: config.timezone });
   const routing = createRouting({
     resources,
     destinations,

@@ -4,9 +4,10 @@
  */
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { callData, ivrTraces, ivrs, surveyAnswers, tenants, voicemailMessages } from '../db/schema/index.js';
+import { callData, calls, ivrTraces, ivrs, queues, routedInteractions, surveyAnswers, tenants, users, voicemailMessages } from '../db/schema/index.js';
 import type { Destination } from '../calls/index.js';
 import type { IvrTraceKind } from './ivr.model.js';
+import type { SurveyAnswerFact } from './survey-report.logic.js';
 
 export interface TraceRow {
   tenantId: number;
@@ -118,6 +119,42 @@ export class FlowsRepo {
       .from(surveyAnswers)
       .where(and(eq(surveyAnswers.tenantId, tenantId), eq(surveyAnswers.callId, callId)))
       .orderBy(asc(surveyAnswers.id))
+      .all();
+  }
+
+  /**
+   * A survey's answers given in [from, to), each with the caller's number and the call's last
+   * visit to a queue that an agent answered (the service and the agent the survey is about).
+   */
+  surveyFacts(tenantId: number, surveyId: number, from: number, to: number, queueId?: number): SurveyAnswerFact[] {
+    const visit = sql`(select ${routedInteractions.id} from ${routedInteractions} where ${routedInteractions.tenantId} = ${surveyAnswers.tenantId} and ${routedInteractions.callId} = ${surveyAnswers.callId} and ${routedInteractions.agentUserId} is not null order by ${routedInteractions.enteredAt} desc limit 1)`;
+    return this.db
+      .select({
+        callId: surveyAnswers.callId,
+        alias: surveyAnswers.alias,
+        value: surveyAnswers.value,
+        answeredAt: surveyAnswers.answeredAt,
+        caller: calls.fromNumber,
+        queueId: routedInteractions.queueId,
+        queueName: queues.name,
+        agentUserId: routedInteractions.agentUserId,
+        agentName: users.name,
+      })
+      .from(surveyAnswers)
+      .leftJoin(routedInteractions, eq(routedInteractions.id, visit))
+      .leftJoin(queues, eq(queues.id, routedInteractions.queueId))
+      .leftJoin(users, eq(users.id, routedInteractions.agentUserId))
+      .leftJoin(calls, eq(calls.callId, surveyAnswers.callId))
+      .where(
+        and(
+          eq(surveyAnswers.tenantId, tenantId),
+          eq(surveyAnswers.surveyId, surveyId),
+          gte(surveyAnswers.answeredAt, from),
+          lt(surveyAnswers.answeredAt, to),
+          queueId === undefined ? undefined : eq(routedInteractions.queueId, queueId),
+        ),
+      )
+      .orderBy(asc(surveyAnswers.answeredAt))
       .all();
   }
 

@@ -13,6 +13,8 @@ import {
   CallFlowView,
   CatalogQuery,
   IvrReportQuery,
+  SurveyReportQuery,
+  SurveyReportView,
   MessageParams,
   MessagePatch,
   VoicemailMessageView,
@@ -184,6 +186,40 @@ export function flowsRoutes(flows: FlowsModule, now: () => number): FastifyPlugi
         const r = report(req);
         const name = `ivr-report-${iso(r.from).slice(0, 10)}-${iso(r.to).slice(0, 10)}.csv`;
         return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(ivrReportCsv(r.lines));
+      },
+    );
+
+    type SurveyReq = FastifyRequest<{ Querystring: { surveyId: number; from: string; to: string; queueId?: number; tenantId?: number } }>;
+    const survey = (req: SurveyReq) => {
+      const from = instantOf(req.query.from, 'from', 0);
+      const to = instantOf(req.query.to, 'to', 0);
+      if (to <= from) throw invalidField('to', 'to: must be after from');
+      if (to - from > MAX_REPORT_DAYS * 86_400_000) throw invalidField('to', `to: at most ${MAX_REPORT_DAYS} days after from`);
+      return { from, to, ...flows.surveyReport(tenantScope(req, req.query.tenantId), req.query.surveyId, from, to, req.query.queueId) };
+    };
+    app.get(
+      '/reports/survey',
+      {
+        config: reports,
+        schema: {
+          tags: ['reports'],
+          summary: 'Satisfaction survey: per question (answers, average, marks), weighted average, per service and agent, one line per call',
+          querystring: SurveyReportQuery,
+          response: { 200: SurveyReportView },
+        },
+      },
+      async (req: SurveyReq) => {
+        const { from, to, report } = survey(req);
+        return { from: iso(from), to: iso(to), ...report, calls: report.calls.map((c) => ({ ...c, answeredAt: iso(c.answeredAt) })) };
+      },
+    );
+    app.get(
+      '/reports/survey.csv',
+      { config: reports, schema: { tags: ['reports'], summary: 'The survey report as CSV: one line per call, one column per question (its alias)', querystring: SurveyReportQuery, response: { 200: Type.String() } } },
+      async (req: SurveyReq, reply) => {
+        const r = survey(req);
+        const name = `pesquisa-${req.query.surveyId}-${iso(r.from).slice(0, 10)}-${iso(r.to).slice(0, 10)}.csv`;
+        return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(r.csv());
       },
     );
 

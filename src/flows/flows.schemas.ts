@@ -374,6 +374,47 @@ export const IvrReportLineView = Type.Object({
 });
 export const IvrReportView = Type.Object({ from: DateTime(), to: DateTime(), lines: Type.Array(IvrReportLineView) });
 
+export const SurveyReportQuery = Type.Object(
+  {
+    surveyId: Id,
+    from: DateTime({ description: 'answers given from this instant (inclusive)' }),
+    to: DateTime({ description: 'to this instant (exclusive); at most 366 days after from' }),
+    queueId: Type.Optional(Id),
+    tenantId: Type.Optional(Id),
+  },
+  closed,
+);
+const Mean = Nullable(Type.Number({ description: 'mean mark, two decimals; null with no answer' }));
+export const SurveyReportView = Type.Object({
+  from: DateTime(),
+  to: DateTime(),
+  questions: Type.Array(
+    Type.Object({
+      alias: Type.String(),
+      min: Type.Integer(),
+      max: Type.Integer(),
+      answers: Count,
+      average: Mean,
+      distribution: Type.Array(Type.Object({ value: Type.Integer(), count: Count })),
+    }),
+  ),
+  weightedAverage: Mean,
+  answers: Count,
+  respondents: Count,
+  byService: Type.Array(Type.Object({ queueId: Nullable(Type.Integer()), name: Nullable(Type.String()), answers: Count, average: Mean })),
+  byAgent: Type.Array(Type.Object({ userId: Nullable(Type.Integer()), name: Nullable(Type.String()), answers: Count, average: Mean })),
+  calls: Type.Array(
+    Type.Object({
+      callId: Type.String(),
+      answeredAt: DateTime(),
+      caller: Nullable(Type.String()),
+      queueName: Nullable(Type.String()),
+      agentName: Nullable(Type.String()),
+      values: Type.Record(Type.String(), Nullable(Type.Integer())),
+    }),
+  ),
+});
+
 export const CallFlowParams = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 64 }) }, closed);
 export const CallFlowView = Type.Object({
   callId: Type.String(),

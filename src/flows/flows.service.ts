@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { ivrs, surveys, timeConditions, voicemailBoxes } from '../db/schema/index.js';
 import { API_PREFIX } from '../http/deps.js';
 import type { Actor, ChangeContext } from '../http/principal.js';
-import { invalidField, notFound } from '../kernel/index.js';
+import { invalidField, localDate, localTime as wallClock, notFound } from '../kernel/index.js';
 import { ResourceService, type Referrer, type ResourceContext } from '../resources/index.js';
 import type { DestinationCatalog, PromptCatalog } from './catalogs.js';
 import { ENTITY_OF_KIND, type Destination, type RowDestinationKind } from '../calls/index.js';
@@ -18,7 +18,8 @@ import { holidayDays } from './holidays.logic.js';
 import { ivrReferences, silentExits } from './ivr-check.logic.js';
 import type { IvrDefinition, PromptRef } from './ivr.model.js';
 import { currentIvrDefinition, ivrDef, ivrVersion, ivrVersionList, type IvrVersion } from './ivr.resource.js';
-import { surveyDef } from './survey.resource.js';
+import { surveyDef, surveyScript } from './survey.resource.js';
+import { surveyReport, surveyReportCsv, type SurveyReport } from './survey-report.logic.js';
 import { destinationOf, evaluate, localTime } from './time-condition.logic.js';
 import type { Decision, ExceptionDay, TimeConditionRules } from './time-condition.model.js';
 import { timeConditionDef, timeConditionTargets, type TimeConditionRow } from './time-condition.resource.js';
@@ -58,7 +59,7 @@ export class FlowsModule {
 
   constructor(
     private readonly ctx: ResourceContext,
-    opts: { dataDir: string; destinations: DestinationCatalog },
+    private readonly opts: { dataDir: string; destinations: DestinationCatalog; timeZone: string },
   ) {
     this.destinations = opts.destinations;
     this.voicemail = new VoicemailStore(opts.dataDir);
@@ -288,6 +289,21 @@ export class FlowsModule {
   // ---- traces and the IVR report
 
   /** Per IVR and node in `[from, to)`: entries, each option (those configured now, and any chosen), timeouts, invalids, exits, abandons. */
+  /** The satisfaction survey report of one survey over [from, to), optionally of one service. */
+  surveyReport(tenantId: number, surveyId: number, from: number, to: number, queueId?: number): { report: SurveyReport; csv: () => string } {
+    const row = this.surveys.row(tenantId, surveyId);
+    if (!row) throw notFound('survey');
+    const questions = surveyScript(row).questions.map(({ alias, min, max }) => ({ alias, min, max }));
+    const report = surveyReport(questions, this.repo.surveyFacts(tenantId, surveyId, from, to, queueId));
+    const tz = this.opts.timeZone;
+    const timeOf = (at: number) => {
+      const t = wallClock(at, tz);
+      const two = (n: number) => String(n).padStart(2, '0');
+      return { date: localDate(at, tz), time: `${two(Math.floor(t.minutes / 60))}:${two(t.minutes % 60)}:${two(t.seconds)}` };
+    };
+    return { report, csv: () => surveyReportCsv(report, questions, timeOf) };
+  }
+
   ivrReport(tenantId: number, from: number, to: number, ivrIds?: number[]): IvrReportLine[] {
     const definitions = new Map<number, IvrDefinition>();
     const definition = (id: number) => {

@@ -5,7 +5,7 @@
  * time condition with its week of open hours, the holiday list and a forced closing, with a
  * period that ends before it starts refused next to its field; a holiday calendar by state;
  * voicemail messages heard in the browser and marked heard; a survey whose range is empty is
- * refused; the IVR report with a chart per node and its CSV.
+ * refused; the IVR report with a chart per node and its CSV; the satisfaction survey report.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -236,6 +236,34 @@ describe('call flows', () => {
     const csv = await page.evaluate(async (url: string) => (await fetch(url)).text(), href!);
     expect(csv).toContain('Atendimento');
     expect(csv.split('\n').length).toBeGreaterThan(1);
+    expect(problems).toEqual([]);
+  });
+
+  it('the satisfaction survey report averages the answers, draws the marks per question and downloads one column per question', async () => {
+    const survey = (await api.must<{ items: { id: number; name: string }[] }>('GET', '/api/v1/flows/surveys')).items.find((x) => x.name === 'Pós-atendimento')!;
+    const db = new Database(join(atende.dataDir, 'atende.db'));
+    const answer = db.prepare('INSERT INTO survey_answers (tenant_id, survey_id, call_id, alias, value, answered_at) VALUES (?, ?, ?, ?, ?, ?)');
+    const now = Date.now();
+    for (const [call, value] of [['s1', 5], ['s2', 4], ['s3', 2]] as const) answer.run(tenantId, survey.id, call, 'Atendimento', value, now - 60_000);
+    db.close();
+
+    await open('Pesquisa de satisfação');
+    await expect.poll(() => page.locator('[data-figure="weighted"]').textContent()).toBe('3,67');
+    expect(await page.locator('[data-figure="respondents"]').textContent()).toBe('3');
+    await page.getByRole('img', { name: 'Notas por pergunta' }).waitFor();
+    // Per question, then per service and per agent (calls no agent answered), then one row per call.
+    expect(await page.getByRole('row').filter({ hasText: /^Atendimento3/ }).textContent()).toBe('Atendimento33,67');
+    expect(await page.getByRole('row').filter({ hasText: /^Sem serviço/ }).textContent()).toBe('Sem serviço33,67');
+    expect(await page.getByRole('row').filter({ hasText: /\d{2}:\d{2}:\d{2}/ }).allTextContents()).toEqual([
+      expect.stringMatching(/Sem serviçoSem agente5$/),
+      expect.stringMatching(/Sem serviçoSem agente4$/),
+      expect.stringMatching(/Sem serviçoSem agente2$/),
+    ]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    const href = await page.getByRole('link', { name: 'Baixar CSV' }).getAttribute('href');
+    const csv = await page.evaluate(async (url: string) => (await fetch(url)).text(), href!);
+    expect(csv.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('data;hora;chamada;telefone;fila;agente;Atendimento');
+    expect(csv).toContain(';s1;;;;5');
     expect(problems).toEqual([]);
   });
 

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { routedInteractions } from '../../src/db/schema/index.js';
 import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
 import { writeToneWav } from '../helpers/wav.js';
 
@@ -353,6 +354,65 @@ describe('call flows over HTTP', () => {
       expect((await t.request('GET', '/api/v1/reports/ivr', { cookie: other.cookie, query })).json().lines).toEqual([]);
       const agent = await t.loginAs('agent');
       expect((await t.request('GET', '/api/v1/reports/ivr', { cookie: agent.cookie, query })).statusCode).toBe(403);
+    });
+  });
+
+  describe('the satisfaction survey report', () => {
+    it('averages per question, weighted, per service and agent, one line per call as JSON and CSV (a column per question)', async () => {
+      const survey = (await post('surveys', { name: 'CSAT', questions: [{ alias: 'nota', prompt: [{ kind: 'sound', name: 'atende-survey-intro' }], min: 1, max: 5 }, { alias: 'resolvido', prompt: [{ kind: 'sound', name: 'atende-survey-intro' }], min: 1, max: 2 }] })).json();
+      const change = { actor: { kind: 'system' as const } };
+      const vendas = t.modules.routing.service.queues.create(change as never, t.tenantA, { name: 'Vendas', number: '700' }).id;
+      const ana = (await t.loginAs('agent')).user;
+      const base = Date.parse('2026-03-02T12:00:00Z');
+      // Call c1 visited Vendas twice: first unanswered (overflow), then answered by Ana; c2 never reached an agent.
+      const visit = (id: string, callId: string, agentUserId: number | null, minute: number) =>
+        t.deps.database.db
+          .insert(routedInteractions)
+          .values({ id, tenantId: t.tenantA, queueId: vendas, kind: 'voice_in', callId, contactAddress: '11999990000', priority: 0, enteredAt: base + minute * 60_000, joined: true, agentUserId, outcome: agentUserId ? 'answered' : 'timeout' })
+          .run();
+      visit('v1', 'c1', null, 0);
+      visit('v2', 'c1', ana.id, 1);
+      visit('v3', 'c2', null, 2);
+      const repo = t.modules.flows.repo;
+      repo.saveAnswer(t.tenantA, survey.id, 'c1', 'nota', 5, base + 5 * 60_000);
+      repo.saveAnswer(t.tenantA, survey.id, 'c1', 'resolvido', 2, base + 5 * 60_000 + 1000);
+      repo.saveAnswer(t.tenantA, survey.id, 'c2', 'nota', 2, base + 6 * 60_000);
+      repo.saveAnswer(t.tenantA, survey.id, 'c3', 'nota', 1, base + 40 * 86_400_000); // outside the period
+      const query = { surveyId: survey.id, from: '2026-03-01T00:00:00Z', to: '2026-03-31T00:00:00Z' };
+      const res = await t.request('GET', '/api/v1/reports/survey', { cookie: admin.cookie, query });
+      expect(res.statusCode).toBe(200);
+      const r = res.json();
+      expect(r).toMatchObject({ answers: 3, respondents: 2, weightedAverage: 3 });
+      expect(r.questions.map((q: { alias: string; answers: number; average: number }) => [q.alias, q.answers, q.average])).toEqual([
+        ['nota', 2, 3.5],
+        ['resolvido', 1, 2],
+      ]);
+      expect(r.byAgent).toEqual([
+        { userId: ana.id, name: ana.name, answers: 2, average: 3.5 },
+        { userId: null, name: null, answers: 1, average: 2 },
+      ]);
+      expect(r.byService).toEqual([
+        { queueId: vendas, name: 'Vendas', answers: 2, average: 3.5 },
+        { queueId: null, name: null, answers: 1, average: 2 },
+      ]);
+      // One service only: the call no agent answered is not of it.
+      expect((await t.request('GET', '/api/v1/reports/survey', { cookie: admin.cookie, query: { ...query, queueId: vendas } })).json()).toMatchObject({ answers: 2, respondents: 1 });
+
+      const csv = await t.request('GET', '/api/v1/reports/survey.csv', { cookie: admin.cookie, query });
+      expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+      const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+      expect(lines[0]).toBe('data;hora;chamada;telefone;fila;agente;nota;resolvido');
+      expect(lines.slice(1).map((l: string) => l.split(';').slice(2))).toEqual([
+        ['c1', '', 'Vendas', ana.name, '5', '2'],
+        ['c2', '', '', '', '2', ''],
+      ]);
+
+      const bad = await t.request('GET', '/api/v1/reports/survey', { cookie: admin.cookie, query: { ...query, from: query.to, to: query.from } });
+      expect([bad.statusCode, fieldOf(bad)]).toEqual([400, 'to']);
+      expect((await t.request('GET', '/api/v1/reports/survey', { cookie: admin.cookie, query: { ...query, surveyId: 9999 } })).statusCode).toBe(404);
+      const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+      expect((await t.request('GET', '/api/v1/reports/survey', { cookie: other.cookie, query })).statusCode).toBe(404);
+      expect((await t.request('GET', '/api/v1/reports/survey', { cookie: (await t.loginAs('agent')).cookie, query })).statusCode).toBe(403);
     });
   });
 

@@ -2,7 +2,7 @@ import { defineArea } from '@/kit/area';
 import ptBR from './locales/pt-BR.json';
 import en from './locales/en.json';
 
-/** Call-flow screens (server: src/flows/): IVRs, time conditions, holiday calendars, voicemail, surveys, the IVR report. */
+/** Call-flow screens (server: src/flows/): IVRs, time conditions, holiday calendars, voicemail, surveys, the IVR and satisfaction survey reports. */
 export const flowsArea = defineArea({
   id: 'flows',
   screens: [
@@ -60,6 +60,14 @@ export const flowsArea = defineArea({
       title: 'flows.report.title',
       access: { module: 'reports', action: 'read' },
       menu: { group: 'operation', icon: 'pi-chart-bar', order: 40 },
+    },
+    {
+      path: '/reports/survey',
+      name: 'flows.survey-report',
+      component: () => import('./SurveyReportPage.vue'),
+      title: 'flows.surveyReport.title',
+      access: { module: 'reports', action: 'read' },
+      menu: { group: 'operation', icon: 'pi-star-fill', order: 41 },
     },
   ],
   messages: { 'pt-BR': ptBR, en },
