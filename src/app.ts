@@ -21,6 +21,7 @@ import { ImportProgressSchema } from './contacts/index.js';
 import { EventHub, eventSchemas, eventsPlugin, MAX_CLIENT_MESSAGE_BYTES, readinessData } from './events/index.js';
 import { createModules, type Modules } from './modules.js';
 import { routingEventSchemas } from './routing/index.js';
+import { dialerEventSchemas } from './dialer/index.js';
 import { TelephonyStatusView } from './provisioning/index.js';
 
 declare module 'fastify' {
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
           ...(['started', 'answered', 'ended'] as const).map((k) => ({ type: `call.${k}`, topic: 'calls', data: Type.Object({ call: CallSchema }) })),
           { type: 'system.readiness', topic: 'system', data: readinessData },
           ...routingEventSchemas,
+          ...dialerEventSchemas,
           { type: 'telephony.status', topic: 'telephony', data: Type.Object({ status: TelephonyStatusView }) },
           { type: 'import.progressed', topic: 'imports', data: Type.Object({ import: ImportProgressSchema }) },
         ]),

@@ -4,7 +4,7 @@ import { AuditService } from './audit/index.js';
 import type { Config } from './config/index.js';
 import { ContactsService, contactsRoutes, crmResourceRoutes, interactionsRoutes } from './contacts/index.js';
 import type { Database_ } from './db/client.js';
-import { DialerRunner, DialerService, dialerRoutes } from './dialer/index.js';
+import { DialerRunner, DialerService, dialerRoutes, type DialerRunnerDeps } from './dialer/index.js';
 import { soundsDirFor } from './calls/index.js';
 import { destinationFromColumns, telephonyHandlers, type CallHandlers, type CallResumer, type TenantResolver } from './calls/index.js';
 import { FlowRunner, FlowsModule, flowsRoutes } from './flows/index.js';
@@ -171,11 +171,14 @@ export function createModules(deps: ModuleDeps): Modules {
   flows.usePrompts({ exists: (tenantId, id) => prompts.resource.row(tenantId, id) !== undefined, mediaPath: (tenantId, id) => prompts.media(tenantId, id).path });
   const dialer = new DialerService({
     resources,
+    events,
     contacts,
     flows,
     logger,
     refs: {
       routeExists: (tenantId, id) => provisioning.services.outboundRoutes.row(tenantId, id) !== undefined,
+      promptExists: (tenantId, id) => prompts.resource.row(tenantId, id) !== undefined,
+      agentExtension: (tenantId, userId) => routing.service.agent(tenantId, userId).extension,
       queueExists: (tenantId, id) => routing.service.queues.row(tenantId, id) !== undefined,
       agentsLoggedIn: (tenantId, queueId) => {
         const live = routing.service.engine.queueSnapshot(queueId);
@@ -254,7 +257,10 @@ export interface CallFlows {
  * offers (or a supervisor's take over) or the legs that ring an extension: each owner takes its
  * own; `snoop` legs are the supervisors'.
  */
-export function callFlows(modules: Modules, deps: { control: CallControl; dataDir: string; ringSeconds?: number; outboundRingSeconds?: number; logger?: Logger }): CallFlows {
+export function callFlows(
+  modules: Modules,
+  deps: { control: CallControl; dataDir: string; ringSeconds?: number; outboundRingSeconds?: number; logger?: Logger; predictive?: DialerRunnerDeps['predictive'] },
+): CallFlows {
   const directory = modules.provisioning.directory;
   const voice = modules.routing.service.attachVoice({
     control: deps.control,
@@ -285,6 +291,7 @@ export function callFlows(modules: Modules, deps: { control: CallControl; dataDi
     control: deps.control,
     clock: modules.resources.clock,
     logger: deps.logger ?? silentLogger,
+    ...(deps.predictive ? { predictive: deps.predictive } : {}),
     agentsOf: (tenantId, queueId) =>
       routing.engine
         .agentsOf(tenantId)
@@ -295,11 +302,13 @@ export function callFlows(modules: Modules, deps: { control: CallControl; dataDi
       if (!plan.ok) return { ok: false, reason: plan.reason };
       const named = routeId === null ? undefined : modules.provisioning.services.outboundRoutes.row(tenantId, routeId);
       if (named && named.name !== plan.route) return { ok: false, reason: `the campaign's route ${named.name} does not serve ${number} (route ${plan.route} does)` };
-      const trunk = plan.trunks[0];
-      return trunk ? { ok: true, endpoint: trunk.endpoint, callerId: plan.callerId } : { ok: false, reason: `route ${plan.route} has no trunk` };
+      const trunks = plan.trunks.map((t) => ({ ref: t.ref, endpoint: t.endpoint }));
+      return trunks.length > 0 ? { ok: true, trunks, callerId: plan.callerId } : { ok: false, reason: `route ${plan.route} has no trunk` };
     },
-    handOff: async (call, queueId) => {
-      const outcome = await voice.enqueue(call, queueId, { kind: 'voice_out' });
+    routeLines: (tenantId, routeId) => directory.routeLines(tenantId as TenantId, routeId),
+    promptMedia: (tenantId, id) => (modules.prompts.resource.row(tenantId, id) ? { kind: 'file', path: modules.prompts.media(tenantId, id).path } : undefined),
+    handOff: async (call, queueId, agentKey) => {
+      const outcome = await voice.enqueue(call, queueId, { kind: 'voice_out', ...(agentKey ? { targetAgent: agentKey } : {}) });
       if (outcome.result !== 'answered') return { answered: false, agentUserId: null };
       return { answered: true, agentUserId: routing.repo.interaction(call.tenantId, outcome.interactionId)?.agentUserId ?? null };
     },

@@ -48,7 +48,7 @@ interface Party {
 }
 
 /** Outcomes after which the next trunk of the route is tried: the network, not the called party, failed. */
-const FAILOVER_CAUSES = new Set([3, 27, 34, 38, 41, 42, 44, 47, 58]);
+export const FAILOVER_CAUSES: ReadonlySet<number> = new Set([3, 27, 34, 38, 41, 42, 44, 47, 58]);
 
 const causeOf = (o: Exclude<DialOutcome, { kind: 'answered' }>): number => (o.kind === 'failed' ? o.cause : 16);
 const outcomeName = (o: DialOutcome): string => (o.kind === 'answered' ? 'answered' : o.kind === 'failed' ? o.reason : 'caller_gone');

@@ -4,23 +4,32 @@ import type { Db } from '../db/client.js';
 import { dialerCampaigns, dialerLists, dialerStrategies, statusGroups, type AmdParams } from '../db/schema/index.js';
 import { DateTime, Id, Nullable, Timestamps, closed } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
+import { AMD_VARIABLES } from '../telephony/confgen/confgen.model.js';
 import type { ResourceDef } from '../resources/index.js';
 import { isNumber0303 } from './compliance.logic.js';
 import { DialerRepo } from './dialer.repo.js';
 import { listLocked } from './lists.resource.js';
 
-/** app_amd's own defaults, pinned so that a campaign never depends on amd.conf. */
-export const AMD_DEFAULTS: AmdParams = {
-  initialSilence: 2500,
-  greeting: 1500,
-  afterGreetingSilence: 800,
-  totalAnalysisTime: 5000,
-  minimumWordLength: 100,
-  betweenWordsSilence: 50,
-  maximumNumberOfWords: 3,
-  silenceThreshold: 256,
-  maximumWordLength: 5000,
-};
+/** AMD()'s arguments in their order (dialplan/atende.conf), as a campaign names them. */
+const AMD_ARGUMENTS = [
+  'initialSilence',
+  'greeting',
+  'afterGreetingSilence',
+  'totalAnalysisTime',
+  'minimumWordLength',
+  'betweenWordsSilence',
+  'maximumNumberOfWords',
+  'silenceThreshold',
+  'maximumWordLength',
+] as const satisfies readonly (keyof AmdParams)[];
+
+/** app_amd's own defaults (the dialplan's), pinned so that a campaign never depends on amd.conf. */
+export const AMD_DEFAULTS = Object.fromEntries(AMD_ARGUMENTS.map((k, i) => [k, AMD_VARIABLES[i]![1]])) as unknown as AmdParams;
+
+/** The channel variables the originate carries for `[atende-amd]` to pass to AMD(). */
+export function amdVariables(amd: AmdParams): Record<string, string> {
+  return Object.fromEntries(AMD_ARGUMENTS.map((k, i) => [AMD_VARIABLES[i]![0], String(amd[k])]));
+}
 const Ms = Type.Integer({ minimum: 0, maximum: 32_767 });
 const AmdBody = Type.Object(
   {
@@ -59,6 +68,7 @@ export const CampaignBody = Type.Object(
     abandonTargetPercent: Type.Number({ minimum: 0, maximum: ABANDON_HARD_CAP }),
     abandonMaxPercent: Type.Optional(Type.Number({ minimum: 0, maximum: ABANDON_HARD_CAP, description: 'the hard cap; default 3 %' })),
     prefix0303: Type.Optional(Type.Boolean()),
+    dropPromptId: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'the drop message (a prompt); null: the built-in one' }))),
     stopWhenExhausted: Type.Optional(Type.Boolean()),
     stopAt: Type.Optional(Nullable(DateTime())),
     listIds: Type.Optional(Type.Array(Id, { maxItems: 50, uniqueItems: true })),
@@ -84,6 +94,7 @@ export const CampaignView = Type.Object({
   abandonTargetPercent: Type.Number(),
   abandonMaxPercent: Type.Number(),
   prefix0303: Type.Boolean(),
+  dropPromptId: Nullable(Type.Integer()),
   stopWhenExhausted: Type.Boolean(),
   stopAt: Nullable(DateTime()),
   listIds: Type.Array(Type.Integer()),
@@ -101,6 +112,9 @@ const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toIS
 export interface CampaignRefs {
   queueExists?: (tenantId: number, id: number) => boolean;
   routeExists?: (tenantId: number, id: number) => boolean;
+  promptExists?: (tenantId: number, id: number) => boolean;
+  /** The extension of an agent (whose desk sees events about it). */
+  agentExtension?: (tenantId: number, userId: number) => string | null;
   /** Agents logged in to the queue now. */
   agentsLoggedIn?: (tenantId: number, queueId: number) => number;
 }
@@ -124,6 +138,7 @@ function campaignInput(row: CampaignRow, db: Db): Required<CampaignInput> & { am
     abandonTargetPercent: row.abandonTargetPercent,
     abandonMaxPercent: row.abandonMaxPercent,
     prefix0303: row.prefix0303,
+    dropPromptId: row.dropPromptId,
     stopWhenExhausted: row.stopWhenExhausted,
     stopAt: isoOrNull(row.stopAt),
     listIds: new DialerRepo(db).listsOfCampaign(row.id).map((l) => l.id),
@@ -157,6 +172,8 @@ export function campaignDef(refs: CampaignRefs): ResourceDef<typeof dialerCampai
       const callerId = input.callerId ?? null;
       const prefix0303 = input.prefix0303 ?? false;
       if (prefix0303 && !isNumber0303(callerId)) throw invalidField('callerId', 'callerId: with prefix0303 the caller id is the 0303 number (0303 and 7 or 8 digits)');
+      const dropPromptId = input.dropPromptId ?? null;
+      if (dropPromptId !== null && refs.promptExists && !refs.promptExists(w.tenantId, dropPromptId)) throw invalidField('dropPromptId', 'dropPromptId: no such prompt');
       const stopAt = input.stopAt ? Date.parse(input.stopAt) : null;
       if (stopAt !== null && stopAt <= w.now && stopAt !== w.before?.stopAt) throw invalidField('stopAt', 'stopAt: must be in the future');
       const { enabled, ...amd } = input.amd ?? { enabled: false };
@@ -177,6 +194,7 @@ export function campaignDef(refs: CampaignRefs): ResourceDef<typeof dialerCampai
         abandonTargetPercent: input.abandonTargetPercent,
         abandonMaxPercent: max,
         prefix0303,
+        dropPromptId,
         stopWhenExhausted: input.stopWhenExhausted ?? true,
         stopAt,
         state: w.before?.state ?? 'draft',

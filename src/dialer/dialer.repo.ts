@@ -183,6 +183,11 @@ export class DialerRepo {
     return this.db.insert(dialerAttempts).values(values).returning().get();
   }
 
+  /** Every attempt of a campaign (the monitor's figures), oldest first. */
+  campaignAttempts(campaignId: number): AttemptRow[] {
+    return this.db.select().from(dialerAttempts).where(eq(dialerAttempts.campaignId, campaignId)).orderBy(asc(dialerAttempts.startedAt)).all();
+  }
+
   /** The tenant's attempts that started in [from, to). */
   attemptsBetween(tenantId: number, from: number, to: number): AttemptRow[] {
     return this.db

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { changeContextOf, tenantScope } from '../auth/index.js';
+import { changeContextOf, principalOf, tenantScope } from '../auth/index.js';
 import { contactFilters } from '../contacts/index.js';
 import { DateTime, Id, IdParams, Nullable, PageOf, PageQuery, TenantQuery, closed, pageOf } from '../http/schemas.js';
 import { resourceRoutes } from '../resources/index.js';
 import { CAMPAIGN_COMMANDS } from './campaign.logic.js';
+import { DIAL_OUTCOMES } from './report.logic.js';
 import { CAMPAIGN_STATES } from '../db/schema/index.js';
 import { CampaignBody, CampaignView } from './campaigns.resource.js';
 import type { DialerService } from './dialer.service.js';
@@ -24,6 +25,15 @@ const MemberView = Type.Object({
   callbackAt: Nullable(DateTime()),
   finished: Type.Boolean(),
 });
+const PreviewView = Type.Object({
+  campaignId: Type.Integer(),
+  campaignName: Type.String(),
+  ready: Type.Boolean(),
+  contact: Nullable(Type.Object({ id: Type.Integer(), name: Type.String(), phone: Type.String(), phones: Type.Array(Type.String()), doNotCall: Type.Boolean() })),
+  attempts: Type.Integer(),
+  lastOutcome: Nullable(Type.String()),
+  since: DateTime(),
+});
 const ShortCallDayView = Type.Object({
   date: Type.String(),
   calls: Type.Integer(),
@@ -31,6 +41,63 @@ const ShortCallDayView = Type.Object({
   share: Type.Number(),
   level: Type.Union([Type.Literal('ok'), Type.Literal('warning'), Type.Literal('limit')]),
 });
+
+const Share = Nullable(Type.Number({ minimum: 0, maximum: 1 }));
+const ByOutcome = Type.Object(Object.fromEntries(DIAL_OUTCOMES.map((o) => [o, Type.Integer({ minimum: 0 })])));
+const Figures = Type.Object({
+  attempts: Type.Integer({ minimum: 0 }),
+  byOutcome: ByOutcome,
+  connectRate: Share,
+  humanRate: Share,
+  abandonRate: Share,
+  tmoSeconds: Nullable(Type.Number({ minimum: 0 })),
+  short: Type.Integer({ minimum: 0 }),
+  shortShare: Share,
+});
+const Count = Type.Integer({ minimum: 0 });
+const MonitorView = Type.Object({
+  campaignId: Type.Integer(),
+  name: Type.String(),
+  mode: Type.String(),
+  state: Type.String(),
+  stateReason: Nullable(Type.String()),
+  abandonTargetPercent: Type.Number(),
+  abandonMaxPercent: Type.Number(),
+  at: DateTime(),
+  live: Nullable(
+    Type.Object({
+      dialing: Count,
+      ringing: Count,
+      screening: Count,
+      waiting: Count,
+      connected: Count,
+      agents: Type.Object({ waiting: Count, talking: Count, wrapping: Count, paused: Count, previewing: Count }),
+      dialLevel: Nullable(Type.Number({ minimum: 0 })),
+      lines: Count,
+      samples: Type.Array(Type.Object({ at: Type.Number(), dialLevel: Nullable(Type.Number()), abandonRate: Share })),
+    }),
+  ),
+  today: Figures,
+  overall: Figures,
+  agents: Type.Array(Type.Object({ agentUserId: Type.Integer(), name: Type.String(), connected: Count, connectShare: Type.Number(), tmoSeconds: Type.Number() })),
+  outcomes: Type.Array(Type.Object({ at: Type.Number(), byOutcome: ByOutcome })),
+});
+const ReportQuery = Type.Object(
+  {
+    from: Type.String({ format: 'date', maxLength: 10, description: 'first day (YYYY-MM-DD, São Paulo time)' }),
+    to: Type.String({ format: 'date', maxLength: 10, description: 'last day, included' }),
+    campaignId: Type.Optional(Id),
+    tenantId: Type.Optional(Id),
+  },
+  closed,
+);
+const ReportRowView = Type.Composite([Type.Object({ campaignId: Type.Integer(), campaignName: Type.String(), date: Type.String() }), Figures]);
+
+/** What the dialer pushes on the events socket, as the OpenAPI document shows it. */
+export const dialerEventSchemas = [
+  { type: 'dialer.preview', topic: 'agents', data: Type.Object({ userId: Type.Integer({ description: 'the agent whose preview offer changed: read GET /dialer/preview' }) }) },
+  { type: 'dialer.campaign', topic: 'dialer', data: Type.Object({ monitor: MonitorView }) },
+];
 
 /** The dialer's REST resources: contact groups, strategies, campaigns and their controls. */
 export function dialerRoutes(svc: DialerService): FastifyPluginAsync[] {
@@ -97,6 +164,72 @@ export function dialerRoutes(svc: DialerService): FastifyPluginAsync[] {
         },
       },
       async (req) => svc.command(changeContextOf(req), req.params.id, req.params.command),
+    );
+
+    const own = { access: { module: 'agent', action: 'read' } } as const;
+    const ownWrite = { access: { module: 'agent', action: 'write' } } as const;
+    const me = (req: Parameters<typeof principalOf>[0]) => principalOf(req);
+    const PreviewNow = Type.Object({ offer: Nullable(PreviewView) });
+
+    app.get(
+      '/dialer/preview',
+      { config: own, schema: { tags, summary: 'The contact I am shown in a preview campaign (null when none)', response: { 200: PreviewNow } } },
+      async (req) => ({ offer: svc.preview(me(req).tenantId, me(req).userId) }),
+    );
+    app.post(
+      '/dialer/preview/accept',
+      {
+        config: ownWrite,
+        schema: { tags, summary: 'Accept the contact I am shown: it is dialled now and connected to me', description: '409 when no contact is shown to me or no line is free.', response: { 200: Type.Object({ dialling: Type.Boolean() }) } },
+      },
+      async (req) => svc.acceptPreview(me(req).tenantId, me(req).userId),
+    );
+    app.post(
+      '/dialer/preview/skip',
+      {
+        config: ownWrite,
+        schema: {
+          tags,
+          summary: 'Skip the contact I am shown, saying why; it goes back to the list (tried again after the strategy’s no-answer delay) and the next one is shown',
+          body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 200 }) }, closed),
+          response: { 200: PreviewNow },
+        },
+      },
+      async (req) => ({ offer: svc.skipShownPreview(changeContextOf(req), me(req).tenantId, req.body.reason) }),
+    );
+
+    app.get(
+      '/dialer/campaigns/:id/monitor',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: 'A campaign’s live monitor: calls dialling, ringing, waiting and connected, agents, rates today and overall, outcomes over the last hour',
+          description: 'Pushed every 2 s while the campaign runs as `dialer.campaign` on the `dialer` topic of the events socket.',
+          params: IdParams,
+          querystring: TenantQuery,
+          response: { 200: MonitorView },
+        },
+      },
+      async (req) => svc.monitor(tenantScope(req, req.query.tenantId), req.params.id),
+    );
+    app.get(
+      '/dialer/report',
+      {
+        config: read,
+        schema: { tags, summary: 'The dialer report: per campaign and day, attempts by outcome, % connect, % human, abandon rate, TMO, short calls', querystring: ReportQuery, response: { 200: Type.Object({ items: Type.Array(ReportRowView) }) } },
+      },
+      async (req) => ({ items: svc.report(tenantScope(req, req.query.tenantId), req.query.from, req.query.to, req.query.campaignId) }),
+    );
+    app.get(
+      '/dialer/report.csv',
+      { config: read, schema: { tags, summary: 'The dialer report (CSV, ; separated, UTF-8)', querystring: ReportQuery, response: { 200: Type.String({ description: 'text/csv' }) } } },
+      async (req, reply) => {
+        const body = svc.reportCsv(tenantScope(req, req.query.tenantId), req.query.from, req.query.to, req.query.campaignId);
+        reply.header('content-type', 'text/csv; charset=utf-8');
+        reply.header('content-disposition', 'attachment; filename="relatorio-discador.csv"');
+        return body;
+      },
     );
 
     app.get(

@@ -13,17 +13,20 @@
  * dialplan/atende.conf): the core hangs up machines and silent answers, and sends people and
  * unsure verdicts to the agents.
  */
-import { formatStasisArgs, parseStasisArgs, type AmdStatus, type CallContext, type CallHandler } from '../calls/index.js';
+import { FAILOVER_CAUSES, formatStasisArgs, parseStasisArgs, type AmdStatus, type CallContext, type CallHandler } from '../calls/index.js';
 import type { DialOutcome } from '../db/schema/index.js';
 import { newId, type Clock, type Logger, type Timer } from '../kernel/index.js';
-import type { CallControl, OriginateFailure } from '../telephony/call-control.js';
+import { SOUNDS } from '../flows/index.js';
+import type { ChangeContext } from '../resources/index.js';
+import type { CallControl, Media, OriginateFailure } from '../telephony/call-control.js';
 import { ofcomRule } from './abandon.logic.js';
 import type { DialVerdict } from './compliance.logic.js';
 import { countedAgents, createDialer, stepDialer, type DialerState } from './dialer.logic.js';
 import type { AmdVerdict, DialFailure, DialerCommand, DialerEvent, DialerSettings } from './dialer.model.js';
+import { amdVariables } from './campaigns.resource.js';
 import type { CampaignRow } from './dialer.repo.js';
-import type { DialerService, NextMember } from './dialer.service.js';
-import { pacerFor } from './pacing.logic.js';
+import type { DialerService, LiveFigures, NextMember } from './dialer.service.js';
+import { pacerFor, type PacingChoice } from './pacing.logic.js';
 
 /** An agent of the campaign's service, in the routing engine's words. */
 export interface ServiceAgent {
@@ -32,8 +35,8 @@ export interface ServiceAgent {
   state: 'offline' | 'available' | 'offered' | 'busy' | 'wrap_up' | 'paused';
 }
 
-/** How a number leaves: the dial string of the route's first trunk and the route's caller id. */
-export type DialRoute = { ok: true; endpoint: string; callerId: string | null } | { ok: false; reason: string };
+/** How a number leaves: the dial strings of the route's trunks in failover order, and the route's caller id. */
+export type DialRoute = { ok: true; trunks: { ref: string; endpoint: string }[]; callerId: string | null } | { ok: false; reason: string };
 
 /** How an answered call's stay in the service ended. */
 export interface HandOffResult {
@@ -51,20 +54,41 @@ export interface DialerRunnerDeps {
   agentsOf(tenantId: number, queueId: number): ServiceAgent[];
   /** How the number leaves the tenant (its outbound routes; `routeId` when the campaign names one). */
   route(tenantId: number, number: string, routeId: number | null, now: number): DialRoute;
-  /** Puts the answered call in the service; resolves when its stay there (and the talk) is over. */
-  handOff(call: CallContext, queueId: number): Promise<HandOffResult>;
+  /** A tenant's prompt as Asterisk plays it (the campaign's drop message); undefined when it is gone. */
+  promptMedia?(tenantId: number, promptId: number): Media | undefined;
+  /**
+   * Puts the answered call in the service; resolves when its stay there (and the talk) is over.
+   * `agentKey`: the agent it belongs to (the one who accepted it in preview) is offered it first.
+   */
+  handOff(call: CallContext, queueId: number, agentKey: string | null): Promise<HandOffResult>;
+  /**
+   * The calls the trunks of the campaign's route (every route of the tenant when null) carry at
+   * once; null when a trunk has no limit.
+   */
+  routeLines(tenantId: number, routeId: number | null): number | null;
   /** How often the facts are read when no call event comes. Default 1000 ms. */
   tickMs?: number;
-  /** Lines one campaign may hold at once. Default 30 (one E1). */
-  maxLines?: number;
+  /** Tuning of the predictive pacing (its warm-up, priors); default: the policy's own. */
+  predictive?: PacingChoice['predictive'];
 }
 
 /** An answered person with no free agent is connected within this or hung up (Brazil's and Ofcom's 2 s). */
 const CONNECT_GRACE_MS = 2000;
+/** Lines of a campaign whose trunks set no limit: the per-agent cap of the pacing is then the limit (the trunks' own maximum). */
+const UNLIMITED_LINES = 1000;
 
 interface Dial {
   readonly callId: string;
-  readonly channelId: string;
+  /** The leg of the trunk being tried. */
+  channelId: string;
+  /** The route's trunks in failover order, and the one being tried. */
+  readonly trunks: readonly { ref: string; endpoint: string }[];
+  trunk: number;
+  readonly callerId: string | null;
+  /** The agent who accepted it in preview, who takes it. */
+  readonly agentKey: string | null;
+  /** The far end is ringing (the network said so). */
+  ringing: boolean;
   readonly memberId: number;
   readonly contactId: number;
   readonly phone: string;
@@ -86,10 +110,37 @@ interface Live {
   ready: NextMember[];
   /** Members refused at dial time (window, blacklist, no route): not picked again before the next tick. */
   readonly refused: Set<number>;
+  /** Preview: the contact each agent is shown (null until one is ready), by agent key. */
+  readonly offers: Map<string, PreviewOffer>;
+  /** Dial level and abandon rate over the last hour, for the monitor's charts. */
+  readonly samples: LiveFigures['samples'];
+  /** When the monitor was last pushed. */
+  pushedAt: number;
   wake: Timer | null;
 }
 
 type Decision = 'connect' | 'drop' | 'machine';
+
+/** The monitor's chart points: one every 10 s over the last hour; its figures pushed every 2 s. */
+const SAMPLE_MS = 10_000;
+const SAMPLES_KEPT = 360;
+const PUSH_MS = 2000;
+
+/** Calls in progress per agent logged in and not paused (VICIdial's "dial level"). */
+function dialLevelOf(live: Live): number | null {
+  const { core } = live;
+  const agents = core.agentCount.idle + core.agentCount.talking + core.agentCount.wrapping + core.agentCount.dialing + core.agentCount.previewing;
+  return agents === 0 ? null : live.dials.size / agents;
+}
+
+/** Which member each agent is shown (`-` while it waits for one). */
+const offerSignature = (live: Live): Map<string, string> => new Map([...live.offers].map(([key, o]) => [key, o.pick ? String(o.pick.memberId) : '-']));
+
+/** A contact shown to an agent in preview, to accept or skip. */
+export interface PreviewOffer {
+  pick: NextMember | null;
+  since: number;
+}
 
 /** The dialplan context that runs AMD() and brings the leg back (dialplan/atende.conf). */
 const AMD_CONTEXT = { context: 'atende-amd', extension: 's', priority: 1 };
@@ -116,12 +167,17 @@ export class DialerRunner {
 
   constructor(private readonly deps: DialerRunnerDeps) {
     this.log = deps.logger.child({ component: 'dialer' });
+    deps.dialer.attachLive(this);
   }
 
   start(): void {
     if (this.timer) return;
     this.unsubscribe = this.deps.control.onEvent((e) => {
       if (e.type === 'OriginateFailed') this.notAnswered(e.channelId, e.cause, failureOf(e.reason));
+      else if (e.type === 'CallStateChanged' && e.state === 'Ringing') {
+        const hit = this.byChannel.get(e.channelId);
+        if (hit) hit.dial.ringing = true;
+      }
     });
     this.tick();
   }
@@ -139,11 +195,66 @@ export class DialerRunner {
     return this.live.get(campaignId)?.core;
   }
 
+  /** The contact shown to an agent in a running preview campaign, if any. */
+  previewOf(tenantId: number, userId: number): { campaignId: number; offer: PreviewOffer } | undefined {
+    const key = `u:${userId}`;
+    for (const live of this.live.values()) {
+      const offer = live.tenantId === tenantId ? live.offers.get(key) : undefined;
+      if (offer) return { campaignId: live.campaignId, offer };
+    }
+    return undefined;
+  }
+
+  /** The agent accepts the contact shown: it is dialled now and connected to that agent. */
+  acceptPreview(tenantId: number, userId: number): boolean {
+    const hit = this.previewOf(tenantId, userId);
+    const live = hit && this.live.get(hit.campaignId);
+    if (!live || !hit.offer.pick) return false;
+    this.step(live, { type: 'PreviewAccepted', agentId: `u:${userId}` });
+    return [...live.dials.values()].some((d) => d.agentKey === `u:${userId}`);
+  }
+
+  /** The agent skips the contact shown (it goes back to the list, see `DialerService.skipPreview`); the next one is shown. */
+  skipPreview(change: ChangeContext, tenantId: number, reason: string): boolean {
+    const userId = change.actor.userId;
+    const hit = this.previewOf(tenantId, userId);
+    const live = hit && this.live.get(hit.campaignId);
+    if (!live || !hit.offer.pick) return false;
+    this.deps.dialer.skipPreview(change, tenantId, live.campaignId, hit.offer.pick.memberId, reason);
+    live.offers.delete(`u:${userId}`);
+    this.step(live, { type: 'PreviewSkipped', agentId: `u:${userId}` });
+    if (!live.offers.has(`u:${userId}`)) this.previewChanged(live, `u:${userId}`);
+    return true;
+  }
+
+  private previewChanged(live: Live, agentKey: string): void {
+    const userId = agentKey.startsWith('u:') ? Number(agentKey.slice(2)) : NaN;
+    if (!Number.isInteger(userId)) return;
+    try {
+      this.deps.dialer.previewChanged(live.tenantId, userId);
+    } catch (err) {
+      this.log.warn({ err, campaignId: live.campaignId }, 'could not tell the agent’s desk about its preview');
+    }
+  }
+
+  private takeOffer(live: Live, agentKey: string): NextMember | undefined {
+    const offer = live.offers.get(agentKey);
+    live.offers.delete(agentKey);
+    return offer?.pick ?? undefined;
+  }
+
   private tick(): void {
     try {
       const rows = this.deps.dialer.repo.liveCampaigns();
+      const now = this.deps.clock.now();
       const seen = new Set<number>();
       for (const row of rows) {
+        // Its stop time came: it finishes, and its core stops below like any campaign no longer live.
+        if (row.stopAt !== null && now >= row.stopAt) {
+          this.deps.dialer.reachedStopTime(row.tenantId, row.id);
+          continue;
+        }
+        this.deps.dialer.followConditions(row.tenantId, row.id, now);
         seen.add(row.id);
         const old = this.live.get(row.id);
         // Started again after a stop: a fresh core once the old calls are over.
@@ -152,7 +263,9 @@ export class DialerRunner {
         if (!live) continue;
         live.row = row;
         live.refused.clear();
+        this.fitLines(live);
         this.step(live, { type: 'Tick' });
+        this.sample(live, now);
       }
       for (const [id, live] of this.live) {
         if (seen.has(id)) continue;
@@ -168,6 +281,56 @@ export class DialerRunner {
     this.timer = this.deps.clock.setTimeout(() => this.tick(), this.deps.tickMs ?? 1000);
   }
 
+  /** What the monitor shows of a live campaign now. */
+  liveFigures(campaignId: number): LiveFigures | undefined {
+    const live = this.live.get(campaignId);
+    if (!live) return undefined;
+    const { callCount: calls, agentCount: agents } = live.core;
+    let ringing = 0;
+    for (const d of live.dials.values()) if (d.answeredAt === null && d.ringing) ringing++;
+    return {
+      dialing: calls.dialing - ringing,
+      ringing,
+      screening: calls.screening,
+      waiting: calls.waiting,
+      connected: calls.connected,
+      agents: { waiting: agents.idle, talking: agents.talking + agents.dialing, wrapping: agents.wrapping, paused: agents.paused, previewing: agents.previewing },
+      dialLevel: dialLevelOf(live),
+      lines: live.core.settings.maxLines,
+      samples: live.samples,
+    };
+  }
+
+  /** A point of the monitor's charts every few seconds, and the monitor pushed to its watchers. */
+  private sample(live: Live, now: number): void {
+    const last = live.samples.at(-1);
+    if (!last || now - last.at >= SAMPLE_MS) {
+      const { connected, dropped } = live.core.ledger.lifetime;
+      live.samples.push({ at: now, dialLevel: dialLevelOf(live), abandonRate: connected + dropped === 0 ? null : dropped / (connected + dropped) });
+      if (live.samples.length > SAMPLES_KEPT) live.samples.splice(0, live.samples.length - SAMPLES_KEPT);
+    }
+    if (now - live.pushedAt < PUSH_MS) return;
+    live.pushedAt = now;
+    try {
+      this.deps.dialer.publishMonitor(live.tenantId, live.campaignId);
+    } catch (err) {
+      this.log.warn({ err, campaignId: live.campaignId }, 'could not push the campaign’s monitor');
+    }
+  }
+
+  private lineLimit(row: CampaignRow): number {
+    return this.deps.routeLines(row.tenantId, row.outboundRouteId) ?? UNLIMITED_LINES;
+  }
+
+  /** The trunks of the route may have changed (a trunk added, its limit raised): the campaign's lines follow. */
+  private fitLines(live: Live): void {
+    const lines = this.lineLimit(live.row);
+    const { core } = live;
+    if (lines === core.settings.maxLines) return;
+    core.linesFree += lines - core.settings.maxLines;
+    core.settings.maxLines = lines;
+  }
+
   private forget(live: Live): void {
     live.wake?.cancel();
     this.live.delete(live.campaignId);
@@ -180,20 +343,20 @@ export class DialerRunner {
   }
 
   private open(row: CampaignRow): Live | undefined {
-    if (row.mode === 'preview') {
-      this.warnOnce(`preview:${row.id}`, { campaignId: row.id }, 'preview campaigns are not dialled live yet');
-      return undefined;
-    }
     const settings: DialerSettings = {
       mode: row.mode,
-      maxLines: this.deps.maxLines ?? 30,
+      maxLines: this.lineLimit(row),
       connectGraceMs: CONNECT_GRACE_MS,
       ringTimeoutMs: row.ringTimeoutSeconds * 1000,
       amd: row.amdEnabled,
       abandon: ofcomRule(0),
       maxLinesPerAgent: 3,
     };
-    const pacer = pacerFor(settings, { targetAbandonRate: row.abandonTargetPercent / 100, maxAbandonRate: row.abandonMaxPercent / 100 });
+    const pacer = pacerFor(settings, {
+      targetAbandonRate: row.abandonTargetPercent / 100,
+      maxAbandonRate: row.abandonMaxPercent / 100,
+      ...(this.deps.predictive ? { predictive: this.deps.predictive } : {}),
+    });
     const live: Live = {
       tenantId: row.tenantId,
       campaignId: row.id,
@@ -202,6 +365,9 @@ export class DialerRunner {
       dials: new Map(),
       ready: [],
       refused: new Set(),
+      offers: new Map(),
+      samples: [],
+      pushedAt: Number.NEGATIVE_INFINITY,
       wake: null,
     };
     this.live.set(row.id, live);
@@ -212,10 +378,15 @@ export class DialerRunner {
   private facts(live: Live, now: number): DialerEvent[] {
     const out: DialerEvent[] = [];
     const { core, row } = live;
-    const dialling = new Set([...live.refused, ...[...live.dials.values()].map((d) => d.memberId)]);
+    const offered = [...live.offers.values()].flatMap((o) => (o.pick ? [o.pick.memberId] : []));
+    const dialling = new Set([...live.refused, ...offered, ...[...live.dials.values()].map((d) => d.memberId)]);
     const running = core.status === 'running' && row.state === 'running';
     // No more than the pacing could ask for now: every line, but not past what the agents can take.
-    const wanted = Math.min(core.linesFree, Math.max(1, countedAgents(core)) * core.settings.maxLinesPerAgent);
+    // In preview, a contact for each agent free or previewing (who may skip to the next one).
+    const wanted =
+      core.settings.mode === 'preview'
+        ? core.agentCount.idle + core.agentCount.previewing
+        : Math.min(core.linesFree, Math.max(1, countedAgents(core)) * core.settings.maxLinesPerAgent);
     // The list is read only when a line could take a contact now: not on every event of a full campaign.
     const next = running && wanted > 0 ? this.deps.dialer.nextDials(live.tenantId, live.campaignId, dialling, wanted, now) : { dials: [], exhausted: false };
     live.ready = next.dials;
@@ -247,12 +418,15 @@ export class DialerRunner {
 
   private step(live: Live, event: DialerEvent): void {
     const now = this.deps.clock.now();
+    const shown = offerSignature(live);
     const commands: DialerCommand[] = [];
     try {
       for (const e of this.facts(live, now)) commands.push(...stepDialer(live.core, e, now).commands);
     } catch (err) {
       this.log.error({ err, campaignId: live.campaignId }, 'could not read the campaign’s facts');
     }
+    // Preview agents still waiting for a contact get the first ones ready.
+    for (const offer of live.offers.values()) if (offer.pick === null) offer.pick = live.ready.shift() ?? null;
     commands.push(...stepDialer(live.core, event, now).commands);
     // A dial refused at dial time frees its line; the core may then take the next contact ready.
     const aborted: string[] = [];
@@ -260,13 +434,17 @@ export class DialerRunner {
       if (i < commands.length) this.carryOut(live, commands[i++]!, now, aborted);
       else commands.push(...stepDialer(live.core, { type: 'DialAborted', callId: aborted.shift()! }, now).commands);
     }
+    // An offer ends with its agent's preview (logged out, paused, or the accepted call dialled).
+    for (const key of live.offers.keys()) if (live.core.agents.get(key)?.state !== 'previewing') live.offers.delete(key);
+    const after = offerSignature(live);
+    for (const key of new Set([...shown.keys(), ...after.keys()])) if (shown.get(key) !== after.get(key)) this.previewChanged(live, key);
   }
 
   private carryOut(live: Live, c: DialerCommand, now: number, aborted: string[]): void {
     switch (c.type) {
       case 'Originate': {
-        const pick = live.ready.shift();
-        if (!pick || !this.dial(live, c.callId, pick, now)) aborted.push(c.callId);
+        const pick = c.agentId ? this.takeOffer(live, c.agentId) : live.ready.shift();
+        if (!pick || !this.dial(live, c.callId, pick, now, c.agentId ?? null)) aborted.push(c.callId);
         return;
       }
       case 'Connect':
@@ -279,6 +457,7 @@ export class DialerRunner {
         live.dials.get(c.callId)?.settle?.('machine');
         return;
       case 'OfferPreview':
+        live.offers.set(c.agentId, { pick: live.ready.shift() ?? null, since: now });
         return;
       case 'WakeAt':
         live.wake?.cancel();
@@ -288,7 +467,7 @@ export class DialerRunner {
   }
 
   /** Checks and originates one dial; false when it cannot be dialled now (nothing was). */
-  private dial(live: Live, callId: string, pick: NextMember, now: number): boolean {
+  private dial(live: Live, callId: string, pick: NextMember, now: number, agentKey: string | null): boolean {
     const { row } = live;
     let verdict: DialVerdict;
     try {
@@ -310,31 +489,61 @@ export class DialerRunner {
       live.refused.add(pick.memberId);
       return false;
     }
-    const d: Dial = { callId, channelId: newId(), ...pick, startedAt: now, answeredAt: null, settle: null, done: false };
+    const d: Dial = {
+      callId,
+      channelId: newId(),
+      trunks: route.trunks,
+      trunk: 0,
+      callerId: verdict.callerId ?? route.callerId,
+      agentKey,
+      ringing: false,
+      ...pick,
+      startedAt: now,
+      answeredAt: null,
+      settle: null,
+      done: false,
+    };
     live.dials.set(callId, d);
+    this.originate(live, d);
+    return true;
+  }
+
+  /** Originates the dial on its current trunk. */
+  private originate(live: Live, d: Dial): void {
+    const trunk = d.trunks[d.trunk]!;
     this.byChannel.set(d.channelId, { live, dial: d });
-    const callerId = verdict.callerId ?? route.callerId;
     this.deps.control
       .originate({
-        endpoint: route.endpoint,
-        appArgs: formatStasisArgs({ kind: 'dialer', campaignId: String(live.campaignId), contactId: String(pick.contactId) }),
-        ...(callerId ? { callerId: { number: callerId } } : {}),
-        timeoutSeconds: row.ringTimeoutSeconds,
+        endpoint: trunk.endpoint,
+        appArgs: formatStasisArgs({ kind: 'dialer', campaignId: String(live.campaignId), contactId: String(d.contactId) }),
+        ...(d.callerId ? { callerId: { number: d.callerId } } : {}),
+        timeoutSeconds: live.row.ringTimeoutSeconds,
+        // What [atende-amd] passes to AMD() if the answer is screened: the campaign's own parameters.
+        ...(live.row.amdEnabled ? { variables: amdVariables(live.row.amd) } : {}),
         id: d.channelId,
       })
       .catch((err: unknown) => {
         // The PBX refused the originate itself (unknown trunk, no free channel): a network failure.
-        this.log.warn({ err, campaignId: live.campaignId, endpoint: route.endpoint }, 'originate refused');
+        this.log.warn({ err, campaignId: live.campaignId, trunk: trunk.ref }, 'originate refused');
         this.notAnswered(d.channelId, null, 'failed');
       });
-    return true;
   }
 
   private notAnswered(channelId: string, cause: number | null, failure: DialFailure): void {
     const hit = this.byChannel.get(channelId);
     if (!hit || hit.dial.done || hit.dial.answeredAt !== null) return;
-    this.finish(hit.live, hit.dial, outcomeOf(failure), cause, null);
-    this.step(hit.live, { type: 'CallNotAnswered', callId: hit.dial.callId, outcome: failure });
+    const { live, dial } = hit;
+    // The network failed, not the called party (congestion, all circuits busy, a trunk down): the route's next trunk.
+    if ((cause === null || FAILOVER_CAUSES.has(cause)) && dial.trunk + 1 < dial.trunks.length) {
+      this.byChannel.delete(channelId);
+      this.log.info({ campaignId: live.campaignId, trunk: dial.trunks[dial.trunk]!.ref, cause }, 'trunk failed; trying the route’s next trunk');
+      dial.trunk += 1;
+      dial.channelId = newId();
+      this.originate(live, dial);
+      return;
+    }
+    this.finish(live, dial, outcomeOf(failure), cause, null);
+    this.step(live, { type: 'CallNotAnswered', callId: dial.callId, outcome: failure });
   }
 
   private finish(live: Live, d: Dial, outcome: DialOutcome, cause: number | null, agentUserId: number | null): void {
@@ -377,11 +586,12 @@ export class DialerRunner {
       const first = await Promise.race([decided, call.whenEnded.then(() => 'gone' as const)]);
       dial.settle = null;
       if (first === 'connect') {
-        const handed = await this.deps.handOff(call, live.row.queueId);
+        const handed = await this.deps.handOff(call, live.row.queueId, dial.agentKey);
         if (handed.answered) outcome = 'connected';
         agentUserId = handed.agentUserId;
       } else if (first === 'drop') {
-        call.log.info({ campaignId: live.campaignId }, 'no agent free within the grace: call dropped');
+        call.log.info({ campaignId: live.campaignId }, 'no agent free within the grace: the drop message, then the hang-up');
+        await call.play([this.dropMessage(live, call)]);
       } else if (first === 'machine') {
         outcome = 'machine';
       }
@@ -394,6 +604,12 @@ export class DialerRunner {
       this.finish(live, dial, outcome, hangup?.cause ?? null, agentUserId);
       this.step(live, { type: 'CallEnded', callId: dial.callId });
     }
+  }
+
+  /** The campaign's drop message; the built-in one (pt-BR) when it names none or its prompt is gone. */
+  private dropMessage(live: Live, call: CallContext): Media {
+    const id = live.row.dropPromptId;
+    return (id === null ? undefined : this.deps.promptMedia?.(live.tenantId, id)) ?? call.prompt(SOUNDS.dialerDrop);
   }
 
   /** Sends the answered leg through AMD() and tells the core the verdict when it comes back. */

@@ -1,17 +1,18 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { ContactsService } from '../contacts/index.js';
 import { checkPhone } from '../contacts/index.js';
-import { contactPhones, contacts, dialerCampaigns, dialerLists, statuses, timeConditions, type DialOutcome } from '../db/schema/index.js';
+import { contactPhones, contacts, dialerCampaigns, dialerLists, statuses, timeConditions, users, type DialOutcome } from '../db/schema/index.js';
 import type { FlowsModule } from '../flows/index.js';
-import { conflict, invalidField, notFound, type Logger } from '../kernel/index.js';
+import { conflict, invalidField, noEvents, notFound, toCsv, type EventPublisher, type Logger } from '../kernel/index.js';
 import { ResourceService, type ChangeContext, type ResourceContext } from '../resources/index.js';
 import { campaignTransition, idleReasons, type CampaignCommand, type IdleReason } from './campaign.logic.js';
 import { campaignDef, type CampaignRefs, type CampaignView } from './campaigns.resource.js';
-import type { CallingWindow } from './calling-window.logic.js';
+import { localDate, zonedTime, type CallingWindow } from './calling-window.logic.js';
 import { checkDial, DEFAULT_TIME_ZONE, legalHours, shortCallsByDay, type DialVerdict, type ShortCallDay } from './compliance.logic.js';
 import { applyDisposition, nextToDial, type DialStrategy, type ListContact } from './contacts.logic.js';
 import { DialerRepo, type MemberRow } from './dialer.repo.js';
 import { dispositionActions } from './disposition.logic.js';
+import { agentFigures, dialFigures, DIAL_OUTCOMES, outcomeSeries, reportRows, type AgentFigures, type DialFigures, type ReportRow } from './report.logic.js';
 import { ListImportTarget } from './list-import.target.js';
 import { listDef, listLocked } from './lists.resource.js';
 import { strategyDef } from './strategies.resource.js';
@@ -23,6 +24,8 @@ export interface DialerDeps {
   flows: FlowsModule;
   logger: Logger;
   refs?: CampaignRefs;
+  /** Where the agents' preview offers and the campaigns' live figures are pushed; default: nowhere. */
+  events?: EventPublisher;
 }
 
 /** Contacts one "fill from the contacts" request may add (a larger group is imported from CSV). */
@@ -33,6 +36,63 @@ export interface NextMember {
   memberId: number;
   contactId: number;
   phone: string;
+}
+
+/** What the live dialer (running where the calls run) answers the API about. */
+export interface LiveDialer {
+  previewOf(tenantId: number, userId: number): { campaignId: number; offer: { pick: NextMember | null; since: number } } | undefined;
+  liveFigures(campaignId: number): LiveFigures | undefined;
+  acceptPreview(tenantId: number, userId: number): boolean;
+  skipPreview(change: ChangeContext, tenantId: number, reason: string): boolean;
+}
+
+/** A contact shown to an agent in preview, as the agent's screen shows it. */
+export interface PreviewView {
+  campaignId: number;
+  campaignName: string;
+  /** False while the agent waits for the next contact of the list. */
+  ready: boolean;
+  contact: { id: number; name: string; phone: string; phones: string[]; doNotCall: boolean } | null;
+  /** Attempts already made on this list member, and the last one's outcome. */
+  attempts: number;
+  lastOutcome: string | null;
+  since: string;
+}
+
+/** A live campaign as the dialer holds it now: its calls by state and its agents. */
+export interface LiveFigures {
+  /** Originated, not ringing yet / ringing at the far end. */
+  dialing: number;
+  ringing: number;
+  /** Answered, in answering-machine detection. */
+  screening: number;
+  /** Answered by a person, waiting for an agent (at most the 2 s grace). */
+  waiting: number;
+  connected: number;
+  agents: { waiting: number; talking: number; wrapping: number; paused: number; previewing: number };
+  /** Calls in progress per agent logged in and not paused; null with none. */
+  dialLevel: number | null;
+  lines: number;
+  /** Dial level and the abandon rate since the campaign's core started, sampled over the last hour. */
+  samples: { at: number; dialLevel: number | null; abandonRate: number | null }[];
+}
+
+/** The live monitor of one campaign. */
+export interface MonitorView {
+  campaignId: number;
+  name: string;
+  mode: string;
+  state: string;
+  stateReason: string | null;
+  abandonTargetPercent: number;
+  abandonMaxPercent: number;
+  at: string;
+  live: LiveFigures | null;
+  today: DialFigures;
+  overall: DialFigures;
+  agents: (AgentFigures & { name: string })[];
+  /** Outcomes per 5 minutes over the last hour. */
+  outcomes: { at: number; byOutcome: Record<DialOutcome, number> }[];
 }
 
 export interface CommandResult {
@@ -71,6 +131,7 @@ export class DialerService {
       ['status_group', 'statusGroupId'],
       ['queue', 'queueId'],
       ['outbound_route', 'outboundRouteId'],
+      ['prompt', 'dropPromptId'],
     ] as const;
     for (const [entity, column] of named) {
       resources.references.add(entity, (tenantId, id) =>
@@ -78,6 +139,118 @@ export class DialerService {
       );
     }
     contacts.importer.register(new ListImportTarget(contacts.contactsImportTarget));
+  }
+
+  private liveDialer: LiveDialer | null = null;
+
+  /** The live dialer attaches itself once calls run (the API's preview controls go to it). */
+  attachLive(live: LiveDialer): void {
+    this.liveDialer = live;
+  }
+
+  /** A campaign's live monitor: the dialer's calls and agents now, and its figures today and overall. */
+  monitor(tenantId: number, campaignId: number): MonitorView {
+    const c = this.campaigns.row(tenantId, campaignId);
+    if (!c) throw notFound('campaign');
+    const now = this.now();
+    const all = this.repo.campaignAttempts(c.id);
+    const today = localDate(now, DEFAULT_TIME_ZONE);
+    const agents = agentFigures(all);
+    const names = new Map(
+      agents.length ? this.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, agents.map((a) => a.agentUserId))).all().map((u) => [u.id, u.name]) : [],
+    );
+    return {
+      campaignId: c.id,
+      name: c.name,
+      mode: c.mode,
+      state: c.state,
+      stateReason: c.stateReason,
+      abandonTargetPercent: c.abandonTargetPercent,
+      abandonMaxPercent: c.abandonMaxPercent,
+      at: new Date(now).toISOString(),
+      live: this.liveDialer?.liveFigures(c.id) ?? null,
+      today: dialFigures(all.filter((a) => localDate(a.startedAt, DEFAULT_TIME_ZONE) === today)),
+      overall: dialFigures(all),
+      agents: agents.map((a) => ({ ...a, name: names.get(a.agentUserId) ?? '' })),
+      outcomes: outcomeSeries(all, now - 55 * 60_000 - (now % (5 * 60_000)), now + 1, 5 * 60_000),
+    };
+  }
+
+  /** Pushes a campaign's monitor to those watching the dialer. */
+  publishMonitor(tenantId: number, campaignId: number): void {
+    (this.deps.events ?? noEvents).publish('dialer', tenantId, { type: 'dialer.campaign', data: { monitor: this.monitor(tenantId, campaignId) } });
+  }
+
+  /** The dialer report: per campaign and local day, attempts by outcome and the rates, over [from, to] (dates). */
+  report(tenantId: number, from: string, to: string, campaignId?: number): (ReportRow & { campaignName: string })[] {
+    const start = dayStart(from, 'from');
+    const last = dayStart(to, 'to');
+    if (last < start) throw invalidField('to', 'to: on or after from');
+    if (last - start > 366 * 86_400_000) throw invalidField('to', 'to: at most a year after from');
+    // A little wider than the days (a clock change moves midnight): the rows are cut by local date.
+    const attempts = this.repo.attemptsBetween(tenantId, start - 2 * 3_600_000, last + 26 * 3_600_000).filter((a) => campaignId === undefined || a.campaignId === campaignId);
+    const names = new Map(this.campaigns.rows(tenantId).map((c) => [c.id, c.name]));
+    return reportRows(attempts, DEFAULT_TIME_ZONE)
+      .filter((r) => r.date >= from && r.date <= to)
+      .map((r) => ({ ...r, campaignName: names.get(r.campaignId) ?? '' }));
+  }
+
+  /** The report as CSV (pt-BR headers; shares in percent). */
+  reportCsv(tenantId: number, from: string, to: string, campaignId?: number): string {
+    const pct = (v: number | null) => (v === null ? '' : Math.round(v * 1000) / 10);
+    const header = ['data', 'campanha', 'tentativas', ...DIAL_OUTCOMES.map((o) => OUTCOME_CSV[o]), '% conexão', '% humano', '% abandono', 'TMO (s)', 'chamadas curtas', '% curtas'];
+    const rows = this.report(tenantId, from, to, campaignId).map((r) => [
+      r.date,
+      r.campaignName,
+      r.attempts,
+      ...DIAL_OUTCOMES.map((o) => r.byOutcome[o]),
+      pct(r.connectRate),
+      pct(r.humanRate),
+      pct(r.abandonRate),
+      r.tmoSeconds === null ? '' : Math.round(r.tmoSeconds),
+      r.short,
+      pct(r.shortShare),
+    ]);
+    return toCsv(header, rows);
+  }
+
+  /** The contact shown to an agent changed (shown, taken, skipped, gone): its desk reads it again. */
+  previewChanged(tenantId: number, userId: number): void {
+    const extension = this.refs.agentExtension?.(tenantId, userId) ?? null;
+    (this.deps.events ?? noEvents).publish('agents', tenantId, { type: 'dialer.preview', data: { userId }, parties: extension ? [extension] : [] });
+  }
+
+  /** The contact this agent is shown in a running preview campaign; null when none. */
+  preview(tenantId: number, userId: number): PreviewView | null {
+    const hit = this.liveDialer?.previewOf(tenantId, userId);
+    const campaign = hit && this.campaigns.row(tenantId, hit.campaignId);
+    if (!hit || !campaign) return null;
+    const base = { campaignId: campaign.id, campaignName: campaign.name, since: new Date(hit.offer.since).toISOString() };
+    const pick = hit.offer.pick;
+    const member = pick && this.repo.member(pick.memberId);
+    if (!pick || !member) return { ...base, ready: false, contact: null, attempts: 0, lastOutcome: null };
+    const contact = this.db.select().from(contacts).where(and(eq(contacts.id, pick.contactId), eq(contacts.tenantId, tenantId))).get();
+    const phones = this.db.select({ number: contactPhones.number }).from(contactPhones).where(eq(contactPhones.contactId, pick.contactId)).all();
+    return {
+      ...base,
+      ready: true,
+      contact: { id: pick.contactId, name: contact?.name ?? '', phone: pick.phone, phones: phones.map((p) => p.number), doNotCall: contact?.doNotCall ?? false },
+      attempts: member.attemptTimes.length,
+      lastOutcome: member.lastOutcome,
+    };
+  }
+
+  /** The agent accepts the contact shown: dialled now, and connected to the agent when answered. */
+  acceptPreview(tenantId: number, userId: number): { dialling: true } {
+    if (!this.liveDialer?.acceptPreview(tenantId, userId)) throw conflict('no contact is shown to you in a running preview campaign, or no line is free', { field: 'preview' });
+    return { dialling: true };
+  }
+
+  /** The agent skips the contact shown; the next one is shown (null while none is ready). */
+  skipShownPreview(change: ChangeContext, tenantId: number, reason: string): PreviewView | null {
+    if (reason.trim() === '') throw invalidField('reason', 'reason: say why the contact is skipped');
+    if (!this.liveDialer?.skipPreview(change, tenantId, reason.trim())) throw conflict('no contact is shown to you in a running preview campaign', { field: 'preview' });
+    return this.preview(tenantId, change.actor.userId);
   }
 
   private get db() {
@@ -191,6 +364,9 @@ export class DialerService {
       const next = campaignTransition(row.state, command);
       if (!next.ok) throw conflict(next.message, { field: 'state', state: row.state });
       const now = this.now();
+      if (next.state === 'running' && row.stopAt !== null && row.stopAt <= now) {
+        throw conflict(`the campaign's stop time (${new Date(row.stopAt).toISOString()}) has passed; change or clear it first`, { field: 'stopAt' });
+      }
       const idle = next.state === 'running' ? this.idleOf(row.tenantId, row.id, row.strategyId, now) : [];
       const before = this.campaigns.def.toView(row, { db: this.db });
       this.db
@@ -346,21 +522,64 @@ export class DialerService {
     return { dials, exhausted: false };
   }
 
+  /**
+   * An agent skipped a contact shown in preview: it stays in the list, offered again after the
+   * strategy's retry delay for an unanswered call (nobody was reached), and the reason is kept
+   * in the audit log. No attempt is counted: nothing was dialled.
+   */
+  skipPreview(change: ChangeContext, tenantId: number, campaignId: number, memberId: number, reason: string): void {
+    this.tx(() => {
+      const campaign = this.campaigns.row(tenantId, campaignId);
+      const member = this.repo.member(memberId);
+      if (!campaign || member?.tenantId !== tenantId) throw notFound('list member');
+      const strategy = this.strategies.row(tenantId, campaign.strategyId)!;
+      const now = this.now();
+      const retryAt = now + strategy.retryMinutes.no_answer * 60_000;
+      this.repo.updateMember(member.id, { retryAt, updatedAt: now });
+      this.audit(change, tenantId, 'dialer_list_member', member.id, 'preview_skip', { retryAt: member.retryAt }, { retryAt, reason, campaignId });
+    });
+  }
+
   /** The campaign has nothing left to dial: finished when it stops by itself then, else it runs and says why it waits. */
   exhausted(tenantId: number, campaignId: number): void {
+    const row = this.campaigns.repo.get(campaignId);
+    if (row?.tenantId !== tenantId || row.state !== 'running' || (row.stateReason === 'exhausted' && !row.stopWhenExhausted)) return;
+    this.endByItself(row, 'exhausted', row.stopWhenExhausted);
+  }
+
+  /** The campaign's stop time came: it finishes (the calls under way end normally). */
+  reachedStopTime(tenantId: number, campaignId: number): void {
+    const row = this.campaigns.repo.get(campaignId);
+    if (row?.tenantId !== tenantId || (row.state !== 'running' && row.state !== 'paused')) return;
+    this.endByItself(row, 'stop_at', true);
+  }
+
+  /**
+   * A running campaign's calling window opened or closed, or its service's agents logged in or
+   * all out: its reason says so (the dialling itself already follows both).
+   */
+  followConditions(tenantId: number, campaignId: number, now: number): void {
+    const row = this.campaigns.repo.get(campaignId);
+    if (row?.tenantId !== tenantId || row.state !== 'running') return;
+    // A reason about the list (none, inactive, exhausted) says more: it is kept.
+    if (row.stateReason !== null && row.stateReason !== 'outside_window' && row.stateReason !== 'no_agents') return;
+    const open = this.windowOf(tenantId, row.strategyId).isOpen(now, DEFAULT_TIME_ZONE);
+    const reason = !open ? 'outside_window' : this.refs.agentsLoggedIn?.(tenantId, row.queueId) === 0 ? 'no_agents' : null;
+    if (reason === row.stateReason) return;
+    this.db.update(dialerCampaigns).set({ stateReason: reason, updatedAt: now }).where(eq(dialerCampaigns.id, row.id)).run();
+  }
+
+  private endByItself(row: NonNullable<ReturnType<DialerService['campaigns']['repo']['get']>>, reason: 'exhausted' | 'stop_at', finished: boolean): void {
     this.tx(() => {
-      const row = this.campaigns.repo.get(campaignId);
-      if (row?.tenantId !== tenantId || row.state !== 'running' || (row.stateReason === 'exhausted' && !row.stopWhenExhausted)) return;
       const now = this.now();
       const before = this.campaigns.def.toView(row, { db: this.db });
-      const finished = row.stopWhenExhausted;
       this.db
         .update(dialerCampaigns)
-        .set({ state: finished ? 'finished' : 'running', stateReason: 'exhausted', endedAt: finished ? now : null, updatedAt: now })
+        .set({ state: finished ? 'finished' : 'running', stateReason: reason, endedAt: finished ? now : null, updatedAt: now })
         .where(eq(dialerCampaigns.id, row.id))
         .run();
       const after = this.campaigns.def.toView(this.campaigns.repo.get(row.id)!, { db: this.db });
-      this.deps.resources.audit.record({ tenantId, actor: null, entity: 'dialer_campaign', entityId: row.id, action: finished ? 'finish' : 'exhausted', before, after });
+      this.deps.resources.audit.record({ tenantId: row.tenantId, actor: null, entity: 'dialer_campaign', entityId: row.id, action: finished ? 'finish' : reason, before, after });
     });
   }
 
@@ -369,6 +588,16 @@ export class DialerService {
     const now = this.now();
     return shortCallsByDay(this.repo.attemptsBetween(tenantId, now - days * 86_400_000, now + 1), DEFAULT_TIME_ZONE);
   }
+}
+
+const OUTCOME_CSV: Record<DialOutcome, string> = { connected: 'atendidas', dropped: 'descartadas', machine: 'secretária', busy: 'ocupado', no_answer: 'não atende', failed: 'falha' };
+
+/** Local midnight of a `YYYY-MM-DD` date in the default zone. */
+function dayStart(date: string, field: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const at = m ? zonedTime(Number(m[1]), Number(m[2]), Number(m[3]), 0, DEFAULT_TIME_ZONE) : NaN;
+  if (!Number.isFinite(at)) throw invalidField(field, `${field}: a date YYYY-MM-DD`);
+  return at;
 }
 
 /** A list member as the selection sees it; its id is the member's (a contact may be in two lists). */

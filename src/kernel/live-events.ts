@@ -15,6 +15,7 @@ export const TOPICS = {
   queues: { module: 'queues', agentsOwnOnly: false, supervisorsOwnTeams: false, about: 'queue.changed: a queue’s waiting interactions, longest wait and agents by state' },
   agents: { module: 'agent', agentsOwnOnly: true, supervisorsOwnTeams: true, about: 'agent.changed (state, pause, wrap-up, phone), agent.notice (pause limit, automatic pause, working hours ended)' },
   telephony: { module: 'telephony', agentsOwnOnly: false, supervisorsOwnTeams: false, about: 'telephony.status: spans in alarm, trunks registered, phones registered or unreachable' },
+  dialer: { module: 'dialer', agentsOwnOnly: false, supervisorsOwnTeams: false, about: 'dialer.campaign: a running campaign’s live monitor (calls, agents, rates), every 2 s' },
   imports: { module: 'imports', agentsOwnOnly: false, supervisorsOwnTeams: false, about: 'import.progressed: rows read, imported and rejected while a CSV import runs, and its end' },
 } as const satisfies Record<string, { module: string; agentsOwnOnly: boolean; supervisorsOwnTeams: boolean; about: string }>;
 

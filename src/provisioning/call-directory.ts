@@ -14,7 +14,7 @@ import { comparePatterns, matchesPattern } from './dial-pattern.logic.js';
 import { chooseOutbound, type OutboundRouteCandidate } from './outbound.logic.js';
 import { numberOwner } from './numbering-plan.js';
 import { ruleFields, rulesOf, trunksOf } from './outbound-routes.resource.js';
-import { normaliseDid } from './telephony.logic.js';
+import { normaliseDid, parseRanges } from './telephony.logic.js';
 import type { TelephonyRepo } from './telephony.repo.js';
 
 type ExtensionRow = NonNullable<ReturnType<TelephonyRepo['extensionBySipUser']>>;
@@ -117,6 +117,36 @@ export class CallDirectory implements TelephonyDirectory {
     const [kind, name = ''] = trunkRef.split(':');
     const own = kind === 'span' ? this.d.repo.span(Number(name))?.unknownDidCause : kind === 'trunk' ? this.d.repo.trunkByName(name)?.unknownDidCause : null;
     return own ?? this.d.unknownDidCause();
+  }
+
+  /**
+   * How many calls the trunks of an outbound route (of every route of the tenant when
+   * `routeId` is null) carry at once: each SIP trunk's channel limit plus the bearer channels
+   * of each E1 group's spans. Null when one of the trunks has no limit.
+   */
+  routeLines(tenantId: TenantId, routeId: number | null): number | null {
+    const counted = new Set<string>();
+    let lines = 0;
+    for (const route of this.d.outboundRoutes(tenantId)) {
+      if (routeId !== null && route.id !== routeId) continue;
+      for (const t of trunksOf(this.d.db, route.id)) {
+        const key = t.e1Group !== null ? `group:${t.e1Group}` : `trunk:${t.trunkId}`;
+        if (counted.has(key)) continue;
+        counted.add(key);
+        if (t.e1Group !== null) {
+          for (const span of this.d.repo.spansOfGroup(t.e1Group)) {
+            const ranges = parseRanges(span.bchannels);
+            if (typeof ranges !== 'string') lines += ranges.reduce((n, r) => n + r.to - r.from + 1, 0);
+          }
+          continue;
+        }
+        const trunk = t.trunkId === null ? undefined : this.d.repo.trunkById(tenantId, t.trunkId);
+        if (!trunk) continue;
+        if (trunk.maxChannels === null) return null;
+        lines += trunk.maxChannels;
+      }
+    }
+    return lines;
   }
 
   outbound(tenantId: TenantId, dialled: string, caller: PhoneExtension | null, now: number): OutboundPlan {

@@ -35,6 +35,11 @@ export class TelephonyRepo {
     return this.db.select().from(e1Spans).where(eq(e1Spans.span, span)).get();
   }
 
+  /** The spans of a DAHDI channel group (groups are the server's, like the cards). */
+  spansOfGroup(group: number) {
+    return this.db.select().from(e1Spans).where(eq(e1Spans.channelGroup, group)).all();
+  }
+
   /** Every inbound route of the server (the DID decides the tenant). */
   inboundRoutes() {
     return this.db.select().from(inboundRoutes).all();

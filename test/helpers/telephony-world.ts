@@ -2,16 +2,17 @@
  * Provisioned telephony over real sockets, as the daemon runs it: the emulator (one PRI span,
  * config mode: only what an apply wrote exists), the HTTP app wired to its configuration
  * directory and AMI, the production ARI adapter, and the calls engine with the call flows of
- * `callFlows()`. Every play is noted (`plays`: which prompts a channel heard).
+ * `callFlows()`. Every play is noted (`plays`: which prompts a channel heard), and every
+ * originate (`originates`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCallsApp, type CallsApp } from '../../src/calls/index.js';
-import type { DialerRunner } from '../../src/dialer/index.js';
+import type { DialerRunner, DialerRunnerDeps } from '../../src/dialer/index.js';
 import { silentLogger, systemClock } from '../../src/kernel/index.js';
 import { callFlows } from '../../src/modules.js';
-import type { Media } from '../../src/telephony/call-control.js';
+import type { Media, OriginateRequest } from '../../src/telephony/call-control.js';
 import { createAriCallControl, type AriCallControlHandle } from '../../src/telephony/ari/index.js';
 import { startEmulator, type Emulator } from '../../src/telephony/emulator/index.js';
 import { connectAmi } from './ami.js';
@@ -29,10 +30,12 @@ export interface TelephonyWorld {
   calls: CallsApp;
   dialer: DialerRunner;
   plays: { channelId: string; media: Media[] }[];
+  /** Every originate the app asked for, in order. */
+  originates: OriginateRequest[];
   close(): Promise<void>;
 }
 
-export async function telephonyWorld(prefix: string, ring: { ringSeconds: number; outboundRingSeconds: number }): Promise<TelephonyWorld> {
+export async function telephonyWorld(prefix: string, ring: { ringSeconds: number; outboundRingSeconds: number; predictive?: DialerRunnerDeps['predictive'] }): Promise<TelephonyWorld> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const configDir = join(dir, 'asterisk');
   const emulator = await startEmulator({ recordingsDir: join(dir, 'rec'), configDir, speed: 10, spans: [{ span: 1, signalling: 'pri_cpe', group: 1 }] });
@@ -43,7 +46,14 @@ export async function telephonyWorld(prefix: string, ring: { ringSeconds: number
   ari.start();
   await until('ARI up', () => ari.callControl.connectionState() === 'up');
   const plays: TelephonyWorld['plays'] = [];
-  const control = notingPlays(ari.callControl, plays);
+  const originates: OriginateRequest[] = [];
+  const noted = notingPlays(ari.callControl, plays);
+  const control: typeof noted = Object.assign(Object.create(noted) as typeof noted, {
+    originate: (r: OriginateRequest) => {
+      originates.push(r);
+      return noted.originate(r);
+    },
+  });
   const flows = callFlows(t.modules, { control, dataDir: dir, ...ring });
   const calls = createCallsApp({
     callControl: control,
@@ -66,6 +76,7 @@ export async function telephonyWorld(prefix: string, ring: { ringSeconds: number
     calls,
     dialer: flows.dialer,
     plays,
+    originates,
     async close() {
       flows.dialer.stop();
       await calls.stop(0);

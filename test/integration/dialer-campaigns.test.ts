@@ -150,6 +150,25 @@ describe('dialer: strategies and campaigns', () => {
       expect(field(refused)).toEqual([400, 'outboundRouteId']);
     });
 
+    it('plays its own drop message, a prompt of its tenant that then cannot be deleted; the built-in one by default', async () => {
+      const id = await strategy();
+      expect((await api('POST', '/dialer/campaigns', body(id))).json()).toMatchObject({ dropPromptId: null });
+      expect(field(await api('POST', '/dialer/campaigns', body(id, { name: 'Outra', dropPromptId: 999 })))).toEqual([400, 'dropPromptId']);
+      const prompt = await api('POST', '/telephony/prompts', { name: 'Desculpe', speech: { text: 'Desculpe, ligaremos de novo.' } });
+      expect(prompt.statusCode).toBe(201);
+      const c = await api('POST', '/dialer/campaigns', body(id, { name: 'Com mensagem', dropPromptId: prompt.json().id }));
+      expect(c.statusCode).toBe(201);
+      expect(c.json()).toMatchObject({ dropPromptId: prompt.json().id });
+      const refused = await api('DELETE', `/telephony/prompts/${prompt.json().id}`);
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().error.details.referrers).toEqual([{ entity: 'dialer_campaign', id: c.json().id, name: 'Com mensagem' }]);
+      const otherAdmin = await t.loginAs('admin', { tenantId: t.createTenant() });
+      const theirs = await api('POST', '/dialer/strategies', STRATEGY, otherAdmin.cookie);
+      const theirQueue = (await api('POST', '/queues', { name: 'Deles', number: '900' }, otherAdmin.cookie)).json().id;
+      const foreign = await api('POST', '/dialer/campaigns', body(theirs.json().id, { queueId: theirQueue, dropPromptId: prompt.json().id }), otherAdmin.cookie);
+      expect(field(foreign)).toEqual([400, 'dropPromptId']);
+    });
+
     it('keeps the outbound route it names from being deleted, naming the campaign', async () => {
       const id = await strategy();
       const trunk = await api('POST', '/telephony/trunks', { name: 'operadora', host: '203.0.113.10' });
@@ -266,6 +285,66 @@ describe('dialer: strategies and campaigns', () => {
       expect((await api('GET', `/contacts/${contact.id}`)).json().doNotCall).toBe(true);
       expect((await api('GET', `/dialer/lists/${list.id}`)).json().pending).toBe(0);
       expect(() => dispose(999)).toThrow(/statusId/);
+    });
+
+    it('reports per campaign and day the attempts by outcome, % connect, % human, abandon rate, TMO and short calls, as JSON and CSV; the monitor shows the same', async () => {
+      const { campaign, member } = await setup();
+      const agent = await t.loginAs('agent');
+      const now = t.clock.now();
+      const attempt = (outcome: 'busy' | 'machine' | 'dropped' | 'connected', answeredAfter: number | null, endedAfter: number, dayOffset = 0) =>
+        t.modules.dialer.recordAttempt(t.tenantA, {
+          campaignId: campaign.id,
+          memberId: member.id,
+          phone: '5511987654321',
+          outcome,
+          cause: outcome === 'busy' ? 17 : 16,
+          startedAt: now + dayOffset,
+          answeredAt: answeredAfter === null ? null : now + dayOffset + answeredAfter,
+          endedAt: now + dayOffset + endedAfter,
+          agentUserId: outcome === 'connected' ? agent.user.id : null,
+        });
+      // Yesterday: one busy line. Today: 2 busy, a machine, a person dropped, 2 with the agent (60 s and 120 s).
+      attempt('busy', null, 1_000, -86_400_000);
+      attempt('busy', null, 1_000);
+      attempt('busy', null, 1_000);
+      attempt('machine', 3_000, 10_000);
+      attempt('dropped', 2_000, 5_000);
+      attempt('connected', 2_000, 62_000);
+      attempt('connected', 2_000, 122_000);
+      const report = await api('GET', '/dialer/report?from=2026-01-04&to=2026-01-05');
+      expect(report.statusCode).toBe(200);
+      expect(report.json().items).toEqual([
+        expect.objectContaining({ date: '2026-01-04', campaignName: 'Cobrança', attempts: 1, connectRate: 0, humanRate: 0, abandonRate: null, short: 1 }),
+        expect.objectContaining({
+          date: '2026-01-05',
+          attempts: 6,
+          byOutcome: { connected: 2, dropped: 1, machine: 1, busy: 2, no_answer: 0, failed: 0 },
+          connectRate: 4 / 6,
+          humanRate: 3 / 6,
+          abandonRate: 1 / 3,
+          tmoSeconds: 90,
+          short: 3,
+          shortShare: 0.5,
+        }),
+      ]);
+      const csv = await api('GET', '/dialer/report.csv?from=2026-01-05&to=2026-01-05');
+      expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+      const lines = csv.body.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+      expect(lines[0]).toBe('data;campanha;tentativas;atendidas;descartadas;secretária;ocupado;não atende;falha;% conexão;% humano;% abandono;TMO (s);chamadas curtas;% curtas');
+      expect(lines.slice(1)).toEqual(['2026-01-05;Cobrança;6;2;1;1;2;0;0;66,7;50;33,3;90;3;50']);
+      expect(field(await api('GET', '/dialer/report?from=2026-01-05&to=2026-01-04'))).toEqual([400, 'to']);
+      expect((await api('GET', '/dialer/report?from=5/1/2026&to=2026-01-04')).statusCode).toBe(400);
+
+      const monitor = (await api('GET', `/dialer/campaigns/${campaign.id}/monitor`)).json();
+      expect(monitor).toMatchObject({ campaignId: campaign.id, state: 'draft', live: null, abandonMaxPercent: 3 });
+      expect(monitor.today).toMatchObject({ attempts: 6, abandonRate: 1 / 3 });
+      expect(monitor.overall).toMatchObject({ attempts: 7 });
+      expect(monitor.agents).toEqual([{ agentUserId: agent.user.id, name: agent.user.name, connected: 2, connectShare: 1, tmoSeconds: 90 }]);
+      expect(monitor.outcomes.reduce((n: number, b: { byOutcome: { busy: number } }) => n + b.byOutcome.busy, 0)).toBe(2);
+      // Another tenant's admin sees neither.
+      const other = await t.loginAs('admin', { tenantId: t.createTenant() });
+      expect((await api('GET', `/dialer/campaigns/${campaign.id}/monitor`, undefined, other.cookie)).statusCode).toBe(404);
+      expect((await api('GET', '/dialer/report?from=2026-01-04&to=2026-01-05', undefined, other.cookie)).json().items).toEqual([]);
     });
 
     it('records every attempt, answered or not, and counts short calls per day', async () => {

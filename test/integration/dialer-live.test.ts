@@ -7,10 +7,9 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dialerAttempts, dialerListMembers, routedInteractions } from '../../src/db/schema/index.js';
-import { SYSTEM_ACTOR } from '../../src/org/index.js';
 import type { AmiClient } from '../../src/telephony/ami/index.js';
 import type { Emulator } from '../../src/telephony/emulator/index.js';
-import { connectAmi } from '../helpers/ami.js';
+import { dialerAgent } from '../helpers/dialer-agent.js';
 import type { TestApp } from '../helpers/app.js';
 import { telephonyWorld, type TelephonyWorld } from '../helpers/telephony-world.js';
 import { until } from '../helpers/until.js';
@@ -54,25 +53,7 @@ beforeAll(async () => {
   const route = await api('POST', 'telephony/outbound-routes', { name: 'Saída', rules: [{ pattern: '_X.' }], trunks: [{ trunkId: trunk.id }] });
   expect((await api('POST', 'telephony/apply', {})).ok).toBe(true);
 
-  const agent = await t.app.org.createUser({ actor: SYSTEM_ACTOR }, t.tenantA, {
-    name: 'Ana',
-    login: 'agente.ana',
-    password: 'senha-secreta-1',
-    level: 'agent',
-    extension: '1001',
-    flags: { callCenter: true },
-    concurrency: { voice: 1 },
-    passwordChangeRequired: false,
-  });
-  agentId = agent.id;
-  queueId = (await api('POST', 'queues', { name: 'Cobrança', number: '700', members: [{ userId: agentId }] })).id;
-  const routing = t.modules.routing.service;
-  ami = await connectAmi(emulator);
-  routing.followPhones(ami);
-  routing.login(t.tenantA, agentId);
-  // The phone registers once Asterisk knows the extension (after the apply); AMI tells the routing engine.
-  emulator.setPhone('1001', { registered: true, password: phone.secret, behaviour: 'answer', answerAfterMs: 300, reachable: true });
-  await until('the agent’s phone is registered', () => routing.agent(t.tenantA, agentId).registered);
+  ({ agentId, queueId, ami } = await dialerAgent(world, api, { name: 'Cobrança', phoneSecret: phone.secret }));
 
   // List order: Alice answers, Bruno is busy, Carla answers.
   for (const [name, number] of [
@@ -164,7 +145,7 @@ it('dials the list one call at a time, hands answered calls to the agent, retrie
   ]);
 });
 
-it('hangs up an answered call that no agent took within the 2 s grace and counts it abandoned', async () => {
+it('plays the drop message to an answered call that no agent took within the 2 s grace, hangs up and counts it abandoned', async () => {
   const routing = t.modules.routing.service;
   const tag = await api('POST', 'tabulations/tags', { title: 'Tarde', colour: '#0000aa', kinds: ['dialer'] });
   await api('POST', 'contacts', { name: 'Diego', phones: [{ number: '11987650019' }], tagIds: [tag.id] });
@@ -181,12 +162,22 @@ it('hangs up an answered call that no agent took within the 2 s grace and counts
   const diego = pstn()[0]!;
   expect(diego.state).toBe('Up');
   const core = world.dialer.view(late.id)!;
+  const seen: string[] = [];
+  const off = world.ari.callControl.onEvent((e) => {
+    if (e.type === 'PlaybackFinished' && 'channelId' in e.target && e.target.channelId === diego.id) seen.push(`played:${e.reason}`);
+    if (e.type === 'CallEnded' && e.channelId === diego.id) seen.push(`ended:${e.hangup.by}`);
+  });
   t.clock.advance(1999);
   expect(core.callCount.waiting).toBe(1);
   t.clock.advance(1);
   expect(core.callCount.waiting).toBe(0);
   expect(core.ledger.lifetime).toMatchObject({ dropped: 1, connected: 0 });
   await until('the call hung up', () => pstn().length === 0);
+  // The person heard the whole built-in drop message (pt-BR) before Atende hung up.
+  await until('the hang-up seen', () => seen.includes('ended:atende'));
+  off();
+  expect(world.plays.filter((p) => p.channelId === diego.id).map((p) => p.media)).toEqual([[{ kind: 'file', path: expect.stringMatching(/\/pt-BR\/atende-dialer-drop$/) }]]);
+  expect(seen).toEqual(['played:done', 'ended:atende']);
   const dropped = await until('the attempt recorded', () => attempts().find((a) => a.campaignId === late.id));
   expect(dropped).toMatchObject({ phone: '5511987650019', outcome: 'dropped', agentUserId: null });
   expect(dropped.answeredAt).not.toBeNull();
@@ -201,7 +192,16 @@ it('with answering-machine detection on, hangs up on a machine and puts a person
   const list = await api('POST', 'dialer/lists', { name: 'Com AMD' });
   expect(await api('POST', `dialer/lists/${list.id}/fill`, { filter: { tagId: tag.id } })).toMatchObject({ added: 2 });
   const strategy = await api('POST', 'dialer/strategies', { name: 'AMD', maxAttemptsPerPhone: 1, maxAttemptsPerContact: 1, maxAttemptsPerDay: 1 });
-  const amd = await api('POST', 'dialer/campaigns', { name: 'Com AMD', mode: 'progressive', strategyId: strategy.id, queueId, ringTimeoutSeconds: 20, abandonTargetPercent: 2, amd: { enabled: true }, listIds: [list.id] });
+  const amd = await api('POST', 'dialer/campaigns', {
+    name: 'Com AMD',
+    mode: 'progressive',
+    strategyId: strategy.id,
+    queueId,
+    ringTimeoutSeconds: 20,
+    abandonTargetPercent: 2,
+    amd: { enabled: true, initialSilence: 3000, maximumNumberOfWords: 4 },
+    listIds: [list.id],
+  });
   const before = db().select().from(routedInteractions).all().length;
   await api('POST', `dialer/campaigns/${amd.id}/start`);
 
@@ -209,6 +209,19 @@ it('with answering-machine detection on, hangs up on a machine and puts a person
   const machine = await tickUntil('the machine’s attempt recorded', () => ofCampaign()[0]);
   expect(machine).toMatchObject({ phone: '5511987650014', outcome: 'machine', agentUserId: null });
   expect(machine.answeredAt).not.toBeNull();
+  // The originate carried the campaign's AMD() arguments, the others pinned to app_amd's defaults.
+  const dialled = world.originates.find((o) => o.endpoint.includes('11987650014'));
+  expect(dialled?.variables).toEqual({
+    ATENDE_AMD_INITIAL_SILENCE: '3000',
+    ATENDE_AMD_GREETING: '1500',
+    ATENDE_AMD_AFTER_GREETING_SILENCE: '800',
+    ATENDE_AMD_TOTAL_ANALYSIS_TIME: '5000',
+    ATENDE_AMD_MIN_WORD_LENGTH: '100',
+    ATENDE_AMD_BETWEEN_WORDS_SILENCE: '50',
+    ATENDE_AMD_MAX_WORDS: '4',
+    ATENDE_AMD_SILENCE_THRESHOLD: '256',
+    ATENDE_AMD_MAX_WORD_LENGTH: '5000',
+  });
   // The agent was never offered the machine.
   expect(db().select().from(routedInteractions).all()).toHaveLength(before);
 
@@ -236,4 +249,52 @@ it('dials nothing while the campaign is paused, and dials again once it is resum
   await talkAndHangUp('11987650040');
   await until('Gil’s attempt recorded', () => attempts().some((a) => a.campaignId === c.id));
   expect(attempts().find((a) => a.campaignId === c.id)).toMatchObject({ phone: '5511987650040', outcome: 'connected', agentUserId: agentId });
+});
+
+it('preview: the agent is shown the next contact, skips one with a reason (it goes back to the list), accepts the next, which is dialled and connected to that agent', async () => {
+  const tag = await api('POST', 'tabulations/tags', { title: 'Preview', colour: '#aa5500', kinds: ['dialer'] });
+  await api('POST', 'contacts', { name: 'Helena', phones: [{ number: '11987650050' }], tagIds: [tag.id] });
+  await api('POST', 'contacts', { name: 'Igor', phones: [{ number: '11987650060' }], tagIds: [tag.id] });
+  const list = await api('POST', 'dialer/lists', { name: 'Preview' });
+  await api('POST', `dialer/lists/${list.id}/fill`, { filter: { tagId: tag.id } });
+  const strategy = await api('POST', 'dialer/strategies', { name: 'Preview', maxAttemptsPerPhone: 1, maxAttemptsPerContact: 1, maxAttemptsPerDay: 1, retryMinutes: { no_answer: 30 } });
+  const c = await api('POST', 'dialer/campaigns', { name: 'Preview', mode: 'preview', strategyId: strategy.id, queueId, ringTimeoutSeconds: 20, abandonTargetPercent: 2, listIds: [list.id] });
+  const agentCookie = await t.login('agente.ana', 'senha-secreta-1');
+  const asAgent = async (method: 'GET' | 'POST', path: string, body?: unknown) => t.request(method, `/api/v1/${path}`, { cookie: agentCookie, ...(body === undefined ? {} : { body }) });
+  expect((await asAgent('GET', 'dialer/preview')).json()).toEqual({ offer: null });
+  // Nothing to accept yet: a clear 409.
+  expect((await asAgent('POST', 'dialer/preview/accept')).statusCode).toBe(409);
+  await api('POST', `dialer/campaigns/${c.id}/start`);
+
+  const shown = await tickUntil('Helena shown to the agent', async () => (await asAgent('GET', 'dialer/preview')).json().offer?.contact ?? undefined);
+  expect(shown).toMatchObject({ name: 'Helena', phone: '5511987650050' });
+  // Nothing is dialled while the agent reads.
+  for (let i = 0; i < 3; i++) tick();
+  expect(pstn()).toEqual([]);
+
+  // A blank reason is refused, naming the field.
+  const blank = await asAgent('POST', 'dialer/preview/skip', { reason: '  ' });
+  expect(blank.statusCode).toBe(400);
+  expect(blank.json().error.details.field).toBe('reason');
+  const skipped = await asAgent('POST', 'dialer/preview/skip', { reason: 'Cliente pediu retorno à tarde' });
+  expect(skipped.statusCode).toBe(200);
+  expect(skipped.json().offer.contact).toMatchObject({ name: 'Igor', phone: '5511987650060' });
+  const helena = db()
+    .select()
+    .from(dialerListMembers)
+    .all()
+    .filter((m) => m.listId === list.id)
+    .sort((a, b) => a.position - b.position)[0]!;
+  // Back in the list, due again after the strategy's no-answer delay; no attempt counted.
+  expect(helena).toMatchObject({ finished: false, attemptTimes: [], retryAt: t.clock.now() + 30 * 60_000 });
+
+  expect((await asAgent('POST', 'dialer/preview/accept')).json()).toEqual({ dialling: true });
+  expect((await asAgent('GET', 'dialer/preview')).json()).toEqual({ offer: null });
+  await talkAndHangUp('11987650060');
+  const attempt = await until('Igor’s attempt recorded', () => attempts().find((a) => a.campaignId === c.id));
+  expect(attempt).toMatchObject({ phone: '5511987650060', outcome: 'connected', agentUserId: agentId });
+  // Helena is not shown again before her retry is due.
+  for (let i = 0; i < 3; i++) tick();
+  expect((await asAgent('GET', 'dialer/preview')).json()).toEqual({ offer: null });
+  await api('POST', `dialer/campaigns/${c.id}/stop`);
 });

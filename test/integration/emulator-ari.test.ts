@@ -373,6 +373,21 @@ describe('originate', () => {
       expect((await ari.req('GET', `/channels/${id}/variable`, { variable: 'AMDSTATUS' })).json).toEqual({ value: status });
     }
   });
+
+  it('AMD: the arguments are the originate’s ATENDE_AMD_* variables, app_amd’s defaults where one is empty', async () => {
+    await boot();
+    const variables = { ATENDE_AMD_INITIAL_SILENCE: '3000', ATENDE_AMD_AFTER_GREETING_SILENCE: '1000', ATENDE_AMD_TOTAL_ANALYSIS_TIME: '2000', ATENDE_AMD_MAX_WORDS: '4' };
+    const r = await ari.req('POST', '/channels', { endpoint: 'Local/human@atende-e2e', app: 'atende', appArgs: 'dialer,7,42' }, { variables });
+    expect(r.status).toBe(200);
+    const id = (r.json as Chan).id;
+    await ari.on(id, 'StasisStart');
+    expect((await ari.req('POST', `/channels/${id}/continue`, { context: 'atende-amd', extension: 's', priority: 1 })).status).toBe(204);
+    const amd = await ari.waitFor((e) => e.type === 'ChannelDialplan' && (e.channel as Chan).id === id && e.dialplan_app === 'AMD');
+    expect(amd.dialplan_app_data).toBe('3000,1500,1000,2000,100,50,4,256,5000');
+    // A person's greeting (1.5 s) and 1 s of silence take longer than the 2 s of analysis allowed.
+    const back = await ari.waitFor((e) => e.type === 'StasisStart' && (e.channel as Chan).id === id && (e.args as string[])[0] === 'amd');
+    expect((back.args as string[]).slice(0, 3)).toEqual(['amd', 'NOTSURE', 'TOOLONG-2000']);
+  });
 });
 
 describe('bridges, recordings, snoop', () => {

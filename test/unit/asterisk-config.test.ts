@@ -9,6 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EVENT_MASK } from '../../src/telephony/ami/ami.client.js';
+import { AMD_DEFAULTS, amdVariables } from '../../src/dialer/index.js';
+import { AMD_VARIABLES } from '../../src/telephony/confgen/confgen.model.js';
 import { stasisFailedCause } from '../../src/telephony/emulator/far-end.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -29,6 +31,7 @@ const providers: Record<string, string> = {
   Answer: 'core',
   Hangup: 'core',
   Wait: 'core',
+  Set: 'core',
   Busy: 'core',
   Congestion: 'core',
   Ringing: 'core',
@@ -108,6 +111,35 @@ describe('the hand-off when Atende is absent', () => {
       for (const cause of failedCauses(context)) expect([34, 42]).toContain(cause);
     }
     expect(failedCauses('atende-from-pstn')).toEqual([41, 41]);
+  });
+});
+
+describe('answering-machine detection for the dialer', () => {
+  const lines = read('dialplan', 'atende.conf')
+    .split('\n[atende-amd]\n')[1]!
+    .split('\n')
+    .map((l) => l.replace(/;.*$/, '').trim())
+    .filter((l) => /^(exten|same)\s*=>/.test(l));
+
+  it('AMD() takes its nine arguments from the channel variables a campaign sets, in app_amd’s order', () => {
+    const amd = lines.find((l) => /,AMD\(/.test(l))!;
+    const args = /AMD\((.*)\)$/.exec(amd)![1]!.split(',');
+    expect(args).toEqual(AMD_VARIABLES.map(([name]) => `\${${name}}`));
+  });
+
+  it('an empty variable takes app_amd’s built-in default, set before AMD() runs', () => {
+    const amdAt = lines.findIndex((l) => /,AMD\(/.test(l));
+    for (const [name, fallback] of AMD_VARIABLES) {
+      const set = lines.findIndex((l) => l.includes(`Set(${name}=`));
+      expect(set, name).toBeGreaterThan(0);
+      expect(set, name).toBeLessThan(amdAt);
+      expect(lines[set]).toContain(`$["\${${name}}" = ""]?${fallback}:\${${name}}`);
+    }
+  });
+
+  it('a campaign’s parameters become those variables, its defaults the same as the dialplan’s', () => {
+    expect(amdVariables(AMD_DEFAULTS)).toEqual(Object.fromEntries(AMD_VARIABLES.map(([name, fallback]) => [name, String(fallback)])));
+    expect(amdVariables({ ...AMD_DEFAULTS, initialSilence: 3000, maximumNumberOfWords: 4 })).toMatchObject({ ATENDE_AMD_INITIAL_SILENCE: '3000', ATENDE_AMD_MAX_WORDS: '4' });
   });
 });
 

@@ -135,6 +135,8 @@ export const dialerCampaigns = sqliteTable(
     abandonMaxPercent: real('abandon_max_percent').notNull(),
     /** Dial 0303 before the number (Anatel's prefix for telemarketing). */
     prefix0303: integer('prefix_0303', { mode: 'boolean' }).notNull(),
+    /** Played to an answered person no agent took within the grace, before the hang-up; null: the built-in message. */
+    dropPromptId: integer('drop_prompt_id'),
     stopWhenExhausted: integer('stop_when_exhausted', { mode: 'boolean' }).notNull(),
     /** Stop by itself at this instant. */
     stopAt: integer('stop_at'),

@@ -15,6 +15,23 @@ export const CONTEXTS = {
   pstn: 'atende-from-pstn',
 } as const;
 
+/**
+ * The channel variables `[atende-amd]` (dialplan/atende.conf) passes to AMD(), in AMD()'s
+ * argument order, each with the value the dialplan uses when it is empty (app_amd's own
+ * defaults).
+ */
+export const AMD_VARIABLES = [
+  ['ATENDE_AMD_INITIAL_SILENCE', 2500],
+  ['ATENDE_AMD_GREETING', 1500],
+  ['ATENDE_AMD_AFTER_GREETING_SILENCE', 800],
+  ['ATENDE_AMD_TOTAL_ANALYSIS_TIME', 5000],
+  ['ATENDE_AMD_MIN_WORD_LENGTH', 100],
+  ['ATENDE_AMD_BETWEEN_WORDS_SILENCE', 50],
+  ['ATENDE_AMD_MAX_WORDS', 3],
+  ['ATENDE_AMD_SILENCE_THRESHOLD', 256],
+  ['ATENDE_AMD_MAX_WORD_LENGTH', 5000],
+] as const;
+
 /** Generated object names that belong to Atende (transports, templates). */
 export const TRANSPORTS = { udp: 'atende-udp', tcp: 'atende-tcp', wss: 'atende-wss' } as const;
 export const TEMPLATES = {

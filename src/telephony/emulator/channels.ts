@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChannelSnapshot } from '../call-control.js';
 import { dialStatusFor, causeText } from './asterisk-text.js';
+import { AMD_VARIABLES } from '../confgen/confgen.model.js';
 import { amdResult, causeThroughSip, e2eContext, e2eSipLoop, localFarEnd } from './far-end.js';
 import { AriError, type AriChannelJson, type RtcpEvent } from './types.js';
 import type { Channel, ChannelHooks, DialTarget, World } from './world.js';
@@ -353,11 +354,19 @@ export class Channels implements ChannelHooks {
       if (c.bridgeId) this.w.bridgeOps.leaveBridge(c, this.w.bridges.get(c.bridgeId));
       this.w.leaveStasis(c);
       if (context === 'atende-amd') {
-        // dialplan/atende.conf: s,1 NoOp, s,2 AMD(…), s,3 Stasis(app,amd,${AMDSTATUS},${AMDCAUSE},${ATENDE_AMD_ARGS}).
-        const amdArgs = '2500,1500,800,5000,100,50,3,256,5000';
-        c.dialplan = { context, exten, priority: priority + 1, app_name: 'AMD', app_data: amdArgs };
+        // dialplan/atende.conf: s,1 NoOp, one Set per AMD() argument (its default when the
+        // variable is empty), AMD(${ATENDE_AMD_…}), Stasis(app,amd,${AMDSTATUS},${AMDCAUSE},${ATENDE_AMD_ARGS}).
+        const values = AMD_VARIABLES.map(([name, fallback]) => {
+          const raw = c.vars.get(name) ?? '';
+          // app_amd reads each argument with atoi(): anything that is not a number is 0.
+          const value = raw === '' ? fallback : Number.parseInt(raw, 10) || 0;
+          c.vars.set(name, String(value));
+          return value;
+        });
+        const amdArgs = values.join(',');
+        c.dialplan = { context, exten, priority: priority + AMD_VARIABLES.length + 1, app_name: 'AMD', app_data: amdArgs };
         this.w.channelEvent(c, 'ChannelDialplan', { dialplan_app: 'AMD', dialplan_app_data: amdArgs });
-        const result = amdResult(c.far?.amd ?? 'NOTSURE');
+        const result = amdResult(c.far?.amd ?? 'NOTSURE', { greeting: values[1]!, afterGreetingSilence: values[2]!, totalAnalysisTime: values[3]! });
         this.w.later(c, result.afterMs, () => {
           this.setVariable(c.id, 'AMDSTATUS', result.status);
           this.setVariable(c.id, 'AMDCAUSE', result.cause);

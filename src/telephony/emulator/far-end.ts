@@ -94,15 +94,32 @@ export function phoneFarEnd(behaviour: 'answer' | 'reject' | 'no-answer', answer
   }
 }
 
-/** AMD outcome as app_amd reports it: AMDSTATUS, AMDCAUSE and the modelled analysis time. */
-export function amdResult(status: AmdStatus): { status: AmdStatus; cause: string; afterMs: number } {
+/** The AMD() arguments the emulator's far ends are judged with (their order in the dialplan). */
+export interface AmdArgs {
+  greeting: number;
+  afterGreetingSilence: number;
+  totalAnalysisTime: number;
+}
+
+/**
+ * AMD outcome as app_amd reports it: AMDSTATUS, AMDCAUSE and the modelled analysis time. A
+ * person says a short greeting (~1.5 s) and waits: HUMAN once `afterGreetingSilence` of
+ * silence follows. A machine talks on: MACHINE once its greeting outlasts `greeting`. A
+ * decision that would come after `totalAnalysisTime` is NOTSURE/TOOLONG.
+ */
+export function amdResult(status: AmdStatus, args: AmdArgs): { status: AmdStatus; cause: string; afterMs: number } {
+  const tooLong = { status: 'NOTSURE' as const, cause: `TOOLONG-${args.totalAnalysisTime}`, afterMs: args.totalAnalysisTime };
   switch (status) {
-    case 'HUMAN':
-      return { status, cause: 'HUMAN-800-800', afterMs: 2300 };
-    case 'MACHINE':
-      return { status, cause: 'LONGGREETING-1500-1500', afterMs: 1800 };
+    case 'HUMAN': {
+      const afterMs = 1500 + args.afterGreetingSilence;
+      return afterMs > args.totalAnalysisTime ? tooLong : { status, cause: `HUMAN-${args.afterGreetingSilence}-${args.afterGreetingSilence}`, afterMs };
+    }
+    case 'MACHINE': {
+      const afterMs = 300 + args.greeting;
+      return afterMs > args.totalAnalysisTime ? tooLong : { status, cause: `LONGGREETING-${args.greeting}-${args.greeting}`, afterMs };
+    }
     default:
-      return { status, cause: 'TOOLONG-5000', afterMs: 5000 };
+      return tooLong;
   }
 }
 

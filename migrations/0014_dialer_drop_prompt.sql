@@ -1,0 +1,1 @@
+ALTER TABLE `dialer_campaigns` ADD `drop_prompt_id` integer;

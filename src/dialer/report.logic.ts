@@ -1,0 +1,122 @@
+/**
+ * The dialer's figures from its attempts, defined once for the live monitor and the report.
+ * Pure: attempts in, figures out.
+ *
+ * - % connect = calls the network completed (answered by anyone, machines included) ÷ dialled;
+ * - % human = calls that reached a person (with an agent, or dropped) ÷ dialled;
+ * - abandon rate = persons dropped ÷ persons reached (connected + dropped);
+ * - TMO (tempo médio de operação) = mean talk of the calls an agent took, answer to hang-up;
+ * - short calls = not completed, or ending ≤ 6 s after the answer (Anatel's measure).
+ */
+import type { DialOutcome } from '../db/schema/index.js';
+import { localDate } from './calling-window.logic.js';
+import { isShortCall } from './compliance.logic.js';
+
+export const DIAL_OUTCOMES = ['connected', 'dropped', 'machine', 'busy', 'no_answer', 'failed'] as const satisfies readonly DialOutcome[];
+
+export interface AttemptFacts {
+  campaignId: number;
+  outcome: DialOutcome;
+  startedAt: number;
+  answeredAt: number | null;
+  endedAt: number;
+  agentUserId: number | null;
+}
+
+export interface DialFigures {
+  attempts: number;
+  byOutcome: Record<DialOutcome, number>;
+  /** Shares 0–1; null when nothing was dialled (or no person reached, for the abandon rate). */
+  connectRate: number | null;
+  humanRate: number | null;
+  abandonRate: number | null;
+  tmoSeconds: number | null;
+  short: number;
+  shortShare: number | null;
+}
+
+const share = (n: number, of: number): number | null => (of === 0 ? null : n / of);
+
+export function dialFigures(attempts: Iterable<AttemptFacts>): DialFigures {
+  const byOutcome = Object.fromEntries(DIAL_OUTCOMES.map((o) => [o, 0])) as Record<DialOutcome, number>;
+  let total = 0;
+  let answered = 0;
+  let short = 0;
+  let talkMs = 0;
+  for (const a of attempts) {
+    total++;
+    byOutcome[a.outcome]++;
+    if (a.answeredAt !== null) answered++;
+    if (isShortCall(a)) short++;
+    if (a.outcome === 'connected' && a.answeredAt !== null) talkMs += a.endedAt - a.answeredAt;
+  }
+  const persons = byOutcome.connected + byOutcome.dropped;
+  return {
+    attempts: total,
+    byOutcome,
+    connectRate: share(answered, total),
+    humanRate: share(persons, total),
+    abandonRate: share(byOutcome.dropped, persons),
+    tmoSeconds: byOutcome.connected === 0 ? null : talkMs / byOutcome.connected / 1000,
+    short,
+    shortShare: share(short, total),
+  };
+}
+
+export interface AgentFigures {
+  agentUserId: number;
+  /** Calls of the campaign this agent took. */
+  connected: number;
+  /** The agent's share of the campaign's connected calls (0–1). */
+  connectShare: number;
+  tmoSeconds: number;
+}
+
+/** Per agent who took calls of the campaign: how many, their share, their mean talk. */
+export function agentFigures(attempts: Iterable<AttemptFacts>): AgentFigures[] {
+  const by = new Map<number, { n: number; talkMs: number }>();
+  let connected = 0;
+  for (const a of attempts) {
+    if (a.outcome !== 'connected' || a.agentUserId === null || a.answeredAt === null) continue;
+    connected++;
+    const f = by.get(a.agentUserId) ?? { n: 0, talkMs: 0 };
+    f.n++;
+    f.talkMs += a.endedAt - a.answeredAt;
+    by.set(a.agentUserId, f);
+  }
+  return [...by.entries()]
+    .map(([agentUserId, f]) => ({ agentUserId, connected: f.n, connectShare: f.n / connected, tmoSeconds: f.talkMs / f.n / 1000 }))
+    .sort((a, b) => b.connected - a.connected || a.agentUserId - b.agentUserId);
+}
+
+/** Outcomes per time bucket (by the attempt's end), oldest first; empty buckets included from `from`. */
+export function outcomeSeries(attempts: Iterable<AttemptFacts>, from: number, to: number, bucketMs: number): { at: number; byOutcome: Record<DialOutcome, number> }[] {
+  const n = Math.max(0, Math.ceil((to - from) / bucketMs));
+  const buckets = Array.from({ length: n }, (_, i) => ({ at: from + i * bucketMs, byOutcome: Object.fromEntries(DIAL_OUTCOMES.map((o) => [o, 0])) as Record<DialOutcome, number> }));
+  for (const a of attempts) {
+    const i = Math.floor((a.endedAt - from) / bucketMs);
+    if (i >= 0 && i < n) buckets[i]!.byOutcome[a.outcome]++;
+  }
+  return buckets;
+}
+
+export interface ReportRow extends DialFigures {
+  campaignId: number;
+  /** Local date, `YYYY-MM-DD`. */
+  date: string;
+}
+
+/** The dialer report: one row per campaign and local day (by the attempt's start), by date then campaign. */
+export function reportRows(attempts: Iterable<AttemptFacts>, timeZone: string): ReportRow[] {
+  const groups = new Map<string, { campaignId: number; date: string; rows: AttemptFacts[] }>();
+  for (const a of attempts) {
+    const date = localDate(a.startedAt, timeZone);
+    const key = `${date}|${a.campaignId}`;
+    const g = groups.get(key) ?? { campaignId: a.campaignId, date, rows: [] };
+    g.rows.push(a);
+    groups.set(key, g);
+  }
+  return [...groups.values()]
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.campaignId - b.campaignId))
+    .map((g) => ({ campaignId: g.campaignId, date: g.date, ...dialFigures(g.rows) }));
+}
