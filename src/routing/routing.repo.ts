@@ -342,15 +342,6 @@ export class RoutingRepo {
       .map((r) => ({ answeredAt: r.answeredAt?.getTime() ?? null, endedAt: r.endedAt?.getTime() ?? null }));
   }
 
-  /** One stored queue visit: when it entered and the visit it was transferred from. */
-  visit(tenantId: number, id: string): { enteredAt: number; transferredFrom: string | null } | undefined {
-    return this.db
-      .select({ enteredAt: routedInteractions.enteredAt, transferredFrom: routedInteractions.transferredFrom })
-      .from(routedInteractions)
-      .where(and(eq(routedInteractions.tenantId, tenantId), eq(routedInteractions.id, id)))
-      .get();
-  }
-
   /** State rows that overlap [from, to), of one user or all. */
   statesBetween(tenantId: number, from: number, to: number, userId?: number): (AgentStateRow & { userName: string })[] {
     return this.db

@@ -248,7 +248,7 @@ export class RoutingService {
     let at = r.enteredAt;
     let from = r.transferredFrom;
     for (let hops = 0; from !== null && hops < 50; hops++) {
-      const prev = this.engine.interaction(from) ?? this.repo.visit(r.tenantId, from);
+      const prev = this.engine.interaction(from) ?? this.repo.interaction(r.tenantId, from);
       if (!prev) break;
       at = prev.enteredAt;
       from = prev.transferredFrom;
