@@ -280,8 +280,7 @@ export class RoutingService {
         return;
       }
       this.log.info({ userId, tenantId }, 'desk closed; agent logged out of its queues');
-      this.hoursTimers.get(userId)?.cancel();
-      this.hoursTimers.delete(userId);
+      this.stopHoursTimer(userId);
       this.engine.logout(key, 'desk_closed');
     };
     const stop = presence.onPresence(({ userId, tenantId, sockets }) => {
@@ -667,8 +666,7 @@ export class RoutingService {
 
   logout(tenantId: number, userId: number): AgentView {
     const { key } = this.agentOf(tenantId, userId);
-    this.hoursTimers.get(userId)?.cancel();
-    this.hoursTimers.delete(userId);
+    this.stopHoursTimer(userId);
     const r = this.engine.logout(key);
     if (!r.ok) throw refusal(r);
     return agentView(r.agent);
@@ -800,10 +798,14 @@ export class RoutingService {
     if (teams !== 'all' && (user.teamId === null || !teams.has(user.teamId))) throw forbidden(`${user.name} is not in a team you supervise`);
   }
 
-  /** Logs the agent out when its working hours end (and schedules that from now on). */
-  private enforceHours(tenantId: number, userId: number): void {
+  private stopHoursTimer(userId: number): void {
     this.hoursTimers.get(userId)?.cancel();
     this.hoursTimers.delete(userId);
+  }
+
+  /** Logs the agent out when its working hours end (and schedules that from now on). */
+  private enforceHours(tenantId: number, userId: number): void {
+    this.stopHoursTimer(userId);
     const hours = this.repo.settings(tenantId, userId).workingHours;
     if (hours.length === 0) return;
     const key = agentKey({ kind: 'agent', userId });
