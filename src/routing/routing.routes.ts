@@ -179,7 +179,7 @@ export function routingRoutes(routing: RoutingService): FastifyPluginAsync[] {
         { config: ownWrite, schema: { tags, summary, params: InteractionParams, response: { 200: TalkStateView } } },
         async (req) => {
           const { tenantId, userId } = me(req);
-          return (await routing.consultAction(tenantId, userId, req.params.interactionId, action))!;
+          return routing.consultAction(tenantId, userId, req.params.interactionId, action);
         },
       );
     }

@@ -526,6 +526,8 @@ export class RoutingService {
   }
 
   /** What the agent does with its consult: complete the transfer, cancel it, join the three, or end the conference for all. */
+  async consultAction(tenantId: number, userId: number, interactionId: string, action: 'cancel' | 'conference'): Promise<TalkState>;
+  async consultAction(tenantId: number, userId: number, interactionId: string, action: 'complete' | 'end'): Promise<null>;
   async consultAction(tenantId: number, userId: number, interactionId: string, action: 'complete' | 'cancel' | 'conference' | 'end'): Promise<TalkState | null> {
     const { voice } = this.ownCall(tenantId, userId, interactionId);
     if (action === 'cancel') return voice.cancelConsult(interactionId);
