@@ -494,11 +494,11 @@ export class QueueVoice {
     const { control, engine, clock, repo } = this.deps;
     const now = clock.now();
     const q = repo.queue(w.call.tenantId, w.queueId);
-    let outside: { endpoint: string; callerId: string | null } | undefined;
+    let outside: { number: string; route: { endpoint: string; callerId: string | null } } | undefined;
     if (to.kind === 'external') {
       const plan = this.deps.outside?.(w.call.tenantId, to.number, now) ?? { ok: false, reason: 'numbers outside cannot be dialled from here' };
       if (!plan.ok) throw invalidField('number', `number: ${plan.reason}`);
-      outside = plan;
+      outside = { number: to.number, route: plan };
     }
     let stop: () => void = () => undefined;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
@@ -570,7 +570,7 @@ export class QueueVoice {
       throw err;
     }
     setUp();
-    if (outside) void this.dialConsult(w, c, to.kind === 'external' ? to.number : '', outside, stopped);
+    if (outside) void this.dialConsult(w, c, outside.number, outside.route, stopped);
     this.talkChanged(w);
     return talkStateOf(w);
   }
