@@ -117,12 +117,3 @@ export async function startQueueTelephony(o: {
     },
   };
 }
-
-/** Polls a condition on the real clock (the emulator and the engine run in real time). */
-export async function waitUntil(test: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -14,7 +14,8 @@ import { SYSTEM_ACTOR } from '../../src/org/index.js';
 import { type QueueCallOutcome, type RoutingService } from '../../src/routing/index.js';
 import type { Emulator } from '../../src/telephony/emulator/index.js';
 import { validCnpj } from '../helpers/app.js';
-import { openRoutingWorld, startQueueTelephony, waitUntil, type QueueTelephony, type RoutingWorld } from '../helpers/queue-telephony.js';
+import { openRoutingWorld, startQueueTelephony, type QueueTelephony, type RoutingWorld } from '../helpers/queue-telephony.js';
+import { until } from '../helpers/until.js';
 
 let world: RoutingWorld;
 let telephony: QueueTelephony;
@@ -58,7 +59,7 @@ beforeAll(async () => {
   });
   ({ emulator, outcomes } = telephony);
   for (const u of [ana, bruno, carla]) routing.login(tenantId, u);
-  await waitUntil(() => [ana, bruno, carla].every((u) => routing.agent(tenantId, u).registered), 'phones registered through AMI');
+  await until('phones registered through AMI', () => [ana, bruno, carla].every((u) => routing.agent(tenantId, u).registered));
 });
 
 afterAll(async () => {
@@ -73,7 +74,7 @@ beforeEach(() => {
 // A failed test leaves no call behind for the next one.
 afterEach(async () => {
   for (const c of emulator.channels()) await emulator.hangup(c.id, 16).catch(() => undefined);
-  await waitUntil(() => emulator.channels().length === 0 && [ana, bruno, carla].every((u) => stateOf(u) === 'available'), 'every call over');
+  await until('every call over', () => emulator.channels().length === 0 && [ana, bruno, carla].every((u) => stateOf(u) === 'available'));
 });
 
 const channelOf = (ext: string) => emulator.channels().find((c) => c.name.startsWith(`PJSIP/${ext}-`))?.id;
@@ -96,7 +97,7 @@ const recordingOf = (id: string) => database.db.select().from(recordings).all().
 /** A customer's call answered by Ana: the customer's channel and Ana's leg. */
 async function callAnsweredByAna(from: string): Promise<{ customer: string; agentLeg: string; interactionId: string }> {
   const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from, via: { span: 1 } });
-  await waitUntil(() => stateOf(ana) === 'busy' && sameMembers(bridgeWith(channelId)?.channels, [channelId, channelOf('2001')]), 'Ana talking with the customer');
+  await until('Ana talking with the customer', () => stateOf(ana) === 'busy' && sameMembers(bridgeWith(channelId)?.channels, [channelId, channelOf('2001')]));
   return { customer: channelId, agentLeg: channelOf('2001')!, interactionId: routing.agent(tenantId, ana).interactionIds[0]! };
 }
 
@@ -119,11 +120,11 @@ describe('attended transfer of a queue call', () => {
     const started = await routing.consultCall(tenantId, ana, interactionId, { kind: 'agent', userId: bruno });
     expect(started).toEqual({ held: true, muted: false, consult: { kind: 'agent', name: 'Bruno', phase: 'ringing' } });
     // Ana hears ringback in her own bridge while Bruno's phone rings.
-    await waitUntil(() => stateOf(bruno) === 'offered' && customerWaitsWithMusic(customer) && sameMembers(bridgeWith(agentLeg)?.channels, [agentLeg]), 'Bruno ringing');
+    await until('Bruno ringing', () => stateOf(bruno) === 'offered' && customerWaitsWithMusic(customer) && sameMembers(bridgeWith(agentLeg)?.channels, [agentLeg]));
     const ringback = telephony.events.events.find((e) => e.type === 'PlaybackStarted' && 'bridgeId' in e.target && e.target.bridgeId === bridgeWith(agentLeg)?.id);
     expect(ringback).toBeDefined();
     await emulator.answerPhone('2002');
-    await waitUntil(() => talkOf(ana, interactionId)?.consult?.phase === 'talking' && sameMembers(bridgeWith(agentLeg)?.channels, [agentLeg, channelOf('2002')]), 'Ana and Bruno talking');
+    await until('Ana and Bruno talking', () => talkOf(ana, interactionId)?.consult?.phase === 'talking' && sameMembers(bridgeWith(agentLeg)?.channels, [agentLeg, channelOf('2002')]));
     const brunoLeg = channelOf('2002')!;
     expect(customerWaitsWithMusic(customer)).toBe(true);
     expect(routing.callState(tenantId, ana, interactionId)).toEqual({ held: true, muted: false, consult: { kind: 'agent', name: 'Bruno', phase: 'talking' } });
@@ -134,31 +135,31 @@ describe('attended transfer of a queue call', () => {
 
     await new Promise((r) => setTimeout(r, 300));
     await routing.consultAction(tenantId, ana, interactionId, 'complete');
-    await waitUntil(() => channelOf('2001') === undefined && sameMembers(bridgeWith(customer)?.channels, [customer, brunoLeg]), 'the customer with Bruno, Ana gone');
+    await until('the customer with Bruno, Ana gone', () => channelOf('2001') === undefined && sameMembers(bridgeWith(customer)?.channels, [customer, brunoLeg]));
     expect(emulator.mohOf(bridgeWith(customer)!.id)).toBeUndefined();
-    await waitUntil(() => stateOf(ana) === 'available', 'Ana free');
+    await until('Ana free', () => stateOf(ana) === 'available');
     const [next] = visitsAfter(interactionId);
     expect(routing.agent(tenantId, bruno).interactionIds).toEqual([next!.id]);
     // Bruno's controls are on the customer's call now (as soon as Ana's visit is closed and kept).
-    await waitUntil(() => talkOf(bruno, next!.id) !== undefined, 'Bruno’s controls');
+    await until('Bruno’s controls', () => talkOf(bruno, next!.id) !== undefined);
     expect(talkOf(bruno, next!.id)).toEqual({ held: false, muted: false, consult: null });
 
     await emulator.hangup(customer, 16);
-    await waitUntil(() => outcomes.has(customer) && stateOf(bruno) === 'available', 'the call over');
+    await until('the call over', () => outcomes.has(customer) && stateOf(bruno) === 'available');
     expect(outcomes.get(customer)).toEqual({ result: 'answered', interactionId: next!.id });
     expect(visit(interactionId)).toMatchObject({ agentUserId: ana, outcome: 'answered', endReason: `transferred (attended) to agent u:${bruno} (queue ${vendas})` });
     // The consult counts as hold: the customer heard music all along.
     expect(visit(interactionId)!.holdMs).toBeGreaterThanOrEqual(300);
     expect(visit(next!.id)).toMatchObject({ queueId: vendas, agentUserId: bruno, outcome: 'answered', transferredFrom: interactionId, endReason: 'the customer hung up' });
-    await waitUntil(() => recordingOf(interactionId).length === 1 && recordingOf(next!.id).length === 1, 'each visit recorded');
+    await until('each visit recorded', () => recordingOf(interactionId).length === 1 && recordingOf(next!.id).length === 1);
   });
 
   it('an agent who does not take the consult, and one who hangs up during it, give Ana back to the customer; a cancelled consult too', async () => {
     const { customer, agentLeg, interactionId } = await callAnsweredByAna('11987650002');
     emulator.setPhone('2002', { behaviour: 'reject' });
     await routing.consultCall(tenantId, ana, interactionId, { kind: 'agent', userId: bruno });
-    await waitUntil(() => talkOf(ana, interactionId)?.consult === null, 'the consult over');
-    await waitUntil(() => backTogether(customer, agentLeg), 'Ana back with the customer');
+    await until('the consult over', () => talkOf(ana, interactionId)?.consult === null);
+    await until('Ana back with the customer', () => backTogether(customer, agentLeg));
     expect(routing.callState(tenantId, ana, interactionId)).toEqual({ held: false, muted: false, consult: null });
     // Bruno was not tried for the queue's agents instead: the consult was with him alone.
     const [rejected] = visitsAfter(interactionId);
@@ -166,17 +167,17 @@ describe('attended transfer of a queue call', () => {
     expect(channelOf('2003')).toBeUndefined();
 
     emulator.setPhone('2002', { behaviour: 'answer' });
-    await waitUntil(() => stateOf(bruno) === 'available', 'Bruno available');
+    await until('Bruno available', () => stateOf(bruno) === 'available');
     await routing.consultCall(tenantId, ana, interactionId, { kind: 'agent', userId: bruno });
-    await waitUntil(() => talkOf(ana, interactionId)?.consult?.phase === 'talking', 'Bruno answered');
+    await until('Bruno answered', () => talkOf(ana, interactionId)?.consult?.phase === 'talking');
     await emulator.hangup(channelOf('2002')!, 16);
-    await waitUntil(() => talkOf(ana, interactionId)?.consult === null && backTogether(customer, agentLeg), 'Ana back after Bruno hung up');
+    await until('Ana back after Bruno hung up', () => talkOf(ana, interactionId)?.consult === null && backTogether(customer, agentLeg));
 
-    await waitUntil(() => stateOf(bruno) === 'available', 'Bruno available');
+    await until('Bruno available', () => stateOf(bruno) === 'available');
     await routing.consultCall(tenantId, ana, interactionId, { kind: 'agent', userId: bruno });
-    await waitUntil(() => talkOf(ana, interactionId)?.consult?.phase === 'talking', 'Bruno answered again');
+    await until('Bruno answered again', () => talkOf(ana, interactionId)?.consult?.phase === 'talking');
     expect(await routing.consultAction(tenantId, ana, interactionId, 'cancel')).toEqual({ held: false, muted: false, consult: null });
-    await waitUntil(() => backTogether(customer, agentLeg) && channelOf('2002') === undefined, 'Ana back, Bruno hung up');
+    await until('Ana back, Bruno hung up', () => backTogether(customer, agentLeg) && channelOf('2002') === undefined);
     expect(stateOf(ana)).toBe('busy');
 
     const consults = visitsAfter(interactionId).sort((a, b) => a.enteredAt - b.enteredAt);
@@ -186,7 +187,7 @@ describe('attended transfer of a queue call', () => {
       [bruno, 'the consulting agent cancelled the consult'],
     ]);
     await emulator.hangup(customer, 16);
-    await waitUntil(() => outcomes.has(customer), 'the call over');
+    await until('the call over', () => outcomes.has(customer));
     expect(visit(interactionId)).toMatchObject({ agentUserId: ana, endReason: 'the customer hung up' });
   });
 
@@ -194,21 +195,21 @@ describe('attended transfer of a queue call', () => {
     emulator.setPhone('2002', { behaviour: 'reject' });
     const { customer, agentLeg, interactionId } = await callAnsweredByAna('11987650003');
     expect(await routing.consultCall(tenantId, ana, interactionId, { kind: 'queue', queueId: suporte })).toMatchObject({ consult: { kind: 'queue', name: 'Suporte', phase: 'ringing' } });
-    await waitUntil(() => talkOf(ana, interactionId)?.consult?.phase === 'talking' && sameMembers(bridgeWith(agentLeg)?.channels, [agentLeg, channelOf('2003')]), 'Ana and Carla talking');
+    await until('Ana and Carla talking', () => talkOf(ana, interactionId)?.consult?.phase === 'talking' && sameMembers(bridgeWith(agentLeg)?.channels, [agentLeg, channelOf('2003')]));
     const carlaLeg = channelOf('2003')!;
     expect(customerWaitsWithMusic(customer)).toBe(true);
 
     expect(await routing.consultAction(tenantId, ana, interactionId, 'conference')).toEqual({ held: false, muted: false, consult: { kind: 'queue', name: 'Suporte', phase: 'conference' } });
-    await waitUntil(() => sameMembers(bridgeWith(customer)?.channels, [customer, agentLeg, carlaLeg]), 'the three in the call’s bridge');
+    await until('the three in the call’s bridge', () => sameMembers(bridgeWith(customer)?.channels, [customer, agentLeg, carlaLeg]));
     expect(emulator.mohOf(bridgeWith(customer)!.id)).toBeUndefined();
     expect(emulator.bridges().filter((b) => b.channels.length > 0)).toHaveLength(1);
 
     await routing.consultAction(tenantId, ana, interactionId, 'complete');
-    await waitUntil(() => channelOf('2001') === undefined && sameMembers(bridgeWith(customer)?.channels, [customer, carlaLeg]), 'the customer and Carla talk on');
+    await until('the customer and Carla talk on', () => channelOf('2001') === undefined && sameMembers(bridgeWith(customer)?.channels, [customer, carlaLeg]));
     const [next] = visitsAfter(interactionId).filter((v) => v.agentUserId === carla);
     expect(routing.agent(tenantId, carla).interactionIds).toEqual([next!.id]);
     await emulator.hangup(carlaLeg, 16);
-    await waitUntil(() => outcomes.has(customer), 'the call over');
+    await until('the call over', () => outcomes.has(customer));
     expect(visit(interactionId)).toMatchObject({ endReason: `transferred (attended) to queue ${suporte}` });
     expect(visit(next!.id)).toMatchObject({ queueId: suporte, agentUserId: carla, transferredFrom: interactionId, endReason: 'the agent hung up' });
   });
@@ -216,20 +217,20 @@ describe('attended transfer of a queue call', () => {
   it('a conference the agent ends for everyone hangs up the customer and the target; one the target leaves goes on between the other two', async () => {
     const { customer, agentLeg, interactionId } = await callAnsweredByAna('11987650004');
     await routing.consultCall(tenantId, ana, interactionId, { kind: 'agent', userId: bruno });
-    await waitUntil(() => talkOf(ana, interactionId)?.consult?.phase === 'talking', 'Bruno answered');
+    await until('Bruno answered', () => talkOf(ana, interactionId)?.consult?.phase === 'talking');
     await routing.consultAction(tenantId, ana, interactionId, 'conference');
-    await waitUntil(() => sameMembers(bridgeWith(customer)?.channels, [customer, agentLeg, channelOf('2002')]), 'the three together');
+    await until('the three together', () => sameMembers(bridgeWith(customer)?.channels, [customer, agentLeg, channelOf('2002')]));
     await emulator.hangup(channelOf('2002')!, 16);
-    await waitUntil(() => backTogether(customer, agentLeg) && talkOf(ana, interactionId)?.consult === null, 'Ana and the customer go on');
+    await until('Ana and the customer go on', () => backTogether(customer, agentLeg) && talkOf(ana, interactionId)?.consult === null);
 
-    await waitUntil(() => stateOf(bruno) === 'available', 'Bruno available');
+    await until('Bruno available', () => stateOf(bruno) === 'available');
     await routing.consultCall(tenantId, ana, interactionId, { kind: 'agent', userId: bruno });
-    await waitUntil(() => talkOf(ana, interactionId)?.consult?.phase === 'talking', 'Bruno answered again');
+    await until('Bruno answered again', () => talkOf(ana, interactionId)?.consult?.phase === 'talking');
     // Ending a conference needs one.
     await expect(routing.consultAction(tenantId, ana, interactionId, 'end')).rejects.toMatchObject({ status: 409 });
     await routing.consultAction(tenantId, ana, interactionId, 'conference');
     await routing.consultAction(tenantId, ana, interactionId, 'end');
-    await waitUntil(() => outcomes.has(customer) && emulator.channels().length === 0, 'everyone hung up');
+    await until('everyone hung up', () => outcomes.has(customer) && emulator.channels().length === 0);
     const [left, ended] = visitsAfter(interactionId).sort((a, b) => a.enteredAt - b.enteredAt);
     expect(left).toMatchObject({ agentUserId: bruno, endReason: 'the consulted agent hung up' });
     expect(ended).toMatchObject({ agentUserId: bruno, endReason: 'the agent ended the conference' });
@@ -243,30 +244,30 @@ describe('attended transfer of a queue call', () => {
 
     // The emulated network: a number ending in 5 is busy, in 0 answers.
     await routing.consultCall(tenantId, ana, interactionId, { kind: 'external', number: '1144445555' });
-    await waitUntil(() => talkOf(ana, interactionId)?.consult === null && backTogether(customer, agentLeg), 'Ana back after the busy number');
+    await until('Ana back after the busy number', () => talkOf(ana, interactionId)?.consult === null && backTogether(customer, agentLeg));
 
     expect(await routing.consultCall(tenantId, ana, interactionId, { kind: 'external', number: '1144440000' })).toMatchObject({ consult: { kind: 'external', name: '1144440000', phase: 'ringing' } });
-    await waitUntil(() => talkOf(ana, interactionId)?.consult?.phase === 'talking' && sameMembers(bridgeWith(agentLeg)?.channels, [agentLeg, outsideLeg()]), 'Ana talking with the number');
+    await until('Ana talking with the number', () => talkOf(ana, interactionId)?.consult?.phase === 'talking' && sameMembers(bridgeWith(agentLeg)?.channels, [agentLeg, outsideLeg()]));
     const far = outsideLeg()!;
     expect(customerWaitsWithMusic(customer)).toBe(true);
     await routing.consultAction(tenantId, ana, interactionId, 'complete');
-    await waitUntil(() => channelOf('2001') === undefined && sameMembers(bridgeWith(customer)?.channels, [customer, far]), 'the customer with the number outside');
-    await waitUntil(() => stateOf(ana) === 'available', 'Ana free');
+    await until('the customer with the number outside', () => channelOf('2001') === undefined && sameMembers(bridgeWith(customer)?.channels, [customer, far]));
+    await until('Ana free', () => stateOf(ana) === 'available');
     expect(visit(interactionId)).toMatchObject({ endReason: 'transferred (attended) to number 1144440000' });
     await emulator.hangup(customer, 16);
-    await waitUntil(() => outcomes.has(customer) && emulator.channels().length === 0, 'the number hung up with the customer');
+    await until('the number hung up with the customer', () => outcomes.has(customer) && emulator.channels().length === 0);
   });
 
   it('an agent who hangs up while the target still rings sends the customer there blind', async () => {
     emulator.setPhone('2002', { behaviour: 'no-answer' });
     const { customer, agentLeg, interactionId } = await callAnsweredByAna('11987650006');
     await routing.consultCall(tenantId, ana, interactionId, { kind: 'agent', userId: bruno });
-    await waitUntil(() => stateOf(bruno) === 'offered', 'Bruno ringing');
+    await until('Bruno ringing', () => stateOf(bruno) === 'offered');
     await emulator.hangup(agentLeg, 16);
-    await waitUntil(() => stateOf(ana) === 'available', 'Ana free');
-    await waitUntil(() => stateOf(bruno) === 'offered' && channelOf('2002') !== undefined, 'Bruno rung for the customer');
+    await until('Ana free', () => stateOf(ana) === 'available');
+    await until('Bruno rung for the customer', () => stateOf(bruno) === 'offered' && channelOf('2002') !== undefined);
     await emulator.answerPhone('2002');
-    await waitUntil(() => stateOf(bruno) === 'busy' && sameMembers(bridgeWith(customer)?.channels, [customer, channelOf('2002')]), 'the customer with Bruno');
+    await until('the customer with Bruno', () => stateOf(bruno) === 'busy' && sameMembers(bridgeWith(customer)?.channels, [customer, channelOf('2002')]));
     expect(visit(interactionId)).toMatchObject({ endReason: `transferred to agent u:${bruno} (queue ${vendas})` });
     const [cancelled, blind] = visitsAfter(interactionId).sort((a, b) => a.enteredAt - b.enteredAt);
     expect(cancelled).toMatchObject({ outcome: 'transferred', endReason: 'the consulting agent hung up before the target answered' });
@@ -294,14 +295,14 @@ describe('the phone’s own hold', () => {
     const { agentLeg, interactionId } = await callAnsweredByAna('11987650008');
     const callPushes = () => pushed.filter((p) => p.topic === 'agents' && p.event.type === 'agent.call').map((p) => p.event.data as { agent: { userId: number }; call: Record<string, unknown> });
     // In conversation: the desk is told its controls work.
-    await waitUntil(() => callPushes().some((p) => p.call.interactionId === interactionId), 'the call pushed in conversation');
+    await until('the call pushed in conversation', () => callPushes().some((p) => p.call.interactionId === interactionId));
     expect(callPushes().filter((p) => p.call.interactionId === interactionId)).toEqual([{ agent: expect.objectContaining({ userId: ana, state: 'busy' }), call: { interactionId, held: false, muted: false, consult: null } }]);
     emulator.holdFromPhone(agentLeg, true);
-    await waitUntil(() => routing.callState(tenantId, ana, interactionId).held, 'the call seen held');
-    await waitUntil(() => callPushes().at(-1)?.call.held === true, 'the hold pushed');
+    await until('the call seen held', () => routing.callState(tenantId, ana, interactionId).held);
+    await until('the hold pushed', () => callPushes().at(-1)?.call.held === true);
     expect(callPushes().at(-1)).toMatchObject({ agent: { userId: ana, state: 'busy' }, call: { interactionId, held: true, muted: false, consult: null } });
     emulator.holdFromPhone(agentLeg, false);
-    await waitUntil(() => !routing.callState(tenantId, ana, interactionId).held, 'the call seen resumed');
-    await waitUntil(() => callPushes().at(-1)?.call.held === false, 'the resume pushed');
+    await until('the call seen resumed', () => !routing.callState(tenantId, ana, interactionId).held);
+    await until('the resume pushed', () => callPushes().at(-1)?.call.held === false);
   });
 });

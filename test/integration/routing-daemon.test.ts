@@ -25,7 +25,7 @@ import { startEmulator, type Emulator } from '../../src/telephony/emulator/index
 import { validCnpj } from '../helpers/app.js';
 import { sound } from '../helpers/flows-fixtures.js';
 import { EventLog } from '../helpers/events.js';
-import { waitUntil } from '../helpers/queue-telephony.js';
+import { until } from '../helpers/until.js';
 
 interface Daemon {
   database: Database_;
@@ -123,7 +123,7 @@ describe('a daemon restart with callers waiting in a queue', () => {
     const callers: string[] = [];
     for (const from of ['11911110001', '11911110002', '11911110003']) {
       callers.push((await emulator.placeInboundCall({ did: '1133330000', from, via: { span: 1 } })).channelId);
-      await waitUntil(() => (routing.queueLive(tenantId, queueId)?.waiting.length ?? 0) === callers.length, `caller ${from} waiting`);
+      await until(`caller ${from} waiting`, () => (routing.queueLive(tenantId, queueId)?.waiting.length ?? 0) === callers.length);
     }
     const visits = first.database.db.select().from(routedInteractions).all().sort((a, b) => a.enteredAt - b.enteredAt);
     expect(visits.map((v) => v.contactAddress)).toEqual(['11911110001', '11911110002', '11911110003']);
@@ -135,7 +135,7 @@ describe('a daemon restart with callers waiting in a queue', () => {
 
     const second = await startDaemon();
     const again = second.modules.routing.service;
-    await waitUntil(() => (again.queueLive(tenantId, queueId)?.waiting.length ?? 0) === 2, 'the two callers back in the queue');
+    await until('the two callers back in the queue', () => (again.queueLive(tenantId, queueId)?.waiting.length ?? 0) === 2);
     const live = again.queueLive(tenantId, queueId)!;
     expect(live.waiting.map((w) => [w.id, w.enteredAt])).toEqual([
       [visits[0]!.id, new Date(visits[0]!.enteredAt).toISOString()],
@@ -155,12 +155,12 @@ describe('a daemon restart with callers waiting in a queue', () => {
 
     // The first in line is the first offered when the agent logs in, and talks to her.
     again.login(tenantId, ana);
-    await waitUntil(() => again.agent(tenantId, ana).state === 'busy', 'Ana talking');
+    await until('Ana talking', () => again.agent(tenantId, ana).state === 'busy');
     expect(rows().get(visits[0]!.id)).toMatchObject({ outcome: 'answered', agentUserId: ana });
     expect(again.queueLive(tenantId, queueId)!.waiting.map((w) => w.id)).toEqual([visits[2]!.id]);
     await emulator.hangup(callers[0]!, 16);
     await emulator.hangup(callers[2]!, 16);
-    await waitUntil(() => rows().get(visits[2]!.id)?.outcome === 'abandoned', 'the last caller gave up');
+    await until('the last caller gave up', () => rows().get(visits[2]!.id)?.outcome === 'abandoned');
   });
 });
 
@@ -179,20 +179,20 @@ describe('the survey after the agent', () => {
     });
     provisioning.services.inboundRoutes.create(change, tenantId, { name: 'DID suporte', did: '1133331111', destination: { kind: 'ivr', id: ivr.id } });
     const agentIdle = () => routing.service.agent(tenantId, ana).state === 'available' || routing.service.agent(tenantId, ana).state === 'wrap_up';
-    await waitUntil(agentIdle, 'Ana free');
+    await until('Ana free', agentIdle);
     if (routing.service.agent(tenantId, ana).state === 'wrap_up') routing.service.ready(tenantId, ana);
 
     const { channelId } = await emulator.placeInboundCall({ did: '1133331111', from: '11955554444', via: { span: 1 } });
     await d.events.waitFor((e) => e.type === 'PlaybackStarted' && 'channelId' in e.target && e.target.channelId === channelId, 10_000, 'the menu');
     await emulator.sendDtmf(channelId, '1');
-    await waitUntil(() => routing.service.agent(tenantId, ana).state === 'busy', 'Ana talking');
+    await until('Ana talking', () => routing.service.agent(tenantId, ana).state === 'busy');
     const agentLeg = emulator.channels().find((c) => c.name.startsWith('PJSIP/2001-'))!;
     const before = d.events.events.length;
     await emulator.hangup(agentLeg.id, 16);
 
     // The caller is still on the line and hears the question (a playback on its channel).
     const asked = () => d.events.events.slice(before).some((e) => e.type === 'PlaybackStarted' && 'channelId' in e.target && e.target.channelId === channelId);
-    await waitUntil(asked, 'the survey question');
+    await until('the survey question', asked);
     expect(emulator.channels().some((c) => c.id === channelId)).toBe(true);
     await emulator.sendDtmf(channelId, '4');
     await d.events.waitFor((e) => e.type === 'CallEnded' && e.channelId === channelId, 15_000, 'the caller hung up after the survey');

@@ -12,7 +12,8 @@ import { SYSTEM_ACTOR } from '../../src/org/index.js';
 import { type QueueCallOutcome, type RoutingService } from '../../src/routing/index.js';
 import type { Emulator } from '../../src/telephony/emulator/index.js';
 import { validCnpj } from '../helpers/app.js';
-import { openRoutingWorld, startQueueTelephony, waitUntil, type QueueTelephony, type RoutingWorld } from '../helpers/queue-telephony.js';
+import { openRoutingWorld, startQueueTelephony, type QueueTelephony, type RoutingWorld } from '../helpers/queue-telephony.js';
+import { until } from '../helpers/until.js';
 
 let world: RoutingWorld;
 let telephony: QueueTelephony;
@@ -76,7 +77,7 @@ beforeAll(async () => {
   telephony = await startQueueTelephony({ dir: world.dir, phones: ['2001', '2002', '2008', '2009'], database, routing, tenantId, queueId: () => queueId });
   ({ emulator, outcomes } = telephony);
   routing.login(tenantId, ana);
-  await waitUntil(() => routing.agent(tenantId, ana).registered, 'Ana’s phone registered through AMI');
+  await until('Ana’s phone registered through AMI', () => routing.agent(tenantId, ana).registered);
 });
 
 afterAll(async () => {
@@ -91,7 +92,7 @@ beforeEach(() => {
 // A failed test leaves no call behind for the next one.
 afterEach(async () => {
   for (const c of emulator.channels()) await emulator.hangup(c.id, 16).catch(() => undefined);
-  await waitUntil(() => emulator.channels().length === 0 && stateOf(ana) !== 'busy', 'every call over');
+  await until('every call over', () => emulator.channels().length === 0 && stateOf(ana) !== 'busy');
 });
 
 const channelOf = (ext: string) => emulator.channels().find((c) => c.name.startsWith(`PJSIP/${ext}-`))?.id;
@@ -102,9 +103,9 @@ const sameMembers = (a: readonly string[] | undefined, b: readonly (string | und
 
 /** A customer's call answered by Ana: the customer's channel and Ana's leg. */
 async function callAnsweredByAna(from: string): Promise<{ customer: string; agentLeg: string; interactionId: string }> {
-  await waitUntil(() => stateOf(ana) === 'available', 'Ana available');
+  await until('Ana available', () => stateOf(ana) === 'available');
   const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from, via: { span: 1 } });
-  await waitUntil(() => stateOf(ana) === 'busy' && sameMembers(bridgeWith(channelId)?.channels, [channelId, channelOf('2001')]), 'Ana talking with the customer');
+  await until('Ana talking with the customer', () => stateOf(ana) === 'busy' && sameMembers(bridgeWith(channelId)?.channels, [channelId, channelOf('2001')]));
   return { customer: channelId, agentLeg: channelOf('2001')!, interactionId: routing.agent(tenantId, ana).interactionIds[0]! };
 }
 
@@ -115,7 +116,7 @@ describe('a supervisor on an agent’s call in conversation', () => {
     const { customer, agentLeg, interactionId } = await callAnsweredByAna('11987650001');
 
     await expect(routing.superviseCall(sofia, tenantId, ana, 'listen')).resolves.toEqual({ interactionId, mode: 'listen', extension: '2009', rung: true });
-    await waitUntil(() => channelOf('2009') !== undefined && snoopsOn(agentLeg).length === 1 && bridgeWith(channelOf('2009')) !== undefined, 'Sofia’s phone answered and bridged with a snoop');
+    await until('Sofia’s phone answered and bridged with a snoop', () => channelOf('2009') !== undefined && snoopsOn(agentLeg).length === 1 && bridgeWith(channelOf('2009')) !== undefined);
     const supervisorLeg = channelOf('2009')!;
     const [listen] = snoopsOn(agentLeg);
     expect(listen).toMatchObject({ spy: 'both', whisper: 'none' });
@@ -125,21 +126,21 @@ describe('a supervisor on an agent’s call in conversation', () => {
 
     // Whisper: the same phone, a new snoop that speaks into what Ana's phone hears only.
     await expect(routing.superviseCall(sofia, tenantId, ana, 'whisper')).resolves.toMatchObject({ mode: 'whisper', rung: false });
-    await waitUntil(() => snoopsOn(agentLeg).length === 1 && snoopsOn(agentLeg)[0]!.whisper === 'out', 'the whisper snoop');
+    await until('the whisper snoop', () => snoopsOn(agentLeg).length === 1 && snoopsOn(agentLeg)[0]!.whisper === 'out');
     const [whisper] = snoopsOn(agentLeg);
     expect(whisper).toMatchObject({ spy: 'both', whisper: 'out' });
-    await waitUntil(() => sameMembers(bridgeWith(supervisorLeg)?.channels, [supervisorLeg, whisper!.id]), 'Sofia bridged with the whisper snoop');
+    await until('Sofia bridged with the whisper snoop', () => sameMembers(bridgeWith(supervisorLeg)?.channels, [supervisorLeg, whisper!.id]));
     expect(sameMembers(bridgeWith(customer)!.channels, [customer, agentLeg])).toBe(true);
 
     // Barge: Sofia joins the customer's bridge; both hear her.
     await expect(routing.superviseCall(sofia, tenantId, ana, 'barge')).resolves.toMatchObject({ mode: 'barge', rung: false });
-    await waitUntil(() => sameMembers(bridgeWith(customer)?.channels, [customer, agentLeg, supervisorLeg]), 'Sofia in the customer’s bridge');
-    await waitUntil(() => snoopsOn(agentLeg).length === 0, 'the snoop gone');
+    await until('Sofia in the customer’s bridge', () => sameMembers(bridgeWith(customer)?.channels, [customer, agentLeg, supervisorLeg]));
+    await until('the snoop gone', () => snoopsOn(agentLeg).length === 0);
     expect(channelOf('2009')).toBe(supervisorLeg);
 
     // Sofia hangs up: the conversation goes on between the customer and Ana.
     await emulator.hangup(supervisorLeg, 16);
-    await waitUntil(() => sameMembers(bridgeWith(customer)?.channels, [customer, agentLeg]), 'the call back to two');
+    await until('the call back to two', () => sameMembers(bridgeWith(customer)?.channels, [customer, agentLeg]));
     expect(stateOf(ana)).toBe('busy');
 
     for (const action of ['supervisor_listen', 'supervisor_whisper', 'supervisor_barge']) {
@@ -151,27 +152,27 @@ describe('a supervisor on an agent’s call in conversation', () => {
     }
 
     await emulator.hangup(customer, 16);
-    await waitUntil(() => outcomes.has(customer) && stateOf(ana) !== 'busy', 'the call over');
+    await until('the call over', () => outcomes.has(customer) && stateOf(ana) !== 'busy');
     expect(channelOf('2001')).toBeUndefined();
   });
 
   it('a supervisor’s leg on a listen ends with the call, and the snoop with it', async () => {
     const { customer, agentLeg } = await callAnsweredByAna('11987650002');
     await routing.superviseCall(sofia, tenantId, ana, 'listen');
-    await waitUntil(() => snoopsOn(agentLeg).length === 1 && bridgeWith(channelOf('2009')) !== undefined, 'listening');
+    await until('listening', () => snoopsOn(agentLeg).length === 1 && bridgeWith(channelOf('2009')) !== undefined);
     await emulator.hangup(customer, 16);
-    await waitUntil(() => channelOf('2009') === undefined && channelOf('2001') === undefined && emulator.snoops().length === 0, 'every leg hung up');
+    await until('every leg hung up', () => channelOf('2009') === undefined && channelOf('2001') === undefined && emulator.snoops().length === 0);
   });
 
   it('a supervisor stops listening: its leg and the snoop are hung up, the call goes on (audited); stopping again, or another team’s supervisor, is refused', async () => {
     const status = (p: Promise<unknown>) => p.then(() => ({ status: 204 }), (e: { status?: number; details?: Record<string, unknown> }) => ({ status: e.status, ...e.details }));
     const { customer, agentLeg, interactionId } = await callAnsweredByAna('11987650005');
     await routing.superviseCall(sofia, tenantId, ana, 'listen');
-    await waitUntil(() => snoopsOn(agentLeg).length === 1 && bridgeWith(channelOf('2009')) !== undefined, 'listening');
+    await until('listening', () => snoopsOn(agentLeg).length === 1 && bridgeWith(channelOf('2009')) !== undefined);
     await expect(status(routing.stopSupervising(otavio, tenantId, ana))).resolves.toMatchObject({ status: 403 });
 
     await routing.stopSupervising(sofia, tenantId, ana);
-    await waitUntil(() => channelOf('2009') === undefined && emulator.snoops().length === 0, 'Sofia’s leg and the snoop gone');
+    await until('Sofia’s leg and the snoop gone', () => channelOf('2009') === undefined && emulator.snoops().length === 0);
     expect(sameMembers(bridgeWith(customer)?.channels, [customer, agentLeg])).toBe(true);
     expect(stateOf(ana)).toBe('busy');
     expect(auditOf('supervisor_stop')).toEqual([expect.objectContaining({ actorUserId: sofia.actor.userId, before: { mode: 'listen', interactionId } })]);
@@ -180,9 +181,9 @@ describe('a supervisor on an agent’s call in conversation', () => {
     // A phone still ringing for the listen stops ringing.
     emulator.setPhone('2009', { behaviour: 'no-answer' });
     await routing.superviseCall(sofia, tenantId, ana, 'listen');
-    await waitUntil(() => channelOf('2009') !== undefined, 'Sofia’s phone ringing');
+    await until('Sofia’s phone ringing', () => channelOf('2009') !== undefined);
     await routing.stopSupervising(sofia, tenantId, ana);
-    await waitUntil(() => channelOf('2009') === undefined, 'the ringing stopped');
+    await until('the ringing stopped', () => channelOf('2009') === undefined);
     expect(sameMembers(bridgeWith(customer)?.channels, [customer, agentLeg])).toBe(true);
   });
 
@@ -190,10 +191,10 @@ describe('a supervisor on an agent’s call in conversation', () => {
     const { customer, agentLeg, interactionId } = await callAnsweredByAna('11987650003');
 
     await expect(routing.superviseCall(sofia, tenantId, ana, 'takeover')).resolves.toEqual({ interactionId, mode: 'takeover', extension: '2009', rung: true });
-    await waitUntil(() => channelOf('2001') === undefined && sameMembers(bridgeWith(customer)?.channels, [customer, channelOf('2009')]), 'Sofia alone with the customer');
+    await until('Sofia alone with the customer', () => channelOf('2001') === undefined && sameMembers(bridgeWith(customer)?.channels, [customer, channelOf('2009')]));
     const supervisorLeg = channelOf('2009')!;
     expect(emulator.endedChannels().some((c) => c.id === agentLeg)).toBe(true);
-    await waitUntil(() => stateOf(ana) !== 'busy', 'Ana free of the call');
+    await until('Ana free of the call', () => stateOf(ana) !== 'busy');
     const visit = database.db.select().from(routedInteractions).all().find((r) => r.id === interactionId);
     expect(visit).toMatchObject({ agentUserId: ana, handled: true, endReason: 'taken over by Sofia' });
     expect(outcomes.has(customer)).toBe(false);
@@ -203,15 +204,15 @@ describe('a supervisor on an agent’s call in conversation', () => {
     // Sofia hangs up: the customer leaves the queue still on the line (for a survey; this call
     // passed no IVR with one), is hung up by the flow, and the whole call's recording is kept.
     await emulator.hangup(supervisorLeg, 16);
-    await waitUntil(() => outcomes.has(customer), 'the queue flow over');
+    await until('the queue flow over', () => outcomes.has(customer));
     expect(outcomes.get(customer)).toEqual({ result: 'answered', interactionId, callerOnLine: true });
-    await waitUntil(() => !emulator.channels().some((c) => c.id === customer), 'the customer hung up');
-    await waitUntil(() => database.db.select().from(recordings).all().some((r) => r.interactionId === interactionId), 'the recording kept');
+    await until('the customer hung up', () => !emulator.channels().some((c) => c.id === customer));
+    await until('the recording kept', () => database.db.select().from(recordings).all().some((r) => r.interactionId === interactionId));
   });
 
   it('refuses: another team’s supervisor (403), another tenant (404), no call (409), no extension or a phone that cannot ring (409 naming extension) — nothing rung, nothing audited', async () => {
     const status = (p: Promise<unknown>) => p.then(() => ({ status: 200 }), (e: { status?: number; details?: Record<string, unknown> }) => ({ status: e.status, ...e.details }));
-    await waitUntil(() => stateOf(ana) === 'available', 'Ana available');
+    await until('Ana available', () => stateOf(ana) === 'available');
     await expect(status(routing.superviseCall(sofia, tenantId, ana, 'listen'))).resolves.toMatchObject({ status: 409, reason: 'no_call' });
 
     const { customer } = await callAnsweredByAna('11987650004');
@@ -228,6 +229,6 @@ describe('a supervisor on an agent’s call in conversation', () => {
     // An admin acts on every team: its phone-less request gets as far as the extension.
     await expect(status(routing.superviseCall(admin, tenantId, ana, 'listen'))).resolves.toMatchObject({ status: 409, field: 'extension' });
     await emulator.hangup(customer, 16);
-    await waitUntil(() => outcomes.has(customer), 'the call over');
+    await until('the call over', () => outcomes.has(customer));
   });
 });

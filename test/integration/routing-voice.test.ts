@@ -15,7 +15,8 @@ import type { TelephonyEvent } from '../../src/telephony/call-control.js';
 import type { Emulator } from '../../src/telephony/emulator/index.js';
 import type { EventLog } from '../helpers/events.js';
 import { validCnpj } from '../helpers/app.js';
-import { openRoutingWorld, startQueueTelephony, waitUntil, type QueueTelephony, type RoutingWorld } from '../helpers/queue-telephony.js';
+import { openRoutingWorld, startQueueTelephony, type QueueTelephony, type RoutingWorld } from '../helpers/queue-telephony.js';
+import { until } from '../helpers/until.js';
 
 let world: RoutingWorld;
 let dir: string;
@@ -56,7 +57,7 @@ beforeAll(async () => {
   telephony = await startQueueTelephony({ dir, phones: ['2001', '2002'], database, routing, tenantId, queueId: () => queueId });
   ({ emulator, events, outcomes } = telephony);
   for (const u of [ana, bruno]) routing.login(tenantId, u);
-  await waitUntil(() => routing.agent(tenantId, ana).registered && routing.agent(tenantId, bruno).registered, 'phones registered through AMI');
+  await until('phones registered through AMI', () => routing.agent(tenantId, ana).registered && routing.agent(tenantId, bruno).registered);
 });
 
 afterAll(async () => {
@@ -88,7 +89,7 @@ describe('a call through a queue to agents’ phones', () => {
   it('rings the first agent, moves on to the second with no gap when it does not answer, bridges, records, and counts it all', async () => {
     emulator.setPhone('2001', { behaviour: 'no-answer' });
     const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11987654321', via: { span: 1 } });
-    await waitUntil(() => stateOf(bruno) === 'busy', 'Bruno talking');
+    await until('Bruno talking', () => stateOf(bruno) === 'busy');
     const callId = callIdOf(channelId);
     const [visit] = interactionsOfCall(callId);
     expect(visit).toMatchObject({ outcome: 'answered', agentUserId: bruno, contactAddress: '11987654321' });
@@ -108,10 +109,10 @@ describe('a call through a queue to agents’ phones', () => {
 
     await events.waitFor((e) => e.type === 'RecordingStarted', 10_000, 'the bridge recording');
     await emulator.hangup(channelId, 16);
-    await waitUntil(() => outcomes.has(channelId), 'the queue flow to end');
+    await until('the queue flow to end', () => outcomes.has(channelId));
     expect(outcomes.get(channelId)).toEqual({ result: 'answered', interactionId: visit!.id });
-    await waitUntil(() => stateOf(bruno) === 'available', 'Bruno free again');
-    await waitUntil(() => agentChannels().length === 0, 'agent leg hung up');
+    await until('Bruno free again', () => stateOf(bruno) === 'available');
+    await until('agent leg hung up', () => agentChannels().length === 0);
 
     const [rec] = database.db.select().from(recordings).all().filter((r) => r.interactionId === visit!.id);
     expect(rec).toMatchObject({ tenantId, callId, queueId, format: 'wav' });
@@ -130,27 +131,27 @@ describe('a call through a queue to agents’ phones', () => {
 
   it('never rings a phone that is not registered (AMI contact status), and rings the next agent', async () => {
     emulator.setPhone('2001', { registered: false });
-    await waitUntil(() => !routing.agent(tenantId, ana).registered, 'Ana’s phone seen unregistered');
+    await until('Ana’s phone seen unregistered', () => !routing.agent(tenantId, ana).registered);
     const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11911112222', via: { span: 1 } });
-    await waitUntil(() => stateOf(bruno) === 'busy', 'Bruno talking');
+    await until('Bruno talking', () => stateOf(bruno) === 'busy');
     const [visit] = interactionsOfCall(callIdOf(channelId));
     expect(offersOf(visit!.id).map((o) => o.agentUserId)).toEqual([bruno]);
     expect(stateOf(ana)).toBe('available');
     await emulator.hangup(channelId, 16);
-    await waitUntil(() => stateOf(bruno) === 'available', 'Bruno free again');
+    await until('Bruno free again', () => stateOf(bruno) === 'available');
     emulator.setPhone('2001', { registered: true });
-    await waitUntil(() => routing.agent(tenantId, ana).registered, 'Ana’s phone back');
+    await until('Ana’s phone back', () => routing.agent(tenantId, ana).registered);
   });
 
   it('a caller who hangs up while being offered is an abandon; the ringing phones stop', async () => {
     emulator.setPhone('2001', { behaviour: 'no-answer' });
     emulator.setPhone('2002', { behaviour: 'no-answer' });
     const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11933334444', via: { span: 1 } });
-    await waitUntil(() => stateOf(ana) === 'offered', 'Ana ringing');
+    await until('Ana ringing', () => stateOf(ana) === 'offered');
     await emulator.hangup(channelId, 16);
-    await waitUntil(() => outcomes.has(channelId), 'the queue flow to end');
+    await until('the queue flow to end', () => outcomes.has(channelId));
     expect(outcomes.get(channelId)?.result).toBe('abandoned');
-    await waitUntil(() => agentChannels().length === 0, 'ringing legs hung up');
+    await until('ringing legs hung up', () => agentChannels().length === 0);
     const [visit] = interactionsOfCall(callIdOf(channelId));
     expect(visit).toMatchObject({ outcome: 'abandoned', answeredAt: null });
     expect(visit!.offers).toBeGreaterThanOrEqual(1);
@@ -160,13 +161,13 @@ describe('a call through a queue to agents’ phones', () => {
 
   it('when the agent hangs up the caller is hung up too, and the engine records who ended it', async () => {
     const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11955556666', via: { span: 1 } });
-    await waitUntil(() => stateOf(ana) === 'busy', 'Ana talking');
+    await until('Ana talking', () => stateOf(ana) === 'busy');
     const talking = routing.agent(tenantId, ana).interactionIds[0]!;
     await events.waitFor((e) => e.type === 'RecordingStarted' && e.name === `atende-${talking}`, 10_000, 'the bridge recording');
     const [leg] = agentChannels();
     await emulator.hangup(leg!.id, 16);
-    await waitUntil(() => outcomes.has(channelId), 'the queue flow to end');
-    await waitUntil(() => !emulator.channels().some((c) => c.id === channelId), 'caller hung up');
+    await until('the queue flow to end', () => outcomes.has(channelId));
+    await until('caller hung up', () => !emulator.channels().some((c) => c.id === channelId));
     const [visit] = interactionsOfCall(callIdOf(channelId));
     expect(visit).toMatchObject({ outcome: 'answered', agentUserId: ana, endReason: 'the agent hung up' });
     // The queue records: the call is kept though the agent ended it.
@@ -182,20 +183,20 @@ describe('a call through a queue to agents’ phones', () => {
     routing.queues.update(ctx, queueId, { contactBookId: vip.id, stickySeconds: 30 });
     try {
       const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11955554444', via: { span: 1 } });
-      await waitUntil(() => stateOf(bruno) === 'busy', 'Bruno talking');
+      await until('Bruno talking', () => stateOf(bruno) === 'busy');
       const [visit] = interactionsOfCall(callIdOf(channelId));
       expect(visit).toMatchObject({ contactId: debora.id, contactName: 'Débora Lima', agentUserId: bruno });
       // Linear order would ring Ana first; the contact is Bruno's (carteirização).
       expect(offersOf(visit!.id).map((o) => o.agentUserId)).toEqual([bruno]);
       await emulator.hangup(channelId, 16);
-      await waitUntil(() => stateOf(bruno) === 'available', 'Bruno free again');
+      await until('Bruno free again', () => stateOf(bruno) === 'available');
 
       routing.queues.update(ctx, queueId, { contactBookId: null, stickySeconds: 0 });
       const unnamed = await emulator.placeInboundCall({ did: '1133330000', from: '11955554444', via: { span: 1 } });
-      await waitUntil(() => stateOf(ana) === 'busy', 'Ana talking');
+      await until('Ana talking', () => stateOf(ana) === 'busy');
       expect(interactionsOfCall(callIdOf(unnamed.channelId))[0]).toMatchObject({ contactId: carla.id, contactName: 'Carla Outra Agenda', agentUserId: ana });
       await emulator.hangup(unnamed.channelId, 16);
-      await waitUntil(() => stateOf(ana) === 'available', 'Ana free again');
+      await until('Ana free again', () => stateOf(ana) === 'available');
     } finally {
       routing.queues.update(ctx, queueId, { contactBookId: null, stickySeconds: 0 });
     }
@@ -216,16 +217,16 @@ describe('a call through a queue to agents’ phones', () => {
       const bridge = emulator.bridges().find((b) => b.channels.includes(channelId));
       expect(bridge && emulator.mohOf(bridge.id)).toBeDefined();
 
-      await waitUntil(() => agentChannels().length > 0, 'an agent phone ringing');
+      await until('an agent phone ringing', () => agentChannels().length > 0);
       const ringing = agentChannels()[0]!.name.slice('PJSIP/'.length, 'PJSIP/'.length + 4);
       await emulator.answerPhone(ringing);
-      await waitUntil(() => stateOf(ringing === '2001' ? ana : bruno) === 'busy', 'the agent talking');
+      await until('the agent talking', () => stateOf(ringing === '2001' ? ana : bruno) === 'busy');
       const said = () => events.events.filter((e) => e.type === 'PlaybackStarted' && e.playbackId.startsWith('atende-announce-')).length;
       const before = said();
       await new Promise((r) => setTimeout(r, 1500));
       expect(said()).toBe(before);
       await emulator.hangup(channelId, 16);
-      await waitUntil(() => outcomes.has(channelId), 'the queue flow to end');
+      await until('the queue flow to end', () => outcomes.has(channelId));
     } finally {
       routing.queues.update({ actor: SYSTEM_ACTOR }, queueId, { announcePosition: false, announceWait: false, announceEverySeconds: 0 });
     }
@@ -235,7 +236,7 @@ describe('a call through a queue to agents’ phones', () => {
     const ctx = { actor: SYSTEM_ACTOR };
     const support = routing.queues.create(ctx, tenantId, { name: 'Suporte', number: '730', strategy: 'linear', members: [{ userId: bruno }] });
     const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11944445555', via: { span: 1 } });
-    await waitUntil(() => stateOf(ana) === 'busy', 'Ana talking');
+    await until('Ana talking', () => stateOf(ana) === 'busy');
     const first = routing.agent(tenantId, ana).interactionIds[0]!;
     const [anaLeg] = agentChannels();
 
@@ -254,17 +255,17 @@ describe('a call through a queue to agents’ phones', () => {
     expect(stateOf(ana)).toBe('busy');
 
     await routing.transferCall(tenantId, ana, first, { kind: 'queue', queueId: support.id });
-    await waitUntil(() => stateOf(bruno) === 'busy', 'Bruno talking after the transfer');
+    await until('Bruno talking after the transfer', () => stateOf(bruno) === 'busy');
     expect(emulator.channels().some((c) => c.id === channelId)).toBe(true);
     const second = routing.agent(tenantId, bruno).interactionIds[0]!;
-    await waitUntil(() => stateOf(ana) !== 'busy', 'Ana free of the call');
+    await until('Ana free of the call', () => stateOf(ana) !== 'busy');
 
     // Bruno sends it on to Ana by name: offered to her alone, though she is not in Suporte.
     await routing.transferCall(tenantId, bruno, second, { kind: 'agent', userId: ana });
-    await waitUntil(() => stateOf(ana) === 'busy', 'Ana talking again');
+    await until('Ana talking again', () => stateOf(ana) === 'busy');
     const third = routing.agent(tenantId, ana).interactionIds[0]!;
     await emulator.hangup(channelId, 16);
-    await waitUntil(() => outcomes.has(channelId), 'the queue flow to end');
+    await until('the queue flow to end', () => outcomes.has(channelId));
 
     const visits = new Map(interactionsOfCall(callIdOf(channelId)).map((v) => [v.id, v]));
     expect(visits.get(first)).toMatchObject({ queueId, agentUserId: ana, outcome: 'answered', endReason: `transferred to queue ${support.id}` });
@@ -278,7 +279,7 @@ describe('a call through a queue to agents’ phones', () => {
     routing.logout(tenantId, bruno);
     routing.queues.update({ actor: SYSTEM_ACTOR }, queueId, { joinRule: 'agents_logged_in' });
     const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11977778888', via: { span: 1 } });
-    await waitUntil(() => outcomes.has(channelId), 'the queue flow to end');
+    await until('the queue flow to end', () => outcomes.has(channelId));
     const visits = interactionsOfCall(callIdOf(channelId));
     expect(visits.map((v) => [v.queueId, v.outcome])).toEqual([
       [queueId, 'empty'],
