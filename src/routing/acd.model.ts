@@ -109,6 +109,8 @@ export type AgentNoticeCode = (typeof AGENT_NOTICES)[number];
 export interface AcdSink {
   /** Upsert of an interaction's facts (by id), on every change. The record is the engine's own: copy what is kept. */
   interaction?(record: InteractionRecord): void;
+  /** An agent answered the interaction (once, right after the record says so). */
+  answered?(record: InteractionRecord): void;
   /** An offer that ended. */
   offer?(record: OfferRecord): void;
   /** An agent's displayed state or pause changed (activity). */

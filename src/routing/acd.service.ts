@@ -415,6 +415,7 @@ export class AcdEngine {
     a.interactions.add(w);
     this.stepAgentRt(a, { type: 'OfferAnswered', channel: channelOf(w.i.kind) });
     this.sink.interaction?.(w.rec);
+    this.sink.answered?.(w.rec);
     this.sink.queueChanged?.(w.q.s.tenantId, w.q.s.id);
     this.log.debug({ interactionId: w.i.id, agent: a.profile.key }, 'waiting —answered→ connected');
     this.run();

@@ -1175,9 +1175,6 @@ class RoutingSink implements AcdSink {
     private readonly onAnswered: (r: InteractionRecord) => void,
   ) {}
 
-  /** Visits already reported answered (until they are handled). */
-  private readonly answeredVisits = new Set<string>();
-
   private safely(what: string, fn: () => void): void {
     try {
       fn();
@@ -1188,11 +1185,10 @@ class RoutingSink implements AcdSink {
 
   interaction(r: InteractionRecord): void {
     this.safely('store an interaction', () => this.repo.saveInteraction(r));
-    if (r.answeredAt !== null && !r.handled && !this.answeredVisits.has(r.id)) {
-      this.answeredVisits.add(r.id);
-      this.safely('open the interaction in the CRM', () => this.onAnswered(r));
-    }
-    if (r.handled) this.answeredVisits.delete(r.id);
+  }
+
+  answered(r: InteractionRecord): void {
+    this.safely('open the interaction in the CRM', () => this.onAnswered(r));
   }
 
   offer(o: OfferRecord): void {
