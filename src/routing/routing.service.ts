@@ -708,16 +708,9 @@ export class RoutingService {
         : action === 'unpause'
           ? this.unpause(tenantId, userId)
           : this.logout(tenantId, userId);
-    this.deps.resources.audit.record({
-      tenantId,
-      actor: { userId: change.actor.userId, login: change.actor.login },
-      entity: 'agent',
-      entityId: userId,
-      action: `supervisor_${action}`,
-      before: { state: before.state, pause: before.pause?.reason ?? null },
-      after: { state: after.state, pause: after.pause?.reason ?? after.pendingPause?.reason ?? null },
-      ip: change.ip,
-      requestId: change.requestId,
+    this.audit(change, tenantId, 'agent', userId, `supervisor_${action}`, { state: before.state, pause: before.pause?.reason ?? null }, {
+      state: after.state,
+      pause: after.pause?.reason ?? after.pendingPause?.reason ?? null,
     });
     return after;
   }
@@ -744,17 +737,7 @@ export class RoutingService {
       if (err instanceof TelephonyError) throw conflict(`your phone (extension ${me.extension}) could not be rung: ${err.message}`, { field: 'extension' });
       throw err;
     }
-    this.deps.resources.audit.record({
-      tenantId,
-      actor: { userId: actor.userId, login: actor.login },
-      entity: 'agent',
-      entityId: userId,
-      action: `supervisor_${mode === 'takeover' ? 'take_over' : mode}`,
-      before: { state: agent.state, interactionId },
-      after: { mode, extension: me.extension },
-      ip: change.ip,
-      requestId: change.requestId,
-    });
+    this.audit(change, tenantId, 'agent', userId, `supervisor_${mode === 'takeover' ? 'take_over' : mode}`, { state: agent.state, interactionId }, { mode, extension: me.extension });
     return { interactionId, mode, extension: me.extension, rung };
   }
 
@@ -766,24 +749,13 @@ export class RoutingService {
     const { actor } = change;
     this.checkSupervises(actor, tenantId, userId);
     const agent = this.agent(tenantId, userId);
-    const voice = this.voice;
     let stopped: { interactionId: string; mode: SupervisionMode } | undefined;
-    for (const interactionId of voice ? agent.interactionIds : []) {
-      const mode = await voice!.stopSupervising(interactionId, actor.userId);
+    for (const interactionId of this.voice ? agent.interactionIds : []) {
+      const mode = await this.voice?.stopSupervising(interactionId, actor.userId);
       if (mode) stopped = { interactionId, mode };
     }
     if (!stopped) throw conflict(`you are not on ${agent.name}'s call`, { reason: 'not_monitoring' });
-    this.deps.resources.audit.record({
-      tenantId,
-      actor: { userId: actor.userId, login: actor.login },
-      entity: 'agent',
-      entityId: userId,
-      action: 'supervisor_stop',
-      before: { mode: stopped.mode, interactionId: stopped.interactionId },
-      after: null,
-      ip: change.ip,
-      requestId: change.requestId,
-    });
+    this.audit(change, tenantId, 'agent', userId, 'supervisor_stop', { mode: stopped.mode, interactionId: stopped.interactionId }, null);
   }
 
   /** Teams a supervisor may see and act on; admins and super users: all. */
@@ -792,6 +764,21 @@ export class RoutingService {
     return new Set(this.repo.teamsSupervisedBy(tenantId, actor.userId));
   }
 
+
+  /** Records a change on an agent (its state, settings, services, a supervisor on its call) in the audit log. */
+  private audit(change: ChangeContext, tenantId: number, entity: 'agent' | 'agent_settings' | 'agent_services', userId: number, action: string, before: unknown, after: unknown): void {
+    this.deps.resources.audit.record({
+      tenantId,
+      actor: { userId: change.actor.userId, login: change.actor.login },
+      entity,
+      entityId: userId,
+      action,
+      before,
+      after,
+      ip: change.ip,
+      requestId: change.requestId,
+    });
+  }
 
   checkSupervises(actor: Actor, tenantId: number, userId: number): void {
     const user = this.repo.user(tenantId, userId);
@@ -861,17 +848,7 @@ export class RoutingService {
     const skills = [...new Set(s.skills.map((x) => x.trim()))];
     this.deps.resources.database.sqlite.transaction(() => {
       this.repo.saveSettings(tenantId, userId, { skills, workingHours: s.workingHours }, this.clock.now());
-      this.deps.resources.audit.record({
-        tenantId,
-        actor: { userId: change.actor.userId, login: change.actor.login },
-        entity: 'agent_settings',
-        entityId: userId,
-        action: 'update',
-        before,
-        after: { skills, workingHours: s.workingHours },
-        ip: change.ip,
-        requestId: change.requestId,
-      });
+      this.audit(change, tenantId, 'agent_settings', userId, 'update', before, { skills, workingHours: s.workingHours });
     })();
     this.engine.setAgent(profileOf(user, { skills, workingHours: s.workingHours }));
     if (this.engine.agentSnapshot(agentKey({ kind: 'agent', userId }))?.state !== 'offline') this.enforceHours(tenantId, userId);
@@ -902,17 +879,7 @@ export class RoutingService {
         const before = this.repo.servicesOf(tenantId, userId);
         for (const a of add) this.repo.putMember(tenantId, a.queueId, userId, a.priority);
         for (const q of remove) this.repo.removeMember(tenantId, q, userId);
-        this.deps.resources.audit.record({
-          tenantId,
-          actor: { userId: change.actor.userId, login: change.actor.login },
-          entity: 'agent_services',
-          entityId: userId,
-          action: 'update',
-          before,
-          after: this.repo.servicesOf(tenantId, userId),
-          ip: change.ip,
-          requestId: change.requestId,
-        });
+        this.audit(change, tenantId, 'agent_services', userId, 'update', before, this.repo.servicesOf(tenantId, userId));
       }
     })();
     for (const q of touched) {
