@@ -251,10 +251,15 @@ export class QueueVoice {
       resumed?.queueId === queueId
         ? resumed
         : { interactionId: newId(), queueId, enteredAt: null, transferredFrom: opts.transferredFrom ?? null, kind: opts.kind ?? 'voice_in' };
+    // A caller of the previous run who does not get back into its queue is lost, as one gone at the restart.
+    const notBack = <T extends QueueCallOutcome>(outcome: T, why: string): T => {
+      if (visit === resumed) this.deps.repo.closeLostWaiting([visit.interactionId], this.deps.clock.now(), `the daemon restarted: ${why}`);
+      return outcome;
+    };
     const q = this.deps.repo.queue(call.tenantId, queueId);
-    if (!q) return { result: 'unavailable', reason: 'unknown' };
-    if (!q.active) return { result: 'unavailable', reason: 'inactive' };
-    if ((await call.answer()) === 'gone') return { result: 'abandoned', interactionId: '' };
+    if (!q) return notBack({ result: 'unavailable', reason: 'unknown' }, 'the queue is gone');
+    if (!q.active) return notBack({ result: 'unavailable', reason: 'inactive' }, 'the queue is inactive');
+    if ((await call.answer()) === 'gone') return notBack({ result: 'abandoned', interactionId: '' }, 'the caller was gone when it came back');
     const { control } = this.deps;
     const bridgeId = queueBridgeId(visit.interactionId);
     // The previous run's holding bridge of a resumed caller is still in Asterisk: replaced.

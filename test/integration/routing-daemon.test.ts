@@ -4,17 +4,19 @@
  * - the daemon restarting with callers waiting: the emulator keeps the callers' channels in the
  *   Stasis application while no daemon is connected (as Asterisk does), and the next run's
  *   reconciliation puts the ones still there back into their queue, in their original order,
- *   under the same interactions; the one who hung up meanwhile is counted as lost;
+ *   under the same interactions; the one who hung up meanwhile is counted as lost, and so is one
+ *   whose queue was deactivated meanwhile (never left open);
  * - the satisfaction survey of the IVR a caller came through, heard when the agent hangs up first.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallsApp, type CallsApp } from '../../src/calls/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { openDatabase, type Database_ } from '../../src/db/client.js';
-import { calls as callsTable, routedInteractions } from '../../src/db/schema/index.js';
+import { calls as callsTable, queues, routedInteractions } from '../../src/db/schema/index.js';
 import { seededRandom, silentLogger, systemClock } from '../../src/kernel/index.js';
 import { callFlows, createModules, type Modules } from '../../src/modules.js';
 import { bootstrap, OrgService, SYSTEM_ACTOR } from '../../src/org/index.js';
@@ -198,5 +200,26 @@ describe('the survey after the agent', () => {
     await d.events.waitFor((e) => e.type === 'CallEnded' && e.channelId === channelId, 15_000, 'the caller hung up after the survey');
     const callId = d.database.db.select().from(callsTable).all().find((c) => c.channelId === channelId)!.callId;
     expect(flows.repo.answersOf(tenantId, callId)).toEqual([{ surveyId: survey.id, alias: 'nota', value: 4, answeredAt: expect.any(Number) }]);
+  });
+});
+
+describe('a daemon restart with a caller whose queue was deactivated meanwhile', () => {
+  it('hangs the caller up and counts the visit as lost instead of leaving it open', async () => {
+    const d = daemons.at(-1)!;
+    const routing = d.modules.routing.service;
+    await until('Ana off the last call', () => routing.agent(tenantId, ana).state !== 'busy');
+    if (routing.agent(tenantId, ana).state !== 'offline') routing.logout(tenantId, ana);
+    const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11977776666', via: { span: 1 } });
+    await until('the caller waiting', () => (routing.queueLive(tenantId, queueId)?.waiting.length ?? 0) === 1);
+    const visitId = routing.queueLive(tenantId, queueId)!.waiting[0]!.id;
+
+    await crash(d);
+    d.database.db.update(queues).set({ active: false }).where(eq(queues.id, queueId)).run();
+    const next = await startDaemon();
+
+    const row = () => next.database.db.select().from(routedInteractions).where(eq(routedInteractions.id, visitId)).get();
+    await until('the visit closed', () => row()?.handled);
+    expect(row()).toMatchObject({ outcome: 'lost', handled: true, endReason: 'the daemon restarted: the queue is inactive' });
+    await until('the caller hung up', () => !emulator.channels().some((c) => c.id === channelId));
   });
 });
