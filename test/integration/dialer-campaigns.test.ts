@@ -341,6 +341,12 @@ describe('dialer: strategies and campaigns', () => {
       expect(monitor.overall).toMatchObject({ attempts: 7 });
       expect(monitor.agents).toEqual([{ agentUserId: agent.user.id, name: agent.user.name, connected: 2, connectShare: 1, tmoSeconds: 90 }]);
       expect(monitor.outcomes.reduce((n: number, b: { byOutcome: { busy: number } }) => n + b.byOutcome.busy, 0)).toBe(2);
+      // An attempt recorded after the monitor was read counts in its next reading.
+      attempt('connected', 2_000, 32_000);
+      const next = (await api('GET', `/dialer/campaigns/${campaign.id}/monitor`)).json();
+      expect(next.today).toMatchObject({ attempts: 7, byOutcome: { connected: 3 }, tmoSeconds: 70 });
+      expect(next.overall).toMatchObject({ attempts: 8, byOutcome: { connected: 3, busy: 3 } });
+      expect(next.agents).toEqual([{ agentUserId: agent.user.id, name: agent.user.name, connected: 3, connectShare: 1, tmoSeconds: 70 }]);
       // Another tenant's admin sees neither.
       const other = await t.loginAs('admin', { tenantId: t.createTenant() });
       expect((await api('GET', `/dialer/campaigns/${campaign.id}/monitor`, undefined, other.cookie)).statusCode).toBe(404);
