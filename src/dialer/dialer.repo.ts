@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, isNull, max, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, isNull, max, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { contactPhones, contacts, dialerAttempts, dialerCampaigns, dialerListMembers, dialerLists } from '../db/schema/index.js';
 
@@ -183,9 +183,24 @@ export class DialerRepo {
     return this.db.insert(dialerAttempts).values(values).returning().get();
   }
 
-  /** Every attempt of a campaign (the monitor's figures), oldest first. */
-  campaignAttempts(campaignId: number): AttemptRow[] {
-    return this.db.select().from(dialerAttempts).where(eq(dialerAttempts.campaignId, campaignId)).orderBy(asc(dialerAttempts.startedAt)).all();
+  /** A campaign's attempts recorded after the one with id `afterId`, in the order recorded. */
+  campaignAttemptsAfter(campaignId: number, afterId: number): AttemptRow[] {
+    return this.db
+      .select()
+      .from(dialerAttempts)
+      .where(and(eq(dialerAttempts.campaignId, campaignId), gt(dialerAttempts.id, afterId)))
+      .orderBy(asc(dialerAttempts.id))
+      .all();
+  }
+
+  /** A campaign's attempts that started from `startedFrom` or ended from `endedFrom`, oldest first. */
+  campaignAttemptsSince(campaignId: number, startedFrom: number, endedFrom: number): AttemptRow[] {
+    return this.db
+      .select()
+      .from(dialerAttempts)
+      .where(and(eq(dialerAttempts.campaignId, campaignId), or(gte(dialerAttempts.startedAt, startedFrom), gte(dialerAttempts.endedAt, endedFrom))))
+      .orderBy(asc(dialerAttempts.startedAt))
+      .all();
   }
 
   /** The tenant's attempts that started in [from, to). */

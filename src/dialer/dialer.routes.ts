@@ -168,13 +168,15 @@ export function dialerRoutes(svc: DialerService): FastifyPluginAsync[] {
 
     const own = { access: { module: 'agent', action: 'read' } } as const;
     const ownWrite = { access: { module: 'agent', action: 'write' } } as const;
-    const me = (req: Parameters<typeof principalOf>[0]) => principalOf(req);
     const PreviewNow = Type.Object({ offer: Nullable(PreviewView) });
 
     app.get(
       '/dialer/preview',
       { config: own, schema: { tags, summary: 'The contact I am shown in a preview campaign (null when none)', response: { 200: PreviewNow } } },
-      async (req) => ({ offer: svc.preview(me(req).tenantId, me(req).userId) }),
+      async (req) => {
+        const { tenantId, userId } = principalOf(req);
+        return { offer: svc.preview(tenantId, userId) };
+      },
     );
     app.post(
       '/dialer/preview/accept',
@@ -182,7 +184,10 @@ export function dialerRoutes(svc: DialerService): FastifyPluginAsync[] {
         config: ownWrite,
         schema: { tags, summary: 'Accept the contact I am shown: it is dialled now and connected to me', description: '409 when no contact is shown to me or no line is free.', response: { 200: Type.Object({ dialling: Type.Boolean() }) } },
       },
-      async (req) => svc.acceptPreview(me(req).tenantId, me(req).userId),
+      async (req) => {
+        const { tenantId, userId } = principalOf(req);
+        return svc.acceptPreview(tenantId, userId);
+      },
     );
     app.post(
       '/dialer/preview/skip',
@@ -195,7 +200,7 @@ export function dialerRoutes(svc: DialerService): FastifyPluginAsync[] {
           response: { 200: PreviewNow },
         },
       },
-      async (req) => ({ offer: svc.skipShownPreview(changeContextOf(req), me(req).tenantId, req.body.reason) }),
+      async (req) => ({ offer: svc.skipShownPreview(changeContextOf(req), principalOf(req).tenantId, req.body.reason) }),
     );
 
     app.get(

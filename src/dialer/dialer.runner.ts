@@ -254,7 +254,7 @@ export class DialerRunner {
           this.deps.dialer.reachedStopTime(row.tenantId, row.id);
           continue;
         }
-        this.deps.dialer.followConditions(row.tenantId, row.id, now);
+        this.deps.dialer.followConditions(row, now);
         seen.add(row.id);
         const old = this.live.get(row.id);
         // Started again after a stop: a fresh core once the old calls are over.

@@ -10,9 +10,9 @@ import { campaignDef, type CampaignRefs, type CampaignView } from './campaigns.r
 import { localDate, zonedTime, type CallingWindow } from './calling-window.logic.js';
 import { checkDial, DEFAULT_TIME_ZONE, legalHours, shortCallsByDay, type DialVerdict, type ShortCallDay } from './compliance.logic.js';
 import { applyDisposition, nextToDial, type DialStrategy, type ListContact } from './contacts.logic.js';
-import { DialerRepo, type MemberRow } from './dialer.repo.js';
+import { DialerRepo, type CampaignRow, type MemberRow } from './dialer.repo.js';
 import { dispositionActions } from './disposition.logic.js';
-import { agentFigures, dialFigures, DIAL_OUTCOMES, outcomeSeries, reportRows, type AgentFigures, type DialFigures, type ReportRow } from './report.logic.js';
+import { addAttempt, agentFigures, dialFigures, DIAL_OUTCOMES, figuresOf, newTally, outcomeSeries, reportRows, type AgentFigures, type DialFigures, type DialTally, type ReportRow } from './report.logic.js';
 import { ListImportTarget } from './list-import.target.js';
 import { listDef, listLocked } from './lists.resource.js';
 import { strategyDef } from './strategies.resource.js';
@@ -148,14 +148,34 @@ export class DialerService {
     this.liveDialer = live;
   }
 
+  /**
+   * Per campaign, the tally of its attempts and the last one counted: the monitor, pushed every
+   * 2 s, reads only the attempts made since (attempts are never changed once recorded).
+   */
+  private readonly tallies = new Map<number, { lastId: number; tally: DialTally }>();
+
+  private campaignTally(campaignId: number): DialTally {
+    const kept = this.tallies.get(campaignId) ?? { lastId: 0, tally: newTally() };
+    for (const a of this.repo.campaignAttemptsAfter(campaignId, kept.lastId)) {
+      addAttempt(kept.tally, a);
+      kept.lastId = a.id;
+    }
+    this.tallies.set(campaignId, kept);
+    return kept.tally;
+  }
+
   /** A campaign's live monitor: the dialer's calls and agents now, and its figures today and overall. */
   monitor(tenantId: number, campaignId: number): MonitorView {
     const c = this.campaigns.row(tenantId, campaignId);
     if (!c) throw notFound('campaign');
     const now = this.now();
-    const all = this.repo.campaignAttempts(c.id);
     const today = localDate(now, DEFAULT_TIME_ZONE);
-    const agents = agentFigures(all);
+    const bucketMs = 5 * 60_000;
+    const hourFrom = now - 55 * 60_000 - (now % bucketMs);
+    // Today's attempts and those that ended within the hour; a little before midnight too (a clock change moves it).
+    const recent = this.repo.campaignAttemptsSince(c.id, dayStart(today, 'date') - 2 * 3_600_000, hourFrom);
+    const overall = this.campaignTally(c.id);
+    const agents = agentFigures(overall);
     const names = new Map(
       agents.length ? this.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, agents.map((a) => a.agentUserId))).all().map((u) => [u.id, u.name]) : [],
     );
@@ -169,10 +189,10 @@ export class DialerService {
       abandonMaxPercent: c.abandonMaxPercent,
       at: new Date(now).toISOString(),
       live: this.liveDialer?.liveFigures(c.id) ?? null,
-      today: dialFigures(all.filter((a) => localDate(a.startedAt, DEFAULT_TIME_ZONE) === today)),
-      overall: dialFigures(all),
+      today: dialFigures(recent.filter((a) => localDate(a.startedAt, DEFAULT_TIME_ZONE) === today)),
+      overall: figuresOf(overall),
       agents: agents.map((a) => ({ ...a, name: names.get(a.agentUserId) ?? '' })),
-      outcomes: outcomeSeries(all, now - 55 * 60_000 - (now % (5 * 60_000)), now + 1, 5 * 60_000),
+      outcomes: outcomeSeries(recent, hourFrom, now + 1, bucketMs),
     };
   }
 
@@ -556,20 +576,20 @@ export class DialerService {
 
   /**
    * A running campaign's calling window opened or closed, or its service's agents logged in or
-   * all out: its reason says so (the dialling itself already follows both).
+   * all out: its reason says so (the dialling itself already follows both). `row`: the campaign
+   * as the live dialer has just read it.
    */
-  followConditions(tenantId: number, campaignId: number, now: number): void {
-    const row = this.campaigns.repo.get(campaignId);
-    if (row?.tenantId !== tenantId || row.state !== 'running') return;
+  followConditions(row: CampaignRow, now: number): void {
+    if (row.state !== 'running') return;
     // A reason about the list (none, inactive, exhausted) says more: it is kept.
     if (row.stateReason !== null && row.stateReason !== 'outside_window' && row.stateReason !== 'no_agents') return;
-    const open = this.windowOf(tenantId, row.strategyId).isOpen(now, DEFAULT_TIME_ZONE);
-    const reason = !open ? 'outside_window' : this.refs.agentsLoggedIn?.(tenantId, row.queueId) === 0 ? 'no_agents' : null;
+    const open = this.windowOf(row.tenantId, row.strategyId).isOpen(now, DEFAULT_TIME_ZONE);
+    const reason = !open ? 'outside_window' : this.refs.agentsLoggedIn?.(row.tenantId, row.queueId) === 0 ? 'no_agents' : null;
     if (reason === row.stateReason) return;
     this.db.update(dialerCampaigns).set({ stateReason: reason, updatedAt: now }).where(eq(dialerCampaigns.id, row.id)).run();
   }
 
-  private endByItself(row: NonNullable<ReturnType<DialerService['campaigns']['repo']['get']>>, reason: 'exhausted' | 'stop_at', finished: boolean): void {
+  private endByItself(row: CampaignRow, reason: 'exhausted' | 'stop_at', finished: boolean): void {
     this.tx(() => {
       const now = this.now();
       const before = this.campaigns.def.toView(row, { db: this.db });

@@ -36,32 +36,62 @@ export interface DialFigures {
 }
 
 const share = (n: number, of: number): number | null => (of === 0 ? null : n / of);
+const noOutcomes = () => Object.fromEntries(DIAL_OUTCOMES.map((o) => [o, 0])) as Record<DialOutcome, number>;
 
-export function dialFigures(attempts: Iterable<AttemptFacts>): DialFigures {
-  const byOutcome = Object.fromEntries(DIAL_OUTCOMES.map((o) => [o, 0])) as Record<DialOutcome, number>;
-  let total = 0;
-  let answered = 0;
-  let short = 0;
-  let talkMs = 0;
-  for (const a of attempts) {
-    total++;
-    byOutcome[a.outcome]++;
-    if (a.answeredAt !== null) answered++;
-    if (isShortCall(a)) short++;
-    if (a.outcome === 'connected' && a.answeredAt !== null) talkMs += a.endedAt - a.answeredAt;
-  }
+/**
+ * The running sums the figures come from. Attempts are added one at a time, so that the live
+ * monitor keeps one per campaign and adds only the attempts made since it last looked.
+ */
+export interface DialTally {
+  attempts: number;
+  byOutcome: Record<DialOutcome, number>;
+  answered: number;
+  short: number;
+  /** Talk of the connected calls, answer to hang-up. */
+  talkMs: number;
+  /** Per agent who took calls: how many, and their talk. */
+  readonly agents: Map<number, { connected: number; talkMs: number }>;
+}
+
+export const newTally = (): DialTally => ({ attempts: 0, byOutcome: noOutcomes(), answered: 0, short: 0, talkMs: 0, agents: new Map() });
+
+export function addAttempt(t: DialTally, a: AttemptFacts): void {
+  t.attempts++;
+  t.byOutcome[a.outcome]++;
+  if (a.answeredAt !== null) t.answered++;
+  if (isShortCall(a)) t.short++;
+  if (a.outcome !== 'connected' || a.answeredAt === null) return;
+  const talkMs = a.endedAt - a.answeredAt;
+  t.talkMs += talkMs;
+  if (a.agentUserId === null) return;
+  const agent = t.agents.get(a.agentUserId) ?? { connected: 0, talkMs: 0 };
+  agent.connected++;
+  agent.talkMs += talkMs;
+  t.agents.set(a.agentUserId, agent);
+}
+
+export function tallyOf(attempts: Iterable<AttemptFacts>): DialTally {
+  const t = newTally();
+  for (const a of attempts) addAttempt(t, a);
+  return t;
+}
+
+export function figuresOf(t: DialTally): DialFigures {
+  const { byOutcome } = t;
   const persons = byOutcome.connected + byOutcome.dropped;
   return {
-    attempts: total,
-    byOutcome,
-    connectRate: share(answered, total),
-    humanRate: share(persons, total),
+    attempts: t.attempts,
+    byOutcome: { ...byOutcome },
+    connectRate: share(t.answered, t.attempts),
+    humanRate: share(persons, t.attempts),
     abandonRate: share(byOutcome.dropped, persons),
-    tmoSeconds: byOutcome.connected === 0 ? null : talkMs / byOutcome.connected / 1000,
-    short,
-    shortShare: share(short, total),
+    tmoSeconds: byOutcome.connected === 0 ? null : t.talkMs / byOutcome.connected / 1000,
+    short: t.short,
+    shortShare: share(t.short, t.attempts),
   };
 }
+
+export const dialFigures = (attempts: Iterable<AttemptFacts>): DialFigures => figuresOf(tallyOf(attempts));
 
 export interface AgentFigures {
   agentUserId: number;
@@ -73,26 +103,18 @@ export interface AgentFigures {
 }
 
 /** Per agent who took calls of the campaign: how many, their share, their mean talk. */
-export function agentFigures(attempts: Iterable<AttemptFacts>): AgentFigures[] {
-  const by = new Map<number, { n: number; talkMs: number }>();
+export function agentFigures(t: DialTally): AgentFigures[] {
   let connected = 0;
-  for (const a of attempts) {
-    if (a.outcome !== 'connected' || a.agentUserId === null || a.answeredAt === null) continue;
-    connected++;
-    const f = by.get(a.agentUserId) ?? { n: 0, talkMs: 0 };
-    f.n++;
-    f.talkMs += a.endedAt - a.answeredAt;
-    by.set(a.agentUserId, f);
-  }
-  return [...by.entries()]
-    .map(([agentUserId, f]) => ({ agentUserId, connected: f.n, connectShare: f.n / connected, tmoSeconds: f.talkMs / f.n / 1000 }))
+  for (const a of t.agents.values()) connected += a.connected;
+  return [...t.agents.entries()]
+    .map(([agentUserId, a]) => ({ agentUserId, connected: a.connected, connectShare: a.connected / connected, tmoSeconds: a.talkMs / a.connected / 1000 }))
     .sort((a, b) => b.connected - a.connected || a.agentUserId - b.agentUserId);
 }
 
 /** Outcomes per time bucket (by the attempt's end), oldest first; empty buckets included from `from`. */
 export function outcomeSeries(attempts: Iterable<AttemptFacts>, from: number, to: number, bucketMs: number): { at: number; byOutcome: Record<DialOutcome, number> }[] {
   const n = Math.max(0, Math.ceil((to - from) / bucketMs));
-  const buckets = Array.from({ length: n }, (_, i) => ({ at: from + i * bucketMs, byOutcome: Object.fromEntries(DIAL_OUTCOMES.map((o) => [o, 0])) as Record<DialOutcome, number> }));
+  const buckets = Array.from({ length: n }, (_, i) => ({ at: from + i * bucketMs, byOutcome: noOutcomes() }));
   for (const a of attempts) {
     const i = Math.floor((a.endedAt - from) / bucketMs);
     if (i >= 0 && i < n) buckets[i]!.byOutcome[a.outcome]++;

@@ -32,6 +32,13 @@ export interface TelephonyWorld {
   plays: { channelId: string; media: Media[] }[];
   /** Every originate the app asked for, in order. */
   originates: OriginateRequest[];
+  /** A call of `/api/v1` as the admin; a refusal throws, with its status and body. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the JSON it expects
+  api(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<any>;
+  /** One tick of the dialer (its timers run on the app's FakeClock). */
+  tick(): void;
+  /** Ticks until `probe` holds (the emulator answers in real time between ticks). */
+  tickUntil<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -67,7 +74,8 @@ export async function telephonyWorld(prefix: string, ring: { ringSeconds: number
   await calls.start();
   // Its ticks run on the app's FakeClock: a test moves them with `t.clock.advance`.
   flows.dialer.start();
-  return {
+  const tick = () => t.clock.advance(1000);
+  const world: TelephonyWorld = {
     dir,
     emulator,
     ari,
@@ -77,6 +85,19 @@ export async function telephonyWorld(prefix: string, ring: { ringSeconds: number
     dialer: flows.dialer,
     plays,
     originates,
+    async api(method, path, body) {
+      // The admin of the moment: a test logs in again after moving the clock past its session.
+      const res = await t.request(method, `/api/v1/${path}`, { cookie: world.admin.cookie, ...(body === undefined ? {} : { body }) });
+      if (res.statusCode >= 400) throw new Error(`${method} ${path}: ${res.statusCode} ${res.body}`);
+      return res.json();
+    },
+    tick,
+    tickUntil: (what, probe) =>
+      until(what, async () => {
+        const v = await probe();
+        if (v === undefined || v === false) tick();
+        return v;
+      }),
     async close() {
       flows.dialer.stop();
       await calls.stop(0);
@@ -87,4 +108,5 @@ export async function telephonyWorld(prefix: string, ring: { ringSeconds: number
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return world;
 }

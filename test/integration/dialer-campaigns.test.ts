@@ -249,8 +249,29 @@ describe('dialer: strategies and campaigns', () => {
       await api('POST', `/dialer/lists/${list.id}/fill`, { filter: {} });
       const campaign = (await api('POST', '/dialer/campaigns', body(strategyId, { listIds: [list.id] }))).json();
       const member = (await api('GET', `/dialer/lists/${list.id}/members`)).json().items[0];
-      return { contact, list, campaign, member };
+      const attempt = recorder(campaign.id, member.id);
+      return { contact, list, campaign, member, attempt };
     };
+    /**
+     * An attempt of the campaign's member on Maria's mobile, started `startedAt` (now by
+     * default), answered and ended so many ms later, with the cause Asterisk gives its outcome.
+     */
+    const recorder =
+      (campaignId: number, memberId: number) =>
+      (outcome: 'no_answer' | 'busy' | 'machine' | 'dropped' | 'connected', answeredAfter: number | null, endedAfter: number, o: { startedAt?: number; agentUserId?: number } = {}) => {
+        const startedAt = o.startedAt ?? t.clock.now();
+        return t.modules.dialer.recordAttempt(t.tenantA, {
+          campaignId,
+          memberId,
+          phone: '5511987654321',
+          outcome,
+          cause: outcome === 'busy' ? 17 : outcome === 'no_answer' ? 19 : 16,
+          startedAt,
+          answeredAt: answeredAfter === null ? null : startedAt + answeredAfter,
+          endedAt: startedAt + endedAfter,
+          agentUserId: o.agentUserId ?? null,
+        });
+      };
 
     it('reads the blacklist and do-not-call as they are at the moment of dialling', async () => {
       const { contact, campaign } = await setup();
@@ -288,29 +309,17 @@ describe('dialer: strategies and campaigns', () => {
     });
 
     it('reports per campaign and day the attempts by outcome, % connect, % human, abandon rate, TMO and short calls, as JSON and CSV; the monitor shows the same', async () => {
-      const { campaign, member } = await setup();
+      const { campaign, attempt } = await setup();
       const agent = await t.loginAs('agent');
-      const now = t.clock.now();
-      const attempt = (outcome: 'busy' | 'machine' | 'dropped' | 'connected', answeredAfter: number | null, endedAfter: number, dayOffset = 0) =>
-        t.modules.dialer.recordAttempt(t.tenantA, {
-          campaignId: campaign.id,
-          memberId: member.id,
-          phone: '5511987654321',
-          outcome,
-          cause: outcome === 'busy' ? 17 : 16,
-          startedAt: now + dayOffset,
-          answeredAt: answeredAfter === null ? null : now + dayOffset + answeredAfter,
-          endedAt: now + dayOffset + endedAfter,
-          agentUserId: outcome === 'connected' ? agent.user.id : null,
-        });
+      const withAgent = { agentUserId: agent.user.id };
       // Yesterday: one busy line. Today: 2 busy, a machine, a person dropped, 2 with the agent (60 s and 120 s).
-      attempt('busy', null, 1_000, -86_400_000);
+      attempt('busy', null, 1_000, { startedAt: t.clock.now() - 86_400_000 });
       attempt('busy', null, 1_000);
       attempt('busy', null, 1_000);
       attempt('machine', 3_000, 10_000);
       attempt('dropped', 2_000, 5_000);
-      attempt('connected', 2_000, 62_000);
-      attempt('connected', 2_000, 122_000);
+      attempt('connected', 2_000, 62_000, withAgent);
+      attempt('connected', 2_000, 122_000, withAgent);
       const report = await api('GET', '/dialer/report?from=2026-01-04&to=2026-01-05');
       expect(report.statusCode).toBe(200);
       expect(report.json().items).toEqual([
@@ -341,6 +350,12 @@ describe('dialer: strategies and campaigns', () => {
       expect(monitor.overall).toMatchObject({ attempts: 7 });
       expect(monitor.agents).toEqual([{ agentUserId: agent.user.id, name: agent.user.name, connected: 2, connectShare: 1, tmoSeconds: 90 }]);
       expect(monitor.outcomes.reduce((n: number, b: { byOutcome: { busy: number } }) => n + b.byOutcome.busy, 0)).toBe(2);
+      // An attempt recorded after the monitor was read counts in its next reading.
+      attempt('connected', 2_000, 32_000, withAgent);
+      const next = (await api('GET', `/dialer/campaigns/${campaign.id}/monitor`)).json();
+      expect(next.today).toMatchObject({ attempts: 7, byOutcome: { connected: 3 }, tmoSeconds: 70 });
+      expect(next.overall).toMatchObject({ attempts: 8, byOutcome: { connected: 3, busy: 3 } });
+      expect(next.agents).toEqual([{ agentUserId: agent.user.id, name: agent.user.name, connected: 3, connectShare: 1, tmoSeconds: 70 }]);
       // Another tenant's admin sees neither.
       const other = await t.loginAs('admin', { tenantId: t.createTenant() });
       expect((await api('GET', `/dialer/campaigns/${campaign.id}/monitor`, undefined, other.cookie)).statusCode).toBe(404);
@@ -348,20 +363,8 @@ describe('dialer: strategies and campaigns', () => {
     });
 
     it('records every attempt, answered or not, and counts short calls per day', async () => {
-      const { campaign, member, list } = await setup();
+      const { list, attempt } = await setup();
       const now = t.clock.now();
-      const attempt = (outcome: 'no_answer' | 'connected', answeredAfter: number | null, endedAfter: number) =>
-        t.modules.dialer.recordAttempt(t.tenantA, {
-          campaignId: campaign.id,
-          memberId: member.id,
-          phone: '5511987654321',
-          outcome,
-          cause: outcome === 'no_answer' ? 19 : 16,
-          startedAt: now,
-          answeredAt: answeredAfter === null ? null : now + answeredAfter,
-          endedAt: now + endedAfter,
-          agentUserId: null,
-        });
       attempt('no_answer', null, 25_000);
       const m = (await api('GET', `/dialer/lists/${list.id}/members`)).json().items[0];
       expect(m).toMatchObject({ attempts: 1, lastOutcome: 'no_answer', finished: false, retryAt: new Date(now + 25_000 + 120 * 60_000).toISOString() });

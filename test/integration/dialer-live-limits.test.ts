@@ -23,21 +23,11 @@ let queueId: number;
 let strategyId: number;
 const routes: Record<string, number> = {};
 
-const api = async (method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown) => {
-  const res = await t.request(method, `/api/v1/${path}`, { cookie: world.admin.cookie, ...(body === undefined ? {} : { body }) });
-  if (res.statusCode >= 400) throw new Error(`${method} ${path}: ${res.statusCode} ${res.body}`);
-  return res.json();
-};
+const api: TelephonyWorld['api'] = (method, path, body) => world.api(method, path, body);
 const attempts = () => t.deps.database.db.select().from(dialerAttempts).all();
 const legsOn = (trunk: string) => emulator.channels().filter((c) => c.name.startsWith(`PJSIP/${trunk}-`));
-const tick = () => t.clock.advance(1000);
-async function tickUntil<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
-  return until(what, async () => {
-    const v = await probe();
-    if (v === undefined || v === false) tick();
-    return v;
-  });
-}
+const tick = () => world.tick();
+const tickUntil: TelephonyWorld['tickUntil'] = (what, probe) => world.tickUntil(what, probe);
 
 let serial = 0;
 /** A campaign on `route` dialling `numbers` (one contact each), not started. */
@@ -77,7 +67,7 @@ beforeAll(async () => {
   await route('Sem limite', [{ trunkId: livre.id }]);
   expect((await api('POST', 'telephony/apply', {})).ok).toBe(true);
 
-  ({ agentId, queueId, ami } = await dialerAgent(world, api, { name: 'Vendas', phoneSecret: phone.secret }));
+  ({ agentId, queueId, ami } = await dialerAgent(world, { name: 'Vendas', phoneSecret: phone.secret }));
   strategyId = (await api('POST', 'dialer/strategies', { name: 'Uma vez', maxAttemptsPerPhone: 1, maxAttemptsPerContact: 1, maxAttemptsPerDay: 1 })).id;
 });
 

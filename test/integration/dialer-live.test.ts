@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dialerAttempts, dialerListMembers, routedInteractions } from '../../src/db/schema/index.js';
 import type { AmiClient } from '../../src/telephony/ami/index.js';
 import type { Emulator } from '../../src/telephony/emulator/index.js';
-import { dialerAgent } from '../helpers/dialer-agent.js';
+import { dialerOverOneTrunk } from '../helpers/dialer-agent.js';
 import type { TestApp } from '../helpers/app.js';
 import { telephonyWorld, type TelephonyWorld } from '../helpers/telephony-world.js';
 import { until } from '../helpers/until.js';
@@ -22,38 +22,21 @@ let agentId: number;
 let campaignId: number;
 let queueId: number;
 
-const api = async (method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown) => {
-  const res = await t.request(method, `/api/v1/${path}`, { cookie: world.admin.cookie, ...(body === undefined ? {} : { body }) });
-  if (res.statusCode >= 400) throw new Error(`${method} ${path}: ${res.statusCode} ${res.body}`);
-  return res.json();
-};
+const api: TelephonyWorld['api'] = (method, path, body) => world.api(method, path, body);
 const db = () => t.deps.database.db;
 const attempts = () => db().select().from(dialerAttempts).all().sort((a, b) => a.id - b.id);
 const pstn = () => emulator.channels().filter((c) => c.name.startsWith('PJSIP/operadora-'));
 const agentLegs = () => emulator.channels().filter((c) => c.name.startsWith('PJSIP/1001-'));
-/** One tick of the dialer (its timers run on the app's FakeClock). */
-const tick = () => t.clock.advance(1000);
-/** Ticks until `probe` holds (the emulator answers in real time between ticks). */
-async function tickUntil<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
-  return until(what, async () => {
-    const v = await probe();
-    if (v === undefined || v === false) tick();
-    return v;
-  });
-}
+const tick = () => world.tick();
+const tickUntil: TelephonyWorld['tickUntil'] = (what, probe) => world.tickUntil(what, probe);
 
 beforeAll(async () => {
   world = await telephonyWorld('atende-dialer-live-', { ringSeconds: 3, outboundRingSeconds: 20 });
   ({ emulator, t } = world);
   // 10:00 in São Paulo on a Monday: inside the legal calling hours.
   t.clock.advance(60 * 60_000);
-  await api('PATCH', `tenants/${t.tenantA}`, { ddd: '11' });
-  const trunk = await api('POST', 'telephony/trunks', { name: 'operadora', host: '203.0.113.10' });
-  const phone = await api('POST', 'telephony/extensions', { number: '1001', displayName: 'Ana' });
-  const route = await api('POST', 'telephony/outbound-routes', { name: 'Saída', rules: [{ pattern: '_X.' }], trunks: [{ trunkId: trunk.id }] });
-  expect((await api('POST', 'telephony/apply', {})).ok).toBe(true);
-
-  ({ agentId, queueId, ami } = await dialerAgent(world, api, { name: 'Cobrança', phoneSecret: phone.secret }));
+  let routeId: number;
+  ({ routeId, agentId, queueId, ami } = await dialerOverOneTrunk(world, 'Cobrança'));
 
   // List order: Alice answers, Bruno is busy, Carla answers.
   for (const [name, number] of [
@@ -71,7 +54,7 @@ beforeAll(async () => {
       mode: 'progressive',
       strategyId: strategy.id,
       queueId,
-      outboundRouteId: route.id,
+      outboundRouteId: routeId,
       callerId: '1133334444',
       ringTimeoutSeconds: 20,
       abandonTargetPercent: 2,

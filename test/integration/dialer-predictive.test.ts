@@ -10,7 +10,7 @@ import { dialerAttempts } from '../../src/db/schema/index.js';
 import { callsInFlight } from '../../src/dialer/index.js';
 import type { AmiClient } from '../../src/telephony/ami/index.js';
 import type { Emulator } from '../../src/telephony/emulator/index.js';
-import { dialerAgent } from '../helpers/dialer-agent.js';
+import { dialerOverOneTrunk } from '../helpers/dialer-agent.js';
 import type { TestApp } from '../helpers/app.js';
 import { telephonyWorld, type TelephonyWorld } from '../helpers/telephony-world.js';
 import { until } from '../helpers/until.js';
@@ -24,25 +24,15 @@ let campaignId: number;
 const UNANSWERED = 12;
 const PEOPLE = 6;
 
-const api = async (method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown) => {
-  const res = await t.request(method, `/api/v1/${path}`, { cookie: world.admin.cookie, ...(body === undefined ? {} : { body }) });
-  if (res.statusCode >= 400) throw new Error(`${method} ${path}: ${res.statusCode} ${res.body}`);
-  return res.json();
-};
+const api: TelephonyWorld['api'] = (method, path, body) => world.api(method, path, body);
 
 beforeAll(async () => {
   // No warm-up: the pacing predicts from the first outcomes (its cautious priors still hold it back).
   world = await telephonyWorld('atende-dialer-predictive-', { ringSeconds: 3, outboundRingSeconds: 20, predictive: { warmupConnects: 0 } });
   ({ emulator, t } = world);
   t.clock.advance(60 * 60_000);
-  await api('PATCH', `tenants/${t.tenantA}`, { ddd: '11' });
-  const trunk = await api('POST', 'telephony/trunks', { name: 'operadora', host: '203.0.113.10' });
-  const phone = await api('POST', 'telephony/extensions', { number: '1001', displayName: 'Ana' });
-  const route = await api('POST', 'telephony/outbound-routes', { name: 'Saída', rules: [{ pattern: '_X.' }], trunks: [{ trunkId: trunk.id }] });
-  expect((await api('POST', 'telephony/apply', {})).ok).toBe(true);
-  const agent = await dialerAgent(world, api, { name: 'Vendas', phoneSecret: phone.secret });
+  const { routeId, queueId, ...agent } = await dialerOverOneTrunk(world, 'Vendas');
   ami = agent.ami;
-  const queueId = agent.queueId;
 
   // The PSTN's digit 6 rings until the ring timeout, 0 is a person who answers after two seconds.
   for (let i = 0; i < UNANSWERED; i++) await api('POST', 'contacts', { name: `Sem resposta ${i}`, phones: [{ number: `119876${String(5000 + i * 10 + 6).padStart(5, '0')}` }] });
@@ -56,7 +46,7 @@ beforeAll(async () => {
       mode: 'predictive',
       strategyId: strategy.id,
       queueId,
-      outboundRouteId: route.id,
+      outboundRouteId: routeId,
       ringTimeoutSeconds: 20,
       abandonTargetPercent: 5,
       abandonMaxPercent: 10,
@@ -85,10 +75,7 @@ it('dials more than one line per free agent when few answer, and counts the peop
     if (talking) await emulator.hangup(talking).catch(() => undefined);
     t.clock.advance(500);
     return attempts().length === UNANSWERED + PEOPLE && (await api('GET', `dialer/campaigns/${campaignId}`)).state === 'finished';
-  }, 120_000).catch(async (e) => {
-    console.log(attempts().length, JSON.stringify(core?.callCount), JSON.stringify(core?.agentCount), (await api('GET', `dialer/campaigns/${campaignId}`)).state, core?.contactsAvailable, core?.linesFree, emulator.channels().map((c) => c.name + c.state));
-    throw e;
-  });
+  }, 120_000);
   expect(overDialled).toBeGreaterThan(1);
 
   const byOutcome = (o: string) => attempts().filter((a) => a.outcome === o);
