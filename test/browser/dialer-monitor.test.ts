@@ -34,21 +34,9 @@ beforeAll(async () => {
     agent: { name: 'Ana Monitor', login: 'ana.monitor', extension: EXTENSION },
     queue: { name: 'Vendas', number: '730' },
     contacts: [['Paula Reis', '11987653010']],
+    campaign: { name: 'Vendas dezembro', mode: 'progressive', abandonMaxPercent: 3, stopWhenExhausted: false },
   });
-  ({ manager, agent: ana } = d);
-  campaignId = (
-    await manager.must<{ id: number }>('POST', '/api/v1/dialer/campaigns', {
-      name: 'Vendas dezembro',
-      mode: 'progressive',
-      strategyId: d.strategyId,
-      queueId: d.queueId,
-      ringTimeoutSeconds: 20,
-      abandonTargetPercent: 2,
-      abandonMaxPercent: 3,
-      stopWhenExhausted: false,
-      listIds: [d.listId],
-    })
-  ).id;
+  ({ manager, agent: ana, campaignId } = d);
   await manager.must('POST', `/api/v1/dialer/campaigns/${campaignId}/start`);
 
   ({ page, problems } = await file.open('gerente.monitor', PASSWORD, { allow: [/WebSocket connection to .* failed/] }));

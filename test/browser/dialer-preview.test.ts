@@ -35,19 +35,9 @@ beforeAll(async () => {
       ['Helena Souza', '11987652010'],
       ['Igor Lima', '11987652020'],
     ],
+    campaign: { name: 'Cobrança preview', mode: 'preview' },
   });
-  manager = d.manager;
-  campaignId = (
-    await manager.must<{ id: number }>('POST', '/api/v1/dialer/campaigns', {
-      name: 'Cobrança preview',
-      mode: 'preview',
-      strategyId: d.strategyId,
-      queueId: d.queueId,
-      ringTimeoutSeconds: 20,
-      abandonTargetPercent: 2,
-      listIds: [d.listId],
-    })
-  ).id;
+  ({ manager, campaignId } = d);
   await d.agent.must('POST', '/api/v1/agent/login');
 
   ({ page, problems } = await file.open('ana.preview', PASSWORD, { allow: [/WebSocket connection to .* failed/] }));
