@@ -9,10 +9,10 @@
  * attended: consults Bruno (the customer on hold), cancels, consults again, brings the three
  * into a conference and leaves the customer with Bruno.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
-import { FAKE_MEDIA, keepFailure, launchBrowser, logIn, newContext, openOptions, openedDialog, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { browserTestFile, openedDialog, openOptions, seriousA11yViolations, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-controles-1';
 const PASSWORD = 'senha-da-agente-1';
@@ -21,13 +21,12 @@ const BRUNO_EXTENSION = '1108';
 const DID = '1133337100';
 const CUSTOMER = '11987651234';
 
+const file = browserTestFile();
 let atende: Atende;
 let root: Api;
 let ana: Api;
 let bruno: Api;
 let carla: Api;
-let browser: Browser;
-let context: BrowserContext | undefined;
 let page: Page;
 let problems: string[];
 let brunoId = 0;
@@ -36,8 +35,7 @@ let tenantQuery = '';
 type AgentView = { state: string; interactionIds: string[] };
 
 beforeAll(async () => {
-  atende = await startAtende({ ATENDE_ADMIN_PASSWORD: ADMIN_PASSWORD });
-  root = await atende.api('admin', ADMIN_PASSWORD);
+  ({ atende, root } = await file.start(ADMIN_PASSWORD));
   const tenant = (await root.must<{ id: number }>('POST', '/api/v1/tenants', { legalName: 'Central Verde Ltda', cnpj: validCnpj(44) })).id;
   tenantQuery = `?tenantId=${tenant}`;
   const agent = (name: string, login: string, extension: string) =>
@@ -68,21 +66,7 @@ beforeAll(async () => {
   carla = await atende.api('carla.reserva', PASSWORD);
   await carla.must('POST', '/api/v1/agent/login');
 
-  browser = await launchBrowser(FAKE_MEDIA);
-  context = await newContext(browser, atende);
-  page = await context.newPage();
-  problems = watchProblems(page);
-  await logIn(page, 'ana.controles', PASSWORD);
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && page) await keepFailure(page, ctx.task.name);
-});
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await atende?.close();
+  ({ page, problems } = await file.open('ana.controles', PASSWORD, { media: true }));
 });
 
 const agentState = () => page.getByTestId('agent-state');

@@ -8,10 +8,10 @@
  * the agent's figures of the day follow what happened. The desk says which phone carries the
  * calls: this tab's webphone, another tab's (only one tab rings), or a softphone.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
-import { FAKE_MEDIA, chooseOption, keepFailure, launchBrowser, logIn, newContext, openOptions, openedDialog, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { browserTestFile, chooseOption, logIn, newContext, openedDialog, openOptions, screenshot, seriousA11yViolations, watchProblems, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-mesa-1';
 const PASSWORD = 'senha-da-agente-1';
@@ -20,11 +20,12 @@ const SOFTPHONE = '1208';
 const DID = '1133337200';
 const MARIA = '11987650001';
 
+const file = browserTestFile();
 let atende: Atende;
 let root: Api;
 let ana: Api;
 let browser: Browser;
-let context: BrowserContext | undefined;
+let context: BrowserContext;
 let page: Page;
 let problems: string[];
 let tenantQuery = '';
@@ -32,8 +33,7 @@ let mariaId = 0;
 let callbackId = 0;
 
 beforeAll(async () => {
-  atende = await startAtende({ ATENDE_ADMIN_PASSWORD: ADMIN_PASSWORD });
-  root = await atende.api('admin', ADMIN_PASSWORD);
+  ({ atende, root } = await file.start(ADMIN_PASSWORD));
   const tenant = (await root.must<{ id: number }>('POST', '/api/v1/tenants', { legalName: 'Central Mesa Ltda', cnpj: validCnpj(45) })).id;
   tenantQuery = `?tenantId=${tenant}`;
   const user = (name: string, login: string, extension: string) =>
@@ -67,21 +67,7 @@ beforeAll(async () => {
   const due = new Date(Date.now() + 24 * 3600_000).toISOString();
   callbackId = (await ana.must<{ callbackId: number }>('POST', `/api/v1/interactions/${earlier.id}/finish`, { statusId: retorno.id, nextContactAt: due, nextContactSameAgent: true })).callbackId;
 
-  browser = await launchBrowser(FAKE_MEDIA);
-  context = await newContext(browser, atende);
-  page = await context.newPage();
-  problems = watchProblems(page);
-  await logIn(page, 'ana.mesa', PASSWORD);
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && page) await keepFailure(page, ctx.task.name);
-});
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await atende?.close();
+  ({ browser, context, page, problems } = await file.open('ana.mesa', PASSWORD, { media: true }));
 });
 
 const agentState = () => page.getByTestId('agent-state');
@@ -219,7 +205,7 @@ describe('the agent’s work on the desk', () => {
   });
 
   it('runs the webphone in one tab only: a second tab says the phone is in the other one, does not ring, and takes over when it closes', async () => {
-    const second = await context!.newPage();
+    const second = await context.newPage();
     const secondProblems = watchProblems(second);
     await second.goto('/desk');
     await second.getByTestId('desk-phone').getByText('Em outra aba').waitFor();

@@ -6,28 +6,25 @@
  * webphone, pops the contact with the caller's number, is answered and hung up from the desk,
  * and the wrap-up ends with Pronto; an unknown number is said to be unknown.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
-import { FAKE_MEDIA, keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { browserTestFile, screenshot, seriousA11yViolations, type Api } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-desk-1';
 const PASSWORD = 'senha-da-agente-1';
 const EXTENSION = '1007';
 const DID = '1133337000';
 
-let atende: Atende;
+const file = browserTestFile();
 let root: Api;
-let browser: Browser;
-let context: BrowserContext | undefined;
 let page: Page;
 let problems: string[];
 let anaId = 0;
 let tenantQuery = '';
 
 beforeAll(async () => {
-  atende = await startAtende({ ATENDE_ADMIN_PASSWORD: ADMIN_PASSWORD });
-  root = await atende.api('admin', ADMIN_PASSWORD);
+  ({ root } = await file.start(ADMIN_PASSWORD));
   const tenant = (await root.must<{ id: number }>('POST', '/api/v1/tenants', { legalName: 'Central Azul Ltda', cnpj: validCnpj(43) })).id;
   tenantQuery = `?tenantId=${tenant}`;
   anaId = (
@@ -51,21 +48,7 @@ beforeAll(async () => {
   const applied = await root.must<{ ok: boolean }>('POST', `/api/v1/telephony/apply${tenantQuery}`, {});
   expect(applied.ok).toBe(true);
   await root.must('POST', `/api/v1/contacts${tenantQuery}`, { name: 'Maria Cliente', phones: [{ number: '11987654321' }] });
-  browser = await launchBrowser(FAKE_MEDIA);
-  context = await newContext(browser, atende);
-  page = await context.newPage();
-  problems = watchProblems(page);
-  await logIn(page, 'ana.atendente', PASSWORD);
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && page) await keepFailure(page, ctx.task.name);
-});
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await atende?.close();
+  ({ page, problems } = await file.open('ana.atendente', PASSWORD, { media: true }));
 });
 
 const agentState = () => page.getByTestId('agent-state');

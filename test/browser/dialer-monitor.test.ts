@@ -5,21 +5,20 @@
  * connected, then counted as an answered attempt today; the report shows the day's row with its
  * rates and offers the CSV.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { dialerTenant } from './dialer-setup.js';
-import { keepFailure, launchBrowser, logIn, newContext, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { browserTestFile, seriousA11yViolations, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-monitor-1';
 const PASSWORD = 'senha-monitor-2';
 const EXTENSION = '1301';
 
+const file = browserTestFile();
 let atende: Atende;
 let root: Api;
 let manager: Api;
 let ana: Api;
-let browser: Browser;
-let context: BrowserContext | undefined;
 let page: Page;
 let problems: string[];
 let campaignId = 0;
@@ -27,8 +26,7 @@ let campaignId = 0;
 type Channel = { id: string; name: string; state: string };
 
 beforeAll(async () => {
-  atende = await startAtende({ ATENDE_ADMIN_PASSWORD: ADMIN_PASSWORD });
-  root = await atende.api('admin', ADMIN_PASSWORD);
+  ({ atende, root } = await file.start(ADMIN_PASSWORD));
   const d = await dialerTenant(atende, root, {
     company: 'Monitor Vendas Ltda',
     cnpjSeed: 48,
@@ -36,39 +34,13 @@ beforeAll(async () => {
     agent: { name: 'Ana Monitor', login: 'ana.monitor', extension: EXTENSION },
     queue: { name: 'Vendas', number: '730' },
     contacts: [['Paula Reis', '11987653010']],
+    campaign: { name: 'Vendas dezembro', mode: 'progressive', abandonMaxPercent: 3, stopWhenExhausted: false },
   });
-  ({ manager, agent: ana } = d);
-  campaignId = (
-    await manager.must<{ id: number }>('POST', '/api/v1/dialer/campaigns', {
-      name: 'Vendas dezembro',
-      mode: 'progressive',
-      strategyId: d.strategyId,
-      queueId: d.queueId,
-      ringTimeoutSeconds: 20,
-      abandonTargetPercent: 2,
-      abandonMaxPercent: 3,
-      stopWhenExhausted: false,
-      listIds: [d.listId],
-    })
-  ).id;
+  ({ manager, agent: ana, campaignId } = d);
   await manager.must('POST', `/api/v1/dialer/campaigns/${campaignId}/start`);
 
-  browser = await launchBrowser();
-  context = await newContext(browser, atende);
-  page = await context.newPage();
-  problems = watchProblems(page, [/WebSocket connection to .* failed/]);
-  await logIn(page, 'gerente.monitor', PASSWORD);
+  ({ page, problems } = await file.open('gerente.monitor', PASSWORD, { allow: [/WebSocket connection to .* failed/] }));
   await page.getByRole('navigation', { name: 'Navegação' }).first().waitFor();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && page) await keepFailure(page, ctx.task.name);
-});
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await atende?.close();
 });
 
 const pstn = async () => (await root.must<Channel[]>('GET', '/api/v1/emulator/channels')).filter((c) => c.name.startsWith('PJSIP/operadora-'));

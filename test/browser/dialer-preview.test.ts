@@ -4,20 +4,19 @@
  * shows the following contact; "Ligar" dials that contact, who answers (the emulator's PSTN)
  * and is connected to this agent's phone.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { dialerTenant } from './dialer-setup.js';
-import { keepFailure, launchBrowser, logIn, newContext, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { browserTestFile, seriousA11yViolations, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-preview-1';
 const PASSWORD = 'senha-da-agente-2';
 const EXTENSION = '1201';
 
+const file = browserTestFile();
 let atende: Atende;
 let root: Api;
 let manager: Api;
-let browser: Browser;
-let context: BrowserContext | undefined;
 let page: Page;
 let problems: string[];
 let campaignId = 0;
@@ -25,8 +24,7 @@ let campaignId = 0;
 type Channel = { id: string; name: string; state: string };
 
 beforeAll(async () => {
-  atende = await startAtende({ ATENDE_ADMIN_PASSWORD: ADMIN_PASSWORD });
-  root = await atende.api('admin', ADMIN_PASSWORD);
+  ({ atende, root } = await file.start(ADMIN_PASSWORD));
   const d = await dialerTenant(atende, root, {
     company: 'Preview Cobranças Ltda',
     cnpjSeed: 47,
@@ -37,36 +35,12 @@ beforeAll(async () => {
       ['Helena Souza', '11987652010'],
       ['Igor Lima', '11987652020'],
     ],
+    campaign: { name: 'Cobrança preview', mode: 'preview' },
   });
-  manager = d.manager;
-  campaignId = (
-    await manager.must<{ id: number }>('POST', '/api/v1/dialer/campaigns', {
-      name: 'Cobrança preview',
-      mode: 'preview',
-      strategyId: d.strategyId,
-      queueId: d.queueId,
-      ringTimeoutSeconds: 20,
-      abandonTargetPercent: 2,
-      listIds: [d.listId],
-    })
-  ).id;
+  ({ manager, campaignId } = d);
   await d.agent.must('POST', '/api/v1/agent/login');
 
-  browser = await launchBrowser();
-  context = await newContext(browser, atende);
-  page = await context.newPage();
-  problems = watchProblems(page, [/WebSocket connection to .* failed/]);
-  await logIn(page, 'ana.preview', PASSWORD);
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && page) await keepFailure(page, ctx.task.name);
-});
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await atende?.close();
+  ({ page, problems } = await file.open('ana.preview', PASSWORD, { allow: [/WebSocket connection to .* failed/] }));
 });
 
 describe('agent desk: preview dialing', () => {

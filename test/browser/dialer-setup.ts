@@ -2,7 +2,8 @@
  * A tenant ready for live dialing in the browser tests: an admin, an agent with a softphone
  * that answers (registered in the emulator), a queue with that agent, a trunk and an outbound
  * route applied to the emulated Asterisk, a contact group of `contacts`, and a strategy open
- * around the clock (whatever time the suite runs), one attempt per contact.
+ * around the clock (whatever time the suite runs), one attempt per contact, and a campaign of
+ * that queue, strategy and list (`campaign`: its name, mode and any other field).
  */
 import { expect } from 'vitest';
 import { validCnpj } from '../helpers/app.js';
@@ -12,15 +13,13 @@ import type { Api, Atende } from './harness.js';
 export interface DialerTenant {
   manager: Api;
   agent: Api;
-  queueId: number;
-  listId: number;
-  strategyId: number;
+  campaignId: number;
 }
 
 export async function dialerTenant(
   atende: Atende,
   root: Api,
-  o: { company: string; cnpjSeed: number; password: string; agent: { name: string; login: string; extension: string }; queue: { name: string; number: string }; contacts: [string, string][] },
+  o: { company: string; cnpjSeed: number; password: string; agent: { name: string; login: string; extension: string }; queue: { name: string; number: string }; contacts: [string, string][]; campaign: { name: string; mode: string } & Record<string, unknown> },
 ): Promise<DialerTenant> {
   const tenant = (await root.must<{ id: number }>('POST', '/api/v1/tenants', { legalName: o.company, cnpj: validCnpj(o.cnpjSeed), ddd: '11' })).id;
   const q = `?tenantId=${tenant}`;
@@ -57,5 +56,13 @@ export async function dialerTenant(
   const strategy = await manager.must<{ id: number }>('POST', '/api/v1/dialer/strategies', { name: 'Uma vez', maxAttemptsPerPhone: 1, maxAttemptsPerContact: 1, maxAttemptsPerDay: 1, timeConditionId: always.id });
   const agent = await atende.api(o.agent.login, o.password);
   await until('the agent’s phone is registered', async () => (await agent.must<{ registered: boolean }>('GET', '/api/v1/agent')).registered);
-  return { manager, agent, queueId: queue.id, listId: list.id, strategyId: strategy.id };
+  const campaign = await manager.must<{ id: number }>('POST', '/api/v1/dialer/campaigns', {
+    strategyId: strategy.id,
+    queueId: queue.id,
+    ringTimeoutSeconds: 20,
+    abandonTargetPercent: 2,
+    listIds: [list.id],
+    ...o.campaign,
+  });
+  return { manager, agent, campaignId: campaign.id };
 }

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach } from 'vitest';
 import { startDaemon, type Daemon } from '../helpers/daemon.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -207,7 +208,6 @@ export async function openedDialog(page: Page, name: string): Promise<Locator> {
   return dialog;
 }
 
-/** Fills the login screen and presses Entrar. */
 /** Picks an option from the list this select opened (another select's list may still be closing), and waits for the list to close. */
 export async function chooseOption(page: Page, select: Locator, option: string): Promise<void> {
   await select.click();
@@ -222,10 +222,59 @@ export async function openOptions(page: Page, select: Locator): Promise<Locator>
   return page.locator(`#${await select.getAttribute('aria-controls')}`).getByRole('option');
 }
 
+/** Fills the login screen and presses Entrar. */
 export async function logIn(page: Page, login: string, password: string, opts: { stay?: boolean } = {}): Promise<void> {
   // `stay`: the login page is already open (with where to return afterwards in its URL).
   if (!opts.stay) await page.goto('/login');
   await page.getByLabel(/Login, e-mail/).fill(login);
   await page.getByLabel('Senha', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Entrar' }).click();
+}
+
+/** A test file's browser: the profile, the signed-in page, and what went wrong in that page (see `watchProblems`). */
+export interface Session {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  problems: string[];
+}
+
+/**
+ * What every browser test file does around its tests, called once at the file's top (it
+ * registers the hooks): `start` brings up the daemon and a REST session of its first super user;
+ * `open` launches Chromium (`media`: with the fake microphone) and logs a user in on a fresh
+ * page (`allow`: console errors the file expects). A failing test keeps a screenshot; after the
+ * file the browser and the daemon are closed.
+ */
+export function browserTestFile(): {
+  start(adminPassword: string): Promise<{ atende: Atende; root: Api }>;
+  open(login: string, password: string, o?: { media?: boolean; allow?: RegExp[] }): Promise<Session>;
+} {
+  let atende: Atende | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail' && page) await keepFailure(page, ctx.task.name);
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await atende?.close();
+  });
+  return {
+    async start(adminPassword) {
+      atende = await startAtende({ ATENDE_ADMIN_PASSWORD: adminPassword });
+      return { atende, root: await atende.api('admin', adminPassword) };
+    },
+    async open(login, password, o = {}) {
+      if (!atende) throw new Error('start the daemon first');
+      browser = await launchBrowser(o.media ? FAKE_MEDIA : []);
+      context = await newContext(browser, atende);
+      page = await context.newPage();
+      const problems = watchProblems(page, o.allow);
+      await logIn(page, login, password);
+      return { browser, context, page, problems };
+    },
+  };
 }

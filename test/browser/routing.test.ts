@@ -239,6 +239,11 @@ describe('reports', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     const csv = await page.evaluate(async (url: string) => (await fetch(url)).text(), (await page.getByRole('link', { name: 'Baixar CSV' }).getAttribute('href'))!);
     expect(csv.replace(/^\uFEFF/, '').split('\r\n')[1]).toMatch(/^\d{4}-\d{2}-\d{2};600;Suporte;2;1;1;/);
+    // A period that ends before it starts is said under "Até", and neither the report nor its CSV is offered.
+    await page.getByLabel('Até', { exact: true }).fill('2020-01-01');
+    await expect.poll(() => page.locator('[data-field="to"] [role=alert]').textContent()).toBe('termina antes do início');
+    expect(await page.getByRole('button', { name: 'Mostrar' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Baixar CSV' }).count()).toBe(0);
 
     await open('Relatório de atividade');
     const ana = page.getByRole('row').filter({ hasText: 'Ana Agente' });

@@ -143,7 +143,7 @@ describe('supervisor panel', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     // Taking the call over hangs Ana up: it is asked first, and may be called off.
     await anaRow().getByRole('button', { name: /^Puxar chamada de Ana Agente/ }).click();
-    const takeOver = page.getByRole('dialog', { name: 'Puxar a chamada de Ana Agente?' });
+    const takeOver = page.getByRole('alertdialog', { name: 'Puxar a chamada de Ana Agente?' });
     await takeOver.waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
     await takeOver.getByRole('button', { name: 'Cancelar' }).click();

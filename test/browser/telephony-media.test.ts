@@ -3,43 +3,29 @@
  * server's SIP settings, in a real browser: each created and edited through its form, a bad
  * value refused next to its field, each screen free of serious accessibility violations.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
-import { chooseOption, keepFailure, launchBrowser, logIn, newContext, openOptions, openedDialog, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { browserTestFile, chooseOption, logIn, newContext, openedDialog, openOptions, seriousA11yViolations, watchProblems, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-2';
 const PASSWORD = 'senha-teste-2';
 
+const file = browserTestFile();
 let atende: Atende;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let problems: string[];
 let admin: Api;
 
 beforeAll(async () => {
-  atende = await startAtende({ ATENDE_ADMIN_PASSWORD: ADMIN_PASSWORD });
-  const root = await atende.api('admin', ADMIN_PASSWORD);
+  let root: Api;
+  ({ atende, root } = await file.start(ADMIN_PASSWORD));
   const tenantId = (await root.must<{ id: number }>('POST', '/api/v1/tenants', { legalName: 'Central Verde Ltda', cnpj: validCnpj(32) })).id;
   await root.must('POST', `/api/v1/users?tenantId=${tenantId}`, { name: 'Telecom Verde', login: 'telecom.verde', level: 'admin', password: PASSWORD, passwordChangeRequired: false });
   admin = await atende.api('telecom.verde', PASSWORD);
-  browser = await launchBrowser();
-  context = await newContext(browser, atende);
-  page = await context.newPage();
-  problems = watchProblems(page, [/WebSocket connection to .* failed/]);
-  await logIn(page, 'telecom.verde', PASSWORD);
+  ({ browser, page, problems } = await file.open('telecom.verde', PASSWORD, { allow: [/WebSocket connection to .* failed/] }));
   await page.getByRole('navigation', { name: 'Navegação' }).first().waitFor();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && page) await keepFailure(page, ctx.task.name);
-});
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await atende?.close();
 });
 
 const open = async (p: Page, menuItem: string) => {

@@ -5,17 +5,16 @@
  * shows the extension registered as soon as an emulated phone registers with that secret — and
  * a refusal of the server lands next to its field.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
-import { chooseOption, keepFailure, launchBrowser, logIn, newContext, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { browserTestFile, chooseOption, seriousA11yViolations, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-1';
 const PASSWORD = 'senha-teste-1';
 
+const file = browserTestFile();
 let atende: Atende;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let problems: string[];
 let admin: Api;
@@ -23,27 +22,12 @@ let root: Api;
 let tenantId = 0;
 
 beforeAll(async () => {
-  atende = await startAtende({ ATENDE_ADMIN_PASSWORD: ADMIN_PASSWORD });
-  root = await atende.api('admin', ADMIN_PASSWORD);
+  ({ atende, root } = await file.start(ADMIN_PASSWORD));
   tenantId = (await root.must<{ id: number }>('POST', '/api/v1/tenants', { legalName: 'Central Azul Ltda', cnpj: validCnpj(31) })).id;
   await root.must('POST', `/api/v1/users?tenantId=${tenantId}`, { name: 'Telecom Azul', login: 'telecom.azul', level: 'admin', password: PASSWORD, passwordChangeRequired: false });
   admin = await atende.api('telecom.azul', PASSWORD);
-  browser = await launchBrowser();
-  context = await newContext(browser, atende);
-  page = await context.newPage();
-  problems = watchProblems(page, [/WebSocket connection to .* failed/]);
-  await logIn(page, 'telecom.azul', PASSWORD);
+  ({ page, problems } = await file.open('telecom.azul', PASSWORD, { allow: [/WebSocket connection to .* failed/] }));
   await page.getByRole('navigation', { name: 'Navegação' }).first().waitFor();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && page) await keepFailure(page, ctx.task.name);
-});
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await atende?.close();
 });
 
 const choose = (select: Locator, option: string) => chooseOption(page, select, option);

@@ -2,16 +2,30 @@ import { computed, ref, shallowRef } from 'vue';
 
 const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
+/** What is wrong with a period as typed: a day left empty, or an end before the start. */
+export type PeriodProblem = { field: 'from' | 'to'; reason: 'missing' | 'endsBefore' };
+
 /**
  * A report's period as the user picks it: two days in the browser's zone (the last `days` up to
- * today by default), and the instants the API takes (`to` is the end of its day).
+ * today by default), what is wrong with them, and the instants the API takes (`to` is the end of
+ * its day; while a day is missing, the default one stands in — the filters ask nothing then).
  */
 export function usePeriod(days = 7) {
   const today = new Date();
-  const from = ref(day(new Date(today.getTime() - (days - 1) * 86_400_000)));
-  const to = ref(day(today));
-  const range = computed(() => ({ from: new Date(`${from.value}T00:00`).toISOString(), to: new Date(new Date(`${to.value}T00:00`).getTime() + 86_400_000).toISOString() }));
-  return { from, to, range };
+  const first = day(new Date(today.getTime() - (days - 1) * 86_400_000));
+  const last = day(today);
+  const from = ref(first);
+  const to = ref(last);
+  const problem = computed<PeriodProblem | null>(() => {
+    if (!from.value) return { field: 'from', reason: 'missing' };
+    if (!to.value) return { field: 'to', reason: 'missing' };
+    return to.value < from.value ? { field: 'to', reason: 'endsBefore' } : null;
+  });
+  const range = computed(() => ({
+    from: new Date(`${from.value || first}T00:00`).toISOString(),
+    to: new Date(new Date(`${to.value || last}T00:00`).getTime() + 86_400_000).toISOString(),
+  }));
+  return { from, to, problem, range };
 }
 
 /** A download link's URL: `path` with the query's defined values. */

@@ -117,14 +117,14 @@ export async function startWebphone(): Promise<void> {
   stopWebphone();
   const request = ++lockRequest;
   const name = `atende.webphone.${authSession.me?.id ?? 0}`;
-  const hold = async () => {
-    await new Promise<void>((resolve) => {
+  const hold = () =>
+    new Promise<void>((resolve) => {
       releaseLock = resolve;
       void register();
     });
-  };
   state.registration = 'connecting';
-  await locks.request(name, { ifAvailable: true }, async (lock) => {
+  // Not awaited: the lock is held (its request pending) for as long as this tab runs the phone.
+  void locks.request(name, { ifAvailable: true }, async (lock) => {
     if (request !== lockRequest) return;
     if (lock) return hold();
     state.registration = 'other_tab';
