@@ -562,16 +562,12 @@ export class DialerService {
 
   /** The campaign has nothing left to dial: finished when it stops by itself then, else it runs and says why it waits. */
   exhausted(tenantId: number, campaignId: number): void {
-    const row = this.campaigns.repo.get(campaignId);
-    if (row?.tenantId !== tenantId || row.state !== 'running' || (row.stateReason === 'exhausted' && !row.stopWhenExhausted)) return;
-    this.endByItself(row, 'exhausted', row.stopWhenExhausted);
+    this.endByItself(tenantId, campaignId, 'exhausted', (row) => (row.state !== 'running' || (row.stateReason === 'exhausted' && !row.stopWhenExhausted) ? null : row.stopWhenExhausted));
   }
 
   /** The campaign's stop time came: it finishes (the calls under way end normally). */
   reachedStopTime(tenantId: number, campaignId: number): void {
-    const row = this.campaigns.repo.get(campaignId);
-    if (row?.tenantId !== tenantId || (row.state !== 'running' && row.state !== 'paused')) return;
-    this.endByItself(row, 'stop_at', true);
+    this.endByItself(tenantId, campaignId, 'stop_at', (row) => (row.state === 'running' || row.state === 'paused' ? true : null));
   }
 
   /**
@@ -589,8 +585,15 @@ export class DialerService {
     this.db.update(dialerCampaigns).set({ stateReason: reason, updatedAt: now }).where(eq(dialerCampaigns.id, row.id)).run();
   }
 
-  private endByItself(row: CampaignRow, reason: 'exhausted' | 'stop_at', finished: boolean): void {
+  /**
+   * Ends (finished) or marks a campaign by itself, `finished` deciding from the row read in the
+   * same transaction (null: nothing to do, e.g. a user paused or stopped it meanwhile).
+   */
+  private endByItself(tenantId: number, campaignId: number, reason: 'exhausted' | 'stop_at', finishedOf: (row: CampaignRow) => boolean | null): void {
     this.tx(() => {
+      const row = this.campaigns.repo.get(campaignId);
+      const finished = row?.tenantId === tenantId ? finishedOf(row) : null;
+      if (!row || finished === null) return;
       const now = this.now();
       const before = this.campaigns.def.toView(row, { db: this.db });
       this.db

@@ -195,6 +195,14 @@ function onlyTheTargetsField(to: TransferInput): void {
   }
 }
 
+/** The longest period a report or export covers: every interaction of it is read into memory. */
+const MAX_REPORT_DAYS = 366;
+
+function checkPeriod(from: number, to: number): void {
+  if (to <= from) throw invalidField('to', 'to: the period must end after it begins');
+  if (to - from > MAX_REPORT_DAYS * 86_400_000) throw invalidField('to', `to: at most ${MAX_REPORT_DAYS} days after from`);
+}
+
 export class RoutingService {
   readonly engine: AcdEngine;
   readonly repo: RoutingRepo;
@@ -894,7 +902,7 @@ export class RoutingService {
 
   /** Metrics of each queue (or one) over [from, to), recomputed from the stored facts. */
   metrics(tenantId: number, from: number, to: number, opts: { queueId?: number | undefined; slVariant?: SlVariant | undefined } = {}) {
-    if (to <= from) throw invalidField('to', 'to: the period must end after it begins');
+    checkPeriod(from, to);
     const queues = this.repo.allQueues().filter((q) => q.tenantId === tenantId && (opts.queueId === undefined || q.id === opts.queueId));
     if (opts.queueId !== undefined && queues.length === 0) throw notFound('queue');
     const facts = this.repo.interactionsBetween(tenantId, from, to, opts.queueId);
@@ -952,7 +960,7 @@ export class RoutingService {
    */
   /** Calls per local date (or hour) and queue over [from, to): the calls report, as rows. */
   callsReport(tenantId: number, from: number, to: number, by: 'date' | 'hour', queueId?: number): CallsReportRow[] {
-    if (to <= from) throw invalidField('to', 'to: the period must end after it begins');
+    checkPeriod(from, to);
     const queues = this.repo.allQueues().filter((q) => q.tenantId === tenantId && (queueId === undefined || q.id === queueId));
     if (queueId !== undefined && queues.length === 0) throw notFound('queue');
     const facts = this.repo.interactionsBetween(tenantId, from, to, queueId);
@@ -1032,7 +1040,7 @@ export class RoutingService {
 
   /** Every state and pause of the agents over [from, to) (cut to the period), with local times: the activity report. */
   activityReport(tenantId: number, from: number, to: number, userId?: number): ActivityReportRow[] {
-    if (to <= from) throw invalidField('to', 'to: the period must end after it begins');
+    checkPeriod(from, to);
     if (userId !== undefined) {
       if (!this.repo.user(tenantId, userId)) throw notFound('user');
     }

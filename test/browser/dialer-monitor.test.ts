@@ -77,7 +77,7 @@ describe('dialer: live monitor and report', () => {
     // attempts 1, connected 1; % connect and % human 100 %, abandon 0 %.
     expect(cells.slice(2, 4)).toEqual(['1', '1']);
     expect(cells.slice(9, 12)).toEqual(['100 %', '100 %', '0 %']);
-    const href = await page.getByRole('link', { name: 'Exportar CSV' }).getAttribute('href');
+    const href = await page.getByRole('link', { name: 'Baixar CSV' }).getAttribute('href');
     expect(href).toMatch(/^\/api\/v1\/dialer\/report\.csv\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
     const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href!);
     expect(csv).toContain('Vendas dezembro;1;1;0;0;0;0;0;100;100;0;');

@@ -440,8 +440,12 @@ describe('metrics and exports recomputed from what happened', () => {
     expect((await t.request('GET', '/api/v1/reports/agent-activity', { cookie: (await t.loginAs('agent')).cookie, query: period })).statusCode).toBe(403);
   });
 
-  it('refuses a period that ends before it begins, naming to', async () => {
+  it('refuses a period that ends before it begins, or spans more than a year, naming to', async () => {
     const now = new Date(t.clock.now()).toISOString();
+    const twoYears = { from: new Date(t.clock.now() - 2 * 365 * 86_400_000).toISOString(), to: now };
+    for (const path of [`${Q}/metrics`, '/api/v1/reports/calls', '/api/v1/reports/agent-activity', `${Q}/export/calls.csv`]) {
+      expect(await fieldOf(t.request('GET', path, { cookie: supervisor.cookie, query: twoYears }))).toMatchObject({ status: 400, field: 'to' });
+    }
     expect(await fieldOf(t.request('GET', `${Q}/metrics`, { cookie: supervisor.cookie, query: { from: now, to: now } }))).toMatchObject({ status: 400, field: 'to' });
     expect(await fieldOf(t.request('GET', `${Q}/export/calls.csv`, { cookie: supervisor.cookie, query: { from: now, to: 'yesterday' } }))).toMatchObject({ status: 400, field: 'to' });
   });
