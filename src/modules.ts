@@ -133,6 +133,19 @@ export function createModules(deps: ModuleDeps): Modules {
           agentUserId: v.agentUserId,
           startedAt: v.firstEnteredAt,
         }),
+      manual: (c) => {
+        contacts.interactions.open(c.tenantId, {
+          kind: 'manual',
+          channel: 'voice',
+          address: c.address,
+          contactId: c.contactId,
+          agentUserId: c.agentUserId,
+          callId: c.callId,
+          requiresTabulation: c.requiresTabulation,
+          details: { visitId: c.visitId },
+          startedAt: c.startedAt,
+        });
+      },
     },
     callers: {
       find: (tenantId, number, bookId) => {
@@ -272,12 +285,21 @@ export function callFlows(
       const trunk = plan.trunks[0];
       return trunk ? { ok: true, endpoint: trunk.endpoint, callerId: plan.callerId } : { ok: false, reason: `route ${plan.route} has no trunk` };
     },
+    manual: {
+      directory,
+      contactName: (tenantId, id) => modules.contacts.contacts.row(tenantId, id)?.name,
+      blocked: (tenantId, number, now) => {
+        const hit = modules.contacts.blacklisted(tenantId, 'outbound', number, now);
+        return hit ? `${hit.number} is on the outbound blacklist${hit.reason ? ` (${hit.reason})` : ''}` : null;
+      },
+    },
   });
   const runner = modules.flowRunner;
   const { handlers, executors } = telephonyHandlers({
     directory,
     destinations: runner,
     screen: (call) => runner.screen(call),
+    ...(modules.routing.service.manualCalls ? { outsideCalls: modules.routing.service.manualCalls } : {}),
     ...(deps.ringSeconds !== undefined ? { ringSeconds: deps.ringSeconds } : {}),
     ...(deps.outboundRingSeconds !== undefined ? { outboundRingSeconds: deps.outboundRingSeconds } : {}),
   });

@@ -48,6 +48,9 @@ export function partiesOf(entry: KnownEntry, channel: ChannelSnapshot, originate
     return { from: channel.caller.number, fromName: callerName, to: base.did, trunkRef: base.trunkRef };
   }
   if (base.kind === 'internal') {
+    // A phone Atende rang for a call it places from the desk (click-to-call) shows the number
+    // it calls as its caller id: the call is still the phone's own.
+    if (originated) return { from: peerOfChannelName(channel.name), fromName: null, to: base.exten, trunkRef: null };
     return {
       from: channel.caller.number || peerOfChannelName(channel.name),
       fromName: callerName,

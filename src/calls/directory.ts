@@ -29,7 +29,17 @@ export interface OutboundTrunk {
 }
 
 export type OutboundPlan =
-  | { ok: true; route: string; pattern: string; digits: string; callerId: string | null; trunks: OutboundTrunk[]; passedOver: string[] }
+  | {
+      ok: true;
+      route: string;
+      pattern: string;
+      digits: string;
+      callerId: string | null;
+      /** An agent's manual call through this route is finished only with a tabulation. */
+      requireTabulation: boolean;
+      trunks: OutboundTrunk[];
+      passedOver: string[];
+    }
   | { ok: false; reason: string };
 
 export interface InboundMatch {

@@ -8,7 +8,7 @@
  * `executors`. Legs Atende originates (`agent,<callId>`, `outbound,<callId>`) are left alone by
  * their own sessions: the flow that dialled them owns them.
  */
-import type { Clock } from '../kernel/index.js';
+import type { Clock, TenantId } from '../kernel/index.js';
 import type { ChannelId } from '../telephony/call-control.js';
 import { talk, type TransferDialer } from './conversation.js';
 import type { CallContext, CallHandler, CallHandlers, TrunkAttempt } from './calls.model.js';
@@ -39,6 +39,26 @@ export interface TelephonyFlowDeps {
   ringSeconds?: number;
   /** Seconds an outside number rings (default 60). */
   outboundRingSeconds?: number;
+  /** Hears of the calls phones make outside (an agent's are its manual calls). */
+  outsideCalls?: OutsideCallWatcher;
+}
+
+/** What a phone's call outside is, for whoever watches them. */
+export interface OutsideCall {
+  tenantId: TenantId;
+  /** The phone's leg. */
+  channelId: ChannelId;
+  callId: string;
+  extension: PhoneExtension;
+  /** As dialled (before the route's strip and prefix). */
+  number: string;
+  /** The route that carries it asks for a tabulation of the agent's call. */
+  requireTabulation: boolean;
+}
+
+/** Hears of calls phones make to numbers outside; what `began` returns hears of the answer. */
+export interface OutsideCallWatcher {
+  began(call: OutsideCall): { answered(): void } | undefined;
 }
 
 /** Who is calling, as the called phone shows it. */
@@ -63,9 +83,11 @@ class Connector {
   readonly directory: TelephonyDirectory;
   readonly ringSeconds: number;
   readonly outboundRingSeconds: number;
+  readonly outsideCalls: OutsideCallWatcher | undefined;
 
   constructor(deps: TelephonyFlowDeps) {
     this.directory = deps.directory;
+    this.outsideCalls = deps.outsideCalls;
     this.ringSeconds = deps.ringSeconds ?? 30;
     this.outboundRingSeconds = deps.outboundRingSeconds ?? 60;
   }
@@ -201,6 +223,7 @@ class Connector {
       return;
     }
     call.log.info({ number, route: plan.route, pattern: plan.pattern, digits: plan.digits, passedOver: plan.passedOver }, 'outbound route chosen');
+    const watched = me ? this.outsideCalls?.began({ tenantId: call.tenantId, channelId: call.channel.id, callId: call.callId, extension: me, number, requireTabulation: plan.requireTabulation }) : undefined;
     const attempts: TrunkAttempt[] = [];
     let lastCause = 34;
     for (const trunk of plan.trunks) {
@@ -226,6 +249,7 @@ class Connector {
       if (outcome.kind === 'answered') {
         attempts.push({ trunk: trunk.ref, outcome: 'answered' });
         call.recordRouting(trunk.ref, attempts);
+        watched?.answered();
         if ((await call.answer()) === 'gone') {
           outcome.early?.stop();
           await hangupQuietly(call, outcome.channelId);

@@ -24,7 +24,7 @@ export interface CallDirectoryDeps {
   db: Db;
   repo: TelephonyRepo;
   unknownDidCause: () => number;
-  outboundRoutes: (tenantId: number) => { id: number; name: string; position: number; timeConditionId: number | null }[];
+  outboundRoutes: (tenantId: number) => { id: number; name: string; position: number; timeConditionId: number | null; requireTabulation: boolean }[];
   extensionRow: (tenantId: number, id: number) => ExtensionRow | undefined;
   /** Is a time condition open at an instant (call flows own them); without it, a timed route is never open. */
   timeConditionOpen?: (tenantId: number, id: number, now: number) => boolean;
@@ -152,7 +152,8 @@ export class CallDirectory implements TelephonyDirectory {
   outbound(tenantId: TenantId, dialled: string, caller: PhoneExtension | null, now: number): OutboundPlan {
     const tenant = this.d.repo.tenant(tenantId);
     type Trunk = { ref: string; name: string | null; group: number | null; maxChannels: number | null };
-    const routes: OutboundRouteCandidate<Trunk>[] = this.d.outboundRoutes(tenantId).map((r) => ({
+    const rows = this.d.outboundRoutes(tenantId);
+    const routes: OutboundRouteCandidate<Trunk>[] = rows.map((r) => ({
       id: r.id,
       name: r.name,
       position: r.position,
@@ -182,6 +183,7 @@ export class CallDirectory implements TelephonyDirectory {
       pattern: choice.rule.pattern,
       digits: choice.digits,
       callerId: choice.callerId,
+      requireTabulation: rows.find((r) => r.id === choice.route.id)?.requireTabulation ?? false,
       trunks: choice.route.trunks.map((t) => ({
         ref: t.ref,
         endpoint: t.group !== null ? `DAHDI/g${t.group}/${choice.digits}` : `PJSIP/${choice.digits}@${t.name}`,

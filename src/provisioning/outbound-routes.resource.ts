@@ -39,6 +39,7 @@ export const OutboundRouteBody = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 80 }),
     position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'order among routes when two rules have the same pattern' })),
     timeConditionId: Type.Optional(Nullable(Id)),
+    requireTabulation: Type.Optional(Type.Boolean({ description: "agents' manual calls through it are finished only with a tabulation" })),
     rules: Type.Array(RuleBody, { minItems: 1, maxItems: 50 }),
     trunks: Type.Array(RouteTrunkBody, { minItems: 1, maxItems: 10, description: 'tried in this order: failover on congestion or unavailable' }),
   },
@@ -68,6 +69,7 @@ export const OutboundRouteView = Type.Object({
   name: Type.String(),
   position: Type.Integer(),
   timeConditionId: Nullable(Type.Integer()),
+  requireTabulation: Type.Boolean(),
   rules: Type.Array(RuleView),
   trunks: Type.Array(RouteTrunkView),
   ...Timestamps,
@@ -174,7 +176,7 @@ export const outboundRouteDef: ResourceDef<typeof outboundRoutes, OutboundRouteI
       .where(eq(outboundRoutes.tenantId, w.tenantId))
       .all()
       .reduce((max, r) => Math.max(max, r.position), -1);
-    return { name: input.name.trim(), position: input.position ?? w.before?.position ?? last + 1, timeConditionId };
+    return { name: input.name.trim(), position: input.position ?? w.before?.position ?? last + 1, timeConditionId, requireTabulation: input.requireTabulation ?? false };
   },
   afterWrite(row, input, w) {
     w.db.delete(outboundRouteRules).where(eq(outboundRouteRules.routeId, row.id)).run();
@@ -208,6 +210,7 @@ export const outboundRouteDef: ResourceDef<typeof outboundRoutes, OutboundRouteI
     name: row.name,
     position: row.position,
     timeConditionId: row.timeConditionId,
+    requireTabulation: row.requireTabulation,
     rules: rulesOf(r.db, row.id).map(ruleFields),
     trunks: trunksOf(r.db, row.id).map((t) => (t.trunkId !== null ? { trunkId: t.trunkId } : { e1Group: t.e1Group! })),
   }),
@@ -215,6 +218,7 @@ export const outboundRouteDef: ResourceDef<typeof outboundRoutes, OutboundRouteI
     name: row.name,
     position: row.position,
     timeConditionId: row.timeConditionId,
+    requireTabulation: row.requireTabulation,
     rules: rulesOf(r.db, row.id).map(ruleFields),
     trunks: trunksOf(r.db, row.id).map((t) => ({ trunkId: t.trunkId, e1Group: t.e1Group, label: trunkLabel(r.db, t) })),
     ...stamps(row),

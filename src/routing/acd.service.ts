@@ -75,6 +75,10 @@ interface AgentRt {
   interactions: Set<WaitingRt>;
   /** Interactions whose wrap-up is running now. */
   wrapping: Set<WaitingRt>;
+  /** The agent's own calls (manual calls) now, by id; `answered` once the far end took it. */
+  ownCalls: Map<string, { answered: boolean }>;
+  /** Own calls over whose wrap-up waits for their tabulation (the route requires one). */
+  ownUntabulated: Set<string>;
   wrapTimer?: Timer;
   pauseTimer?: Timer;
   dirty: boolean;
@@ -105,7 +109,7 @@ interface OfferRt {
 }
 
 /** The agent's wrap-up is held until one of its interactions is tabulated. */
-const awaitsTabulation = (a: AgentRt): boolean => [...a.wrapping].some((w) => w.untabulated === true);
+const awaitsTabulation = (a: AgentRt): boolean => a.ownUntabulated.size > 0 || [...a.wrapping].some((w) => w.untabulated === true);
 
 export type JoinResult = { joined: true; position: number } | { joined: false; outcome: 'full' | 'empty' | 'inactive' };
 
@@ -151,6 +155,8 @@ export class AcdEngine {
   /** Waiting transfers addressed to one agent. */
   private readonly targeted = new Set<WaitingRt>();
   private readonly offers = new Map<string, OfferRt>();
+  /** The agents' own calls (manual calls), by id, with their agent. */
+  private readonly ownCalls = new Map<string, AgentRt>();
   private readonly wrapPauses = new Map<number, { pauseTypeId: number; reason: string } | null>();
   private readonly autoPauses = new Map<number, PauseTypeRules>();
   private readonly dirtyAgents: AgentRt[] = [];
@@ -227,6 +233,8 @@ export class AcdEngine {
         offers: new Set(),
         interactions: new Set(),
         wrapping: new Set(),
+        ownCalls: new Map(),
+        ownUntabulated: new Set(),
         dirty: false,
       });
     }
@@ -466,10 +474,64 @@ export class AcdEngine {
   }
 
   /**
+   * The agent places a call of its own (a manual call, id of its choosing): busy until
+   * `ownCallEnded`, offered nothing on voice meanwhile (a voice offer ringing is withdrawn).
+   * False when the agent is unknown or logged out: such a call is not the desk's.
+   */
+  ownCallStarted(key: string, id: string): boolean {
+    const a = this.agents.get(key);
+    if (!a || a.state.status === 'offline' || this.ownCalls.has(id)) return false;
+    for (const o of [...a.offers]) if (channelOf(o.w.i.kind) === 'voice') this.endOffer(o, 'agent_unavailable', { withdraw: true });
+    a.ownCalls.set(id, { answered: false });
+    this.ownCalls.set(id, a);
+    this.stepAgentRt(a, { type: 'OwnCallStarted', channel: 'voice' });
+    this.run();
+    return true;
+  }
+
+  /** The far end answered the agent's own call: it is listed among the agent's interactions. */
+  ownCallAnswered(id: string): void {
+    const a = this.ownCalls.get(id);
+    const call = a?.ownCalls.get(id);
+    if (!a || !call || call.answered) return;
+    call.answered = true;
+    if (this.sink.agentState) this.sink.agentState(this.snapshotOf(a), displayState(a.state), this.now);
+  }
+
+  /** The tenant of a live own call (or one whose wrap-up waits for its tabulation). */
+  ownCallTenant(id: string): number | undefined {
+    return this.ownCalls.get(id)?.profile.tenantId ?? [...this.agents.values()].find((a) => a.ownUntabulated.has(id))?.profile.tenantId;
+  }
+
+  /**
+   * The agent's own call is over. With `holdForTabulation` (it was answered and its route
+   * requires a tabulation) the agent's wrap-up lasts until it is tabulated (`tabulated(id)`).
+   */
+  ownCallEnded(id: string, opts: { holdForTabulation: boolean }): void {
+    const a = this.ownCalls.get(id);
+    if (!a) return;
+    this.ownCalls.delete(id);
+    a.ownCalls.delete(id);
+    const hold = opts.holdForTabulation && a.state.status !== 'offline' && a.state.status !== 'paused';
+    if (hold) a.ownUntabulated.add(id);
+    this.stepAgentRt(a, { type: 'InteractionEnded', channel: 'voice', wrapUpMs: hold ? 1 : 0, wrapPause: this.wrapPauses.get(a.profile.tenantId) ?? null });
+    this.run();
+  }
+
+  /**
    * The interaction was tabulated (or left pending, or went on to another agent): a wrap-up
    * held for it ends when its time is over. Unknown or already released: nothing happens.
    */
   tabulated(interactionId: string): void {
+    const own = [...this.agents.values()].find((x) => x.ownUntabulated.has(interactionId));
+    if (own) {
+      own.ownUntabulated.delete(interactionId);
+      if (own.state.status === 'wrap_up' && !awaitsTabulation(own)) {
+        this.stepAgentRt(own, { type: 'WrapUpTimer' });
+        this.run();
+      }
+      return;
+    }
     const w = this.live.get(interactionId);
     if (!w?.untabulated) return;
     w.untabulated = false;
@@ -936,6 +998,7 @@ export class AcdEngine {
       this.sink.interaction?.(w.rec);
     }
     a.wrapping.clear();
+    a.ownUntabulated.clear();
   }
 
   private snapshotOf(a: AgentRt): AgentSnapshot {
@@ -957,7 +1020,7 @@ export class AcdEngine {
       offers: { ...s.offers },
       taken: s.taken,
       queueIds: [...a.queues.keys()],
-      interactionIds: [...a.interactions].map((w) => w.i.id),
+      interactionIds: [...[...a.interactions].map((w) => w.i.id), ...[...a.ownCalls].filter(([, c]) => c.answered).map(([id]) => id)],
     };
   }
 }

@@ -4,6 +4,7 @@
  *   offline ─login→ available ─offer→ offered ─answer→ busy ─end→ wrap_up ─timer/ready→ available
  *                      │  ↑                 └─no answer→ available (paused after N in a row)
  *                      └pause→ paused(reason) ─unpause / limit without overrun→ available
+ *   (an agent's own call — a manual call — makes it busy from any status but offline, until it ends)
  *
  * `status` is what the agent chose or the rules put it in (offline, available, paused,
  * wrap_up); offers and interactions are counted per channel, so an agent may take a call while
@@ -81,6 +82,8 @@ export type AgentEvent =
   | { type: 'Unpause' }
   | { type: 'Offered'; channel: Channel }
   | { type: 'OfferAnswered'; channel: Channel }
+  /** The agent placed a call of its own (a manual call): busy on the channel until it ends (`InteractionEnded`). */
+  | { type: 'OwnCallStarted'; channel: Channel }
   /**
    * An offer that did not become the agent's. `missed` when the agent let it ring out or
    * refused it (counts towards the automatic pause), not when it was withdrawn (another agent
@@ -184,6 +187,8 @@ function transition(s: AgentState, e: AgentEvent, now: number, effects: AgentEff
       return { ...s, offers: inc(s.offers, e.channel) };
     case 'OfferAnswered':
       return { ...s, offers: dec(s.offers, e.channel), active: inc(s.active, e.channel), taken: s.taken + 1, missedInARow: 0 };
+    case 'OwnCallStarted':
+      return { ...s, active: inc(s.active, e.channel) };
     case 'OfferEnded': {
       const after = { ...s, offers: dec(s.offers, e.channel), missedInARow: e.missed ? s.missedInARow + 1 : s.missedInARow };
       if (e.missed && e.autoPause && e.autoPause.after > 0 && after.missedInARow >= e.autoPause.after && after.status === 'available') {

@@ -151,6 +151,23 @@ export interface AnsweredVisit {
  */
 export interface CrmInteractions {
   answered(visit: AnsweredVisit): { movedFrom: string | null };
+  /** An agent's own (manual) call was answered: its interaction opens, to be finished by the agent. */
+  manual?(call: ManualCallAnswered): void;
+}
+
+/** An agent's manual call the far end answered, as the CRM is told of it. */
+export interface ManualCallAnswered {
+  tenantId: number;
+  /** The own call's id in the engine: a held wrap-up ends when the interaction carrying it is tabulated. */
+  visitId: string;
+  callId: string;
+  /** The number called. */
+  address: string;
+  contactId: number | null;
+  agentUserId: number;
+  /** The outbound route that carried it requires a tabulation. */
+  requiresTabulation: boolean;
+  startedAt: number;
 }
 
 /** The sticky agent a known caller brings: its owner while the ownership lasts. */

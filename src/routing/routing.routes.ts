@@ -32,6 +32,8 @@ import {
   MonitorBody,
   SupervisionView,
   OnBody,
+  DialBody,
+  DialView,
   TalkStateView,
   TransferBody,
   TransferTargetsView,
@@ -100,6 +102,24 @@ export function routingRoutes(routing: RoutingService): FastifyPluginAsync[] {
       async (req) => {
         const { tenantId, userId } = me(req);
         return routing.pause(tenantId, userId, req.body.pauseTypeId);
+      },
+    );
+
+    app.post(
+      '/agent/dial',
+      {
+        config: { access: { module: 'dialout', action: 'write' } },
+        schema: {
+          tags,
+          summary: 'Call a number outside from my desk: my phone rings, and once I answer the number is dialled through the outbound routes',
+          body: DialBody,
+          response: { 202: DialView },
+        },
+      },
+      async (req, reply) => {
+        const { tenantId, userId } = me(req);
+        reply.code(202);
+        return routing.dial(tenantId, userId, { number: req.body.number, contactId: req.body.contactId ?? null });
       },
     );
 

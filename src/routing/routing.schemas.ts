@@ -39,6 +39,19 @@ export const PauseBody = Type.Object({ pauseTypeId: Id }, closed);
 /** The agent's call: its interaction, as the agent's state lists it. */
 export const InteractionParams = Type.Object({ interactionId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }) });
 export const OnBody = Type.Object({ on: Type.Boolean() }, closed);
+export const DialBody = Type.Object(
+  {
+    number: Type.String({ minLength: 1, maxLength: 40, description: 'the number to call, as the agent sees it (spaces, dashes, dots, parentheses and a leading + accepted)' }),
+    contactId: Type.Optional(Nullable(Id)),
+  },
+  closed,
+);
+export const DialView = Type.Object({
+  /** The number dialled, as the outbound route receives it before its strip and prefix. */
+  number: Type.String(),
+  /** The outbound route that will carry the call. */
+  route: Type.String(),
+});
 export const TalkStateView = Type.Object({
   held: Type.Boolean({ description: 'the customer is on hold (also while the agent consults)' }),
   muted: Type.Boolean(),

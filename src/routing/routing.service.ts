@@ -35,6 +35,7 @@ import { queueDef, registerQueueReferences, type QueueInput, type QueueViewT } f
 import { RoutingRepo, type AgentSettings, type InteractionRow, type QueueRow, type UserRow } from './routing.repo.js';
 import { agentKey, contactRegistered, type AgentProfile, type CallerDirectory, type CrmInteractions, type QueueSettings } from './routing.model.js';
 import type { SettingsView, SupervisionView as SupervisionViewSchema, TransferInput } from './routing.schemas.js';
+import { ManualCalls, diallable, type DialRequest, type ManualCallDeps } from './manual-calls.js';
 import { QueueVoice, type OutsideDialler, type QueueCallOutcome, type SupervisionMode, type TalkState, type TransferTarget, type VoiceKind } from './voice.service.js';
 import type { CallContext } from '../calls/index.js';
 import { TelephonyError, type CallControl } from '../telephony/call-control.js';
@@ -211,6 +212,8 @@ export class RoutingService {
   private readonly log: Logger;
   private readonly hoursTimers = new Map<number, Timer>();
   private voice: QueueVoice | undefined;
+  /** The agents' manual calls; made with the voice channel when the telephony directory is given. */
+  manualCalls: ManualCalls | undefined;
   private readonly sink: RoutingSink;
   /** Waiting callers of the previous run, by call, until reconciliation settles (see `load`). */
   private readonly resumable = new Map<string, InteractionRow>();
@@ -266,7 +269,7 @@ export class RoutingService {
 
   /** The CRM interaction of a visit was tabulated, left pending or handed on: a wrap-up held for it may end. */
   tabulated(tenantId: number, visitId: string): void {
-    if (this.engine.interaction(visitId)?.tenantId === tenantId) this.engine.tabulated(visitId);
+    if ((this.engine.interaction(visitId)?.tenantId ?? this.engine.ownCallTenant(visitId)) === tenantId) this.engine.tabulated(visitId);
   }
 
   /**
@@ -416,7 +419,10 @@ export class RoutingService {
    * Connects the engine to calls: returns the voice channel (queue a call, the agent-leg flow).
    * Made once, by the composition root, when the telephony adapters are up.
    */
-  attachVoice(deps: { control: CallControl; dataDir: string; outside?: OutsideDialler }): QueueVoice {
+  attachVoice(deps: { control: CallControl; dataDir: string; outside?: OutsideDialler; manual?: Pick<ManualCallDeps, 'directory' | 'blocked' | 'contactName'> }): QueueVoice {
+    if (deps.manual && !this.manualCalls) {
+      this.manualCalls = new ManualCalls({ ...deps.manual, control: deps.control, engine: this.engine, clock: this.clock, logger: this.deps.logger, callers: this.deps.callers, crm: this.deps.crm });
+    }
     this.voice ??= new QueueVoice({
       engine: this.engine,
       repo: this.repo,
@@ -430,6 +436,15 @@ export class RoutingService {
       onTalk: (interactionId, state) => this.talkChanged(interactionId, state),
     });
     return this.voice;
+  }
+
+  /** A manual call from the agent's desk: its phone rings, then the number is dialled (see manual-calls.ts). */
+  dial(tenantId: number, userId: number, req: DialRequest): Promise<{ number: string; route: string }> {
+    if (!this.manualCalls) {
+      diallable(req.number);
+      throw conflict('calls cannot be placed: Atende is not connected to the phone system', { field: 'agent' });
+    }
+    return this.manualCalls.dial(tenantId, userId, req);
   }
 
   /** The controls' state of a call changed (the phone held, a consult answered…): pushed to its agent's desk. */

@@ -6,7 +6,9 @@
  * the server's refusal next to the field; the status's action marks the contact do-not-call.
  * The callbacks scheduled for the agent are marked done, an in-person attendance is registered,
  * the agent's figures of the day follow what happened. The desk says which phone carries the
- * calls: this tab's webphone, another tab's (only one tab rings), or a softphone.
+ * calls: this tab's webphone, another tab's (only one tab rings), or a softphone — from which
+ * the agent places a manual call: the phone rings first, then the number is dialled and the
+ * call is among the agent's open interactions.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -44,7 +46,9 @@ beforeAll(async () => {
   const brunoPhone = await root.must<{ secret: string }>('POST', `/api/v1/telephony/extensions${tenantQuery}`, { number: SOFTPHONE, displayName: 'Bruno Balcão', kind: 'softphone', userId: brunoId });
   const suporte = await root.must<{ id: number }>('POST', `/api/v1/queues${tenantQuery}`, { name: 'Suporte', number: '720', strategy: 'linear', requireTabulation: true, members: [{ userId: anaId }] });
   await root.must('POST', `/api/v1/queues${tenantQuery}`, { name: 'Vendas', number: '721', strategy: 'linear', members: [{ userId: anaId }, { userId: brunoId }] });
-  await root.must('POST', `/api/v1/telephony/trunks${tenantQuery}`, { name: 'operadora', host: 'sip.provider.example.net' });
+  const trunk = await root.must<{ id: number }>('POST', `/api/v1/telephony/trunks${tenantQuery}`, { name: 'operadora', host: 'sip.provider.example.net' });
+  // Manual calls outside must be tabulated ("Exige tabulação").
+  await root.must('POST', `/api/v1/telephony/outbound-routes${tenantQuery}`, { name: 'Saída', requireTabulation: true, rules: [{ pattern: '_0X.' }], trunks: [{ trunkId: trunk.id }] });
   await root.must('POST', `/api/v1/telephony/inbound-routes${tenantQuery}`, { name: 'Suporte', did: DID, destination: { kind: 'queue', id: suporte.id } });
   await root.must('POST', `/api/v1/pause-types${tenantQuery}`, { reason: 'Café', maxDurationMinutes: 10 });
   expect((await root.must<{ ok: boolean }>('POST', `/api/v1/telephony/apply${tenantQuery}`, {})).ok).toBe(true);
@@ -225,7 +229,7 @@ describe('the agent’s work on the desk', () => {
     expect(problems).toEqual([]);
   });
 
-  it('says that an agent on a softphone answers on the phone', async () => {
+  it('says that an agent on a softphone answers on the phone, and places a manual call from there', async () => {
     const other = await newContext(browser, atende);
     try {
       const bruno = await other.newPage();
@@ -236,6 +240,24 @@ describe('the agent’s work on the desk', () => {
       await mode.getByText('Você atende por um softphone ou telefone de mesa.').waitFor();
       await mode.getByText('Quando tocar, atenda no aparelho; espera, mudo e transferência funcionam por aqui.').waitFor();
       expect(await seriousA11yViolations(bruno)).toEqual([]);
+
+      // A number no route takes is refused beside the field; nothing rings.
+      const number = bruno.getByLabel('Ligar para um número');
+      await number.fill('9999');
+      await bruno.getByRole('button', { name: 'Ligar', exact: true }).click();
+      await bruno.getByRole('alert').getByText(/no outbound route/).waitFor();
+      // Maria's number as an agent keys it in: Bruno's softphone rings (and answers), then her number is dialled.
+      await number.fill('(011) 98765-0001');
+      await bruno.getByRole('button', { name: 'Ligar', exact: true }).click();
+      await bruno.getByText('Seu telefone está tocando: atenda para ligar para 011987650001.').waitFor();
+      await bruno.getByTestId('agent-state').getByText('Em atendimento').waitFor();
+      const card = bruno.getByTestId('open-interactions').getByRole('listitem').filter({ hasText: 'Maria Cliente' });
+      await card.waitFor();
+      const channels = await root.must<{ name: string; state: string; connected: { number: string } }[]>('GET', '/api/v1/emulator/channels');
+      expect(channels.find((c) => c.name.startsWith('PJSIP/operadora-'))).toMatchObject({ state: 'Up', connected: { number: '011987650001' } });
+      // Hung up, the route's rule holds Bruno in wrap-up until he tabulates.
+      for (const c of channels) await root.must('DELETE', `/api/v1/emulator/calls/${encodeURIComponent((c as unknown as { id: string }).id)}`);
+      await bruno.getByTestId('agent-state').getByText('Pós-atendimento').waitFor();
     } finally {
       await other.close();
     }

@@ -150,6 +150,7 @@ describe('telephony screens', () => {
     const dialog = page.getByRole('dialog', { name: 'Nova rota de saída' });
     await dialog.getByLabel('Nome', { exact: true }).fill('Brasil');
     await choose(dialog.getByRole('combobox', { name: 'Condição de tempo' }), 'Expediente');
+    await dialog.getByLabel('Exige tabulação nas chamadas manuais').check();
     const rule = dialog.getByRole('group', { name: 'Regra 1' });
     await rule.getByLabel('Padrão de discagem').fill('_0[XX.');
     await rule.getByLabel('Dígitos a remover').fill('1');
@@ -167,6 +168,9 @@ describe('telephony screens', () => {
     await expect.poll(() => row.textContent()).toContain('_0XX.');
     expect(await row.textContent()).toContain('Tronco SIP operadora → Grupo E1 1');
     expect(await row.textContent()).toContain('Expediente');
+    // Agents' manual calls through it must be tabulated: kept, and shown again when edited.
+    const saved = await admin.must<{ items: { name: string; requireTabulation: boolean }[] }>('GET', '/api/v1/telephony/outbound-routes');
+    expect(saved.items.find((r) => r.name === 'Brasil')?.requireTabulation).toBe(true);
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
   });

@@ -47,6 +47,27 @@ describe('agent state machine', () => {
     expect(s.idleSince).toBe(at(230));
   });
 
+  it("an agent's own call makes it busy and takes no offer; it ends in the given wrap-up, and in a pause it stays paused", () => {
+    const { s, states } = play([
+      [0, { type: 'LogIn' }],
+      [5, { type: 'OwnCallStarted', channel: 'voice' }],
+    ]);
+    expect(states).toEqual(['available', 'busy']);
+    expect(canTake(s, 'voice', CAP)).toBe(false);
+    expect(s.taken).toBe(0);
+    const held = play([[90, { type: 'InteractionEnded', channel: 'voice', wrapUpMs: 1 }]], s);
+    expect(held.states).toEqual(['wrap_up']);
+    const free = play([[90, { type: 'InteractionEnded', channel: 'voice', wrapUpMs: 0 }]], s);
+    expect(free.states).toEqual(['available']);
+    const paused = play([
+      [0, { type: 'LogIn' }],
+      [1, { type: 'Pause', pause: pauseSpecOf(coffee), cause: 'requested' }],
+      [2, { type: 'OwnCallStarted', channel: 'voice' }],
+      [60, { type: 'InteractionEnded', channel: 'voice', wrapUpMs: 0 }],
+    ]);
+    expect(paused.states).toEqual(['available', 'paused', 'busy', 'paused']);
+  });
+
   it('voice excludes voice; chats have their own capacity beside a call', () => {
     let s = play([[0, { type: 'LogIn' }]]).s;
     expect(canTake(s, 'voice', CAP)).toBe(true);

@@ -125,6 +125,8 @@ export const outboundRoutes = sqliteTable(
     /** Order among the tenant's routes when two rules have the same pattern. */
     position: integer('position').notNull(),
     timeConditionId: integer('time_condition_id'),
+    /** An agent's manual call through it opens an interaction that is finished only with a tabulation ("Exige tabulação"). */
+    requireTabulation: integer('require_tabulation', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [uniqueIndex('outbound_routes_tenant_name_unique').on(t.tenantId, t.name)],
 );

@@ -1,0 +1,1 @@
+ALTER TABLE `outbound_routes` ADD `require_tabulation` integer DEFAULT false NOT NULL;
