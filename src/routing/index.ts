@@ -3,6 +3,8 @@
  * the routing API. Other modules import routing/ only from here.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { queueDayRoutes } from './queue-day.routes.js';
+import { QueueDayService } from './queue-day.service.js';
 import { recordingsRoutes } from './recordings.routes.js';
 import { RecordingsService } from './recordings.service.js';
 import { routingRoutes } from './routing.routes.js';
@@ -15,6 +17,7 @@ export { AcdEngine, type JoinResult, type QueueSnapshot } from './acd.service.js
 export { RoutingService, agentView, type AgentView } from './routing.service.js';
 export { QueueVoice, type OutsideDialler, type QueueCallOutcome, type TalkState, type VoiceKind } from './voice.service.js';
 export type { RecordingsService, RecordingView } from './recordings.service.js';
+export type { QueueDayService } from './queue-day.service.js';
 
 export interface RoutingModuleDeps extends RoutingDeps {
   /** Where recordings are kept (under `recordings/`). */
@@ -24,6 +27,8 @@ export interface RoutingModuleDeps extends RoutingDeps {
 export interface RoutingModule {
   service: RoutingService;
   recordings: RecordingsService;
+  /** A queue's day so far, for the supervisor's charts. */
+  queueDay: QueueDayService;
   routes: FastifyPluginAsync[];
 }
 
@@ -32,5 +37,6 @@ export function createRouting(deps: RoutingModuleDeps): RoutingModule {
   const service = new RoutingService(deps);
   service.load();
   const recordings = new RecordingsService({ repo: service.repo, dataDir: deps.dataDir, logger: deps.logger });
-  return { service, recordings, routes: [...routingRoutes(service), recordingsRoutes(recordings)] };
+  const queueDay = new QueueDayService({ routing: service, clock: deps.resources.clock, timeZone: deps.timeZone });
+  return { service, recordings, queueDay, routes: [...routingRoutes(service), recordingsRoutes(recordings), queueDayRoutes(queueDay)] };
 }

@@ -132,6 +132,8 @@ describe('supervisor panel', () => {
     expect(await anaRow().textContent()).toContain(`Voz: ${CALLER}`);
     expect(await figure('waiting')).toBe('0');
     expect(await seriousA11yViolations(page)).toEqual([]);
+    // The panel from its top: the figures and the queue's charts.
+    await page.getByRole('heading', { name: 'Painel do supervisor', level: 1 }).scrollIntoViewIfNeeded();
     await screenshot(page, 'supervisor-panel');
 
     // Sara listens in: her own phone rings and answers, bridged with a snoop on Ana's leg.

@@ -39,25 +39,37 @@ export function useQueueSnapshot(hooks: { queue?: (q: QueueLive) => void; loaded
     hooks.loaded?.();
   }
 
+  onQueueChanges(
+    () => void load(),
+    (q) => {
+      hooks.queue?.(q);
+      const i = queues.value.findIndex((x) => x.queueId === q.queueId);
+      if (i >= 0) queues.value.splice(i, 1, q);
+      else void load();
+      hooks.changed?.();
+    },
+  );
+  return { queues, loading };
+}
+
+/**
+ * While the component is mounted: `load` now and after each reconnect of the events socket,
+ * `changed` with each queue of the `queues` topic's `queue.changed`.
+ */
+export function onQueueChanges(load: () => void, changed: (q: QueueLive) => void): void {
   let stop: (() => void) | undefined;
   onMounted(() => {
-    void load();
+    load();
     stop = subscribe(
       'queues',
       (m) => {
         const q = m.data?.queue as QueueLive | undefined;
-        if (m.type !== 'queue.changed' || !q) return;
-        hooks.queue?.(q);
-        const i = queues.value.findIndex((x) => x.queueId === q.queueId);
-        if (i >= 0) queues.value.splice(i, 1, q);
-        else void load();
-        hooks.changed?.();
+        if (m.type === 'queue.changed' && q) changed(q);
       },
-      () => void load(),
+      load,
     );
   });
   onUnmounted(() => stop?.());
-  return { queues, loading };
 }
 
 /**
