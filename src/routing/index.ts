@@ -4,6 +4,9 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { recordingsRoutes } from './recordings.routes.js';
+import { ReportsRepo } from './reports.repo.js';
+import { reportsRoutes } from './reports.routes.js';
+import { RoutingReports } from './reports.service.js';
 import { RecordingsService } from './recordings.service.js';
 import { routingRoutes } from './routing.routes.js';
 import { RoutingService, type RoutingDeps } from './routing.service.js';
@@ -32,5 +35,6 @@ export function createRouting(deps: RoutingModuleDeps): RoutingModule {
   const service = new RoutingService(deps);
   service.load();
   const recordings = new RecordingsService({ repo: service.repo, dataDir: deps.dataDir, logger: deps.logger });
-  return { service, recordings, routes: [...routingRoutes(service), recordingsRoutes(recordings)] };
+  const reports = new RoutingReports(service.repo, new ReportsRepo(deps.resources.database), deps.resources.clock);
+  return { service, recordings, routes: [...routingRoutes(service), recordingsRoutes(recordings), reportsRoutes(reports)] };
 }
