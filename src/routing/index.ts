@@ -6,6 +6,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { queueDayRoutes } from './queue-day.routes.js';
 import { QueueDayService } from './queue-day.service.js';
 import { recordingsRoutes } from './recordings.routes.js';
+import { ReportsRepo } from './reports.repo.js';
+import { reportsRoutes } from './reports.routes.js';
+import { RoutingReports } from './reports.service.js';
 import { RecordingsService } from './recordings.service.js';
 import { routingRoutes } from './routing.routes.js';
 import { RoutingService, type RoutingDeps } from './routing.service.js';
@@ -38,5 +41,6 @@ export function createRouting(deps: RoutingModuleDeps): RoutingModule {
   service.load();
   const recordings = new RecordingsService({ repo: service.repo, dataDir: deps.dataDir, logger: deps.logger });
   const queueDay = new QueueDayService({ routing: service, clock: deps.resources.clock, timeZone: deps.timeZone });
-  return { service, recordings, queueDay, routes: [...routingRoutes(service), recordingsRoutes(recordings), queueDayRoutes(queueDay)] };
+  const reports = new RoutingReports(service.repo, new ReportsRepo(deps.resources.database), deps.resources.clock);
+  return { service, recordings, queueDay, routes: [...routingRoutes(service), recordingsRoutes(recordings), queueDayRoutes(queueDay), reportsRoutes(reports)] };
 }

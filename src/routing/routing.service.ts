@@ -199,7 +199,7 @@ function onlyTheTargetsField(to: TransferInput): void {
 /** The longest period a report or export covers: every interaction of it is read into memory. */
 const MAX_REPORT_DAYS = 366;
 
-function checkPeriod(from: number, to: number): void {
+export function checkPeriod(from: number, to: number): void {
   if (to <= from) throw invalidField('to', 'to: the period must end after it begins');
   if (to - from > MAX_REPORT_DAYS * 86_400_000) throw invalidField('to', `to: at most ${MAX_REPORT_DAYS} days after from`);
 }

@@ -15,3 +15,8 @@ export function duration(seconds: number | null | undefined): string {
   const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
 }
+
+/** A figure in the user's language with at most `digits` decimals; — when there is none. */
+export function decimal(v: number | null | undefined, digits = 1): string {
+  return v === null || v === undefined ? '—' : v.toLocaleString(currentLocale(), { maximumFractionDigits: digits });
+}

@@ -2,7 +2,7 @@ import { defineArea } from '@/kit/area';
 import ptBR from './locales/pt-BR.json';
 import en from './locales/en.json';
 
-/** Queues/ACD screens (server: src/routing/): the agent's desk, the queues and their members, the agents' services, skills and hours, the live queues, the supervisor's panel and the wallboard, the calls and activity reports. */
+/** Queues/ACD screens (server: src/routing/): the agent's desk, the queues and their members, the agents' services, skills and hours, the live queues, the supervisor's panel and the wallboard, the calls, activity and users reports and the interaction map. */
 export const routingArea = defineArea({
   id: 'routing',
   screens: [
@@ -71,6 +71,22 @@ export const routingArea = defineArea({
       title: 'routing.reports.activityTitle',
       access: { module: 'reports', action: 'read' },
       menu: { group: 'operation', icon: 'pi-history', order: 39 },
+    },
+    {
+      path: '/reports/users',
+      name: 'routing.users-report',
+      component: () => import('./UsersReportPage.vue'),
+      title: 'routing.reports.usersTitle',
+      access: { module: 'reports', action: 'read' },
+      menu: { group: 'operation', icon: 'pi-users', order: 42 },
+    },
+    {
+      path: '/reports/interaction-map',
+      name: 'routing.interaction-map',
+      component: () => import('./InteractionMapPage.vue'),
+      title: 'routing.reports.mapTitle',
+      access: { module: 'reports', action: 'read' },
+      menu: { group: 'operation', icon: 'pi-th-large', order: 43 },
     },
   ],
   messages: { 'pt-BR': ptBR, en },
