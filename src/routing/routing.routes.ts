@@ -145,6 +145,15 @@ export function routingRoutes(routing: RoutingService): FastifyPluginAsync[] {
         },
       );
     }
+    app.post(
+      '/agent/calls/:interactionId/hangup',
+      { config: ownWrite, schema: { tags, summary: 'Hang up my call (my leg; the customer hears the survey of its path, if any)', params: InteractionParams, response: { 204: Type.Null() } } },
+      async (req, reply) => {
+        const { tenantId, userId } = me(req);
+        await routing.hangUpCall(tenantId, userId, req.params.interactionId);
+        return reply.status(204).send(null);
+      },
+    );
     app.get(
       '/agent/transfer-targets',
       { config: own, schema: { tags, summary: 'Where I may transfer a call: the active queues my desk shows (#) and the agents logged in (@)', response: { 200: TransferTargetsView } } },

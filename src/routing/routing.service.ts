@@ -494,6 +494,11 @@ export class RoutingService {
     return { voice: this.voice, rec };
   }
 
+  /** Ends the agent's call from the desk (a softphone or desk phone hangs up through here too). */
+  async hangUpCall(tenantId: number, userId: number, interactionId: string): Promise<void> {
+    await this.ownCall(tenantId, userId, interactionId).voice.hangUp(interactionId);
+  }
+
   /** Holds the customer of the agent's call, or takes them off hold. */
   async holdCall(tenantId: number, userId: number, interactionId: string, on: boolean): Promise<TalkState> {
     return this.ownCall(tenantId, userId, interactionId).voice.setHold(interactionId, on);

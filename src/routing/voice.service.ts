@@ -462,6 +462,16 @@ export class QueueVoice {
     this.deps.onTalk?.(w.interactionId, talkStateOf(w));
   }
 
+  /**
+   * Hangs the agent's leg up, as if the agent had hung up its phone: the customer goes on to
+   * the survey of its path, if any. Refused during a consult (its own controls end it).
+   */
+  async hangUp(interactionId: string): Promise<void> {
+    const w = this.talk(interactionId);
+    this.noConsult(w);
+    await this.deps.control.hangup(w.agentChannel, 16);
+  }
+
   /** Mutes the agent: the customer stops hearing them (and the recording too). */
   async setMute(interactionId: string, on: boolean): Promise<TalkState> {
     const w = this.talk(interactionId);

@@ -306,3 +306,19 @@ describe('the phone’s own hold', () => {
     await until('the resume pushed', () => callPushes().at(-1)?.call.held === false);
   });
 });
+
+describe('hanging up from the desk', () => {
+  it('ends the agent’s own leg as its phone would (a softphone’s hang-up goes through here); nobody else’s, and not during a consult', async () => {
+    const { customer, agentLeg, interactionId } = await callAnsweredByAna('11987650009');
+    await expect(routing.hangUpCall(tenantId, bruno, interactionId)).rejects.toMatchObject({ status: 404 });
+    emulator.setPhone('2002', { behaviour: 'no-answer' });
+    await routing.consultCall(tenantId, ana, interactionId, { kind: 'agent', userId: bruno });
+    await expect(routing.hangUpCall(tenantId, ana, interactionId)).rejects.toMatchObject({ status: 409 });
+    await routing.consultAction(tenantId, ana, interactionId, 'cancel');
+    await until('Ana back with the customer', () => backTogether(customer, agentLeg));
+    await routing.hangUpCall(tenantId, ana, interactionId);
+    await until('Ana’s leg gone and the customer released', () => !emulator.channels().some((c) => c.id === agentLeg || c.id === customer));
+    expect(visit(interactionId)).toMatchObject({ outcome: 'answered' });
+    await until('Ana free', () => stateOf(ana) === 'available');
+  });
+});

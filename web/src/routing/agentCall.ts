@@ -108,6 +108,12 @@ export const toggleCallHold = (): Promise<void> =>
   control((interactionId) => ok(api.POST('/api/v1/agent/calls/{interactionId}/hold', { params: { path: { interactionId } }, body: { on: !state.held } })));
 export const toggleCallMute = (): Promise<void> =>
   control((interactionId) => ok(api.POST('/api/v1/agent/calls/{interactionId}/mute', { params: { path: { interactionId } }, body: { on: !state.muted } })));
+/** Hangs the call up from the desk, whatever phone carries it (a softphone's hang-up through the API). */
+export const hangUpCall = (): Promise<void> =>
+  control(async (id) => {
+    await ok(api.POST('/api/v1/agent/calls/{interactionId}/hangup', path(id)));
+    return null;
+  });
 
 /** The blind transfer: the agent's leg is hung up; an `ApiError` says why it was refused. */
 export async function transferCall(to: TransferRequest): Promise<void> {
