@@ -7,9 +7,9 @@ import { conflict, invalidField, noEvents, notFound, toCsv, type EventPublisher,
 import { ResourceService, type ChangeContext, type ResourceContext } from '../resources/index.js';
 import { campaignTransition, idleReasons, type CampaignCommand, type IdleReason } from './campaign.logic.js';
 import { campaignDef, type CampaignRefs, type CampaignView } from './campaigns.resource.js';
-import { localDate, zonedTime, type CallingWindow } from './calling-window.logic.js';
+import { localDate, rememberingWindow, zonedTime, type CallingWindow } from './calling-window.logic.js';
 import { checkDial, DEFAULT_TIME_ZONE, legalHours, shortCallsByDay, type DialVerdict, type ShortCallDay } from './compliance.logic.js';
-import { applyDisposition, nextToDial, type DialStrategy, type ListContact } from './contacts.logic.js';
+import { applyDisposition, nextDialsOf, type DialStrategy, type ListContact } from './contacts.logic.js';
 import { DialerRepo, type CampaignRow, type MemberRow } from './dialer.repo.js';
 import { dispositionActions } from './disposition.logic.js';
 import { addAttempt, agentFigures, dialFigures, DIAL_OUTCOMES, figuresOf, newTally, outcomeSeries, reportRows, type AgentFigures, type DialFigures, type DialTally, type ReportRow } from './report.logic.js';
@@ -524,22 +524,27 @@ export class DialerService {
   nextDials(tenantId: number, campaignId: number, dialling: ReadonlySet<number>, max: number, now: number): { dials: NextMember[]; exhausted: boolean } {
     const campaign = this.campaigns.row(tenantId, campaignId);
     if (!campaign) throw notFound('campaign');
-    const strategy = this.dialStrategy(tenantId, campaign.strategyId);
+    const own = this.dialStrategy(tenantId, campaign.strategyId);
+    // One instant for the whole list: the calling window is worked out once per zone.
+    const strategy = { ...own, window: rememberingWindow(own.window) };
     const rows = this.repo.campaignMembers(campaignId);
     const phones = this.repo.phonesOf(rows.map((r) => r.member.contactId));
     const list = rows.map((r) => toListContact(r.member, r.doNotCall, phones.get(r.member.contactId) ?? [], dialling.has(r.member.id)));
     const byId = new Map(rows.map((r, i) => [String(r.member.id), { member: r.member, contact: list[i]! }]));
-    const blocked = (number: string) => this.deps.contacts.blacklisted(tenantId, 'outbound', number, now) !== null;
-    const dials: NextMember[] = [];
-    while (dials.length < max) {
-      const next = nextToDial(list, strategy, now, blocked);
-      if (next.kind === 'exhausted') return { dials, exhausted: dials.length === 0 && dialling.size === 0 };
-      if (next.kind === 'wait') break;
-      const { member, contact } = byId.get(next.contactId)!;
-      dials.push({ memberId: member.id, contactId: member.contactId, phone: next.phone });
-      contact.inFlight = true;
-    }
-    return { dials, exhausted: false };
+    // The blacklist is read once for the whole list, each phone matched in memory.
+    const blacklisted = this.deps.contacts.blacklistMatcher(tenantId, 'outbound', now);
+    const seen = new Map<string, boolean>();
+    const blocked = (number: string) => {
+      let b = seen.get(number);
+      if (b === undefined) seen.set(number, (b = blacklisted(number)));
+      return b;
+    };
+    const next = nextDialsOf(list, strategy, now, blocked, max);
+    const dials = next.dials.map((d) => {
+      const { member } = byId.get(d.contactId)!;
+      return { memberId: member.id, contactId: member.contactId, phone: d.phone };
+    });
+    return { dials, exhausted: next.exhausted && dialling.size === 0 };
   }
 
   /**
