@@ -21,11 +21,11 @@ import { newId, type Clock, type Logger, type Timer } from '../kernel/index.js';
 import { SOUNDS } from '../flows/index.js';
 import type { ChangeContext } from '../resources/index.js';
 import type { CallControl, Media, OriginateFailure } from '../telephony/call-control.js';
-import { ofcomRule } from './abandon.logic.js';
+import { lifetimeFigures, ofcomRule } from './abandon.logic.js';
 import type { DialVerdict } from './compliance.logic.js';
 import { countedAgents, createDialer, stepDialer, type DialerState } from './dialer.logic.js';
 import type { AmdVerdict, DialFailure, DialerCommand, DialerEvent, DialerSettings } from './dialer.model.js';
-import { amdVariables } from './campaigns.resource.js';
+import { amdFalsePositiveRate, amdVariables } from './campaigns.resource.js';
 import type { CampaignRow } from './dialer.repo.js';
 import type { DialerService, LiveFigures, NextMember } from './dialer.service.js';
 import { pacerFor, type PacingChoice } from './pacing.logic.js';
@@ -337,8 +337,9 @@ export class DialerRunner {
   private sample(live: Live, now: number): void {
     const last = live.samples.at(-1);
     if (!last || now - last.at >= SAMPLE_MS) {
-      const { connected, dropped } = live.core.ledger.lifetime;
-      live.samples.push({ at: now, dialLevel: dialLevelOf(live), abandonRate: connected + dropped === 0 ? null : dropped / (connected + dropped) });
+      // The estimate the pacing keeps under the campaign's cap (the persons detection hung up included).
+      const abandon = lifetimeFigures(live.core.ledger);
+      live.samples.push({ at: now, dialLevel: dialLevelOf(live), abandonRate: abandon.persons > 0 ? abandon.rate : null });
       if (live.samples.length > SAMPLES_KEPT) live.samples.splice(0, live.samples.length - SAMPLES_KEPT);
     }
     if (now - live.pushedAt < PUSH_MS) return;
@@ -381,7 +382,8 @@ export class DialerRunner {
       connectGraceMs: CONNECT_GRACE_MS,
       ringTimeoutMs: row.ringTimeoutSeconds * 1000,
       amd: row.amdEnabled,
-      abandon: ofcomRule(0),
+      // The pacing keeps the true-abandon estimate under the campaign's target: detection's false positives count.
+      abandon: ofcomRule(amdFalsePositiveRate(row)),
       maxLinesPerAgent: 3,
     };
     const pacer = pacerFor(settings, {

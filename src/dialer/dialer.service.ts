@@ -6,7 +6,7 @@ import type { FlowsModule } from '../flows/index.js';
 import { conflict, invalidField, noEvents, notFound, toCsv, type EventPublisher, type Logger } from '../kernel/index.js';
 import { ResourceService, type ChangeContext, type ResourceContext } from '../resources/index.js';
 import { campaignTransition, idleReasons, type CampaignCommand, type IdleReason } from './campaign.logic.js';
-import { campaignDef, type CampaignRefs, type CampaignView } from './campaigns.resource.js';
+import { amdFalsePositiveRate, campaignDef, type CampaignRefs, type CampaignView } from './campaigns.resource.js';
 import { localDate, rememberingWindow, zonedTime, type CallingWindow } from './calling-window.logic.js';
 import { checkDial, DEFAULT_TIME_ZONE, legalHours, shortCallsByDay, type DialVerdict, type ShortCallDay } from './compliance.logic.js';
 import { applyDisposition, nextDialsOf, type DialStrategy, type ListContact } from './contacts.logic.js';
@@ -189,8 +189,11 @@ export class DialerService {
       abandonMaxPercent: c.abandonMaxPercent,
       at: new Date(now).toISOString(),
       live: this.liveDialer?.liveFigures(c.id) ?? null,
-      today: dialFigures(recent.filter((a) => localDate(a.startedAt, DEFAULT_TIME_ZONE) === today)),
-      overall: figuresOf(overall),
+      today: dialFigures(
+        recent.filter((a) => localDate(a.startedAt, DEFAULT_TIME_ZONE) === today),
+        amdFalsePositiveRate(c),
+      ),
+      overall: figuresOf(overall, amdFalsePositiveRate(c)),
       agents: agents.map((a) => ({ ...a, name: names.get(a.agentUserId) ?? '' })),
       outcomes: outcomeSeries(recent, hourFrom, now + 1, bucketMs),
     };
@@ -209,8 +212,12 @@ export class DialerService {
     if (last - start > 366 * 86_400_000) throw invalidField('to', 'to: at most a year after from');
     // A little wider than the days (a clock change moves midnight): the rows are cut by local date.
     const attempts = this.repo.attemptsBetween(tenantId, start - 2 * 3_600_000, last + 26 * 3_600_000).filter((a) => campaignId === undefined || a.campaignId === campaignId);
-    const names = new Map(this.campaigns.rows(tenantId).map((c) => [c.id, c.name]));
-    return reportRows(attempts, DEFAULT_TIME_ZONE)
+    const rows = new Map(this.campaigns.rows(tenantId).map((c) => [c.id, c]));
+    const names = new Map([...rows.values()].map((c) => [c.id, c.name]));
+    return reportRows(attempts, DEFAULT_TIME_ZONE, (id) => {
+      const c = rows.get(id);
+      return c ? amdFalsePositiveRate(c) : 0;
+    })
       .filter((r) => r.date >= from && r.date <= to)
       .map((r) => ({ ...r, campaignName: names.get(r.campaignId) ?? '' }));
   }
@@ -218,7 +225,7 @@ export class DialerService {
   /** The report as CSV (pt-BR headers; shares in percent). */
   reportCsv(tenantId: number, from: string, to: string, campaignId?: number): string {
     const pct = (v: number | null) => (v === null ? '' : Math.round(v * 1000) / 10);
-    const header = ['data', 'campanha', 'tentativas', ...DIAL_OUTCOMES.map((o) => OUTCOME_CSV[o]), '% conexão', '% humano', '% abandono', 'TMO (s)', 'chamadas curtas', '% curtas'];
+    const header = ['data', 'campanha', 'tentativas', ...DIAL_OUTCOMES.map((o) => OUTCOME_CSV[o]), '% conexão', '% humano', '% abandono', '% abandono estimado', 'TMO (s)', 'chamadas curtas', '% curtas'];
     const rows = this.report(tenantId, from, to, campaignId).map((r) => [
       r.date,
       r.campaignName,
@@ -227,6 +234,7 @@ export class DialerService {
       pct(r.connectRate),
       pct(r.humanRate),
       pct(r.abandonRate),
+      pct(r.estimatedAbandonRate),
       r.tmoSeconds === null ? '' : Math.round(r.tmoSeconds),
       r.short,
       pct(r.shortShare),

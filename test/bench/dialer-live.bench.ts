@@ -123,7 +123,7 @@ async function startDaemon(env: Record<string, string>, profile?: string): Promi
   });
   const ask = (type: 'start' | 'report') =>
     new Promise<unknown>((resolve, reject) => {
-      const late = setTimeout(() => reject(new Error(`the daemon's probe did not answer "${type}"`)), 30_000);
+      const late = setTimeout(() => reject(new Error(`the daemon's probe did not answer "${type}"`)), 120_000);
       child.once('message', (m) => {
         clearTimeout(late);
         resolve(m);
