@@ -168,6 +168,26 @@ export class ContactsService {
   }
 
   /**
+   * `blacklisted` for many numbers at once (the dialer's scan of a contact group): the tenant's
+   * entries in force now are read once, then each number is matched in memory the same way.
+   */
+  blacklistMatcher(tenantId: number, direction: 'inbound' | 'outbound', now: number): (number: string) => boolean {
+    const entries = this.db
+      .select({ number: blacklist.number, match: blacklist.match })
+      .from(blacklist)
+      .where(and(eq(blacklist.tenantId, tenantId), eq(blacklist.direction, direction), or(isNull(blacklist.expiresAt), gt(blacklist.expiresAt, now))))
+      .all();
+    if (entries.length === 0) return () => false;
+    const numbers = new Set(entries.filter((e) => e.match === 'number').map((e) => e.number));
+    const prefixes = entries.filter((e) => e.match === 'prefix').map((e) => e.number);
+    return (number) => {
+      const keys = candidateKeys(number);
+      if (keys.every((k) => k === '')) return false;
+      return keys.some((k) => numbers.has(k) || prefixes.some((p) => k.startsWith(p)));
+    };
+  }
+
+  /**
    * Is `number` blacklisted in this direction now? Inbound: reject the caller (flows); outbound:
    * never dial it (dialer). Returns the matching entry, or null.
    */

@@ -57,7 +57,8 @@ export type AnsweredOutcome =
   /** Answering-machine detection hung up (machine or silence verdict). */
   | 'amd_hangup';
 
-interface Tally {
+/** What the answered calls came to: the counts every abandon figure is made of. */
+export interface AbandonCounts {
   connected: number;
   machines: number;
   dropped: number;
@@ -65,9 +66,9 @@ interface Tally {
   amdHangups: number;
 }
 
-const emptyTally = (): Tally => ({ connected: 0, machines: 0, dropped: 0, hungUpWaiting: 0, amdHangups: 0 });
+const emptyTally = (): AbandonCounts => ({ connected: 0, machines: 0, dropped: 0, hungUpWaiting: 0, amdHangups: 0 });
 
-const FIELD: Record<AnsweredOutcome, keyof Tally> = {
+const FIELD: Record<AnsweredOutcome, keyof AbandonCounts> = {
   connected: 'connected',
   connected_machine: 'machines',
   dropped: 'dropped',
@@ -75,7 +76,7 @@ const FIELD: Record<AnsweredOutcome, keyof Tally> = {
   amd_hangup: 'amdHangups',
 };
 
-function addTo(t: Tally, outcome: AnsweredOutcome): void {
+function addTo(t: AbandonCounts, outcome: AnsweredOutcome): void {
   t[FIELD[outcome]] += 1;
 }
 
@@ -85,9 +86,9 @@ const BUCKETS = 48;
 export interface AbandonLedger {
   readonly rule: AbandonRule;
   /** Rolling: tallies per bucket start; periods: the current period; campaign: one tally. */
-  buckets: { start: number; tally: Tally }[];
+  buckets: { start: number; tally: AbandonCounts }[];
   /** Since the campaign started, whatever the window. */
-  readonly lifetime: Tally;
+  readonly lifetime: AbandonCounts;
 }
 
 export function createLedger(rule: AbandonRule): AbandonLedger {
@@ -133,7 +134,7 @@ export function recordAnswered(ledger: AbandonLedger, outcome: AnsweredOutcome, 
  * agent's disposition comes after the connection).
  */
 export function reclassifyAsMachine(ledger: AbandonLedger, connectedAt: number, now: number): void {
-  const move = (t: Tally) => {
+  const move = (t: AbandonCounts) => {
     if (t.connected > 0) {
       t.connected -= 1;
       t.machines += 1;
@@ -166,12 +167,18 @@ export interface AbandonFigures {
   dropRate: number;
 }
 
-function figuresOf(t: Tally, rule: AbandonRule): AbandonFigures {
+/**
+ * The estimate itself, the one definition the pacing (through the ledger), the live monitor and
+ * the report use: persons abandoned ÷ persons who answered, with the persons that detection hung
+ * up (machine and silence verdicts alike) estimated from `amdFalsePositiveRate`, the share of
+ * answering persons detection takes for machines.
+ */
+export function abandonFigures(t: AbandonCounts, amdFalsePositiveRate: number): AbandonFigures {
   const putThrough = t.connected + t.machines;
   const machineShare = putThrough > 0 ? t.machines / putThrough : 0;
   const droppedPersons = t.dropped * (1 - machineShare);
   const reached = t.connected + droppedPersons + t.hungUpWaiting;
-  const fp = rule.amdFalsePositiveRate;
+  const fp = amdFalsePositiveRate;
   const falsePositives = t.amdHangups > 0 && fp > 0 ? Math.min(t.amdHangups, (reached * fp) / (1 - fp)) : 0;
   const persons = reached + falsePositives;
   const abandoned = droppedPersons + t.hungUpWaiting + falsePositives;
@@ -197,10 +204,10 @@ export function windowFigures(ledger: AbandonLedger, now: number): AbandonFigure
   prune(ledger, now);
   const sum = emptyTally();
   for (const b of ledger.buckets) for (const k of Object.values(FIELD)) sum[k] += b.tally[k];
-  return figuresOf(sum, ledger.rule);
+  return abandonFigures(sum, ledger.rule.amdFalsePositiveRate);
 }
 
 /** The figures since the campaign started. */
 export function lifetimeFigures(ledger: AbandonLedger): AbandonFigures {
-  return figuresOf(ledger.lifetime, ledger.rule);
+  return abandonFigures(ledger.lifetime, ledger.rule.amdFalsePositiveRate);
 }

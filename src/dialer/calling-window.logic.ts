@@ -13,6 +13,26 @@ export interface CallingWindow {
   nextOpen(at: number, timeZone: string): number | null;
 }
 
+/** The same window, each answer remembered: for one pass over a list, where most contacts ask about the same instant and zone. */
+export function rememberingWindow(window: CallingWindow): CallingWindow {
+  const open = new Map<string, boolean>();
+  const next = new Map<string, number | null>();
+  return {
+    isOpen(at, timeZone) {
+      const key = `${at}|${timeZone}`;
+      let v = open.get(key);
+      if (v === undefined) open.set(key, (v = window.isOpen(at, timeZone)));
+      return v;
+    },
+    nextOpen(at, timeZone) {
+      const key = `${at}|${timeZone}`;
+      let v = next.get(key);
+      if (v === undefined) next.set(key, (v = window.nextOpen(at, timeZone)));
+      return v;
+    },
+  };
+}
+
 export { isValidTimeZone, localDate, localTime, parseClock, zonedTime, type LocalTime, type WeeklyPeriod } from '../kernel/weekly.js';
 
 /** Days of the week and hours, in the contact's zone. No periods: never open. */

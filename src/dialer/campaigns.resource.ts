@@ -26,6 +26,12 @@ const AMD_ARGUMENTS = [
 /** app_amd's own defaults (the dialplan's), pinned so that a campaign never depends on amd.conf. */
 export const AMD_DEFAULTS = Object.fromEntries(AMD_ARGUMENTS.map((k, i) => [k, AMD_VARIABLES[i]![1]])) as unknown as AmdParams;
 
+/** The false-positive share (%) a campaign assumes until it sets its own measured one. */
+export const AMD_FALSE_POSITIVE_DEFAULT = 1;
+
+/** The share (0–1) of answering persons the campaign's detection hangs up on; 0 with detection off. */
+export const amdFalsePositiveRate = (c: { amdEnabled: boolean; amd: AmdParams }): number => (c.amdEnabled ? (c.amd.falsePositivePercent ?? AMD_FALSE_POSITIVE_DEFAULT) / 100 : 0);
+
 /** The channel variables the originate carries for `[atende-amd]` to pass to AMD(). */
 export function amdVariables(amd: AmdParams): Record<string, string> {
   return Object.fromEntries(AMD_ARGUMENTS.map((k, i) => [AMD_VARIABLES[i]![0], String(amd[k])]));
@@ -43,10 +49,13 @@ const AmdBody = Type.Object(
     maximumNumberOfWords: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     silenceThreshold: Type.Optional(Ms),
     maximumWordLength: Type.Optional(Ms),
+    falsePositivePercent: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 50, description: 'share (%) of answering persons detection hangs up on, measured by sampling; the abandon estimate adds them (default 1)' }),
+    ),
   },
   closed,
 );
-const AmdView = Type.Object({ enabled: Type.Boolean(), ...Object.fromEntries(Object.keys(AMD_DEFAULTS).map((k) => [k, Type.Integer()])) });
+const AmdView = Type.Object({ enabled: Type.Boolean(), ...Object.fromEntries(Object.keys(AMD_DEFAULTS).map((k) => [k, Type.Integer()])), falsePositivePercent: Type.Number() });
 
 export const CAMPAIGN_MODES = ['preview', 'progressive', 'predictive'] as const;
 /** Above this the regulators' 3 % is far behind; a typo (30 for 3.0) is refused. */
@@ -122,7 +131,7 @@ export interface CampaignRefs {
 type CampaignRow = typeof dialerCampaigns.$inferSelect;
 
 /** The row as the body that would write it (and the view's common part). */
-function campaignInput(row: CampaignRow, db: Db): Required<CampaignInput> & { amd: AmdParams & { enabled: boolean } } {
+function campaignInput(row: CampaignRow, db: Db): Required<CampaignInput> & { amd: AmdParams & { enabled: boolean; falsePositivePercent: number } } {
   return {
     name: row.name,
     description: row.description,
@@ -132,7 +141,7 @@ function campaignInput(row: CampaignRow, db: Db): Required<CampaignInput> & { am
     outboundRouteId: row.outboundRouteId,
     callerId: row.callerId,
     ringTimeoutSeconds: row.ringTimeoutSeconds,
-    amd: { enabled: row.amdEnabled, ...row.amd },
+    amd: { enabled: row.amdEnabled, ...row.amd, falsePositivePercent: row.amd.falsePositivePercent ?? AMD_FALSE_POSITIVE_DEFAULT },
     requireTabulation: row.requireTabulation,
     statusGroupId: row.statusGroupId,
     abandonTargetPercent: row.abandonTargetPercent,

@@ -137,7 +137,7 @@ export function dueAt(c: ListContact, strategy: DialStrategy, now: number): numb
     const open = strategy.window.nextOpen(at, tz);
     if (open === null) return null;
     at = open;
-    if (attemptsOnDay(c, localDate(at, tz), tz) < strategy.maxAttemptsPerDay) return at;
+    if ((c.attemptTimes.length === 0 ? 0 : attemptsOnDay(c, localDate(at, tz), tz)) < strategy.maxAttemptsPerDay) return at;
     at = nextLocalMidnight(at, tz);
   }
   return null;
@@ -150,36 +150,68 @@ function tierOf(c: ListContact): Tier {
   return c.attemptTimes.length > 0 || c.retryAt !== null ? 1 : 2;
 }
 
-/** The next contact and phone to dial now, or why there is none. */
-export function nextToDial(contacts: readonly ListContact[], strategy: DialStrategy, now: number, blocked: Blocked): NextDial {
-  let pick: { c: ListContact; tier: Tier; due: number } | null = null;
+interface Candidate {
+  c: ListContact;
+  tier: Tier;
+  /** Callback time, retry time or list position: the earlier waits longer. */
+  since: number;
+}
+
+/** Who waited longest goes first: by tier, then how long, then list order. */
+const before = (a: Candidate, b: Candidate): number => a.tier - b.tier || a.since - b.since || a.c.position - b.c.position;
+
+/** One pass over the list: the contacts dialable now, when the next one becomes due, whether any is left at all. */
+function scan(contacts: readonly ListContact[], strategy: DialStrategy, now: number, blocked: Blocked): { due: Candidate[]; soonest: number | null; anyLeft: boolean } {
+  const due: Candidate[] = [];
   let soonest: number | null = null;
   let anyLeft = false;
   for (const c of contacts) {
     if (spent(c, strategy, blocked)) continue;
     anyLeft = true;
     if (c.inFlight) continue;
-    const due = dueAt(c, strategy, now);
-    if (due === null) continue;
-    if (due > now) {
-      if (soonest === null || due < soonest) soonest = due;
+    const at = dueAt(c, strategy, now);
+    if (at === null) continue;
+    if (at > now) {
+      if (soonest === null || at < soonest) soonest = at;
       continue;
     }
     const tier = tierOf(c);
-    const waitingSince = tier === 0 ? (c.callbackAt ?? 0) : tier === 1 ? (c.retryAt ?? 0) : c.position;
-    if (
-      !pick ||
-      tier < pick.tier ||
-      (tier === pick.tier && (waitingSince < pick.due || (waitingSince === pick.due && c.position < pick.c.position)))
-    )
-      pick = { c, tier, due: waitingSince };
+    due.push({ c, tier, since: tier === 0 ? (c.callbackAt ?? 0) : tier === 1 ? (c.retryAt ?? 0) : c.position });
   }
-  if (pick) {
-    const phone = phoneToDial(pick.c, strategy, blocked);
-    if (phone) return { kind: 'dial', contactId: pick.c.id, phone: phone.number, callbackAgentId: pick.c.callbackAgentId };
-  }
+  return { due, soonest, anyLeft };
+}
+
+function dialOf(c: ListContact, strategy: DialStrategy, blocked: Blocked): Extract<NextDial, { kind: 'dial' }> | null {
+  const phone = phoneToDial(c, strategy, blocked);
+  return phone ? { kind: 'dial', contactId: c.id, phone: phone.number, callbackAgentId: c.callbackAgentId } : null;
+}
+
+/** The next contact and phone to dial now, or why there is none. */
+export function nextToDial(contacts: readonly ListContact[], strategy: DialStrategy, now: number, blocked: Blocked): NextDial {
+  const { due, soonest, anyLeft } = scan(contacts, strategy, now, blocked);
+  let pick: Candidate | null = null;
+  for (const d of due) if (!pick || before(d, pick) < 0) pick = d;
+  const dial = pick && dialOf(pick.c, strategy, blocked);
+  if (dial) return dial;
   if (!anyLeft) return { kind: 'exhausted' };
   return { kind: 'wait', until: soonest };
+}
+
+/**
+ * The next `max` contacts to dial now, in the order `nextToDial` would give them one after the
+ * other (each taken out before the next), from one pass over the list; `exhausted` when no
+ * contact can ever be dialled again.
+ */
+export function nextDialsOf(contacts: readonly ListContact[], strategy: DialStrategy, now: number, blocked: Blocked, max: number): { dials: Extract<NextDial, { kind: 'dial' }>[]; exhausted: boolean } {
+  const { due, anyLeft } = scan(contacts, strategy, now, blocked);
+  due.sort(before);
+  const dials: Extract<NextDial, { kind: 'dial' }>[] = [];
+  for (const d of due) {
+    if (dials.length >= max) break;
+    const dial = dialOf(d.c, strategy, blocked);
+    if (dial) dials.push(dial);
+  }
+  return { dials, exhausted: !anyLeft };
 }
 
 function withPhone(c: ListContact, number: string, change: (p: ListPhone) => ListPhone): ListContact {

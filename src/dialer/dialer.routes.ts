@@ -50,6 +50,8 @@ const Figures = Type.Object({
   connectRate: Share,
   humanRate: Share,
   abandonRate: Share,
+  /** The true-abandon estimate: with the persons detection hung up (its hang-ups × the campaign's false-positive share). */
+  estimatedAbandonRate: Share,
   tmoSeconds: Nullable(Type.Number({ minimum: 0 })),
   short: Type.Integer({ minimum: 0 }),
   shortShare: Share,

@@ -13,17 +13,19 @@
  * dialplan/atende.conf): the core hangs up machines and silent answers, and sends people and
  * unsure verdicts to the agents.
  */
+import { channel } from 'node:diagnostics_channel';
+import { performance } from 'node:perf_hooks';
 import { FAILOVER_CAUSES, formatStasisArgs, parseStasisArgs, type AmdStatus, type CallContext, type CallHandler } from '../calls/index.js';
 import type { DialOutcome } from '../db/schema/index.js';
 import { newId, type Clock, type Logger, type Timer } from '../kernel/index.js';
 import { SOUNDS } from '../flows/index.js';
 import type { ChangeContext } from '../resources/index.js';
 import type { CallControl, Media, OriginateFailure } from '../telephony/call-control.js';
-import { ofcomRule } from './abandon.logic.js';
+import { lifetimeFigures, ofcomRule } from './abandon.logic.js';
 import type { DialVerdict } from './compliance.logic.js';
 import { countedAgents, createDialer, stepDialer, type DialerState } from './dialer.logic.js';
 import type { AmdVerdict, DialFailure, DialerCommand, DialerEvent, DialerSettings } from './dialer.model.js';
-import { amdVariables } from './campaigns.resource.js';
+import { amdFalsePositiveRate, amdVariables } from './campaigns.resource.js';
 import type { CampaignRow } from './dialer.repo.js';
 import type { DialerService, LiveFigures, NextMember } from './dialer.service.js';
 import { pacerFor, type PacingChoice } from './pacing.logic.js';
@@ -108,6 +110,8 @@ interface Live {
   readonly dials: Map<string, Dial>;
   /** Members the core may dial in this step, in order. */
   ready: NextMember[];
+  /** When the list was last read for `ready`. */
+  readAt: number;
   /** Members refused at dial time (window, blacklist, no route): not picked again before the next tick. */
   readonly refused: Set<number>;
   /** Preview: the contact each agent is shown (null until one is ready), by agent key. */
@@ -125,6 +129,8 @@ type Decision = 'connect' | 'drop' | 'machine';
 const SAMPLE_MS = 10_000;
 const SAMPLES_KEPT = 360;
 const PUSH_MS = 2000;
+/** How long contacts read from the list stay good for the steps that follow (see `facts`). */
+const READ_MS = 1000;
 
 /** Calls in progress per agent logged in and not paused (VICIdial's "dial level"). */
 function dialLevelOf(live: Live): number | null {
@@ -151,6 +157,21 @@ function verdictOf(status: AmdStatus, cause: string): AmdVerdict {
   return status === 'HUMAN' ? 'human' : status === 'MACHINE' ? 'machine' : 'notsure';
 }
 
+/**
+ * What the runner does, for a benchmark or a profiler to watch (`node:diagnostics_channel`;
+ * nothing is measured or published while nobody subscribes). Times are `performance.now()`.
+ * - `atende.dialer.tick`: `{ startMs, ms, campaigns }`, each timer tick over every live campaign;
+ * - `atende.dialer.step`: `{ campaignId, event, startMs, ms }`, each step of a campaign's core;
+ * - `atende.dialer.originate`: `{ campaignId, event, stepStartMs, tickStartMs, atMs }`, each
+ *   dial asked of the PBX, with the step that decided it (`event` null for a dial sent to the
+ *   next trunk) and, when a timer tick did, when that tick began (before its reads).
+ */
+export const DIALER_TRACE = {
+  tick: channel('atende.dialer.tick'),
+  step: channel('atende.dialer.step'),
+  originate: channel('atende.dialer.originate'),
+} as const;
+
 const failureOf = (r: OriginateFailure): DialFailure => (r === 'busy' ? 'busy' : r === 'no_answer' ? 'no_answer' : r === 'congestion' ? 'congestion' : 'failed');
 const outcomeOf = (f: DialFailure): DialOutcome => (f === 'congestion' ? 'failed' : f);
 
@@ -161,6 +182,10 @@ export class DialerRunner {
   private timer: Timer | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly warned = new Set<string>();
+  /** The step being carried out, while it is traced. */
+  private stepping: { event: DialerEvent['type']; startMs: number } | null = null;
+  /** When the timer tick under way began, while it is traced. */
+  private tickStartMs: number | null = null;
 
   /** The flow of an answered dialer leg (`dialer,<campaignId>,<contactId>`). */
   readonly handler: CallHandler = { name: 'dialer', run: (call) => this.answered(call) };
@@ -244,6 +269,10 @@ export class DialerRunner {
   }
 
   private tick(): void {
+    const traced = DIALER_TRACE.tick.hasSubscribers;
+    const startMs = traced || DIALER_TRACE.originate.hasSubscribers ? performance.now() : 0;
+    this.tickStartMs = startMs;
+    let campaigns = 0;
     try {
       const rows = this.deps.dialer.repo.liveCampaigns();
       const now = this.deps.clock.now();
@@ -266,6 +295,7 @@ export class DialerRunner {
         this.fitLines(live);
         this.step(live, { type: 'Tick' });
         this.sample(live, now);
+        campaigns++;
       }
       for (const [id, live] of this.live) {
         if (seen.has(id)) continue;
@@ -278,6 +308,8 @@ export class DialerRunner {
     } catch (err) {
       this.log.error({ err }, 'dialer tick failed');
     }
+    this.tickStartMs = null;
+    if (traced) DIALER_TRACE.tick.publish({ startMs, ms: performance.now() - startMs, campaigns });
     this.timer = this.deps.clock.setTimeout(() => this.tick(), this.deps.tickMs ?? 1000);
   }
 
@@ -305,8 +337,9 @@ export class DialerRunner {
   private sample(live: Live, now: number): void {
     const last = live.samples.at(-1);
     if (!last || now - last.at >= SAMPLE_MS) {
-      const { connected, dropped } = live.core.ledger.lifetime;
-      live.samples.push({ at: now, dialLevel: dialLevelOf(live), abandonRate: connected + dropped === 0 ? null : dropped / (connected + dropped) });
+      // The estimate the pacing keeps under the campaign's cap (the persons detection hung up included).
+      const abandon = lifetimeFigures(live.core.ledger);
+      live.samples.push({ at: now, dialLevel: dialLevelOf(live), abandonRate: abandon.persons > 0 ? abandon.rate : null });
       if (live.samples.length > SAMPLES_KEPT) live.samples.splice(0, live.samples.length - SAMPLES_KEPT);
     }
     if (now - live.pushedAt < PUSH_MS) return;
@@ -349,7 +382,8 @@ export class DialerRunner {
       connectGraceMs: CONNECT_GRACE_MS,
       ringTimeoutMs: row.ringTimeoutSeconds * 1000,
       amd: row.amdEnabled,
-      abandon: ofcomRule(0),
+      // The pacing keeps the true-abandon estimate under the campaign's target: detection's false positives count.
+      abandon: ofcomRule(amdFalsePositiveRate(row)),
       maxLinesPerAgent: 3,
     };
     const pacer = pacerFor(settings, {
@@ -364,6 +398,7 @@ export class DialerRunner {
       core: createDialer(settings, pacer, { callIdPrefix: `c${row.id}-`, status: row.state === 'paused' ? 'paused' : 'running' }),
       dials: new Map(),
       ready: [],
+      readAt: Number.NEGATIVE_INFINITY,
       refused: new Set(),
       offers: new Map(),
       samples: [],
@@ -387,11 +422,20 @@ export class DialerRunner {
       core.settings.mode === 'preview'
         ? core.agentCount.idle + core.agentCount.previewing
         : Math.min(core.linesFree, Math.max(1, countedAgents(core)) * core.settings.maxLinesPerAgent);
-    // The list is read only when a line could take a contact now: not on every event of a full campaign.
-    const next = running && wanted > 0 ? this.deps.dialer.nextDials(live.tenantId, live.campaignId, dialling, wanted, now) : { dials: [], exhausted: false };
-    live.ready = next.dials;
-    out.push({ type: 'ContactsAvailable', count: next.dials.length });
-    if (next.exhausted) this.deps.dialer.exhausted(live.tenantId, live.campaignId);
+    // The list is read only when a line could take a contact now: not on every event of a full
+    // campaign. Contacts read less than a second ago and not dialled since are still good (each is
+    // checked again at dial time): a large list is not read again on every call event.
+    if (!running || wanted <= 0) {
+      live.ready = [];
+    } else if (live.ready.length > 0 && now - live.readAt < READ_MS) {
+      live.ready = live.ready.filter((m) => !dialling.has(m.memberId)).slice(0, wanted);
+    } else {
+      const next = this.deps.dialer.nextDials(live.tenantId, live.campaignId, dialling, wanted, now);
+      live.ready = next.dials;
+      live.readAt = now;
+      if (next.exhausted) this.deps.dialer.exhausted(live.tenantId, live.campaignId);
+    }
+    out.push({ type: 'ContactsAvailable', count: live.ready.length });
     if (row.state === 'paused' && core.status === 'running') out.push({ type: 'CampaignPaused' });
     if (row.state === 'running' && core.status === 'paused') out.push({ type: 'CampaignResumed' });
     const agents = new Map(
@@ -417,6 +461,19 @@ export class DialerRunner {
   }
 
   private step(live: Live, event: DialerEvent): void {
+    if (!DIALER_TRACE.step.hasSubscribers && !DIALER_TRACE.originate.hasSubscribers) return this.stepOnce(live, event);
+    const outer = this.stepping;
+    const startMs = performance.now();
+    this.stepping = { event: event.type, startMs };
+    try {
+      this.stepOnce(live, event);
+    } finally {
+      this.stepping = outer;
+      DIALER_TRACE.step.publish({ campaignId: live.campaignId, event: event.type, startMs, ms: performance.now() - startMs });
+    }
+  }
+
+  private stepOnce(live: Live, event: DialerEvent): void {
     const now = this.deps.clock.now();
     const shown = offerSignature(live);
     const commands: DialerCommand[] = [];
@@ -512,6 +569,15 @@ export class DialerRunner {
   private originate(live: Live, d: Dial): void {
     const trunk = d.trunks[d.trunk]!;
     this.byChannel.set(d.channelId, { live, dial: d });
+    if (DIALER_TRACE.originate.hasSubscribers) {
+      DIALER_TRACE.originate.publish({
+        campaignId: live.campaignId,
+        event: this.stepping?.event ?? null,
+        stepStartMs: this.stepping?.startMs ?? null,
+        tickStartMs: this.tickStartMs,
+        atMs: performance.now(),
+      });
+    }
     this.deps.control
       .originate({
         endpoint: trunk.endpoint,

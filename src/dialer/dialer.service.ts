@@ -6,10 +6,10 @@ import type { FlowsModule } from '../flows/index.js';
 import { conflict, invalidField, noEvents, notFound, toCsv, type EventPublisher, type Logger } from '../kernel/index.js';
 import { ResourceService, type ChangeContext, type ResourceContext } from '../resources/index.js';
 import { campaignTransition, idleReasons, type CampaignCommand, type IdleReason } from './campaign.logic.js';
-import { campaignDef, type CampaignRefs, type CampaignView } from './campaigns.resource.js';
-import { localDate, zonedTime, type CallingWindow } from './calling-window.logic.js';
+import { amdFalsePositiveRate, campaignDef, type CampaignRefs, type CampaignView } from './campaigns.resource.js';
+import { localDate, rememberingWindow, zonedTime, type CallingWindow } from './calling-window.logic.js';
 import { checkDial, DEFAULT_TIME_ZONE, legalHours, shortCallsByDay, type DialVerdict, type ShortCallDay } from './compliance.logic.js';
-import { applyDisposition, nextToDial, type DialStrategy, type ListContact } from './contacts.logic.js';
+import { applyDisposition, nextDialsOf, type DialStrategy, type ListContact } from './contacts.logic.js';
 import { DialerRepo, type CampaignRow, type MemberRow } from './dialer.repo.js';
 import { dispositionActions } from './disposition.logic.js';
 import { addAttempt, agentFigures, dialFigures, DIAL_OUTCOMES, figuresOf, newTally, outcomeSeries, reportRows, type AgentFigures, type DialFigures, type DialTally, type ReportRow } from './report.logic.js';
@@ -189,8 +189,11 @@ export class DialerService {
       abandonMaxPercent: c.abandonMaxPercent,
       at: new Date(now).toISOString(),
       live: this.liveDialer?.liveFigures(c.id) ?? null,
-      today: dialFigures(recent.filter((a) => localDate(a.startedAt, DEFAULT_TIME_ZONE) === today)),
-      overall: figuresOf(overall),
+      today: dialFigures(
+        recent.filter((a) => localDate(a.startedAt, DEFAULT_TIME_ZONE) === today),
+        amdFalsePositiveRate(c),
+      ),
+      overall: figuresOf(overall, amdFalsePositiveRate(c)),
       agents: agents.map((a) => ({ ...a, name: names.get(a.agentUserId) ?? '' })),
       outcomes: outcomeSeries(recent, hourFrom, now + 1, bucketMs),
     };
@@ -209,8 +212,12 @@ export class DialerService {
     if (last - start > 366 * 86_400_000) throw invalidField('to', 'to: at most a year after from');
     // A little wider than the days (a clock change moves midnight): the rows are cut by local date.
     const attempts = this.repo.attemptsBetween(tenantId, start - 2 * 3_600_000, last + 26 * 3_600_000).filter((a) => campaignId === undefined || a.campaignId === campaignId);
-    const names = new Map(this.campaigns.rows(tenantId).map((c) => [c.id, c.name]));
-    return reportRows(attempts, DEFAULT_TIME_ZONE)
+    const rows = new Map(this.campaigns.rows(tenantId).map((c) => [c.id, c]));
+    const names = new Map([...rows.values()].map((c) => [c.id, c.name]));
+    return reportRows(attempts, DEFAULT_TIME_ZONE, (id) => {
+      const c = rows.get(id);
+      return c ? amdFalsePositiveRate(c) : 0;
+    })
       .filter((r) => r.date >= from && r.date <= to)
       .map((r) => ({ ...r, campaignName: names.get(r.campaignId) ?? '' }));
   }
@@ -218,7 +225,7 @@ export class DialerService {
   /** The report as CSV (pt-BR headers; shares in percent). */
   reportCsv(tenantId: number, from: string, to: string, campaignId?: number): string {
     const pct = (v: number | null) => (v === null ? '' : Math.round(v * 1000) / 10);
-    const header = ['data', 'campanha', 'tentativas', ...DIAL_OUTCOMES.map((o) => OUTCOME_CSV[o]), '% conexão', '% humano', '% abandono', 'TMO (s)', 'chamadas curtas', '% curtas'];
+    const header = ['data', 'campanha', 'tentativas', ...DIAL_OUTCOMES.map((o) => OUTCOME_CSV[o]), '% conexão', '% humano', '% abandono', '% abandono estimado', 'TMO (s)', 'chamadas curtas', '% curtas'];
     const rows = this.report(tenantId, from, to, campaignId).map((r) => [
       r.date,
       r.campaignName,
@@ -227,6 +234,7 @@ export class DialerService {
       pct(r.connectRate),
       pct(r.humanRate),
       pct(r.abandonRate),
+      pct(r.estimatedAbandonRate),
       r.tmoSeconds === null ? '' : Math.round(r.tmoSeconds),
       r.short,
       pct(r.shortShare),
@@ -524,22 +532,27 @@ export class DialerService {
   nextDials(tenantId: number, campaignId: number, dialling: ReadonlySet<number>, max: number, now: number): { dials: NextMember[]; exhausted: boolean } {
     const campaign = this.campaigns.row(tenantId, campaignId);
     if (!campaign) throw notFound('campaign');
-    const strategy = this.dialStrategy(tenantId, campaign.strategyId);
+    const own = this.dialStrategy(tenantId, campaign.strategyId);
+    // One instant for the whole list: the calling window is worked out once per zone.
+    const strategy = { ...own, window: rememberingWindow(own.window) };
     const rows = this.repo.campaignMembers(campaignId);
     const phones = this.repo.phonesOf(rows.map((r) => r.member.contactId));
     const list = rows.map((r) => toListContact(r.member, r.doNotCall, phones.get(r.member.contactId) ?? [], dialling.has(r.member.id)));
     const byId = new Map(rows.map((r, i) => [String(r.member.id), { member: r.member, contact: list[i]! }]));
-    const blocked = (number: string) => this.deps.contacts.blacklisted(tenantId, 'outbound', number, now) !== null;
-    const dials: NextMember[] = [];
-    while (dials.length < max) {
-      const next = nextToDial(list, strategy, now, blocked);
-      if (next.kind === 'exhausted') return { dials, exhausted: dials.length === 0 && dialling.size === 0 };
-      if (next.kind === 'wait') break;
-      const { member, contact } = byId.get(next.contactId)!;
-      dials.push({ memberId: member.id, contactId: member.contactId, phone: next.phone });
-      contact.inFlight = true;
-    }
-    return { dials, exhausted: false };
+    // The blacklist is read once for the whole list, each phone matched in memory.
+    const blacklisted = this.deps.contacts.blacklistMatcher(tenantId, 'outbound', now);
+    const seen = new Map<string, boolean>();
+    const blocked = (number: string) => {
+      let b = seen.get(number);
+      if (b === undefined) seen.set(number, (b = blacklisted(number)));
+      return b;
+    };
+    const next = nextDialsOf(list, strategy, now, blocked, max);
+    const dials = next.dials.map((d) => {
+      const { member } = byId.get(d.contactId)!;
+      return { memberId: member.id, contactId: member.contactId, phone: d.phone };
+    });
+    return { dials, exhausted: next.exhausted && dialling.size === 0 };
   }
 
   /**

@@ -16,6 +16,6 @@ export * from './compliance.logic.js';
 export * from './campaign.logic.js';
 export { dispositionActions, type Tabulated, type DispositionContext } from './disposition.logic.js';
 export { DialerService, type DialerDeps, type CommandResult, type NextMember } from './dialer.service.js';
-export { DialerRunner, type DialerRunnerDeps, type ServiceAgent, type DialRoute, type HandOffResult } from './dialer.runner.js';
+export { DialerRunner, DIALER_TRACE, type DialerRunnerDeps, type ServiceAgent, type DialRoute, type HandOffResult } from './dialer.runner.js';
 export { dialerEventSchemas, dialerRoutes } from './dialer.routes.js';
 export { AMD_DEFAULTS, amdVariables } from './campaigns.resource.js';

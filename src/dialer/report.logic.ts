@@ -4,12 +4,16 @@
  *
  * - % connect = calls the network completed (answered by anyone, machines included) ÷ dialled;
  * - % human = calls that reached a person (with an agent, or dropped) ÷ dialled;
- * - abandon rate = persons dropped ÷ persons reached (connected + dropped);
+ * - abandon rate = persons dropped ÷ persons reached (connected + dropped): the measured drop rate;
+ * - estimated abandon rate = the true-abandon estimate of `abandonFigures` (abandon.logic.ts), which
+ *   adds the persons detection hung up (its machine and silence hang-ups × the campaign's
+ *   false-positive share) to those abandoned and to those who answered;
  * - TMO (tempo médio de operação) = mean talk of the calls an agent took, answer to hang-up;
  * - short calls = not completed, or ending ≤ 6 s after the answer (Anatel's measure).
  */
 import type { DialOutcome } from '../db/schema/index.js';
 import { localDate } from './calling-window.logic.js';
+import { abandonFigures } from './abandon.logic.js';
 import { isShortCall } from './compliance.logic.js';
 
 export const DIAL_OUTCOMES = ['connected', 'dropped', 'machine', 'busy', 'no_answer', 'failed'] as const satisfies readonly DialOutcome[];
@@ -30,6 +34,7 @@ export interface DialFigures {
   connectRate: number | null;
   humanRate: number | null;
   abandonRate: number | null;
+  estimatedAbandonRate: number | null;
   tmoSeconds: number | null;
   short: number;
   shortShare: number | null;
@@ -76,7 +81,14 @@ export function tallyOf(attempts: Iterable<AttemptFacts>): DialTally {
   return t;
 }
 
-export function figuresOf(t: DialTally): DialFigures {
+/** The true-abandon estimate from attempts: a `machine` attempt is one detection hung up (machine or silence). */
+export function estimatedAbandonRate(byOutcome: Readonly<Record<DialOutcome, number>>, amdFalsePositiveRate: number): number | null {
+  const f = abandonFigures({ connected: byOutcome.connected, machines: 0, dropped: byOutcome.dropped, hungUpWaiting: 0, amdHangups: byOutcome.machine }, amdFalsePositiveRate);
+  return f.persons > 0 ? f.rate : null;
+}
+
+/** `amdFalsePositiveRate`: the campaign's (0 with detection off), for the estimated abandon rate. */
+export function figuresOf(t: DialTally, amdFalsePositiveRate = 0): DialFigures {
   const { byOutcome } = t;
   const persons = byOutcome.connected + byOutcome.dropped;
   return {
@@ -85,13 +97,14 @@ export function figuresOf(t: DialTally): DialFigures {
     connectRate: share(t.answered, t.attempts),
     humanRate: share(persons, t.attempts),
     abandonRate: share(byOutcome.dropped, persons),
+    estimatedAbandonRate: estimatedAbandonRate(byOutcome, amdFalsePositiveRate),
     tmoSeconds: byOutcome.connected === 0 ? null : t.talkMs / byOutcome.connected / 1000,
     short: t.short,
     shortShare: share(t.short, t.attempts),
   };
 }
 
-export const dialFigures = (attempts: Iterable<AttemptFacts>): DialFigures => figuresOf(tallyOf(attempts));
+export const dialFigures = (attempts: Iterable<AttemptFacts>, amdFalsePositiveRate = 0): DialFigures => figuresOf(tallyOf(attempts), amdFalsePositiveRate);
 
 export interface AgentFigures {
   agentUserId: number;
@@ -129,7 +142,7 @@ export interface ReportRow extends DialFigures {
 }
 
 /** The dialer report: one row per campaign and local day (by the attempt's start), by date then campaign. */
-export function reportRows(attempts: Iterable<AttemptFacts>, timeZone: string): ReportRow[] {
+export function reportRows(attempts: Iterable<AttemptFacts>, timeZone: string, amdFalsePositiveRate: (campaignId: number) => number = () => 0): ReportRow[] {
   const groups = new Map<string, { campaignId: number; date: string; rows: AttemptFacts[] }>();
   for (const a of attempts) {
     const date = localDate(a.startedAt, timeZone);
@@ -140,5 +153,5 @@ export function reportRows(attempts: Iterable<AttemptFacts>, timeZone: string): 
   }
   return [...groups.values()]
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.campaignId - b.campaignId))
-    .map((g) => ({ campaignId: g.campaignId, date: g.date, ...dialFigures(g.rows) }));
+    .map((g) => ({ campaignId: g.campaignId, date: g.date, ...dialFigures(g.rows, amdFalsePositiveRate(g.campaignId)) }));
 }

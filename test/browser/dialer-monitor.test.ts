@@ -63,6 +63,9 @@ describe('dialer: live monitor and report', () => {
     await page.getByTestId('monitor-today-connected').getByText('1', { exact: true }).waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('monitor-attempts-today').textContent()).toBe('1');
     expect(await page.getByTestId('monitor-abandon-today').textContent()).toBe('0 %');
+    // The estimate beside it (detection off: nobody it could have hung up on), against the cap.
+    await page.getByRole('rowheader', { name: 'Abandono estimado (limite 3 %)' }).waitFor();
+    expect(await page.getByTestId('monitor-estimated-today').textContent()).toBe('0 %');
     await page.getByTestId('monitor-agents').getByText('Ana Monitor').waitFor();
     expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     expect(await seriousA11yViolations(page)).toEqual([]);
@@ -74,13 +77,14 @@ describe('dialer: live monitor and report', () => {
     const row = page.getByTestId('dialer-report').getByRole('row').filter({ hasText: 'Vendas dezembro' });
     await row.waitFor();
     const cells = await row.getByRole('cell').allTextContents();
-    // attempts 1, connected 1; % connect and % human 100 %, abandon 0 %.
+    // attempts 1, connected 1; % connect and % human 100 %, abandon measured and estimated 0 %.
     expect(cells.slice(2, 4)).toEqual(['1', '1']);
-    expect(cells.slice(9, 12)).toEqual(['100 %', '100 %', '0 %']);
+    expect(cells.slice(9, 13)).toEqual(['100 %', '100 %', '0 %', '0 %']);
+    await page.getByTestId('dialer-report').getByRole('columnheader', { name: '% abandono estimado' }).waitFor();
     const href = await page.getByRole('link', { name: 'Baixar CSV' }).getAttribute('href');
     expect(href).toMatch(/^\/api\/v1\/dialer\/report\.csv\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
     const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href!);
-    expect(csv).toContain('Vendas dezembro;1;1;0;0;0;0;0;100;100;0;');
+    expect(csv).toContain('Vendas dezembro;1;1;0;0;0;0;0;100;100;0;0;');
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
   });

@@ -320,6 +320,9 @@ describe('dialer: strategies and campaigns', () => {
       attempt('dropped', 2_000, 5_000);
       attempt('connected', 2_000, 62_000, withAgent);
       attempt('connected', 2_000, 122_000, withAgent);
+      // Detection on, taking half the persons who answer for machines (measured): the one machine it
+      // hung up counts as a person abandoned — 3 × 0.5 / 0.5 = 3 estimated, at most the 1 hang-up.
+      expect((await api('PATCH', `/dialer/campaigns/${campaign.id}`, { amd: { enabled: true, falsePositivePercent: 50 } })).statusCode).toBe(200);
       const report = await api('GET', '/dialer/report?from=2026-01-04&to=2026-01-05');
       expect(report.statusCode).toBe(200);
       expect(report.json().items).toEqual([
@@ -331,6 +334,7 @@ describe('dialer: strategies and campaigns', () => {
           connectRate: 4 / 6,
           humanRate: 3 / 6,
           abandonRate: 1 / 3,
+          estimatedAbandonRate: 2 / 4,
           tmoSeconds: 90,
           short: 3,
           shortShare: 0.5,
@@ -339,14 +343,14 @@ describe('dialer: strategies and campaigns', () => {
       const csv = await api('GET', '/dialer/report.csv?from=2026-01-05&to=2026-01-05');
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
       const lines = csv.body.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
-      expect(lines[0]).toBe('data;campanha;tentativas;atendidas;descartadas;secretária;ocupado;não atende;falha;% conexão;% humano;% abandono;TMO (s);chamadas curtas;% curtas');
-      expect(lines.slice(1)).toEqual(['2026-01-05;Cobrança;6;2;1;1;2;0;0;66,7;50;33,3;90;3;50']);
+      expect(lines[0]).toBe('data;campanha;tentativas;atendidas;descartadas;secretária;ocupado;não atende;falha;% conexão;% humano;% abandono;% abandono estimado;TMO (s);chamadas curtas;% curtas');
+      expect(lines.slice(1)).toEqual(['2026-01-05;Cobrança;6;2;1;1;2;0;0;66,7;50;33,3;50;90;3;50']);
       expect(field(await api('GET', '/dialer/report?from=2026-01-05&to=2026-01-04'))).toEqual([400, 'to']);
       expect((await api('GET', '/dialer/report?from=5/1/2026&to=2026-01-04')).statusCode).toBe(400);
 
       const monitor = (await api('GET', `/dialer/campaigns/${campaign.id}/monitor`)).json();
       expect(monitor).toMatchObject({ campaignId: campaign.id, state: 'draft', live: null, abandonMaxPercent: 3 });
-      expect(monitor.today).toMatchObject({ attempts: 6, abandonRate: 1 / 3 });
+      expect(monitor.today).toMatchObject({ attempts: 6, abandonRate: 1 / 3, estimatedAbandonRate: 2 / 4 });
       expect(monitor.overall).toMatchObject({ attempts: 7 });
       expect(monitor.agents).toEqual([{ agentUserId: agent.user.id, name: agent.user.name, connected: 2, connectShare: 1, tmoSeconds: 90 }]);
       expect(monitor.outcomes.reduce((n: number, b: { byOutcome: { busy: number } }) => n + b.byOutcome.busy, 0)).toBe(2);

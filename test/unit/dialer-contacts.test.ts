@@ -4,6 +4,7 @@ import {
   DEFAULT_RETRY_DELAYS_MS,
   applyDisposition,
   dueAt,
+  nextDialsOf,
   nextToDial,
   phoneToDial,
   recordAttempt,
@@ -158,5 +159,37 @@ describe('attempts and dispositions', () => {
   it('a scheduled callback goes ahead even when the attempts are used up, and goes to its agent', () => {
     const c = contact('x', 1, { attemptTimes: [1, 2, 3, 4, 5], callbackAt: NOW - MIN, callbackAgentId: 'ana', phones: [phone('a', { attempts: 3 })] });
     expect(nextToDial([c], strategy(), NOW, none)).toEqual({ kind: 'dial', contactId: 'x', phone: 'a', callbackAgentId: 'ana' });
+  });
+});
+
+describe('nextDialsOf: the dials of one step from one pass over the list', () => {
+  const list = () => [
+    contact('new2', 9),
+    contact('cb', 8, { callbackAt: NOW - MIN, attemptTimes: [NOW - 5 * HOUR] }),
+    contact('new1', 3),
+    contact('r2', 5, { retryAt: NOW - MIN, attemptTimes: [NOW - 3 * HOUR] }),
+    contact('dnc', 1, { doNotCall: true }),
+    contact('r1', 6, { retryAt: NOW - HOUR, attemptTimes: [NOW - 4 * HOUR] }),
+    contact('later', 2, { retryAt: NOW + MIN, attemptTimes: [NOW - HOUR] }),
+    contact('flying', 4, { inFlight: true }),
+  ];
+
+  it('gives the contacts in the order nextToDial gives them one after the other', () => {
+    const one: string[] = [];
+    const l = list();
+    for (;;) {
+      const d = nextToDial(l, strategy(), NOW, none);
+      if (d.kind !== 'dial') break;
+      one.push(d.contactId);
+      l.find((c) => c.id === d.contactId)!.inFlight = true;
+    }
+    expect(one).toEqual(['cb', 'r1', 'r2', 'new1', 'new2']);
+    expect(nextDialsOf(list(), strategy(), NOW, none, 10)).toEqual({ dials: one.map((id) => expect.objectContaining({ contactId: id })), exhausted: false });
+    expect(nextDialsOf(list(), strategy(), NOW, none, 2).dials.map((d) => d.contactId)).toEqual(['cb', 'r1']);
+  });
+
+  it('says exhausted only when nothing can ever be dialled again', () => {
+    expect(nextDialsOf([contact('dnc', 1, { doNotCall: true })], strategy(), NOW, none, 5)).toEqual({ dials: [], exhausted: true });
+    expect(nextDialsOf([contact('later', 1, { retryAt: NOW + MIN, attemptTimes: [NOW - HOUR] })], strategy(), NOW, none, 5)).toEqual({ dials: [], exhausted: false });
   });
 });

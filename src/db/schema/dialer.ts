@@ -102,6 +102,12 @@ export interface AmdParams {
   maximumNumberOfWords: number;
   silenceThreshold: number;
   maximumWordLength: number;
+  /**
+   * Not an AMD() argument: the share (%) of answering persons detection takes for machines or
+   * silence, as measured by listening to a sample of its hang-ups; the abandon estimate adds
+   * them (absent in campaigns saved before it existed: `AMD_FALSE_POSITIVE_DEFAULT`).
+   */
+  falsePositivePercent?: number;
 }
 
 export const CAMPAIGN_STATES = ['draft', 'running', 'paused', 'stopped', 'finished'] as const;
