@@ -210,6 +210,14 @@ describe('contacts and after-call work', () => {
     expect(t.modules.contacts.blacklisted(t.tenantA, 'outbound', '5511987654321', t.clock.now())).toMatchObject({ id: entry.id });
     const badNumber = await post('/blacklist', { direction: 'outbound', number: '123' });
     expect(badNumber.json().error.details.field).toBe('number');
+    // The dialer's matcher (entries read once, matched in memory) answers as the query does, prefixes included.
+    await post('/blacklist', { direction: 'outbound', match: 'prefix', number: '551130' });
+    const matches = t.modules.contacts.blacklistMatcher(t.tenantA, 'outbound', t.clock.now());
+    for (const number of ['5511987654321', '011987654321', '(11) 3012-3456', '1130123456', '5511312345678', '(21) 3456-7890', '5521345678900', '']) {
+      expect(matches(number), number).toBe(t.modules.contacts.blacklisted(t.tenantA, 'outbound', number, t.clock.now()) !== null);
+    }
+    expect(matches('(11) 3012-3456')).toBe(true);
+    expect(matches('(21) 3456-7890')).toBe(false);
   });
 
   it('nested tags: a child needs a macro parent; deleting a macro with children needs confirmation', async () => {
