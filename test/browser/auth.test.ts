@@ -49,7 +49,7 @@ describe('login', () => {
     await page.getByLabel('Nova senha', { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel('Repita a nova senha', { exact: true }).fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Trocar senha' }).click();
-    await page.getByRole('navigation', { name: 'Navegação' }).getByRole('link', { name: 'Usuários' }).waitFor();
+    await page.getByRole('navigation', { name: 'Navegação' }).getByRole('link', { name: 'Usuários', exact: true }).waitFor();
     expect(await page.title()).toMatch(/Atende$/);
   });
 
@@ -96,7 +96,7 @@ describe('login', () => {
     await page.getByRole('heading', { name: 'Equipes', level: 1 }).waitFor();
     // The browser loses its session (as when it expires): the next request answers 401.
     await context.clearCookies();
-    await page.getByRole('navigation', { name: 'Navegação' }).getByRole('link', { name: 'Usuários' }).click();
+    await page.getByRole('navigation', { name: 'Navegação' }).getByRole('link', { name: 'Usuários', exact: true }).click();
     await page.getByText('Sua sessão expirou').waitFor();
     expect(new URL(page.url()).searchParams.get('redirect')).toBe('/org/users');
     await logIn(page, 'admin', NEW_PASSWORD, { stay: true });

@@ -123,7 +123,7 @@ describe('e-mail', () => {
     expect(await page.getByLabel(/Login, e-mail/).inputValue()).toBe('gerente.azul');
     await page.getByLabel('Senha', { exact: true }).fill('senha-nova-azul-1');
     await page.getByRole('button', { name: 'Entrar' }).click();
-    await navigation().getByRole('link', { name: 'Usuários' }).waitFor();
+    await navigation().getByRole('link', { name: 'Usuários', exact: true }).waitFor();
 
     // The old password no longer works, and the link works only once.
     const old = await fetch(`${atende.url}/api/v1/auth/login`, {
@@ -140,7 +140,7 @@ describe('e-mail', () => {
   it('an admin creates a user without a password: the first-access link is mailed, and the user creates a password with it', async () => {
     await openPage();
     await logIn(page, 'gerente.azul', 'senha-nova-azul-1');
-    await navigation().getByRole('link', { name: 'Usuários' }).click();
+    await navigation().getByRole('link', { name: 'Usuários', exact: true }).click();
     await page.getByRole('heading', { name: 'Usuários', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Novo usuário' }).click();
     const dialog = page.getByRole('dialog', { name: 'Novo usuário' });

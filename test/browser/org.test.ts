@@ -80,7 +80,7 @@ describe('organisation screens', () => {
 
   it('creating a user with a 3-character login shows the error next to the login field; fixed, the user is listed', async () => {
     await openAs('gerente.azul');
-    await menu().getByRole('link', { name: 'Usuários' }).click();
+    await menu().getByRole('link', { name: 'Usuários', exact: true }).click();
     await page.getByRole('heading', { name: 'Usuários', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Novo usuário' }).click();
     const dialog = page.getByRole('dialog', { name: 'Novo usuário' });
@@ -261,7 +261,7 @@ describe('organisation screens', () => {
     await dialog.waitFor({ state: 'hidden' });
     await page.getByRole('row').filter({ hasText: 'Auditores' }).waitFor();
 
-    await menu().getByRole('link', { name: 'Usuários' }).click();
+    await menu().getByRole('link', { name: 'Usuários', exact: true }).click();
     await page.getByRole('button', { name: 'Editar Operador Azul' }).click();
     const user = page.getByRole('dialog', { name: 'Editar usuário' });
     await user.getByRole('combobox', { name: 'Perfil' }).click();
@@ -274,13 +274,13 @@ describe('organisation screens', () => {
     await menu().getByRole('link', { name: 'Auditoria' }).click();
     await page.getByRole('heading', { name: 'Auditoria', level: 1 }).waitFor();
     await page.getByRole('row').filter({ hasText: /Perfil #\d+/ }).first().waitFor();
-    expect(await menu().getByRole('link', { name: 'Usuários' }).count()).toBe(0);
+    expect(await menu().getByRole('link', { name: 'Usuários', exact: true }).count()).toBe(0);
     expect(problems).toEqual([]);
   });
 
   it('a super user switches tenant in the top bar and sees that tenant; the language switch turns the app to English, kept after a reload', async () => {
     await openAs('admin', ADMIN_PASSWORD);
-    await menu().getByRole('link', { name: 'Usuários' }).click();
+    await menu().getByRole('link', { name: 'Usuários', exact: true }).click();
     await page.getByRole('heading', { name: 'Usuários', level: 1 }).waitFor();
     await page.getByRole('combobox', { name: 'Trocar de empresa' }).click();
     await page.getByRole('option', { name: 'Mercado Verde SA' }).click();
