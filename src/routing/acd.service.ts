@@ -157,6 +157,8 @@ export class AcdEngine {
   private readonly offers = new Map<string, OfferRt>();
   /** The agents' own calls (manual calls), by id, with their agent. */
   private readonly ownCalls = new Map<string, AgentRt>();
+  /** Own calls over whose agent's wrap-up waits for their tabulation, by id. */
+  private readonly ownHeld = new Map<string, AgentRt>();
   private readonly wrapPauses = new Map<number, { pauseTypeId: number; reason: string } | null>();
   private readonly autoPauses = new Map<number, PauseTypeRules>();
   private readonly dirtyAgents: AgentRt[] = [];
@@ -500,7 +502,7 @@ export class AcdEngine {
 
   /** The tenant of a live own call (or one whose wrap-up waits for its tabulation). */
   ownCallTenant(id: string): number | undefined {
-    return this.ownCalls.get(id)?.profile.tenantId ?? [...this.agents.values()].find((a) => a.ownUntabulated.has(id))?.profile.tenantId;
+    return (this.ownCalls.get(id) ?? this.ownHeld.get(id))?.profile.tenantId;
   }
 
   /**
@@ -513,7 +515,10 @@ export class AcdEngine {
     this.ownCalls.delete(id);
     a.ownCalls.delete(id);
     const hold = opts.holdForTabulation && a.state.status !== 'offline' && a.state.status !== 'paused';
-    if (hold) a.ownUntabulated.add(id);
+    if (hold) {
+      a.ownUntabulated.add(id);
+      this.ownHeld.set(id, a);
+    }
     this.stepAgentRt(a, { type: 'InteractionEnded', channel: 'voice', wrapUpMs: hold ? 1 : 0, wrapPause: this.wrapPauses.get(a.profile.tenantId) ?? null });
     this.run();
   }
@@ -523,8 +528,9 @@ export class AcdEngine {
    * held for it ends when its time is over. Unknown or already released: nothing happens.
    */
   tabulated(interactionId: string): void {
-    const own = [...this.agents.values()].find((x) => x.ownUntabulated.has(interactionId));
+    const own = this.ownHeld.get(interactionId);
     if (own) {
+      this.ownHeld.delete(interactionId);
       own.ownUntabulated.delete(interactionId);
       if (own.state.status === 'wrap_up' && !awaitsTabulation(own)) {
         this.stepAgentRt(own, { type: 'WrapUpTimer' });
@@ -998,6 +1004,7 @@ export class AcdEngine {
       this.sink.interaction?.(w.rec);
     }
     a.wrapping.clear();
+    for (const id of a.ownUntabulated) this.ownHeld.delete(id);
     a.ownUntabulated.clear();
   }
 

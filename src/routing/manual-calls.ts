@@ -78,9 +78,8 @@ export class ManualCalls implements OutsideCallWatcher {
     const phone = this.deps.directory.extensionOfChannel(`PJSIP/${agent.extension}-0`);
     if (!phone || phone.tenantId !== tenantId) throw conflict(`your extension ${agent.extension} is not one of this tenant's phones`, { field: 'extension' });
     if (!agent.registered) throw conflict(`your phone (extension ${agent.extension}) is not registered`, { field: 'extension' });
-    if (agent.active.voice + agent.offers.voice > 0 || [...this.live.values()].some((c) => c.userId === userId && c.tenantId === tenantId)) {
-      throw conflict('you are already on a call', { field: 'agent' });
-    }
+    // An own call in progress counts among the agent's active calls from its first ring.
+    if (agent.active.voice + agent.offers.voice > 0) throw conflict('you are already on a call', { field: 'agent' });
     if (!phone.mayDialOut) throw forbidden(`extension ${phone.number} may not call outside`);
     const now = this.deps.clock.now();
     const plan = this.deps.directory.outbound(tenantId as TenantId, number, phone, now);
