@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ne, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client.js';
 import { containsText } from '../db/search.js';
@@ -41,13 +41,26 @@ export class ScopedRepo<T extends ScopedTable> {
     return { rows, total };
   }
 
-  all(tenantId: number): RowOf<T>[] {
+  /**
+   * `all` and `get` are what the engines read on every call (a campaign, a route, a queue):
+   * prepared once, so a read is SQLite's lookup and no query building.
+   */
+  private prepared: { all: { all(p: { tenantId: number }): unknown[] }; get: { get(p: { id: number }): unknown } } | null = null;
+
+  private statements() {
     const t = this.table;
-    return this.db.select().from(t as ScopedTable).where(eq(t.tenantId, tenantId)).orderBy(asc(t.id)).all() as RowOf<T>[];
+    return (this.prepared ??= {
+      all: this.db.select().from(t as ScopedTable).where(eq(t.tenantId, sql.placeholder('tenantId'))).orderBy(asc(t.id)).prepare(),
+      get: this.db.select().from(t as ScopedTable).where(eq(t.id, sql.placeholder('id'))).prepare(),
+    });
+  }
+
+  all(tenantId: number): RowOf<T>[] {
+    return this.statements().all.all({ tenantId }) as RowOf<T>[];
   }
 
   get(id: number): RowOf<T> | undefined {
-    return this.db.select().from(this.table as ScopedTable).where(eq(this.table.id, id)).get() as RowOf<T> | undefined;
+    return this.statements().get.get({ id }) as RowOf<T> | undefined;
   }
 
   /** Another row of the tenant whose `column` equals `value` (for uniqueness checks). */
