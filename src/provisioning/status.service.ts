@@ -60,10 +60,21 @@ export class TelephonyStatusService {
     await Promise.all([...this.chains.values()]);
   }
 
+  /** Tenants whose refresh is waiting behind the one under way: it will read the state as it is then. */
+  private readonly queued = new Set<number>();
+
+  /**
+   * Reads and publishes the tenant's state again. A burst of events (a morning's phones
+   * registering, a span flapping) makes one read behind the one under way, not one per event:
+   * the read waiting has not started yet, so it sees every change before it.
+   */
   private refresh(tenantId: number): void {
+    if (this.queued.has(tenantId)) return;
+    this.queued.add(tenantId);
     const previous = this.chains.get(tenantId) ?? Promise.resolve();
     const next = previous
       .then(async () => {
+        this.queued.delete(tenantId);
         const status = await this.status(tenantId);
         this.d.events.publish('telephony', tenantId, { type: 'telephony.status', data: { status } });
       })

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { telephonyStatus, type AsteriskSnapshot, type StatusRows } from '../../src/provisioning/status.logic.js';
+import { silentLogger } from '../../src/kernel/index.js';
+import { telephonyStatus, type AsteriskSnapshot, type StatusRows, type TelephonyStatus } from '../../src/provisioning/status.logic.js';
+import { TelephonyStatusService, type AsteriskStatusLink } from '../../src/provisioning/status.service.js';
+import type { AmiContact, AmiEvent } from '../../src/telephony/ami/index.js';
 
 const rows: StatusRows = {
   spans: [
@@ -72,5 +75,51 @@ describe('telephony status', () => {
     const s = telephonyStatus(rows, null);
     expect(s.connected).toBe(false);
     expect(new Set([...s.spans, ...s.trunks, ...s.extensions].map((x) => x.state))).toEqual(new Set(['unknown']));
+  });
+});
+
+describe('telephony status pushes', () => {
+  it('a burst of registrations reads AMI once behind the read under way, and the last push has every phone', async () => {
+    let listener: (e: AmiEvent) => void = () => undefined;
+    let registered: AmiContact[] = [];
+    let reads = 0;
+    const link: AsteriskStatusLink = {
+      connectionState: () => 'up',
+      spanStatus: async () => [],
+      contacts: async () => {
+        reads++;
+        const now = [...registered];
+        await new Promise((r) => setTimeout(r, 5));
+        return now;
+      },
+      registrations: async () => [],
+      endpoints: async () => rows.extensions.map((e) => ({ name: e.sipUser })),
+      onEvent: (l) => ((listener = l), () => undefined),
+    };
+    const pushed: TelephonyStatus[] = [];
+    const service = new TelephonyStatusService({
+      asterisk: link,
+      events: { publish: (_topic, _tenant, e) => void pushed.push((e.data as { status: TelephonyStatus }).status) },
+      logger: silentLogger,
+      rows: () => rows,
+      tenants: () => [1],
+      tenantOfEndpoint: () => 1,
+      tenantOfSpan: () => undefined,
+    });
+    service.start();
+    const register = (e: StatusRows['extensions'][number]) => {
+      registered = [...registered, { aor: e.sipUser, endpoint: e.sipUser, uri: `sip:${e.sipUser}@10.0.0.1`, userAgent: 'Zoiper', status: 'Created' }];
+      listener({ type: 'ContactStatus', at: 0, endpoint: e.sipUser, aor: e.sipUser, uri: '', status: 'Created' });
+    };
+    const [first, ...others] = rows.extensions;
+    register(first!);
+    await new Promise((r) => setTimeout(r, 1));
+    expect(reads).toBe(1);
+    for (const e of others) register(e);
+    await service.settled();
+    await service.settled();
+    // One read started at the first event; the other three wait as one read behind it.
+    expect(reads).toBe(2);
+    expect(pushed.at(-1)!.extensions.map((x) => x.state)).toEqual(['registered', 'registered', 'registered', 'registered']);
   });
 });
