@@ -110,7 +110,7 @@ export function phoneToDial(contact: ListContact, strategy: DialStrategy, blocke
 }
 
 /** Can never be dialled again (whatever the time). */
-function spent(c: ListContact, strategy: DialStrategy, blocked: Blocked): boolean {
+export function spent(c: ListContact, strategy: DialStrategy, blocked: Blocked): boolean {
   if (c.finished || c.doNotCall) return true;
   if (c.callbackAt === null && c.attemptTimes.length >= strategy.maxAttemptsPerContact) return true;
   return !phoneToDial(c, strategy, blocked);
@@ -141,6 +141,13 @@ export function dueAt(c: ListContact, strategy: DialStrategy, now: number): numb
     at = nextLocalMidnight(at, tz);
   }
   return null;
+}
+
+/** Dialable now: not spent, not being dialled, and due (its delays, the window, the daily limit). */
+export function dueNow(c: ListContact, strategy: DialStrategy, now: number, blocked: Blocked): boolean {
+  if (c.inFlight || spent(c, strategy, blocked)) return false;
+  const at = dueAt(c, strategy, now);
+  return at !== null && at <= now;
 }
 
 type Tier = 0 | 1 | 2;

@@ -5,6 +5,9 @@ import { contactPhones, contacts, dialerAttempts, dialerCampaigns, dialerListMem
 export type MemberRow = typeof dialerListMembers.$inferSelect;
 export type AttemptRow = typeof dialerAttempts.$inferSelect;
 export type CampaignRow = typeof dialerCampaigns.$inferSelect;
+/** The tiers the dialer takes members from, in this order (see `nextDials`). */
+export const MEMBER_TIERS = ['callback', 'retry', 'untried'] as const;
+export type MemberTier = (typeof MEMBER_TIERS)[number];
 
 /** The dialer's SQL beyond what the resource mechanism does: list members, counts, attempts. */
 export class DialerRepo {
@@ -167,15 +170,55 @@ export class DialerRepo {
     return this.db.select().from(dialerCampaigns).where(inArray(dialerCampaigns.state, ['running', 'paused'])).all();
   }
 
-  /** The members of the campaign's active lists, with their contact's do-not-call flag, in list order. */
-  campaignMembers(campaignId: number): { member: MemberRow; doNotCall: boolean }[] {
+  /** The campaign's active lists, in id order. */
+  activeListIds(campaignId: number): number[] {
     return this.db
-      .select({ member: dialerListMembers, doNotCall: contacts.doNotCall })
-      .from(dialerListMembers)
-      .innerJoin(dialerLists, eq(dialerLists.id, dialerListMembers.listId))
-      .innerJoin(contacts, eq(contacts.id, dialerListMembers.contactId))
+      .select({ id: dialerLists.id })
+      .from(dialerLists)
       .where(and(eq(dialerLists.campaignId, campaignId), eq(dialerLists.active, true)))
-      .orderBy(asc(dialerLists.id), asc(dialerListMembers.position))
+      .orderBy(asc(dialerLists.id))
+      .all()
+      .map((r) => r.id);
+  }
+
+  /**
+   * One page of a list's members still to do in one tier, in the order that tier is dialled,
+   * with their contact's do-not-call flag: scheduled callbacks (by time), retries (by when they
+   * fall due) or the never tried (in list order). `dueBy`: only those due by then (null: every
+   * one). Members in `except` and members whose attempts are used up (a callback goes ahead
+   * anyway) are left out. Each tier reads its own partial index, so a page costs what it returns,
+   * not the size of the list.
+   */
+  tierMembers(
+    listId: number,
+    tier: MemberTier,
+    q: { dueBy: number | null; maxAttempts: number; except: readonly number[]; limit: number; offset: number },
+  ): { member: MemberRow; doNotCall: boolean }[] {
+    const m = dialerListMembers;
+    const [where, order] =
+      tier === 'callback'
+        ? [sql`${m.finished} = 0 and ${m.callbackAt} is not null`, [asc(m.callbackAt), asc(m.position)]]
+        : tier === 'retry'
+          ? [sql`${m.finished} = 0 and ${m.callbackAt} is null and ${m.retryAt} is not null`, [asc(m.retryAt), asc(m.position)]]
+          : [sql`${m.finished} = 0 and ${m.callbackAt} is null and ${m.retryAt} is null`, [asc(m.position)]];
+    const due = q.dueBy === null ? undefined : tier === 'callback' ? sql`${m.callbackAt} <= ${q.dueBy}` : tier === 'retry' ? sql`${m.retryAt} <= ${q.dueBy}` : undefined;
+    return this.db
+      .select({ member: m, doNotCall: contacts.doNotCall })
+      .from(m)
+      .innerJoin(contacts, eq(contacts.id, m.contactId))
+      .where(
+        and(
+          eq(m.listId, listId),
+          where,
+          due,
+          sql`${contacts.doNotCall} = 0`,
+          tier === 'callback' ? undefined : sql`json_array_length(${m.attemptTimes}) < ${q.maxAttempts}`,
+          q.except.length ? sql`${m.id} not in (select value from json_each(${JSON.stringify(q.except)}))` : undefined,
+        ),
+      )
+      .orderBy(...order)
+      .limit(q.limit)
+      .offset(q.offset)
       .all();
   }
 

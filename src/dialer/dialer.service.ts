@@ -9,8 +9,8 @@ import { campaignTransition, idleReasons, type CampaignCommand, type IdleReason 
 import { amdFalsePositiveRate, campaignDef, type CampaignRefs, type CampaignView } from './campaigns.resource.js';
 import { localDate, rememberingWindow, zonedTime, type CallingWindow } from './calling-window.logic.js';
 import { checkDial, DEFAULT_TIME_ZONE, legalHours, shortCallsByDay, type DialVerdict, type ShortCallDay } from './compliance.logic.js';
-import { applyDisposition, nextDialsOf, type DialStrategy, type ListContact } from './contacts.logic.js';
-import { DialerRepo, type CampaignRow, type MemberRow } from './dialer.repo.js';
+import { applyDisposition, dueNow, nextDialsOf, spent, type DialStrategy, type ListContact } from './contacts.logic.js';
+import { DialerRepo, MEMBER_TIERS, type CampaignRow, type MemberRow, type MemberTier } from './dialer.repo.js';
 import { dispositionActions } from './disposition.logic.js';
 import { addAttempt, agentFigures, dialFigures, DIAL_OUTCOMES, figuresOf, newTally, outcomeSeries, reportRows, type AgentFigures, type DialFigures, type DialTally, type ReportRow } from './report.logic.js';
 import { ListImportTarget } from './list-import.target.js';
@@ -528,18 +528,20 @@ export class DialerService {
    * Up to `max` list members to dial now under the campaign's strategy (callbacks due, then
    * retries due, then the untried, in list order), skipping those being dialled; `exhausted`
    * when no member of its active lists can ever be dialled again.
+   *
+   * The list is not read whole: each tier of each active list is read from its own index, page
+   * by page, until it has given `max` members dialable now (or has no more), and the pure
+   * `nextDialsOf` orders what was read. That holds the first `max` of the whole list (each
+   * source's first `max` dialable members are among them), so a read costs what the step
+   * dials, whatever the size of the list.
    */
   nextDials(tenantId: number, campaignId: number, dialling: ReadonlySet<number>, max: number, now: number): { dials: NextMember[]; exhausted: boolean } {
     const campaign = this.campaigns.row(tenantId, campaignId);
     if (!campaign) throw notFound('campaign');
     const own = this.dialStrategy(tenantId, campaign.strategyId);
-    // One instant for the whole list: the calling window is worked out once per zone.
+    // One instant for the whole read: the calling window is worked out once per zone.
     const strategy = { ...own, window: rememberingWindow(own.window) };
-    const rows = this.repo.campaignMembers(campaignId);
-    const phones = this.repo.phonesOf(rows.map((r) => r.member.contactId));
-    const list = rows.map((r) => toListContact(r.member, r.doNotCall, phones.get(r.member.contactId) ?? [], dialling.has(r.member.id)));
-    const byId = new Map(rows.map((r, i) => [String(r.member.id), { member: r.member, contact: list[i]! }]));
-    // The blacklist is read once for the whole list, each phone matched in memory.
+    // The blacklist is read once, each phone matched in memory.
     const blacklisted = this.deps.contacts.blacklistMatcher(tenantId, 'outbound', now);
     const seen = new Map<string, boolean>();
     const blocked = (number: string) => {
@@ -547,12 +549,41 @@ export class DialerService {
       if (b === undefined) seen.set(number, (b = blacklisted(number)));
       return b;
     };
-    const next = nextDialsOf(list, strategy, now, blocked, max);
+    const lists = this.repo.activeListIds(campaignId);
+    const except = [...dialling];
+    const page = Math.min(500, max + 32);
+    const read = new Map<string, { member: MemberRow; contact: ListContact }>();
+    /** Reads a source page by page until `enough` says stop or it has no more. */
+    const walk = (listId: number, tier: MemberTier, dueBy: number | null, enough: (c: ListContact) => boolean): boolean => {
+      for (let offset = 0; ; offset += page) {
+        const rows = this.repo.tierMembers(listId, tier, { dueBy, maxAttempts: strategy.maxAttemptsPerContact, except, limit: page, offset });
+        const phones = this.repo.phonesOf(rows.map((r) => r.member.contactId));
+        for (const r of rows) {
+          const contact = toListContact(r.member, r.doNotCall, phones.get(r.member.contactId) ?? []);
+          read.set(contact.id, { member: r.member, contact });
+          if (enough(contact)) return true;
+        }
+        if (rows.length < page) return false;
+      }
+    };
+    // Outside the window nobody is due (list members have no zone of their own: the strategy's applies).
+    if (max > 0 && strategy.window.isOpen(now, strategy.timeZone)) {
+      for (const listId of lists) {
+        for (const tier of MEMBER_TIERS) {
+          let found = 0;
+          walk(listId, tier, now, (c) => dueNow(c, strategy, now, blocked) && ++found >= max);
+        }
+      }
+    }
+    const next = nextDialsOf([...read.values()].map((r) => r.contact), strategy, now, blocked, max);
     const dials = next.dials.map((d) => {
-      const { member } = byId.get(d.contactId)!;
+      const { member } = read.get(d.contactId)!;
       return { memberId: member.id, contactId: member.contactId, phone: d.phone };
     });
-    return { dials, exhausted: next.exhausted && dialling.size === 0 };
+    if (dials.length > 0 || dialling.size > 0) return { dials, exhausted: false };
+    // Nothing to dial now and nothing in flight: is anyone left at all (a retry or callback later on)?
+    const left = lists.some((listId) => MEMBER_TIERS.some((tier) => walk(listId, tier, null, (c) => !spent(c, strategy, blocked))));
+    return { dials, exhausted: !left };
   }
 
   /**
@@ -637,7 +668,7 @@ function dayStart(date: string, field: string): number {
 }
 
 /** A list member as the selection sees it; its id is the member's (a contact may be in two lists). */
-function toListContact(m: MemberRow, doNotCall: boolean, phones: readonly { number: string; kind: 'mobile' | 'landline'; valid: boolean }[], inFlight = false): ListContact {
+export function toListContact(m: MemberRow, doNotCall: boolean, phones: readonly { number: string; kind: 'mobile' | 'landline'; valid: boolean }[]): ListContact {
   return {
     id: String(m.id),
     position: m.position,
@@ -649,6 +680,6 @@ function toListContact(m: MemberRow, doNotCall: boolean, phones: readonly { numb
     retryAt: m.retryAt,
     callbackAt: m.callbackAt,
     callbackAgentId: m.callbackUserId === null ? null : String(m.callbackUserId),
-    inFlight,
+    inFlight: false,
   };
 }

@@ -5,6 +5,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/org/index.js';
+import { eq } from 'drizzle-orm';
+import { contactPhones, contacts, dialerListMembers } from '../../src/db/schema/index.js';
+import { DEFAULT_TIME_ZONE } from '../../src/dialer/compliance.logic.js';
+import { DEFAULT_RETRY_DELAYS_MS, nextDialsOf } from '../../src/dialer/contacts.logic.js';
+import { toListContact } from '../../src/dialer/dialer.service.js';
 import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
 
 describe('dialer: strategies and campaigns', () => {
@@ -364,6 +369,75 @@ describe('dialer: strategies and campaigns', () => {
       const other = await t.loginAs('admin', { tenantId: t.createTenant() });
       expect((await api('GET', `/dialer/campaigns/${campaign.id}/monitor`, undefined, other.cookie)).statusCode).toBe(404);
       expect((await api('GET', '/dialer/report?from=2026-01-04&to=2026-01-05', undefined, other.cookie)).json().items).toEqual([]);
+    });
+
+    it('picks the next dials from the indexes exactly as a scan of the whole list would, across lists, tiers and limits', async () => {
+      const strategyId = await strategy();
+      const numbers = (i: number) => [`5511${String(900_000_000 + i * 7919).padStart(9, '0')}`, `5511${String(30_000_000 + i * 131).padStart(8, '0')}`];
+      for (let i = 0; i < 80; i++) await api('POST', '/contacts', { name: `C${i}`, phones: numbers(i).map((number) => ({ number })) });
+      const lists: number[] = [];
+      for (const name of ['Lista A', 'Lista B']) {
+        const list = (await api('POST', '/dialer/lists', { name })).json();
+        await api('POST', `/dialer/lists/${list.id}/fill`, { filter: {} });
+        lists.push(list.id as number);
+      }
+      const campaign = (await api('POST', '/dialer/campaigns', body(strategyId, { listIds: lists }))).json();
+      await api('POST', '/blacklist', { direction: 'outbound', number: numbers(3)[0] });
+      await api('POST', '/blacklist', { direction: 'outbound', number: numbers(4)[0] });
+      await api('POST', '/blacklist', { direction: 'outbound', number: numbers(4)[1] });
+      const { db } = t.modules.resources.database;
+      const repo = t.modules.dialer.repo;
+      const now = t.clock.now();
+      const MIN = 60_000;
+      // Members in every state, drawn from a fixed seed: finished, callbacks and retries due or
+      // not, attempts used up per phone, per contact and per day, do-not-call, invalid phones.
+      let seed = 7;
+      const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+      const members = lists.flatMap((id) => repo.members(id, 1000, 0).rows.map((r) => r.member));
+      for (const m of members) {
+        const [a, b] = numbers(m.contactId - members[0]!.contactId);
+        const r = rnd();
+        const tries = Math.floor(rnd() * 8);
+        const attemptTimes = Array.from({ length: tries }, (_, i) => now - (rnd() < 0.3 ? (i + 1) * MIN : (i + 1) * 86_400_000));
+        repo.updateMember(m.id, {
+          finished: r < 0.1,
+          callbackAt: r >= 0.1 && r < 0.25 ? now + (rnd() < 0.6 ? -1 : 1) * Math.floor(rnd() * 60) * MIN : null,
+          retryAt: r >= 0.25 && r < 0.7 ? now + (rnd() < 0.7 ? -1 : 1) * Math.floor(rnd() * 600) * MIN : null,
+          attemptTimes: r >= 0.25 ? attemptTimes : [],
+          phoneAttempts: r >= 0.25 ? { [a!]: Math.min(3, Math.floor(rnd() * 4)), [b!]: Math.floor(rnd() * 3) } : {},
+        });
+      }
+      for (const id of [5, 6, 40]) db.update(contacts).set({ doNotCall: true }).where(eq(contacts.id, members[id]!.contactId)).run();
+      for (const id of [7, 8, 41]) db.update(contactPhones).set({ valid: false }).where(eq(contactPhones.contactId, members[id]!.contactId)).run();
+      db.update(contactPhones).set({ valid: false }).where(eq(contactPhones.number, numbers(9)[1]!)).run();
+      const dialStrategy = { maxAttemptsPerPhone: 3, maxAttemptsPerContact: 6, maxAttemptsPerDay: 2, retryDelayMs: DEFAULT_RETRY_DELAYS_MS, phoneOrder: 'as_listed' as const, window: t.modules.dialer.windowOf(t.tenantA, strategyId), timeZone: DEFAULT_TIME_ZONE };
+      const blocked = t.modules.contacts.blacklistMatcher(t.tenantA, 'outbound', now);
+      /** The whole list, scanned. */
+      const scanned = (dialling: Set<number>, max: number) => {
+        const rows = lists.flatMap((id) => repo.members(id, 1000, 0).rows);
+        const phones = repo.phonesOf(rows.map((r) => r.member.contactId));
+        const list = rows.map((r) => ({ ...toListContact(r.member, r.doNotCall, phones.get(r.member.contactId) ?? []), inFlight: dialling.has(r.member.id) }));
+        const next = nextDialsOf(list, dialStrategy, now, blocked, max);
+        return { dials: next.dials.map((d) => ({ memberId: Number(d.contactId), phone: d.phone })), exhausted: next.exhausted && dialling.size === 0 };
+      };
+      const read = (dialling: Set<number>, max: number) => {
+        const next = t.modules.dialer.nextDials(t.tenantA, campaign.id, dialling, max, now);
+        return { dials: next.dials.map((d) => ({ memberId: d.memberId, phone: d.phone })), exhausted: next.exhausted };
+      };
+      const dialling = new Set(members.filter(() => rnd() < 0.15).map((m) => m.id));
+      for (const max of [1, 3, 10, 40, 200]) {
+        for (const set of [new Set<number>(), dialling]) expect(read(set, max), `max ${max}, ${set.size} in flight`).toEqual(scanned(set, max));
+      }
+      expect(read(new Set(), 200).dials.length).toBeGreaterThan(20);
+      // Each tier of each list is in the answer: a callback, a retry and a never tried member of both lists.
+      const all = read(new Set(), 200).dials.map((d) => members.find((m) => m.id === d.memberId)!);
+      expect(new Set(all.map((m) => m.listId))).toEqual(new Set(lists));
+      // Once nothing is left to dial now but a retry later on, it is not exhausted; with nothing at all, it is.
+      db.update(dialerListMembers).set({ callbackAt: null, retryAt: now + 60 * MIN }).where(eq(dialerListMembers.finished, false)).run();
+      expect(read(new Set(), 10)).toEqual({ dials: [], exhausted: false });
+      expect(scanned(new Set(), 10)).toEqual({ dials: [], exhausted: false });
+      db.update(dialerListMembers).set({ finished: true }).run();
+      expect(read(new Set(), 10)).toEqual({ dials: [], exhausted: true });
     });
 
     it('records every attempt, answered or not, and counts short calls per day', async () => {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { contactBooks, contacts, statusGroups } from './contacts.js';
 import { timeConditions } from './flows.js';
@@ -61,6 +62,11 @@ export const dialerListMembers = sqliteTable(
     uniqueIndex('dialer_list_members_list_contact_unique').on(t.listId, t.contactId),
     index('dialer_list_members_list_position_idx').on(t.listId, t.position),
     index('dialer_list_members_import_idx').on(t.importId),
+    // The live dialer's reads, one per tier of `nextDials` (callbacks, retries, never tried): each
+    // holds only the members of its tier still to do, in the order they are dialled.
+    index('dialer_list_members_callback_idx').on(t.listId, t.callbackAt, t.position).where(sql`finished = 0 and callback_at is not null`),
+    index('dialer_list_members_retry_idx').on(t.listId, t.retryAt, t.position).where(sql`finished = 0 and callback_at is null and retry_at is not null`),
+    index('dialer_list_members_untried_idx').on(t.listId, t.position).where(sql`finished = 0 and callback_at is null and retry_at is null`),
   ],
 );
 

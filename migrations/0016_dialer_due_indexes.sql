@@ -1,0 +1,3 @@
+CREATE INDEX `dialer_list_members_callback_idx` ON `dialer_list_members` (`list_id`,`callback_at`,`position`) WHERE finished = 0 and callback_at is not null;--> statement-breakpoint
+CREATE INDEX `dialer_list_members_retry_idx` ON `dialer_list_members` (`list_id`,`retry_at`,`position`) WHERE finished = 0 and callback_at is null and retry_at is not null;--> statement-breakpoint
+CREATE INDEX `dialer_list_members_untried_idx` ON `dialer_list_members` (`list_id`,`position`) WHERE finished = 0 and callback_at is null and retry_at is null;
