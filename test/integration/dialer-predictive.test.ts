@@ -85,4 +85,4 @@ it('dials more than one line per free agent when few answer, and counts the peop
   expect(byOutcome('connected').length + byOutcome('dropped').length).toBe(PEOPLE);
   expect(ledger).toMatchObject({ connected: byOutcome('connected').length, dropped: byOutcome('dropped').length });
   for (const dropped of byOutcome('dropped')) expect(dropped.answeredAt).not.toBeNull();
-});
+}, 150_000);
