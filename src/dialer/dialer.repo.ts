@@ -151,6 +151,37 @@ export class DialerRepo {
     return out;
   }
 
+  /** Read before each dial: prepared once. */
+  private dialReads: {
+    contact: { get(p: { id: number; tenantId: number }): { doNotCall: boolean } | undefined };
+    phone: { get(p: { contactId: number; number: string }): { valid: boolean; doNotCall: boolean } | undefined };
+  } | null = null;
+
+  private dialStatements() {
+    return (this.dialReads ??= {
+      contact: this.db
+        .select({ doNotCall: contacts.doNotCall })
+        .from(contacts)
+        .where(and(eq(contacts.id, sql.placeholder('id')), eq(contacts.tenantId, sql.placeholder('tenantId'))))
+        .prepare(),
+      phone: this.db
+        .select({ valid: contactPhones.valid, doNotCall: contactPhones.doNotCall })
+        .from(contactPhones)
+        .where(and(eq(contactPhones.contactId, sql.placeholder('contactId')), eq(contactPhones.number, sql.placeholder('number'))))
+        .prepare(),
+    });
+  }
+
+  /** The contact's do-not-call flag; undefined when the tenant has no such contact. */
+  contactDoNotCall(tenantId: number, contactId: number): boolean | undefined {
+    return this.dialStatements().contact.get({ id: contactId, tenantId })?.doNotCall;
+  }
+
+  /** A phone of the contact, as the checks before a dial read it. */
+  phoneFlags(contactId: number, number: string): { valid: boolean; doNotCall: boolean } | undefined {
+    return this.dialStatements().phone.get({ contactId, number });
+  }
+
   member(id: number): MemberRow | undefined {
     return this.db.select().from(dialerListMembers).where(eq(dialerListMembers.id, id)).get();
   }

@@ -3,7 +3,7 @@ import type { ContactsService } from '../contacts/index.js';
 import { checkPhone } from '../contacts/index.js';
 import { contactPhones, contacts, dialerCampaigns, dialerLists, statuses, timeConditions, users, type DialOutcome } from '../db/schema/index.js';
 import type { FlowsModule } from '../flows/index.js';
-import { conflict, invalidField, noEvents, notFound, toCsv, type EventPublisher, type Logger } from '../kernel/index.js';
+import { conflict, invalidField, noEvents, notFound, toCsv, turnMemo, type EventPublisher, type Logger } from '../kernel/index.js';
 import { ResourceService, type ChangeContext, type ResourceContext } from '../resources/index.js';
 import { campaignTransition, idleReasons, type CampaignCommand, type IdleReason } from './campaign.logic.js';
 import { amdFalsePositiveRate, campaignDef, type CampaignRefs, type CampaignView } from './campaigns.resource.js';
@@ -419,27 +419,30 @@ export class DialerService {
    * do-not-call (contact and phone), the number still valid, the contact's hours.
    */
   checkBeforeDial(tenantId: number, campaignId: number, contactId: number, number: string, now: number): DialVerdict {
-    const campaign = this.campaigns.row(tenantId, campaignId);
-    if (!campaign) throw notFound('campaign');
-    const contact = this.db.select({ doNotCall: contacts.doNotCall }).from(contacts).where(and(eq(contacts.id, contactId), eq(contacts.tenantId, tenantId))).get();
-    if (!contact) throw notFound('contact');
-    const phone = this.db
-      .select({ valid: contactPhones.valid, doNotCall: contactPhones.doNotCall })
-      .from(contactPhones)
-      .where(and(eq(contactPhones.contactId, contactId), eq(contactPhones.number, number)))
-      .get();
+    // The dials of one step share the campaign, its window and the blacklist, read at that moment.
+    const shared = this.dialTimeRules(`${tenantId}:${campaignId}:${now}`, () => {
+      const campaign = this.campaigns.row(tenantId, campaignId);
+      if (!campaign) throw notFound('campaign');
+      return { campaign, window: this.windowOf(tenantId, campaign.strategyId), blacklisted: this.deps.contacts.blacklistMatcher(tenantId, 'outbound', now) };
+    });
+    const { campaign } = shared;
+    const contact = this.repo.contactDoNotCall(tenantId, contactId);
+    if (contact === undefined) throw notFound('contact');
+    const phone = this.repo.phoneFlags(contactId, number);
     return checkDial(
       {
         number,
         phoneValid: phone !== undefined && phone.valid && checkPhone(number).ok,
         phoneDoNotCall: phone?.doNotCall ?? false,
-        contactDoNotCall: contact.doNotCall,
-        blacklisted: this.deps.contacts.blacklisted(tenantId, 'outbound', number, now) !== null,
+        contactDoNotCall: contact,
+        blacklisted: shared.blacklisted(number),
       },
-      { window: this.windowOf(tenantId, campaign.strategyId), prefix0303: campaign.prefix0303, callerId: campaign.callerId },
+      { window: shared.window, prefix0303: campaign.prefix0303, callerId: campaign.callerId },
       now,
     );
   }
+
+  private readonly dialTimeRules = turnMemo<string, { campaign: CampaignRow; window: CallingWindow; blacklisted: (number: string) => boolean }>();
 
   /** One dial ended: its record (every originate has one) and the member's attempt counts. */
   recordAttempt(

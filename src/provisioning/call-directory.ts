@@ -8,7 +8,7 @@ import type { Db } from '../db/client.js';
 import { profiles, users } from '../db/schema/index.js';
 import { DEFAULT_PERMISSIONS, allows } from '../auth/permissions.js';
 import { destinationFromColumns, type InboundMatch, type OutboundPlan, type PhoneExtension, type TelephonyDirectory, type TenantResolver } from '../calls/index.js';
-import type { TenantId } from '../kernel/index.js';
+import { turnMemo, type TenantId } from '../kernel/index.js';
 import type { ChannelSnapshot } from '../telephony/call-control.js';
 import { comparePatterns, matchesPattern } from './dial-pattern.logic.js';
 import { chooseOutbound, type OutboundRouteCandidate } from './outbound.logic.js';
@@ -16,6 +16,9 @@ import { numberOwner } from './numbering-plan.js';
 import { ruleFields, rulesOf, trunksOf } from './outbound-routes.resource.js';
 import { normaliseDid, parseRanges } from './telephony.logic.js';
 import type { TelephonyRepo } from './telephony.repo.js';
+
+/** A trunk of an outbound route, as a plan names it. */
+type OutboundTrunk = { ref: string; name: string | null; group: number | null; maxChannels: number | null };
 
 type ExtensionRow = NonNullable<ReturnType<TelephonyRepo['extensionBySipUser']>>;
 type InboundRow = ReturnType<TelephonyRepo['inboundRoutes']>[number];
@@ -149,24 +152,28 @@ export class CallDirectory implements TelephonyDirectory {
     return lines;
   }
 
+  /** A tenant's outbound routes with their rules and trunks, read once for a burst of calls placed in one go (a dialer step). */
+  private readonly outboundRoutesOf = turnMemo<TenantId, { tenant: ReturnType<TelephonyRepo['tenant']>; rows: ReturnType<CallDirectoryDeps['outboundRoutes']>; routes: OutboundRouteCandidate<OutboundTrunk>[] }>();
+
   outbound(tenantId: TenantId, dialled: string, caller: PhoneExtension | null, now: number): OutboundPlan {
-    const tenant = this.d.repo.tenant(tenantId);
-    type Trunk = { ref: string; name: string | null; group: number | null; maxChannels: number | null };
-    const rows = this.d.outboundRoutes(tenantId);
-    const routes: OutboundRouteCandidate<Trunk>[] = rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      position: r.position,
-      timeConditionId: r.timeConditionId,
-      rules: rulesOf(this.d.db, r.id)
-        .map(ruleFields)
-        .map((x) => ({ ...x, brazil: x.brazilFormat && x.carrierCode ? { carrierCode: x.carrierCode } : null })),
-      trunks: trunksOf(this.d.db, r.id).flatMap((t): Trunk[] => {
-        if (t.e1Group !== null) return [{ ref: `group:${t.e1Group}`, name: null, group: t.e1Group, maxChannels: null }];
-        const trunk = t.trunkId === null ? undefined : this.d.repo.trunkById(tenantId, t.trunkId);
-        return trunk ? [{ ref: `trunk:${trunk.name}`, name: trunk.name, group: null, maxChannels: trunk.maxChannels }] : [];
-      }),
-    }));
+    const { tenant, rows, routes } = this.outboundRoutesOf(tenantId, () => {
+      const rows = this.d.outboundRoutes(tenantId);
+      const routes = rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        position: r.position,
+        timeConditionId: r.timeConditionId,
+        rules: rulesOf(this.d.db, r.id)
+          .map(ruleFields)
+          .map((x) => ({ ...x, brazil: x.brazilFormat && x.carrierCode ? { carrierCode: x.carrierCode } : null })),
+        trunks: trunksOf(this.d.db, r.id).flatMap((t): OutboundTrunk[] => {
+          if (t.e1Group !== null) return [{ ref: `group:${t.e1Group}`, name: null, group: t.e1Group, maxChannels: null }];
+          const trunk = t.trunkId === null ? undefined : this.d.repo.trunkById(tenantId, t.trunkId);
+          return trunk ? [{ ref: `trunk:${trunk.name}`, name: trunk.name, group: null, maxChannels: trunk.maxChannels }] : [];
+        }),
+      }));
+      return { tenant: this.d.repo.tenant(tenantId), rows, routes };
+    });
     // A call that is not from a phone (a forward, an inbound route to an outside number) is
     // not one of the extensions a restricted rule serves.
     const choice = chooseOutbound(routes, dialled, { extension: caller?.number ?? '', outboundCallerId: caller?.outboundCallerId ?? null }, {
