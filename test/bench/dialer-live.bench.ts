@@ -267,6 +267,12 @@ function watchCalls(emulator: Emulator, talk: [number, number]) {
   const bridged = new Set<string>();
   const answerToBridge: number[] = [];
   const verdictToBridge: number[] = [];
+  /** The agent's leg of each bridged call: first seen → answered → in the bridge (where the time goes). */
+  const legCreated = new Map<string, number>();
+  const legUp = new Map<string, number>();
+  const beforeLeg: number[] = [];
+  const legRing: number[] = [];
+  const legToBridge: number[] = [];
   const names = new Map<string, string>();
   let measuring = false;
   const talkTimers = new Set<NodeJS.Timeout>();
@@ -275,11 +281,14 @@ function watchCalls(emulator: Emulator, talk: [number, number]) {
     const e = JSON.parse(raw.toString()) as AriEvent;
     const c = e.channel;
     if (c) names.set(c.id, c.name);
+    // The first event of an agent's leg (the emulator sends no ChannelCreated to an app): it rings, or it is up.
+    if (c?.name.startsWith('PJSIP/') && !legCreated.has(c.id)) legCreated.set(c.id, epochOf(e.timestamp));
+    if (e.type === 'ChannelStateChange' && c?.state === 'Up' && c.name.startsWith('PJSIP/')) legUp.set(c.id, epochOf(e.timestamp));
     if (e.type === 'ChannelStateChange' && c?.state === 'Up' && c.name.startsWith('DAHDI/')) answered.set(c.id, epochOf(e.timestamp));
     else if (e.type === 'StasisStart' && c && e.args?.[0] === 'amd') verdictAt.set(c.id, epochOf(e.timestamp));
     else if (e.type === 'ChannelEnteredBridge' && e.bridge) {
       const customer = e.bridge.channels.find((id) => names.get(id)?.startsWith('DAHDI/'));
-      const agent = e.bridge.channels.some((id) => names.get(id)?.startsWith('PJSIP/'));
+      const agent = e.bridge.channels.find((id) => names.get(id)?.startsWith('PJSIP/'));
       if (!customer || !agent || bridged.has(customer)) return;
       bridged.add(customer);
       const at = epochOf(e.timestamp);
@@ -288,6 +297,13 @@ function watchCalls(emulator: Emulator, talk: [number, number]) {
         answerToBridge.push(at - from);
         const v = verdictAt.get(customer);
         if (v !== undefined) verdictToBridge.push(at - v);
+        const created = legCreated.get(agent);
+        const up = legUp.get(agent);
+        if (created !== undefined && up !== undefined) {
+          beforeLeg.push(created - (v ?? from));
+          legRing.push(up - created);
+          legToBridge.push(at - up);
+        }
       }
       const seconds = talk[0] + Math.random() * (talk[1] - talk[0]);
       const timer = setTimeout(() => {
@@ -298,6 +314,8 @@ function watchCalls(emulator: Emulator, talk: [number, number]) {
     } else if (e.type === 'ChannelDestroyed' && c) {
       answered.delete(c.id);
       verdictAt.delete(c.id);
+      legCreated.delete(c.id);
+      legUp.delete(c.id);
       bridged.delete(c.id);
       names.delete(c.id);
     }
@@ -311,8 +329,17 @@ function watchCalls(emulator: Emulator, talk: [number, number]) {
       measuring = true;
       answerToBridge.length = 0;
       verdictToBridge.length = 0;
+      for (const list of [beforeLeg, legRing, legToBridge]) list.length = 0;
     },
-    figures: () => ({ bridged: answerToBridge.length, answerToBridgeMs: distribution(answerToBridge), verdictToBridgeMs: distribution(verdictToBridge) }),
+    figures: () => ({
+      bridged: answerToBridge.length,
+      answerToBridgeMs: distribution(answerToBridge),
+      verdictToBridgeMs: distribution(verdictToBridge),
+      // The verdict (or the answer, without detection) → the agent's leg created → answered → bridged.
+      toAgentLegMs: distribution(beforeLeg),
+      agentLegRingMs: distribution(legRing),
+      agentAnswerToBridgeMs: distribution(legToBridge),
+    }),
     close() {
       for (const t of talkTimers) clearTimeout(t);
       ws.close();
@@ -342,6 +369,8 @@ async function main(): Promise<void> {
       ATENDE_SEED_DEMO: 'false',
       ATENDE_ADMIN_PASSWORD: ADMIN_PASSWORD,
       ATENDE_CLOSED_DESK_LOGOUT_SECONDS: '0',
+      // The calls still up when the figures are taken are hung up at once (and a profile is written).
+      ATENDE_SHUTDOWN_GRACE_MS: '1000',
       ATENDE_ARI_URL: emulator.ariUrl,
       ATENDE_ARI_USER: emulator.ariUser,
       ATENDE_ARI_PASSWORD: emulator.ariPassword,
@@ -394,7 +423,7 @@ async function main(): Promise<void> {
     calls.close();
     const exited = new Promise((r) => daemon.child.once('exit', r));
     daemon.child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000))]);
     if (daemon.child.exitCode === null) daemon.child.kill('SIGKILL');
     await emulator.close();
     rmSync(dir, { recursive: true, force: true });
