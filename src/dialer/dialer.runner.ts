@@ -121,6 +121,9 @@ interface Live {
   /** When the monitor was last pushed. */
   pushedAt: number;
   wake: Timer | null;
+  /** Originates the PBX refused in a row (no channel was made), and nothing is dialled before `holdUntil`. */
+  refusals: number;
+  holdUntil: number;
 }
 
 type Decision = 'connect' | 'drop' | 'machine';
@@ -129,6 +132,8 @@ type Decision = 'connect' | 'drop' | 'machine';
 const SAMPLE_MS = 10_000;
 const SAMPLES_KEPT = 360;
 const PUSH_MS = 2000;
+/** The longest a campaign holds back its dials while the PBX refuses them. */
+const MAX_HOLD_MS = 60_000;
 /** How long contacts read from the list stay good for the steps that follow (see `facts`). */
 const READ_MS = 1000;
 
@@ -404,6 +409,8 @@ export class DialerRunner {
       samples: [],
       pushedAt: Number.NEGATIVE_INFINITY,
       wake: null,
+      refusals: 0,
+      holdUntil: Number.NEGATIVE_INFINITY,
     };
     this.live.set(row.id, live);
     return live;
@@ -418,10 +425,12 @@ export class DialerRunner {
     const running = core.status === 'running' && row.state === 'running';
     // No more than the pacing could ask for now: every line, but not past what the agents can take.
     // In preview, a contact for each agent free or previewing (who may skip to the next one).
-    const wanted =
+    const fits =
       core.settings.mode === 'preview'
         ? core.agentCount.idle + core.agentCount.previewing
         : Math.min(core.linesFree, Math.max(1, countedAgents(core)) * core.settings.maxLinesPerAgent);
+    // While the PBX refuses the campaign's dials nothing is dialled, then one dial tries it again.
+    const wanted = now < live.holdUntil ? 0 : live.refusals > 0 ? Math.min(1, fits) : fits;
     // The list is read only when a line could take a contact now: not on every event of a full
     // campaign. Contacts read less than a second ago and not dialled since are still good (each is
     // checked again at dial time): a large list is not read again on every call event.
@@ -588,11 +597,53 @@ export class DialerRunner {
         ...(live.row.amdEnabled ? { variables: amdVariables(live.row.amd) } : {}),
         id: d.channelId,
       })
-      .catch((err: unknown) => {
-        // The PBX refused the originate itself (unknown trunk, no free channel): a network failure.
-        this.log.warn({ err, campaignId: live.campaignId, trunk: trunk.ref }, 'originate refused');
-        this.notAnswered(d.channelId, null, 'failed');
-      });
+      .then(
+        () => this.pbxTakes(live),
+        (err: unknown) => {
+          // The PBX refused the originate itself (a trunk it does not have, no channel to allocate):
+          // the route's next trunk, if any; else nobody was dialled, and the campaign holds back.
+          this.log.warn({ err, campaignId: live.campaignId, trunk: trunk.ref }, 'originate refused');
+          if (d.trunk + 1 < d.trunks.length) this.notAnswered(d.channelId, null, 'failed');
+          else this.pbxRefused(live, d, err);
+        },
+      );
+  }
+
+  /**
+   * Every trunk of the dial's route refused the originate: no channel, no call, so no attempt is
+   * counted against the contact (a misconfigured trunk must not burn the list). The campaign
+   * dials nothing for a while (1 s, doubling with each refusal in a row, up to a minute), then
+   * one dial tries again; the campaign says why it waits until the PBX takes a dial.
+   */
+  private pbxRefused(live: Live, d: Dial, err: unknown): void {
+    if (d.done) return;
+    d.done = true;
+    live.dials.delete(d.callId);
+    this.byChannel.delete(d.channelId);
+    live.refusals += 1;
+    live.holdUntil = this.deps.clock.now() + Math.min(MAX_HOLD_MS, 1000 * 2 ** Math.min(16, live.refusals - 1));
+    if (live.refusals === 1) {
+      this.log.error({ err, campaignId: live.campaignId }, 'the PBX refuses the campaign’s dials: holding back (check the route’s trunks)');
+      this.tell(live, () => this.deps.dialer.pbxRefusing(live.tenantId, live.campaignId, true));
+    }
+    this.step(live, { type: 'DialAborted', callId: d.callId });
+  }
+
+  /** The PBX took a dial: after refusals, the campaign dials as before. */
+  private pbxTakes(live: Live): void {
+    if (live.refusals === 0) return;
+    live.refusals = 0;
+    live.holdUntil = Number.NEGATIVE_INFINITY;
+    this.log.info({ campaignId: live.campaignId }, 'the PBX takes the campaign’s dials again');
+    this.tell(live, () => this.deps.dialer.pbxRefusing(live.tenantId, live.campaignId, false));
+  }
+
+  private tell(live: Live, write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      this.log.error({ err, campaignId: live.campaignId }, 'could not record why the campaign waits');
+    }
   }
 
   private notAnswered(channelId: string, cause: number | null, failure: DialFailure): void {

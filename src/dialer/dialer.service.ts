@@ -633,6 +633,18 @@ export class DialerService {
   }
 
   /**
+   * The PBX refuses a running campaign's dials (`refusing`), or takes them again: its reason says
+   * so. A reason about the list says more and is kept.
+   */
+  pbxRefusing(tenantId: number, campaignId: number, refusing: boolean): void {
+    const row = this.campaigns.row(tenantId, campaignId);
+    if (!row || row.state !== 'running') return;
+    const replaces = refusing ? row.stateReason === null || row.stateReason === 'outside_window' || row.stateReason === 'no_agents' : row.stateReason === 'pbx_refused';
+    if (!replaces) return;
+    this.db.update(dialerCampaigns).set({ stateReason: refusing ? 'pbx_refused' : null, updatedAt: this.now() }).where(eq(dialerCampaigns.id, row.id)).run();
+  }
+
+  /**
    * Ends (finished) or marks a campaign by itself, `finished` deciding from the row read in the
    * same transaction (null: nothing to do, e.g. a user paused or stopped it meanwhile).
    */

@@ -133,6 +133,37 @@ it('records the failure when every trunk of the route is congested', async () =>
   ]);
 });
 
+it('holds back while the PBX refuses its dials, counts no attempt against the contact and says why; dials again once the PBX takes them', async () => {
+  // A trunk Asterisk does not have yet (not applied): chan_pjsip cannot allocate the channel.
+  const fantasma = await api('POST', 'telephony/trunks', { name: 'fantasma', host: '203.0.113.40' });
+  routes['Fantasma'] = (await api('POST', 'telephony/outbound-routes', { name: 'Fantasma', rules: [{ pattern: '_551198765114X' }], trunks: [{ trunkId: fantasma.id }] })).id;
+  const c = await campaign('Fantasma', ['11987651140']);
+  const tries = () => world.originates.filter((o) => o.endpoint.endsWith('@fantasma')).length;
+  await api('POST', `dialer/campaigns/${c.id}/start`);
+  await tickUntil('the campaign says the PBX refuses its dials', async () => (await api('GET', `dialer/campaigns/${c.id}`)).stateReason === 'pbx_refused');
+  // Twenty seconds: holds of 1, 2, 4 and 8 s between single tries, not a dial a second.
+  for (let i = 0; i < 20; i++) {
+    tick();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  expect(tries()).toBeGreaterThanOrEqual(3);
+  expect(tries()).toBeLessThanOrEqual(6);
+  expect(attempts().filter((a) => a.campaignId === c.id)).toEqual([]);
+  const listId = (await api('GET', `dialer/campaigns/${c.id}`)).listIds[0];
+  expect((await api('GET', `dialer/lists/${listId}/members`)).items).toEqual([expect.objectContaining({ attempts: 0, finished: false })]);
+  expect((await api('GET', `dialer/campaigns/${c.id}/monitor`)).stateReason).toBe('pbx_refused');
+
+  // Applied: the next try goes through, the campaign no longer says it waits, and the call is made.
+  expect((await api('POST', 'telephony/apply', {})).ok).toBe(true);
+  const customer = await tickUntil('the contact answered on the applied trunk', () => legsOn('fantasma').find((x) => x.state === 'Up'));
+  expect((await api('GET', `dialer/campaigns/${c.id}`)).stateReason).toBeNull();
+  await talking(customer.id);
+  await emulator.hangup(customer.id);
+  const attempt = await until('the attempt recorded', () => attempts().find((a) => a.campaignId === c.id));
+  expect(attempt).toMatchObject({ phone: '5511987651140', outcome: 'connected' });
+  await tickUntil('the campaign finished', async () => (await api('GET', `dialer/campaigns/${c.id}`)).state === 'finished');
+});
+
 it('dials nothing outside the calling window and says so, then dials when it opens; stops by itself at its stop time', async () => {
   // 08:59:30 in São Paulo (UTC-3) the next day: the legal hours open at 09:00.
   const nine = Date.parse(`${new Date(t.clock.now()).toISOString().slice(0, 10)}T12:00:00Z`) + 86_400_000;
