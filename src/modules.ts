@@ -185,6 +185,7 @@ export function createModules(deps: ModuleDeps): Modules {
   const dialer = new DialerService({
     resources,
     events,
+    timeZone: config.timezone,
     contacts,
     flows,
     logger,

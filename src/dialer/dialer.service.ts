@@ -26,6 +26,8 @@ export interface DialerDeps {
   refs?: CampaignRefs;
   /** Where the agents' preview offers and the campaigns' live figures are pushed; default: nowhere. */
   events?: EventPublisher;
+  /** The site's zone (`ATENDE_TIMEZONE`): the report's and the monitor's days, the campaigns' hours. Default São Paulo. */
+  timeZone?: string;
 }
 
 /** Contacts one "fill from the contacts" request may add (a larger group is imported from CSV). */
@@ -169,11 +171,11 @@ export class DialerService {
     const c = this.campaigns.row(tenantId, campaignId);
     if (!c) throw notFound('campaign');
     const now = this.now();
-    const today = localDate(now, DEFAULT_TIME_ZONE);
+    const today = localDate(now, this.zone);
     const bucketMs = 5 * 60_000;
     const hourFrom = now - 55 * 60_000 - (now % bucketMs);
     // Today's attempts and those that ended within the hour; a little before midnight too (a clock change moves it).
-    const recent = this.repo.campaignAttemptsSince(c.id, dayStart(today, 'date') - 2 * 3_600_000, hourFrom);
+    const recent = this.repo.campaignAttemptsSince(c.id, dayStart(today, 'date', this.zone) - 2 * 3_600_000, hourFrom);
     const overall = this.campaignTally(c.id);
     const agents = agentFigures(overall);
     const names = new Map(
@@ -190,7 +192,7 @@ export class DialerService {
       at: new Date(now).toISOString(),
       live: this.liveDialer?.liveFigures(c.id) ?? null,
       today: dialFigures(
-        recent.filter((a) => localDate(a.startedAt, DEFAULT_TIME_ZONE) === today),
+        recent.filter((a) => localDate(a.startedAt, this.zone) === today),
         amdFalsePositiveRate(c),
       ),
       overall: figuresOf(overall, amdFalsePositiveRate(c)),
@@ -206,15 +208,15 @@ export class DialerService {
 
   /** The dialer report: per campaign and local day, attempts by outcome and the rates, over [from, to] (dates). */
   report(tenantId: number, from: string, to: string, campaignId?: number): (ReportRow & { campaignName: string })[] {
-    const start = dayStart(from, 'from');
-    const last = dayStart(to, 'to');
+    const start = dayStart(from, 'from', this.zone);
+    const last = dayStart(to, 'to', this.zone);
     if (last < start) throw invalidField('to', 'to: on or after from');
     if (last - start > 366 * 86_400_000) throw invalidField('to', 'to: at most a year after from');
     // A little wider than the days (a clock change moves midnight): the rows are cut by local date.
     const attempts = this.repo.attemptsBetween(tenantId, start - 2 * 3_600_000, last + 26 * 3_600_000).filter((a) => campaignId === undefined || a.campaignId === campaignId);
     const rows = new Map(this.campaigns.rows(tenantId).map((c) => [c.id, c]));
     const names = new Map([...rows.values()].map((c) => [c.id, c.name]));
-    return reportRows(attempts, DEFAULT_TIME_ZONE, (id) => {
+    return reportRows(attempts, this.zone, (id) => {
       const c = rows.get(id);
       return c ? amdFalsePositiveRate(c) : 0;
     })
@@ -283,6 +285,11 @@ export class DialerService {
 
   private get db() {
     return this.deps.resources.database.db;
+  }
+
+  /** The site's zone. */
+  private get zone(): string {
+    return this.deps.timeZone ?? DEFAULT_TIME_ZONE;
   }
 
   private tx<R>(fn: () => R): R {
@@ -376,7 +383,7 @@ export class DialerService {
       lists: lists.length,
       activeLists: active.length,
       pending,
-      windowOpen: this.windowOf(tenantId, strategyId).isOpen(now, DEFAULT_TIME_ZONE),
+      windowOpen: this.windowOf(tenantId, strategyId).isOpen(now, this.zone),
       agentsLoggedIn: this.refs.agentsLoggedIn?.(tenantId, this.campaigns.row(tenantId, campaignId)!.queueId) ?? null,
     });
   }
@@ -523,7 +530,7 @@ export class DialerService {
       retryDelayMs,
       phoneOrder: s.phoneOrder,
       window: this.windowOf(tenantId, strategyId),
-      timeZone: DEFAULT_TIME_ZONE,
+      timeZone: this.zone,
     };
   }
 
@@ -626,7 +633,7 @@ export class DialerService {
     if (row.state !== 'running') return;
     // A reason about the list (none, inactive, exhausted) says more: it is kept.
     if (row.stateReason !== null && row.stateReason !== 'outside_window' && row.stateReason !== 'no_agents') return;
-    const open = this.windowOf(row.tenantId, row.strategyId).isOpen(now, DEFAULT_TIME_ZONE);
+    const open = this.windowOf(row.tenantId, row.strategyId).isOpen(now, this.zone);
     const reason = !open ? 'outside_window' : this.refs.agentsLoggedIn?.(row.tenantId, row.queueId) === 0 ? 'no_agents' : null;
     if (reason === row.stateReason) return;
     this.db.update(dialerCampaigns).set({ stateReason: reason, updatedAt: now }).where(eq(dialerCampaigns.id, row.id)).run();
@@ -665,19 +672,19 @@ export class DialerService {
     });
   }
 
-  /** The tenant's short-call share per day over the last `days` days (in the default zone). */
+  /** The tenant's short-call share per day over the last `days` days (in the site's zone). */
   shortCalls(tenantId: number, days: number): ShortCallDay[] {
     const now = this.now();
-    return shortCallsByDay(this.repo.attemptsBetween(tenantId, now - days * 86_400_000, now + 1), DEFAULT_TIME_ZONE);
+    return shortCallsByDay(this.repo.attemptsBetween(tenantId, now - days * 86_400_000, now + 1), this.zone);
   }
 }
 
 const OUTCOME_CSV: Record<DialOutcome, string> = { connected: 'atendidas', dropped: 'descartadas', machine: 'secretária', busy: 'ocupado', no_answer: 'não atende', failed: 'falha' };
 
-/** Local midnight of a `YYYY-MM-DD` date in the default zone. */
-function dayStart(date: string, field: string): number {
+/** Local midnight of a `YYYY-MM-DD` date in `zone`. */
+function dayStart(date: string, field: string, zone: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const at = m ? zonedTime(Number(m[1]), Number(m[2]), Number(m[3]), 0, DEFAULT_TIME_ZONE) : NaN;
+  const at = m ? zonedTime(Number(m[1]), Number(m[2]), Number(m[3]), 0, zone) : NaN;
   if (!Number.isFinite(at)) throw invalidField(field, `${field}: a date YYYY-MM-DD`);
   return at;
 }

@@ -4,6 +4,7 @@
  * to the list; the attempts record and the short-call count.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/kernel/index.js';
 import { SYSTEM_ACTOR } from '../../src/org/index.js';
 import { eq } from 'drizzle-orm';
 import { contactPhones, contacts, dialerListMembers } from '../../src/db/schema/index.js';
@@ -453,5 +454,32 @@ describe('dialer: strategies and campaigns', () => {
       expect(days).toEqual([{ date: '2026-01-05', calls: 5, short: 4, share: 0.8, level: 'warning' }]);
       expect(t.count('dialer_attempts')).toBe(5);
     });
+  });
+});
+
+describe('dialer: days in the site’s zone', () => {
+  it('cuts the report, the monitor’s today and the short calls by the days of ATENDE_TIMEZONE', async () => {
+    // 2026-01-05 01:00 UTC: still the 4th in São Paulo, already 10:00 on the 5th in Tokyo.
+    const at = Date.parse('2026-01-05T01:00:00Z');
+    const t = await createTestApp({ clock: new FakeClock(at + 60_000), config: { timezone: 'Asia/Tokyo' } });
+    try {
+      const admin = await t.loginAs('admin');
+      const api = (method: 'GET' | 'POST', url: string, body?: unknown) => t.request(method, `/api/v1${url}`, { cookie: admin.cookie, ...(body === undefined ? {} : { body }) });
+      const queueId = (await api('POST', '/queues', { name: 'Cobrança', number: '900' })).json().id;
+      const strategyId = (await api('POST', '/dialer/strategies', { name: 'Padrão', maxAttemptsPerPhone: 3, maxAttemptsPerContact: 6, maxAttemptsPerDay: 2 })).json().id;
+      await api('POST', '/contacts', { name: 'Maria', phones: [{ number: '11 98765-4321' }] });
+      const list = (await api('POST', '/dialer/lists', { name: 'Lista' })).json();
+      await api('POST', `/dialer/lists/${list.id}/fill`, { filter: {} });
+      const campaign = (await api('POST', '/dialer/campaigns', { name: 'Cobrança', mode: 'predictive', strategyId, queueId, ringTimeoutSeconds: 25, abandonTargetPercent: 2.5, listIds: [list.id] })).json();
+      const member = (await api('GET', `/dialer/lists/${list.id}/members`)).json().items[0];
+      t.modules.dialer.recordAttempt(t.tenantA, { campaignId: campaign.id, memberId: member.id, phone: '5511987654321', outcome: 'busy', cause: 17, startedAt: at, answeredAt: null, endedAt: at + 1000, agentUserId: null });
+      const days = async (from: string, to: string) => (await api('GET', `/dialer/report?from=${from}&to=${to}`)).json().items.map((r: { date: string }) => r.date);
+      expect(await days('2026-01-04', '2026-01-05')).toEqual(['2026-01-05']);
+      expect(await days('2026-01-04', '2026-01-04')).toEqual([]);
+      expect((await api('GET', `/dialer/campaigns/${campaign.id}/monitor`)).json().today).toMatchObject({ attempts: 1 });
+      expect((await api('GET', '/dialer/short-calls')).json().items).toEqual([expect.objectContaining({ date: '2026-01-05', calls: 1, short: 1 })]);
+    } finally {
+      await t.close();
+    }
   });
 });
