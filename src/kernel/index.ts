@@ -10,3 +10,4 @@ export * from './concurrency.js';
 export * from './live-events.js';
 export * from './weekly.js';
 export * from './csv.js';
+export * from './collections.js';

@@ -3,7 +3,7 @@
  * (each unknown one is a 400 naming it), reads the stored facts and hands them to the pure
  * reports (`users-report.logic.ts`, `interaction-map.logic.ts`).
  */
-import { invalidField, type Clock } from '../kernel/index.js';
+import { groupBy, invalidField, type Clock } from '../kernel/index.js';
 import { interactionMap, interactionMapCsv, type InteractionMap } from './interaction-map.logic.js';
 import type { ReportsRepo, CrmChannel } from './reports.repo.js';
 import type { RoutingRepo } from './routing.repo.js';
@@ -25,11 +25,7 @@ export interface MapFilter {
 /** The line of the interactions left without a tabulation, in the CSV (the screen names it in the user's language). */
 const UNTABULATED = 'Sem tabulação';
 
-function byUser<T extends { userId: number }>(rows: readonly T[]): Map<number, T[]> {
-  const out = new Map<number, T[]>();
-  for (const r of rows) out.set(r.userId, [...(out.get(r.userId) ?? []), r]);
-  return out;
-}
+const byUser = <T extends { userId: number }>(rows: readonly T[]) => groupBy(rows, (r) => r.userId);
 
 export class RoutingReports {
   constructor(

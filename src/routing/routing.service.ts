@@ -11,6 +11,7 @@ import {
   type AppError,
   conflict,
   forbidden,
+  groupBy,
   invalidField,
   localDate,
   localTime,
@@ -986,12 +987,10 @@ export class RoutingService {
     const facts = this.repo.interactionsBetween(tenantId, from, to, queueId);
     const now = Math.min(this.clock.now(), to);
     const tz = this.deps.timeZone;
-    const buckets = new Map<string, typeof facts>();
-    for (const f of facts) {
+    const buckets = groupBy(facts, (f) => {
       const t = localTime(f.enteredAt, tz);
-      const key = `${localDate(f.enteredAt, tz)}\t${by === 'hour' ? `${String(Math.floor(t.minutes / 60)).padStart(2, '0')}:00` : ''}\t${f.queueId}`;
-      buckets.set(key, [...(buckets.get(key) ?? []), f]);
-    }
+      return `${localDate(f.enteredAt, tz)}\t${by === 'hour' ? `${String(Math.floor(t.minutes / 60)).padStart(2, '0')}:00` : ''}\t${f.queueId}`;
+    });
     const byId = new Map(queues.map((q) => [q.id, q]));
     const sec = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
     return [...buckets.entries()].flatMap(([key, list]) => {
