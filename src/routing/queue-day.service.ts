@@ -5,7 +5,7 @@
  * disagree. A supervisor sees the queues its teams' agents work; admins every queue.
  */
 import type { Actor } from '../http/principal.js';
-import { forbidden, localDate, localTime, notFound, zonedTime, type Clock } from '../kernel/index.js';
+import { forbidden, localDate, localDayStart, notFound, type Clock } from '../kernel/index.js';
 import { queueDay } from './queue-day.logic.js';
 import type { RoutingService } from './routing.service.js';
 
@@ -19,8 +19,7 @@ export class QueueDayService {
     this.checkSees(actor, tenantId, queueId, q.name);
     const tz = this.deps.timeZone;
     const now = this.deps.clock.now();
-    const t = localTime(now, tz);
-    const from = zonedTime(t.year, t.month, t.day, 0, tz);
+    const from = localDayStart(now, tz);
     const day = queueDay({
       facts: repo.interactionsBetween(tenantId, from, now + 1, queueId),
       settings: { slSeconds: q.slaSeconds, shortAbandonSeconds: q.shortAbandonSeconds, slVariant: 'ignore_short_abandons' },

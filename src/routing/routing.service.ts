@@ -14,11 +14,11 @@ import {
   groupBy,
   invalidField,
   localDate,
+  localDayStart,
   localTime,
   notFound,
   toCsv,
   weeklySchedule,
-  zonedTime,
   type Clock,
   type EventPublisher,
   type Logger,
@@ -655,8 +655,7 @@ export class RoutingService {
     const user = this.repo.user(tenantId, userId);
     if (!user) throw notFound('agent');
     const now = this.clock.now();
-    const t = localTime(now, this.deps.timeZone);
-    const from = zonedTime(t.year, t.month, t.day, 0, this.deps.timeZone);
+    const from = localDayStart(now, this.deps.timeZone);
     const figures = agentDay({
       visits: this.repo.answeredBy(tenantId, userId, from, now + 1),
       placed: user.extension ? this.repo.callsPlacedFrom(tenantId, user.extension, from, now + 1) : [],
