@@ -786,6 +786,22 @@ export class RoutingService {
     this.audit(change, tenantId, 'agent', userId, 'supervisor_stop', { mode: stopped.mode, interactionId: stopped.interactionId }, null);
   }
 
+  /**
+   * Which queues the actor sees: a supervisor those with a member of a team it supervises (the
+   * queues its teams' agents work); admins and super users every queue.
+   */
+  seesQueue(actor: Actor, tenantId: number): (queueId: number) => boolean {
+    const teams = this.supervisedTeams(actor, tenantId);
+    if (teams === 'all') return () => true;
+    const byQueue = this.repo.memberTeams(tenantId);
+    return (queueId) => [...(byQueue.get(queueId) ?? [])].some((t) => teams.has(t));
+  }
+
+  /** 403 for a queue that the actor does not see (`seesQueue`). */
+  checkSeesQueue(actor: Actor, tenantId: number, queue: { queueId: number; name: string }): void {
+    if (!this.seesQueue(actor, tenantId)(queue.queueId)) throw forbidden(`the queue ${queue.name} is not worked by a team you supervise`);
+  }
+
   /** Teams a supervisor may see and act on; admins and super users: all. */
   supervisedTeams(actor: Actor, tenantId: number): Set<number> | 'all' {
     if (actor.superUser || actor.level === 'admin') return 'all';
@@ -1100,10 +1116,12 @@ export class RoutingService {
     return queueLiveView(snap, this.clock.now());
   }
 
-  queuesLive(tenantId: number) {
+  /** Every queue the actor sees (`seesQueue`) now. */
+  queuesLive(actor: Actor, tenantId: number) {
+    const sees = this.seesQueue(actor, tenantId);
     return this.repo
       .allQueues()
-      .filter((q) => q.tenantId === tenantId)
+      .filter((q) => q.tenantId === tenantId && sees(q.id))
       .flatMap((q) => {
         const snap = this.engine.queueSnapshot(q.id);
         return snap ? [queueLiveView(snap, this.clock.now())] : [];
@@ -1236,7 +1254,15 @@ class RoutingSink implements AcdSink {
     this.clock.setTimeout(() => {
       this.pendingQueues.delete(queueId);
       const snap = this.snapshot(queueId);
-      if (snap) this.safely('push a queue event', () => this.events.publish('queues', tenantId, { type: 'queue.changed', data: { queue: queueLiveView(snap, this.clock.now()) } }));
+      if (!snap) return;
+      this.safely('push a queue event', () =>
+        this.events.publish('queues', tenantId, {
+          type: 'queue.changed',
+          data: { queue: queueLiveView(snap, this.clock.now()) },
+          // Supervisors see the queues their teams' agents are members of.
+          teams: [...(this.repo.memberTeams(tenantId, queueId).get(queueId) ?? [])],
+        }),
+      );
     }, this.queueDelayMs);
   }
 }

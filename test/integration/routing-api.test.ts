@@ -459,7 +459,8 @@ describe('a daemon restart with callers waiting', () => {
     t.modules.routing.service.engine.enqueue(interaction({ id: 'waiting-at-restart', tenantId: t.tenantA, queueId, enteredAt: t.clock.now() }), handle);
     t.clock.advance(5000);
     t = await t.restart();
-    const cookie = (await t.loginAs('supervisor')).cookie;
+    // A supervisor sees only its teams' queues: this new one supervises none, an admin sees all.
+    const cookie = (await t.loginAs('admin')).cookie;
     const m = await ok<{ items: { lost: number; waiting: number; offered: number }[] }>(
       t.request('GET', `${Q}/metrics`, { cookie, query: { from: new Date(from).toISOString(), to: new Date(t.clock.now() + 1000).toISOString(), queueId } }),
     );
