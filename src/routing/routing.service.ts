@@ -205,6 +205,15 @@ export function checkPeriod(from: number, to: number): void {
   if (to - from > MAX_REPORT_DAYS * 86_400_000) throw invalidField('to', `to: at most ${MAX_REPORT_DAYS} days after from`);
 }
 
+/**
+ * A report's filter naming a queue or a user the tenant does not have is bad input: 400 naming
+ * the field (a path's id that does not exist stays 404).
+ */
+export function checkFilterIds(repo: Pick<RoutingRepo, 'queue' | 'user'>, tenantId: number, f: { queueId?: number | undefined; userId?: number | undefined }): void {
+  if (f.queueId !== undefined && !repo.queue(tenantId, f.queueId)) throw invalidField('queueId', `queueId: there is no queue ${f.queueId}`);
+  if (f.userId !== undefined && !repo.user(tenantId, f.userId)) throw invalidField('userId', `userId: there is no user ${f.userId}`);
+}
+
 export class RoutingService {
   readonly engine: AcdEngine;
   readonly repo: RoutingRepo;
@@ -939,8 +948,8 @@ export class RoutingService {
   /** Metrics of each queue (or one) over [from, to), recomputed from the stored facts. */
   metrics(tenantId: number, from: number, to: number, opts: { queueId?: number | undefined; slVariant?: SlVariant | undefined } = {}) {
     checkPeriod(from, to);
+    checkFilterIds(this.repo, tenantId, { queueId: opts.queueId });
     const queues = this.repo.allQueues().filter((q) => q.tenantId === tenantId && (opts.queueId === undefined || q.id === opts.queueId));
-    if (opts.queueId !== undefined && queues.length === 0) throw notFound('queue');
     const facts = this.repo.interactionsBetween(tenantId, from, to, opts.queueId);
     const states = this.repo.statesBetween(tenantId, from, to);
     const members = this.repo.members();
@@ -997,8 +1006,8 @@ export class RoutingService {
   /** Calls per local date (or hour) and queue over [from, to): the calls report, as rows. */
   callsReport(tenantId: number, from: number, to: number, by: 'date' | 'hour', queueId?: number): CallsReportRow[] {
     checkPeriod(from, to);
+    checkFilterIds(this.repo, tenantId, { queueId });
     const queues = this.repo.allQueues().filter((q) => q.tenantId === tenantId && (queueId === undefined || q.id === queueId));
-    if (queueId !== undefined && queues.length === 0) throw notFound('queue');
     const facts = this.repo.interactionsBetween(tenantId, from, to, queueId);
     const now = Math.min(this.clock.now(), to);
     const tz = this.deps.timeZone;
@@ -1075,9 +1084,7 @@ export class RoutingService {
   /** Every state and pause of the agents over [from, to) (cut to the period), with local times: the activity report. */
   activityReport(tenantId: number, from: number, to: number, userId?: number): ActivityReportRow[] {
     checkPeriod(from, to);
-    if (userId !== undefined) {
-      if (!this.repo.user(tenantId, userId)) throw notFound('user');
-    }
+    checkFilterIds(this.repo, tenantId, { userId });
     const now = this.clock.now();
     const tz = this.deps.timeZone;
     const stamp = (at: number) => {
