@@ -11,3 +11,4 @@ export * from './live-events.js';
 export * from './weekly.js';
 export * from './csv.js';
 export * from './turn-memo.js';
+export * from './collections.js';

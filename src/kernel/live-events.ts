@@ -12,7 +12,7 @@
 export const TOPICS = {
   calls: { module: 'calls', agentsOwnOnly: true, supervisorsOwnTeams: false, about: 'call.started, call.answered, call.ended' },
   system: { module: 'self', agentsOwnOnly: false, supervisorsOwnTeams: false, about: 'system.readiness: database, ARI and AMI up or down' },
-  queues: { module: 'queues', agentsOwnOnly: false, supervisorsOwnTeams: false, about: 'queue.changed: a queue’s waiting interactions, longest wait and agents by state' },
+  queues: { module: 'queues', agentsOwnOnly: false, supervisorsOwnTeams: true, about: 'queue.changed: a queue’s waiting interactions, longest wait and agents by state' },
   agents: { module: 'agent', agentsOwnOnly: true, supervisorsOwnTeams: true, about: 'agent.changed (state, pause, wrap-up, phone), agent.notice (pause limit, automatic pause, working hours ended)' },
   telephony: { module: 'telephony', agentsOwnOnly: false, supervisorsOwnTeams: false, about: 'telephony.status: spans in alarm, trunks registered, phones registered or unreachable' },
   dialer: { module: 'dialer', agentsOwnOnly: false, supervisorsOwnTeams: false, about: 'dialer.campaign: a running campaign’s live monitor (calls, agents, rates), every 2 s' },
@@ -34,8 +34,9 @@ export interface LiveEvent {
    */
   parties?: readonly string[];
   /**
-   * Teams the event is about; on topics where supervisors see only their teams
-   * (`supervisorsOwnTeams`), a supervisor receives it only when it supervises one of them.
+   * Teams the event is about (an agent's team; the teams of a queue's members); on topics where
+   * supervisors see only their teams (`supervisorsOwnTeams`), a supervisor receives it only when
+   * it supervises one of them.
    */
   teams?: readonly number[];
 }

@@ -90,6 +90,15 @@ export function zonedTime(year: number, month: number, day: number, minutes: num
   return guess;
 }
 
+/**
+ * The first instant of the local day that `at` falls in ("today" since midnight in the tenant's
+ * zone): midnight, or the first minute after it where a clock change skips midnight.
+ */
+export function localDayStart(at: number, timeZone: string): number {
+  const t = localTime(at, timeZone);
+  return zonedTime(t.year, t.month, t.day, 0, timeZone);
+}
+
 export function parseClock(hhmm: string): number {
   const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm);
   if (!m) throw new Error(`"${hhmm}" is not HH:MM`);

@@ -13,6 +13,7 @@ import {
   users,
 } from '../db/schema/index.js';
 import type { UserFilter } from './org.model.js';
+import { groupBy } from '../kernel/index.js';
 
 export type TenantRow = typeof tenants.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
@@ -179,10 +180,9 @@ export class OrgRepo {
     this.db.delete(teams).where(eq(teams.id, id)).run();
   }
   supervisorsOf(teamIds: number[]): Map<number, number[]> {
-    const out = new Map<number, number[]>();
-    if (teamIds.length === 0) return out;
+    if (teamIds.length === 0) return new Map();
     const rows = this.db.select().from(teamSupervisors).where(inArray(teamSupervisors.teamId, teamIds)).all();
-    for (const r of rows) out.set(r.teamId, [...(out.get(r.teamId) ?? []), r.userId]);
+    const out = groupBy(rows, (r) => r.teamId, (r) => r.userId);
     for (const list of out.values()) list.sort((a, b) => a - b);
     return out;
   }
@@ -279,10 +279,9 @@ export class OrgRepo {
     );
   }
   teamsOfPauses(ids: number[]): Map<number, number[]> {
-    const out = new Map<number, number[]>();
-    if (ids.length === 0) return out;
+    if (ids.length === 0) return new Map();
     const rows = this.db.select().from(pauseTypeTeams).where(inArray(pauseTypeTeams.pauseTypeId, ids)).all();
-    for (const r of rows) out.set(r.pauseTypeId, [...(out.get(r.pauseTypeId) ?? []), r.teamId]);
+    const out = groupBy(rows, (r) => r.pauseTypeId, (r) => r.teamId);
     for (const list of out.values()) list.sort((a, b) => a - b);
     return out;
   }

@@ -5,7 +5,7 @@
  * interactions left without a tabulation are a line of their own. Pure: the interactions as
  * stored (status and group names as they read when tabulated) in, lines out.
  */
-import { toCsv } from '../kernel/index.js';
+import { groupBy, toCsv } from '../kernel/index.js';
 
 export interface TabulatedFacts {
   statusId: number | null;
@@ -60,15 +60,9 @@ const tabulated = (f: TabulatedFacts) => f.statusName !== null;
 /** By group, then status, by name; the untabulated last. */
 export function interactionMap(facts: readonly TabulatedFacts[]): InteractionMap {
   const total = facts.length;
-  const byStatus = new Map<string, TabulatedFacts[]>();
-  const byGroup = new Map<string, TabulatedFacts[]>();
-  for (const f of facts) {
-    const group = tabulated(f) ? (f.groupName ?? '') : null;
-    const key = JSON.stringify([group, tabulated(f) ? f.statusName : null]);
-    byStatus.set(key, [...(byStatus.get(key) ?? []), f]);
-    const g = JSON.stringify(group);
-    byGroup.set(g, [...(byGroup.get(g) ?? []), f]);
-  }
+  const groupOf = (f: TabulatedFacts) => (tabulated(f) ? (f.groupName ?? '') : null);
+  const byStatus = groupBy(facts, (f) => JSON.stringify([groupOf(f), tabulated(f) ? f.statusName : null]));
+  const byGroup = groupBy(facts, (f) => JSON.stringify(groupOf(f)));
   const order = (a: string | null, b: string | null) => (a === null ? 1 : 0) - (b === null ? 1 : 0) || (a ?? '').localeCompare(b ?? '', 'pt-BR');
   const lines = [...byStatus.entries()]
     .map(([key, list]) => {

@@ -4,16 +4,24 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { actorOf, tenantScope } from '../auth/index.js';
 import { IdParams, Nullable, TenantQuery } from '../http/schemas.js';
+import { QueueMetricsView } from './routing.schemas.js';
 import type { QueueDayService } from './queue-day.service.js';
 
 const Percent = Nullable(Type.Number({ minimum: 0, maximum: 100, description: 'percent; null when nothing counts toward it' }));
 
-export const QueueTodayView = Type.Object({
-  queueId: Type.Integer(),
-  name: Type.String(),
+/** Which day "today" is: the configured time zone's, whatever the browser's. */
+const Today = {
   date: Type.String({ description: 'today in the configured time zone, YYYY-MM-DD' }),
   timeZone: Type.String(),
   from: Type.String({ format: 'date-time', description: 'local midnight: interactions that entered since' }),
+};
+
+export const QueuesTodayView = Type.Object({ ...Today, items: Type.Array(QueueMetricsView) });
+
+export const QueueTodayView = Type.Object({
+  queueId: Type.Integer(),
+  name: Type.String(),
+  ...Today,
   slSeconds: Type.Integer({ description: "the queue's service-level target time" }),
   slTargetPercent: Type.Integer({ description: "the queue's service-level goal" }),
   offered: Type.Integer(),
@@ -43,6 +51,19 @@ export const QueueTodayView = Type.Object({
 export function queueDayRoutes(queueDay: QueueDayService): FastifyPluginAsync {
   return async (instance) => {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+    app.get(
+      '/queues/today',
+      {
+        config: { access: { module: 'supervision', action: 'read' } },
+        schema: {
+          tags: ['routing'],
+          summary: "Every queue's metrics for today so far, from local midnight in the configured time zone (a supervisor's: the queues its teams' agents are members of)",
+          querystring: TenantQuery,
+          response: { 200: QueuesTodayView },
+        },
+      },
+      async (req) => queueDay.allToday(actorOf(req), tenantScope(req, req.query.tenantId)),
+    );
     app.get(
       '/queues/:id/today',
       {

@@ -11,7 +11,7 @@ import { contactBooks, pauseTypes, queueMembers, queues, routedInteractions, use
 import { DestinationBody, DestinationView, destinationFromColumns, type DestinationColumns, type DestinationInput } from '../calls/index.js';
 import { destinationColumns, destinationOf, registerDestinationReferrers, type Destinations } from '../provisioning/index.js';
 import { Id, Literals, Nullable, Timestamps, closed } from '../http/schemas.js';
-import { conflict, invalidField } from '../kernel/index.js';
+import { conflict, groupBy, invalidField } from '../kernel/index.js';
 import type { ReferenceRegistry, ResourceDef, WriteContext } from '../resources/index.js';
 import { checkPriorityRules } from './queue.logic.js';
 import { JOIN_RULES, LEAVE_RULES, STICKY_MODES, STRATEGIES } from './routing.model.js';
@@ -121,11 +121,9 @@ export type QueueRow = typeof queues.$inferSelect;
 type MemberRow = typeof queueMembers.$inferSelect;
 
 export function membersOf(db: Db, queueIds: readonly number[]): Map<number, MemberRow[]> {
-  const out = new Map<number, MemberRow[]>();
-  if (queueIds.length === 0) return out;
+  if (queueIds.length === 0) return new Map();
   const rows = db.select().from(queueMembers).where(inArray(queueMembers.queueId, [...queueIds])).orderBy(queueMembers.position).all();
-  for (const r of rows) out.set(r.queueId, [...(out.get(r.queueId) ?? []), r]);
-  return out;
+  return groupBy(rows, (r) => r.queueId);
 }
 
 /** The overflow as stored; on update, one that would bring a caller nobody serves back to this queue is refused. */

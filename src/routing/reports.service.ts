@@ -3,11 +3,11 @@
  * (each unknown one is a 400 naming it), reads the stored facts and hands them to the pure
  * reports (`users-report.logic.ts`, `interaction-map.logic.ts`).
  */
-import { invalidField, type Clock } from '../kernel/index.js';
+import { groupBy, invalidField, type Clock } from '../kernel/index.js';
 import { interactionMap, interactionMapCsv, type InteractionMap } from './interaction-map.logic.js';
 import type { ReportsRepo, CrmChannel } from './reports.repo.js';
 import type { RoutingRepo } from './routing.repo.js';
-import { checkPeriod } from './routing.service.js';
+import { checkFilterIds, checkPeriod } from './routing.service.js';
 import { usersReport, usersReportCsv, type AgentFacts, type UserReportLine } from './users-report.logic.js';
 
 export interface UsersFilter {
@@ -25,11 +25,7 @@ export interface MapFilter {
 /** The line of the interactions left without a tabulation, in the CSV (the screen names it in the user's language). */
 const UNTABULATED = 'Sem tabulação';
 
-function byUser<T extends { userId: number }>(rows: readonly T[]): Map<number, T[]> {
-  const out = new Map<number, T[]>();
-  for (const r of rows) out.set(r.userId, [...(out.get(r.userId) ?? []), r]);
-  return out;
-}
+const byUser = <T extends { userId: number }>(rows: readonly T[]) => groupBy(rows, (r) => r.userId);
 
 export class RoutingReports {
   constructor(
@@ -40,8 +36,7 @@ export class RoutingReports {
 
   private checkFilters(tenantId: number, f: { teamId?: number | undefined; queueId?: number | undefined; userId?: number | undefined }): void {
     if (f.teamId !== undefined && !this.repo.team(tenantId, f.teamId)) throw invalidField('teamId', `teamId: there is no team ${f.teamId}`);
-    if (f.queueId !== undefined && !this.routing.queue(tenantId, f.queueId)) throw invalidField('queueId', `queueId: there is no queue ${f.queueId}`);
-    if (f.userId !== undefined && !this.routing.user(tenantId, f.userId)) throw invalidField('userId', `userId: there is no user ${f.userId}`);
+    checkFilterIds(this.routing, tenantId, f);
   }
 
   /**

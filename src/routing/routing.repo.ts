@@ -188,6 +188,19 @@ export class RoutingRepo {
     return (queueId === undefined ? q : q.where(eq(queueMembers.queueId, queueId))).orderBy(asc(queueMembers.position)).all();
   }
 
+  /** The teams of each queue's members (users with a team), by queue: whose supervisors see the queue. */
+  memberTeams(tenantId: number, queueId?: number): Map<number, Set<number>> {
+    const rows = this.db
+      .selectDistinct({ queueId: queueMembers.queueId, teamId: users.teamId })
+      .from(queueMembers)
+      .innerJoin(users, eq(users.id, queueMembers.userId))
+      .where(and(eq(queueMembers.tenantId, tenantId), eq(users.tenantId, tenantId), queueId === undefined ? undefined : eq(queueMembers.queueId, queueId)))
+      .all();
+    const out = new Map<number, Set<number>>();
+    for (const r of rows) if (r.teamId !== null) out.set(r.queueId, (out.get(r.queueId) ?? new Set()).add(r.teamId));
+    return out;
+  }
+
   user(tenantId: number, id: number): UserRow | undefined {
     return this.db.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, id))).get();
   }

@@ -345,13 +345,18 @@ export function routingRoutes(routing: RoutingService): FastifyPluginAsync[] {
 
     app.get(
       '/queues/live',
-      { config: sup, schema: { tags, summary: 'Every queue now: waiting interactions and agents by state', querystring: TenantQuery, response: { 200: Type.Object({ items: Type.Array(QueueLive) }) } } },
-      async (req) => ({ items: routing.queuesLive(tenantScope(req, req.query.tenantId)) }),
+      { config: sup, schema: { tags, summary: "Every queue now: waiting interactions and agents by state (a supervisor's: the queues its teams' agents are members of)", querystring: TenantQuery, response: { 200: Type.Object({ items: Type.Array(QueueLive) }) } } },
+      async (req) => ({ items: routing.queuesLive(actorOf(req), tenantScope(req, req.query.tenantId)) }),
     );
     app.get(
       '/queues/:id/live',
-      { config: sup, schema: { tags, summary: 'One queue now', params: IdParams, querystring: TenantQuery, response: { 200: QueueLive } } },
-      async (req) => routing.queueLive(tenantScope(req, req.query.tenantId), req.params.id),
+      { config: sup, schema: { tags, summary: "One queue now (a supervisor's: 403 unless its teams' agents are members)", params: IdParams, querystring: TenantQuery, response: { 200: QueueLive } } },
+      async (req) => {
+        const tenantId = tenantScope(req, req.query.tenantId);
+        const live = routing.queueLive(tenantId, req.params.id);
+        routing.checkSeesQueue(actorOf(req), tenantId, live);
+        return live;
+      },
     );
     app.get(
       '/queues/metrics',

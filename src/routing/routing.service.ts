@@ -11,13 +11,14 @@ import {
   type AppError,
   conflict,
   forbidden,
+  groupBy,
   invalidField,
   localDate,
+  localDayStart,
   localTime,
   notFound,
   toCsv,
   weeklySchedule,
-  zonedTime,
   type Clock,
   type EventPublisher,
   type Logger,
@@ -202,6 +203,15 @@ const MAX_REPORT_DAYS = 366;
 export function checkPeriod(from: number, to: number): void {
   if (to <= from) throw invalidField('to', 'to: the period must end after it begins');
   if (to - from > MAX_REPORT_DAYS * 86_400_000) throw invalidField('to', `to: at most ${MAX_REPORT_DAYS} days after from`);
+}
+
+/**
+ * A report's filter naming a queue or a user the tenant does not have is bad input: 400 naming
+ * the field (a path's id that does not exist stays 404).
+ */
+export function checkFilterIds(repo: Pick<RoutingRepo, 'queue' | 'user'>, tenantId: number, f: { queueId?: number | undefined; userId?: number | undefined }): void {
+  if (f.queueId !== undefined && !repo.queue(tenantId, f.queueId)) throw invalidField('queueId', `queueId: there is no queue ${f.queueId}`);
+  if (f.userId !== undefined && !repo.user(tenantId, f.userId)) throw invalidField('userId', `userId: there is no user ${f.userId}`);
 }
 
 export class RoutingService {
@@ -654,8 +664,7 @@ export class RoutingService {
     const user = this.repo.user(tenantId, userId);
     if (!user) throw notFound('agent');
     const now = this.clock.now();
-    const t = localTime(now, this.deps.timeZone);
-    const from = zonedTime(t.year, t.month, t.day, 0, this.deps.timeZone);
+    const from = localDayStart(now, this.deps.timeZone);
     const figures = agentDay({
       visits: this.repo.answeredBy(tenantId, userId, from, now + 1),
       placed: user.extension ? this.repo.callsPlacedFrom(tenantId, user.extension, from, now + 1) : [],
@@ -784,6 +793,22 @@ export class RoutingService {
     }
     if (!stopped) throw conflict(`you are not on ${agent.name}'s call`, { reason: 'not_monitoring' });
     this.audit(change, tenantId, 'agent', userId, 'supervisor_stop', { mode: stopped.mode, interactionId: stopped.interactionId }, null);
+  }
+
+  /**
+   * Which queues the actor sees: a supervisor those with a member of a team it supervises (the
+   * queues its teams' agents work); admins and super users every queue.
+   */
+  seesQueue(actor: Actor, tenantId: number): (queueId: number) => boolean {
+    const teams = this.supervisedTeams(actor, tenantId);
+    if (teams === 'all') return () => true;
+    const byQueue = this.repo.memberTeams(tenantId);
+    return (queueId) => [...(byQueue.get(queueId) ?? [])].some((t) => teams.has(t));
+  }
+
+  /** 403 for a queue that the actor does not see (`seesQueue`). */
+  checkSeesQueue(actor: Actor, tenantId: number, queue: { queueId: number; name: string }): void {
+    if (!this.seesQueue(actor, tenantId)(queue.queueId)) throw forbidden(`the queue ${queue.name} is not worked by a team you supervise`);
   }
 
   /** Teams a supervisor may see and act on; admins and super users: all. */
@@ -923,8 +948,8 @@ export class RoutingService {
   /** Metrics of each queue (or one) over [from, to), recomputed from the stored facts. */
   metrics(tenantId: number, from: number, to: number, opts: { queueId?: number | undefined; slVariant?: SlVariant | undefined } = {}) {
     checkPeriod(from, to);
+    checkFilterIds(this.repo, tenantId, { queueId: opts.queueId });
     const queues = this.repo.allQueues().filter((q) => q.tenantId === tenantId && (opts.queueId === undefined || q.id === opts.queueId));
-    if (opts.queueId !== undefined && queues.length === 0) throw notFound('queue');
     const facts = this.repo.interactionsBetween(tenantId, from, to, opts.queueId);
     const states = this.repo.statesBetween(tenantId, from, to);
     const members = this.repo.members();
@@ -981,17 +1006,15 @@ export class RoutingService {
   /** Calls per local date (or hour) and queue over [from, to): the calls report, as rows. */
   callsReport(tenantId: number, from: number, to: number, by: 'date' | 'hour', queueId?: number): CallsReportRow[] {
     checkPeriod(from, to);
+    checkFilterIds(this.repo, tenantId, { queueId });
     const queues = this.repo.allQueues().filter((q) => q.tenantId === tenantId && (queueId === undefined || q.id === queueId));
-    if (queueId !== undefined && queues.length === 0) throw notFound('queue');
     const facts = this.repo.interactionsBetween(tenantId, from, to, queueId);
     const now = Math.min(this.clock.now(), to);
     const tz = this.deps.timeZone;
-    const buckets = new Map<string, typeof facts>();
-    for (const f of facts) {
+    const buckets = groupBy(facts, (f) => {
       const t = localTime(f.enteredAt, tz);
-      const key = `${localDate(f.enteredAt, tz)}\t${by === 'hour' ? `${String(Math.floor(t.minutes / 60)).padStart(2, '0')}:00` : ''}\t${f.queueId}`;
-      buckets.set(key, [...(buckets.get(key) ?? []), f]);
-    }
+      return `${localDate(f.enteredAt, tz)}\t${by === 'hour' ? `${String(Math.floor(t.minutes / 60)).padStart(2, '0')}:00` : ''}\t${f.queueId}`;
+    });
     const byId = new Map(queues.map((q) => [q.id, q]));
     const sec = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
     return [...buckets.entries()].flatMap(([key, list]) => {
@@ -1061,9 +1084,7 @@ export class RoutingService {
   /** Every state and pause of the agents over [from, to) (cut to the period), with local times: the activity report. */
   activityReport(tenantId: number, from: number, to: number, userId?: number): ActivityReportRow[] {
     checkPeriod(from, to);
-    if (userId !== undefined) {
-      if (!this.repo.user(tenantId, userId)) throw notFound('user');
-    }
+    checkFilterIds(this.repo, tenantId, { userId });
     const now = this.clock.now();
     const tz = this.deps.timeZone;
     const stamp = (at: number) => {
@@ -1102,10 +1123,12 @@ export class RoutingService {
     return queueLiveView(snap, this.clock.now());
   }
 
-  queuesLive(tenantId: number) {
+  /** Every queue the actor sees (`seesQueue`) now. */
+  queuesLive(actor: Actor, tenantId: number) {
+    const sees = this.seesQueue(actor, tenantId);
     return this.repo
       .allQueues()
-      .filter((q) => q.tenantId === tenantId)
+      .filter((q) => q.tenantId === tenantId && sees(q.id))
       .flatMap((q) => {
         const snap = this.engine.queueSnapshot(q.id);
         return snap ? [queueLiveView(snap, this.clock.now())] : [];
@@ -1238,7 +1261,15 @@ class RoutingSink implements AcdSink {
     this.clock.setTimeout(() => {
       this.pendingQueues.delete(queueId);
       const snap = this.snapshot(queueId);
-      if (snap) this.safely('push a queue event', () => this.events.publish('queues', tenantId, { type: 'queue.changed', data: { queue: queueLiveView(snap, this.clock.now()) } }));
+      if (!snap) return;
+      this.safely('push a queue event', () =>
+        this.events.publish('queues', tenantId, {
+          type: 'queue.changed',
+          data: { queue: queueLiveView(snap, this.clock.now()) },
+          // Supervisors see the queues their teams' agents are members of.
+          teams: [...(this.repo.memberTeams(tenantId, queueId).get(queueId) ?? [])],
+        }),
+      );
     }, this.queueDelayMs);
   }
 }

@@ -3,12 +3,12 @@
  * logging in, pausing, ringing and talking without a reload; calls from the emulator (one answered
  * by the agent's emulated phone, one whose caller hangs up while it rings) show in today's calls
  * and service level per hour and in the waits before an abandon or an answer; a queue no team of
- * the supervisor works shows no day charts. The figures are read from the charts' tables (what a
+ * the supervisor works is not offered. The figures are read from the charts' tables (what a
  * screen reader reads), never from pixels.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserTestFile, chooseOption, seriousA11yViolations, type Api, type Atende } from './harness.js';
+import { browserTestFile, openOptions, seriousA11yViolations, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-graficos-1';
 const PASSWORD = 'senha-dos-graficos-1';
@@ -17,6 +17,7 @@ const DID = '1133339000';
 const file = browserTestFile();
 let atende: Atende;
 let root: Api;
+let retencaoId: number;
 let ana: Api;
 let bruno: Api;
 let page: Page;
@@ -41,7 +42,7 @@ beforeAll(async () => {
   anaPhone = (await root.must<{ secret: string }>('POST', `/api/v1/telephony/extensions${q}`, { number: '2201', displayName: 'Ana Agente', kind: 'softphone', userId: anaId })).secret;
   // Every caller who hangs up waiting counts toward the service level (no short abandons).
   const suporte = await root.must<{ id: number }>('POST', `/api/v1/queues${q}`, { name: 'Suporte', number: '710', strategy: 'linear', slaSeconds: 20, shortAbandonSeconds: 0, ringSeconds: 30, members: [{ userId: anaId }, { userId: brunoId }] });
-  await root.must('POST', `/api/v1/queues${q}`, { name: 'Retenção', number: '711', strategy: 'linear', members: [{ userId: carlaId }] });
+  retencaoId = (await root.must<{ id: number }>('POST', `/api/v1/queues${q}`, { name: 'Retenção', number: '711', strategy: 'linear', members: [{ userId: carlaId }] })).id;
   await root.must('POST', `/api/v1/telephony/trunks${q}`, { name: 'operadora', host: 'sip.provider.example.net' });
   await root.must('POST', `/api/v1/telephony/inbound-routes${q}`, { name: 'Suporte', did: DID, destination: { kind: 'queue', id: suporte.id } });
   await root.must('POST', `/api/v1/pause-types${q}`, { reason: 'Café', maxDurationMinutes: 10 });
@@ -136,12 +137,13 @@ describe('the supervisor’s charts of a queue', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
 
-  it('a queue no team of the supervisor works shows no day charts, and says why', async () => {
-    await chooseOption(page, page.getByRole('combobox', { name: 'Fila' }), 'Retenção');
-    await page.getByTestId('queue-charts').getByText('Nenhuma equipe que você supervisiona atende esta fila: os gráficos do dia não são mostrados.').waitFor();
-    expect(await page.getByTestId('queue-charts').getByRole('table', { name: HOURS }).count()).toBe(0);
-    expect(await count('Disponível')).toBe('0');
-    await chooseOption(page, page.getByRole('combobox', { name: 'Fila' }), 'Suporte');
+  it('a queue no team of the supervisor works is not offered to her: neither its charts nor its day', async () => {
+    const options = await openOptions(page, page.getByRole('combobox', { name: 'Fila' }));
+    await options.first().waitFor();
+    expect(await options.allTextContents()).toEqual(['Suporte']);
+    await page.keyboard.press('Escape');
+    const sara = await atende.api('sara.graficos', PASSWORD);
+    expect((await sara.call('GET', `/api/v1/queues/${retencaoId}/today`)).status).toBe(403);
     await expect.poll(async () => (await rows(WAITS))[0]).toEqual(['0–10 s', '1', '1']);
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(problems).toEqual([]);

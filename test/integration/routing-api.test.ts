@@ -449,6 +449,21 @@ describe('metrics and exports recomputed from what happened', () => {
     expect(await fieldOf(t.request('GET', `${Q}/metrics`, { cookie: supervisor.cookie, query: { from: now, to: now } }))).toMatchObject({ status: 400, field: 'to' });
     expect(await fieldOf(t.request('GET', `${Q}/export/calls.csv`, { cookie: supervisor.cookie, query: { from: now, to: 'yesterday' } }))).toMatchObject({ status: 400, field: 'to' });
   });
+
+  it('refuses a filter naming a queue or a user the tenant does not have (another tenant’s too) as bad input naming it, not as a missing page', async () => {
+    const period = { from: new Date(t.clock.now() - 86_400_000).toISOString(), to: new Date(t.clock.now()).toISOString() };
+    const foreignQueue = (await ok<{ id: number }>(post(adminB, Q, { name: 'Outra', number: '790' }), 201)).id;
+    for (const queueId of [999_999, foreignQueue]) {
+      for (const path of [`${Q}/metrics`, '/api/v1/reports/calls', `${Q}/export/calls.csv`]) {
+        expect(await fieldOf(t.request('GET', path, { cookie: supervisor.cookie, query: { ...period, queueId } })), `${path} ${queueId}`).toMatchObject({ status: 400, field: 'queueId' });
+      }
+    }
+    for (const path of ['/api/v1/reports/agent-activity', '/api/v1/agents/export/activity.csv']) {
+      expect(await fieldOf(t.request('GET', path, { cookie: supervisor.cookie, query: { ...period, userId: 999_999 } })), path).toMatchObject({ status: 400, field: 'userId' });
+    }
+    // An id in the path names the thing asked for: one that does not exist is still 404.
+    expect((await t.request('GET', `${Q}/999999/live`, { cookie: admin.cookie })).statusCode).toBe(404);
+  });
 });
 
 describe('a daemon restart with callers waiting', () => {
@@ -459,7 +474,8 @@ describe('a daemon restart with callers waiting', () => {
     t.modules.routing.service.engine.enqueue(interaction({ id: 'waiting-at-restart', tenantId: t.tenantA, queueId, enteredAt: t.clock.now() }), handle);
     t.clock.advance(5000);
     t = await t.restart();
-    const cookie = (await t.loginAs('supervisor')).cookie;
+    // A supervisor sees only its teams' queues: this new one supervises none, an admin sees all.
+    const cookie = (await t.loginAs('admin')).cookie;
     const m = await ok<{ items: { lost: number; waiting: number; offered: number }[] }>(
       t.request('GET', `${Q}/metrics`, { cookie, query: { from: new Date(from).toISOString(), to: new Date(t.clock.now() + 1000).toISOString(), queueId } }),
     );

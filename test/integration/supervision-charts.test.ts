@@ -12,7 +12,7 @@ import { agentKey, type InteractionHandle, type Offer, type RoutingService } fro
 import type { Modules } from '../../src/modules.js';
 import type { Emulator } from '../../src/telephony/emulator/index.js';
 import { interaction } from '../helpers/acd-sim.js';
-import { createTestApp, validCnpj, type LoggedIn, type TestApp } from '../helpers/app.js';
+import { createTestApp, TEST_PASSWORD, validCnpj, type LoggedIn, type TestApp } from '../helpers/app.js';
 import { openRoutingWorld, startQueueTelephony, type QueueTelephony, type RoutingWorld } from '../helpers/queue-telephony.js';
 import { until } from '../helpers/until.js';
 
@@ -199,5 +199,27 @@ describe('GET /api/v1/queues/:id/today', () => {
     expect(await field(today(supervisor, {}, 'abc'))).toEqual({ status: 400, field: 'id' });
     expect(await field(today(supervisor, { day: 'yesterday' }))).toMatchObject({ status: 400 });
     expect((await today(supervisor, {}, 999_999)).statusCode).toBe(404);
+  });
+
+  it('GET /api/v1/queues/today: every queue’s figures since local midnight in the configured zone, not UTC’s nor the browser’s; a supervisor’s queues only', async () => {
+    // 20:00 UTC on 5 January is 01:30 on the 6th in Kolkata: the two calls above were yesterday.
+    t.clock.advance(Date.parse('2026-01-05T20:00:00Z') - t.clock.now());
+    t.modules.routing.service.engine.enqueue(interaction({ id: 'call-3', tenantId: t.tenantA, queueId, enteredAt: t.clock.now() }), { offer: () => undefined, withdraw: () => undefined, leave: () => undefined });
+    t.clock.advance(5000);
+    t.modules.routing.service.engine.abandoned('call-3');
+
+    // The sessions of the day before have expired.
+    const again = async (who: LoggedIn) => ({ cookie: await t.login(who.user.login, TEST_PASSWORD) });
+    const read = async (who: LoggedIn) => {
+      const res = await t.request('GET', '/api/v1/queues/today', { cookie: (await again(who)).cookie });
+      expect(res.statusCode, res.body).toBe(200);
+      return JSON.parse(res.body) as { date: string; from: string; timeZone: string; items: { queueId: number; offered: number; abandoned: number; answered: number }[] };
+    };
+    const day = await read(supervisor);
+    expect(day).toMatchObject({ date: '2026-01-06', from: '2026-01-05T18:30:00.000Z', timeZone: 'Asia/Kolkata' });
+    expect(day.items).toEqual([expect.objectContaining({ queueId, offered: 1, abandoned: 1, answered: 0 })]);
+    // Another team's supervisor is told the day, with none of this queue's figures.
+    expect((await read(otherSupervisor)).items).toEqual([]);
+    expect((await t.request('GET', '/api/v1/queues/today', await again(ana))).statusCode).toBe(403);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { weeklySchedule, zonedTime } from '../../src/kernel/index.js';
+import { localDayStart, weeklySchedule, zonedTime } from '../../src/kernel/index.js';
 
 const SP = 'America/Sao_Paulo';
 // 2026-01-05 is a Monday.
@@ -33,5 +33,17 @@ describe('weekly schedule: working hours', () => {
 
   it('open all week: no close within 14 days', () => {
     expect(weeklySchedule([{ days: [0, 1, 2, 3, 4, 5, 6], from: '00:00', to: '00:00' }]).nextClose(at(5, '10:00'), SP)).toBeNull();
+  });
+});
+
+describe('local day start: "today" in the tenant\'s zone', () => {
+  it('is local midnight, not UTC midnight: 01:00 UTC is still the evening before in São Paulo', () => {
+    expect(localDayStart(Date.UTC(2026, 0, 6, 1, 0), SP)).toBe(Date.UTC(2026, 0, 5, 3, 0));
+    expect(localDayStart(Date.UTC(2026, 0, 6, 3, 0), SP)).toBe(Date.UTC(2026, 0, 6, 3, 0));
+    expect(localDayStart(Date.UTC(2026, 0, 6, 1, 0), 'Asia/Tokyo')).toBe(Date.UTC(2026, 0, 5, 15, 0));
+  });
+
+  it('a day whose midnight a clock change skipped starts at 01:00 (São Paulo, 2018-11-04)', () => {
+    expect(localDayStart(Date.UTC(2018, 10, 4, 15, 0), SP)).toBe(Date.UTC(2018, 10, 4, 3, 0));
   });
 });

@@ -5,7 +5,7 @@ import { subscribe } from '@/events/socket';
 import { SeenCustomers } from './seen';
 
 export type QueueLive = Json<'/api/v1/queues/live', 'get'>['items'][number];
-export type QueueMetrics = Json<'/api/v1/queues/metrics', 'get'>['items'][number];
+export type QueueMetrics = Json<'/api/v1/queues/today', 'get'>['items'][number];
 export type Waiting = QueueLive['waiting'][number];
 
 export type FigureKey = 'waiting' | 'longestWait' | 'serviceLevel' | 'asa' | 'aht' | 'abandoned';
@@ -13,8 +13,12 @@ export type FigureKey = 'waiting' | 'longestWait' | 'serviceLevel' | 'asa' | 'ah
 /** A percentage for a figure, or a dash when unknown. */
 const percent = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v)}%`);
 
-/** Metrics come from every interaction of the day: recomputed at most this often while events arrive. */
-const METRICS_EVERY_MS = 5000;
+/**
+ * The day's figures (the panel's metrics, the charts) are read again from the server, where they
+ * are recomputed from every interaction of the day, this long after a queue's change: a burst of
+ * changes is one read.
+ */
+export const READ_AFTER_MS = 2000;
 
 /** How often customers seen waiting are swept: one gone is forgotten at the second sweep. */
 const SWEEP_EVERY_MS = 60_000;
@@ -82,7 +86,7 @@ export function onQueueChanges(load: () => void, changed: (q: QueueLive) => void
  */
 export function useQueuesLive(inService: () => Iterable<string> = () => []) {
   const metrics = ref(new Map<number, QueueMetrics>());
-  /** false: reports may not be read (or failed): those figures show as unknown. */
+  /** false: the day's figures could not be read: they show as unknown. */
   const metricsOk = ref(true);
   const now = ref(Date.now());
   const seen = new SeenCustomers<Waiting>();
@@ -93,7 +97,7 @@ export function useQueuesLive(inService: () => Iterable<string> = () => []) {
       metricsTimer = window.setTimeout(() => {
         metricsTimer = undefined;
         void loadMetrics();
-      }, METRICS_EVERY_MS);
+      }, READ_AFTER_MS);
     }
   };
   const { queues, loading } = useQueueSnapshot({
@@ -104,13 +108,10 @@ export function useQueuesLive(inService: () => Iterable<string> = () => []) {
 
   const sweep = () => seen.sweep([...inService(), ...queues.value.flatMap((q) => q.waiting.map((w) => w.id))]);
 
+  /** Today is the tenant's (`ATENDE_TIMEZONE`), from its local midnight: the server says which day. */
   async function loadMetrics(): Promise<void> {
-    const from = new Date();
-    from.setHours(0, 0, 0, 0);
-    const to = new Date(from);
-    to.setDate(to.getDate() + 1);
     try {
-      const items = (await ok(api.GET('/api/v1/queues/metrics', { params: { query: { from: from.toISOString(), to: to.toISOString() } } }))).items;
+      const items = (await ok(api.GET('/api/v1/queues/today'))).items;
       metrics.value = new Map(items.map((m) => [m.queueId, m]));
       metricsOk.value = true;
     } catch {
