@@ -200,12 +200,13 @@ describe('contacts: CSV import', () => {
     expect(badTarget.json().error.details.field).toBe('target');
   });
 
-  it('an unclosed quote is reported at its line; the rows before and after it are kept', async () => {
+  it('an unclosed quote is reported at its line, naming the lines it made unreadable; the rows before it are kept', async () => {
     const done = await finished((await upload('nome;telefone\nA;11987654321\n"B;11987654322\nC;11987654323\n')).json().id);
-    expect(done).toMatchObject({ rows: 3, imported: 2, rejected: 1 });
+    expect(done).toMatchObject({ rows: 2, imported: 1, rejected: 1 });
     const p = await problems(done.id);
     expect(p).toEqual([expect.objectContaining({ line: 3, field: 'row', code: 'csv_syntax', rejected: true })]);
     expect(p[0]!.message).toMatch(/quote/i);
+    expect(p[0]!.message).toContain('lines 3 to 4');
   });
 
   it('a row that cannot be read between good rows is reported at its own line, and the rows around it at theirs', async () => {
