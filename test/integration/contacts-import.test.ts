@@ -210,15 +210,17 @@ describe('contacts: CSV import', () => {
   });
 
   it('a row that cannot be read between good rows is reported at its own line, and the rows around it at theirs', async () => {
-    const csv = ['nome;telefone;email', 'A;11987654321;a@', 'B;1198765"4322;', '', 'C;11987654323;"c@\nd"', 'D;11987654324;d@', 'E;11987654325;'].join('\r\n');
+    const csv = ['nome;telefone;email', 'A;11987654321;a@', 'B;1198765"4322;', '', 'C;11987654323;"c@\nd"', 'D;11987654324;d@', 'E;11987654325;', 'F;119876"543"26;'].join('\r\n');
     const done = await finished((await upload(csv)).json().id);
-    expect(done).toMatchObject({ state: 'done', rows: 5, imported: 4, rejected: 1 });
+    expect(done).toMatchObject({ state: 'done', rows: 6, imported: 4, rejected: 2 });
     const p = await problems(done.id);
     expect(p.map((x) => [x.line, x.field, x.code])).toEqual([
       [2, 'email', 'email'],
       [3, 'row', 'csv_syntax'],
       [5, 'email', 'email'],
       [7, 'email', 'email'],
+      // Two stray quotes in one row: one problem for the row.
+      [9, 'row', 'csv_syntax'],
     ]);
   });
 
