@@ -62,7 +62,7 @@ export class ContactsRepo {
   private readonly byPhoneInBook: Statement;
   private readonly deleteImported: Statement;
   private readonly defaultBook: Statement;
-  /** The duplicate checks' `IN (…)` statements by how many values they take (an import reuses two or three sizes). */
+  /** The duplicate checks' `IN (…)` statements by how many values they take (powers of two up to `IN_CHUNK`). */
   private readonly inStatements = new Map<string, Statement>();
   /** The multi-row inserts by table and row count (at most `INSERT_CHUNK` sizes each). */
   private readonly multiInserts = new Map<string, Statement>();
@@ -110,11 +110,24 @@ export class ContactsRepo {
     return statement;
   }
 
+  /**
+   * The values of `list` from `start`, at most `IN_CHUNK`, padded (the last value repeated, which
+   * an `IN` list ignores) to a power of two: an import's batches, each with a different number
+   * of phones, then share a few statements instead of preparing one per length.
+   */
+  private inChunk(list: readonly string[], start: number): string[] {
+    const chunk = list.slice(start, start + IN_CHUNK);
+    const size = Math.min(IN_CHUNK, 2 ** Math.ceil(Math.log2(chunk.length)));
+    const last = chunk[chunk.length - 1]!;
+    while (chunk.length < size) chunk.push(last);
+    return chunk;
+  }
+
   /** Which of `numbers` belong to a contact of the book already, and to which (and from which import). */
   existingNumbers(tenantId: number, bookId: number, numbers: readonly string[]): Map<string, { contactId: number; importId: number | null }> {
     const found = new Map<string, { contactId: number; importId: number | null }>();
     for (let i = 0; i < numbers.length; i += IN_CHUNK) {
-      const chunk = numbers.slice(i, i + IN_CHUNK);
+      const chunk = this.inChunk(numbers, i);
       const rows = this.inStatement('numbers', chunk.length).all(tenantId, bookId, ...chunk) as { number: string; contactId: number; importId: number | null }[];
       for (const r of rows) if (!found.has(r.number)) found.set(r.number, { contactId: r.contactId, importId: r.importId });
     }
@@ -124,7 +137,7 @@ export class ContactsRepo {
   existingDocuments(tenantId: number, bookId: number, documents: readonly string[]): Map<string, number> {
     const found = new Map<string, number>();
     for (let i = 0; i < documents.length; i += IN_CHUNK) {
-      const chunk = documents.slice(i, i + IN_CHUNK);
+      const chunk = this.inChunk(documents, i);
       const rows = this.inStatement('documents', chunk.length).all(tenantId, bookId, ...chunk) as { document: string; id: number }[];
       for (const r of rows) found.set(r.document, r.id);
     }

@@ -3,22 +3,29 @@
  *
  * 1. Writes a `;`-separated CSV of N contacts with two Brazilian phones each (about 1 % of
  *    rows carry an invalid phone, so validation and the problems report are exercised).
- * 2. In a fresh process (as the daemon would: the CSV writer's memory is not counted), imports
- *    it through the production importer (spool, sniff, parse, validate, duplicate checks,
- *    batched writes) into a fresh SQLite file. Reports wall time, CPU time (user and system),
- *    rows/s and the process's peak RSS (the kernel's high-water mark).
- * 3. In that process, screen-pop lookups of random imported numbers (and some unknown ones)
- *    through `ContactsService.caller` with no book named, the call the ACD makes on every
- *    queue call (the tenant's default book, then the number in it): p50/p99/max. Each pop must
- *    be the contact written with that number.
+ * 2. Starts the daemon as `npm start` runs it (`node dist/main.js`, compiled by the npm script
+ *    first; no TypeScript loader), against a standalone emulated Asterisk in its own process
+ *    (as a real Asterisk would be), with a fresh data directory; uploads the file with
+ *    `POST /api/v1/imports` and polls `GET /api/v1/imports/:id` until it ends. Reports the
+ *    wall time from the upload's first byte to the end, the daemon's CPU time (user and system,
+ *    from /proc) in that span, rows/s, and its peak RSS (the kernel's high-water mark, VmHWM:
+ *    startup included) with its RSS before the upload.
+ * 3. Stops the daemon and, in a fresh process on the database the import filled, times
+ *    screen-pop lookups of random imported numbers (and some unknown ones) through
+ *    `ContactsService.caller` with no book named, the call the ACD makes on every queue call
+ *    (the tenant's default book, then the number in it): p50/p99/max. Each pop must be the
+ *    contact written with that number.
  * `--contacts 100000 --lookups 100000` runs a smaller import before the same lookups.
- * `--profile <dir>` writes a V8 CPU profile of the importing process there.
+ * `--profile <dir>` writes a V8 CPU profile of the daemon there; `--node-flags "--max-semi-space-size=8"`
+ * starts the daemon with those Node flags; `--dist <dir>` runs another build of it (relative to the
+ * project: copy `dist` aside to compare two versions under the same load).
  * Fails loudly if the counts do not match what was written.
  */
-import { fork } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { once } from 'node:events';
@@ -26,8 +33,10 @@ import { createModules } from '../../src/modules.js';
 import { loadConfig } from '../../src/config/index.js';
 import { openDatabase } from '../../src/db/client.js';
 import { seededRandom, silentLogger, systemClock } from '../../src/kernel/index.js';
-import { bootstrap, OrgService, SYSTEM_ACTOR } from '../../src/org/index.js';
 import { validCnpj } from '../helpers/app.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ADMIN_PASSWORD = 'bench-password';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -35,8 +44,13 @@ const { values } = parseArgs({
     contacts: { type: 'string', default: '1000000' },
     lookups: { type: 'string', default: '100000' },
     profile: { type: 'string' },
-    /** Set by the parent: the directory holding the CSV, and how many invalid phones it has. */
+    /** Node flags for the daemon (space-separated), to compare heap settings: `--node-flags=--max-semi-space-size=8`. */
+    'node-flags': { type: 'string', default: '' },
+    /** The compiled daemon to run (another build's output, to compare two versions under the same load). */
+    dist: { type: 'string', default: 'dist' },
+    /** Set by the parent for the lookups' process: the daemon's database file and the tenant. */
     child: { type: 'string' },
+    tenant: { type: 'string' },
     invalid: { type: 'string', default: '0' },
   },
   strict: true,
@@ -51,13 +65,87 @@ const landline = (i: number) => {
 };
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
 
-/** Writes the CSV, then runs the import and the lookups in a child process. */
+/** Starts `node <script> args` and resolves with the first stdout line `pick` accepts. */
+async function startProcess<T>(what: string, args: string[], env: Record<string, string>, pick: (line: string) => T | undefined): Promise<{ child: ChildProcess; found: T }> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const found = await new Promise<T>((resolve, reject) => {
+    let buf = '';
+    let resolved = false;
+    const late = setTimeout(() => reject(new Error(`${what} did not start within 60 s: ${stderr}`)), 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(late);
+      if (!resolved) reject(new Error(`${what} exited (${code}): ${stderr}`));
+    });
+    child.stdout!.on('data', (c: Buffer) => {
+      buf += c.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop() ?? '';
+      for (const line of lines) {
+        // The daemon's warnings and errors are shown: a run that logs them is not a clean run.
+        if (/"level":(4|5|6)\d/.test(line)) process.stderr.write(`${what}: ${line.slice(0, 600)}\n`);
+        const v = resolved ? undefined : pick(line);
+        if (v === undefined) continue;
+        resolved = true;
+        clearTimeout(late);
+        resolve(v);
+      }
+    });
+  });
+  return { child, found };
+}
+
+/** CPU seconds (user, system) and memory (VmRSS, VmHWM in bytes) of a process, from /proc. */
+function usageOf(pid: number): { user: number; system: number; rss: number; peak: number } {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = 100; // USER_HZ on Linux
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { user: Number(fields[11]) / ticks, system: Number(fields[12]) / ticks, rss: kib('VmRSS'), peak: kib('VmHWM') };
+}
+
+/** A REST session with the daemon (cookie kept); a status ≥ 300 throws with the body. */
+async function session(url: string) {
+  let cookie = '';
+  const call = async <T>(method: string, path: string, body?: unknown, type = 'application/json'): Promise<T> => {
+    const stream = body instanceof Readable;
+    const res = await fetch(`${url}/api/v1/${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': type } : {}), ...(cookie ? { cookie } : {}) },
+      body: body === undefined ? undefined : stream ? (Readable.toWeb(body) as ReadableStream) : JSON.stringify(body),
+      ...(stream ? { duplex: 'half' } : {}),
+    } as RequestInit);
+    const set = res.headers.getSetCookie().find((c) => c.startsWith('atende_session='));
+    if (set) cookie = set.split(';')[0]!;
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : null) as T;
+  };
+  await call('POST', 'auth/login', { login: 'admin', password: ADMIN_PASSWORD });
+  return call;
+}
+
+interface ImportView {
+  id: number;
+  state: string;
+  rows: number;
+  imported: number;
+  problems: number;
+}
+
+/** Writes the CSV, imports it into the daemon, then runs the lookups in a child process. */
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'atende-bench-contacts-'));
+  const children: ChildProcess[] = [];
   try {
     const random = seededRandom(42);
-    const file = createWriteStream(join(dir, 'contacts.csv'));
+    const csvFile = join(dir, 'contacts.csv');
+    const file = createWriteStream(csvFile);
     let invalid = 0;
     file.write('nome;telefone1;telefone2;email;cidade\n');
     for (let i = 0; i < N; i++) {
@@ -68,51 +156,89 @@ async function main(): Promise<void> {
     }
     file.end();
     await once(file, 'finish');
-    const execArgv = [...process.execArgv, ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [])];
-    const child = fork(fileURLToPath(import.meta.url), ['--child', dir, '--invalid', String(invalid), '--contacts', String(N), '--lookups', String(LOOKUPS)], { execArgv });
-    const [code] = (await once(child, 'exit')) as [number | null];
-    if (code !== 0) throw new Error(`the importing process exited with ${code}`);
+    const size = statSync(csvFile).size;
+
+    const emulator = await startProcess(
+      'the emulated Asterisk',
+      [join(ROOT, values.dist, 'cli', 'emulator.js'), 'serve', '--ari-port', '0', '--ami-port', '0', '--control-port', '0', '--ari-password', 'bench', '--ami-secret', 'bench', '--recordings', join(dir, 'recordings')],
+      { ATENDE_LOG_LEVEL: 'warn' },
+      (line) => {
+        const m = /Point Atende at it with ATENDE_ARI_URL=(\S+) .*ATENDE_AMI_PORT=(\d+)/.exec(line);
+        return m ? { ari: m[1]!, ami: m[2]! } : undefined;
+      },
+    );
+    children.push(emulator.child);
+    const daemon = await startProcess(
+      'the daemon',
+      [...values['node-flags'].split(' ').filter(Boolean), ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []), join(ROOT, values.dist, 'main.js')],
+      {
+        ATENDE_DATA_DIR: join(dir, 'data'),
+        ATENDE_PORT: '0',
+        ATENDE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        ATENDE_SEED_DEMO: 'false',
+        ATENDE_IMPORT_MAX_MB: '1024',
+        ATENDE_ARI_URL: emulator.found.ari,
+        ATENDE_ARI_PASSWORD: 'bench',
+        ATENDE_AMI_HOST: '127.0.0.1',
+        ATENDE_AMI_PORT: emulator.found.ami,
+        ATENDE_AMI_SECRET: 'bench',
+      },
+      (line) => (line.includes('Atende is listening') ? (JSON.parse(line) as { url: string }).url : undefined),
+    );
+    children.push(daemon.child);
+    const pid = daemon.child.pid!;
+    const root = await session(daemon.found);
+    const tenantId = (await root<{ id: number }>('POST', 'tenants', { legalName: 'Bench', cnpj: validCnpj(777) })).id;
+    // Let the daemon's startup work (first AMI and ARI exchanges) settle before measuring.
+    await new Promise((r) => setTimeout(r, 2000));
+    const before = usageOf(pid);
+    const loadBefore = loadavg();
+
+    const t0 = performance.now();
+    const started = await root<ImportView>('POST', `imports?target=contacts&tenantId=${tenantId}&fileName=contacts.csv`, createReadStream(csvFile), 'text/csv');
+    // The upload is spooled to a file before the rows are read: the peak up to then is its own.
+    const spooled = usageOf(pid);
+    let done = started;
+    while (done.state === 'running') {
+      await new Promise((r) => setTimeout(r, 250));
+      done = await root<ImportView>('GET', `imports/${started.id}?tenantId=${tenantId}`);
+    }
+    const importMs = performance.now() - t0;
+    const after = usageOf(pid);
+    const loadAfter = loadavg();
+    if (done.state !== 'done' || done.imported !== N || done.rows !== N || done.problems !== invalid) {
+      throw new Error(`import incomplete or wrong (expected ${N} rows imported and ${invalid} problems): ${JSON.stringify(done)}`);
+    }
+    daemon.child.kill('SIGTERM');
+    await once(daemon.child, 'exit');
+    emulator.child.kill('SIGTERM');
+    await once(emulator.child, 'exit');
+
+    const user = after.user - before.user;
+    const system = after.system - before.system;
+    out(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; the daemon: node ${values['node-flags'] ? `${values['node-flags']} ` : ''}${values.dist}/main.js`);
+    out(`import: ${N} contacts (${(size / 2 ** 20).toFixed(1)} MiB, ${invalid} invalid phones reported) in ${(importMs / 1000).toFixed(1)} s wall = ${Math.round(N / (importMs / 1000))} rows/s; ${(user + system).toFixed(1)} s of the daemon's CPU (user ${user.toFixed(1)} s, system ${system.toFixed(1)} s; ${Math.round(N / (user + system))} rows per CPU second)`);
+    out(`load average (1, 5, 15 min) when the import started: ${load(loadBefore)}; when it ended: ${load(loadAfter)}`);
+    out(`peak RSS of the daemon: ${Math.round(after.peak / 2 ** 20)} MiB (before the upload ${Math.round(before.rss / 2 ** 20)} MiB, once it was spooled ${Math.round(spooled.peak / 2 ** 20)} MiB)`);
+
+    const lookups = fork(fileURLToPath(import.meta.url), ['--child', join(dir, 'data', 'atende.db'), '--tenant', String(tenantId), '--invalid', String(invalid), '--contacts', String(N), '--lookups', String(LOOKUPS)]);
+    children.push(lookups);
+    const [code] = (await once(lookups, 'exit')) as [number | null];
+    if (code !== 0) throw new Error(`the lookups' process exited with ${code}`);
   } finally {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The importing process: a fresh daemon's modules, the import, then the lookups. */
-async function importAndLookUp(dir: string, invalid: number): Promise<void> {
+/** The lookups' process: the imported database opened afresh, the phones counted, the pops timed. */
+async function lookUp(dbFile: string, tenantId: number, invalid: number): Promise<void> {
   const random = seededRandom(43);
-  const csvFile = join(dir, 'contacts.csv');
-  const size = statSync(csvFile).size;
-  const config = loadConfig({}, { dataDir: dir, log: { level: 'silent' }, seedDemo: false, adminPassword: 'bench-password', contacts: { importMaxMb: 1024 } });
-  const database = openDatabase(join(dir, 'atende.db'));
-  await bootstrap({ config, database, logger: silentLogger, clock: systemClock });
+  const config = loadConfig({}, { dataDir: join(dbFile, '..'), log: { level: 'silent' }, seedDemo: false, adminPassword: ADMIN_PASSWORD });
+  const database = openDatabase(dbFile);
   const modules = createModules({ config, database, clock: systemClock, logger: silentLogger });
-  const org = new OrgService(database, systemClock, modules.resources.audit);
-  const tenantId = org.createTenant({ actor: SYSTEM_ACTOR }, { legalName: 'Bench', cnpj: validCnpj(777) }).id;
-  const rssBefore = process.memoryUsage().rss;
-  const loadBefore = loadavg();
-
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const started = await modules.contacts.importer.start({
-    tenantId,
-    userId: null,
-    target: 'contacts',
-    options: {},
-    fileName: 'contacts.csv',
-    body: createReadStream(csvFile),
-  });
-  const done = await modules.contacts.importer.settled(started.id);
-  const importMs = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  const importCpuS = (cpu.user + cpu.system) / 1e6;
-  const loadAfter = loadavg();
-  // The kernel's high-water mark of this process (KiB on Linux): module loading included.
-  const importPeak = process.resourceUsage().maxRSS * 1024;
-  if (done.state !== 'done' || done.imported !== N || done.rows !== N) {
-    throw new Error(`import incomplete: ${JSON.stringify(done)}`);
-  }
-  const phones = (database.sqlite.prepare('SELECT count(*) AS n FROM contact_phones').get() as { n: number }).n;
-  if (phones !== 2 * N - invalid || done.problems !== invalid) throw new Error(`expected ${2 * N - invalid} phones and ${invalid} problems, got ${phones} and ${done.problems}`);
+  const phones = (database.sqlite.prepare('SELECT count(*) AS n FROM contact_phones WHERE tenant_id = ?').get(tenantId) as { n: number }).n;
+  if (phones !== 2 * N - invalid) throw new Error(`expected ${2 * N - invalid} phones, got ${phones}`);
 
   const times: number[] = [];
   let found = 0;
@@ -131,18 +257,12 @@ async function importAndLookUp(dir: string, invalid: number): Promise<void> {
   if (found !== expectedFound) throw new Error(`lookups found ${found}, expected ${expectedFound}`);
   times.sort((a, b) => a - b);
   const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(3);
-
-  out(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-  out(`import: ${N} contacts (${(size / 2 ** 20).toFixed(1)} MiB, ${invalid} invalid phones reported) in ${(importMs / 1000).toFixed(1)} s wall = ${Math.round(N / (importMs / 1000))} rows/s; ${importCpuS.toFixed(1)} s of CPU (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s; ${Math.round(N / importCpuS)} rows per CPU second)`);
-  const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
-  out(`load average (1, 5, 15 min) when the import started: ${load(loadBefore)}; when it ended: ${load(loadAfter)}; after the lookups: ${load(loadavg())}`);
-  out(`peak RSS of the importing process: ${Math.round(importPeak / 2 ** 20)} MiB (before the import ${Math.round(rssBefore / 2 ** 20)} MiB)`);
-  out(`screen pop: ${LOOKUPS} lookups (10 % unknown numbers): p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${times[times.length - 1]!.toFixed(3)} ms`);
+  out(`screen pop: ${LOOKUPS} lookups (10 % unknown numbers): p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${times[times.length - 1]!.toFixed(3)} ms; load average ${load(loadavg())}`);
   await modules.close();
   database.close();
 }
 
-(values.child ? importAndLookUp(values.child, Number(values.invalid)) : main()).catch((e: unknown) => {
+(values.child ? lookUp(values.child, Number(values.tenant), Number(values.invalid)) : main()).catch((e: unknown) => {
   process.stderr.write(`bench:contacts failed: ${(e as Error).stack ?? String(e)}\n`);
   process.exit(1);
 });

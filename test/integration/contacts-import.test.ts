@@ -200,12 +200,28 @@ describe('contacts: CSV import', () => {
     expect(badTarget.json().error.details.field).toBe('target');
   });
 
-  it('an unclosed quote is reported at its line; the rows before it are kept', async () => {
+  it('an unclosed quote is reported at its line, naming the lines it made unreadable; the rows before it are kept', async () => {
     const done = await finished((await upload('nome;telefone\nA;11987654321\n"B;11987654322\nC;11987654323\n')).json().id);
-    expect(done.imported).toBe(1);
+    expect(done).toMatchObject({ rows: 2, imported: 1, rejected: 1 });
     const p = await problems(done.id);
-    expect(p).toEqual([expect.objectContaining({ field: 'row', code: 'csv_syntax', rejected: true })]);
+    expect(p).toEqual([expect.objectContaining({ line: 3, field: 'row', code: 'csv_syntax', rejected: true })]);
     expect(p[0]!.message).toMatch(/quote/i);
+    expect(p[0]!.message).toContain('lines 3 to 4');
+  });
+
+  it('a row that cannot be read between good rows is reported at its own line, and the rows around it at theirs', async () => {
+    const csv = ['nome;telefone;email', 'A;11987654321;a@', 'B;1198765"4322;', '', 'C;11987654323;"c@\nd"', 'D;11987654324;d@', 'E;11987654325;', 'F;119876"543"26;'].join('\r\n');
+    const done = await finished((await upload(csv)).json().id);
+    expect(done).toMatchObject({ state: 'done', rows: 6, imported: 4, rejected: 2 });
+    const p = await problems(done.id);
+    expect(p.map((x) => [x.line, x.field, x.code])).toEqual([
+      [2, 'email', 'email'],
+      [3, 'row', 'csv_syntax'],
+      [5, 'email', 'email'],
+      [7, 'email', 'email'],
+      // Two stray quotes in one row: one problem for the row.
+      [9, 'row', 'csv_syntax'],
+    ]);
   });
 
   it('a cancelled import is undone and says so', async () => {
