@@ -430,7 +430,7 @@ export class DialerService {
     const shared = this.dialTimeRules(`${tenantId}:${campaignId}:${now}`, () => {
       const campaign = this.campaigns.row(tenantId, campaignId);
       if (!campaign) throw notFound('campaign');
-      return { campaign, window: this.windowOf(tenantId, campaign.strategyId), blacklisted: this.deps.contacts.blacklistMatcher(tenantId, 'outbound', now) };
+      return { campaign, window: this.windowOf(tenantId, campaign.strategyId), blacklisted: this.outboundBlacklist(tenantId, now) };
     });
     const { campaign } = shared;
     const contact = this.repo.contactDoNotCall(tenantId, contactId);
@@ -450,6 +450,24 @@ export class DialerService {
   }
 
   private readonly dialTimeRules = turnMemo<string, { campaign: CampaignRow; window: CallingWindow; blacklisted: (number: string) => boolean }>();
+
+  /**
+   * The tenant's outbound blacklist at `now`, read once for a step: the step's read of the list
+   * (`nextDials`) and the checks of its dials share it, each number matched once.
+   */
+  private outboundBlacklist(tenantId: number, now: number): (number: string) => boolean {
+    return this.blacklists(`${tenantId}:${now}`, () => {
+      const matches = this.deps.contacts.blacklistMatcher(tenantId, 'outbound', now);
+      const seen = new Map<string, boolean>();
+      return (number) => {
+        let b = seen.get(number);
+        if (b === undefined) seen.set(number, (b = matches(number)));
+        return b;
+      };
+    });
+  }
+
+  private readonly blacklists = turnMemo<string, (number: string) => boolean>();
 
   /** One dial ended: its record (every originate has one) and the member's attempt counts. */
   recordAttempt(
@@ -551,14 +569,7 @@ export class DialerService {
     const own = this.dialStrategy(tenantId, campaign.strategyId);
     // One instant for the whole read: the calling window is worked out once per zone.
     const strategy = { ...own, window: rememberingWindow(own.window) };
-    // The blacklist is read once, each phone matched in memory.
-    const blacklisted = this.deps.contacts.blacklistMatcher(tenantId, 'outbound', now);
-    const seen = new Map<string, boolean>();
-    const blocked = (number: string) => {
-      let b = seen.get(number);
-      if (b === undefined) seen.set(number, (b = blacklisted(number)));
-      return b;
-    };
+    const blocked = this.outboundBlacklist(tenantId, now);
     const lists = this.repo.activeListIds(campaignId);
     const except = [...dialling];
     const page = Math.min(500, max + 32);
@@ -632,7 +643,7 @@ export class DialerService {
   followConditions(row: CampaignRow, now: number): void {
     if (row.state !== 'running') return;
     // A reason about the list (none, inactive, exhausted) says more: it is kept.
-    if (row.stateReason !== null && row.stateReason !== 'outside_window' && row.stateReason !== 'no_agents') return;
+    if (!passingReason(row.stateReason)) return;
     const open = this.windowOf(row.tenantId, row.strategyId).isOpen(now, this.zone);
     const reason = !open ? 'outside_window' : this.refs.agentsLoggedIn?.(row.tenantId, row.queueId) === 0 ? 'no_agents' : null;
     if (reason === row.stateReason) return;
@@ -646,7 +657,7 @@ export class DialerService {
   pbxRefusing(tenantId: number, campaignId: number, refusing: boolean): void {
     const row = this.campaigns.row(tenantId, campaignId);
     if (!row || row.state !== 'running') return;
-    const replaces = refusing ? row.stateReason === null || row.stateReason === 'outside_window' || row.stateReason === 'no_agents' : row.stateReason === 'pbx_refused';
+    const replaces = refusing ? passingReason(row.stateReason) : row.stateReason === 'pbx_refused';
     if (!replaces) return;
     this.db.update(dialerCampaigns).set({ stateReason: refusing ? 'pbx_refused' : null, updatedAt: this.now() }).where(eq(dialerCampaigns.id, row.id)).run();
   }
@@ -678,6 +689,9 @@ export class DialerService {
     return shortCallsByDay(this.repo.attemptsBetween(tenantId, now - days * 86_400_000, now + 1), this.zone);
   }
 }
+
+/** Reasons that say why a running campaign waits for now (none, the hours, the agents): a reason about the list or the PBX says more and is kept over them. */
+const passingReason = (reason: string | null): boolean => reason === null || reason === 'outside_window' || reason === 'no_agents';
 
 const OUTCOME_CSV: Record<DialOutcome, string> = { connected: 'atendidas', dropped: 'descartadas', machine: 'secretária', busy: 'ocupado', no_answer: 'não atende', failed: 'falha' };
 
