@@ -54,11 +54,23 @@ export async function startAtende(env: Record<string, string> | ((url: string) =
     throw new Error('build first: npm run build (npm run test:browser does)');
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'atende-browser-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const fullEnv = { ATENDE_PORT: String(port), ATENDE_SEED_DEMO: 'false', ...(typeof env === 'function' ? env(url) : env) };
+  let url = '';
+  let fullEnv: Record<string, string> = {};
   const boot = () => startDaemon(fullEnv, dataDir, { built: true });
-  let daemon = await boot();
+  // A free port is only free until someone takes it: another test file may bind it between
+  // `freePort()` and the daemon's listen. Then start again on another one.
+  const firstBoot = async (attempt: number): Promise<Daemon> => {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    fullEnv = { ATENDE_PORT: String(port), ATENDE_SEED_DEMO: 'false', ...(typeof env === 'function' ? env(url) : env) };
+    try {
+      return await boot();
+    } catch (e) {
+      if (attempt >= 5 || !String(e).includes('EADDRINUSE')) throw e;
+      return firstBoot(attempt + 1);
+    }
+  };
+  let daemon = await firstBoot(1);
   const atende: Atende = {
     url,
     dataDir,

@@ -144,6 +144,8 @@ describe('organisation screens', () => {
     await page.getByRole('option', { name: 'Equipe' }).click();
     await page.getByRole('button', { name: 'Pesquisar' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('entity')).toBe('team');
+    // A search changes the page's query, not the page: the focus stays on the button pressed.
+    expect(await page.getByRole('button', { name: 'Pesquisar' }).evaluate((el: { ownerDocument: { activeElement: unknown } }) => el === el.ownerDocument.activeElement)).toBe(true);
     const row = page.getByRole('row').filter({ hasText: 'Alteração' });
     await row.waitFor();
     await row.getByRole('button', { name: /Ver alterações/ }).click();
@@ -212,7 +214,16 @@ describe('organisation screens', () => {
     const drawer = page.getByRole('dialog').getByRole('navigation', { name: 'Navegação' });
     // The drawer moves the focus to its close button as it slides in; a person tabs on from there.
     await drawer.waitFor();
+    // Only once the drawer has taken the focus: a link focused before that loses it to the close
+    // button, and Enter would close the drawer instead of following the link.
+    const drawerDialog = page.getByRole('dialog').filter({ has: page.getByRole('navigation', { name: 'Navegação' }) });
+    const focusInDrawer = () => drawerDialog.evaluate((el: { contains(n: unknown): boolean; ownerDocument: { activeElement: unknown } }) => el.contains(el.ownerDocument.activeElement));
+    await expect.poll(focusInDrawer).toBe(true);
     await page.locator('.p-drawer-enter-active').waitFor({ state: 'detached' });
+    // The desk finishing its loading behind the drawer does not take the focus away from it.
+    await page.getByText('Meu dia', { exact: true }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await focusInDrawer()).toBe(true);
     await drawer.getByRole('link', { name: 'Equipes' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Equipes', level: 1 }).waitFor();
