@@ -216,6 +216,7 @@ export class AcdEngine {
     for (const w of [...q.waiting]) this.leaveQueue(w, 'empty', 'queue removed');
     for (const key of q.members.keys()) this.agents.get(key)?.queues.delete(queueId);
     this.queues.delete(queueId);
+    this.sink.queueChanged?.(q.s.tenantId, queueId);
     this.run();
   }
 

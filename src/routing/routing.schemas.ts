@@ -297,6 +297,14 @@ export const QueueMetricsView = Type.Object({
 /** What the routing module pushes on the events socket (`queues`, `agents`), as the OpenAPI document shows it. */
 export const routingEventSchemas = [
   { type: 'queue.changed', topic: 'queues', data: Type.Object({ queue: QueueLive }) },
+  {
+    type: 'queue.hidden',
+    topic: 'queues',
+    data: Type.Object(
+      { queueId: Type.Integer() },
+      { description: 'a queue was deleted, or a team no longer works it: read the queues again (GET /api/v1/queues/live)' },
+    ),
+  },
   { type: 'agent.changed', topic: 'agents', data: Type.Object({ agent: AgentState }) },
   {
     type: 'agent.notice',

@@ -1181,6 +1181,8 @@ function offlineSnapshot(u: UserRow): AgentSnapshot {
  */
 class RoutingSink implements AcdSink {
   private readonly pendingQueues = new Map<number, number>();
+  /** The teams each queue's last push went to: a team that drops out is told the queue is gone. */
+  private readonly pushedTeams = new Map<number, Set<number>>();
   private readonly lastPause = new Map<number, number | null>();
 
   constructor(
@@ -1261,15 +1263,19 @@ class RoutingSink implements AcdSink {
     this.clock.setTimeout(() => {
       this.pendingQueues.delete(queueId);
       const snap = this.snapshot(queueId);
-      if (!snap) return;
-      this.safely('push a queue event', () =>
-        this.events.publish('queues', tenantId, {
-          type: 'queue.changed',
-          data: { queue: queueLiveView(snap, this.clock.now()) },
-          // Supervisors see the queues their teams' agents are members of.
-          teams: [...(this.repo.memberTeams(tenantId, queueId).get(queueId) ?? [])],
-        }),
-      );
+      const before = this.pushedTeams.get(queueId) ?? new Set<number>();
+      // Supervisors see the queues their teams' agents are members of.
+      const teams = snap ? (this.repo.memberTeams(tenantId, queueId).get(queueId) ?? new Set<number>()) : new Set<number>();
+      this.safely('push a queue event', () => {
+        if (snap) {
+          this.pushedTeams.set(queueId, teams);
+          this.events.publish('queues', tenantId, { type: 'queue.changed', data: { queue: queueLiveView(snap, this.clock.now()) }, teams: [...teams] });
+        } else this.pushedTeams.delete(queueId);
+        // A queue deleted, or no longer worked by a team: the panels that showed it read the
+        // queues again (an admin's still lists it; that team's supervisors' no longer do).
+        const gone = [...before].filter((t) => !teams.has(t));
+        if (!snap || gone.length > 0) this.events.publish('queues', tenantId, { type: 'queue.hidden', data: { queueId }, teams: gone });
+      });
     }, this.queueDelayMs);
   }
 }

@@ -25,6 +25,7 @@ let page: Page;
 let desk: BrowserContext | undefined;
 let problems: string[];
 let anaId = 0;
+let vendasId = 0;
 let verdeId = 0;
 let q = '';
 
@@ -44,7 +45,7 @@ beforeAll(async () => {
   await root.must('POST', `/api/v1/telephony/extensions${q}`, { number: '2101', displayName: 'Ana Agente', kind: 'webrtc', userId: anaId });
   const saraPhone = await root.must<{ secret: string }>('POST', `/api/v1/telephony/extensions${q}`, { number: '2109', displayName: 'Sara Supervisora', kind: 'softphone', userId: sara });
   const suporte = await root.must<{ id: number }>('POST', `/api/v1/queues${q}`, { name: 'Suporte', number: '710', strategy: 'linear', members: [{ userId: anaId }] });
-  await root.must('POST', `/api/v1/queues${q}`, { name: 'Vendas', number: '711', strategy: 'linear', members: [{ userId: anaId }] });
+  vendasId = (await root.must<{ id: number }>('POST', `/api/v1/queues${q}`, { name: 'Vendas', number: '711', strategy: 'linear', members: [{ userId: anaId }] })).id;
   await root.must('POST', `/api/v1/telephony/trunks${q}`, { name: 'operadora', host: 'sip.provider.example.net' });
   await root.must('POST', `/api/v1/telephony/inbound-routes${q}`, { name: 'Suporte', did: DID, destination: { kind: 'queue', id: suporte.id } });
   await root.must('POST', `/api/v1/pause-types${q}`, { reason: 'Café', maxDurationMinutes: 10 });
@@ -188,6 +189,10 @@ describe('supervisor panel', () => {
     await page.getByRole('button', { name: 'Retomar a rotação' }).click();
     await page.getByTestId('wallboard-queue').getByText('Suporte').waitFor({ timeout: 25_000 });
     expect(new URL(page.url()).searchParams.get('every')).toBe('10');
+    // Ana, the only agent of Sara's team in Vendas, leaves it: the wallboard drops it without a reload.
+    await root.must('PATCH', `/api/v1/queues/${vendasId}${q}`, { members: [] });
+    await page.getByText('Fila 1 de 1').waitFor();
+    await page.getByTestId('wallboard-queue').getByText('Suporte').waitFor();
   });
 
   it('a supervisor cannot act on an agent of a team it does not supervise: the refusal is shown', async () => {

@@ -106,4 +106,31 @@ describe('live queues by supervised team', () => {
     expect(await liveNames(sofia)).toEqual(['Suporte', 'Vendas']);
     expect((await t.request('GET', `${Q}/${support}/live`, { cookie: sofia.cookie })).statusCode).toBe(200);
   });
+
+  it('when a team stops working a queue, or the queue is deleted, the panels that showed it are told to read the queues again', async () => {
+    t.clock.advance(1000); // the push of the member added above
+    const [sofiaPanel, otavioPanel, adminPanel] = [await panel(sofia), await panel(otavio), await panel(admin)];
+    const hidden = (s: TestSocket) => s.messages.filter((m) => m.type === 'queue.hidden').map((m) => m.data?.queueId);
+    // Ana (Vendas' team) leaves Suporte: Sofia no longer sees it; Otávio still does.
+    await ok(t.request('PATCH', `${Q}/${support}`, { cookie: admin.cookie, body: { members: [{ userId: carla.user.id }] } }));
+    t.clock.advance(1000);
+    await sofiaPanel.waitFor(() => hidden(sofiaPanel).length === 1, 'Suporte hidden from Sofia');
+    expect(hidden(sofiaPanel)).toEqual([support]);
+    expect(await liveNames(sofia)).toEqual(['Vendas']);
+    await adminPanel.waitFor(() => hidden(adminPanel).length === 1, 'the admin reads again');
+    await otavioPanel.waitFor(() => otavioPanel.messages.some((m) => queueOf(m) === 'Suporte'), 'Suporte still pushed to Otávio');
+    expect(hidden(otavioPanel)).toEqual([]);
+    // Vendas loses its last member, then is deleted: Sofia is told at the first, the admin at both;
+    // Otávio never saw it.
+    await ok(t.request('PATCH', `${Q}/${sales}`, { cookie: admin.cookie, body: { members: [] } }));
+    t.clock.advance(1000);
+    await sofiaPanel.waitFor(() => hidden(sofiaPanel).length === 2, 'Vendas hidden from Sofia');
+    expect(hidden(sofiaPanel)).toEqual([support, sales]);
+    expect(await liveNames(sofia)).toEqual([]);
+    expect((await t.request('DELETE', `${Q}/${sales}`, { cookie: admin.cookie })).statusCode).toBe(204);
+    t.clock.advance(1000);
+    await adminPanel.waitFor(() => hidden(adminPanel).length === 3, 'the deleted queue hidden from the admin');
+    expect(hidden(adminPanel)).toEqual([support, sales, sales]);
+    expect(await liveNames(admin)).toEqual(['Recepção', 'Suporte']);
+  });
 });

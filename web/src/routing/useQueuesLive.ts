@@ -58,9 +58,11 @@ export function useQueueSnapshot(hooks: { queue?: (q: QueueLive) => void; loaded
 
 /**
  * While the component is mounted: `load` now and after each reconnect of the events socket,
- * `changed` with each queue of the `queues` topic's `queue.changed`.
+ * `changed` with each queue of the `queues` topic's `queue.changed`, and `hidden` (by default
+ * `load`) when a queue was deleted or one of the viewer's teams no longer works it
+ * (`queue.hidden`: the server no longer pushes that queue to everyone who had it).
  */
-export function onQueueChanges(load: () => void, changed: (q: QueueLive) => void): void {
+export function onQueueChanges(load: () => void, changed: (q: QueueLive) => void, hidden: (queueId: number) => void = load): void {
   let stop: (() => void) | undefined;
   onMounted(() => {
     load();
@@ -69,6 +71,7 @@ export function onQueueChanges(load: () => void, changed: (q: QueueLive) => void
       (m) => {
         const q = m.data?.queue as QueueLive | undefined;
         if (m.type === 'queue.changed' && q) changed(q);
+        else if (m.type === 'queue.hidden' && typeof m.data?.queueId === 'number') hidden(m.data.queueId);
       },
       load,
     );
