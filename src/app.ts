@@ -99,7 +99,7 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
     },
   });
   // Before any route: it checks every /api/v1 route's access declaration and guards requests.
-  await app.register(authPlugin, deps);
+  await app.register(authPlugin, { ...deps, orgChanged: (c) => modules.routing.service.orgChanged(c) });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { API_PREFIX, type AppDeps } from '../http/deps.js';
 import { AuditService } from '../audit/index.js';
 import { forbidden, unauthorized } from '../kernel/index.js';
-import { OrgService } from '../org/index.js';
+import { OrgService, type OrgChange } from '../org/index.js';
 import { AuthService, passwordChangeRequired } from './auth.service.js';
 import { SESSION_COOKIE } from './auth.model.js';
 import { ACTIONS, allows, isModule } from './permissions.js';
@@ -52,9 +52,9 @@ export const clientIp = (req: FastifyRequest): string => req.ip || 'unknown';
  * Registered on the root instance (not encapsulated), before any route plugin, so that its
  * onRoute check sees every route and its onRequest hook runs for every request.
  */
-async function authentication(app: FastifyInstance, deps: AppDeps): Promise<void> {
+async function authentication(app: FastifyInstance, deps: AppDeps & { orgChanged?: (c: OrgChange) => void }): Promise<void> {
   const audit = new AuditService(deps.database, deps.clock);
-  const org = new OrgService(deps.database, deps.clock, audit);
+  const org = new OrgService(deps.database, deps.clock, audit, deps.orgChanged);
   const auth = new AuthService(deps, org, audit);
   app.decorate('audit', audit);
   app.decorate('org', org);

@@ -2,6 +2,14 @@ import type { AccessLevel, Actor, ChangeContext } from '../http/principal.js';
 
 export type { Actor, ChangeContext };
 
+/** A user or pause type changed, once committed: what the routing engine hears to refresh its copies. */
+export interface OrgChange {
+  tenantId: number;
+  entity: 'user' | 'pause_type';
+  id: number;
+  action: 'create' | 'update' | 'delete';
+}
+
 export interface Page<T> {
   items: T[];
   total: number;

@@ -23,6 +23,7 @@ import type {
   UserFilter,
   UserInput,
   UserPatch,
+  OrgChange,
 } from './org.model.js';
 import { OrgRepo, type PauseTypeRow, type ProfileRow, type TeamRow, type TenantRow, type UserRow } from './org.repo.js';
 
@@ -123,6 +124,8 @@ export class OrgService {
     private readonly database: Database_,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    /** Hears users and pause types changed, once committed (the routing engine keeps copies of them). */
+    private readonly changed: (c: OrgChange) => void = () => undefined,
   ) {
     this.repo = new OrgRepo(database.db);
   }
@@ -319,7 +322,7 @@ export class OrgService {
   }
 
   updateUser(ctx: ChangeContext, id: number, patch: UserPatch): User {
-    return this.tx(() => {
+    const user = this.tx(() => {
       const row = this.manageableUser(ctx.actor, id);
       const next: UserKeys = {
         level: patch.level ?? row.level,
@@ -345,6 +348,8 @@ export class OrgService {
       this.record(ctx, row.tenantId, 'user', id, 'update', toUser(row), user);
       return user;
     });
+    this.changed({ tenantId: user.tenantId, entity: 'user', id, action: 'update' });
+    return user;
   }
 
   /**
@@ -573,7 +578,7 @@ export class OrgService {
   }
 
   createPauseType(ctx: ChangeContext, tenantId: number, input: PauseTypeInput): PauseType {
-    return this.tx(() => {
+    const created = this.tx(() => {
       if (!this.repo.getTenant(tenantId)) throw notFound('tenant');
       this.checkPause(tenantId, input);
       const now = this.clock.now();
@@ -584,10 +589,12 @@ export class OrgService {
       this.record(ctx, tenantId, 'pause_type', row.id, 'create', null, pause);
       return pause;
     });
+    this.changed({ tenantId, entity: 'pause_type', id: created.id, action: 'create' });
+    return created;
   }
 
   updatePauseType(ctx: ChangeContext, id: number, patch: Partial<PauseTypeInput>): PauseType {
-    return this.tx(() => {
+    const updated = this.tx(() => {
       const row = this.own(this.repo.getPauseType(id), ctx.actor, 'pause type');
       const before = this.pauses([row])[0]!;
       this.checkPause(row.tenantId, patch, row);
@@ -598,10 +605,12 @@ export class OrgService {
       this.record(ctx, row.tenantId, 'pause_type', id, 'update', before, pause);
       return pause;
     });
+    this.changed({ tenantId: updated.tenantId, entity: 'pause_type', id, action: 'update' });
+    return updated;
   }
 
   deletePauseType(ctx: ChangeContext, id: number): void {
-    this.tx(() => {
+    const tenantId = this.tx(() => {
       const row = this.own(this.repo.getPauseType(id), ctx.actor, 'pause type');
       if (this.repo.pauseUsed(id)) {
         throw conflict('agents have used this pause; deactivate it instead (active: false)', { field: 'id' });
@@ -609,7 +618,9 @@ export class OrgService {
       const before = this.pauses([row])[0]!;
       this.repo.deletePauseType(id);
       this.record(ctx, row.tenantId, 'pause_type', id, 'delete', before, null);
+      return row.tenantId;
     });
+    this.changed({ tenantId, entity: 'pause_type', id, action: 'delete' });
   }
 
   /** Login/logout/pause/return, for the activity report. */

@@ -32,6 +32,7 @@ import { agentDay } from './today.logic.js';
 import type { AcdSink, AgentNoticeCode, AgentSnapshot, InteractionRecord, OfferRecord } from './acd.model.js';
 import { AcdEngine, type AgentResult, type QueueSnapshot } from './acd.service.js';
 import type { Destinations } from '../provisioning/index.js';
+import type { OrgChange } from '../org/index.js';
 import { queueDef, registerQueueReferences, type QueueInput, type QueueViewT } from './queues.resource.js';
 import { RoutingRepo, type AgentSettings, type InteractionRow, type QueueRow, type UserRow } from './routing.repo.js';
 import { agentKey, contactRegistered, type AgentProfile, type CallerDirectory, type CrmInteractions, type QueueSettings } from './routing.model.js';
@@ -398,8 +399,26 @@ export class RoutingService {
     else this.loadQueue(q, this.repo.members(queueId));
   }
 
+  /**
+   * A user or pause type changed in the organisation module: the engine's copies follow at once
+   * (a new automatic wrap-up or unanswered-offers pause, a user's new team or capacity, a user
+   * deactivated: logged out and out of its queues). A user the engine does not know yet is read
+   * when it first acts.
+   */
+  orgChanged(c: OrgChange): void {
+    if (c.entity === 'pause_type') return this.refreshPauseTypes(c.tenantId);
+    const key = agentKey({ kind: 'agent', userId: c.id });
+    const known = this.engine.agentSnapshot(key);
+    if (!known) return;
+    const user = this.repo.user(c.tenantId, c.id);
+    if (!user?.active) return this.engine.removeAgent(key);
+    this.engine.setAgent(profileOf(user, this.repo.settings(c.tenantId, c.id)));
+    // Its queues' panels go to the supervisors of its team: a new team changes who sees them.
+    for (const queueId of known.queueIds) this.sink.queueChanged(c.tenantId, queueId);
+  }
+
   /** Pause types changed (organisation module): the engine's copies follow. */
-  refreshPauseTypes(tenantId: number): void {
+  private refreshPauseTypes(tenantId: number): void {
     for (const t of this.repo.pauseTypes(tenantId)) this.engine.setPauseType(t);
     this.refreshWrapUpPause(tenantId);
   }

@@ -44,7 +44,9 @@ beforeAll(async () => {
   anaId = await user('Ana Agente', 'ana.agente', 'agent', { teamId: azul, extension: '2101', flags: { callCenter: true }, concurrency: { voice: 1 } });
   await root.must('POST', `/api/v1/telephony/extensions${q}`, { number: '2101', displayName: 'Ana Agente', kind: 'webrtc', userId: anaId });
   const saraPhone = await root.must<{ secret: string }>('POST', `/api/v1/telephony/extensions${q}`, { number: '2109', displayName: 'Sara Supervisora', kind: 'softphone', userId: sara });
-  const suporte = await root.must<{ id: number }>('POST', `/api/v1/queues${q}`, { name: 'Suporte', number: '710', strategy: 'linear', members: [{ userId: anaId }] });
+  // Beto, of Sara's team too, keeps Suporte on her panel when Ana leaves the team (last test).
+  const beto = await user('Beto Agente', 'beto.agente', 'agent', { teamId: azul, flags: { callCenter: true }, concurrency: { voice: 1 } });
+  const suporte = await root.must<{ id: number }>('POST', `/api/v1/queues${q}`, { name: 'Suporte', number: '710', strategy: 'linear', members: [{ userId: anaId }, { userId: beto }] });
   vendasId = (await root.must<{ id: number }>('POST', `/api/v1/queues${q}`, { name: 'Vendas', number: '711', strategy: 'linear', members: [{ userId: anaId }] })).id;
   await root.must('POST', `/api/v1/telephony/trunks${q}`, { name: 'operadora', host: 'sip.provider.example.net' });
   await root.must('POST', `/api/v1/telephony/inbound-routes${q}`, { name: 'Suporte', did: DID, destination: { kind: 'queue', id: suporte.id } });
