@@ -47,6 +47,18 @@ const ZONE_BY_DDD: Readonly<Record<string, string>> = {
   '99': 'America/Fortaleza',
 };
 
+/** Every zone a number may be called in (`timeZoneOfPhone`'s answers). */
+const DIALLING_ZONES: readonly string[] = [...new Set([DEFAULT_TIME_ZONE, ...Object.values(ZONE_BY_DDD)])];
+
+/**
+ * The window is open for some number now: in the zone of some DDD. Each number is still held to
+ * its own zone (`checkDial`); a campaign is outside its window only once it is closed everywhere
+ * (at 20:30 in São Paulo, Acre's numbers are at 18:30).
+ */
+export function openInSomeZone(window: CallingWindow, now: number): boolean {
+  return DIALLING_ZONES.some((zone) => window.isOpen(now, zone));
+}
+
 /** The time zone of a Brazilian number `55DDD…`; the default for anything else. */
 export function timeZoneOfPhone(number: string): string {
   if (!/^55\d{10,11}$/.test(number)) return DEFAULT_TIME_ZONE;

@@ -8,7 +8,7 @@ import { ResourceService, type ChangeContext, type ResourceContext } from '../re
 import { campaignTransition, idleReasons, type CampaignCommand, type IdleReason } from './campaign.logic.js';
 import { amdFalsePositiveRate, campaignDef, type CampaignRefs, type CampaignView } from './campaigns.resource.js';
 import { localDate, rememberingWindow, zonedTime, type CallingWindow } from './calling-window.logic.js';
-import { checkDial, DEFAULT_TIME_ZONE, legalHours, shortCallsByDay, type DialVerdict, type ShortCallDay } from './compliance.logic.js';
+import { checkDial, DEFAULT_TIME_ZONE, legalHours, openInSomeZone, shortCallsByDay, timeZoneOfPhone, type DialVerdict, type ShortCallDay } from './compliance.logic.js';
 import { applyDisposition, dueNow, nextDialsOf, spent, type DialStrategy, type ListContact } from './contacts.logic.js';
 import { DialerRepo, MEMBER_TIERS, type CampaignRow, type MemberRow, type MemberTier } from './dialer.repo.js';
 import { dispositionActions } from './disposition.logic.js';
@@ -383,7 +383,7 @@ export class DialerService {
       lists: lists.length,
       activeLists: active.length,
       pending,
-      windowOpen: this.windowOf(tenantId, strategyId).isOpen(now, this.zone),
+      windowOpen: openInSomeZone(this.windowOf(tenantId, strategyId), now),
       agentsLoggedIn: this.refs.agentsLoggedIn?.(tenantId, this.campaigns.row(tenantId, campaignId)!.queueId) ?? null,
     });
   }
@@ -587,8 +587,9 @@ export class DialerService {
         if (rows.length < page) return false;
       }
     };
-    // Outside the window nobody is due (list members have no zone of their own: the strategy's applies).
-    if (max > 0 && strategy.window.isOpen(now, strategy.timeZone)) {
+    // Outside the window everywhere nobody is due; inside it somewhere, each member is due by the
+    // zone of its phones' DDD (`toListContact`), as the check at dial time holds it.
+    if (max > 0 && openInSomeZone(strategy.window, now)) {
       for (const listId of lists) {
         for (const tier of MEMBER_TIERS) {
           let found = 0;
@@ -644,7 +645,7 @@ export class DialerService {
     if (row.state !== 'running') return;
     // A reason about the list (none, inactive, exhausted) says more: it is kept.
     if (!passingReason(row.stateReason)) return;
-    const open = this.windowOf(row.tenantId, row.strategyId).isOpen(now, this.zone);
+    const open = openInSomeZone(this.windowOf(row.tenantId, row.strategyId), now);
     const reason = !open ? 'outside_window' : this.refs.agentsLoggedIn?.(row.tenantId, row.queueId) === 0 ? 'no_agents' : null;
     if (reason === row.stateReason) return;
     this.db.update(dialerCampaigns).set({ stateReason: reason, updatedAt: now }).where(eq(dialerCampaigns.id, row.id)).run();
@@ -703,12 +704,18 @@ function dayStart(date: string, field: string, zone: string): number {
   return at;
 }
 
+const zoneOfPhones = (phones: readonly { number: string; valid: boolean }[]): string | null => {
+  const phone = phones.find((p) => p.valid) ?? phones[0];
+  return phone ? timeZoneOfPhone(phone.number) : null;
+};
+
 /** A list member as the selection sees it; its id is the member's (a contact may be in two lists). */
 export function toListContact(m: MemberRow, doNotCall: boolean, phones: readonly { number: string; kind: 'mobile' | 'landline'; valid: boolean }[]): ListContact {
   return {
     id: String(m.id),
     position: m.position,
-    timeZone: null,
+    // The zone of its first valid phone: the window is checked there (each dial at its own number's).
+    timeZone: zoneOfPhones(phones),
     phones: phones.map((p) => ({ number: p.number, kind: p.kind, invalid: !p.valid, attempts: m.phoneAttempts[p.number] ?? 0 })),
     attemptTimes: m.attemptTimes,
     doNotCall,

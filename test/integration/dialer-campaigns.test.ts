@@ -219,10 +219,34 @@ describe('dialer: strategies and campaigns', () => {
       const id = await strategy();
       const list = (await api('POST', '/dialer/lists', { name: 'Vazia' })).json();
       const c = (await api('POST', '/dialer/campaigns', body(id, { listIds: [list.id] }))).json();
-      t.clock.advance(12 * 3_600_000); // 21:00 in São Paulo: after the legal hours.
+      t.clock.advance(14.5 * 3_600_000); // 23:30 in São Paulo, 21:30 in Acre: after the legal hours everywhere.
       const later = await t.loginAs('admin');
       const started = (await api('POST', `/dialer/campaigns/${c.id}/start`, undefined, later.cookie)).json();
       expect(started.idle).toEqual(['exhausted', 'outside_window', 'no_agents']);
+    });
+
+    it("picks each member in its own phone's time zone: Acre's numbers wait for their morning and are called on after São Paulo's hours end", async () => {
+      const id = await strategy();
+      await api('POST', '/contacts', { name: 'Paulista', phones: [{ number: '11987654321' }] });
+      await api('POST', '/contacts', { name: 'Acreana', phones: [{ number: '68999887766' }] });
+      const list = (await api('POST', '/dialer/lists', { name: 'Brasil' })).json();
+      await api('POST', `/dialer/lists/${list.id}/fill`, { filter: {} });
+      const c = (await api('POST', '/dialer/campaigns', body(id, { listIds: [list.id] }))).json();
+      const picked = () => t.modules.dialer.nextDials(t.tenantA, c.id, new Set(), 10, t.clock.now()).dials.map((d) => d.phone);
+      // 09:00 in São Paulo, 07:00 in Rio Branco: only the paulista is within the legal hours.
+      expect(picked()).toEqual(['5511987654321']);
+      // 21:30 in São Paulo (its hours are over), 19:30 in Rio Branco: only the acreana, and the
+      // campaign is not outside its window.
+      t.clock.advance(12.5 * 3_600_000);
+      expect(picked()).toEqual(['5568999887766']);
+      const evening = await t.loginAs('admin');
+      expect((await api('POST', `/dialer/campaigns/${c.id}/start`, undefined, evening.cookie)).json().idle).not.toContain('outside_window');
+      // 23:30 in São Paulo, 21:30 in Rio Branco: closed everywhere.
+      t.clock.advance(2 * 3_600_000);
+      expect(picked()).toEqual([]);
+      const night = await t.loginAs('admin');
+      expect((await api('GET', `/dialer/campaigns/${c.id}`, undefined, night.cookie)).json()).toMatchObject({ state: 'running' });
+      expect(t.modules.dialer.checkBeforeDial(t.tenantA, c.id, (await api('GET', '/contacts?q=Acreana', undefined, night.cookie)).json().items[0].id, '5568999887766', t.clock.now())).toMatchObject({ ok: false, reason: 'outside_window' });
     });
 
     it('a list stays with a campaign that has started; a draft may let it go', async () => {
