@@ -236,6 +236,25 @@ describe('contacts: CSV import', () => {
     expect(t.count('contact_phones')).toBe(0);
   });
 
+  it('the API keeps answering while a large file is imported, with its progress', async () => {
+    const rows = 30_000;
+    const csv = 'nome;telefone\n' + Array.from({ length: rows }, (_, i) => `Contato ${i};1198${String(7000000 + i)}\n`).join('');
+    const id = (await upload(csv)).json().id as number;
+    const seen: { state: string; rows: number }[] = [];
+    for (;;) {
+      const p = (await t.request('GET', `/api/v1/imports/${id}`, { cookie: admin.cookie })).json() as { state: string; rows: number };
+      seen.push(p);
+      if (p.state !== 'running') break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const running = seen.filter((p) => p.state === 'running' && p.rows > 0 && p.rows < rows);
+    // Answered between the batches, not once the file was done: the rows read grow from answer to answer.
+    expect(running.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(running.map((p) => p.rows)).size).toBeGreaterThanOrEqual(2);
+    expect(seen.at(-1)).toMatchObject({ state: 'done', rows });
+    expect(t.count('contacts')).toBe(rows);
+  });
+
   it('the blacklist target imports numbers of one direction', async () => {
     const res = await upload('numero;motivo;validade\n5548999999999;pediu;31/12/2030\n123;curto;\n5548999999999;repetido;\n', { target: 'blacklist', direction: 'outbound' });
     const done = await finished(res.json().id);

@@ -22,6 +22,6 @@ export type CsvItem = { line: number; values: string[] } | { line: number; probl
 
 export type ReaderMessage =
   | { type: 'rows'; bytesRead: number; items: CsvItem[] }
-  /** The last rows; the file has been read to its end. */
-  | { type: 'end'; bytesRead: number; items: CsvItem[] }
+  /** The last rows; the file has been read to its end. `heapBytes`: the most the reader's own heap held (V8's committed size). */
+  | { type: 'end'; bytesRead: number; items: CsvItem[]; heapBytes: number }
   | { type: 'error'; message: string };

@@ -6,6 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { parse, type CsvError } from 'csv-parse';
 import type { CsvItem, ReadRequest, ReaderMessage } from './csv-reader.protocol.js';
@@ -47,7 +48,9 @@ port.on('message', (m: ReadRequest | null) => {
 async function read(req: ReadRequest): Promise<void> {
   let bytesRead = 0;
   let items: CsvItem[] = [];
+  let heapBytes = 0;
   const send = () => {
+    heapBytes = Math.max(heapBytes, getHeapStatistics().total_heap_size);
     port!.postMessage({ type: 'rows', bytesRead, items } satisfies ReaderMessage);
     items = [];
     credits--;
@@ -112,6 +115,7 @@ async function read(req: ReadRequest): Promise<void> {
     },
   });
   await pipeline(text, parser.resume());
-  port!.postMessage({ type: 'end', bytesRead, items } satisfies ReaderMessage);
+  heapBytes = Math.max(heapBytes, getHeapStatistics().total_heap_size);
+  port!.postMessage({ type: 'end', bytesRead, items, heapBytes } satisfies ReaderMessage);
   port!.close();
 }

@@ -44,6 +44,13 @@ const SNIFF_BYTES = 64 * 1024;
 const PROGRESS_ROWS = 2000;
 /** Messages of rows the reader may send ahead of the rows checked and written. */
 const READ_AHEAD = 4;
+/**
+ * The reader's young generation: it makes short-lived strings by the million, and V8 grows
+ * the space they are made in to 16 MiB semi-spaces by default; 8 MiB in all took 25 MiB off an
+ * import's peak RSS (1,000,000 rows). Its old generation is left to V8: one record may hold the
+ * rest of the file (a quote left open).
+ */
+const READER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 const tooLarge = (maxBytes: number) =>
   new AppError('file_too_large', `file: larger than the ${Math.round(maxBytes / 1024 / 1024)} MiB an import accepts`, 413, { field: 'file', maxBytes });
 
@@ -295,7 +302,7 @@ export class ImportService {
     // The file is parsed in a worker thread while this one checks and writes the rows parsed
     // before: the two cores work at once, and this thread's event loop serves requests between
     // two batches.
-    const reader = startWorker(import.meta.url, 'csv-reader.worker');
+    const reader = startWorker(import.meta.url, 'csv-reader.worker', READER_LIMITS);
     job.stop = () => void reader.terminate();
     const take = (item: CsvItem) => {
       counts.rows++;
@@ -308,6 +315,7 @@ export class ImportService {
       }
       if (batch.length >= batchRows || problems.length >= batchRows) flush();
     };
+    let readerHeap = 0;
     const read = new Promise<void>((resolve, reject) => {
       // One message of rows per turn of the event loop: a port hands over the messages it has
       // in one go (and the reader sends the next as soon as one is taken), which would keep
@@ -324,7 +332,10 @@ export class ImportService {
         } catch (e) {
           return reject(e as Error);
         }
-        if (m.type === 'end') return resolve();
+        if (m.type === 'end') {
+          readerHeap = m.heapBytes;
+          return resolve();
+        }
         reader.postMessage(null);
         if (queue.length > 0) setImmediate(next);
       };
@@ -357,6 +368,10 @@ export class ImportService {
         counts.bytesRead = row.sizeBytes;
         this.repo.progress(row.id, counts);
         this.repo.finish(row.id, 'done', clock.now(), null);
+        this.log.info(
+          { importId: row.id, target: target.name, rows: counts.rows, imported: counts.imported, seconds: (clock.now() - row.startedAt) / 1000, readerHeapMiB: Math.round(readerHeap / 2 ** 20) },
+          'import done',
+        );
       }
     } catch (e) {
       this.log.error({ err: e, importId: row.id }, 'import failed');
