@@ -316,14 +316,25 @@ export class ImportService {
       if (batch.length >= batchRows || problems.length >= batchRows) flush();
     };
     let readerHeap = 0;
-    const read = new Promise<void>((resolve, reject) => {
+    const read = new Promise<void>((resolved, rejected) => {
+      // Once the reading has ended (done, cancelled, failed), rows still queued are not taken:
+      // nothing may be written while the import is being undone.
+      let over = false;
+      const resolve = () => {
+        over = true;
+        resolved();
+      };
+      const reject = (e: Error) => {
+        over = true;
+        rejected(e);
+      };
       // One message of rows per turn of the event loop: a port hands over the messages it has
       // in one go (and the reader sends the next as soon as one is taken), which would keep
       // requests, timers and the events socket waiting for as long as the import runs.
       const queue: ReaderMessage[] = [];
       const next = () => {
         const m = queue.shift();
-        if (!m) return;
+        if (!m || over) return;
         if (job.cancelled) return resolve();
         if (m.type === 'error') return reject(new Error(m.message));
         try {
@@ -348,7 +359,7 @@ export class ImportService {
       reader.on('exit', (code) => {
         // After its last message the reader ends by itself; those messages are still taken.
         if (job.cancelled) resolve();
-        else if (!last) reject(new Error(`the CSV reader stopped (exit code ${code})`));
+        else if (!last && !over) reject(new Error(`the CSV reader stopped (exit code ${code})`));
       });
     });
     reader.postMessage({ file, encoding, delimiter, batchRows, window: READ_AHEAD } satisfies ReadRequest);
