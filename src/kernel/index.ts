@@ -12,3 +12,4 @@ export * from './weekly.js';
 export * from './csv.js';
 export * from './turn-memo.js';
 export * from './collections.js';
+export * from './worker.js';

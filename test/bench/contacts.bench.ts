@@ -9,7 +9,10 @@
  *    `POST /api/v1/imports` and polls `GET /api/v1/imports/:id` until it ends. Reports the
  *    wall time from the upload's first byte to the end, the daemon's CPU time (user and system,
  *    from /proc) in that span, rows/s, and its peak RSS (the kernel's high-water mark, VmHWM:
- *    startup included) with its RSS before the upload.
+ *    startup included) with its RSS before the upload, and how long the API took to answer
+ *    the progress requests made while the import ran. The CPU time of its busiest threads (the
+ *    main thread, which checks and writes the rows, and the reader's, which parses them) shows
+ *    the import's critical path apart from the machine's load.
  * 3. Stops the daemon and, in a fresh process on the database the import filled, times
  *    screen-pop lookups of random imported numbers (and some unknown ones) through
  *    `ContactsService.caller` with no book named, the call the ACD makes on every queue call
@@ -22,7 +25,7 @@
  * Fails loudly if the counts do not match what was written.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -109,6 +112,21 @@ function usageOf(pid: number): { user: number; system: number; rss: number; peak
   return { user: Number(fields[11]) / ticks, system: Number(fields[12]) / ticks, rss: kib('VmRSS'), peak: kib('VmHWM') };
 }
 
+/** CPU seconds (user + system) of each thread of a process, by thread id, from /proc. */
+function threadsOf(pid: number): Map<string, number> {
+  const threads = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(tid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return threads;
+}
+
 /** A REST session with the daemon (cookie kept); a status ≥ 300 throws with the body. */
 async function session(url: string) {
   let cookie = '';
@@ -192,6 +210,7 @@ async function main(): Promise<void> {
     // Let the daemon's startup work (first AMI and ARI exchanges) settle before measuring.
     await new Promise((r) => setTimeout(r, 2000));
     const before = usageOf(pid);
+    const threadsBefore = threadsOf(pid);
     const loadBefore = loadavg();
 
     const t0 = performance.now();
@@ -199,10 +218,18 @@ async function main(): Promise<void> {
     // The upload is spooled to a file before the rows are read: the peak up to then is its own.
     const spooled = usageOf(pid);
     let done = started;
+    // Each poll is also a request the API must answer while it imports: its time is reported.
+    const answers: number[] = [];
+    // The CPU of each thread as last seen (the import's reader thread is gone once it ends).
+    const threadsSeen = new Map<string, number>();
     while (done.state === 'running') {
       await new Promise((r) => setTimeout(r, 250));
+      const asked = performance.now();
       done = await root<ImportView>('GET', `imports/${started.id}?tenantId=${tenantId}`);
+      answers.push(performance.now() - asked);
+      for (const [tid, cpu] of threadsOf(pid)) threadsSeen.set(tid, cpu);
     }
+    for (const [tid, cpu] of threadsOf(pid)) threadsSeen.set(tid, cpu);
     const importMs = performance.now() - t0;
     const after = usageOf(pid);
     const loadAfter = loadavg();
@@ -219,6 +246,14 @@ async function main(): Promise<void> {
     out(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; the daemon: node ${values['node-flags'] ? `${values['node-flags']} ` : ''}${values.dist}/main.js`);
     out(`import: ${N} contacts (${(size / 2 ** 20).toFixed(1)} MiB, ${invalid} invalid phones reported) in ${(importMs / 1000).toFixed(1)} s wall = ${Math.round(N / (importMs / 1000))} rows/s; ${(user + system).toFixed(1)} s of the daemon's CPU (user ${user.toFixed(1)} s, system ${system.toFixed(1)} s; ${Math.round(N / (user + system))} rows per CPU second)`);
     out(`load average (1, 5, 15 min) when the import started: ${load(loadBefore)}; when it ended: ${load(loadAfter)}`);
+    const busiest = [...threadsSeen]
+      .map(([tid, cpu]) => cpu - (threadsBefore.get(tid) ?? 0))
+      .sort((a, b) => b - a)
+      .slice(0, 3);
+    out(`the daemon's busiest threads in the import: ${busiest.map((c) => `${c.toFixed(1)} s`).join(', ')} of CPU (the import's wall time on an idle machine is at least the first)`);
+    answers.sort((a, b) => a - b);
+    const answer = (p: number) => (answers[Math.min(answers.length - 1, Math.floor(p * answers.length))] ?? NaN).toFixed(0);
+    out(`the API during the import: ${answers.length} progress requests answered in p50 ${answer(0.5)} ms, p99 ${answer(0.99)} ms, max ${answer(1)} ms`);
     out(`peak RSS of the daemon: ${Math.round(after.peak / 2 ** 20)} MiB (before the upload ${Math.round(before.rss / 2 ** 20)} MiB, once it was spooled ${Math.round(spooled.peak / 2 ** 20)} MiB)`);
 
     const lookups = fork(fileURLToPath(import.meta.url), ['--child', join(dir, 'data', 'atende.db'), '--tenant', String(tenantId), '--invalid', String(invalid), '--contacts', String(N), '--lookups', String(LOOKUPS)]);

@@ -3,6 +3,7 @@
  * is stored), per-row problems with line and field, duplicates, encodings, progress and
  * history, the model file and the problems CSV; an import that fails or is cancelled is undone.
  */
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
 import { openSocket } from '../helpers/socket.js';
@@ -234,6 +235,55 @@ describe('contacts: CSV import', () => {
     expect(done.error).toContain('nothing of this file was kept');
     expect(t.count('contacts')).toBe(0);
     expect(t.count('contact_phones')).toBe(0);
+  });
+
+  it('an import that fails part-way is undone and says at which line', async () => {
+    // The contacts target, failing on its third batch (rows 1,001 to 1,500) as a full disk would.
+    const contacts = t.modules.contacts.contactsImportTarget;
+    let writes = 0;
+    t.modules.contacts.importer.register({
+      name: 'failing',
+      options: (db, tenantId, raw) => contacts.options(db, tenantId, raw),
+      model: (db, tenantId) => contacts.model(db, tenantId),
+      undo: (w, limit) => contacts.undo(w, limit),
+      begin: (db, tenantId, options, header) => {
+        const session = contacts.begin(db, tenantId, options, header);
+        return {
+          prepare: (values) => session.prepare(values),
+          write: (batch, w) => {
+            if (++writes === 3) throw new Error('disk I/O error');
+            return session.write(batch as never[], w);
+          },
+        };
+      },
+    });
+    const csv = 'nome;telefone\n' + Array.from({ length: 5000 }, (_, i) => `Contato ${i};1198${String(7000000 + i)}\n`).join('');
+    const started = await t.modules.contacts.importer.start({ tenantId: t.tenantA, userId: null, target: 'failing', options: {}, fileName: 'lista.csv', body: Readable.from([csv]) });
+    const done = await finished(started.id);
+    expect(done.state).toBe('failed');
+    expect(done.error).toBe('failed at line 1501: disk I/O error; nothing of this file was kept');
+    expect(done.imported).toBe(0);
+    expect(t.count('contacts')).toBe(0);
+    expect(t.count('contact_phones')).toBe(0);
+  });
+
+  it('the API keeps answering while a large file is imported, with its progress', async () => {
+    const rows = 30_000;
+    const csv = 'nome;telefone\n' + Array.from({ length: rows }, (_, i) => `Contato ${i};1198${String(7000000 + i)}\n`).join('');
+    const id = (await upload(csv)).json().id as number;
+    const seen: { state: string; rows: number }[] = [];
+    for (;;) {
+      const p = (await t.request('GET', `/api/v1/imports/${id}`, { cookie: admin.cookie })).json() as { state: string; rows: number };
+      seen.push(p);
+      if (p.state !== 'running') break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const running = seen.filter((p) => p.state === 'running' && p.rows > 0 && p.rows < rows);
+    // Answered between the batches, not once the file was done: the rows read grow from answer to answer.
+    expect(running.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(running.map((p) => p.rows)).size).toBeGreaterThanOrEqual(2);
+    expect(seen.at(-1)).toMatchObject({ state: 'done', rows });
+    expect(t.count('contacts')).toBe(rows);
   });
 
   it('the blacklist target imports numbers of one direction', async () => {

@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
-import { unavailable, type Clock, type Logger, type Timer } from '../../kernel/index.js';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, unavailable, type Clock, type Logger, type Timer } from '../../kernel/index.js';
 import type { SpeakReply, SpeakRequest } from './tts.protocol.js';
 
 export interface Speech {
@@ -30,19 +30,6 @@ interface Pending {
   timer: Timer;
 }
 
-/**
- * From `dist/` the worker is plain JavaScript. From `src/` (tests, `npm run dev`) it is
- * TypeScript, which a worker thread does not inherit the parent's loader for: a small
- * bootstrap loads it through tsx (a development dependency, present wherever `src/` runs).
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./tts.worker.js', import.meta.url));
-  const entry = new URL('./tts.worker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `const { workerData: d } = require('node:worker_threads'); import(d.tsx).then((api) => api.tsImport(d.entry, d.entry));`;
-  return new Worker(boot, { eval: true, workerData: { entry, tsx } });
-}
-
 export function createSpeechSynthesizer(o: SpeechSynthesizerOptions): SpeechSynthesizer {
   const idleMs = o.idleMs ?? 5 * 60_000;
   const timeoutMs = o.timeoutMs ?? 60_000;
@@ -68,7 +55,7 @@ export function createSpeechSynthesizer(o: SpeechSynthesizerOptions): SpeechSynt
   };
 
   const start = (): Worker => {
-    const w = startWorker();
+    const w = startWorker(import.meta.url, 'tts.worker');
     w.unref();
     w.on('message', (reply: SpeakReply) => {
       const p = pending.get(reply.id);
