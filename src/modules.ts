@@ -330,8 +330,9 @@ export function callFlows(
     },
     routeLines: (tenantId, routeId) => directory.routeLines(tenantId as TenantId, routeId),
     promptMedia: (tenantId, id) => (modules.prompts.resource.row(tenantId, id) ? { kind: 'file', path: modules.prompts.media(tenantId, id).path } : undefined),
-    handOff: async (call, queueId, agentKey) => {
-      const outcome = await voice.enqueue(call, queueId, { kind: 'voice_out', ...(agentKey ? { targetAgent: agentKey } : {}) });
+    handOff: async (call, queueId, agentKey, graceMs) => {
+      const target = agentKey ? { targetAgent: agentKey, ...(graceMs !== undefined ? { targetGraceMs: graceMs } : {}) } : {};
+      const outcome = await voice.enqueue(call, queueId, { kind: 'voice_out', ...target });
       if (outcome.result !== 'answered') return { answered: false, agentUserId: null };
       return { answered: true, agentUserId: routing.repo.interaction(call.tenantId, outcome.interactionId)?.agentUserId ?? null };
     },

@@ -60,9 +60,11 @@ export interface DialerRunnerDeps {
   promptMedia?(tenantId: number, promptId: number): Media | undefined;
   /**
    * Puts the answered call in the service; resolves when its stay there (and the talk) is over.
-   * `agentKey`: the agent it belongs to (the one who accepted it in preview) is offered it first.
+   * `agentKey`: the agent offered it first — the one who accepted it in preview, or the one the
+   * core connected it to. With `graceMs`, when that agent has not been offered it within the
+   * grace (busy with another service's call, say), any agent of the service may take it.
    */
-  handOff(call: CallContext, queueId: number, agentKey: string | null): Promise<HandOffResult>;
+  handOff(call: CallContext, queueId: number, agentKey: string | null, graceMs?: number): Promise<HandOffResult>;
   /**
    * The calls the trunks of the campaign's route (every route of the tenant when null) carry at
    * once; null when a trunk has no limit.
@@ -89,6 +91,8 @@ interface Dial {
   readonly callerId: string | null;
   /** The agent who accepted it in preview, who takes it. */
   readonly agentKey: string | null;
+  /** The agent the core connected it to (progressive, predictive): the service offers it to them first. */
+  connectTo: string | null;
   /** The far end is ringing (the network said so). */
   ringing: boolean;
   readonly memberId: number;
@@ -513,9 +517,12 @@ export class DialerRunner {
         if (!pick || !this.dial(live, c.callId, pick, now, c.agentId ?? null)) aborted.push(c.callId);
         return;
       }
-      case 'Connect':
-        live.dials.get(c.callId)?.settle?.('connect');
+      case 'Connect': {
+        const d = live.dials.get(c.callId);
+        if (d) d.connectTo = c.agentId;
+        d?.settle?.('connect');
         return;
+      }
       case 'DropCall':
         live.dials.get(c.callId)?.settle?.('drop');
         return;
@@ -562,6 +569,7 @@ export class DialerRunner {
       trunk: 0,
       callerId: verdict.callerId ?? route.callerId,
       agentKey,
+      connectTo: null,
       ringing: false,
       ...pick,
       startedAt: now,
@@ -703,7 +711,10 @@ export class DialerRunner {
       const first = await Promise.race([decided, call.whenEnded.then(() => 'gone' as const)]);
       dial.settle = null;
       if (first === 'connect') {
-        const handed = await this.deps.handOff(call, live.row.queueId, dial.agentKey);
+        // The agent the core chose, so that its agents and the service's stay the same ones.
+        const handed = dial.agentKey
+          ? await this.deps.handOff(call, live.row.queueId, dial.agentKey)
+          : await this.deps.handOff(call, live.row.queueId, dial.connectTo, live.core.settings.connectGraceMs);
         if (handed.answered) outcome = 'connected';
         agentUserId = handed.agentUserId;
       } else if (first === 'drop') {

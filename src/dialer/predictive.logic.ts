@@ -21,12 +21,18 @@
  * demands move together). The n-th new call is dialled while that risk is ≤ θ.
  *
  * θ is steered on two time scales: each call that comes to need an agent moves log θ by how its
- * predicted abandon chance compares with the target; a slower calibration factor (realised
- * abandons ÷ predicted, shrunk towards 1) corrects the model's bias. A guard lowers θ as the
- * abandon rate over the regulatory window nears the hard maximum, and at the maximum the
- * dialer falls back to progressive. It never dials fewer calls than progressive would: a
- * call per idle agent not already covered cannot be abandoned. Cold start: progressive until
- * enough calls have reached agents, with priors that assume half the calls need an agent.
+ * predicted abandon chance compares with the target (upwards at most a doubling per horizon, so
+ * that hundreds of agents' calls do not wind it up before any outcome is known); a slower
+ * calibration factor (realised abandons ÷ predicted, shrunk towards 1) corrects the model's
+ * bias. A guard lowers θ as the abandon rate over the regulatory window nears the hard maximum,
+ * and at the maximum the dialer falls back to progressive. It never dials fewer calls than
+ * progressive would: a call per idle agent not already covered cannot be abandoned.
+ *
+ * Cold start (priors assume half the calls need an agent): progressive until as many calls
+ * have reached agents as there are agents (at least 20) and half as many talks and wrap-ups
+ * have ended — with a whole floor logging in at once, the first talks to end are the short
+ * ones; then the calls in flight per agent rise from one to the maximum over as many connects
+ * again.
  */
 import { callsInFlight, countedAgents } from './dialer.logic.js';
 import type { DialerSettings, DialerView, Pacer, PacingObservation } from './dialer.model.js';
@@ -62,8 +68,18 @@ export interface PredictiveOptions {
   outcomeHalfLife?: number;
   /** Half-life, in calls, of talk and wrap-up durations. */
   durationHalfLife?: number;
-  /** Pace progressively until this many calls have reached agents. */
+  /**
+   * Pace progressively until this many calls have reached agents (at least), and as many talks
+   * and wrap-ups have ended; 0: no warm-up at all.
+   */
   warmupConnects?: number;
+  /** The warm-up grows with the floor: this many connects per counted agent (and half as many ended talks and wrap-ups). */
+  warmupPerAgent?: number;
+  /**
+   * After the warm-up, the calls in flight per counted agent rise from one to `maxLinesPerAgent`
+   * over this many connects per counted agent (0: at once, as with no warm-up).
+   */
+  rampPerAgent?: number;
   /** Talk and wrap-up time assumed before any is seen (seconds). */
   priorTalkSeconds?: number;
   priorWrapSeconds?: number;
@@ -111,6 +127,17 @@ export class PredictivePacer implements Pacer {
   private readonly max: number;
   private readonly dropAim: number;
   private readonly warmupConnects: number;
+  private readonly warmupPerAgent: number;
+  /** Talks and wrap-ups seen to their end (not faded): the warm-up waits for them. */
+  private talksEnded = 0;
+  private wrapsEnded = 0;
+  private warm = false;
+  /** Connects when the warm-up ended. */
+  private warmAt = 0;
+  private readonly rampPerAgent: number;
+  /** When log θ last rose, for its rate limit. */
+  private raisedAt = Number.NEGATIVE_INFINITY;
+  private readonly maxRisePerMs: number;
   private readonly learningRate: number;
   private readonly ringS: number;
   private readonly graceS: number;
@@ -161,12 +188,16 @@ export class PredictivePacer implements Pacer {
     // Detection's false positives are abandons pacing cannot avoid: drops get what is left.
     this.dropAim = Math.max(this.target * 0.05, (this.target - fp) / (1 - fp));
     this.warmupConnects = options.warmupConnects ?? 20;
+    this.warmupPerAgent = options.warmupPerAgent ?? 1;
+    this.rampPerAgent = this.warmupConnects > 0 ? (options.rampPerAgent ?? 1) : 0;
     this.learningRate = options.learningRate ?? 0.05;
     const outcomeHalfLife = options.outcomeHalfLife ?? 400;
     const durationHalfLife = options.durationHalfLife ?? 300;
     this.ringS = settings.ringTimeoutMs / 1000;
     this.graceS = settings.connectGraceMs / 1000;
     this.horizon = Math.ceil(this.ringS) + (settings.amd ? 12 : 2);
+    // θ may at most double in the time a call's fate takes to be known.
+    this.maxRisePerMs = Math.LN2 / (this.horizon * 1000);
 
     // Cold start leans to caution: half the calls assumed to need an agent.
     this.outcomes = createCounts([10, 2, 2, 6], outcomeHalfLife);
@@ -230,7 +261,7 @@ export class PredictivePacer implements Pacer {
       guard: this.guardFactor,
       needsAgentShare: shareOf(this.outcomes, NEEDS_AGENT),
       connects: this.connects,
-      warm: this.connects >= this.warmupConnects,
+      warm: this.warm,
     };
   }
 
@@ -239,7 +270,7 @@ export class PredictivePacer implements Pacer {
     return (this.realised + k) / (this.predicted + k);
   }
 
-  observe(o: PacingObservation, _view: DialerView, _now: number): void {
+  observe(o: PacingObservation, _view: DialerView, now: number): void {
     const ringS = 'ringMs' in o ? o.ringMs / 1000 : 0;
     switch (o.type) {
       case 'Dialled': {
@@ -266,7 +297,7 @@ export class PredictivePacer implements Pacer {
           addToCounts(this.outcomes, NEEDS_AGENT);
           addToHistogram(this.ringNeeds, ringS);
           if (this.settings.amd) addToHistogram(this.screenNeeds, o.screenMs / 1000);
-          this.steer(o.callId);
+          this.steer(o.callId, now);
         } else {
           this.launched.delete(o.callId);
           addToCounts(this.outcomes, SCREENED_OUT);
@@ -284,10 +315,12 @@ export class PredictivePacer implements Pacer {
         return;
       case 'TalkEnded':
         addToHistogram(this.talk, o.talkMs / 1000);
+        this.talksEnded += 1;
         this.tablesDirty = true;
         return;
       case 'WrapEnded':
         addToHistogram(this.wrap, o.wrapMs / 1000);
+        this.wrapsEnded += 1;
         this.tablesDirty = true;
         return;
     }
@@ -298,12 +331,31 @@ export class PredictivePacer implements Pacer {
    * Only calls of decisions that θ limited may raise it, and not while the guard holds the
    * dialer back (θ would wind up against a limit it does not set).
    */
-  private steer(callId: string): void {
+  private steer(callId: string, now: number): void {
     const rec = this.launched.get(callId);
-    if (!rec || this.connects < this.warmupConnects) return;
+    if (!rec || !this.warm) return;
     const error = Math.max(-5, (this.dropAim - this.calibrationFactor() * rec.risk) / this.dropAim);
-    if (error < 0 || (rec.riskLimited && this.guardFactor >= 1)) this.logThreshold += this.learningRate * Math.min(1, error);
+    if (error < 0) this.logThreshold += this.learningRate * error;
+    else if (rec.riskLimited && this.guardFactor >= 1) {
+      const step = Math.min(this.learningRate * Math.min(1, error), (now - this.raisedAt) * this.maxRisePerMs);
+      this.raisedAt = now;
+      this.logThreshold += step;
+    }
     this.logThreshold = Math.min(Math.log(0.6), Math.max(Math.log(this.dropAim / 20), this.logThreshold));
+  }
+
+  /**
+   * Warm once enough calls reached agents for a floor of `n`, and enough of their talks and
+   * wrap-ups ended to say how long they last: with a whole floor logging in at once, the first
+   * talks to end are the short ones, and pacing on them would expect agents back too soon.
+   */
+  private warmFor(n: number): boolean {
+    if (this.warm) return true;
+    if (this.warmupConnects <= 0) return (this.warm = true);
+    const want = Math.max(this.warmupConnects, Math.ceil(this.warmupPerAgent * n));
+    this.warm = this.connects >= want && this.talksEnded >= want / 2 && this.wrapsEnded >= want / 2;
+    this.warmAt = this.connects;
+    return this.warm;
   }
 
   private settle(callId: string, abandoned: boolean): void {
@@ -321,11 +373,8 @@ export class PredictivePacer implements Pacer {
     const n = countedAgents(view);
     if (n === 0) return 0;
     const progressive = Math.max(0, view.agentCount.idle - callsInFlight(view));
-    if (this.connects < this.warmupConnects) return progressive;
-    const cap = Math.min(
-      view.linesFree,
-      Math.floor(this.settings.maxLinesPerAgent * n) - view.callCount.dialing - view.callCount.screening,
-    );
+    if (!this.warmFor(n)) return progressive;
+    const cap = Math.min(view.linesFree, Math.floor(this.linesPerAgent(n) * n) - view.callCount.dialing - view.callCount.screening);
     if (cap <= progressive) return progressive;
     if (now - this.guardAt >= GUARD_REFRESH_MS) {
       this.guardAt = now;
@@ -349,6 +398,14 @@ export class PredictivePacer implements Pacer {
       this.launchRisks.push(risk);
     }
     return Math.max(this.launchRisks.length, progressive);
+  }
+
+  /** Calls in flight allowed per counted agent: from one at the end of the warm-up up to the setting. */
+  private linesPerAgent(n: number): number {
+    const most = this.settings.maxLinesPerAgent;
+    if (this.rampPerAgent <= 0) return most;
+    const done = Math.min(1, (this.connects - this.warmAt) / (this.rampPerAgent * n));
+    return Math.min(most, 1 + (most - 1) * done);
   }
 
   /** Predicted risks of the calls the last decision launched, in order (the core reports each as `Dialled`). */
@@ -426,11 +483,14 @@ export class PredictivePacer implements Pacer {
     }
     for (const call of view.calls.values()) {
       if (call.state === 'dialing') {
-        const e = Math.floor((now - call.dialledAt) / 1000);
+        const age = (now - call.dialledAt) / 1000;
+        const e = Math.floor(age);
+        const f = age - e;
         const row = this.pending[e];
         if (!row) continue;
         for (let k = 1; k <= h; k++) {
-          const c = row[k] ?? 0;
+          // Ready by now + k: by age e + f + k, read between the row's columns k and k + 1.
+          const c = (1 - f) * (row[k] ?? 0) + f * (row[k + 1] ?? 0);
           if (c <= 0) continue;
           addBernoulli(mean, variance, third, k, c);
           ringing[k] = (ringing[k] ?? 0) + c;
@@ -483,9 +543,11 @@ export class PredictivePacer implements Pacer {
     const pNone = shareOf(this.outcomes, NOT_ANSWERED);
     const h = this.horizon;
     const ringBins = Math.ceil(this.ringS) + 1;
-    // Screening-delay CDF at half seconds: ready = answer (bin midpoint) + screening.
-    const screen = new Float64Array(2 * (ringBins + h) + 2);
-    for (let j = 0; j < screen.length; j++) screen[j] = this.settings.amd ? histogramCdf(this.screenNeeds, j / 2) : 1;
+    // Screening-delay CDF per eighth of a second; an answer is spread over its one-second bin
+    // (at its four eighths 1, 3, 5, 7), not put at the bin's middle: a call answered at 2.1 s
+    // and screened in 1.8 s is ready by 4 s.
+    const screen = new Float64Array(8 * (ringBins + h + 2) + 1);
+    for (let j = 0; j < screen.length; j++) screen[j] = this.settings.amd ? histogramCdf(this.screenNeeds, j / 8) : 1;
     const massNeeds = new Float64Array(ringBins);
     for (let a = 0; a < ringBins; a++) massNeeds[a] = histogramCdf(this.ringNeeds, a + 1) - histogramCdf(this.ringNeeds, a);
     const rows: Float64Array[] = [];
@@ -495,17 +557,22 @@ export class PredictivePacer implements Pacer {
         pOut * (1 - histogramCdf(this.ringOut, e)) +
         pFailed * (1 - histogramCdf(this.ringFailed, e)) +
         pNone;
-      const row = new Float64Array(h + 1);
+      // One more column than the horizon: a call partway through its second reads between two.
+      const row = new Float64Array(h + 2);
       if (stillRinging > 1e-12) {
-        for (let k = 1; k <= h; k++) {
+        for (let k = 1; k <= h + 1; k++) {
           let sum = 0;
           for (let a = e; a < ringBins; a++) {
             const mass = massNeeds[a] ?? 0;
             if (mass <= 0) continue;
-            // Answer around a + 0.5; ready by e + k when screening ≤ e + k − a − 0.5.
-            const halfSteps = 2 * (e + k - a) - 1;
-            if (halfSteps < 0) continue;
-            sum += mass * (screen[Math.min(halfSteps, screen.length - 1)] ?? 1);
+            // Answered at a + u (u = 1/8, 3/8, 5/8, 7/8); ready by e + k when screening ≤ e + k − a − u.
+            const eighths = 8 * (e + k - a);
+            let ready = 0;
+            for (let u = 1; u < 8; u += 2) {
+              const j = eighths - u;
+              if (j >= 0) ready += screen[Math.min(j, screen.length - 1)] ?? 1;
+            }
+            sum += (mass * ready) / 4;
           }
           row[k] = Math.min(1, (pNeeds * sum) / stillRinging);
         }

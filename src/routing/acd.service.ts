@@ -99,6 +99,8 @@ interface WaitingRt {
   untabulated?: boolean;
   maxWaitTimer?: Timer;
   revisitTimer?: Timer;
+  /** When its target's grace runs out (`targetGraceMs`). */
+  targetTimer?: Timer;
 }
 
 interface OfferRt {
@@ -373,6 +375,8 @@ export class AcdEngine {
     const w: WaitingRt = { i, q: queue, seq: this.seq++, handle, rec, phase: 'waiting', offers: new Set(), tried: new Set(), agent: null };
     this.live.set(i.id, w);
     if (i.targetAgent !== null) this.targeted.add(w);
+    if (i.targetAgent !== null && i.targetGraceMs !== undefined)
+      w.targetTimer = this.deps.clock.setTimeout(() => this.targetGraceOver(w), Math.max(0, i.targetGraceMs));
     insertSorted(queue.waiting, w);
     if (queue.s.maxWaitSeconds > 0) {
       const at = i.enteredAt + queue.s.maxWaitSeconds * 1000;
@@ -856,6 +860,17 @@ export class AcdEngine {
     };
   }
 
+  /** Its target has not taken it within the grace: the queue's own agents may, unless the target's phone rings now. */
+  private targetGraceOver(w: WaitingRt): void {
+    w.targetTimer = undefined;
+    if (w.phase !== 'waiting' || w.i.targetAgent === null) return;
+    for (const o of w.offers) if (o.a.profile.key === w.i.targetAgent) return;
+    w.i.targetAgent = null;
+    this.targeted.delete(w);
+    this.markQueue(w.q);
+    this.run();
+  }
+
   private timedOut(w: WaitingRt): void {
     if (w.phase !== 'waiting') return;
     this.leaveQueue(w, 'timeout', `waited the queue's maximum of ${w.q.s.maxWaitSeconds} s`);
@@ -890,8 +905,10 @@ export class AcdEngine {
   private clearTimers(w: WaitingRt): void {
     w.maxWaitTimer?.cancel();
     w.revisitTimer?.cancel();
+    w.targetTimer?.cancel();
     w.maxWaitTimer = undefined;
     w.revisitTimer = undefined;
+    w.targetTimer = undefined;
   }
 
   /** Wakes the queue when the interaction's priority rules widen or its sticky window closes. */

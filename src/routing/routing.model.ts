@@ -198,6 +198,11 @@ export interface Interaction {
   /** Only this agent may be offered it (a transfer to an agent); it need not be a member. */
   targetAgent: string | null;
   /**
+   * With `targetAgent`: when that agent has not been offered it within this many ms (busy, paused),
+   * the queue's own agents may take it. Without it the interaction waits for that agent.
+   */
+  targetGraceMs?: number;
+  /**
    * An agent's consult of `targetAgent`: when that agent does not take it, it leaves (`empty`)
    * instead of going on to the queue's own agents, and the consulting agent is back with the customer.
    */

@@ -244,7 +244,11 @@ export class QueueVoice {
    * Puts a call in a queue and resolves when its stay there is over. The flow that called this
    * hangs up or goes on (e.g. dials the destination's external number) from the outcome.
    */
-  async enqueue(call: CallContext, queueId: number, opts: { transferredFrom?: string; targetAgent?: string; kind?: VoiceKind } = {}): Promise<QueueCallOutcome> {
+  async enqueue(
+    call: CallContext,
+    queueId: number,
+    opts: { transferredFrom?: string; targetAgent?: string; targetGraceMs?: number; kind?: VoiceKind } = {},
+  ): Promise<QueueCallOutcome> {
     const resumed = this.resuming.get(call.callId);
     if (resumed?.queueId === queueId) this.resuming.delete(call.callId);
     const visit =
@@ -268,7 +272,7 @@ export class QueueVoice {
     try {
       await control.addToBridge(bridgeId, call.channel.id);
       await control.startMoh({ bridgeId }, q.mohClass ?? undefined);
-      return await this.wait(call, q, bridgeId, visit, opts.targetAgent ?? null);
+      return await this.wait(call, q, bridgeId, visit, opts.targetAgent ?? null, opts.targetGraceMs);
     } finally {
       await control.destroyBridge(bridgeId).catch(() => undefined);
     }
@@ -284,7 +288,14 @@ export class QueueVoice {
     this.resuming.set(callId, visit);
   }
 
-  private async wait(call: CallContext, q: QueueRow, bridgeId: string, visit: ResumedVisit, targetAgent: string | null): Promise<QueueCallOutcome> {
+  private async wait(
+    call: CallContext,
+    q: QueueRow,
+    bridgeId: string,
+    visit: ResumedVisit,
+    targetAgent: string | null,
+    targetGraceMs?: number,
+  ): Promise<QueueCallOutcome> {
     const { interactionId, transferredFrom, kind } = visit;
     let resolveLeft: (o: 'timeout' | 'empty' | 'full' | 'inactive') => void = () => undefined;
     const left = new Promise<'timeout' | 'empty' | 'full' | 'inactive'>((r) => (resolveLeft = r));
@@ -311,6 +322,7 @@ export class QueueVoice {
         lastAgent: null,
         callId: call.callId,
         targetAgent,
+        ...(targetAgent !== null && targetGraceMs !== undefined ? { targetGraceMs } : {}),
         transferredFrom,
       },
       handle,

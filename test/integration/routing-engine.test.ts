@@ -283,6 +283,37 @@ describe('choosing the interaction', () => {
     expect(w.records.get(c.id)).toMatchObject({ agent: 'a1', unansweredOffers: 1 });
   });
 
+  it('a call for an agent with a grace: that agent gets it when free; busy past the grace, the queue’s own agents take it', () => {
+    w.agent('a1');
+    w.agent('a2');
+    w.agent('a3');
+    w.queue({ strategy: 'linear', ringSeconds: 10 }, [
+      ['a1', 1],
+      ['a2', 1],
+      ['a3', 1],
+    ]);
+    w.engine.login('a1');
+    w.engine.login('a2');
+    w.engine.login('a3');
+    // a2 is free: the call goes to a2, not to a1 whom the queue's order would pick.
+    const c = w.call({ targetAgent: 'a2', targetGraceMs: 2000 });
+    expect(w.offeredTo(c)).toEqual(['a2']);
+    expect(w.answer(c)).toBe(true);
+    // a2 is on that call: the next one for a2 waits the grace, then a1 takes it.
+    const d = w.call({ targetAgent: 'a2', targetGraceMs: 2000 });
+    expect(w.offeredTo(d)).toEqual([]);
+    w.advance(1.9);
+    expect(w.offeredTo(d)).toEqual([]);
+    w.advance(0.1);
+    expect(w.offeredTo(d)).toEqual(['a1']);
+    expect(w.answer(d)).toBe(true);
+    expect(w.records.get(d.id)).toMatchObject({ agent: 'a1', unansweredOffers: 0 });
+    // Without a grace a call for a busy agent waits for that agent, a3 free or not.
+    const e = w.call({ targetAgent: 'a2' });
+    w.advance(30);
+    expect(w.offeredTo(e)).toEqual([]);
+  });
+
   it('a consult of an agent (target only) who does not answer or refuses leaves as empty, never offered to the queue’s agents', () => {
     w.agent('a1');
     w.agent('a9');

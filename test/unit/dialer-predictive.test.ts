@@ -25,6 +25,8 @@ interface Spec {
   wrapping?: number[];
   /** Seconds each unanswered call has been ringing. */
   ringing?: number[];
+  /** Lines of the campaign (default the settings'). */
+  lines?: number;
 }
 
 /** A campaign in the given state at NOW, built by stepping the real core. */
@@ -39,7 +41,7 @@ function world(spec: Spec): DialerState {
       return n;
     },
   };
-  const s = createDialer(settings, driver);
+  const s = createDialer(spec.lines ? { ...settings, maxLines: spec.lines } : settings, driver);
   const talking = spec.talking ?? [];
   const wrapping = spec.wrapping ?? [];
   const agents = (spec.idle ?? 0) + talking.length + wrapping.length;
@@ -172,5 +174,74 @@ describe('steering the risk threshold', () => {
   it('realised abandons above the prediction raise the calibration factor, none lower it', () => {
     expect(steer(5)).toBeGreaterThan(1);
     expect(steer(1_000_000)).toBeLessThan(1);
+  });
+});
+
+describe('cold start of a large floor', () => {
+  /** A default pacer (warm-up on) that has seen `connects` calls reach agents and `ended` of their talks and wrap-ups end. */
+  function seen(connects: number, ended: number, over: Partial<PredictiveOptions> = {}): PredictivePacer {
+    const p = new PredictivePacer(settings, { targetAbandonRate: 0.025, maxAbandonRate: 0.03, ...over });
+    const s = world({});
+    for (let i = 0; i < 4 * connects; i++) {
+      const callId = `w${i}`;
+      if (i % 4 === 0) p.observe({ type: 'Screened', callId, ringMs: 5000 + (i % 7) * 1000, screenMs: 0, toAgent: true }, s, T0);
+      else p.observe({ type: 'NotAnswered', callId, outcome: 'no_answer', ringMs: 25_000 }, s, T0);
+    }
+    for (let i = 0; i < connects; i++) p.observe({ type: 'Connected', callId: `w${4 * i}`, waitedMs: 0 }, s, T0);
+    for (let i = 0; i < ended; i++) {
+      p.observe({ type: 'TalkEnded', callId: `w${4 * i}`, talkMs: 60_000 + (i % 13) * 10_000, machine: false }, s, T0);
+      p.observe({ type: 'WrapEnded', agentId: 'a', wrapMs: 15_000 }, s, T0);
+    }
+    return p;
+  }
+
+  const talkingFor = (agents: number) => Array.from({ length: agents }, (_, i) => 100 + (i % 6) * 10);
+
+  it('the warm-up grows with the floor: 30 calls with agents are enough for 10 agents, not for 200', () => {
+    const small = world({ idle: 4, talking: talkingFor(6) });
+    const large = world({ idle: 4, talking: talkingFor(196), lines: 600 });
+    expect(seen(30, 30).decide(small, NOW)).toBeGreaterThan(4);
+    expect(seen(30, 30).decide(large, NOW)).toBe(4);
+    expect(seen(250, 250).decide(large, NOW)).toBeGreaterThan(4);
+  });
+
+  it('the warm-up waits for talks and wrap-ups to end, not only for calls to reach agents', () => {
+    const large = world({ idle: 4, talking: talkingFor(196), lines: 600 });
+    // A whole floor connected at once: the talks that ended first are the short ones.
+    expect(seen(300, 40).decide(large, NOW)).toBe(4);
+    expect(seen(300, 150).decide(large, NOW)).toBeGreaterThan(4);
+  });
+
+  it('after the warm-up, calls in flight per agent rise from one towards the maximum as calls reach agents', () => {
+    const idle = world({ idle: 20 });
+    const p = seen(20, 20);
+    // Warm, but nothing has reached an agent since: one call per agent at most.
+    expect(p.decide(idle, NOW)).toBe(20);
+    const s = world({});
+    for (let i = 0; i < 20; i++) p.observe({ type: 'Connected', callId: `r${i}`, waitedMs: 0 }, s, NOW);
+    // As many connects again as agents: the full three lines per agent are allowed.
+    expect(p.decide(idle, NOW)).toBeGreaterThan(40);
+  });
+
+  it('a burst of calls reaching agents at one moment does not wind the risk threshold up; the same calls spread over minutes do', () => {
+    const s = world({ idle: 3, talking: [200, 200, 200, 200, 200, 200, 200, 200, 200] });
+    const run = (spacingMs: number) => {
+      const p = pacer();
+      const start = p.threshold;
+      let id = 0;
+      for (let round = 0; round < 60; round++) {
+        const at = NOW + round * spacingMs;
+        const n = p.decide(s, at);
+        for (let i = 0; i < n; i++) {
+          const callId = `b${id++}`;
+          p.observe({ type: 'Dialled', callId }, s, at);
+          p.observe({ type: 'Screened', callId, ringMs: 8000, screenMs: 0, toAgent: true }, s, at);
+          p.observe({ type: 'Connected', callId, waitedMs: 0 }, s, at);
+        }
+      }
+      return p.threshold / start;
+    };
+    expect(run(0)).toBeLessThan(1.1);
+    expect(run(60_000)).toBeGreaterThan(2);
   });
 });

@@ -63,3 +63,20 @@ describe('predictive pacing on a simulated shift', () => {
     expect(r.utilisation).toBeGreaterThan(simulate(s, progressive, { seed: 6 }).utilisation);
   }, LONG);
 });
+
+describe('predictive pacing at a cold start of a large floor', () => {
+  const coldStart = (): Scenario =>
+    parseScenario(JSON.parse(readFileSync(new URL('../bench/dialer-scenarios/cold-start-200.json', import.meta.url), 'utf8')) as unknown);
+
+  it('200 agents logging in at once: the true abandon rate of the first 4 minutes stays under the maximum, with agents far busier than progressive', () => {
+    const s = coldStart();
+    expect(s.agents).toBe(200);
+    expect(s.login_stagger).toBe(0);
+    const seeds = [1, 2, 3, 4, 5];
+    const ours = seeds.map((seed) => simulate(s, predictive, { seed }));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(ours.map((r) => r.trueAbandonRate))).toBeLessThanOrEqual(s.abandon_max);
+    const progressiveUtilisation = simulate(s, progressive, { seed: 1 }).utilisation;
+    expect(mean(ours.map((r) => r.utilisation))).toBeGreaterThan(progressiveUtilisation + 0.2);
+  }, LONG);
+});
