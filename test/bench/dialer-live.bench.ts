@@ -394,6 +394,9 @@ async function main(): Promise<void> {
     const probe = ((await daemon.ask('report')) as { report: ProbeReport }).report;
     const emulatorCpu = process.cpuUsage(cpuEmulator);
     const monitor = await manager<{ campaign: unknown; lines: number | null }>('GET', `dialer/campaigns/${campaignId}/monitor`);
+    // The routing engine's own view of the agents, beside the campaign's (the monitor's `agents`).
+    const routingAgents: Record<string, number> = {};
+    for (const a of (await manager<{ items: { state: string }[] }>('GET', 'agents')).items) routingAgents[a.state] = (routingAgents[a.state] ?? 0) + 1;
     await manager('POST', `dialer/campaigns/${campaignId}/stop`);
     const per = (n: number) => Math.round((n / probe.seconds) * 100) / 100;
     const result = {
@@ -413,6 +416,7 @@ async function main(): Promise<void> {
       calls: calls.figures(),
       emulatorCpuMs: Math.round((emulatorCpu.user + emulatorCpu.system) / 1000),
       monitor,
+      routingAgents,
     };
     console.log(JSON.stringify(result, null, 2));
     mkdirSync(o.out, { recursive: true });

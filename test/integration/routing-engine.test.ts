@@ -4,7 +4,7 @@
  * join/leave rules, capacity, pauses, wrap-up, unanswered offers, phones that go away.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock, seededRandom, silentLogger } from '../../src/kernel/index.js';
+import { FakeClock, seededRandom, silentLogger, type Clock } from '../../src/kernel/index.js';
 import type { PauseTypeRules } from '../../src/routing/agent.logic.js';
 import type { AcdSink, AgentSnapshot, InteractionHandle, InteractionRecord, Offer, OfferRecord, WithdrawReason } from '../../src/routing/acd.model.js';
 import { AcdEngine } from '../../src/routing/acd.service.js';
@@ -20,8 +20,10 @@ interface Call {
   left: string[];
 }
 
-function world() {
-  const clock = new FakeClock(T0);
+/** `early`: the engine's timers fire this many ms before they are due (as Node's may, by its loop's clock). */
+function world(early = 0) {
+  const fake = new FakeClock(T0);
+  const clock: Clock = { now: () => fake.now(), setTimeout: (fn, ms) => fake.setTimeout(fn, ms > early ? ms - early : ms) };
   const records = new Map<string, InteractionRecord>();
   const offers: OfferRecord[] = [];
   const states: { agent: string; from: string; to: string; at: number }[] = [];
@@ -70,7 +72,7 @@ function world() {
     const o = agentKey ? c.c.offers.filter((x) => x.agent.key === agentKey).at(-1)! : lastOffer(c);
     return engine.offerAnswered(o.id);
   };
-  const advance = (s: number) => clock.advance(s * 1000);
+  const advance = (s: number) => fake.advance(s * 1000);
   const stateOf = (key: string) => engine.agentSnapshot(key)!.state;
   return { clock, engine, records, offers, states, notices, agent, queue, call, answer, advance, offeredTo, lastOffer, stateOf };
 }
@@ -480,6 +482,27 @@ describe('agents', () => {
     w.advance(1);
     expect(w.stateOf('a1')).toBe('available');
     expect(w.notices).toContainEqual({ agent: 'a1', code: 'pause_limit_returned', reason: 'Café' });
+  });
+
+  it('a timer that fires a millisecond early (as Node’s may) still ends the wrap-up and the pause at their time', () => {
+    w = world(1);
+    w.agent('a1');
+    w.queue({ wrapUpSeconds: 10 }, [['a1', 1]]);
+    w.engine.login('a1');
+    const c = w.call();
+    w.answer(c);
+    w.advance(20);
+    w.engine.ended(c.id);
+    w.advance(9.999);
+    expect(w.stateOf('a1')).toBe('wrap_up');
+    w.advance(0.001);
+    expect(w.stateOf('a1')).toBe('available');
+    expect(w.records.get(c.id)).toMatchObject({ wrapMs: 10_000 });
+    w.engine.pause('a1', pauseType({ maxDurationMinutes: 10, overrunAllowed: false }));
+    w.advance(599.999);
+    expect(w.stateOf('a1')).toBe('paused');
+    w.advance(0.001);
+    expect(w.stateOf('a1')).toBe('available');
   });
 
   it('every change of an agent’s state is reported with its time (activity)', () => {
