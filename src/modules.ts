@@ -246,6 +246,7 @@ export function createModules(deps: ModuleDeps): Modules {
     },
     close: async () => {
       await jobs.stop();
+      routing.service.close();
       await contacts.stop();
       provisioning.status.stop();
       await provisioning.status.settled();

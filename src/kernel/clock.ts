@@ -113,3 +113,45 @@ export class FakeClock implements Clock {
     }
   }
 }
+
+/**
+ * A clock whose timers can all be cancelled at once: a service that arms timers on its own
+ * (wrap-ups, ring timeouts, batched pushes) stops them with `close` when the daemon stops,
+ * so none fires into a closed database. Timers armed after `close` never fire.
+ */
+export class ScopedClock implements Clock {
+  private readonly live = new Set<Timer>();
+  private closed = false;
+
+  constructor(private readonly inner: Clock) {}
+
+  now(): number {
+    return this.inner.now();
+  }
+
+  setTimeout(fn: () => void, ms: number): Timer {
+    if (this.closed) return { cancel: () => {} };
+    const timer: Timer = {
+      cancel: () => {
+        this.live.delete(timer);
+        inner.cancel();
+      },
+    };
+    const inner = this.inner.setTimeout(() => {
+      this.live.delete(timer);
+      fn();
+    }, ms);
+    this.live.add(timer);
+    return timer;
+  }
+
+  /** Timers not yet fired or cancelled. */
+  pending(): number {
+    return this.live.size;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of [...this.live]) t.cancel();
+  }
+}

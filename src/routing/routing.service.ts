@@ -23,6 +23,7 @@ import {
   type EventPublisher,
   type Logger,
   type Random,
+  ScopedClock,
   type Timer,
 } from '../kernel/index.js';
 import { ResourceService, type ResourceContext } from '../resources/index.js';
@@ -219,7 +220,8 @@ export class RoutingService {
   readonly engine: AcdEngine;
   readonly repo: RoutingRepo;
   readonly queues: ResourceService<typeof queuesTable, QueueInput, QueueViewT>;
-  private readonly clock: Clock;
+  /** Every timer of the routing (engine, pushes, voice) is armed here: `close` stops them all. */
+  private readonly clock: ScopedClock;
   private readonly log: Logger;
   private readonly hoursTimers = new Map<number, Timer>();
   private voice: QueueVoice | undefined;
@@ -233,7 +235,7 @@ export class RoutingService {
 
   constructor(private readonly deps: RoutingDeps) {
     const { resources } = deps;
-    this.clock = resources.clock;
+    this.clock = new ScopedClock(resources.clock);
     this.log = deps.logger.child({ component: 'routing' });
     this.repo = new RoutingRepo(resources.database);
     this.queues = new ResourceService(queueDef(deps.destinations), resources);
@@ -316,6 +318,15 @@ export class RoutingService {
       for (const t of timers.values()) t.cancel();
       timers.clear();
     };
+  }
+
+  /**
+   * The daemon stops: no timer of the routing fires any more (a wrap-up ending, a ring timing
+   * out, a queue push) — they would write into a closed database. What was in progress is
+   * reconciled by the next start (`load`).
+   */
+  close(): void {
+    this.clock.close();
   }
 
   // ───────────────────────── loading the engine
@@ -1284,8 +1295,8 @@ class RoutingSink implements AcdSink {
       const snap = this.snapshot(queueId);
       const before = this.pushedTeams.get(queueId) ?? new Set<number>();
       // Supervisors see the queues their teams' agents are members of.
-      const teams = snap ? (this.repo.memberTeams(tenantId, queueId).get(queueId) ?? new Set<number>()) : new Set<number>();
       this.safely('push a queue event', () => {
+        const teams = snap ? (this.repo.memberTeams(tenantId, queueId).get(queueId) ?? new Set<number>()) : new Set<number>();
         if (snap) {
           this.pushedTeams.set(queueId, teams);
           this.events.publish('queues', tenantId, { type: 'queue.changed', data: { queue: queueLiveView(snap, this.clock.now()) }, teams: [...teams] });
