@@ -10,7 +10,7 @@ import { API_PREFIX, type AppDeps } from './http/deps.js';
 import { frameworkErrors, installErrorHandling, MAX_PARAM_LENGTH } from './http/errors.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { installStrictTransportSecurity } from './http/hsts.js';
-import { validatorCompiler } from './http/validation.js';
+import { lazySchemaCompilers } from './http/validation.js';
 import { apiRoutes } from './http/routes.js';
 import { systemRoutes } from './http/system.routes.js';
 import { authPlugin } from './auth/index.js';
@@ -27,6 +27,8 @@ import { TelephonyStatusView } from './provisioning/index.js';
 declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
+    /** The routes' schemas, compiled at their first request (`compileAll` compiles the rest). */
+    schemas: { compileAll(): number };
   }
 }
 
@@ -59,7 +61,10 @@ export async function buildApp(deps: AppDeps & { modules?: Modules; events?: Eve
   app.decorate('events', events);
   const unfollowDesks = modules.routing.service.followDesks(events, deps.config.routing.closedDeskLogoutSeconds * 1000);
   app.addHook('onClose', async () => unfollowDesks());
-  app.setValidatorCompiler(validatorCompiler);
+  const schemas = lazySchemaCompilers();
+  app.decorate('schemas', schemas);
+  app.setValidatorCompiler(schemas.validatorCompiler);
+  app.setSerializerCompiler(schemas.serializerCompiler);
   installErrorHandling(app);
   // A JSON API: plain-text bodies are refused with 415 rather than half-parsed.
   app.removeContentTypeParser('text/plain');

@@ -2,6 +2,7 @@ import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { FastifySchemaCompiler } from 'fastify';
+import fastJsonStringify from 'fast-json-stringify';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
@@ -96,22 +97,84 @@ const bodyAjv = make({ coerceTypes: false });
 /** Query strings and path params are text by nature, so they are coerced to the declared types. */
 const paramsAjv = make({ coerceTypes: 'array' });
 
-type Validator = ReturnType<FastifySchemaCompiler<unknown>>;
+type Validator = ReturnType<FastifySchemaCompiler<unknown>> & { errors?: unknown };
+type Serializer = (data: unknown) => string;
 /**
- * Compiled validators by part and schema text. Compiling is most of the cost of building the
- * app (every route, every part), and each app built in one process (the tests build hundreds)
- * would otherwise compile the same schemas again. A validator keeps no state between calls
- * beyond the errors of the last one, which Fastify reads at once.
+ * Compiled validators and serializers by part and schema text, shared by every app built in
+ * the process (the tests build hundreds): one compiles the same schema once.
  */
-const compiled = new Map<string, Validator>();
+const compiledValidators = new Map<string, Validator>();
+const compiledSerializers = new Map<string, Serializer>();
 
-export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
+function compileValidator(schema: unknown, httpPart: string | undefined): Validator {
   const body = httpPart === 'body';
   const key = `${body ? 'body' : 'text'} ${JSON.stringify(schema)}`;
-  let validate = compiled.get(key);
+  let validate = compiledValidators.get(key);
   if (!validate) {
     validate = (body ? bodyAjv : paramsAjv).compile(withTextRules(schema) as object) as Validator;
-    compiled.set(key, validate);
+    compiledValidators.set(key, validate);
   }
   return validate;
-};
+}
+
+function compileSerializer(schema: unknown): Serializer {
+  const key = JSON.stringify(schema);
+  let serialize = compiledSerializers.get(key);
+  if (!serialize) {
+    serialize = fastJsonStringify(schema as Parameters<typeof fastJsonStringify>[0]) as Serializer;
+    compiledSerializers.set(key, serialize);
+  }
+  return serialize;
+}
+
+/**
+ * An app's schema compilers, compiling each route's schema when a request first needs it.
+ * Compiling every route's validators and serializers up front was most of the daemon's start
+ * (about 3 s of CPU on 2 cores) and left some 70 MiB of garbage and 150 MiB of heap behind,
+ * for routes a site may never call. `compileAll` compiles whatever is left (a test does, so
+ * that a broken schema fails there and not at a user's first request).
+ */
+export function lazySchemaCompilers(): {
+  validatorCompiler: FastifySchemaCompiler<unknown>;
+  serializerCompiler: (route: { schema: unknown }) => Serializer;
+  compileAll(): number;
+} {
+  const waiting = new Set<() => void>();
+  return {
+    validatorCompiler: ({ schema, httpPart }) => {
+      let validate: Validator | undefined;
+      const compile = () => {
+        validate ??= compileValidator(schema, httpPart);
+        waiting.delete(compile);
+        return validate;
+      };
+      waiting.add(compile);
+      // Fastify reads the errors of a failed validation from the function it was given.
+      const lazy: Validator = (data: unknown) => {
+        const v = validate ?? compile();
+        const ok = v(data);
+        lazy.errors = v.errors;
+        return ok;
+      };
+      return lazy;
+    },
+    serializerCompiler: ({ schema }) => {
+      let serialize: Serializer | undefined;
+      const compile = () => {
+        serialize ??= compileSerializer(schema);
+        waiting.delete(compile);
+        return serialize;
+      };
+      waiting.add(compile);
+      return (data) => (serialize ?? compile())(data);
+    },
+    compileAll() {
+      const all = [...waiting];
+      for (const compile of all) compile();
+      return all.length;
+    },
+  };
+}
+
+/** Compiles at once (the emulator's control API, tests of the schemas). */
+export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => compileValidator(schema, httpPart);
