@@ -2,7 +2,8 @@
  * `npm run bench:contacts -- [--contacts 1000000] [--lookups 100000] [--profile <dir>]`
  *
  * 1. Writes a `;`-separated CSV of N contacts with two Brazilian phones each (about 1 % of
- *    rows carry an invalid phone, so validation and the problems report are exercised).
+ *    rows carry an invalid phone, so validation and the problems report are exercised), names,
+ *    phones and e-mails in no order, as in a real customer base.
  * 2. Starts the daemon as `npm start` runs it (`node dist/main.js`, compiled by the npm script
  *    first; no TypeScript loader), against a standalone emulated Asterisk in its own process
  *    (as a real Asterisk would be), with a fresh data directory; uploads the file with
@@ -61,11 +62,25 @@ const { values } = parseArgs({
 const N = Number(values.contacts);
 const LOOKUPS = Number(values.lookups);
 const DDDS = ['11', '21', '31', '41', '47', '48', '51', '61', '71', '81', '85', '91'];
-const mobile = (i: number) => `55${DDDS[i % DDDS.length]}9${String(10_000_000 + i).padStart(8, '0')}`;
+/**
+ * The file looks like a real one: numbers, names and e-mails in no order (an index then takes
+ * each row at a random place, as with a customer base, and not at the end, as numbered rows
+ * would), yet each computed from the row's index, so that the lookups know what they must find.
+ * The digits are an affine map of the index modulo 10^8 (10^7), one to one: no two rows share a
+ * phone. Generated landlines start with 2–4; the lookups' unknown numbers start with 5.
+ */
+const FIRST = ['Maria', 'José', 'Ana', 'João', 'Antônio', 'Francisca', 'Carlos', 'Paulo', 'Adriana', 'Lucas', 'Juliana', 'Marcos', 'Fernanda', 'Rafael', 'Patrícia', 'Luiz', 'Aline', 'Gabriel', 'Camila', 'Pedro', 'Letícia', 'Mateus', 'Beatriz', 'Thiago', 'Larissa', 'Felipe', 'Vanessa', 'Bruno', 'Jéssica', 'Diego'];
+const LAST = ['Silva', 'Santos', 'Oliveira', 'Souza', 'Rodrigues', 'Ferreira', 'Alves', 'Pereira', 'Lima', 'Gomes', 'Costa', 'Ribeiro', 'Martins', 'Carvalho', 'Almeida', 'Lopes', 'Soares', 'Fernandes', 'Vieira', 'Barbosa', 'Rocha', 'Dias', 'Nascimento', 'Andrade', 'Moreira', 'Nunes', 'Marques', 'Machado', 'Mendes', 'Freitas'];
+const PROVIDERS = ['gmail.com', 'hotmail.com', 'yahoo.com.br', 'outlook.com', 'uol.com.br', 'bol.com.br', 'terra.com.br'];
+const mix = (i: number, a: number, b: number, m: number) => (i * a + b) % m;
+const name = (i: number) => `${FIRST[mix(i, 7919, 13, FIRST.length)]} ${LAST[mix(i, 104_729, 7, LAST.length)]} ${LAST[mix(i, 15_485_863, 3, LAST.length)]}`;
+const mobile = (i: number) => `55${DDDS[mix(i, 2_654_435, 1, DDDS.length)]}9${String(mix(i, 73_939_133, 12_345_678, 100_000_000)).padStart(8, '0')}`;
 const landline = (i: number) => {
-  const digits = String(i).padStart(7, '0');
-  return `(${DDDS[i % DDDS.length]}) 3${digits.slice(0, 3)}-${digits.slice(3)}`;
+  const digits = String(mix(i, 9_999_991, 1_234_567, 10_000_000)).padStart(7, '0');
+  return `(${DDDS[mix(i, 48_271, 5, DDDS.length)]}) ${2 + (i % 3)}${digits.slice(0, 3)}-${digits.slice(3)}`;
 };
+const email = (i: number) =>
+  `${FIRST[mix(i, 7919, 13, FIRST.length)]!.normalize('NFD').replace(/[^a-zA-Z]/g, '').toLowerCase()}.${String(mix(i, 2_147_483, 11, 1_000_000))}@${PROVIDERS[i % PROVIDERS.length]}`;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
@@ -169,7 +184,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < N; i++) {
       const bad = random.next() < 0.01;
       if (bad) invalid++;
-      const line = `Contato ${i} da Silva;${mobile(i)};${bad ? '(20) 3456-7890' : landline(i)};c${i}@example.com;Cidade ${i % 500}\n`;
+      const line = `${name(i)};${mobile(i)};${bad ? '(20) 3456-7890' : landline(i)};${email(i)};Cidade ${mix(i, 7, 3, 500)}\n`;
       if (!file.write(line)) await once(file, 'drain');
     }
     file.end();
@@ -280,12 +295,12 @@ async function lookUp(dbFile: string, tenantId: number, invalid: number): Promis
   for (let i = 0; i < LOOKUPS; i++) {
     const k = Math.floor(random.next() * N);
     const unknown = i % 10 === 9;
-    const caller = unknown ? `0${DDDS[k % DDDS.length]}98${String(k).padStart(7, '0')}` : `0${mobile(k).slice(2)}`;
+    const caller = unknown ? `0${DDDS[k % DDDS.length]}5${String(k).padStart(7, '0')}` : `0${mobile(k).slice(2)}`;
     const s = performance.now();
     const pop = modules.contacts.caller(tenantId, caller);
     times.push(performance.now() - s);
     if (pop === undefined) continue;
-    if (unknown || pop.name !== `Contato ${k} da Silva`) throw new Error(`${caller} popped ${pop.name}, expected ${unknown ? 'nobody' : `Contato ${k} da Silva`}`);
+    if (unknown || pop.name !== name(k)) throw new Error(`${caller} popped ${pop.name}, expected ${unknown ? 'nobody' : name(k)}`);
     found++;
   }
   const expectedFound = LOOKUPS - Math.floor(LOOKUPS / 10);

@@ -143,7 +143,9 @@ export class ImportService {
         startedAt: this.deps.clock.now(),
       });
       const job: Job = { cancelled: false, done: Promise.resolve() };
+      const bulk = this.deps.database.bulkWrites();
       job.done = this.run(row, target, session, file, encoding, delimiter, job).finally(() => {
+        bulk();
         rmSync(file, { force: true });
         this.jobs.delete(row.id);
       });
