@@ -50,12 +50,14 @@ export function openDatabase(file: string): Database_ {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
   // After a long log is reset (bulk writes), its file goes back to this size.
   sqlite.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
   let bulkWriters = 0;
   let checkpointer: Worker | undefined;
-  const automatic = () => {
+  // The checkpoints go back to the commits (the last bulk writer is done, the thread ended, the
+  // database closes).
+  const stopCheckpointer = () => {
+    checkpointer?.postMessage('stop');
     checkpointer = undefined;
     if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
   };
@@ -77,9 +79,10 @@ export function openDatabase(file: string): Database_ {
         // It allocates next to nothing: a small young generation keeps its thread's memory small.
         const w = startWorker(import.meta.url, 'checkpointer.worker', { maxYoungGenerationSizeMb: 2 });
         w.unref();
-        // A checkpointer that cannot run leaves the checkpoints to SQLite again.
-        w.on('error', () => {
-          if (checkpointer === w) automatic();
+        // A thread that fails ends: its end gives the checkpoints back to the commits.
+        w.on('error', () => {});
+        w.once('exit', () => {
+          if (checkpointer === w) stopCheckpointer();
         });
         w.postMessage({ file: resolve(file), everyMs: BULK_CHECKPOINT_MS } satisfies CheckpointerRequest);
         checkpointer = w;
@@ -89,14 +92,11 @@ export function openDatabase(file: string): Database_ {
       return () => {
         if (released) return;
         released = true;
-        if (--bulkWriters > 0) return;
-        checkpointer?.postMessage('stop');
-        automatic();
+        if (--bulkWriters === 0) stopCheckpointer();
       };
     },
     close() {
-      checkpointer?.postMessage('stop');
-      checkpointer = undefined;
+      stopCheckpointer();
       if (sqlite.open) sqlite.close();
     },
   };

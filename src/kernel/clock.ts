@@ -11,14 +11,38 @@ export interface Clock {
   setTimeout(fn: () => void, ms: number): Timer;
 }
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout(fn, ms) {
+/**
+ * A clock over a wall clock (`now`) and a timer primitive (`arm`) that may fire a little before
+ * `now` reaches the due time, as Node's timers do: they run on the event loop's own clock, and
+ * one may fire a millisecond before `Date.now()` gets there. A timer of this clock runs its
+ * callback only once `now` has reached its time, armed again for the rest when it fired early:
+ * code that compares `now()` with the time it asked for (a wrap-up's end) sees it due.
+ */
+export function wallClock(now: () => number, arm: (fn: () => void, ms: number) => Timer): Clock {
+  return {
+    now,
+    setTimeout(fn, ms) {
+      const due = now() + Math.max(0, ms);
+      let current: Timer;
+      const fire = () => {
+        const left = due - now();
+        if (left > 0) current = arm(fire, left);
+        else fn();
+      };
+      current = arm(fire, Math.max(0, ms));
+      return { cancel: () => current.cancel() };
+    },
+  };
+}
+
+export const systemClock: Clock = wallClock(
+  () => Date.now(),
+  (fn, ms) => {
     const t = setTimeout(fn, ms);
     t.unref?.();
     return { cancel: () => clearTimeout(t) };
   },
-};
+);
 
 /**
  * A clock that moves only when told to; due timers fire in order (time, then creation) during

@@ -999,10 +999,6 @@ export class AcdEngine {
 
   private wake(a: AgentRt, reason: 'wrap_up' | 'pause_limit', at: number): void {
     const fire = () => {
-      // Node's timers run on the event loop's own clock: one may fire a millisecond before the
-      // wall clock reaches `at`, when the agent's state would ignore it (not due yet) and the
-      // agent would stay in wrap-up (or its pause unflagged) until something else happened to it.
-      if (this.now < at) return this.wake(a, reason, at);
       // A held wrap-up ends with the tabulation (`tabulated`), not with its timer.
       if (reason === 'wrap_up' && awaitsTabulation(a)) return;
       this.stepAgentRt(a, reason === 'wrap_up' ? { type: 'WrapUpTimer' } : { type: 'PauseLimitReached' });

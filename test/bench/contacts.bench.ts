@@ -73,14 +73,15 @@ const FIRST = ['Maria', 'José', 'Ana', 'João', 'Antônio', 'Francisca', 'Carlo
 const LAST = ['Silva', 'Santos', 'Oliveira', 'Souza', 'Rodrigues', 'Ferreira', 'Alves', 'Pereira', 'Lima', 'Gomes', 'Costa', 'Ribeiro', 'Martins', 'Carvalho', 'Almeida', 'Lopes', 'Soares', 'Fernandes', 'Vieira', 'Barbosa', 'Rocha', 'Dias', 'Nascimento', 'Andrade', 'Moreira', 'Nunes', 'Marques', 'Machado', 'Mendes', 'Freitas'];
 const PROVIDERS = ['gmail.com', 'hotmail.com', 'yahoo.com.br', 'outlook.com', 'uol.com.br', 'bol.com.br', 'terra.com.br'];
 const mix = (i: number, a: number, b: number, m: number) => (i * a + b) % m;
-const name = (i: number) => `${FIRST[mix(i, 7919, 13, FIRST.length)]} ${LAST[mix(i, 104_729, 7, LAST.length)]} ${LAST[mix(i, 15_485_863, 3, LAST.length)]}`;
+const first = (i: number) => FIRST[mix(i, 7919, 13, FIRST.length)]!;
+const name = (i: number) => `${first(i)} ${LAST[mix(i, 104_729, 7, LAST.length)]} ${LAST[mix(i, 15_485_863, 3, LAST.length)]}`;
 const mobile = (i: number) => `55${DDDS[mix(i, 2_654_435, 1, DDDS.length)]}9${String(mix(i, 73_939_133, 12_345_678, 100_000_000)).padStart(8, '0')}`;
 const landline = (i: number) => {
   const digits = String(mix(i, 9_999_991, 1_234_567, 10_000_000)).padStart(7, '0');
   return `(${DDDS[mix(i, 48_271, 5, DDDS.length)]}) ${2 + (i % 3)}${digits.slice(0, 3)}-${digits.slice(3)}`;
 };
 const email = (i: number) =>
-  `${FIRST[mix(i, 7919, 13, FIRST.length)]!.normalize('NFD').replace(/[^a-zA-Z]/g, '').toLowerCase()}.${String(mix(i, 2_147_483, 11, 1_000_000))}@${PROVIDERS[i % PROVIDERS.length]}`;
+  `${first(i).normalize('NFD').replace(/[^a-zA-Z]/g, '').toLowerCase()}.${String(mix(i, 2_147_483, 11, 1_000_000))}@${PROVIDERS[i % PROVIDERS.length]}`;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');

@@ -4,7 +4,7 @@
  * join/leave rules, capacity, pauses, wrap-up, unanswered offers, phones that go away.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock, seededRandom, silentLogger, type Clock } from '../../src/kernel/index.js';
+import { FakeClock, seededRandom, silentLogger, wallClock, type Clock } from '../../src/kernel/index.js';
 import type { PauseTypeRules } from '../../src/routing/agent.logic.js';
 import type { AcdSink, AgentSnapshot, InteractionHandle, InteractionRecord, Offer, OfferRecord, WithdrawReason } from '../../src/routing/acd.model.js';
 import { AcdEngine } from '../../src/routing/acd.service.js';
@@ -20,10 +20,13 @@ interface Call {
   left: string[];
 }
 
-/** `early`: the engine's timers fire this many ms before they are due (as Node's may, by its loop's clock). */
+/**
+ * `early`: the timers under the engine's clock fire this many ms before they are due (as
+ * Node's may, by its loop's clock), the production clock (`wallClock`) over them.
+ */
 function world(early = 0) {
   const fake = new FakeClock(T0);
-  const clock: Clock = { now: () => fake.now(), setTimeout: (fn, ms) => fake.setTimeout(fn, ms > early ? ms - early : ms) };
+  const clock: Clock = wallClock(() => fake.now(), (fn, ms) => fake.setTimeout(fn, ms > early ? ms - early : ms));
   const records = new Map<string, InteractionRecord>();
   const offers: OfferRecord[] = [];
   const states: { agent: string; from: string; to: string; at: number }[] = [];

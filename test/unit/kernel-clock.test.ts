@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock, ScopedClock } from '../../src/kernel/clock.js';
+import { FakeClock, ScopedClock, wallClock } from '../../src/kernel/clock.js';
 
 describe('ScopedClock', () => {
   it('fires its timers through the clock it wraps, and forgets them once fired or cancelled', () => {
@@ -21,7 +21,7 @@ describe('ScopedClock', () => {
     const fake = new FakeClock();
     const scoped = new ScopedClock(fake);
     const fired: string[] = [];
-    // A timer re-arming itself (as a wrap-up woken early does) stops too.
+    // A timer re-arming itself (as a timer woken early does) stops too.
     const again = () => scoped.setTimeout(() => { fired.push('tick'); again(); }, 10);
     again();
     scoped.setTimeout(() => fired.push('late'), 1000);
@@ -30,6 +30,35 @@ describe('ScopedClock', () => {
     scoped.setTimeout(() => fired.push('after close'), 1);
     fake.advance(5000);
     expect(fired).toEqual(['tick', 'tick', 'tick']);
+    expect(fake.pending()).toBe(0);
+  });
+});
+
+describe('wallClock', () => {
+  // Timers that fire 2 ms before they are due (when longer than that), as Node’s may by its event loop’s clock.
+  const early = (fake: FakeClock) => wallClock(() => fake.now(), (fn, ms) => fake.setTimeout(fn, ms > 2 ? ms - 2 : ms));
+
+  it('runs a timer that fired early only once the wall clock reaches its time', () => {
+    const fake = new FakeClock();
+    const clock = early(fake);
+    const start = fake.now();
+    let firedAt: number | undefined;
+    clock.setTimeout(() => (firedAt = fake.now()), 1000);
+    fake.advance(999);
+    expect(firedAt).toBeUndefined();
+    fake.advance(1);
+    expect(firedAt).toBe(start + 1000);
+  });
+
+  it('cancels a timer that is waiting for the rest of its time', () => {
+    const fake = new FakeClock();
+    const clock = early(fake);
+    let fired = false;
+    const timer = clock.setTimeout(() => (fired = true), 1000);
+    fake.advance(998);
+    timer.cancel();
+    fake.advance(10);
+    expect(fired).toBe(false);
     expect(fake.pending()).toBe(0);
   });
 });
