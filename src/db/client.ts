@@ -3,9 +3,8 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { projectRoot } from '../config/index.js';
-import type { Worker } from 'node:worker_threads';
-import { ensurePrivateDir, startWorker, touchPrivateFile } from '../kernel/index.js';
-import type { CheckpointerRequest } from './checkpointer.protocol.js';
+import { ensurePrivateDir, touchPrivateFile } from '../kernel/index.js';
+import type { CheckpointRequest } from './checkpoints.js';
 import * as schema from './schema/index.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -18,21 +17,40 @@ export interface Database_ {
   /** True if a write transaction can be taken right now. */
   writable(): { ok: true } | { ok: false; reason: string };
   /**
-   * Bulk writes begin (an import); they end when every bulk writer has called the function
-   * returned. Meanwhile the write-ahead log is copied into the database file by a thread of its
-   * own, not by the commits. Each batch of an import touches a page of every index per row
-   * (phones, e-mails and names arrive in no order): some 2,000 pages per 500 contacts, which
-   * SQLite's automatic checkpoint (every 1,000 pages, in the committing thread) copied again at
-   * every commit, blocking the main thread for it, the import slowing down as the indexes grew.
+   * Bulk writes begin (an import); they end when every bulk writer has called `release` (once the
+   * thread that ran `checkpoints` has ended, or the bulk writes have). Meanwhile the commits do not
+   * copy the write-ahead log into the database file: the bulk writer does, from a thread it runs
+   * anyway (`checkpointEvery(checkpoints)`; null for a database in memory). Each batch of an
+   * import touches a page of every index per row (phones, e-mails and names arrive in no order):
+   * some 2,000 pages per 500 contacts, which SQLite's automatic checkpoint (every 1,000 pages, in
+   * the committing thread) copied again at every commit, blocking the main thread for it, the
+   * import slowing down as the indexes grew.
    */
-  bulkWrites(): () => void;
+  bulkWrites(): BulkWrites;
   close(): void;
 }
 
 /** SQLite's default: the log is copied into the database file once it holds this many pages. */
 const CHECKPOINT_PAGES = 1000;
-/** How often the checkpointer thread copies the log during bulk writes. */
+/** How often the bulk writer's thread copies the log during bulk writes. */
 const BULK_CHECKPOINT_MS = 25;
+/** How many bulk transactions (at most) the log grows by before it starts again: some 250 MB of log for an import's 500-row batches. */
+const REWIND_COMMITS = 32;
+
+export interface BulkWrites {
+  /** What the bulk writer's own thread runs `checkpointEvery` with; null for a database in memory. */
+  checkpoints: CheckpointRequest | null;
+  /**
+   * Call between two transactions of the bulk writes. Every `REWIND_COMMITS` calls, it copies
+   * what the checkpoints have not copied yet (little: they run all along), so that the next
+   * transaction starts the log again from its beginning (trimmed to `journal_size_limit`). The
+   * commits start the log again only when all of it was copied at the moment they begin, which
+   * between back-to-back batches almost never happens: an import's log grew by about 10 GB per
+   * 1,000,000 contacts, and trimming it once the import ended held the main thread for seconds.
+   */
+  betweenTransactions(): void;
+  release(): void;
+}
 
 export const migrationsFolder = resolve(projectRoot, 'migrations');
 
@@ -53,14 +71,6 @@ export function openDatabase(file: string): Database_ {
   // After a long log is reset (bulk writes), its file goes back to this size.
   sqlite.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
   let bulkWriters = 0;
-  let checkpointer: Worker | undefined;
-  // The checkpoints go back to the commits (the last bulk writer is done, the thread ended, the
-  // database closes).
-  const stopCheckpointer = () => {
-    checkpointer?.postMessage('stop');
-    checkpointer = undefined;
-    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
-  };
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   return {
@@ -75,28 +85,27 @@ export function openDatabase(file: string): Database_ {
       }
     },
     bulkWrites() {
-      if (bulkWriters++ === 0 && file !== ':memory:') {
-        // It allocates next to nothing: a small young generation keeps its thread's memory small.
-        const w = startWorker(import.meta.url, 'checkpointer.worker', { maxYoungGenerationSizeMb: 2 });
-        w.unref();
-        // A thread that fails ends: its end gives the checkpoints back to the commits.
-        w.on('error', () => {});
-        w.once('exit', () => {
-          if (checkpointer === w) stopCheckpointer();
-        });
-        w.postMessage({ file: resolve(file), everyMs: BULK_CHECKPOINT_MS } satisfies CheckpointerRequest);
-        checkpointer = w;
-        sqlite.pragma('wal_autocheckpoint = 0');
-      }
+      if (bulkWriters++ === 0) sqlite.pragma('wal_autocheckpoint = 0');
       let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        if (--bulkWriters === 0) stopCheckpointer();
+      let commits = 0;
+      return {
+        checkpoints: file === ':memory:' ? null : { file: resolve(file), everyMs: BULK_CHECKPOINT_MS },
+        betweenTransactions() {
+          if (++commits < REWIND_COMMITS || file === ':memory:') return;
+          // Busy (the checkpoints' own thread is copying right now) or not all copied (a reader
+          // holds an older snapshot): tried again after the next transaction.
+          const [done] = sqlite.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+          if (done && done.busy === 0 && done.checkpointed === done.log) commits = 0;
+        },
+        release() {
+          if (released) return;
+          released = true;
+          // The last bulk writer is done: the checkpoints go back to the commits.
+          if (--bulkWriters === 0 && sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
+        },
       };
     },
     close() {
-      stopCheckpointer();
       if (sqlite.open) sqlite.close();
     },
   };

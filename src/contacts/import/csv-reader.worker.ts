@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { parse, type CsvError } from 'csv-parse';
+import { checkpointEvery } from '../../db/checkpoints.js';
 import type { CsvItem, ReadRequest, ReaderMessage } from './csv-reader.protocol.js';
 import type { RowProblem } from './importer.model.js';
 
@@ -33,19 +34,32 @@ function startLine(lines: number, raw: string): number {
 }
 
 let credits = 0;
+let stopped = false;
 let wake: (() => void) | undefined;
 
-port.on('message', (m: ReadRequest | null) => {
-  if (m === null) {
-    credits++;
+port.on('message', (m: ReadRequest | null | 'stop') => {
+  if (m === null || m === 'stop') {
+    if (m === null) credits++;
+    else stopped = true;
     wake?.();
     return;
   }
   credits = m.window;
-  read(m).catch((e: unknown) => port.postMessage({ type: 'error', message: (e as Error).message ?? String(e) } satisfies ReaderMessage));
+  // The checkpoints end before the last message goes: the main thread may end this thread once
+  // it has it, and a thread ended in the middle of a checkpoint leaves the database locked until
+  // its connection is torn down (seconds, for a long log).
+  const stopCheckpoints = m.checkpoints ? checkpointEvery(m.checkpoints) : () => {};
+  read(m)
+    .catch((e: unknown): ReaderMessage => ({ type: 'error', message: (e as Error).message ?? String(e) }))
+    .then((last) => {
+      stopCheckpoints();
+      port.postMessage(last);
+      port.close();
+    });
 });
 
-async function read(req: ReadRequest): Promise<void> {
+/** Reads the file to its end (or until told to stop), sending its rows; resolves with the last message. */
+async function read(req: ReadRequest): Promise<ReaderMessage> {
   let bytesRead = 0;
   let items: CsvItem[] = [];
   let heapBytes = 0;
@@ -66,7 +80,8 @@ async function read(req: ReadRequest): Promise<void> {
       let carry = '';
       for await (const chunk of source as AsyncIterable<Buffer>) {
         // The main thread has not taken the rows sent: wait before reading on.
-        while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve));
+        while (credits <= 0 && !stopped) await new Promise<void>((resolve) => (wake = resolve));
+        if (stopped) return;
         bytesRead += chunk.length;
         const piece = carry + decode.decode(chunk, { stream: true });
         carry = piece.endsWith('\r') ? '\r' : '';
@@ -116,6 +131,5 @@ async function read(req: ReadRequest): Promise<void> {
   });
   await pipeline(text, parser.resume());
   heapBytes = Math.max(heapBytes, getHeapStatistics().total_heap_size);
-  port!.postMessage({ type: 'end', bytesRead, items, heapBytes } satisfies ReaderMessage);
-  port!.close();
+  return { type: 'end', bytesRead, items, heapBytes };
 }

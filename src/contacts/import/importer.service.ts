@@ -5,7 +5,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import { parse as parseSync } from 'csv-parse/sync';
-import type { Database_ } from '../../db/client.js';
+import type { BulkWrites, Database_ } from '../../db/client.js';
 import { AppError, invalidField, notFound, startWorker, type Clock, type Logger } from '../../kernel/index.js';
 import { BOM, chooseDelimiter, chooseEncoding, csvLine, firstLine, looksLikeText, type CsvEncoding } from './csv.logic.js';
 import type { CsvItem, ReadRequest, ReaderMessage } from './csv-reader.protocol.js';
@@ -57,7 +57,7 @@ const tooLarge = (maxBytes: number) =>
 interface Job {
   cancelled: boolean;
   done: Promise<void>;
-  /** Stops reading the file at once (the reader's thread), once rows are being read. */
+  /** Stops reading the file (the reader's thread), once rows are being read. */
   stop?: () => void;
 }
 
@@ -144,8 +144,8 @@ export class ImportService {
       });
       const job: Job = { cancelled: false, done: Promise.resolve() };
       const bulk = this.deps.database.bulkWrites();
-      job.done = this.run(row, target, session, file, encoding, delimiter, job).finally(() => {
-        bulk();
+      job.done = this.run(row, target, session, file, encoding, delimiter, job, bulk).finally(() => {
+        bulk.release();
         rmSync(file, { force: true });
         this.jobs.delete(row.id);
       });
@@ -265,7 +265,16 @@ export class ImportService {
     return { encoding, delimiter: choice.delimiter, header: header.map((h) => h.trim()) };
   }
 
-  private async run(row: ImportRow, target: ImportTarget, session: ImportSession<unknown>, file: string, encoding: CsvEncoding, delimiter: string, job: Job): Promise<void> {
+  private async run(
+    row: ImportRow,
+    target: ImportTarget,
+    session: ImportSession<unknown>,
+    file: string,
+    encoding: CsvEncoding,
+    delimiter: string,
+    job: Job,
+    bulk: BulkWrites,
+  ): Promise<void> {
     const { database, clock } = this.deps;
     const batchRows = this.deps.batchRows ?? 500;
     const w: WriteContext = { db: database.db, sqlite: database.sqlite, tenantId: row.tenantId, importId: row.id, now: clock.now() };
@@ -293,6 +302,7 @@ export class ImportService {
         this.repo.addProblems(row.id, problems);
         this.repo.progress(row.id, counts);
       })();
+      bulk.betweenTransactions();
       batch = [];
       problems = [];
       if (last || counts.rows - published >= PROGRESS_ROWS) {
@@ -303,9 +313,12 @@ export class ImportService {
 
     // The file is parsed in a worker thread while this one checks and writes the rows parsed
     // before: the two cores work at once, and this thread's event loop serves requests between
-    // two batches.
+    // two batches. The reader also copies the write-ahead log into the database file.
     const reader = startWorker(import.meta.url, 'csv-reader.worker', READER_LIMITS);
-    job.stop = () => void reader.terminate();
+    const ended = new Promise<void>((resolve) => reader.once('exit', () => resolve()));
+    // The reader stops at its next chunk of the file and ends by itself: ended in the middle of a
+    // checkpoint, its thread would leave the database locked for a while.
+    job.stop = () => reader.postMessage('stop');
     const take = (item: CsvItem) => {
       counts.rows++;
       if ('problem' in item) {
@@ -359,18 +372,22 @@ export class ImportService {
       });
       reader.on('error', reject);
       reader.on('exit', (code) => {
+        // The reader copied the log into the database file (`bulkWrites`): the commits of the
+        // rows still queued copy it themselves.
+        bulk.release();
         // After its last message the reader ends by itself; those messages are still taken.
         if (job.cancelled) resolve();
         else if (!last && !over) reject(new Error(`the CSV reader stopped (exit code ${code})`));
       });
     });
-    reader.postMessage({ file, encoding, delimiter, batchRows, window: READ_AHEAD } satisfies ReadRequest);
+    reader.postMessage({ file, encoding, delimiter, batchRows, window: READ_AHEAD, checkpoints: bulk.checkpoints } satisfies ReadRequest);
 
     try {
       try {
         await read;
       } finally {
-        await reader.terminate();
+        reader.postMessage('stop');
+        await ended;
       }
       if (job.cancelled) {
         await this.undo(row, target);
