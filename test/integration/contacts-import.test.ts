@@ -143,6 +143,27 @@ describe('contacts: CSV import', () => {
     expect(p.find((x) => x.line === 2 && x.code === 'duplicate' && x.field === 'telefone')!.message).toMatch(/already belongs to contact \d+/);
   });
 
+  it('a phone repeated batches later, or stored by someone else while the file is imported, is a duplicate', async () => {
+    // Batches of 500 rows: line 1,102 is in the third batch and repeats line 2 (the first).
+    const rows = Array.from({ length: 1200 }, (_, i) => `Pessoa ${i};1198${String(7000000 + i)}`);
+    rows[1100] = 'Repetida;11987000000';
+    rows[1101] = 'Vizinha;11955550000;11987000001';
+    // A contact created through the API once the import runs (between two of its batches).
+    const id = (await upload(['nome;telefone1;telefone2', ...rows].join('\n'))).json().id;
+    const manual = await t.request('POST', '/api/v1/contacts', { cookie: admin.cookie, body: { name: 'Criado à mão', phones: [{ number: '11955550000' }] } });
+    expect(manual.statusCode).toBe(201);
+    const done = await finished(id);
+    expect(done).toMatchObject({ state: 'done', rows: 1200, rejected: 2, imported: 1198 });
+    const p = await problems(id);
+    expect(p.filter((x) => x.line === 1102).map((x) => x.code)).toEqual(['duplicate_in_file', 'duplicate']);
+    expect(p.filter((x) => x.line === 1103).map((x) => [x.code, x.value])).toEqual([
+      ['duplicate', '+55 (11) 95555-0000'],
+      ['duplicate_in_file', '+55 (11) 98700-0001'],
+      ['duplicate', null],
+    ]);
+    expect(p.find((x) => x.line === 1103 && x.code === 'duplicate')!.message).toBe(`the phone already belongs to contact ${manual.json().id}`);
+  });
+
   it('Latin-1 files, a BOM and comma-separated headers are read correctly', async () => {
     const latin1 = Buffer.from('nome;telefone\r\nJosé Conceição;11987654321\r\n', 'latin1');
     const a = await finished((await upload(latin1)).json().id);
