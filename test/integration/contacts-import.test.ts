@@ -31,6 +31,7 @@ describe('contacts: CSV import', () => {
     (await t.request('GET', `/api/v1/imports/${id}/problems`, { cookie: admin.cookie, query: { limit: 500 } })).json().items as {
       line: number;
       field: string;
+      value: string | null;
       code: string;
       message: string;
       rejected: boolean;
