@@ -51,6 +51,8 @@ const READ_AHEAD = 4;
  * rest of the file (a quote left open).
  */
 const READER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+/** How long a reader told to stop may take to end by itself. */
+const READER_END_MS = 5000;
 const tooLarge = (maxBytes: number) =>
   new AppError('file_too_large', `file: larger than the ${Math.round(maxBytes / 1024 / 1024)} MiB an import accepts`, 413, { field: 'file', maxBytes });
 
@@ -387,7 +389,10 @@ export class ImportService {
         await read;
       } finally {
         reader.postMessage('stop');
+        // A reader that does not end by itself (it never should) is ended: a stop of the daemon waits for this.
+        const stuck = setTimeout(() => void reader.terminate(), READER_END_MS);
         await ended;
+        clearTimeout(stuck);
       }
       if (job.cancelled) {
         await this.undo(row, target);
