@@ -24,6 +24,12 @@ describe('bulk writes (imports): the log is copied into the database by the bulk
     return file;
   };
   const interval = () => database.sqlite.pragma('wal_autocheckpoint', { simple: true });
+  /** 16 MB in 40 commits, about 4,000 pages: past SQLite's 1,000-page automatic checkpoint. */
+  const fillLog = () => {
+    const insert = database.sqlite.prepare('INSERT INTO bulk (payload) VALUES (?)');
+    const payload = Buffer.alloc(3000, 7);
+    for (let t = 0; t < 40; t++) database.sqlite.transaction(() => { for (let i = 0; i < 130; i++) insert.run(payload); })();
+  };
 
   it('the commits stop checkpointing while any bulk writer runs, and start again after the last', () => {
     open();
@@ -43,10 +49,7 @@ describe('bulk writes (imports): the log is copied into the database by the bulk
     const before = statSync(file).size;
     const bulk = database.bulkWrites();
     expect(bulk.checkpoints).toEqual({ file, everyMs: 25 });
-    const insert = database.sqlite.prepare('INSERT INTO bulk (payload) VALUES (?)');
-    const payload = Buffer.alloc(3000, 7);
-    // 16 MB in 40 commits, about 4,000 pages: past SQLite's 1,000-page automatic checkpoint.
-    for (let t = 0; t < 40; t++) database.sqlite.transaction(() => { for (let i = 0; i < 130; i++) insert.run(payload); })();
+    fillLog();
     expect(statSync(file).size).toBe(before);
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(16 * 1024 * 1024);
     const stop = checkpointEvery(bulk.checkpoints!);
@@ -63,8 +66,7 @@ describe('bulk writes (imports): the log is copied into the database by the bulk
     const file = open();
     const before = statSync(file).size;
     const bulk = database.bulkWrites();
-    const insert = database.sqlite.prepare('INSERT INTO bulk (payload) VALUES (?)');
-    for (let t = 0; t < 40; t++) database.sqlite.transaction(() => { for (let i = 0; i < 130; i++) insert.run(Buffer.alloc(3000, 7)); })();
+    fillLog();
     expect(statSync(file).size).toBe(before);
     const csv = join(dir, 'rows.csv');
     writeFileSync(csv, `nome;telefone1\n${Array.from({ length: 20000 }, (_, i) => `Pessoa ${i};5548999${String(i).padStart(6, '0')}`).join('\n')}\n`);

@@ -38,12 +38,9 @@ let stopped = false;
 let wake: (() => void) | undefined;
 
 port.on('message', (m: ReadRequest | null | 'stop') => {
-  if (m === null || m === 'stop') {
-    if (m === null) credits++;
-    else stopped = true;
-    wake?.();
-    return;
-  }
+  if (m === null) credits++;
+  if (m === 'stop') stopped = true;
+  if (m === null || m === 'stop') return wake?.();
   credits = m.window;
   // The checkpoints end before the last message goes: the main thread may end this thread once
   // it has it, and a thread ended in the middle of a checkpoint leaves the database locked until
