@@ -44,11 +44,17 @@ const CONTACT_COLUMNS = `tenant_id, book_id, name, name_key, document, company, 
 const CONTACT_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?)';
 const PHONE_VALUES = '(?, ?, ?, ?, ?, ?, 1, 0)';
 const EMAIL_VALUES = '(?, ?, ?, ?)';
+/**
+ * `OR FAIL`: a row that breaks a constraint fails the statement without undoing the rows it
+ * wrote before (the caller's transaction is then rolled back as a whole). With foreign keys
+ * not enforced (the bulk writer's connection) SQLite then needs no statement journal, a copy
+ * of each page the statement changes, made before it changes it.
+ */
 const MULTI_INSERT = {
-  contacts: (n: number) => `INSERT INTO contacts (${CONTACT_COLUMNS}) VALUES ${Array.from({ length: n }, () => CONTACT_VALUES).join(',')}`,
+  contacts: (n: number) => `INSERT OR FAIL INTO contacts (${CONTACT_COLUMNS}) VALUES ${Array.from({ length: n }, () => CONTACT_VALUES).join(',')}`,
   phones: (n: number) =>
-    `INSERT INTO contact_phones (tenant_id, contact_id, book_id, number, kind, position, valid, do_not_call) VALUES ${Array.from({ length: n }, () => PHONE_VALUES).join(',')}`,
-  emails: (n: number) => `INSERT INTO contact_emails (tenant_id, contact_id, email, position) VALUES ${Array.from({ length: n }, () => EMAIL_VALUES).join(',')}`,
+    `INSERT OR FAIL INTO contact_phones (tenant_id, contact_id, book_id, number, kind, position, valid, do_not_call) VALUES ${Array.from({ length: n }, () => PHONE_VALUES).join(',')}`,
+  emails: (n: number) => `INSERT OR FAIL INTO contact_emails (tenant_id, contact_id, email, position) VALUES ${Array.from({ length: n }, () => EMAIL_VALUES).join(',')}`,
 };
 
 /**
@@ -62,6 +68,7 @@ export class ContactsRepo {
   private readonly byPhoneInBook: Statement;
   private readonly deleteImported: Statement;
   private readonly defaultBook: Statement;
+  private readonly bookTenant: Statement;
   /** The duplicate checks' `IN (…)` statements by how many values they take (powers of two up to `IN_CHUNK`). */
   private readonly inStatements = new Map<string, Statement>();
   /** The multi-row inserts by table and row count (at most `INSERT_CHUNK` sizes each). */
@@ -77,6 +84,12 @@ export class ContactsRepo {
     this.byPhoneInBook = this.sqlite.prepare(`${select} AND c.book_id = ? ORDER BY c.updated_at DESC, c.id DESC LIMIT 10`);
     this.deleteImported = this.sqlite.prepare('DELETE FROM contacts WHERE id IN (SELECT id FROM contacts WHERE import_id = ? LIMIT ?)');
     this.defaultBook = this.sqlite.prepare('SELECT id FROM contact_books WHERE tenant_id = ? AND is_default = 1');
+    this.bookTenant = this.sqlite.prepare('SELECT tenant_id AS tenantId FROM contact_books WHERE id = ?');
+  }
+
+  /** Whether the book exists in the tenant: an import asks before each batch, its writer not enforcing foreign keys. */
+  bookInTenant(tenantId: number, bookId: number): boolean {
+    return (this.bookTenant.get(bookId) as { tenantId: number } | undefined)?.tenantId === tenantId;
   }
 
   /** The tenant's default book, if it has one: asked on every queue call whose service names no book. */

@@ -38,6 +38,18 @@ const BULK_CHECKPOINT_MS = 25;
 const REWIND_COMMITS = 32;
 
 export interface BulkWrites {
+  /**
+   * The connection the bulk transactions go through, on the thread that asked for it (the main
+   * thread: its transactions never overlap those of the main connection, each being one
+   * synchronous call). It does not enforce foreign keys: an import's rows refer to its own rows,
+   * written in the same transaction, and to parents (tenant, book, list) that the bulk writer
+   * checks once per transaction instead of once per row. Without those checks a multi-row
+   * INSERT that may fail half-way also copies each page it changes into a statement journal
+   * first (so that its half can be undone): about 30 % of an import's SQLite time. Foreign keys
+   * that cascade a delete are not for this connection: deletes go through the main one. For a
+   * database in memory (tests) there is no second connection: the main one, foreign keys on.
+   */
+  writer: { db: Db; sqlite: Database.Database };
   /** What the bulk writer's own thread runs `checkpointEvery` with; null for a database in memory. */
   checkpoints: CheckpointRequest | null;
   /**
@@ -50,7 +62,20 @@ export interface BulkWrites {
    * thread for over a second. Nothing to do once released (the commits checkpoint again).
    */
   betweenTransactions(): void;
+  /** The bulk writer's thread no longer checkpoints: the commits do again (the writer stays open). */
   release(): void;
+  /** Releases, and closes the writer. */
+  close(): void;
+}
+
+/** The bulk writer's connection (see `BulkWrites.writer`): the schema is the main connection's, already migrated. */
+function openWriter(file: string): { db: Db; sqlite: Database.Database } {
+  const sqlite = new Database(file, { fileMustExist: true });
+  sqlite.pragma('foreign_keys = OFF');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('wal_autocheckpoint = 0');
+  sqlite.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
+  return { db: drizzle(sqlite, { schema }), sqlite };
 }
 
 export const migrationsFolder = resolve(projectRoot, 'migrations');
@@ -90,20 +115,29 @@ export function openDatabase(file: string): Database_ {
       if (bulkWriters++ === 0) sqlite.pragma('wal_autocheckpoint = 0');
       let released = false;
       let commits = 0;
+      const writer = checkpoints === null ? { db, sqlite } : openWriter(checkpoints.file);
+      const release = () => {
+        if (released) return;
+        released = true;
+        // The writer's last commits (rows still queued) checkpoint themselves; once the last bulk
+        // writer is done, so do the main connection's.
+        if (writer.sqlite !== sqlite && writer.sqlite.open) writer.sqlite.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
+        if (--bulkWriters === 0 && sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
+      };
       return {
+        writer,
         checkpoints,
         betweenTransactions() {
           if (released || checkpoints === null || ++commits < REWIND_COMMITS) return;
           // Busy (the checkpoints' own thread is copying right now) or not all copied (a reader
           // holds an older snapshot): tried again after the next transaction.
-          const [done] = sqlite.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+          const [done] = writer.sqlite.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
           if (done && done.busy === 0 && done.checkpointed === done.log) commits = 0;
         },
-        release() {
-          if (released) return;
-          released = true;
-          // The last bulk writer is done: the checkpoints go back to the commits.
-          if (--bulkWriters === 0 && sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
+        release,
+        close() {
+          release();
+          if (writer.sqlite !== sqlite && writer.sqlite.open) writer.sqlite.close();
         },
       };
     },

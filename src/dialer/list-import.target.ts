@@ -48,6 +48,9 @@ export class ListImportTarget implements ImportTarget<ListImportOptions> {
       prepare: (values) => inner.prepare(values),
       write(batch, w: ImportWriteContext) {
         const repo = new DialerRepo(w.db);
+        // The writer does not enforce foreign keys: the group is checked here, once per batch.
+        const list = w.db.select({ tenantId: dialerLists.tenantId }).from(dialerLists).where(eq(dialerLists.id, options.listId)).get();
+        if (list?.tenantId !== w.tenantId) throw new Error('the contact group was deleted during the import');
         const reported = inner.write(batch, w);
         const existing = new Map<number, number>();
         for (const f of reported) {

@@ -6,6 +6,7 @@
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
+import { withBeforeWrite } from '../helpers/import-targets.js';
 import { openSocket } from '../helpers/socket.js';
 
 describe('contacts: CSV import', () => {
@@ -261,30 +262,34 @@ describe('contacts: CSV import', () => {
 
   it('an import that fails part-way is undone and says at which line', async () => {
     // The contacts target, failing on its third batch (rows 1,001 to 1,500) as a full disk would.
-    const contacts = t.modules.contacts.contactsImportTarget;
-    let writes = 0;
-    t.modules.contacts.importer.register({
-      name: 'failing',
-      options: (db, tenantId, raw) => contacts.options(db, tenantId, raw),
-      model: (db, tenantId) => contacts.model(db, tenantId),
-      undo: (w, limit) => contacts.undo(w, limit),
-      begin: (db, tenantId, options, header) => {
-        const session = contacts.begin(db, tenantId, options, header);
-        return {
-          prepare: (values) => session.prepare(values),
-          write: (batch, w) => {
-            if (++writes === 3) throw new Error('disk I/O error');
-            return session.write(batch as never[], w);
-          },
-        };
-      },
-    });
+    t.modules.contacts.importer.register(
+      withBeforeWrite(t.modules.contacts.contactsImportTarget, 'failing', (n) => {
+        if (n === 3) throw new Error('disk I/O error');
+      }),
+    );
     const csv = 'nome;telefone\n' + Array.from({ length: 5000 }, (_, i) => `Contato ${i};1198${String(7000000 + i)}\n`).join('');
     const started = await t.modules.contacts.importer.start({ tenantId: t.tenantA, userId: null, target: 'failing', options: {}, fileName: 'lista.csv', body: Readable.from([csv]) });
     const done = await finished(started.id);
     expect(done.state).toBe('failed');
     expect(done.error).toBe('failed at line 1501: disk I/O error; nothing of this file was kept');
     expect(done.imported).toBe(0);
+    expect(t.count('contacts')).toBe(0);
+    expect(t.count('contact_phones')).toBe(0);
+  });
+
+  it('a book deleted before its file is written fails the import, which is undone: no contact is left in a book that does not exist', async () => {
+    // The importer's writer does not enforce foreign keys; the target checks the book on each batch.
+    const book = (await t.request('POST', '/api/v1/crm/books', { cookie: admin.cookie, body: { name: 'Apagada' } })).json() as { id: number };
+    t.modules.contacts.importer.register(
+      withBeforeWrite(t.modules.contacts.contactsImportTarget, 'book_deleted', () => {
+        // As if an admin deleted the book (still empty) between the upload and the first batch.
+        t.deps.database.sqlite.prepare('DELETE FROM contact_books WHERE id = ?').run(book.id);
+      }),
+    );
+    const csv = 'nome;telefone\n' + Array.from({ length: 800 }, (_, i) => `Contato ${i};1198${String(7000000 + i)}\n`).join('');
+    const started = await t.modules.contacts.importer.start({ tenantId: t.tenantA, userId: null, target: 'book_deleted', options: { bookId: book.id }, fileName: 'lista.csv', body: Readable.from([csv]) });
+    const done = await finished(started.id);
+    expect(done).toMatchObject({ state: 'failed', imported: 0, error: 'failed at line 501: the contact book was deleted during the import; nothing of this file was kept' });
     expect(t.count('contacts')).toBe(0);
     expect(t.count('contact_phones')).toBe(0);
   });

@@ -108,11 +108,35 @@ describe('bulk writes (imports): the log is copied into the database by the bulk
     bulk.release();
   });
 
-  it('a database in memory has no log to copy', () => {
+  it('the bulk transactions have a connection of their own, which does not enforce foreign keys, copies the log once released and is closed with the bulk writes', () => {
+    open();
+    database.sqlite.exec('CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent(id))');
+    const orphan = 'INSERT INTO child (parent_id) VALUES (42)';
+    expect(() => database.sqlite.exec(orphan)).toThrow(/FOREIGN KEY/);
+    const bulk = database.bulkWrites();
+    const { sqlite: writer } = bulk.writer;
+    expect(writer).not.toBe(database.sqlite);
+    // The bulk writer checks the parents of its rows itself, once per transaction.
+    writer.transaction(() => writer.exec(orphan))();
+    expect(database.sqlite.prepare('SELECT parent_id AS parentId FROM child').all()).toEqual([{ parentId: 42 }]);
+    expect(writer.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    bulk.release();
+    // The rows still queued once the reader's thread has ended: the writer's own commits copy the log.
+    expect(writer.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(writer.open).toBe(true);
+    bulk.close();
+    expect(writer.open).toBe(false);
+    expect(database.sqlite.open).toBe(true);
+    expect(interval()).toBe(1000);
+  });
+
+  it('a database in memory has no log to copy, and its bulk transactions go through its one connection', () => {
     dir = mkdtempSync(join(tmpdir(), 'atende-bulk-'));
     database = openDatabase(':memory:');
     const bulk = database.bulkWrites();
     expect(bulk.checkpoints).toBeNull();
-    bulk.release();
+    expect(bulk.writer.sqlite).toBe(database.sqlite);
+    bulk.close();
+    expect(database.sqlite.open).toBe(true);
   });
 });

@@ -4,7 +4,10 @@
  * counts and linked campaign, bulk (de)activation, locked once a campaign uses them.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { ListImportTarget } from '../../src/dialer/list-import.target.js';
 import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
+import { withBeforeWrite } from '../helpers/import-targets.js';
 
 describe('dialer: contact groups', () => {
   let t: TestApp;
@@ -65,6 +68,22 @@ describe('dialer: contact groups', () => {
 
     const history = (await api('GET', '/imports', undefined)).json().items as { target: string }[];
     expect(history.filter((h) => h.target === 'dialer_list')).toHaveLength(2);
+  });
+
+  it('a group deleted while its file is imported fails the import, which is undone: no member is left in a group that does not exist', async () => {
+    const list = await createList('Apagado no meio');
+    t.modules.contacts.importer.register(
+      withBeforeWrite(new ListImportTarget(t.modules.contacts.contactsImportTarget), 'list_deleted', (n) => {
+        // As if an admin deleted the group (its members go with it) after the first batch.
+        if (n === 2) t.deps.database.sqlite.prepare('DELETE FROM dialer_lists WHERE id = ?').run(list.id);
+      }),
+    );
+    const csv = 'nome;telefone\n' + Array.from({ length: 1200 }, (_, i) => `Contato ${i};1198${String(7000000 + i)}\n`).join('');
+    const started = await t.modules.contacts.importer.start({ tenantId: t.tenantA, userId: null, target: 'list_deleted', options: { listId: list.id }, fileName: 'grupo.csv', body: Readable.from([csv]) });
+    const done = await t.modules.contacts.importer.settled(started.id);
+    expect(done).toMatchObject({ state: 'failed', imported: 0, error: 'failed at line 1001: the contact group was deleted during the import; nothing of this file was kept' });
+    expect(t.count('dialer_list_members')).toBe(0);
+    expect(t.count('contacts')).toBe(0);
   });
 
   it('checks the header before storing anything and names the group that does not exist', async () => {

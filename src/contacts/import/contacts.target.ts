@@ -195,6 +195,8 @@ class ContactsSession implements ImportSession<NewContact> {
   write(batch: readonly NewContact[], w: WriteContext): { index: number; problem: RowProblem }[] {
     this.repo ??= new ContactsRepo(w.sqlite);
     const repo = this.repo;
+    // The writer does not enforce foreign keys (`BulkWrites.writer`): the book is checked here, once per batch.
+    if (!repo.bookInTenant(w.tenantId, this.bookId)) throw new Error('the contact book was deleted during the import');
     const found: { index: number; problem: RowProblem }[] = [];
     const numbers = repo.existingNumbers(w.tenantId, this.bookId, [...new Set(batch.flatMap((c) => c.phones.map((p) => p.number)))]);
     const documents = repo.existingDocuments(w.tenantId, this.bookId, [...new Set(batch.flatMap((c) => (c.document ? [c.document] : [])))]);

@@ -24,6 +24,12 @@ export interface PreparedRow<R> {
   problems: RowProblem[];
 }
 
+/**
+ * Where a batch is written: the bulk writer's connection (`BulkWrites.writer`), which does not
+ * enforce foreign keys. A target checks, on each batch, that the parents of its rows (a book, a
+ * contact group) still exist; the rows it inserts refer to those or to rows of the same batch.
+ * `undo` gets the main connection, whose foreign keys cascade the deletes.
+ */
 export interface WriteContext {
   db: Db;
   /** The same database, for statements prepared once (hot paths). */

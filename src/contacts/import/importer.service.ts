@@ -147,7 +147,7 @@ export class ImportService {
       const job: Job = { cancelled: false, done: Promise.resolve() };
       const bulk = this.deps.database.bulkWrites();
       job.done = this.run(row, target, session, file, encoding, delimiter, job, bulk).finally(() => {
-        bulk.release();
+        bulk.close();
         rmSync(file, { force: true });
         this.jobs.delete(row.id);
       });
@@ -277,9 +277,13 @@ export class ImportService {
     job: Job,
     bulk: BulkWrites,
   ): Promise<void> {
-    const { database, clock } = this.deps;
+    const { clock } = this.deps;
     const batchRows = this.deps.batchRows ?? 500;
-    const w: WriteContext = { db: database.db, sqlite: database.sqlite, tenantId: row.tenantId, importId: row.id, now: clock.now() };
+    // The batches go through the bulk writer's connection (see `BulkWrites.writer`), the import's
+    // own progress and problems in the same transactions.
+    const { writer } = bulk;
+    const writerRepo = new ImportsRepo(writer.db);
+    const w: WriteContext = { db: writer.db, sqlite: writer.sqlite, tenantId: row.tenantId, importId: row.id, now: clock.now() };
     const counts = { bytesRead: 0, rows: 0, imported: 0, rejected: 0, problems: 0 };
     let batch: { line: number; record: unknown }[] = [];
     let problems: { line: number; problem: RowProblem }[] = [];
@@ -287,7 +291,7 @@ export class ImportService {
     let published = 0;
     const flush = (last = false) => {
       const rejectedLines = new Set(problems.filter((p) => p.problem.rejected).map((p) => p.line));
-      database.sqlite.transaction(() => {
+      writer.sqlite.transaction(() => {
         const found = session.write(
           batch.map((b) => b.record),
           { ...w, now: clock.now() },
@@ -301,8 +305,8 @@ export class ImportService {
         counts.imported += batch.length - rejectedInBatch;
         counts.rejected += rejectedLines.size;
         counts.problems += problems.length;
-        this.repo.addProblems(row.id, problems);
-        this.repo.progress(row.id, counts);
+        writerRepo.addProblems(row.id, problems);
+        writerRepo.progress(row.id, counts);
       })();
       bulk.betweenTransactions();
       batch = [];
