@@ -76,9 +76,10 @@ describe('bulk writes (imports): the log is copied into the database by the bulk
     try {
       // One message ahead and none taken: the reader waits, its checkpoints go on.
       reader.postMessage({ file: csv, encoding: 'utf-8', delimiter: ';', batchRows: 500, window: 1, checkpoints: bulk.checkpoints } satisfies ReadRequest);
-      await until('the log copied into the database file', () => statSync(file).size > before + 12 * 1024 * 1024);
-      // Still reading (the file is not at its end), so the checkpoints came from its reading.
-      expect(types.length).toBeGreaterThan(0);
+      // Its first rows may reach this thread after its first checkpoints: both are waited for.
+      await until('the log copied into the database file while the reader reads', () => statSync(file).size > before + 12 * 1024 * 1024 && types.length > 0);
+      // Still reading (the file is not at its end: it waits for its first rows to be taken), so
+      // the checkpoints came from its reading; nothing else checkpoints during bulk writes.
       expect(types).not.toContain('end');
     } finally {
       const ended = new Promise((resolve) => reader.once('exit', resolve));
