@@ -68,7 +68,6 @@ export class ContactsRepo {
   private readonly byPhoneInBook: Statement;
   private readonly deleteImported: Statement;
   private readonly defaultBook: Statement;
-  private readonly bookTenant: Statement;
   /** The duplicate checks' `IN (…)` statements by how many values they take (powers of two up to `IN_CHUNK`). */
   private readonly inStatements = new Map<string, Statement>();
   /** The multi-row inserts by table and row count (at most `INSERT_CHUNK` sizes each). */
@@ -84,12 +83,6 @@ export class ContactsRepo {
     this.byPhoneInBook = this.sqlite.prepare(`${select} AND c.book_id = ? ORDER BY c.updated_at DESC, c.id DESC LIMIT 10`);
     this.deleteImported = this.sqlite.prepare('DELETE FROM contacts WHERE id IN (SELECT id FROM contacts WHERE import_id = ? LIMIT ?)');
     this.defaultBook = this.sqlite.prepare('SELECT id FROM contact_books WHERE tenant_id = ? AND is_default = 1');
-    this.bookTenant = this.sqlite.prepare('SELECT tenant_id AS tenantId FROM contact_books WHERE id = ?');
-  }
-
-  /** Whether the book exists in the tenant: an import asks before each batch, its writer not enforcing foreign keys. */
-  bookInTenant(tenantId: number, bookId: number): boolean {
-    return (this.bookTenant.get(bookId) as { tenantId: number } | undefined)?.tenantId === tenantId;
   }
 
   /** The tenant's default book, if it has one: asked on every queue call whose service names no book. */

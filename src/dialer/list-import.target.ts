@@ -24,6 +24,8 @@ interface ContactRecord {
  * book already has adds that contact instead of being refused. Appending is refused once a
  * campaign uses the list.
  */
+const listRow = (db: Db, id: number) => db.select().from(dialerLists).where(eq(dialerLists.id, id)).get();
+
 export class ListImportTarget implements ImportTarget<ListImportOptions> {
   readonly name = 'dialer_list';
 
@@ -31,7 +33,7 @@ export class ListImportTarget implements ImportTarget<ListImportOptions> {
 
   options(db: Db, tenantId: number, raw: Record<string, unknown>): ListImportOptions {
     if (raw.listId === undefined) throw invalidField('listId', 'listId: the contact group to fill is required');
-    const list = db.select().from(dialerLists).where(eq(dialerLists.id, Number(raw.listId))).get();
+    const list = listRow(db, Number(raw.listId));
     if (list?.tenantId !== tenantId) throw invalidField('listId', 'listId: no such contact group');
     if (list.campaignId !== null) throw listLocked(list.name, new DialerRepo(db).campaignName(list.campaignId));
     return { listId: list.id, bookId: list.bookId };
@@ -49,8 +51,7 @@ export class ListImportTarget implements ImportTarget<ListImportOptions> {
       write(batch, w: ImportWriteContext) {
         const repo = new DialerRepo(w.db);
         // The writer does not enforce foreign keys: the group is checked here, once per batch.
-        const list = w.db.select({ tenantId: dialerLists.tenantId }).from(dialerLists).where(eq(dialerLists.id, options.listId)).get();
-        if (list?.tenantId !== w.tenantId) throw new Error('the contact group was deleted during the import');
+        if (listRow(w.db, options.listId)?.tenantId !== w.tenantId) throw new Error('the contact group was deleted during the import');
         const reported = inner.write(batch, w);
         const existing = new Map<number, number>();
         for (const f of reported) {

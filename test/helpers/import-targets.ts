@@ -1,5 +1,4 @@
-import type { ImportTarget } from '../../src/contacts/index.js';
-import type { WriteContext } from '../../src/contacts/import/importer.model.js';
+import type { ImportTarget, ImportWriteContext as WriteContext } from '../../src/contacts/index.js';
 
 /**
  * `inner` registered again as `name`, with `beforeWrite(n, w)` called before its n-th batch

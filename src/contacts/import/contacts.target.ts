@@ -41,6 +41,10 @@ type Column =
   | { kind: 'email' }
   | { kind: 'custom'; rule: FieldRule };
 
+/** Whether the book is the tenant's: when an import starts, and before each of its batches. */
+const bookInTenant = (db: Db, tenantId: number, bookId: number) =>
+  db.select({ tenantId: contactBooks.tenantId }).from(contactBooks).where(eq(contactBooks.id, bookId)).get()?.tenantId === tenantId;
+
 const problem = (field: string, value: string | null, code: string, message: string, rejected = false): RowProblem => ({ field, value, code, message, rejected });
 
 /**
@@ -56,8 +60,7 @@ export class ContactsImportTarget implements ImportTarget<ContactImportOptions> 
 
   options(db: Db, tenantId: number, raw: Record<string, unknown>): ContactImportOptions {
     const bookId = raw.bookId === undefined ? this.defaultBook(db, tenantId) : Number(raw.bookId);
-    const book = db.select({ tenantId: contactBooks.tenantId }).from(contactBooks).where(eq(contactBooks.id, bookId)).get();
-    if (book?.tenantId !== tenantId) throw invalidField('bookId', 'bookId: no such contact book');
+    if (!bookInTenant(db, tenantId, bookId)) throw invalidField('bookId', 'bookId: no such contact book');
     return { bookId };
   }
 
@@ -196,7 +199,7 @@ class ContactsSession implements ImportSession<NewContact> {
     this.repo ??= new ContactsRepo(w.sqlite);
     const repo = this.repo;
     // The writer does not enforce foreign keys (`BulkWrites.writer`): the book is checked here, once per batch.
-    if (!repo.bookInTenant(w.tenantId, this.bookId)) throw new Error('the contact book was deleted during the import');
+    if (!bookInTenant(w.db, w.tenantId, this.bookId)) throw new Error('the contact book was deleted during the import');
     const found: { index: number; problem: RowProblem }[] = [];
     const numbers = repo.existingNumbers(w.tenantId, this.bookId, [...new Set(batch.flatMap((c) => c.phones.map((p) => p.number)))]);
     const documents = repo.existingDocuments(w.tenantId, this.bookId, [...new Set(batch.flatMap((c) => (c.document ? [c.document] : [])))]);
