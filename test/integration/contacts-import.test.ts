@@ -3,6 +3,8 @@
  * is stored), per-row problems with line and field, duplicates, encodings, progress and
  * history, the model file and the problems CSV; an import that fails or is cancelled is undone.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type LoggedIn, type TestApp } from '../helpers/app.js';
@@ -28,6 +30,8 @@ describe('contacts: CSV import', () => {
       payload: csv,
     });
   const finished = async (id: number) => t.modules.contacts.importer.settled(id);
+  /** What is left where uploads are spooled while they are imported. */
+  const spooled = () => readdirSync(join(t.dataDir, 'imports'));
   const problems = async (id: number) =>
     (await t.request('GET', `/api/v1/imports/${id}/problems`, { cookie: admin.cookie, query: { limit: 500 } })).json().items as {
       line: number;
@@ -57,6 +61,7 @@ describe('contacts: CSV import', () => {
     expect(started).toMatchObject({ state: 'running', target: 'contacts', fileName: 'lista.csv' });
     const done = await finished(started.id);
     expect(done).toMatchObject({ state: 'done', rows: 7, imported: 4, rejected: 3, percent: 100 });
+    expect(spooled(), 'the upload is removed').toEqual([]);
 
     const p = await problems(started.id);
     const at = (line: number) => p.filter((x) => x.line === line);
@@ -143,6 +148,11 @@ describe('contacts: CSV import', () => {
     expect(second).toMatchObject({ imported: 1, rejected: 1 });
     const p = await problems(second.id);
     expect(p.find((x) => x.line === 2 && x.code === 'duplicate' && x.field === 'telefone')!.message).toMatch(/already belongs to contact \d+/);
+    // The row kept without its repeated phone: its other phone is its first.
+    const outra = t.deps.database.sqlite
+      .prepare("SELECT p.number, p.position FROM contact_phones p JOIN contacts c ON c.id = p.contact_id WHERE c.name = 'Outra'")
+      .all();
+    expect(outra).toEqual([{ number: '5548988887777', position: 0 }]);
   });
 
   it('a phone repeated batches later, or stored by someone else while the file is imported, is a duplicate', async () => {
@@ -256,6 +266,7 @@ describe('contacts: CSV import', () => {
     const done = await finished(id);
     expect(done.state).toBe('cancelled');
     expect(done.error).toContain('nothing of this file was kept');
+    expect(spooled()).toEqual([]);
     expect(t.count('contacts')).toBe(0);
     expect(t.count('contact_phones')).toBe(0);
   });
@@ -272,6 +283,7 @@ describe('contacts: CSV import', () => {
     const done = await finished(started.id);
     expect(done.state).toBe('failed');
     expect(done.error).toBe('failed at line 1501: disk I/O error; nothing of this file was kept');
+    expect(spooled()).toEqual([]);
     expect(done.imported).toBe(0);
     expect(t.count('contacts')).toBe(0);
     expect(t.count('contact_phones')).toBe(0);
