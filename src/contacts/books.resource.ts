@@ -4,8 +4,13 @@ import { campaignTypes, contactBooks, contacts } from '../db/schema/index.js';
 import { checkFormOf } from './campaign-types.resource.js';
 import { Nullable, Timestamps, closed, Id } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
+import type { Db } from '../db/client.js';
 import type { ResourceDef } from '../resources/index.js';
 import { Flag, Name, OptionalText, iso } from './schemas.js';
+
+/** Whether book `bookId` exists and is the tenant's: what a contact, a contact group and an import are put in. */
+export const bookInTenant = (db: Db, tenantId: number, bookId: number): boolean =>
+  db.select({ tenantId: contactBooks.tenantId }).from(contactBooks).where(eq(contactBooks.id, bookId)).get()?.tenantId === tenantId;
 
 export const BookBody = Type.Object(
   {

@@ -2,10 +2,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { containsText } from '../db/search.js';
 import type { Db } from '../db/client.js';
-import { contactBooks, contactEmails, contactPhones, contactTags, contacts, tags, users } from '../db/schema/index.js';
+import { contactEmails, contactPhones, contactTags, contacts, tags, users } from '../db/schema/index.js';
 import { Id, Nullable, Timestamps, closed, DateTime } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import type { ReadContext, ResourceDef, RowOf, WriteContext } from '../resources/index.js';
+import { bookInTenant } from './books.resource.js';
 import { checkDocument, formatDocument } from './document.logic.js';
 import { activeFields, fieldRule } from './fields.resource.js';
 import { checkFieldValue, searchKey, type FieldValue } from './fields.logic.js';
@@ -182,8 +183,7 @@ export function contactDef(defaultBook: DefaultBook): ResourceDef<typeof contact
     },
     toColumns(input, w) {
       const bookId = input.bookId ?? w.before?.bookId ?? defaultBook(w.db, w.tenantId);
-      const book = w.db.select({ tenantId: contactBooks.tenantId }).from(contactBooks).where(eq(contactBooks.id, bookId)).get();
-      if (book?.tenantId !== w.tenantId) throw invalidField('bookId', 'bookId: no such contact book');
+      if (!bookInTenant(w.db, w.tenantId, bookId)) throw invalidField('bookId', 'bookId: no such contact book');
       checkPhones(input);
       let document: string | null = null;
       if (input.document) {

@@ -11,6 +11,7 @@ export { InteractionsService, type AnsweredCall, type Finish, type Finished, typ
 export type { FinishCommand } from './tabulation.logic.js';
 export { checkPhone, formatPhone, type PhoneCheck, type PhoneKind } from './phone.logic.js';
 export { checkDocument } from './document.logic.js';
+export { bookInTenant } from './books.resource.js';
 export type { ImportProgress, ImportPublisher, ImportSession, ImportTarget, PreparedRow, RowProblem, WriteContext as ImportWriteContext } from './import/importer.model.js';
 export { ImportService } from './import/importer.service.js';
 export { headerKey } from './import/csv.logic.js';

@@ -17,6 +17,9 @@ interface ContactRecord {
   phones: readonly { number: string }[];
 }
 
+/** The contact group `id`: when an import starts, and before each of its batches. */
+const listRow = (db: Db, id: number) => db.select().from(dialerLists).where(eq(dialerLists.id, id)).get();
+
 /**
  * CSV rows into a contact group. The contacts target reads and checks each row (the same
  * columns, the same Brazilian number rules, the same per-row problems) and stores new contacts
@@ -24,8 +27,6 @@ interface ContactRecord {
  * book already has adds that contact instead of being refused. Appending is refused once a
  * campaign uses the list.
  */
-const listRow = (db: Db, id: number) => db.select().from(dialerLists).where(eq(dialerLists.id, id)).get();
-
 export class ListImportTarget implements ImportTarget<ListImportOptions> {
   readonly name = 'dialer_list';
 

@@ -1,10 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { contactBooks, dialerLists } from '../db/schema/index.js';
+import { dialerLists } from '../db/schema/index.js';
 import { Id, Nullable, Timestamps, closed } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
+import { bookInTenant } from '../contacts/index.js';
 import { DialerRepo } from './dialer.repo.js';
 
 export const ListBody = Type.Object(
@@ -65,8 +66,7 @@ export function listDef(defaultBook: (db: Db, tenantId: number) => number): Reso
       if (w.before && name !== w.before.name) throw invalidField('name', 'name: a contact group keeps the name it was created with');
       const bookId = w.before?.bookId ?? input.bookId ?? defaultBook(w.db, w.tenantId);
       if (w.before && input.bookId !== undefined && input.bookId !== w.before.bookId) throw invalidField('bookId', 'bookId: a contact group keeps its contact book');
-      const book = w.db.select({ tenantId: contactBooks.tenantId }).from(contactBooks).where(eq(contactBooks.id, bookId)).get();
-      if (book?.tenantId !== w.tenantId) throw invalidField('bookId', 'bookId: no such contact book');
+      if (!bookInTenant(w.db, w.tenantId, bookId)) throw invalidField('bookId', 'bookId: no such contact book');
       return { name, description: input.description ?? null, bookId, active: input.active ?? true, campaignId: w.before?.campaignId ?? null };
     },
     toInput: (row) => ({ name: row.name, description: row.description, bookId: row.bookId, active: row.active }),

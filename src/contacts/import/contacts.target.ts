@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { contactBooks } from '../../db/schema/index.js';
 import { invalidField } from '../../kernel/index.js';
+import { bookInTenant } from '../books.resource.js';
 import { ContactsRepo, type NewContact } from '../contacts.repo.js';
 import { checkDocument } from '../document.logic.js';
 import { activeFields, fieldRule } from '../fields.resource.js';
@@ -40,10 +39,6 @@ type Column =
   | { kind: 'phone' }
   | { kind: 'email' }
   | { kind: 'custom'; rule: FieldRule };
-
-/** Whether the book is the tenant's: when an import starts, and before each of its batches. */
-const bookInTenant = (db: Db, tenantId: number, bookId: number) =>
-  db.select({ tenantId: contactBooks.tenantId }).from(contactBooks).where(eq(contactBooks.id, bookId)).get()?.tenantId === tenantId;
 
 const problem = (field: string, value: string | null, code: string, message: string, rejected = false): RowProblem => ({ field, value, code, message, rejected });
 
