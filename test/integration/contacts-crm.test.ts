@@ -136,6 +136,9 @@ describe('contacts and after-call work', () => {
 
     const tickets = (await t.request('GET', `/api/v1/contacts/${contact.id}/tickets`, { cookie: admin.cookie })).json().items;
     expect(tickets).toEqual([expect.objectContaining({ interactionId: ix.id, status: 'open', subject: `Suporte ${ix.protocol}` })]);
+    const blank = await t.request('PATCH', `/api/v1/tickets/${tickets[0].id}`, { cookie: admin.cookie, body: { subject: '  ', status: 'resolved' } });
+    expect(blank.json().error.details.field).toBe('subject');
+    expect((await post('/tickets', { contactId: contact.id, subject: ' ' })).json().error.details.field).toBe('subject');
     const changed = await t.request('PATCH', `/api/v1/tickets/${tickets[0].id}`, { cookie: admin.cookie, body: { status: 'resolved', interactionId: ix.id } });
     expect(changed.json().status).toBe('resolved');
     const history = (await t.request('GET', `/api/v1/tickets/${tickets[0].id}/history`, { cookie: admin.cookie })).json().items;
@@ -145,8 +148,10 @@ describe('contacts and after-call work', () => {
     await post('/interactions', { contactId: contact.id, kind: 'chat', channel: 'whatsapp' });
     expect((await t.request('GET', `/api/v1/contacts/${contact.id}/tickets`, { cookie: admin.cookie })).json().items).toHaveLength(1);
 
-    const visit = await post(`/contacts/${contact.id}/in-person`, { serviceName: 'Loja', description: 'Trocou o aparelho' });
+    expect((await post(`/contacts/${contact.id}/in-person`, { serviceName: 'Loja', description: '   ' })).json().error.details.field).toBe('description');
+    const visit = await post(`/contacts/${contact.id}/in-person`, { serviceName: 'Loja', description: ' Trocou o aparelho ' });
     expect(visit.statusCode).toBe(201);
+    expect(visit.json().note).toBe('Trocou o aparelho');
     const timeline = await t.request('GET', `/api/v1/contacts/${contact.id}/history`, { cookie: admin.cookie });
     expect(timeline.json().total).toBe(3);
     expect(timeline.json().items.map((i: { channel: string }) => i.channel).sort()).toEqual(['in_person', 'voice', 'whatsapp']);
@@ -210,6 +215,16 @@ describe('contacts and after-call work', () => {
     expect(t.modules.contacts.blacklisted(t.tenantA, 'outbound', '5511987654321', t.clock.now())).toMatchObject({ id: entry.id });
     const badNumber = await post('/blacklist', { direction: 'outbound', number: '123' });
     expect(badNumber.json().error.details.field).toBe('number');
+    // A number already listed in that direction is a conflict named at the number (or at the direction it is moved to), not a failure.
+    const twice = await post('/blacklist', { direction: 'outbound', number: '+55 11 98765-4321' });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().error.details.field).toBe('number');
+    const inbound = (await post('/blacklist', { direction: 'inbound', number: '11987654321', reason: 'trote de novo' })).json();
+    const moved = await t.request('PATCH', `/api/v1/blacklist/${inbound.id}`, { cookie: admin.cookie, body: { direction: 'outbound' } });
+    expect(moved.statusCode).toBe(409);
+    expect(moved.json().error.details.field).toBe('direction');
+    expect((await t.request('GET', `/api/v1/blacklist/${inbound.id}`, { cookie: admin.cookie })).json()).toMatchObject({ direction: 'inbound', reason: 'trote de novo' });
+    expect((await t.request('PATCH', `/api/v1/blacklist/${entry.id}`, { cookie: admin.cookie, body: { reason: 'trote, confirmado' } })).statusCode).toBe(200);
     // The dialer's matcher (entries read once, matched in memory) answers as the query does, prefixes included.
     await post('/blacklist', { direction: 'outbound', match: 'prefix', number: '551130' });
     const matches = t.modules.contacts.blacklistMatcher(t.tenantA, 'outbound', t.clock.now());
@@ -261,6 +276,14 @@ describe('contacts and after-call work', () => {
     ]);
     const faq = await t.request('PUT', '/api/v1/crm/faq', { cookie: admin.cookie, body: { create: [{ question: 'Horário?', answer: '8h às 18h' }] } });
     expect(faq.statusCode).toBe(200);
+    // The question is kept trimmed, and compared so: the same question with a trailing space is a conflict, a blank one is refused.
+    const again = await post('/crm/faq', { question: 'Horário? ', answer: 'outra' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.details.field).toBe('question');
+    expect((await post('/crm/faq', { question: '   ', answer: 'x' })).json().error.details.field).toBe('question');
+    expect((await post('/crm/faq', { question: 'Pix?', answer: '  ' })).json().error.details.field).toBe('answer');
+    expect((await post('/crm/shortcuts', { prefix: 'vazio', text: '   ' })).json().error.details.field).toBe('text');
+    expect(t.count('faqs')).toBe(1);
     const agent = await t.loginAs('agent');
     expect((await t.request('GET', '/api/v1/crm/shortcuts', { cookie: agent.cookie })).json().total).toBe(2);
     expect((await t.request('PUT', '/api/v1/crm/faq', { cookie: agent.cookie, body: { create: [{ question: 'a', answer: 'b' }] } })).statusCode).toBe(403);
