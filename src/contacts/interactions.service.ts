@@ -6,7 +6,7 @@ import { conflict, invalidField, notFound, type Clock } from '../kernel/index.js
 import { activeFields, fieldRule, type FieldScope } from './fields.resource.js';
 import { checkFieldValue, type FieldValue } from './fields.logic.js';
 import { resolveItems } from './forms.resource.js';
-import { InteractionsRepo, type CallbackQuery, type OpenQuery, type Channel, type ContactRow, type HistoryQuery, type InteractionRow, type TicketQuery, type TicketRow, type TicketStatus } from './interactions.repo.js';
+import { InteractionsRepo, type CallMedia, type CallbackQuery, type OpenQuery, type Channel, type ContactRow, type HistoryQuery, type InteractionRow, type TicketQuery, type TicketRow, type TicketStatus } from './interactions.repo.js';
 import { checkPhone } from './phone.logic.js';
 import { mergeActions, planFinish, type FinishCommand } from './tabulation.logic.js';
 import { firstName, renderTemplate, type TemplateValues } from './template.logic.js';
@@ -72,6 +72,7 @@ export interface Settings {
   ticketMode: 'every_interaction' | 'on_demand';
 }
 
+const NO_MEDIA: CallMedia = { recordings: [], ivrPath: [] };
 const DIGITAL: readonly Channel[] = ['whatsapp', 'webchat', 'email', 'mercadolivre'];
 
 /** Checks values against the tenant's custom fields of one scope (only those given, unless `all`). */
@@ -420,9 +421,11 @@ export class InteractionsService {
     return { ...row, state: 'finished', endedAt: now, note: description };
   }
 
-  /** The contact's interactions on every channel, newest first. */
+  /** The contact's interactions on every channel, newest first; a call's with its recordings and IVR path. */
   history(tenantId: number, contactId: number, q: HistoryQuery) {
-    return this.repo.history(tenantId, contactId, q);
+    const page = this.repo.history(tenantId, contactId, q);
+    const media = this.repo.callMedia(tenantId, [...new Set(page.rows.flatMap((r) => (r.i.callId === null ? [] : [r.i.callId])))]);
+    return { total: page.total, rows: page.rows.map((r) => ({ ...r, media: (r.i.callId === null ? undefined : media.get(r.i.callId)) ?? NO_MEDIA })) };
   }
 
   // Tickets

@@ -314,7 +314,7 @@ describe('contacts and after-call work', () => {
     expect(foreign.json().error.details.field).toBe('campaignTypeId');
   });
 
-  it('an unknown caller becomes a contact from the call; the history shows the call and the tickets list names the contact', async () => {
+  it('an unknown caller becomes a contact from the call; the history shows the call with its IVR path and recordings; the tickets list names the contact', async () => {
     const ix = (await post('/interactions', { address: '(11) 3333-4444', kind: 'inbound', channel: 'voice', serviceName: 'SAC', callId: 'call-1' })).json();
     const lookup = () => t.request('GET', '/api/v1/contacts/lookup', { cookie: admin.cookie, query: { phone: '1133334444' } }).then((r) => r.json().matches);
     expect(await lookup()).toEqual([]);
@@ -332,12 +332,29 @@ describe('contacts and after-call work', () => {
         "insert into calls (tenant_id, call_id, channel_id, kind, direction, from_number, to_number, state, started_at, answered_at, ended_at, cause_text, hangup_by) values (?, 'call-1', 'ch-1', 'inbound', 'inbound', '1133334444', '4000', 'ended', ?, ?, ?, 'Normal Clearing', 'caller')",
       )
       .run(t.tenantA, started, started + 2_000, started + 62_000);
+    // The caller went through the IVR (the version it ran names the nodes) and the queue recorded the call; another call's are not its.
+    const menu = { kind: 'menu', prompt: [{ kind: 'sound', name: 'atende-welcome' }] };
+    const ivr = (
+      await post('/flows/ivrs', {
+        name: 'Principal',
+        definition: { root: 'main', nodes: [{ ...menu, id: 'main', name: 'Menu principal', options: [{ digit: '2', target: { node: 'billing' } }] }, { ...menu, id: 'billing', name: 'Financeiro', options: [{ digit: '0', target: { node: 'main' } }] }] },
+      })
+    ).json();
+    const trace = t.deps.database.sqlite.prepare('insert into ivr_traces (tenant_id, call_id, ivr_id, version, node, event, digits, at) values (?, ?, ?, 1, ?, ?, ?, ?)');
+    for (const [callId, node, event, digits] of [['call-1', 'main', 'entered', null], ['call-1', 'main', 'option', '2'], ['call-1', 'billing', 'entered', null], ['call-2', 'main', 'entered', null]]) {
+      trace.run(t.tenantA, callId, ivr.id, node, event, digits, started);
+    }
+    const recording = t.deps.database.sqlite.prepare("insert into recordings (tenant_id, call_id, path, format, started_at, duration_seconds, size_bytes) values (?, ?, 'recordings/x.wav', 'wav', ?, ?, 1000)");
+    const recorded = Number(recording.run(t.tenantA, 'call-1', started + 2_000, 60).lastInsertRowid);
+    recording.run(t.tenantA, 'call-2', started, 10);
     const history = (await t.request('GET', `/api/v1/contacts/${made.json().contact.id}/history`, { cookie: admin.cookie })).json();
     expect(history.items).toEqual([
       expect.objectContaining({
         id: ix.id,
         channel: 'voice',
         call: { direction: 'inbound', from: '1133334444', to: '4000', answeredAt: new Date(started + 2_000).toISOString(), endedAt: new Date(started + 62_000).toISOString(), cause: 'Normal Clearing', hangupBy: 'caller' },
+        ivrPath: ['Menu principal', 'Financeiro'],
+        recordings: [{ id: recorded, startedAt: new Date(started + 2_000).toISOString(), durationSeconds: 60, audioUrl: `/api/v1/recordings/${recorded}/audio` }],
       }),
     ]);
 
