@@ -5,7 +5,7 @@
  * wrap-up waits for the tabulation, whose form offers only the statuses that apply and shows
  * the server's refusal next to the field; the status's action marks the contact do-not-call.
  * The callbacks scheduled for the agent are marked done, an in-person attendance is registered,
- * a call left pending is finished later with a callback to the agent herself and a child tag,
+ * a call left pending gets a ticket and is finished later with a callback to the agent herself,
  * the agent's figures of the day follow what happened. The desk says which phone carries the
  * calls: this tab's webphone, another tab's (only one tab rings), or a softphone — from which
  * the agent places a manual call: the phone rings first, then the number is dialled and the
@@ -212,12 +212,24 @@ describe('the agent’s work on the desk', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
 
-  it('finishes the call left pending with a callback to the agent herself; a child tag is offered under its macro tag', async () => {
+  it('finishes the call left pending with a callback to the agent herself, after opening a ticket from it; a child tag is offered under its macro tag', async () => {
     const joao = openWork().getByRole('listitem').filter({ hasText: 'João Retorno' });
     await joao.getByText('Pendente').waitFor();
     await joao.getByRole('button').click();
-    await page.getByTestId('interaction-pop').getByRole('heading', { name: 'João Retorno', level: 3 }).waitFor();
-    await page.getByTestId('interaction-pop').getByRole('button', { name: 'Finalizar' }).click();
+    const pop = page.getByTestId('interaction-pop');
+    await pop.getByRole('heading', { name: 'João Retorno', level: 3 }).waitFor();
+    // A ticket opened from the popped contact is the interaction's.
+    await pop.getByRole('button', { name: 'Novo ticket' }).click();
+    const opening = await openedDialog(page, 'Novo ticket');
+    await opening.getByLabel('Assunto').fill('Renegociar a dívida');
+    await opening.getByRole('button', { name: 'Salvar' }).click();
+    await opening.waitFor({ state: 'hidden' });
+    await pop.getByRole('row').filter({ hasText: 'Renegociar a dívida' }).waitFor();
+    const open = await ana.must<{ items: { id: number; contactName: string | null }[] }>('GET', '/api/v1/interactions?state=pending');
+    const joaoId = (await ana.must<{ items: { id: number; name: string }[] }>('GET', '/api/v1/contacts?name=Jo%C3%A3o%20Retorno')).items[0]!.id;
+    const tickets = await ana.must<{ items: { subject: string; interactionId: number | null }[] }>('GET', `/api/v1/contacts/${joaoId}/tickets`);
+    expect(tickets.items.find((x) => x.subject === 'Renegociar a dívida')?.interactionId).toBe(open.items.find((i) => i.contactName === 'João Retorno')?.id);
+    await pop.getByRole('button', { name: 'Finalizar' }).click();
     const dialog = page.getByRole('dialog', { name: /Finalizar atendimento \d{14}/ });
     await dialog.waitFor();
     await page.locator('.p-dialog-enter-active').waitFor({ state: 'detached' });

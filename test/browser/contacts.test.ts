@@ -1,7 +1,8 @@
 /**
  * The CRM's screens in a real browser: a CSV with good and bad rows imported with its progress
- * and per-row problems (and their CSV), the contact found by phone and its history; a blacklist
- * number refused next to its field, then listed; a status with the do-not-call action.
+ * and per-row problems (and their CSV), the contact found by phone, its history and a ticket
+ * opened from it; a blacklist number refused next to its field, then listed; a status with the
+ * do-not-call action.
  */
 import { describe, expect, it } from 'vitest';
 import { crmSession } from './crm-session.js';
@@ -43,7 +44,7 @@ describe('CRM screens', () => {
     expect(crm.problems).toEqual([]);
   });
 
-  it('a contact found by any way of writing its phone shows its history on every channel; an in-person attendance joins it', async () => {
+  it('a contact found by any way of writing its phone shows its history on every channel; an in-person attendance joins it; a ticket is opened and changed from it', async () => {
     const paula = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Paula Reis', phones: [{ number: '31988881111' }] });
     const call = await crm.manager.must<{ id: number; protocol: string }>('POST', '/api/v1/interactions', { contactId: paula.id, kind: 'inbound', channel: 'voice', serviceName: 'SAC' });
     await crm.manager.must('POST', `/api/v1/interactions/${call.id}/finish`, { note: 'segunda via do boleto' });
@@ -68,6 +69,30 @@ describe('CRM screens', () => {
     await inPerson.waitFor();
     expect(await inPerson.textContent()).toContain('Presencial');
     await expect.poll(() => timeline.getByRole('row').count()).toBe(3);
+
+    // A ticket is opened from the contact (the only way when the tenant opens them on demand), then changed.
+    await crm.manager.must('PUT', '/api/v1/crm/settings', { ticketMode: 'on_demand' });
+    const tickets = crm.page.getByRole('region', { name: 'Tickets' });
+    await crm.page.getByRole('button', { name: 'Novo ticket' }).click();
+    const opening = await crm.dialog('Novo ticket');
+    expect(await opening.getByRole('button', { name: 'Salvar' }).isDisabled()).toBe(true);
+    await opening.getByLabel('Assunto').fill('Troca do aparelho em garantia');
+    await opening.getByRole('button', { name: 'Salvar' }).click();
+    await opening.waitFor({ state: 'hidden' });
+    const ticket = tickets.getByRole('row').filter({ hasText: 'Troca do aparelho em garantia' });
+    await ticket.waitFor();
+    expect(await ticket.textContent()).toContain('Aberto');
+    await ticket.getByRole('button', { name: 'Editar Troca do aparelho em garantia' }).click();
+    const editing = await crm.dialog('Editar ticket');
+    expect(await editing.getByLabel('Assunto').inputValue()).toBe('Troca do aparelho em garantia');
+    await editing.getByRole('combobox', { name: 'Situação' }).click();
+    await crm.page.getByRole('option', { name: 'Em andamento', exact: true }).click();
+    await editing.getByRole('button', { name: 'Salvar' }).click();
+    await editing.waitFor({ state: 'hidden' });
+    await expect.poll(() => ticket.textContent()).toContain('Em andamento');
+    const stored = await crm.manager.must<{ items: { subject: string; status: string; interactionId: number | null }[] }>('GET', `/api/v1/contacts/${paula.id}/tickets`);
+    expect(stored.items.find((x) => x.subject === 'Troca do aparelho em garantia')).toMatchObject({ status: 'in_progress', interactionId: null });
+    await crm.manager.must('PUT', '/api/v1/crm/settings', { ticketMode: 'every_interaction' });
     expect(await seriousA11yViolations(crm.page)).toEqual([]);
     await screenshot(crm.page, 'contact');
     expect(crm.problems).toEqual([]);
