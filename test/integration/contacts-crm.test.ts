@@ -127,6 +127,39 @@ describe('contacts and after-call work', () => {
     expect(mine.json().items).toEqual([expect.objectContaining({ contactId: contact.id, dueAt: due, agentUserId: admin.user.id })]);
   });
 
+  it("a status's and its tags' actions run together: the closing message on a digital channel, the owner set for some days, a redial; a status needing a tag, or in an inactive group, is refused", async () => {
+    const agent = await t.loginAs('agent');
+    const group = (await post('/tabulations/groups', { name: 'Atendimento' })).json();
+    const thanks = (
+      await post('/tabulations/statuses', { groupId: group.id, name: 'Resolvido', category: 'positive', kinds: ['chat', 'dialer'], requiresTag: true, actions: { closingMessage: 'Obrigado, {{primeiro_nome}}! Protocolo {{protocolo}}.' } })
+    ).json();
+    const later = (await post('/tabulations/statuses', { groupId: group.id, name: 'Ligar depois', category: 'neutral', kinds: ['dialer'], actions: { redialAfterMinutes: 90 } })).json();
+    const vip = (await post('/tabulations/tags', { title: 'VIP', colour: '#aa0000', kinds: ['chat', 'dialer'], actions: { owner: 'set', ownerDays: 30, closingMessage: 'outra mensagem' } })).json();
+    const contact = (await post('/contacts', { name: 'Joana Prado', phones: [{ number: '11912345678' }] })).json();
+
+    const chat = (await post('/interactions', { contactId: contact.id, kind: 'chat', channel: 'whatsapp' }, agent.cookie)).json();
+    const untagged = await post(`/interactions/${chat.id}/finish`, { statusId: thanks.id }, agent.cookie);
+    expect(untagged.statusCode).toBe(400);
+    expect(untagged.json().error.details.field).toBe('tagIds');
+    const done = await post(`/interactions/${chat.id}/finish`, { statusId: thanks.id, tagIds: [vip.id] }, agent.cookie);
+    expect(done.statusCode).toBe(200);
+    // The status's message wins over the tag's; the tag makes the agent the owner for 30 days.
+    expect(done.json().commands).toEqual([{ type: 'send_closing_message', text: `Obrigado, Joana! Protocolo ${chat.protocol}.` }]);
+    const owned = await t.request('GET', `/api/v1/contacts/${contact.id}`, { cookie: admin.cookie });
+    expect(owned.json()).toMatchObject({ ownerUserId: agent.user.id, ownerUntil: new Date(t.clock.now() + 30 * 86_400_000).toISOString() });
+
+    // A voice call gets no closing message; a redial is handed to the dialer.
+    const call = (await post('/interactions', { contactId: contact.id, kind: 'dialer', channel: 'voice' }, agent.cookie)).json();
+    expect((await post(`/interactions/${call.id}/finish`, { statusId: later.id }, agent.cookie)).json().commands).toEqual([{ type: 'redial', afterMinutes: 90 }]);
+
+    await t.request('PATCH', `/api/v1/tabulations/groups/${group.id}`, { cookie: admin.cookie, body: { active: false } });
+    const again = (await post('/interactions', { contactId: contact.id, kind: 'dialer', channel: 'voice' }, agent.cookie)).json();
+    const inactive = await post(`/interactions/${again.id}/finish`, { statusId: later.id }, agent.cookie);
+    expect(inactive.statusCode).toBe(400);
+    expect(inactive.json().error.details.field).toBe('statusId');
+    expect((await t.request('GET', `/api/v1/interactions/${again.id}/tabulations`, { cookie: agent.cookie })).json().items).toEqual([]);
+  });
+
   it('a tenant switch requires the external protocol on every finish; tickets open per interaction and keep their history', async () => {
     await t.request('PUT', '/api/v1/crm/settings', { cookie: admin.cookie, body: { requireProtocol: true } });
     const contact = (await post('/contacts', { name: 'Ana', phones: [{ number: '11912345678' }] })).json();
