@@ -44,7 +44,7 @@ describe('CRM screens', () => {
     expect(crm.problems).toEqual([]);
   });
 
-  it('a contact found by any way of writing its phone shows its history on every channel; an in-person attendance joins it; a ticket is opened and changed from it', async () => {
+  it('a contact found by any way of writing its phone shows its history on every channel, filtered by kind and period; an in-person attendance joins it; a ticket is opened and changed from it', async () => {
     const paula = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Paula Reis', phones: [{ number: '31988881111' }] });
     const call = await crm.manager.must<{ id: number; protocol: string }>('POST', '/api/v1/interactions', { contactId: paula.id, kind: 'inbound', channel: 'voice', serviceName: 'SAC' });
     await crm.manager.must('POST', `/api/v1/interactions/${call.id}/finish`, { note: 'segunda via do boleto' });
@@ -68,6 +68,24 @@ describe('CRM screens', () => {
     const inPerson = timeline.getByRole('row').filter({ hasText: 'Trocou o aparelho' });
     await inPerson.waitFor();
     expect(await inPerson.textContent()).toContain('Presencial');
+    await expect.poll(() => timeline.getByRole('row').count()).toBe(3);
+    // Filtered by kind (the in-person attendance is a "contact") and by period, on the server.
+    await timeline.getByRole('combobox', { name: 'Tipo de atendimento' }).click();
+    await crm.page.getByRole('option', { name: 'Contato', exact: true }).click();
+    await expect.poll(() => timeline.getByRole('row').count()).toBe(2);
+    expect(await timeline.getByRole('row').nth(1).textContent()).toContain('Trocou o aparelho');
+    const day = (d: Date) => `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`;
+    const today = new Date();
+    await timeline.getByLabel('De', { exact: true }).fill(day(new Date(today.getTime() + 86_400_000)));
+    await timeline.getByText('Nenhum atendimento.').waitFor();
+    expect(new URL(crm.page.url()).searchParams.get('kind')).toBe('contact');
+    // From today to today: the period's last day is included.
+    await timeline.getByLabel('De', { exact: true }).fill(day(today));
+    await timeline.getByLabel('Até', { exact: true }).fill(day(today));
+    await timeline.getByLabel('Até', { exact: true }).press('Escape');
+    await timeline.getByRole('row').filter({ hasText: 'Trocou o aparelho' }).waitFor();
+    expect(new URL(crm.page.url()).searchParams.get('to')).not.toBeNull();
+    await crm.page.goto(`/contacts/${paula.id}`);
     await expect.poll(() => timeline.getByRole('row').count()).toBe(3);
 
     // A ticket is opened from the contact (the only way when the tenant opens them on demand), then changed.
