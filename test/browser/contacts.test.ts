@@ -116,7 +116,7 @@ describe('CRM screens', () => {
     expect(crm.problems).toEqual([]);
   });
 
-  it('a blacklist number that cannot be Brazilian is refused next to its field; fixed, it is listed', async () => {
+  it('a blacklist number that cannot be Brazilian is refused next to its field; fixed, it is listed; the list is searched and filtered, and links to the CSV import', async () => {
     await open('/contacts/blacklist');
     await crm.page.getByRole('button', { name: 'Novo número' }).click();
     const dialog = await crm.dialog('Novo número');
@@ -133,6 +133,26 @@ describe('CRM screens', () => {
     expect(await row.textContent()).toContain('Ativo (nunca discar)');
     const check = await crm.manager.must<{ blacklisted: boolean }>('GET', '/api/v1/blacklist/check?number=11987654321&direction=outbound');
     expect(check.blacklisted).toBe(true);
+
+    // The list is searched by number or reason and filtered by direction; numbers come in from a CSV through the import screen.
+    await crm.manager.must('POST', '/api/v1/blacklist', { direction: 'inbound', number: '(21) 3456-7890', reason: 'trote' });
+    await crm.page.reload();
+    await crm.page.getByRole('row').filter({ hasText: '552134567890' }).waitFor();
+    await crm.page.getByLabel('Número ou motivo').fill('trote');
+    await crm.page.getByRole('button', { name: 'Pesquisar' }).click();
+    await expect.poll(() => crm.page.getByRole('row').filter({ hasText: '5511987654321' }).count()).toBe(0);
+    expect(await crm.page.getByRole('row').filter({ hasText: '552134567890' }).count()).toBe(1);
+    await crm.page.getByRole('button', { name: 'Limpar filtros' }).click();
+    await crm.page.getByRole('row').filter({ hasText: '5511987654321' }).waitFor();
+    await crm.page.getByRole('combobox', { name: 'Sentido' }).click();
+    await crm.page.getByRole('option', { name: 'Ativo (nunca discar)' }).click();
+    await crm.page.getByRole('button', { name: 'Pesquisar' }).click();
+    await expect.poll(() => crm.page.getByRole('row').filter({ hasText: '552134567890' }).count()).toBe(0);
+    expect(new URL(crm.page.url()).searchParams.get('direction')).toBe('outbound');
+    expect(await seriousA11yViolations(crm.page)).toEqual([]);
+    await crm.page.getByRole('link', { name: 'Importar números de um arquivo CSV' }).click();
+    await crm.page.getByRole('heading', { name: 'Importação de contatos', level: 1 }).waitFor();
+    expect(await crm.page.getByRole('combobox', { name: 'Importar para' }).textContent()).toContain('Blacklist');
     expect(await seriousA11yViolations(crm.page)).toEqual([]);
     expect(crm.problems).toEqual([]);
   });
