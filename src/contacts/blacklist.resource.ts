@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { blacklist } from '../db/schema/index.js';
 import { Nullable, Timestamps, closed, DateTime } from '../http/schemas.js';
-import { invalidField } from '../kernel/index.js';
+import { conflict, invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
 import { blacklistKey } from './blacklist.logic.js';
 import { Literals, OptionalText, iso, isoOrNull } from './schemas.js';
@@ -44,6 +44,21 @@ export const blacklistDef: ResourceDef<typeof blacklist, BlacklistInput, Blackli
     const match = input.match ?? 'number';
     const key = blacklistKey(input.direction, match, input.number);
     if (!key.ok) throw invalidField('number', `number: ${key.message}`);
+    const clash = w.db
+      .select({ id: blacklist.id })
+      .from(blacklist)
+      .where(
+        and(
+          eq(blacklist.tenantId, w.tenantId),
+          eq(blacklist.direction, input.direction),
+          eq(blacklist.match, match),
+          eq(blacklist.number, key.number),
+          ...(w.before ? [ne(blacklist.id, w.before.id)] : []),
+        ),
+      )
+      .get();
+    // Moving an entry to the other direction, where the number already is, is refused at the direction.
+    if (clash) throw conflict(`${key.number} is already on the ${input.direction} blacklist`, { field: w.before && w.before.direction !== input.direction ? 'direction' : 'number' });
     const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
     if (expiresAt !== null && expiresAt <= w.now) throw invalidField('expiresAt', 'expiresAt: must be in the future');
     return { direction: input.direction, match, number: key.number, reason: input.reason ?? null, expiresAt, importId: w.before?.importId ?? null };

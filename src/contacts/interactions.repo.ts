@@ -9,7 +9,10 @@ import {
   contactPhones,
   contacts,
   crmSettings,
+  ivrTraces,
+  ivrVersions,
   queues,
+  recordings,
   shortcuts,
   statusGroupTeams,
   statusGroups,
@@ -39,6 +42,12 @@ export interface HistoryQuery {
   to?: number | undefined;
   limit: number;
   offset: number;
+}
+
+/** A call's recordings and the IVR nodes it went through, for the contact's history. */
+export interface CallMedia {
+  recordings: { id: number; startedAt: number; durationSeconds: number }[];
+  ivrPath: string[];
 }
 
 export interface OpenQuery {
@@ -377,6 +386,40 @@ export class InteractionsRepo {
       .offset(q.offset)
       .all();
     return { rows, total: this.db.select({ n: count() }).from(contactInteractions).where(where).get()?.n ?? 0 };
+  }
+
+  /**
+   * What the calls of a history page went through: their recordings (oldest first) and the
+   * IVR nodes each entered, named as in the IVR version the call ran.
+   */
+  callMedia(tenantId: number, callIds: readonly string[]): Map<string, CallMedia> {
+    const out = new Map<string, CallMedia>(callIds.map((id) => [id, { recordings: [], ivrPath: [] }]));
+    if (callIds.length === 0) return out;
+    const kept = this.db
+      .select({ id: recordings.id, callId: recordings.callId, startedAt: recordings.startedAt, durationSeconds: recordings.durationSeconds })
+      .from(recordings)
+      .where(and(eq(recordings.tenantId, tenantId), inArray(recordings.callId, [...callIds])))
+      .orderBy(asc(recordings.startedAt), asc(recordings.id))
+      .all();
+    for (const r of kept) out.get(r.callId)?.recordings.push({ id: r.id, startedAt: r.startedAt, durationSeconds: r.durationSeconds });
+    const entered = this.db
+      .select({ callId: ivrTraces.callId, ivrId: ivrTraces.ivrId, version: ivrTraces.version, node: ivrTraces.node })
+      .from(ivrTraces)
+      .where(and(eq(ivrTraces.tenantId, tenantId), inArray(ivrTraces.callId, [...callIds]), eq(ivrTraces.event, 'entered')))
+      .orderBy(asc(ivrTraces.id))
+      .all();
+    const names = new Map<string, string>();
+    for (const v of new Set(entered.map((e) => `${e.ivrId}:${e.version}`))) {
+      const [ivrId, version] = v.split(':').map(Number) as [number, number];
+      const definition = this.db
+        .select({ definition: ivrVersions.definition })
+        .from(ivrVersions)
+        .where(and(eq(ivrVersions.tenantId, tenantId), eq(ivrVersions.ivrId, ivrId), eq(ivrVersions.version, version)))
+        .get()?.definition;
+      for (const n of definition?.nodes ?? []) names.set(`${v}:${n.id}`, n.name);
+    }
+    for (const e of entered) out.get(e.callId)?.ivrPath.push(names.get(`${e.ivrId}:${e.version}:${e.node}`) ?? e.node);
+    return out;
   }
 
   /** The tenant's tickets, most recently changed first, with their contact's name. */

@@ -50,7 +50,14 @@ const CallFacts = Type.Object({
   cause: Nullable(Type.String()),
   hangupBy: Nullable(Type.String()),
 });
-const HistoryItem = Type.Object({ ...InteractionView.properties, call: Nullable(CallFacts) });
+const HistoryItem = Type.Object({
+  ...InteractionView.properties,
+  call: Nullable(CallFacts),
+  recordings: Type.Array(Type.Object({ id: Type.Integer(), startedAt: When, durationSeconds: Type.Integer(), audioUrl: Type.String({ description: "needs the recordings module's read right" }) }), {
+    description: "the call's recordings, oldest first",
+  }),
+  ivrPath: Type.Array(Type.String(), { description: 'the IVR nodes the call went through, in order' }),
+});
 type CallRow = { direction: string | null; from: string | null; to: string | null; answeredAt: Date | null; endedAt: Date | null; cause: string | null; hangupBy: string | null } | null;
 const callFacts = (c: CallRow) =>
   c?.direction == null
@@ -353,7 +360,16 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
           to: req.query.to ? Date.parse(req.query.to) : undefined,
           ...page,
         });
-        return { items: rows.map((r) => ({ ...interactionView(r.i, r.agent), call: callFacts(r.call) })), total, ...page };
+        return {
+          items: rows.map((r) => ({
+            ...interactionView(r.i, r.agent),
+            call: callFacts(r.call),
+            recordings: r.media.recordings.map((x) => ({ id: x.id, startedAt: iso(x.startedAt), durationSeconds: x.durationSeconds, audioUrl: `/api/v1/recordings/${x.id}/audio` })),
+            ivrPath: r.media.ivrPath,
+          })),
+          total,
+          ...page,
+        };
       },
     );
 

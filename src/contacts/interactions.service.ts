@@ -6,7 +6,7 @@ import { conflict, invalidField, notFound, type Clock } from '../kernel/index.js
 import { activeFields, fieldRule, type FieldScope } from './fields.resource.js';
 import { checkFieldValue, type FieldValue } from './fields.logic.js';
 import { resolveItems } from './forms.resource.js';
-import { InteractionsRepo, type CallbackQuery, type OpenQuery, type Channel, type ContactRow, type HistoryQuery, type InteractionRow, type TicketQuery, type TicketRow, type TicketStatus } from './interactions.repo.js';
+import { InteractionsRepo, type CallMedia, type CallbackQuery, type OpenQuery, type Channel, type ContactRow, type HistoryQuery, type InteractionRow, type TicketQuery, type TicketRow, type TicketStatus } from './interactions.repo.js';
 import { checkPhone } from './phone.logic.js';
 import { mergeActions, planFinish, type FinishCommand } from './tabulation.logic.js';
 import { firstName, renderTemplate, type TemplateValues } from './template.logic.js';
@@ -72,6 +72,7 @@ export interface Settings {
   ticketMode: 'every_interaction' | 'on_demand';
 }
 
+const NO_MEDIA: CallMedia = { recordings: [], ivrPath: [] };
 const DIGITAL: readonly Channel[] = ['whatsapp', 'webchat', 'email', 'mercadolivre'];
 
 /** Checks values against the tenant's custom fields of one scope (only those given, unless `all`). */
@@ -87,6 +88,13 @@ export function checkScoped(db: Db, tenantId: number, scope: FieldScope, values:
     if (checked.value !== null) out[f.key] = checked.value;
   }
   return out;
+}
+
+/** A ticket's subject as kept: trimmed, and not empty. */
+function ticketSubject(subject: string): string {
+  const trimmed = subject.trim();
+  if (trimmed === '') throw invalidField('subject', 'subject: say what the ticket is about');
+  return trimmed;
 }
 
 /**
@@ -397,6 +405,8 @@ export class InteractionsService {
 
   /** An attendance in person, registered by the agent: already finished. */
   inPerson(actor: Actor, tenantId: number, p: { contactId: number; serviceId?: number | null; serviceName?: string | null; description: string }): InteractionRow {
+    const description = p.description.trim();
+    if (description === '') throw invalidField('description', 'description: say what was done');
     const row = this.open(tenantId, {
       contactId: p.contactId,
       kind: 'contact',
@@ -404,16 +414,18 @@ export class InteractionsService {
       serviceId: p.serviceId ?? null,
       serviceName: p.serviceName ?? null,
       agentUserId: actor.userId || null,
-      details: { description: p.description },
+      details: { description },
     });
     const now = this.clock.now();
-    this.repo.updateInteraction(tenantId, row.id, { state: 'finished', endedAt: now, note: p.description, tabulatedAt: now, tabulatedBy: actor.userId || null });
-    return { ...row, state: 'finished', endedAt: now, note: p.description };
+    this.repo.updateInteraction(tenantId, row.id, { state: 'finished', endedAt: now, note: description, tabulatedAt: now, tabulatedBy: actor.userId || null });
+    return { ...row, state: 'finished', endedAt: now, note: description };
   }
 
-  /** The contact's interactions on every channel, newest first. */
+  /** The contact's interactions on every channel, newest first; a call's with its recordings and IVR path. */
   history(tenantId: number, contactId: number, q: HistoryQuery) {
-    return this.repo.history(tenantId, contactId, q);
+    const page = this.repo.history(tenantId, contactId, q);
+    const media = this.repo.callMedia(tenantId, [...new Set(page.rows.flatMap((r) => (r.i.callId === null ? [] : [r.i.callId])))]);
+    return { total: page.total, rows: page.rows.map((r) => ({ ...r, media: (r.i.callId === null ? undefined : media.get(r.i.callId)) ?? NO_MEDIA })) };
   }
 
   // Tickets
@@ -441,9 +453,10 @@ export class InteractionsService {
         if (i.contactId !== t.contactId) throw invalidField('interactionId', 'interactionId: the interaction is not of this contact');
       }
       const custom = checkScoped(this.db, tenantId, 'ticket', t.custom ?? {}, 'custom', true);
+      const subject = ticketSubject(t.subject);
       const now = this.clock.now();
       return this.repo.insertTicket(
-        { tenantId, contactId: t.contactId, interactionId: t.interactionId ?? null, subject: t.subject, status: t.status ?? 'open', custom, createdBy: actor.userId || null, createdAt: now, updatedAt: now },
+        { tenantId, contactId: t.contactId, interactionId: t.interactionId ?? null, subject, status: t.status ?? 'open', custom, createdBy: actor.userId || null, createdAt: now, updatedAt: now },
         actor.userId || null,
       );
     });
@@ -454,7 +467,7 @@ export class InteractionsService {
     return this.repo.transaction(() => {
       const before = this.visibleTicket(actor, id);
       const custom = patch.custom ? checkScoped(this.db, before.tenantId, 'ticket', { ...before.custom, ...patch.custom }, 'custom', true) : before.custom;
-      const after = { subject: patch.subject ?? before.subject, status: patch.status ?? before.status, custom };
+      const after = { subject: patch.subject === undefined ? before.subject : ticketSubject(patch.subject), status: patch.status ?? before.status, custom };
       const changes: Record<string, { from: unknown; to: unknown }> = {};
       if (after.subject !== before.subject) changes.subject = { from: before.subject, to: after.subject };
       if (after.status !== before.status) changes.status = { from: before.status, to: after.status };

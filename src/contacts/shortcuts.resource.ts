@@ -49,6 +49,7 @@ export const shortcutDef: ResourceDef<typeof shortcuts, ShortcutInput, ShortcutV
       throw invalidField('prefix', `prefix: "${input.prefix}" may hold only letters, digits, _ . and - (no spaces); it is typed after /`);
     }
     const unknown = unknownVariables(input.text);
+    if (input.text.trim() === '') throw invalidField('text', 'text: write the text the shortcut inserts');
     if (unknown.length > 0) throw invalidField('text', `text: unknown variable {{${unknown[0]}}}`);
     const serviceId = input.serviceId ?? null;
     if (serviceId !== null) checkServices(w.db, w.tenantId, 'serviceId', [serviceId]);
@@ -99,11 +100,22 @@ export const faqDef: ResourceDef<typeof faqs, FaqInput, FaqView> = {
   label: 'FAQ entry',
   entity: 'faq',
   table: faqs,
-  unique: { question: faqs.question },
   search: [faqs.question, faqs.answer],
   sortable: { position: faqs.position, question: faqs.question },
   filter: (q) => [q.active === undefined ? undefined : eq(faqs.active, q.active as boolean)],
-  toColumns: (input) => ({ question: input.question.trim(), answer: input.answer, position: input.position ?? 0, active: input.active ?? true }),
+  toColumns(input, w) {
+    const question = input.question.trim();
+    if (question === '') throw invalidField('question', 'question: write the question');
+    if (input.answer.trim() === '') throw invalidField('answer', 'answer: write the answer');
+    // Compared as stored (trimmed), so that a question typed with a trailing space is still the same question.
+    const clash = w.db
+      .select({ id: faqs.id })
+      .from(faqs)
+      .where(and(eq(faqs.tenantId, w.tenantId), eq(faqs.question, question), ...(w.before ? [ne(faqs.id, w.before.id)] : [])))
+      .get();
+    if (clash) throw conflict(`a FAQ entry with question ${question} already exists`, { field: 'question' });
+    return { question, answer: input.answer, position: input.position ?? 0, active: input.active ?? true };
+  },
   toInput: (row) => ({ question: row.question, answer: row.answer, position: row.position, active: row.active }),
   toView: (row) => ({
     id: row.id,

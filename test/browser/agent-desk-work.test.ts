@@ -5,6 +5,7 @@
  * wrap-up waits for the tabulation, whose form offers only the statuses that apply and shows
  * the server's refusal next to the field; the status's action marks the contact do-not-call.
  * The callbacks scheduled for the agent are marked done, an in-person attendance is registered,
+ * a call left pending gets a ticket and is finished later with a callback to the agent herself,
  * the agent's figures of the day follow what happened. The desk says which phone carries the
  * calls: this tab's webphone, another tab's (only one tab rings), or a softphone — from which
  * the agent places a manual call: the phone rings first, then the number is dialled and the
@@ -32,6 +33,7 @@ let page: Page;
 let problems: string[];
 let tenantQuery = '';
 let mariaId = 0;
+let anaId = 0;
 let callbackId = 0;
 
 beforeAll(async () => {
@@ -40,7 +42,7 @@ beforeAll(async () => {
   tenantQuery = `?tenantId=${tenant}`;
   const user = (name: string, login: string, extension: string) =>
     root.must<{ id: number }>('POST', `/api/v1/users${tenantQuery}`, { name, login, level: 'agent', password: PASSWORD, passwordChangeRequired: false, extension, flags: { callCenter: true }, concurrency: { voice: 1 } });
-  const anaId = (await user('Ana Atendente', 'ana.mesa', EXTENSION)).id;
+  anaId = (await user('Ana Atendente', 'ana.mesa', EXTENSION)).id;
   const brunoId = (await user('Bruno Balcão', 'bruno.mesa', SOFTPHONE)).id;
   await root.must('POST', `/api/v1/telephony/extensions${tenantQuery}`, { number: EXTENSION, displayName: 'Ana Atendente', kind: 'webrtc', userId: anaId });
   const brunoPhone = await root.must<{ secret: string }>('POST', `/api/v1/telephony/extensions${tenantQuery}`, { number: SOFTPHONE, displayName: 'Bruno Balcão', kind: 'softphone', userId: brunoId });
@@ -59,6 +61,8 @@ beforeAll(async () => {
   await root.must('POST', `/api/v1/tabulations/statuses${tenantQuery}`, { groupId: group.id, name: 'Não ligar mais', category: 'negative', kinds: ['inbound'], actions: { markContactDoNotCall: true } });
   await root.must('POST', `/api/v1/tabulations/statuses${tenantQuery}`, { groupId: group.id, name: 'Só no discador', category: 'neutral', kinds: ['dialer'] });
   const retorno = await root.must<{ id: number }>('POST', `/api/v1/tabulations/statuses${tenantQuery}`, { groupId: group.id, name: 'Retornar', category: 'neutral', kinds: ['manual'], schedulesCallback: true });
+  const cobranca = await root.must<{ id: number }>('POST', `/api/v1/tabulations/tags${tenantQuery}`, { title: 'Cobrança', colour: '#aa5500', kinds: ['manual'] });
+  await root.must('POST', `/api/v1/tabulations/tags${tenantQuery}`, { title: 'Acordo', colour: '#aa5500', kinds: ['manual'], parentId: cobranca.id });
   mariaId = (await root.must<{ id: number }>('POST', `/api/v1/contacts${tenantQuery}`, { name: 'Maria Cliente', phones: [{ number: MARIA }] })).id;
   const joao = await root.must<{ id: number }>('POST', `/api/v1/contacts${tenantQuery}`, { name: 'João Retorno', phones: [{ number: '11912340002' }] });
 
@@ -206,6 +210,58 @@ describe('the agent’s work on the desk', () => {
     // Back from the pause: the only agent of Suporte is available again.
     await expect.poll(async () => (await services.filter({ hasText: 'Suporte' }).locator('th, td').allTextContents()).map((c) => c.trim())).toEqual(['Suporte', '0', '1 de 1']);
     expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+
+  it('finishes the call left pending with a callback to the agent herself, after opening a ticket from it; a child tag is offered under its macro tag', async () => {
+    const joao = openWork().getByRole('listitem').filter({ hasText: 'João Retorno' });
+    await joao.getByText('Pendente').waitFor();
+    await joao.getByRole('button').click();
+    const pop = page.getByTestId('interaction-pop');
+    await pop.getByRole('heading', { name: 'João Retorno', level: 3 }).waitFor();
+    // A ticket opened from the popped contact is the interaction's.
+    await pop.getByRole('button', { name: 'Novo ticket' }).click();
+    const opening = await openedDialog(page, 'Novo ticket');
+    await opening.getByLabel('Assunto').fill('Renegociar a dívida');
+    await opening.getByRole('button', { name: 'Salvar' }).click();
+    await opening.waitFor({ state: 'hidden' });
+    await pop.getByRole('row').filter({ hasText: 'Renegociar a dívida' }).waitFor();
+    const open = await ana.must<{ items: { id: number; contactName: string | null }[] }>('GET', '/api/v1/interactions?state=pending');
+    const joaoId = (await ana.must<{ items: { id: number; name: string }[] }>('GET', '/api/v1/contacts?name=Jo%C3%A3o%20Retorno')).items[0]!.id;
+    const tickets = await ana.must<{ items: { subject: string; interactionId: number | null }[] }>('GET', `/api/v1/contacts/${joaoId}/tickets`);
+    expect(tickets.items.find((x) => x.subject === 'Renegociar a dívida')?.interactionId).toBe(open.items.find((i) => i.contactName === 'João Retorno')?.id);
+    await pop.getByRole('button', { name: 'Finalizar' }).click();
+    const dialog = page.getByRole('dialog', { name: /Finalizar atendimento \d{14}/ });
+    await dialog.waitFor();
+    await page.locator('.p-dialog-enter-active').waitFor({ state: 'detached' });
+    // What the agent noted when leaving it pending comes back.
+    expect(await dialog.getByLabel('Observação').inputValue()).toBe('ligar de novo');
+    await chooseOption(page, dialog.getByRole('combobox', { name: 'Grupo de status' }), 'Geral');
+    await chooseOption(page, dialog.getByRole('combobox', { name: 'Status', exact: true }), 'Retornar');
+    await dialog.locator('[data-field="tagIds"] [data-pc-name="multiselect"]').click();
+    const tags = page.getByRole('listbox').getByRole('option');
+    await expect.poll(async () => (await tags.allTextContents()).sort()).toEqual(['Cobrança', 'Cobrança › Acordo']);
+    await page.getByRole('option', { name: 'Cobrança › Acordo' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('listbox').waitFor({ state: 'hidden' });
+    // The day after tomorrow, picked on the calendar (at the time it shows, now's).
+    const when = new Date(Date.now() + 2 * 24 * 3600_000);
+    await dialog.getByLabel('Próximo contato').click();
+    const calendar = page.getByRole('dialog', { name: 'Escolher data' });
+    await calendar.waitFor();
+    if (when.getMonth() !== new Date().getMonth()) await calendar.getByRole('button', { name: 'Próximo mês' }).click();
+    await calendar.locator('td:not([data-p-other-month="true"]) span', { hasText: new RegExp(`^${when.getDate()}$`) }).click();
+    // Escape in the field closes its calendar, not the dialog.
+    await dialog.getByLabel('Próximo contato').press('Escape');
+    await calendar.waitFor({ state: 'hidden' });
+    await dialog.getByLabel('Retornar eu mesmo').check();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Finalizar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    // The callback is Ana's own: it is on her list.
+    await page.getByTestId('desk-callbacks').getByRole('listitem').filter({ hasText: 'João Retorno' }).waitFor();
+    const pending = await ana.must<{ items: { contactName: string; agentUserId: number | null; dueAt: string }[] }>('GET', '/api/v1/callbacks?mine=true&state=pending');
+    expect(pending.items).toEqual([expect.objectContaining({ contactName: 'João Retorno', agentUserId: anaId })]);
+    expect(new Date(pending.items[0]!.dueAt).getDate()).toBe(when.getDate());
   });
 
   it('runs the webphone in one tab only: a second tab says the phone is in the other one, does not ring, and takes over when it closes', async () => {

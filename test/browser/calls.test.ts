@@ -1,11 +1,12 @@
 /**
  * Calls in a real browser: a call placed from the emulator's phone panel appears in the calls
  * list and in the count of calls in progress without a reload, and ends there when the caller
- * hangs up (or when Atende does, after an announcement); the daemon stopped shows the
- * disconnected state, and the page recovers by itself when it is back.
+ * hangs up (or when Atende does, after an announcement); a recorded queue call plays from the
+ * calls list and from the customer's history; the daemon stopped shows the disconnected
+ * state, and the page recovers by itself when it is back.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { provisionInboundDid } from '../helpers/provision.js';
 import { keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
@@ -53,6 +54,13 @@ afterAll(async () => {
 });
 
 const indicator = (page: Page, name: string) => page.getByTestId(`connection-${name}`);
+
+/** What the browser gets for the first bytes of an audio player's address: a WAV starts with RIFF. */
+const firstBytes = async (audio: Locator) =>
+  calls.evaluate(async (src) => {
+    const res = await fetch(src, { headers: { range: 'bytes=0-11' } });
+    return { status: res.status, text: new TextDecoder().decode(new Uint8Array(await res.arrayBuffer()).subarray(0, 4)) };
+  }, (await audio.getAttribute('src'))!);
 
 describe('calls, live', () => {
   it('a call placed from the emulator panel appears in the calls list without a reload, and ends there when hung up', async () => {
@@ -122,7 +130,7 @@ describe('calls, live', () => {
     expect(problems).toEqual([]);
   });
 
-  it('a queue call an agent answered is recorded: the recording plays from the customer’s call and from the agent’s leg', async () => {
+  it('a queue call an agent answered is recorded: the recording plays from the customer’s call, from the agent’s leg and from the customer’s history', async () => {
     const agentId = (
       await admin.must<{ id: number }>('POST', '/api/v1/users', {
         name: 'Ana Gravada',
@@ -142,6 +150,7 @@ describe('calls, live', () => {
     await admin.must('PUT', '/api/v1/emulator/phones/2001', { registered: true, behaviour: 'answer', password: phone.secret });
     await (await atende.api('ana.gravada', 'senha-da-agente-1')).must('POST', '/api/v1/agent/login');
 
+    const customer = await admin.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Cliente Gravado', phones: [{ number: '11987650003' }] });
     const { channelId } = await admin.must<{ channelId: string }>('POST', '/api/v1/emulator/calls', { did: RECORDED_DID, from: '11987650003', via: { span: 1 } });
     const talking = async () => (await admin.must<{ name: string; state: string }[]>('GET', '/api/v1/emulator/channels')).some((c) => c.name.startsWith('PJSIP/2001') && c.state === 'Up');
     await expect.poll(talking).toBe(true);
@@ -159,15 +168,22 @@ describe('calls, live', () => {
       await audio.waitFor();
       expect(await audio.count()).toBe(1);
       // The player's address serves the WAV Asterisk wrote.
-      const head = await calls.evaluate(async (src) => {
-        const res = await fetch(src, { headers: { range: 'bytes=0-11' } });
-        return { status: res.status, text: new TextDecoder().decode(new Uint8Array(await res.arrayBuffer()).subarray(0, 4)) };
-      }, (await audio.getAttribute('src'))!);
-      expect(head).toEqual({ status: 206, text: 'RIFF' });
+      expect(await firstBytes(audio)).toEqual({ status: 206, text: 'RIFF' });
       expect(await seriousA11yViolations(calls)).toEqual([]);
       await calls.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
     }
+
+    // The customer's history has the call with its recording, played from there too.
+    await calls.goto(`/contacts/${customer.id}`);
+    const timeline = calls.getByRole('region', { name: 'Histórico' });
+    const call = timeline.getByRole('row').filter({ hasText: 'Gravada' });
+    await call.waitFor();
+    const player = call.locator('audio');
+    expect(await player.count()).toBe(1);
+    expect(await player.getAttribute('aria-label')).toMatch(/^Gravação 1 de \d{14}, \d+:\d\d$/);
+    expect(await firstBytes(player)).toEqual({ status: 206, text: 'RIFF' });
+    expect(await seriousA11yViolations(calls)).toEqual([]);
     expect(problems).toEqual([]);
   });
 

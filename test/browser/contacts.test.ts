@@ -1,7 +1,8 @@
 /**
  * The CRM's screens in a real browser: a CSV with good and bad rows imported with its progress
- * and per-row problems (and their CSV), the contact found by phone and its history; a blacklist
- * number refused next to its field, then listed; a status with the do-not-call action.
+ * and per-row problems (and their CSV), the contact found by phone, its history and a ticket
+ * opened from it; a blacklist number refused next to its field, then listed; a status with the
+ * do-not-call action.
  */
 import { describe, expect, it } from 'vitest';
 import { crmSession } from './crm-session.js';
@@ -43,7 +44,7 @@ describe('CRM screens', () => {
     expect(crm.problems).toEqual([]);
   });
 
-  it('a contact found by any way of writing its phone shows its history on every channel; an in-person attendance joins it', async () => {
+  it('a contact found by any way of writing its phone shows its history on every channel, filtered by kind and period; an in-person attendance joins it; a ticket is opened and changed from it', async () => {
     const paula = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Paula Reis', phones: [{ number: '31988881111' }] });
     const call = await crm.manager.must<{ id: number; protocol: string }>('POST', '/api/v1/interactions', { contactId: paula.id, kind: 'inbound', channel: 'voice', serviceName: 'SAC' });
     await crm.manager.must('POST', `/api/v1/interactions/${call.id}/finish`, { note: 'segunda via do boleto' });
@@ -68,12 +69,54 @@ describe('CRM screens', () => {
     await inPerson.waitFor();
     expect(await inPerson.textContent()).toContain('Presencial');
     await expect.poll(() => timeline.getByRole('row').count()).toBe(3);
+    // Filtered by kind (the in-person attendance is a "contact") and by period, on the server.
+    await timeline.getByRole('combobox', { name: 'Tipo de atendimento' }).click();
+    await crm.page.getByRole('option', { name: 'Contato', exact: true }).click();
+    await expect.poll(() => timeline.getByRole('row').count()).toBe(2);
+    expect(await timeline.getByRole('row').nth(1).textContent()).toContain('Trocou o aparelho');
+    const day = (d: Date) => `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`;
+    const today = new Date();
+    await timeline.getByLabel('De', { exact: true }).fill(day(new Date(today.getTime() + 86_400_000)));
+    await timeline.getByText('Nenhum atendimento.').waitFor();
+    expect(new URL(crm.page.url()).searchParams.get('kind')).toBe('contact');
+    // From today to today: the period's last day is included.
+    await timeline.getByLabel('De', { exact: true }).fill(day(today));
+    await timeline.getByLabel('Até', { exact: true }).fill(day(today));
+    await timeline.getByLabel('Até', { exact: true }).press('Escape');
+    await timeline.getByRole('row').filter({ hasText: 'Trocou o aparelho' }).waitFor();
+    expect(new URL(crm.page.url()).searchParams.get('to')).not.toBeNull();
+    await crm.page.goto(`/contacts/${paula.id}`);
+    await expect.poll(() => timeline.getByRole('row').count()).toBe(3);
+
+    // A ticket is opened from the contact (the only way when the tenant opens them on demand), then changed.
+    await crm.manager.must('PUT', '/api/v1/crm/settings', { ticketMode: 'on_demand' });
+    const tickets = crm.page.getByRole('region', { name: 'Tickets' });
+    await crm.page.getByRole('button', { name: 'Novo ticket' }).click();
+    const opening = await crm.dialog('Novo ticket');
+    expect(await opening.getByRole('button', { name: 'Salvar' }).isDisabled()).toBe(true);
+    await opening.getByLabel('Assunto').fill('Troca do aparelho em garantia');
+    await opening.getByRole('button', { name: 'Salvar' }).click();
+    await opening.waitFor({ state: 'hidden' });
+    const ticket = tickets.getByRole('row').filter({ hasText: 'Troca do aparelho em garantia' });
+    await ticket.waitFor();
+    expect(await ticket.textContent()).toContain('Aberto');
+    await ticket.getByRole('button', { name: 'Editar Troca do aparelho em garantia' }).click();
+    const editing = await crm.dialog('Editar ticket');
+    expect(await editing.getByLabel('Assunto').inputValue()).toBe('Troca do aparelho em garantia');
+    await editing.getByRole('combobox', { name: 'Situação' }).click();
+    await crm.page.getByRole('option', { name: 'Em andamento', exact: true }).click();
+    await editing.getByRole('button', { name: 'Salvar' }).click();
+    await editing.waitFor({ state: 'hidden' });
+    await expect.poll(() => ticket.textContent()).toContain('Em andamento');
+    const stored = await crm.manager.must<{ items: { subject: string; status: string; interactionId: number | null }[] }>('GET', `/api/v1/contacts/${paula.id}/tickets`);
+    expect(stored.items.find((x) => x.subject === 'Troca do aparelho em garantia')).toMatchObject({ status: 'in_progress', interactionId: null });
+    await crm.manager.must('PUT', '/api/v1/crm/settings', { ticketMode: 'every_interaction' });
     expect(await seriousA11yViolations(crm.page)).toEqual([]);
     await screenshot(crm.page, 'contact');
     expect(crm.problems).toEqual([]);
   });
 
-  it('a blacklist number that cannot be Brazilian is refused next to its field; fixed, it is listed', async () => {
+  it('a blacklist number that cannot be Brazilian is refused next to its field; fixed, it is listed; the list is searched and filtered, and links to the CSV import', async () => {
     await open('/contacts/blacklist');
     await crm.page.getByRole('button', { name: 'Novo número' }).click();
     const dialog = await crm.dialog('Novo número');
@@ -90,6 +133,26 @@ describe('CRM screens', () => {
     expect(await row.textContent()).toContain('Ativo (nunca discar)');
     const check = await crm.manager.must<{ blacklisted: boolean }>('GET', '/api/v1/blacklist/check?number=11987654321&direction=outbound');
     expect(check.blacklisted).toBe(true);
+
+    // The list is searched by number or reason and filtered by direction; numbers come in from a CSV through the import screen.
+    await crm.manager.must('POST', '/api/v1/blacklist', { direction: 'inbound', number: '(21) 3456-7890', reason: 'trote' });
+    await crm.page.reload();
+    await crm.page.getByRole('row').filter({ hasText: '552134567890' }).waitFor();
+    await crm.page.getByLabel('Número ou motivo').fill('trote');
+    await crm.page.getByRole('button', { name: 'Pesquisar' }).click();
+    await expect.poll(() => crm.page.getByRole('row').filter({ hasText: '5511987654321' }).count()).toBe(0);
+    expect(await crm.page.getByRole('row').filter({ hasText: '552134567890' }).count()).toBe(1);
+    await crm.page.getByRole('button', { name: 'Limpar filtros' }).click();
+    await crm.page.getByRole('row').filter({ hasText: '5511987654321' }).waitFor();
+    await crm.page.getByRole('combobox', { name: 'Sentido' }).click();
+    await crm.page.getByRole('option', { name: 'Ativo (nunca discar)' }).click();
+    await crm.page.getByRole('button', { name: 'Pesquisar' }).click();
+    await expect.poll(() => crm.page.getByRole('row').filter({ hasText: '552134567890' }).count()).toBe(0);
+    expect(new URL(crm.page.url()).searchParams.get('direction')).toBe('outbound');
+    expect(await seriousA11yViolations(crm.page)).toEqual([]);
+    await crm.page.getByRole('link', { name: 'Importar números de um arquivo CSV' }).click();
+    await crm.page.getByRole('heading', { name: 'Importação de contatos', level: 1 }).waitFor();
+    expect(await crm.page.getByRole('combobox', { name: 'Importar para' }).textContent()).toContain('Blacklist');
     expect(await seriousA11yViolations(crm.page)).toEqual([]);
     expect(crm.problems).toEqual([]);
   });

@@ -127,6 +127,39 @@ describe('contacts and after-call work', () => {
     expect(mine.json().items).toEqual([expect.objectContaining({ contactId: contact.id, dueAt: due, agentUserId: admin.user.id })]);
   });
 
+  it("a status's and its tags' actions run together: the closing message on a digital channel, the owner set for some days, a redial; a status needing a tag, or in an inactive group, is refused", async () => {
+    const agent = await t.loginAs('agent');
+    const group = (await post('/tabulations/groups', { name: 'Atendimento' })).json();
+    const thanks = (
+      await post('/tabulations/statuses', { groupId: group.id, name: 'Resolvido', category: 'positive', kinds: ['chat', 'dialer'], requiresTag: true, actions: { closingMessage: 'Obrigado, {{primeiro_nome}}! Protocolo {{protocolo}}.' } })
+    ).json();
+    const later = (await post('/tabulations/statuses', { groupId: group.id, name: 'Ligar depois', category: 'neutral', kinds: ['dialer'], actions: { redialAfterMinutes: 90 } })).json();
+    const vip = (await post('/tabulations/tags', { title: 'VIP', colour: '#aa0000', kinds: ['chat', 'dialer'], actions: { owner: 'set', ownerDays: 30, closingMessage: 'outra mensagem' } })).json();
+    const contact = (await post('/contacts', { name: 'Joana Prado', phones: [{ number: '11912345678' }] })).json();
+
+    const chat = (await post('/interactions', { contactId: contact.id, kind: 'chat', channel: 'whatsapp' }, agent.cookie)).json();
+    const untagged = await post(`/interactions/${chat.id}/finish`, { statusId: thanks.id }, agent.cookie);
+    expect(untagged.statusCode).toBe(400);
+    expect(untagged.json().error.details.field).toBe('tagIds');
+    const done = await post(`/interactions/${chat.id}/finish`, { statusId: thanks.id, tagIds: [vip.id] }, agent.cookie);
+    expect(done.statusCode).toBe(200);
+    // The status's message wins over the tag's; the tag makes the agent the owner for 30 days.
+    expect(done.json().commands).toEqual([{ type: 'send_closing_message', text: `Obrigado, Joana! Protocolo ${chat.protocol}.` }]);
+    const owned = await t.request('GET', `/api/v1/contacts/${contact.id}`, { cookie: admin.cookie });
+    expect(owned.json()).toMatchObject({ ownerUserId: agent.user.id, ownerUntil: new Date(t.clock.now() + 30 * 86_400_000).toISOString() });
+
+    // A voice call gets no closing message; a redial is handed to the dialer.
+    const call = (await post('/interactions', { contactId: contact.id, kind: 'dialer', channel: 'voice' }, agent.cookie)).json();
+    expect((await post(`/interactions/${call.id}/finish`, { statusId: later.id }, agent.cookie)).json().commands).toEqual([{ type: 'redial', afterMinutes: 90 }]);
+
+    await t.request('PATCH', `/api/v1/tabulations/groups/${group.id}`, { cookie: admin.cookie, body: { active: false } });
+    const again = (await post('/interactions', { contactId: contact.id, kind: 'dialer', channel: 'voice' }, agent.cookie)).json();
+    const inactive = await post(`/interactions/${again.id}/finish`, { statusId: later.id }, agent.cookie);
+    expect(inactive.statusCode).toBe(400);
+    expect(inactive.json().error.details.field).toBe('statusId');
+    expect((await t.request('GET', `/api/v1/interactions/${again.id}/tabulations`, { cookie: agent.cookie })).json().items).toEqual([]);
+  });
+
   it('a tenant switch requires the external protocol on every finish; tickets open per interaction and keep their history', async () => {
     await t.request('PUT', '/api/v1/crm/settings', { cookie: admin.cookie, body: { requireProtocol: true } });
     const contact = (await post('/contacts', { name: 'Ana', phones: [{ number: '11912345678' }] })).json();
@@ -136,6 +169,9 @@ describe('contacts and after-call work', () => {
 
     const tickets = (await t.request('GET', `/api/v1/contacts/${contact.id}/tickets`, { cookie: admin.cookie })).json().items;
     expect(tickets).toEqual([expect.objectContaining({ interactionId: ix.id, status: 'open', subject: `Suporte ${ix.protocol}` })]);
+    const blank = await t.request('PATCH', `/api/v1/tickets/${tickets[0].id}`, { cookie: admin.cookie, body: { subject: '  ', status: 'resolved' } });
+    expect(blank.json().error.details.field).toBe('subject');
+    expect((await post('/tickets', { contactId: contact.id, subject: ' ' })).json().error.details.field).toBe('subject');
     const changed = await t.request('PATCH', `/api/v1/tickets/${tickets[0].id}`, { cookie: admin.cookie, body: { status: 'resolved', interactionId: ix.id } });
     expect(changed.json().status).toBe('resolved');
     const history = (await t.request('GET', `/api/v1/tickets/${tickets[0].id}/history`, { cookie: admin.cookie })).json().items;
@@ -145,8 +181,10 @@ describe('contacts and after-call work', () => {
     await post('/interactions', { contactId: contact.id, kind: 'chat', channel: 'whatsapp' });
     expect((await t.request('GET', `/api/v1/contacts/${contact.id}/tickets`, { cookie: admin.cookie })).json().items).toHaveLength(1);
 
-    const visit = await post(`/contacts/${contact.id}/in-person`, { serviceName: 'Loja', description: 'Trocou o aparelho' });
+    expect((await post(`/contacts/${contact.id}/in-person`, { serviceName: 'Loja', description: '   ' })).json().error.details.field).toBe('description');
+    const visit = await post(`/contacts/${contact.id}/in-person`, { serviceName: 'Loja', description: ' Trocou o aparelho ' });
     expect(visit.statusCode).toBe(201);
+    expect(visit.json().note).toBe('Trocou o aparelho');
     const timeline = await t.request('GET', `/api/v1/contacts/${contact.id}/history`, { cookie: admin.cookie });
     expect(timeline.json().total).toBe(3);
     expect(timeline.json().items.map((i: { channel: string }) => i.channel).sort()).toEqual(['in_person', 'voice', 'whatsapp']);
@@ -210,6 +248,16 @@ describe('contacts and after-call work', () => {
     expect(t.modules.contacts.blacklisted(t.tenantA, 'outbound', '5511987654321', t.clock.now())).toMatchObject({ id: entry.id });
     const badNumber = await post('/blacklist', { direction: 'outbound', number: '123' });
     expect(badNumber.json().error.details.field).toBe('number');
+    // A number already listed in that direction is a conflict named at the number (or at the direction it is moved to), not a failure.
+    const twice = await post('/blacklist', { direction: 'outbound', number: '+55 11 98765-4321' });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().error.details.field).toBe('number');
+    const inbound = (await post('/blacklist', { direction: 'inbound', number: '11987654321', reason: 'trote de novo' })).json();
+    const moved = await t.request('PATCH', `/api/v1/blacklist/${inbound.id}`, { cookie: admin.cookie, body: { direction: 'outbound' } });
+    expect(moved.statusCode).toBe(409);
+    expect(moved.json().error.details.field).toBe('direction');
+    expect((await t.request('GET', `/api/v1/blacklist/${inbound.id}`, { cookie: admin.cookie })).json()).toMatchObject({ direction: 'inbound', reason: 'trote de novo' });
+    expect((await t.request('PATCH', `/api/v1/blacklist/${entry.id}`, { cookie: admin.cookie, body: { reason: 'trote, confirmado' } })).statusCode).toBe(200);
     // The dialer's matcher (entries read once, matched in memory) answers as the query does, prefixes included.
     await post('/blacklist', { direction: 'outbound', match: 'prefix', number: '551130' });
     const matches = t.modules.contacts.blacklistMatcher(t.tenantA, 'outbound', t.clock.now());
@@ -261,6 +309,14 @@ describe('contacts and after-call work', () => {
     ]);
     const faq = await t.request('PUT', '/api/v1/crm/faq', { cookie: admin.cookie, body: { create: [{ question: 'Horário?', answer: '8h às 18h' }] } });
     expect(faq.statusCode).toBe(200);
+    // The question is kept trimmed, and compared so: the same question with a trailing space is a conflict, a blank one is refused.
+    const again = await post('/crm/faq', { question: 'Horário? ', answer: 'outra' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.details.field).toBe('question');
+    expect((await post('/crm/faq', { question: '   ', answer: 'x' })).json().error.details.field).toBe('question');
+    expect((await post('/crm/faq', { question: 'Pix?', answer: '  ' })).json().error.details.field).toBe('answer');
+    expect((await post('/crm/shortcuts', { prefix: 'vazio', text: '   ' })).json().error.details.field).toBe('text');
+    expect(t.count('faqs')).toBe(1);
     const agent = await t.loginAs('agent');
     expect((await t.request('GET', '/api/v1/crm/shortcuts', { cookie: agent.cookie })).json().total).toBe(2);
     expect((await t.request('PUT', '/api/v1/crm/faq', { cookie: agent.cookie, body: { create: [{ question: 'a', answer: 'b' }] } })).statusCode).toBe(403);
@@ -291,7 +347,7 @@ describe('contacts and after-call work', () => {
     expect(foreign.json().error.details.field).toBe('campaignTypeId');
   });
 
-  it('an unknown caller becomes a contact from the call; the history shows the call and the tickets list names the contact', async () => {
+  it('an unknown caller becomes a contact from the call; the history shows the call with its IVR path and recordings; the tickets list names the contact', async () => {
     const ix = (await post('/interactions', { address: '(11) 3333-4444', kind: 'inbound', channel: 'voice', serviceName: 'SAC', callId: 'call-1' })).json();
     const lookup = () => t.request('GET', '/api/v1/contacts/lookup', { cookie: admin.cookie, query: { phone: '1133334444' } }).then((r) => r.json().matches);
     expect(await lookup()).toEqual([]);
@@ -309,12 +365,29 @@ describe('contacts and after-call work', () => {
         "insert into calls (tenant_id, call_id, channel_id, kind, direction, from_number, to_number, state, started_at, answered_at, ended_at, cause_text, hangup_by) values (?, 'call-1', 'ch-1', 'inbound', 'inbound', '1133334444', '4000', 'ended', ?, ?, ?, 'Normal Clearing', 'caller')",
       )
       .run(t.tenantA, started, started + 2_000, started + 62_000);
+    // The caller went through the IVR (the version it ran names the nodes) and the queue recorded the call; another call's are not its.
+    const menu = { kind: 'menu', prompt: [{ kind: 'sound', name: 'atende-welcome' }] };
+    const ivr = (
+      await post('/flows/ivrs', {
+        name: 'Principal',
+        definition: { root: 'main', nodes: [{ ...menu, id: 'main', name: 'Menu principal', options: [{ digit: '2', target: { node: 'billing' } }] }, { ...menu, id: 'billing', name: 'Financeiro', options: [{ digit: '0', target: { node: 'main' } }] }] },
+      })
+    ).json();
+    const trace = t.deps.database.sqlite.prepare('insert into ivr_traces (tenant_id, call_id, ivr_id, version, node, event, digits, at) values (?, ?, ?, 1, ?, ?, ?, ?)');
+    for (const [callId, node, event, digits] of [['call-1', 'main', 'entered', null], ['call-1', 'main', 'option', '2'], ['call-1', 'billing', 'entered', null], ['call-2', 'main', 'entered', null]]) {
+      trace.run(t.tenantA, callId, ivr.id, node, event, digits, started);
+    }
+    const recording = t.deps.database.sqlite.prepare("insert into recordings (tenant_id, call_id, path, format, started_at, duration_seconds, size_bytes) values (?, ?, 'recordings/x.wav', 'wav', ?, ?, 1000)");
+    const recorded = Number(recording.run(t.tenantA, 'call-1', started + 2_000, 60).lastInsertRowid);
+    recording.run(t.tenantA, 'call-2', started, 10);
     const history = (await t.request('GET', `/api/v1/contacts/${made.json().contact.id}/history`, { cookie: admin.cookie })).json();
     expect(history.items).toEqual([
       expect.objectContaining({
         id: ix.id,
         channel: 'voice',
         call: { direction: 'inbound', from: '1133334444', to: '4000', answeredAt: new Date(started + 2_000).toISOString(), endedAt: new Date(started + 62_000).toISOString(), cause: 'Normal Clearing', hangupBy: 'caller' },
+        ivrPath: ['Menu principal', 'Financeiro'],
+        recordings: [{ id: recorded, startedAt: new Date(started + 2_000).toISOString(), durationSeconds: 60, audioUrl: `/api/v1/recordings/${recorded}/audio` }],
       }),
     ]);
 

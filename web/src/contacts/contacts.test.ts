@@ -33,11 +33,12 @@ describe('contact screens', () => {
   });
 
   it('a call in the timeline says whether it was answered and for how long; the IVR path and a recording show', () => {
-    const item = (call: HistoryItem['call'], details: Record<string, unknown> = {}) => ({ call, details }) as HistoryItem;
+    const item = (call: HistoryItem['call'], media: Pick<HistoryItem, 'ivrPath' | 'recordings'> = { ivrPath: [], recordings: [] }) => ({ call, details: {}, ...media }) as HistoryItem;
     const leg = { direction: 'inbound', from: '1', to: '2', cause: null, hangupBy: null };
     expect(callSummary(item({ ...leg, answeredAt: '2026-01-01T10:00:00Z', endedAt: '2026-01-01T10:01:05Z' }), t, (s) => `${s}s`)).toBe('contacts.history.answered{"duration":"65s"}');
-    expect(callSummary(item({ ...leg, answeredAt: null, endedAt: '2026-01-01T10:00:30Z' }, { ivrPath: ['Menu', '2'], recording: 'r.wav' }), t, (s) => `${s}s`)).toBe(
-      'contacts.history.unanswered · contacts.history.ivr{"path":"Menu › 2"} · contacts.history.recorded',
+    const recording = { id: 1, startedAt: '2026-01-01T10:00:00Z', durationSeconds: 30, audioUrl: '/api/v1/recordings/1/audio' };
+    expect(callSummary(item({ ...leg, answeredAt: null, endedAt: '2026-01-01T10:00:30Z' }, { ivrPath: ['Menu', 'Financeiro'], recordings: [recording] }), t, (s) => `${s}s`)).toBe(
+      'contacts.history.unanswered · contacts.history.ivr{"path":"Menu › Financeiro"} · contacts.history.recorded',
     );
     expect(callSummary(item(null), t, (s) => `${s}s`)).toBe('');
   });

@@ -19,8 +19,7 @@ export function callSummary(item: HistoryItem, t: Translate, duration: (seconds:
       parts.push(t('contacts.history.unanswered'));
     }
   }
-  const ivr = item.details.ivrPath;
-  if (Array.isArray(ivr) && ivr.length > 0) parts.push(t('contacts.history.ivr', { path: ivr.join(' › ') }));
-  if (typeof item.details.recording === 'string') parts.push(t('contacts.history.recorded'));
+  if (item.ivrPath.length > 0) parts.push(t('contacts.history.ivr', { path: item.ivrPath.join(' › ') }));
+  if (item.recordings.length > 0) parts.push(t('contacts.history.recorded'));
   return parts.join(' · ');
 }

@@ -32,12 +32,23 @@ export interface ColumnSpec<T> {
  * A CRM admin list (blacklist, shortcuts, FAQ, books, fields, status groups…): the page gives
  * the typed API calls and how a row becomes a form and back; `CrmResourcePage` draws the rest.
  */
+/** A filter above a CRM admin list: typed text, or one of some choices; `key` is the API's query parameter. */
+export interface ListFilterSpec {
+  key: string;
+  /** Message key of the label. */
+  label: string;
+  kind: 'text' | 'select';
+  options?: () => { value: string; label: string }[];
+}
+
 export interface ResourcePageSpec<T extends { id: number }> {
   title: string;
   newLabel: string;
   editLabel: string;
   access: string;
-  load: (q: { limit: number; offset: number; sort?: string }) => Promise<Page<T>>;
+  /** `filters` holds the filters that are set (see `filters` below). */
+  load: (q: { limit: number; offset: number; sort?: string; filters: Record<string, string> }) => Promise<Page<T>>;
+  filters?: ListFilterSpec[];
   create: (m: Model) => Promise<T>;
   update: (id: number, m: Model) => Promise<T>;
   remove: (item: T, options: { confirmed: boolean }) => Promise<unknown>;
