@@ -130,6 +130,36 @@ describe('calls, live', () => {
     expect(problems).toEqual([]);
   });
 
+  it('a date and time typed into the period filter (24-hour clock) is the filter applied', async () => {
+    await calls.goto('/calls');
+    await calls.getByRole('row').filter({ hasText: CALLER }).waitFor();
+    // As the browser's clock reads in São Paulo: dd/mm/yyyy HH:MM.
+    const typed = (ms: number) => {
+      const p = Object.fromEntries(
+        new Intl.DateTimeFormat('en-GB', { timeZone: 'America/Sao_Paulo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+          .formatToParts(new Date(ms))
+          .map((x) => [x.type, x.value]),
+      );
+      return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+    };
+    const from = calls.getByLabel('Início a partir de', { exact: true });
+    const later = typed(Date.now() + 2 * 3_600_000);
+    await from.fill(later);
+    await from.press('Tab');
+    await calls.getByRole('button', { name: 'Pesquisar' }).click();
+    await calls.getByText('Nenhum registro encontrado.').waitFor();
+    expect(await from.inputValue()).toBe(later);
+
+    const earlier = typed(Date.now() - 2 * 3_600_000);
+    await from.fill(earlier);
+    await from.press('Tab');
+    await calls.getByRole('button', { name: 'Pesquisar' }).click();
+    await calls.getByRole('row').filter({ hasText: CALLER }).waitFor();
+    expect(await from.inputValue()).toBe(earlier);
+    await calls.getByRole('button', { name: 'Limpar filtros' }).click();
+    expect(problems).toEqual([]);
+  });
+
   it('a queue call an agent answered is recorded: the recording plays from the customer’s call, from the agent’s leg and from the customer’s history', async () => {
     const agentId = (
       await admin.must<{ id: number }>('POST', '/api/v1/users', {
