@@ -278,8 +278,10 @@ export class ContactsService {
     patch.phones = phones.slice(0, 10);
     patch.emails = [...new Set([...target.emails, ...others.flatMap((o) => o.emails)])].slice(0, 10);
     patch.tagIds = [...new Set([...target.tagIds, ...others.flatMap((o) => o.tagIds)])];
+    // The others' values of fields no longer active are not brought over (the target's own are kept).
+    const active = new Set(activeFields(this.db, target.tenantId, 'contact').map((f) => f.key));
     const custom = { ...target.custom };
-    for (const o of others) for (const [k, v] of Object.entries(o.custom)) custom[k] ??= v;
+    for (const o of others) for (const [k, v] of Object.entries(o.custom)) if (active.has(k)) custom[k] ??= v;
     patch.custom = custom;
     for (const key of ['document', 'company', 'street', 'streetNumber', 'complement', 'district', 'city', 'state', 'postalCode', 'ownerUserId', 'ownerUntil'] as const) {
       if (target[key] === null) {
