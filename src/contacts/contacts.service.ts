@@ -19,7 +19,7 @@ import type { ImportPublisher } from './import/importer.model.js';
 import { ImportService } from './import/importer.service.js';
 import { InteractionsService, type InteractionRow } from './interactions.service.js';
 import { checkPhone } from './phone.logic.js';
-import { shortcutsOfService } from './services.ref.js';
+import { bookOfService, shortcutsOfService } from './services.ref.js';
 import { faqDef, shortcutDef } from './shortcuts.resource.js';
 import { groupDef, statusDef, statusesOfGroup, tagDef } from './tabulations.resource.js';
 
@@ -235,8 +235,9 @@ export class ContactsService {
 
   /**
    * An unknown caller becomes a contact: the interaction's number (or e-mail address) is added
-   * to what the agent typed, in the book the agent picked (the service's) or the default one,
-   * and the interaction is linked to it.
+   * to what the agent typed, in the book the agent picked, else the one the interaction's
+   * service names (where its next call is looked up), else the default one, and the
+   * interaction is linked to it.
    */
   createFromInteraction(change: ChangeContext, interactionId: number, input: ContactInput): { contact: ContactView; interaction: InteractionRow } {
     const row = this.interactions.visible(change.actor, interactionId);
@@ -252,7 +253,8 @@ export class ContactsService {
       if (phone.ok && !phones.some((p) => typed(p.number) === phone.number)) phones.unshift({ number: phone.number });
       if (row.channel === 'email' && !emails.includes(row.address.toLowerCase())) emails.unshift(row.address.toLowerCase());
     }
-    const contact = this.contacts.create(change, row.tenantId, { ...input, phones, emails });
+    const bookId = input.bookId ?? (row.serviceId === null ? null : bookOfService(this.db, row.tenantId, row.serviceId));
+    const contact = this.contacts.create(change, row.tenantId, { ...input, phones, emails, ...(bookId === null ? {} : { bookId }) });
     return { contact, interaction: this.interactions.link(change.actor, interactionId, contact.id) };
   }
 

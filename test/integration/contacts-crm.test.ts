@@ -364,6 +364,24 @@ describe('contacts and after-call work', () => {
     expect((await t.request('POST', `/api/v1/interactions/${ix.id}/contact`, { cookie: other.cookie, body: { name: 'X' } })).statusCode).toBe(404);
   });
 
+  it("a contact made from a call goes into the book its service (queue) names, where the service's next call finds it", async () => {
+    const book = (await post('/crm/books', { name: 'Clientes SAC' })).json();
+    const queue = (await post('/queues', { number: '700', name: 'SAC', contactBookId: book.id })).json();
+    const ix = (await post('/interactions', { address: '11 3333-4444', kind: 'inbound', channel: 'voice', serviceId: queue.id })).json();
+    const made = await post(`/interactions/${ix.id}/contact`, { name: 'Cliente do SAC' });
+    expect(made.statusCode).toBe(201);
+    expect(made.json().contact.bookId).toBe(book.id);
+    expect(t.modules.contacts.caller(t.tenantA, '1133334444', queue.contactBookId)?.name).toBe('Cliente do SAC');
+    // The agent's own choice of book wins; a service naming no book leaves the default one.
+    const plain = (await post('/queues', { number: '701', name: 'Vendas' })).json();
+    const other = (await post('/interactions', { address: '11 3333-5555', kind: 'inbound', channel: 'voice', serviceId: plain.id })).json();
+    const inDefault = (await post(`/interactions/${other.id}/contact`, { name: 'Cliente de Vendas' })).json();
+    expect(inDefault.contact.bookId).toBe(t.modules.contacts.defaultBook(t.tenantA));
+    const third = (await post('/interactions', { address: '11 3333-6666', kind: 'inbound', channel: 'voice', serviceId: queue.id })).json();
+    const picked = (await post(`/interactions/${third.id}/contact`, { name: 'Escolhido', bookId: inDefault.contact.bookId })).json();
+    expect(picked.contact.bookId).toBe(inDefault.contact.bookId);
+  });
+
   it("the desktop is offered the team's status groups, the kind's statuses and the service's tags; shortcuts come with their variables filled", async () => {
     const sales = (await post('/teams', { name: 'Vendas' })).json();
     const support = (await post('/teams', { name: 'Suporte' })).json();
