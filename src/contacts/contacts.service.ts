@@ -13,7 +13,7 @@ import { contactDef, contactView, type ContactInput, type ContactView } from './
 import { activeFields, fieldDef } from './fields.resource.js';
 import { booksUsingForm, formDef, type FormView } from './forms.resource.js';
 import { BlacklistImportTarget } from './import/blacklist.target.js';
-import { ContactsImportTarget, EXPORT_COLUMNS } from './import/contacts.target.js';
+import { ContactsImportTarget, DATA_COLUMNS } from './import/contacts.target.js';
 import { BOM, csvLine } from './import/csv.logic.js';
 import type { ImportPublisher } from './import/importer.model.js';
 import { ImportService } from './import/importer.service.js';
@@ -213,10 +213,16 @@ export class ContactsService {
     );
   }
 
-  /** The contacts of a book as CSV in the import model's columns (a BOM, then pages of 500). */
+  /**
+   * The contacts of a book as CSV in the import model's columns (a BOM, then pages of 500), with
+   * as many phone and e-mail columns as the contact that has most of them needs.
+   */
   async *exportCsv(tenantId: number, bookId: number): AsyncGenerator<string> {
     const keys = activeFields(this.db, tenantId, 'contact').map((f) => f.key);
-    yield BOM + csvLine([...EXPORT_COLUMNS, ...keys]);
+    const most = this.repo.mostPerContact(bookId);
+    const phoneColumns = Array.from({ length: Math.max(2, most.phones) }, (_, i) => `telefone${i + 1}`);
+    const emailColumns = Array.from({ length: Math.max(1, most.emails) }, (_, i) => (i === 0 ? 'email' : `email${i + 1}`));
+    yield BOM + csvLine(['nome', ...phoneColumns, ...emailColumns, ...DATA_COLUMNS, ...keys]);
     const read = { db: this.db };
     let after = 0;
     for (;;) {
@@ -226,7 +232,9 @@ export class ContactsService {
         .map((row) => {
           const c = contactView(row, read);
           const address = [c.company, c.street, c.streetNumber, c.complement, c.district, c.city, c.state, c.postalCode];
-          return csvLine([c.name, c.phones[0]?.number, c.phones[1]?.number, c.emails[0], c.document, ...address, ...keys.map((k) => c.custom[k])]);
+          const phones = phoneColumns.map((_, i) => c.phones[i]?.number);
+          const emails = emailColumns.map((_, i) => c.emails[i]);
+          return csvLine([c.name, ...phones, ...emails, c.document, ...address, ...keys.map((k) => c.custom[k])]);
         })
         .join('');
       after = page[page.length - 1]!.id;

@@ -24,8 +24,10 @@ const ALIASES: Record<string, Builtin> = {
   uf: 'state', estado: 'state', state: 'state',
   cep: 'postalCode', postal_code: 'postalCode',
 };
-/** The model file's and the export's columns before the custom fields. */
-export const EXPORT_COLUMNS = ['nome', 'telefone1', 'telefone2', 'email', 'documento', 'empresa', 'logradouro', 'numero', 'complemento', 'bairro', 'cidade', 'uf', 'cep'];
+/** The columns after the phones and e-mails, before the custom fields. */
+export const DATA_COLUMNS = ['documento', 'empresa', 'logradouro', 'numero', 'complemento', 'bairro', 'cidade', 'uf', 'cep'];
+/** The model file's columns before the custom fields (an export has as many phones and e-mails as its contacts need). */
+const MODEL_COLUMNS = ['nome', 'telefone1', 'telefone2', 'email', ...DATA_COLUMNS];
 const PHONE_COLUMN = /^(telefone|phone|fone|tel|celular)_?\d{0,2}$/;
 const EMAIL_COLUMN = /^e_?mail_?\d{0,2}$/;
 const EMAIL = /^[^\s@;,]+@[^\s@;,]+\.[^\s@;,]+$/;
@@ -62,7 +64,7 @@ export class ContactsImportTarget implements ImportTarget<ContactImportOptions> 
   model(db: Db, tenantId: number): { header: string[]; example: string[] } {
     const custom = activeFields(db, tenantId, 'contact');
     return {
-      header: [...EXPORT_COLUMNS, ...custom.map((f) => f.key)],
+      header: [...MODEL_COLUMNS, ...custom.map((f) => f.key)],
       example: [
         'Maria da Silva', '5548999999999', '554834322422', 'maria@example.com', '529.982.247-25', 'Exemplo Ltda', 'Rua das Flores', '100', 'sala 2', 'Centro',
         'Florianópolis', 'SC', '88010-000',
