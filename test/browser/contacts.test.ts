@@ -148,6 +148,49 @@ describe('CRM screens', () => {
     expect(crm.problems).toEqual([]);
   });
 
+  it("a contact's address, owner agent, tags and do-not-call flag are edited on its page; a CEP that is not one is refused next to it", async () => {
+    const vip = await crm.manager.must<{ id: number }>('POST', '/api/v1/tabulations/tags', { title: 'VIP', colour: '#aa0000', kinds: ['inbound'] });
+    const made = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Rosa Lima', phones: [{ number: '48 99911-2233' }] });
+    await open(`/contacts/${made.id}`);
+    await crm.page.getByRole('heading', { name: 'Rosa Lima', level: 1 }).waitFor();
+    await crm.page.getByRole('button', { name: 'Editar' }).click();
+    const dialog = await crm.dialog('Editar contato');
+    await dialog.getByLabel('Logradouro').fill('Rua das Flores');
+    await dialog.getByLabel('Número', { exact: true }).fill('100');
+    await dialog.getByLabel('Bairro').fill('Centro');
+    await dialog.getByLabel('Cidade').fill('Florianópolis');
+    await dialog.getByLabel('UF').fill('SC');
+    await dialog.getByLabel('CEP', { exact: true }).fill('8801');
+    await dialog.getByRole('combobox', { name: 'Agente responsável (carteira)', exact: true }).click();
+    await crm.page.getByRole('option', { name: 'Gerente Azul', exact: true }).click();
+    await dialog.locator('[data-field="tagIds"] [data-pc-name="multiselect"]').click();
+    await crm.page.getByRole('option', { name: 'VIP' }).click();
+    await crm.page.keyboard.press('Escape');
+    await crm.page.getByRole('listbox').waitFor({ state: 'hidden' });
+    await dialog.getByLabel('Não ligar para este contato').check();
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.locator('[data-field="postalCode"]').getByRole('alert').waitFor();
+    expect(await dialog.getByLabel('Logradouro').inputValue()).toBe('Rua das Flores');
+    await dialog.getByLabel('CEP', { exact: true }).fill('88010000');
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const data = crm.page.getByRole('region', { name: 'Dados' });
+    await expect.poll(() => data.textContent()).toContain('Rua das Flores, 100 — Centro — Florianópolis / SC — 88010-000');
+    const text = await data.textContent();
+    expect(text).toContain('Gerente Azul');
+    expect(text).toContain('VIP');
+    expect(text).toContain('Não ligar');
+    const saved = await crm.manager.must<{ doNotCall: boolean; ownerName: string; tagIds: number[]; postalCode: string; active: boolean }>('GET', `/api/v1/contacts/${made.id}`);
+    expect(saved).toMatchObject({ doNotCall: true, ownerName: 'Gerente Azul', postalCode: '88010-000', active: true });
+    expect(saved.tagIds).toEqual([vip.id]);
+    expect(await seriousA11yViolations(crm.page)).toEqual([]);
+    expect(crm.problems).toEqual([]);
+    // The tenant's tags are counted by the next test.
+    await crm.manager.must('DELETE', `/api/v1/contacts/${made.id}`);
+    await crm.manager.must('DELETE', `/api/v1/tabulations/tags/${vip.id}`);
+  });
+
   it('deleting a macro tag asks again to take its child tags along; both are gone after', async () => {
     const macro = await crm.manager.must<{ id: number }>('POST', '/api/v1/tabulations/tags', { title: 'Vendas', colour: '#00aa00', kinds: ['inbound'] });
     await crm.manager.must('POST', '/api/v1/tabulations/tags', { title: 'Upgrade', colour: '#00aa00', kinds: ['inbound'], parentId: macro.id });

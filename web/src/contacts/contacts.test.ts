@@ -18,8 +18,13 @@ describe('contact screens', () => {
       ],
       emails: ['a@example.com', 'b@example.com'],
       custom: { plano: 'Ouro' },
+      ownerUserId: null,
+      ownerUntil: null,
+      tagIds: [],
+      doNotCall: false,
+      active: true,
     } as unknown as Contact;
-    const model = contactModel({ ...before, document: null, company: null, city: null, state: null } as Contact);
+    const model = contactModel({ ...before, document: null, company: null, street: null, streetNumber: null, complement: null, district: null, city: null, state: null, postalCode: null } as Contact);
     model.phones[1] = '(21) 99999-0000';
     model.custom.plano = '';
     const body = contactBody(model, before);
@@ -30,6 +35,48 @@ describe('contact screens', () => {
     ]);
     expect(body.emails).toEqual(['a@example.com', 'b@example.com']);
     expect(body.custom).toEqual({ plano: null });
+  });
+
+  it('the address, the owner and until when, the tags and the flags go back as they were edited; no owner, no end date', () => {
+    const before = {
+      id: 1,
+      name: 'Ana',
+      phones: [],
+      emails: [],
+      custom: {},
+      document: null,
+      company: null,
+      street: 'Rua das Flores',
+      streetNumber: '100',
+      complement: null,
+      district: 'Centro',
+      city: 'Florianópolis',
+      state: 'SC',
+      postalCode: '88010-000',
+      ownerUserId: 7,
+      ownerUntil: '2026-03-01T12:00:00.000Z',
+      tagIds: [3],
+      doNotCall: false,
+      active: true,
+    } as unknown as Contact;
+    const model = contactModel(before);
+    expect(model.ownerUntil?.toISOString()).toBe('2026-03-01T12:00:00.000Z');
+    Object.assign(model, { complement: ' sala 2 ', state: 'sc', tagIds: [3, 4], doNotCall: true, active: false });
+    expect(contactBody(model, before)).toMatchObject({
+      street: 'Rua das Flores',
+      streetNumber: '100',
+      complement: 'sala 2',
+      district: 'Centro',
+      state: 'SC',
+      postalCode: '88010-000',
+      ownerUserId: 7,
+      ownerUntil: '2026-03-01T12:00:00.000Z',
+      tagIds: [3, 4],
+      doNotCall: true,
+      active: false,
+    });
+    model.ownerUserId = null;
+    expect(contactBody(model, before)).toMatchObject({ ownerUserId: null, ownerUntil: null });
   });
 
   it('a call in the timeline says whether it was answered and for how long; the IVR path and a recording show', () => {
