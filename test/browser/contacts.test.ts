@@ -191,6 +191,60 @@ describe('CRM screens', () => {
     await crm.manager.must('DELETE', `/api/v1/tabulations/tags/${vip.id}`);
   });
 
+  it("a duplicate found by its phone is merged into the contact on the contact's page: its phone joins, it is gone", async () => {
+    const keep = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Helena Prado', phones: [{ number: '31 98888-1001' }] });
+    const dup = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Helena P.', phones: [{ number: '31 3222-1002' }] });
+    await open(`/contacts/${keep.id}`);
+    await crm.page.getByRole('heading', { name: 'Helena Prado', level: 1 }).waitFor();
+    await crm.page.getByRole('button', { name: 'Juntar duplicado' }).click();
+    const picker = await crm.dialog('Juntar um duplicado a este contato');
+    await picker.getByLabel('Nome ou telefone do duplicado').fill('(31) 3222-1002');
+    await picker.getByRole('button', { name: 'Pesquisar' }).click();
+    await picker.getByRole('button', { name: 'Juntar Helena P.' }).click();
+    await crm.page.getByRole('alertdialog').getByRole('button', { name: 'Juntar duplicado' }).click();
+    await picker.getByText('Pesquise o duplicado pelo nome ou telefone.').waitFor();
+    await crm.page.keyboard.press('Escape');
+    await expect.poll(() => crm.page.getByRole('region', { name: 'Telefones' }).textContent()).toContain('+55 (31) 3222-1002');
+    expect((await crm.manager.call('GET', `/api/v1/contacts/${dup.id}`)).status).toBe(404);
+    expect(crm.problems).toEqual([]);
+  });
+
+  it('on the desk, an unknown caller becomes a contact in the book its service names, and another is linked to a contact found by name', async () => {
+    const book = await crm.manager.must<{ id: number }>('POST', '/api/v1/crm/books', { name: 'Clientes SAC' });
+    const queue = await crm.manager.must<{ id: number }>('POST', '/api/v1/queues', { number: '730', name: 'SAC', contactBookId: book.id });
+    const paulo = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Paulo Vínculo', phones: [{ number: '11 97777-0001' }] });
+    const unknown = (address: string) => crm.manager.must<{ id: number }>('POST', '/api/v1/interactions', { address, kind: 'inbound', channel: 'voice', serviceId: queue.id });
+    const first = await unknown('11 3333-4444');
+    const second = await unknown('11 3333-5555');
+    await open('/desk');
+    const work = crm.page.getByTestId('open-interactions');
+    const pop = crm.page.getByTestId('interaction-pop');
+
+    await work.getByRole('listitem').filter({ hasText: '551133334444' }).getByRole('button').click();
+    await pop.getByText('Nenhum contato vinculado a este atendimento.').waitFor();
+    await pop.getByRole('button', { name: 'Criar contato' }).click();
+    const dialog = await crm.dialog('Criar contato');
+    expect(await dialog.getByLabel('Telefone 1').inputValue()).toBe('551133334444');
+    await dialog.getByLabel('Nome', { exact: true }).fill('Cliente do SAC');
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await pop.getByRole('heading', { name: 'Cliente do SAC', level: 3 }).waitFor();
+    const made = await crm.manager.must<{ contactId: number }>('GET', `/api/v1/interactions/${first.id}`);
+    expect(await crm.manager.must<{ bookId: number }>('GET', `/api/v1/contacts/${made.contactId}`)).toMatchObject({ bookId: book.id });
+
+    await work.getByRole('listitem').filter({ hasText: '551133335555' }).getByRole('button').click();
+    await pop.getByRole('button', { name: 'Vincular a um contato' }).click();
+    const picker = await crm.dialog('Vincular a um contato');
+    await picker.getByLabel('Nome ou telefone do contato').fill('paulo vinculo');
+    await picker.getByRole('button', { name: 'Pesquisar' }).click();
+    await picker.getByRole('button', { name: 'Vincular Paulo Vínculo' }).click();
+    await picker.waitFor({ state: 'hidden' });
+    await pop.getByRole('heading', { name: 'Paulo Vínculo', level: 3 }).waitFor();
+    expect(await crm.manager.must<{ contactId: number }>('GET', `/api/v1/interactions/${second.id}`)).toMatchObject({ contactId: paulo.id });
+    expect(await seriousA11yViolations(crm.page)).toEqual([]);
+    expect(crm.problems).toEqual([]);
+  });
+
   it('deleting a macro tag asks again to take its child tags along; both are gone after', async () => {
     const macro = await crm.manager.must<{ id: number }>('POST', '/api/v1/tabulations/tags', { title: 'Vendas', colour: '#00aa00', kinds: ['inbound'] });
     await crm.manager.must('POST', '/api/v1/tabulations/tags', { title: 'Upgrade', colour: '#00aa00', kinds: ['inbound'], parentId: macro.id });
