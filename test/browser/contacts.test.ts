@@ -163,9 +163,11 @@ describe('CRM screens', () => {
     await dialog.getByLabel('CEP', { exact: true }).fill('8801');
     await dialog.getByRole('combobox', { name: 'Agente responsável (carteira)', exact: true }).click();
     await crm.page.getByRole('option', { name: 'Gerente Azul', exact: true }).click();
-    await dialog.locator('[data-field="tagIds"] [data-pc-name="multiselect"]').click();
+    const tagSelect = dialog.locator('[data-field="tagIds"] [data-pc-name="multiselect"]');
+    await tagSelect.click();
     await crm.page.getByRole('option', { name: 'VIP' }).click();
-    await crm.page.keyboard.press('Escape');
+    // Closed by its own trigger: an Escape that reaches the dialog first would close the dialog.
+    await tagSelect.click();
     await crm.page.getByRole('listbox').waitFor({ state: 'hidden' });
     await dialog.getByLabel('Não ligar para este contato').check();
     await dialog.getByRole('button', { name: 'Salvar' }).click();
@@ -241,6 +243,34 @@ describe('CRM screens', () => {
     await picker.waitFor({ state: 'hidden' });
     await pop.getByRole('heading', { name: 'Paulo Vínculo', level: 3 }).waitFor();
     expect(await crm.manager.must<{ contactId: number }>('GET', `/api/v1/interactions/${second.id}`)).toMatchObject({ contactId: paulo.id });
+    expect(await seriousA11yViolations(crm.page)).toEqual([]);
+    expect(crm.problems).toEqual([]);
+  });
+
+  it("on the desk, finishing an interaction shows the CRM form: the contact's fields as it has them, the interaction's to fill, required ones before finishing", async () => {
+    await crm.manager.must('POST', '/api/v1/crm/fields', { scope: 'interaction', key: 'motivo', label: 'Motivo do contato', type: 'select', options: ['Dúvida', 'Reclamação'] });
+    await crm.manager.must('POST', '/api/v1/crm/forms', {
+      name: 'Atendimento padrão',
+      isDefault: true,
+      items: [{ source: 'contact', key: 'document' }, { source: 'interaction', key: 'motivo', required: true }],
+    });
+    const lia = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Lia Formulário', document: '529.982.247-25', phones: [{ number: '11 97777-0002' }] });
+    const ix = await crm.manager.must<{ id: number }>('POST', '/api/v1/interactions', { contactId: lia.id, address: '11977770002', kind: 'manual', channel: 'voice' });
+    await open('/desk');
+    await crm.page.getByTestId('open-interactions').getByRole('listitem').filter({ hasText: 'Lia Formulário' }).getByRole('button').click();
+    await crm.page.getByTestId('interaction-pop').getByRole('button', { name: 'Finalizar' }).click();
+    const dialog = await crm.dialog(`Finalizar atendimento ${(await crm.manager.must<{ protocol: string }>('GET', `/api/v1/interactions/${ix.id}`)).protocol}`);
+    await dialog.getByRole('heading', { name: 'Atendimento padrão' }).waitFor();
+    expect(await dialog.locator('[data-field="contact.document"]').textContent()).toContain('52998224725');
+    const finish = dialog.getByRole('button', { name: 'Finalizar' });
+    // An earlier test made the external protocol required on every finish of this tenant.
+    await dialog.getByLabel('Protocolo externo').fill('EXT-1');
+    expect(await finish.isDisabled(), 'the required form field is empty').toBe(true);
+    await dialog.getByRole('combobox', { name: 'Motivo do contato' }).click();
+    await crm.page.getByRole('option', { name: 'Dúvida' }).click();
+    await finish.click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await crm.manager.must('GET', `/api/v1/interactions/${ix.id}`)).toMatchObject({ state: 'finished', formValues: { motivo: 'Dúvida' } });
     expect(await seriousA11yViolations(crm.page)).toEqual([]);
     expect(crm.problems).toEqual([]);
   });
