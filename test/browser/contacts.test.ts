@@ -131,11 +131,11 @@ describe('CRM screens', () => {
     await crm.page.getByRole('button', { name: 'Novo contato' }).click();
     const dialog = await crm.dialog('Novo contato');
     await dialog.getByLabel('Nome', { exact: true }).fill('Carla Dias');
-    await dialog.getByLabel('Telefone 1').fill('(21) 99876-5432');
+    await dialog.getByLabel('Telefone 1', { exact: true }).fill('(21) 99876-5432');
     await dialog.getByLabel('CEP de cobrança').fill('abc');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await dialog.locator('[data-field="custom.cep_cobranca"]').getByRole('alert').waitFor();
-    expect(await dialog.getByLabel('Telefone 1').inputValue()).toBe('(21) 99876-5432');
+    expect(await dialog.getByLabel('Telefone 1', { exact: true }).inputValue()).toBe('(21) 99876-5432');
     await dialog.getByLabel('CEP de cobrança').fill('20040020');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -148,7 +148,7 @@ describe('CRM screens', () => {
     expect(crm.problems).toEqual([]);
   });
 
-  it("a contact's address, owner agent, tags and do-not-call flag are edited on its page; a CEP that is not one is refused next to it", async () => {
+  it("a contact's address, owner agent, tags, do-not-call flag and a phone's type and do-not-call mark are edited on its page; a CEP that is not one is refused next to it", async () => {
     const vip = await crm.manager.must<{ id: number }>('POST', '/api/v1/tabulations/tags', { title: 'VIP', colour: '#aa0000', kinds: ['inbound'] });
     const made = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Rosa Lima', phones: [{ number: '48 99911-2233' }] });
     await open(`/contacts/${made.id}`);
@@ -170,6 +170,9 @@ describe('CRM screens', () => {
     await tagSelect.click();
     await crm.page.getByRole('listbox').waitFor({ state: 'hidden' });
     await dialog.getByLabel('Não ligar para este contato').check();
+    await dialog.getByRole('combobox', { name: 'Tipo do telefone 1' }).click();
+    await crm.page.getByRole('option', { name: 'Comercial' }).click();
+    await dialog.getByLabel('Não ligar para o telefone 1').check();
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await dialog.locator('[data-field="postalCode"]').getByRole('alert').waitFor();
     expect(await dialog.getByLabel('Logradouro').inputValue()).toBe('Rua das Flores');
@@ -183,8 +186,10 @@ describe('CRM screens', () => {
     expect(text).toContain('Gerente Azul');
     expect(text).toContain('VIP');
     expect(text).toContain('Não ligar');
-    const saved = await crm.manager.must<{ doNotCall: boolean; ownerName: string; tagIds: number[]; postalCode: string; active: boolean }>('GET', `/api/v1/contacts/${made.id}`);
-    expect(saved).toMatchObject({ doNotCall: true, ownerName: 'Gerente Azul', postalCode: '88010-000', active: true });
+    const phones = crm.page.getByRole('region', { name: 'Telefones' }).getByRole('row').filter({ hasText: '+55 (48) 99911-2233' });
+    expect(await phones.textContent()).toMatch(/Celular · Comercial.*Não ligar/);
+    const saved = await crm.manager.must<{ doNotCall: boolean; ownerName: string; tagIds: number[]; postalCode: string; active: boolean; phones: object[] }>('GET', `/api/v1/contacts/${made.id}`);
+    expect(saved).toMatchObject({ doNotCall: true, ownerName: 'Gerente Azul', postalCode: '88010-000', active: true, phones: [{ number: '5548999112233', label: 'work', doNotCall: true, valid: true }] });
     expect(saved.tagIds).toEqual([vip.id]);
     expect(await seriousA11yViolations(crm.page)).toEqual([]);
     expect(crm.problems).toEqual([]);
@@ -226,7 +231,7 @@ describe('CRM screens', () => {
     await pop.getByText('Nenhum contato vinculado a este atendimento.').waitFor();
     await pop.getByRole('button', { name: 'Criar contato' }).click();
     const dialog = await crm.dialog('Criar contato');
-    expect(await dialog.getByLabel('Telefone 1').inputValue()).toBe('551133334444');
+    expect(await dialog.getByLabel('Telefone 1', { exact: true }).inputValue()).toBe('551133334444');
     await dialog.getByLabel('Nome', { exact: true }).fill('Cliente do SAC');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await dialog.waitFor({ state: 'hidden' });

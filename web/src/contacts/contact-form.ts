@@ -3,6 +3,20 @@ import type { Body, Json } from '@/api/client';
 export type Contact = Json<'/api/v1/contacts/{id}', 'get'>;
 export type ContactBody = Body<'/api/v1/contacts', 'post'>;
 type Phone = NonNullable<ContactBody['phones']>[number];
+export type PhoneLabel = NonNullable<Phone['label']>;
+/** The types a phone may be given (the server's PHONE_LABELS). */
+export const PHONE_LABELS: readonly PhoneLabel[] = ['mobile', 'home', 'work', 'other'];
+
+/** One phone as the dialog edits it: the number as typed, its type and its marks. */
+export interface PhoneModel {
+  number: string;
+  label: PhoneLabel | null;
+  valid: boolean;
+  doNotCall: boolean;
+}
+const blankPhone = (): PhoneModel => ({ number: '', label: null, valid: true, doNotCall: false });
+/** A phone to fill in, with only its number (the caller's, on the desk). */
+export const phoneModel = (number: string): PhoneModel => ({ ...blankPhone(), number });
 
 /** The address fields of a contact, as the API names them (city and UF included). */
 export const ADDRESS_KEYS = ['street', 'streetNumber', 'complement', 'district', 'city', 'state', 'postalCode'] as const;
@@ -11,7 +25,7 @@ type AddressKey = (typeof ADDRESS_KEYS)[number];
 /** What the contact dialog edits: two phones and one e-mail, as most call centres keep them. */
 export interface ContactModel extends Record<AddressKey, string> {
   name: string;
-  phones: string[];
+  phones: PhoneModel[];
   email: string;
   document: string;
   company: string;
@@ -28,7 +42,7 @@ const noAddress = (): Record<AddressKey, string> => ({ street: '', streetNumber:
 
 export const emptyContact = (): ContactModel => ({
   name: '',
-  phones: ['', ''],
+  phones: [blankPhone(), blankPhone()],
   email: '',
   document: '',
   company: '',
@@ -44,7 +58,10 @@ export const emptyContact = (): ContactModel => ({
 export function contactModel(c: Contact): ContactModel {
   return {
     name: c.name,
-    phones: [c.phones[0]?.display ?? '', c.phones[1]?.display ?? ''],
+    phones: [0, 1].map((i) => {
+      const p = c.phones[i];
+      return p ? { number: p.display, label: p.label as PhoneLabel | null, valid: p.valid, doNotCall: p.doNotCall } : blankPhone();
+    }),
     email: c.emails[0] ?? '',
     document: c.document ?? '',
     company: c.company ?? '',
@@ -61,14 +78,15 @@ export function contactModel(c: Contact): ContactModel {
 const digits = (s: string) => s.replace(/\D/g, '');
 
 /**
- * The request body. A phone kept from `before` (the same digits) keeps its type and its
- * invalid / do-not-call marks; phones and e-mails beyond the two the dialog shows are kept.
+ * The request body: each phone with the type and do-not-call mark it was given. Its validity
+ * goes only with a number the contact had (a number typed in its place is checked afresh);
+ * phones and e-mails beyond the two the dialog shows are kept.
  */
 export function contactBody(m: ContactModel, before?: Contact): ContactBody {
-  const typed = m.phones.map((p) => p.trim());
-  const phones: Phone[] = typed.map((number) => {
-    const kept = before?.phones.find((p) => digits(p.display) === digits(number) || p.number === digits(number));
-    return kept ? { number: kept.number, label: kept.label as Phone['label'], valid: kept.valid, doNotCall: kept.doNotCall } : { number };
+  const phones: Phone[] = m.phones.map((p) => {
+    const number = p.number.trim();
+    const kept = before?.phones.find((b) => digits(b.display) === digits(number) || b.number === digits(number));
+    return { number: kept?.number ?? number, label: p.label, ...(kept ? { valid: p.valid } : {}), doNotCall: p.doNotCall };
   });
   const rest = (before?.phones.slice(2) ?? []).map((p) => ({ number: p.number, label: p.label as Phone['label'], valid: p.valid, doNotCall: p.doNotCall }));
   const custom = Object.fromEntries(Object.entries(m.custom).map(([k, v]) => [k, v.trim() === '' ? null : v.trim()]));

@@ -7,7 +7,7 @@ import { bulkBody, bulkOps, refusalsByRow, type BulkFieldSpec, type EditRow, typ
 const t = (key: string, values?: Record<string, unknown>) => `${key}${values ? JSON.stringify(values) : ''}`;
 
 describe('contact screens', () => {
-  it('an edited contact keeps the marks of the phones it still has, and its extra phones and e-mails', () => {
+  it("an edited contact's phones go with the type and do-not-call mark set on them; a number typed over another is checked afresh; extra phones and e-mails are kept", () => {
     const before = {
       id: 1,
       name: 'Ana',
@@ -24,15 +24,21 @@ describe('contact screens', () => {
       doNotCall: false,
       active: true,
     } as unknown as Contact;
-    const model = contactModel({ ...before, document: null, company: null, street: null, streetNumber: null, complement: null, district: null, city: null, state: null, postalCode: null } as Contact);
-    model.phones[1] = '(21) 99999-0000';
+    const loaded = () => contactModel({ ...before, document: null, company: null, street: null, streetNumber: null, complement: null, district: null, city: null, state: null, postalCode: null } as Contact);
+    const model = loaded();
+    expect(model.phones[0]).toEqual({ number: '+55 (11) 98765-4321', label: 'mobile', valid: false, doNotCall: true });
+    model.phones[1]!.number = '(21) 99999-0000';
+    Object.assign(model.phones[0]!, { label: 'work', doNotCall: false, valid: true });
     model.custom.plano = '';
     const body = contactBody(model, before);
     expect(body.phones).toEqual([
-      { number: '5511987654321', label: 'mobile', valid: false, doNotCall: true },
-      { number: '(21) 99999-0000' },
+      { number: '5511987654321', label: 'work', valid: true, doNotCall: false },
+      { number: '(21) 99999-0000', label: null, doNotCall: false },
       { number: '551133334444', label: null, valid: true, doNotCall: false },
     ]);
+    const retyped = loaded();
+    retyped.phones[0]!.number = '(11) 91234-5678';
+    expect(contactBody(retyped, before).phones![0]).toEqual({ number: '(11) 91234-5678', label: 'mobile', doNotCall: true });
     expect(body.emails).toEqual(['a@example.com', 'b@example.com']);
     expect(body.custom).toEqual({ plano: null });
   });
