@@ -211,6 +211,20 @@ describe('contacts: CSV import', () => {
     expect(a.custom).toEqual({ plano: 'Ouro' });
   });
 
+  it('a value longer than its field takes is cut to fit and reported at its column; the row is kept', async () => {
+    const name = 'Maria '.repeat(40).trim();
+    const done = await finished((await upload(`nome;telefone;numero;bairro\n${name};11987654321;${'1'.repeat(25)};Centro\n`)).json().id);
+    expect(done).toMatchObject({ imported: 1, rejected: 0 });
+    expect((await problems(done.id)).map((x) => [x.line, x.field, x.code, x.rejected])).toEqual([
+      [2, 'nome', 'too_long', false],
+      [2, 'numero', 'too_long', false],
+    ]);
+    const c = (await t.request('GET', '/api/v1/contacts', { cookie: admin.cookie })).json().items[0];
+    expect([c.name.length, c.streetNumber, c.district]).toEqual([200, '1'.repeat(20), 'Centro']);
+    // Cut to what the API takes, the contact can be edited as imported.
+    expect((await t.request('PATCH', `/api/v1/contacts/${c.id}`, { cookie: admin.cookie, body: { streetNumber: c.streetNumber, company: 'X' } })).statusCode).toBe(200);
+  });
+
   it('a bad header, a wrong delimiter, a file that is not CSV or too large are refused before anything is stored', async () => {
     const cases: [string | Buffer, number, string][] = [
       ['telefone;email\n11987654321;a@b.co\n', 400, 'no name column'],
