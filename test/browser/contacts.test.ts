@@ -35,6 +35,11 @@ describe('CRM screens', () => {
     const csvHref = await list.getByRole('link', { name: 'Baixar problemas (CSV)' }).getAttribute('href');
     const csv = await crm.page.request.get(csvHref!);
     expect(await csv.text()).toContain('4;telefone1;(20) 98765-4321;phone_ddd;');
+    // The book's contacts go out in the model's columns, ready to be imported again.
+    const exportHref = await crm.page.getByRole('link', { name: 'Exportar os contatos da agenda (CSV)' }).getAttribute('href');
+    const exported = (await (await crm.page.request.get(exportHref!)).text()).split('\r\n');
+    expect(exported[0]).toMatch(/^\ufeffnome;telefone1;telefone2;email;documento;/);
+    expect(exported.filter((l) => l.startsWith('Maria Silva;5548999999999;;maria@example.com;'))).toHaveLength(1);
     // The history lists the import for whoever opens the screen later.
     const history = crm.page.getByRole('row').filter({ hasText: 'clientes.csv' });
     await expect.poll(() => history.first().textContent()).toContain('Concluída');
