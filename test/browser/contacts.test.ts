@@ -153,6 +153,29 @@ describe('CRM screens', () => {
     expect(crm.problems).toEqual([]);
   });
 
+  it('a contact is created in the book chosen for it, and the list filtered by book shows only that book\'s', async () => {
+    await crm.manager.must('POST', '/api/v1/crm/books', { name: 'Carteira Sul' });
+    await crm.manager.must('POST', '/api/v1/contacts', { name: 'Fora da Carteira', phones: [{ number: '51 99911-0001' }] });
+    await open('/contacts');
+    await crm.page.getByRole('button', { name: 'Novo contato' }).click();
+    const dialog = await crm.dialog('Novo contato');
+    await dialog.getByRole('combobox', { name: 'Agenda', exact: true }).click();
+    await crm.page.getByRole('option', { name: 'Carteira Sul', exact: true }).click();
+    await dialog.getByLabel('Nome', { exact: true }).fill('Cliente do Sul');
+    await dialog.getByLabel('Telefone 1', { exact: true }).fill('(51) 99911-0002');
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    await crm.page.getByRole('combobox', { name: 'Agenda', exact: true }).click();
+    await crm.page.getByRole('option', { name: 'Carteira Sul', exact: true }).click();
+    await crm.page.getByRole('search').getByRole('button', { name: 'Pesquisar' }).click();
+    const rows = crm.page.getByRole('row').filter({ has: crm.page.getByRole('link') });
+    await expect.poll(() => rows.allTextContents()).toEqual([expect.stringContaining('Cliente do Sul')]);
+    expect(await rows.first().textContent()).toContain('Carteira Sul');
+    expect(await seriousA11yViolations(crm.page)).toEqual([]);
+    expect(crm.problems).toEqual([]);
+  });
+
   it("a contact's address, owner agent, tags, do-not-call flag and a phone's type and do-not-call mark are edited on its page; a CEP that is not one is refused next to it", async () => {
     const vip = await crm.manager.must<{ id: number }>('POST', '/api/v1/tabulations/tags', { title: 'VIP', colour: '#aa0000', kinds: ['inbound'] });
     const made = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Rosa Lima', phones: [{ number: '48 99911-2233' }] });

@@ -24,6 +24,8 @@ type AddressKey = (typeof ADDRESS_KEYS)[number];
 
 /** What the contact dialog edits: two phones and one e-mail, as most call centres keep them. */
 export interface ContactModel extends Record<AddressKey, string> {
+  /** Null: the server's choice (the default book; on the desk, the one the service names). */
+  bookId: number | null;
   name: string;
   phones: PhoneModel[];
   email: string;
@@ -41,6 +43,7 @@ export interface ContactModel extends Record<AddressKey, string> {
 const noAddress = (): Record<AddressKey, string> => ({ street: '', streetNumber: '', complement: '', district: '', city: '', state: '', postalCode: '' });
 
 export const emptyContact = (): ContactModel => ({
+  bookId: null,
   name: '',
   phones: [blankPhone(), blankPhone()],
   email: '',
@@ -57,6 +60,7 @@ export const emptyContact = (): ContactModel => ({
 
 export function contactModel(c: Contact): ContactModel {
   return {
+    bookId: c.bookId,
     name: c.name,
     phones: [0, 1].map((i) => {
       const p = c.phones[i];
@@ -92,6 +96,7 @@ export function contactBody(m: ContactModel, before?: Contact): ContactBody {
   const custom = Object.fromEntries(Object.entries(m.custom).map(([k, v]) => [k, v.trim() === '' ? null : v.trim()]));
   const address = Object.fromEntries(ADDRESS_KEYS.map((k) => [k, m[k].trim() || null])) as Record<AddressKey, string | null>;
   return {
+    ...(m.bookId === null ? {} : { bookId: m.bookId }),
     name: m.name.trim(),
     phones: [...phones, ...rest].filter((p) => p.number !== ''),
     emails: [m.email.trim(), ...(before?.emails.slice(1) ?? [])].filter((e) => e !== ''),
