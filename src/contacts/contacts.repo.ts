@@ -90,6 +90,15 @@ export class ContactsRepo {
     return (this.defaultBook.get(tenantId) as { id: number } | undefined)?.id;
   }
 
+  /** The most phones and the most e-mails one contact of the book has (the export's columns). */
+  mostPerContact(bookId: number): { phones: number; emails: number } {
+    const most = (sql: string) => (this.sqlite.prepare(sql).get(bookId) as { n: number | null }).n ?? 0;
+    return {
+      phones: most('SELECT max(n) AS n FROM (SELECT count(*) AS n FROM contact_phones WHERE book_id = ? GROUP BY contact_id)'),
+      emails: most('SELECT max(n) AS n FROM (SELECT count(*) AS n FROM contact_emails e JOIN contacts c ON c.id = e.contact_id WHERE c.book_id = ? GROUP BY e.contact_id)'),
+    };
+  }
+
   /** Active contacts with this normalised number, the most recently changed first. */
   lookupByPhone(tenantId: number, number: string, bookId?: number): PhoneMatch[] {
     const rows = (bookId === undefined ? this.byPhone.all(tenantId, number) : this.byPhoneInBook.all(tenantId, number, bookId)) as (Omit<PhoneMatch, 'doNotCall' | 'phoneDoNotCall' | 'phoneValid'> & {

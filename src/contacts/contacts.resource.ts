@@ -8,8 +8,8 @@ import { conflict, invalidField } from '../kernel/index.js';
 import type { ReadContext, ResourceDef, RowOf, WriteContext } from '../resources/index.js';
 import { bookInTenant } from './books.resource.js';
 import { checkDocument, formatDocument } from './document.logic.js';
-import { activeFields, fieldRule } from './fields.resource.js';
-import { checkFieldValue, searchKey, type FieldValue } from './fields.logic.js';
+import { checkScoped } from './fields.resource.js';
+import { searchKey } from './fields.logic.js';
 import { checkPhone, formatPhone, phoneSearchKey } from './phone.logic.js';
 import { CustomValues, Flag, Literals, OptionalText, iso, isoOrNull } from './schemas.js';
 
@@ -108,21 +108,6 @@ const emailsOf = (db: Db, contactId: number) =>
 const tagsOf = (db: Db, contactId: number) =>
   db.select({ tagId: contactTags.tagId }).from(contactTags).where(eq(contactTags.contactId, contactId)).all().map((t) => t.tagId);
 
-/** Checks custom values against the tenant's contact fields; returns them normalised. */
-export function checkCustom(db: Db, tenantId: number, values: Record<string, FieldValue | null> | undefined, prefix = 'custom'): Record<string, FieldValue> {
-  const fields = activeFields(db, tenantId, 'contact');
-  const given = values ?? {};
-  const unknown = Object.keys(given).find((k) => !fields.some((f) => f.key === k));
-  if (unknown) throw invalidField(`${prefix}.${unknown}`, `${prefix}.${unknown}: no such contact field`);
-  const out: Record<string, FieldValue> = {};
-  for (const f of fields) {
-    const checked = checkFieldValue(fieldRule(f), given[f.key]);
-    if (!checked.ok) throw invalidField(`${prefix}.${f.key}`, `${prefix}.${f.key}: ${checked.message}`);
-    if (checked.value !== null) out[f.key] = checked.value;
-  }
-  return out;
-}
-
 function checkPhones(input: ContactInput) {
   const seen = new Set<string>();
   return (input.phones ?? []).map((p, i) => {
@@ -214,7 +199,7 @@ export function contactDef(defaultBook: DefaultBook): ResourceDef<typeof contact
         city: input.city ?? null,
         state: input.state ?? null,
         postalCode: input.postalCode ? `${input.postalCode.replace('-', '').slice(0, 5)}-${input.postalCode.replace('-', '').slice(5)}` : null,
-        custom: checkCustom(w.db, w.tenantId, input.custom),
+        custom: checkScoped(w.db, w.tenantId, 'contact', input.custom ?? {}, 'custom', true, w.before?.custom),
         ownerUserId: input.ownerUserId ?? null,
         ownerUntil: input.ownerUntil ? Date.parse(input.ownerUntil) : null,
         doNotCall: input.doNotCall ?? false,

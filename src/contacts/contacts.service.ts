@@ -13,13 +13,13 @@ import { contactDef, contactView, type ContactInput, type ContactView } from './
 import { activeFields, fieldDef } from './fields.resource.js';
 import { booksUsingForm, formDef, type FormView } from './forms.resource.js';
 import { BlacklistImportTarget } from './import/blacklist.target.js';
-import { ContactsImportTarget, EXPORT_COLUMNS } from './import/contacts.target.js';
+import { ContactsImportTarget, DATA_COLUMNS } from './import/contacts.target.js';
 import { BOM, csvLine } from './import/csv.logic.js';
 import type { ImportPublisher } from './import/importer.model.js';
 import { ImportService } from './import/importer.service.js';
 import { InteractionsService, type InteractionRow } from './interactions.service.js';
 import { checkPhone } from './phone.logic.js';
-import { shortcutsOfService } from './services.ref.js';
+import { bookOfService, shortcutsOfService } from './services.ref.js';
 import { faqDef, shortcutDef } from './shortcuts.resource.js';
 import { groupDef, statusDef, statusesOfGroup, tagDef } from './tabulations.resource.js';
 
@@ -213,10 +213,16 @@ export class ContactsService {
     );
   }
 
-  /** The contacts of a book as CSV in the import model's columns (a BOM, then pages of 500). */
+  /**
+   * The contacts of a book as CSV in the import model's columns (a BOM, then pages of 500), with
+   * as many phone and e-mail columns as the contact that has most of them needs.
+   */
   async *exportCsv(tenantId: number, bookId: number): AsyncGenerator<string> {
     const keys = activeFields(this.db, tenantId, 'contact').map((f) => f.key);
-    yield BOM + csvLine([...EXPORT_COLUMNS, ...keys]);
+    const most = this.repo.mostPerContact(bookId);
+    const phoneColumns = Array.from({ length: Math.max(2, most.phones) }, (_, i) => `telefone${i + 1}`);
+    const emailColumns = Array.from({ length: Math.max(1, most.emails) }, (_, i) => (i === 0 ? 'email' : `email${i + 1}`));
+    yield BOM + csvLine(['nome', ...phoneColumns, ...emailColumns, ...DATA_COLUMNS, ...keys]);
     const read = { db: this.db };
     let after = 0;
     for (;;) {
@@ -226,7 +232,9 @@ export class ContactsService {
         .map((row) => {
           const c = contactView(row, read);
           const address = [c.company, c.street, c.streetNumber, c.complement, c.district, c.city, c.state, c.postalCode];
-          return csvLine([c.name, c.phones[0]?.number, c.phones[1]?.number, c.emails[0], c.document, ...address, ...keys.map((k) => c.custom[k])]);
+          const phones = phoneColumns.map((_, i) => c.phones[i]?.number);
+          const emails = emailColumns.map((_, i) => c.emails[i]);
+          return csvLine([c.name, ...phones, ...emails, c.document, ...address, ...keys.map((k) => c.custom[k])]);
         })
         .join('');
       after = page[page.length - 1]!.id;
@@ -235,8 +243,9 @@ export class ContactsService {
 
   /**
    * An unknown caller becomes a contact: the interaction's number (or e-mail address) is added
-   * to what the agent typed, in the book the agent picked (the service's) or the default one,
-   * and the interaction is linked to it.
+   * to what the agent typed, in the book the agent picked, else the one the interaction's
+   * service names (where its next call is looked up), else the default one, and the
+   * interaction is linked to it.
    */
   createFromInteraction(change: ChangeContext, interactionId: number, input: ContactInput): { contact: ContactView; interaction: InteractionRow } {
     const row = this.interactions.visible(change.actor, interactionId);
@@ -252,7 +261,8 @@ export class ContactsService {
       if (phone.ok && !phones.some((p) => typed(p.number) === phone.number)) phones.unshift({ number: phone.number });
       if (row.channel === 'email' && !emails.includes(row.address.toLowerCase())) emails.unshift(row.address.toLowerCase());
     }
-    const contact = this.contacts.create(change, row.tenantId, { ...input, phones, emails });
+    const bookId = input.bookId ?? (row.serviceId === null ? null : bookOfService(this.db, row.tenantId, row.serviceId));
+    const contact = this.contacts.create(change, row.tenantId, { ...input, phones, emails, ...(bookId === null ? {} : { bookId }) });
     return { contact, interaction: this.interactions.link(change.actor, interactionId, contact.id) };
   }
 
@@ -278,8 +288,10 @@ export class ContactsService {
     patch.phones = phones.slice(0, 10);
     patch.emails = [...new Set([...target.emails, ...others.flatMap((o) => o.emails)])].slice(0, 10);
     patch.tagIds = [...new Set([...target.tagIds, ...others.flatMap((o) => o.tagIds)])];
+    // The others' values of fields no longer active are not brought over (the target's own are kept).
+    const active = new Set(activeFields(this.db, target.tenantId, 'contact').map((f) => f.key));
     const custom = { ...target.custom };
-    for (const o of others) for (const [k, v] of Object.entries(o.custom)) custom[k] ??= v;
+    for (const o of others) for (const [k, v] of Object.entries(o.custom)) if (active.has(k)) custom[k] ??= v;
     patch.custom = custom;
     for (const key of ['document', 'company', 'street', 'streetNumber', 'complement', 'district', 'city', 'state', 'postalCode', 'ownerUserId', 'ownerUntil'] as const) {
       if (target[key] === null) {

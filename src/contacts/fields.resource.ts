@@ -5,7 +5,7 @@ import { customFields } from '../db/schema/index.js';
 import { Nullable, Timestamps, closed } from '../http/schemas.js';
 import { invalidField } from '../kernel/index.js';
 import type { ResourceDef, RowOf } from '../resources/index.js';
-import { checkMask, type FieldRule } from './fields.logic.js';
+import { checkFieldValue, checkMask, type FieldRule, type FieldValue } from './fields.logic.js';
 import { FieldKey, Flag, Literals, Name, iso } from './schemas.js';
 
 export const FIELD_SCOPES = ['contact', 'ticket', 'interaction'] as const;
@@ -78,6 +78,38 @@ export const activeFields = (db: Db, tenantId: number, scope: FieldScope): Field
     .where(and(eq(customFields.tenantId, tenantId), eq(customFields.scope, scope), eq(customFields.active, true)))
     .all()
     .sort((a, b) => a.position - b.position || a.id - b.id) as FieldRow[];
+
+/**
+ * Checks values against the tenant's active fields of one scope (only those given, unless
+ * `all`), normalised. A value `stored` before under a key that is no longer an active field
+ * (deactivated or deleted since) and given back unchanged is kept as it was: a contact or a
+ * ticket stays editable, and what it held is not lost. Any other key is refused.
+ */
+export function checkScoped(
+  db: Db,
+  tenantId: number,
+  scope: FieldScope,
+  values: Record<string, FieldValue | null>,
+  field: string,
+  all: boolean,
+  stored: Record<string, FieldValue> = {},
+): Record<string, FieldValue> {
+  const fields = activeFields(db, tenantId, scope);
+  const out: Record<string, FieldValue> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (fields.some((f) => f.key === key)) continue;
+    const kept = stored[key];
+    if (kept !== undefined && value !== null && String(value) === String(kept)) out[key] = kept;
+    else if (kept === undefined || value !== null) throw invalidField(`${field}.${key}`, `${field}.${key}: no such ${scope} field`);
+  }
+  for (const f of fields) {
+    if (!all && !(f.key in values)) continue;
+    const checked = checkFieldValue(fieldRule(f), values[f.key]);
+    if (!checked.ok) throw invalidField(`${field}.${f.key}`, `${field}.${f.key}: ${checked.message}`);
+    if (checked.value !== null) out[f.key] = checked.value;
+  }
+  return out;
+}
 
 function fieldInput(row: FieldRow) {
   return {

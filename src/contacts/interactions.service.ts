@@ -3,8 +3,8 @@ import type { Database_, Db } from '../db/client.js';
 import type { InteractionKind } from '../db/schema/index.js';
 import type { Actor } from '../http/principal.js';
 import { conflict, invalidField, notFound, type Clock } from '../kernel/index.js';
-import { activeFields, fieldRule, type FieldScope } from './fields.resource.js';
-import { checkFieldValue, type FieldValue } from './fields.logic.js';
+import { checkScoped } from './fields.resource.js';
+import type { FieldValue } from './fields.logic.js';
 import { resolveItems } from './forms.resource.js';
 import { InteractionsRepo, type CallMedia, type CallbackQuery, type OpenQuery, type Channel, type ContactRow, type HistoryQuery, type InteractionRow, type TicketQuery, type TicketRow, type TicketStatus } from './interactions.repo.js';
 import { checkPhone } from './phone.logic.js';
@@ -74,21 +74,6 @@ export interface Settings {
 
 const NO_MEDIA: CallMedia = { recordings: [], ivrPath: [] };
 const DIGITAL: readonly Channel[] = ['whatsapp', 'webchat', 'email', 'mercadolivre'];
-
-/** Checks values against the tenant's custom fields of one scope (only those given, unless `all`). */
-export function checkScoped(db: Db, tenantId: number, scope: FieldScope, values: Record<string, FieldValue | null>, field: string, all: boolean): Record<string, FieldValue> {
-  const fields = activeFields(db, tenantId, scope);
-  const unknown = Object.keys(values).find((k) => !fields.some((f) => f.key === k));
-  if (unknown) throw invalidField(`${field}.${unknown}`, `${field}.${unknown}: no such ${scope} field`);
-  const out: Record<string, FieldValue> = {};
-  for (const f of fields) {
-    if (!all && !(f.key in values)) continue;
-    const checked = checkFieldValue(fieldRule(f), values[f.key]);
-    if (!checked.ok) throw invalidField(`${field}.${f.key}`, `${field}.${f.key}: ${checked.message}`);
-    if (checked.value !== null) out[f.key] = checked.value;
-  }
-  return out;
-}
 
 /** A ticket's subject as kept: trimmed, and not empty. */
 function ticketSubject(subject: string): string {
@@ -466,7 +451,7 @@ export class InteractionsService {
   updateTicket(actor: Actor, id: number, patch: { subject?: string; status?: TicketStatus; custom?: Record<string, FieldValue | null>; interactionId?: number | null }): TicketRow {
     return this.repo.transaction(() => {
       const before = this.visibleTicket(actor, id);
-      const custom = patch.custom ? checkScoped(this.db, before.tenantId, 'ticket', { ...before.custom, ...patch.custom }, 'custom', true) : before.custom;
+      const custom = patch.custom ? checkScoped(this.db, before.tenantId, 'ticket', { ...before.custom, ...patch.custom }, 'custom', true, before.custom) : before.custom;
       const after = { subject: patch.subject === undefined ? before.subject : ticketSubject(patch.subject), status: patch.status ?? before.status, custom };
       const changes: Record<string, { from: unknown; to: unknown }> = {};
       if (after.subject !== before.subject) changes.subject = { from: before.subject, to: after.subject };

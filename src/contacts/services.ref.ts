@@ -24,6 +24,11 @@ export function checkServices(db: Db, tenantId: number, field: string, ids: read
   throw invalidField(name, `${name}: there is no service (queue) ${ids[i]} in this tenant`);
 }
 
+/** The contact book a service (queue) looks its callers up in and creates them in; null: the tenant's default. */
+export function bookOfService(db: Db, tenantId: number, serviceId: number): number | null {
+  return db.select({ bookId: queues.contactBookId }).from(queues).where(and(eq(queues.tenantId, tenantId), eq(queues.id, serviceId))).get()?.bookId ?? null;
+}
+
 /** Shortcuts offered only in a service keep it from being deleted. */
 export const shortcutsOfService =
   (db: Db) =>

@@ -36,6 +36,11 @@ describe('CRM screens', () => {
     const csvHref = await list.getByRole('link', { name: 'Baixar problemas (CSV)' }).getAttribute('href');
     const csv = await crm.page.request.get(csvHref!);
     expect(await csv.text()).toContain('4;telefone1;(20) 98765-4321;phone_ddd;');
+    // The book's contacts go out in the model's columns, ready to be imported again.
+    const exportHref = await crm.page.getByRole('link', { name: 'Exportar os contatos da agenda (CSV)' }).getAttribute('href');
+    const exported = (await (await crm.page.request.get(exportHref!)).text()).split('\r\n');
+    expect(exported[0]).toMatch(/^\ufeffnome;telefone1;telefone2;email;documento;/);
+    expect(exported.filter((l) => l.startsWith('Maria Silva;5548999999999;;maria@example.com;'))).toHaveLength(1);
     // The history lists the import for whoever opens the screen later.
     const history = crm.page.getByRole('row').filter({ hasText: 'clientes.csv' });
     await expect.poll(() => history.first().textContent()).toContain('Concluída');
@@ -194,11 +199,11 @@ describe('CRM screens', () => {
     await crm.page.getByRole('button', { name: 'Novo contato' }).click();
     const dialog = await crm.dialog('Novo contato');
     await dialog.getByLabel('Nome', { exact: true }).fill('Carla Dias');
-    await dialog.getByLabel('Telefone 1').fill('(21) 99876-5432');
+    await dialog.getByLabel('Telefone 1', { exact: true }).fill('(21) 99876-5432');
     await dialog.getByLabel('CEP de cobrança').fill('abc');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await dialog.locator('[data-field="custom.cep_cobranca"]').getByRole('alert').waitFor();
-    expect(await dialog.getByLabel('Telefone 1').inputValue()).toBe('(21) 99876-5432');
+    expect(await dialog.getByLabel('Telefone 1', { exact: true }).inputValue()).toBe('(21) 99876-5432');
     await dialog.getByLabel('CEP de cobrança').fill('20040020');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -207,6 +212,161 @@ describe('CRM screens', () => {
     const data = crm.page.getByRole('region', { name: 'Dados' });
     await expect.poll(() => data.textContent()).toContain('20040-020');
     expect(await crm.page.getByRole('region', { name: 'Telefones' }).textContent()).toContain('+55 (21) 99876-5432');
+    expect(await seriousA11yViolations(crm.page)).toEqual([]);
+    expect(crm.problems).toEqual([]);
+  });
+
+  it('a contact is created in the book chosen for it, and the list filtered by book shows only that book\'s', async () => {
+    await crm.manager.must('POST', '/api/v1/crm/books', { name: 'Carteira Sul' });
+    await crm.manager.must('POST', '/api/v1/contacts', { name: 'Fora da Carteira', phones: [{ number: '51 99911-0001' }] });
+    await open('/contacts');
+    await crm.page.getByRole('button', { name: 'Novo contato' }).click();
+    const dialog = await crm.dialog('Novo contato');
+    await dialog.getByRole('combobox', { name: 'Agenda', exact: true }).click();
+    await crm.page.getByRole('option', { name: 'Carteira Sul', exact: true }).click();
+    await dialog.getByLabel('Nome', { exact: true }).fill('Cliente do Sul');
+    await dialog.getByLabel('Telefone 1', { exact: true }).fill('(51) 99911-0002');
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    await crm.page.getByRole('combobox', { name: 'Agenda', exact: true }).click();
+    await crm.page.getByRole('option', { name: 'Carteira Sul', exact: true }).click();
+    await crm.page.getByRole('search').getByRole('button', { name: 'Pesquisar' }).click();
+    const rows = crm.page.getByRole('row').filter({ has: crm.page.getByRole('link') });
+    await expect.poll(() => rows.allTextContents()).toEqual([expect.stringContaining('Cliente do Sul')]);
+    expect(await rows.first().textContent()).toContain('Carteira Sul');
+    expect(await seriousA11yViolations(crm.page)).toEqual([]);
+    expect(crm.problems).toEqual([]);
+  });
+
+  it("a contact's address, owner agent, tags, do-not-call flag and a phone's type and do-not-call mark are edited on its page; a CEP that is not one is refused next to it", async () => {
+    const vip = await crm.manager.must<{ id: number }>('POST', '/api/v1/tabulations/tags', { title: 'VIP', colour: '#aa0000', kinds: ['inbound'] });
+    const made = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Rosa Lima', phones: [{ number: '48 99911-2233' }] });
+    await open(`/contacts/${made.id}`);
+    await crm.page.getByRole('heading', { name: 'Rosa Lima', level: 1 }).waitFor();
+    await crm.page.getByRole('button', { name: 'Editar' }).click();
+    const dialog = await crm.dialog('Editar contato');
+    await dialog.getByLabel('Logradouro').fill('Rua das Flores');
+    await dialog.getByLabel('Número', { exact: true }).fill('100');
+    await dialog.getByLabel('Bairro').fill('Centro');
+    await dialog.getByLabel('Cidade').fill('Florianópolis');
+    await dialog.getByLabel('UF').fill('SC');
+    await dialog.getByLabel('CEP', { exact: true }).fill('8801');
+    await dialog.getByRole('combobox', { name: 'Agente responsável (carteira)', exact: true }).click();
+    await crm.page.getByRole('option', { name: 'Gerente Azul', exact: true }).click();
+    const tagSelect = dialog.locator('[data-field="tagIds"] [data-pc-name="multiselect"]');
+    await tagSelect.click();
+    await crm.page.getByRole('option', { name: 'VIP' }).click();
+    // Closed by its own trigger: an Escape that reaches the dialog first would close the dialog.
+    await tagSelect.click();
+    await crm.page.getByRole('listbox').waitFor({ state: 'hidden' });
+    await dialog.getByLabel('Não ligar para este contato').check();
+    await dialog.getByRole('combobox', { name: 'Tipo do telefone 1' }).click();
+    await crm.page.getByRole('option', { name: 'Comercial' }).click();
+    await dialog.getByLabel('Não ligar para o telefone 1').check();
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.locator('[data-field="postalCode"]').getByRole('alert').waitFor();
+    expect(await dialog.getByLabel('Logradouro').inputValue()).toBe('Rua das Flores');
+    await dialog.getByLabel('CEP', { exact: true }).fill('88010000');
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const data = crm.page.getByRole('region', { name: 'Dados' });
+    await expect.poll(() => data.textContent()).toContain('Rua das Flores, 100 — Centro — Florianópolis / SC — 88010-000');
+    const text = await data.textContent();
+    expect(text).toContain('Gerente Azul');
+    expect(text).toContain('VIP');
+    expect(text).toContain('Não ligar');
+    const phones = crm.page.getByRole('region', { name: 'Telefones' }).getByRole('row').filter({ hasText: '+55 (48) 99911-2233' });
+    expect(await phones.textContent()).toMatch(/Celular · Comercial.*Não ligar/);
+    const saved = await crm.manager.must<{ doNotCall: boolean; ownerName: string; tagIds: number[]; postalCode: string; active: boolean; phones: object[] }>('GET', `/api/v1/contacts/${made.id}`);
+    expect(saved).toMatchObject({ doNotCall: true, ownerName: 'Gerente Azul', postalCode: '88010-000', active: true, phones: [{ number: '5548999112233', label: 'work', doNotCall: true, valid: true }] });
+    expect(saved.tagIds).toEqual([vip.id]);
+    expect(await seriousA11yViolations(crm.page)).toEqual([]);
+    expect(crm.problems).toEqual([]);
+    // The tenant's tags are counted by the next test.
+    await crm.manager.must('DELETE', `/api/v1/contacts/${made.id}`);
+    await crm.manager.must('DELETE', `/api/v1/tabulations/tags/${vip.id}`);
+  });
+
+  it("a duplicate found by its phone is merged into the contact on the contact's page: its phone joins, it is gone", async () => {
+    const keep = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Helena Prado', phones: [{ number: '31 98888-1001' }] });
+    const dup = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Helena P.', phones: [{ number: '31 3222-1002' }] });
+    await open(`/contacts/${keep.id}`);
+    await crm.page.getByRole('heading', { name: 'Helena Prado', level: 1 }).waitFor();
+    await crm.page.getByRole('button', { name: 'Juntar duplicado' }).click();
+    const picker = await crm.dialog('Juntar um duplicado a este contato');
+    await picker.getByLabel('Nome ou telefone do duplicado').fill('(31) 3222-1002');
+    await picker.getByRole('button', { name: 'Pesquisar' }).click();
+    await picker.getByRole('button', { name: 'Juntar Helena P.' }).click();
+    await crm.page.getByRole('alertdialog').getByRole('button', { name: 'Juntar duplicado' }).click();
+    await picker.getByText('Pesquise o duplicado pelo nome ou telefone.').waitFor();
+    await crm.page.keyboard.press('Escape');
+    await expect.poll(() => crm.page.getByRole('region', { name: 'Telefones' }).textContent()).toContain('+55 (31) 3222-1002');
+    expect((await crm.manager.call('GET', `/api/v1/contacts/${dup.id}`)).status).toBe(404);
+    expect(crm.problems).toEqual([]);
+  });
+
+  it('on the desk, an unknown caller becomes a contact in the book its service names, and another is linked to a contact found by name', async () => {
+    const book = await crm.manager.must<{ id: number }>('POST', '/api/v1/crm/books', { name: 'Clientes SAC' });
+    const queue = await crm.manager.must<{ id: number }>('POST', '/api/v1/queues', { number: '730', name: 'SAC', contactBookId: book.id });
+    const paulo = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Paulo Vínculo', phones: [{ number: '11 97777-0001' }] });
+    const unknown = (address: string) => crm.manager.must<{ id: number }>('POST', '/api/v1/interactions', { address, kind: 'inbound', channel: 'voice', serviceId: queue.id });
+    const first = await unknown('11 3333-4444');
+    const second = await unknown('11 3333-5555');
+    await open('/desk');
+    const work = crm.page.getByTestId('open-interactions');
+    const pop = crm.page.getByTestId('interaction-pop');
+
+    await work.getByRole('listitem').filter({ hasText: '551133334444' }).getByRole('button').click();
+    await pop.getByText('Nenhum contato vinculado a este atendimento.').waitFor();
+    await pop.getByRole('button', { name: 'Criar contato' }).click();
+    const dialog = await crm.dialog('Criar contato');
+    expect(await dialog.getByLabel('Telefone 1', { exact: true }).inputValue()).toBe('551133334444');
+    await dialog.getByLabel('Nome', { exact: true }).fill('Cliente do SAC');
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await pop.getByRole('heading', { name: 'Cliente do SAC', level: 3 }).waitFor();
+    const made = await crm.manager.must<{ contactId: number }>('GET', `/api/v1/interactions/${first.id}`);
+    expect(await crm.manager.must<{ bookId: number }>('GET', `/api/v1/contacts/${made.contactId}`)).toMatchObject({ bookId: book.id });
+
+    await work.getByRole('listitem').filter({ hasText: '551133335555' }).getByRole('button').click();
+    await pop.getByRole('button', { name: 'Vincular a um contato' }).click();
+    const picker = await crm.dialog('Vincular a um contato');
+    await picker.getByLabel('Nome ou telefone do contato').fill('paulo vinculo');
+    await picker.getByRole('button', { name: 'Pesquisar' }).click();
+    await picker.getByRole('button', { name: 'Vincular Paulo Vínculo' }).click();
+    await picker.waitFor({ state: 'hidden' });
+    await pop.getByRole('heading', { name: 'Paulo Vínculo', level: 3 }).waitFor();
+    expect(await crm.manager.must<{ contactId: number }>('GET', `/api/v1/interactions/${second.id}`)).toMatchObject({ contactId: paulo.id });
+    expect(await seriousA11yViolations(crm.page)).toEqual([]);
+    expect(crm.problems).toEqual([]);
+  });
+
+  it("on the desk, finishing an interaction shows the CRM form: the contact's fields as it has them, the interaction's to fill, required ones before finishing", async () => {
+    await crm.manager.must('POST', '/api/v1/crm/fields', { scope: 'interaction', key: 'motivo', label: 'Motivo do contato', type: 'select', options: ['Dúvida', 'Reclamação'] });
+    await crm.manager.must('POST', '/api/v1/crm/forms', {
+      name: 'Atendimento padrão',
+      isDefault: true,
+      items: [{ source: 'contact', key: 'document' }, { source: 'interaction', key: 'motivo', required: true }],
+    });
+    const lia = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Lia Formulário', document: '529.982.247-25', phones: [{ number: '11 97777-0002' }] });
+    const ix = await crm.manager.must<{ id: number }>('POST', '/api/v1/interactions', { contactId: lia.id, address: '11977770002', kind: 'manual', channel: 'voice' });
+    await open('/desk');
+    await crm.page.getByTestId('open-interactions').getByRole('listitem').filter({ hasText: 'Lia Formulário' }).getByRole('button').click();
+    await crm.page.getByTestId('interaction-pop').getByRole('button', { name: 'Finalizar' }).click();
+    const dialog = await crm.dialog(`Finalizar atendimento ${(await crm.manager.must<{ protocol: string }>('GET', `/api/v1/interactions/${ix.id}`)).protocol}`);
+    await dialog.getByRole('heading', { name: 'Atendimento padrão' }).waitFor();
+    expect(await dialog.locator('[data-field="contact.document"]').textContent()).toContain('52998224725');
+    const finish = dialog.getByRole('button', { name: 'Finalizar' });
+    // An earlier test made the external protocol required on every finish of this tenant.
+    await dialog.getByLabel('Protocolo externo').fill('EXT-1');
+    expect(await finish.isDisabled(), 'the required form field is empty').toBe(true);
+    await dialog.getByRole('combobox', { name: 'Motivo do contato' }).click();
+    await crm.page.getByRole('option', { name: 'Dúvida' }).click();
+    await finish.click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await crm.manager.must('GET', `/api/v1/interactions/${ix.id}`)).toMatchObject({ state: 'finished', formValues: { motivo: 'Dúvida' } });
     expect(await seriousA11yViolations(crm.page)).toEqual([]);
     expect(crm.problems).toEqual([]);
   });

@@ -197,6 +197,39 @@ describe('contacts and after-call work', () => {
     expect((await t.request('PATCH', `/api/v1/tickets/${tickets[0].id}`, { cookie: other.cookie, body: { status: 'closed' } })).statusCode).toBe(404);
   });
 
+  it('a contact holding a value of a custom field deactivated or deleted since stays editable and keeps the value; a ticket too', async () => {
+    const plano = (await post('/crm/fields', { scope: 'contact', key: 'plano', label: 'Plano', type: 'text' })).json();
+    const idade = (await post('/crm/fields', { scope: 'contact', key: 'idade', label: 'Idade', type: 'number' })).json();
+    const lote = (await post('/crm/fields', { scope: 'ticket', key: 'lote', label: 'Lote', type: 'text' })).json();
+    const contact = (await post('/contacts', { name: 'Rita', phones: [{ number: '11912345678' }], custom: { plano: 'Ouro', idade: 41 } })).json();
+    const ticket = (await post('/tickets', { contactId: contact.id, subject: 'Boleto', custom: { lote: 'A1' } })).json();
+    const duplicate = (await post('/contacts', { name: 'Rita S.', phones: [{ number: '11912345679' }], custom: { idade: 30 } })).json();
+    await t.request('PATCH', `/api/v1/crm/fields/${plano.id}`, { cookie: admin.cookie, body: { active: false } });
+    await t.request('DELETE', `/api/v1/crm/fields/${idade.id}`, { cookie: admin.cookie });
+    await t.request('DELETE', `/api/v1/crm/fields/${lote.id}`, { cookie: admin.cookie });
+
+    const edited = await t.request('PATCH', `/api/v1/contacts/${contact.id}`, { cookie: admin.cookie, body: { company: 'Padaria' } });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json()).toMatchObject({ company: 'Padaria', custom: { plano: 'Ouro', idade: 41 } });
+    // The edit screen sends back every value it was given, as text.
+    const resent = await t.request('PATCH', `/api/v1/contacts/${contact.id}`, { cookie: admin.cookie, body: { custom: { plano: 'Ouro', idade: '41' } } });
+    expect(resent.statusCode, resent.body).toBe(200);
+    expect(resent.json().custom).toEqual({ plano: 'Ouro', idade: 41 });
+    // A new value for a field that is not active is still refused; clearing it is not.
+    const changed = await t.request('PATCH', `/api/v1/contacts/${contact.id}`, { cookie: admin.cookie, body: { custom: { plano: 'Prata' } } });
+    expect(changed.json().error.details.field).toBe('custom.plano');
+    const cleared = await t.request('PATCH', `/api/v1/contacts/${contact.id}`, { cookie: admin.cookie, body: { custom: { plano: 'Ouro', idade: null } } });
+    expect(cleared.json().custom).toEqual({ plano: 'Ouro' });
+    // A duplicate's value of a deleted field is not brought over by a merge, which goes through.
+    const merged = await post(`/contacts/${contact.id}/merge`, { ids: [duplicate.id] });
+    expect(merged.statusCode, merged.body).toBe(200);
+    expect(merged.json().custom).toEqual({ plano: 'Ouro' });
+
+    const ticketEdited = await t.request('PATCH', `/api/v1/tickets/${ticket.id}`, { cookie: admin.cookie, body: { status: 'closed', custom: {} } });
+    expect(ticketEdited.statusCode, ticketEdited.body).toBe(200);
+    expect(ticketEdited.json()).toMatchObject({ status: 'closed', custom: { lote: 'A1' } });
+  });
+
   it('custom fields and forms: definitions are checked; a finish with a form enforces its required items', async () => {
     const bad: [object, string][] = [
       [{ scope: 'contact', key: 'plano', label: 'Plano', type: 'select' }, 'options'],
@@ -402,6 +435,24 @@ describe('contacts and after-call work', () => {
     const other = await t.loginAs('admin', { tenantId: t.createTenant() });
     expect((await list({}, other.cookie)).total).toBe(0);
     expect((await t.request('POST', `/api/v1/interactions/${ix.id}/contact`, { cookie: other.cookie, body: { name: 'X' } })).statusCode).toBe(404);
+  });
+
+  it("a contact made from a call goes into the book its service (queue) names, where the service's next call finds it", async () => {
+    const book = (await post('/crm/books', { name: 'Clientes SAC' })).json();
+    const queue = (await post('/queues', { number: '700', name: 'SAC', contactBookId: book.id })).json();
+    const ix = (await post('/interactions', { address: '11 3333-4444', kind: 'inbound', channel: 'voice', serviceId: queue.id })).json();
+    const made = await post(`/interactions/${ix.id}/contact`, { name: 'Cliente do SAC' });
+    expect(made.statusCode).toBe(201);
+    expect(made.json().contact.bookId).toBe(book.id);
+    expect(t.modules.contacts.caller(t.tenantA, '1133334444', queue.contactBookId)?.name).toBe('Cliente do SAC');
+    // The agent's own choice of book wins; a service naming no book leaves the default one.
+    const plain = (await post('/queues', { number: '701', name: 'Vendas' })).json();
+    const other = (await post('/interactions', { address: '11 3333-5555', kind: 'inbound', channel: 'voice', serviceId: plain.id })).json();
+    const inDefault = (await post(`/interactions/${other.id}/contact`, { name: 'Cliente de Vendas' })).json();
+    expect(inDefault.contact.bookId).toBe(t.modules.contacts.defaultBook(t.tenantA));
+    const third = (await post('/interactions', { address: '11 3333-6666', kind: 'inbound', channel: 'voice', serviceId: queue.id })).json();
+    const picked = (await post(`/interactions/${third.id}/contact`, { name: 'Escolhido', bookId: inDefault.contact.bookId })).json();
+    expect(picked.contact.bookId).toBe(inDefault.contact.bookId);
   });
 
   it("the desktop is offered the team's status groups, the kind's statuses and the service's tags; shortcuts come with their variables filled", async () => {

@@ -211,6 +211,20 @@ describe('contacts: CSV import', () => {
     expect(a.custom).toEqual({ plano: 'Ouro' });
   });
 
+  it('a value longer than its field takes is cut to fit and reported at its column; the row is kept', async () => {
+    const name = 'Maria '.repeat(40).trim();
+    const done = await finished((await upload(`nome;telefone;numero;bairro\n${name};11987654321;${'1'.repeat(25)};Centro\n`)).json().id);
+    expect(done).toMatchObject({ imported: 1, rejected: 0 });
+    expect((await problems(done.id)).map((x) => [x.line, x.field, x.code, x.rejected])).toEqual([
+      [2, 'nome', 'too_long', false],
+      [2, 'numero', 'too_long', false],
+    ]);
+    const c = (await t.request('GET', '/api/v1/contacts', { cookie: admin.cookie })).json().items[0];
+    expect([c.name.length, c.streetNumber, c.district]).toEqual([200, '1'.repeat(20), 'Centro']);
+    // Cut to what the API takes, the contact can be edited as imported.
+    expect((await t.request('PATCH', `/api/v1/contacts/${c.id}`, { cookie: admin.cookie, body: { streetNumber: c.streetNumber, company: 'X' } })).statusCode).toBe(200);
+  });
+
   it('a bad header, a wrong delimiter, a file that is not CSV or too large are refused before anything is stored', async () => {
     const cases: [string | Buffer, number, string][] = [
       ['telefone;email\n11987654321;a@b.co\n', 400, 'no name column'],
@@ -368,6 +382,20 @@ describe('contacts: CSV import', () => {
       ['Souza; Ana', 'São\nPaulo', { plano: 'Ouro' }, ['ana@example.com']],
     ]);
     expect(copy[1].phones.map((p: { number: string }) => p.number)).toEqual(['5511987654321', '551134567890']);
+
+    // A contact with more phones and e-mails than the model's columns exports them all.
+    const many = await t.request('POST', '/api/v1/contacts', {
+      cookie: admin.cookie,
+      body: { name: 'Carla', bookId: book.id, phones: [{ number: '11911110001' }, { number: '11911110002' }, { number: '1133330003' }], emails: ['a@example.com', 'b@example.com'] },
+    });
+    expect(many.statusCode).toBe(201);
+    const full = await t.request('GET', '/api/v1/contacts/export', { cookie: admin.cookie, query: { bookId: book.id } });
+    expect(full.body.split('\r\n')[0]).toBe('\ufeffnome;telefone1;telefone2;telefone3;email;email2;documento;empresa;logradouro;numero;complemento;bairro;cidade;uf;cep;plano');
+    const book2 = (await t.request('POST', '/api/v1/crm/books', { cookie: admin.cookie, body: { name: 'Cópia 2' } })).json();
+    expect(await finished((await upload(full.rawPayload, { bookId: book2.id })).json().id)).toMatchObject({ imported: 3, rejected: 0, problems: 0 });
+    const carla = (await t.request('GET', '/api/v1/contacts', { cookie: admin.cookie, query: { bookId: book2.id, name: 'Carla' } })).json().items[0];
+    expect(carla.phones.map((p: { number: string }) => p.number)).toEqual(['5511911110001', '5511911110002', '551133330003']);
+    expect(carla.emails).toEqual(['a@example.com', 'b@example.com']);
     const other = await t.loginAs('admin', { tenantId: t.createTenant() });
     expect((await t.request('GET', '/api/v1/contacts/export', { cookie: other.cookie, query: { bookId: book.id } })).statusCode).toBe(404);
   });

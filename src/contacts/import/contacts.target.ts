@@ -24,8 +24,14 @@ const ALIASES: Record<string, Builtin> = {
   uf: 'state', estado: 'state', state: 'state',
   cep: 'postalCode', postal_code: 'postalCode',
 };
-/** The model file's and the export's columns before the custom fields. */
-export const EXPORT_COLUMNS = ['nome', 'telefone1', 'telefone2', 'email', 'documento', 'empresa', 'logradouro', 'numero', 'complemento', 'bairro', 'cidade', 'uf', 'cep'];
+/** The longest text each of the contact's own fields takes (as the API's contact body). */
+const MAX_LENGTH: Record<Exclude<Builtin, 'document' | 'state' | 'postalCode'>, number> = {
+  name: 200, company: 200, street: 200, streetNumber: 20, complement: 100, district: 100, city: 100,
+};
+/** The columns after the phones and e-mails, before the custom fields. */
+export const DATA_COLUMNS = ['documento', 'empresa', 'logradouro', 'numero', 'complemento', 'bairro', 'cidade', 'uf', 'cep'];
+/** The model file's columns before the custom fields (an export has as many phones and e-mails as its contacts need). */
+const MODEL_COLUMNS = ['nome', 'telefone1', 'telefone2', 'email', ...DATA_COLUMNS];
 const PHONE_COLUMN = /^(telefone|phone|fone|tel|celular)_?\d{0,2}$/;
 const EMAIL_COLUMN = /^e_?mail_?\d{0,2}$/;
 const EMAIL = /^[^\s@;,]+@[^\s@;,]+\.[^\s@;,]+$/;
@@ -62,7 +68,7 @@ export class ContactsImportTarget implements ImportTarget<ContactImportOptions> 
   model(db: Db, tenantId: number): { header: string[]; example: string[] } {
     const custom = activeFields(db, tenantId, 'contact');
     return {
-      header: [...EXPORT_COLUMNS, ...custom.map((f) => f.key)],
+      header: [...MODEL_COLUMNS, ...custom.map((f) => f.key)],
       example: [
         'Maria da Silva', '5548999999999', '554834322422', 'maria@example.com', '529.982.247-25', 'Exemplo Ltda', 'Rua das Flores', '100', 'sala 2', 'Centro',
         'Florianópolis', 'SC', '88010-000',
@@ -157,9 +163,6 @@ class ContactsSession implements ImportSession<NewContact> {
       }
       if (value === '') continue;
       switch (col.field) {
-        case 'name':
-          c.name = value.slice(0, 200);
-          break;
         case 'document': {
           const doc = checkDocument(value);
           if (doc.ok) c.document = doc.document;
@@ -174,8 +177,11 @@ class ContactsSession implements ImportSession<NewContact> {
           if (/^\d{5}-?\d{3}$/.test(value)) c.postalCode = `${value.replace('-', '').slice(0, 5)}-${value.replace('-', '').slice(5)}`;
           else problems.push(problem(field, value, 'postal_code', 'a CEP has 8 digits, e.g. 88010-000'));
           break;
-        default:
-          c[col.field] = value.slice(0, 200);
+        default: {
+          const max = MAX_LENGTH[col.field];
+          if (value.length > max) problems.push(problem(field, value, 'too_long', `longer than ${max} characters; only the first ${max} were kept`));
+          c[col.field] = value.length > max ? value.slice(0, max) : value;
+        }
       }
     }
     if (c.name === '') {

@@ -7,7 +7,7 @@ import { bulkBody, bulkOps, refusalsByRow, type BulkFieldSpec, type EditRow, typ
 const t = (key: string, values?: Record<string, unknown>) => `${key}${values ? JSON.stringify(values) : ''}`;
 
 describe('contact screens', () => {
-  it('an edited contact keeps the marks of the phones it still has, and its extra phones and e-mails', () => {
+  it("an edited contact's phones go with the type and do-not-call mark set on them; a number typed over another is checked afresh; extra phones and e-mails are kept", () => {
     const before = {
       id: 1,
       name: 'Ana',
@@ -18,18 +18,71 @@ describe('contact screens', () => {
       ],
       emails: ['a@example.com', 'b@example.com'],
       custom: { plano: 'Ouro' },
+      ownerUserId: null,
+      ownerUntil: null,
+      tagIds: [],
+      doNotCall: false,
+      active: true,
     } as unknown as Contact;
-    const model = contactModel({ ...before, document: null, company: null, city: null, state: null } as Contact);
-    model.phones[1] = '(21) 99999-0000';
+    const loaded = () => contactModel({ ...before, document: null, company: null, street: null, streetNumber: null, complement: null, district: null, city: null, state: null, postalCode: null } as Contact);
+    const model = loaded();
+    expect(model.phones[0]).toEqual({ number: '+55 (11) 98765-4321', label: 'mobile', valid: false, doNotCall: true });
+    model.phones[1]!.number = '(21) 99999-0000';
+    Object.assign(model.phones[0]!, { label: 'work', doNotCall: false, valid: true });
     model.custom.plano = '';
     const body = contactBody(model, before);
     expect(body.phones).toEqual([
-      { number: '5511987654321', label: 'mobile', valid: false, doNotCall: true },
-      { number: '(21) 99999-0000' },
+      { number: '5511987654321', label: 'work', valid: true, doNotCall: false },
+      { number: '(21) 99999-0000', label: null, doNotCall: false },
       { number: '551133334444', label: null, valid: true, doNotCall: false },
     ]);
+    const retyped = loaded();
+    retyped.phones[0]!.number = '(11) 91234-5678';
+    expect(contactBody(retyped, before).phones![0]).toEqual({ number: '(11) 91234-5678', label: 'mobile', doNotCall: true });
     expect(body.emails).toEqual(['a@example.com', 'b@example.com']);
     expect(body.custom).toEqual({ plano: null });
+  });
+
+  it('the address, the owner and until when, the tags and the flags go back as they were edited; no owner, no end date', () => {
+    const before = {
+      id: 1,
+      name: 'Ana',
+      phones: [],
+      emails: [],
+      custom: {},
+      document: null,
+      company: null,
+      street: 'Rua das Flores',
+      streetNumber: '100',
+      complement: null,
+      district: 'Centro',
+      city: 'Florianópolis',
+      state: 'SC',
+      postalCode: '88010-000',
+      ownerUserId: 7,
+      ownerUntil: '2026-03-01T12:00:00.000Z',
+      tagIds: [3],
+      doNotCall: false,
+      active: true,
+    } as unknown as Contact;
+    const model = contactModel(before);
+    expect(model.ownerUntil?.toISOString()).toBe('2026-03-01T12:00:00.000Z');
+    Object.assign(model, { complement: ' sala 2 ', state: 'sc', tagIds: [3, 4], doNotCall: true, active: false });
+    expect(contactBody(model, before)).toMatchObject({
+      street: 'Rua das Flores',
+      streetNumber: '100',
+      complement: 'sala 2',
+      district: 'Centro',
+      state: 'SC',
+      postalCode: '88010-000',
+      ownerUserId: 7,
+      ownerUntil: '2026-03-01T12:00:00.000Z',
+      tagIds: [3, 4],
+      doNotCall: true,
+      active: false,
+    });
+    model.ownerUserId = null;
+    expect(contactBody(model, before)).toMatchObject({ ownerUserId: null, ownerUntil: null });
   });
 
   it('a call in the timeline says whether it was answered and for how long; the IVR path and a recording show', () => {
