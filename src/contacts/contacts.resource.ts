@@ -14,6 +14,9 @@ import { checkPhone, formatPhone, phoneSearchKey } from './phone.logic.js';
 import { CustomValues, Flag, Literals, OptionalText, iso, isoOrNull } from './schemas.js';
 
 export const PHONE_LABELS = ['mobile', 'home', 'work', 'other'] as const;
+/** The most phones and e-mails a contact may have. */
+export const MAX_PHONES = 10;
+export const MAX_EMAILS = 10;
 
 const PhoneInput = Type.Object(
   {
@@ -28,8 +31,8 @@ const PhoneInput = Type.Object(
 const contactFields = {
   bookId: Type.Optional(Id),
   name: Type.String({ minLength: 1, maxLength: 200 }),
-  phones: Type.Optional(Type.Array(PhoneInput, { maxItems: 10 })),
-  emails: Type.Optional(Type.Array(Type.String({ format: 'email', maxLength: 200 }), { maxItems: 10 })),
+  phones: Type.Optional(Type.Array(PhoneInput, { maxItems: MAX_PHONES })),
+  emails: Type.Optional(Type.Array(Type.String({ format: 'email', maxLength: 200 }), { maxItems: MAX_EMAILS })),
   document: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 20, description: 'CPF or CNPJ, with or without the mask' }))),
   company: OptionalText(200),
   street: OptionalText(200),

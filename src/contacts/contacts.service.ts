@@ -9,7 +9,7 @@ import { blacklistDef } from './blacklist.resource.js';
 import { booksOfCampaignType, campaignTypeDef, campaignTypesUsingForm } from './campaign-types.resource.js';
 import { bookDef } from './books.resource.js';
 import { ContactsRepo, type PhoneMatch } from './contacts.repo.js';
-import { contactDef, contactView, type ContactInput, type ContactView } from './contacts.resource.js';
+import { MAX_EMAILS, MAX_PHONES, contactDef, contactView, type ContactInput, type ContactView } from './contacts.resource.js';
 import { activeFields, fieldDef } from './fields.resource.js';
 import { booksUsingForm, formDef, type FormView } from './forms.resource.js';
 import { BlacklistImportTarget } from './import/blacklist.target.js';
@@ -267,6 +267,31 @@ export class ContactsService {
   }
 
   /**
+   * The agent links an unknown caller to an existing contact. Unless `addAddress` is false, the
+   * call's number (or the e-mail's address) is added to the contact, so that its next call or
+   * e-mail finds it; a number that cannot be Brazilian (a withheld caller ID) is not added. All
+   * or nothing: a contact whose phones are full is refused at `addAddress` and nothing is linked.
+   */
+  link(change: ChangeContext, interactionId: number, contactId: number, addAddress: boolean): InteractionRow {
+    return this.deps.resources.database.sqlite.transaction(() => {
+      const row = this.interactions.visible(change.actor, interactionId);
+      const contact = this.contacts.get(change.actor, contactId);
+      if (contact.tenantId !== row.tenantId) throw notFound('contact');
+      if (addAddress && row.address !== null) {
+        const phone = checkPhone(row.address);
+        const email = row.channel === 'email' ? row.address.toLowerCase() : null;
+        if (phone.ok && !contact.phones.some((p) => p.number === phone.number)) {
+          if (contact.phones.length >= MAX_PHONES) throw invalidField('addAddress', `addAddress: the contact has ${MAX_PHONES} phones, the most it may have; link it without adding the number`);
+          this.contacts.update(change, contactId, { phones: [...contact.phones.map(phoneInput), { number: phone.number }] });
+        } else if (email !== null && !contact.emails.includes(email)) {
+          this.contacts.update(change, contactId, { emails: [...contact.emails, email] });
+        }
+      }
+      return this.interactions.link(change.actor, interactionId, contactId);
+    })();
+  }
+
+  /**
    * Merges duplicates into `targetId`: phones, e-mails and tags are joined, empty fields of the
    * target are filled from the others, and their interactions, tickets and callbacks move to
    * the target; the others are deleted. All or nothing, audited.
@@ -280,13 +305,12 @@ export class ContactsService {
       return other;
     });
     const patch: Partial<ContactInput> = {};
-    type PhoneIn = NonNullable<ContactInput['phones']>[number];
-    const phones: PhoneIn[] = [];
+    const phones: PhoneInput[] = [];
     for (const p of [...target.phones, ...others.flatMap((o) => o.phones)]) {
-      if (!phones.some((x) => x.number === p.number)) phones.push({ number: p.number, label: p.label as PhoneIn['label'], valid: p.valid, doNotCall: p.doNotCall });
+      if (!phones.some((x) => x.number === p.number)) phones.push(phoneInput(p));
     }
-    patch.phones = phones.slice(0, 10);
-    patch.emails = [...new Set([...target.emails, ...others.flatMap((o) => o.emails)])].slice(0, 10);
+    patch.phones = phones.slice(0, MAX_PHONES);
+    patch.emails = [...new Set([...target.emails, ...others.flatMap((o) => o.emails)])].slice(0, MAX_EMAILS);
     patch.tagIds = [...new Set([...target.tagIds, ...others.flatMap((o) => o.tagIds)])];
     // The others' values of fields no longer active are not brought over (the target's own are kept).
     const active = new Set(activeFields(this.db, target.tenantId, 'contact').map((f) => f.key));
@@ -312,3 +336,8 @@ export class ContactsService {
     })();
   }
 }
+
+type PhoneInput = NonNullable<ContactInput['phones']>[number];
+
+/** A contact's phone as it is given back when its phones are written again (type and marks kept). */
+const phoneInput = (p: ContactView['phones'][number]): PhoneInput => ({ number: p.number, label: p.label as PhoneInput['label'], valid: p.valid, doNotCall: p.doNotCall });

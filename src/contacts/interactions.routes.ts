@@ -198,9 +198,15 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
       '/interactions/:id/link',
       {
         config: write,
-        schema: { tags, summary: 'Link an unknown caller to a contact (an existing one, or one just created from the call)', params: IdParams, body: Type.Object({ contactId: Id }, closed), response: { 200: InteractionView } },
+        schema: {
+          tags,
+          summary: "Link an unknown caller to an existing contact, adding the call's number (or the e-mail's address) to it unless addAddress is false",
+          params: IdParams,
+          body: Type.Object({ contactId: Id, addAddress: Type.Optional(Type.Boolean({ default: true })) }, closed),
+          response: { 200: InteractionView },
+        },
       },
-      async (req) => interactionView(ix.link(actorOf(req), req.params.id, req.body.contactId)),
+      async (req) => interactionView(svc.link(changeContextOf(req), req.params.id, req.body.contactId, req.body.addAddress !== false)),
     );
     app.get(
       '/interactions/:id/tabulations',

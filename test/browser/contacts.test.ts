@@ -307,13 +307,14 @@ describe('CRM screens', () => {
     expect(crm.problems).toEqual([]);
   });
 
-  it('on the desk, an unknown caller becomes a contact in the book its service names, and another is linked to a contact found by name', async () => {
+  it("on the desk, an unknown caller becomes a contact in the book its service names, and another is linked to a contact found by name, its number added to the contact's phones unless unticked", async () => {
     const book = await crm.manager.must<{ id: number }>('POST', '/api/v1/crm/books', { name: 'Clientes SAC' });
     const queue = await crm.manager.must<{ id: number }>('POST', '/api/v1/queues', { number: '730', name: 'SAC', contactBookId: book.id });
     const paulo = await crm.manager.must<{ id: number }>('POST', '/api/v1/contacts', { name: 'Paulo Vínculo', phones: [{ number: '11 97777-0001' }] });
     const unknown = (address: string) => crm.manager.must<{ id: number }>('POST', '/api/v1/interactions', { address, kind: 'inbound', channel: 'voice', serviceId: queue.id });
     const first = await unknown('11 3333-4444');
     const second = await unknown('11 3333-5555');
+    const third = await unknown('11 3333-6666');
     await open('/desk');
     const work = crm.page.getByTestId('open-interactions');
     const pop = crm.page.getByTestId('interaction-pop');
@@ -333,12 +334,28 @@ describe('CRM screens', () => {
     await work.getByRole('listitem').filter({ hasText: '551133335555' }).getByRole('button').click();
     await pop.getByRole('button', { name: 'Vincular a um contato' }).click();
     const picker = await crm.dialog('Vincular a um contato');
+    // The caller's number joins the contact's phones (ticked by default), so that its next call pops it.
+    expect(await picker.getByLabel('Adicionar 551133335555 ao contato').isChecked()).toBe(true);
     await picker.getByLabel('Nome ou telefone do contato').fill('paulo vinculo');
     await picker.getByRole('button', { name: 'Pesquisar' }).click();
     await picker.getByRole('button', { name: 'Vincular Paulo Vínculo' }).click();
     await picker.waitFor({ state: 'hidden' });
     await pop.getByRole('heading', { name: 'Paulo Vínculo', level: 3 }).waitFor();
     expect(await crm.manager.must<{ contactId: number }>('GET', `/api/v1/interactions/${second.id}`)).toMatchObject({ contactId: paulo.id });
+    const phonesOf = async (id: number) => (await crm.manager.must<{ phones: { number: string }[] }>('GET', `/api/v1/contacts/${id}`)).phones.map((p) => p.number);
+    expect(await phonesOf(paulo.id)).toEqual(['5511977770001', '551133335555']);
+
+    // Unticked, the contact is linked and its phones stay as they were.
+    await work.getByRole('listitem').filter({ hasText: '551133336666' }).getByRole('button').click();
+    await pop.getByRole('button', { name: 'Vincular a um contato' }).click();
+    const again = await crm.dialog('Vincular a um contato');
+    await again.getByLabel('Adicionar 551133336666 ao contato').uncheck();
+    await again.getByLabel('Nome ou telefone do contato').fill('(11) 97777-0001');
+    await again.getByRole('button', { name: 'Pesquisar' }).click();
+    await again.getByRole('button', { name: 'Vincular Paulo Vínculo' }).click();
+    await again.waitFor({ state: 'hidden' });
+    expect(await crm.manager.must<{ contactId: number }>('GET', `/api/v1/interactions/${third.id}`)).toMatchObject({ contactId: paulo.id });
+    expect(await phonesOf(paulo.id)).toEqual(['5511977770001', '551133335555']);
     expect(await seriousA11yViolations(crm.page)).toEqual([]);
     expect(crm.problems).toEqual([]);
   });

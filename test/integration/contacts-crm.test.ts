@@ -455,6 +455,37 @@ describe('contacts and after-call work', () => {
     expect(picked.contact.bookId).toBe(inDefault.contact.bookId);
   });
 
+  it("an unknown caller linked to an existing contact gives it the call's number, so that its next call finds it; unless the agent says not to", async () => {
+    const known = (await post('/contacts', { name: 'Cliente Antigo', phones: [{ number: '11 98888-1111', label: 'work', doNotCall: true }] })).json();
+    const lookup = (phone: string) => t.request('GET', '/api/v1/contacts/lookup', { cookie: admin.cookie, query: { phone } }).then((r) => r.json().matches.map((m: { name: string }) => m.name));
+    const ix = (await post('/interactions', { address: '(11) 3333-7777', kind: 'inbound', channel: 'voice' })).json();
+    expect(await lookup('1133337777')).toEqual([]);
+    const linked = await post(`/interactions/${ix.id}/link`, { contactId: known.id });
+    expect(linked.statusCode).toBe(200);
+    expect(linked.json().contactId).toBe(known.id);
+    expect(await lookup('1133337777')).toEqual(['Cliente Antigo']);
+    // Its other phone keeps its type and mark.
+    const after = (await t.request('GET', `/api/v1/contacts/${known.id}`, { cookie: admin.cookie })).json();
+    expect(after.phones.map((p: { number: string; kind: string; label: string | null; doNotCall: boolean }) => [p.number, p.kind, p.label, p.doNotCall])).toEqual([
+      ['5511988881111', 'mobile', 'work', true],
+      ['551133337777', 'landline', null, false],
+    ]);
+
+    // A switchboard's number is not the contact's: the agent links without adding it.
+    const board = (await post('/interactions', { address: '11 3333-8888', kind: 'inbound', channel: 'voice' })).json();
+    expect((await post(`/interactions/${board.id}/link`, { contactId: known.id, addAddress: false })).statusCode).toBe(200);
+    expect(await lookup('1133338888')).toEqual([]);
+
+    // The contact has all the phones it may have: nothing is linked, and the refusal says why.
+    const full = (await post('/contacts', { name: 'Empresa', phones: Array.from({ length: 10 }, (_, i) => ({ number: `11 3444-000${i}` })) })).json();
+    const extra = (await post('/interactions', { address: '11 3333-9999', kind: 'inbound', channel: 'voice' })).json();
+    const refused = await post(`/interactions/${extra.id}/link`, { contactId: full.id });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details.field).toBe('addAddress');
+    expect((await t.request('GET', `/api/v1/interactions/${extra.id}`, { cookie: admin.cookie })).json().contactId).toBeNull();
+    expect(await lookup('1133339999')).toEqual([]);
+  });
+
   it("the desktop is offered the team's status groups, the kind's statuses and the service's tags; shortcuts come with their variables filled", async () => {
     const sales = (await post('/teams', { name: 'Vendas' })).json();
     const support = (await post('/teams', { name: 'Suporte' })).json();
