@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
-import { keepFailure, launchBrowser, logIn, newContext, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { keepFailure, launchBrowser, logIn, newContext, openedDialog, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-1';
 const PASSWORD = 'senha-teste-1';
@@ -39,12 +39,7 @@ export function crmSession(tenant: { legalName: string; cnpjSeed: number; admin:
       await session.page.getByRole('navigation', { name: 'Navegação' }).first().waitFor();
       await session.page.goto(path);
     },
-    async dialog(name: string) {
-      const dialog = session.page.getByRole('dialog', { name });
-      await dialog.waitFor();
-      await session.page.locator('.p-dialog-enter-active').waitFor({ state: 'detached' });
-      return dialog;
-    },
+    dialog: (name: string) => openedDialog(session.page, name),
   } as CrmSession;
 
   beforeAll(async () => {

@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { VoicemailStore } from '../../src/flows/voicemail-store.js';
 import { writeToneWav } from '../helpers/wav.js';
-import { keepFailure, launchBrowser, logIn, newContext, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { keepFailure, launchBrowser, logIn, newContext, openedDialog, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
 /** The part of an `<audio>` element the test drives (the test itself runs without the DOM types). */
 type Audio = { play(): Promise<void>; pause(): void; currentTime: number; duration: number };
@@ -73,7 +73,7 @@ describe('call flows', () => {
   it('an admin builds a two-level IVR; 2 then 1 ends at the voicemail box the editor shows; versions are kept and restored', async () => {
     await open('URAs');
     await page.getByRole('button', { name: 'Nova URA' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Nova URA' });
+    const dialog = await openedDialog(page, 'Nova URA');
     await dialog.getByLabel('Nome').fill('Atendimento');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await page.getByRole('heading', { name: 'URA Atendimento', level: 1 }).waitFor();
@@ -120,7 +120,7 @@ describe('call flows', () => {
     const calendar = await api.must<{ id: number }>('POST', '/api/v1/flows/holiday-calendars', { name: 'São Paulo', state: 'SP' });
     await open('Condições de horário');
     await page.getByRole('button', { name: 'Nova condição de horário' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Nova condição de horário' });
+    const dialog = await openedDialog(page, 'Nova condição de horário');
     await dialog.getByLabel('Nome', { exact: true }).fill('Comercial');
     const week = dialog.getByRole('table', { name: 'Semana de atendimento' });
     await expect.poll(() => week.getByRole('row', { name: /Segunda/ }).textContent()).toContain('08:00–18:00');
@@ -152,7 +152,7 @@ describe('call flows', () => {
   it("a holiday calendar offers a state's cities and shows the year's days", async () => {
     await open('Feriados');
     await page.getByRole('button', { name: 'Novo calendário de feriados' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Novo calendário de feriados' });
+    const dialog = await openedDialog(page, 'Novo calendário de feriados');
     await dialog.getByLabel('Nome', { exact: true }).fill('Rio');
     await choose('Estado', 'Rio de Janeiro', dialog, 'Rio de J');
     await dialog.getByText(/-04-23 — Dia de São Jorge/).waitFor();
@@ -194,7 +194,7 @@ describe('call flows', () => {
   it('a survey question whose range is empty is refused next to its field; fixed, the survey is listed', async () => {
     await open('Pesquisas de satisfação');
     await page.getByRole('button', { name: 'Nova pesquisa' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Nova pesquisa' });
+    const dialog = await openedDialog(page, 'Nova pesquisa');
     await dialog.getByLabel('Nome', { exact: true }).fill('Pós-atendimento');
     await dialog.getByLabel('Título da pergunta 1').fill('Atendimento');
     // The prompt list opens from the keyboard (its box is drawn over the combobox input).
@@ -274,7 +274,7 @@ describe('call flows', () => {
     await api.must('POST', '/api/v1/telephony/apply', {});
     await open('Rotas de entrada');
     await page.getByRole('button', { name: 'Nova rota de entrada' }).click();
-    const routeDialog = page.getByRole('dialog', { name: 'Nova rota de entrada' });
+    const routeDialog = await openedDialog(page, 'Nova rota de entrada');
     await routeDialog.getByLabel('Nome', { exact: true }).fill('Central');
     await routeDialog.getByLabel('DID (número chamado)').fill('1130004000');
     await choose('Destino: tipo', 'URA', routeDialog);
