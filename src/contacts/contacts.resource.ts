@@ -17,6 +17,8 @@ export const PHONE_LABELS = ['mobile', 'home', 'work', 'other'] as const;
 /** The most phones and e-mails a contact may have. */
 export const MAX_PHONES = 10;
 export const MAX_EMAILS = 10;
+/** The longest text each of the contact's own text fields takes (the API's body and the import). */
+export const TEXT_MAX = { name: 200, company: 200, street: 200, streetNumber: 20, complement: 100, district: 100, city: 100 } as const;
 
 const PhoneInput = Type.Object(
   {
@@ -30,16 +32,16 @@ const PhoneInput = Type.Object(
 
 const contactFields = {
   bookId: Type.Optional(Id),
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Type.String({ minLength: 1, maxLength: TEXT_MAX.name }),
   phones: Type.Optional(Type.Array(PhoneInput, { maxItems: MAX_PHONES })),
   emails: Type.Optional(Type.Array(Type.String({ format: 'email', maxLength: 200 }), { maxItems: MAX_EMAILS })),
   document: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 20, description: 'CPF or CNPJ, with or without the mask' }))),
-  company: OptionalText(200),
-  street: OptionalText(200),
-  streetNumber: OptionalText(20),
-  complement: OptionalText(100),
-  district: OptionalText(100),
-  city: OptionalText(100),
+  company: OptionalText(TEXT_MAX.company),
+  street: OptionalText(TEXT_MAX.street),
+  streetNumber: OptionalText(TEXT_MAX.streetNumber),
+  complement: OptionalText(TEXT_MAX.complement),
+  district: OptionalText(TEXT_MAX.district),
+  city: OptionalText(TEXT_MAX.city),
   state: Type.Optional(Nullable(Type.String({ pattern: '^[A-Z]{2}$', maxLength: 2, description: 'UF' }))),
   postalCode: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{5}-?[0-9]{3}$', maxLength: 9, description: 'CEP' }))),
   custom: Type.Optional(CustomValues),

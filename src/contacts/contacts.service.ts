@@ -13,7 +13,7 @@ import { MAX_EMAILS, MAX_PHONES, contactDef, contactView, type ContactInput, typ
 import { activeFields, fieldDef } from './fields.resource.js';
 import { booksUsingForm, formDef, type FormView } from './forms.resource.js';
 import { BlacklistImportTarget } from './import/blacklist.target.js';
-import { ContactsImportTarget, DATA_COLUMNS } from './import/contacts.target.js';
+import { ContactsImportTarget, contactColumns } from './import/contacts.target.js';
 import { BOM, csvLine } from './import/csv.logic.js';
 import type { ImportPublisher } from './import/importer.model.js';
 import { ImportService } from './import/importer.service.js';
@@ -220,9 +220,9 @@ export class ContactsService {
   async *exportCsv(tenantId: number, bookId: number): AsyncGenerator<string> {
     const keys = activeFields(this.db, tenantId, 'contact').map((f) => f.key);
     const most = this.repo.mostPerContact(bookId);
-    const phoneColumns = Array.from({ length: Math.max(2, most.phones) }, (_, i) => `telefone${i + 1}`);
-    const emailColumns = Array.from({ length: Math.max(1, most.emails) }, (_, i) => (i === 0 ? 'email' : `email${i + 1}`));
-    yield BOM + csvLine(['nome', ...phoneColumns, ...emailColumns, ...DATA_COLUMNS, ...keys]);
+    const phoneCount = Math.max(2, most.phones);
+    const emailCount = Math.max(1, most.emails);
+    yield BOM + csvLine([...contactColumns(phoneCount, emailCount), ...keys]);
     const read = { db: this.db };
     let after = 0;
     for (;;) {
@@ -232,8 +232,8 @@ export class ContactsService {
         .map((row) => {
           const c = contactView(row, read);
           const address = [c.company, c.street, c.streetNumber, c.complement, c.district, c.city, c.state, c.postalCode];
-          const phones = phoneColumns.map((_, i) => c.phones[i]?.number);
-          const emails = emailColumns.map((_, i) => c.emails[i]);
+          const phones = Array.from({ length: phoneCount }, (_, i) => c.phones[i]?.number);
+          const emails = Array.from({ length: emailCount }, (_, i) => c.emails[i]);
           return csvLine([c.name, ...phones, ...emails, c.document, ...address, ...keys.map((k) => c.custom[k])]);
         })
         .join('');
@@ -252,15 +252,13 @@ export class ContactsService {
     if (row.contactId !== null) throw conflict('the interaction is already linked to a contact', { field: 'id' });
     const phones = [...(input.phones ?? [])];
     const emails = [...(input.emails ?? [])];
-    if (row.address !== null) {
-      const phone = checkPhone(row.address);
-      const typed = (n: string) => {
-        const p = checkPhone(n);
-        return p.ok ? p.number : n;
-      };
-      if (phone.ok && !phones.some((p) => typed(p.number) === phone.number)) phones.unshift({ number: phone.number });
-      if (row.channel === 'email' && !emails.includes(row.address.toLowerCase())) emails.unshift(row.address.toLowerCase());
-    }
+    const address = addressOf(row);
+    const typed = (n: string) => {
+      const p = checkPhone(n);
+      return p.ok ? p.number : n;
+    };
+    if (address?.phone && !phones.some((p) => typed(p.number) === address.phone)) phones.unshift({ number: address.phone });
+    if (address?.email && !emails.includes(address.email)) emails.unshift(address.email);
     const bookId = input.bookId ?? (row.serviceId === null ? null : bookOfService(this.db, row.tenantId, row.serviceId));
     const contact = this.contacts.create(change, row.tenantId, { ...input, phones, emails, ...(bookId === null ? {} : { bookId }) });
     return { contact, interaction: this.interactions.link(change.actor, interactionId, contact.id) };
@@ -269,8 +267,9 @@ export class ContactsService {
   /**
    * The agent links an unknown caller to an existing contact. Unless `addAddress` is false, the
    * call's number (or the e-mail's address) is added to the contact, so that its next call or
-   * e-mail finds it; a number that cannot be Brazilian (a withheld caller ID) is not added. All
-   * or nothing: a contact whose phones are full is refused at `addAddress` and nothing is linked.
+   * e-mail finds it. All or nothing: a number that cannot be Brazilian (a withheld caller ID, a
+   * call from abroad) or a contact whose phones are full is refused at `addAddress`, and
+   * nothing is linked.
    */
   link(change: ChangeContext, interactionId: number, contactId: number, addAddress: boolean): InteractionRow {
     return this.deps.resources.database.sqlite.transaction(() => {
@@ -278,13 +277,13 @@ export class ContactsService {
       const contact = this.contacts.get(change.actor, contactId);
       if (contact.tenantId !== row.tenantId) throw notFound('contact');
       if (addAddress && row.address !== null) {
-        const phone = checkPhone(row.address);
-        const email = row.channel === 'email' ? row.address.toLowerCase() : null;
-        if (phone.ok && !contact.phones.some((p) => p.number === phone.number)) {
+        const address = addressOf(row);
+        if (address === null) throw invalidField('addAddress', `addAddress: ${row.address} is not a Brazilian phone number, so it cannot be kept on the contact; link it without adding the number`);
+        if (address.phone && !contact.phones.some((p) => p.number === address.phone)) {
           if (contact.phones.length >= MAX_PHONES) throw invalidField('addAddress', `addAddress: the contact has ${MAX_PHONES} phones, the most it may have; link it without adding the number`);
-          this.contacts.update(change, contactId, { phones: [...contact.phones.map(phoneInput), { number: phone.number }] });
-        } else if (email !== null && !contact.emails.includes(email)) {
-          this.contacts.update(change, contactId, { emails: [...contact.emails, email] });
+          this.contacts.update(change, contactId, { phones: [...contact.phones.map(phoneInput), { number: address.phone }] });
+        } else if (address.email && !contact.emails.includes(address.email)) {
+          this.contacts.update(change, contactId, { emails: [...contact.emails, address.email] });
         }
       }
       return this.interactions.link(change.actor, interactionId, contactId);
@@ -341,3 +340,14 @@ type PhoneInput = NonNullable<ContactInput['phones']>[number];
 
 /** A contact's phone as it is given back when its phones are written again (type and marks kept). */
 const phoneInput = (p: ContactView['phones'][number]): PhoneInput => ({ number: p.number, label: p.label as PhoneInput['label'], valid: p.valid, doNotCall: p.doNotCall });
+
+/**
+ * An interaction's address as a contact keeps it: an e-mail's address (lower case), or a
+ * call's or message's number as a Brazilian phone; null when there is none or it cannot be one.
+ */
+function addressOf(row: InteractionRow): { phone?: string; email?: string } | null {
+  if (row.address === null) return null;
+  if (row.channel === 'email') return { email: row.address.toLowerCase() };
+  const phone = checkPhone(row.address);
+  return phone.ok ? { phone: phone.number } : null;
+}

@@ -100,20 +100,15 @@ export const faqDef: ResourceDef<typeof faqs, FaqInput, FaqView> = {
   label: 'FAQ entry',
   entity: 'faq',
   table: faqs,
+  // Compared as stored (trimmed): a question typed with a trailing space is still the same question.
+  unique: { question: faqs.question },
   search: [faqs.question, faqs.answer],
   sortable: { position: faqs.position, question: faqs.question },
   filter: (q) => [q.active === undefined ? undefined : eq(faqs.active, q.active as boolean)],
-  toColumns(input, w) {
+  toColumns(input) {
     const question = input.question.trim();
     if (question === '') throw invalidField('question', 'question: write the question');
     if (input.answer.trim() === '') throw invalidField('answer', 'answer: write the answer');
-    // Compared as stored (trimmed), so that a question typed with a trailing space is still the same question.
-    const clash = w.db
-      .select({ id: faqs.id })
-      .from(faqs)
-      .where(and(eq(faqs.tenantId, w.tenantId), eq(faqs.question, question), ...(w.before ? [ne(faqs.id, w.before.id)] : [])))
-      .get();
-    if (clash) throw conflict(`a FAQ entry with question ${question} already exists`, { field: 'question' });
     return { question, answer: input.answer, position: input.position ?? 0, active: input.active ?? true };
   },
   toInput: (row) => ({ question: row.question, answer: row.answer, position: row.position, active: row.active }),

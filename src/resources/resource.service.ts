@@ -1,4 +1,5 @@
-import { eq } from 'drizzle-orm';
+import { eq, getTableColumns } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { AuditService } from '../audit/index.js';
 import type { Database_ } from '../db/client.js';
 import { tenants } from '../db/schema/index.js';
@@ -11,6 +12,7 @@ import type {
   ListQuery,
   Page,
   ReadContext,
+  ColumnsOf,
   ResourceChange,
   ResourceDef,
   RowOf,
@@ -108,12 +110,16 @@ function merge<T extends object>(current: T, patch: Partial<T>): T {
  */
 export class ResourceService<T extends ScopedTable, TInput extends object, TView> {
   readonly repo: ScopedRepo<T>;
+  /** The unique fields, each with its column and the column's key in what `toColumns` returns. */
+  private readonly unique: { field: string; column: SQLiteColumn; key: string }[];
 
   constructor(
     readonly def: ResourceDef<T, TInput, TView>,
     private readonly ctx: ResourceContext,
   ) {
     this.repo = new ScopedRepo(ctx.database.db, def.table);
+    const columns = Object.entries(getTableColumns(def.table));
+    this.unique = Object.entries(def.unique ?? {}).map(([field, column]) => ({ field, column, key: columns.find(([, c]) => c === column)![0] }));
   }
 
   private get read(): ReadContext {
@@ -220,8 +226,9 @@ export class ResourceService<T extends ScopedTable, TInput extends object, TView
       throw notFound('tenant');
     }
     const w = this.writeContext(tenantId);
-    this.checkUnique(tenantId, input);
-    const row = this.repo.insert(tenantId, this.def.toColumns(input, w), w.now);
+    const columns = this.def.toColumns(input, w);
+    this.checkUnique(tenantId, columns);
+    const row = this.repo.insert(tenantId, columns, w.now);
     this.def.afterWrite?.(row, input, w);
     const view = this.def.toView(this.repo.get(row.id)!, this.read);
     this.audit(change, tenantId, row.id, 'create', null, view);
@@ -232,8 +239,9 @@ export class ResourceService<T extends ScopedTable, TInput extends object, TView
     const before = this.visibleRow(change.actor, id);
     const w = this.writeContext(before.tenantId, before);
     const input = merge(this.def.toInput(before, this.read), patch);
-    this.checkUnique(before.tenantId, input, id);
-    const row = this.repo.update(id, this.def.toColumns(input, w), w.now);
+    const columns = this.def.toColumns(input, w);
+    this.checkUnique(before.tenantId, columns, id);
+    const row = this.repo.update(id, columns, w.now);
     this.def.afterWrite?.(row, input, w);
     const view = this.def.toView(this.repo.get(id)!, this.read);
     this.audit(change, before.tenantId, id, 'update', this.def.toView(before, this.read), view);
@@ -264,9 +272,10 @@ export class ResourceService<T extends ScopedTable, TInput extends object, TView
     return { db: this.ctx.database.db, tenantId, now: this.ctx.clock.now(), ...(before ? { before } : {}) };
   }
 
-  private checkUnique(tenantId: number, input: TInput, exceptId?: number): void {
-    for (const [field, column] of Object.entries(this.def.unique ?? {})) {
-      const value = (input as Record<string, unknown>)[field];
+  /** Checked on the values as they are stored (a name trimmed, a number normalised), not as they were given. */
+  private checkUnique(tenantId: number, columns: ColumnsOf<T>, exceptId?: number): void {
+    for (const { field, column, key } of this.unique) {
+      const value = (columns as Record<string, unknown>)[key];
       if (value === undefined || value === null) continue;
       if (this.repo.findOther(tenantId, column, value, exceptId)) {
         throw conflict(`a ${this.def.label} with ${field} ${String(value)} already exists`, { field });

@@ -476,6 +476,13 @@ describe('contacts and after-call work', () => {
     expect((await post(`/interactions/${board.id}/link`, { contactId: known.id, addAddress: false })).statusCode).toBe(200);
     expect(await lookup('1133338888')).toEqual([]);
 
+    // A call from abroad: its number cannot be kept, which the refusal says; unticked, it links.
+    const abroad = (await post('/interactions', { address: '+1 212 555 0100', kind: 'inbound', channel: 'voice' })).json();
+    const foreign = await post(`/interactions/${abroad.id}/link`, { contactId: known.id });
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json().error.details.field).toBe('addAddress');
+    expect((await post(`/interactions/${abroad.id}/link`, { contactId: known.id, addAddress: false })).statusCode).toBe(200);
+
     // The contact has all the phones it may have: nothing is linked, and the refusal says why.
     const full = (await post('/contacts', { name: 'Empresa', phones: Array.from({ length: 10 }, (_, i) => ({ number: `11 3444-000${i}` })) })).json();
     const extra = (await post('/interactions', { address: '11 3333-9999', kind: 'inbound', channel: 'voice' })).json();

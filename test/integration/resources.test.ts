@@ -77,7 +77,8 @@ const roomDef: ResourceDef<typeof rooms, RoomInput, Static<typeof RoomView>> = {
     // A rule over the whole input: a moderated room needs a PIN, whichever request set which.
     if (input.moderated && !input.pin) throw invalidField('pin', 'pin: a moderated room needs a PIN');
     return {
-      name: input.name,
+      // Stored trimmed, as the resources' names are: uniqueness is of the name as stored.
+      name: input.name.trim(),
       number: input.number,
       pin: input.pin ?? null,
       maxMembers: input.maxMembers ?? 10,
@@ -210,6 +211,9 @@ describe('resources: a tenant-scoped, audited resource from one definition', () 
     const clash = await t.request('PATCH', `/api/v1/test/rooms/${second}`, { cookie: admin.cookie, body: { name: 'Vendas' } });
     expect(clash.statusCode).toBe(409);
     expect(clash.json().error.details.field).toBe('name');
+    const spaced = await create({ name: 'Vendas ', number: '303' });
+    expect(spaced.statusCode).toBe(409);
+    expect(spaced.json().error.details.field).toBe('name');
   });
 
   it("another tenant's rows are 404 on every route and never listed; a super user may name the tenant", async () => {

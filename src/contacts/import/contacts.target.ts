@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js';
 import { invalidField } from '../../kernel/index.js';
 import { bookInTenant } from '../books.resource.js';
 import { ContactsRepo, type NewContact } from '../contacts.repo.js';
+import { TEXT_MAX } from '../contacts.resource.js';
 import { checkDocument } from '../document.logic.js';
 import { activeFields, fieldRule } from '../fields.resource.js';
 import { checkFieldValue, searchKey, type FieldRule } from '../fields.logic.js';
@@ -24,14 +25,17 @@ const ALIASES: Record<string, Builtin> = {
   uf: 'state', estado: 'state', state: 'state',
   cep: 'postalCode', postal_code: 'postalCode',
 };
-/** The longest text each of the contact's own fields takes (as the API's contact body). */
-const MAX_LENGTH: Record<Exclude<Builtin, 'document' | 'state' | 'postalCode'>, number> = {
-  name: 200, company: 200, street: 200, streetNumber: 20, complement: 100, district: 100, city: 100,
-};
-/** The columns after the phones and e-mails, before the custom fields. */
-export const DATA_COLUMNS = ['documento', 'empresa', 'logradouro', 'numero', 'complemento', 'bairro', 'cidade', 'uf', 'cep'];
-/** The model file's columns before the custom fields (an export has as many phones and e-mails as its contacts need). */
-const MODEL_COLUMNS = ['nome', 'telefone1', 'telefone2', 'email', ...DATA_COLUMNS];
+/**
+ * The model file's and an export's columns before the custom fields: the name, `phones` phone
+ * columns and `emails` e-mail columns (the model has two and one; an export as many as its
+ * contacts need), then the contact's data.
+ */
+export const contactColumns = (phones: number, emails: number): string[] => [
+  'nome',
+  ...Array.from({ length: phones }, (_, i) => `telefone${i + 1}`),
+  ...Array.from({ length: emails }, (_, i) => (i === 0 ? 'email' : `email${i + 1}`)),
+  'documento', 'empresa', 'logradouro', 'numero', 'complemento', 'bairro', 'cidade', 'uf', 'cep',
+];
 const PHONE_COLUMN = /^(telefone|phone|fone|tel|celular)_?\d{0,2}$/;
 const EMAIL_COLUMN = /^e_?mail_?\d{0,2}$/;
 const EMAIL = /^[^\s@;,]+@[^\s@;,]+\.[^\s@;,]+$/;
@@ -68,7 +72,7 @@ export class ContactsImportTarget implements ImportTarget<ContactImportOptions> 
   model(db: Db, tenantId: number): { header: string[]; example: string[] } {
     const custom = activeFields(db, tenantId, 'contact');
     return {
-      header: [...MODEL_COLUMNS, ...custom.map((f) => f.key)],
+      header: [...contactColumns(2, 1), ...custom.map((f) => f.key)],
       example: [
         'Maria da Silva', '5548999999999', '554834322422', 'maria@example.com', '529.982.247-25', 'Exemplo Ltda', 'Rua das Flores', '100', 'sala 2', 'Centro',
         'Florianópolis', 'SC', '88010-000',
@@ -178,7 +182,7 @@ class ContactsSession implements ImportSession<NewContact> {
           else problems.push(problem(field, value, 'postal_code', 'a CEP has 8 digits, e.g. 88010-000'));
           break;
         default: {
-          const max = MAX_LENGTH[col.field];
+          const max = TEXT_MAX[col.field];
           if (value.length > max) problems.push(problem(field, value, 'too_long', `longer than ${max} characters; only the first ${max} were kept`));
           c[col.field] = value.length > max ? value.slice(0, max) : value;
         }

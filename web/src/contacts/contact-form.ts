@@ -70,7 +70,7 @@ export function contactModel(c: Contact): ContactModel {
     document: c.document ?? '',
     company: c.company ?? '',
     ...(Object.fromEntries(ADDRESS_KEYS.map((k) => [k, c[k] ?? ''])) as Record<AddressKey, string>),
-    custom: Object.fromEntries(Object.entries(c.custom).map(([k, v]) => [k, String(v)])),
+    custom: customModel(c.custom),
     ownerUserId: c.ownerUserId,
     ownerUntil: c.ownerUntil === null ? null : new Date(c.ownerUntil),
     tagIds: [...c.tagIds],
@@ -78,6 +78,11 @@ export function contactModel(c: Contact): ContactModel {
     active: c.active,
   };
 }
+
+/** Custom-field values (a contact's, a ticket's, an interaction's form) as the inputs edit them: text. */
+export const customModel = (values: Record<string, string | number>): Record<string, string> => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)]));
+/** Custom-field values as the API takes them: trimmed, a blank one cleared (null). */
+export const customBody = (values: Record<string, string>): Record<string, string | null> => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.trim() === '' ? null : v.trim()]));
 
 const digits = (s: string) => s.replace(/\D/g, '');
 
@@ -93,7 +98,6 @@ export function contactBody(m: ContactModel, before?: Contact): ContactBody {
     return { number: kept?.number ?? number, label: p.label, ...(kept ? { valid: p.valid } : {}), doNotCall: p.doNotCall };
   });
   const rest = (before?.phones.slice(2) ?? []).map((p) => ({ number: p.number, label: p.label as Phone['label'], valid: p.valid, doNotCall: p.doNotCall }));
-  const custom = Object.fromEntries(Object.entries(m.custom).map(([k, v]) => [k, v.trim() === '' ? null : v.trim()]));
   const address = Object.fromEntries(ADDRESS_KEYS.map((k) => [k, m[k].trim() || null])) as Record<AddressKey, string | null>;
   return {
     ...(m.bookId === null ? {} : { bookId: m.bookId }),
@@ -104,7 +108,7 @@ export function contactBody(m: ContactModel, before?: Contact): ContactBody {
     company: m.company.trim() || null,
     ...address,
     state: address.state?.toUpperCase() ?? null,
-    custom,
+    custom: customBody(m.custom),
     ownerUserId: m.ownerUserId,
     ownerUntil: m.ownerUserId === null || m.ownerUntil === null ? null : m.ownerUntil.toISOString(),
     tagIds: m.tagIds,

@@ -28,10 +28,6 @@ export interface ColumnSpec<T> {
   sort?: string;
 }
 
-/**
- * A CRM admin list (blacklist, shortcuts, FAQ, books, fields, status groups…): the page gives
- * the typed API calls and how a row becomes a form and back; `CrmResourcePage` draws the rest.
- */
 /** A filter above a CRM admin list: typed text, or one of some choices; `key` is the API's query parameter. */
 export interface ListFilterSpec {
   key: string;
@@ -40,6 +36,11 @@ export interface ListFilterSpec {
   kind: 'text' | 'select';
   options?: () => { value: string; label: string }[];
 }
+
+/**
+ * A CRM admin list (blacklist, shortcuts, FAQ, books, fields, status groups…): the page gives
+ * the typed API calls and how a row becomes a form and back; `CrmResourcePage` draws the rest.
+ */
 
 export interface ResourcePageSpec<T extends { id: number }> {
   title: string;
