@@ -12,6 +12,10 @@ import { Flag, Name, OptionalText, iso } from './schemas.js';
 export const bookInTenant = (db: Db, tenantId: number, bookId: number): boolean =>
   db.select({ tenantId: contactBooks.tenantId }).from(contactBooks).where(eq(contactBooks.id, bookId)).get()?.tenantId === tenantId;
 
+/** The book's name, for messages (`#id` if it is gone). */
+export const bookName = (db: Db, tenantId: number, bookId: number): string =>
+  db.select({ name: contactBooks.name }).from(contactBooks).where(and(eq(contactBooks.id, bookId), eq(contactBooks.tenantId, tenantId))).get()?.name ?? `#${bookId}`;
+
 export const BookBody = Type.Object(
   {
     name: Name(),

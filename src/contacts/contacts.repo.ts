@@ -32,6 +32,14 @@ export interface NewContact {
   emails: string[];
 }
 
+/** A contact already holding a phone number or a document that an import brings. */
+export interface Existing {
+  contactId: number;
+  bookId: number;
+  /** The import that made it, if one did. */
+  importId: number | null;
+}
+
 const IN_CHUNK = 500;
 /**
  * Rows per multi-row INSERT. One statement per chunk instead of per row: fewer calls into
@@ -116,9 +124,9 @@ export class ContactsRepo {
       const list = Array.from({ length: n }, () => '?').join(',');
       statement = this.sqlite.prepare(
         kind === 'numbers'
-          ? `SELECT p.number AS number, p.contact_id AS contactId, c.import_id AS importId FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
-             WHERE p.tenant_id = ? AND p.book_id = ? AND p.number IN (${list})`
-          : `SELECT document, id FROM contacts WHERE tenant_id = ? AND book_id = ? AND document IN (${list})`,
+          ? `SELECT p.number AS key, p.contact_id AS contactId, p.book_id AS bookId, c.import_id AS importId FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
+             WHERE p.tenant_id = ? AND p.number IN (${list})`
+          : `SELECT document AS key, id AS contactId, book_id AS bookId, import_id AS importId FROM contacts WHERE tenant_id = ? AND document IN (${list})`,
       );
       this.inStatements.set(key, statement);
     }
@@ -138,23 +146,16 @@ export class ContactsRepo {
     return chunk;
   }
 
-  /** Which of `numbers` belong to a contact of the book already, and to which (and from which import). */
-  existingNumbers(tenantId: number, bookId: number, numbers: readonly string[]): Map<string, { contactId: number; importId: number | null }> {
-    const found = new Map<string, { contactId: number; importId: number | null }>();
-    for (let i = 0; i < numbers.length; i += IN_CHUNK) {
-      const chunk = this.inChunk(numbers, i);
-      const rows = this.inStatement('numbers', chunk.length).all(tenantId, bookId, ...chunk) as { number: string; contactId: number; importId: number | null }[];
-      for (const r of rows) if (!found.has(r.number)) found.set(r.number, { contactId: r.contactId, importId: r.importId });
-    }
-    return found;
-  }
-
-  existingDocuments(tenantId: number, bookId: number, documents: readonly string[]): Map<string, number> {
-    const found = new Map<string, number>();
-    for (let i = 0; i < documents.length; i += IN_CHUNK) {
-      const chunk = this.inChunk(documents, i);
-      const rows = this.inStatement('documents', chunk.length).all(tenantId, bookId, ...chunk) as { document: string; id: number }[];
-      for (const r of rows) found.set(r.document, r.id);
+  /**
+   * Which of `keys` (phone numbers or documents) belong to a contact of the tenant already, and
+   * to which (its book, the import that made it): one of the book `bookId`'s own where there is one.
+   */
+  existing(kind: 'numbers' | 'documents', tenantId: number, bookId: number, keys: readonly string[]): Map<string, Existing> {
+    const found = new Map<string, Existing>();
+    for (let i = 0; i < keys.length; i += IN_CHUNK) {
+      const chunk = this.inChunk(keys, i);
+      const rows = this.inStatement(kind, chunk.length).all(tenantId, ...chunk) as (Existing & { key: string })[];
+      for (const { key, ...r } of rows) if (found.get(key)?.bookId !== bookId) found.set(key, r);
     }
     return found;
   }

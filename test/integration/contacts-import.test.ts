@@ -155,6 +155,32 @@ describe('contacts: CSV import', () => {
     expect(outra).toEqual([{ number: '5548988887777', position: 0 }]);
   });
 
+  it("duplicates name the file's own columns; a phone or document of another book is reported and imported all the same", async () => {
+    const first = await finished((await upload('nome;celular;cpf\nMaria;48999999999;529.982.247-25\n')).json().id);
+    expect(first.imported).toBe(1);
+    const maria = (await t.request('GET', '/api/v1/contacts', { cookie: admin.cookie })).json().items[0] as { id: number };
+    // The same book: the phone is a duplicate at "celular", the document at "cpf" (the row rejected).
+    const again = await finished((await upload('nome;celular;cpf\nMaria de novo;48999999999;\nOutra Maria;48988887777;52998224725\n')).json().id);
+    expect(again).toMatchObject({ imported: 0, rejected: 2 });
+    expect((await problems(again.id)).map((x) => [x.line, x.field, x.code])).toEqual([
+      [2, 'celular', 'duplicate'],
+      [2, 'row', 'duplicate'],
+      [3, 'cpf', 'duplicate'],
+    ]);
+    // Another book: both reported with the contact and its book, and the contact imported with them.
+    const book = (await t.request('POST', '/api/v1/crm/books', { cookie: admin.cookie, body: { name: 'Campanha Março' } })).json() as { id: number };
+    const other = await finished((await upload('nome;celular;cpf\nMaria;48999999999;52998224725\n', { bookId: book.id })).json().id);
+    expect(other).toMatchObject({ imported: 1, rejected: 0 });
+    const p = await problems(other.id);
+    expect(p.map((x) => [x.field, x.code, x.rejected])).toEqual([
+      ['cpf', 'in_other_book', false],
+      ['celular', 'in_other_book', false],
+    ]);
+    expect(p[1]!.message).toBe(`the phone also belongs to contact ${maria.id} of the book "Contatos"; imported all the same`);
+    const inBook = (await t.request('GET', '/api/v1/contacts', { cookie: admin.cookie, query: { bookId: book.id } })).json().items;
+    expect(inBook).toEqual([expect.objectContaining({ name: 'Maria', document: '52998224725' })]);
+  });
+
   it('a phone repeated batches later, or stored by someone else while the file is imported, is a duplicate', async () => {
     // Batches of 500 rows: line 1,102 is in the third batch and repeats line 2 (the first).
     const rows = Array.from({ length: 1200 }, (_, i) => `Pessoa ${i};1198${String(7000000 + i)}`);
@@ -375,7 +401,9 @@ describe('contacts: CSV import', () => {
 
     const book = (await t.request('POST', '/api/v1/crm/books', { cookie: admin.cookie, body: { name: 'Cópia' } })).json();
     const again = await upload(exported.rawPayload, { bookId: book.id });
-    expect(await finished(again.json().id)).toMatchObject({ imported: 2, rejected: 0, problems: 0 });
+    // Each phone is reported as held in the first book too, and imported all the same.
+    expect(await finished(again.json().id)).toMatchObject({ imported: 2, rejected: 0, problems: 3 });
+    expect(new Set((await problems(again.json().id)).map((x) => x.code))).toEqual(new Set(['in_other_book']));
     const copy = (await t.request('GET', '/api/v1/contacts', { cookie: admin.cookie, query: { bookId: book.id, sort: 'name' } })).json().items;
     expect(copy.map((c: { name: string; city: string | null; custom: object; emails: string[] }) => [c.name, c.city, c.custom, c.emails])).toEqual([
       ['Beto', null, {}, []],
@@ -392,7 +420,7 @@ describe('contacts: CSV import', () => {
     const full = await t.request('GET', '/api/v1/contacts/export', { cookie: admin.cookie, query: { bookId: book.id } });
     expect(full.body.split('\r\n')[0]).toBe('\ufeffnome;telefone1;telefone2;telefone3;email;email2;documento;empresa;logradouro;numero;complemento;bairro;cidade;uf;cep;plano');
     const book2 = (await t.request('POST', '/api/v1/crm/books', { cookie: admin.cookie, body: { name: 'Cópia 2' } })).json();
-    expect(await finished((await upload(full.rawPayload, { bookId: book2.id })).json().id)).toMatchObject({ imported: 3, rejected: 0, problems: 0 });
+    expect(await finished((await upload(full.rawPayload, { bookId: book2.id })).json().id)).toMatchObject({ imported: 3, rejected: 0, problems: 6 });
     const carla = (await t.request('GET', '/api/v1/contacts', { cookie: admin.cookie, query: { bookId: book2.id, name: 'Carla' } })).json().items[0];
     expect(carla.phones.map((p: { number: string }) => p.number)).toEqual(['5511911110001', '5511911110002', '551133330003']);
     expect(carla.emails).toEqual(['a@example.com', 'b@example.com']);

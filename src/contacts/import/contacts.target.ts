@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.js';
 import { invalidField } from '../../kernel/index.js';
-import { bookInTenant } from '../books.resource.js';
-import { ContactsRepo, type NewContact } from '../contacts.repo.js';
+import { bookInTenant, bookName } from '../books.resource.js';
+import { ContactsRepo, type Existing, type NewContact } from '../contacts.repo.js';
 import { TEXT_MAX } from '../contacts.resource.js';
 import { checkDocument } from '../document.logic.js';
 import { activeFields, fieldRule } from '../fields.resource.js';
@@ -81,7 +81,7 @@ export class ContactsImportTarget implements ImportTarget<ContactImportOptions> 
     };
   }
 
-  begin(db: Db, tenantId: number, options: ContactImportOptions, header: readonly string[]): ImportSession<NewContact> {
+  begin(db: Db, tenantId: number, options: ContactImportOptions, header: readonly string[]): ImportSession<RowContact> {
     const custom = new Map(activeFields(db, tenantId, 'contact').map((f) => [f.key, fieldRule(f)]));
     const seen = new Set<string>();
     const columns: Column[] = header.map((h, i) => {
@@ -118,8 +118,12 @@ export class ContactsImportTarget implements ImportTarget<ContactImportOptions> 
   }
 }
 
-class ContactsSession implements ImportSession<NewContact> {
+/** A contact as a row of the file gave it: each phone with the file's column it came from (to name it in a problem). */
+type RowContact = Omit<NewContact, 'phones'> & { phones: (NewContact['phones'][number] & { column: string })[] };
+
+class ContactsSession implements ImportSession<RowContact> {
   private repo: ContactsRepo | undefined;
+  private readonly bookNames = new Map<number, string>();
 
   constructor(
     private readonly header: readonly string[],
@@ -127,9 +131,9 @@ class ContactsSession implements ImportSession<NewContact> {
     private readonly bookId: number,
   ) {}
 
-  prepare(values: readonly string[]): PreparedRow<NewContact> {
+  prepare(values: readonly string[]): PreparedRow<RowContact> {
     const problems: RowProblem[] = [];
-    const c: NewContact = {
+    const c: RowContact = {
       bookId: this.bookId, name: '', nameKey: '', document: null, company: null, street: null, streetNumber: null, complement: null,
       district: null, city: null, state: null, postalCode: null, custom: {}, phones: [], emails: [],
     };
@@ -146,7 +150,7 @@ class ContactsSession implements ImportSession<NewContact> {
         if (value === '') continue;
         const phone = checkPhone(value);
         if (!phone.ok) problems.push(problem(field, value, `phone_${phone.problem}`, phone.message));
-        else if (!c.phones.some((p) => p.number === phone.number)) c.phones.push({ number: phone.number, kind: phone.kind });
+        else if (!c.phones.some((p) => p.number === phone.number)) c.phones.push({ number: phone.number, kind: phone.kind, column: field });
         continue;
       }
       if (col.kind === 'email') {
@@ -200,34 +204,46 @@ class ContactsSession implements ImportSession<NewContact> {
     return { record: rejected ? null : c, problems };
   }
 
-  write(batch: readonly NewContact[], w: WriteContext): { index: number; problem: RowProblem }[] {
+  write(batch: readonly RowContact[], w: WriteContext): { index: number; problem: RowProblem }[] {
     this.repo ??= new ContactsRepo(w.sqlite);
     const repo = this.repo;
     // The writer does not enforce foreign keys (`BulkWrites.writer`): the book is checked here, once per batch.
     if (!bookInTenant(w.db, w.tenantId, this.bookId)) throw new Error('the contact book was deleted during the import');
     const found: { index: number; problem: RowProblem }[] = [];
-    const numbers = repo.existingNumbers(w.tenantId, this.bookId, [...new Set(batch.flatMap((c) => c.phones.map((p) => p.number)))]);
-    const documents = repo.existingDocuments(w.tenantId, this.bookId, [...new Set(batch.flatMap((c) => (c.document ? [c.document] : [])))]);
+    // The tenant's contacts holding the batch's numbers and documents: one of this book is a
+    // duplicate; one of another book only reported (books are separate lists, each looked up on its own).
+    const numbers = repo.existing('numbers', w.tenantId, this.bookId, [...new Set(batch.flatMap((c) => c.phones.map((p) => p.number)))]);
+    const documents = repo.existing('documents', w.tenantId, this.bookId, [...new Set(batch.flatMap((c) => (c.document ? [c.document] : [])))]);
     const inBatch = new Set<string>();
     const docsInBatch = new Set<string>();
     const accepted: NewContact[] = [];
+    const documentColumn = this.header[this.columns.findIndex((x) => x.kind === 'builtin' && x.field === 'document')] ?? 'documento';
     batch.forEach((c, index) => {
       if (c.document) {
-        const other = documents.get(c.document);
+        const stored = documents.get(c.document);
+        const other = stored?.bookId === this.bookId ? stored : undefined;
         if (other !== undefined || docsInBatch.has(c.document)) {
-          const where = other !== undefined ? `contact ${other}` : 'an earlier row of this file';
-          found.push({ index, problem: problem('documento', c.document, other !== undefined ? 'duplicate' : 'duplicate_in_file', `the document already belongs to ${where}`, true) });
+          const inFile = other === undefined || other.importId === w.importId;
+          found.push({
+            index,
+            problem: problem(documentColumn, c.document, inFile ? 'duplicate_in_file' : 'duplicate', `the document already belongs to ${inFile ? 'an earlier row of this file' : `contact ${other.contactId}`}`, true),
+          });
           return;
         }
+        if (stored) found.push({ index, problem: this.elsewhere(w, documentColumn, c.document, 'document', stored) });
       }
       const phones = c.phones.filter((p) => {
         const stored = numbers.get(p.number);
         const earlier = inBatch.has(p.number);
+        if (stored && stored.bookId !== this.bookId && !earlier) {
+          found.push({ index, problem: this.elsewhere(w, p.column, formatPhone(p.number), 'phone', stored) });
+          return true;
+        }
         if (stored === undefined && !earlier) return true;
         const inFile = earlier || stored?.importId === w.importId;
         found.push({
           index,
-          problem: problem('telefone', formatPhone(p.number), inFile ? 'duplicate_in_file' : 'duplicate', inFile ? 'the phone repeats an earlier row of this file' : `the phone already belongs to contact ${stored!.contactId}`),
+          problem: problem(p.column, formatPhone(p.number), inFile ? 'duplicate_in_file' : 'duplicate', inFile ? 'the phone repeats an earlier row of this file' : `the phone already belongs to contact ${stored!.contactId}`),
         });
         return false;
       });
@@ -241,5 +257,15 @@ class ContactsSession implements ImportSession<NewContact> {
     });
     repo.insertMany(w.tenantId, accepted, w.importId, w.now);
     return found;
+  }
+
+  /** A phone or document that a contact of another book holds: reported, and imported all the same. */
+  private elsewhere(w: WriteContext, field: string, value: string, what: 'phone' | 'document', stored: Existing): RowProblem {
+    let book = this.bookNames.get(stored.bookId);
+    if (book === undefined) {
+      book = bookName(w.db, w.tenantId, stored.bookId);
+      this.bookNames.set(stored.bookId, book);
+    }
+    return problem(field, value, 'in_other_book', `the ${what} also belongs to contact ${stored.contactId} of the book "${book}"; imported all the same`);
   }
 }
