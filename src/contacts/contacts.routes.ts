@@ -142,13 +142,13 @@ export function contactsRoutes(svc: ContactsService): FastifyPluginAsync {
         config: contactsRead,
         schema: {
           tags: ['contacts'],
-          summary: 'Screen pop: the contacts with this phone number (any usual format), in one book or the whole tenant',
-          querystring: Type.Object({ phone: Type.String({ minLength: 1, maxLength: 30 }), bookId: Type.Optional(Id), tenantId: Type.Optional(Id) }, closed),
+          summary: "Screen pop: the contacts with this phone number (any usual format), in one book, in a service's (queue's) book, or in the whole tenant",
+          querystring: Type.Object({ phone: Type.String({ minLength: 1, maxLength: 30 }), bookId: Type.Optional(Id), serviceId: Type.Optional(Id), tenantId: Type.Optional(Id) }, closed),
           response: { 200: Type.Object({ number: Nullable(Type.String()), display: Nullable(Type.String()), matches: Type.Array(PhoneMatchView) }) },
         },
       },
       async (req) => {
-        const pop = svc.lookup(tenantScope(req, req.query.tenantId), req.query.phone, req.query.bookId);
+        const pop = svc.lookup(tenantScope(req, req.query.tenantId), req.query.phone, req.query);
         return { ...pop, display: pop.number === null ? null : formatPhone(pop.number) };
       },
     );

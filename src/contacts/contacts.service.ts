@@ -19,7 +19,7 @@ import type { ImportPublisher } from './import/importer.model.js';
 import { ImportService } from './import/importer.service.js';
 import { InteractionsService, type InteractionRow } from './interactions.service.js';
 import { checkPhone } from './phone.logic.js';
-import { bookOfService, shortcutsOfService } from './services.ref.js';
+import { bookOfService, checkServices, shortcutsOfService } from './services.ref.js';
 import { faqDef, shortcutDef } from './shortcuts.resource.js';
 import { groupDef, statusDef, statusesOfGroup, tagDef } from './tabulations.resource.js';
 
@@ -153,7 +153,14 @@ export class ContactsService {
    * Screen pop: the active contacts with this number, in `bookId` when the service names one.
    * One indexed probe; any usual way of writing the number is accepted.
    */
-  lookup(tenantId: number, caller: string, bookId?: number): ScreenPop {
+  lookup(tenantId: number, caller: string, where: { bookId?: number; serviceId?: number } = {}): ScreenPop {
+    if (where.bookId !== undefined && where.serviceId !== undefined) throw invalidField('serviceId', 'serviceId: give bookId or serviceId, not both');
+    let bookId = where.bookId;
+    if (where.serviceId !== undefined) {
+      // A service's callers are those of its book (the tenant's default when it names none), as the ACD finds them.
+      checkServices(this.db, tenantId, 'serviceId', [where.serviceId]);
+      bookId = bookOfService(this.db, tenantId, where.serviceId) ?? this.defaultBook(tenantId);
+    }
     const checked = checkPhone(caller);
     if (!checked.ok) return { number: null, matches: [] };
     return { number: checked.number, matches: this.repo.lookupByPhone(tenantId, checked.number, bookId) };
@@ -164,7 +171,7 @@ export class ContactsService {
    * this number in the service's book, or in the tenant's default book when it names none.
    */
   caller(tenantId: number, number: string, bookId?: number | null): PhoneMatch | undefined {
-    return this.lookup(tenantId, number, bookId ?? this.defaultBook(tenantId)).matches[0];
+    return this.lookup(tenantId, number, { bookId: bookId ?? this.defaultBook(tenantId) }).matches[0];
   }
 
   /**

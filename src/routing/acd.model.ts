@@ -96,6 +96,16 @@ export interface AgentSnapshot extends Omit<AgentProfile, 'capacity' | 'skills'>
   taken: number;
   queueIds: number[];
   interactionIds: string[];
+  /** The queue interactions ringing at the agent (`ringing`) or in its hands: the desk pops their caller from the queue's contact book. */
+  calls: AgentCall[];
+}
+
+export interface AgentCall {
+  interactionId: string;
+  queueId: number;
+  /** The customer's number or address. */
+  address: string;
+  ringing: boolean;
 }
 
 export const AGENT_NOTICES = ['pause_limit_returned', 'pause_overrun', 'auto_paused', 'working_hours_ended', 'phone_unreachable', 'desk_closed'] as const;

@@ -25,6 +25,7 @@ import {
 } from './agent.logic.js';
 import {
   type AcdSink,
+  type AgentCall,
   type AgentNoticeCode,
   type AgentSnapshot,
   type InteractionHandle,
@@ -1046,9 +1047,12 @@ export class AcdEngine {
       taken: s.taken,
       queueIds: [...a.queues.keys()],
       interactionIds: [...[...a.interactions].map((w) => w.i.id), ...[...a.ownCalls].filter(([, c]) => c.answered).map(([id]) => id)],
+      calls: [...[...a.offers].map((o) => callOf(o.w, true)), ...[...a.interactions].map((w) => callOf(w, false))],
     };
   }
 }
+
+const callOf = (w: WaitingRt, ringing: boolean): AgentCall => ({ interactionId: w.i.id, queueId: w.i.queueId, address: w.i.contact.address, ringing });
 
 const unknownAgent = (key: string): AgentResult => ({ ok: false, code: 'unknown_agent', message: `agent ${key} is not known to the routing engine` });
 

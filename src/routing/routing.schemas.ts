@@ -32,6 +32,10 @@ export const AgentState = Type.Object({
   taken: Type.Integer({ description: 'interactions taken since login' }),
   queueIds: Type.Array(Type.Integer()),
   interactionIds: Type.Array(Type.String()),
+  calls: Type.Array(
+    Type.Object({ interactionId: Type.String(), queueId: Type.Integer(), address: Type.String({ description: "the customer's number or address" }), ringing: Type.Boolean() }),
+    { description: "the queue interactions ringing at the agent (ringing) or in its hands: the desk pops their caller from the queue's contact book" },
+  ),
 });
 
 export const PauseBody = Type.Object({ pauseTypeId: Id }, closed);

@@ -30,7 +30,7 @@ import { ResourceService, type ResourceContext } from '../resources/index.js';
 import type { DisplayState } from './agent.logic.js';
 import { occupancy, queueMetrics, type SlVariant } from './metrics.logic.js';
 import { agentDay } from './today.logic.js';
-import type { AcdSink, AgentNoticeCode, AgentSnapshot, InteractionRecord, OfferRecord } from './acd.model.js';
+import type { AcdSink, AgentCall, AgentNoticeCode, AgentSnapshot, InteractionRecord, OfferRecord } from './acd.model.js';
 import { AcdEngine, type AgentResult, type QueueSnapshot } from './acd.service.js';
 import type { Destinations } from '../provisioning/index.js';
 import type { OrgChange } from '../org/index.js';
@@ -102,6 +102,7 @@ export interface AgentView {
   taken: number;
   queueIds: number[];
   interactionIds: string[];
+  calls: AgentCall[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -125,6 +126,7 @@ export function agentView(a: AgentSnapshot): AgentView {
     taken: a.taken,
     queueIds: a.queueIds,
     interactionIds: a.interactionIds,
+    calls: a.calls,
   };
 }
 
@@ -1202,6 +1204,7 @@ function offlineSnapshot(u: UserRow): AgentSnapshot {
     taken: 0,
     queueIds: [],
     interactionIds: [],
+    calls: [],
   };
 }
 

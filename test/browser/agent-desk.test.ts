@@ -3,7 +3,7 @@
  * on it after logging in, sees the services (queues) it works, logs in to them, pauses with a
  * reason and sees the time left, comes back; its state follows the events socket. A customer's
  * call to a DID routed to the agent's queue is offered to the agent: it rings on the desk's
- * webphone, pops the contact with the caller's number, is answered and hung up from the desk,
+ * webphone, pops the contact with the caller's number from the book the queue names, is answered and hung up from the desk,
  * and the wrap-up ends with Pronto; an unknown number is said to be unknown.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -40,14 +40,19 @@ beforeAll(async () => {
     })
   ).id;
   await root.must('POST', `/api/v1/telephony/extensions${tenantQuery}`, { number: EXTENSION, displayName: 'Ana Atendente', kind: 'webrtc', userId: anaId });
-  const suporte = await root.must<{ id: number }>('POST', `/api/v1/queues${tenantQuery}`, { name: 'Suporte', number: '700', strategy: 'linear', wrapUpSeconds: 600, members: [{ userId: anaId }] });
+  // Suporte looks its callers up in a book of its own; the default book has another contact with the same number.
+  const book = await root.must<{ id: number }>('POST', `/api/v1/crm/books${tenantQuery}`, { name: 'Clientes do Suporte' });
+  const suporte = await root.must<{ id: number }>('POST', `/api/v1/queues${tenantQuery}`, {
+    name: 'Suporte', number: '700', strategy: 'linear', wrapUpSeconds: 600, members: [{ userId: anaId }], contactBookId: book.id,
+  });
   await root.must('POST', `/api/v1/queues${tenantQuery}`, { name: 'Vendas', number: '701', strategy: 'linear', members: [{ userId: anaId, priority: 2 }] });
   await root.must('POST', `/api/v1/telephony/trunks${tenantQuery}`, { name: 'operadora', host: 'sip.provider.example.net' });
   await root.must('POST', `/api/v1/telephony/inbound-routes${tenantQuery}`, { name: 'Suporte', did: DID, destination: { kind: 'queue', id: suporte.id } });
   await root.must('POST', `/api/v1/pause-types${tenantQuery}`, { reason: 'Café', maxDurationMinutes: 10 });
   const applied = await root.must<{ ok: boolean }>('POST', `/api/v1/telephony/apply${tenantQuery}`, {});
   expect(applied.ok).toBe(true);
-  await root.must('POST', `/api/v1/contacts${tenantQuery}`, { name: 'Maria Cliente', phones: [{ number: '11987654321' }] });
+  await root.must('POST', `/api/v1/contacts${tenantQuery}`, { name: 'Maria Cliente', bookId: book.id, phones: [{ number: '11987654321' }] });
+  await root.must('POST', `/api/v1/contacts${tenantQuery}`, { name: 'Maria Lead', phones: [{ number: '11987654321' }] });
   ({ page, problems } = await file.open('ana.atendente', PASSWORD, { media: true }));
 });
 
@@ -103,6 +108,8 @@ describe('agent desk', () => {
     const pop = page.getByTestId('contact-pop');
     await pop.getByRole('link', { name: 'Maria Cliente' }).waitFor();
     expect(await pop.textContent()).toContain('(11) 98765-4321');
+    // Only the queue's book: the lead of the default book with the same number is not this caller.
+    await expect.poll(() => pop.getByRole('link').allTextContents()).toEqual(['Maria Cliente']);
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'Atender' }).click();

@@ -455,6 +455,24 @@ describe('contacts and after-call work', () => {
     expect(picked.contact.bookId).toBe(inDefault.contact.bookId);
   });
 
+  it("the desk's screen pop for a queue's call searches the book that queue names, as the ACD does", async () => {
+    const book = (await post('/crm/books', { name: 'Clientes SAC' })).json();
+    const sac = (await post('/queues', { number: '702', name: 'SAC', contactBookId: book.id })).json();
+    const vendas = (await post('/queues', { number: '703', name: 'Vendas' })).json();
+    await post('/contacts', { name: 'Cliente do SAC', bookId: book.id, phones: [{ number: '11 98888-2222' }] });
+    await post('/contacts', { name: 'Lead de Vendas', phones: [{ number: '11 98888-2222' }] });
+    const pop = (query: Record<string, string | number>) => t.request('GET', '/api/v1/contacts/lookup', { cookie: admin.cookie, query: { phone: '11988882222', ...query } });
+    const names = async (query: Record<string, string | number>) => (await pop(query)).json().matches.map((m: { name: string }) => m.name).sort();
+    expect(await names({ serviceId: sac.id })).toEqual(['Cliente do SAC']);
+    // A queue naming no book: the tenant's default, where the ACD looks too.
+    expect(await names({ serviceId: vendas.id })).toEqual(['Lead de Vendas']);
+    expect(await names({})).toEqual(['Cliente do SAC', 'Lead de Vendas']);
+    const both = await pop({ serviceId: sac.id, bookId: book.id });
+    expect([both.statusCode, both.json().error.details.field]).toEqual([400, 'serviceId']);
+    const unknown = await pop({ serviceId: 999_999 });
+    expect([unknown.statusCode, unknown.json().error.details.field]).toEqual([400, 'serviceId']);
+  });
+
   it("an unknown caller linked to an existing contact gives it the call's number, so that its next call finds it; unless the agent says not to", async () => {
     const known = (await post('/contacts', { name: 'Cliente Antigo', phones: [{ number: '11 98888-1111', label: 'work', doNotCall: true }] })).json();
     const lookup = (phone: string) => t.request('GET', '/api/v1/contacts/lookup', { cookie: admin.cookie, query: { phone } }).then((r) => r.json().matches.map((m: { name: string }) => m.name));

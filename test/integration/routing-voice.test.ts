@@ -148,9 +148,12 @@ describe('a call through a queue to agents’ phones', () => {
     emulator.setPhone('2002', { behaviour: 'no-answer' });
     const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11933334444', via: { span: 1 } });
     await until('Ana ringing', () => stateOf(ana) === 'offered');
+    // The desk pops the caller from the queue's book: the agent's state names the call's queue.
+    expect(routing.agent(tenantId, ana).calls).toEqual([{ interactionId: expect.any(String), queueId, address: '11933334444', ringing: true }]);
     await emulator.hangup(channelId, 16);
     await until('the queue flow to end', () => outcomes.has(channelId));
     expect(outcomes.get(channelId)?.result).toBe('abandoned');
+    expect(routing.agent(tenantId, ana).calls).toEqual([]);
     await until('ringing legs hung up', () => agentChannels().length === 0);
     const [visit] = interactionsOfCall(callIdOf(channelId));
     expect(visit).toMatchObject({ outcome: 'abandoned', answeredAt: null });
@@ -163,6 +166,7 @@ describe('a call through a queue to agents’ phones', () => {
     const { channelId } = await emulator.placeInboundCall({ did: '1133330000', from: '11955556666', via: { span: 1 } });
     await until('Ana talking', () => stateOf(ana) === 'busy');
     const talking = routing.agent(tenantId, ana).interactionIds[0]!;
+    expect(routing.agent(tenantId, ana).calls).toEqual([{ interactionId: talking, queueId, address: '11955556666', ringing: false }]);
     await events.waitFor((e) => e.type === 'RecordingStarted' && e.name === `atende-${talking}`, 10_000, 'the bridge recording');
     const [leg] = agentChannels();
     await emulator.hangup(leg!.id, 16);
