@@ -145,9 +145,7 @@ describe('the agent’s work on the desk', () => {
 
     await maria.getByRole('button').click();
     await page.getByTestId('interaction-pop').getByRole('button', { name: 'Finalizar' }).click();
-    const dialog = page.getByRole('dialog', { name: /Finalizar atendimento \d{14}/ });
-    await dialog.waitFor();
-    await page.locator('.p-dialog-enter-active').waitFor({ state: 'detached' });
+    const dialog = await openedDialog(page, /Finalizar atendimento \d{14}/);
     const finish = dialog.getByRole('button', { name: 'Finalizar' });
     expect(await finish.isDisabled()).toBe(true);
     await chooseOption(page, dialog.getByRole('combobox', { name: 'Grupo de status' }), 'Geral');
@@ -230,9 +228,7 @@ describe('the agent’s work on the desk', () => {
     const tickets = await ana.must<{ items: { subject: string; interactionId: number | null }[] }>('GET', `/api/v1/contacts/${joaoId}/tickets`);
     expect(tickets.items.find((x) => x.subject === 'Renegociar a dívida')?.interactionId).toBe(open.items.find((i) => i.contactName === 'João Retorno')?.id);
     await pop.getByRole('button', { name: 'Finalizar' }).click();
-    const dialog = page.getByRole('dialog', { name: /Finalizar atendimento \d{14}/ });
-    await dialog.waitFor();
-    await page.locator('.p-dialog-enter-active').waitFor({ state: 'detached' });
+    const dialog = await openedDialog(page, /Finalizar atendimento \d{14}/);
     // What the agent noted when leaving it pending comes back.
     expect(await dialog.getByLabel('Observação').inputValue()).toBe('ligar de novo');
     await chooseOption(page, dialog.getByRole('combobox', { name: 'Grupo de status' }), 'Geral');

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { base32Decode, totp } from '../../src/auth/totp.js';
-import { keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Atende } from './harness.js';
+import { keepFailure, launchBrowser, logIn, newContext, openedDialog, screenshot, seriousA11yViolations, startAtende, watchProblems, type Atende } from './harness.js';
 
 const NEW_PASSWORD = 'admin-nova-senha-1';
 
@@ -59,7 +59,7 @@ describe('login', () => {
     expect(await page.title()).toBe('Minha conta · Atende');
     await page.getByRole('button', { name: 'Ativar' }).click();
     // Turning it on asks for the password first: a wrong one is refused in the dialog.
-    const dialog = page.getByRole('dialog', { name: 'Ativar a verificação em duas etapas' });
+    const dialog = await openedDialog(page, 'Ativar a verificação em duas etapas');
     await dialog.getByLabel('Senha atual', { exact: true }).fill('not-the-password');
     await dialog.getByRole('button', { name: 'Continuar' }).click();
     await dialog.getByRole('alert').waitFor();

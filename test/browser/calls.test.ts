@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { provisionInboundDid } from '../helpers/provision.js';
-import { keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { keepFailure, launchBrowser, logIn, newContext, openedDialog, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
 const PASSWORD = 'super-senha-1';
 const CALLER = '11987650001';
@@ -193,7 +193,7 @@ describe('calls, live', () => {
     await expect.poll(() => rows.getByText('Encerrada').count()).toBe(2);
     for (const direction of ['Entrada', 'Interna']) {
       await rows.filter({ hasText: direction }).getByRole('button', { name: /^Gravações/ }).click();
-      const dialog = calls.getByRole('dialog', { name: /^Gravações/ });
+      const dialog = await openedDialog(calls, /^Gravações/);
       const audio = dialog.locator('audio');
       await audio.waitFor();
       expect(await audio.count()).toBe(1);

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { crmSession } from './crm-session.js';
-import { screenshot, seriousA11yViolations } from './harness.js';
+import { chooseOption, screenshot, seriousA11yViolations } from './harness.js';
 
 const crm = crmSession({ legalName: 'Loja Azul Ltda', cnpjSeed: 31, admin: 'Gerente Azul', login: 'gerente.azul' });
 const open = (path: string) => crm.open(path);
@@ -255,8 +255,8 @@ describe('CRM screens', () => {
     };
     const pick = async (filter: string, option: string) => {
       await crm.page.getByRole('search').getByRole('button', { name: 'Limpar filtros' }).click();
-      await crm.page.getByRole('combobox', { name: filter, exact: true }).click();
-      await crm.page.getByRole('option', { name: option, exact: true }).click();
+      // The list picked from before may still be closing, with its own 'Sim' and 'Não'.
+      await chooseOption(crm.page, crm.page.getByRole('combobox', { name: filter, exact: true }), option);
       await search();
     };
     const names = () => rows.evaluateAll((rs) => rs.map((r) => r.querySelector('a')?.textContent?.trim()).sort());

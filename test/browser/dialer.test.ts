@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
-import { keepFailure, launchBrowser, logIn, newContext, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { chooseOption, keepFailure, launchBrowser, logIn, newContext, openedDialog, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-1';
 const PASSWORD = 'senha-teste-1';
@@ -58,7 +58,7 @@ describe('dialer screens', () => {
     await open('/dialer/strategies');
     await page.getByRole('heading', { name: 'Estratégias de discagem', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Nova estratégia' }).click();
-    const sDialog = page.getByRole('dialog', { name: 'Nova estratégia' });
+    const sDialog = await openedDialog(page, 'Nova estratégia');
     await sDialog.getByLabel('Nome', { exact: true }).fill('Padrão');
     await sDialog.getByRole('button', { name: 'Salvar' }).click();
     await sDialog.waitFor({ state: 'hidden' });
@@ -70,15 +70,13 @@ describe('dialer screens', () => {
     await page.goto('/dialer/campaigns');
     await page.getByRole('heading', { name: 'Campanhas', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Nova campanha' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Nova campanha' });
+    const dialog = await openedDialog(page, 'Nova campanha');
     await dialog.getByLabel('Nome', { exact: true }).fill('Cobrança março');
-    await dialog.getByRole('combobox', { name: 'Estratégia' }).click();
-    await page.getByRole('option', { name: 'Padrão' }).click();
+    await chooseOption(page, dialog.getByRole('combobox', { name: 'Estratégia' }), 'Padrão');
     await dialog.locator('[data-field="listIds"] .p-multiselect').click();
     await page.getByRole('option', { name: 'Atrasados' }).click();
     await page.keyboard.press('Escape');
-    await dialog.getByRole('combobox', { name: 'Serviço (fila)' }).click();
-    await page.getByRole('option', { name: '900 Cobrança' }).click();
+    await chooseOption(page, dialog.getByRole('combobox', { name: 'Serviço (fila)' }), '900 Cobrança');
     await dialog.getByLabel('Tempo de chamada (s)').fill('10');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await dialog.locator('[data-field="ringTimeoutSeconds"]').getByRole('alert').waitFor();

@@ -210,10 +210,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /**
- * The dialog named `name` once it has opened: it moves the focus to its first field at the end
- * of its opening animation, so typing before that may land in the wrong field.
+ * The dialog named `name` (or whose name matches it) once it has opened: it moves the focus to
+ * its first field at the end of its opening animation, so typing before that may land in the
+ * wrong field.
  */
-export async function openedDialog(page: Page, name: string): Promise<Locator> {
+export async function openedDialog(page: Page, name: string | RegExp): Promise<Locator> {
   const dialog = page.getByRole('dialog', { name });
   await dialog.waitFor();
   await page.locator('.p-dialog-enter-active').waitFor({ state: 'detached' });

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
-import { keepFailure, launchBrowser, logIn, newContext, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { keepFailure, launchBrowser, logIn, newContext, openedDialog, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-1';
 const PASSWORD = 'senha-teste-1';
@@ -143,7 +143,7 @@ describe('e-mail', () => {
     await navigation().getByRole('link', { name: 'Usuários', exact: true }).click();
     await page.getByRole('heading', { name: 'Usuários', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Novo usuário' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Novo usuário' });
+    const dialog = await openedDialog(page, 'Novo usuário');
     await dialog.getByLabel('Nome', { exact: true }).fill('Carla Dias');
     await dialog.getByLabel('Login', { exact: true }).fill('carla.dias');
     await dialog.getByRole('textbox', { name: 'E-mail', exact: true }).fill('carla@lojaazul.example');

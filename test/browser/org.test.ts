@@ -7,10 +7,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
 import {
+  chooseOption,
   keepFailure,
   launchBrowser,
   logIn,
   newContext,
+  openedDialog,
   screenshot,
   seriousA11yViolations,
   startAtende,
@@ -83,10 +85,7 @@ describe('organisation screens', () => {
     await menu().getByRole('link', { name: 'Usuários', exact: true }).click();
     await page.getByRole('heading', { name: 'Usuários', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Novo usuário' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Novo usuário' });
-    // The dialog moves the focus to its first field once it has opened; typing starts after that.
-    await dialog.waitFor();
-    await page.locator('.p-dialog-enter-active').waitFor({ state: 'detached' });
+    const dialog = await openedDialog(page, 'Novo usuário');
     const save = dialog.getByRole('button', { name: 'Salvar' });
     expect(await save.isDisabled()).toBe(true);
     await dialog.getByLabel('Nome', { exact: true }).fill('Beatriz Souza');
@@ -133,15 +132,14 @@ describe('organisation screens', () => {
     await openAs('gerente.azul');
     await page.goto('/org/teams');
     await page.getByRole('button', { name: 'Editar Vendas' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Editar equipe' });
+    const dialog = await openedDialog(page, 'Editar equipe');
     await dialog.getByLabel('Descrição', { exact: true }).fill('Equipe de vendas ativas');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await dialog.waitFor({ state: 'hidden' });
 
     await menu().getByRole('link', { name: 'Auditoria' }).click();
     await page.getByRole('heading', { name: 'Auditoria', level: 1 }).waitFor();
-    await page.getByRole('combobox', { name: 'O quê' }).click();
-    await page.getByRole('option', { name: 'Equipe' }).click();
+    await chooseOption(page, page.getByRole('combobox', { name: 'O quê' }), 'Equipe');
     await page.getByRole('button', { name: 'Pesquisar' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('entity')).toBe('team');
     // A search changes the page's query, not the page: the focus stays on the button pressed.
@@ -149,7 +147,7 @@ describe('organisation screens', () => {
     const row = page.getByRole('row').filter({ hasText: 'Alteração' });
     await row.waitFor();
     await row.getByRole('button', { name: /Ver alterações/ }).click();
-    const diff = page.getByRole('dialog', { name: /Equipe #\d+: Alteração/ });
+    const diff = await openedDialog(page, /Equipe #\d+: Alteração/);
     const changed = diff.getByRole('row').filter({ hasText: 'description' });
     expect(await changed.getByRole('cell').allTextContents()).toEqual(['—', 'Equipe de vendas ativas']);
     expect(await seriousA11yViolations(page)).toEqual([]);
@@ -182,7 +180,7 @@ describe('organisation screens', () => {
     // The profile editor's permission matrix and the tenant form too.
     await page.goto('/org/profiles');
     await page.getByRole('button', { name: 'Novo perfil' }).click();
-    await page.getByRole('dialog', { name: 'Novo perfil' }).getByRole('table').waitFor();
+    await (await openedDialog(page, 'Novo perfil')).getByRole('table').waitFor();
     expect(await seriousA11yViolations(page), 'profile editor').toEqual([]);
     expect(problems).toEqual([]);
   }, 240_000);
@@ -230,7 +228,7 @@ describe('organisation screens', () => {
     // New team by keyboard only: the button, the name, Enter to save.
     await page.getByRole('button', { name: 'Nova equipe' }).focus();
     await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: 'Nova equipe' });
+    const dialog = await openedDialog(page, 'Nova equipe');
     // The dialog puts the cursor in its first field; a person types once it is there.
     const name = dialog.getByLabel('Nome', { exact: true });
     await expect.poll(() => name.evaluate((el: { ownerDocument: { activeElement: unknown } }) => el === el.ownerDocument.activeElement)).toBe(true);
@@ -247,7 +245,7 @@ describe('organisation screens', () => {
     await openAs('admin', ADMIN_PASSWORD);
     await page.goto('/org/tenants');
     await page.getByRole('button', { name: 'Nova empresa' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Nova empresa' });
+    const dialog = await openedDialog(page, 'Nova empresa');
     await dialog.getByLabel('Razão social', { exact: true }).fill('Padaria Central ME');
     const cnpj = validCnpj(33);
     const wrong = cnpj.slice(0, 13) + String((Number(cnpj[13]) + 1) % 10);
@@ -264,7 +262,7 @@ describe('organisation screens', () => {
     await openAs('gerente.azul');
     await menu().getByRole('link', { name: 'Perfis' }).click();
     await page.getByRole('button', { name: 'Novo perfil' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Novo perfil' });
+    const dialog = await openedDialog(page, 'Novo perfil');
     await dialog.getByLabel('Nome', { exact: true }).fill('Auditores');
     await dialog.getByRole('checkbox', { name: 'Auditoria: Ver' }).check();
     await dialog.getByRole('checkbox', { name: 'Ligações: Ver' }).check();
@@ -274,9 +272,8 @@ describe('organisation screens', () => {
 
     await menu().getByRole('link', { name: 'Usuários', exact: true }).click();
     await page.getByRole('button', { name: 'Editar Operador Azul' }).click();
-    const user = page.getByRole('dialog', { name: 'Editar usuário' });
-    await user.getByRole('combobox', { name: 'Perfil' }).click();
-    await page.getByRole('option', { name: 'Auditores' }).click();
+    const user = await openedDialog(page, 'Editar usuário');
+    await chooseOption(page, user.getByRole('combobox', { name: 'Perfil' }), 'Auditores');
     await user.getByRole('button', { name: 'Salvar' }).click();
     await user.waitFor({ state: 'hidden' });
     await context.close();
@@ -324,12 +321,12 @@ describe('organisation screens', () => {
     await openAs('gerente.azul');
     await page.goto('/org/users');
     await page.getByRole('button', { name: 'Redefinir senha: Apoio Azul' }).click();
-    await page.getByRole('button', { name: 'Gerar senha temporária' }).click();
-    const shown = page.getByTestId('temporary-password');
-    await shown.waitFor();
+    await (await openedDialog(page, 'Redefinir a senha de Apoio Azul')).getByRole('button', { name: 'Gerar senha temporária' }).click();
+    const temporaryDialog = await openedDialog(page, 'Senha temporária de Apoio Azul');
+    const shown = temporaryDialog.getByTestId('temporary-password');
     const temporary = (await shown.textContent())!.trim();
     expect(temporary.length).toBeGreaterThanOrEqual(8);
-    await page.getByRole('dialog', { name: 'Senha temporária de Apoio Azul' }).getByRole('button', { name: 'Fechar' }).last().click();
+    await temporaryDialog.getByRole('button', { name: 'Fechar' }).last().click();
 
     const other = await (await newContext(browser, atende)).newPage();
     await logIn(other, 'apoio.azul', temporary);

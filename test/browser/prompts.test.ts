@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { MP3, makeTone } from '../helpers/audio.js';
-import { keepFailure, launchBrowser, logIn, newContext, seriousA11yViolations, startAtende, watchProblems, type Atende } from './harness.js';
+import { keepFailure, launchBrowser, logIn, newContext, openedDialog, seriousA11yViolations, startAtende, watchProblems, type Atende } from './harness.js';
 
 /** The part of an `<audio>` element the test drives (the test itself runs without the DOM types). */
 type Audio = { play(): Promise<void>; pause(): void; currentTime: number; duration: number };
@@ -48,7 +48,7 @@ describe('prompts', () => {
     await page.getByRole('navigation', { name: 'Navegação' }).getByRole('link', { name: 'Áudios' }).click();
     await page.getByRole('heading', { name: 'Áudios', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Novo áudio' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Novo áudio' });
+    const dialog = await openedDialog(page, 'Novo áudio');
     await dialog.getByLabel('Nome').fill('Saudação');
     await dialog.getByLabel('Arquivo de áudio').setInputFiles(join(fixtures, 'saudacao.mp3'));
     expect(await seriousA11yViolations(page)).toEqual([]);
@@ -72,7 +72,7 @@ describe('prompts', () => {
     const fake = join(fixtures, 'ramais.mp3');
     writeFileSync(fake, 'Lista de ramais\n2001 Recepção\n');
     await page.getByRole('button', { name: 'Novo áudio' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Novo áudio' });
+    const dialog = await openedDialog(page, 'Novo áudio');
     await dialog.getByLabel('Nome').fill('Ramais');
     await dialog.getByLabel('Arquivo de áudio').setInputFiles(fake);
     await dialog.getByRole('button', { name: 'Salvar' }).click();
@@ -82,7 +82,7 @@ describe('prompts', () => {
 
   it('a prompt made from typed text is spoken, listed and plays', async () => {
     await page.getByRole('button', { name: 'Novo áudio' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Novo áudio' });
+    const dialog = await openedDialog(page, 'Novo áudio');
     await dialog.getByLabel('Nome').fill('Fora do horário');
     await dialog.getByLabel('Texto para fala').check();
     const save = dialog.getByRole('button', { name: 'Salvar' });
@@ -121,7 +121,7 @@ describe('prompts', () => {
     );
     await row.getByRole('button', { name: 'Excluir Fora do horário' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Excluir' }).click();
-    const inUse = page.getByRole('dialog', { name: 'Áudio em uso' });
+    const inUse = await openedDialog(page, 'Áudio em uso');
     await inUse.getByText('URA: URA principal').waitFor();
     await inUse.getByRole('button', { name: 'Fechar' }).last().click();
     await inUse.waitFor({ state: 'hidden' });

@@ -10,7 +10,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chooseOption, FAKE_MEDIA, keepFailure, launchBrowser, logIn, newContext, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { chooseOption, FAKE_MEDIA, keepFailure, launchBrowser, logIn, newContext, openedDialog, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-painel-1';
 const PASSWORD = 'senha-do-painel-1';
@@ -94,8 +94,7 @@ describe('supervisor panel', () => {
     await anaRow().getByText('Disponível').waitFor();
 
     await anaRow().getByRole('button', { name: 'Forçar pausa de Ana Agente' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Forçar pausa de Ana Agente' });
-    await dialog.waitFor();
+    const dialog = await openedDialog(page, 'Forçar pausa de Ana Agente');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await chooseOption(page, dialog.getByRole('combobox', { name: 'Motivo da pausa' }), 'Feedback');
     await dialog.getByRole('button', { name: 'Pausar' }).click();

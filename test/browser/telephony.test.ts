@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
-import { browserTestFile, chooseOption, seriousA11yViolations, type Api, type Atende } from './harness.js';
+import { browserTestFile, chooseOption, openedDialog, seriousA11yViolations, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-1';
 const PASSWORD = 'senha-teste-1';
@@ -40,7 +40,7 @@ describe('telephony screens', () => {
     await menu().getByRole('link', { name: 'Troncos SIP' }).click();
     await page.getByRole('heading', { name: 'Troncos SIP', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Novo tronco' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Novo tronco' });
+    const dialog = await openedDialog(page, 'Novo tronco');
     await dialog.getByLabel('Nome', { exact: true }).fill('operadora');
     await dialog.getByLabel('String de registro').fill('1133334444:Segredo-Forte-1@sip.provider.example.net/1133334444');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
@@ -54,15 +54,14 @@ describe('telephony screens', () => {
     await admin.must('POST', '/api/v1/telephony/extensions', { number: '1002', displayName: 'Bruno' });
     await menu().getByRole('link', { name: 'Ramais' }).click();
     await page.getByRole('button', { name: 'Novo ramal' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Novo ramal' });
+    const dialog = await openedDialog(page, 'Novo ramal');
     await dialog.getByLabel('Número', { exact: true }).fill('1002');
     await dialog.getByLabel('Nome exibido').fill('Ana');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await expect.poll(() => dialog.locator('[data-field="number"] [role=alert]').textContent()).toMatch(/1002/);
     await dialog.getByLabel('Número', { exact: true }).fill('1001');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
-    const shown = page.getByRole('dialog', { name: 'Senha do ramal 1001' });
-    await shown.waitFor();
+    const shown = await openedDialog(page, 'Senha do ramal 1001');
     secret = (await shown.locator('code').textContent())!.trim();
     expect(secret.length).toBeGreaterThanOrEqual(16);
     await shown.getByRole('button', { name: 'Concluído' }).click();
@@ -75,11 +74,10 @@ describe('telephony screens', () => {
     await menu().getByRole('link', { name: 'Rotas de entrada' }).click();
     await page.getByText(/a operadora recebe 404 Not Found/).waitFor();
     await page.getByRole('button', { name: 'Nova rota de entrada' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Nova rota de entrada' });
+    const dialog = await openedDialog(page, 'Nova rota de entrada');
     await dialog.getByLabel('Nome', { exact: true }).fill('Principal');
     await dialog.getByLabel('DID (número chamado)').fill('(11) 3333-4444');
-    await dialog.getByRole('combobox', { name: 'Destino: qual' }).click();
-    await page.getByRole('option', { name: '1001 Ana' }).click();
+    await choose(dialog.getByRole('combobox', { name: 'Destino: qual' }), '1001 Ana');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await dialog.waitFor({ state: 'hidden' });
     const row = page.getByRole('row').filter({ hasText: 'Principal' });
@@ -124,7 +122,7 @@ describe('telephony screens', () => {
     await menu().getByRole('link', { name: 'Spans E1' }).click();
     const newSpan = page.getByRole('button', { name: 'Novo span E1' });
     await newSpan.click();
-    const spanDialog = page.getByRole('dialog', { name: 'Novo span E1' });
+    const spanDialog = await openedDialog(page, 'Novo span E1');
     // A number field takes what was typed when it is left, as a person leaves it.
     await spanDialog.getByLabel('Span', { exact: true }).fill('1');
     await spanDialog.getByLabel('Span', { exact: true }).press('Tab');
@@ -147,7 +145,7 @@ describe('telephony screens', () => {
     });
     await menu().getByRole('link', { name: 'Rotas de saída' }).click();
     await page.getByRole('button', { name: 'Nova rota de saída' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Nova rota de saída' });
+    const dialog = await openedDialog(page, 'Nova rota de saída');
     await dialog.getByLabel('Nome', { exact: true }).fill('Brasil');
     await choose(dialog.getByRole('combobox', { name: 'Condição de tempo' }), 'Expediente');
     await dialog.getByLabel('Exige tabulação nas chamadas manuais').check();
