@@ -123,6 +123,29 @@ describe('agent desk', () => {
     await agentState().getByText('Disponível').waitFor();
   });
 
+  it('logging in to the queues at once, before the page has read the agent, stays logged in', async () => {
+    await page.getByRole('button', { name: 'Sair das filas' }).click();
+    await agentState().getByText('Fora das filas').waitFor();
+    // The page's first read of the agent is answered (offline), and its answer held back until after the click.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/v1/agent', async (route) => {
+      const response = await route.fetch();
+      await held;
+      await route.fulfill({ response });
+    });
+    await page.reload();
+    await page.getByRole('button', { name: 'Entrar nas filas' }).click();
+    await expect.poll(async () => (await mine()).state).toBe('available');
+    await agentState().getByText('Disponível').waitFor();
+    release();
+    await page.waitForResponse('**/api/v1/agent');
+    await page.unroute('**/api/v1/agent');
+    // The older answer does not put the desk back to "Fora das filas": the agent can still dial and pause.
+    await page.getByRole('button', { name: 'Pausar' }).waitFor();
+    expect(await agentState().textContent()).toContain('Disponível');
+  });
+
   it('a direct call from an unknown number says no contact has it', async () => {
     await root.must('POST', `/api/v1/emulator/phones/${EXTENSION}/incoming`, { from: '4833334444', name: '' });
     await page.getByText('Ligação de 4833334444').waitFor();
