@@ -60,7 +60,8 @@ export const blacklistDef: ResourceDef<typeof blacklist, BlacklistInput, Blackli
     // Moving an entry to the other direction, where the number already is, is refused at the direction.
     if (clash) throw conflict(`${key.number} is already on the ${input.direction} blacklist`, { field: w.before && w.before.direction !== input.direction ? 'direction' : 'number' });
     const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
-    if (expiresAt !== null && expiresAt <= w.now) throw invalidField('expiresAt', 'expiresAt: must be in the future');
+    // An entry already expired keeps its date through an edit of something else (its reason, its direction).
+    if (expiresAt !== null && expiresAt <= w.now && expiresAt !== w.before?.expiresAt) throw invalidField('expiresAt', 'expiresAt: must be in the future');
     return { direction: input.direction, match, number: key.number, reason: input.reason ?? null, expiresAt, importId: w.before?.importId ?? null };
   },
   toInput: (row) => ({ direction: row.direction, match: row.match, number: row.number, reason: row.reason, expiresAt: isoOrNull(row.expiresAt) }),

@@ -278,6 +278,13 @@ describe('contacts and after-call work', () => {
     expect(await check('(21) 3456-7890', 'outbound')).toBe(true);
     t.clock.advance(61_000);
     expect(await check('(21) 3456-7890', 'outbound')).toBe(false);
+    // Expired, it can still be edited without touching its date; a new date must be in the future.
+    const expired = (await t.request('GET', '/api/v1/blacklist', { cookie: admin.cookie, query: { q: '5521' } })).json().items[0];
+    const edited = await t.request('PATCH', `/api/v1/blacklist/${expired.id}`, { cookie: admin.cookie, body: { reason: 'campanha encerrada' } });
+    expect([edited.statusCode, edited.json().expiresAt]).toEqual([200, expired.expiresAt]);
+    const past = await t.request('PATCH', `/api/v1/blacklist/${expired.id}`, { cookie: admin.cookie, body: { expiresAt: new Date(t.clock.now() - 30_000).toISOString() } });
+    expect([past.statusCode, past.json().error.details.field]).toEqual([400, 'expiresAt']);
+    expect(await check('(21) 3456-7890', 'outbound')).toBe(false);
     expect(t.modules.contacts.blacklisted(t.tenantA, 'outbound', '5511987654321', t.clock.now())).toMatchObject({ id: entry.id });
     const badNumber = await post('/blacklist', { direction: 'outbound', number: '123' });
     expect(badNumber.json().error.details.field).toBe('number');
