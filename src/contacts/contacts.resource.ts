@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { containsText } from '../db/search.js';
 import type { Db } from '../db/client.js';
 import { contactEmails, contactPhones, contactTags, contacts, tags, users } from '../db/schema/index.js';
-import { Id, Nullable, Timestamps, closed, DateTime } from '../http/schemas.js';
+import { Id, Nullable, RequiredText, Timestamps, closed, DateTime } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import type { ReadContext, ResourceDef, RowOf, WriteContext } from '../resources/index.js';
 import { bookInTenant } from './books.resource.js';
@@ -32,7 +32,7 @@ const PhoneInput = Type.Object(
 
 const contactFields = {
   bookId: Type.Optional(Id),
-  name: Type.String({ minLength: 1, maxLength: TEXT_MAX.name }),
+  name: RequiredText({ maxLength: TEXT_MAX.name }),
   phones: Type.Optional(Type.Array(PhoneInput, { maxItems: MAX_PHONES })),
   emails: Type.Optional(Type.Array(Type.String({ format: 'email', maxLength: 200 }), { maxItems: MAX_EMAILS })),
   document: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 20, description: 'CPF or CNPJ, with or without the mask' }))),
@@ -189,8 +189,7 @@ export function contactDef(defaultBook: DefaultBook): ResourceDef<typeof contact
         if (other) throw conflict(`contact ${other.id} of this book already has document ${formatDocument(document)}`, { field: 'document', contactId: other.id });
       }
       checkRefs(input, w);
-      const name = input.name.trim();
-      if (name === '') throw invalidField('name', 'name: must not be blank');
+      const { name } = input;
       return {
         bookId,
         name,

@@ -26,7 +26,7 @@ export const FieldBody = Type.Object(
     type: Literals(['text', 'number', 'date', 'select'] as const),
     mask: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 60, description: '9 a digit, A a letter, * either; other characters literal' }))),
     required: Flag,
-    options: Type.Optional(Nullable(Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { minItems: 1, maxItems: 200, uniqueItems: true }))),
+    options: Type.Optional(Nullable(Type.Array(Name(), { minItems: 1, maxItems: 200, uniqueItems: true }))),
     maxLength: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 5000 }))),
     min: Bound,
     max: Bound,

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf, changeContextOf, principalOf, tenantScope } from '../auth/index.js';
 import { INTERACTION_KINDS } from '../db/schema/index.js';
-import { Id, IdParams, Nullable, PageOf, PageQuery, TenantQuery, closed, pageOf, DateTime } from '../http/schemas.js';
+import { Id, IdParams, Nullable, PageOf, PageQuery, RequiredText, TenantQuery, closed, pageOf, DateTime } from '../http/schemas.js';
 import { ContactBody, ContactView } from './contacts.resource.js';
 import type { ContactsService } from './contacts.service.js';
 import type { InteractionRow, TicketRow } from './interactions.service.js';
@@ -332,7 +332,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
           tags,
           summary: 'Register an in-person attendance (service, description)',
           params: IdParams,
-          body: Type.Object({ serviceId: Type.Optional(Nullable(Id)), serviceName: OptionalText(100), description: Type.String({ minLength: 1, maxLength: 4000 }) }, closed),
+          body: Type.Object({ serviceId: Type.Optional(Nullable(Id)), serviceName: OptionalText(100), description: RequiredText({ maxLength: 4000 }) }, closed),
           response: { 201: InteractionView },
         },
       },
@@ -416,7 +416,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
           summary: 'Open a ticket for a contact',
           querystring: TenantQuery,
           body: Type.Object(
-            { contactId: Id, interactionId: Type.Optional(Nullable(Id)), subject: Type.String({ minLength: 1, maxLength: 200 }), status: Type.Optional(Literals(TICKET_STATUSES)), custom: Type.Optional(CustomValues) },
+            { contactId: Id, interactionId: Type.Optional(Nullable(Id)), subject: RequiredText({ maxLength: 200 }), status: Type.Optional(Literals(TICKET_STATUSES)), custom: Type.Optional(CustomValues) },
             closed,
           ),
           response: { 201: TicketView },
@@ -433,7 +433,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
           summary: 'Change a ticket (from an interaction or not); the change is kept in its history',
           params: IdParams,
           body: Type.Object(
-            { subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), status: Type.Optional(Literals(TICKET_STATUSES)), custom: Type.Optional(CustomValues), interactionId: Type.Optional(Nullable(Id)) },
+            { subject: Type.Optional(RequiredText({ maxLength: 200 })), status: Type.Optional(Literals(TICKET_STATUSES)), custom: Type.Optional(CustomValues), interactionId: Type.Optional(Nullable(Id)) },
             closed,
           ),
           response: { 200: TicketView },

@@ -75,13 +75,6 @@ export interface Settings {
 const NO_MEDIA: CallMedia = { recordings: [], ivrPath: [] };
 const DIGITAL: readonly Channel[] = ['whatsapp', 'webchat', 'email', 'mercadolivre'];
 
-/** A ticket's subject as kept: trimmed, and not empty. */
-function ticketSubject(subject: string): string {
-  const trimmed = subject.trim();
-  if (trimmed === '') throw invalidField('subject', 'subject: say what the ticket is about');
-  return trimmed;
-}
-
 /**
  * Interactions as the contact's history and the agent's after-call work see them: opened by
  * the engine that routes them (or registered in person), linked to a contact, tabulated with
@@ -390,8 +383,7 @@ export class InteractionsService {
 
   /** An attendance in person, registered by the agent: already finished. */
   inPerson(actor: Actor, tenantId: number, p: { contactId: number; serviceId?: number | null; serviceName?: string | null; description: string }): InteractionRow {
-    const description = p.description.trim();
-    if (description === '') throw invalidField('description', 'description: say what was done');
+    const { description } = p;
     const row = this.open(tenantId, {
       contactId: p.contactId,
       kind: 'contact',
@@ -438,10 +430,9 @@ export class InteractionsService {
         if (i.contactId !== t.contactId) throw invalidField('interactionId', 'interactionId: the interaction is not of this contact');
       }
       const custom = checkScoped(this.db, tenantId, 'ticket', t.custom ?? {}, 'custom', true);
-      const subject = ticketSubject(t.subject);
       const now = this.clock.now();
       return this.repo.insertTicket(
-        { tenantId, contactId: t.contactId, interactionId: t.interactionId ?? null, subject, status: t.status ?? 'open', custom, createdBy: actor.userId || null, createdAt: now, updatedAt: now },
+        { tenantId, contactId: t.contactId, interactionId: t.interactionId ?? null, subject: t.subject, status: t.status ?? 'open', custom, createdBy: actor.userId || null, createdAt: now, updatedAt: now },
         actor.userId || null,
       );
     });
@@ -452,7 +443,7 @@ export class InteractionsService {
     return this.repo.transaction(() => {
       const before = this.visibleTicket(actor, id);
       const custom = patch.custom ? checkScoped(this.db, before.tenantId, 'ticket', { ...before.custom, ...patch.custom }, 'custom', true, before.custom) : before.custom;
-      const after = { subject: patch.subject === undefined ? before.subject : ticketSubject(patch.subject), status: patch.status ?? before.status, custom };
+      const after = { subject: patch.subject ?? before.subject, status: patch.status ?? before.status, custom };
       const changes: Record<string, { from: unknown; to: unknown }> = {};
       if (after.subject !== before.subject) changes.subject = { from: before.subject, to: after.subject };
       if (after.status !== before.status) changes.status = { from: before.status, to: after.status };

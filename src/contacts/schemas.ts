@@ -1,6 +1,6 @@
 import { Type, type StringOptions, type TLiteral, type TUnion } from '@sinclair/typebox';
 import { INTERACTION_KINDS } from '../db/schema/index.js';
-import { Nullable } from '../http/schemas.js';
+import { Nullable, RequiredText } from '../http/schemas.js';
 
 /** Schema pieces the CRM's resources share. */
 /** A custom field's key: its name in the API and the CSV header. */
@@ -10,7 +10,8 @@ export const CustomValues = Type.Record(FieldKey(), Nullable(Type.Union([Type.St
   maxProperties: 200,
 });
 export const Literals = <T extends string>(values: readonly T[]): TUnion<TLiteral<T>[]> => Type.Union(values.map((v) => Type.Literal(v)));
-export const Name = (max = 80) => Type.String({ minLength: 1, maxLength: max });
+/** A required name, title or label: trimmed, never blank (see RequiredText). */
+export const Name = (max = 80) => RequiredText({ maxLength: max });
 export const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
 export const Kind = Literals(INTERACTION_KINDS);
 export const Kinds = Type.Array(Kind, { minItems: 1, maxItems: INTERACTION_KINDS.length, uniqueItems: true });

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { faqs, shortcuts } from '../db/schema/index.js';
-import { Id, Nullable, Timestamps, closed } from '../http/schemas.js';
+import { Id, Nullable, RequiredText, Timestamps, closed } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
 import { Flag, iso } from './schemas.js';
@@ -13,7 +13,7 @@ export const SHORTCUT_PREFIX = '^[\\p{L}\\p{N}_.-]{1,30}$';
 export const ShortcutBody = Type.Object(
   {
     prefix: Type.String({ minLength: 1, maxLength: 30, description: 'typed after / on the agent desktop: letters, digits, _ . - (no spaces)' }),
-    text: Type.String({ minLength: 1, maxLength: 4000, description: 'may use {{primeiro_nome}}, {{nome}}, {{protocolo}}, {{agente}}, {{servico}}' }),
+    text: RequiredText({ maxLength: 4000, description: 'may use {{primeiro_nome}}, {{nome}}, {{protocolo}}, {{agente}}, {{servico}}' }),
     serviceId: Type.Optional(Nullable(Id)),
     active: Flag,
   },
@@ -49,7 +49,6 @@ export const shortcutDef: ResourceDef<typeof shortcuts, ShortcutInput, ShortcutV
       throw invalidField('prefix', `prefix: "${input.prefix}" may hold only letters, digits, _ . and - (no spaces); it is typed after /`);
     }
     const unknown = unknownVariables(input.text);
-    if (input.text.trim() === '') throw invalidField('text', 'text: write the text the shortcut inserts');
     if (unknown.length > 0) throw invalidField('text', `text: unknown variable {{${unknown[0]}}}`);
     const serviceId = input.serviceId ?? null;
     if (serviceId !== null) checkServices(w.db, w.tenantId, 'serviceId', [serviceId]);
@@ -76,8 +75,8 @@ export const shortcutDef: ResourceDef<typeof shortcuts, ShortcutInput, ShortcutV
 
 export const FaqBody = Type.Object(
   {
-    question: Type.String({ minLength: 1, maxLength: 300 }),
-    answer: Type.String({ minLength: 1, maxLength: 4000 }),
+    question: RequiredText({ maxLength: 300 }),
+    answer: RequiredText({ maxLength: 4000 }),
     position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
     active: Flag,
   },
@@ -100,16 +99,13 @@ export const faqDef: ResourceDef<typeof faqs, FaqInput, FaqView> = {
   label: 'FAQ entry',
   entity: 'faq',
   table: faqs,
-  // Compared as stored (trimmed): a question typed with a trailing space is still the same question.
+  // The question arrives trimmed (RequiredText): with a trailing space it is still the same question.
   unique: { question: faqs.question },
   search: [faqs.question, faqs.answer],
   sortable: { position: faqs.position, question: faqs.question },
   filter: (q) => [q.active === undefined ? undefined : eq(faqs.active, q.active as boolean)],
   toColumns(input) {
-    const question = input.question.trim();
-    if (question === '') throw invalidField('question', 'question: write the question');
-    if (input.answer.trim() === '') throw invalidField('answer', 'answer: write the answer');
-    return { question, answer: input.answer, position: input.position ?? 0, active: input.active ?? true };
+    return { question: input.question, answer: input.answer, position: input.position ?? 0, active: input.active ?? true };
   },
   toInput: (row) => ({ question: row.question, answer: row.answer, position: row.position, active: row.active }),
   toView: (row) => ({

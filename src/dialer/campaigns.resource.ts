@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { dialerCampaigns, dialerLists, dialerStrategies, statusGroups, type AmdParams } from '../db/schema/index.js';
-import { DateTime, Id, Nullable, Timestamps, closed } from '../http/schemas.js';
+import { DateTime, Id, Nullable, RequiredText, Timestamps, closed } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import { AMD_VARIABLES } from '../telephony/confgen/confgen.model.js';
 import type { ResourceDef } from '../resources/index.js';
@@ -63,7 +63,7 @@ export const ABANDON_HARD_CAP = 10;
 
 export const CampaignBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100 }),
+    name: RequiredText({ maxLength: 100 }),
     description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
     mode: Type.Union(CAMPAIGN_MODES.map((m) => Type.Literal(m))),
     strategyId: Id,
@@ -164,8 +164,7 @@ export function campaignDef(refs: CampaignRefs): ResourceDef<typeof dialerCampai
     sortable: { name: dialerCampaigns.name, createdAt: dialerCampaigns.createdAt, state: dialerCampaigns.state },
     filter: (q) => [q.state === undefined ? undefined : eq(dialerCampaigns.state, q.state as 'draft')],
     toColumns(input, w) {
-      const name = input.name.trim();
-      if (name === '') throw invalidField('name', 'name: must not be blank');
+      const { name } = input;
       const strategy = w.db.select({ tenantId: dialerStrategies.tenantId }).from(dialerStrategies).where(eq(dialerStrategies.id, input.strategyId)).get();
       if (strategy?.tenantId !== w.tenantId) throw invalidField('strategyId', 'strategyId: no such dialing strategy');
       if (refs.queueExists && !refs.queueExists(w.tenantId, input.queueId)) throw invalidField('queueId', 'queueId: no such service (queue)');

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { changeContextOf, principalOf, tenantScope } from '../auth/index.js';
 import { contactFilters } from '../contacts/index.js';
-import { DateTime, Id, IdParams, Nullable, PageOf, PageQuery, TenantQuery, closed, pageOf } from '../http/schemas.js';
+import { DateTime, Id, IdParams, Nullable, PageOf, PageQuery, RequiredText, TenantQuery, closed, pageOf } from '../http/schemas.js';
 import { resourceRoutes } from '../resources/index.js';
 import { CAMPAIGN_COMMANDS } from './campaign.logic.js';
 import { DIAL_OUTCOMES } from './report.logic.js';
@@ -198,7 +198,7 @@ export function dialerRoutes(svc: DialerService): FastifyPluginAsync[] {
         schema: {
           tags,
           summary: 'Skip the contact I am shown, saying why; it goes back to the list (tried again after the strategy’s no-answer delay) and the next one is shown',
-          body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 200 }) }, closed),
+          body: Type.Object({ reason: RequiredText({ maxLength: 200 }) }, closed),
           response: { 200: PreviewNow },
         },
       },

@@ -278,8 +278,7 @@ export class DialerService {
 
   /** The agent skips the contact shown; the next one is shown (null while none is ready). */
   skipShownPreview(change: ChangeContext, tenantId: number, reason: string): PreviewView | null {
-    if (reason.trim() === '') throw invalidField('reason', 'reason: say why the contact is skipped');
-    if (!this.liveDialer?.skipPreview(change, tenantId, reason.trim())) throw conflict('no contact is shown to you in a running preview campaign', { field: 'preview' });
+    if (!this.liveDialer?.skipPreview(change, tenantId, reason)) throw conflict('no contact is shown to you in a running preview campaign', { field: 'preview' });
     return this.preview(tenantId, change.actor.userId);
   }
 

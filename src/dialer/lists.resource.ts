@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { dialerLists } from '../db/schema/index.js';
-import { Id, Nullable, Timestamps, closed } from '../http/schemas.js';
+import { Id, Nullable, RequiredText, Timestamps, closed } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
 import { bookInTenant } from '../contacts/index.js';
@@ -10,7 +10,7 @@ import { DialerRepo } from './dialer.repo.js';
 
 export const ListBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100, description: 'fixed once the list is created' }),
+    name: RequiredText({ maxLength: 100, description: 'fixed once the list is created' }),
     description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
     bookId: Type.Optional(Id),
     active: Type.Optional(Type.Boolean()),
@@ -61,8 +61,7 @@ export function listDef(defaultBook: (db: Db, tenantId: number) => number): Reso
       q.locked === undefined ? undefined : q.locked ? isNotNull(dialerLists.campaignId) : isNull(dialerLists.campaignId),
     ],
     toColumns(input, w) {
-      const name = input.name.trim();
-      if (name === '') throw invalidField('name', 'name: must not be blank');
+      const { name } = input;
       if (w.before && name !== w.before.name) throw invalidField('name', 'name: a contact group keeps the name it was created with');
       const bookId = w.before?.bookId ?? input.bookId ?? defaultBook(w.db, w.tenantId);
       if (w.before && input.bookId !== undefined && input.bookId !== w.before.bookId) throw invalidField('bookId', 'bookId: a contact group keeps its contact book');

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { eq } from 'drizzle-orm';
 import { dialerStrategies, timeConditions, type RetryDelays } from '../db/schema/index.js';
-import { Id, Nullable, Timestamps, closed } from '../http/schemas.js';
+import { Id, Nullable, RequiredText, Timestamps, closed } from '../http/schemas.js';
 import { invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
 import { DEFAULT_RETRY_DELAYS_MS } from './contacts.logic.js';
@@ -21,7 +21,7 @@ const PHONE_ORDERS = ['as_listed', 'mobile_first', 'landline_first'] as const;
 
 export const StrategyBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100 }),
+    name: RequiredText({ maxLength: 100 }),
     description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
     maxAttemptsPerPhone: Type.Integer({ minimum: 1, maximum: 20 }),
     maxAttemptsPerContact: Type.Integer({ minimum: 1, maximum: 100 }),
@@ -80,8 +80,7 @@ export const strategyDef: ResourceDef<typeof dialerStrategies, StrategyInput, St
   search: [dialerStrategies.name, dialerStrategies.description],
   sortable: { name: dialerStrategies.name, createdAt: dialerStrategies.createdAt },
   toColumns(input, w) {
-    const name = input.name.trim();
-    if (name === '') throw invalidField('name', 'name: must not be blank');
+    const { name } = input;
     if (input.maxAttemptsPerDay > input.maxAttemptsPerContact) {
       throw invalidField('maxAttemptsPerDay', `maxAttemptsPerDay: at most maxAttemptsPerContact (${input.maxAttemptsPerContact})`);
     }

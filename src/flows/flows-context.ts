@@ -12,13 +12,6 @@ export interface FlowsContext {
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
-/** A name as stored: trimmed, never blank. */
-export function requiredName(name: string): string {
-  const trimmed = name.trim();
-  if (trimmed === '') throw invalidField('name', 'name must not be blank');
-  return trimmed;
-}
-
 /** The timestamps of a resource row as the API shows them. */
 export const timestamps = (row: { createdAt: number; updatedAt: number }) => ({ createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) });
 

@@ -4,7 +4,7 @@
  * is stored (and returned) is the complete definition.
  */
 import { Type, type Static, type TLiteral } from '@sinclair/typebox';
-import { Id, Nullable, Timestamps, closed, DateTime } from '../http/schemas.js';
+import { Id, Nullable, RequiredText, Timestamps, closed, DateTime } from '../http/schemas.js';
 import { DestinationBody } from '../calls/index.js';
 import { HOLIDAY_TYPES } from './holidays.logic.js';
 import { DIGIT_VALIDATORS, OPTION_DIGITS } from './ivr.model.js';
@@ -29,7 +29,7 @@ const Prompts = Type.Array(PromptRefSchema, { maxItems: 20 });
 
 const Clock = (description: string) => Type.String({ pattern: '^[0-9]{2}:[0-9]{2}$', maxLength: 5, description });
 const TimeRangeSchema = Type.Object({ start: Clock('HH:MM'), end: Clock('HH:MM, 24:00 = end of day') }, closed);
-const Name = Type.String({ minLength: 1, maxLength: 80 });
+const Name = RequiredText({ maxLength: 80 });
 const Language = Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLength: 5, description: 'BCP 47, e.g. pt-BR' });
 const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. America/Sao_Paulo' });
 const IsoDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', maxLength: 10, description: 'YYYY-MM-DD' });
@@ -270,7 +270,7 @@ export const VersionParams = Type.Object({ id: Id, version: Type.Integer({ minim
 
 const SurveyQuestionSchema = Type.Object(
   {
-    alias: Type.String({ pattern: '^[A-Za-z0-9_ -]{1,40}$', maxLength: 40, description: "the question's title: the answer's key and report column" }),
+    alias: RequiredText({ pattern: '^[A-Za-z0-9_ -]{1,40}$', maxLength: 40, description: "the question's title: the answer's key and report column" }),
     prompt: Prompts,
     min: Type.Integer({ minimum: 0, maximum: 9 }),
     max: Type.Integer({ minimum: 0, maximum: 9 }),

@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { holidayCalendars } from '../db/schema/index.js';
 import { invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
-import { throwProblem, requiredName, timestamps } from './flows-context.js';
+import { throwProblem, timestamps } from './flows-context.js';
 import type { HolidayCalendarBody, HolidayCalendarView } from './flows.schemas.js';
 import { isKnownRegion, ownRuleProblem, type HolidayCalendarRules, type HolidayType } from './holidays.logic.js';
 import { openHoursProblem } from './time-condition.logic.js';
@@ -30,7 +30,7 @@ export const holidayCalendarDef: ResourceDef<typeof holidayCalendars, HolidayCal
   search: [holidayCalendars.name],
   sortable: { name: holidayCalendars.name },
   toColumns(input) {
-    const name = requiredName(input.name);
+    const { name } = input;
     const state = input.state ?? null;
     const city = input.city ?? null;
     if (city && !state) throw invalidField('state', 'state: a city needs its state');
@@ -48,7 +48,7 @@ export const holidayCalendarDef: ResourceDef<typeof holidayCalendars, HolidayCal
       city,
       types: [...new Set(input.types ?? DEFAULT_HOLIDAY_TYPES)],
       excluded: [...new Set(input.excluded ?? [])],
-      own: own.map((o) => ({ name: o.name.trim(), rule: o.rule, openHours: o.openHours ?? [] })),
+      own: own.map((o) => ({ name: o.name, rule: o.rule, openHours: o.openHours ?? [] })),
     };
   },
   toInput: (row) => ({ name: row.name, state: row.state, city: row.city, types: row.types, excluded: row.excluded, own: row.own }),

@@ -6,7 +6,7 @@ import { invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
 import { SOUNDS, checkPromptRef } from './catalogs.js';
 import { parseDestination, type Destination } from '../calls/index.js';
-import { requiredName, throwProblem, timestamps, type FlowsContext } from './flows-context.js';
+import { throwProblem, timestamps, type FlowsContext } from './flows-context.js';
 import type { IvrBody, IvrDefinitionInput, IvrView, NodeTargetSchema } from './flows.schemas.js';
 import { ivrProblem, ivrReferences, silentExits } from './ivr-check.logic.js';
 import type { IvrDefinition, IvrNode, NodeTarget, PromptRef } from './ivr.model.js';
@@ -108,7 +108,7 @@ export function ivrDef(ctx: FlowsContext): ResourceDef<typeof ivrs, IvrInput, Vi
     search: [ivrs.name, ivrs.description],
     sortable: { name: ivrs.name },
     toColumns(input, w) {
-      const name = requiredName(input.name);
+      const { name } = input;
       const definition = normaliseIvr(input.definition);
       const problem = ivrProblem(definition);
       if (problem) throwProblem({ field: `definition.${problem.field}`, message: `definition.${problem.message}` });

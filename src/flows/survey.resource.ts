@@ -3,7 +3,7 @@ import { surveys } from '../db/schema/index.js';
 import { invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
 import { SOUNDS } from './catalogs.js';
-import { checkPrompts, requiredName, timestamps, type FlowsContext } from './flows-context.js';
+import { checkPrompts, timestamps, type FlowsContext } from './flows-context.js';
 import type { SurveyBody, SurveyView } from './flows.schemas.js';
 import { DEFAULT_LANGUAGE } from './ivr.resource.js';
 import type { SurveyScript } from './survey.model.js';
@@ -32,11 +32,11 @@ export function surveyDef(ctx: FlowsContext): ResourceDef<typeof surveys, Survey
     search: [surveys.name],
     sortable: { name: surveys.name },
     toColumns(input, w) {
-      const name = requiredName(input.name);
+      const { name } = input;
       const aliases = new Map<string, number>();
       input.questions.forEach((q, i) => {
         const at = `questions.${i}`;
-        const alias = q.alias.trim().toLowerCase();
+        const alias = q.alias.toLowerCase();
         if (aliases.has(alias)) throw invalidField(`${at}.alias`, `${at}.alias: ${q.alias} is already question ${aliases.get(alias)}`);
         aliases.set(alias, i);
         if (q.min > q.max) throw invalidField(`${at}.max`, `${at}.max: the range ${q.min}–${q.max} is empty`);
@@ -47,7 +47,7 @@ export function surveyDef(ctx: FlowsContext): ResourceDef<typeof surveys, Survey
         name,
         language: input.language ?? DEFAULT_LANGUAGE,
         intro: input.intro ?? [{ kind: 'sound' as const, name: SOUNDS.surveyIntro }],
-        questions: input.questions.map((q) => ({ ...q, alias: q.alias.trim() })),
+        questions: input.questions,
         invalidPrompt: input.invalidPrompt ?? [{ kind: 'sound' as const, name: SOUNDS.surveyInvalid }],
         thanks: input.thanks ?? [{ kind: 'sound' as const, name: SOUNDS.surveyThanks }],
         timeoutSeconds: input.timeoutSeconds ?? 5,

@@ -4,7 +4,7 @@ import { holidayCalendars, timeConditions } from '../db/schema/index.js';
 import { invalidField } from '../kernel/index.js';
 import type { ResourceDef } from '../resources/index.js';
 import { parseDestination, type Destination } from '../calls/index.js';
-import { iso, requiredName, throwProblem, timestamps, type FlowsContext } from './flows-context.js';
+import { iso, throwProblem, timestamps, type FlowsContext } from './flows-context.js';
 import type { TimeConditionBody, TimeConditionView } from './flows.schemas.js';
 import { DEFAULT_TIME_ZONE, isCalendarDate, isTimeZone, openHoursProblem, periodsProblem } from './time-condition.logic.js';
 
@@ -45,7 +45,7 @@ export function timeConditionDef(ctx: FlowsContext): ResourceDef<typeof timeCond
     search: [timeConditions.name],
     sortable: { name: timeConditions.name },
     toColumns(input, w) {
-      const name = requiredName(input.name);
+      const { name } = input;
       const timeZone = input.timeZone ?? DEFAULT_TIME_ZONE;
       if (!isTimeZone(timeZone)) throw invalidField('timeZone', `timeZone: ${timeZone} is not an IANA time zone`);
       throwProblem(periodsProblem(input.periods));
@@ -56,7 +56,7 @@ export function timeConditionDef(ctx: FlowsContext): ResourceDef<typeof timeCond
         if (first !== undefined) throw invalidField(`exceptions.${i}.date`, `exceptions.${i}.date: ${e.date} is already exception ${first}`);
         seen.set(e.date, i);
         throwProblem(openHoursProblem(e.openHours ?? [], `exceptions.${i}`));
-        return { date: e.date, name: e.name.trim(), openHours: e.openHours ?? [], destination: e.destination ? parseDestination(e.destination, `exceptions.${i}.destination`) : null };
+        return { date: e.date, name: e.name, openHours: e.openHours ?? [], destination: e.destination ? parseDestination(e.destination, `exceptions.${i}.destination`) : null };
       });
       const calendarId = input.calendarId ?? null;
       if (calendarId !== null) {

@@ -3,7 +3,7 @@ import { and, count, eq, isNull } from 'drizzle-orm';
 import { voicemailBoxes, voicemailMessages } from '../db/schema/index.js';
 import type { ResourceDef } from '../resources/index.js';
 import { SOUNDS } from './catalogs.js';
-import { checkPrompts, requiredName, timestamps, type FlowsContext } from './flows-context.js';
+import { checkPrompts, timestamps, type FlowsContext } from './flows-context.js';
 import type { VoicemailBoxBody, VoicemailBoxView } from './flows.schemas.js';
 import { DEFAULT_LANGUAGE } from './ivr.resource.js';
 
@@ -30,7 +30,7 @@ export function voicemailBoxDef(ctx: FlowsContext): ResourceDef<typeof voicemail
     search: [voicemailBoxes.name, voicemailBoxes.number],
     sortable: { name: voicemailBoxes.name, number: voicemailBoxes.number },
     toColumns(input, w) {
-      const name = requiredName(input.name);
+      const { name } = input;
       const greeting = input.greeting ?? [{ kind: 'sound' as const, name: SOUNDS.voicemailGreeting }];
       checkPrompts(ctx, w.tenantId, greeting, 'greeting');
       return {

@@ -1,5 +1,5 @@
 import { Type, type StringOptions, type TSchema } from '@sinclair/typebox';
-import { MULTILINE } from './validation.js';
+import { MULTILINE, TRIMMED } from './validation.js';
 
 /**
  * Schemas every area's API shares. Bodies refuse unknown fields (`closed`); every integer has
@@ -53,3 +53,13 @@ export const NoContent = { 204: Type.Null() };
 
 /** Text that may span lines (tab, line feed and carriage return allowed); every other string is one line. */
 export const MultilineText = (opts: StringOptions & { maxLength: number }) => Type.String({ ...opts, [MULTILINE]: true });
+
+/**
+ * Required text a person types and others pick it by (a name, a title, a subject): kept without
+ * surrounding blanks (so that "Vendas " is the name "Vendas", unique as such), and a blank one is
+ * a 400 naming the field (rule `notBlank`). See TRIMMED.
+ */
+export const RequiredText = (opts: StringOptions & { maxLength: number; multiline?: boolean }) => {
+  const { multiline, ...rest } = opts;
+  return Type.String({ minLength: 1, ...rest, [TRIMMED]: true, ...(multiline ? { [MULTILINE]: true } : {}) });
+};

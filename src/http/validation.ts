@@ -14,6 +14,14 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
  */
 export const MULTILINE = 'x-multiline';
 
+/**
+ * Schema annotation for text a person types and others pick it by (a name, a title, a subject):
+ * surrounding blanks are removed as the request is validated, before the length and pattern are
+ * checked, and what is then empty is refused (rule `notBlank`, naming the field). What a handler
+ * sees, and so what is stored and compared for uniqueness, is the trimmed text.
+ */
+export const TRIMMED = 'x-trimmed';
+
 /** The keyword added to every string schema of a request: see `textProblem`. */
 const TEXT_KEYWORD = 'x-text';
 
@@ -86,6 +94,24 @@ function make(opts: Options): Ajv {
       const problem = textProblem(data, mode === 'multiline');
       if (problem === undefined) return true;
       (check as unknown as { errors: unknown[] }).errors = [{ keyword: TEXT_KEYWORD, message: problem, params: {} }];
+      return false;
+    },
+  });
+  ajv.addKeyword({
+    keyword: TRIMMED,
+    type: 'string',
+    schemaType: 'boolean',
+    modifying: true,
+    errors: true,
+    // Before the length and pattern, so that they judge the text as it will be kept.
+    before: 'maxLength',
+    validate: function trim(on: boolean, data: string, _schema: unknown, cxt?: { parentData?: Record<string | number, unknown>; parentDataProperty: string | number }): boolean {
+      if (!on) return true;
+      const trimmed = data.trim();
+      // A value at the root has no parent to be replaced in; it is only checked.
+      if (trimmed !== data && cxt?.parentData) cxt.parentData[cxt.parentDataProperty] = trimmed;
+      if (trimmed !== '') return true;
+      (trim as unknown as { errors: unknown[] }).errors = [{ keyword: 'notBlank', message: 'must not be blank', params: {} }];
       return false;
     },
   });

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Id, IdParams, MultilineText, Nullable, PageOf, PageQuery, TenantQuery, Timestamps, closed, pageOf } from '../http/schemas.js';
+import { Id, IdParams, MultilineText, Nullable, PageOf, PageQuery, RequiredText, TenantQuery, Timestamps, closed, pageOf } from '../http/schemas.js';
 import { EMPLOYEE_NUMBER_PATTERN, LOGIN_PATTERN, USER_SORT_KEYS } from './org.logic.js';
 
 /** TypeBox schemas of the organisation API (the shared ones live in src/http/schemas.ts). */
@@ -9,7 +9,7 @@ const Level = Type.Union([Type.Literal('admin'), Type.Literal('supervisor'), Typ
 
 // Tenants
 const tenantFields = {
-  legalName: Type.String({ minLength: 1, maxLength: 200 }),
+  legalName: RequiredText({ maxLength: 200 }),
   cnpj: Type.String({ minLength: 14, maxLength: 18, description: 'masked (12.345.678/0001-95) or bare; check digits validated' }),
   contactName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
   contactEmail: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 200 }))),
@@ -57,7 +57,7 @@ const Flags = Type.Object(
 );
 export const Password = Type.String({ minLength: 6, maxLength: 256 });
 const userFields = {
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: RequiredText({ maxLength: 200 }),
   login: Type.String({ minLength: 5, maxLength: 64, pattern: LOGIN_PATTERN }),
   email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 200 }))),
   employeeNumber: Type.Optional(
@@ -134,7 +134,7 @@ export const UserListQuery = Type.Object(
 
 // Teams
 const teamFields = {
-  name: Type.String({ minLength: 1, maxLength: 100 }),
+  name: RequiredText({ maxLength: 100 }),
   description: Type.Optional(Nullable(MultilineText({ maxLength: 500 }))),
   takeoverMessage: Type.Optional(Nullable(MultilineText({ maxLength: 1000, description: 'sent when a human takes a chat over' }))),
   supervisorIds: Type.Optional(Type.Array(Id, { maxItems: 100 })),
@@ -153,7 +153,7 @@ export const TeamView = Type.Object({
 
 // Profiles
 const profileFields = {
-  name: Type.String({ minLength: 1, maxLength: 100 }),
+  name: RequiredText({ maxLength: 100 }),
   description: Type.Optional(Nullable(MultilineText({ maxLength: 500 }))),
   permissions: Type.Array(Type.String({ maxLength: 64, pattern: '^[a-z]+:(read|write)$' }), {
     maxItems: 200,
@@ -173,7 +173,7 @@ export const ProfileView = Type.Object({
 
 // Pause types
 const pauseFields = {
-  reason: Type.String({ minLength: 1, maxLength: 100 }),
+  reason: RequiredText({ maxLength: 100 }),
   description: Type.Optional(Nullable(MultilineText({ maxLength: 500 }))),
   maxDurationMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1440 }))),
   maxAgents: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }))),

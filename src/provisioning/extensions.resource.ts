@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { Type, type Static } from '@sinclair/typebox';
 import { extensions, sipTrunks, users } from '../db/schema/index.js';
-import { Id, Nullable, Timestamps, closed } from '../http/schemas.js';
+import { Id, Nullable, RequiredText, Timestamps, closed } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import { stamps } from './views.js';
 import type { ResourceDef, WriteContext } from '../resources/index.js';
@@ -33,7 +33,7 @@ export const ExtensionBody = Type.Object(
     number: Type.String({ pattern: '^[0-9]{2,8}$', maxLength: 8, description: 'the number colleagues dial' }),
     sipUser: Type.Optional(Type.String({ pattern: SIP_USER, maxLength: 40, description: 'SIP user and auth name, unique on the server; default: the number' })),
     secret: Type.Optional(Type.String({ minLength: 12, maxLength: 64, pattern: SECRET_PATTERN, description: 'default: a strong generated one, shown once' })),
-    displayName: Type.String({ minLength: 1, maxLength: 80, pattern: '^[^"<>\\\\\\r\\n]+$', description: 'caller name shown on other phones' }),
+    displayName: RequiredText({ maxLength: 80, pattern: '^[^"<>\\\\\\r\\n]+$', description: 'caller name shown on other phones' }),
     kind: Type.Optional(Type.Union([Type.Literal('softphone'), Type.Literal('webrtc')], { description: 'softphone or desk phone, or the browser webphone (WSS, DTLS, ICE)' })),
     codecs: Type.Optional(CodecList),
     maxContacts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'devices registered at once' })),
@@ -106,7 +106,7 @@ export const extensionDef: ResourceDef<typeof extensions, ExtensionInput, Extens
       number: input.number,
       sipUser,
       secret,
-      displayName: input.displayName.trim(),
+      displayName: input.displayName,
       kind,
       codecs: input.codecs ?? DEFAULT_CODECS,
       // A browser user often opens the webphone in more than one tab.

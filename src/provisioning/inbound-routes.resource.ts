@@ -6,7 +6,7 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { Type, type Static } from '@sinclair/typebox';
 import { inboundRoutes } from '../db/schema/index.js';
-import { Timestamps, closed } from '../http/schemas.js';
+import { RequiredText, Timestamps, closed } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import { stamps } from './views.js';
 import type { ResourceDef } from '../resources/index.js';
@@ -17,7 +17,7 @@ import { normaliseDid } from './telephony.logic.js';
 
 export const InboundRouteBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 80 }),
+    name: RequiredText({ maxLength: 80 }),
     description: Type.Optional(Type.String({ maxLength: 200 })),
     did: Type.String({ minLength: 2, maxLength: 24, pattern: '^[+0-9 ()-]+$', description: 'the number called, e.g. 1133334444 (+55 and a leading 0 are removed)' }),
     cidPattern: Type.Optional(Type.String({ maxLength: 80, description: 'only callers matching this Asterisk pattern (e.g. _11.) or number; empty for every caller' })),
@@ -64,7 +64,7 @@ export const inboundRouteDef: ResourceDef<typeof inboundRoutes, InboundRouteInpu
       throw conflict(`DID ${did} ${cidPattern ? `with caller pattern ${cidPattern} ` : ''}is already routed by inbound route ${clash.name}`, { field: 'did' });
     }
     return {
-      name: input.name.trim(),
+      name: input.name,
       description: input.description ?? '',
       did,
       cidPattern,

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { announcements, conferences, mohClasses } from '../db/schema/index.js';
-import { Id, Nullable, Timestamps, closed } from '../http/schemas.js';
+import { Id, Nullable, RequiredText, Timestamps, closed } from '../http/schemas.js';
 import { invalidField } from '../kernel/index.js';
 import { stamps } from './views.js';
 import type { ResourceDef } from '../resources/index.js';
@@ -25,7 +25,7 @@ function checkPrompts(prompts: PromptCatalog, tenantId: number, ids: readonly nu
 
 export const MohClassBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 80 }),
+    name: RequiredText({ maxLength: 80 }),
     description: Type.Optional(Type.String({ maxLength: 200 })),
     random: Type.Optional(Type.Boolean({ description: 'play the files in random order instead of the listed order' })),
     promptIds: PromptIds(0),
@@ -58,7 +58,7 @@ export const mohClassDef = (prompts: PromptCatalog): ResourceDef<typeof mohClass
   sortable: { name: mohClasses.name },
   toColumns(input, w) {
     checkPrompts(prompts, w.tenantId, input.promptIds, 'promptIds');
-    return { name: input.name.trim(), description: input.description ?? '', random: input.random ?? false, promptIds: input.promptIds };
+    return { name: input.name, description: input.description ?? '', random: input.random ?? false, promptIds: input.promptIds };
   },
   toInput: (row) => ({ name: row.name, description: row.description, random: row.random, promptIds: row.promptIds }),
   toView: (row) => ({
@@ -75,7 +75,7 @@ export const mohClassDef = (prompts: PromptCatalog): ResourceDef<typeof mohClass
 
 export const AnnouncementBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 80 }),
+    name: RequiredText({ maxLength: 80 }),
     promptIds: PromptIds(1),
     destination: DestinationBody,
   },
@@ -103,7 +103,7 @@ export const announcementDef = (prompts: PromptCatalog, destinations: Destinatio
     checkPrompts(prompts, w.tenantId, input.promptIds, 'promptIds');
     const dest = destinationColumns(w.db, w.tenantId, input.destination, 'destination');
     if (w.before) destinations.checkNoSilentLoop(w.tenantId, { kind: 'announcement', id: w.before.id }, [destinationFromColumns(dest)], 'destination.id');
-    return { name: input.name.trim(), promptIds: input.promptIds, ...dest };
+    return { name: input.name, promptIds: input.promptIds, ...dest };
   },
   toInput: (row) => ({ name: row.name, promptIds: row.promptIds, destination: destinationFromColumns(row) }),
   toView: (row, r) => ({
@@ -118,7 +118,7 @@ export const announcementDef = (prompts: PromptCatalog, destinations: Destinatio
 
 export const ConferenceBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 80 }),
+    name: RequiredText({ maxLength: 80 }),
     number: Type.String({ pattern: '^[0-9]{2,8}$', maxLength: 8, description: 'the number extensions dial to join' }),
     pin: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{4,12}$', maxLength: 12, description: 'asked before joining; null for none' }))),
     maxMembers: Type.Optional(Nullable(Type.Integer({ minimum: 2, maximum: 100 }))),
@@ -146,7 +146,7 @@ export const conferenceDef: ResourceDef<typeof conferences, ConferenceInput, Con
   sortable: { name: conferences.name, number: conferences.number },
   toColumns(input, w) {
     assertNumberFree(w.db, w.tenantId, input.number, 'conference');
-    return { name: input.name.trim(), number: input.number, pin: input.pin ?? null, maxMembers: input.maxMembers ?? null };
+    return { name: input.name, number: input.number, pin: input.pin ?? null, maxMembers: input.maxMembers ?? null };
   },
   toInput: (row) => ({ name: row.name, number: row.number, pin: row.pin, maxMembers: row.maxMembers }),
   toView: (row) => ({

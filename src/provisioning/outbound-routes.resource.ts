@@ -7,7 +7,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../db/client.js';
 import { e1Spans, extensions, outboundRouteRules, outboundRoutes, outboundRouteTrunks, sipTrunks, tenants, timeConditions } from '../db/schema/index.js';
-import { Id, Nullable, Timestamps, closed } from '../http/schemas.js';
+import { Id, Nullable, RequiredText, Timestamps, closed } from '../http/schemas.js';
 import { invalidField } from '../kernel/index.js';
 import { stamps } from './views.js';
 import type { ResourceDef } from '../resources/index.js';
@@ -36,7 +36,7 @@ const RouteTrunkBody = Type.Object(
 
 export const OutboundRouteBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 80 }),
+    name: RequiredText({ maxLength: 80 }),
     position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'order among routes when two rules have the same pattern' })),
     timeConditionId: Type.Optional(Nullable(Id)),
     requireTabulation: Type.Optional(Type.Boolean({ description: "agents' manual calls through it are finished only with a tabulation" })),
@@ -176,7 +176,7 @@ export const outboundRouteDef: ResourceDef<typeof outboundRoutes, OutboundRouteI
       .where(eq(outboundRoutes.tenantId, w.tenantId))
       .all()
       .reduce((max, r) => Math.max(max, r.position), -1);
-    return { name: input.name.trim(), position: input.position ?? w.before?.position ?? last + 1, timeConditionId, requireTabulation: input.requireTabulation ?? false };
+    return { name: input.name, position: input.position ?? w.before?.position ?? last + 1, timeConditionId, requireTabulation: input.requireTabulation ?? false };
   },
   afterWrite(row, input, w) {
     w.db.delete(outboundRouteRules).where(eq(outboundRouteRules.routeId, row.id)).run();

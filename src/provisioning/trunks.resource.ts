@@ -6,7 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../db/client.js';
 import { eq } from 'drizzle-orm';
 import { sipTrunks } from '../db/schema/index.js';
-import { Nullable, Timestamps, closed } from '../http/schemas.js';
+import { Nullable, RequiredText, Timestamps, closed } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import { stamps } from './views.js';
 import type { ResourceDef } from '../resources/index.js';
@@ -18,7 +18,7 @@ const Cause = Type.Integer({ minimum: 1, maximum: 127, description: 'Q.850 cause
 
 export const TrunkBody = Type.Object(
   {
-    name: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,39}$', maxLength: 40, description: 'PJSIP endpoint name, unique on the server' }),
+    name: RequiredText({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,39}$', maxLength: 40, description: 'PJSIP endpoint name, unique on the server' }),
     description: Type.Optional(Type.String({ maxLength: 200 })),
     host: Type.Optional(Type.String({ maxLength: 253, pattern: HOST_PATTERN, description: 'the provider’s address or host name' })),
     port: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 65535 }))),

@@ -10,7 +10,7 @@ import type { Db } from '../db/client.js';
 import { contactBooks, pauseTypes, queueMembers, queues, routedInteractions, users } from '../db/schema/index.js';
 import { DestinationBody, DestinationView, destinationFromColumns, type DestinationColumns, type DestinationInput } from '../calls/index.js';
 import { destinationColumns, destinationOf, registerDestinationReferrers, type Destinations } from '../provisioning/index.js';
-import { Id, Literals, Nullable, Timestamps, closed } from '../http/schemas.js';
+import { Id, Literals, Nullable, RequiredText, Timestamps, closed } from '../http/schemas.js';
 import { conflict, groupBy, invalidField } from '../kernel/index.js';
 import type { ReferenceRegistry, ResourceDef, WriteContext } from '../resources/index.js';
 import { checkPriorityRules } from './queue.logic.js';
@@ -29,7 +29,7 @@ const Seconds = (max: number, description?: string) => Type.Integer({ minimum: 0
 
 export const QueueBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 80 }),
+    name: RequiredText({ maxLength: 80 }),
     number: Type.String({ pattern: '^[0-9]{2,8}$', maxLength: 8, description: 'the queue number (digits)' }),
     description: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
     active: Type.Optional(Type.Boolean()),
@@ -193,7 +193,7 @@ export const queueDef = (destinations: Destinations): ResourceDef<typeof queues,
       throw invalidField('contactBookId', `contactBookId: there is no contact book ${contactBookId} in this tenant`);
     }
     return {
-      name: input.name.trim(),
+      name: input.name,
       number: input.number,
       description: input.description ?? null,
       active: input.active ?? true,

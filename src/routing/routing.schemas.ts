@@ -1,6 +1,6 @@
 /** The routing API's request and response schemas (TypeBox; they are the OpenAPI document). */
 import { Type, type Static } from '@sinclair/typebox';
-import { DateTime, Id, Literals, Nullable, closed } from '../http/schemas.js';
+import { DateTime, Id, Literals, Nullable, RequiredText, closed } from '../http/schemas.js';
 import { DISPLAY_STATES } from './agent.logic.js';
 import { SL_VARIANTS } from './metrics.logic.js';
 import { AGENT_NOTICES } from './acd.model.js';
@@ -104,7 +104,7 @@ const Clock = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', maxLengt
 
 export const SettingsBody = Type.Object(
   {
-    skills: Type.Array(Type.String({ minLength: 1, maxLength: 40, pattern: '^[^\\s].*$' }), { maxItems: 50 }),
+    skills: Type.Array(RequiredText({ maxLength: 40 }), { maxItems: 50 }),
     workingHours: Type.Array(
       Type.Object(
         {

@@ -930,7 +930,7 @@ export class RoutingService {
       if (p.from === p.to) throw invalidField(`workingHours.${i}.to`, `workingHours.${i}.to: a period must not start and end at the same time`);
     });
     const before = this.repo.settings(tenantId, userId);
-    const skills = [...new Set(s.skills.map((x) => x.trim()))];
+    const skills = [...new Set(s.skills)];
     this.deps.resources.database.sqlite.transaction(() => {
       this.repo.saveSettings(tenantId, userId, { skills, workingHours: s.workingHours }, this.clock.now());
       this.audit(change, tenantId, 'agent_settings', userId, 'update', before, { skills, workingHours: s.workingHours });

@@ -191,12 +191,12 @@ describe('call flows', () => {
     expect(problems).toEqual([]);
   });
 
-  it('a survey question whose range is empty is refused next to its field; fixed, the survey is listed', async () => {
+  it('a survey question without a title, or whose range is empty, is refused next to its field; fixed, the survey is listed', async () => {
     await open('Pesquisas de satisfação');
     await page.getByRole('button', { name: 'Nova pesquisa' }).click();
     const dialog = await openedDialog(page, 'Nova pesquisa');
     await dialog.getByLabel('Nome', { exact: true }).fill('Pós-atendimento');
-    await dialog.getByLabel('Título da pergunta 1').fill('Atendimento');
+    await dialog.getByLabel('Título da pergunta 1').fill('   ');
     // The prompt list opens from the keyboard (its box is drawn over the combobox input).
     await dialog.getByRole('combobox', { name: 'Áudio da pergunta 1' }).focus();
     await page.keyboard.press('ArrowDown');
@@ -204,6 +204,12 @@ describe('call flows', () => {
     await page.keyboard.press('Escape');
     await typeNumber(dialog.getByLabel('Menor nota da pergunta 1'), '5');
     await typeNumber(dialog.getByLabel('Maior nota da pergunta 1'), '1');
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    // A title of spaces only is no title: the server's refusal is shown under it.
+    const aliasField = dialog.locator('[data-field="questions.0.alias"]');
+    await aliasField.getByRole('alert').waitFor();
+    expect(await aliasField.getByRole('alert').textContent()).toContain('obrigatório');
+    await dialog.getByLabel('Título da pergunta 1').fill('Atendimento');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     const maxField = dialog.locator('[data-field="questions.0.max"]');
     await maxField.getByRole('alert').waitFor();

@@ -9,6 +9,8 @@ import { textProblem } from '../../src/http/validation.js';
 import type { JsonSchema } from './openapi.js';
 
 const MULTILINE = 'x-multiline';
+/** Required text the API trims, refusing what is then blank (RequiredText). */
+const TRIMMED = 'x-trimmed';
 type Arb = fc.Arbitrary<unknown>;
 
 const typesOf = (s: JsonSchema): string[] => {
@@ -56,6 +58,11 @@ function formatted(format: string, s: JsonSchema): fc.Arbitrary<string> | undefi
 }
 
 function validString(s: JsonSchema): fc.Arbitrary<string> {
+  const text = anyValidString(s);
+  return s[TRIMMED] === true ? text.filter((t) => t.trim() !== '') : text;
+}
+
+function anyValidString(s: JsonSchema): fc.Arbitrary<string> {
   if (typeof s.format === 'string') {
     const f = formatted(s.format, s);
     if (f) return f;
@@ -171,6 +178,7 @@ function breakScalar(s: JsonSchema): Arb {
       }),
     );
     if (num(s.minLength) !== undefined && num(s.minLength)! > 0) out.push(fc.constant(''));
+    if (s[TRIMMED] === true) out.push(fc.constant('   '));
   }
   if (Array.isArray(s.enum) || 'const' in s) out.push(fc.constant('not-one-of-the-values'));
   return fc.oneof(...out);
@@ -240,6 +248,7 @@ export function boundaryValues(s: JsonSchema): unknown[] {
     if (s[MULTILINE] !== true) out.push('a\nb');
     if (s.format === 'date-time') out.push('2016-12-31T23:59:60Z', '2024-02-30T00:00:00Z');
     if ((num(s.minLength) ?? 0) > 0) out.push('');
+    if (s[TRIMMED] === true) out.push('   ');
   }
   if (types.includes('boolean')) out.push('yes', 2);
   if (types.includes('array')) out.push('x', new Array((num(s.maxItems) ?? 100) + 1).fill(1), [deep(50)]);

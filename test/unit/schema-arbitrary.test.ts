@@ -19,6 +19,8 @@ const schemas: Record<string, JsonSchema> = {
   phone: { type: 'string', maxLength: 20, pattern: '^\\+?[0-9 ()-]{8,20}$' },
   name: { type: 'string', minLength: 1, maxLength: 200 },
   trimmedName: { type: 'string', minLength: 1, maxLength: 80, pattern: '^\\S(.*\\S)?$' },
+  requiredText: { type: 'string', minLength: 1, maxLength: 3, 'x-trimmed': true },
+  requiredAlias: { type: 'string', maxLength: 40, pattern: '^[A-Za-z0-9_ -]{1,40}$', 'x-trimmed': true },
   language: { type: 'string', maxLength: 6, pattern: '^[a-z]{2,3}(-[A-Z]{2})?$' },
   description: { type: 'string', maxLength: 500, 'x-multiline': true },
   when: { type: 'string', format: 'date-time', maxLength: 40 },

@@ -1,17 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Timestamps, closed } from '../../http/schemas.js';
+import { Nullable, RequiredText, Timestamps, closed } from '../../http/schemas.js';
 import { SPEECH_CHOICES as SPEECH, TTS_LANGUAGES, TTS_VOICES, UPLOAD_FORMATS } from '../../telephony/media/index.js';
 
 const literals = <T extends string>(values: readonly T[], description?: string) =>
   Type.Union(values.map((v) => Type.Literal(v)), description ? { description } : {});
 
-export const PromptName = Type.String({
-  minLength: 1,
-  maxLength: 80,
-  // Uniqueness compares names as given: spaces at either end would make two names look alike.
-  pattern: '^\\S(.*\\S)?$',
-  description: 'what admins pick it by (unique in the tenant; no spaces at either end)',
-});
+export const PromptName = RequiredText({ maxLength: 80, description: 'what admins pick it by (unique in the tenant)' });
 export const PromptDescription = Nullable(Type.String({ maxLength: 500 }));
 /** BCP 47, as Asterisk's sound directories name languages: `pt-BR`, `en-US`, `es`. */
 export const PromptLanguage = Type.String({ pattern: '^[a-z]{2,3}(-[A-Z]{2})?$', maxLength: 6, description: 'language spoken in it (pt-BR when not given)' });

@@ -17,6 +17,7 @@ export function fieldMessage(e: ApiError, field: string): string {
   const p = list.find((f) => f.field === field);
   switch (p?.rule) {
     case 'required':
+    case 'notBlank': // blank text (spaces only) is no text
       return t('common.form.required');
     case 'minLength':
       return t('common.validation.minLength', { n: p.limit ?? 0 });
