@@ -7,7 +7,7 @@ import { Id, IdParams, Nullable, PageOf, PageQuery, RequiredText, TenantQuery, c
 import { ContactBody, ContactView } from './contacts.resource.js';
 import type { ContactsService } from './contacts.service.js';
 import type { InteractionRow, TicketRow } from './interactions.service.js';
-import { CustomValues, Literals, OptionalText, iso, isoOrNull } from './schemas.js';
+import { CustomValues, Literals, OptionalLongText, OptionalText, iso, isoOrNull } from './schemas.js';
 
 const CHANNELS = ['voice', 'whatsapp', 'webchat', 'email', 'mercadolivre', 'in_person'] as const;
 const TICKET_STATUSES = ['open', 'in_progress', 'resolved', 'closed'] as const;
@@ -306,7 +306,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
               pending: Type.Optional(Type.Boolean()),
               formId: Type.Optional(Nullable(Id)),
               statusId: Type.Optional(Nullable(Id)),
-              note: OptionalText(4000),
+              note: OptionalLongText(4000),
               externalProtocol: Type.Optional(Nullable(Type.String({ maxLength: 13, description: 'up to 13 characters' }))),
               tagIds: Type.Optional(Type.Array(Id, { maxItems: 20, uniqueItems: true })),
               formValues: Type.Optional(CustomValues),
@@ -332,7 +332,7 @@ export function interactionsRoutes(svc: ContactsService): FastifyPluginAsync {
           tags,
           summary: 'Register an in-person attendance (service, description)',
           params: IdParams,
-          body: Type.Object({ serviceId: Type.Optional(Nullable(Id)), serviceName: OptionalText(100), description: RequiredText({ maxLength: 4000 }) }, closed),
+          body: Type.Object({ serviceId: Type.Optional(Nullable(Id)), serviceName: OptionalText(100), description: RequiredText({ maxLength: 4000, multiline: true }) }, closed),
           response: { 201: InteractionView },
         },
       },

@@ -1,6 +1,6 @@
 import { Type, type StringOptions, type TLiteral, type TUnion } from '@sinclair/typebox';
 import { INTERACTION_KINDS } from '../db/schema/index.js';
-import { Nullable, RequiredText } from '../http/schemas.js';
+import { MultilineText, Nullable, RequiredText } from '../http/schemas.js';
 
 /** Schema pieces the CRM's resources share. */
 /** A custom field's key: its name in the API and the CSV header. */
@@ -13,6 +13,8 @@ export const Literals = <T extends string>(values: readonly T[]): TUnion<TLitera
 /** A required name, title or label: trimmed, never blank (see RequiredText). */
 export const Name = (max = 80) => RequiredText({ maxLength: max });
 export const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
+/** Text typed in a text area (a note, a message): line breaks allowed. */
+export const OptionalLongText = (max: number) => Type.Optional(Nullable(MultilineText({ maxLength: max })));
 export const Kind = Literals(INTERACTION_KINDS);
 export const Kinds = Type.Array(Kind, { minItems: 1, maxItems: INTERACTION_KINDS.length, uniqueItems: true });
 export const Flag = Type.Optional(Type.Boolean());
@@ -20,7 +22,7 @@ export const Flag = Type.Optional(Type.Boolean());
 /** What picking a status or a tag does (PRODUCT.md §5). */
 export const Actions = Type.Object(
   {
-    closingMessage: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 2000 }))),
+    closingMessage: Type.Optional(Nullable(MultilineText({ minLength: 1, maxLength: 2000 }))),
     transferServiceId: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }))),
     markPhoneInvalid: Flag,
     markContactDoNotCall: Flag,

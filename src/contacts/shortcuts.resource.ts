@@ -13,7 +13,7 @@ export const SHORTCUT_PREFIX = '^[\\p{L}\\p{N}_.-]{1,30}$';
 export const ShortcutBody = Type.Object(
   {
     prefix: Type.String({ minLength: 1, maxLength: 30, description: 'typed after / on the agent desktop: letters, digits, _ . - (no spaces)' }),
-    text: RequiredText({ maxLength: 4000, description: 'may use {{primeiro_nome}}, {{nome}}, {{protocolo}}, {{agente}}, {{servico}}' }),
+    text: RequiredText({ maxLength: 4000, multiline: true, description: 'may use {{primeiro_nome}}, {{nome}}, {{protocolo}}, {{agente}}, {{servico}}' }),
     serviceId: Type.Optional(Nullable(Id)),
     active: Flag,
   },
@@ -76,7 +76,7 @@ export const shortcutDef: ResourceDef<typeof shortcuts, ShortcutInput, ShortcutV
 export const FaqBody = Type.Object(
   {
     question: RequiredText({ maxLength: 300 }),
-    answer: RequiredText({ maxLength: 4000 }),
+    answer: RequiredText({ maxLength: 4000, multiline: true }),
     position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
     active: Flag,
   },

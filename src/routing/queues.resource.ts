@@ -10,7 +10,7 @@ import type { Db } from '../db/client.js';
 import { contactBooks, pauseTypes, queueMembers, queues, routedInteractions, users } from '../db/schema/index.js';
 import { DestinationBody, DestinationView, destinationFromColumns, type DestinationColumns, type DestinationInput } from '../calls/index.js';
 import { destinationColumns, destinationOf, registerDestinationReferrers, type Destinations } from '../provisioning/index.js';
-import { Id, Literals, Nullable, RequiredText, Timestamps, closed } from '../http/schemas.js';
+import { Id, Literals, MultilineText, Nullable, RequiredText, Timestamps, closed } from '../http/schemas.js';
 import { conflict, groupBy, invalidField } from '../kernel/index.js';
 import type { ReferenceRegistry, ResourceDef, WriteContext } from '../resources/index.js';
 import { checkPriorityRules } from './queue.logic.js';
@@ -31,7 +31,7 @@ export const QueueBody = Type.Object(
   {
     name: RequiredText({ maxLength: 80 }),
     number: Type.String({ pattern: '^[0-9]{2,8}$', maxLength: 8, description: 'the queue number (digits)' }),
-    description: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
+    description: Type.Optional(Nullable(MultilineText({ maxLength: 300 }))),
     active: Type.Optional(Type.Boolean()),
     strategy: Type.Optional(Literals(STRATEGIES)),
     priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'interactions of higher-priority queues are served first by shared agents' })),

@@ -2,7 +2,9 @@
  * Required text (names, titles, subjects, labels) across the API: blank text is a 400 naming
  * the field and nothing is stored; surrounding spaces are removed before the text is kept, so
  * that " Vendas " is stored as "Vendas" and, where the name is unique, "Vendas" again is a 409
- * rather than a second "Vendas" that looks the same in every list.
+ * rather than a second "Vendas" that looks the same in every list. Text typed in a text area (a
+ * note, a FAQ answer, a message, a description, a text to speak) keeps its line breaks, which
+ * one-line fields refuse.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, validCnpj, type LoggedIn, type TestApp } from '../helpers/app.js';
@@ -229,5 +231,34 @@ describe('required text is trimmed and never blank', () => {
     const saved = await api('PUT', path, { skills: [' inglês', 'inglês ', 'vendas'], workingHours: [] });
     expect(saved.statusCode, saved.body).toBe(200);
     expect(saved.json().skills).toEqual(['inglês', 'vendas']);
+  });
+});
+
+describe('text typed in a text area keeps its line breaks', () => {
+  const TEXT = 'Primeira linha,\nsegunda linha.\r\n\nE um parágrafo.';
+  const sent = async (method: 'POST' | 'PATCH', path: string, body: unknown) => {
+    const res = await api(method, path, body);
+    expect(res.statusCode, `${method} ${path}: ${res.body}`).toBeLessThan(300);
+    return res.json();
+  };
+
+  it('in the CRM: FAQ answer, shortcut text, closing message, finish note, in-person description', async () => {
+    expect((await sent('POST', '/crm/faq', { question: 'Como pago o boleto?', answer: TEXT })).answer).toBe(TEXT);
+    expect((await sent('POST', '/crm/shortcuts', { prefix: 'ola', text: `Olá {{primeiro_nome}},\n${TEXT}` })).text).toBe(`Olá {{primeiro_nome}},\n${TEXT}`);
+    const status = await sent('POST', '/tabulations/statuses', { groupId: ids.group, name: 'Resolvido', category: 'positive', kinds: ['inbound'], actions: { closingMessage: TEXT } });
+    expect(status.actions.closingMessage).toBe(TEXT);
+    const ix = await sent('POST', '/interactions', { contactId: ids.contact, address: '11912345678', kind: 'inbound', channel: 'voice' });
+    expect((await sent('POST', `/interactions/${ix.id}/finish`, { statusId: status.id, note: TEXT })).interaction.note).toBe(TEXT);
+    expect((await sent('POST', `/contacts/${ids.contact}/in-person`, { serviceName: 'Loja', description: TEXT })).details.description).toBe(TEXT);
+    // A name is one line: the break is refused at the field.
+    const named = await api('PATCH', `/contacts/${ids.contact}`, { name: 'Maria\nSouza' });
+    expect([named.statusCode, named.json().error.details.field]).toEqual([400, 'name']);
+  });
+
+  it("in telephony and routing: a queue's and a prompt's description, a text to speak", async () => {
+    expect((await sent('PATCH', `/queues/${ids.queue}`, { description: TEXT })).description).toBe(TEXT);
+    const prompt = await sent('POST', '/telephony/prompts', { name: 'Boas-vindas', description: TEXT, speech: { text: 'Olá.\nBem-vindo.' } });
+    expect([prompt.description, prompt.speech.text]).toEqual([TEXT, 'Olá.\nBem-vindo.']);
+    expect((await sent('PATCH', `/telephony/prompts/${prompt.id}`, { description: `${TEXT}\nMais uma.` })).description).toBe(`${TEXT}\nMais uma.`);
   });
 });

@@ -1,18 +1,18 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, RequiredText, Timestamps, closed } from '../../http/schemas.js';
+import { MultilineText, Nullable, RequiredText, Timestamps, closed } from '../../http/schemas.js';
 import { SPEECH_CHOICES as SPEECH, TTS_LANGUAGES, TTS_VOICES, UPLOAD_FORMATS } from '../../telephony/media/index.js';
 
 const literals = <T extends string>(values: readonly T[], description?: string) =>
   Type.Union(values.map((v) => Type.Literal(v)), description ? { description } : {});
 
 export const PromptName = RequiredText({ maxLength: 80, description: 'what admins pick it by (unique in the tenant)' });
-export const PromptDescription = Nullable(Type.String({ maxLength: 500 }));
+export const PromptDescription = Nullable(MultilineText({ maxLength: 500 }));
 /** BCP 47, as Asterisk's sound directories name languages: `pt-BR`, `en-US`, `es`. */
 export const PromptLanguage = Type.String({ pattern: '^[a-z]{2,3}(-[A-Z]{2})?$', maxLength: 6, description: 'language spoken in it (pt-BR when not given)' });
 
 export const SpeechBody = Type.Object(
   {
-    text: Type.String({ minLength: 1, maxLength: SPEECH.maxTextLength, description: 'what the built-in text to speech says' }),
+    text: MultilineText({ minLength: 1, maxLength: SPEECH.maxTextLength, description: 'what the built-in text to speech says' }),
     voice: Type.Optional(literals(TTS_VOICES)),
     rate: Type.Optional(Type.Integer({ minimum: SPEECH.minRate, maximum: SPEECH.maxRate, default: SPEECH.defaultRate, description: 'words per minute' })),
   },
@@ -29,7 +29,7 @@ export const PromptSpeechCreate = Type.Object(
 );
 /** Create by upload (multipart/form-data). */
 export const PromptUploadCreate = Type.Object(
-  { name: PromptName, description: Type.Optional(Type.String({ maxLength: 500 })), language: Type.Optional(PromptLanguage), file: AudioFile },
+  { name: PromptName, description: Type.Optional(MultilineText({ maxLength: 500 })), language: Type.Optional(PromptLanguage), file: AudioFile },
   closed,
 );
 export type PromptSpeechCreate = Static<typeof PromptSpeechCreate>;
