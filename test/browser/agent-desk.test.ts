@@ -4,7 +4,8 @@
  * reason and sees the time left, comes back; its state follows the events socket. A customer's
  * call to a DID routed to the agent's queue is offered to the agent: it rings on the desk's
  * webphone, pops the contact with the caller's number from the book the queue names, is answered and hung up from the desk,
- * and the wrap-up ends with Pronto; an unknown number is said to be unknown.
+ * and the wrap-up ends with Pronto; an unknown number is said to be unknown. The frequently asked
+ * questions are searched on the desk.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -144,6 +145,28 @@ describe('agent desk', () => {
     // The older answer does not put the desk back to "Fora das filas": the agent can still dial and pause.
     await page.getByRole('button', { name: 'Pausar' }).waitFor();
     expect(await agentState().textContent()).toContain('Disponível');
+  });
+
+  it('the frequently asked questions are on the desk: the active ones, searched as the agent types, each answer under its question', async () => {
+    await root.must('POST', `/api/v1/crm/faq${tenantQuery}`, { question: 'Como tiro a segunda via do boleto?', answer: 'Pelo site, em Minha conta.\nOu pelo aplicativo.', position: 1 });
+    await root.must('POST', `/api/v1/crm/faq${tenantQuery}`, { question: 'Qual o horário da loja?', answer: 'Das 9h às 18h.', position: 2 });
+    await root.must('POST', `/api/v1/crm/faq${tenantQuery}`, { question: 'Pergunta antiga sobre boleto', answer: 'Não vale mais.', active: false });
+    await page.reload();
+    const faq = page.getByTestId('desk-faq');
+    const questions = () => faq.locator('summary').allTextContents();
+    await expect.poll(questions).toEqual(['Como tiro a segunda via do boleto?', 'Qual o horário da loja?']);
+    await faq.getByRole('searchbox', { name: 'Buscar nas perguntas frequentes' }).fill('boleto');
+    await expect.poll(questions).toEqual(['Como tiro a segunda via do boleto?']);
+    const answer = faq.getByText('Pelo site, em Minha conta.');
+    expect(await answer.isVisible()).toBe(false);
+    await faq.getByText('Como tiro a segunda via do boleto?').click();
+    await answer.waitFor();
+    // The answer keeps its lines.
+    expect(await answer.innerText()).toBe('Pelo site, em Minha conta.\nOu pelo aplicativo.');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await faq.getByRole('searchbox', { name: 'Buscar nas perguntas frequentes' }).fill('garantia');
+    await faq.getByText('Nenhuma pergunta encontrada.').waitFor();
+    expect(await questions()).toEqual([]);
   });
 
   it('a direct call from an unknown number says no contact has it', async () => {
