@@ -19,7 +19,7 @@ import type { ImportPublisher } from './import/importer.model.js';
 import { ImportService } from './import/importer.service.js';
 import { InteractionsService, type InteractionRow } from './interactions.service.js';
 import { checkPhone } from './phone.logic.js';
-import { bookOfService, checkServices, shortcutsOfService } from './services.ref.js';
+import { bookOfNamedService, bookOfService, shortcutsOfService } from './services.ref.js';
 import { faqDef, shortcutDef } from './shortcuts.resource.js';
 import { groupDef, statusDef, statusesOfGroup, tagDef } from './tabulations.resource.js';
 
@@ -158,8 +158,7 @@ export class ContactsService {
     let bookId = where.bookId;
     if (where.serviceId !== undefined) {
       // A service's callers are those of its book (the tenant's default when it names none), as the ACD finds them.
-      checkServices(this.db, tenantId, 'serviceId', [where.serviceId]);
-      bookId = bookOfService(this.db, tenantId, where.serviceId) ?? this.defaultBook(tenantId);
+      bookId = bookOfNamedService(this.db, tenantId, where.serviceId, 'serviceId') ?? this.defaultBook(tenantId);
     }
     const checked = checkPhone(caller);
     if (!checked.ok) return { number: null, matches: [] };

@@ -19,15 +19,25 @@ export function checkServices(db: Db, tenantId: number, field: string, ids: read
       .map((q) => q.id),
   );
   const i = ids.findIndex((id) => !found.has(id));
-  if (i < 0) return;
-  const name = list ? `${field}.${i}` : field;
-  throw invalidField(name, `${name}: there is no service (queue) ${ids[i]} in this tenant`);
+  if (i >= 0) throw noService(list ? `${field}.${i}` : field, ids[i]!);
 }
+
+const noService = (field: string, id: number) => invalidField(field, `${field}: there is no service (queue) ${id} in this tenant`);
 
 /** The contact book a service (queue) looks its callers up in and creates them in; null: the tenant's default. */
 export function bookOfService(db: Db, tenantId: number, serviceId: number): number | null {
-  return db.select({ bookId: queues.contactBookId }).from(queues).where(and(eq(queues.tenantId, tenantId), eq(queues.id, serviceId))).get()?.bookId ?? null;
+  return serviceRow(db, tenantId, serviceId)?.bookId ?? null;
 }
+
+/** As `bookOfService`, for a service the request names (`field`): one that is not the tenant's is refused there. */
+export function bookOfNamedService(db: Db, tenantId: number, serviceId: number, field: string): number | null {
+  const row = serviceRow(db, tenantId, serviceId);
+  if (!row) throw noService(field, serviceId);
+  return row.bookId;
+}
+
+const serviceRow = (db: Db, tenantId: number, serviceId: number) =>
+  db.select({ bookId: queues.contactBookId }).from(queues).where(and(eq(queues.tenantId, tenantId), eq(queues.id, serviceId))).get();
 
 /** Shortcuts offered only in a service keep it from being deleted. */
 export const shortcutsOfService =

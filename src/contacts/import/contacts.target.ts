@@ -124,12 +124,19 @@ type RowContact = Omit<NewContact, 'phones'> & { phones: (NewContact['phones'][n
 class ContactsSession implements ImportSession<RowContact> {
   private repo: ContactsRepo | undefined;
   private readonly bookNames = new Map<number, string>();
+  /** The file's own names of the name and document columns, for the problems found in them. */
+  private readonly nameColumn: string;
+  private readonly documentColumn: string;
 
   constructor(
     private readonly header: readonly string[],
     private readonly columns: readonly Column[],
     private readonly bookId: number,
-  ) {}
+  ) {
+    const named = (field: Builtin) => header[columns.findIndex((x) => x.kind === 'builtin' && x.field === field)];
+    this.nameColumn = named('name')!;
+    this.documentColumn = named('document') ?? 'documento';
+  }
 
   prepare(values: readonly string[]): PreparedRow<RowContact> {
     const problems: RowProblem[] = [];
@@ -193,7 +200,7 @@ class ContactsSession implements ImportSession<RowContact> {
       }
     }
     if (c.name === '') {
-      problems.push(problem(this.header[this.columns.findIndex((x) => x.kind === 'builtin' && x.field === 'name')]!, null, 'required', 'the name is required', true));
+      problems.push(problem(this.nameColumn, null, 'required', 'the name is required', true));
       rejected = true;
     }
     if (c.phones.length === 0) {
@@ -217,7 +224,6 @@ class ContactsSession implements ImportSession<RowContact> {
     const inBatch = new Set<string>();
     const docsInBatch = new Set<string>();
     const accepted: NewContact[] = [];
-    const documentColumn = this.header[this.columns.findIndex((x) => x.kind === 'builtin' && x.field === 'document')] ?? 'documento';
     batch.forEach((c, index) => {
       if (c.document) {
         const stored = documents.get(c.document);
@@ -226,11 +232,11 @@ class ContactsSession implements ImportSession<RowContact> {
           const inFile = other === undefined || other.importId === w.importId;
           found.push({
             index,
-            problem: problem(documentColumn, c.document, inFile ? 'duplicate_in_file' : 'duplicate', `the document already belongs to ${inFile ? 'an earlier row of this file' : `contact ${other.contactId}`}`, true),
+            problem: problem(this.documentColumn, c.document, inFile ? 'duplicate_in_file' : 'duplicate', `the document already belongs to ${inFile ? 'an earlier row of this file' : `contact ${other.contactId}`}`, true),
           });
           return;
         }
-        if (stored) found.push({ index, problem: this.elsewhere(w, documentColumn, c.document, 'document', stored) });
+        if (stored) found.push({ index, problem: this.elsewhere(w, this.documentColumn, c.document, 'document', stored) });
       }
       const phones = c.phones.filter((p) => {
         const stored = numbers.get(p.number);

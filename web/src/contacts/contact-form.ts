@@ -84,7 +84,9 @@ export const customModel = (values: Record<string, string | number>): Record<str
 /** Custom-field values as the API takes them: trimmed, a blank one cleared (null). */
 export const customBody = (values: Record<string, string>): Record<string, string | null> => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.trim() === '' ? null : v.trim()]));
 
-const digits = (s: string) => s.replace(/\D/g, '');
+
+/** A phone number's digits alone, to compare two ways of writing it ("(11) 98765-4321", "11987654321"). */
+export const digits = (s: string): string => s.replace(/\D/g, '');
 
 /**
  * The request body: each phone with the type and do-not-call mark it was given. Its validity

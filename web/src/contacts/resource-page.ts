@@ -41,7 +41,6 @@ export interface ListFilterSpec {
  * A CRM admin list (blacklist, shortcuts, FAQ, books, fields, status groups…): the page gives
  * the typed API calls and how a row becomes a form and back; `CrmResourcePage` draws the rest.
  */
-
 export interface ResourcePageSpec<T extends { id: number }> {
   title: string;
   newLabel: string;
