@@ -1,0 +1,120 @@
+/**
+ * The API's error messages in another language. A catalogue maps the English sentence, as the
+ * code writes it, to its translation: `{0}`, `{1}`… stand for the values the code puts into the
+ * sentence (its `${…}` in order), and the translation uses the same ones, in any order.
+ */
+export type Catalogue = Readonly<Record<string, string>>;
+
+/** The languages the API answers in. English is the code's own. */
+export const API_LOCALES = ['en', 'pt-BR'] as const;
+export type ApiLocale = (typeof API_LOCALES)[number];
+
+const PLACEHOLDER = /\{(\d+)\}/g;
+
+/** The placeholders a sentence uses, sorted (`{1}` twice counts once). */
+export const placeholdersOf = (s: string): string[] => [...new Set([...s.matchAll(PLACEHOLDER)].map((m) => m[0]))].sort();
+
+interface Entry {
+  readonly pattern: RegExp;
+  readonly to: string;
+  /** Placeholders written between quotes: user data (a name), never translated itself. */
+  readonly quoted: ReadonlySet<number>;
+}
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Sentences with no more fixed text than this are too vague to recognise (`{0}: {1}`). */
+const MIN_FIXED_LETTERS = 3;
+
+function compile(from: string, to: string): Entry | undefined {
+  const parts = from.split(PLACEHOLDER);
+  // split keeps the captured index at odd positions: [text, "0", text, "1", text]
+  const fixed = parts.filter((_, i) => i % 2 === 0).join('');
+  if ((fixed.match(/\p{L}/gu) ?? []).length < MIN_FIXED_LETTERS) return undefined;
+  const order: number[] = [];
+  const quoted = new Set<number>();
+  let source = '^';
+  parts.forEach((p, i) => {
+    if (i % 2 === 0) {
+      source += escape(p);
+      return;
+    }
+    const n = Number(p);
+    const before = parts[i - 1] ?? '';
+    const after = parts[i + 1] ?? '';
+    if (/["'“«(]$/.test(before) && /^["'”»)]/.test(after)) quoted.add(order.length);
+    order.push(n);
+    source += '([\\s\\S]+?)';
+  });
+  // A capture is numbered by where it stands in the English sentence; the translation names the
+  // code's placeholder, so map each placeholder to its capture.
+  const capture = new Map(order.map((n, i) => [n, i]));
+  const renumbered = to.replace(PLACEHOLDER, (m, n: string) => {
+    const c = capture.get(Number(n));
+    return c === undefined ? m : `{${c}}`;
+  });
+  return { pattern: new RegExp(`${source}$`), to: renumbered, quoted };
+}
+
+/** A field's path at the head of a sentence: `phones.0.number: …`. */
+const FIELD_PREFIX = /^([A-Za-z_$][\w$]*(?:\.[\w$]+)*): ([\s\S]+)$/;
+
+/**
+ * Translates messages with one catalogue. A message matches the catalogue's sentence whose fixed
+ * text is longest (the most specific); the values found in it are translated in turn when they
+ * are themselves sentences (a problem a rule returned, put into a longer message), except those
+ * the sentence quotes. A message no sentence matches is returned as it is.
+ */
+export function translator(catalogue: Catalogue): (message: string) => string {
+  const exact = new Map(Object.entries(catalogue).filter(([from]) => placeholdersOf(from).length === 0));
+  const entries = Object.entries(catalogue)
+    .filter(([from]) => placeholdersOf(from).length > 0)
+    .sort(([a], [b]) => b.replace(PLACEHOLDER, '').length - a.replace(PLACEHOLDER, '').length)
+    .map(([from, to]) => compile(from, to))
+    .filter((e): e is Entry => e !== undefined);
+
+  const translate = (message: string, depth: number): string => {
+    const known = exact.get(message);
+    if (known !== undefined) return known;
+    if (depth > 3) return message;
+    for (const e of entries) {
+      const m = e.pattern.exec(message);
+      if (!m) continue;
+      return e.to.replace(PLACEHOLDER, (all, n: string) => {
+        const i = Number(n);
+        const value = m[i + 1];
+        if (value === undefined) return all;
+        return e.quoted.has(i) ? value : translate(value, depth + 1);
+      });
+    }
+    const prefixed = FIELD_PREFIX.exec(message);
+    if (prefixed) {
+      const rest = translate(prefixed[2]!, depth + 1);
+      if (rest !== prefixed[2]) return `${prefixed[1]}: ${rest}`;
+    }
+    return message;
+  };
+  return (message) => translate(message, 0);
+}
+
+/**
+ * The language a request asks for in `Accept-Language`: the preferred one the API speaks
+ * (`pt`, `pt-BR`, `pt-PT` → pt-BR), English when it names none of them or is absent.
+ */
+export function requestedLocale(header: string | undefined): ApiLocale {
+  if (!header) return 'en';
+  const ranked = header
+    .split(',')
+    .map((part, i) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), i };
+    })
+    .filter((l) => l.tag && Number.isFinite(l.q) && l.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const l of ranked) {
+    if (l.tag === 'pt' || l.tag.startsWith('pt-')) return 'pt-BR';
+    if (l.tag === 'en' || l.tag.startsWith('en-')) return 'en';
+  }
+  return 'en';
+}

@@ -1,0 +1,5 @@
+import type { Catalogue } from '../catalogue.js';
+
+/** The dialer area's messages in Portuguese (Brazil). */
+export const dialer: Catalogue = {
+};
