@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { assertVisible, changeContextOf, principalOf, tenantScope } from '../auth/index.js';
+import { localeOf, localize } from '../http/messages/index.js';
 import { Id, IdParams, Nullable, PageOf, PageQuery, closed, pageOf, DateTime } from '../http/schemas.js';
 import { AppError, notFound } from '../kernel/index.js';
 import { resourceRoutes } from '../resources/index.js';
@@ -316,7 +317,9 @@ export function contactsRoutes(svc: ContactsService): FastifyPluginAsync {
         const row = visibleImport(req, req.params.id);
         const page = pageOf(req.query);
         const { rows, total } = svc.importer.repo.problems(row.id, page.limit, page.offset);
-        return { items: rows.map((p) => ({ line: p.line, field: p.field, value: p.value, code: p.code, message: p.message, rejected: p.rejected })), total, ...page };
+        const locale = localeOf(req);
+        const items = rows.map((p) => ({ line: p.line, field: p.field, value: p.value, code: p.code, message: localize(p.message, locale), rejected: p.rejected }));
+        return { items, total, ...page };
       },
     );
 
@@ -328,10 +331,11 @@ export function contactsRoutes(svc: ContactsService): FastifyPluginAsync {
       },
       async (req, reply) => {
         const row = visibleImport(req, req.params.id);
+        const locale = localeOf(req);
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="erros-importacao-${row.id}.csv"`)
-          .send(Readable.from(svc.importer.problemsCsv(row.id)) as unknown as string);
+          .send(Readable.from(svc.importer.problemsCsv(row.id, (m) => localize(m, locale))) as unknown as string);
       },
     );
 

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../kernel/index.js';
+import { localeOf, localize, type ApiLocale } from './messages/index.js';
 
 /** Every error a client sees has this one shape; `details` is always an object (maybe empty). */
 export interface ErrorBody {
@@ -21,25 +22,23 @@ export function fieldOf(e: AjvError): string {
   return [base, child].filter(Boolean).join('.');
 }
 
-function validationBody(err: FastifyError): ErrorBody {
+function validationBody(err: FastifyError, locale: ApiLocale): ErrorBody {
   const errors = (err.validation ?? []) as AjvError[];
   const context = (err as FastifyError & { validationContext?: string }).validationContext ?? 'body';
   // `rule` and `limit` let a client word the problem in its user's language.
   const fields = errors.map((e) => ({
     field: fieldOf(e),
-    problem:
-      e.keyword === 'additionalProperties'
-        ? 'unknown field'
-        : e.keyword === 'required'
-          ? 'is required'
-          : (e.message ?? 'is invalid'),
+    problem: localize(
+      e.keyword === 'additionalProperties' ? 'unknown field' : e.keyword === 'required' ? 'is required' : (e.message ?? 'is invalid'),
+      locale,
+    ),
     rule: e.keyword,
     ...(typeof e.params.limit === 'number' ? { limit: e.params.limit } : {}),
   }));
   const first = fields[0];
   const message = first
     ? `${context}${first.field ? `.${first.field}` : ''} ${first.problem}`
-    : `invalid ${context}`;
+    : localize(`invalid ${context}`, locale);
   return { error: { code: 'invalid_field', message, details: { in: context, field: first?.field ?? '', fields } } };
 }
 
@@ -76,15 +75,15 @@ export const MAX_PARAM_LENGTH = 1000;
  * Errors the router raises before any route or hook runs (a malformed percent-encoding in the
  * path, a path parameter past MAX_PARAM_LENGTH), in the API's one error shape.
  */
-export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return uriTooLong(reply);
-  void reply.status(400).send({ error: { code: 'bad_url', message: 'the path is not valid (malformed percent-encoding)', details: {} } });
+  const message = localize('the path is not valid (malformed percent-encoding)', localeOf(req));
+  void reply.status(400).send({ error: { code: 'bad_url', message, details: {} } });
 }
 
 function uriTooLong(reply: FastifyReply): void {
-  void reply
-    .status(414)
-    .send({ error: { code: 'uri_too_long', message: `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`, details: {} } });
+  const message = localize(`a path parameter is longer than ${MAX_PARAM_LENGTH} characters`, localeOf(reply.request));
+  void reply.status(414).send({ error: { code: 'uri_too_long', message, details: {} } });
 }
 
 /**
@@ -102,25 +101,28 @@ export function refuseOverlongSegment(url: string, reply: FastifyReply): boolean
 /** One place where every error becomes `{"error": {...}}`; 5xx details are logged, not sent. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    const locale = localeOf(req);
     if (isAppError(err)) {
       if (err.status === 429 && typeof err.details?.retryAfterSeconds === 'number') {
         void reply.header('retry-after', String(err.details.retryAfterSeconds));
       }
-      return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details ?? {} } });
+      return reply.status(err.status).send({ error: { code: err.code, message: localize(err.message, locale), details: err.details ?? {} } });
     }
-    if (err.validation) return reply.status(400).send(validationBody(err));
+    if (err.validation) return reply.status(400).send(validationBody(err, locale));
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const code = fastifyCodes[err.code] ?? (err instanceof SyntaxError ? 'malformed_json' : 'bad_request');
       const message = code === 'malformed_json' ? `malformed JSON body: ${err.message}` : (fastifyMessages[err.code] ?? err.message);
-      return reply.status(status).send({ error: { code, message, details: {} } });
+      return reply.status(status).send({ error: { code, message: localize(message, locale), details: {} } });
     }
     req.log.error({ err }, 'request failed');
-    return reply.status(500).send({ error: { code: 'internal', message: 'internal error', details: {} } });
+    return reply.status(500).send({ error: { code: 'internal', message: localize('internal error', locale), details: {} } });
   });
 
   app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}`, details: {} } }),
+    reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: localize(`no route ${req.method} ${req.url.split('?')[0]}`, localeOf(req)), details: {} } }),
   );
 }
 

@@ -278,7 +278,7 @@ export class ResourceService<T extends ScopedTable, TInput extends object, TView
       const value = (columns as Record<string, unknown>)[key];
       if (value === undefined || value === null) continue;
       if (this.repo.findOther(tenantId, column, value, exceptId)) {
-        throw conflict(`a ${this.def.label} with ${field} ${String(value)} already exists`, { field });
+        throw conflict(`a ${this.def.label} with ${field} "${String(value)}" already exists`, { field });
       }
     }
   }

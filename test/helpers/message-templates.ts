@@ -80,7 +80,7 @@ export function sourceMessages(under = 'src/'): SourceMessages {
 }
 
 /** A field's path at the head of a sentence (`phones.{0}.number: `), which the translator keeps as it is. */
-const FIELD_PREFIX = /^[A-Za-z_$][\w${}]*(?:\.[\w${}]+)*: /;
+const FIELD_PREFIX = /^(?:[A-Za-z_$]|\{\d+\})[\w${}]*(?:\.[\w${}]+)*: /;
 
 /**
  * The sentence a catalogue must hold for a message: without the field's path at its head, its

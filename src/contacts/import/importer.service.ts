@@ -203,13 +203,14 @@ export class ImportService {
   }
 
   /** The per-row problems as CSV, a page at a time from the database. */
-  async *problemsCsv(id: number): AsyncGenerator<string> {
+  /** The problems of an import as CSV, each message in the words `word` gives it. */
+  async *problemsCsv(id: number, word: (message: string) => string = (m) => m): AsyncGenerator<string> {
     yield BOM + csvLine(['line', 'field', 'value', 'code', 'message', 'row_rejected']);
     let after = 0;
     for (;;) {
       const page = this.repo.problemsAfter(id, after, 1000);
       if (page.length === 0) return;
-      yield page.map((p) => csvLine([p.line, p.field, p.value, p.code, p.message, p.rejected ? 'yes' : 'no'])).join('');
+      yield page.map((p) => csvLine([p.line, p.field, p.value, p.code, word(p.message), p.rejected ? 'yes' : 'no'])).join('');
       after = page[page.length - 1]!.id;
     }
   }

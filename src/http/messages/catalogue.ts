@@ -107,8 +107,9 @@ export function requestedLocale(header: string | undefined): ApiLocale {
     .split(',')
     .map((part, i) => {
       const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), i };
+      // A weight that is not a number makes the language unwanted, as q=0 does.
+      const q = params.map((p) => /^\s*q=(.*)$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : /^\s*[\d.]+\s*$/.test(q) ? Number(q) : 0, i };
     })
     .filter((l) => l.tag && Number.isFinite(l.q) && l.q > 0)
     .sort((a, b) => b.q - a.q || a.i - b.i);

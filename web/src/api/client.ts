@@ -10,6 +10,16 @@ import type { paths } from './schema';
  */
 export const api = createClient<paths>({ credentials: 'same-origin' });
 
+let language = 'pt-BR';
+
+/** The language the daemon words its errors in (`Accept-Language`): the app's own, set by the i18n module. */
+export const setApiLanguage = (locale: string): void => {
+  language = locale;
+};
+
+/** The headers every request to the API carries, for requests made without the typed client. */
+export const apiHeaders = (extra: Record<string, string> = {}): Record<string, string> => ({ 'accept-language': language, ...extra });
+
 export type Paths = paths;
 /** The JSON body a path answers with on success, e.g. `Json<'/api/v1/me', 'get'>`. */
 export type Json<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
@@ -94,6 +104,10 @@ export function onApiAnswer(listener: Listener): () => void {
 }
 
 api.use({
+  onRequest({ request }) {
+    request.headers.set('accept-language', language);
+    return request;
+  },
   async onResponse({ request, response }) {
     let error: ApiError | undefined;
     if (!response.ok && response.headers.get('content-type')?.includes('application/json')) {

@@ -4,6 +4,7 @@ import type { AreaMessages } from '@/kit/area';
 import commonPt from './pt-BR.json';
 import commonEn from './en.json';
 import { primeLocales } from './primevue';
+import { setApiLanguage } from '@/api/client';
 
 export const LOCALES = ['pt-BR', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -37,11 +38,14 @@ declare module 'vue-i18n' {
   export interface DefineLocaleMessage extends MessageSchema {}
 }
 
+setApiLanguage(i18n.global.locale.value);
+
 export const currentLocale = (): Locale => i18n.global.locale.value;
 
 /** Switches the language of the app and of PrimeVue's own texts (calendar, paginator, …). */
 export function setLocale(locale: Locale, prime?: { locale?: object }): void {
   i18n.global.locale.value = locale;
+  setApiLanguage(locale);
   localStorage.setItem(STORAGE_KEY, locale);
   document.documentElement.lang = locale;
   if (prime?.locale) Object.assign(prime.locale, primeLocales[locale]);

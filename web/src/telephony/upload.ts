@@ -1,4 +1,4 @@
-import { apiErrorOf, ApiError, type Json } from '@/api/client';
+import { apiErrorOf, apiHeaders, ApiError, type Json } from '@/api/client';
 
 export type Prompt = Json<'/api/v1/telephony/prompts/{id}', 'get'>;
 
@@ -12,6 +12,7 @@ export function sendForm<T>(method: 'POST' | 'PUT', url: string, form: FormData,
     const xhr = new XMLHttpRequest();
     xhr.open(method, url);
     xhr.withCredentials = true;
+    for (const [name, value] of Object.entries(apiHeaders())) xhr.setRequestHeader(name, value);
     xhr.responseType = 'json';
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
