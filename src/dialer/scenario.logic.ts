@@ -69,7 +69,7 @@ function num(raw: Raw, key: string, min: number, max: number, opts: { integer?: 
   if (v === undefined) throw invalidField(key, `${key} is missing`);
   if (typeof v !== 'number' || !Number.isFinite(v)) throw invalidField(key, `${key} must be a number`);
   if (opts.integer && !Number.isInteger(v)) throw invalidField(key, `${key} must be a whole number`);
-  if (opts.exclusiveMin ? v <= min : v < min) throw invalidField(key, `${key} must be ${opts.exclusiveMin ? 'above' : 'at least'} ${min}`);
+  if (opts.exclusiveMin ? v <= min : v < min) throw invalidField(key, opts.exclusiveMin ? `${key} must be above ${min}` : `${key} must be at least ${min}`);
   if (v > max) throw invalidField(key, `${key} must be at most ${max}`);
   return v;
 }

@@ -206,8 +206,10 @@ export class ResourceService<T extends ScopedTable, TInput extends object, TView
       (ops.create ?? []).forEach((input, i) => attempt('create', i, null, () => this.createIn(change, tenantId, input)));
       const first = refused[0];
       if (first) {
-        const more = refused.length > 1 ? ` (and ${refused.length - 1} more; nothing was saved)` : '; nothing was saved';
-        throw new AppError(first.code, `${first.op} ${first.index + 1}: ${first.message}${more}`, first.status, { field: first.field ?? '', items: refused });
+        const { op, message } = first;
+        const n = first.index + 1;
+        const said = refused.length > 1 ? `${op} ${n}: ${message} (and ${refused.length - 1} more; nothing was saved)` : `${op} ${n}: ${message}; nothing was saved`;
+        throw new AppError(first.code, said, first.status, { field: first.field ?? '', items: refused });
       }
       return out;
     });

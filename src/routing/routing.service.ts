@@ -724,7 +724,7 @@ export class RoutingService {
     const now = this.clock.now();
     if (hours.length > 0 && !weeklySchedule(hours).isOpen(now, this.deps.timeZone)) {
       const opens = weeklySchedule(hours).nextOpen(now, this.deps.timeZone);
-      throw conflict(`outside the agent's working hours${opens === null ? '' : `; they begin at ${iso(opens)}`}`, {
+      throw conflict(opens === null ? "outside the agent's working hours" : `outside the agent's working hours; they begin at ${iso(opens)}`, {
         field: 'workingHours',
         ...(opens === null ? {} : { opensAt: iso(opens) }),
       });

@@ -297,7 +297,7 @@ describe('the agent’s work on the desk', () => {
       const number = bruno.getByLabel('Ligar para um número');
       await number.fill('9999');
       await bruno.getByRole('button', { name: 'Ligar', exact: true }).click();
-      await bruno.getByRole('alert').getByText(/no outbound route/).waitFor();
+      await bruno.getByRole('alert').getByText(/nenhuma rota de saída casa com/).waitFor();
       // Maria's number as an agent keys it in: Bruno's softphone rings (and answers), then her number is dialled.
       await number.fill('(011) 98765-0001');
       await bruno.getByRole('button', { name: 'Ligar', exact: true }).click();

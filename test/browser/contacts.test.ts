@@ -29,7 +29,7 @@ describe('CRM screens', () => {
     const list = crm.page.getByRole('region', { name: 'Problemas de clientes.csv' });
     const line4 = list.getByRole('row').filter({ hasText: '(20) 98765-4321' });
     await line4.first().waitFor();
-    expect(await line4.first().textContent()).toContain('DDD 20');
+    expect(await line4.first().textContent()).toContain('o DDD 20 não existe no Brasil');
     expect(await list.getByRole('row').filter({ hasText: 'Linha recusada' }).count()).toBeGreaterThanOrEqual(2);
     const missingName = list.getByRole('row').filter({ hasText: 'nome' });
     expect(await missingName.first().textContent()).toMatch(/^5/);

@@ -76,7 +76,7 @@ describe('prompts', () => {
     await dialog.getByLabel('Nome').fill('Ramais');
     await dialog.getByLabel('Arquivo de áudio').setInputFiles(fake);
     await dialog.getByRole('button', { name: 'Salvar' }).click();
-    await dialog.getByRole('alert').filter({ hasText: /not WAV, MP3 or OGG/ }).waitFor();
+    await dialog.getByRole('alert').filter({ hasText: /não é um áudio WAV, MP3 ou OGG/ }).waitFor();
     await dialog.getByRole('button', { name: 'Cancelar' }).click();
   });
 

@@ -58,7 +58,8 @@ describe('telephony screens', () => {
     await dialog.getByLabel('Número', { exact: true }).fill('1002');
     await dialog.getByLabel('Nome exibido').fill('Ana');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
-    await expect.poll(() => dialog.locator('[data-field="number"] [role=alert]').textContent()).toMatch(/1002/);
+    // In the app's language, as the server words it.
+    await expect.poll(() => dialog.locator('[data-field="number"] [role=alert]').textContent()).toBe('já existe um cadastro de ramal com número "1002"');
     await dialog.getByLabel('Número', { exact: true }).fill('1001');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     const shown = await openedDialog(page, 'Senha do ramal 1001');

@@ -44,9 +44,40 @@ describe('API errors in the language asked for', () => {
   it("keeps the user's own words in a translated sentence", async () => {
     const pt = await api('POST', '/queues', { name: 'Vendas', number: '702' }, PT);
     expect(pt.statusCode).toBe(409);
-    expect(errorOf(pt)).toMatchObject({ code: 'conflict', message: 'já existe um cadastro de fila com name "Vendas"', details: { field: 'name' } });
+    expect(errorOf(pt)).toMatchObject({ code: 'conflict', message: 'já existe um cadastro de fila com nome "Vendas"', details: { field: 'name' } });
     const en = await api('POST', '/queues', { name: 'Vendas', number: '702' });
     expect(errorOf(en).message).toBe('a queue with name "Vendas" already exists');
+  });
+
+  it('names the refused item of a bulk save and says nothing was saved, in Portuguese', async () => {
+    expect((await api('POST', '/crm/faq', { question: 'Horário?', answer: 'Das 8h às 18h' })).statusCode).toBe(201);
+    const bulk = { create: [{ question: 'Entrega?', answer: 'Em 3 dias' }, { question: 'Horário?', answer: 'Outra' }] };
+    const pt = await t.request('PUT', '/api/v1/crm/faq', { cookie: admin.cookie, headers: PT, body: bulk });
+    expect(pt.statusCode).toBe(409);
+    expect(errorOf(pt).message).toBe('inclusão 2: já existe um cadastro de pergunta frequente com pergunta "Horário?"; nada foi salvo');
+    const en = await t.request('PUT', '/api/v1/crm/faq', { cookie: admin.cookie, body: bulk });
+    expect(errorOf(en).message).toBe('create 2: a FAQ entry with question "Horário?" already exists; nothing was saved');
+  });
+
+  it("words an import's row problems in Portuguese, on the screen's list and in the CSV", async () => {
+    const csv = ['nome;telefone', 'Maria;(20) 98765-4321', 'Ana;(11) 98765-4321'].join('\r\n');
+    const up = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/imports',
+      query: { target: 'contacts', fileName: 'lista.csv' },
+      headers: { cookie: admin.cookie, 'content-type': 'text/csv' },
+      payload: csv,
+    });
+    expect(up.statusCode).toBe(202);
+    await t.modules.contacts.importer.settled(up.json().id);
+    const problems = async (headers: Record<string, string>) =>
+      (await t.request('GET', `/api/v1/imports/${up.json().id}/problems`, { cookie: admin.cookie, headers })).json().items as { code: string; message: string }[];
+    const pt = await problems(PT);
+    expect(pt.find((p) => p.code === 'phone_ddd')).toMatchObject({ message: 'o DDD 20 não existe no Brasil' });
+    expect(pt.find((p) => p.code === 'no_valid_phone')).toMatchObject({ message: 'o contato não tem telefone válido e não foi importado' });
+    expect((await problems(EN)).find((p) => p.code === 'phone_ddd')).toMatchObject({ message: 'DDD 20 is not a Brazilian area code' });
+    const file = await t.request('GET', `/api/v1/imports/${up.json().id}/problems.csv`, { cookie: admin.cookie, headers: PT });
+    expect(file.body).toContain('o DDD 20 não existe no Brasil');
   });
 
   it('answers an unknown route in Portuguese', async () => {

@@ -17,6 +17,8 @@ describe('translator', () => {
     '{0} is required': '{0} é obrigatório',
     'a protocol is required': 'o protocolo é obrigatório',
     'no such queue {0}': 'fila {0} inexistente',
+    '{0} must be {1}': '{0} deve ser {1}',
+    'must be in the future': 'deve estar no futuro',
   });
 
   it('translates a sentence with no values word for word', () => {
@@ -45,6 +47,9 @@ describe('translator', () => {
   it("keeps a field's path at the head and translates the rest", () => {
     expect(tr('phones.0.number: queue not found')).toBe('phones.0.number: fila não encontrada');
     expect(tr('listIds.2: no such queue 7')).toBe('listIds.2: fila 7 inexistente');
+    // …before any sentence that starts with a value could take the path for that value
+    expect(tr('expiresAt: must be in the future')).toBe('expiresAt: deve estar no futuro');
+    expect(tr('agents must be 3')).toBe('agents deve ser 3');
   });
 
   it('returns a message it does not know as it is', () => {

@@ -77,6 +77,13 @@ export function translator(catalogue: Catalogue): (message: string) => string {
     const known = exact.get(message);
     if (known !== undefined) return known;
     if (depth > 3) return message;
+    // A field's path first: a sentence that starts with a value (`{0} must be {1}`) would
+    // otherwise take the path for its value.
+    const prefixed = FIELD_PREFIX.exec(message);
+    if (prefixed) {
+      const rest = translate(prefixed[2]!, depth + 1);
+      if (rest !== prefixed[2]) return `${prefixed[1]}: ${rest}`;
+    }
     for (const e of entries) {
       const m = e.pattern.exec(message);
       if (!m) continue;
@@ -86,11 +93,6 @@ export function translator(catalogue: Catalogue): (message: string) => string {
         if (value === undefined) return all;
         return e.quoted.has(i) ? value : translate(value, depth + 1);
       });
-    }
-    const prefixed = FIELD_PREFIX.exec(message);
-    if (prefixed) {
-      const rest = translate(prefixed[2]!, depth + 1);
-      if (rest !== prefixed[2]) return `${prefixed[1]}: ${rest}`;
     }
     return message;
   };

@@ -2,16 +2,8 @@ import type { Catalogue } from '../catalogue.js';
 
 /** The contacts area's messages in Portuguese (Brazil). */
 export const contacts: Catalogue = {
-  // What a message names, translated where it is put into a longer sentence ("{0} not found", "the {0} also belongs to…").
-  contact: 'contato',
-  'contact book': 'agenda',
-  'campaign type': 'tipo de campanha',
-  'custom field': 'campo personalizado',
-  form: 'formulário',
-  'blacklist entry': 'número da blacklist',
-  'status group': 'grupo de status',
-  shortcut: 'atalho',
-  'FAQ entry': 'pergunta frequente',
+  // What a message names, translated where it is put into a longer sentence ("{0} not found", "the {0} also belongs to…"); the
+  // things the API keeps are in `nouns` (common.ts).
   interaction: 'atendimento',
   callback: 'retorno',
   import: 'importação',
@@ -49,7 +41,7 @@ export const contacts: Catalogue = {
   '{0} must be one of: {1}': '{0} deve ser um destes: {1}',
   '{0} has more than {1} characters': '{0} tem mais de {1} caracteres',
   '{0} does not fit the mask {1}': '{0} não segue a máscara {1}',
-  '{0}.{1}: no such {2} field': '{0}.{1}: não existe esse campo de {2}',
+  'no such {0} field': 'não existe esse campo de {0}',
   'cannot change once values are stored under it; create another field': 'não pode mudar depois que há valores gravados nele; crie outro campo',
   'cannot change; create another field': 'não pode mudar; crie outro campo',
   '{0} is a built-in contact field': '{0} é um campo próprio do contato',
@@ -65,7 +57,7 @@ export const contacts: Catalogue = {
   // Forms, campaign types, contact books
   '{0} appears twice': '{0} aparece duas vezes',
   'no {0} field {1}': 'não existe o campo de {0} {1}',
-  '{0}: no such form': '{0}: formulário inexistente',
+  'no such form': 'formulário inexistente',
   'no such campaign type': 'tipo de campanha inexistente',
   'make another book the default instead': 'defina outra agenda como padrão em vez disso',
   "the tenant's default contact book cannot be deleted": 'a agenda padrão da empresa não pode ser excluída',
@@ -90,7 +82,6 @@ export const contacts: Catalogue = {
   // Blacklist
   'a prefix is 2 to 13 digits, e.g. 5511': 'um prefixo tem de 2 a 13 dígitos, por exemplo 5511',
   '{0} is already on the {1} blacklist': '{0} já está na blacklist de sentido {1}',
-  'must be in the future': 'deve ser no futuro',
 
   // Imports: the file and its header
   'larger than the {0} MiB an import accepts': 'maior que os {0} MiB que uma importação aceita',
@@ -144,7 +135,6 @@ export const contacts: Catalogue = {
 
   // Interactions, tabulation, callbacks
   'there is no service (queue) {0} in this tenant': 'não existe o serviço (fila) {0} nesta empresa',
-  '{0}: there is no service (queue) {1} in this tenant': '{0}: não existe o serviço (fila) {1} nesta empresa',
   'the interaction is already finished': 'o atendimento já foi finalizado',
   'this service requires a tabulation to finish': 'este serviço exige uma tabulação para finalizar',
   'no such active status': 'não existe esse status ativo',
@@ -170,10 +160,9 @@ export const contacts: Catalogue = {
   'the shortcut /{0} already exists for that service': 'o atalho /{0} já existe para esse serviço',
 
   // Status groups, statuses, tags
-  '{0}.closingMessage: unknown variable {{{1}}}': '{0}.closingMessage: variável desconhecida {{{1}}}',
-  '{0}.ownerDays: only when owner is "set"': '{0}.ownerDays: só quando owner é "set"',
-  '{0}.redialAfterMinutes: a number marked invalid is not redialled': '{0}.redialAfterMinutes: um número marcado como inválido não é rediscado',
-  '{0}.redialAfterMinutes: a do-not-call contact is not redialled': '{0}.redialAfterMinutes: um contato marcado como não ligar não é rediscado',
+  'only when owner is "set"': 'só quando owner é "set"',
+  'a number marked invalid is not redialled': 'um número marcado como inválido não é rediscado',
+  'a do-not-call contact is not redialled': 'um contato marcado como não ligar não é rediscado',
   'name the teams, or offer the group to all teams': 'informe as equipes ou ofereça o grupo a todas as equipes',
   'no team {0}': 'não existe a equipe {0}',
   'no such status group': 'grupo de status inexistente',
@@ -189,13 +178,13 @@ export const contacts: Catalogue = {
   // Calls, the audit log
   'to must be after from': 'to deve ser depois de from',
   'number must contain at least one digit': 'number deve ter pelo menos um dígito',
-  '{0}.{1}: a destination of kind {2} takes no {3} (only {4})': '{0}.{1}: um destino do tipo {2} não aceita {3} (só {4})',
-  '{0}.number: the external number is required': '{0}.number: o número externo é obrigatório',
-  '{0}.id: which {1} the call goes to is required': '{0}.id: informe o destino da chamada ({1})',
+  'a destination of kind {0} takes no {1} (only {2})': 'um destino do tipo {0} não aceita {1} (só {2})',
+  'the external number is required': 'o número externo é obrigatório',
+  'which {0} the call goes to is required': 'informe o destino da chamada ({0})',
 
   // Any registry (resources), anything not found
   'the {0} is in use by {1}; change those first': '{0} em uso por {1}; altere esses itens primeiro',
-  'a {0} with {1} {2} already exists': 'já existe {0} com {1} {2}',
+  'a {0} with {1} "{2}" already exists': 'já existe um cadastro de {0} com {1} "{2}"',
   '{0} not found': '{0} inexistente',
 
   // Outgoing mail

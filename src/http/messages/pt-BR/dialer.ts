@@ -19,7 +19,6 @@ export const dialer: Catalogue = {
   'no such prompt': 'áudio inexistente',
   'at most the hard cap abandonMaxPercent ({0} %)': 'no máximo o limite abandonMaxPercent ({0} %)',
   'with prefix0303 the caller id is the 0303 number (0303 and 7 or 8 digits)': 'com prefix0303, a bina é o número 0303 (0303 seguido de 7 ou 8 dígitos)',
-  'must be in the future': 'deve estar no futuro',
   'a contact group stays with a campaign that has started dialling it': 'um grupo de contatos fica com a campanha que já começou a discá-lo',
   'the campaign {0} has dialled; it is kept for the reports (stop it instead)': 'a campanha {0} já discou; ela é mantida para os relatórios (pare-a em vez disso)',
   "the campaign's stop time ({0}) has passed; change or clear it first": 'o horário de parada da campanha ({0}) já passou; altere-o ou apague-o primeiro',
@@ -52,7 +51,7 @@ export const dialer: Catalogue = {
   // Report
   'on or after from': 'igual ou posterior a from',
   'at most a year after from': 'no máximo um ano após from',
-  '{0}: a date YYYY-MM-DD': '{0}: uma data AAAA-MM-DD',
+  'a date YYYY-MM-DD': 'uma data AAAA-MM-DD',
 
   // Simulation scenarios (a key of the scenario file at the head)
   'a scenario is a JSON object': 'um cenário é um objeto JSON',
@@ -66,10 +65,11 @@ export const dialer: Catalogue = {
   // `${key} must be ${'above' | 'at least'} ${min}`: written whole, as a sentence of two placeholders
   // in a row would also take in every other "… must be …" message, cut at its first space.
   '{0} must be at least {1}': '{0} deve ser no mínimo {1}',
+  '{0} must be above {1}': '{0} deve ser maior que {1}',
   '{0} must be at most {1}': '{0} deve ser no máximo {1}',
   '{0} must be [low, high] in seconds': '{0} deve ser [mínimo, máximo], em segundos',
   '{0} must lie within [{1}, {2}]': '{0} deve estar dentro de [{1}, {2}]',
-  '{0}: low must not exceed high': '{0}: o mínimo não pode passar do máximo',
+  'low must not exceed high': 'o mínimo não pode passar do máximo',
   '{0}.{1} must be a number within [{2}, {3}]': '{0}.{1} deve ser um número dentro de [{2}, {3}]',
   'p_fail + p_noanswer + p_machine + p_human must be 1 (is {0})': 'p_fail + p_noanswer + p_machine + p_human deve somar 1 (soma {0})',
   'name must be 1–100 characters': 'name deve ter de 1 a 100 caracteres',

@@ -26,11 +26,11 @@ export const flows: Catalogue = {
   December: 'dezembro',
 
   // ---- prompts
-  '{0}: Atende has no prompt named {1}': '{0}: o Atende não tem um áudio chamado {1}',
-  '{0}: there is no prompt {1}': '{0}: não existe o áudio {1}',
+  'Atende has no prompt named {0}': 'o Atende não tem um áudio chamado {0}',
+  'there is no prompt {0}': 'não existe o áudio {0}',
 
   // ---- queries and reports
-  '{0}: not a date-time': '{0}: não é uma data e hora',
+  'not a date-time': 'não é uma data e hora',
   'must be after from': 'deve ser depois de from',
   'at most {0} days after from': 'no máximo {0} dias depois de from',
 
@@ -41,20 +41,20 @@ export const flows: Catalogue = {
   'the holiday library knows no city {0}{1}': 'a biblioteca de feriados não conhece a cidade {0}{1}',
   '{0} is not a day: use MM-DD (every year), YYYY-MM-DD (once) or "easter -2" (days from Easter)':
     '{0} não é um dia: use MM-DD (todo ano), AAAA-MM-DD (uma vez) ou "easter -2" (dias a partir da Páscoa)',
-  '{0}: at most 120 days from Easter': '{0}: no máximo 120 dias a partir da Páscoa',
+  'at most 120 days from Easter': 'no máximo 120 dias a partir da Páscoa',
   '{0} is not a calendar date': '{0} não é uma data válida',
 
   // ---- IVRs
   '{0} is already the current version': '{0} já é a versão atual',
   'definition.{0}': 'definition.{0}',
-  '{0}.{1}: {2} is not within {3}–{4}': '{0}.{1}: {2} não está entre {3} e {4}',
-  '{0}.prompts: a message node needs something to play': '{0}.prompts: um nó de mensagem precisa de algo para tocar',
-  '{0}.prompt: the node needs a prompt that tells the caller what to press': '{0}.prompt: o nó precisa de um áudio que diga a quem liga o que pressionar',
-  '{0}.options.{1}.digit: {2} is already option {3}': '{0}.options.{1}.digit: {2} já é a opção {3}',
-  '{0}.options: a menu with neither options nor direct dial': '{0}.options: um menu sem opções nem discagem direta',
-  '{0}.minDigits: {1} is more than maxDigits {2}': '{0}.minDigits: {1} é maior que maxDigits {2}',
-  '{0}.range: the range validator needs a range': '{0}.range: a validação por faixa numérica precisa de uma faixa',
-  '{0}.range: {1}–{2} is empty': '{0}.range: a faixa {1}–{2} está vazia',
+  '{0} is not within {1}–{2}': '{0} não está entre {1} e {2}',
+  'a message node needs something to play': 'um nó de mensagem precisa de algo para tocar',
+  'the node needs a prompt that tells the caller what to press': 'o nó precisa de um áudio que diga a quem liga o que pressionar',
+  '{0} is already option {1}': '{0} já é a opção {1}',
+  'a menu with neither options nor direct dial': 'um menu sem opções nem discagem direta',
+  '{0} is more than maxDigits {1}': '{0} é maior que maxDigits {1}',
+  'the range validator needs a range': 'a validação por faixa numérica precisa de uma faixa',
+  '{0}–{1} is empty': 'a faixa {0}–{1} está vazia',
   'an IVR needs at least one node': 'uma URA precisa de pelo menos um nó',
   'at most {0} nodes': 'no máximo {0} nós',
   '{0} is already node {1}': '{0} já é o nó {1}',
@@ -63,18 +63,18 @@ export const flows: Catalogue = {
   'there is no survey {0}': 'não existe a pesquisa {0}',
 
   // ---- surveys
-  '{0}.alias: {1} is already question {2}': '{0}.alias: {1} já é a pergunta {2}',
-  '{0}.max: the range {1}–{2} is empty': '{0}.max: a faixa {1}–{2} está vazia',
-  '{0}.prompt: the question needs a prompt': '{0}.prompt: a pergunta precisa de um áudio',
+  '{0} is already question {1}': '{0} já é a pergunta {1}',
+  'the range {0}–{1} is empty': 'a faixa {0}–{1} está vazia',
+  'the question needs a prompt': 'a pergunta precisa de um áudio',
 
   // ---- time conditions
-  '{0}.start: {1} is not a time of day (HH:MM, 00:00–23:59)': '{0}.start: {1} não é um horário (HH:MM, 00:00–23:59)',
-  '{0}.end: {1} is not a time of day (HH:MM, 00:00–24:00)': '{0}.end: {1} não é um horário (HH:MM, 00:00–24:00)',
-  '{0}.end: {1} is not after the start {2}; set crossesMidnight to run past midnight':
-    '{0}.end: {1} não é depois do início {2}; marque crossesMidnight para passar da meia-noite',
-  '{0}.end: {1} is not after the start {2}': '{0}.end: {1} não é depois do início {2}',
-  '{0}.crossesMidnight: {1}–{2} does not cross midnight': '{0}.crossesMidnight: {1}–{2} não passa da meia-noite',
-  '{0}.monthDays: day {1} never occurs in {2}': '{0}.monthDays: o dia {1} não existe em {2}',
+  '{0} is not a time of day (HH:MM, 00:00–23:59)': '{0} não é um horário (HH:MM, 00:00–23:59)',
+  '{0} is not a time of day (HH:MM, 00:00–24:00)': '{0} não é um horário (HH:MM, 00:00–24:00)',
+  '{0} is not after the start {1}; set crossesMidnight to run past midnight':
+    '{0} não é depois do início {1}; marque crossesMidnight para passar da meia-noite',
+  '{0} is not after the start {1}': '{0} não é depois do início {1}',
+  '{0}–{1} does not cross midnight': '{0}–{1} não passa da meia-noite',
+  'day {0} never occurs in {1}': 'o dia {0} não existe em {1}',
   '{0} is not an IANA time zone': '{0} não é um fuso horário IANA',
   '{0} is already exception {1}': '{0} já é a exceção {1}',
   'there is no holiday calendar {0}': 'não existe o calendário de feriados {0}',

@@ -8,7 +8,6 @@ export const provisioning: Catalogue = {
   'E1 span': 'span E1',
   'music-on-hold class': 'classe de música de espera',
   announcement: 'anúncio',
-  conference: 'sala de conferência',
   queue: 'fila',
   'inbound route': 'rota de entrada',
   'outbound route': 'rota de saída',
@@ -26,8 +25,8 @@ export const provisioning: Catalogue = {
     'ATENDE_ASTERISK_CONFIG_DIR não está definido: aponte-o para o diretório de configuração do Asterisk (normalmente /etc/asterisk) para que o Atende grave seus arquivos lá',
 
   // ---- destinations
-  '{0}.id: there is no {1} {2} in this tenant': '{0}.id: não existe {1} {2} nesta empresa',
-  '{0}: a caller who presses nothing would go round {1} forever': '{0}: quem liga e não pressiona nada ficaria dando voltas para sempre em {1}',
+  'there is no {0} {1} in this tenant': 'não existe {0} {1} nesta empresa',
+  'a caller who presses nothing would go round {0} forever': 'quem liga e não pressiona nada ficaria dando voltas para sempre em {0}',
 
   // ---- dial patterns
   "'{0}' may only end a pattern": "'{0}' só pode estar no fim de um padrão",
@@ -62,15 +61,14 @@ export const provisioning: Catalogue = {
   'with caller pattern {0} ': 'com o padrão de chamador {0} ',
 
   // ---- outbound routes
-  '{0}.pattern: {1} (at position {2})': '{0}.pattern: {1} (na posição {2})',
-  '{0}.restrictTo: there is no extension {1} in this tenant': '{0}.restrictTo: não existe o ramal {1} nesta empresa',
-  '{0}.carrierCode: the Brazilian format needs the carrier code (CSP) for long distance':
-    '{0}.carrierCode: o formato brasileiro precisa do código da operadora (CSP) para longa distância',
-  '{0}.brazilFormat: the tenant has no DDD; set it on the tenant first': '{0}.brazilFormat: a empresa não tem DDD; defina-o primeiro na empresa',
-  '{0}: give either trunkId or e1Group': '{0}: informe trunkId ou e1Group, só um deles',
-  '{0}: listed twice': '{0}: listado duas vezes',
-  '{0}.trunkId: there is no SIP trunk {1} in this tenant': '{0}.trunkId: não existe o tronco SIP {1} nesta empresa',
-  '{0}.e1Group: no E1 span of this tenant is in group {1}': '{0}.e1Group: nenhum span E1 desta empresa está no grupo {1}',
+  'there is no extension {0} in this tenant': 'não existe o ramal {0} nesta empresa',
+  'the Brazilian format needs the carrier code (CSP) for long distance':
+    'o formato brasileiro precisa do código da operadora (CSP) para longa distância',
+  'the tenant has no DDD; set it on the tenant first': 'a empresa não tem DDD; defina-o primeiro na empresa',
+  'give either trunkId or e1Group': 'informe trunkId ou e1Group, só um deles',
+  'listed twice': 'listado duas vezes',
+  'there is no SIP trunk {0} in this tenant': 'não existe o tronco SIP {0} nesta empresa',
+  'no E1 span of this tenant is in group {0}': 'nenhum span E1 desta empresa está no grupo {0}',
   'there is no time condition {0} in this tenant': 'não existe a condição de horário {0} nesta empresa',
   // why a dialled number goes out by no route (a manual call refused)
   'no outbound route matches {0}': 'nenhuma rota de saída casa com {0}',
@@ -83,11 +81,11 @@ export const provisioning: Catalogue = {
   '{0} is not a Brazilian or international number': '{0} não é um número brasileiro nem internacional',
 
   // ---- prompts and media
-  '{0}: there is no prompt {1} in this tenant': '{0}: estes áudios não existem nesta empresa: {1}',
+  'there is no prompt {0} in this tenant': 'estes áudios não existem nesta empresa: {0}',
   'the language of a spoken prompt is the language of its text: give new text with PUT …/audio':
     'o idioma de um áudio falado é o idioma do seu texto: envie um texto novo com PUT …/audio',
   'the file is larger than the {0} MiB allowed': 'o arquivo passa do limite de {0} MiB',
-  '{0}: only one file, named "file", is expected': '{0}: só é esperado um arquivo, com o nome "file"',
+  'only one file, named "file", is expected': 'só é esperado um arquivo, com o nome "file"',
   'no audio file was sent': 'nenhum arquivo de áudio foi enviado',
   'no prompt with id {0}': 'não existe áudio com o id {0}',
   'the built-in text to speech speaks {0}': 'o texto para fala embutido só fala {0}',

@@ -24,8 +24,8 @@ export const routing: Catalogue = {
     '{0} é a pausa automática de pós-atendimento; os agentes só entram nela depois de um atendimento',
   "the pause {0} is not offered to the agent's team": 'a pausa {0} não está disponível para a equipe do agente',
   '{0} of {1} agents are already in the pause {2}; try again later': '{0} de {1} agentes já estão na pausa {2}; tente mais tarde',
-  "outside the agent's working hours{0}": 'fora do horário de trabalho do agente{0}',
-  '; they begin at {0}': '; ele começa em {0}',
+  "outside the agent's working hours": 'fora do horário de trabalho do agente',
+  "outside the agent's working hours; they begin at {0}": 'fora do horário de trabalho do agente; ele começa em {0}',
   'a period must not start and end at the same time': 'um horário não pode começar e terminar no mesmo momento',
 
   // Manual calls from the desk
@@ -44,9 +44,9 @@ export const routing: Catalogue = {
   // Queues
   'each rule must start later than the one before': 'cada regra deve começar depois da anterior',
   'each rule must widen to a higher priority number than the one before': 'cada regra deve ampliar para um número de prioridade maior que o da anterior',
-  '{0}: give either userId (an agent) or extension (a plain extension)': '{0}: informe userId (um agente) ou extension (um ramal avulso), apenas um deles',
-  '{0}.userId: user {1} is listed twice': '{0}.userId: o usuário {1} aparece duas vezes',
-  '{0}.extension: extension {1} is listed twice': '{0}.extension: o ramal {1} aparece duas vezes',
+  'give either userId (an agent) or extension (a plain extension)': 'informe userId (um agente) ou extension (um ramal avulso), apenas um deles',
+  'user {0} is listed twice': 'o usuário {0} aparece duas vezes',
+  'extension {0} is listed twice': 'o ramal {0} aparece duas vezes',
   'the pause agents are put in after unanswered offers is required': 'a pausa em que os agentes são postos após chamadas não atendidas é obrigatória',
   '{0} is the automatic wrap-up pause': '{0} é a pausa automática de pós-atendimento',
   'the queue {0} still has agents linked; remove them first, or deactivate it': 'a fila {0} ainda tem agentes vinculados; remova-os primeiro ou desative a fila',
@@ -67,10 +67,9 @@ export const routing: Catalogue = {
 
   // Reports
   'the period must end after it begins': 'o período deve terminar depois de começar',
-  'at most {0} days after from': 'no máximo {0} dias após from',
 
   // Transfers, consults and conferences
-  '{0}: a transfer to {1} names only {2}': '{0}: uma transferência para {1} informa apenas {2}',
+  'a transfer to {0} names only {1}': 'uma transferência para {0} informa apenas {1}',
   'the queue to transfer to is required': 'a fila de destino é obrigatória',
   'the agent to transfer to is required': 'o agente de destino é obrigatório',
   'the number to transfer to is required': 'o número de destino é obrigatório',
