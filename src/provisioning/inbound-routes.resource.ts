@@ -61,7 +61,10 @@ export const inboundRouteDef: ResourceDef<typeof inboundRoutes, InboundRouteInpu
     if (sameDid.some((r) => r.tenantId !== w.tenantId)) throw conflict(`DID ${did} is routed by another tenant on this server`, { field: 'did' });
     const clash = sameDid.find((r) => r.cidPattern === cidPattern);
     if (clash) {
-      throw conflict(`DID ${did} ${cidPattern ? `with caller pattern ${cidPattern} ` : ''}is already routed by inbound route ${clash.name}`, { field: 'did' });
+      const said = cidPattern
+        ? `DID ${did} with caller pattern ${cidPattern} is already routed by inbound route ${clash.name}`
+        : `DID ${did} is already routed by inbound route ${clash.name}`;
+      throw conflict(said, { field: 'did' });
     }
     return {
       name: input.name,

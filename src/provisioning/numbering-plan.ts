@@ -20,5 +20,7 @@ export function numberOwner(db: Db, tenantId: number, number: string): NumberOwn
 /** Refuses a number another kind of thing already has (a clash with the same kind is the resource's own uniqueness). */
 export function assertNumberFree(db: Db, tenantId: number, number: string, kind: NumberOwner['kind']): void {
   const owner = numberOwner(db, tenantId, number);
-  if (owner && owner.kind !== kind) throw conflict(`number ${number} is a${owner.kind === 'extension' ? 'n extension' : ' conference'}'s number`, { field: 'number' });
+  if (owner && owner.kind !== kind) {
+    throw conflict(owner.kind === 'extension' ? `number ${number} is an extension's number` : `number ${number} is a conference's number`, { field: 'number' });
+  }
 }

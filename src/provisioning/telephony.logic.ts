@@ -106,7 +106,9 @@ export function bearerProblem(span: number, ranges: readonly ChannelRange[], oth
     }
     if (r.from < own.from || r.to > own.to) {
       const otherSpan = Math.floor((r.from - 1) / 31) + 1;
-      return `channels ${rangesText([r])} are not on span ${span} (its channels are ${own.from}-${own.to}${otherSpan !== span ? `; ${r.from} is on span ${otherSpan}` : ''})`;
+      return otherSpan !== span
+        ? `channels ${rangesText([r])} are not on span ${span} (its channels are ${own.from}-${own.to}; ${r.from} is on span ${otherSpan})`
+        : `channels ${rangesText([r])} are not on span ${span} (its channels are ${own.from}-${own.to})`;
     }
     if (sig >= r.from && sig <= r.to) return `channels ${rangesText([r])} overlap channel ${sig}, timeslot 16 of span ${span}, which carries the signalling (D-channel)`;
   }

@@ -13,9 +13,6 @@ export const provisioning: Catalogue = {
   'outbound route': 'rota de saída',
   prompt: 'áudio',
   audio: 'áudio',
-  // "number {0} is a{1}'s number": the two endings the code puts in
-  'n extension': 'um ramal',
-  ' conference': 'uma sala de conferência',
 
   // ---- applying the configuration
   'Asterisk is not reachable over AMI: nothing was written; try again when it is connected':
@@ -46,7 +43,8 @@ export const provisioning: Catalogue = {
   'SIP user {0} is already used on this server (SIP users are shared by every tenant): choose another sipUser':
     'o usuário SIP {0} já está em uso neste servidor (os usuários SIP são compartilhados por todas as empresas): escolha outro sipUser',
   'there is no user {0} in this tenant': 'não existe o usuário {0} nesta empresa',
-  "number {0} is a{1}'s number": 'o número {0} já é de {1}',
+  "number {0} is an extension's number": 'o número {0} já é de um ramal',
+  "number {0} is a conference's number": 'o número {0} já é de uma sala de conferência',
   'secret is too weak: use at least 12 characters (or leave it out to have one generated)':
     'a senha (secret) é fraca demais: use pelo menos 12 caracteres (ou deixe-a de fora para que uma seja gerada)',
   'secret is too weak: mix at least three of lower case, upper case, digits and symbols':
@@ -57,8 +55,8 @@ export const provisioning: Catalogue = {
   // ---- inbound routes
   'the DID has no digits': 'o DID não tem dígitos',
   'DID {0} is routed by another tenant on this server': 'o DID {0} é roteado por outra empresa neste servidor',
-  'DID {0} {1}is already routed by inbound route {2}': 'o DID {0} {1}já é roteado pela rota de entrada {2}',
-  'with caller pattern {0} ': 'com o padrão de chamador {0} ',
+  'DID {0} is already routed by inbound route {1}': 'o DID {0} já é roteado pela rota de entrada {1}',
+  'DID {0} with caller pattern {1} is already routed by inbound route {2}': 'o DID {0} com o padrão de chamador {1} já é roteado pela rota de entrada {2}',
 
   // ---- outbound routes
   'there is no extension {0} in this tenant': 'não existe o ramal {0} nesta empresa',
@@ -121,7 +119,9 @@ export const provisioning: Catalogue = {
   "'{0}' is not a channel number or range like 1-15": "'{0}' não é um número de canal nem uma faixa como 1-15",
   "'{0}' is not an ascending range of channels from 1": "'{0}' não é uma faixa crescente de canais a partir de 1",
   'channels {0} overlap those of span {1}': 'os canais {0} se sobrepõem aos do span {1}',
-  'channels {0} are not on span {1} (its channels are {2}-{3}{4})': 'os canais {0} não estão no span {1} (os canais dele são {2}-{3}{4})',
+  'channels {0} are not on span {1} (its channels are {2}-{3})': 'os canais {0} não estão no span {1} (os canais dele são {2}-{3})',
+  'channels {0} are not on span {1} (its channels are {2}-{3}; {4} is on span {5})':
+    'os canais {0} não estão no span {1} (os canais dele são {2}-{3}; o {4} está no span {5})',
   'channels {0} overlap channel {1}, timeslot 16 of span {2}, which carries the signalling (D-channel)':
     'os canais {0} incluem o canal {1}, timeslot 16 do span {2}, que leva a sinalização (canal D)',
   'channels {0} are listed twice': 'os canais {0} estão listados duas vezes',
