@@ -93,7 +93,9 @@ export function flowsRoutes(flows: FlowsModule, now: () => number): FastifyPlugi
         const states = holidayStates();
         if (state && !Object.hasOwn(states, state)) throw invalidField('state', `state: ${state} is not a Brazilian state`);
         const cities = state ? holidayCities(state) : {};
-        if (city && !Object.hasOwn(cities, city)) throw invalidField('city', `city: the holiday library knows no city ${city}${state ? ` in ${state}` : ''}`);
+        if (city && !Object.hasOwn(cities, city)) {
+          throw invalidField('city', state ? `city: the holiday library knows no city ${city} in ${state}` : `city: the holiday library knows no city ${city}`);
+        }
         return { states, cities, holidays: holidayCatalog({ state: state ?? null, city: city ?? null }, year) };
       },
     );

@@ -4,7 +4,7 @@
  * translation (a new `conflict('…')` without one fails here, naming where it is raised).
  */
 import { describe, expect, it } from 'vitest';
-import { placeholdersOf, requestedLocale, translator } from '../../src/http/messages/catalogue.js';
+import { placeholdersOf, requestedLocale, translator, unrecognisable } from '../../src/http/messages/catalogue.js';
 import { ptBR, ptBRParts } from '../../src/http/messages/index.js';
 import { sentenceOf, sourceMessages } from '../helpers/message-templates.js';
 
@@ -58,6 +58,18 @@ describe('translator', () => {
     expect(tr('')).toBe('');
   });
 
+  it('finds each fixed piece at its first place after the value before it', () => {
+    const t2 = translator({ '{0} {1}: {2}; nothing was saved': '{0} {1}: {2}; nada foi salvo', create: 'inclusão' });
+    expect(t2('create 2: the name: "a; b" is taken; nothing was saved')).toBe('inclusão 2: the name: "a; b" is taken; nada foi salvo');
+  });
+
+  it('returns a long message that almost matches sentences (their pieces everywhere) as it is', () => {
+    const t2 = translator({ '{0} {1}: {2}; nothing was saved': '…', '{0}: {1} and {2}: {3} or {4}': '…' });
+    const long = 'a: b '.repeat(800);
+    expect(t2(long)).toBe(long);
+    expect(t2(`${'x: y and '.repeat(400)}z`)).toBe(`${'x: y and '.repeat(400)}z`);
+  });
+
   it('does not recognise a sentence with hardly any fixed words', () => {
     const vague = translator({ '{0}: {1}': '{1}: {0}', '{0} ok': '{0} certo' });
     expect(vague('a: b')).toBe('a: b');
@@ -102,6 +114,10 @@ describe('the Portuguese catalogue', () => {
     const stale = Object.values(ours).flatMap((c) => Object.keys(c).filter((k) => !written.has(k)));
     expect(stale).toEqual([]);
     expect(Object.keys(validator!).length).toBeGreaterThan(20);
+  });
+
+  it('can recognise every sentence it holds in a message', () => {
+    expect(unrecognisable(ptBR)).toEqual([]);
   });
 
   it('gives each translation the values of its sentence, and some words', () => {

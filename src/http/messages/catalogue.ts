@@ -15,46 +15,74 @@ const PLACEHOLDER = /\{(\d+)\}/g;
 export const placeholdersOf = (s: string): string[] => [...new Set([...s.matchAll(PLACEHOLDER)].map((m) => m[0]))].sort();
 
 interface Entry {
-  readonly pattern: RegExp;
+  /** The sentence's fixed text around its values: one more piece than there are values. */
+  readonly pieces: readonly string[];
   readonly to: string;
-  /** Placeholders written between quotes: user data (a name), never translated itself. */
+  /** Values written between quotes: user data (a name), never translated themselves. */
   readonly quoted: ReadonlySet<number>;
 }
-
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Sentences with no more fixed text than this are too vague to recognise (`{0}: {1}`). */
 const MIN_FIXED_LETTERS = 3;
 
+/**
+ * A sentence as pieces of fixed text and values, or undefined when it cannot be recognised:
+ * too little fixed text, or two values with nothing between them (where would one end?).
+ */
 function compile(from: string, to: string): Entry | undefined {
-  const parts = from.split(PLACEHOLDER);
-  // split keeps the captured index at odd positions: [text, "0", text, "1", text]
-  const fixed = parts.filter((_, i) => i % 2 === 0).join('');
-  if ((fixed.match(/\p{L}/gu) ?? []).length < MIN_FIXED_LETTERS) return undefined;
-  const order: number[] = [];
+  const split = from.split(PLACEHOLDER);
+  // split keeps the captured number at odd positions: [text, "0", text, "1", text]
+  const pieces = split.filter((_, i) => i % 2 === 0);
+  const order = split.filter((_, i) => i % 2 === 1).map(Number);
+  if ((pieces.join('').match(/\p{L}/gu) ?? []).length < MIN_FIXED_LETTERS) return undefined;
+  if (pieces.slice(1, -1).some((p) => p === '')) return undefined;
   const quoted = new Set<number>();
-  let source = '^';
-  parts.forEach((p, i) => {
-    if (i % 2 === 0) {
-      source += escape(p);
-      return;
-    }
-    const n = Number(p);
-    const before = parts[i - 1] ?? '';
-    const after = parts[i + 1] ?? '';
-    if (/["'“«(]$/.test(before) && /^["'”»)]/.test(after)) quoted.add(order.length);
-    order.push(n);
-    source += '([\\s\\S]+?)';
+  order.forEach((_, i) => {
+    if (/["'“«(]$/.test(pieces[i]!) && /^["'”»)]/.test(pieces[i + 1]!)) quoted.add(i);
   });
-  // A capture is numbered by where it stands in the English sentence; the translation names the
-  // code's placeholder, so map each placeholder to its capture.
-  const capture = new Map(order.map((n, i) => [n, i]));
+  // A value is numbered by where it stands in the English sentence; the translation names the
+  // code's placeholder, so map each placeholder to its place.
+  const place = new Map(order.map((n, i) => [n, i]));
   const renumbered = to.replace(PLACEHOLDER, (m, n: string) => {
-    const c = capture.get(Number(n));
+    const c = place.get(Number(n));
     return c === undefined ? m : `{${c}}`;
   });
-  return { pattern: new RegExp(`${source}$`), to: renumbered, quoted };
+  return { pieces, to: renumbered, quoted };
 }
+
+/**
+ * The values of `message` if it is the entry's sentence: it starts with the first piece, ends
+ * with the last, and each piece between is found at its first place after the value before it
+ * (every value at least one character). One pass over the message, never a search that
+ * backtracks: a long message cannot make a request slow.
+ */
+function valuesIn(e: Entry, message: string): string[] | undefined {
+  const { pieces } = e;
+  const first = pieces[0]!;
+  const last = pieces[pieces.length - 1]!;
+  if (!message.startsWith(first) || !message.endsWith(last)) return undefined;
+  const end = message.length - last.length;
+  const values: string[] = [];
+  let at = first.length;
+  for (let i = 1; i < pieces.length - 1; i++) {
+    const found = message.indexOf(pieces[i]!, at + 1);
+    if (found < 0 || found + pieces[i]!.length > end) return undefined;
+    values.push(message.slice(at, found));
+    at = found + pieces[i]!.length;
+  }
+  if (end - at < 1) return undefined;
+  values.push(message.slice(at, end));
+  return values;
+}
+
+/** Sentences that cannot be recognised in a message (see `compile`): they stay in English. */
+export const unrecognisable = (catalogue: Catalogue): string[] =>
+  Object.entries(catalogue)
+    .filter(([from, to]) => placeholdersOf(from).length > 0 && compile(from, to) === undefined)
+    .map(([from]) => from);
+
+/** Longer messages are not translated: no sentence of the code is this long without a user's text. */
+const MAX_TRANSLATED = 4000;
 
 /** A field's path at the head of a sentence: `phones.0.number: …`. */
 const FIELD_PREFIX = /^([A-Za-z_$][\w$]*(?:\.[\w$]+)*): ([\s\S]+)$/;
@@ -76,7 +104,7 @@ export function translator(catalogue: Catalogue): (message: string) => string {
   const translate = (message: string, depth: number): string => {
     const known = exact.get(message);
     if (known !== undefined) return known;
-    if (depth > 3) return message;
+    if (depth > 3 || message.length > MAX_TRANSLATED) return message;
     // A field's path first: a sentence that starts with a value (`{0} must be {1}`) would
     // otherwise take the path for its value.
     const prefixed = FIELD_PREFIX.exec(message);
@@ -85,11 +113,11 @@ export function translator(catalogue: Catalogue): (message: string) => string {
       if (rest !== prefixed[2]) return `${prefixed[1]}: ${rest}`;
     }
     for (const e of entries) {
-      const m = e.pattern.exec(message);
-      if (!m) continue;
+      const values = valuesIn(e, message);
+      if (!values) continue;
       return e.to.replace(PLACEHOLDER, (all, n: string) => {
         const i = Number(n);
-        const value = m[i + 1];
+        const value = values[i];
         if (value === undefined) return all;
         return e.quoted.has(i) ? value : translate(value, depth + 1);
       });

@@ -38,7 +38,7 @@ export const flows: Catalogue = {
   '{0} is not a Brazilian state': '{0} não é um estado brasileiro',
   'a city needs its state': 'uma cidade precisa do seu estado',
   'the holiday library knows no city {0} in {1}': 'a biblioteca de feriados não conhece a cidade {0} em {1}',
-  'the holiday library knows no city {0}{1}': 'a biblioteca de feriados não conhece a cidade {0}{1}',
+  'the holiday library knows no city {0}': 'a biblioteca de feriados não conhece a cidade {0}',
   '{0} is not a day: use MM-DD (every year), YYYY-MM-DD (once) or "easter -2" (days from Easter)':
     '{0} não é um dia: use MM-DD (todo ano), AAAA-MM-DD (uma vez) ou "easter -2" (dias a partir da Páscoa)',
   'at most 120 days from Easter': 'no máximo 120 dias a partir da Páscoa',
