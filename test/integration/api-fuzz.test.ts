@@ -5,7 +5,8 @@
  * control-character strings, deep nesting, prototype keys, malformed JSON; for uploads,
  * multipart forms with real and bogus audio, extra files and broken framing — as an anonymous
  * caller, an agent, a supervisor and an admin of tenant A, the admin of tenant B, and a super
- * user. For every answer:
+ * user (the admin of A and the super user ask for Portuguese, as the web app does, so every
+ * error also goes through the message translator). For every answer:
  *   - never a 5xx;
  *   - every error is `{"error": {code, message, details}}`;
  *   - after any 4xx the database is exactly as before;
@@ -68,14 +69,16 @@ interface Actor {
   name: string;
   cookie?: string;
   tenantId?: number;
+  /** `Accept-Language`, as the web app sends it: errors are then translated. */
+  language?: string;
 }
 const actors: Actor[] = [
   { name: 'anonymous' },
   { name: 'agent of A', cookie: (await t.loginAs('agent')).cookie, tenantId: t.tenantA },
   { name: 'supervisor of A', cookie: (await t.loginAs('supervisor')).cookie, tenantId: t.tenantA },
-  { name: 'admin of A', cookie: (await t.loginAs('admin')).cookie, tenantId: t.tenantA },
+  { name: 'admin of A', cookie: (await t.loginAs('admin')).cookie, tenantId: t.tenantA, language: 'pt-BR' },
   { name: 'admin of B', cookie: (await t.loginAs('admin', { tenantId: tenantB })).cookie, tenantId: tenantB },
-  { name: 'super user', cookie: await t.login('admin', ADMIN_PASSWORD) },
+  { name: 'super user', cookie: await t.login('admin', ADMIN_PASSWORD), language: 'pt-BR' },
 ];
 const adminOf = (tenantId: number) => actors.find((a) => a.name.startsWith('admin of') && a.tenantId === tenantId)!;
 
@@ -165,7 +168,7 @@ function send(op: Operation, actor: Actor, r: Req): Promise<LightMyRequestRespon
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
   );
-  const headers: Record<string, string> = actor.cookie ? { cookie: actor.cookie } : {};
+  const headers: Record<string, string> = { ...(actor.cookie ? { cookie: actor.cookie } : {}), ...(actor.language ? { 'accept-language': actor.language } : {}) };
   let payload: string | Buffer | undefined;
   if (r.body && 'json' in r.body) {
     payload = JSON.stringify(r.body.json);
