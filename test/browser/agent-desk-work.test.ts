@@ -140,7 +140,7 @@ describe('the agent’s work on the desk', () => {
     // Suporte requires a tabulation: Pronto does not end the wrap-up.
     await page.getByTestId('wrap-up-held').getByText(/O serviço exige tabulação: você sai do pós-atendimento quando finalizar \(ou deixar pendente\) o atendimento \d{14}\./).waitFor();
     await page.getByRole('button', { name: 'Pronto' }).click();
-    await page.getByText(/requires a tabulation/).waitFor();
+    await page.getByText(/o serviço exige tabulação: finalize o atendimento \(ou deixe-o pendente\) primeiro/).waitFor();
     expect((await mine()).state).toBe('wrap_up');
 
     await maria.getByRole('button').click();
@@ -158,7 +158,7 @@ describe('the agent’s work on the desk', () => {
     // Meanwhile the tenant starts requiring the external protocol: the server says so, next to the field.
     await root.must('PUT', `/api/v1/crm/settings${tenantQuery}`, { requireProtocol: true });
     await finish.click();
-    await dialog.getByRole('alert').getByText('required to finish with this tabulation').waitFor();
+    await dialog.getByRole('alert').getByText('obrigatório para finalizar com esta tabulação').waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
     await dialog.getByLabel('Protocolo externo').fill('EXT-77');
     await finish.click();

@@ -130,7 +130,7 @@ describe('call flows', () => {
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     const endField = dialog.locator('[data-field="periods.0.end"]');
     await endField.getByRole('alert').waitFor();
-    expect(await endField.getByRole('alert').textContent()).toContain('07:00 is not after the start 08:00');
+    expect(await endField.getByRole('alert').textContent()).toContain('07:00 não é depois do início 08:00');
     await dialog.getByLabel('Fim do período 1').fill('18:00');
 
     await choose('Calendário de feriados', 'São Paulo', dialog);
@@ -213,7 +213,7 @@ describe('call flows', () => {
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     const maxField = dialog.locator('[data-field="questions.0.max"]');
     await maxField.getByRole('alert').waitFor();
-    expect(await maxField.getByRole('alert').textContent()).toContain('5–1 is empty');
+    expect(await maxField.getByRole('alert').textContent()).toContain('a faixa 5–1 está vazia');
     await typeNumber(dialog.getByLabel('Menor nota da pergunta 1'), '1');
     await typeNumber(dialog.getByLabel('Maior nota da pergunta 1'), '5');
     expect(await seriousA11yViolations(page)).toEqual([]);

@@ -185,7 +185,7 @@ describe('agents and services', () => {
     await dialog.getByLabel('Prioridade nessas filas').fill('3');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     const refusal = dialog.locator('[data-field="add"] [role="alert"]');
-    await expect.poll(() => refusal.textContent()).toContain('both added and removed');
+    await expect.poll(() => refusal.textContent()).toContain('aparece ao mesmo tempo para adicionar e para retirar');
     expect(await refusal.textContent()).not.toContain('add.0.queueId');
     await toggleQueue('remove', '700 Cobrança');
     expect(await seriousA11yViolations(page)).toEqual([]);

@@ -71,7 +71,7 @@ export const flows: Catalogue = {
   '{0} is not a time of day (HH:MM, 00:00–23:59)': '{0} não é um horário (HH:MM, 00:00–23:59)',
   '{0} is not a time of day (HH:MM, 00:00–24:00)': '{0} não é um horário (HH:MM, 00:00–24:00)',
   '{0} is not after the start {1}; set crossesMidnight to run past midnight':
-    '{0} não é depois do início {1}; marque crossesMidnight para passar da meia-noite',
+    '{0} não é depois do início {1}; marque "Termina no dia seguinte" para passar da meia-noite',
   '{0} is not after the start {1}': '{0} não é depois do início {1}',
   '{0}–{1} does not cross midnight': '{0}–{1} não passa da meia-noite',
   'day {0} never occurs in {1}': 'o dia {0} não existe em {1}',
