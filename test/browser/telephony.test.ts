@@ -59,7 +59,7 @@ describe('telephony screens', () => {
     await dialog.getByLabel('Nome exibido').fill('Ana');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     // In the app's language, as the server words it.
-    await expect.poll(() => dialog.locator('[data-field="number"] [role=alert]').textContent()).toBe('já existe um cadastro de ramal com número "1002"');
+    await expect.poll(() => dialog.locator('[data-field="number"] [role=alert]').textContent()).toMatch(/^o usuário SIP 1002 já está em uso neste servidor/);
     await dialog.getByLabel('Número', { exact: true }).fill('1001');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     const shown = await openedDialog(page, 'Senha do ramal 1001');
