@@ -8,10 +8,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { changeContextOf, tenantScope } from '../auth/index.js';
+import { localeOf, localize, type ApiLocale } from '../http/messages/index.js';
 import { TenantQuery } from '../http/schemas.js';
 import type { Audience, Logger } from '../kernel/index.js';
 import { noEvents, type EventPublisher } from '../kernel/live-events.js';
-import { ApplyService, type AsteriskConfigLink } from './apply.service.js';
+import { ApplyService, type ApplyResult, type AsteriskConfigLink } from './apply.service.js';
 import { ApplyBody, ApplyResultView } from './apply.schemas.js';
 import { ConfigFiles } from './config-files.js';
 import type { TenantRows } from './confgen-input.js';
@@ -48,6 +49,12 @@ import { webphoneRoutes } from './webphone.routes.js';
 export { chooseOutbound, type OutboundChoice, type OutboundRouteCandidate, type OutboundRule } from './outbound.logic.js';
 export { normaliseDid } from './telephony.logic.js';
 export type { AsteriskConfigLink, ApplyResult } from './apply.service.js';
+
+/** An apply's notes and problems in the language the request asks for (Asterisk's own words inside them stay as they are). */
+function worded(r: ApplyResult, locale: ApiLocale): ApplyResult {
+  const say = (m: string) => localize(m, locale);
+  return { ...r, notes: r.notes.map(say), modules: r.modules.map((m) => ({ ...m, problems: m.problems.map(say) })), error: r.error === null ? null : say(r.error) };
+}
 export { TelephonyStatusView } from './status.schemas.js';
 export { telephonyTenantResolver, type CallDirectory } from './call-directory.js';
 export { Destinations, checkDestination, destinationColumns, destinationOf, registerDestinationReferrers } from './destination.js';
@@ -178,7 +185,7 @@ export function createProvisioning(deps: ProvisioningDeps) {
           config: { access: { module: 'telephony', action: 'read' } },
           schema: { tags: [tag], summary: 'What an apply would change now (pending changes, per-file diff)', querystring: TenantQuery, response: { 200: ApplyResultView } },
         },
-        async (req) => apply.preview(tenantScope(req, req.query.tenantId)),
+        async (req) => worded(await apply.preview(tenantScope(req, req.query.tenantId)), localeOf(req)),
       );
       app.post(
         '/telephony/apply',
@@ -193,7 +200,10 @@ export function createProvisioning(deps: ProvisioningDeps) {
           },
         },
         async (req) =>
-          req.body.dryRun ? apply.preview(tenantScope(req, req.query.tenantId)) : apply.apply(changeContextOf(req), tenantScope(req, req.query.tenantId)),
+          worded(
+            await (req.body.dryRun ? apply.preview(tenantScope(req, req.query.tenantId)) : apply.apply(changeContextOf(req), tenantScope(req, req.query.tenantId))),
+            localeOf(req),
+          ),
       );
     },
   ];

@@ -159,7 +159,7 @@ describe('telephony screens', () => {
     await choose(dialog.getByRole('combobox', { name: 'Tronco 2' }), 'Grupo E1 1');
     expect(problems).toEqual([]);
     await dialog.getByRole('button', { name: 'Salvar' }).click();
-    await expect.poll(() => rule.locator('[role=alert]').textContent()).toMatch(/'\[' não é fechado por '\]'/);
+    await expect.poll(() => rule.locator('[role=alert]').textContent()).toBe("'[' não é fechado por ']' (na posição 3)");
     await rule.getByLabel('Padrão de discagem').fill('_0XX.');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
     await dialog.waitFor({ state: 'hidden' });

@@ -79,8 +79,8 @@ export function sourceMessages(under = 'src/'): SourceMessages {
   return { raised, literals };
 }
 
-/** A field's path at the head of a sentence (`phones.{0}.number: `), which the translator keeps as it is. */
-const FIELD_PREFIX = /^(?:[A-Za-z_$]|\{\d+\})[\w${}]*(?:\.[\w${}]+)*: /;
+/** A field's path at the head of a sentence (`phones.{0}.number: `, `rules[{0}].pattern: `), which the translator keeps as it is. */
+const FIELD_PREFIX = /^(?:[A-Za-z_$]|\{\d+\})[\w${}]*(?:\.[\w${}]+|\[[\w{}]+\])*: /;
 
 /**
  * The sentence a catalogue must hold for a message: without the field's path at its head, its

@@ -55,6 +55,9 @@ describe('apply', () => {
     expect(pjsip.diff).toContain('+[1001](atende-phone)');
     expect(pjsip.diff).toContain('+type=registration');
     expect(body.notes.join(' ')).toMatch(/dahdi_cfg/);
+    // In Portuguese for the web app, the commands to run kept as they are.
+    const inPortuguese = await t.request('GET', '/api/v1/telephony/apply', { cookie: admin.cookie, headers: { 'accept-language': 'pt-BR' } });
+    expect(inPortuguese.json().notes).toContainEqual(expect.stringMatching(/^Os spans E1 mudaram: o Atende não recarrega o DAHDI\. .*`dahdi_cfg -vv`/));
     const dry = await api('POST', 'apply', { dryRun: true });
     expect(dry.json().files).toEqual(body.files);
     await expect(readFile(tenantFile(), 'utf8')).rejects.toThrow(/ENOENT/);

@@ -47,6 +47,7 @@ describe('translator', () => {
   it("keeps a field's path at the head and translates the rest", () => {
     expect(tr('phones.0.number: queue not found')).toBe('phones.0.number: fila não encontrada');
     expect(tr('listIds.2: no such queue 7')).toBe('listIds.2: fila 7 inexistente');
+    expect(tr('rules[0].pattern: no such queue 7')).toBe('rules[0].pattern: fila 7 inexistente');
     // …before any sentence that starts with a value could take the path for that value
     expect(tr('expiresAt: must be in the future')).toBe('expiresAt: deve estar no futuro');
     expect(tr('agents must be 3')).toBe('agents deve ser 3');

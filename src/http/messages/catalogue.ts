@@ -84,8 +84,8 @@ export const unrecognisable = (catalogue: Catalogue): string[] =>
 /** Longer messages are not translated: no sentence of the code is this long without a user's text. */
 const MAX_TRANSLATED = 4000;
 
-/** A field's path at the head of a sentence: `phones.0.number: …`. */
-const FIELD_PREFIX = /^([A-Za-z_$][\w$]*(?:\.[\w$]+)*): ([\s\S]+)$/;
+/** A field's path at the head of a sentence: `phones.0.number: …`, `rules[0].pattern: …`. */
+const FIELD_PREFIX = /^([A-Za-z_$][\w$]*(?:\.[\w$]+|\[\d+\])*): ([\s\S]+)$/;
 
 /**
  * Translates messages with one catalogue. A message matches the catalogue's sentence whose fixed

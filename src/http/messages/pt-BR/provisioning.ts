@@ -2,6 +2,19 @@ import type { Catalogue } from '../catalogue.js';
 
 /** The provisioning area's messages in Portuguese (Brazil). */
 export const provisioning: Catalogue = {
+  // ---- apply: its notes and each module's problems
+  'E1 spans changed: Atende does not reload DAHDI. On the Asterisk host, link atende/dahdi-system.conf as /etc/dahdi/system.conf and run `dahdi_cfg -vv`, then `asterisk -rx "module reload chan_dahdi"` (a new span may need `asterisk -rx "core restart when convenient"`).':
+    'Os spans E1 mudaram: o Atende não recarrega o DAHDI. No servidor do Asterisk, crie o link de atende/dahdi-system.conf em /etc/dahdi/system.conf e rode `dahdi_cfg -vv`, depois `asterisk -rx "module reload chan_dahdi"` (um span novo pode exigir `asterisk -rx "core restart when convenient"`).',
+  'SIP transports changed (ports, NAT, WebSocket): PJSIP applies transport changes only after `asterisk -rx "core restart when convenient"`.':
+    'Os transportes SIP mudaram (portas, NAT, WebSocket): o PJSIP só aplica mudanças de transporte depois de `asterisk -rx "core restart when convenient"`.',
+  'Asterisk refused the reload: {0}': 'o Asterisk recusou o reload: {0}',
+  'could not check the result: {0}': 'não foi possível verificar o resultado: {0}',
+  'could not write the configuration: {0}': 'não foi possível gravar a configuração: {0}',
+  'endpoint {0} was not loaded (see the Asterisk log for the reason)': 'o endpoint {0} não foi carregado (veja o motivo no log do Asterisk)',
+  'context {0} was not loaded: is atende/extensions.conf included in extensions.conf?':
+    'o contexto {0} não foi carregado: atende/extensions.conf está incluído em extensions.conf?',
+  'hint {0} was not loaded': 'o hint {0} não foi carregado',
+  'music-on-hold class {0} was not loaded': 'a classe de música de espera {0} não foi carregada',
   // ---- what the resources are called (put into other sentences: "there is no {0} {1}", "{0} not found")
   extension: 'ramal',
   'SIP trunk': 'tronco SIP',
