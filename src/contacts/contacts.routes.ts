@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { assertVisible, changeContextOf, principalOf, tenantScope } from '../auth/index.js';
@@ -136,6 +136,11 @@ export function contactsRoutes(svc: ContactsService): FastifyPluginAsync {
     const contactsWrite = { access: { module: 'contacts', action: 'write' } } as const;
     const importsRead = { access: { module: 'imports', action: 'read' } } as const;
     const importsWrite = { access: { module: 'imports', action: 'write' } } as const;
+    /** An import's progress, why it failed (if it did) in the language the request asks for. */
+    const progressFor = (req: FastifyRequest, row: Parameters<typeof svc.importer.progressOf>[0]) => {
+      const p = svc.importer.progressOf(row);
+      return { ...p, error: p.error === null ? null : localize(p.error, localeOf(req)) };
+    };
 
     app.get(
       '/contacts/lookup',
@@ -267,7 +272,7 @@ export function contactsRoutes(svc: ContactsService): FastifyPluginAsync {
         const { rows, total } = svc.importer.repo.list(tenantScope(req, req.query.tenantId), req.query.target, page.limit, page.offset);
         return {
           items: rows.map((r) => ({
-            ...svc.importer.progressOf(r),
+            ...progressFor(req, r),
             encoding: r.encoding,
             delimiter: r.delimiter,
             createdBy: r.createdByLogin,
@@ -285,7 +290,7 @@ export function contactsRoutes(svc: ContactsService): FastifyPluginAsync {
     app.get(
       '/imports/:id',
       { config: importsRead, schema: { tags: ['imports'], summary: 'One import and its progress', params: IdParams, response: { 200: ImportView } } },
-      async (req) => svc.importer.progressOf(visibleImport(req, req.params.id)),
+      async (req) => progressFor(req, visibleImport(req, req.params.id)),
     );
 
     app.post(
@@ -297,7 +302,7 @@ export function contactsRoutes(svc: ContactsService): FastifyPluginAsync {
       async (req, reply) => {
         const row = visibleImport(req, req.params.id);
         if (!svc.importer.cancel(row.id)) throw notFound('running import');
-        return reply.status(202).send(svc.importer.progressOf(row));
+        return reply.status(202).send(progressFor(req, row));
       },
     );
 

@@ -121,6 +121,23 @@ describe('CRM screens', () => {
     expect(crm.problems).toEqual([]);
   });
 
+  it('a running import cancelled from its progress is undone, and says why in the app’s language', async () => {
+    await open('/contacts/imports');
+    const rows = Array.from({ length: 150_000 }, (_, i) => `Cliente ${i};(11) 9${String(10_000_000 + i)}`);
+    const big = ['nome;telefone', ...rows].join('\r\n');
+    await crm.page.getByLabel('Arquivo CSV').setInputFiles({ name: 'grande.csv', mimeType: 'text/csv', buffer: Buffer.from(big, 'utf8') });
+    await crm.page.getByRole('button', { name: 'Importar', exact: true }).click();
+    const progress = crm.page.getByRole('region', { name: 'Progresso da importação' });
+    await progress.getByRole('heading', { name: 'grande.csv' }).waitFor();
+    await progress.getByRole('button', { name: 'Cancelar importação' }).click();
+    await expect.poll(() => progress.getByRole('status').textContent(), { timeout: 30_000 }).toContain('Cancelada');
+    // The reason comes from the event in English; the screen reads it again in its own language.
+    await expect.poll(() => progress.locator('.field-error').textContent()).toBe('cancelada; nada deste arquivo foi mantido');
+    const kept = await crm.manager.must<{ total: number }>('GET', '/api/v1/contacts?q=Cliente&limit=1');
+    expect(kept.total).toBe(0);
+    expect(crm.problems).toEqual([]);
+  });
+
   it('a blacklist number that cannot be Brazilian is refused next to its field; fixed, it is listed; the list is searched and filtered, and links to the CSV import', async () => {
     await open('/contacts/blacklist');
     await crm.page.getByRole('button', { name: 'Novo número' }).click();

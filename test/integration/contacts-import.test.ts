@@ -306,6 +306,8 @@ describe('contacts: CSV import', () => {
     const done = await finished(id);
     expect(done.state).toBe('cancelled');
     expect(done.error).toContain('nothing of this file was kept');
+    const read = await t.request('GET', `/api/v1/imports/${id}`, { cookie: admin.cookie, headers: { 'accept-language': 'pt-BR' } });
+    expect(read.json().error).toBe('cancelada; nada deste arquivo foi mantido');
     expect(spooled()).toEqual([]);
     expect(t.count('contacts')).toBe(0);
     expect(t.count('contact_phones')).toBe(0);
