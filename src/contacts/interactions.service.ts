@@ -247,11 +247,11 @@ export class InteractionsService {
       const status = statusId === null ? undefined : this.repo.status(row.tenantId, statusId);
       if (statusId !== null && !status?.active) throw invalidField('statusId', 'statusId: no such active status');
       const group = status ? this.repo.statusGroup(row.tenantId, status.groupId) : undefined;
-      if (status && !status.kinds.includes(row.kind)) throw invalidField('statusId', `statusId: ${status.name} does not apply to ${row.kind} interactions`);
-      if (group && !group.active) throw invalidField('statusId', `statusId: the group ${group.name} is inactive`);
+      if (status && !status.kinds.includes(row.kind)) throw invalidField('statusId', `statusId: "${status.name}" does not apply to ${row.kind} interactions`);
+      if (group && !group.active) throw invalidField('statusId', `statusId: the group "${group.name}" is inactive`);
       const agentId = row.agentUserId ?? (actor.userId || null);
       if (group && !group.allTeams && !this.offeredTo(group.id, this.teamOf(agentId))) {
-        throw invalidField('statusId', `statusId: the group ${group.name} is not offered to this agent's team`);
+        throw invalidField('statusId', `statusId: the group "${group.name}" is not offered to this agent's team`);
       }
       const protocolNeeded = this.settings(row.tenantId).requireProtocol || status?.requiresProtocol === true;
       const externalProtocol = f.externalProtocol?.trim() || null;
@@ -261,12 +261,12 @@ export class InteractionsService {
       for (const tagId of tagIds) {
         const tag = tagRows.find((t) => t.id === tagId);
         if (!tag?.active) throw invalidField('tagIds', `tagIds: no active tag ${tagId}`);
-        if (!tag.kinds.includes(row.kind)) throw invalidField('tagIds', `tagIds: ${tag.title} does not apply to ${row.kind} interactions`);
-        if (tag.serviceIds.length > 0 && (row.serviceId === null || !tag.serviceIds.includes(row.serviceId))) throw invalidField('tagIds', `tagIds: ${tag.title} is not offered in this service`);
+        if (!tag.kinds.includes(row.kind)) throw invalidField('tagIds', `tagIds: "${tag.title}" does not apply to ${row.kind} interactions`);
+        if (tag.serviceIds.length > 0 && (row.serviceId === null || !tag.serviceIds.includes(row.serviceId))) throw invalidField('tagIds', `tagIds: "${tag.title}" is not offered in this service`);
       }
-      if (status?.requiresTag && tagIds.length === 0) throw invalidField('tagIds', `tagIds: ${status.name} requires a tag`);
+      if (status?.requiresTag && tagIds.length === 0) throw invalidField('tagIds', `tagIds: "${status.name}" requires a tag`);
       const nextAt = f.nextContactAt ?? null;
-      if (status?.schedulesCallback && nextAt === null) throw invalidField('nextContactAt', `nextContactAt: ${status.name} schedules the next contact; pick its date and time`);
+      if (status?.schedulesCallback && nextAt === null) throw invalidField('nextContactAt', `nextContactAt: "${status.name}" schedules the next contact; pick its date and time`);
       if (nextAt !== null && nextAt <= now) throw invalidField('nextContactAt', 'nextContactAt: must be in the future');
       if (nextAt !== null && row.contactId === null) throw invalidField('nextContactAt', 'nextContactAt: link the interaction to a contact first');
 

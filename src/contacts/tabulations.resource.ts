@@ -180,7 +180,7 @@ export const statusDef: ResourceDef<typeof statuses, StatusInput, StatusView> = 
       .from(statuses)
       .where(and(eq(statuses.groupId, input.groupId), eq(statuses.name, input.name), ...(w.before ? [ne(statuses.id, w.before.id)] : [])))
       .get();
-    if (clash) throw conflict(`the group already has a status named ${input.name}`, { field: 'name' });
+    if (clash) throw conflict(`the group already has a status named "${input.name}"`, { field: 'name' });
     if (input.actions?.transferServiceId) checkServices(w.db, w.tenantId, 'actions.transferServiceId', [input.actions.transferServiceId]);
     return {
       groupId: input.groupId,
@@ -278,7 +278,7 @@ export const tagDef: ResourceDef<typeof tags, TagInput, TagView> = {
       .from(tags)
       .where(and(eq(tags.tenantId, w.tenantId), parentId === null ? isNull(tags.parentId) : eq(tags.parentId, parentId), eq(tags.title, input.title), ...(w.before ? [ne(tags.id, w.before.id)] : [])))
       .get();
-    if (siblings) throw conflict(`a tag titled ${input.title} already exists there`, { field: 'title' });
+    if (siblings) throw conflict(`a tag titled "${input.title}" already exists there`, { field: 'title' });
     checkServices(w.db, w.tenantId, 'serviceIds', input.serviceIds ?? [], true);
     if (input.actions?.transferServiceId) checkServices(w.db, w.tenantId, 'actions.transferServiceId', [input.actions.transferServiceId]);
     return {
