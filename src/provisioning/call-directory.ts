@@ -181,7 +181,7 @@ export class CallDirectory implements TelephonyDirectory {
       ddd: tenant?.ddd ?? null,
       timeConditionOpen: (id, at) => this.d.timeConditionOpen?.(tenantId, id, at) ?? false,
     });
-    const passedOver = choice.passedOver.map((p) => `${p.route} ${p.pattern}: ${p.reason}`);
+    const passedOver = choice.passedOver.map((p) => `route "${p.route}", rule ${p.pattern}: ${p.reason}`);
     // Why each matching route was passed over goes with the refusal (the log shows it).
     if (!choice.ok) return { ok: false, reason: [choice.reason, ...passedOver].join('; ') };
     return {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { placeholdersOf, requestedLocale, translator, unrecognisable } from '../../src/http/messages/catalogue.js';
-import { ptBR, ptBRParts } from '../../src/http/messages/index.js';
+import { localize, ptBR, ptBRParts } from '../../src/http/messages/index.js';
 import { sentenceOf, sourceMessages } from '../helpers/message-templates.js';
 
 describe('translator', () => {
@@ -51,6 +51,11 @@ describe('translator', () => {
     // …before any sentence that starts with a value could take the path for that value
     expect(tr('expiresAt: must be in the future')).toBe('expiresAt: deve estar no futuro');
     expect(tr('agents must be 3')).toBe('agents deve ser 3');
+  });
+
+  it('translates sentences joined by "; " one by one when no sentence holds them all', () => {
+    expect(tr('queue not found; a protocol is required; 3 calls waiting')).toBe('fila não encontrada; o protocolo é obrigatório; 3 calls waiting');
+    expect(tr('number: no such queue 7; queue not found')).toBe('number: fila 7 inexistente; fila não encontrada');
   });
 
   it('returns a message it does not know as it is', () => {
@@ -115,6 +120,14 @@ describe('the Portuguese catalogue', () => {
     const stale = Object.values(ours).flatMap((c) => Object.keys(c).filter((k) => !written.has(k)));
     expect(stale).toEqual([]);
     expect(Object.keys(validator!).length).toBeGreaterThan(20);
+  });
+
+  it('words a refused dial with each route passed over and why', () => {
+    const refused = 'number: every route matching 0800 was passed over; route "Saída; SP", rule _0X.: its time condition is closed; route "Celular", rule _9X.: restricted to extensions 1001, 1002';
+    expect(localize(refused, 'pt-BR')).toBe(
+      'number: todas as rotas que casam com 0800 foram descartadas; rota "Saída; SP", regra _0X.: a condição de horário da rota está fechada; rota "Celular", regra _9X.: restrita aos ramais 1001, 1002',
+    );
+    expect(localize(refused, 'en')).toBe(refused);
   });
 
   it('can recognise every sentence it holds in a message', () => {

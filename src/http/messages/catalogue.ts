@@ -20,6 +20,8 @@ interface Entry {
   readonly to: string;
   /** Values written between quotes: user data (a name), never translated themselves. */
   readonly quoted: ReadonlySet<number>;
+  /** The sentence itself has a `;`. */
+  readonly joins: boolean;
 }
 
 /** Sentences with no more fixed text than this are too vague to recognise (`{0}: {1}`). */
@@ -47,7 +49,7 @@ function compile(from: string, to: string): Entry | undefined {
     const c = place.get(Number(n));
     return c === undefined ? m : `{${c}}`;
   });
-  return { pieces, to: renumbered, quoted };
+  return { pieces, to: renumbered, quoted, joins: pieces.some((p) => p.includes(';')) };
 }
 
 /**
@@ -80,6 +82,23 @@ export const unrecognisable = (catalogue: Catalogue): string[] =>
   Object.entries(catalogue)
     .filter(([from, to]) => placeholdersOf(from).length > 0 && compile(from, to) === undefined)
     .map(([from]) => from);
+
+/** A message's parts between `; `, a `; ` between double quotes (in a name) left inside its part. */
+function sentencesOf(message: string): string[] {
+  const parts: string[] = [];
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < message.length; i++) {
+    if (message[i] === '"') quoted = !quoted;
+    else if (!quoted && message[i] === ';' && message[i + 1] === ' ') {
+      parts.push(message.slice(start, i));
+      start = i + 2;
+      i++;
+    }
+  }
+  parts.push(message.slice(start));
+  return parts;
+}
 
 /** Longer messages are not translated: no sentence of the code is this long without a user's text. */
 const MAX_TRANSLATED = 4000;
@@ -115,12 +134,20 @@ export function translator(catalogue: Catalogue): (message: string) => string {
     for (const e of entries) {
       const values = valuesIn(e, message);
       if (!values) continue;
+      // A value that runs over a `; ` the sentence does not have is a list of sentences (below).
+      if (!e.joins && values.some((v, i) => !e.quoted.has(i) && v.includes('; '))) continue;
       return e.to.replace(PLACEHOLDER, (all, n: string) => {
         const i = Number(n);
         const value = values[i];
         if (value === undefined) return all;
         return e.quoted.has(i) ? value : translate(value, depth + 1);
       });
+    }
+    // Sentences joined by `; ` (the reasons for one refusal), each translated on its own.
+    if (message.includes('; ')) {
+      const parts = sentencesOf(message);
+      const worded = parts.map((p) => translate(p, depth + 1));
+      if (worded.some((w, i) => w !== parts[i])) return worded.join('; ');
     }
     return message;
   };

@@ -84,6 +84,7 @@ export const provisioning: Catalogue = {
   // why a dialled number goes out by no route (a manual call refused)
   'no outbound route matches {0}': 'nenhuma rota de saída casa com {0}',
   'every route matching {0} was passed over': 'todas as rotas que casam com {0} foram descartadas',
+  'route "{0}", rule {1}: {2}': 'rota "{0}", regra {1}: {2}',
   'restricted to extensions {0}': 'restrita aos ramais {0}',
   'its time condition is closed': 'a condição de horário da rota está fechada',
   'the route has no trunk': 'a rota não tem tronco',
