@@ -243,7 +243,7 @@ export function campaignDef(refs: CampaignRefs): ResourceDef<typeof dialerCampai
     }),
     beforeDelete(row, w) {
       // Its attempts are what the dialer report and the short-call count read.
-      if (row.startedAt !== null) throw conflict(`the campaign ${row.name} has dialled; it is kept for the reports (stop it instead)`, { field: 'state' });
+      if (row.startedAt !== null) throw conflict(`the campaign "${row.name}" has dialled; it is kept for the reports (stop it instead)`, { field: 'state' });
       new DialerRepo(w.db).linkLists(row.id, [], w.now);
     },
   };

@@ -503,7 +503,7 @@ export class DialerService {
       if (member?.tenantId !== tenantId) throw notFound('list member');
       const status = this.db.select().from(statuses).where(and(eq(statuses.id, d.statusId), eq(statuses.tenantId, tenantId))).get();
       if (!status) throw invalidField('statusId', 'statusId: no such status');
-      if (status.schedulesCallback && d.callbackAt === null) throw invalidField('callbackAt', `callbackAt: the status ${status.name} schedules a callback; say when`);
+      if (status.schedulesCallback && d.callbackAt === null) throw invalidField('callbackAt', `callbackAt: the status "${status.name}" schedules a callback; say when`);
       const contact = this.db.select().from(contacts).where(eq(contacts.id, member.contactId)).get()!;
       const phones = this.db.select().from(contactPhones).where(eq(contactPhones.contactId, member.contactId)).all();
       if (!phones.some((p) => p.number === d.phone)) throw invalidField('phone', 'phone: not a phone of this contact');

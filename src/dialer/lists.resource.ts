@@ -44,7 +44,7 @@ export const listFilters = {
 };
 
 export const listLocked = (name: string, campaign: string | null) =>
-  conflict(`the list ${name} is used by the campaign ${campaign ?? '?'} and can no longer change its contacts`, { field: 'listId', code: 'list_locked' });
+  conflict(`the contact group "${name}" is used by the campaign "${campaign ?? '?'}" and can no longer change its contacts`, { field: 'listId', code: 'list_locked' });
 
 /** Contact groups: who a campaign calls, filled from CSV or from the tenant's contacts. */
 export function listDef(defaultBook: (db: Db, tenantId: number) => number): ResourceDef<typeof dialerLists, ListInput, ListView> {

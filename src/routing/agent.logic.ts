@@ -262,14 +262,14 @@ export function checkPause(
   forced: boolean,
 ): PauseRefusal | undefined {
   if (agent.status === 'offline') return { code: 'not_logged_in', message: 'the agent is not logged in' };
-  if (!type.active) return { code: 'pause_disabled', message: `the pause ${type.reason} is disabled` };
-  if (type.wrapUp) return { code: 'pause_automatic', message: `${type.reason} is the automatic wrap-up pause; agents enter it only after an interaction` };
+  if (!type.active) return { code: 'pause_disabled', message: `the pause "${type.reason}" is disabled` };
+  if (type.wrapUp) return { code: 'pause_automatic', message: `"${type.reason}" is the automatic wrap-up pause; agents enter it only after an interaction` };
   if (forced) return undefined;
   if (type.teamIds.length > 0 && (agent.teamId === null || !type.teamIds.includes(agent.teamId))) {
-    return { code: 'pause_not_for_team', message: `the pause ${type.reason} is not offered to the agent's team` };
+    return { code: 'pause_not_for_team', message: `the pause "${type.reason}" is not offered to the agent's team` };
   }
   if (type.maxAgents !== null && agent.currentPauseTypeId !== type.id && othersInPause >= type.maxAgents) {
-    return { code: 'pause_full', message: `${othersInPause} of ${type.maxAgents} agents are already in the pause ${type.reason}; try again later` };
+    return { code: 'pause_full', message: `${othersInPause} of ${type.maxAgents} agents are already in the pause "${type.reason}"; try again later` };
   }
   return undefined;
 }

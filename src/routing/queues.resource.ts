@@ -185,7 +185,7 @@ export const queueDef = (destinations: Destinations): ResourceDef<typeof queues,
     if (autoPauseTypeId !== null) {
       const p = w.db.select().from(pauseTypes).where(and(eq(pauseTypes.id, autoPauseTypeId), eq(pauseTypes.tenantId, w.tenantId))).get();
       if (!p) throw invalidField('autoPauseTypeId', `autoPauseTypeId: there is no pause type ${autoPauseTypeId} in this tenant`);
-      if (p.wrapUp) throw invalidField('autoPauseTypeId', `autoPauseTypeId: ${p.reason} is the automatic wrap-up pause`);
+      if (p.wrapUp) throw invalidField('autoPauseTypeId', `autoPauseTypeId: "${p.reason}" is the automatic wrap-up pause`);
     }
     if (input.members) checkMembers(w, input.members);
     const contactBookId = input.contactBookId ?? null;
@@ -272,9 +272,9 @@ export const queueDef = (destinations: Destinations): ResourceDef<typeof queues,
   },
   beforeDelete(row, w) {
     const linked = w.db.select({ id: queueMembers.id }).from(queueMembers).where(eq(queueMembers.queueId, row.id)).limit(1).get();
-    if (linked) throw conflict(`the queue ${row.name} still has agents linked; remove them first, or deactivate it`, { field: 'members' });
+    if (linked) throw conflict(`the queue "${row.name}" still has agents linked; remove them first, or deactivate it`, { field: 'members' });
     const used = w.db.select({ id: routedInteractions.id }).from(routedInteractions).where(eq(routedInteractions.queueId, row.id)).limit(1).get();
-    if (used) throw conflict(`the queue ${row.name} has interactions in its history; deactivate it instead (active: false)`, { field: 'id' });
+    if (used) throw conflict(`the queue "${row.name}" has interactions in its history; deactivate it instead (active: false)`, { field: 'id' });
   },
 });
 

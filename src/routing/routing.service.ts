@@ -448,7 +448,7 @@ export class RoutingService {
     const key = agentKey({ kind: 'agent', userId });
     if (!user.active) {
       this.engine.removeAgent(key);
-      throw conflict(`${user.name} is deactivated`, { field: 'userId' });
+      throw conflict(`"${user.name}" is deactivated`, { field: 'userId' });
     }
     this.engine.setAgent(profileOf(user, this.repo.settings(tenantId, userId)));
     for (const s of this.repo.servicesOf(tenantId, userId)) if (!this.engine.agentSnapshot(key)?.queueIds.includes(s.queueId)) this.reloadQueue(tenantId, s.queueId);
@@ -615,7 +615,7 @@ export class RoutingService {
       if (to.queueId === undefined) throw invalidField('queueId', 'queueId: the queue to transfer to is required');
       const q = this.repo.queue(tenantId, to.queueId);
       if (!q) throw invalidField('queueId', `queueId: there is no queue ${to.queueId} in this tenant`);
-      if (!q.active) throw conflict(`queue ${q.name} is inactive and takes no calls`, { field: 'queueId' });
+      if (!q.active) throw conflict(`queue "${q.name}" is inactive and takes no calls`, { field: 'queueId' });
       return { target: { kind: 'queue', queueId: q.id }, name: q.name };
     }
     if (to.kind === 'agent') {
@@ -624,8 +624,8 @@ export class RoutingService {
       if (!this.repo.user(tenantId, to.userId)) throw invalidField('userId', `userId: there is no user ${to.userId} in this tenant`);
       const key = agentKey({ kind: 'agent', userId: to.userId });
       const snap = this.engine.agentSnapshot(key);
-      if (!snap || snap.state === 'offline') throw conflict(`${snap?.name ?? 'the agent'} is not logged in`, { field: 'userId' });
-      if (consult && !this.engine.mayOfferTransfer(key, rec.kind)) throw conflict(`${snap.name} cannot take a call now (${snap.state})`, { field: 'userId' });
+      if (!snap || snap.state === 'offline') throw conflict(snap ? `"${snap.name}" is not logged in` : 'the agent is not logged in', { field: 'userId' });
+      if (consult && !this.engine.mayOfferTransfer(key, rec.kind)) throw conflict(`"${snap.name}" cannot take a call now (${snap.state})`, { field: 'userId' });
       return { target: { kind: 'agent', queueId: rec.queueId, agentKey: key }, name: snap.name };
     }
     if (to.number === undefined) throw invalidField('number', 'number: the number to transfer to is required');
@@ -795,7 +795,7 @@ export class RoutingService {
     const agent = this.agent(tenantId, userId);
     const voice = this.voice;
     const interactionId = voice ? agent.interactionIds.find((id) => voice.talkState(id) !== undefined) : undefined;
-    if (!voice || interactionId === undefined) throw conflict(`${agent.name} has no call in conversation`, { reason: 'no_call' });
+    if (!voice || interactionId === undefined) throw conflict(`"${agent.name}" has no call in conversation`, { reason: 'no_call' });
     const me = this.repo.user(actor.tenantId, actor.userId);
     if (!me?.extension) throw conflict('you have no extension to be rung on: ask an administrator to give you one', { field: 'extension' });
     const supervisor = { userId: actor.userId, name: me.name, extension: me.extension };
@@ -823,7 +823,7 @@ export class RoutingService {
       const mode = await this.voice?.stopSupervising(interactionId, actor.userId);
       if (mode) stopped = { interactionId, mode };
     }
-    if (!stopped) throw conflict(`you are not on ${agent.name}'s call`, { reason: 'not_monitoring' });
+    if (!stopped) throw conflict(`you are not on the call of "${agent.name}"`, { reason: 'not_monitoring' });
     this.audit(change, tenantId, 'agent', userId, 'supervisor_stop', { mode: stopped.mode, interactionId: stopped.interactionId }, null);
   }
 
@@ -840,7 +840,7 @@ export class RoutingService {
 
   /** 403 for a queue that the actor does not see (`seesQueue`). */
   checkSeesQueue(actor: Actor, tenantId: number, queue: { queueId: number; name: string }): void {
-    if (!this.seesQueue(actor, tenantId)(queue.queueId)) throw forbidden(`the queue ${queue.name} is not worked by a team you supervise`);
+    if (!this.seesQueue(actor, tenantId)(queue.queueId)) throw forbidden(`the queue "${queue.name}" is not worked by a team you supervise`);
   }
 
   /** Teams a supervisor may see and act on; admins and super users: all. */
@@ -869,7 +869,7 @@ export class RoutingService {
     const user = this.repo.user(tenantId, userId);
     if (!user || (!actor.superUser && actor.tenantId !== tenantId)) throw notFound('agent');
     const teams = this.supervisedTeams(actor, tenantId);
-    if (teams !== 'all' && (user.teamId === null || !teams.has(user.teamId))) throw forbidden(`${user.name} is not in a team you supervise`);
+    if (teams !== 'all' && (user.teamId === null || !teams.has(user.teamId))) throw forbidden(`"${user.name}" is not in a team you supervise`);
   }
 
   private stopHoursTimer(userId: number): void {

@@ -467,7 +467,7 @@ export class QueueVoice {
   }
 
   private noConsult(w: WaitingCall): void {
-    if (w.consult) throw conflict(`a consult with ${w.consult.name} is in progress: complete or cancel it first`, { reason: 'consult' });
+    if (w.consult) throw conflict(`a consult with "${w.consult.name}" is in progress: complete or cancel it first`, { reason: 'consult' });
   }
 
   private talkChanged(w: WaitingCall): void {
@@ -573,7 +573,7 @@ export class QueueVoice {
       );
       if (!joined.joined) {
         await control.destroyBridge(c.bridgeId).catch(() => undefined);
-        throw conflict(`${name} takes no calls now (${joined.outcome})`, { reason: joined.outcome });
+        throw conflict(`"${name}" takes no calls now (${joined.outcome})`, { reason: joined.outcome });
       }
       c.interactionId = id;
       c.queueId = to.queueId;
@@ -700,7 +700,7 @@ export class QueueVoice {
   private answeredConsult(interactionId: string): WaitingCall & { agentChannel: string; consult: Consult } {
     const w = this.talk(interactionId);
     if (!w.consult) throw conflict('there is no consult in progress', { reason: 'no_consult' });
-    if (w.consult.phase === 'ringing') throw conflict(`${w.consult.name} has not answered yet: wait, or cancel the consult`, { reason: 'ringing' });
+    if (w.consult.phase === 'ringing') throw conflict(`"${w.consult.name}" has not answered yet: wait, or cancel the consult`, { reason: 'ringing' });
     return w as WaitingCall & { agentChannel: string; consult: Consult };
   }
 

@@ -340,7 +340,7 @@ describe('agents: log in, pause under the pause types’ rules', () => {
     expect((await post(adminB, `/api/v1/agents/${ana.user.id}/take-over`)).statusCode).toBe(404);
     const noCall = await post(supervisor, `/api/v1/agents/${ana.user.id}/monitor`, { mode: 'whisper' });
     expect(noCall.statusCode).toBe(409);
-    expect(JSON.parse(noCall.body)).toMatchObject({ error: { message: 'Ana has no call in conversation', details: { reason: 'no_call' } } });
+    expect(JSON.parse(noCall.body)).toMatchObject({ error: { message: '"Ana" has no call in conversation', details: { reason: 'no_call' } } });
     expect((await post(ana, `/api/v1/agents/${bruno.user.id}/monitor`, { mode: 'listen' })).statusCode).toBe(403);
 
     // Stopping: only on its teams, in its tenant, and only a listen it is on.

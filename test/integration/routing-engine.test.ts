@@ -469,7 +469,7 @@ describe('agents', () => {
     }
     const lunch = pauseType({ id: 20, reason: 'Almoço', maxAgents: 1, teamIds: [1] });
     expect(w.engine.pause('a1', lunch)).toMatchObject({ ok: true });
-    expect(w.engine.pause('a2', lunch)).toMatchObject({ ok: false, code: 'pause_full', message: '1 of 1 agents are already in the pause Almoço; try again later' });
+    expect(w.engine.pause('a2', lunch)).toMatchObject({ ok: false, code: 'pause_full', message: '1 of 1 agents are already in the pause "Almoço"; try again later' });
     expect(w.engine.pause('a3', pauseType({ id: 21, teamIds: [1] }))).toMatchObject({ ok: false, code: 'pause_not_for_team' });
     expect(w.engine.pause('a3', pauseType({ id: 22, active: false }))).toMatchObject({ ok: false, code: 'pause_disabled' });
     expect(w.engine.pause('nobody', lunch)).toMatchObject({ ok: false, code: 'unknown_agent' });

@@ -217,6 +217,6 @@ describe('pause rules', () => {
   });
 
   it('names the count in the refusal', () => {
-    expect(checkPause(lunch, agent, 2, false)?.message).toBe('2 of 2 agents are already in the pause Almoço; try again later');
+    expect(checkPause(lunch, agent, 2, false)?.message).toBe('2 of 2 agents are already in the pause "Almoço"; try again later');
   });
 });

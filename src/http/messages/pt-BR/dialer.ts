@@ -20,7 +20,7 @@ export const dialer: Catalogue = {
   'at most the hard cap abandonMaxPercent ({0} %)': 'no máximo o limite abandonMaxPercent ({0} %)',
   'with prefix0303 the caller id is the 0303 number (0303 and 7 or 8 digits)': 'com prefix0303, a bina é o número 0303 (0303 seguido de 7 ou 8 dígitos)',
   'a contact group stays with a campaign that has started dialling it': 'um grupo de contatos fica com a campanha que já começou a discá-lo',
-  'the campaign {0} has dialled; it is kept for the reports (stop it instead)': 'a campanha {0} já discou; ela é mantida para os relatórios (pare-a em vez disso)',
+  'the campaign "{0}" has dialled; it is kept for the reports (stop it instead)': 'a campanha "{0}" já discou; ela é mantida para os relatórios (pare-a em vez disso)',
   "the campaign's stop time ({0}) has passed; change or clear it first": 'o horário de parada da campanha ({0}) já passou; altere-o ou apague-o primeiro',
 
   // Dialing strategies
@@ -31,7 +31,7 @@ export const dialer: Catalogue = {
   'no such contact group': 'grupo de contatos inexistente',
   'no such contact book': 'agenda inexistente',
   'the contact group to fill is required': 'o grupo de contatos a preencher é obrigatório',
-  'the list {0} is used by the campaign {1} and can no longer change its contacts': 'o grupo de contatos {0} é usado pela campanha {1} e não pode mais mudar seus contatos',
+  'the contact group "{0}" is used by the campaign "{1}" and can no longer change its contacts': 'o grupo de contatos "{0}" é usado pela campanha "{1}" e não pode mais mudar seus contatos',
   'a contact group keeps the name it was created with': 'um grupo de contatos mantém o nome com que foi criado',
   'a contact group keeps its contact book': 'um grupo de contatos mantém sua agenda',
   'more than {0} contacts match; narrow the filter or import the group from CSV': 'mais de {0} contatos correspondem; refine o filtro ou importe o grupo de um CSV',
@@ -45,7 +45,7 @@ export const dialer: Catalogue = {
     'nenhum contato está sendo mostrado a você numa campanha preview em execução, ou não há linha livre',
   'no contact is shown to you in a running preview campaign': 'nenhum contato está sendo mostrado a você numa campanha preview em execução',
   'no such status': 'status inexistente',
-  'the status {0} schedules a callback; say when': 'o status {0} agenda um retorno; informe quando',
+  'the status "{0}" schedules a callback; say when': 'o status "{0}" agenda um retorno; informe quando',
   'not a phone of this contact': 'não é um telefone deste contato',
 
   // Report

@@ -13,17 +13,17 @@ export const routing: Catalogue = {
   // The agent's state: log in, pauses, wrap-up
   'agent {0} is not known to the routing engine': 'o agente {0} é desconhecido do motor de roteamento',
   'the agent is not logged in': 'o agente está fora das filas',
-  '{0} is not logged in': '{0} está fora das filas',
-  '{0} is deactivated': 'o usuário {0} está desativado',
+  '"{0}" is not logged in': '"{0}" está fora das filas',
+  '"{0}" is deactivated': 'o usuário "{0}" está desativado',
   'the agent is not paused': 'o agente não está em pausa',
   'the agent is not in wrap-up': 'o agente não está em pós-atendimento',
   'the service requires a tabulation: finish the interaction (or leave it pending) first':
     'o serviço exige tabulação: finalize o atendimento (ou deixe-o pendente) primeiro',
-  'the pause {0} is disabled': 'a pausa {0} está desativada',
-  '{0} is the automatic wrap-up pause; agents enter it only after an interaction':
-    '{0} é a pausa automática de pós-atendimento; os agentes só entram nela depois de um atendimento',
-  "the pause {0} is not offered to the agent's team": 'a pausa {0} não está disponível para a equipe do agente',
-  '{0} of {1} agents are already in the pause {2}; try again later': '{0} de {1} agentes já estão na pausa {2}; tente mais tarde',
+  'the pause "{0}" is disabled': 'a pausa "{0}" está desativada',
+  '"{0}" is the automatic wrap-up pause; agents enter it only after an interaction':
+    '"{0}" é a pausa automática de pós-atendimento; os agentes só entram nela depois de um atendimento',
+  "the pause \"{0}\" is not offered to the agent's team": 'a pausa "{0}" não está disponível para a equipe do agente',
+  '{0} of {1} agents are already in the pause "{2}"; try again later': '{0} de {1} agentes já estão na pausa "{2}"; tente mais tarde',
   "outside the agent's working hours": 'fora do horário de trabalho do agente',
   "outside the agent's working hours; they begin at {0}": 'fora do horário de trabalho do agente; ele começa em {0}',
   'a period must not start and end at the same time': 'um horário não pode começar e terminar no mesmo momento',
@@ -48,11 +48,11 @@ export const routing: Catalogue = {
   'user {0} is listed twice': 'o usuário {0} aparece duas vezes',
   'extension {0} is listed twice': 'o ramal {0} aparece duas vezes',
   'the pause agents are put in after unanswered offers is required': 'a pausa em que os agentes são postos após chamadas não atendidas é obrigatória',
-  '{0} is the automatic wrap-up pause': '{0} é a pausa automática de pós-atendimento',
-  'the queue {0} still has agents linked; remove them first, or deactivate it': 'a fila {0} ainda tem agentes vinculados; remova-os primeiro ou desative a fila',
-  'the queue {0} has interactions in its history; deactivate it instead (active: false)':
-    'a fila {0} tem atendimentos no histórico; desative-a em vez disso (active: false)',
-  'queue {0} is inactive and takes no calls': 'a fila {0} está inativa e não recebe chamadas',
+  '"{0}" is the automatic wrap-up pause': '"{0}" é a pausa automática de pós-atendimento',
+  'the queue "{0}" still has agents linked; remove them first, or deactivate it': 'a fila "{0}" ainda tem agentes vinculados; remova-os primeiro ou desative a fila',
+  'the queue "{0}" has interactions in its history; deactivate it instead (active: false)':
+    'a fila "{0}" tem atendimentos no histórico; desative-a em vez disso (active: false)',
+  'queue "{0}" is inactive and takes no calls': 'a fila "{0}" está inativa e não recebe chamadas',
   'queue {0} is both added and removed': 'a fila {0} aparece ao mesmo tempo para adicionar e para retirar',
 
   // What the tenant does not have
@@ -74,21 +74,21 @@ export const routing: Catalogue = {
   'the agent to transfer to is required': 'o agente de destino é obrigatório',
   'the number to transfer to is required': 'o número de destino é obrigatório',
   'the call is already yours': 'a chamada já é sua',
-  '{0} cannot take a call now ({1})': '{0} não pode receber uma chamada agora ({1})',
-  '{0} takes no calls now ({1})': '{0} não recebe chamadas agora ({1})',
+  '"{0}" cannot take a call now ({1})': '"{0}" não pode receber uma chamada agora ({1})',
+  '"{0}" takes no calls now ({1})': '"{0}" não recebe chamadas agora ({1})',
   'the call is not in conversation with its agent': 'a chamada não está em conversa com o agente',
   'the call is no longer in conversation': 'a chamada não está mais em conversa',
-  'a consult with {0} is in progress: complete or cancel it first': 'há uma consulta com {0} em andamento: complete-a ou cancele-a primeiro',
+  'a consult with "{0}" is in progress: complete or cancel it first': 'há uma consulta com "{0}" em andamento: complete-a ou cancele-a primeiro',
   'there is no consult in progress': 'não há consulta em andamento',
-  '{0} has not answered yet: wait, or cancel the consult': '{0} ainda não atendeu: aguarde ou cancele a consulta',
+  '"{0}" has not answered yet: wait, or cancel the consult': '"{0}" ainda não atendeu: aguarde ou cancele a consulta',
   'the call is not in conference': 'a chamada não está em conferência',
 
   // Supervision
-  '{0} has no call in conversation': '{0} não tem nenhuma chamada em conversa',
+  '"{0}" has no call in conversation': '"{0}" não tem nenhuma chamada em conversa',
   'you have no extension to be rung on: ask an administrator to give you one': 'você não tem um ramal para ser chamado: peça um a um administrador',
   'your phone (extension {0}) could not be rung: {1}': 'não foi possível chamar seu telefone (ramal {0}): {1}',
-  "you are not on {0}'s call": 'você não está na chamada de {0}',
-  'the queue {0} is not worked by a team you supervise': 'a fila {0} não é atendida por uma equipe que você supervisiona',
-  '{0} is not in a team you supervise': '{0} não está numa equipe que você supervisiona',
+  'you are not on the call of "{0}"': 'você não está na chamada de "{0}"',
+  'the queue "{0}" is not worked by a team you supervise': 'a fila "{0}" não é atendida por uma equipe que você supervisiona',
+  '"{0}" is not in a team you supervise': '"{0}" não está numa equipe que você supervisiona',
   'the supervisor hung up': 'o supervisor desligou',
 };
