@@ -232,7 +232,7 @@ class ContactsSession implements ImportSession<RowContact> {
           const inFile = other === undefined || other.importId === w.importId;
           found.push({
             index,
-            problem: problem(this.documentColumn, c.document, inFile ? 'duplicate_in_file' : 'duplicate', `the document already belongs to ${inFile ? 'an earlier row of this file' : `contact ${other.contactId}`}`, true),
+            problem: problem(this.documentColumn, c.document, inFile ? 'duplicate_in_file' : 'duplicate', inFile ? 'the document repeats an earlier row of this file' : `the document already belongs to contact ${other.contactId}`, true),
           });
           return;
         }

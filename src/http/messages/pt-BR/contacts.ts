@@ -112,9 +112,10 @@ export const contacts: Catalogue = {
   'longer than {0} characters; only the first {1} were kept': 'mais de {0} caracteres; só os {1} primeiros foram mantidos',
   'the name is required': 'o nome é obrigatório',
   'the contact has no valid phone and was not imported': 'o contato não tem telefone válido e não foi importado',
-  'the document already belongs to {0}': 'o documento já pertence a {0}',
-  'an earlier row of this file': 'uma linha anterior deste arquivo',
-  'contact {0}': 'contato {0}',
+  'the document repeats an earlier row of this file': 'o documento repete uma linha anterior deste arquivo',
+  'the document already belongs to contact {0}': 'o documento já pertence ao contato {0}',
+  // How the columns of a file that is not ours are separated (`the columns are separated by {0}`).
+  tab: 'TAB',
   'the phone repeats an earlier row of this file': 'o telefone repete uma linha anterior deste arquivo',
   'the phone already belongs to contact {0}': 'o telefone já pertence ao contato {0}',
   'every phone of the row is already in the book; the contact was not imported': 'todos os telefones da linha já estão na agenda; o contato não foi importado',
