@@ -267,7 +267,7 @@ describe('outbound routes', () => {
     expect(directory.outbound(tenant, '987654321', null, Date.parse('2026-12-01T13:00:00Z'))).toMatchObject({ ok: true, route: 'Comercial', digits: '987654321' });
     const closed = directory.outbound(tenant, '987654321', null, Date.parse('2026-12-01T23:00:00Z'));
     expect(closed.ok).toBe(false);
-    expect(!closed.ok && closed.reason).toContain('Comercial _9XXXXXXXX: its time condition is closed');
+    expect(!closed.ok && closed.reason).toContain('route "Comercial", rule _9XXXXXXXX: its time condition is closed');
 
     const refused = await flows('DELETE', `time-conditions/${tc.json().id}`);
     expect(refused.statusCode).toBe(409);
