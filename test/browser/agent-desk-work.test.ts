@@ -14,7 +14,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { validCnpj } from '../helpers/app.js';
-import { browserTestFile, chooseOption, logIn, newContext, openedDialog, openOptions, screenshot, seriousA11yViolations, watchProblems, type Api, type Atende } from './harness.js';
+import { browserClock, browserTestFile, chooseOption, logIn, newContext, openedDialog, openOptions, screenshot, seriousA11yViolations, watchProblems, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-mesa-1';
 const PASSWORD = 'senha-da-agente-1';
@@ -240,12 +240,13 @@ describe('the agent’s work on the desk', () => {
     await page.keyboard.press('Escape');
     await page.getByRole('listbox').waitFor({ state: 'hidden' });
     // The day after tomorrow, picked on the calendar (at the time it shows, now's).
-    const when = new Date(Date.now() + 2 * 24 * 3600_000);
+    const now = browserClock(Date.now());
+    const when = browserClock(Date.now() + 2 * 24 * 3600_000);
     await dialog.getByLabel('Próximo contato').click();
     const calendar = page.getByRole('dialog', { name: 'Escolher data' });
     await calendar.waitFor();
-    if (when.getMonth() !== new Date().getMonth()) await calendar.getByRole('button', { name: 'Próximo mês' }).click();
-    await calendar.locator('td:not([data-p-other-month="true"]) span', { hasText: new RegExp(`^${when.getDate()}$`) }).click();
+    if (when.month !== now.month) await calendar.getByRole('button', { name: 'Próximo mês' }).click();
+    await calendar.locator('td:not([data-p-other-month="true"]) span', { hasText: new RegExp(`^${when.day}$`) }).click();
     // Escape in the field closes its calendar, not the dialog.
     await dialog.getByLabel('Próximo contato').press('Escape');
     await calendar.waitFor({ state: 'hidden' });
@@ -257,7 +258,7 @@ describe('the agent’s work on the desk', () => {
     await page.getByTestId('desk-callbacks').getByRole('listitem').filter({ hasText: 'João Retorno' }).waitFor();
     const pending = await ana.must<{ items: { contactName: string; agentUserId: number | null; dueAt: string }[] }>('GET', '/api/v1/callbacks?mine=true&state=pending');
     expect(pending.items).toEqual([expect.objectContaining({ contactName: 'João Retorno', agentUserId: anaId })]);
-    expect(new Date(pending.items[0]!.dueAt).getDate()).toBe(when.getDate());
+    expect(browserClock(new Date(pending.items[0]!.dueAt)).day).toBe(when.day);
   });
 
   it('runs the webphone in one tab only: a second tab says the phone is in the other one, does not ring, and takes over when it closes', async () => {

@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { provisionInboundDid } from '../helpers/provision.js';
-import { keepFailure, launchBrowser, logIn, newContext, openedDialog, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { browserClock, keepFailure, launchBrowser, logIn, newContext, openedDialog, screenshot, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
 const PASSWORD = 'super-senha-1';
 const CALLER = '11987650001';
@@ -133,15 +133,8 @@ describe('calls, live', () => {
   it('a date and time typed into the period filter (24-hour clock) is the filter applied', async () => {
     await calls.goto('/calls');
     await calls.getByRole('row').filter({ hasText: CALLER }).waitFor();
-    // As the browser's clock reads in São Paulo: dd/mm/yyyy HH:MM.
-    const typed = (ms: number) => {
-      const p = Object.fromEntries(
-        new Intl.DateTimeFormat('en-GB', { timeZone: 'America/Sao_Paulo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-          .formatToParts(new Date(ms))
-          .map((x) => [x.type, x.value]),
-      );
-      return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
-    };
+    // As the browser's clock reads: dd/mm/yyyy HH:MM.
+    const typed = (ms: number) => `${browserClock(ms).date} ${browserClock(ms).time}`;
     const from = calls.getByLabel('Início a partir de', { exact: true });
     const later = typed(Date.now() + 2 * 3_600_000);
     await from.fill(later);

@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { VoicemailStore } from '../../src/flows/voicemail-store.js';
 import { writeToneWav } from '../helpers/wav.js';
-import { keepFailure, launchBrowser, logIn, newContext, openedDialog, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
+import { browserClock, keepFailure, launchBrowser, logIn, newContext, openedDialog, seriousA11yViolations, startAtende, watchProblems, type Api, type Atende } from './harness.js';
 
 /** The part of an `<audio>` element the test drives (the test itself runs without the DOM types). */
 type Audio = { play(): Promise<void>; pause(): void; currentTime: number; duration: number };
@@ -134,7 +134,7 @@ describe('call flows', () => {
     await dialog.getByLabel('Fim do período 1').fill('18:00');
 
     await choose('Calendário de feriados', 'São Paulo', dialog);
-    const year = new Date().getFullYear();
+    const year = browserClock(Date.now()).year;
     await dialog.getByText(`${year}-12-25 — Natal`).waitFor();
     await dialog.getByText(`${year}-07-09 — Revolução Constitucionalista`).waitFor();
     await choose('Forçar', 'Forçar fechado', dialog);

@@ -138,9 +138,33 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
   });
 }
 
+/** The time zone every browser runs in, whatever the zone of the machine running the tests. */
+export const BROWSER_ZONE = 'America/Sao_Paulo';
+
+/**
+ * A moment as the browser's clock reads it (in {@link BROWSER_ZONE}): the day, month and hour
+ * its calendars and tables show. Node's own `getDate()` reads the machine's zone, which is
+ * another day for hours of every night.
+ */
+export function browserClock(at: Date | number): { year: number; month: number; day: number; hour: number; minute: number; date: string; time: string } {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: BROWSER_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(at));
+  const p = Object.fromEntries(parts.map((x) => [x.type, x.value])) as Record<'year' | 'month' | 'day' | 'hour' | 'minute', string>;
+  return {
+    year: Number(p.year),
+    month: Number(p.month),
+    day: Number(p.day),
+    hour: Number(p.hour),
+    minute: Number(p.minute),
+    /** dd/mm/yyyy, as the pt-BR date fields are typed. */
+    date: `${p.day}/${p.month}/${p.year}`,
+    /** HH:MM on the 24-hour clock. */
+    time: `${p.hour}:${p.minute}`,
+  };
+}
+
 /** A fresh browser profile (cookies, storage) at a desktop size, pt-BR. */
 export async function newContext(browser: Browser, atende: Atende, size = { width: 1280, height: 800 }): Promise<BrowserContext> {
-  return browser.newContext({ baseURL: atende.url, viewport: size, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
+  return browser.newContext({ baseURL: atende.url, viewport: size, locale: 'pt-BR', timezoneId: BROWSER_ZONE });
 }
 
 /**

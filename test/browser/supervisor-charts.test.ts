@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserTestFile, openOptions, seriousA11yViolations, type Api, type Atende } from './harness.js';
+import { browserClock, browserTestFile, openOptions, seriousA11yViolations, type Api, type Atende } from './harness.js';
 
 const ADMIN_PASSWORD = 'super-senha-graficos-1';
 const PASSWORD = 'senha-dos-graficos-1';
@@ -111,7 +111,7 @@ describe('the supervisor’s charts of a queue', () => {
 
   it('shows today’s calls and service level per hour and the waits, refreshed after the calls without a reload', async () => {
     // Each hour of the local day up to now; the two calls in the hour(s) they entered.
-    const hourNow = `${new Intl.DateTimeFormat('en-GB', { timeZone: 'America/Sao_Paulo', hour: '2-digit', hourCycle: 'h23' }).format(Date.now())}:00`;
+    const hourNow = `${browserClock(Date.now()).time.slice(0, 2)}:00`;
     const busy = async () => (await rows(HOURS)).filter(([, offered]) => offered !== '0');
     await expect.poll(async () => (await busy()).reduce((n, [, offered]) => n + Number(offered), 0)).toBe(2);
     const hours = await rows(HOURS);
