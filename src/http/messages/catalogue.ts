@@ -17,6 +17,8 @@ export const placeholdersOf = (s: string): string[] => [...new Set([...s.matchAl
 interface Entry {
   /** The sentence's fixed text around its values: one more piece than there are values. */
   readonly pieces: readonly string[];
+  /** How much fixed text the sentence has: the most specific sentence is tried first. */
+  readonly fixed: number;
   readonly to: string;
   /** Values written between quotes: user data (a name), never translated themselves. */
   readonly quoted: ReadonlySet<number>;
@@ -49,7 +51,7 @@ function compile(from: string, to: string): Entry | undefined {
     const c = place.get(Number(n));
     return c === undefined ? m : `{${c}}`;
   });
-  return { pieces, to: renumbered, quoted, joins: pieces.some((p) => p.includes(';')) };
+  return { pieces, fixed: pieces.join('').length, to: renumbered, quoted, joins: pieces.some((p) => p.includes(';')) };
 }
 
 /**
@@ -116,9 +118,9 @@ export function translator(catalogue: Catalogue): (message: string) => string {
   const exact = new Map(Object.entries(catalogue).filter(([from]) => placeholdersOf(from).length === 0));
   const entries = Object.entries(catalogue)
     .filter(([from]) => placeholdersOf(from).length > 0)
-    .sort(([a], [b]) => b.replace(PLACEHOLDER, '').length - a.replace(PLACEHOLDER, '').length)
     .map(([from, to]) => compile(from, to))
-    .filter((e): e is Entry => e !== undefined);
+    .filter((e): e is Entry => e !== undefined)
+    .sort((a, b) => b.fixed - a.fixed);
 
   const translate = (message: string, depth: number): string => {
     const known = exact.get(message);

@@ -8,9 +8,9 @@ import { org } from './pt-BR/org.js';
 import { provisioning } from './pt-BR/provisioning.js';
 import { routing } from './pt-BR/routing.js';
 
-/** Every Portuguese sentence, one catalogue per area of the code (a sentence in two areas is written once). */
-export const ptBR: Catalogue = { ...validator, ...nouns, ...common, ...org, ...provisioning, ...flows, ...contacts, ...routing, ...dialer };
+/** The Portuguese sentences, one catalogue per area of the code (a sentence two areas raise may be in both, translated alike). */
 export const ptBRParts: Readonly<Record<string, Catalogue>> = { validator, nouns, common, org, provisioning, flows, contacts, routing, dialer };
+export const ptBR: Catalogue = Object.assign({}, ...Object.values(ptBRParts)) as Catalogue;
 
 const toPortuguese = translator(ptBR);
 
@@ -20,4 +20,4 @@ export const localize = (message: string, locale: ApiLocale): string => (locale 
 /** The language a request asks its answers in (`Accept-Language`). */
 export const localeOf = (req: FastifyRequest): ApiLocale => requestedLocale(req.headers['accept-language']);
 
-export { API_LOCALES, requestedLocale, type ApiLocale };
+export { API_LOCALES, type ApiLocale };
