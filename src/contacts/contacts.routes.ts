@@ -3,7 +3,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { assertVisible, changeContextOf, principalOf, tenantScope } from '../auth/index.js';
-import { localeOf, localize } from '../http/messages/index.js';
+import { API_LOCALES, localeOf, localize } from '../http/messages/index.js';
 import { Id, IdParams, Nullable, PageOf, PageQuery, closed, pageOf, DateTime } from '../http/schemas.js';
 import { AppError, notFound } from '../kernel/index.js';
 import { resourceRoutes } from '../resources/index.js';
@@ -332,11 +332,28 @@ export function contactsRoutes(svc: ContactsService): FastifyPluginAsync {
       '/imports/:id/problems.csv',
       {
         config: importsRead,
-        schema: { tags: ['imports'], summary: 'The per-row problems as CSV', params: IdParams, produces: ['text/csv'], response: { 200: Csv } },
+        schema: {
+          tags: ['imports'],
+          summary: 'The per-row problems as CSV',
+          params: IdParams,
+          querystring: Type.Object(
+            {
+              lang: Type.Optional(
+                Type.Union(
+                  API_LOCALES.map((l) => Type.Literal(l)),
+                  { description: "the messages' language, for a download link that cannot send Accept-Language (which it takes over)" },
+                ),
+              ),
+            },
+            closed,
+          ),
+          produces: ['text/csv'],
+          response: { 200: Csv },
+        },
       },
       async (req, reply) => {
         const row = visibleImport(req, req.params.id);
-        const locale = localeOf(req);
+        const locale = req.query.lang ?? localeOf(req);
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="erros-importacao-${row.id}.csv"`)

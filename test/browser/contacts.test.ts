@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { crmSession } from './crm-session.js';
-import { chooseOption, screenshot, seriousA11yViolations } from './harness.js';
+import { browserClock, chooseOption, screenshot, seriousA11yViolations } from './harness.js';
 
 const crm = crmSession({ legalName: 'Loja Azul Ltda', cnpjSeed: 31, admin: 'Gerente Azul', login: 'gerente.azul' });
 const open = (path: string) => crm.open(path);
@@ -35,7 +35,7 @@ describe('CRM screens', () => {
     expect(await missingName.first().textContent()).toMatch(/^5/);
     const csvHref = await list.getByRole('link', { name: 'Baixar problemas (CSV)' }).getAttribute('href');
     const csv = await crm.page.request.get(csvHref!);
-    expect(await csv.text()).toContain('4;telefone1;(20) 98765-4321;phone_ddd;');
+    expect(await csv.text()).toContain('4;telefone1;(20) 98765-4321;phone_ddd;o DDD 20 não existe no Brasil;');
     // The book's contacts go out in the model's columns, ready to be imported again.
     const exportHref = await crm.page.getByRole('link', { name: 'Exportar os contatos da agenda (CSV)' }).getAttribute('href');
     const exported = (await (await crm.page.request.get(exportHref!)).text()).split('\r\n');
@@ -79,14 +79,13 @@ describe('CRM screens', () => {
     await crm.page.getByRole('option', { name: 'Contato', exact: true }).click();
     await expect.poll(() => timeline.getByRole('row').count()).toBe(2);
     expect(await timeline.getByRole('row').nth(1).textContent()).toContain('Trocou o aparelho');
-    const day = (d: Date) => `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`;
-    const today = new Date();
-    await timeline.getByLabel('De', { exact: true }).fill(day(new Date(today.getTime() + 86_400_000)));
+    const today = Date.now();
+    await timeline.getByLabel('De', { exact: true }).fill(browserClock(today + 86_400_000).date);
     await timeline.getByText('Nenhum atendimento.').waitFor();
     expect(new URL(crm.page.url()).searchParams.get('kind')).toBe('contact');
     // From today to today: the period's last day is included.
-    await timeline.getByLabel('De', { exact: true }).fill(day(today));
-    await timeline.getByLabel('Até', { exact: true }).fill(day(today));
+    await timeline.getByLabel('De', { exact: true }).fill(browserClock(today).date);
+    await timeline.getByLabel('Até', { exact: true }).fill(browserClock(today).date);
     await timeline.getByLabel('Até', { exact: true }).press('Escape');
     await timeline.getByRole('row').filter({ hasText: 'Trocou o aparelho' }).waitFor();
     expect(new URL(crm.page.url()).searchParams.get('to')).not.toBeNull();

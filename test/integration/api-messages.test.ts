@@ -78,6 +78,14 @@ describe('API errors in the language asked for', () => {
     expect((await problems(EN)).find((p) => p.code === 'phone_ddd')).toMatchObject({ message: 'DDD 20 is not a Brazilian area code' });
     const file = await t.request('GET', `/api/v1/imports/${up.json().id}/problems.csv`, { cookie: admin.cookie, headers: PT });
     expect(file.body).toContain('o DDD 20 não existe no Brasil');
+    // A download link cannot send the header: it names the app's language, over the browser's.
+    const linked = await t.request('GET', `/api/v1/imports/${up.json().id}/problems.csv?lang=pt-BR`, { cookie: admin.cookie, headers: EN });
+    expect(linked.body).toContain('o DDD 20 não existe no Brasil');
+    const english = await t.request('GET', `/api/v1/imports/${up.json().id}/problems.csv?lang=en`, { cookie: admin.cookie, headers: PT });
+    expect(english.body).toContain('DDD 20 is not a Brazilian area code');
+    const wrong = await t.request('GET', `/api/v1/imports/${up.json().id}/problems.csv?lang=fr`, { cookie: admin.cookie });
+    expect(wrong.statusCode).toBe(400);
+    expect(errorOf(wrong).details.field).toBe('lang');
   });
 
   it('answers an unknown route in Portuguese', async () => {
