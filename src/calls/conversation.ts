@@ -28,7 +28,8 @@ interface Consultation {
 /**
  * Runs the conversation of `a` and `b` (either may be `call`'s own leg) until every leg is
  * gone. `phones` are the legs that are extensions and may key in transfers; `early` holds
- * what happened since the second leg answered.
+ * what happened since the second leg answered; `onBridged` hears of the bridge once both legs
+ * are in it (a supervisor barging in joins it).
  */
 export async function talk(
   call: CallContext,
@@ -37,6 +38,7 @@ export async function talk(
   phones: Map<ChannelId, PhoneExtension>,
   transferTo: TransferDialer,
   early?: EarlyEvents,
+  onBridged?: (bridgeId: string) => void,
 ): Promise<void> {
   const control = call.control;
   let bridgeId = '';
@@ -200,6 +202,7 @@ export async function talk(
       });
     }
     bridged();
+    onBridged?.(bridgeId);
     await done;
   } finally {
     bridged();

@@ -56,9 +56,9 @@ export interface OutsideCall {
   requireTabulation: boolean;
 }
 
-/** Hears of calls phones make to numbers outside; what `began` returns hears of the answer. */
+/** Hears of calls phones make to numbers outside; what `began` returns hears of the answer and of the bridge the two talk in. */
 export interface OutsideCallWatcher {
-  began(call: OutsideCall): { answered(): void } | undefined;
+  began(call: OutsideCall): { answered(): void; bridged?(bridgeId: string): void } | undefined;
 }
 
 /** Who is calling, as the called phone shows it. */
@@ -256,7 +256,7 @@ class Connector {
           return;
         }
         const phones = new Map<ChannelId, PhoneExtension>(me ? [[call.channel.id, me]] : []);
-        await talk(call, call.channel.id, outcome.channelId, phones, this.transferDialer(call), outcome.early);
+        await talk(call, call.channel.id, outcome.channelId, phones, this.transferDialer(call), outcome.early, (bridgeId) => watched?.bridged?.(bridgeId));
         return;
       }
       attempts.push({ trunk: trunk.ref, outcome: outcomeName(outcome), cause: outcome.cause });

@@ -12,6 +12,7 @@ import { conflict, forbidden, invalidField, newId, unavailable, type Clock, type
 import type { CallControl, ChannelId, TelephonyEvent } from '../telephony/call-control.js';
 import type { AcdEngine } from './acd.service.js';
 import { agentKey, type CallerDirectory, type CrmInteractions } from './routing.model.js';
+import type { SupervisedCall } from './voice.service.js';
 
 /** Seconds the agent's own phone rings for a call placed from the desk. */
 const PHONE_RING_SECONDS = 30;
@@ -45,8 +46,23 @@ interface Live {
   tenantId: number;
   userId: number;
   contactId: number | null;
+  /** The number called, and the contact's name when it is one's: what a supervisor's phone shows. */
+  number: string;
+  name: string | null;
   requireTabulation: boolean;
   answered: boolean;
+  /** Once the phone's leg dials out: the call it is in, and the bridge it talks in once answered. */
+  callId: string | null;
+  bridgeId: string | null;
+  /** Settles when the call is over. */
+  over: Promise<void>;
+  end: () => void;
+}
+
+function live(fields: Omit<Live, 'callId' | 'bridgeId' | 'over' | 'end'>): Live {
+  let end!: () => void;
+  const over = new Promise<void>((resolve) => (end = resolve));
+  return { ...fields, callId: null, bridgeId: null, over, end };
 }
 
 export interface DialRequest {
@@ -95,7 +111,7 @@ export class ManualCalls implements OutsideCallWatcher {
     const contactId = caller?.contactId ?? null;
 
     const id = newId();
-    this.live.set(id, { tenantId, userId, contactId, requireTabulation: plan.requireTabulation, answered: false });
+    this.live.set(id, live({ tenantId, userId, contactId, number, name: caller?.name ?? null, requireTabulation: plan.requireTabulation, answered: false }));
     this.deps.engine.ownCallStarted(key, id);
     try {
       await this.deps.control.originate({
@@ -115,18 +131,22 @@ export class ManualCalls implements OutsideCallWatcher {
   }
 
   /** A phone dials outside (from the desk, or keyed in): an agent's call keeps the agent busy and opens its interaction when answered. */
-  began(call: OutsideCall): { answered(): void } | undefined {
+  began(call: OutsideCall): ReturnType<OutsideCallWatcher['began']> {
     let c = this.live.get(call.channelId);
     if (c) c.requireTabulation = call.requireTabulation;
     else {
       const agent = this.deps.engine.agentsOf(call.tenantId).find((a) => a.userId !== null && (a.extension === call.extension.sipUser || a.extension === call.extension.number));
       if (!agent || agent.userId === null || !this.deps.engine.ownCallStarted(agent.key, call.channelId)) return undefined;
       const caller = this.deps.callers?.find(call.tenantId, call.number, null);
-      c = { tenantId: call.tenantId, userId: agent.userId, contactId: caller?.contactId ?? null, requireTabulation: call.requireTabulation, answered: false };
+      c = live({ tenantId: call.tenantId, userId: agent.userId, contactId: caller?.contactId ?? null, number: call.number, name: caller?.name ?? null, requireTabulation: call.requireTabulation, answered: false });
       this.live.set(call.channelId, c);
     }
+    c.callId = call.callId;
     const own = c;
     return {
+      bridged: (bridgeId) => {
+        own.bridgeId = bridgeId;
+      },
       answered: () => {
         if (own.answered) return;
         own.answered = true;
@@ -149,6 +169,29 @@ export class ManualCalls implements OutsideCallWatcher {
     };
   }
 
+  /**
+   * The agent's answered call outside, as a supervisor joins it (listen, whisper, barge: the
+   * agent's phone leg is snooped on, the call's bridge joined); undefined when `id` is no such
+   * call in conversation.
+   */
+  supervisable(id: string): SupervisedCall | undefined {
+    const c = this.live.get(id);
+    if (!c?.answered || c.callId === null) return undefined;
+    const { callId } = c;
+    const on = () => this.live.get(id) === c;
+    return {
+      interactionId: id,
+      callId,
+      caller: { number: c.number, name: c.name ?? '' },
+      originatorId: id,
+      agentChannel: () => (on() ? id : null),
+      // Set a moment after the answer, long before the supervisor's phone is answered.
+      bridgeId: () => c.bridgeId,
+      inConversation: on,
+      over: c.over,
+    };
+  }
+
   private onEvent(e: TelephonyEvent): void {
     if ((e.type === 'CallEnded' || e.type === 'OriginateFailed') && this.live.has(e.channelId)) this.over(e.channelId);
   }
@@ -157,6 +200,7 @@ export class ManualCalls implements OutsideCallWatcher {
     const c = this.live.get(id);
     if (!c) return;
     this.live.delete(id);
+    c.end();
     this.deps.engine.ownCallEnded(id, { holdForTabulation: c.answered && c.requireTabulation });
   }
 }

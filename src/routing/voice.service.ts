@@ -143,10 +143,33 @@ export interface Supervisor {
   extension: string;
 }
 
+/**
+ * A call in conversation that a supervisor may join: a queue call, or an agent's own call
+ * outside (a manual call, `manual-calls.ts`). Read when the supervisor's phone answers.
+ */
+export interface SupervisedCall {
+  interactionId: string;
+  callId: string;
+  /** What the supervisor's phone shows. */
+  caller: { number: string; name: string };
+  /** The leg the supervisor's ring is originated from (its call in Asterisk's records). */
+  originatorId: string;
+  /** The agent's leg now (listen and whisper snoop on it); null once the agent is not on the call. */
+  agentChannel(): string | null;
+  /** The bridge the customer and the agent talk in (barge joins it); null until they are in it. */
+  bridgeId(): string | null;
+  /** Is the agent still talking with the customer? */
+  inConversation(): boolean;
+  /** Settles when the conversation is over: the supervisor's leg goes then. */
+  over: Promise<unknown>;
+}
+
 /** A supervisor's leg on a call: rung, then bridged with a snoop channel or the call's own bridge. */
 interface Supervision {
   id: string;
-  w: WaitingCall;
+  target: SupervisedCall;
+  /** The queue call, when it is one (only a queue call can be taken over). */
+  w: WaitingCall | null;
   supervisor: Supervisor;
   mode: SupervisionMode;
   channelId: string;
@@ -748,7 +771,26 @@ export class QueueVoice {
   async supervise(interactionId: string, supervisor: Supervisor, mode: SupervisionMode): Promise<{ rung: boolean }> {
     const w = this.talk(interactionId);
     if (mode === 'takeover') this.noConsult(w);
-    const live = [...this.supervisions.values()].find((s) => s.w === w && s.supervisor.userId === supervisor.userId && s.leg !== null && !s.leg.ended);
+    const target: SupervisedCall = {
+      interactionId,
+      callId: w.call.callId,
+      caller: { number: w.call.channel.caller.number, name: w.call.channel.caller.name },
+      originatorId: w.call.channel.id,
+      agentChannel: () => w.agentChannel,
+      bridgeId: () => w.bridgeId,
+      inConversation: () => !w.call.ended && this.talking.has(w.interactionId) && w.agentChannel !== null,
+      over: Promise.race([w.call.whenEnded, w.agentGone]),
+    };
+    return this.join(target, w, supervisor, mode);
+  }
+
+  /** A supervisor listening to, whispering to or barging into an agent's own call outside (a manual call). */
+  async superviseOwnCall(target: SupervisedCall, supervisor: Supervisor, mode: Exclude<SupervisionMode, 'takeover'>): Promise<{ rung: boolean }> {
+    return this.join(target, null, supervisor, mode);
+  }
+
+  private async join(target: SupervisedCall, w: WaitingCall | null, supervisor: Supervisor, mode: SupervisionMode): Promise<{ rung: boolean }> {
+    const live = [...this.supervisions.values()].find((s) => s.target.interactionId === target.interactionId && s.supervisor.userId === supervisor.userId && s.leg !== null && !s.leg.ended);
     if (live) {
       await this.undoMode(live);
       live.mode = mode;
@@ -756,24 +798,24 @@ export class QueueVoice {
       return { rung: false };
     }
     const id = newId();
-    const s: Supervision = { id, w, supervisor, mode, channelId: `atende-supervisor-${id}`, leg: null, bridgeId: null, snoopId: null };
+    const s: Supervision = { id, target, w, supervisor, mode, channelId: `atende-supervisor-${id}`, leg: null, bridgeId: null, snoopId: null };
     this.supervisions.set(s.channelId, s);
     try {
       await this.deps.control.originate({
         endpoint: `PJSIP/${supervisor.extension}`,
         // A take over makes the supervisor the call's other party: it comes back as an agent leg.
-        appArgs: mode === 'takeover' ? ['agent', w.call.callId] : ['snoop', w.call.callId, mode],
+        appArgs: mode === 'takeover' ? ['agent', target.callId] : ['snoop', target.callId, mode],
         id: s.channelId,
-        callerId: { number: w.call.channel.caller.number, name: w.call.channel.caller.name },
+        callerId: target.caller,
         timeoutSeconds: SUPERVISOR_RING_SECONDS,
-        originatorId: w.call.channel.id,
+        originatorId: target.originatorId,
       });
     } catch (err) {
       this.supervisions.delete(s.channelId);
       throw err;
     }
     // The conversation ending while the supervisor's phone still rings stops the ringing.
-    void Promise.race([w.call.whenEnded, w.agentGone]).then(() => {
+    void target.over.then(() => {
       if (s.leg === null && this.supervisions.delete(s.channelId)) void this.deps.control.hangup(s.channelId).catch(() => undefined);
     });
     return { rung: true };
@@ -785,7 +827,7 @@ export class QueueVoice {
    * undefined when the supervisor was on no such leg of this call.
    */
   async stopSupervising(interactionId: string, supervisorUserId: number): Promise<SupervisionMode | undefined> {
-    const s = [...this.supervisions.values()].find((x) => x.w.interactionId === interactionId && x.supervisor.userId === supervisorUserId && x.mode !== 'takeover');
+    const s = [...this.supervisions.values()].find((x) => x.target.interactionId === interactionId && x.supervisor.userId === supervisorUserId && x.mode !== 'takeover');
     if (!s) return undefined;
     if (s.leg === null) this.supervisions.delete(s.channelId);
     // An answered leg's end runs `supervisorLeg` on: the mode is undone there.
@@ -796,19 +838,20 @@ export class QueueVoice {
   /** The supervisor's answered leg: the mode is applied, and the leg lasts as long as the conversation. */
   private async supervisorLeg(leg: CallContext, s: Supervision): Promise<void> {
     s.leg = leg;
-    const { w } = s;
+    const { target, w } = s;
     try {
-      if (w.call.ended || !this.talking.has(w.interactionId) || w.agentChannel === null) throw conflict('the call is no longer in conversation');
+      if (!target.inConversation()) throw conflict('the call is no longer in conversation');
       await this.applyMode(s);
     } catch (err) {
-      if (!leg.ended) this.log.warn({ err, interactionId: w.interactionId, mode: s.mode }, 'the supervisor could not be put on the call');
+      if (!leg.ended) this.log.warn({ err, interactionId: target.interactionId, mode: s.mode }, 'the supervisor could not be put on the call');
       this.supervisions.delete(s.channelId);
       await this.undoMode(s);
       await leg.hangup(16);
       return;
     }
     // After a take over the supervisor's leg is the call's: `wait` ends it with the customer.
-    await Promise.race([leg.whenEnded, w.call.whenEnded, w.agentGone!.then(() => (s.mode === 'takeover' ? leg.whenEnded : undefined))]);
+    const over = w ? Promise.race([w.call.whenEnded, w.agentGone!.then(() => (s.mode === 'takeover' ? leg.whenEnded : undefined))]) : target.over;
+    await Promise.race([leg.whenEnded, over]);
     this.supervisions.delete(s.channelId);
     await this.undoMode(s);
     if (s.mode !== 'takeover') await leg.hangup(16);
@@ -816,15 +859,19 @@ export class QueueVoice {
 
   private async applyMode(s: Supervision): Promise<void> {
     const { control } = this.deps;
-    const { w, leg } = s;
+    const { target, w, leg } = s;
+    const agentChannel = target.agentChannel();
     if (!leg) return;
+    if (agentChannel === null) throw conflict('the agent is no longer on the call');
     if (s.mode === 'barge' || s.mode === 'takeover') {
       // Both the customer and the agent hear the supervisor: a third party in the call's own bridge.
-      await control.addToBridge(w.bridgeId, leg.channel.id);
-      if (s.mode === 'takeover') {
+      const bridgeId = target.bridgeId();
+      if (bridgeId === null) throw conflict('the call is not in conversation yet');
+      await control.addToBridge(bridgeId, leg.channel.id);
+      if (s.mode === 'takeover' && w) {
         w.takeover = { by: s.supervisor.name, channelId: leg.channel.id, gone: leg.whenEnded };
-        if (w.hold.since !== null) await control.unhold(w.agentChannel!).catch(() => undefined);
-        await control.hangup(w.agentChannel!, 16).catch(() => undefined);
+        if (w.hold.since !== null) await control.unhold(agentChannel).catch(() => undefined);
+        await control.hangup(agentChannel, 16).catch(() => undefined);
       }
       return;
     }
@@ -833,7 +880,7 @@ export class QueueVoice {
     const entered = new Promise<void>((resolve) => this.snoopsEntering.set(snoopId, resolve));
     s.snoopId = snoopId;
     try {
-      await control.snoop(w.agentChannel!, { ...SNOOP_DIRECTIONS[s.mode], appArgs: ['snoop', w.call.callId, s.mode], id: snoopId });
+      await control.snoop(agentChannel, { ...SNOOP_DIRECTIONS[s.mode], appArgs: ['snoop', target.callId, s.mode], id: snoopId });
       // A channel joins a bridge only once it is in the app (ARI answers 422 before StasisStart).
       const first = await Promise.race([entered.then(() => 'entered' as const), leg.whenEnded.then(() => 'gone' as const)]);
       if (first === 'gone') throw conflict('the supervisor hung up');
@@ -851,7 +898,8 @@ export class QueueVoice {
     if (s.bridgeId !== null) await control.destroyBridge(s.bridgeId).catch(() => undefined);
     s.snoopId = null;
     s.bridgeId = null;
-    if (s.mode === 'barge' && s.leg && !s.leg.ended) await control.removeFromBridge(s.w.bridgeId, s.leg.channel.id).catch(() => undefined);
+    const callBridge = s.target.bridgeId();
+    if (s.mode === 'barge' && s.leg && !s.leg.ended && callBridge !== null) await control.removeFromBridge(callBridge, s.leg.channel.id).catch(() => undefined);
   }
 
   /**

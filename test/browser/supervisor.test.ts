@@ -4,7 +4,8 @@
  * state change; a customer's call (from the emulator) waits, then, the pause ended from the panel,
  * is answered on the agent's desk (a second browser context with its webphone): the customer
  * moves from waiting to in service with the agent, all without a reload, and the supervisor
- * listens in on its own (emulated) phone, then stops listening. Once the agent belongs
+ * listens in on its own (emulated) phone, then stops listening. Another agent's manual call is
+ * listened to as well, and offered no take over. Once the agent belongs
  * to another team, the panel says the action was refused. The wallboard shows the queue's
  * figures large and moves on to the next queue.
  */
@@ -27,6 +28,7 @@ let problems: string[];
 let anaId = 0;
 let vendasId = 0;
 let verdeId = 0;
+let betoId = 0;
 let q = '';
 
 const user = async (name: string, login: string, level: 'agent' | 'supervisor', extra: Record<string, unknown> = {}) =>
@@ -45,16 +47,20 @@ beforeAll(async () => {
   await root.must('POST', `/api/v1/telephony/extensions${q}`, { number: '2101', displayName: 'Ana Agente', kind: 'webrtc', userId: anaId });
   const saraPhone = await root.must<{ secret: string }>('POST', `/api/v1/telephony/extensions${q}`, { number: '2109', displayName: 'Sara Supervisora', kind: 'softphone', userId: sara });
   // Beto, of Sara's team too, keeps Suporte on her panel when Ana leaves the team (last test).
-  const beto = await user('Beto Agente', 'beto.agente', 'agent', { teamId: azul, flags: { callCenter: true }, concurrency: { voice: 1 } });
+  const beto = await user('Beto Agente', 'beto.agente', 'agent', { teamId: azul, extension: '2102', flags: { callCenter: true }, concurrency: { voice: 1 } });
+  betoId = beto;
+  const betoPhone = await root.must<{ secret: string }>('POST', `/api/v1/telephony/extensions${q}`, { number: '2102', displayName: 'Beto Agente', kind: 'softphone', userId: beto });
   const suporte = await root.must<{ id: number }>('POST', `/api/v1/queues${q}`, { name: 'Suporte', number: '710', strategy: 'linear', members: [{ userId: anaId }, { userId: beto }] });
   vendasId = (await root.must<{ id: number }>('POST', `/api/v1/queues${q}`, { name: 'Vendas', number: '711', strategy: 'linear', members: [{ userId: anaId }] })).id;
-  await root.must('POST', `/api/v1/telephony/trunks${q}`, { name: 'operadora', host: 'sip.provider.example.net' });
+  const trunk = await root.must<{ id: number }>('POST', `/api/v1/telephony/trunks${q}`, { name: 'operadora', host: 'sip.provider.example.net' });
+  await root.must('POST', `/api/v1/telephony/outbound-routes${q}`, { name: 'Internacional', rules: [{ pattern: '_00.' }], trunks: [{ trunkId: trunk.id }] });
   await root.must('POST', `/api/v1/telephony/inbound-routes${q}`, { name: 'Suporte', did: DID, destination: { kind: 'queue', id: suporte.id } });
   await root.must('POST', `/api/v1/pause-types${q}`, { reason: 'Café', maxDurationMinutes: 10 });
   await root.must('POST', `/api/v1/pause-types${q}`, { reason: 'Feedback', maxDurationMinutes: 30 });
   expect((await root.must<{ ok: boolean }>('POST', `/api/v1/telephony/apply${q}`, {})).ok).toBe(true);
   // The supervisor's desk phone answers when Atende rings it.
   await root.must('PUT', '/api/v1/emulator/phones/2109', { registered: true, behaviour: 'answer', password: saraPhone.secret });
+  await root.must('PUT', '/api/v1/emulator/phones/2102', { registered: true, behaviour: 'answer', password: betoPhone.secret });
   ana = await atende.api('ana.agente', PASSWORD);
   // The agent's desk registers its webphone with a fake microphone.
   browser = await launchBrowser(FAKE_MEDIA);
@@ -194,6 +200,37 @@ describe('supervisor panel', () => {
     await root.must('PATCH', `/api/v1/queues/${vendasId}${q}`, { members: [] });
     await page.getByText('Fila 1 de 1').waitFor();
     await page.getByTestId('wallboard-queue').getByText('Suporte').waitFor();
+  });
+
+  it('an agent’s own (manual) call is listened to from the panel, and offered no take over', async () => {
+    await page.getByRole('navigation', { name: 'Navegação' }).getByRole('link', { name: 'Painel do supervisor', exact: true }).click();
+    const betoRow = page.getByTestId('agents').getByRole('row', { name: /Beto Agente/ });
+    const beto = await atende.api('beto.agente', PASSWORD);
+    await beto.must('POST', '/api/v1/agent/login');
+    await expect.poll(async () => (await root.must<{ registered: boolean }>('GET', `/api/v1/agents/${betoId}${q}`)).registered).toBe(true);
+    // Beto calls a number from his desk: his softphone rings and answers, then the number answers.
+    await beto.must('POST', '/api/v1/agent/dial', { number: '0012125551230' });
+    const channels = async () => root.must<{ id: string; name: string; state: string; connected: { number: string } }[]>('GET', '/api/v1/emulator/channels');
+    // Beto's call on the trunk (Ana's customer came in on it too).
+    const outside = async () => (await channels()).find((c) => c.name.startsWith('PJSIP/operadora-') && c.connected.number === '0012125551230');
+    await expect.poll(async () => (await outside())?.state).toBe('Up');
+    await betoRow.getByText('Em atendimento').waitFor();
+    // Answered outside, the call is his interaction now.
+    await betoRow.getByText('um atendimento').waitFor();
+    const listen = betoRow.getByRole('button', { name: 'Ouvir a chamada de Beto Agente' });
+    await listen.waitFor();
+    expect(await betoRow.getByRole('button', { name: /^Sussurrar para Beto Agente/ }).count()).toBe(1);
+    expect(await betoRow.getByRole('button', { name: /^Puxar chamada de Beto Agente/ }).count()).toBe(0);
+    await listen.click();
+    await page.getByTestId('supervising').getByText('Seu ramal 2109 está tocando: atenda para ouvir a chamada (Beto Agente).').waitFor();
+    await expect.poll(async () => (await channels()).some((c) => c.name.startsWith('PJSIP/2109-') && c.state === 'Up')).toBe(true);
+    await expect.poll(async () => (await channels()).some((c) => c.name.startsWith('Snoop/'))).toBe(true);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    // The number hangs up: Sara's phone is hung up with the call.
+    await root.must('DELETE', `/api/v1/emulator/calls/${encodeURIComponent((await outside())!.id)}`);
+    await expect.poll(async () => (await channels()).some((c) => c.name.startsWith('PJSIP/2109-') || c.name.startsWith('Snoop/'))).toBe(false);
+    await betoRow.getByText('Disponível').waitFor();
+    await beto.must('POST', '/api/v1/agent/logout');
   });
 
   it('a supervisor cannot act on an agent of a team it does not supervise: the refusal is shown', async () => {

@@ -4,7 +4,8 @@
  * /api/v1/agent/dial` rings the agent's own phone showing the number, then dials it through
  * the outbound routes) or keyed in on the phone. The agent is busy meanwhile; the answered call
  * opens its `manual` interaction with the contact; a route that requires a tabulation holds the
- * agent's wrap-up until it is tabulated. Who may dial, and bad numbers, are refused by name.
+ * agent's wrap-up until it is tabulated. Who may dial, and bad numbers, are refused by name. A
+ * supervisor of the agent's team listens to, whispers to and barges into such a call.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/org/index.js';
@@ -21,6 +22,8 @@ let ana: LoggedIn;
 let anaId: number;
 let maria: number;
 let done: number;
+let sofia: LoggedIn;
+let teamId: number;
 
 const routing = () => t.modules.routing.service;
 const stateOf = () => routing().agent(t.tenantA, anaId).state;
@@ -31,10 +34,10 @@ type Open = { id: number; kind: string; contactName: string | null; address: str
 const openOfAna = async () => (await t.request('GET', '/api/v1/interactions', { cookie: ana.cookie, query: { mine: 'true' } })).json().items as Open[];
 const fieldOf = (res: { body: string }) => (JSON.parse(res.body) as { error: { details?: { field?: string } } }).error.details?.field;
 
-/** A call-center agent on `extension`, signed in to the API. */
-async function agent(name: string, extension: string): Promise<{ id: number; who: LoggedIn }> {
+/** A call-center agent (or supervisor) on `extension`, signed in to the API. */
+async function agent(name: string, extension: string, level: 'agent' | 'supervisor' = 'agent'): Promise<{ id: number; who: LoggedIn }> {
   const login = `agente.${extension}`;
-  const user = { name, login, password: 'senha-secreta-1', level: 'agent' as const, extension, flags: { callCenter: true }, concurrency: { voice: 1 }, passwordChangeRequired: false };
+  const user = { name, login, password: 'senha-secreta-1', level, extension, teamId: level === 'agent' ? teamId : null, flags: { callCenter: level === 'agent' }, concurrency: { voice: 1 }, passwordChangeRequired: false };
   const { id } = await t.app.org.createUser({ actor: SYSTEM_ACTOR }, t.tenantA, user);
   return { id, who: { cookie: await t.login(login, user.password) } as LoggedIn };
 }
@@ -52,10 +55,15 @@ beforeAll(async () => {
   const trunk = await api('POST', 'telephony/trunks', { name: 'operadora', host: '203.0.113.10' });
   const phone = await api('POST', 'telephony/extensions', { number: '1001', displayName: 'Ana' });
   await api('POST', 'telephony/extensions', { number: '1003', displayName: 'Carla', dialOut: false });
+  const sofiaPhone = await api('POST', 'telephony/extensions', { number: '1009', displayName: 'Sofia' });
   // Calls in Brazil must be tabulated ("Exige tabulação"); international ones need not be.
   await api('POST', 'telephony/outbound-routes', { name: 'Brasil', requireTabulation: true, rules: [{ pattern: '_0XX.', strip: 1, brazilFormat: true, carrierCode: '21' }], trunks: [{ trunkId: trunk.id }] });
   await api('POST', 'telephony/outbound-routes', { name: 'Internacional', rules: [{ pattern: '_00.' }], trunks: [{ trunkId: trunk.id }] });
   expect((await api('POST', 'telephony/apply', {})).ok).toBe(true);
+  const supervisor = await agent('Sofia', '1009', 'supervisor');
+  sofia = supervisor.who;
+  teamId = t.app.org.createTeam({ actor: SYSTEM_ACTOR }, t.tenantA, { name: 'Ativo', supervisorIds: [supervisor.id] }).id;
+  emulator.setPhone('1009', { registered: true, password: sofiaPhone.secret, behaviour: 'answer', answerAfterMs: 100, reachable: true });
   ({ id: anaId, who: ana } = await agent('Ana', '1001'));
   await api('PATCH', `telephony/extensions/${phone.id}`, { userId: anaId });
   maria = (await api('POST', 'contacts', { name: 'Maria Cliente', phones: [{ number: '11987654320' }] })).id;
@@ -148,6 +156,67 @@ describe('a number keyed in on Ana’s phone', () => {
     await until('Ana free at once', () => stateOf() === 'available');
     // Not tabulated, it stays among her open interactions until she finishes it.
     expect((await openOfAna()).map((i) => i.id)).toContain(open!.id);
+  });
+});
+
+describe('a supervisor on Ana’s manual call', () => {
+  const monitor = (mode: string) => t.request('POST', `/api/v1/agents/${anaId}/monitor`, { cookie: sofia.cookie, body: { mode } });
+  const bridgeWith = (channelId: string | undefined) => emulator.bridges().find((b) => channelId !== undefined && b.channels.includes(channelId));
+  const snoopsOn = (channelId: string) => emulator.snoops().filter((s) => s.of === channelId);
+  const sameMembers = (a: readonly string[] | undefined, b: readonly (string | undefined)[]) => a !== undefined && a.length === b.length && b.every((x) => x !== undefined && a.includes(x));
+
+  it('listens (a snoop on her phone’s leg), whispers, barges into the call’s bridge, may not take it over, and is hung up when the call ends', async () => {
+    expect((await dial(ana, { number: '0012125551230' })).statusCode).toBe(202);
+    const mine = await until('Ana’s phone answered', () => channelOf('PJSIP/1001-'));
+    const out = await until('answered outside', () => (channelOf('PJSIP/operadora-')?.state === 'Up' ? channelOf('PJSIP/operadora-') : undefined));
+    await until('talking', () => bridged(mine.id, out.id));
+    // While it still rings outside there is nothing to listen to; once talking, there is.
+    await until('the call supervisable', () => routing().manualCalls?.supervisable(mine.id));
+
+    const listen = await monitor('listen');
+    expect(listen.statusCode, listen.body).toBe(200);
+    expect(listen.json()).toEqual({ interactionId: mine.id, mode: 'listen', extension: '1009', rung: true });
+    const sofiaLeg = await until('Sofia’s phone answered and bridged with a snoop on Ana’s leg', () => {
+      const leg = channelOf('PJSIP/1009-');
+      return leg && snoopsOn(mine.id).length === 1 && sameMembers(bridgeWith(leg.id)?.channels, [leg.id, snoopsOn(mine.id)[0]!.id]) ? leg : undefined;
+    });
+    // Her phone shows whom Ana called.
+    expect(sofiaLeg.caller.number).toBe('0012125551230');
+    expect(snoopsOn(mine.id)[0]).toMatchObject({ spy: 'both', whisper: 'none' });
+    expect(sameMembers(bridgeWith(out.id)?.channels, [mine.id, out.id])).toBe(true);
+
+    expect((await monitor('whisper')).json()).toMatchObject({ mode: 'whisper', rung: false });
+    await until('the whisper snoop', () => snoopsOn(mine.id).length === 1 && snoopsOn(mine.id)[0]!.whisper === 'out' && sameMembers(bridgeWith(sofiaLeg.id)?.channels, [sofiaLeg.id, snoopsOn(mine.id)[0]!.id]));
+
+    expect((await monitor('barge')).json()).toMatchObject({ mode: 'barge', rung: false });
+    await until('Sofia in the call’s bridge, the snoop gone', () => sameMembers(bridgeWith(out.id)?.channels, [mine.id, out.id, sofiaLeg.id]) && snoopsOn(mine.id).length === 0);
+
+    // Ana's own call is not the queue's: it cannot be taken over, and nothing changes.
+    const takeOver = await t.request('POST', `/api/v1/agents/${anaId}/take-over`, { cookie: sofia.cookie });
+    expect(takeOver.statusCode).toBe(409);
+    expect(takeOver.json().error).toMatchObject({ message: '"Ana" is on a call of their own, which cannot be taken over: listen, whisper or barge in', details: { reason: 'own_call' } });
+    expect(channelOf('PJSIP/1001-')?.id).toBe(mine.id);
+
+    const audited = t.deps.database.sqlite.prepare("SELECT action FROM audit_log WHERE entity = 'agent' AND entity_id = ? AND action LIKE 'supervisor_%' ORDER BY id").all(String(anaId));
+    expect(audited).toEqual([{ action: 'supervisor_listen' }, { action: 'supervisor_whisper' }, { action: 'supervisor_barge' }]);
+
+    // The call ends: Sofia's leg goes with it.
+    await emulator.hangup(out.id);
+    await until('Sofia’s phone hung up', () => channelOf('PJSIP/1009-') === undefined);
+    await until('Ana free', () => stateOf() === 'available');
+  });
+
+  it('stops listening when asked, leaving Ana’s call as it was', async () => {
+    expect((await dial(ana, { number: '0012125551230' })).statusCode).toBe(202);
+    const mine = await until('Ana’s phone answered', () => channelOf('PJSIP/1001-'));
+    const out = await until('answered outside', () => (channelOf('PJSIP/operadora-')?.state === 'Up' ? channelOf('PJSIP/operadora-') : undefined));
+    await until('the call supervisable', () => routing().manualCalls?.supervisable(mine.id));
+    expect((await monitor('listen')).statusCode).toBe(200);
+    await until('Sofia listening', () => channelOf('PJSIP/1009-') !== undefined && snoopsOn(mine.id).length === 1);
+    const stop = await t.request('DELETE', `/api/v1/agents/${anaId}/monitor`, { cookie: sofia.cookie });
+    expect(stop.statusCode).toBe(204);
+    await until('Sofia’s leg and the snoop gone', () => channelOf('PJSIP/1009-') === undefined && snoopsOn(mine.id).length === 0);
+    expect(sameMembers(bridgeWith(out.id)?.channels, [mine.id, out.id])).toBe(true);
   });
 });
 
