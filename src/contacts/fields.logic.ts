@@ -64,28 +64,28 @@ function parseNumber(value: FieldValue): number | null {
 /** Checks one value (absent values: `undefined`, `null` or blank text). */
 export function checkFieldValue(rule: FieldRule, value: FieldValue | null | undefined): FieldCheck {
   const blank = value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-  if (blank) return rule.required ? { ok: false, message: `${rule.label} is required` } : { ok: true, value: null };
+  if (blank) return rule.required ? { ok: false, message: `"${rule.label}" is required` } : { ok: true, value: null };
   if (rule.type === 'number') {
     const n = parseNumber(typeof value === 'string' ? value.trim() : value);
-    if (n === null) return { ok: false, message: `${rule.label} must be a number` };
-    if (rule.min !== null && n < rule.min) return { ok: false, message: `${rule.label} must be at least ${rule.min}` };
-    if (rule.max !== null && n > rule.max) return { ok: false, message: `${rule.label} must be at most ${rule.max}` };
+    if (n === null) return { ok: false, message: `"${rule.label}" must be a number` };
+    if (rule.min !== null && n < rule.min) return { ok: false, message: `"${rule.label}" must be at least ${rule.min}` };
+    if (rule.max !== null && n > rule.max) return { ok: false, message: `"${rule.label}" must be at most ${rule.max}` };
     return { ok: true, value: n };
   }
-  if (typeof value !== 'string') return { ok: false, message: `${rule.label} must be text` };
+  if (typeof value !== 'string') return { ok: false, message: `"${rule.label}" must be text` };
   const text = value.trim();
   if (rule.type === 'date') {
     const date = parseDate(text);
-    return date ? { ok: true, value: date } : { ok: false, message: `${rule.label} must be a date (AAAA-MM-DD or DD/MM/AAAA)` };
+    return date ? { ok: true, value: date } : { ok: false, message: `"${rule.label}" must be a date (AAAA-MM-DD or DD/MM/AAAA)` };
   }
   if (rule.type === 'select') {
-    return rule.options?.includes(text) ? { ok: true, value: text } : { ok: false, message: `${rule.label} must be one of: ${(rule.options ?? []).join(', ')}` };
+    return rule.options?.includes(text) ? { ok: true, value: text } : { ok: false, message: `"${rule.label}" must be one of: ${(rule.options ?? []).map((o) => `"${o}"`).join(', ')}` };
   }
   const limit = rule.maxLength ?? TEXT_MAX;
-  if (text.length > limit) return { ok: false, message: `${rule.label} has more than ${limit} characters` };
+  if (text.length > limit) return { ok: false, message: `"${rule.label}" has more than ${limit} characters` };
   if (rule.mask) {
     const masked = applyMask(rule.mask, text);
-    return masked === null ? { ok: false, message: `${rule.label} does not fit the mask ${rule.mask}` } : { ok: true, value: masked };
+    return masked === null ? { ok: false, message: `"${rule.label}" does not fit the mask ${rule.mask}` } : { ok: true, value: masked };
   }
   return { ok: true, value: text };
 }

@@ -218,7 +218,10 @@ describe('CRM screens', () => {
     await dialog.getByLabel('Telefone 1', { exact: true }).fill('(21) 99876-5432');
     await dialog.getByLabel('CEP de cobrança').fill('abc');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
-    await dialog.locator('[data-field="custom.cep_cobranca"]').getByRole('alert').waitFor();
+    const refused = dialog.locator('[data-field="custom.cep_cobranca"]').getByRole('alert');
+    await refused.waitFor();
+    // The server's reason in Portuguese, the field's label as the admin wrote it.
+    expect(await refused.textContent()).toContain('"CEP de cobrança" não segue a máscara 99999-999');
     expect(await dialog.getByLabel('Telefone 1', { exact: true }).inputValue()).toBe('(21) 99876-5432');
     await dialog.getByLabel('CEP de cobrança').fill('20040020');
     await dialog.getByRole('button', { name: 'Salvar' }).click();

@@ -33,16 +33,16 @@ describe('custom field values', () => {
   });
 
   it('each type checks and normalises its value', () => {
-    expect(checkFieldValue(rule({ required: true }), '')).toEqual({ ok: false, message: 'Campo is required' });
+    expect(checkFieldValue(rule({ required: true }), '')).toEqual({ ok: false, message: '"Campo" is required' });
     expect(checkFieldValue(rule({}), undefined)).toEqual({ ok: true, value: null });
     expect(checkFieldValue(rule({ type: 'number', min: 0, max: 10 }), '7,5')).toEqual({ ok: true, value: 7.5 });
     expect(checkFieldValue(rule({ type: 'number', min: 0, max: 10 }), 11).ok).toBe(false);
     expect(checkFieldValue(rule({ type: 'number' }), 'dez').ok).toBe(false);
     expect(checkFieldValue(rule({ type: 'date' }), '31/01/2026')).toEqual({ ok: true, value: '2026-01-31' });
     expect(checkFieldValue(rule({ type: 'select', options: ['Ouro', 'Prata'] }), 'Ouro')).toEqual({ ok: true, value: 'Ouro' });
-    expect(checkFieldValue(rule({ type: 'select', options: ['Ouro', 'Prata'] }), 'Bronze').ok).toBe(false);
+    expect(checkFieldValue(rule({ type: 'select', options: ['Ouro', 'Prata'] }), 'Bronze')).toEqual({ ok: false, message: '"Campo" must be one of: "Ouro", "Prata"' });
     expect(checkFieldValue(rule({ mask: '99999-999' }), '01310100')).toEqual({ ok: true, value: '01310-100' });
-    expect(checkFieldValue(rule({ mask: '99999-999' }), 'abc')).toEqual({ ok: false, message: 'Campo does not fit the mask 99999-999' });
+    expect(checkFieldValue(rule({ mask: '99999-999' }), 'abc')).toEqual({ ok: false, message: '"Campo" does not fit the mask 99999-999' });
     expect(checkFieldValue(rule({ maxLength: 3 }), 'abcd').ok).toBe(false);
     expect(checkFieldValue(rule({}), 5).ok).toBe(false);
   });
