@@ -144,7 +144,7 @@ const CHAN_SIP: Record<string, string> = {
   insecure: 'insecure is a chan_sip option: a PJSIP trunk without registration is matched by its address (identify), nothing to add',
   host: 'host is a chan_sip option: set the trunk’s host field',
   nat: 'nat is a chan_sip option: PJSIP trunks already use force_rport, rewrite_contact and rtp_symmetric',
-  qualify: 'qualify is a chan_sip option: trunks are qualified every 60 s (SIP settings)',
+  qualify: 'qualify is a chan_sip option: how often trunks are qualified is set in the SIP settings ("Check trunks every")',
   canreinvite: 'canreinvite is a chan_sip option: media always flows through Asterisk (direct_media=no)',
   secret: 'secret is a chan_sip option: set the trunk’s secret field',
   username: 'username is a chan_sip option: set the trunk’s authUser field',

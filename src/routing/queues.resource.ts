@@ -272,7 +272,7 @@ export const queueDef = (destinations: Destinations): ResourceDef<typeof queues,
   },
   beforeDelete(row, w) {
     const linked = w.db.select({ id: queueMembers.id }).from(queueMembers).where(eq(queueMembers.queueId, row.id)).limit(1).get();
-    if (linked) throw conflict(`the queue "${row.name}" still has agents linked; remove them first, or deactivate it`, { field: 'members' });
+    if (linked) throw conflict(`the queue "${row.name}" still has members (agents or extensions); remove them first, or deactivate it`, { field: 'members' });
     const used = w.db.select({ id: routedInteractions.id }).from(routedInteractions).where(eq(routedInteractions.queueId, row.id)).limit(1).get();
     if (used) throw conflict(`the queue "${row.name}" has interactions in its history; deactivate it instead (active: false)`, { field: 'id' });
   },

@@ -157,8 +157,8 @@ export const provisioning: Catalogue = {
   'host is a chan_sip option: set the trunk’s host field': 'host é uma opção do chan_sip: preencha o campo host do tronco',
   'nat is a chan_sip option: PJSIP trunks already use force_rport, rewrite_contact and rtp_symmetric':
     'nat é uma opção do chan_sip: os troncos PJSIP já usam force_rport, rewrite_contact e rtp_symmetric',
-  'qualify is a chan_sip option: trunks are qualified every 60 s (SIP settings)':
-    'qualify é uma opção do chan_sip: os troncos são verificados a cada 60 s (configurações SIP)',
+  'qualify is a chan_sip option: how often trunks are qualified is set in the SIP settings ("Check trunks every")':
+    'qualify é uma opção do chan_sip: a frequência de verificação dos troncos é definida nas configurações SIP ("Verificar troncos a cada")',
   'canreinvite is a chan_sip option: media always flows through Asterisk (direct_media=no)':
     'canreinvite é uma opção do chan_sip: a mídia sempre passa pelo Asterisk (direct_media=no)',
   'secret is a chan_sip option: set the trunk’s secret field': 'secret é uma opção do chan_sip: preencha o campo secret do tronco',

@@ -49,7 +49,7 @@ export const routing: Catalogue = {
   'extension {0} is listed twice': 'o ramal {0} aparece duas vezes',
   'the pause agents are put in after unanswered offers is required': 'a pausa em que os agentes são postos após chamadas não atendidas é obrigatória',
   '"{0}" is the automatic wrap-up pause': '"{0}" é a pausa automática de pós-atendimento',
-  'the queue "{0}" still has agents linked; remove them first, or deactivate it': 'a fila "{0}" ainda tem agentes vinculados; remova-os primeiro ou desative a fila',
+  'the queue "{0}" still has members (agents or extensions); remove them first, or deactivate it': 'a fila "{0}" ainda tem membros (agentes ou ramais); remova-os primeiro ou desative a fila',
   'the queue "{0}" has interactions in its history; deactivate it instead (active: false)':
     'a fila "{0}" tem atendimentos no histórico; desative-a em vez disso (active: false)',
   'queue "{0}" is inactive and takes no calls': 'a fila "{0}" está inativa e não recebe chamadas',
