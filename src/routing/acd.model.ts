@@ -98,6 +98,14 @@ export interface AgentSnapshot extends Omit<AgentProfile, 'capacity' | 'skills'>
   interactionIds: string[];
   /** The queue interactions ringing at the agent (`ringing`) or in its hands: the desk pops their caller from the queue's contact book. */
   calls: AgentCall[];
+  /** The agent's own calls outside (manual calls) now: the number called, and whether it answered (its id is then among `interactionIds`). */
+  ownCalls: OwnCall[];
+}
+
+export interface OwnCall {
+  id: string;
+  address: string;
+  answered: boolean;
 }
 
 export interface AgentCall {

@@ -77,7 +77,7 @@ interface AgentRt {
   /** Interactions whose wrap-up is running now. */
   wrapping: Set<WaitingRt>;
   /** The agent's own calls (manual calls) now, by id; `answered` once the far end took it. */
-  ownCalls: Map<string, { answered: boolean }>;
+  ownCalls: Map<string, { answered: boolean; address: string }>;
   /** Own calls over whose wrap-up waits for their tabulation (the route requires one). */
   ownUntabulated: Set<string>;
   wrapTimer?: Timer;
@@ -486,11 +486,11 @@ export class AcdEngine {
    * `ownCallEnded`, offered nothing on voice meanwhile (a voice offer ringing is withdrawn).
    * False when the agent is unknown or logged out: such a call is not the desk's.
    */
-  ownCallStarted(key: string, id: string): boolean {
+  ownCallStarted(key: string, id: string, address: string): boolean {
     const a = this.agents.get(key);
     if (!a || a.state.status === 'offline' || this.ownCalls.has(id)) return false;
     for (const o of [...a.offers]) if (channelOf(o.w.i.kind) === 'voice') this.endOffer(o, 'agent_unavailable', { withdraw: true });
-    a.ownCalls.set(id, { answered: false });
+    a.ownCalls.set(id, { answered: false, address });
     this.ownCalls.set(id, a);
     this.stepAgentRt(a, { type: 'OwnCallStarted', channel: 'voice' });
     this.run();
@@ -1048,6 +1048,7 @@ export class AcdEngine {
       queueIds: [...a.queues.keys()],
       interactionIds: [...[...a.interactions].map((w) => w.i.id), ...[...a.ownCalls].filter(([, c]) => c.answered).map(([id]) => id)],
       calls: [...[...a.offers].map((o) => callOf(o.w, true)), ...[...a.interactions].map((w) => callOf(w, false))],
+      ownCalls: [...a.ownCalls].map(([id, c]) => ({ id, address: c.address, answered: c.answered })),
     };
   }
 }

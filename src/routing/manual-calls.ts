@@ -112,7 +112,7 @@ export class ManualCalls implements OutsideCallWatcher {
 
     const id = newId();
     this.live.set(id, live({ tenantId, userId, contactId, number, name: caller?.name ?? null, requireTabulation: plan.requireTabulation, answered: false }));
-    this.deps.engine.ownCallStarted(key, id);
+    this.deps.engine.ownCallStarted(key, id, number);
     try {
       await this.deps.control.originate({
         id,
@@ -136,7 +136,7 @@ export class ManualCalls implements OutsideCallWatcher {
     if (c) c.requireTabulation = call.requireTabulation;
     else {
       const agent = this.deps.engine.agentsOf(call.tenantId).find((a) => a.userId !== null && (a.extension === call.extension.sipUser || a.extension === call.extension.number));
-      if (!agent || agent.userId === null || !this.deps.engine.ownCallStarted(agent.key, call.channelId)) return undefined;
+      if (!agent || agent.userId === null || !this.deps.engine.ownCallStarted(agent.key, call.channelId, call.number)) return undefined;
       const caller = this.deps.callers?.find(call.tenantId, call.number, null);
       c = live({ tenantId: call.tenantId, userId: agent.userId, contactId: caller?.contactId ?? null, number: call.number, name: caller?.name ?? null, requireTabulation: call.requireTabulation, answered: false });
       this.live.set(call.channelId, c);

@@ -36,6 +36,10 @@ export const AgentState = Type.Object({
     Type.Object({ interactionId: Type.String(), queueId: Type.Integer(), address: Type.String({ description: "the customer's number or address" }), ringing: Type.Boolean() }),
     { description: "the queue interactions ringing at the agent (ringing) or in its hands: the desk pops their caller from the queue's contact book" },
   ),
+  ownCalls: Type.Array(
+    Type.Object({ id: Type.String(), address: Type.String({ description: 'the number called' }), answered: Type.Boolean({ description: 'the far end answered: its id is among interactionIds' }) }),
+    { description: "the agent's own calls outside (manual calls) now" },
+  ),
 });
 
 export const PauseBody = Type.Object({ pauseTypeId: Id }, closed);

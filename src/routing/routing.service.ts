@@ -30,7 +30,7 @@ import { ResourceService, type ResourceContext } from '../resources/index.js';
 import type { DisplayState } from './agent.logic.js';
 import { occupancy, queueMetrics, type SlVariant } from './metrics.logic.js';
 import { agentDay } from './today.logic.js';
-import type { AcdSink, AgentCall, AgentNoticeCode, AgentSnapshot, InteractionRecord, OfferRecord } from './acd.model.js';
+import type { AcdSink, AgentCall, AgentNoticeCode, AgentSnapshot, InteractionRecord, OfferRecord, OwnCall } from './acd.model.js';
 import { AcdEngine, type AgentResult, type QueueSnapshot } from './acd.service.js';
 import type { Destinations } from '../provisioning/index.js';
 import type { OrgChange } from '../org/index.js';
@@ -103,6 +103,7 @@ export interface AgentView {
   queueIds: number[];
   interactionIds: string[];
   calls: AgentCall[];
+  ownCalls: OwnCall[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -127,6 +128,7 @@ export function agentView(a: AgentSnapshot): AgentView {
     queueIds: a.queueIds,
     interactionIds: a.interactionIds,
     calls: a.calls,
+    ownCalls: a.ownCalls,
   };
 }
 
@@ -1210,6 +1212,7 @@ function offlineSnapshot(u: UserRow): AgentSnapshot {
     queueIds: [],
     interactionIds: [],
     calls: [],
+    ownCalls: [],
   };
 }
 

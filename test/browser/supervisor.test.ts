@@ -215,8 +215,9 @@ describe('supervisor panel', () => {
     const outside = async () => (await channels()).find((c) => c.name.startsWith('PJSIP/operadora-') && c.connected.number === '0012125551230');
     await expect.poll(async () => (await outside())?.state).toBe('Up');
     await betoRow.getByText('Em atendimento').waitFor();
-    // Answered outside, the call is his interaction now.
-    await betoRow.getByText('um atendimento').waitFor();
+    // Answered outside, the call is his interaction now; the panel says whom he called, and the queue's customers do not list it.
+    await betoRow.getByText('Ligação manual: 0012125551230').waitFor();
+    expect(await page.getByTestId('in-service').textContent()).not.toContain('Beto Agente');
     const listen = betoRow.getByRole('button', { name: 'Ouvir a chamada de Beto Agente' });
     await listen.waitFor();
     expect(await betoRow.getByRole('button', { name: /^Sussurrar para Beto Agente/ }).count()).toBe(1);

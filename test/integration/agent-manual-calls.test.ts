@@ -90,6 +90,7 @@ describe('a manual call from the desk', () => {
     expect(res.json()).toEqual({ number: '011987654320', route: 'Brasil' });
     // Busy from the first ring: no queue call is offered to her meanwhile.
     expect(stateOf()).toBe('busy');
+    expect(routing().agent(t.tenantA, anaId).ownCalls).toEqual([{ id: expect.any(String), address: '011987654320', answered: false }]);
     const mine = await until('Ana’s phone rang and answered', () => channelOf('PJSIP/1001-'));
     expect(mine.caller).toEqual({ number: '011987654320', name: 'Maria Cliente' });
     const out = await until('the number answered on the trunk', () => {
@@ -104,7 +105,9 @@ describe('a manual call from the desk', () => {
       return items.length === 1 ? items : undefined;
     });
     expect(open).toMatchObject({ kind: 'manual', contactName: 'Maria Cliente', address: '5511987654320', requiresTabulation: true, state: 'open' });
-    expect(routing().agent(t.tenantA, anaId).interactionIds).toHaveLength(1);
+    expect(routing().agent(t.tenantA, anaId).interactionIds).toEqual([mine.id]);
+    // Panels show whom she called.
+    expect(routing().agent(t.tenantA, anaId).ownCalls).toEqual([{ id: mine.id, address: '011987654320', answered: true }]);
     // The call is Ana's phone's own: from her extension to the number.
     const record = t.deps.database.sqlite.prepare('SELECT from_number, to_number, kind FROM calls WHERE channel_id = ?').get(mine.id);
     expect(record).toEqual({ from_number: '1001', to_number: '011987654320', kind: 'internal' });
