@@ -11,6 +11,17 @@ import type { PhoneExtension } from './directory.js';
 import { INTER_DIGIT_SECONDS, IN_CALL_IDLE, stepInCall, timeoutInCall, type InCallAction, type InCallState } from './features.logic.js';
 import { dial, hangupQuietly, type DialOutcome, type EarlyEvents } from './legs.js';
 
+/** How a leg of the conversation is replaced by another (a supervisor taking the call over). */
+export interface ReplaceLeg {
+  /** Could `leg` be replaced now? Not while a transfer is being dialled or consulted. */
+  possible(leg: ChannelId): boolean;
+  /**
+   * Puts `by` (already in the bridge) in `leg`'s place: `leg` may then hang up without ending
+   * the call, and `by` hanging up ends it. False when it is not possible now.
+   */
+  replace(leg: ChannelId, by: ChannelId): boolean;
+}
+
 /** How a transfer target is reached: the caller of the dial is the transferring phone. */
 export type TransferDialer = (by: PhoneExtension, number: string, cancelWhen: Promise<unknown>) => Promise<TransferTarget | { refused: string }>;
 export interface TransferTarget {
@@ -29,7 +40,8 @@ interface Consultation {
  * Runs the conversation of `a` and `b` (either may be `call`'s own leg) until every leg is
  * gone. `phones` are the legs that are extensions and may key in transfers; `early` holds
  * what happened since the second leg answered; `onBridged` hears of the bridge once both legs
- * are in it (a supervisor barging in joins it).
+ * are in it (a supervisor barging in joins it) and of how a leg is replaced (a supervisor
+ * taking the call over).
  */
 export async function talk(
   call: CallContext,
@@ -38,13 +50,15 @@ export async function talk(
   phones: Map<ChannelId, PhoneExtension>,
   transferTo: TransferDialer,
   early?: EarlyEvents,
-  onBridged?: (bridgeId: string) => void,
+  onBridged?: (bridgeId: string, replace: ReplaceLeg) => void,
 ): Promise<void> {
   const control = call.control;
   let bridgeId = '';
   const live = new Set<ChannelId>([a, b]);
   let pair: [ChannelId, ChannelId] = [a, b];
   let consult: Consultation | undefined;
+  /** An attended transfer's target is being dialled (the other party waits on music). */
+  let dialling = false;
   const dtmf = new Map<ChannelId, { state: InCallState; timer?: Timer }>();
   let busy = Promise.resolve();
   let finish!: () => void;
@@ -103,7 +117,8 @@ export async function talk(
     call.log.info({ by: phone.number, number }, 'attended transfer: consulting');
     await control.removeFromBridge(bridgeId, held).catch(() => undefined);
     await control.startMoh({ channelId: held }).catch(() => undefined);
-    const outcome: DialOutcome = await dial(call, { ...target, cancelWhen: Promise.race([ended(by), ended(held)]) });
+    dialling = true;
+    const outcome: DialOutcome = await dial(call, { ...target, cancelWhen: Promise.race([ended(by), ended(held)]) }).finally(() => (dialling = false));
     if (outcome.kind === 'answered') outcome.early?.stop();
     if (outcome.kind !== 'answered') {
       await backTo(by, held);
@@ -124,6 +139,16 @@ export async function talk(
     }
     pair = [by, held];
     await control.addToBridge(bridgeId, held);
+  };
+
+  const replace: ReplaceLeg = {
+    possible: (leg) => !consult && !dialling && pair.includes(leg) && live.has(leg),
+    replace: (leg, by) => {
+      if (!replace.possible(leg)) return false;
+      live.add(by);
+      pair = pair[0] === leg ? [by, pair[1]] : [pair[0], by];
+      return true;
+    },
   };
 
   const onAction = (leg: ChannelId, action: InCallAction) => {
@@ -202,7 +227,7 @@ export async function talk(
       });
     }
     bridged();
-    onBridged?.(bridgeId);
+    onBridged?.(bridgeId, replace);
     await done;
   } finally {
     bridged();

@@ -17,6 +17,7 @@ export type * from './directory.js';
 export * from './destination.model.js';
 export * from './destination.js';
 export * from './destination-graph.logic.js';
+export type { ReplaceLeg } from './conversation.js';
 export { FAILOVER_CAUSES, telephonyHandlers, type TelephonyFlowDeps, type OutsideCall, type OutsideCallWatcher, type TelephonyFlows, type DestinationRunner, type DestinationStep } from './telephony-flows.js';
 export { FEATURE_CODES } from './features.logic.js';
 export * from './stasis-args.js';

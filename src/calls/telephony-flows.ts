@@ -10,7 +10,7 @@
  */
 import type { Clock, TenantId } from '../kernel/index.js';
 import type { ChannelId } from '../telephony/call-control.js';
-import { talk, type TransferDialer } from './conversation.js';
+import { talk, type ReplaceLeg, type TransferDialer } from './conversation.js';
 import type { CallContext, CallHandler, CallHandlers, TrunkAttempt } from './calls.model.js';
 import type { Destination } from './destination.model.js';
 import type { PhoneExtension, TelephonyDirectory } from './directory.js';
@@ -58,7 +58,7 @@ export interface OutsideCall {
 
 /** Hears of calls phones make to numbers outside; what `began` returns hears of the answer and of the bridge the two talk in. */
 export interface OutsideCallWatcher {
-  began(call: OutsideCall): { answered(): void; bridged?(bridgeId: string): void } | undefined;
+  began(call: OutsideCall): { answered(): void; bridged?(bridgeId: string, replace: ReplaceLeg): void } | undefined;
 }
 
 /** Who is calling, as the called phone shows it. */
@@ -256,7 +256,7 @@ class Connector {
           return;
         }
         const phones = new Map<ChannelId, PhoneExtension>(me ? [[call.channel.id, me]] : []);
-        await talk(call, call.channel.id, outcome.channelId, phones, this.transferDialer(call), outcome.early, (bridgeId) => watched?.bridged?.(bridgeId));
+        await talk(call, call.channel.id, outcome.channelId, phones, this.transferDialer(call), outcome.early, (bridgeId, replace) => watched?.bridged?.(bridgeId, replace));
         return;
       }
       attempts.push({ trunk: trunk.ref, outcome: outcomeName(outcome), cause: outcome.cause });

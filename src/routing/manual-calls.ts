@@ -7,7 +7,7 @@
  * found by the number, or the one the agent called from); when the route carrying it requires
  * a tabulation, the agent's wrap-up after it lasts until the agent tabulates it.
  */
-import type { OutsideCall, OutsideCallWatcher, TelephonyDirectory } from '../calls/index.js';
+import type { OutsideCall, OutsideCallWatcher, ReplaceLeg, TelephonyDirectory } from '../calls/index.js';
 import { conflict, forbidden, invalidField, newId, unavailable, type Clock, type Logger, type TenantId } from '../kernel/index.js';
 import type { CallControl, ChannelId, TelephonyEvent } from '../telephony/call-control.js';
 import type { AcdEngine } from './acd.service.js';
@@ -51,18 +51,19 @@ interface Live {
   name: string | null;
   requireTabulation: boolean;
   answered: boolean;
-  /** Once the phone's leg dials out: the call it is in, and the bridge it talks in once answered. */
+  /** Once the phone's leg dials out: the call it is in, and the bridge it talks in once answered (and how its leg is replaced there). */
   callId: string | null;
   bridgeId: string | null;
+  replace: ReplaceLeg | null;
   /** Settles when the call is over. */
   over: Promise<void>;
   end: () => void;
 }
 
-function live(fields: Omit<Live, 'callId' | 'bridgeId' | 'over' | 'end'>): Live {
+function live(fields: Omit<Live, 'callId' | 'bridgeId' | 'replace' | 'over' | 'end'>): Live {
   let end!: () => void;
   const over = new Promise<void>((resolve) => (end = resolve));
-  return { ...fields, callId: null, bridgeId: null, over, end };
+  return { ...fields, callId: null, bridgeId: null, replace: null, over, end };
 }
 
 export interface DialRequest {
@@ -144,8 +145,9 @@ export class ManualCalls implements OutsideCallWatcher {
     c.callId = call.callId;
     const own = c;
     return {
-      bridged: (bridgeId) => {
+      bridged: (bridgeId, replace) => {
         own.bridgeId = bridgeId;
+        own.replace = replace;
       },
       answered: () => {
         if (own.answered) return;
@@ -171,8 +173,9 @@ export class ManualCalls implements OutsideCallWatcher {
 
   /**
    * The agent's answered call outside, as a supervisor joins it (listen, whisper, barge: the
-   * agent's phone leg is snooped on, the call's bridge joined); undefined when `id` is no such
-   * call in conversation.
+   * agent's phone leg is snooped on, the call's bridge joined; take over: the supervisor's leg
+   * takes the phone's place, which is hung up, and the agent's call is over); undefined when
+   * `id` is no such call in conversation.
    */
   supervisable(id: string): SupervisedCall | undefined {
     const c = this.live.get(id);
@@ -189,6 +192,9 @@ export class ManualCalls implements OutsideCallWatcher {
       bridgeId: () => c.bridgeId,
       inConversation: on,
       over: c.over,
+      handOver: (supervisorLeg) => on() && c.replace !== null && c.replace.replace(id, supervisorLeg),
+      // Not bridged yet (a moment after the answer): it will be by the time the supervisor's phone answers.
+      mayHandOver: () => on() && (c.replace === null || c.replace.possible(id)),
     };
   }
 

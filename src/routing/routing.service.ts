@@ -787,10 +787,9 @@ export class RoutingService {
   }
 
   /**
-   * A supervisor on an agent's call in conversation — listen, whisper, barge or take over (the
-   * agent's own call outside, a manual call, is not taken over): the supervisor's own phone is
-   * rung (or its leg already on the call changes mode). Team checked, and audited as
-   * `supervisor_<mode>` on the agent.
+   * A supervisor on an agent's call in conversation (a queue's, or the agent's own call outside)
+   * — listen, whisper, barge or take over: the supervisor's own phone is rung (or its leg already
+   * on the call changes mode). Team checked, and audited as `supervisor_<mode>` on the agent.
    */
   async superviseCall(change: ChangeContext, tenantId: number, userId: number, mode: SupervisionMode): Promise<SupervisionView> {
     const { actor } = change;
@@ -798,17 +797,16 @@ export class RoutingService {
     const agent = this.agent(tenantId, userId);
     const voice = this.voice;
     const queued = voice ? agent.interactionIds.find((id) => voice.talkState(id) !== undefined) : undefined;
-    // Else the agent's own call outside (a manual call): listened to, whispered to, barged into.
+    // Else the agent's own call outside (a manual call).
     const own = queued === undefined ? agent.interactionIds.map((id) => this.manualCalls?.supervisable(id)).find((c) => c !== undefined) : undefined;
     const interactionId = queued ?? own?.interactionId;
     if (!voice || interactionId === undefined) throw conflict(`"${agent.name}" has no call in conversation`, { reason: 'no_call' });
-    if (own && mode === 'takeover') throw conflict(`"${agent.name}" is on a call of their own, which cannot be taken over: listen, whisper or barge in`, { reason: 'own_call' });
     const me = this.repo.user(actor.tenantId, actor.userId);
     if (!me?.extension) throw conflict('you have no extension to be rung on: ask an administrator to give you one', { field: 'extension' });
     const supervisor = { userId: actor.userId, name: me.name, extension: me.extension };
     let rung: boolean;
     try {
-      ({ rung } = own && mode !== 'takeover' ? await voice.superviseOwnCall(own, supervisor, mode) : await voice.supervise(interactionId, supervisor, mode));
+      ({ rung } = own ? await voice.superviseOwnCall(own, supervisor, mode) : await voice.supervise(interactionId, supervisor, mode));
     } catch (err) {
       if (err instanceof TelephonyError) throw conflict(`your phone (extension ${me.extension}) could not be rung: ${err.message}`, { field: 'extension' });
       throw err;

@@ -133,6 +133,8 @@ interface WaitingCall {
   endReason: string | null;
 }
 
+const TAKE_OVER_CONSULTING = () => conflict('the call cannot be taken over while its agent consults a transfer', { reason: 'consult' });
+
 /** What a supervisor does on a call in conversation. */
 export type SupervisionMode = 'listen' | 'whisper' | 'barge' | 'takeover';
 
@@ -160,8 +162,15 @@ export interface SupervisedCall {
   bridgeId(): string | null;
   /** Is the agent still talking with the customer? */
   inConversation(): boolean;
-  /** Settles when the conversation is over: the supervisor's leg goes then. */
+  /** Settles when the conversation is over: the supervisor's leg goes then (unless it took the call over). */
   over: Promise<unknown>;
+  /**
+   * A call that is not a queue's is taken over through this: the supervisor's leg, in the bridge,
+   * takes the agent's place; false when it cannot now (a transfer being consulted).
+   */
+  handOver?: (supervisorLeg: string) => boolean;
+  /** Could it be taken over now? */
+  mayHandOver?: () => boolean;
 }
 
 /** A supervisor's leg on a call: rung, then bridged with a snoop channel or the call's own bridge. */
@@ -784,17 +793,26 @@ export class QueueVoice {
     return this.join(target, w, supervisor, mode);
   }
 
-  /** A supervisor listening to, whispering to or barging into an agent's own call outside (a manual call). */
-  async superviseOwnCall(target: SupervisedCall, supervisor: Supervisor, mode: Exclude<SupervisionMode, 'takeover'>): Promise<{ rung: boolean }> {
+  /** A supervisor on an agent's own call outside (a manual call): listen, whisper, barge or take over. */
+  async superviseOwnCall(target: SupervisedCall, supervisor: Supervisor, mode: SupervisionMode): Promise<{ rung: boolean }> {
     return this.join(target, null, supervisor, mode);
   }
 
   private async join(target: SupervisedCall, w: WaitingCall | null, supervisor: Supervisor, mode: SupervisionMode): Promise<{ rung: boolean }> {
+    if (mode === 'takeover' && !w && !target.mayHandOver?.()) throw TAKE_OVER_CONSULTING();
     const live = [...this.supervisions.values()].find((s) => s.target.interactionId === target.interactionId && s.supervisor.userId === supervisor.userId && s.leg !== null && !s.leg.ended);
     if (live) {
+      const was = live.mode;
       await this.undoMode(live);
       live.mode = mode;
-      await this.applyMode(live);
+      try {
+        await this.applyMode(live);
+      } catch (err) {
+        // Refused (a take over while a transfer is consulted): the supervisor stays as it was.
+        live.mode = was;
+        await this.applyMode(live);
+        throw err;
+      }
       return { rung: false };
     }
     const id = newId();
@@ -803,8 +821,9 @@ export class QueueVoice {
     try {
       await this.deps.control.originate({
         endpoint: `PJSIP/${supervisor.extension}`,
-        // A take over makes the supervisor the call's other party: it comes back as an agent leg.
-        appArgs: mode === 'takeover' ? ['agent', target.callId] : ['snoop', target.callId, mode],
+        // A take over makes the supervisor a queue call's other party: it comes back as an agent leg.
+        // Another call's take over starts as a barge.
+        appArgs: mode === 'takeover' ? (w ? ['agent', target.callId] : ['snoop', target.callId, 'barge']) : ['snoop', target.callId, mode],
         id: s.channelId,
         callerId: target.caller,
         timeoutSeconds: SUPERVISOR_RING_SECONDS,
@@ -850,7 +869,9 @@ export class QueueVoice {
       return;
     }
     // After a take over the supervisor's leg is the call's: `wait` ends it with the customer.
-    const over = w ? Promise.race([w.call.whenEnded, w.agentGone!.then(() => (s.mode === 'takeover' ? leg.whenEnded : undefined))]) : target.over;
+    const over = w
+      ? Promise.race([w.call.whenEnded, w.agentGone!.then(() => (s.mode === 'takeover' ? leg.whenEnded : undefined))])
+      : target.over.then(() => (s.mode === 'takeover' ? leg.whenEnded : undefined));
     await Promise.race([leg.whenEnded, over]);
     this.supervisions.delete(s.channelId);
     await this.undoMode(s);
@@ -871,6 +892,12 @@ export class QueueVoice {
       if (s.mode === 'takeover' && w) {
         w.takeover = { by: s.supervisor.name, channelId: leg.channel.id, gone: leg.whenEnded };
         if (w.hold.since !== null) await control.unhold(agentChannel).catch(() => undefined);
+        await control.hangup(agentChannel, 16).catch(() => undefined);
+      } else if (s.mode === 'takeover') {
+        if (!target.handOver?.(leg.channel.id)) {
+          await control.removeFromBridge(bridgeId, leg.channel.id).catch(() => undefined);
+          throw TAKE_OVER_CONSULTING();
+        }
         await control.hangup(agentChannel, 16).catch(() => undefined);
       }
       return;

@@ -5,7 +5,7 @@
  * is answered on the agent's desk (a second browser context with its webphone): the customer
  * moves from waiting to in service with the agent, all without a reload, and the supervisor
  * listens in on its own (emulated) phone, then stops listening. Another agent's manual call is
- * listened to as well, and offered no take over. Once the agent belongs
+ * listened to as well, then taken over. Once the agent belongs
  * to another team, the panel says the action was refused. The wallboard shows the queue's
  * figures large and moves on to the next queue.
  */
@@ -202,7 +202,7 @@ describe('supervisor panel', () => {
     await page.getByTestId('wallboard-queue').getByText('Suporte').waitFor();
   });
 
-  it('an agent’s own (manual) call is listened to from the panel, and offered no take over', async () => {
+  it('an agent’s own (manual) call is listened to from the panel, then taken over', async () => {
     await page.getByRole('navigation', { name: 'Navegação' }).getByRole('link', { name: 'Painel do supervisor', exact: true }).click();
     const betoRow = page.getByTestId('agents').getByRole('row', { name: /Beto Agente/ });
     const beto = await atende.api('beto.agente', PASSWORD);
@@ -221,16 +221,24 @@ describe('supervisor panel', () => {
     const listen = betoRow.getByRole('button', { name: 'Ouvir a chamada de Beto Agente' });
     await listen.waitFor();
     expect(await betoRow.getByRole('button', { name: /^Sussurrar para Beto Agente/ }).count()).toBe(1);
-    expect(await betoRow.getByRole('button', { name: /^Puxar chamada de Beto Agente/ }).count()).toBe(0);
     await listen.click();
     await page.getByTestId('supervising').getByText('Seu ramal 2109 está tocando: atenda para ouvir a chamada (Beto Agente).').waitFor();
     await expect.poll(async () => (await channels()).some((c) => c.name.startsWith('PJSIP/2109-') && c.state === 'Up')).toBe(true);
     await expect.poll(async () => (await channels()).some((c) => c.name.startsWith('Snoop/'))).toBe(true);
     expect(await seriousA11yViolations(page)).toEqual([]);
+    // Sara takes the call over (asked first): Beto's phone is hung up and he is free; Sara talks on with the number.
+    await betoRow.getByRole('button', { name: /^Puxar chamada de Beto Agente/ }).click();
+    const takeOver = page.getByRole('alertdialog', { name: 'Puxar a chamada de Beto Agente?' });
+    await takeOver.getByRole('button', { name: 'Puxar chamada' }).click();
+    await takeOver.waitFor({ state: 'hidden' });
+    await betoRow.getByText('Disponível').waitFor();
+    const now = await channels();
+    expect(now.some((c) => c.name.startsWith('PJSIP/2102-'))).toBe(false);
+    expect(now.find((c) => c.name.startsWith('PJSIP/2109-'))?.state).toBe('Up');
+    expect((await outside())?.state).toBe('Up');
     // The number hangs up: Sara's phone is hung up with the call.
     await root.must('DELETE', `/api/v1/emulator/calls/${encodeURIComponent((await outside())!.id)}`);
     await expect.poll(async () => (await channels()).some((c) => c.name.startsWith('PJSIP/2109-') || c.name.startsWith('Snoop/'))).toBe(false);
-    await betoRow.getByText('Disponível').waitFor();
     await beto.must('POST', '/api/v1/agent/logout');
   });
 

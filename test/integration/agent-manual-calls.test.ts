@@ -5,7 +5,7 @@
  * the outbound routes) or keyed in on the phone. The agent is busy meanwhile; the answered call
  * opens its `manual` interaction with the contact; a route that requires a tabulation holds the
  * agent's wrap-up until it is tabulated. Who may dial, and bad numbers, are refused by name. A
- * supervisor of the agent's team listens to, whispers to and barges into such a call.
+ * supervisor of the agent's team listens to, whispers to, barges into and takes over such a call.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/org/index.js';
@@ -168,7 +168,7 @@ describe('a supervisor on Ana’s manual call', () => {
   const snoopsOn = (channelId: string) => emulator.snoops().filter((s) => s.of === channelId);
   const sameMembers = (a: readonly string[] | undefined, b: readonly (string | undefined)[]) => a !== undefined && a.length === b.length && b.every((x) => x !== undefined && a.includes(x));
 
-  it('listens (a snoop on her phone’s leg), whispers, barges into the call’s bridge, may not take it over, and is hung up when the call ends', async () => {
+  it('listens (a snoop on her phone’s leg), whispers, barges into the call’s bridge, takes the call over from Ana, and is hung up when the number hangs up', async () => {
     expect((await dial(ana, { number: '0012125551230' })).statusCode).toBe(202);
     const mine = await until('Ana’s phone answered', () => channelOf('PJSIP/1001-'));
     const out = await until('answered outside', () => (channelOf('PJSIP/operadora-')?.state === 'Up' ? channelOf('PJSIP/operadora-') : undefined));
@@ -194,19 +194,54 @@ describe('a supervisor on Ana’s manual call', () => {
     expect((await monitor('barge')).json()).toMatchObject({ mode: 'barge', rung: false });
     await until('Sofia in the call’s bridge, the snoop gone', () => sameMembers(bridgeWith(out.id)?.channels, [mine.id, out.id, sofiaLeg.id]) && snoopsOn(mine.id).length === 0);
 
-    // Ana's own call is not the queue's: it cannot be taken over, and nothing changes.
+    // Sofia takes the call over: Ana's phone is hung up, Sofia talks on with the number, and Ana
+    // is free (this route asks no tabulation), her interaction waiting to be finished.
     const takeOver = await t.request('POST', `/api/v1/agents/${anaId}/take-over`, { cookie: sofia.cookie });
-    expect(takeOver.statusCode).toBe(409);
-    expect(takeOver.json().error).toMatchObject({ message: '"Ana" is on a call of their own, which cannot be taken over: listen, whisper or barge in', details: { reason: 'own_call' } });
-    expect(channelOf('PJSIP/1001-')?.id).toBe(mine.id);
+    expect(takeOver.statusCode, takeOver.body).toBe(200);
+    expect(takeOver.json()).toMatchObject({ mode: 'takeover', rung: false });
+    await until('Ana’s phone hung up', () => channelOf('PJSIP/1001-') === undefined);
+    await until('Ana free', () => stateOf() === 'available');
+    expect(sameMembers(bridgeWith(out.id)?.channels, [out.id, sofiaLeg.id])).toBe(true);
+    expect(channelOf('PJSIP/operadora-')?.state).toBe('Up');
+    // Sofia is on the call as its party now, not listening: there is nothing to stop.
+    expect((await t.request('DELETE', `/api/v1/agents/${anaId}/monitor`, { cookie: sofia.cookie })).statusCode).toBe(409);
 
     const audited = t.deps.database.sqlite.prepare("SELECT action FROM audit_log WHERE entity = 'agent' AND entity_id = ? AND action LIKE 'supervisor_%' ORDER BY id").all(String(anaId));
-    expect(audited).toEqual([{ action: 'supervisor_listen' }, { action: 'supervisor_whisper' }, { action: 'supervisor_barge' }]);
+    expect(audited).toEqual([{ action: 'supervisor_listen' }, { action: 'supervisor_whisper' }, { action: 'supervisor_barge' }, { action: 'supervisor_take_over' }]);
 
-    // The call ends: Sofia's leg goes with it.
+    // The number hangs up: Sofia's leg goes with it.
     await emulator.hangup(out.id);
     await until('Sofia’s phone hung up', () => channelOf('PJSIP/1009-') === undefined);
+  });
+
+  it('takes over a call it was not on: Sofia’s phone rings, answers, and takes Ana’s place; Sofia hanging up ends the call', async () => {
+    expect((await dial(ana, { number: '0012125551230' })).statusCode).toBe(202);
+    const mine = await until('Ana’s phone answered', () => channelOf('PJSIP/1001-'));
+    const out = await until('answered outside', () => (channelOf('PJSIP/operadora-')?.state === 'Up' ? channelOf('PJSIP/operadora-') : undefined));
+    await until('the call supervisable', () => routing().manualCalls?.supervisable(mine.id));
+    expect((await t.request('POST', `/api/v1/agents/${anaId}/take-over`, { cookie: sofia.cookie })).json()).toMatchObject({ mode: 'takeover', rung: true });
+    const sofiaLeg = await until('Sofia in Ana’s place', () => {
+      const leg = channelOf('PJSIP/1009-');
+      return leg && channelOf('PJSIP/1001-') === undefined && sameMembers(bridgeWith(out.id)?.channels, [out.id, leg.id]) ? leg : undefined;
+    });
     await until('Ana free', () => stateOf() === 'available');
+    await emulator.hangup(sofiaLeg.id);
+    await until('the number hung up with her', () => channelOf('PJSIP/operadora-') === undefined);
+  });
+
+  it('is not taken over while Ana consults a transfer: 409, and her call goes on', async () => {
+    expect((await dial(ana, { number: '0012125551230' })).statusCode).toBe(202);
+    const mine = await until('Ana’s phone answered', () => channelOf('PJSIP/1001-'));
+    await until('answered outside', () => channelOf('PJSIP/operadora-')?.state === 'Up');
+    await until('the call supervisable', () => routing().manualCalls?.supervisable(mine.id));
+    // Ana keys in an attended transfer to another number, which answers: she consults it.
+    await emulator.sendDtmf(mine.id, '*200551133334444#');
+    await until('the consulted number answered', () => emulator.channels().filter((c) => c.name.startsWith('PJSIP/operadora-') && c.state === 'Up').length === 2);
+    const refused = await t.request('POST', `/api/v1/agents/${anaId}/take-over`, { cookie: sofia.cookie });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toMatchObject({ message: 'the call cannot be taken over while its agent consults a transfer', details: { reason: 'consult' } });
+    expect(channelOf('PJSIP/1009-')).toBeUndefined();
+    expect(channelOf('PJSIP/1001-')?.id).toBe(mine.id);
   });
 
   it('stops listening when asked, leaving Ana’s call as it was', async () => {

@@ -85,7 +85,7 @@ export const routing: Catalogue = {
 
   // Supervision
   '"{0}" has no call in conversation': '"{0}" não tem nenhuma chamada em conversa',
-  '"{0}" is on a call of their own, which cannot be taken over: listen, whisper or barge in': '"{0}" está numa chamada própria, que não pode ser puxada: ouça, sussurre ou entre em conferência',
+  'the call cannot be taken over while its agent consults a transfer': 'a chamada não pode ser puxada enquanto o agente consulta uma transferência',
   'the agent is no longer on the call': 'o agente não está mais na chamada',
   'the call is not in conversation yet': 'a chamada ainda não está em conversa',
   'you have no extension to be rung on: ask an administrator to give you one': 'você não tem um ramal para ser chamado: peça um a um administrador',
