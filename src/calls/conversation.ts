@@ -11,6 +11,9 @@ import type { PhoneExtension } from './directory.js';
 import { INTER_DIGIT_SECONDS, IN_CALL_IDLE, stepInCall, timeoutInCall, type InCallAction, type InCallState } from './features.logic.js';
 import { dial, hangupQuietly, type DialOutcome, type EarlyEvents } from './legs.js';
 
+/** A channel that is no more: ARI answers an addChannel for it "400 Channel not found". */
+const legGone = (err: unknown): boolean => err instanceof TelephonyError && (err.code === 'not_found' || /channel not found/i.test(err.message));
+
 /** How a leg of the conversation is replaced by another (a supervisor taking the call over). */
 export interface ReplaceLeg {
   /** Could `leg` be replaced now? Not while a transfer is being dialled or consulted. */
@@ -75,6 +78,16 @@ export async function talk(
         }
       });
     });
+  /**
+   * Puts a leg in the bridge. A leg that hung up meanwhile is treated as if its end had just
+   * arrived: it may have come before the leg was live (a transfer target hanging up as it
+   * answers), and the conversation would otherwise wait for it forever.
+   */
+  const intoBridge = (leg: ChannelId): Promise<void> =>
+    control.addToBridge(bridgeId, leg).catch((err: unknown) => {
+      if (legGone(err)) onEnded(leg);
+      else throw err;
+    });
   /** Serialises actions so that a hangup and a transfer never interleave. */
   const act = (fn: () => Promise<void>) => {
     busy = busy.then(fn).catch((err: unknown) => call.log.warn({ err }, 'in-call action failed'));
@@ -101,8 +114,8 @@ export async function talk(
     }
     live.add(outcome.channelId);
     pair = [other, outcome.channelId];
-    await control.addToBridge(bridgeId, other);
-    await control.addToBridge(bridgeId, outcome.channelId);
+    await intoBridge(other);
+    await intoBridge(outcome.channelId);
   };
 
   const attended = async (by: ChannelId, number: string) => {
@@ -127,7 +140,7 @@ export async function talk(
     live.add(outcome.channelId);
     consult = { by, held, target: outcome.channelId };
     pair = [by, outcome.channelId];
-    await control.addToBridge(bridgeId, outcome.channelId);
+    await intoBridge(outcome.channelId);
   };
 
   const backTo = async (by: ChannelId, held: ChannelId) => {
@@ -138,7 +151,7 @@ export async function talk(
       return;
     }
     pair = [by, held];
-    await control.addToBridge(bridgeId, held);
+    await intoBridge(held);
   };
 
   const replace: ReplaceLeg = {
@@ -221,10 +234,7 @@ export async function talk(
     bridgeId = await control.createBridge({ name: `call-${call.callId}` });
     for (const leg of [a, b]) {
       // A leg that hung up in the meantime is treated as if its end had just arrived.
-      await control.addToBridge(bridgeId, leg).catch((err: unknown) => {
-        if (err instanceof TelephonyError && err.code === 'not_found') onEnded(leg);
-        else throw err;
-      });
+      await intoBridge(leg);
     }
     bridged();
     onBridged?.(bridgeId, replace);
