@@ -338,12 +338,7 @@ export function contactsRoutes(svc: ContactsService): FastifyPluginAsync {
           params: IdParams,
           querystring: Type.Object(
             {
-              lang: Type.Optional(
-                Type.Union(
-                  API_LOCALES.map((l) => Type.Literal(l)),
-                  { description: "the messages' language, for a download link that cannot send Accept-Language (which it takes over)" },
-                ),
-              ),
+              lang: Type.Optional(Literals(API_LOCALES, { description: "the messages' language, for a download link that cannot send Accept-Language (which it takes over)" })),
             },
             closed,
           ),

@@ -1,4 +1,4 @@
-import { Type, type StringOptions, type TLiteral, type TUnion } from '@sinclair/typebox';
+import { Type, type SchemaOptions, type StringOptions, type TLiteral, type TUnion } from '@sinclair/typebox';
 import { INTERACTION_KINDS } from '../db/schema/index.js';
 import { MultilineText, Nullable, RequiredText } from '../http/schemas.js';
 
@@ -9,7 +9,7 @@ export const FieldKey = (opts: StringOptions = {}) => Type.String({ pattern: '^[
 export const CustomValues = Type.Record(FieldKey(), Nullable(Type.Union([Type.String({ maxLength: 5000 }), Type.Number({ minimum: -1e15, maximum: 1e15 })])), {
   maxProperties: 200,
 });
-export const Literals = <T extends string>(values: readonly T[]): TUnion<TLiteral<T>[]> => Type.Union(values.map((v) => Type.Literal(v)));
+export const Literals = <T extends string>(values: readonly T[], options: SchemaOptions = {}): TUnion<TLiteral<T>[]> => Type.Union(values.map((v) => Type.Literal(v)), options);
 /** A required name, title or label: trimmed, never blank (see RequiredText). */
 export const Name = (max = 80) => RequiredText({ maxLength: max });
 export const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));

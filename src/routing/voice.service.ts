@@ -177,7 +177,7 @@ export interface SupervisedCall {
 interface Supervision {
   id: string;
   target: SupervisedCall;
-  /** The queue call, when it is one (only a queue call can be taken over). */
+  /** The queue call, when it is one (taken over its own way: the interaction goes on with the supervisor). */
   w: WaitingCall | null;
   supervisor: Supervisor;
   mode: SupervisionMode;
@@ -857,7 +857,7 @@ export class QueueVoice {
   /** The supervisor's answered leg: the mode is applied, and the leg lasts as long as the conversation. */
   private async supervisorLeg(leg: CallContext, s: Supervision): Promise<void> {
     s.leg = leg;
-    const { target, w } = s;
+    const { target } = s;
     try {
       if (!target.inConversation()) throw conflict('the call is no longer in conversation');
       await this.applyMode(s);
@@ -868,11 +868,9 @@ export class QueueVoice {
       await leg.hangup(16);
       return;
     }
-    // After a take over the supervisor's leg is the call's: `wait` ends it with the customer.
-    const over = w
-      ? Promise.race([w.call.whenEnded, w.agentGone!.then(() => (s.mode === 'takeover' ? leg.whenEnded : undefined))])
-      : target.over.then(() => (s.mode === 'takeover' ? leg.whenEnded : undefined));
-    await Promise.race([leg.whenEnded, over]);
+    // After a take over the supervisor's leg is the call's: it ends with the customer (`wait`
+    // hangs it up for a queue call, the conversation for another).
+    await Promise.race([leg.whenEnded, target.over.then(() => (s.mode === 'takeover' ? leg.whenEnded : undefined))]);
     this.supervisions.delete(s.channelId);
     await this.undoMode(s);
     if (s.mode !== 'takeover') await leg.hangup(16);
@@ -881,8 +879,8 @@ export class QueueVoice {
   private async applyMode(s: Supervision): Promise<void> {
     const { control } = this.deps;
     const { target, w, leg } = s;
-    const agentChannel = target.agentChannel();
     if (!leg) return;
+    const agentChannel = target.agentChannel();
     if (agentChannel === null) throw conflict('the agent is no longer on the call');
     if (s.mode === 'barge' || s.mode === 'takeover') {
       // Both the customer and the agent hear the supervisor: a third party in the call's own bridge.

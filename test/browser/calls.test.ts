@@ -134,7 +134,10 @@ describe('calls, live', () => {
     await calls.goto('/calls');
     await calls.getByRole('row').filter({ hasText: CALLER }).waitFor();
     // As the browser's clock reads: dd/mm/yyyy HH:MM.
-    const typed = (ms: number) => `${browserClock(ms).date} ${browserClock(ms).time}`;
+    const typed = (ms: number) => {
+      const { date, time } = browserClock(ms);
+      return `${date} ${time}`;
+    };
     const from = calls.getByLabel('Início a partir de', { exact: true });
     const later = typed(Date.now() + 2 * 3_600_000);
     await from.fill(later);
