@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { ContactKeys } from './contact-keys.js';
 import type { PhoneKind } from './phone.logic.js';
 
 /** A contact found by phone for a screen pop. */
@@ -85,8 +86,8 @@ export class ContactsRepo {
     this.sqlite = sqlite;
     const select = `SELECT c.id AS contactId, c.book_id AS bookId, c.name AS name, p.id AS phoneId, c.do_not_call AS doNotCall,
         p.do_not_call AS phoneDoNotCall, p.valid AS phoneValid, c.owner_user_id AS ownerUserId, c.owner_until AS ownerUntil
-      FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
-      WHERE p.tenant_id = ? AND p.number = ? AND c.active = 1`;
+      FROM contact_phone_keys k JOIN contact_phones p ON p.id = k.phone_id AND p.number = k.number JOIN contacts c ON c.id = p.contact_id
+      WHERE k.tenant_id = ? AND k.number = ? AND c.active = 1`;
     this.byPhone = this.sqlite.prepare(`${select} ORDER BY c.updated_at DESC, c.id DESC LIMIT 10`);
     this.byPhoneInBook = this.sqlite.prepare(`${select} AND c.book_id = ? ORDER BY c.updated_at DESC, c.id DESC LIMIT 10`);
     this.deleteImported = this.sqlite.prepare('DELETE FROM contacts WHERE id IN (SELECT id FROM contacts WHERE import_id = ? LIMIT ?)');
@@ -124,8 +125,9 @@ export class ContactsRepo {
       const list = Array.from({ length: n }, () => '?').join(',');
       statement = this.sqlite.prepare(
         kind === 'numbers'
-          ? `SELECT p.number AS key, p.contact_id AS contactId, p.book_id AS bookId, c.import_id AS importId FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
-             WHERE p.tenant_id = ? AND p.number IN (${list})`
+          ? `SELECT p.number AS key, p.contact_id AS contactId, p.book_id AS bookId, c.import_id AS importId
+             FROM contact_phone_keys k JOIN contact_phones p ON p.id = k.phone_id AND p.number = k.number JOIN contacts c ON c.id = p.contact_id
+             WHERE k.tenant_id = ? AND k.number IN (${list})`
           : `SELECT document AS key, id AS contactId, book_id AS bookId, import_id AS importId FROM contacts WHERE tenant_id = ? AND document IN (${list})`,
       );
       this.inStatements.set(key, statement);
@@ -162,11 +164,12 @@ export class ContactsRepo {
 
   /**
    * Inserts many contacts with their phones and e-mails (inside the caller's transaction), a
-   * chunk of rows per statement: what an import does with each batch.
+   * chunk of rows per statement: what an import does with each batch. Their keys (name, numbers,
+   * e-mails) go to `keys` to be filed later: the bulk writer's triggers leave them out.
    */
-  insertMany(tenantId: number, list: readonly NewContact[], importId: number | null, now: number): void {
-    const phones = new RowBuffer(this, 'phones', 6);
-    const emails = new RowBuffer(this, 'emails', 4);
+  insertMany(tenantId: number, list: readonly NewContact[], importId: number | null, now: number, keys: ContactKeys): void {
+    const phones = new RowBuffer(this, 'phones', 6, 3, (number, id) => keys.phone(number, id));
+    const emails = new RowBuffer(this, 'emails', 4, 2, (email, id) => keys.email(email, id));
     for (let start = 0; start < list.length; start += INSERT_CHUNK) {
       const end = Math.min(list.length, start + INSERT_CHUNK);
       const params: unknown[] = [];
@@ -182,6 +185,7 @@ export class ContactsRepo {
       for (let i = start; i < end; i++) {
         const c = list[i]!;
         const id = first + (i - start);
+        keys.name(c.nameKey, id);
         for (let k = 0; k < c.phones.length; k++) phones.add(tenantId, id, c.bookId, c.phones[k]!.number, c.phones[k]!.kind, k);
         for (let k = 0; k < c.emails.length; k++) emails.add(tenantId, id, c.emails[k]!, k);
       }
@@ -207,7 +211,7 @@ export class ContactsRepo {
   }
 }
 
-/** Child rows gathered and written `INSERT_CHUNK` at a time. */
+/** Child rows gathered and written `INSERT_CHUNK` at a time, each row's key then handed over with its id. */
 class RowBuffer {
   private params: unknown[] = [];
   private rows = 0;
@@ -216,6 +220,9 @@ class RowBuffer {
     private readonly repo: ContactsRepo,
     private readonly table: 'phones' | 'emails',
     private readonly width: number,
+    /** Which of a row's values is its key. */
+    private readonly keyAt: number,
+    private readonly written: (key: string, id: number) => void,
   ) {}
 
   add(...values: unknown[]): void {
@@ -226,7 +233,9 @@ class RowBuffer {
   flush(): void {
     if (this.rows === 0) return;
     if (this.params.length !== this.rows * this.width) throw new Error(`${this.table}: ${this.params.length} values for ${this.rows} rows`);
-    this.repo.multiInsert(this.table, this.rows).run(this.params);
+    const result = this.repo.multiInsert(this.table, this.rows).run(this.params);
+    const first = Number(result.lastInsertRowid) - this.rows + 1;
+    for (let i = 0; i < this.rows; i++) this.written(this.params[i * this.width + this.keyAt] as string, first + i);
     this.params = [];
     this.rows = 0;
   }

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { containsText } from '../db/search.js';
 import type { Db } from '../db/client.js';
-import { contactEmails, contactPhones, contactTags, contacts, tags, users } from '../db/schema/index.js';
+import { contactEmails, contactNameKeys, contactPhones, contactTags, contacts, tags, users } from '../db/schema/index.js';
 import { Id, Nullable, RequiredText, Timestamps, closed, DateTime } from '../http/schemas.js';
 import { conflict, invalidField } from '../kernel/index.js';
 import type { ReadContext, ResourceDef, RowOf, WriteContext } from '../resources/index.js';
@@ -147,7 +147,11 @@ export function contactDef(defaultBook: DefaultBook): ResourceDef<typeof contact
     entity: 'contact',
     table: contacts,
     search: [contacts.nameKey, contacts.company, contacts.document],
-    sortable: { name: contacts.nameKey, createdAt: contacts.createdAt, updatedAt: contacts.updatedAt },
+    sortable: {
+      name: { column: contacts.nameKey, keys: { tenantId: contactNameKeys.tenantId, key: contactNameKeys.nameKey, rowId: contactNameKeys.contactId } },
+      createdAt: contacts.createdAt,
+      updatedAt: contacts.updatedAt,
+    },
     filter: (q) => {
       const phone = typeof q.phone === 'string' ? phoneSearchKey(q.phone) : undefined;
       const document = typeof q.document === 'string' ? q.document.replace(/[.\-/ ]/g, '').toUpperCase() : undefined;

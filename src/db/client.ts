@@ -73,9 +73,20 @@ export interface BulkWrites {
 /** After a long log is reset (bulk writes), its file goes back to this size. */
 const JOURNAL_SIZE_LIMIT = 16 * 1024 * 1024;
 
+/**
+ * `atende_keys_now()`, which the triggers of the contacts' key tables ask (migration 0017): 1 on
+ * every connection, so that the keys follow their rows, and 0 on the bulk writer's, whose import
+ * files its rows' keys itself, sorted (`ContactKeys`). A connection without it (a tool opening
+ * the file) cannot insert a contact: "no such function", rather than a contact no search finds.
+ */
+export function keysFunction(sqlite: Database.Database, now: boolean): void {
+  sqlite.function('atende_keys_now', { deterministic: true }, () => (now ? 1 : 0));
+}
+
 /** The bulk writer's connection (see `BulkWrites.writer`): the schema is the main connection's, already migrated. */
 function openWriter(file: string): { db: Db; sqlite: Database.Database } {
   const sqlite = new Database(file, { fileMustExist: true });
+  keysFunction(sqlite, false);
   sqlite.pragma('foreign_keys = OFF');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('wal_autocheckpoint = 0');
@@ -96,6 +107,7 @@ export function openDatabase(file: string): Database_ {
     touchPrivateFile(file);
   }
   const sqlite = new Database(file);
+  keysFunction(sqlite, true);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, gte, inArray, isNull, max, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { contactPhones, contacts, dialerAttempts, dialerCampaigns, dialerListMembers, dialerLists } from '../db/schema/index.js';
+import { contactPhoneKeys, contactPhones, contacts, dialerAttempts, dialerCampaigns, dialerListMembers, dialerLists } from '../db/schema/index.js';
 
 export type MemberRow = typeof dialerListMembers.$inferSelect;
 export type AttemptRow = typeof dialerAttempts.$inferSelect;
@@ -112,9 +112,10 @@ export class DialerRepo {
     if (numbers.length === 0) return null;
     const byPhone = this.db
       .select({ id: contacts.id, importId: contacts.importId })
-      .from(contactPhones)
+      .from(contactPhoneKeys)
+      .innerJoin(contactPhones, and(eq(contactPhones.id, contactPhoneKeys.phoneId), eq(contactPhones.number, contactPhoneKeys.number)))
       .innerJoin(contacts, eq(contacts.id, contactPhones.contactId))
-      .where(and(eq(contactPhones.tenantId, tenantId), eq(contactPhones.bookId, bookId), inArray(contactPhones.number, [...numbers])))
+      .where(and(eq(contactPhoneKeys.tenantId, tenantId), inArray(contactPhoneKeys.number, [...numbers]), eq(contactPhones.bookId, bookId)))
       .orderBy(asc(contacts.id))
       .get();
     return byPhone && byPhone.importId !== importId ? byPhone.id : null;

@@ -49,6 +49,7 @@ export class ListImportTarget implements ImportTarget<ListImportOptions> {
     let lastCreated = 0;
     return {
       prepare: (values) => inner.prepare(values),
+      finish: () => inner.finish?.() ?? false,
       write(batch, w: ImportWriteContext) {
         const repo = new DialerRepo(w.db);
         // The writer does not enforce foreign keys: the group is checked here, once per batch.

@@ -55,8 +55,12 @@ export interface ResourceDef<T extends ScopedTable, TInput extends object, TView
   unique?: Record<string, SQLiteColumn>;
   /** Columns `?q=` searches (case-insensitive substring). */
   search?: SQLiteColumn[];
-  /** API sort key → column, for `?sort=name` / `?sort=-name`; the default order is by id. */
-  sortable?: Record<string, SQLiteColumn>;
+  /**
+   * API sort key → column, for `?sort=name` / `?sort=-name`; the default order is by id. A
+   * column whose values are kept in a key table of their own (`contact_name_keys`: tenant, key,
+   * row id) is sorted by reading that table in its order.
+   */
+  sortable?: Record<string, SQLiteColumn | KeyedColumn>;
   /** Extra list filters from the query string (their schema is given to the routes). */
   filter?(query: Record<string, unknown>): (SQL | undefined)[];
   /**
@@ -105,4 +109,10 @@ export interface Page<T> {
   total: number;
   limit: number;
   offset: number;
+}
+
+/** A column whose values a table of its own keeps sorted, each with its tenant and its row's id. */
+export interface KeyedColumn {
+  column: SQLiteColumn;
+  keys: { tenantId: SQLiteColumn; key: SQLiteColumn; rowId: SQLiteColumn };
 }

@@ -1,13 +1,13 @@
-import { and, asc, count, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, ne, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client.js';
 import { containsText } from '../db/search.js';
-import type { ColumnsOf, RowOf, ScopedTable } from './resource.model.js';
+import type { ColumnsOf, KeyedColumn, RowOf, ScopedTable } from './resource.model.js';
 
 export interface ListSpec {
   where: (SQL | undefined)[];
   search?: { columns: SQLiteColumn[]; q: string } | undefined;
-  order?: { column: SQLiteColumn; descending: boolean } | undefined;
+  order?: { column: SQLiteColumn; descending: boolean; keys?: KeyedColumn['keys'] | undefined } | undefined;
   limit: number;
   offset: number;
 }
@@ -28,12 +28,23 @@ export class ScopedRepo<T extends ScopedTable> {
     const conds: (SQL | undefined)[] = [eq(t.tenantId, tenantId), ...spec.where];
     if (spec.search && spec.search.columns.length > 0) conds.push(containsText(spec.search.columns, spec.search.q));
     const where = and(...conds);
+    const keys = spec.order?.keys;
     const order = spec.order ? [(spec.order.descending ? desc : asc)(spec.order.column), asc(t.id)] : [asc(t.id)];
-    const rows = this.db
-      .select()
-      .from(t as ScopedTable)
-      .where(where)
-      .orderBy(...order)
+    const rows = (
+      keys
+        ? // The key table read in its order, each key's row joined (and its value compared: a key may outlive its value for a moment).
+          this.db
+            .select(getTableColumns(t as ScopedTable))
+            .from(keys.key.table)
+            .innerJoin(t as ScopedTable, and(eq(t.id, keys.rowId), eq(spec.order!.column, keys.key)))
+            .where(and(eq(keys.tenantId, tenantId), where))
+            .orderBy(...[keys.key, keys.rowId].map((c) => (spec.order!.descending ? desc : asc)(c)))
+        : this.db
+            .select()
+            .from(t as ScopedTable)
+            .where(where)
+            .orderBy(...order)
+    )
       .limit(spec.limit)
       .offset(spec.offset)
       .all() as RowOf<T>[];

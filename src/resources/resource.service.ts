@@ -19,7 +19,7 @@ import type {
   ScopedTable,
   WriteContext,
 } from './resource.model.js';
-import { ScopedRepo } from './resource.repo.js';
+import { ScopedRepo, type ListSpec } from './resource.repo.js';
 
 /** What every resource service shares; made once by the composition root. */
 export interface ResourceContext {
@@ -132,11 +132,11 @@ export class ResourceService<T extends ScopedTable, TInput extends object, TView
 
   list(tenantId: number, query: ListQuery): Page<TView> {
     const { def } = this;
-    let order: { column: (typeof def.sortable & object)[string]; descending: boolean } | undefined;
+    let order: ListSpec['order'];
     if (query.sort) {
       const descending = query.sort.startsWith('-');
-      const column = def.sortable?.[descending ? query.sort.slice(1) : query.sort];
-      if (column) order = { column, descending };
+      const sorted = def.sortable?.[descending ? query.sort.slice(1) : query.sort];
+      if (sorted) order = 'keys' in sorted ? { column: sorted.column, keys: sorted.keys, descending } : { column: sorted, descending };
     }
     const { rows, total } = this.repo.list(tenantId, {
       where: def.filter?.(query) ?? [],

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.js';
 import { invalidField } from '../../kernel/index.js';
 import { bookInTenant, bookName } from '../books.resource.js';
+import { ContactKeys } from '../contact-keys.js';
 import { ContactsRepo, type Existing, type NewContact } from '../contacts.repo.js';
 import { TEXT_MAX } from '../contacts.resource.js';
 import { checkDocument } from '../document.logic.js';
@@ -121,8 +122,14 @@ export class ContactsImportTarget implements ImportTarget<ContactImportOptions> 
 /** A contact as a row of the file gave it: each phone with the file's column it came from (to name it in a problem). */
 type RowContact = Omit<NewContact, 'phones'> & { phones: (NewContact['phones'][number] & { column: string })[] };
 
+/** Keys filed per batch at least (`ContactKeys`); at least twice as many as the batch brought, so that filing keeps ahead. */
+const KEYS_PER_BATCH = 4000;
+/** Keys filed per transaction once the file is read. */
+const KEYS_AT_THE_END = 20_000;
+
 class ContactsSession implements ImportSession<RowContact> {
   private repo: ContactsRepo | undefined;
+  private keys: ContactKeys | undefined;
   private readonly bookNames = new Map<number, string>();
   /** The file's own names of the name and document columns, for the problems found in them. */
   private readonly nameColumn: string;
@@ -213,7 +220,8 @@ class ContactsSession implements ImportSession<RowContact> {
 
   write(batch: readonly RowContact[], w: WriteContext): { index: number; problem: RowProblem }[] {
     this.repo ??= new ContactsRepo(w.sqlite);
-    const repo = this.repo;
+    this.keys ??= new ContactKeys(w.sqlite, w.tenantId);
+    const { repo, keys } = this;
     // The writer does not enforce foreign keys (`BulkWrites.writer`): the book is checked here, once per batch.
     if (!bookInTenant(w.db, w.tenantId, this.bookId)) throw new Error('the contact book was deleted during the import');
     const found: { index: number; problem: RowProblem }[] = [];
@@ -240,7 +248,7 @@ class ContactsSession implements ImportSession<RowContact> {
       }
       const phones = c.phones.filter((p) => {
         const stored = numbers.get(p.number);
-        const earlier = inBatch.has(p.number);
+        const earlier = inBatch.has(p.number) || keys.holdsNumber(p.number);
         if (stored && stored.bookId !== this.bookId && !earlier) {
           found.push({ index, problem: this.elsewhere(w, p.column, formatPhone(p.number), 'phone', stored) });
           return true;
@@ -261,8 +269,14 @@ class ContactsSession implements ImportSession<RowContact> {
       for (const p of phones) inBatch.add(p.number);
       if (c.document) docsInBatch.add(c.document);
     });
-    repo.insertMany(w.tenantId, accepted, w.importId, w.now);
+    const before = keys.pending;
+    repo.insertMany(w.tenantId, accepted, w.importId, w.now, keys);
+    keys.file(Math.max(KEYS_PER_BATCH, 2 * (keys.pending - before)));
     return found;
+  }
+
+  finish(): boolean {
+    return (this.keys?.file(KEYS_AT_THE_END, true) ?? 0) > 0;
   }
 
   /** A phone or document that a contact of another book holds: reported, and imported all the same. */

@@ -48,6 +48,12 @@ export interface ImportSession<R> {
    * is stored (duplicates), by the batch index of the row they belong to.
    */
   write(batch: readonly R[], w: WriteContext): { index: number; problem: RowProblem }[];
+  /**
+   * Once every batch is written: what the target left for the end (the keys a contact is found
+   * by, `ContactKeys`), a part per call, each inside a transaction of the importer's. Returns
+   * whether some is left; the import is done when none is.
+   */
+  finish?(): boolean;
 }
 
 export interface ImportTarget<O extends object = Record<string, unknown>> {

@@ -399,12 +399,18 @@ export class ImportService {
         await ended;
         clearTimeout(stuck);
       }
+      if (!job.cancelled) {
+        flush(true);
+        // What the target left for the end, a transaction per turn of the event loop.
+        while (!job.cancelled && session.finish && writer.sqlite.transaction(() => session.finish!())()) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      }
       if (job.cancelled) {
         await this.undo(row, target);
         this.repo.progress(row.id, { ...counts, imported: 0 });
         this.repo.finish(row.id, 'cancelled', clock.now(), 'cancelled; nothing of this file was kept');
       } else {
-        flush(true);
         counts.bytesRead = row.sizeBytes;
         this.repo.progress(row.id, counts);
         this.repo.finish(row.id, 'done', clock.now(), null);

@@ -121,7 +121,6 @@ export const contacts = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
-    index('contacts_tenant_name_idx').on(t.tenantId, t.nameKey),
     index('contacts_tenant_document_idx').on(t.tenantId, t.document),
     index('contacts_book_idx').on(t.bookId),
     index('contacts_import_idx').on(t.importId),
@@ -147,7 +146,7 @@ export const contactPhones = sqliteTable(
     invalidReason: text('invalid_reason'),
     doNotCall: integer('do_not_call', { mode: 'boolean' }).notNull().default(false),
   },
-  (t) => [index('contact_phones_tenant_number_idx').on(t.tenantId, t.number), index('contact_phones_contact_idx').on(t.contactId)],
+  (t) => [index('contact_phones_contact_idx').on(t.contactId)],
 );
 
 export const contactEmails = sqliteTable(
@@ -162,7 +161,51 @@ export const contactEmails = sqliteTable(
     email: text('email').notNull(),
     position: integer('position').notNull(),
   },
-  (t) => [index('contact_emails_tenant_email_idx').on(t.tenantId, t.email), index('contact_emails_contact_idx').on(t.contactId)],
+  (t) => [index('contact_emails_contact_idx').on(t.contactId)],
+);
+
+/*
+ * The keys a contact is found by (its name, its phones' numbers, its e-mails), each in a table
+ * of its own (`WITHOUT ROWID`: the table is its key's B-tree) instead of an index on the row's
+ * table. Triggers keep them (migration 0017), except for the rows an import writes
+ * through the bulk writer's connection: the import files those keys itself, sorted, a few
+ * thousand at a time (`ContactKeys`), instead of one at a random place of each B-tree per row,
+ * which made an import of a million contacts spend most of its time writing index pages.
+ * A key may outlive its row's value for a moment (a phone edited while its import still holds
+ * its key): queries join the row and compare the value again.
+ */
+
+/** A contact's `name_key`, for sorting and searching by name. */
+export const contactNameKeys = sqliteTable(
+  'contact_name_keys',
+  {
+    tenantId: integer('tenant_id').notNull(),
+    nameKey: text('name_key').notNull(),
+    contactId: integer('contact_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.nameKey, t.contactId] })],
+);
+
+/** A phone's number: the screen pop's lookup. */
+export const contactPhoneKeys = sqliteTable(
+  'contact_phone_keys',
+  {
+    tenantId: integer('tenant_id').notNull(),
+    number: text('number').notNull(),
+    phoneId: integer('phone_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.number, t.phoneId] })],
+);
+
+/** An e-mail address. */
+export const contactEmailKeys = sqliteTable(
+  'contact_email_keys',
+  {
+    tenantId: integer('tenant_id').notNull(),
+    email: text('email').notNull(),
+    emailId: integer('email_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.email, t.emailId] })],
 );
 
 /** What a tabulation or a tag does when an agent picks it. */

@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Database_ } from '../../src/db/client.js';
+import { contactBooks, tenants } from '../../src/db/schema/index.js';
+import { ContactKeys } from '../../src/contacts/contact-keys.js';
+import { ContactsRepo, type NewContact } from '../../src/contacts/contacts.repo.js';
+
+/**
+ * The keys a contact is found by (name, numbers, e-mails) live in tables of their own: triggers
+ * keep them for every connection but the import's bulk writer, whose import files them itself
+ * (`ContactKeys`).
+ */
+describe('contact keys', () => {
+  let dir: string;
+  let database: Database_;
+  let tenantId: number;
+  let bookId: number;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'atende-keys-'));
+    database = openDatabase(join(dir, 'atende.db'));
+    tenantId = database.db.insert(tenants).values({ legalName: 'Empresa', cnpj: '11222333000181' }).returning({ id: tenants.id }).get().id;
+    bookId = database.db.insert(contactBooks).values({ tenantId, name: 'Clientes', isDefault: true, createdAt: 0, updatedAt: 0 }).returning({ id: contactBooks.id }).get().id;
+  });
+  afterEach(() => {
+    database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const contact = (i: number, numbers: string[]): NewContact => ({
+    bookId, name: `Pessoa ${i}`, nameKey: `pessoa ${i}`, document: null, company: null, street: null, streetNumber: null, complement: null,
+    district: null, city: null, state: null, postalCode: null, custom: {}, phones: numbers.map((number) => ({ number, kind: 'mobile' as const })), emails: [`p${i}@example.com`],
+  });
+  const found = (repo: ContactsRepo, number: string) => repo.lookupByPhone(tenantId, number).map((m) => m.name);
+  const count = (table: string) => (database.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+  it('a contact written on the daemon\'s connection is found at once; edited, by its new number only; deleted, not at all', () => {
+    const repo = new ContactsRepo(database.sqlite);
+    const id = database.sqlite.prepare(`INSERT INTO contacts (tenant_id, book_id, name, name_key, custom, created_at, updated_at) VALUES (?, ?, 'Ana', 'ana', '{}', 0, 0)`).run(tenantId, bookId).lastInsertRowid;
+    database.sqlite.prepare(`INSERT INTO contact_phones (tenant_id, contact_id, book_id, number, kind, position) VALUES (?, ?, ?, '5511987654321', 'mobile', 0)`).run(tenantId, id, bookId);
+    expect(found(repo, '5511987654321')).toEqual(['Ana']);
+    database.sqlite.prepare(`UPDATE contact_phones SET number = '5511912345678' WHERE contact_id = ?`).run(id);
+    expect(found(repo, '5511987654321')).toEqual([]);
+    expect(found(repo, '5511912345678')).toEqual(['Ana']);
+    database.sqlite.prepare('UPDATE contacts SET name_key = ? WHERE id = ?').run('ana maria', id);
+    expect(database.sqlite.prepare('SELECT name_key FROM contact_name_keys').all()).toEqual([{ name_key: 'ana maria' }]);
+    // Deleting the contact deletes its phones (foreign key), and each phone its key.
+    database.sqlite.prepare('DELETE FROM contacts WHERE id = ?').run(id);
+    expect(found(repo, '5511912345678')).toEqual([]);
+    expect([count('contact_phone_keys'), count('contact_name_keys')]).toEqual([0, 0]);
+  });
+
+  it("an import's rows are found once their keys are filed, a generation at a time, sorted; an earlier row's number is known before", () => {
+    const bulk = database.bulkWrites();
+    try {
+      const { sqlite } = bulk.writer;
+      const writer = new ContactsRepo(sqlite);
+      const reader = new ContactsRepo(database.sqlite);
+      // Generations of 12 keys: 3 contacts of two phones, a name and an e-mail each.
+      const keys = new ContactKeys(sqlite, tenantId, 12);
+      const batch = (from: number) => sqlite.transaction(() => {
+        writer.insertMany(tenantId, [0, 1].map((k) => contact(from + k, [`55119870000${String(from + k).padStart(2, '0')}`, `55219870000${String(from + k).padStart(2, '0')}`])), 1, 0, keys);
+        return keys.file(5);
+      })();
+      // 8 keys written: less than a generation, none filed.
+      expect(batch(0)).toBe(8);
+      expect(found(reader, '5511987000000')).toEqual([]);
+      expect(keys.holdsNumber('5511987000000')).toBe(true);
+      expect(keys.holdsNumber('5511987000099')).toBe(false);
+      // 16: a generation is sorted and 5 of its keys filed, the smallest of each kind first
+      // (the names, then the numbers), whatever the order the rows came in.
+      expect(batch(2)).toBe(11);
+      expect(sqlite.prepare('SELECT name_key FROM contact_name_keys ORDER BY 1').all()).toEqual(['pessoa 0', 'pessoa 1', 'pessoa 2', 'pessoa 3'].map((name_key) => ({ name_key })));
+      expect(found(reader, '5511987000000')).toEqual(['Pessoa 0']);
+      expect(found(reader, '5511987000001')).toEqual([]);
+      expect(keys.holdsNumber('5511987000001')).toBe(true);
+      // The next generation fills while this one is filed, 5 keys per batch.
+      expect(batch(4)).toBe(14);
+      expect(found(reader, '5511987000003')).toEqual(['Pessoa 3']);
+      expect(found(reader, '5511987000004')).toEqual([]);
+      // The last of them: everything, whatever the size of what is left.
+      while (sqlite.transaction(() => keys.file(3, true))() > 0);
+      expect(keys.pending).toBe(0);
+      expect(found(reader, '5511987000000')).toEqual(['Pessoa 0']);
+      expect(found(reader, '5521987000005')).toEqual(['Pessoa 5']);
+      expect([count('contact_phone_keys'), count('contact_email_keys'), count('contact_name_keys')]).toEqual([12, 6, 6]);
+      expect(keys.holdsNumber('5511987000000')).toBe(false);
+      expect(reader.existing('numbers', tenantId, bookId, ['5511987000003', '5511900000000'])).toEqual(new Map([['5511987000003', { contactId: 4, bookId, importId: 1 }]]));
+    } finally {
+      bulk.close();
+    }
+  });
+
+  it('a phone edited on the daemon\'s connection before its import files its key is found by its new number, never by the old', () => {
+    const bulk = database.bulkWrites();
+    try {
+      const keys = new ContactKeys(bulk.writer.sqlite, tenantId, 1000);
+      bulk.writer.sqlite.transaction(() => new ContactsRepo(bulk.writer.sqlite).insertMany(tenantId, [contact(1, ['5511987000001'])], 1, 0, keys))();
+      database.sqlite.prepare(`UPDATE contact_phones SET number = '5511987000002'`).run();
+      while (bulk.writer.sqlite.transaction(() => keys.file(100, true))() > 0);
+      const reader = new ContactsRepo(database.sqlite);
+      expect(found(reader, '5511987000001')).toEqual([]);
+      expect(found(reader, '5511987000002')).toEqual(['Pessoa 1']);
+    } finally {
+      bulk.close();
+    }
+  });
+});
