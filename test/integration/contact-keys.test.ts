@@ -1,8 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database_ } from '../../src/db/client.js';
+import { migrationsFolder, openDatabase, type Database_ } from '../../src/db/client.js';
 import { contactBooks, tenants } from '../../src/db/schema/index.js';
 import { ContactKeys } from '../../src/contacts/contact-keys.js';
 import { ContactsRepo, type NewContact } from '../../src/contacts/contacts.repo.js';
@@ -104,6 +107,45 @@ describe('contact keys', () => {
       expect(found(reader, '5511987000002')).toEqual(['Pessoa 1']);
     } finally {
       bulk.close();
+    }
+  });
+});
+
+describe('migration 0017: a database that has contacts gets their keys', () => {
+  it('the contacts stored before the key tables existed are found by phone, by e-mail and sorted by name after it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atende-keys-migration-'));
+    try {
+      // The migrations up to 0016, as a database made before the key tables holds them.
+      const before = join(dir, 'migrations');
+      mkdirSync(join(before, 'meta'), { recursive: true });
+      const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
+      journal.entries = journal.entries.filter((e) => e.idx <= 16);
+      writeFileSync(join(before, 'meta', '_journal.json'), JSON.stringify(journal));
+      for (const e of journal.entries) copyFileSync(join(migrationsFolder, `${e.tag}.sql`), join(before, `${e.tag}.sql`));
+      const file = join(dir, 'atende.db');
+      const old = new Database(file);
+      migrate(drizzle(old), { migrationsFolder: before });
+      old.exec(`INSERT INTO tenants (legal_name, cnpj, active, created_at, updated_at) VALUES ('Empresa', '11222333000181', 1, 0, 0);
+        INSERT INTO contact_books (tenant_id, name, is_default, active, created_at, updated_at) VALUES (1, 'Clientes', 1, 1, 0, 0);
+        INSERT INTO contacts (tenant_id, book_id, name, name_key, custom, created_at, updated_at) VALUES (1, 1, 'Zuleica', 'zuleica', '{}', 0, 0), (1, 1, 'Ana', 'ana', '{}', 0, 0);
+        INSERT INTO contact_phones (tenant_id, contact_id, book_id, number, kind, position) VALUES (1, 1, 1, '5511987654321', 'mobile', 0), (1, 2, 1, '554834322422', 'landline', 0);
+        INSERT INTO contact_emails (tenant_id, contact_id, email, position) VALUES (1, 2, 'ana@example.com', 0);`);
+      old.close();
+      const database = openDatabase(file);
+      try {
+        const repo = new ContactsRepo(database.sqlite);
+        expect(repo.lookupByPhone(1, '5511987654321').map((m) => m.name)).toEqual(['Zuleica']);
+        expect(repo.lookupByPhone(1, '554834322422').map((m) => m.name)).toEqual(['Ana']);
+        expect(database.sqlite.prepare('SELECT email_id FROM contact_email_keys WHERE tenant_id = 1 AND email = ?').all('ana@example.com')).toEqual([{ email_id: 1 }]);
+        expect(database.sqlite.prepare('SELECT contact_id FROM contact_name_keys WHERE tenant_id = 1 ORDER BY name_key').all()).toEqual([{ contact_id: 2 }, { contact_id: 1 }]);
+        // The old indexes are gone: the key tables are the only ones.
+        const indexes = (database.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]).map((r) => r.name);
+        expect(indexes.filter((n) => /tenant_(number|email|name)_idx/.test(n))).toEqual([]);
+      } finally {
+        database.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
