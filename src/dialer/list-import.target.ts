@@ -49,7 +49,8 @@ export class ListImportTarget implements ImportTarget<ListImportOptions> {
     let lastCreated = 0;
     return {
       prepare: (values) => inner.prepare(values),
-      finish: () => inner.finish?.() ?? false,
+      finish: () => inner.finish(),
+      end: () => inner.end(),
       write(batch, w: ImportWriteContext) {
         const repo = new DialerRepo(w.db);
         // The writer does not enforce foreign keys: the group is checked here, once per batch.

@@ -19,6 +19,8 @@ export function withBeforeWrite<O extends object>(inner: ImportTarget<O>, name: 
           beforeWrite(++writes, w);
           return session.write(batch, w);
         },
+        finish: () => session.finish(),
+        end: () => session.end(),
       };
     },
   };

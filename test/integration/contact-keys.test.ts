@@ -9,6 +9,7 @@ import { migrationsFolder, openDatabase, type Database_ } from '../../src/db/cli
 import { contactBooks, tenants } from '../../src/db/schema/index.js';
 import { ContactKeys } from '../../src/contacts/contact-keys.js';
 import { ContactsRepo, type NewContact } from '../../src/contacts/contacts.repo.js';
+import { ContactsImportTarget } from '../../src/contacts/import/contacts.target.js';
 
 /**
  * The keys a contact is found by (name, numbers, e-mails) live in tables of their own: triggers
@@ -90,6 +91,35 @@ describe('contact keys', () => {
       expect([count('contact_phone_keys'), count('contact_email_keys'), count('contact_name_keys')]).toEqual([12, 6, 6]);
       expect(keys.holdsNumber('5511987000000')).toBe(false);
       expect(reader.existing('numbers', tenantId, bookId, ['5511987000003', '5511900000000'])).toEqual(new Map([['5511987000003', { contactId: 4, bookId, importId: 1 }]]));
+    } finally {
+      bulk.close();
+    }
+  });
+
+  it('two imports of one book at once: a number one has written and not filed yet is a duplicate for the other, until that one ends', () => {
+    const bulk = database.bulkWrites();
+    try {
+      const target = new ContactsImportTarget(() => bookId);
+      const header = ['nome', 'telefone1'];
+      const w = (importId: number) => ({ db: bulk.writer.db, sqlite: bulk.writer.sqlite, tenantId, importId, now: 0 });
+      const a = target.begin(database.db, tenantId, { bookId }, header);
+      const b = target.begin(database.db, tenantId, { bookId }, header);
+      const write = (session: typeof a, importId: number, name: string, phone: string) =>
+        bulk.writer.sqlite.transaction(() => session.write([session.prepare([name, phone]).record!], w(importId)))();
+      expect(write(a, 1, 'Ana', '11987000001')).toEqual([]);
+      expect(write(b, 2, 'Bruno', '11987000001').map((f) => [f.problem.code, f.problem.message])).toEqual([
+        ['duplicate', 'the phone is being imported into this book by import 1'],
+        ['duplicate', 'every phone of the row is already in the book; the contact was not imported'],
+      ]);
+      // Another book's import is not asked: books are separate lists.
+      const otherBook = database.db.insert(contactBooks).values({ tenantId, name: 'Outros', createdAt: 0, updatedAt: 0 }).returning({ id: contactBooks.id }).get().id;
+      const c = target.begin(database.db, tenantId, { bookId: otherBook }, header);
+      expect(write(c, 3, 'Carla', '11987000001')).toEqual([]);
+      // Import 1 ended without filing (cancelled: undone); its numbers no longer count.
+      a.end();
+      expect(write(b, 2, 'Bruno', '11987000001')).toEqual([]);
+      b.end();
+      c.end();
     } finally {
       bulk.close();
     }

@@ -83,6 +83,8 @@ export class BlacklistImportTarget implements ImportTarget<BlacklistImportOption
         });
         return found;
       },
+      finish: () => false,
+      end: () => undefined,
     };
   }
 

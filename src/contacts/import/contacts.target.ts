@@ -62,6 +62,12 @@ const problem = (field: string, value: string | null, code: string, message: str
 export class ContactsImportTarget implements ImportTarget<ContactImportOptions> {
   readonly name = 'contacts';
 
+  /**
+   * The imports writing into each book right now: a number one of them wrote and has not filed
+   * yet (`ContactKeys`) is not in the key tables, so another import of the same book asks them.
+   */
+  private readonly importing = new Map<number, Set<ContactsSession>>();
+
   constructor(private readonly defaultBook: (db: Db, tenantId: number) => number) {}
 
   options(db: Db, tenantId: number, raw: Record<string, unknown>): ContactImportOptions {
@@ -111,7 +117,7 @@ export class ContactsImportTarget implements ImportTarget<ContactImportOptions> 
     if (!columns.some((c) => c.kind === 'phone')) throw invalidField('file', 'file: no phone column (telefone1, telefone2, …)');
     const missingRequired = [...custom.values()].find((r) => r.required && !columns.some((c) => c.kind === 'custom' && c.rule.key === r.key));
     if (missingRequired) throw invalidField('file', `file: no column for the required field ${missingRequired.key}`);
-    return new ContactsSession(header, columns, options.bookId);
+    return new ContactsSession(header, columns, options.bookId, this.importing);
   }
 
   undo(w: WriteContext, limit: number): number {
@@ -130,6 +136,7 @@ const KEYS_AT_THE_END = 20_000;
 class ContactsSession implements ImportSession<RowContact> {
   private repo: ContactsRepo | undefined;
   private keys: ContactKeys | undefined;
+  private importId = 0;
   private readonly bookNames = new Map<number, string>();
   /** The file's own names of the name and document columns, for the problems found in them. */
   private readonly nameColumn: string;
@@ -139,6 +146,7 @@ class ContactsSession implements ImportSession<RowContact> {
     private readonly header: readonly string[],
     private readonly columns: readonly Column[],
     private readonly bookId: number,
+    private readonly importing: Map<number, Set<ContactsSession>>,
   ) {
     const named = (field: Builtin) => header[columns.findIndex((x) => x.kind === 'builtin' && x.field === field)];
     this.nameColumn = named('name')!;
@@ -219,8 +227,12 @@ class ContactsSession implements ImportSession<RowContact> {
   }
 
   write(batch: readonly RowContact[], w: WriteContext): { index: number; problem: RowProblem }[] {
+    if (!this.keys) {
+      this.keys = new ContactKeys(w.sqlite, w.tenantId);
+      this.importId = w.importId;
+      this.importing.set(this.bookId, (this.importing.get(this.bookId) ?? new Set()).add(this));
+    }
     this.repo ??= new ContactsRepo(w.sqlite);
-    this.keys ??= new ContactKeys(w.sqlite, w.tenantId);
     const { repo, keys } = this;
     // The writer does not enforce foreign keys (`BulkWrites.writer`): the book is checked here, once per batch.
     if (!bookInTenant(w.db, w.tenantId, this.bookId)) throw new Error('the contact book was deleted during the import');
@@ -253,7 +265,12 @@ class ContactsSession implements ImportSession<RowContact> {
           found.push({ index, problem: this.elsewhere(w, p.column, formatPhone(p.number), 'phone', stored) });
           return true;
         }
-        if (stored === undefined && !earlier) return true;
+        if (stored === undefined && !earlier) {
+          const other = this.beingImported(p.number);
+          if (other === undefined) return true;
+          found.push({ index, problem: problem(p.column, formatPhone(p.number), 'duplicate', `the phone is being imported into this book by import ${other}`) });
+          return false;
+        }
         const inFile = earlier || stored?.importId === w.importId;
         found.push({
           index,
@@ -277,6 +294,18 @@ class ContactsSession implements ImportSession<RowContact> {
 
   finish(): boolean {
     return (this.keys?.file(KEYS_AT_THE_END, true) ?? 0) > 0;
+  }
+
+  end(): void {
+    const sessions = this.importing.get(this.bookId);
+    sessions?.delete(this);
+    if (sessions?.size === 0) this.importing.delete(this.bookId);
+  }
+
+  /** Another import of this book that wrote this number and has not filed it yet. */
+  private beingImported(number: string): number | undefined {
+    for (const other of this.importing.get(this.bookId) ?? []) if (other !== this && other.keys?.holdsNumber(number)) return other.importId;
+    return undefined;
   }
 
   /** A phone or document that a contact of another book holds: reported, and imported all the same. */

@@ -51,9 +51,12 @@ export interface ImportSession<R> {
   /**
    * Once every batch is written: what the target left for the end (the keys a contact is found
    * by, `ContactKeys`), a part per call, each inside a transaction of the importer's. Returns
-   * whether some is left; the import is done when none is.
+   * whether some is left; the import is done when none is. Required, as `end` is, so that a
+   * session wrapping another (the dialer's contact groups, a test's) cannot leave them out.
    */
-  finish?(): boolean;
+  finish(): boolean;
+  /** The import has ended (done, failed or cancelled): nothing more is written through this session. */
+  end(): void;
 }
 
 export interface ImportTarget<O extends object = Record<string, unknown>> {

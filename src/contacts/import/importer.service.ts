@@ -402,7 +402,7 @@ export class ImportService {
       if (!job.cancelled) {
         flush(true);
         // What the target left for the end, a transaction per turn of the event loop.
-        while (!job.cancelled && session.finish && writer.sqlite.transaction(() => session.finish!())()) {
+        while (!job.cancelled && writer.sqlite.transaction(() => session.finish())()) {
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
       }
@@ -424,6 +424,8 @@ export class ImportService {
       await this.undo(row, target);
       this.repo.progress(row.id, { ...counts, imported: 0 });
       this.repo.finish(row.id, 'failed', clock.now(), `failed at line ${counts.rows + 1}: ${(e as Error).message}; nothing of this file was kept`);
+    } finally {
+      session.end();
     }
     this.publish(row.id);
   }
