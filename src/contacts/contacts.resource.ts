@@ -152,7 +152,7 @@ export function contactDef(defaultBook: DefaultBook): ResourceDef<typeof contact
       createdAt: contacts.createdAt,
       updatedAt: contacts.updatedAt,
     },
-    filter: (q) => {
+    filter: (q, tenantId) => {
       const phone = typeof q.phone === 'string' ? phoneSearchKey(q.phone) : undefined;
       const document = typeof q.document === 'string' ? q.document.replace(/[.\-/ ]/g, '').toUpperCase() : undefined;
       return [
@@ -163,12 +163,12 @@ export function contactDef(defaultBook: DefaultBook): ResourceDef<typeof contact
           : phone === null
             ? sql`0`
             : 'exact' in phone
-              ? sql`exists (select 1 from ${contactPhones} p where p.contact_id = ${contacts.id} and p.tenant_id = ${contacts.tenantId} and p.number = ${phone.exact})`
+              ? sql`${contacts.id} in (select p.contact_id from contact_phone_keys k join ${contactPhones} p on p.id = k.phone_id and p.number = k.number where k.tenant_id = ${tenantId} and k.number = ${phone.exact})`
               : sql`exists (select 1 from ${contactPhones} p where p.contact_id = ${contacts.id} and p.number like ${`%${phone.suffix}`})`,
         document === undefined ? undefined : eq(contacts.document, document),
         q.email === undefined
           ? undefined
-          : sql`exists (select 1 from ${contactEmails} e where e.contact_id = ${contacts.id} and e.tenant_id = ${contacts.tenantId} and e.email = ${(q.email as string).trim().toLowerCase()})`,
+          : sql`${contacts.id} in (select e.contact_id from contact_email_keys k join ${contactEmails} e on e.id = k.email_id and e.email = k.email where k.tenant_id = ${tenantId} and k.email = ${(q.email as string).trim().toLowerCase()})`,
         q.tagId === undefined ? undefined : sql`exists (select 1 from ${contactTags} t where t.contact_id = ${contacts.id} and t.tag_id = ${q.tagId as number})`,
         q.ownerUserId === undefined ? undefined : eq(contacts.ownerUserId, q.ownerUserId as number),
         q.doNotCall === undefined ? undefined : eq(contacts.doNotCall, q.doNotCall as boolean),

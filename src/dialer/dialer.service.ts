@@ -332,7 +332,7 @@ export class DialerService {
   addFromContacts(change: ChangeContext, tenantId: number, listId: number, filter: Record<string, unknown>): { matched: number; added: number; already: number } {
     return this.tx(() => {
       const list = this.unlockedList(tenantId, listId);
-      const where = this.deps.contacts.contacts.def.filter?.(filter) ?? [];
+      const where = this.deps.contacts.contacts.def.filter?.(filter, tenantId) ?? [];
       const ids = this.repo.contactIdsWhere(tenantId, where, FILL_LIMIT + 1);
       if (ids.length > FILL_LIMIT) throw invalidField('filter', `filter: more than ${FILL_LIMIT} contacts match; narrow the filter or import the group from CSV`);
       const { added, already } = this.repo.addMembers(tenantId, list.id, ids, null, this.now());

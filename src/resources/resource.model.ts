@@ -62,7 +62,7 @@ export interface ResourceDef<T extends ScopedTable, TInput extends object, TView
    */
   sortable?: Record<string, SQLiteColumn | KeyedColumn>;
   /** Extra list filters from the query string (their schema is given to the routes). */
-  filter?(query: Record<string, unknown>): (SQL | undefined)[];
+  filter?(query: Record<string, unknown>, tenantId: number): (SQL | undefined)[];
   /**
    * Validates a whole input (a create body, or the patch merged over the current input) and
    * returns the columns to write. Throws `invalidField`/`conflict` naming the field.

@@ -139,7 +139,7 @@ export class ResourceService<T extends ScopedTable, TInput extends object, TView
       if (sorted) order = 'keys' in sorted ? { column: sorted.column, keys: sorted.keys, descending } : { column: sorted, descending };
     }
     const { rows, total } = this.repo.list(tenantId, {
-      where: def.filter?.(query) ?? [],
+      where: def.filter?.(query, tenantId) ?? [],
       search: query.q && def.search ? { columns: def.search, q: query.q } : undefined,
       order,
       limit: query.limit,
