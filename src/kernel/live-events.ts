@@ -12,7 +12,7 @@
 export const TOPICS = {
   calls: { module: 'calls', agentsOwnOnly: true, supervisorsOwnTeams: false, about: 'call.started, call.answered, call.ended' },
   system: { module: 'self', agentsOwnOnly: false, supervisorsOwnTeams: false, about: 'system.readiness: database, ARI and AMI up or down' },
-  queues: { module: 'queues', agentsOwnOnly: false, supervisorsOwnTeams: true, about: 'queue.changed: a queue’s waiting interactions, longest wait and agents by state' },
+  queues: { module: 'queues', agentsOwnOnly: false, supervisorsOwnTeams: true, about: 'queue.changed: a queue’s waiting interactions, longest wait and agents by state; supervision.refused: a supervisor’s phone rung for nothing, and why' },
   agents: { module: 'agent', agentsOwnOnly: true, supervisorsOwnTeams: true, about: 'agent.changed (state, pause, wrap-up, phone), agent.notice (pause limit, automatic pause, working hours ended)' },
   telephony: { module: 'telephony', agentsOwnOnly: false, supervisorsOwnTeams: false, about: 'telephony.status: spans in alarm, trunks registered, phones registered or unreachable' },
   dialer: { module: 'dialer', agentsOwnOnly: false, supervisorsOwnTeams: false, about: 'dialer.campaign: a running campaign’s live monitor (calls, agents, rates), every 2 s' },

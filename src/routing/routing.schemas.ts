@@ -325,6 +325,21 @@ export const routingEventSchemas = [
     }),
   },
   {
+    type: 'supervision.refused',
+    topic: 'queues',
+    data: Type.Object(
+      {
+        supervisorUserId: Type.Integer(),
+        agentUserId: Type.Integer(),
+        agentName: Type.String(),
+        interactionId: Type.String(),
+        mode: Literals(['listen', 'whisper', 'barge', 'takeover'] as const, 'what the supervisor asked for'),
+        reason: Literals(['ended', 'consult'] as const, 'ended: the call ended (or its agent left it) before the supervisor was put on it; consult: a take over while the agent consults a transfer'),
+      },
+      { description: 'the phone rung for a supervisor (listen, whisper, barge, take over) stopped without putting the supervisor on the call: the panel of that supervisor says why' },
+    ),
+  },
+  {
     type: 'agent.call',
     topic: 'agents',
     data: Type.Object({

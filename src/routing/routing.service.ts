@@ -39,7 +39,7 @@ import { RoutingRepo, type AgentSettings, type InteractionRow, type QueueRow, ty
 import { agentKey, contactRegistered, type AgentProfile, type CallerDirectory, type CrmInteractions, type QueueSettings } from './routing.model.js';
 import type { SettingsView, SupervisionView as SupervisionViewSchema, TransferInput } from './routing.schemas.js';
 import { ManualCalls, diallable, type DialRequest, type ManualCallDeps } from './manual-calls.js';
-import { QueueVoice, type OutsideDialler, type QueueCallOutcome, type SupervisionMode, type TalkState, type TransferTarget, type VoiceKind } from './voice.service.js';
+import { QueueVoice, type OutsideDialler, type QueueCallOutcome, type SupervisionMode, type SupervisionRefusal, type TalkState, type TransferTarget, type VoiceKind } from './voice.service.js';
 import type { CallContext } from '../calls/index.js';
 import { TelephonyError, type CallControl } from '../telephony/call-control.js';
 import type { AmiClient } from '../telephony/ami/index.js';
@@ -803,7 +803,10 @@ export class RoutingService {
     if (!voice || interactionId === undefined) throw conflict(`"${agent.name}" has no call in conversation`, { reason: 'no_call' });
     const me = this.repo.user(actor.tenantId, actor.userId);
     if (!me?.extension) throw conflict('you have no extension to be rung on: ask an administrator to give you one', { field: 'extension' });
-    const supervisor = { userId: actor.userId, name: me.name, extension: me.extension };
+    // The panel hears why a phone rung for this stopped without putting the supervisor on the call.
+    const refused = (reason: SupervisionRefusal) =>
+      this.sink.supervisionRefused(tenantId, agent.teamId, { supervisorUserId: actor.userId, agentUserId: userId, agentName: agent.name, interactionId, mode, reason });
+    const supervisor = { userId: actor.userId, name: me.name, extension: me.extension, refused };
     let rung: boolean;
     try {
       ({ rung } = own ? await voice.superviseOwnCall(own, supervisor, mode) : await voice.supervise(interactionId, supervisor, mode));
@@ -1280,6 +1283,11 @@ class RoutingSink implements AcdSink {
     if (code === 'pause_overrun' && a.userId !== null) this.safely('flag an overrun', () => this.repo.markOverrun(a.tenantId, a.userId!));
     if (code === 'desk_closed' && a.userId !== null) this.safely('record a logout', () => this.repo.recordActivity(a.tenantId, a.userId!, 'logout', null, this.clock.now(), code));
     this.publishAgent(a, 'agent.notice', { code, ...detail });
+  }
+
+  /** A supervisor's phone rung for nothing (`queues` topic, to the agent's team's supervisors: the panel of the one it rang says why). */
+  supervisionRefused(tenantId: number, teamId: number | null, data: Record<string, unknown>): void {
+    this.safely('push a supervision refusal', () => this.events.publish('queues', tenantId, { type: 'supervision.refused', data, teams: teamId === null ? [] : [teamId] }));
   }
 
   /** The controls' state of the agent's call, for its desk (`agents` topic, `agent.call`). */

@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { destinationFromColumns, dial, whenLegEnds, type CallContext, type CallHandler, type Destination, type DestinationStep } from '../calls/index.js';
-import { conflict, invalidField, localDate, newId, type Clock, type Logger } from '../kernel/index.js';
+import { AppError, conflict, invalidField, localDate, newId, type Clock, type Logger } from '../kernel/index.js';
 import type { CallControl, OriginateFailure, TelephonyEvent } from '../telephony/call-control.js';
 import type { InteractionHandle, Offer, OfferFailure, WithdrawReason } from './acd.model.js';
 import type { AcdEngine } from './acd.service.js';
@@ -143,7 +143,15 @@ export interface Supervisor {
   userId: number;
   name: string;
   extension: string;
+  /**
+   * Told when the supervisor's phone was rung for nothing: the conversation ended before it
+   * was answered (`ended`), or, answered, the mode could not be applied (`consult`: a take
+   * over while the agent consults a transfer; `ended`: the call is over or its agent gone).
+   */
+  refused?: ((reason: SupervisionRefusal) => void) | undefined;
 }
+
+export type SupervisionRefusal = 'ended' | 'consult';
 
 /**
  * A call in conversation that a supervisor may join: a queue call, or an agent's own call
@@ -835,7 +843,9 @@ export class QueueVoice {
     }
     // The conversation ending while the supervisor's phone still rings stops the ringing.
     void target.over.then(() => {
-      if (s.leg === null && this.supervisions.delete(s.channelId)) void this.deps.control.hangup(s.channelId).catch(() => undefined);
+      if (s.leg !== null || !this.supervisions.delete(s.channelId)) return;
+      void this.deps.control.hangup(s.channelId).catch(() => undefined);
+      supervisor.refused?.('ended');
     });
     return { rung: true };
   }
@@ -862,7 +872,10 @@ export class QueueVoice {
       if (!target.inConversation()) throw conflict('the call is no longer in conversation');
       await this.applyMode(s);
     } catch (err) {
-      if (!leg.ended) this.log.warn({ err, interactionId: target.interactionId, mode: s.mode }, 'the supervisor could not be put on the call');
+      if (!leg.ended) {
+        this.log.warn({ err, interactionId: target.interactionId, mode: s.mode }, 'the supervisor could not be put on the call');
+        s.supervisor.refused?.(err instanceof AppError && err.details?.reason === 'consult' ? 'consult' : 'ended');
+      }
       this.supervisions.delete(s.channelId);
       await this.undoMode(s);
       await leg.hangup(16);

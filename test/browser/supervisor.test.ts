@@ -202,18 +202,25 @@ describe('supervisor panel', () => {
     await page.getByTestId('wallboard-queue').getByText('Suporte').waitFor();
   });
 
-  it('an agent’s own (manual) call is listened to from the panel, then taken over', async () => {
+  const channels = async () => root.must<{ id: string; name: string; state: string; connected: { number: string } }[]>('GET', '/api/v1/emulator/channels');
+  /**
+   * On the supervisor panel, Beto (logged in) calls `number` from his desk: his softphone rings
+   * and answers, then the number answers on the trunk (Ana's customer came in on it too).
+   */
+  async function betoCalls(number: string) {
     await page.getByRole('navigation', { name: 'Navegação' }).getByRole('link', { name: 'Painel do supervisor', exact: true }).click();
     const betoRow = page.getByTestId('agents').getByRole('row', { name: /Beto Agente/ });
     const beto = await atende.api('beto.agente', PASSWORD);
     await beto.must('POST', '/api/v1/agent/login');
     await expect.poll(async () => (await root.must<{ registered: boolean }>('GET', `/api/v1/agents/${betoId}${q}`)).registered).toBe(true);
-    // Beto calls a number from his desk: his softphone rings and answers, then the number answers.
-    await beto.must('POST', '/api/v1/agent/dial', { number: '0012125551230' });
-    const channels = async () => root.must<{ id: string; name: string; state: string; connected: { number: string } }[]>('GET', '/api/v1/emulator/channels');
-    // Beto's call on the trunk (Ana's customer came in on it too).
-    const outside = async () => (await channels()).find((c) => c.name.startsWith('PJSIP/operadora-') && c.connected.number === '0012125551230');
+    await beto.must('POST', '/api/v1/agent/dial', { number });
+    const outside = async () => (await channels()).find((c) => c.name.startsWith('PJSIP/operadora-') && c.connected.number === number);
     await expect.poll(async () => (await outside())?.state).toBe('Up');
+    return { beto, betoRow, outside };
+  }
+
+  it('an agent’s own (manual) call is listened to from the panel, then taken over', async () => {
+    const { beto, betoRow, outside } = await betoCalls('0012125551230');
     await betoRow.getByText('Em atendimento').waitFor();
     // Answered outside, the call is his interaction now; the panel says whom he called, and the queue's customers do not list it.
     await betoRow.getByText('Ligação manual: 0012125551230').waitFor();
@@ -240,6 +247,26 @@ describe('supervisor panel', () => {
     await root.must('DELETE', `/api/v1/emulator/calls/${encodeURIComponent((await outside())!.id)}`);
     await expect.poll(async () => (await channels()).some((c) => c.name.startsWith('PJSIP/2109-') || c.name.startsWith('Snoop/'))).toBe(false);
     await beto.must('POST', '/api/v1/agent/logout');
+  });
+
+  it('a listen whose call ends while the supervisor’s phone rings says so on the panel', async () => {
+    const { beto, betoRow, outside } = await betoCalls('0012125551231');
+    await betoRow.getByText('Ligação manual: 0012125551231').waitFor();
+    // Sara's phone rings and is not answered; meanwhile the number hangs up.
+    await root.must('PUT', '/api/v1/emulator/phones/2109', { behaviour: 'no-answer' });
+    try {
+      await betoRow.getByRole('button', { name: 'Ouvir a chamada de Beto Agente' }).click();
+      await page.getByTestId('supervising').getByText('Seu ramal 2109 está tocando: atenda para ouvir a chamada (Beto Agente).').waitFor();
+      await expect.poll(async () => (await channels()).some((c) => c.name.startsWith('PJSIP/2109-'))).toBe(true);
+      await root.must('DELETE', `/api/v1/emulator/calls/${encodeURIComponent((await outside())!.id)}`);
+      await page.getByTestId('refusal').getByText('A ligação de Beto Agente terminou antes de você atender: não foi possível ouvir a chamada.').waitFor();
+      expect(await page.getByTestId('supervising').count()).toBe(0);
+      await expect.poll(async () => (await channels()).some((c) => c.name.startsWith('PJSIP/2109-'))).toBe(false);
+      expect(await betoRow.getByRole('button', { name: /^Parar de ouvir/ }).count()).toBe(0);
+    } finally {
+      await root.must('PUT', '/api/v1/emulator/phones/2109', { behaviour: 'answer' });
+      await beto.must('POST', '/api/v1/agent/logout');
+    }
   });
 
   it('a supervisor cannot act on an agent of a team it does not supervise: the refusal is shown', async () => {

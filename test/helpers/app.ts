@@ -64,6 +64,8 @@ export interface LoggedIn {
 export interface TestApp {
   app: FastifyInstance;
   deps: AppDeps;
+  /** What the app pushes on the events socket (spy on `publish` to see it). */
+  events: EventHub;
   modules: Modules;
   config: Config;
   clock: FakeClock;
@@ -169,6 +171,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const t: TestApp = {
     app,
     deps,
+    events,
     modules,
     config,
     clock,

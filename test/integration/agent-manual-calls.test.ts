@@ -7,7 +7,7 @@
  * agent's wrap-up until it is tabulated. Who may dial, and bad numbers, are refused by name. A
  * supervisor of the agent's team listens to, whispers to, barges into and takes over such a call.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/org/index.js';
 import type { Emulator } from '../../src/telephony/emulator/index.js';
 import { connectAmi } from '../helpers/ami.js';
@@ -23,6 +23,7 @@ let anaId: number;
 let maria: number;
 let done: number;
 let sofia: LoggedIn;
+let sofiaId: number;
 let teamId: number;
 
 const routing = () => t.modules.routing.service;
@@ -62,6 +63,7 @@ beforeAll(async () => {
   expect((await api('POST', 'telephony/apply', {})).ok).toBe(true);
   const supervisor = await agent('Sofia', '1009', 'supervisor');
   sofia = supervisor.who;
+  sofiaId = supervisor.id;
   teamId = t.app.org.createTeam({ actor: SYSTEM_ACTOR }, t.tenantA, { name: 'Ativo', supervisorIds: [supervisor.id] }).id;
   emulator.setPhone('1009', { registered: true, password: sofiaPhone.secret, behaviour: 'answer', answerAfterMs: 100, reachable: true });
   ({ id: anaId, who: ana } = await agent('Ana', '1001'));
@@ -242,6 +244,31 @@ describe('a supervisor on Ana’s manual call', () => {
     expect(refused.json().error).toMatchObject({ message: 'the call cannot be taken over while its agent consults a transfer', details: { reason: 'consult' } });
     expect(channelOf('PJSIP/1009-')).toBeUndefined();
     expect(channelOf('PJSIP/1001-')?.id).toBe(mine.id);
+  });
+
+  it('a take over whose ring is answered once Ana consults a transfer is refused then: Sofia’s phone is hung up, Ana’s call goes on, and the panel is told why', async () => {
+    const publish = vi.spyOn(t.events, 'publish');
+    emulator.setPhone('1009', { behaviour: 'no-answer' });
+    try {
+      expect((await dial(ana, { number: '0012125551230' })).statusCode).toBe(202);
+      const mine = await until('Ana’s phone answered', () => channelOf('PJSIP/1001-'));
+      await until('answered outside', () => channelOf('PJSIP/operadora-')?.state === 'Up');
+      await until('the call supervisable', () => routing().manualCalls?.supervisable(mine.id));
+      const rung = await t.request('POST', `/api/v1/agents/${anaId}/take-over`, { cookie: sofia.cookie });
+      expect(rung.json()).toMatchObject({ mode: 'takeover', rung: true });
+      await until('Sofia’s phone ringing', () => channelOf('PJSIP/1009-'));
+      // While it rings, Ana consults a transfer; then Sofia answers.
+      await emulator.sendDtmf(mine.id, '*200551133334444#');
+      await until('the consulted number answered', () => emulator.channels().filter((c) => c.name.startsWith('PJSIP/operadora-') && c.state === 'Up').length === 2);
+      await emulator.answerPhone('1009');
+      await until('Sofia’s phone hung up', () => channelOf('PJSIP/1009-') === undefined);
+      expect(channelOf('PJSIP/1001-')?.id).toBe(mine.id);
+      const told = await until('the refusal pushed', () => publish.mock.calls.find((call) => call[2].type === 'supervision.refused'));
+      expect(told).toMatchObject(['queues', t.tenantA, { data: { supervisorUserId: sofiaId, agentUserId: anaId, mode: 'takeover', reason: 'consult' }, teams: [teamId] }]);
+    } finally {
+      publish.mockRestore();
+      emulator.setPhone('1009', { behaviour: 'answer', answerAfterMs: 100 });
+    }
   });
 
   it('stops listening when asked, leaving Ana’s call as it was', async () => {

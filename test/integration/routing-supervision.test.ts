@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database_ } from '../../src/db/client.js';
+import type { LiveEvent, Topic } from '../../src/kernel/index.js';
 import { auditLog, recordings, routedInteractions } from '../../src/db/schema/index.js';
 import type { ChangeContext } from '../../src/http/principal.js';
 import { SYSTEM_ACTOR } from '../../src/org/index.js';
@@ -30,6 +31,7 @@ let noPhone: ChangeContext;
 let stranger: ChangeContext;
 let admin: ChangeContext;
 let outcomes: Map<string, QueueCallOutcome>;
+const pushed: { topic: Topic; event: LiveEvent }[] = [];
 
 const actor = (userId: number, tenant: number, login: string, level: 'admin' | 'supervisor'): ChangeContext => ({
   actor: { userId, tenantId: tenant, activeTenantId: tenant, login, level, superUser: false, sessionId: 'test', permissions: [] },
@@ -38,7 +40,7 @@ const actor = (userId: number, tenant: number, login: string, level: 'admin' | '
 });
 
 beforeAll(async () => {
-  world = await openRoutingWorld('atende-supervision-', 5);
+  world = await openRoutingWorld('atende-supervision-', 5, { publish: (topic, _tenant, event) => pushed.push({ topic, event }) });
   ({ database, routing } = world);
   const { org } = world;
   const ctx = { actor: SYSTEM_ACTOR };
@@ -162,6 +164,24 @@ describe('a supervisor on an agent’s call in conversation', () => {
     await until('listening', () => snoopsOn(agentLeg).length === 1 && bridgeWith(channelOf('2009')) !== undefined);
     await emulator.hangup(customer, 16);
     await until('every leg hung up', () => channelOf('2009') === undefined && channelOf('2001') === undefined && emulator.snoops().length === 0);
+  });
+
+  it('a phone rung for a listen whose call ends before it answers stops ringing, and the panel is told why (queues topic, to the agent’s team); stopping it by hand is not a refusal', async () => {
+    const refusals = () => pushed.filter((p) => p.event.type === 'supervision.refused');
+    const before = refusals().length;
+    const { customer, interactionId } = await callAnsweredByAna('11987650006');
+    emulator.setPhone('2009', { behaviour: 'no-answer' });
+    await routing.superviseCall(sofia, tenantId, ana, 'listen');
+    await until('Sofia’s phone ringing', () => channelOf('2009') !== undefined);
+    await emulator.hangup(customer, 16);
+    await until('the ringing stopped', () => channelOf('2009') === undefined);
+    await until('the panel told', () => refusals().length === before + 1);
+    const [told] = refusals().slice(before);
+    expect(told).toMatchObject({
+      topic: 'queues',
+      event: { data: { supervisorUserId: sofia.actor.userId, agentUserId: ana, agentName: 'Ana', interactionId, mode: 'listen', reason: 'ended' } },
+    });
+    expect(told!.event.teams).toEqual([routing.agent(tenantId, ana).teamId]);
   });
 
   it('a supervisor stops listening: its leg and the snoop are hung up, the call goes on (audited); stopping again, or another team’s supervisor, is refused', async () => {
