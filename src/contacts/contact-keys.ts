@@ -110,7 +110,7 @@ const TABLES: Record<Kind, string> = { name: 'contact_name_keys', phone: 'contac
 /**
  * About 12,500 contacts of two phones and an e-mail. A larger generation changes fewer pages per
  * key, but it is held twice (one gathered while the other is filed) and its sort holds the thread
- * longer. 1,000,000 contacts (4 Dec 2026): 50,000 keys, 32.0–33.9 s and a peak RSS of 290 MiB;
+ * longer. 1,000,000 contacts (4 Dec 2026): 50,000 keys, 32.0–33.9 s and a peak RSS of 290 MiB (307 profiled);
  * 100,000 keys, 31.6–32.3 s and 315–322 MiB; 200,000, 31.7 s and 352 MiB.
  */
 const GENERATION_KEYS = 50_000;

@@ -28,22 +28,22 @@ export class ScopedRepo<T extends ScopedTable> {
     const conds: (SQL | undefined)[] = [eq(t.tenantId, tenantId), ...spec.where];
     if (spec.search && spec.search.columns.length > 0) conds.push(containsText(spec.search.columns, spec.search.q));
     const where = and(...conds);
-    const keys = spec.order?.keys;
-    const order = spec.order ? [(spec.order.descending ? desc : asc)(spec.order.column), asc(t.id)] : [asc(t.id)];
+    const { order } = spec;
+    const dir = order?.descending ? desc : asc;
     const rows = (
-      keys
+      order?.keys
         ? // The key table read in its order, each key's row joined (and its value compared: a key may outlive its value for a moment).
           this.db
             .select(getTableColumns(t as ScopedTable))
-            .from(keys.key.table)
-            .innerJoin(t as ScopedTable, and(eq(t.id, keys.rowId), eq(spec.order!.column, keys.key)))
-            .where(and(eq(keys.tenantId, tenantId), where))
-            .orderBy(...[keys.key, keys.rowId].map((c) => (spec.order!.descending ? desc : asc)(c)))
+            .from(order.keys.key.table)
+            .innerJoin(t as ScopedTable, and(eq(t.id, order.keys.rowId), eq(order.column, order.keys.key)))
+            .where(and(eq(order.keys.tenantId, tenantId), where))
+            .orderBy(dir(order.keys.key), dir(order.keys.rowId))
         : this.db
             .select()
             .from(t as ScopedTable)
             .where(where)
-            .orderBy(...order)
+            .orderBy(...(order ? [dir(order.column), asc(t.id)] : [asc(t.id)]))
     )
       .limit(spec.limit)
       .offset(spec.offset)

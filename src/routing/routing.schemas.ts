@@ -97,9 +97,12 @@ export const MonitorBody = Type.Object(
   { mode: Type.Union([Type.Literal('listen'), Type.Literal('whisper'), Type.Literal('barge')], { description: 'listen; whisper: only the agent hears you; barge: both hear you' }) },
   closed,
 );
+/** What a supervisor does on a call in conversation. */
+const SupervisionModeSchema = Type.Union([Type.Literal('listen'), Type.Literal('whisper'), Type.Literal('barge'), Type.Literal('takeover')]);
+
 export const SupervisionView = Type.Object({
   interactionId: Type.String({ description: "the agent's call in conversation" }),
-  mode: Type.Union([Type.Literal('listen'), Type.Literal('whisper'), Type.Literal('barge'), Type.Literal('takeover')]),
+  mode: SupervisionModeSchema,
   extension: Type.String({ description: 'the supervisor’s phone' }),
   rung: Type.Boolean({ description: 'true: the phone is ringing and the mode starts when it answers; false: the leg already on the call changed mode' }),
 });
@@ -333,7 +336,7 @@ export const routingEventSchemas = [
         agentUserId: Type.Integer(),
         agentName: Type.String(),
         interactionId: Type.String(),
-        mode: Literals(['listen', 'whisper', 'barge', 'takeover'] as const, 'what the supervisor asked for'),
+        mode: SupervisionModeSchema,
         reason: Literals(['ended', 'consult'] as const, 'ended: the call ended (or its agent left it) before the supervisor was put on it; consult: a take over while the agent consults a transfer'),
       },
       { description: 'the phone rung for a supervisor (listen, whisper, barge, take over) stopped without putting the supervisor on the call: the panel of that supervisor says why' },
