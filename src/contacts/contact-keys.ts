@@ -1,4 +1,6 @@
-import type { Database, Statement } from 'better-sqlite3';
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import type { Database } from 'better-sqlite3';
+import { MultiRowInsert } from '../db/multi-row.js';
 
 /**
  * The keys (name, phone numbers, e-mails) of the contacts an import writes, filed into the key
@@ -8,9 +10,17 @@ import type { Database, Statement } from 'better-sqlite3';
  * An index entry written at a random place of a B-tree changes a page of its own, and every
  * page a transaction changed is written to the log at its commit: an import's batches of a few
  * hundred rows wrote a page for nearly every key. Here the keys of many batches are gathered (a
- * *generation*), sorted, and filed a few thousand per batch, each chunk a run of neighbouring
- * keys that changes a few pages. The rows are written at once; a contact is found by its keys
- * once its generation is filed (all of them before the import is said to be done).
+ * *generation*) and sorted. The numbers are filed a few thousand per batch, each chunk a run of
+ * neighbouring keys that changes a few pages, while the next generation is gathered: the
+ * import's duplicate check must find them, and it holds in memory only the numbers of the
+ * generations not yet filed. The names and e-mails are not checked: each sorted generation of
+ * them goes to a file of the import's own (a *run*), and once the file is read, the runs are
+ * merged and filed in one pass in key order, each page of their tables changed once (filed a
+ * generation at a time, as the numbers are, a later generation changed again nearly every page
+ * an earlier one had: 9 s of an import's 31 s on the main thread for 1,000,000 contacts).
+ * The rows are written at once; a contact is found by its number once its generation is filed,
+ * by its name and e-mail once the file is read, and by all of them before the import is said
+ * to be done.
  *
  * Used with the bulk writer's connection, whose triggers leave these keys out
  * (`atende_keys_now()`). On a connection whose triggers file them too, the keys are already
@@ -21,14 +31,23 @@ export class ContactKeys {
   private filing: SortedGeneration | undefined;
   /** The generation last filed, emptied, to gather the next: its buffers are used again instead of left to the collector. */
   private spare: Generation | undefined;
-  private readonly inserts = new Map<Kind, Statement>();
+  private readonly inserts: Record<Kind, MultiRowInsert>;
+  private readonly runs: RunFile;
+  /** The runs of one kind being merged and filed, once every generation is sorted. */
+  private merging: Merge | undefined;
 
   constructor(
     private readonly sqlite: Database,
     private readonly tenantId: number,
+    /** The file the runs of names and e-mails wait in (made when the first is written, deleted by `close`). */
+    scratch: string,
     /** Keys gathered before a generation is sorted and filed. */
     private readonly generationKeys = GENERATION_KEYS,
-  ) {}
+  ) {
+    this.runs = new RunFile(scratch);
+    const insert = (kind: Kind) => new MultiRowInsert(sqlite, (rows) => `INSERT OR IGNORE INTO ${TABLES[kind]} VALUES ${Array.from({ length: rows }, () => '(?, ?, ?)').join(',')}`, 3, INSERT_ROWS, false);
+    this.inserts = { name: insert('name'), phone: insert('phone'), email: insert('email') };
+  }
 
   name(nameKey: string, contactId: number): void {
     this.open.add('name', nameKey, contactId);
@@ -52,69 +71,103 @@ export class ContactKeys {
 
   /** Keys written and not yet filed. */
   get pending(): number {
-    return this.open.size + (this.filing?.left ?? 0);
+    return this.open.size + (this.filing?.left ?? 0) + this.runs.left;
   }
 
   /**
-   * Files up to `limit` keys, inside the caller's transaction: those of the generation being
-   * filed, which is the one gathered so far once it is full (or, `last`, whatever its size).
-   * Returns how many are left to file.
+   * Files up to `limit` keys, inside the caller's transaction: the numbers of the generation
+   * being filed, which is the one gathered so far once it is full (or, `last`, whatever its
+   * size); with `last`, once every number is filed, the names and e-mails. Returns how many
+   * keys are left to file.
    */
   file(limit: number, last = false): number {
     let budget = limit;
     while (budget > 0) {
-      if (!this.filing || this.filing.left === 0) {
-        if (this.open.size === 0 || (!last && this.open.size < this.generationKeys)) break;
+      if (this.filing && this.filing.left > 0) {
+        budget -= this.fileSome(this.filing, budget);
+      } else if (this.open.size > 0 && (last || this.open.size >= this.generationKeys)) {
         this.filing = this.open.sorted();
+        for (const kind of RUN_KINDS) {
+          const part = this.filing.parts.find((p) => p.kind === kind)!;
+          this.runs.write(kind, part.column, part.order);
+          this.filing.left -= part.order.length;
+          part.next = part.order.length;
+        }
         this.open = this.spare ?? new Generation();
         this.spare = undefined;
+      } else if (last && this.runs.left > 0) {
+        this.merging ??= this.runs.merge();
+        const n = this.fileMerged(this.merging, budget);
+        budget -= n;
+        if (n === 0) this.merging = undefined;
+      } else {
+        break;
       }
-      budget -= this.fileSome(this.filing, budget);
+      if (this.filing?.left === 0) {
+        this.spare = this.filing.generation.emptied();
+        this.filing = undefined;
+      }
     }
-    if (this.filing?.left === 0) {
-      this.spare = this.filing.generation.emptied();
-      this.filing = undefined;
-    }
+    if (this.runs.left === 0 && this.pending === 0) this.runs.close();
     return this.pending;
+  }
+
+  /** Deletes the runs' file (the import has ended: done, failed or cancelled). */
+  close(): void {
+    this.runs.close();
   }
 
   private fileSome(g: SortedGeneration, budget: number): number {
     const part = g.parts.find((p) => p.next < p.order.length)!;
-    // Statements of INSERT_ROWS keys (prepared once per kind); what is left of the budget or of the part in one of its own.
-    const n = Math.min(budget, part.order.length - part.next, INSERT_ROWS);
+    const n = Math.min(budget, part.order.length - part.next);
+    // A statement's worth at a time: a few kilobytes of values, not one array of them all.
     const params: unknown[] = [];
-    for (let i = part.next; i < part.next + n; i++) {
-      const at = part.order[i]!;
-      params.push(this.tenantId, part.column.key(at), part.column.id(at));
+    for (let done = 0; done < n; ) {
+      const rows = Math.min(INSERT_ROWS, n - done);
+      for (let i = part.next + done; i < part.next + done + rows; i++) {
+        const at = part.order[i]!;
+        params.push(this.tenantId, part.column.key(at), part.column.id(at));
+      }
+      this.inserts[part.kind].run(params, rows);
+      params.length = 0;
+      done += rows;
     }
-    this.insert(part.kind, n).run(params);
     part.next += n;
     g.left -= n;
     return n;
   }
 
-  private insert(kind: Kind, rows: number): Statement {
-    const prepare = () => this.sqlite.prepare(`INSERT OR IGNORE INTO ${TABLES[kind]} VALUES ${Array.from({ length: rows }, () => '(?, ?, ?)').join(',')}`);
-    if (rows !== INSERT_ROWS) return prepare();
-    let statement = this.inserts.get(kind);
-    if (!statement) {
-      statement = prepare();
-      this.inserts.set(kind, statement);
+  /** Files up to `budget` keys of the runs being merged, in key order; 0 once they are all filed. */
+  private fileMerged(merge: Merge, budget: number): number {
+    const params: unknown[] = [];
+    let filed = 0;
+    while (filed < budget) {
+      const rows = merge.take(Math.min(INSERT_ROWS, budget - filed), this.tenantId, params);
+      if (rows === 0) break;
+      this.inserts[merge.kind].run(params, rows);
+      params.length = 0;
+      filed += rows;
     }
-    return statement;
+    this.runs.left -= filed;
+    return filed;
   }
 }
 
 type Kind = 'name' | 'phone' | 'email';
+/** The kinds whose keys wait in runs until the file is read (no duplicate check asks them). */
+type RunKind = 'name' | 'email';
+const RUN_KINDS: readonly RunKind[] = ['name', 'email'];
 const TABLES: Record<Kind, string> = { name: 'contact_name_keys', phone: 'contact_phone_keys', email: 'contact_email_keys' };
 /**
- * About 12,500 contacts of two phones and an e-mail. A larger generation changes fewer pages per
- * key, but it is held twice (one gathered while the other is filed) and its sort holds the thread
- * longer. 1,000,000 contacts (4 Dec 2026): 50,000 keys, 32.0–33.9 s and a peak RSS of 290 MiB (307 profiled);
- * 100,000 keys, 31.6–32.3 s and 315–322 MiB; 200,000, 31.7 s and 352 MiB.
+ * About 12,500 contacts of two phones and an e-mail: 25,000 numbers to file, 25,000 names and
+ * e-mails to sort into runs. A larger generation changes fewer pages per number filed, but it is
+ * held twice (one gathered while the other is filed) and its sort holds the thread longer.
+ * Measured while the names and e-mails were filed as the numbers are (1,000,000 contacts, 4 Dec
+ * 2026): 50,000 keys, 32.0–33.9 s and a peak RSS of 290 MiB (307 profiled); 100,000 keys,
+ * 31.6–32.3 s and 315–322 MiB; 200,000, 31.7 s and 352 MiB.
  */
 const GENERATION_KEYS = 50_000;
-/** Keys per `INSERT` (SQLite takes up to 32,766 values per statement). */
+/** Keys per `INSERT` at most (SQLite takes up to 32,766 values per statement). */
 const INSERT_ROWS = 200;
 
 /**
@@ -166,6 +219,22 @@ export class KeyColumn {
 
   id(i: number): number {
     return this.ids[i]!;
+  }
+
+  /** Writes key `i` as a run's record (`RunFile`) at `at` of `target`; returns where the record ends. */
+  record(i: number, target: Buffer, at: number): number {
+    const start = this.start(i);
+    const length = this.ends[i]! - start;
+    target.writeUInt16BE(length, at);
+    this.bytes.copy(target, at + 2, start, start + length);
+    return target.writeUIntBE(this.ids[i]!, at + 2 + length, 6);
+  }
+
+  /** The most bytes a record of this column's keys takes. */
+  get longestRecord(): number {
+    let longest = 0;
+    for (let i = 0; i < this.size; i++) longest = Math.max(longest, this.ends[i]! - this.start(i));
+    return longest + 8;
   }
 
   /**
@@ -260,4 +329,176 @@ interface SortedGeneration {
   parts: { kind: Kind; column: KeyColumn; order: Uint32Array; next: number }[];
   numbers: NumberSet;
   left: number;
+}
+
+/**
+ * The runs of names and e-mails: each a generation's keys of one kind, sorted, as records of
+ * the key's length (2 bytes), its bytes and its id (6 bytes), one run after another in a file.
+ */
+class RunFile {
+  private fd: number | undefined;
+  private size = 0;
+  private buffer = Buffer.allocUnsafe(64 * 1024);
+  private readonly waiting: Record<RunKind, Run[]> = { name: [], email: [] };
+  /** The longest record written. */
+  private longest = 0;
+  /** Keys in runs not filed yet. */
+  left = 0;
+
+  constructor(private readonly path: string) {}
+
+  write(kind: RunKind, column: KeyColumn, order: Uint32Array): void {
+    if (order.length === 0) return;
+    const longest = column.longestRecord;
+    this.longest = Math.max(this.longest, longest);
+    if (longest > this.buffer.length) this.buffer = Buffer.allocUnsafe(longest);
+    this.fd ??= openSync(this.path, 'w+', 0o600);
+    const start = this.size;
+    let at = 0;
+    for (let k = 0; k < order.length; k++) {
+      if (at + longest > this.buffer.length) {
+        this.flush(at);
+        at = 0;
+      }
+      at = column.record(order[k]!, this.buffer, at);
+    }
+    this.flush(at);
+    this.waiting[kind].push({ start, end: this.size });
+    this.left += order.length;
+  }
+
+  private flush(bytes: number): void {
+    let written = 0;
+    while (written < bytes) written += writeSync(this.fd!, this.buffer, written, bytes - written, this.size + written);
+    this.size += bytes;
+  }
+
+  /** The runs of one kind (the first that has some) read back merged; they are no longer waiting. */
+  merge(): Merge {
+    const kind = RUN_KINDS.find((k) => this.waiting[k].length > 0);
+    if (!kind || this.fd === undefined) throw new Error(`contact keys: ${this.left} keys left and no run to file them from`);
+    const runs = this.waiting[kind];
+    this.waiting[kind] = [];
+    return new Merge(kind, this.fd, runs, this.longest);
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+    rmSync(this.path, { force: true });
+  }
+}
+
+interface Run {
+  start: number;
+  end: number;
+}
+
+/** A run being read: a window of the file, the record at its head. */
+class Cursor {
+  private readonly buffer: Buffer;
+  /** Where in the file `buffer` starts, and how much of it was read. */
+  private from = 0;
+  private read = 0;
+  /** The file position of the head record, its key's bytes in `buffer`, its id. */
+  private at: number;
+  keyStart = 0;
+  keyEnd = 0;
+  id = 0;
+
+  constructor(
+    private readonly fd: number,
+    private readonly run: Run,
+    size: number,
+  ) {
+    this.buffer = Buffer.allocUnsafe(size);
+    this.at = run.start;
+    this.load();
+  }
+
+  get done(): boolean {
+    return this.at >= this.run.end;
+  }
+
+  get bytes(): Buffer {
+    return this.buffer;
+  }
+
+  /** Moves to the next record. */
+  next(): void {
+    this.at += 2 + (this.keyEnd - this.keyStart) + 6;
+    if (!this.done) this.load();
+  }
+
+  /** Reads the head record, from the window or (past its end) from the file. */
+  private load(): void {
+    let offset = this.at - this.from;
+    if (offset + 2 > this.read || offset + 2 + this.buffer.readUInt16BE(offset) + 6 > this.read) {
+      this.from = this.at;
+      this.read = readSync(this.fd, this.buffer, 0, Math.min(this.buffer.length, this.run.end - this.at), this.at);
+      offset = 0;
+    }
+    const length = this.buffer.readUInt16BE(offset);
+    this.keyStart = offset + 2;
+    this.keyEnd = this.keyStart + length;
+    this.id = this.buffer.readUIntBE(this.keyEnd, 6);
+  }
+}
+
+/** The bytes a cursor reads at once: 16 KiB, less with many runs (4 MiB for all, unless a record is longer). */
+const CURSOR_BYTES = 16 * 1024;
+const MERGE_BYTES = 4 * 1024 * 1024;
+
+/** The runs of one kind merged: their keys in SQLite's order (bytes, then id), through a heap of cursors. */
+class Merge {
+  private readonly heap: Cursor[];
+
+  constructor(
+    readonly kind: RunKind,
+    fd: number,
+    runs: readonly Run[],
+    /** The longest record in the runs: any window holds one. */
+    longest: number,
+  ) {
+    const size = Math.max(longest, Math.min(CURSOR_BYTES, Math.floor(MERGE_BYTES / runs.length)));
+    this.heap = runs.map((r) => new Cursor(fd, r, size));
+    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.down(i);
+  }
+
+  /** Puts up to `n` keys, smallest first, as (tenant, key, id) into `params`; returns how many. */
+  take(n: number, tenantId: number, params: unknown[]): number {
+    let taken = 0;
+    while (taken < n && this.heap.length > 0) {
+      const top = this.heap[0]!;
+      params.push(tenantId, top.bytes.toString('utf8', top.keyStart, top.keyEnd), top.id);
+      taken++;
+      top.next();
+      if (top.done) {
+        const last = this.heap.pop()!;
+        if (this.heap.length === 0) break;
+        this.heap[0] = last;
+      }
+      this.down(0);
+    }
+    return taken;
+  }
+
+  private less(a: Cursor, b: Cursor): boolean {
+    const c = a.bytes.compare(b.bytes, b.keyStart, b.keyEnd, a.keyStart, a.keyEnd);
+    return c < 0 || (c === 0 && a.id < b.id);
+  }
+
+  private down(i: number): void {
+    const heap = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= heap.length) return;
+      const r = l + 1;
+      const child = r < heap.length && this.less(heap[r]!, heap[l]!) ? r : l;
+      if (!this.less(heap[child]!, heap[i]!)) return;
+      [heap[i], heap[child]] = [heap[child]!, heap[i]!];
+      i = child;
+    }
+  }
 }

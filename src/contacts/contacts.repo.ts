@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { MultiRowInsert } from '../db/multi-row.js';
 import type { ContactKeys } from './contact-keys.js';
 import type { PhoneKind } from './phone.logic.js';
 
@@ -53,6 +54,10 @@ const CONTACT_COLUMNS = `tenant_id, book_id, name, name_key, document, company, 
 const CONTACT_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?)';
 const PHONE_VALUES = '(?, ?, ?, ?, ?, ?, 1, 0)';
 const EMAIL_VALUES = '(?, ?, ?, ?)';
+/** Values bound per row. */
+const CONTACT_WIDTH = 17;
+const PHONE_WIDTH = 6;
+const EMAIL_WIDTH = 4;
 /**
  * `OR FAIL`: a row that breaks a constraint fails the statement without undoing the rows it
  * wrote before (the caller's transaction is then rolled back as a whole). With foreign keys
@@ -79,8 +84,7 @@ export class ContactsRepo {
   private readonly defaultBook: Statement;
   /** The duplicate checks' `IN (…)` statements by how many values they take (powers of two up to `IN_CHUNK`). */
   private readonly inStatements = new Map<string, Statement>();
-  /** The multi-row inserts by table and row count (at most `INSERT_CHUNK` sizes each). */
-  private readonly multiInserts = new Map<string, Statement>();
+  private readonly inserts: Record<'contacts' | 'phones' | 'emails', MultiRowInsert>;
 
   constructor(sqlite: Database) {
     this.sqlite = sqlite;
@@ -92,6 +96,11 @@ export class ContactsRepo {
     this.byPhoneInBook = this.sqlite.prepare(`${select} AND c.book_id = ? ORDER BY c.updated_at DESC, c.id DESC LIMIT 10`);
     this.deleteImported = this.sqlite.prepare('DELETE FROM contacts WHERE id IN (SELECT id FROM contacts WHERE import_id = ? LIMIT ?)');
     this.defaultBook = this.sqlite.prepare('SELECT id FROM contact_books WHERE tenant_id = ? AND is_default = 1');
+    this.inserts = {
+      contacts: new MultiRowInsert(sqlite, MULTI_INSERT.contacts, CONTACT_WIDTH, INSERT_CHUNK),
+      phones: new MultiRowInsert(sqlite, MULTI_INSERT.phones, PHONE_WIDTH, INSERT_CHUNK),
+      emails: new MultiRowInsert(sqlite, MULTI_INSERT.emails, EMAIL_WIDTH, INSERT_CHUNK),
+    };
   }
 
   /** The tenant's default book, if it has one: asked on every queue call whose service names no book. */
@@ -168,75 +177,36 @@ export class ContactsRepo {
    * e-mails) go to `keys` to be filed later: the bulk writer's triggers leave them out.
    */
   insertMany(tenantId: number, list: readonly NewContact[], importId: number | null, now: number, keys: ContactKeys): void {
-    const phones = new RowBuffer(this, 'phones', 6, 3, (number, id) => keys.phone(number, id));
-    const emails = new RowBuffer(this, 'emails', 4, 2, (email, id) => keys.email(email, id));
-    for (let start = 0; start < list.length; start += INSERT_CHUNK) {
-      const end = Math.min(list.length, start + INSERT_CHUNK);
-      const params: unknown[] = [];
-      for (let i = start; i < end; i++) {
-        const c = list[i]!;
-        params.push(tenantId, c.bookId, c.name, c.nameKey, c.document, c.company, c.street, c.streetNumber, c.complement, c.district, c.city, c.state, c.postalCode);
-        params.push(JSON.stringify(c.custom), importId, now, now);
-      }
-      const result = this.multiInsert('contacts', end - start).run(params);
-      if (result.changes !== end - start) throw new Error(`contacts: ${result.changes} of ${end - start} rows inserted`);
+    const contacts: unknown[] = [];
+    for (const c of list) {
+      contacts.push(tenantId, c.bookId, c.name, c.nameKey, c.document, c.company, c.street, c.streetNumber, c.complement, c.district, c.city, c.state, c.postalCode);
+      contacts.push(JSON.stringify(c.custom), importId, now, now);
+    }
+    const phones: unknown[] = [];
+    const emails: unknown[] = [];
+    this.inserts.contacts.run(contacts, list.length, (first, count, result) => {
       // The rows of one INSERT … VALUES get consecutive ids, in the order written (AUTOINCREMENT, inside our transaction).
-      const first = Number(result.lastInsertRowid) - (end - start) + 1;
-      for (let i = start; i < end; i++) {
+      const firstId = Number(result.lastInsertRowid) - count + 1;
+      for (let i = first; i < first + count; i++) {
         const c = list[i]!;
-        const id = first + (i - start);
+        const id = firstId + (i - first);
         keys.name(c.nameKey, id);
-        for (let k = 0; k < c.phones.length; k++) phones.add(tenantId, id, c.bookId, c.phones[k]!.number, c.phones[k]!.kind, k);
-        for (let k = 0; k < c.emails.length; k++) emails.add(tenantId, id, c.emails[k]!, k);
+        for (let k = 0; k < c.phones.length; k++) phones.push(tenantId, id, c.bookId, c.phones[k]!.number, c.phones[k]!.kind, k);
+        for (let k = 0; k < c.emails.length; k++) emails.push(tenantId, id, c.emails[k]!, k);
       }
-    }
-    phones.flush();
-    emails.flush();
-  }
-
-  /** The prepared `INSERT … VALUES (…), (…)` of `rows` rows. */
-  multiInsert(table: keyof typeof MULTI_INSERT, rows: number): Statement {
-    const key = `${table}:${rows}`;
-    let statement = this.multiInserts.get(key);
-    if (!statement) {
-      statement = this.sqlite.prepare(MULTI_INSERT[table](rows));
-      this.multiInserts.set(key, statement);
-    }
-    return statement;
+    });
+    this.inserts.phones.run(phones, phones.length / PHONE_WIDTH, (first, count, result) => {
+      const firstId = Number(result.lastInsertRowid) - count + 1;
+      for (let i = 0; i < count; i++) keys.phone(phones[(first + i) * PHONE_WIDTH + 3] as string, firstId + i);
+    });
+    this.inserts.emails.run(emails, emails.length / EMAIL_WIDTH, (first, count, result) => {
+      const firstId = Number(result.lastInsertRowid) - count + 1;
+      for (let i = 0; i < count; i++) keys.email(emails[(first + i) * EMAIL_WIDTH + 2] as string, firstId + i);
+    });
   }
 
   /** Deletes up to `limit` contacts an import created (their phones and e-mails go with them). */
   deleteImportedContacts(importId: number, limit: number): number {
     return this.deleteImported.run(importId, limit).changes;
-  }
-}
-
-/** Child rows gathered and written `INSERT_CHUNK` at a time, each row's key then handed over with its id. */
-class RowBuffer {
-  private params: unknown[] = [];
-  private rows = 0;
-
-  constructor(
-    private readonly repo: ContactsRepo,
-    private readonly table: 'phones' | 'emails',
-    private readonly width: number,
-    /** Which of a row's values is its key. */
-    private readonly keyAt: number,
-    private readonly written: (key: string, id: number) => void,
-  ) {}
-
-  add(...values: unknown[]): void {
-    for (const v of values) this.params.push(v);
-    if (++this.rows === INSERT_CHUNK) this.flush();
-  }
-
-  flush(): void {
-    if (this.rows === 0) return;
-    if (this.params.length !== this.rows * this.width) throw new Error(`${this.table}: ${this.params.length} values for ${this.rows} rows`);
-    const result = this.repo.multiInsert(this.table, this.rows).run(this.params);
-    const first = Number(result.lastInsertRowid) - this.rows + 1;
-    for (let i = 0; i < this.rows; i++) this.written(this.params[i * this.width + this.keyAt] as string, first + i);
-    this.params = [];
-    this.rows = 0;
   }
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -55,14 +55,15 @@ describe('contact keys', () => {
     expect([count('contact_phone_keys'), count('contact_name_keys')]).toEqual([0, 0]);
   });
 
-  it("an import's rows are found once their keys are filed, a generation at a time, sorted; an earlier row's number is known before", () => {
+  it("an import's numbers are found once their generation is filed, sorted; names and e-mails once the file is read; an earlier row's number is known before", () => {
     const bulk = database.bulkWrites();
+    const scratch = join(dir, 'import.scratch');
     try {
       const { sqlite } = bulk.writer;
       const writer = new ContactsRepo(sqlite);
       const reader = new ContactsRepo(database.sqlite);
       // Generations of 12 keys: 3 contacts of two phones, a name and an e-mail each.
-      const keys = new ContactKeys(sqlite, tenantId, 12);
+      const keys = new ContactKeys(sqlite, tenantId, scratch, 12);
       const batch = (from: number) => sqlite.transaction(() => {
         writer.insertMany(tenantId, [0, 1].map((k) => contact(from + k, [`55119870000${String(from + k).padStart(2, '0')}`, `55219870000${String(from + k).padStart(2, '0')}`])), 1, 0, keys);
         return keys.file(5);
@@ -72,25 +73,46 @@ describe('contact keys', () => {
       expect(found(reader, '5511987000000')).toEqual([]);
       expect(keys.holdsNumber('5511987000000')).toBe(true);
       expect(keys.holdsNumber('5511987000099')).toBe(false);
-      // 16: a generation is sorted and 5 of its keys filed, the smallest of each kind first
-      // (the names, then the numbers), whatever the order the rows came in.
+      // 16: a generation is sorted; its names and e-mails wait in the scratch file, 5 of its
+      // numbers are filed, the smallest first, whatever the order the rows came in.
       expect(batch(2)).toBe(11);
-      expect(sqlite.prepare('SELECT name_key FROM contact_name_keys ORDER BY 1').all()).toEqual(['pessoa 0', 'pessoa 1', 'pessoa 2', 'pessoa 3'].map((name_key) => ({ name_key })));
-      expect(found(reader, '5511987000000')).toEqual(['Pessoa 0']);
-      expect(found(reader, '5511987000001')).toEqual([]);
-      expect(keys.holdsNumber('5511987000001')).toBe(true);
-      // The next generation fills while this one is filed, 5 keys per batch.
-      expect(batch(4)).toBe(14);
+      expect(existsSync(scratch)).toBe(true);
+      expect(count('contact_name_keys') + count('contact_email_keys')).toBe(0);
       expect(found(reader, '5511987000003')).toEqual(['Pessoa 3']);
+      expect(found(reader, '5521987000000')).toEqual(['Pessoa 0']);
+      expect(found(reader, '5521987000001')).toEqual([]);
+      expect(keys.holdsNumber('5521987000001')).toBe(true);
+      // The next generation fills while the numbers of this one are filed.
+      expect(batch(4)).toBe(16);
+      expect(found(reader, '5521987000003')).toEqual(['Pessoa 3']);
       expect(found(reader, '5511987000004')).toEqual([]);
-      // The last of them: everything, whatever the size of what is left.
+      // The last of them: everything, whatever the size of what is left; the scratch file goes.
       while (sqlite.transaction(() => keys.file(3, true))() > 0);
       expect(keys.pending).toBe(0);
+      expect(existsSync(scratch)).toBe(false);
       expect(found(reader, '5511987000000')).toEqual(['Pessoa 0']);
       expect(found(reader, '5521987000005')).toEqual(['Pessoa 5']);
       expect([count('contact_phone_keys'), count('contact_email_keys'), count('contact_name_keys')]).toEqual([12, 6, 6]);
+      expect(database.sqlite.prepare('SELECT contact_id FROM contact_name_keys WHERE tenant_id = ? AND name_key = ?').all(tenantId, 'pessoa 5')).toEqual([{ contact_id: 6 }]);
       expect(keys.holdsNumber('5511987000000')).toBe(false);
       expect(reader.existing('numbers', tenantId, bookId, ['5511987000003', '5511900000000'])).toEqual(new Map([['5511987000003', { contactId: 4, bookId, importId: 1 }]]));
+    } finally {
+      bulk.close();
+    }
+  });
+
+  it('an import that ends before filing its names and e-mails (cancelled, failed) leaves no scratch file', () => {
+    const bulk = database.bulkWrites();
+    const scratch = join(dir, 'import.scratch');
+    try {
+      const keys = new ContactKeys(bulk.writer.sqlite, tenantId, scratch, 4);
+      bulk.writer.sqlite.transaction(() => {
+        new ContactsRepo(bulk.writer.sqlite).insertMany(tenantId, [contact(1, ['5511987000001']), contact(2, ['5511987000002'])], 1, 0, keys);
+        keys.file(100);
+      })();
+      expect([existsSync(scratch), keys.pending]).toEqual([true, 4]);
+      keys.close();
+      expect(existsSync(scratch)).toBe(false);
     } finally {
       bulk.close();
     }
@@ -101,7 +123,7 @@ describe('contact keys', () => {
     try {
       const target = new ContactsImportTarget(() => bookId);
       const header = ['nome', 'telefone1'];
-      const w = (importId: number) => ({ db: bulk.writer.db, sqlite: bulk.writer.sqlite, tenantId, importId, now: 0 });
+      const w = (importId: number) => ({ db: bulk.writer.db, sqlite: bulk.writer.sqlite, tenantId, importId, now: 0, scratch: join(dir, `${importId}.scratch`) });
       const a = target.begin(database.db, tenantId, { bookId }, header);
       const b = target.begin(database.db, tenantId, { bookId }, header);
       const write = (session: typeof a, importId: number, name: string, phone: string) =>
@@ -128,7 +150,7 @@ describe('contact keys', () => {
   it('a phone edited on the daemon\'s connection before its import files its key is found by its new number, never by the old', () => {
     const bulk = database.bulkWrites();
     try {
-      const keys = new ContactKeys(bulk.writer.sqlite, tenantId, 1000);
+      const keys = new ContactKeys(bulk.writer.sqlite, tenantId, join(dir, 'import.scratch'), 1000);
       bulk.writer.sqlite.transaction(() => new ContactsRepo(bulk.writer.sqlite).insertMany(tenantId, [contact(1, ['5511987000001'])], 1, 0, keys))();
       database.sqlite.prepare(`UPDATE contact_phones SET number = '5511987000002'`).run();
       while (bulk.writer.sqlite.transaction(() => keys.file(100, true))() > 0);
@@ -175,6 +197,48 @@ describe('migration 0017: a database that has contacts gets their keys', () => {
         database.close();
       }
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('ContactKeys: the order keys are filed in', () => {
+  it('numbers sorted within each generation; names and e-mails merged from every generation into one order (bytes, then id), each filed once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atende-keys-order-'));
+    // Tables with row ids, unlike the real ones: a row's id says when it was filed.
+    const sqlite = new Database(':memory:');
+    sqlite.exec(`CREATE TABLE contact_name_keys (tenant_id, name_key, contact_id);
+      CREATE TABLE contact_phone_keys (tenant_id, number, phone_id);
+      CREATE TABLE contact_email_keys (tenant_id, email, email_id);`);
+    try {
+      const names = ['maria da silva souza', 'maria da silva santos', 'maria da silva', 'maria', 'mário', 'zé', 'ana', 'ñandu', '日本', 'maria da silva santos', 'ana', 'bruno', 'zuleica', 'álvaro', 'carla'];
+      const keys = new ContactKeys(sqlite, 7, join(dir, 'scratch'), 9);
+      names.forEach((name, i) => {
+        keys.name(name, 100 - i);
+        keys.phone(`55119870000${String(50 - i).padStart(2, '0')}`, i + 1);
+        keys.email(`${name.replace(/ /g, '.')}@example.com`, i + 1);
+        // A generation of 9 keys: three contacts; its numbers filed before the next is full.
+        if (i % 3 === 2) keys.file(100);
+      });
+      expect(sqlite.prepare('SELECT count(*) AS n FROM contact_name_keys').get()).toEqual({ n: 0 });
+      while (keys.file(4, true) > 0);
+      const filed = (table: string, column: string, id: string) =>
+        (sqlite.prepare(`SELECT tenant_id, ${column} AS key, ${id} AS id FROM ${table} ORDER BY rowid`).all() as { tenant_id: number; key: string; id: number }[]).map((r) => {
+          expect(r.tenant_id).toBe(7);
+          return [r.key, r.id] as [string, number];
+        });
+      const sorted = (list: [string, number][]) => [...list].sort(([a, x], [b, y]) => Buffer.compare(Buffer.from(a), Buffer.from(b)) || x - y);
+      const allNames = names.map((n, i): [string, number] => [n, 100 - i]);
+      expect(filed('contact_name_keys', 'name_key', 'contact_id')).toEqual(sorted(allNames));
+      const allEmails = names.map((n, i): [string, number] => [`${n.replace(/ /g, '.')}@example.com`, i + 1]);
+      expect(filed('contact_email_keys', 'email', 'email_id')).toEqual(sorted(allEmails));
+      // The numbers run backwards: each generation of three is filed in its own order.
+      const numbers = filed('contact_phone_keys', 'number', 'phone_id');
+      const generations = [0, 3, 6, 9, 12].map((from) => sorted(names.slice(from, from + 3).map((_, k): [string, number] => [`55119870000${String(50 - from - k).padStart(2, '0')}`, from + k + 1])));
+      expect(numbers).toEqual(generations.flat());
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      sqlite.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -3,7 +3,7 @@
  * is stored), per-row problems with line and field, duplicates, encodings, progress and
  * history, the model file and the problems CSV; an import that fails or is cancelled is undone.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -329,6 +329,21 @@ describe('contacts: CSV import', () => {
     expect(done.imported).toBe(0);
     expect(t.count('contacts')).toBe(0);
     expect(t.count('contact_phones')).toBe(0);
+  });
+
+  it('an import a stop of the daemon interrupted is undone at the next start, and what it left in the spool directory removed', async () => {
+    const csv = 'nome;telefone;email\n' + Array.from({ length: 20 }, (_, i) => `Contato ${i};1198${String(7000000 + i)};c${i}@example.com\n`).join('');
+    const id = (await upload(csv)).json().id;
+    expect((await finished(id)).imported).toBe(20);
+    // As a stop leaves it: the import still running, its upload and its scratch file behind.
+    t.deps.database.sqlite.prepare("UPDATE imports SET state = 'running', finished_at = NULL WHERE id = ?").run(id);
+    writeFileSync(join(t.dataDir, 'imports', 'upload.csv'), csv);
+    writeFileSync(join(t.dataDir, 'imports', `${id}.scratch`), 'keys');
+    await t.modules.contacts.start();
+    const read = (await t.request('GET', `/api/v1/imports/${id}`, { cookie: admin.cookie })).json();
+    expect(read).toMatchObject({ state: 'failed', imported: 0, error: 'interrupted by a stop of the daemon; nothing of this file was kept; import it again' });
+    expect(spooled()).toEqual([]);
+    expect([t.count('contacts'), t.count('contact_phones'), t.count('contact_phone_keys'), t.count('contact_name_keys'), t.count('contact_email_keys')]).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('a book deleted before its file is written fails the import, which is undone: no contact is left in a book that does not exist', async () => {

@@ -228,7 +228,7 @@ class ContactsSession implements ImportSession<RowContact> {
 
   write(batch: readonly RowContact[], w: WriteContext): { index: number; problem: RowProblem }[] {
     if (!this.keys) {
-      this.keys = new ContactKeys(w.sqlite, w.tenantId);
+      this.keys = new ContactKeys(w.sqlite, w.tenantId, w.scratch);
       this.importId = w.importId;
       this.importing.set(this.bookId, (this.importing.get(this.bookId) ?? new Set()).add(this));
     }
@@ -297,6 +297,7 @@ class ContactsSession implements ImportSession<RowContact> {
   }
 
   end(): void {
+    this.keys?.close();
     const sessions = this.importing.get(this.bookId);
     sessions?.delete(this);
     if (sessions?.size === 0) this.importing.delete(this.bookId);

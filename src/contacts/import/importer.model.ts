@@ -37,6 +37,8 @@ export interface WriteContext {
   tenantId: number;
   importId: number;
   now: number;
+  /** A file the target may keep what it sets aside in, under the import's spool directory (it deletes the file at `end`). */
+  scratch: string;
 }
 
 /** One import of one file into a target, from its header on. */

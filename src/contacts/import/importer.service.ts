@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -87,6 +87,8 @@ export class ImportService {
    * Call once the targets are registered.
    */
   async recover(): Promise<void> {
+    // Nothing is imported yet: whatever the spool directory holds (uploads, scratch files) was left by a stop.
+    if (existsSync(this.deps.spoolDir)) for (const name of readdirSync(this.deps.spoolDir)) rmSync(join(this.deps.spoolDir, name), { force: true, recursive: true });
     for (const row of this.repo.running()) {
       const target = this.targets.get(row.target);
       this.log.warn({ importId: row.id, target: row.target }, 'import interrupted by a stop of the daemon; undoing it');
@@ -284,7 +286,7 @@ export class ImportService {
     // own progress and problems in the same transactions.
     const { writer } = bulk;
     const writerRepo = new ImportsRepo(writer.db);
-    const w: WriteContext = { db: writer.db, sqlite: writer.sqlite, tenantId: row.tenantId, importId: row.id, now: clock.now() };
+    const w: WriteContext = { db: writer.db, sqlite: writer.sqlite, tenantId: row.tenantId, importId: row.id, now: clock.now(), scratch: this.scratch(row.id) };
     const counts = { bytesRead: 0, rows: 0, imported: 0, rejected: 0, problems: 0 };
     let batch: { line: number; record: unknown }[] = [];
     let problems: { line: number; problem: RowProblem }[] = [];
@@ -431,11 +433,15 @@ export class ImportService {
   }
 
   private async undo(row: ImportRow, target: ImportTarget): Promise<void> {
-    const w: WriteContext = { db: this.deps.database.db, sqlite: this.deps.database.sqlite, tenantId: row.tenantId, importId: row.id, now: this.deps.clock.now() };
+    const w: WriteContext = { db: this.deps.database.db, sqlite: this.deps.database.sqlite, tenantId: row.tenantId, importId: row.id, now: this.deps.clock.now(), scratch: this.scratch(row.id) };
     // In slices, so that other requests are served while a large import is taken back.
     while (this.deps.database.sqlite.transaction(() => target.undo(w, 5000))() > 0) {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+  }
+
+  private scratch(importId: number): string {
+    return join(this.deps.spoolDir, `${importId}.scratch`);
   }
 
   private publish(id: number): void {

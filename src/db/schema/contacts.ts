@@ -168,8 +168,9 @@ export const contactEmails = sqliteTable(
  * The keys a contact is found by (its name, its phones' numbers, its e-mails), each in a table
  * of its own (`WITHOUT ROWID`: the table is its key's B-tree) instead of an index on the row's
  * table. Triggers keep them (migration 0017), except for the rows an import writes
- * through the bulk writer's connection: the import files those keys itself, sorted, a few
- * thousand at a time (`ContactKeys`), instead of one at a random place of each B-tree per row,
+ * through the bulk writer's connection: the import files those keys itself, sorted (the
+ * numbers a few thousand at a time, the names and e-mails once the file is read: `ContactKeys`),
+ * instead of one at a random place of each B-tree per row,
  * which made an import of a million contacts spend most of its time writing index pages.
  * A key may outlive its row's value for a moment (a phone edited while its import still holds
  * its key): queries join the row and compare the value again.
