@@ -118,7 +118,7 @@ describe('contact keys', () => {
     }
   });
 
-  it('two imports of one book at once: a number one has written and not filed yet is a duplicate for the other, until that one ends', () => {
+  it('imports at once: a number one has written and not filed yet is a duplicate for another of its book, until it ends, and reported to one of another book', () => {
     const bulk = database.bulkWrites();
     try {
       const target = new ContactsImportTarget(() => bookId);
@@ -133,13 +133,15 @@ describe('contact keys', () => {
         ['duplicate', 'the phone is being imported into this book by import 1'],
         ['duplicate', 'every phone of the row is already in the book; the contact was not imported'],
       ]);
-      // Another book's import is not asked: books are separate lists.
+      // Into another book, the number is imported and reported, as one filed there would be: books are separate lists.
       const otherBook = database.db.insert(contactBooks).values({ tenantId, name: 'Outros', createdAt: 0, updatedAt: 0 }).returning({ id: contactBooks.id }).get().id;
       const c = target.begin(database.db, tenantId, { bookId: otherBook }, header);
-      expect(write(c, 3, 'Carla', '11987000001')).toEqual([]);
-      // Import 1 ended without filing (cancelled: undone); its numbers no longer count.
+      expect(write(c, 3, 'Carla', '11987000001').map((f) => [f.problem.code, f.problem.message])).toEqual([
+        ['in_other_book', 'the phone is also being imported into the book "Clientes" by import 1; imported all the same'],
+      ]);
+      // Import 1 ended without filing (cancelled: undone); its numbers no longer count, but import 3's, into the other book, do.
       a.end();
-      expect(write(b, 2, 'Bruno', '11987000001')).toEqual([]);
+      expect(write(b, 2, 'Bruno', '11987000001').map((f) => f.problem.message)).toEqual(['the phone is also being imported into the book "Outros" by import 3; imported all the same']);
       b.end();
       c.end();
     } finally {

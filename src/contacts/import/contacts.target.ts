@@ -1,8 +1,10 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/client.js';
 import { invalidField } from '../../kernel/index.js';
 import { bookInTenant, bookName } from '../books.resource.js';
 import { ContactKeys } from '../contact-keys.js';
 import { ContactsRepo, type Existing, type NewContact } from '../contacts.repo.js';
+import { TenantNumbers } from '../tenant-numbers.js';
 import { TEXT_MAX } from '../contacts.resource.js';
 import { checkDocument } from '../document.logic.js';
 import { activeFields, fieldRule } from '../fields.resource.js';
@@ -63,8 +65,9 @@ export class ContactsImportTarget implements ImportTarget<ContactImportOptions> 
   readonly name = 'contacts';
 
   /**
-   * The imports writing into each book right now: a number one of them wrote and has not filed
-   * yet (`ContactKeys`) is not in the key tables, so another import of the same book asks them.
+   * The imports of each tenant writing right now: a number one of them wrote and has not filed
+   * yet (`ContactKeys`) is not in the key tables, so another import of the tenant asks them (a
+   * duplicate in the same book, reported in another).
    */
   private readonly importing = new Map<number, Set<ContactsSession>>();
 
@@ -136,7 +139,11 @@ const KEYS_AT_THE_END = 20_000;
 class ContactsSession implements ImportSession<RowContact> {
   private repo: ContactsRepo | undefined;
   private keys: ContactKeys | undefined;
+  /** The tenant's numbers, to look up only those it may have (made at the first batch, before its rows). */
+  private tenantNumbers: TenantNumbers | undefined;
   private importId = 0;
+  private tenantId = 0;
+  private bookCheck: Statement | undefined;
   private readonly bookNames = new Map<number, string>();
   /** The file's own names of the name and document columns, for the problems found in them. */
   private readonly nameColumn: string;
@@ -229,17 +236,22 @@ class ContactsSession implements ImportSession<RowContact> {
   write(batch: readonly RowContact[], w: WriteContext): { index: number; problem: RowProblem }[] {
     if (!this.keys) {
       this.keys = new ContactKeys(w.sqlite, w.tenantId, w.scratch);
+      this.tenantNumbers = new TenantNumbers(w.sqlite, w.tenantId);
       this.importId = w.importId;
-      this.importing.set(this.bookId, (this.importing.get(this.bookId) ?? new Set()).add(this));
+      this.tenantId = w.tenantId;
+      this.importing.set(w.tenantId, (this.importing.get(w.tenantId) ?? new Set()).add(this));
     }
     this.repo ??= new ContactsRepo(w.sqlite);
     const { repo, keys } = this;
+    const tenantNumbers = this.tenantNumbers!;
     // The writer does not enforce foreign keys (`BulkWrites.writer`): the book is checked here, once per batch.
-    if (!bookInTenant(w.db, w.tenantId, this.bookId)) throw new Error('the contact book was deleted during the import');
+    this.bookCheck ??= w.sqlite.prepare('SELECT 1 FROM contact_books WHERE id = ? AND tenant_id = ?').pluck();
+    if (this.bookCheck.get(this.bookId, w.tenantId) === undefined) throw new Error('the contact book was deleted during the import');
     const found: { index: number; problem: RowProblem }[] = [];
     // The tenant's contacts holding the batch's numbers and documents: one of this book is a
     // duplicate; one of another book only reported (books are separate lists, each looked up on its own).
-    const numbers = repo.existing('numbers', w.tenantId, this.bookId, [...new Set(batch.flatMap((c) => c.phones.map((p) => p.number)))]);
+    tenantNumbers.refresh();
+    const numbers = repo.existing('numbers', w.tenantId, this.bookId, [...new Set(batch.flatMap((c) => c.phones.map((p) => p.number)))].filter((n) => tenantNumbers.mayHold(n)));
     const documents = repo.existing('documents', w.tenantId, this.bookId, [...new Set(batch.flatMap((c) => (c.document ? [c.document] : [])))]);
     const inBatch = new Set<string>();
     const docsInBatch = new Set<string>();
@@ -259,24 +271,30 @@ class ContactsSession implements ImportSession<RowContact> {
         if (stored) found.push({ index, problem: this.elsewhere(w, this.documentColumn, c.document, 'document', stored) });
       }
       const phones = c.phones.filter((p) => {
+        // Filed (a contact of this book if there is one), or written by this import and not filed yet.
         const stored = numbers.get(p.number);
         const earlier = inBatch.has(p.number) || keys.holdsNumber(p.number);
-        if (stored && stored.bookId !== this.bookId && !earlier) {
-          found.push({ index, problem: this.elsewhere(w, p.column, formatPhone(p.number), 'phone', stored) });
-          return true;
-        }
-        if (stored === undefined && !earlier) {
-          const other = this.beingImported(p.number);
-          if (other === undefined) return true;
-          found.push({ index, problem: problem(p.column, formatPhone(p.number), 'duplicate', `the phone is being imported into this book by import ${other}`) });
+        if (earlier || stored?.bookId === this.bookId) {
+          const inFile = earlier || stored?.importId === w.importId;
+          found.push({
+            index,
+            problem: problem(p.column, formatPhone(p.number), inFile ? 'duplicate_in_file' : 'duplicate', inFile ? 'the phone repeats an earlier row of this file' : `the phone already belongs to contact ${stored!.contactId}`),
+          });
           return false;
         }
-        const inFile = earlier || stored?.importId === w.importId;
-        found.push({
-          index,
-          problem: problem(p.column, formatPhone(p.number), inFile ? 'duplicate_in_file' : 'duplicate', inFile ? 'the phone repeats an earlier row of this file' : `the phone already belongs to contact ${stored!.contactId}`),
-        });
-        return false;
+        const other = this.beingImported(p.number);
+        if (other?.bookId === this.bookId) {
+          found.push({ index, problem: problem(p.column, formatPhone(p.number), 'duplicate', `the phone is being imported into this book by import ${other.importId}`) });
+          return false;
+        }
+        if (stored) found.push({ index, problem: this.elsewhere(w, p.column, formatPhone(p.number), 'phone', stored) });
+        else if (other) {
+          found.push({
+            index,
+            problem: problem(p.column, formatPhone(p.number), 'in_other_book', `the phone is also being imported into the book "${this.bookNameOf(w, other.bookId)}" by import ${other.importId}; imported all the same`),
+          });
+        }
+        return true;
       });
       if (phones.length === 0) {
         found.push({ index, problem: problem('row', null, 'duplicate', 'every phone of the row is already in the book; the contact was not imported', true) });
@@ -288,6 +306,7 @@ class ContactsSession implements ImportSession<RowContact> {
     });
     const before = keys.pending;
     repo.insertMany(w.tenantId, accepted, w.importId, w.now, keys);
+    tenantNumbers.written(accepted.flatMap((c) => c.phones.map((p) => p.number)));
     keys.file(Math.max(KEYS_PER_BATCH, 2 * (keys.pending - before)));
     return found;
   }
@@ -298,24 +317,33 @@ class ContactsSession implements ImportSession<RowContact> {
 
   end(): void {
     this.keys?.close();
-    const sessions = this.importing.get(this.bookId);
+    const sessions = this.importing.get(this.tenantId);
     sessions?.delete(this);
-    if (sessions?.size === 0) this.importing.delete(this.bookId);
+    if (sessions?.size === 0) this.importing.delete(this.tenantId);
   }
 
-  /** Another import of this book that wrote this number and has not filed it yet. */
-  private beingImported(number: string): number | undefined {
-    for (const other of this.importing.get(this.bookId) ?? []) if (other !== this && other.keys?.holdsNumber(number)) return other.importId;
-    return undefined;
+  /** Another import of the tenant that wrote this number and has not filed it yet: one of this book if there is one. */
+  private beingImported(number: string): ContactsSession | undefined {
+    let found: ContactsSession | undefined;
+    for (const other of this.importing.get(this.tenantId) ?? []) {
+      if (other === this || !other.keys?.holdsNumber(number)) continue;
+      if (other.bookId === this.bookId) return other;
+      found ??= other;
+    }
+    return found;
   }
 
   /** A phone or document that a contact of another book holds: reported, and imported all the same. */
   private elsewhere(w: WriteContext, field: string, value: string, what: 'phone' | 'document', stored: Existing): RowProblem {
-    let book = this.bookNames.get(stored.bookId);
+    return problem(field, value, 'in_other_book', `the ${what} also belongs to contact ${stored.contactId} of the book "${this.bookNameOf(w, stored.bookId)}"; imported all the same`);
+  }
+
+  private bookNameOf(w: WriteContext, bookId: number): string {
+    let book = this.bookNames.get(bookId);
     if (book === undefined) {
-      book = bookName(w.db, w.tenantId, stored.bookId);
-      this.bookNames.set(stored.bookId, book);
+      book = bookName(w.db, w.tenantId, bookId);
+      this.bookNames.set(bookId, book);
     }
-    return problem(field, value, 'in_other_book', `the ${what} also belongs to contact ${stored.contactId} of the book "${book}"; imported all the same`);
+    return book;
   }
 }

@@ -120,6 +120,9 @@ export const contacts: Catalogue = {
   'the phone already belongs to contact {0}': 'o telefone já pertence ao contato {0}',
   'every phone of the row is already in the book; the contact was not imported': 'todos os telefones da linha já estão na agenda; o contato não foi importado',
   'the {0} also belongs to contact {1} of the book "{2}"; imported all the same': 'o {0} também pertence ao contato {1} da agenda "{2}"; importado mesmo assim',
+  'the phone is being imported into this book by import {0}': 'o telefone está sendo importado nesta agenda pela importação {0}',
+  'the phone is also being imported into the book "{0}" by import {1}; imported all the same':
+    'o telefone também está sendo importado na agenda "{0}" pela importação {1}; importado mesmo assim',
   'a date is DD/MM/AAAA or AAAA-MM-DD; the entry does not expire': 'uma data é DD/MM/AAAA ou AAAA-MM-DD; o número fica sem validade',
   'already in the {0} blacklist': 'já está na blacklist de sentido {0}',
   'a quoted value is not closed, so lines {0} to {1} (the end of the file) cannot be read':
