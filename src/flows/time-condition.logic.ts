@@ -136,8 +136,10 @@ export function periodsProblem(periods: readonly Period[]): Problem | undefined 
     const months = p.months && p.months.length > 0 ? p.months : [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
     for (const d of p.monthDays ?? []) {
       if (!months.some((m) => MONTH_DAYS[m - 1]! >= d)) {
-        const names = months.map((m) => MONTH_NAMES[m - 1]).join(', ');
-        return { field: `${at}.monthDays`, message: `${at}.monthDays: day ${d} never occurs in ${names}` };
+        // One month by its name; several by their length (a list of names would not translate).
+        const message =
+          months.length === 1 ? `day ${d} never occurs in ${MONTH_NAMES[months[0]! - 1]}` : `day ${d} never occurs in the months chosen (${Math.max(...months.map((m) => MONTH_DAYS[m - 1]!))} days at most)`;
+        return { field: `${at}.monthDays`, message: `${at}.monthDays: ${message}` };
       }
     }
   }

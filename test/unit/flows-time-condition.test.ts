@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { localize } from '../../src/http/messages/index.js';
 import {
   destinationOf,
   evaluate,
@@ -191,13 +192,19 @@ describe('validation of periods', () => {
     ['24:00 as a start', [{ start: '24:00', end: '24:00', crossesMidnight: true }], 'periods.0.start', /00:00–23:59/],
     ['25:00 as an end', [{ start: '08:00', end: '25:00' }], 'periods.0.end', /not a time of day/],
     ['31 February', [{ monthDays: [31], months: [2], start: '08:00', end: '18:00' }], 'periods.0.monthDays', /day 31 never occurs in February/],
-    ['31 in April and June', [{ monthDays: [1, 31], months: [4, 6], start: '08:00', end: '18:00' }], 'periods.0.monthDays', /April, June/],
+    ['31 in April and June', [{ monthDays: [1, 31], months: [4, 6], start: '08:00', end: '18:00' }], 'periods.0.monthDays', /day 31 never occurs in the months chosen \(30 days at most\)/],
     ['29 February is possible', [{ monthDays: [29], months: [2], start: '08:00', end: '18:00' }], undefined, undefined],
   ];
   it.each(cases)('%s', (_name, periods, field, message) => {
     const p = periodsProblem(periods);
     expect(p?.field).toBe(field);
     if (message) expect(p?.message).toMatch(message);
+  });
+
+  it('says in Portuguese which day never occurs, in one month or in several', () => {
+    const said = (months: number[]) => localize(periodsProblem([{ monthDays: [31], months, start: '08:00', end: '18:00' }])!.message, 'pt-BR');
+    expect(said([2])).toBe('periods.0.monthDays: o dia 31 não existe em fevereiro');
+    expect(said([2, 4, 6])).toBe('periods.0.monthDays: o dia 31 não existe nos meses escolhidos (no máximo 30 dias)');
   });
 
   it('open hours of a day may not cross midnight', () => {

@@ -75,6 +75,7 @@ export const flows: Catalogue = {
   '{0} is not after the start {1}': '{0} não é depois do início {1}',
   '{0}–{1} does not cross midnight': '{0}–{1} não passa da meia-noite',
   'day {0} never occurs in {1}': 'o dia {0} não existe em {1}',
+  'day {0} never occurs in the months chosen ({1} days at most)': 'o dia {0} não existe nos meses escolhidos (no máximo {1} dias)',
   '{0} is not an IANA time zone': '{0} não é um fuso horário IANA',
   '{0} is already exception {1}': '{0} já é a exceção {1}',
   'there is no holiday calendar {0}': 'não existe o calendário de feriados {0}',
