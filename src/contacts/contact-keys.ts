@@ -260,6 +260,12 @@ export class KeyColumn {
   }
 }
 
+/** A hash of a phone number held as a number (up to 13 digits: its two 32-bit halves mixed). */
+export function numberHash(n: number): number {
+  const h = Math.imul((n >>> 0) ^ Math.imul((n / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1);
+  return h ^ (h >>> 15);
+}
+
 /** A set of phone numbers (as numbers: 12 or 13 digits are exact) in a typed array: open addressing, 0 for an empty slot. */
 export class NumberSet {
   private table = new Float64Array(1024);
@@ -285,7 +291,7 @@ export class NumberSet {
 
   private slot(table: Float64Array, n: number): number {
     const mask = table.length - 1;
-    let at = Math.imul((n >>> 0) ^ Math.imul((n / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1) >>> 0;
+    let at = numberHash(n) >>> 0;
     for (;;) {
       at &= mask;
       const v = table[at]!;
@@ -397,11 +403,12 @@ interface Run {
 
 /** A run being read: a window of the file, the record at its head. */
 class Cursor {
-  private readonly buffer: Buffer;
-  /** Where in the file `buffer` starts, and how much of it was read. */
+  /** The window: the head record's key is `bytes` from `keyStart` to `keyEnd`. */
+  readonly bytes: Buffer;
+  /** Where in the file `bytes` starts, and how much of it was read. */
   private from = 0;
   private read = 0;
-  /** The file position of the head record, its key's bytes in `buffer`, its id. */
+  /** The file position of the head record, its key's bytes in `bytes`, its id. */
   private at: number;
   keyStart = 0;
   keyEnd = 0;
@@ -412,17 +419,13 @@ class Cursor {
     private readonly run: Run,
     size: number,
   ) {
-    this.buffer = Buffer.allocUnsafe(size);
+    this.bytes = Buffer.allocUnsafe(size);
     this.at = run.start;
     this.load();
   }
 
   get done(): boolean {
     return this.at >= this.run.end;
-  }
-
-  get bytes(): Buffer {
-    return this.buffer;
   }
 
   /** Moves to the next record. */
@@ -434,15 +437,15 @@ class Cursor {
   /** Reads the head record, from the window or (past its end) from the file. */
   private load(): void {
     let offset = this.at - this.from;
-    if (offset + 2 > this.read || offset + 2 + this.buffer.readUInt16BE(offset) + 6 > this.read) {
+    if (offset + 2 > this.read || offset + 2 + this.bytes.readUInt16BE(offset) + 6 > this.read) {
       this.from = this.at;
-      this.read = readSync(this.fd, this.buffer, 0, Math.min(this.buffer.length, this.run.end - this.at), this.at);
+      this.read = readSync(this.fd, this.bytes, 0, Math.min(this.bytes.length, this.run.end - this.at), this.at);
       offset = 0;
     }
-    const length = this.buffer.readUInt16BE(offset);
+    const length = this.bytes.readUInt16BE(offset);
     this.keyStart = offset + 2;
     this.keyEnd = this.keyStart + length;
-    this.id = this.buffer.readUIntBE(this.keyEnd, 6);
+    this.id = this.bytes.readUIntBE(this.keyEnd, 6);
   }
 }
 

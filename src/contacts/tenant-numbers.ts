@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { numberHash } from './contact-keys.js';
 
 /**
  * The numbers a tenant may already have, for an import's duplicate check: a number this says
@@ -67,7 +68,7 @@ export class TenantNumbers {
   /** Whether the number's bits are all set; `set`, sets them. */
   private bitsOf(number: string, set: boolean): boolean {
     const n = Number(number);
-    let h = hash1(n);
+    let h = numberHash(n);
     const step = hash2(n);
     let all = true;
     for (let k = 0; k < HASHES; k++, h = (h + step) | 0) {
@@ -90,12 +91,7 @@ const FILTER_BITS = 2 ** 23;
 const HASHES = 3;
 const LOAD_CHUNK = 50_000;
 
-/** Two hashes of a number of up to 13 digits (its two 32-bit halves mixed), for double hashing. */
-function hash1(n: number): number {
-  const h = Math.imul((n >>> 0) ^ Math.imul((n / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1);
-  return h ^ (h >>> 15);
-}
-
+/** A second hash of the number, odd, the step of the double hashing after `numberHash`. */
 function hash2(n: number): number {
   const h = Math.imul(((n / 4294967296) | 0) ^ Math.imul(n >>> 0, 0xc2b2ae35), 0x27d4eb2f);
   return (h ^ (h >>> 13)) | 1;

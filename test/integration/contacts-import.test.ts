@@ -202,6 +202,15 @@ describe('contacts: CSV import', () => {
     expect(p.find((x) => x.line === 1103 && x.code === 'duplicate')!.message).toBe(`the phone already belongs to contact ${manual.json().id}`);
   });
 
+  it('a batch with thousands of problems keeps them all (each repeated row: its ten phones and the row)', async () => {
+    // 5,489 problems in the first batch: more values than one SQLite statement takes.
+    const phones = Array.from({ length: 10 }, (_, k) => `1198700000${k}`);
+    const csv = [`nome;${phones.map((_, k) => `telefone${k + 1}`).join(';')}`, ...Array.from({ length: 600 }, (_, i) => `Pessoa ${i};${phones.join(';')}`)].join('\n');
+    const done = await finished((await upload(csv)).json().id);
+    expect(done).toMatchObject({ state: 'done', rows: 600, imported: 1, rejected: 599, problems: 599 * 11 });
+    expect(t.count('import_errors')).toBe(599 * 11);
+  });
+
   it('Latin-1 files, a BOM and comma-separated headers are read correctly', async () => {
     const latin1 = Buffer.from('nome;telefone\r\nJosé Conceição;11987654321\r\n', 'latin1');
     const a = await finished((await upload(latin1)).json().id);

@@ -1,4 +1,3 @@
-import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/client.js';
 import { invalidField } from '../../kernel/index.js';
 import { bookInTenant, bookName } from '../books.resource.js';
@@ -143,7 +142,6 @@ class ContactsSession implements ImportSession<RowContact> {
   private tenantNumbers: TenantNumbers | undefined;
   private importId = 0;
   private tenantId = 0;
-  private bookCheck: Statement | undefined;
   private readonly bookNames = new Map<number, string>();
   /** The file's own names of the name and document columns, for the problems found in them. */
   private readonly nameColumn: string;
@@ -245,8 +243,7 @@ class ContactsSession implements ImportSession<RowContact> {
     const { repo, keys } = this;
     const tenantNumbers = this.tenantNumbers!;
     // The writer does not enforce foreign keys (`BulkWrites.writer`): the book is checked here, once per batch.
-    this.bookCheck ??= w.sqlite.prepare('SELECT 1 FROM contact_books WHERE id = ? AND tenant_id = ?').pluck();
-    if (this.bookCheck.get(this.bookId, w.tenantId) === undefined) throw new Error('the contact book was deleted during the import');
+    if (!bookInTenant(w.db, w.tenantId, this.bookId)) throw new Error('the contact book was deleted during the import');
     const found: { index: number; problem: RowProblem }[] = [];
     // The tenant's contacts holding the batch's numbers and documents: one of this book is a
     // duplicate; one of another book only reported (books are separate lists, each looked up on its own).

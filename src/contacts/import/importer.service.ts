@@ -10,7 +10,7 @@ import { AppError, invalidField, notFound, startWorker, type Clock, type Logger 
 import { BOM, chooseDelimiter, chooseEncoding, csvLine, firstLine, looksLikeText, type CsvEncoding } from './csv.logic.js';
 import type { CsvItem, ReadRequest, ReaderMessage } from './csv-reader.protocol.js';
 import type { ImportProgress, ImportPublisher, ImportSession, ImportTarget, RowProblem, WriteContext } from './importer.model.js';
-import { ImportsRepo, ImportWrites, type ImportRow } from './imports.repo.js';
+import { ImportsRepo, type ImportRow } from './imports.repo.js';
 
 export interface ImporterDeps {
   database: Database_;
@@ -285,7 +285,7 @@ export class ImportService {
     // The batches go through the bulk writer's connection (see `BulkWrites.writer`), the import's
     // own progress and problems in the same transactions.
     const { writer } = bulk;
-    const writerRepo = new ImportWrites(writer.sqlite);
+    const writerRepo = new ImportsRepo(writer.db);
     const w: WriteContext = { db: writer.db, sqlite: writer.sqlite, tenantId: row.tenantId, importId: row.id, now: clock.now(), scratch: this.scratch(row.id) };
     const counts = { bytesRead: 0, rows: 0, imported: 0, rejected: 0, problems: 0 };
     let batch: { line: number; record: unknown }[] = [];

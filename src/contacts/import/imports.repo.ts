@@ -1,7 +1,5 @@
-import type { Database, Statement } from 'better-sqlite3';
 import { and, asc, count, desc, eq, gt } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { MultiRowInsert } from '../../db/multi-row.js';
 import { importErrors, imports, users } from '../../db/schema/index.js';
 import type { ImportState, RowProblem } from './importer.model.js';
 
@@ -48,6 +46,16 @@ export class ImportsRepo {
     return this.db.select().from(imports).where(eq(imports.state, 'running')).all();
   }
 
+  /** A batch's problems, a statement per thousand (7,000 values: SQLite takes up to 32,766). */
+  addProblems(importId: number, problems: readonly { line: number; problem: RowProblem }[]): void {
+    for (let i = 0; i < problems.length; i += 1000) {
+      this.db
+        .insert(importErrors)
+        .values(problems.slice(i, i + 1000).map(({ line, problem: p }) => ({ importId, line, field: p.field, value: p.value, code: p.code, message: p.message, rejected: p.rejected })))
+        .run();
+    }
+  }
+
   problems(importId: number, limit: number, offset: number): { rows: ImportErrorRow[]; total: number } {
     const rows = this.db
       .select()
@@ -72,33 +80,3 @@ export class ImportsRepo {
   }
 }
 
-/**
- * What the importer writes with each batch (its progress, the rows' problems), through the
- * bulk writer's connection, with statements prepared once per import: the query builder
- * prepared a statement per call (a problem, a batch), thousands per import, each holding native
- * memory until the collector finalised it.
- */
-export class ImportWrites {
-  private readonly progressStatement: Statement;
-  private readonly problems: MultiRowInsert;
-
-  constructor(sqlite: Database) {
-    this.progressStatement = sqlite.prepare('UPDATE imports SET bytes_read = ?, rows = ?, imported = ?, rejected = ?, problems = ? WHERE id = ?');
-    this.problems = new MultiRowInsert(
-      sqlite,
-      (rows) => `INSERT INTO import_errors (import_id, line, field, value, code, message, rejected) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?)').join(',')}`,
-      7,
-      100,
-    );
-  }
-
-  progress(id: number, p: { bytesRead: number; rows: number; imported: number; rejected: number; problems: number }): void {
-    this.progressStatement.run(p.bytesRead, p.rows, p.imported, p.rejected, p.problems, id);
-  }
-
-  addProblems(importId: number, problems: readonly { line: number; problem: RowProblem }[]): void {
-    const values: unknown[] = [];
-    for (const { line, problem } of problems) values.push(importId, line, problem.field, problem.value, problem.code, problem.message, problem.rejected ? 1 : 0);
-    this.problems.run(values, problems.length);
-  }
-}
